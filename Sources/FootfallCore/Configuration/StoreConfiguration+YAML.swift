@@ -1,0 +1,214 @@
+import Foundation
+import Yams
+
+extension StoreConfiguration {
+    /// Reads and validates a store configuration file.
+    public static func load(path: String) throws -> StoreConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+            throw ConfigurationError(file: path, line: nil, field: "", message: "\(reason); pass the path of a store.yaml, e.g. calibration/demo-store/store.yaml")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, line: nil, field: "", message: "is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates configuration text; `file` names it in errors.
+    public static func parse(yaml text: String, file: String) throws -> StoreConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigurationError(file: file, line: 1, field: "", message: "is empty; start from calibration/demo-store/store.yaml")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)")
+        }
+        let reader = YAMLReader(file: file)
+        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "positioning", "sources", "sinks", "api"])
+
+        guard let storeNode = top["store"] else {
+            throw ConfigurationError(file: file, line: root.mark?.line, field: "store", message: "is missing; add `store:` with `id:` and `outline:`")
+        }
+        let store = try reader.mapping(storeNode, "store", known: ["id", "name", "gateway", "outline", "entrances", "device_height"])
+        guard let idNode = store["id"] else { throw reader.error(storeNode, "store.id", "is missing; name the store, e.g. `id: demo-store`") }
+        guard let outlineNode = store["outline"] else {
+            throw reader.error(storeNode, "store.outline", "is missing; give the store's outline as [[x, y], …] in metres")
+        }
+        let outline = try reader.polygon(outlineNode, "store.outline")
+        var layout = StoreLayout(id: try reader.string(idNode, "store.id"), outline: outline)
+        if let node = store["name"] { layout.name = try reader.string(node, "store.name") }
+        if let node = store["device_height"] { layout.deviceHeight = try reader.positive(node, "store.device_height", unit: "metres") }
+        if let node = store["entrances"] {
+            for (index, item) in try reader.sequence(node, "store.entrances").enumerated() {
+                let field = "store.entrances[\(index)]"
+                let p = try reader.point(item, field)
+                guard outline.distanceToBoundary(p) <= 1.0 else {
+                    throw reader.error(item, field, "\(p) is not on the outline; an entrance is a point of the outline's edge")
+                }
+                layout.entrances.append(p)
+            }
+        }
+        var configuration = StoreConfiguration(file: file, layout: layout)
+        if let node = store["gateway"] { configuration.gatewayID = try reader.string(node, "store.gateway") }
+
+        if let node = top["zones"] { configuration.layout.zones = try parseZones(node, reader, outline: outline) }
+        guard let sensorsNode = top["sensors"] else {
+            throw ConfigurationError(file: file, line: root.mark?.line, field: "sensors", message: "is missing; list at least one sensor with `id:` and `position: [x, y, height]`")
+        }
+        configuration.layout.sensors = try parseSensors(sensorsNode, reader, outline: outline)
+        if let node = top["presence"] { configuration.presence = try parsePresence(node, reader) }
+        if let node = top["positioning"] {
+            guard case .mapping(let mapping) = node else { throw reader.error(node, "positioning", "expected a mapping of `name: number` lines") }
+            for (key, value) in mapping {
+                let name = try reader.string(key, "positioning")
+                configuration.positioning[name] = Setting(try reader.double(value, "positioning.\(name)"), line: value.mark?.line)
+            }
+        }
+        if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }
+        if let node = top["sinks"] { configuration.sinks = try parseComponents(node, reader, "sinks") }
+        if let node = top["api"] {
+            let api = try reader.mapping(node, "api", known: ["listen", "tokens"])
+            if let listen = api["listen"] { configuration.api.listen = try reader.string(listen, "api.listen") }
+            if let tokens = api["tokens"] {
+                configuration.api.tokens = try reader.sequence(tokens, "api.tokens").enumerated().map {
+                    try reader.string($0.element, "api.tokens[\($0.offset)]")
+                }
+            }
+        }
+        return configuration
+    }
+
+    private static func parseZones(_ node: Node, _ reader: YAMLReader, outline: Polygon) throws -> [Zone] {
+        var zones: [Zone] = []
+        for (index, item) in try reader.sequence(node, "zones").enumerated() {
+            let field = "zones[\(index)]"
+            let map = try reader.mapping(item, field, known: ["id", "name", "polygon", "dwell_after", "enter_after", "exit_after"])
+            guard let idNode = map["id"] else { throw reader.error(item, "\(field).id", "is missing; give the zone an id") }
+            let id = try reader.string(idNode, "\(field).id")
+            if zones.contains(where: { $0.id == id }) {
+                throw reader.error(idNode, "\(field).id", "'\(id)' is used by another zone; zone ids must be unique")
+            }
+            guard let polygonNode = map["polygon"] else {
+                throw reader.error(item, "\(field).polygon", "is missing; give the zone's corners as [[x, y], …] in metres")
+            }
+            let polygon = try reader.polygon(polygonNode, "\(field).polygon")
+            guard outline.contains(polygon, tolerance: 0.01) else {
+                throw reader.error(polygonNode, "\(field).polygon", "zone '\(id)' reaches outside the store outline; move its corners inside")
+            }
+            var zone = Zone(id: id, polygon: polygon)
+            if let n = map["name"] { zone.name = try reader.string(n, "\(field).name") }
+            if let n = map["dwell_after"] { zone.dwellAfter = try reader.positive(n, "\(field).dwell_after") }
+            if let n = map["enter_after"] { zone.enterAfter = try reader.nonNegative(n, "\(field).enter_after") }
+            if let n = map["exit_after"] { zone.exitAfter = try reader.nonNegative(n, "\(field).exit_after") }
+            zones.append(zone)
+        }
+        return zones
+    }
+
+    private static func parseSensors(_ node: Node, _ reader: YAMLReader, outline: Polygon) throws -> [Sensor] {
+        var sensors: [Sensor] = []
+        let items = try reader.sequence(node, "sensors")
+        guard !items.isEmpty else { throw reader.error(node, "sensors", "is empty; list at least one sensor") }
+        for (index, item) in items.enumerated() {
+            let field = "sensors[\(index)]"
+            let map = try reader.mapping(item, field, known: ["id", "position", "radios", "path_loss", "wifi_path_loss"])
+            guard let idNode = map["id"] else { throw reader.error(item, "\(field).id", "is missing; give the sensor an id") }
+            let id = SensorID(try reader.string(idNode, "\(field).id"))
+            if sensors.contains(where: { $0.id == id }) {
+                throw reader.error(idNode, "\(field).id", "'\(id)' is used by another sensor; sensor ids must be unique")
+            }
+            guard let positionNode = map["position"] else {
+                throw reader.error(item, "\(field).position", "is missing; give [x, y, height] in metres")
+            }
+            let position = try reader.point3(positionNode, "\(field).position")
+            guard position.z > 0, position.z <= 30 else {
+                throw reader.error(positionNode, "\(field).position", "height \(position.z) m must be above the floor and at most 30 m")
+            }
+            let distance = outline.contains(position.floor) ? 0 : outline.distanceToBoundary(position.floor)
+            guard distance <= 5 else {
+                throw reader.error(positionNode, "\(field).position", "sensor '\(id)' is \(Int(distance.rounded())) m outside the store outline; sensors must be inside or within 5 m of it")
+            }
+            var sensor = Sensor(id: id, position: position)
+            if let n = map["radios"] {
+                sensor.radios = Set(try reader.sequence(n, "\(field).radios").enumerated().map { offset, radioNode in
+                    let name = try reader.string(radioNode, "\(field).radios[\(offset)]")
+                    guard let radio = Radio(rawValue: name) else {
+                        throw reader.error(radioNode, "\(field).radios[\(offset)]", "'\(name)' is not a radio; use ble or wifi")
+                    }
+                    return radio
+                })
+            }
+            if let n = map["path_loss"] { sensor.pathLoss[.ble] = try parsePathLoss(n, reader, "\(field).path_loss") }
+            if let n = map["wifi_path_loss"] { sensor.pathLoss[.wifi] = try parsePathLoss(n, reader, "\(field).wifi_path_loss") }
+            sensors.append(sensor)
+        }
+        return sensors
+    }
+
+    static func parsePathLoss(_ node: Node, _ reader: YAMLReader, _ field: String) throws -> PathLoss {
+        let map = try reader.mapping(node, field, known: ["rssi_at_1m", "exponent"])
+        var pathLoss = PathLoss.bleDefault
+        if let n = map["rssi_at_1m"] {
+            pathLoss.rssiAt1m = try reader.double(n, "\(field).rssi_at_1m")
+            guard (-110.0...10.0).contains(pathLoss.rssiAt1m) else {
+                throw reader.error(n, "\(field).rssi_at_1m", "\(pathLoss.rssiAt1m) dBm is not a plausible RSSI at 1 m; expect -90 to -30")
+            }
+        }
+        if let n = map["exponent"] {
+            pathLoss.exponent = try reader.double(n, "\(field).exponent")
+            guard (1.0...6.0).contains(pathLoss.exponent) else {
+                throw reader.error(n, "\(field).exponent", "\(pathLoss.exponent) is not a plausible path-loss exponent; expect 1.5 to 4")
+            }
+        }
+        return pathLoss
+    }
+
+    private static func parsePresence(_ node: Node, _ reader: YAMLReader) throws -> PresenceSettings {
+        let map = try reader.mapping(node, "presence", known: ["enter_after", "exit_after", "engaged_after", "max_presence", "traffic_interval"])
+        var settings = PresenceSettings()
+        if let n = map["enter_after"] { settings.enterAfter = try reader.nonNegative(n, "presence.enter_after") }
+        if let n = map["exit_after"] { settings.exitAfter = try reader.positive(n, "presence.exit_after") }
+        if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
+        if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
+        if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        return settings
+    }
+
+    private static func parseComponents(_ node: Node, _ reader: YAMLReader, _ section: String) throws -> [ComponentSettings] {
+        try reader.sequence(node, section).enumerated().map { index, item in
+            let field = "\(section)[\(index)]"
+            guard case .mapping(let mapping) = item else { throw reader.error(item, field, "expected a mapping with `type:`") }
+            var options: [String: String] = [:]
+            var type: String?
+            for (key, value) in mapping {
+                let name = try reader.string(key, field)
+                let text = try reader.string(value, "\(field).\(name)")
+                if name == "type" { type = text } else { options[name] = text }
+            }
+            guard let type else { throw reader.error(item, "\(field).type", "is missing; say which kind this is") }
+            return ComponentSettings(type: type, options: options, line: item.mark?.line)
+        }
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    var problemText: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(self)"
+        }
+    }
+}

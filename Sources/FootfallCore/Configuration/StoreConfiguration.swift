@@ -1,0 +1,74 @@
+/// Everything a gateway needs to know about its store, read from `calibration/<store>/store.yaml`
+/// (format in calibration/README.md). Every field but the skeleton of DESIGN.md has a default.
+public struct StoreConfiguration: Sendable {
+    /// The file it was read from, for messages and for resolving relative paths.
+    public var file: String
+    public var layout: StoreLayout
+    public var gatewayID: String
+    public var presence: PresenceSettings
+    /// Named tuning values for the locate stage (`positioning:` section); the Positioning
+    /// module documents and validates the names.
+    public var positioning: [String: Setting]
+    public var sources: [ComponentSettings]
+    public var sinks: [ComponentSettings]
+    public var api: APISettings
+
+    public init(
+        file: String = "<memory>", layout: StoreLayout, gatewayID: String = "gateway-1",
+        presence: PresenceSettings = .init(), positioning: [String: Setting] = [:],
+        sources: [ComponentSettings] = [], sinks: [ComponentSettings] = [], api: APISettings = .init()
+    ) {
+        self.file = file
+        self.layout = layout
+        self.gatewayID = gatewayID
+        self.presence = presence
+        self.positioning = positioning
+        self.sources = sources
+        self.sinks = sinks
+        self.api = api
+    }
+
+    /// A number with the line it came from, so a later stage can still point at it.
+    public struct Setting: Hashable, Sendable {
+        public var value: Double
+        public var line: Int?
+        public init(_ value: Double, line: Int? = nil) {
+            self.value = value
+            self.line = line
+        }
+    }
+
+    /// Visit thresholds (`presence:` section), defaults from retail practice.
+    public struct PresenceSettings: Hashable, Sendable {
+        /// Seconds inside the outline before a device is a visitor.
+        public var enterAfter: Double = 15
+        /// Seconds after it was last inside before a visit ends.
+        public var exitAfter: Double = 120
+        /// Minimum visit length counted as engaged in analytics.
+        public var engagedAfter: Double = 300
+        /// Devices present longer than this in a day are staff or fixtures.
+        public var maxPresence: Double = 6 * 3600
+        /// Seconds between `store.traffic` aggregates.
+        public var trafficInterval: Double = 900
+        public init() {}
+    }
+
+    /// A source or sink: its `type` and its other scalar options, with the line it was read from.
+    public struct ComponentSettings: Hashable, Sendable {
+        public var type: String
+        public var options: [String: String]
+        public var line: Int?
+        public init(type: String, options: [String: String] = [:], line: Int? = nil) {
+            self.type = type
+            self.options = options
+            self.line = line
+        }
+    }
+
+    /// The HTTP API (`api:` section).
+    public struct APISettings: Hashable, Sendable {
+        public var listen: String = "127.0.0.1:8080"
+        public var tokens: [String] = []
+        public init() {}
+    }
+}

@@ -1,0 +1,33 @@
+/// Which column holds which field, read from a header line, so files may order or omit the
+/// optional columns freely; an unknown or missing column is an error naming it.
+struct ColumnLayout {
+    var index: [String: Int] = [:]
+    var names: [String] = []
+
+    init() {}
+
+    init(header row: DelimitedRow, file: String, line: Int, required: [String], optional: [String], example: String) throws {
+        let known = required + optional
+        for i in 0..<row.count {
+            let name = row.string(i).trimmingCharacters(in: .whitespaces).lowercased()
+            guard known.contains(name) else {
+                let hint = row.count == 1 && row.string(0).contains(";") ? " (the file looks ';'-separated; use commas)" : ""
+                throw FormatError(
+                    file: file, line: line, column: row.column(i), field: "header",
+                    message: "unknown column '\(name)'\(hint); the header is `\(example)`, with optional \(optional.joined(separator: ", "))")
+            }
+            guard index[name] == nil else {
+                throw FormatError(file: file, line: line, column: row.column(i), field: "header", message: "column '\(name)' appears twice")
+            }
+            index[name] = i
+            names.append(name)
+        }
+        for name in required where index[name] == nil {
+            throw FormatError(file: file, line: line, field: "header", message: "missing column '\(name)'; the header is `\(example)`")
+        }
+    }
+
+    subscript(_ name: String) -> Int? { index[name] }
+}
+
+import Foundation

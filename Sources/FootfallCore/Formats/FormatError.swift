@@ -1,0 +1,22 @@
+/// A problem in a trace, survey or truth file: `trace.csv:12:17: rssi: 'abc' is not a number …`.
+public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int?
+    public var field: String
+    public var message: String
+
+    public init(file: String, line: Int, column: Int? = nil, field: String = "", message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        var location = "\(file):\(line)"
+        if let column { location += ":\(column)" }
+        return field.isEmpty ? "\(location): \(message)" : "\(location): \(field): \(message)"
+    }
+}

@@ -1,0 +1,56 @@
+/// Maps byte strings to values made once, so a reader of millions of lines makes a `DeviceID`
+/// or `SensorID` per distinct id, not per line. Open addressing keyed by FNV-1a.
+struct InternTable<Value> {
+    private var hashes: [UInt64]
+    private var keys: [[UInt8]]
+    private var values: [Value?]
+    private var count = 0
+    private var mask: Int
+
+    init(capacity: Int = 256) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        hashes = Array(repeating: 0, count: size)
+        keys = Array(repeating: [], count: size)
+        values = Array(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h | 1  // 0 marks an empty slot
+    }
+
+    mutating func value(for bytes: UnsafeBufferPointer<UInt8>, make: () -> Value) -> Value {
+        let h = InternTable.hash(bytes)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == h, keys[slot].elementsEqual(bytes) { return values[slot]! }
+            slot = (slot + 1) & mask
+        }
+        let value = make()
+        hashes[slot] = h
+        keys[slot] = Array(bytes)
+        values[slot] = value
+        count += 1
+        if count * 2 > hashes.count { grow() }
+        return value
+    }
+
+    private mutating func grow() {
+        let oldHashes = hashes, oldKeys = keys, oldValues = values
+        let size = hashes.count * 2
+        hashes = Array(repeating: 0, count: size)
+        keys = Array(repeating: [], count: size)
+        values = Array(repeating: nil, count: size)
+        mask = size - 1
+        for i in oldHashes.indices where oldHashes[i] != 0 {
+            var slot = Int(truncatingIfNeeded: oldHashes[i]) & mask
+            while hashes[slot] != 0 { slot = (slot + 1) & mask }
+            hashes[slot] = oldHashes[i]
+            keys[slot] = oldKeys[i]
+            values[slot] = oldValues[i]
+        }
+    }
+}

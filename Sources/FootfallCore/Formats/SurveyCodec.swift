@@ -1,0 +1,119 @@
+/// Reads and writes survey files (`time,sensor,device,rssi,x,y` with optional `zone`) and
+/// ground-truth files (`time,device,x,y` with optional `zone`).
+public enum SurveyCodec {
+    public static func readSurvey(path: String) throws -> [SurveySample] {
+        try readSurvey(ByteLineReader(path: path))
+    }
+
+    public static func readSurvey(text: String, name: String = "<survey>") throws -> [SurveySample] {
+        try readSurvey(ByteLineReader(bytes: Array(text.utf8), name: name))
+    }
+
+    static func readSurvey(_ lines: ByteLineReader) throws -> [SurveySample] {
+        var samples: [SurveySample] = []
+        try forEachRow(lines, required: ["time", "sensor", "device", "rssi"], optional: ["x", "y", "zone"],
+                       example: "time,sensor,device,rssi,x,y[,zone]") { row, columns, fail in
+            let time = try number(row, columns["time"]!, "time", fail)
+            let rssi = try number(row, columns["rssi"]!, "rssi", fail)
+            let sensor = try text(row, columns["sensor"]!, "sensor", fail)
+            let device = try text(row, columns["device"]!, "device", fail)
+            let zone = columns["zone"].flatMap { row.isEmpty($0) ? nil : row.string($0) }
+            let point = try optionalPoint(row, columns, fail)
+            guard point != nil || zone != nil else {
+                throw fail("x", columns["x"], "a survey point needs coordinates x,y or a zone label")
+            }
+            samples.append(SurveySample(time: time, sensor: SensorID(sensor), device: DeviceID(device), rssi: rssi, point: point, zone: zone))
+        }
+        return samples
+    }
+
+    public static func readTruth(path: String) throws -> [TruthSample] {
+        try readTruth(ByteLineReader(path: path))
+    }
+
+    public static func readTruth(text: String, name: String = "<truth>") throws -> [TruthSample] {
+        try readTruth(ByteLineReader(bytes: Array(text.utf8), name: name))
+    }
+
+    static func readTruth(_ lines: ByteLineReader) throws -> [TruthSample] {
+        var samples: [TruthSample] = []
+        try forEachRow(lines, required: ["time", "device", "x", "y"], optional: ["zone"], example: "time,device,x,y[,zone]") { row, columns, fail in
+            let time = try number(row, columns["time"]!, "time", fail)
+            let device = try text(row, columns["device"]!, "device", fail)
+            let x = try number(row, columns["x"]!, "x", fail)
+            let y = try number(row, columns["y"]!, "y", fail)
+            let zone = columns["zone"].flatMap { row.isEmpty($0) ? nil : row.string($0) }
+            samples.append(TruthSample(time: time, device: DeviceID(device), position: Point(x: x, y: y), zone: zone))
+        }
+        return samples
+    }
+
+    public static func surveyText(_ samples: [SurveySample]) -> String {
+        let withZone = samples.contains { $0.zone != nil }
+        var text = withZone ? "time,sensor,device,rssi,x,y,zone\n" : "time,sensor,device,rssi,x,y\n"
+        for s in samples {
+            text += "\(DelimitedField.number(s.time)),\(DelimitedField.escape(s.sensor.rawValue)),\(DelimitedField.escape(s.device.rawValue)),\(DelimitedField.number(s.rssi)),"
+            text += s.point.map { "\(DelimitedField.number($0.x)),\(DelimitedField.number($0.y))" } ?? ","
+            if withZone { text += "," + DelimitedField.escape(s.zone ?? "") }
+            text += "\n"
+        }
+        return text
+    }
+
+    public static func truthText(_ samples: [TruthSample]) -> String {
+        let withZone = samples.contains { $0.zone != nil }
+        var text = withZone ? "time,device,x,y,zone\n" : "time,device,x,y\n"
+        for s in samples {
+            text += "\(DelimitedField.number(s.time)),\(DelimitedField.escape(s.device.rawValue)),\(DelimitedField.number(s.position.x)),\(DelimitedField.number(s.position.y))"
+            if withZone { text += "," + DelimitedField.escape(s.zone ?? "") }
+            text += "\n"
+        }
+        return text
+    }
+
+    typealias Fail = (_ field: String, _ column: Int?, _ message: String) -> FormatError
+
+    private static func forEachRow(
+        _ lines: ByteLineReader, required: [String], optional: [String], example: String,
+        _ body: (DelimitedRow, ColumnLayout, Fail) throws -> Void
+    ) throws {
+        var row = DelimitedRow()
+        guard let header = lines.nextLine() else {
+            throw FormatError(file: lines.name, line: 1, message: "is empty; it starts with the header `\(example)`")
+        }
+        _ = row.split(header)
+        let columns = try ColumnLayout(header: row, file: lines.name, line: 1, required: required, optional: optional, example: example)
+        while let line = lines.nextLine() {
+            if line.isEmpty { continue }
+            let current = row
+            let fail: Fail = { field, column, message in
+                FormatError(file: lines.name, line: lines.lineNumber, column: column.map { current.column($0) }, field: field, message: message)
+            }
+            guard row.split(line) else { throw fail("", nil, "has an unclosed quote") }
+            guard row.count == columns.names.count else {
+                throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count)")
+            }
+            let split = row
+            let failHere: Fail = { field, column, message in
+                FormatError(file: lines.name, line: lines.lineNumber, column: column.map { split.column($0) }, field: field, message: message)
+            }
+            try body(row, columns, failHere)
+        }
+    }
+
+    private static func number(_ row: DelimitedRow, _ column: Int, _ field: String, _ fail: Fail) throws -> Double {
+        guard let value = row.double(column) else { throw fail(field, column, "'\(row.string(column))' is not a number") }
+        return value
+    }
+
+    private static func text(_ row: DelimitedRow, _ column: Int, _ field: String, _ fail: Fail) throws -> String {
+        guard !row.isEmpty(column) else { throw fail(field, column, "is empty") }
+        return row.string(column)
+    }
+
+    private static func optionalPoint(_ row: DelimitedRow, _ columns: ColumnLayout, _ fail: Fail) throws -> Point? {
+        guard let xc = columns["x"], let yc = columns["y"] else { return nil }
+        if row.isEmpty(xc) && row.isEmpty(yc) { return nil }
+        return Point(x: try number(row, xc, "x", fail), y: try number(row, yc, "y", fail))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Writes observations in the trace format, buffered; the text reads back to the same values.
+public final class TraceWriter {
+    public enum Columns: Sendable {
+        /// `time,sensor,device,rssi`
+        case basic
+        /// `time,sensor,device,rssi,tx_power,radio,channel`
+        case full
+    }
+
+    private let output: TextSink
+    private let columns: Columns
+
+    public init(path: String, columns: Columns = .basic) throws {
+        output = try TextSink(path: path)
+        self.columns = columns
+        output.write(columns == .basic ? "time,sensor,device,rssi\n" : "time,sensor,device,rssi,tx_power,radio,channel\n")
+    }
+
+    public init(sink: TextSink, columns: Columns = .basic) {
+        output = sink
+        self.columns = columns
+        output.write(columns == .basic ? "time,sensor,device,rssi\n" : "time,sensor,device,rssi,tx_power,radio,channel\n")
+    }
+
+    public func write(_ o: Observation) {
+        var line = DelimitedField.number(o.time)
+        line += ","
+        line += DelimitedField.escape(o.sensor.rawValue)
+        line += ","
+        line += DelimitedField.escape(o.device.rawValue)
+        line += ","
+        line += DelimitedField.number(o.rssi)
+        if columns == .full {
+            line += ","
+            if let tx = o.txPower { line += String(tx) }
+            line += ","
+            line += o.radio.rawValue
+            line += ","
+            if let channel = o.channel { line += String(channel) }
+        }
+        line += "\n"
+        output.write(line)
+    }
+
+    public func close() throws { try output.close() }
+
+    /// The whole trace as text, for tests and small files.
+    public static func text(_ observations: [Observation], columns: Columns = .basic) -> String {
+        let sink = TextSink()
+        let writer = TraceWriter(sink: sink, columns: columns)
+        observations.forEach(writer.write)
+        return sink.text
+    }
+}
+
+/// A buffered text destination: a file (written in large blocks) or memory.
+public final class TextSink {
+    private var file: UnsafeMutablePointer<FILE>?
+    private let path: String?
+    private var buffer: [UInt8] = []
+    public private(set) var text = ""
+
+    /// An in-memory sink whose `text` collects what is written.
+    public init() {
+        file = nil
+        path = nil
+    }
+
+    public init(path: String) throws {
+        guard let handle = fopen(path, "wb") else {
+            throw FormatError(file: path, line: 0, message: "cannot be created (\(String(cString: strerror(errno)))); check the directory exists and is writable")
+        }
+        self.path = path
+        file = handle
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public func write(_ string: String) {
+        guard file != nil else {
+            text += string
+            return
+        }
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    public func flush() {
+        guard let file, !buffer.isEmpty else { return }
+        buffer.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func close() throws {
+        flush()
+        if let file {
+            let failed = ferror(file) != 0
+            fclose(file)
+            self.file = nil
+            if failed { throw FormatError(file: path ?? "", line: 0, message: "could not be written completely (disk full?)") }
+        }
+    }
+
+    deinit {
+        flush()
+        if let file { fclose(file) }
+    }
+}

@@ -1,0 +1,51 @@
+/// A device's identity in its one text form (DESIGN.md, device ids): the most stable identity
+/// heard, prefixed with its kind. Any other string is accepted as an opaque id.
+public struct DeviceID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public enum Kind: String, Sendable, CaseIterable {
+        case ibeacon, eddystone, altbeacon, irk, ble
+        case bleRPA = "ble-rpa"
+        case wifi
+        case opaque
+    }
+
+    /// The kind named by the prefix before the first colon, or `.opaque`.
+    public var kind: Kind {
+        guard let colon = rawValue.firstIndex(of: ":") else { return .opaque }
+        return Kind(rawValue: String(rawValue[..<colon])) ?? .opaque
+    }
+
+    /// Whether the identity is stable across visits: beacon ids, resolved identity keys and
+    /// addresses that do not rotate. Rotating addresses are counted, never profiled.
+    public var isStable: Bool {
+        switch kind {
+        case .ibeacon, .eddystone, .altbeacon, .irk, .opaque: return true
+        case .ble, .wifi: return !isLocallyAdministered
+        case .bleRPA: return false
+        }
+    }
+
+    /// For `wifi:` addresses, the locally administered bit (randomized MACs); for `ble:` the
+    /// two top bits of a random address say static (11) — anything else heard as `ble:` is public.
+    public var isLocallyAdministered: Bool {
+        guard kind == .wifi, let firstOctet = addressFirstOctet else { return false }
+        return firstOctet & 0x02 != 0
+    }
+
+    private var addressFirstOctet: UInt8? {
+        guard let colon = rawValue.firstIndex(of: ":") else { return nil }
+        let rest = rawValue[rawValue.index(after: colon)...]
+        return UInt8(rest.prefix(2), radix: 16)
+    }
+
+    public static func ibeacon(uuid: String, major: UInt16, minor: UInt16) -> DeviceID {
+        DeviceID("ibeacon:\(uuid.lowercased()):\(major):\(minor)")
+    }
+
+    public var description: String { rawValue }
+    public static func < (a: DeviceID, b: DeviceID) -> Bool { a.rawValue < b.rawValue }
+}

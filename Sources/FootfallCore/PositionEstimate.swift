@@ -1,0 +1,27 @@
+/// Where the locate stage believes a device is, at a moment, from data up to that moment.
+public struct PositionEstimate: Hashable, Sendable {
+    public var time: Double
+    public var device: DeviceID
+    public var position: Point
+    /// One-sigma radius of the position's uncertainty, metres.
+    public var uncertainty: Double
+    /// The zone the device is in after hysteresis, or nil when in no zone.
+    public var zone: String?
+    /// Whether the estimate lies inside the store outline with enough confidence.
+    public var insideStore: Bool
+    /// How many sensors contributed.
+    public var sensorsHeard: Int
+
+    public init(
+        time: Double, device: DeviceID, position: Point, uncertainty: Double,
+        zone: String? = nil, insideStore: Bool = true, sensorsHeard: Int = 0
+    ) {
+        self.time = time
+        self.device = device
+        self.position = position
+        self.uncertainty = uncertainty
+        self.zone = zone
+        self.insideStore = insideStore
+        self.sensorsHeard = sensorsHeard
+    }
+}
