@@ -6,8 +6,14 @@ import PackageDescription
 let package = Package(
     name: "footfall",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "footfall", targets: ["footfall"]),
+    ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(
@@ -15,9 +21,42 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Positioning", dependencies: ["FootfallCore"]),
+        .target(
+            name: "Presence",
+            dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
+        .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "footfall",
+            dependencies: [
+                "Gateway", "FootfallCore", "Simulation", "Calibration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "FootfallTesting", dependencies: ["FootfallCore"]),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "FootfallTesting"]
+        ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
+        .executableTarget(
+            name: "FootfallBenchmarks",
+            dependencies: [
+                "FootfallCore", "Gateway", "Simulation",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Tests/Benchmarks/FootfallBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
