@@ -71,9 +71,12 @@ public struct Pipeline: Sendable {
         clock = next
     }
 
-    /// At the end of a recording: lets the clock run on until every visit has ended.
+    /// At the end of a recording: lets the clock run on until every visit has ended (the
+    /// locate stage may still place a device for a few seconds after its last reading).
     public mutating func finish(into outputs: inout [Output]) {
         guard let last = clock else { return }
-        advance(to: last + configuration.presence.exitAfter + 2 * tickInterval, into: &outputs)
+        advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }
+
+    static let endOfTraceMargin = 60.0
 }
