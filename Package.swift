@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -24,6 +25,10 @@ let package = Package(
         .target(
             name: "Presence",
             dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["FootfallCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
         .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
