@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration",
+                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -53,6 +53,7 @@ let package = Package(
             dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "FootfallTesting"]
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
+        .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [

@@ -26,7 +26,7 @@ extension StoreConfiguration {
             throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)")
         }
         let reader = YAMLReader(file: file)
-        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "positioning", "sources", "sinks", "api"])
+        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api"])
 
         guard let storeNode = top["store"] else {
             throw ConfigurationError(file: file, line: root.mark?.line, field: "store", message: "is missing; add `store:` with `id:` and `outline:`")
@@ -59,6 +59,7 @@ extension StoreConfiguration {
         }
         configuration.layout.sensors = try parseSensors(sensorsNode, reader, outline: outline)
         if let node = top["presence"] { configuration.presence = try parsePresence(node, reader) }
+        if let node = top["identity"] { configuration.identity = try parseIdentity(node, reader) }
         if let node = top["positioning"] {
             guard case .mapping(let mapping) = node else { throw reader.error(node, "positioning", "expected a mapping of `name: number` lines") }
             for (key, value) in mapping {
@@ -173,6 +174,38 @@ extension StoreConfiguration {
         if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
         if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
         if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        return settings
+    }
+
+    private static func parseIdentity(_ node: Node, _ reader: YAMLReader) throws -> IdentitySettings {
+        let map = try reader.mapping(node, "identity", known: [
+            "loyalty_uuids", "eddystone_namespaces", "globally_administered", "identity_map", "retention_days", "anonymous_events",
+        ])
+        var settings = IdentitySettings()
+        if let n = map["loyalty_uuids"] {
+            settings.loyaltyUUIDs = try reader.sequence(n, "identity.loyalty_uuids").enumerated().map { offset, item in
+                let field = "identity.loyalty_uuids[\(offset)]"
+                let text = try reader.string(item, field).lowercased()
+                guard UUID(uuidString: text) != nil else {
+                    throw reader.error(item, field, "'\(text)' is not a UUID like f7826da6-4fa2-4e98-8024-bc5b71e0893e")
+                }
+                return text
+            }
+        }
+        if let n = map["eddystone_namespaces"] {
+            settings.eddystoneNamespaces = try reader.sequence(n, "identity.eddystone_namespaces").enumerated().map { offset, item in
+                let field = "identity.eddystone_namespaces[\(offset)]"
+                let text = try reader.string(item, field).lowercased()
+                guard text.count == 20, text.allSatisfy(\.isHexDigit) else {
+                    throw reader.error(item, field, "'\(text)' is not a 10-byte namespace in hex (20 digits)")
+                }
+                return text
+            }
+        }
+        if let n = map["globally_administered"] { settings.globallyAdministered = try reader.bool(n, "identity.globally_administered") }
+        if let n = map["identity_map"] { settings.identityMap = try reader.string(n, "identity.identity_map") }
+        if let n = map["retention_days"] { settings.retentionDays = try reader.positive(n, "identity.retention_days", unit: "days") }
+        if let n = map["anonymous_events"] { settings.anonymousEvents = try reader.bool(n, "identity.anonymous_events") }
         return settings
     }
 

@@ -6,6 +6,7 @@ public struct StoreConfiguration: Sendable {
     public var layout: StoreLayout
     public var gatewayID: String
     public var presence: PresenceSettings
+    public var identity: IdentitySettings
     /// Named tuning values for the locate stage (`positioning:` section); the Positioning
     /// module documents and validates the names.
     public var positioning: [String: Setting]
@@ -15,13 +16,14 @@ public struct StoreConfiguration: Sendable {
 
     public init(
         file: String = "<memory>", layout: StoreLayout, gatewayID: String = "gateway-1",
-        presence: PresenceSettings = .init(), positioning: [String: Setting] = [:],
+        presence: PresenceSettings = .init(), identity: IdentitySettings = .init(), positioning: [String: Setting] = [:],
         sources: [ComponentSettings] = [], sinks: [ComponentSettings] = [], api: APISettings = .init()
     ) {
         self.file = file
         self.layout = layout
         self.gatewayID = gatewayID
         self.presence = presence
+        self.identity = identity
         self.positioning = positioning
         self.sources = sources
         self.sinks = sinks
@@ -50,6 +52,25 @@ public struct StoreConfiguration: Sendable {
         public var maxPresence: Double = 6 * 3600
         /// Seconds between `store.traffic` aggregates.
         public var trafficInterval: Double = 900
+        public init() {}
+    }
+
+    /// Who may be identified and how (`identity:` section; DESIGN.md, identity and privacy).
+    public struct IdentitySettings: Hashable, Sendable {
+        /// iBeacon/AltBeacon proximity UUIDs broadcast by the retailer's loyalty app (lowercase).
+        public var loyaltyUUIDs: [String] = []
+        /// Eddystone-UID namespaces broadcast by the loyalty app (lowercase hex).
+        public var eddystoneNamespaces: [String] = []
+        /// Whether globally administered (non-random) addresses count as consented identities.
+        public var globallyAdministered = false
+        /// A CSV `device,customer_id` turning consented identities into the profile store's ids,
+        /// relative to the configuration file.
+        public var identityMap: String?
+        /// Days of visit history kept.
+        public var retentionDays: Double = 400
+        /// Whether devices that are not identified get per-visit events (with a pseudonym that
+        /// changes daily) or are only counted in `store.traffic`.
+        public var anonymousEvents = false
         public init() {}
     }
 

@@ -57,7 +57,7 @@ func registerTraceBenchmarks() {
             let observations = DemoFixture.observations
             var index = 0
             for _ in benchmark.scaledIterations {
-                pipeline.ingest(observations[index], into: &outputs)
+                try pipeline.ingest(observations[index], into: &outputs)
                 index += 1
                 if outputs.count > 4096 { outputs.removeAll(keepingCapacity: true) }
             }
