@@ -42,7 +42,7 @@ public struct Multilateration: Sendable {
     public var maximumIterations: Int
 
     public init(
-        deviceHeight: Double = 1.2, offsetSigma: Double = 8, centroidSigma: Double = 5,
+        deviceHeight: Double = 1.2, offsetSigma: Double = 8, centroidSigma: Double = 10,
         huberThreshold: Double = 2, maximumIterations: Int = 20
     ) {
         self.deviceHeight = deviceHeight
@@ -50,6 +50,14 @@ public struct Multilateration: Sendable {
         self.centroidSigma = centroidSigma
         self.huberThreshold = huberThreshold
         self.maximumIterations = maximumIterations
+    }
+
+    /// Solves for (x, y, offset); with an outline, the search stays within its bounding box and
+    /// the position is clamped into it. Nil when there is no measurement.
+    public func solve(_ measurements: [Measurement], within outline: Polygon? = nil) -> Solution? {
+        guard let outline else { return solve(measurements, bounds: nil) }
+        let prepared = Outline(outline)
+        return solve(measurements, bounds: (prepared.minimum, prepared.maximum), outline: prepared)
     }
 
     /// Solves for (x, y, offset); x and y stay within `bounds` (the outline's box) and the
@@ -66,17 +74,46 @@ public struct Multilateration: Sendable {
             wsum += w
         }
         let centroid = Point(x: wx / wsum, y: wy / wsum)
-        var problem = Problem(
+        let problem = Problem(
             measurements: measurements, height: deviceHeight, centroid: centroid,
             offsetSigma: offsetSigma, centroidSigma: centroidSigma, k: huberThreshold)
-        var theta = (centroid.x, centroid.y, 0.0)
+        var best = descend(problem, from: centroid, bounds: bounds)
+        // Sensors on a line (or fewer than three) leave the centroid on a mirror-symmetric
+        // saddle: start again from halfway towards the middle of the store and keep the better.
+        if let bounds, Self.isNearlyCollinear(measurements) {
+            let middle = Point(x: (bounds.min.x + bounds.max.x) / 2, y: (bounds.min.y + bounds.max.y) / 2)
+            let other = descend(problem, from: (centroid + middle) * 0.5, bounds: bounds)
+            if other.cost < best.cost { best = other }
+        }
+        let theta = best.theta
+        let (a, _) = problem.normalEquations(theta)
+        let covariance = Self.inverseSymmetric3(a)
+        var position = Point(x: theta.0, y: theta.1)
+        if let outline { position = outline.clamp(position) }
+        return Solution(
+            position: position, xx: covariance?.0 ?? 100, xy: covariance?.1 ?? 0, yy: covariance?.3 ?? 100,
+            offset: theta.2, iterations: best.iterations)
+    }
+
+    private struct Descent {
+        var theta: (Double, Double, Double)
+        var cost: Double
+        var iterations: Int
+        var problem: Problem
+    }
+
+    /// Levenberg–Marquardt with Huber reweighting after each accepted step, x and y projected
+    /// into the bounds.
+    private func descend(_ start: Problem, from point: Point, bounds: (min: Point, max: Point)?) -> Descent {
+        var problem = start
+        var theta = (point.x, point.y, 0.0)
         var lambda = 1e-3
         var iterations = 0
         var cost = problem.cost(theta)
         while iterations < maximumIterations {
             iterations += 1
             let (a, g) = problem.normalEquations(theta)
-            // Levenberg–Marquardt: (JᵀWJ + λ·diag(JᵀWJ)) δ = −JᵀWr
+            // (JᵀWJ + λ·diag(JᵀWJ)) δ = −JᵀWr
             var damped = a
             damped.0 += lambda * a.0
             damped.3 += lambda * a.3
@@ -91,7 +128,6 @@ public struct Multilateration: Sendable {
             if candidateCost < cost {
                 let moved = abs(candidate.0 - theta.0) + abs(candidate.1 - theta.1)
                 theta = candidate
-                cost = candidateCost
                 lambda = max(lambda / 3, 1e-7)
                 problem.reweight(theta)
                 cost = problem.cost(theta)
@@ -101,13 +137,27 @@ public struct Multilateration: Sendable {
                 if lambda > 1e7 { break }
             }
         }
-        let (a, _) = problem.normalEquations(theta)
-        let covariance = Self.inverseSymmetric3(a)
-        var position = Point(x: theta.0, y: theta.1)
-        if let outline { position = outline.clamp(position) }
-        return Solution(
-            position: position, xx: covariance?.0 ?? 100, xy: covariance?.1 ?? 0, yy: covariance?.3 ?? 100,
-            offset: theta.2, iterations: iterations)
+        return Descent(theta: theta, cost: cost, iterations: iterations, problem: problem)
+    }
+
+    /// Whether the sensors' floor positions lie close to one line: the smaller principal
+    /// axis of their spread is under 5% of the larger (always true for one or two sensors).
+    static func isNearlyCollinear(_ measurements: [Measurement]) -> Bool {
+        guard measurements.count >= 3 else { return true }
+        let n = Double(measurements.count)
+        let mx = measurements.reduce(0) { $0 + $1.sensor.x } / n
+        let my = measurements.reduce(0) { $0 + $1.sensor.y } / n
+        var xx = 0.0, xy = 0.0, yy = 0.0
+        for m in measurements {
+            xx += (m.sensor.x - mx) * (m.sensor.x - mx)
+            xy += (m.sensor.x - mx) * (m.sensor.y - my)
+            yy += (m.sensor.y - my) * (m.sensor.y - my)
+        }
+        // Eigenvalues of the 2×2 scatter matrix: (tr ± √(tr² − 4·det)) / 2.
+        let trace = xx + yy, determinant = xx * yy - xy * xy
+        let root = max(trace * trace - 4 * determinant, 0).squareRoot()
+        let major = (trace + root) / 2, minor = (trace - root) / 2
+        return minor <= 0.05 * major
     }
 
     /// Residuals, Jacobian and robust weights of the problem, apart from the solver.
