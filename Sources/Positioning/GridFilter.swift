@@ -35,7 +35,8 @@ struct GridFilter: Sendable {
     ///     σ_browse² = 2·D·Δt + (step/2)²,  σ_walk² = (v·Δt)² + (step/2)²,
     /// where the (step/2)² term stands for the position's uncertainty within a cell.
     mutating func predict(
-        to now: Double, grid: Grid, configuration: PositioningConfiguration, cache: inout DiffusionCache
+        to now: Double, velocity: Point = .zero, grid: Grid, configuration: PositioningConfiguration,
+        cache: inout DiffusionCache
     ) {
         guard let last = time else {
             time = now
@@ -50,11 +51,44 @@ struct GridFilter: Sendable {
         let fraction = min(max(configuration.walkingFraction, 0), 1)
         var result = cache.diffuse(probability, sigma: browse, grid: grid)
         if fraction > 0 {
-            let walked = cache.diffuse(probability, sigma: walk, grid: grid)
+            // Only the walking share is carried along the tracked velocity: a browsing shopper
+            // stays put whatever the track's recent velocity says.
+            var walking = self
+            if velocity != .zero { walking.advect(by: velocity * dt, grid: grid) }
+            let walked = cache.diffuse(walking.probability, sigma: walk, grid: grid)
             for i in result.indices { result[i] = (1 - fraction) * result[i] + fraction * walked[i] }
         }
         probability = result
         normalize(grid: grid)
+    }
+
+    /// Moves the distribution by `shift` (the tracked velocity times the elapsed time): a walking
+    /// shopper keeps going, which a random walk alone only follows with a lag. Each cell's mass
+    /// is split bilinearly among the four cells around its destination; mass that would cross
+    /// the outline stays where it is.
+    mutating func advect(by shift: Point, grid: Grid) {
+        let fx = shift.x / grid.step, fy = shift.y / grid.step
+        let ix = Int(fx.rounded(.down)), iy = Int(fy.rounded(.down))
+        let ax = fx - Double(ix), ay = fy - Double(iy)
+        let moves = [
+            (ix, iy, (1 - ax) * (1 - ay)), (ix + 1, iy, ax * (1 - ay)),
+            (ix, iy + 1, (1 - ax) * ay), (ix + 1, iy + 1, ax * ay),
+        ]
+        var moved = [Double](repeating: 0, count: probability.count)
+        for cell in grid.cells {
+            let mass = probability[cell]
+            guard mass > 0 else { continue }
+            let column = cell % grid.columns, row = cell / grid.columns
+            for (dc, dr, w) in moves where w > 0 {
+                let c = column + dc, r = row + dr
+                if c >= 0, c < grid.columns, r >= 0, r < grid.rows, grid.inside[r * grid.columns + c] {
+                    moved[r * grid.columns + c] += mass * w
+                } else {
+                    moved[cell] += mass * w
+                }
+            }
+        }
+        probability = moved
     }
 
     /// Bayes' rule with the readings: p(c) ← p(c) · L(readings | c), L from a Huber loss on the

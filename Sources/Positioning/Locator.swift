@@ -154,10 +154,13 @@ public struct Locator: Sendable {
             }
         }
         var filter = state.grid ?? GridFilter(grid: map.grid)
-        filter.predict(to: time, grid: map.grid, configuration: configuration, cache: &diffusion)
+        let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
+        filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
         filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch)
         state.grid = filter
         let m = filter.moments(grid: map.grid)
+        // The track of the grid's means gives the velocity that carries the grid forward.
+        state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
         // Readings much weaker than anywhere inside can explain (a large negative offset)
         // come from outside the walls: a passer-by.
         let inside = filter.offset > -1.5 * configuration.transmitOffsetSigma

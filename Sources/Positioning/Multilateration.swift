@@ -33,9 +33,9 @@ public struct Multilateration: Sendable {
     public var deviceHeight: Double
     /// Prior standard deviation (dB) of the transmit offset.
     public var offsetSigma: Double
-    /// Prior standard deviation (m) around the signal-weighted centroid of the sensors heard.
-    /// Weak with three or more sensors; with one or two it picks the sensible point of an
-    /// otherwise unbounded ring or line of solutions (near the strongest sensor).
+    /// Prior standard deviation (m) around the signal-weighted centroid of the sensors heard,
+    /// applied only when the sensors cannot fix a position (fewer than three, or on a line):
+    /// it picks the sensible point of an otherwise unbounded ring or line of solutions.
     public var centroidSigma: Double
     /// Huber threshold in standard deviations.
     public var huberThreshold: Double
@@ -74,13 +74,14 @@ public struct Multilateration: Sendable {
             wsum += w
         }
         let centroid = Point(x: wx / wsum, y: wy / wsum)
+        let collinear = Self.isNearlyCollinear(measurements)
         let problem = Problem(
             measurements: measurements, height: deviceHeight, centroid: centroid,
-            offsetSigma: offsetSigma, centroidSigma: centroidSigma, k: huberThreshold)
+            offsetSigma: offsetSigma, centroidSigma: collinear ? centroidSigma : .infinity, k: huberThreshold)
         var best = descend(problem, from: centroid, bounds: bounds)
         // Sensors on a line (or fewer than three) leave the centroid on a mirror-symmetric
         // saddle: start again from halfway towards the middle of the store and keep the better.
-        if let bounds, Self.isNearlyCollinear(measurements) {
+        if let bounds, collinear {
             let middle = Point(x: (bounds.min.x + bounds.max.x) / 2, y: (bounds.min.y + bounds.max.y) / 2)
             let other = descend(problem, from: (centroid + middle) * 0.5, bounds: bounds)
             if other.cost < best.cost { best = other }

@@ -60,7 +60,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var walkingSpeed: Double = 1.0
     /// Fraction of the probability that moves at walking speed between two estimates; lets
     /// the grid follow a shopper who walks off instead of lagging behind.
-    public var walkingFraction: Double = 0.2
+    public var walkingFraction: Double = 0.3
+    /// Share of the tracked velocity by which the grid is carried forward between estimates
+    /// (0: a pure random walk, which lags behind a walking shopper).
+    public var gridDrift: Double = 1
     /// Highest plausible speed (m/s): the multilateration tracker never exceeds it.
     public var maximumSpeed: Double = 2.0
     /// White-noise acceleration (m²/s³) of the constant-velocity tracker.
