@@ -33,6 +33,14 @@ public struct Locator: Sendable {
         var grid: GridFilter?
         var tracker: Tracker
         var zone = ZoneMembership()
+
+        mutating func record(
+            sensor: Int, rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
+        ) {
+            if filters[sensor].add(rssi: rssi, at: time, plausible: plausible, gate: gate, window: window) {
+                lastHeard = max(lastHeard, time)
+            }
+        }
     }
 
     public init(layout: StoreLayout, configuration: PositioningConfiguration = .init(), survey: [SurveySample] = []) {
@@ -87,27 +95,22 @@ public struct Locator: Sendable {
         self.maps = maps
         solver = Multilateration(
             deviceHeight: layout.deviceHeight, offsetSigma: configuration.transmitOffsetSigma,
-            huberThreshold: configuration.huberThreshold)
+            huberThreshold: configuration.huberThreshold, outline: layout.outline)
     }
 
     public mutating func observe(_ observation: Observation) {
         guard let sensor = sensorIndex[observation.sensor] else { return }
-        let configuration = configuration
+        let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
         let sensorCount = layout.sensors.count
-        let tracker = Tracker(
-            acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
-        // Mutated in place through the dictionary: no copy of the filters per reading.
-        let accepted = devices[
+        let tracker = Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
+        // One hash lookup, the state mutated in place: no copy of the filters per reading.
+        devices[
             observation.device,
             default: DeviceState(
-                filters: Array(repeating: RSSIFilter(), count: sensorCount), radio: observation.radio,
-                tracker: tracker)
-        ].filters[sensor].add(
-            rssi: observation.rssi, at: observation.time, plausible: configuration.plausibleRSSI,
-            gate: configuration.outlierGate, window: configuration.window)
-        if accepted {
-            devices[observation.device]!.lastHeard = max(devices[observation.device]!.lastHeard, observation.time)
-        }
+                filters: Array(repeating: RSSIFilter(), count: sensorCount), radio: observation.radio, tracker: tracker)
+        ].record(
+            sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate,
+            window: window)
     }
 
     /// One estimate per device heard within `configuration.window` of `time`, from data up to
@@ -180,7 +183,7 @@ public struct Locator: Sendable {
                         sensor: layout.sensors[s].position, rssi: level.rssi, model: radioModels[s]))
             }
         }
-        guard let fix = solver.solve(measurements, bounds: (outline.minimum, outline.maximum)) else { return nil }
+        guard let fix = solver.solve(measurements) else { return nil }
         let inside = outline.contains(fix.position) || outline.distanceOutside(fix.position) < 1
         state.tracker.update(fix: outline.clamp(fix.position), xx: fix.xx, xy: fix.xy, yy: fix.yy, at: time)
         let c = state.tracker.positionCovariance

@@ -1,11 +1,11 @@
 import FootfallCore
 import Foundation
 
-/// Position from RSSI by weighted non-linear least squares in the signal domain, solved by
-/// Levenberg–Marquardt, with the phone's unknown transmit offset as a nuisance parameter.
+/// Position from RSSI by robust weighted non-linear least squares in the signal domain, solved
+/// by Levenberg–Marquardt, with the phone's unknown transmit offset as a nuisance parameter.
 ///
-/// Working in dBm rather than converting each reading to a distance keeps the noise Gaussian
-/// (fading is log-normal) and lets readings that are too weak for any distance still count.
+/// Working in dBm rather than converting each reading to a distance keeps the noise close to
+/// Gaussian (fading is log-normal) and lets readings too weak for any distance still count.
 public struct Multilateration: Sendable {
     /// One sensor's filtered reading and the model that explains it.
     public struct Measurement: Sendable, Hashable {
@@ -40,35 +40,40 @@ public struct Multilateration: Sendable {
     /// Huber threshold in standard deviations.
     public var huberThreshold: Double
     public var maximumIterations: Int
+    /// The outline solutions are kept in (its bounding box while searching, the outline itself
+    /// for the result), prepared once.
+    let outline: Outline?
 
     public init(
         deviceHeight: Double = 1.2, offsetSigma: Double = 8, centroidSigma: Double = 10,
-        huberThreshold: Double = 2, maximumIterations: Int = 20
+        huberThreshold: Double = 2, maximumIterations: Int = 20, outline: Polygon? = nil
     ) {
         self.deviceHeight = deviceHeight
         self.offsetSigma = offsetSigma
         self.centroidSigma = centroidSigma
         self.huberThreshold = huberThreshold
         self.maximumIterations = maximumIterations
+        self.outline = outline.map(Outline.init)
     }
 
-    /// Solves for (x, y, offset); with an outline, the search stays within its bounding box and
-    /// the position is clamped into it. Nil when there is no measurement.
-    public func solve(_ measurements: [Measurement], within outline: Polygon? = nil) -> Solution? {
-        guard let outline else { return solve(measurements, bounds: nil) }
-        let prepared = Outline(outline)
-        return solve(measurements, bounds: (prepared.minimum, prepared.maximum), outline: prepared)
+    /// Solves within the outline given at `init` (if any). Nil when there is no measurement.
+    public func solve(_ measurements: [Measurement]) -> Solution? {
+        solve(measurements, outline: outline)
     }
 
-    /// Solves for (x, y, offset); x and y stay within `bounds` (the outline's box) and the
-    /// result is clamped into `outline` when given. Nil when there is no measurement.
-    func solve(_ measurements: [Measurement], bounds: (min: Point, max: Point)?, outline: Outline? = nil) -> Solution? {
+    /// Solves within `outline`; prefer `init(outline:)` and `solve(_:)` when solving often.
+    public func solve(_ measurements: [Measurement], within outline: Polygon?) -> Solution? {
+        solve(measurements, outline: outline.map(Outline.init))
+    }
+
+    func solve(_ measurements: [Measurement], outline: Outline?) -> Solution? {
         guard !measurements.isEmpty else { return nil }
         // Start at the centroid weighted by received power (mW): the strongest sensor dominates.
+        var strongest = -Double.infinity
+        for m in measurements { strongest = max(strongest, m.rssi) }
         var wx = 0.0, wy = 0.0, wsum = 0.0
-        let strongest = measurements.map(\.rssi).max() ?? 0
         for m in measurements {
-            let w = pow(10, (m.rssi - strongest) / 10)
+            let w = exp((m.rssi - strongest) * (M_LN10 / 10))
             wx += w * m.sensor.x
             wy += w * m.sensor.y
             wsum += w
@@ -77,18 +82,19 @@ public struct Multilateration: Sendable {
         let collinear = Self.isNearlyCollinear(measurements)
         let problem = Problem(
             measurements: measurements, height: deviceHeight, centroid: centroid,
-            offsetSigma: offsetSigma, centroidSigma: collinear ? centroidSigma : .infinity, k: huberThreshold)
+            offsetPrecision: 1 / (offsetSigma * offsetSigma),
+            centroidPrecision: collinear ? 1 / (centroidSigma * centroidSigma) : 0, k: huberThreshold)
+        let bounds = outline.map { ($0.minimum, $0.maximum) }
         var best = descend(problem, from: centroid, bounds: bounds)
         // Sensors on a line (or fewer than three) leave the centroid on a mirror-symmetric
         // saddle: start again from halfway towards the middle of the store and keep the better.
         if let bounds, collinear {
-            let middle = Point(x: (bounds.min.x + bounds.max.x) / 2, y: (bounds.min.y + bounds.max.y) / 2)
+            let middle = Point(x: (bounds.0.x + bounds.1.x) / 2, y: (bounds.0.y + bounds.1.y) / 2)
             let other = descend(problem, from: (centroid + middle) * 0.5, bounds: bounds)
-            if other.cost < best.cost { best = other }
+            if other.evaluation.cost < best.evaluation.cost { best = other }
         }
         let theta = best.theta
-        let (a, _) = problem.normalEquations(theta)
-        let covariance = Self.inverseSymmetric3(a)
+        let covariance = Self.inverseSymmetric3(best.evaluation.information)
         var position = Point(x: theta.0, y: theta.1)
         if let outline { position = outline.clamp(position) }
         return Solution(
@@ -98,47 +104,100 @@ public struct Multilateration: Sendable {
 
     private struct Descent {
         var theta: (Double, Double, Double)
-        var cost: Double
+        var evaluation: Problem.Evaluation
         var iterations: Int
-        var problem: Problem
     }
 
-    /// Levenberg–Marquardt with Huber reweighting after each accepted step, x and y projected
-    /// into the bounds.
-    private func descend(_ start: Problem, from point: Point, bounds: (min: Point, max: Point)?) -> Descent {
-        var problem = start
+    /// Levenberg–Marquardt on the robust cost, x and y projected into the bounds.
+    private func descend(_ problem: Problem, from point: Point, bounds: (Point, Point)?) -> Descent {
         var theta = (point.x, point.y, 0.0)
+        var current = problem.evaluate(theta)
         var lambda = 1e-3
         var iterations = 0
-        var cost = problem.cost(theta)
         while iterations < maximumIterations {
             iterations += 1
-            let (a, g) = problem.normalEquations(theta)
             // (JᵀWJ + λ·diag(JᵀWJ)) δ = −JᵀWr
+            let a = current.information
             var damped = a
             damped.0 += lambda * a.0
             damped.3 += lambda * a.3
             damped.5 += lambda * a.5
-            guard let step = Self.solveSymmetric3(damped, (-g.0, -g.1, -g.2)) else { break }
+            guard let step = Self.solveSymmetric3(damped, (-current.gradient.0, -current.gradient.1, -current.gradient.2))
+            else { break }
             var candidate = (theta.0 + step.0, theta.1 + step.1, theta.2 + step.2)
-            if let bounds {
-                candidate.0 = min(max(candidate.0, bounds.min.x), bounds.max.x)
-                candidate.1 = min(max(candidate.1, bounds.min.y), bounds.max.y)
+            if let (low, high) = bounds {
+                candidate.0 = min(max(candidate.0, low.x), high.x)
+                candidate.1 = min(max(candidate.1, low.y), high.y)
             }
-            let candidateCost = problem.cost(candidate)
-            if candidateCost < cost {
+            let next = problem.evaluate(candidate)
+            if next.cost < current.cost {
                 let moved = abs(candidate.0 - theta.0) + abs(candidate.1 - theta.1)
                 theta = candidate
+                current = next
                 lambda = max(lambda / 3, 1e-7)
-                problem.reweight(theta)
-                cost = problem.cost(theta)
                 if moved < 1e-3 { break }
             } else {
                 lambda *= 4
                 if lambda > 1e7 { break }
             }
         }
-        return Descent(theta: theta, cost: cost, iterations: iterations, problem: problem)
+        return Descent(theta: theta, evaluation: current, iterations: iterations)
+    }
+
+    /// Residuals, Jacobian and robust weights of the problem, apart from the solver.
+    ///
+    /// Residual of sensor s: eₛ = (zₛ − (Aₛ + b − 10·nₛ·log10 dₛ)) / σₛ, dₛ the slant distance;
+    /// ∂eₛ/∂x = (10·nₛ / ln 10) · (x − xₛ) / dₛ² / σₛ, ∂eₛ/∂b = −1/σₛ.
+    /// Cost Σ ρ(eₛ) with ρ Huber's; the normal equations use the IRLS weights w = ρ′(e)/e.
+    /// Priors: b/σ_b and, when the geometry needs it, (x − x̄)/σ_c, (y − ȳ)/σ_c.
+    struct Problem {
+        let measurements: [Measurement]
+        let height: Double
+        let centroid: Point
+        let offsetPrecision: Double
+        let centroidPrecision: Double
+        let k: Double
+
+        struct Evaluation {
+            var cost: Double
+            /// JᵀWJ as (00, 01, 02, 11, 12, 22).
+            var information: (Double, Double, Double, Double, Double, Double)
+            /// JᵀWr.
+            var gradient: (Double, Double, Double)
+        }
+
+        func evaluate(_ t: (Double, Double, Double)) -> Evaluation {
+            var cost = 0.0
+            var a = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            var g = (0.0, 0.0, 0.0)
+            for m in measurements {
+                let inverseSigma = 1 / max(m.model.noise, 0.5)
+                let ex = t.0 - m.sensor.x, ey = t.1 - m.sensor.y, ez = height - m.sensor.z
+                let d2 = max(ex * ex + ey * ey + ez * ez, 0.01)
+                // −10·n·log10(d) = −(5·n / ln 10)·ln(d²)
+                let slope = 10 * m.model.pathLoss.exponent / M_LN10
+                let predicted = m.model.pathLoss.rssiAt1m + t.2 - 0.5 * slope * log(d2)
+                let e = (m.rssi - predicted) * inverseSigma
+                let magnitude = abs(e)
+                let w: Double
+                if magnitude <= k {
+                    cost += 0.5 * e * e
+                    w = 1
+                } else {
+                    cost += k * magnitude - 0.5 * k * k
+                    w = k / magnitude
+                }
+                let jx = slope * ex / d2 * inverseSigma, jy = slope * ey / d2 * inverseSigma, jb = -inverseSigma
+                a.0 += w * jx * jx; a.1 += w * jx * jy; a.2 += w * jx * jb
+                a.3 += w * jy * jy; a.4 += w * jy * jb; a.5 += w * jb * jb
+                g.0 += w * jx * e; g.1 += w * jy * e; g.2 += w * jb * e
+            }
+            let px = t.0 - centroid.x, py = t.1 - centroid.y
+            cost += 0.5 * (offsetPrecision * t.2 * t.2 + centroidPrecision * (px * px + py * py))
+            a.0 += centroidPrecision; a.3 += centroidPrecision; a.5 += offsetPrecision
+            g.0 += centroidPrecision * px; g.1 += centroidPrecision * py; g.2 += offsetPrecision * t.2
+            return Evaluation(cost: cost, information: a, gradient: g)
+        }
     }
 
     /// Whether the sensors' floor positions lie close to one line: the smaller principal
@@ -146,8 +205,11 @@ public struct Multilateration: Sendable {
     static func isNearlyCollinear(_ measurements: [Measurement]) -> Bool {
         guard measurements.count >= 3 else { return true }
         let n = Double(measurements.count)
-        let mx = measurements.reduce(0) { $0 + $1.sensor.x } / n
-        let my = measurements.reduce(0) { $0 + $1.sensor.y } / n
+        var mx = 0.0, my = 0.0
+        for m in measurements {
+            mx += m.sensor.x / n
+            my += m.sensor.y / n
+        }
         var xx = 0.0, xy = 0.0, yy = 0.0
         for m in measurements {
             xx += (m.sensor.x - mx) * (m.sensor.x - mx)
@@ -161,79 +223,7 @@ public struct Multilateration: Sendable {
         return minor <= 0.05 * major
     }
 
-    /// Residuals, Jacobian and robust weights of the problem, apart from the solver.
-    ///
-    /// Residual of sensor s: eₛ = (zₛ − (Aₛ + b − 10·nₛ·log10 dₛ)) / σₛ, dₛ the slant distance;
-    /// ∂eₛ/∂x = (10·nₛ / ln 10) · (x − xₛ) / dₛ² / σₛ, ∂eₛ/∂b = −1/σₛ.
-    /// Priors: b/σ_b and (x − x̄)/σ_c, (y − ȳ)/σ_c.
-    struct Problem {
-        let measurements: [Measurement]
-        let height: Double
-        let centroid: Point
-        let offsetSigma: Double
-        let centroidSigma: Double
-        let k: Double
-        var weights: [Double]
-
-        init(measurements: [Measurement], height: Double, centroid: Point, offsetSigma: Double, centroidSigma: Double, k: Double) {
-            self.measurements = measurements
-            self.height = height
-            self.centroid = centroid
-            self.offsetSigma = offsetSigma
-            self.centroidSigma = centroidSigma
-            self.k = k
-            weights = [Double](repeating: 1, count: measurements.count)
-        }
-
-        func residual(_ i: Int, _ t: (Double, Double, Double)) -> (e: Double, dx: Double, dy: Double, db: Double) {
-            let m = measurements[i]
-            let sigma = max(m.model.noise, 0.5)
-            let ex = t.0 - m.sensor.x, ey = t.1 - m.sensor.y, ez = height - m.sensor.z
-            let d2 = max(ex * ex + ey * ey + ez * ez, 0.01)
-            let predicted = m.model.pathLoss.rssiAt1m + t.2 - 5 * m.model.pathLoss.exponent * log10(d2)
-            let e = (m.rssi - predicted) / sigma
-            let slope = 10 * m.model.pathLoss.exponent / M_LN10 / d2 / sigma
-            return (e, slope * ex, slope * ey, -1 / sigma)
-        }
-
-        /// Huber IRLS weights: w = 1 inside the threshold, k/|e| beyond.
-        mutating func reweight(_ t: (Double, Double, Double)) {
-            for i in measurements.indices {
-                let e = abs(residual(i, t).e)
-                weights[i] = e <= k ? 1 : k / e
-            }
-        }
-
-        func cost(_ t: (Double, Double, Double)) -> Double {
-            var sum = 0.0
-            for i in measurements.indices {
-                let e = residual(i, t).e
-                sum += weights[i] * e * e
-            }
-            let b = t.2 / offsetSigma
-            let px = (t.0 - centroid.x) / centroidSigma, py = (t.1 - centroid.y) / centroidSigma
-            return sum + b * b + px * px + py * py
-        }
-
-        /// JᵀWJ as (00, 01, 02, 11, 12, 22) and JᵀWr.
-        func normalEquations(_ t: (Double, Double, Double)) -> ((Double, Double, Double, Double, Double, Double), (Double, Double, Double)) {
-            var a = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-            var g = (0.0, 0.0, 0.0)
-            for i in measurements.indices {
-                let (e, jx, jy, jb) = residual(i, t)
-                let w = weights[i]
-                a.0 += w * jx * jx; a.1 += w * jx * jy; a.2 += w * jx * jb
-                a.3 += w * jy * jy; a.4 += w * jy * jb; a.5 += w * jb * jb
-                g.0 += w * jx * e; g.1 += w * jy * e; g.2 += w * jb * e
-            }
-            let pc = 1 / (centroidSigma * centroidSigma), pb = 1 / (offsetSigma * offsetSigma)
-            a.0 += pc; a.3 += pc; a.5 += pb
-            g.0 += pc * (t.0 - centroid.x); g.1 += pc * (t.1 - centroid.y); g.2 += pb * t.2
-            return (a, g)
-        }
-    }
-
-    /// Solves the symmetric 3×3 system by Cramer's rule; nil when singular.
+    /// Solves the symmetric 3×3 system with the inverse by cofactors; nil when singular.
     static func solveSymmetric3(
         _ a: (Double, Double, Double, Double, Double, Double), _ b: (Double, Double, Double)
     ) -> (Double, Double, Double)? {
