@@ -15,6 +15,10 @@ struct Grid: Sendable {
     /// Centres of the inside cells, by slot.
     let centresX: [Double]
     let centresY: [Double]
+    /// Slot of each dense cell, −1 outside the outline.
+    let slotOfCell: [Int]
+    /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
+    let coarseCells: [Int]
 
     init(outline: Outline, step requested: Double, maximumCells: Int) {
         let width = max(outline.maximum.x - outline.minimum.x, 0.01)
@@ -54,6 +58,24 @@ struct Grid: Sendable {
         self.cells = cells
         centresX = xs
         centresY = ys
+        var slotOfCell = [Int](repeating: -1, count: columns * rows)
+        for (slot, cell) in cells.enumerated() { slotOfCell[cell] = slot }
+        self.slotOfCell = slotOfCell
+        let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
+        let columnCount = columns
+        coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
+    }
+
+    /// Every cell.
+    var all: Box { Box(c0: 0, c1: columns - 1, r0: 0, r1: rows - 1) }
+
+    /// A rectangle of cells, bounds inclusive.
+    struct Box: Sendable, Hashable {
+        var c0: Int, c1: Int, r0: Int, r1: Int
+
+        func expanded(by n: Int, within grid: Grid) -> Box {
+            Box(c0: max(c0 - n, 0), c1: min(c1 + n, grid.columns - 1), r0: max(r0 - n, 0), r1: min(r1 + n, grid.rows - 1))
+        }
     }
 
     var count: Int { cells.count }

@@ -28,12 +28,13 @@ public struct RSSIFilter: Sendable {
         rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
     ) -> Bool {
         guard rssi.isFinite, plausible.contains(rssi) else { return false }
-        if let (median, spread) = medianAndSpread(at: time, window: window), count >= 3 {
-            // Hampel identifier: |x − median| > max(gate, 3 · 1.4826 · MAD) is an outlier.
-            let limit = max(gate, 3 * 1.4826 * spread)
-            if abs(rssi - median) > limit {
+        if count >= 3, let median = recentMedian(at: time, window: window), abs(rssi - median) > gate {
+            // Hampel identifier: |x − median| > max(gate, 3 · 1.4826 · MAD) is an outlier. The
+            // spread is only needed once the reading is beyond the fixed gate.
+            let spread = recentSpread(around: median, at: time, window: window)
+            if abs(rssi - median) > max(gate, 3 * 1.4826 * spread) {
                 consecutiveRejections += 1
-                // Three outliers in a row on the same side are a change of level, not noise.
+                // Three outliers in a row are a change of level, not noise.
                 guard consecutiveRejections >= 3 else { return false }
                 count = 0
                 next = 0
@@ -70,19 +71,26 @@ public struct RSSIFilter: Sendable {
         return pendingCount > 0 ? (pendingSum / Double(pendingCount), pendingCount) : nil
     }
 
-    /// Median and median absolute deviation of the kept readings within the window.
-    private func medianAndSpread(at time: Double, window: Double) -> (Double, Double)? {
+    /// Median of the kept readings within the window.
+    private func recentMedian(at time: Double, window: Double) -> Double? {
         var recent = SIMD8<Double>()
         var n = 0
         for i in 0..<count where times[i] > time - window {
             recent[n] = values[i]
             n += 1
         }
-        guard n > 0 else { return nil }
-        let median = Self.median(&recent, n)
+        return n > 0 ? Self.median(&recent, n) : nil
+    }
+
+    /// Median absolute deviation from `median` of the kept readings within the window.
+    private func recentSpread(around median: Double, at time: Double, window: Double) -> Double {
         var deviations = SIMD8<Double>()
-        for i in 0..<n { deviations[i] = abs(recent[i] - median) }
-        return (median, Self.median(&deviations, n))
+        var n = 0
+        for i in 0..<count where times[i] > time - window {
+            deviations[n] = abs(values[i] - median)
+            n += 1
+        }
+        return n > 0 ? Self.median(&deviations, n) : 0
     }
 
     /// Median of the first `n` lanes by insertion sort (n ≤ 8: cheaper than any allocation).
