@@ -118,3 +118,23 @@ import Testing
         #expect(later.zone == "east")
     }
 }
+
+/// A long store where the grid's probability box covers only part of the floor.
+@Suite struct LongStoreTests {
+    static let layout = StoreLayout(
+        id: "long", outline: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 40, y: 10)),
+        sensors: (0...8).flatMap { i -> [Sensor] in
+            [
+                Sensor(id: SensorID("s\(i)"), position: Point3(x: Double(i) * 5, y: 0, z: 2.5)),
+                Sensor(id: SensorID("n\(i)"), position: Point3(x: Double(i) * 5, y: 10, z: 2.5)),
+            ]
+        })
+
+    @Test func aDeviceThatReappearsAcrossTheStoreIsFoundWithinOneMetreThreeSecondsLater() throws {
+        var locator = Locator(layout: Self.layout)
+        feed(&locator, at: Point(x: 3, y: 5), from: 0, to: 10, noise: 4, seed: 11)
+        // The same identity now heard 30 m away (say, a second phone with a cloned beacon id).
+        let estimate = try #require(feed(&locator, at: Point(x: 35, y: 4), from: 10.5, to: 13, noise: 4, seed: 12))
+        #expect(estimate.position.distance(to: Point(x: 35, y: 4)) < 1.0)
+    }
+}
