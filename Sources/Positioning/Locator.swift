@@ -164,29 +164,43 @@ public struct Locator: Sendable {
         let m = filter.moments(grid: map.grid)
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
-        // Readings much weaker than anywhere inside can explain (a large negative offset)
-        // come from outside the walls: a passer-by.
-        let inside = filter.offset > -1.5 * configuration.transmitOffsetSigma
-        return (m.mean, m.xx, m.xy, m.yy, inside)
+        // The grid only knows the inside; whether the readings come from outside the walls
+        // (a passer-by) is asked of an unbounded multilateration fix.
+        let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
+        return (m.mean, m.xx, m.xy, m.yy, fix.map(isInside) ?? true)
     }
 
     private mutating func locateByMultilateration(
         _ state: inout DeviceState, at time: Double
     ) -> (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)? {
-        let radioModels = models[state.radio] ?? models[.ble]!
-        var measurements: [Multilateration.Measurement] = []
-        for s in state.filters.indices {
-            _ = state.filters[s].takePending()
-            if let level = state.filters[s].level(at: time, window: configuration.window) {
-                measurements.append(
-                    Multilateration.Measurement(
-                        sensor: layout.sensors[s].position, rssi: level.rssi, model: radioModels[s]))
-            }
-        }
-        guard let fix = solver.solve(measurements) else { return nil }
-        let inside = outline.contains(fix.position) || outline.distanceOutside(fix.position) < 1
+        for s in state.filters.indices { _ = state.filters[s].takePending() }
+        // Unbounded, so that a passer-by outside the walls can be told from a shopper inside.
+        guard let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
+        else { return nil }
         state.tracker.update(fix: outline.clamp(fix.position), xx: fix.xx, xy: fix.xy, yy: fix.yy, at: time)
         let c = state.tracker.positionCovariance
-        return (state.tracker.position, c.xx, c.xy, c.yy, inside)
+        return (state.tracker.position, c.xx, c.xy, c.yy, isInside(fix))
+    }
+
+    private func modelsFor(_ radio: Radio) -> [PathLossModel] {
+        models[radio] ?? models[.ble]!
+    }
+
+    /// Each sensor's mean level over the window, as multilateration measurements.
+    private func levels(of state: DeviceState, at time: Double, models: [PathLossModel]) -> [Multilateration.Measurement] {
+        var measurements: [Multilateration.Measurement] = []
+        for s in state.filters.indices {
+            if let level = state.filters[s].level(at: time, window: configuration.window) {
+                measurements.append(
+                    Multilateration.Measurement(sensor: layout.sensors[s].position, rssi: level.rssi, model: models[s]))
+            }
+        }
+        return measurements
+    }
+
+    /// A fix further outside the outline than `outsideMargin` is outside the store; nearer, it
+    /// is an inside position blurred by noise.
+    private func isInside(_ fix: Multilateration.Solution) -> Bool {
+        outline.distanceOutside(fix.position) <= configuration.outsideMargin
     }
 }

@@ -66,7 +66,9 @@ public struct Multilateration: Sendable {
         solve(measurements, outline: outline.map(Outline.init))
     }
 
-    func solve(_ measurements: [Measurement], outline: Outline?) -> Solution? {
+    /// With `bounded` false the search may leave the outline (to tell a passer-by outside the
+    /// walls from a shopper inside) and the result is not clamped.
+    func solve(_ measurements: [Measurement], outline: Outline?, bounded: Bool = true) -> Solution? {
         guard !measurements.isEmpty else { return nil }
         // Start at the centroid weighted by received power (mW): the strongest sensor dominates.
         var strongest = -Double.infinity
@@ -84,19 +86,20 @@ public struct Multilateration: Sendable {
             measurements: measurements, height: deviceHeight, centroid: centroid,
             offsetPrecision: 1 / (offsetSigma * offsetSigma),
             centroidPrecision: collinear ? 1 / (centroidSigma * centroidSigma) : 0, k: huberThreshold)
-        let bounds = outline.map { ($0.minimum, $0.maximum) }
+        let box = outline.map { ($0.minimum, $0.maximum) }
+        let bounds = bounded ? box : nil
         var best = descend(problem, from: centroid, bounds: bounds)
         // Sensors on a line (or fewer than three) leave the centroid on a mirror-symmetric
         // saddle: start again from halfway towards the middle of the store and keep the better.
-        if let bounds, collinear {
-            let middle = Point(x: (bounds.0.x + bounds.1.x) / 2, y: (bounds.0.y + bounds.1.y) / 2)
+        if let box, collinear {
+            let middle = Point(x: (box.0.x + box.1.x) / 2, y: (box.0.y + box.1.y) / 2)
             let other = descend(problem, from: (centroid + middle) * 0.5, bounds: bounds)
             if other.evaluation.cost < best.evaluation.cost { best = other }
         }
         let theta = best.theta
         let covariance = Self.inverseSymmetric3(best.evaluation.information)
         var position = Point(x: theta.0, y: theta.1)
-        if let outline { position = outline.clamp(position) }
+        if let outline, bounded { position = outline.clamp(position) }
         return Solution(
             position: position, xx: covariance?.0 ?? 100, xy: covariance?.1 ?? 0, yy: covariance?.3 ?? 100,
             offset: theta.2, iterations: best.iterations)

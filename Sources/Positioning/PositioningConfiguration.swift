@@ -24,6 +24,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var forgetAfter: Double = 30
     /// Readings outside this range (dBm) are not radio measurements (e.g. +42 dBm garbage, 0, 127).
     public var plausibleRSSI: ClosedRange<Double> = -115 ... -10
+    /// A device whose unbounded multilateration fix lies further than this (metres) outside the
+    /// outline is reported outside the store (`insideStore == false`): a passer-by. Fixes are
+    /// noisy (1–3 m), so a shopper by a wall must not be taken for one.
+    public var outsideMargin: Double = 2.5
     /// A reading further than this (dB) from the sensor's recent median is an outlier (Hampel
     /// filter); the gate widens to three robust standard deviations when the channel is noisier.
     public var outlierGate: Double = 15

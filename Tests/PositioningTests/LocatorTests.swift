@@ -138,3 +138,19 @@ import Testing
         #expect(estimate.position.distance(to: Point(x: 35, y: 4)) < 1.0)
     }
 }
+
+@Suite struct OutsideTests {
+    @Test(arguments: PositioningConfiguration.Engine.allCases)
+    func aPasserBySixMetresOutsideTheWallIsReportedOutsideAndAShopperByTheWallInside(
+        engine: PositioningConfiguration.Engine
+    ) throws {
+        var configuration = PositioningConfiguration()
+        configuration.engine = engine
+        var outside = Locator(layout: squareStore, configuration: configuration)
+        var byTheWall = Locator(layout: squareStore, configuration: configuration)
+        let passerBy = try #require(feed(&outside, at: Point(x: 5, y: -6), from: 0, to: 5, noise: 4))
+        let shopper = try #require(feed(&byTheWall, at: Point(x: 5, y: 0.5), from: 0, to: 5, noise: 4))
+        #expect(!passerBy.insideStore)
+        #expect(shopper.insideStore)
+    }
+}
