@@ -65,6 +65,13 @@ enum KolakowskiDataset {
         }
     }
 
+    /// `path_reference.csv`: `x0,y0,x1,y1` segments of the walked path.
+    static func pathSegments(_ text: String) throws -> [(Point, Point)] {
+        try table(text).map {
+            (Point(x: try number($0, "x0"), y: try number($0, "y0")), Point(x: try number($0, "x1"), y: try number($0, "y1")))
+        }
+    }
+
     /// Each row's readings as observations at the row's time.
     static func observations(_ row: Row) -> [Observation] {
         row.rssi.map { Observation(time: row.time, sensor: $0.0, device: device, rssi: $0.1) }

@@ -66,4 +66,29 @@ import Testing
         print("Kolakowski multilateration without survey: median \(errors.median) m, p90 \(errors.p90) m, inside \(errors.inside)")
         #expect(errors.median <= 1.5)
     }
+
+    /// The walk has no per-row truth, only the path walked; distance to the path measures the
+    /// error across it (not the lag along it).
+    @Test func aPersonWalkingIsPlacedWithinAMedianOfHalfAMetreOfThePathWalked() throws {
+        let layout = try KolakowskiDataset.layout(anchorsCSV: Self.load("anchors.csv"), layoutCSV: Self.load("layout.csv"))
+        let survey = KolakowskiDataset.survey(try KolakowskiDataset.rows(Self.load("calibration/calibration_df.csv")))
+        let path = try KolakowskiDataset.pathSegments(Self.load("tests/path_reference.csv"))
+        var locator = Locator(layout: layout, survey: survey)
+        var distances: [Double] = []
+        for row in try KolakowskiDataset.rows(Self.load("tests/test_walk_df.csv")) {
+            for observation in KolakowskiDataset.observations(row) { locator.observe(observation) }
+            guard let estimate = locator.estimate(at: row.time).first else { continue }
+            distances.append(path.map { Self.distance(from: estimate.position, toSegment: $0) }.min() ?? .infinity)
+        }
+        distances.sort()
+        print("Kolakowski walk: median \(Self.percentile(distances, 50)) m, p90 \(Self.percentile(distances, 90)) m from the path")
+        #expect(Self.percentile(distances, 50) <= 0.5)
+    }
+
+    static func distance(from p: Point, toSegment s: (Point, Point)) -> Double {
+        let ab = s.1 - s.0
+        let length2 = ab.x * ab.x + ab.y * ab.y
+        let t = length2 > 0 ? max(0, min(1, ((p.x - s.0.x) * ab.x + (p.y - s.0.y) * ab.y) / length2)) : 0
+        return p.distance(to: s.0 + ab * t)
+    }
 }
