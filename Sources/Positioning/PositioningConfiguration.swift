@@ -46,7 +46,7 @@ public struct PositioningConfiguration: Hashable, Sendable {
     // MARK: Survey radio map (grid engine)
 
     /// Spacing of the grid of candidate positions, metres.
-    public var gridStep: Double = 0.5
+    public var gridStep: Double = 0.75
     /// Upper bound on grid cells; the step grows for very large outlines to respect it.
     public var maximumCells: Int = 20_000
     /// Kernel bandwidth (metres) over which survey samples are averaged into the map.
