@@ -51,17 +51,11 @@ public struct ZoneMembership: Sendable, Hashable {
                 self.current = nil
             }
         }
-        // The most probable other zone above the entry threshold is the candidate; it must
-        // stay the most probable for its whole `enterAfter`.
-        var best: String?
-        var bestProbability = enter
-        for zone in zones where zone.id != current {
-            let p = probabilities[zone.id] ?? 0
-            if p >= bestProbability, p > (current.flatMap { probabilities[$0] } ?? 0) {
-                best = zone.id
-                bestProbability = p
-            }
-        }
+        // The zone the device is taken to be in is the first, in configuration order, that it
+        // is probably inside (as `StoreLayout.zone(containing:)`: zones listed first win
+        // overlaps). Another zone than the current one must stay so for its `enterAfter`.
+        var best = zones.first { (probabilities[$0.id] ?? 0) >= enter }?.id
+        if best == current { best = nil }
         if best != candidate {
             candidate = best
             candidateSince = time

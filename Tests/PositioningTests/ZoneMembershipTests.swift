@@ -39,6 +39,21 @@ import Testing
         #expect(two == "checkout")
     }
 
+    @Test func aZoneListedFirstWinsInsideAnOverlappingZoneAfterItsEnterTime() {
+        let nested = [
+            Zone(id: "till", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 2, y: 2)), enterAfter: 1),
+            Zone(id: "floor", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10)), enterAfter: 1),
+        ]
+        var membership = ZoneMembership()
+        var seen: [String?] = []
+        for t in 0...4 { seen.append(membership.update(probabilities: ["floor": 1], zones: nested, at: Double(t))) }
+        for t in 5...8 { seen.append(membership.update(probabilities: ["floor": 1, "till": 0.9], zones: nested, at: Double(t))) }
+        #expect(seen[4] == "floor")
+        #expect(seen[5] == "floor")
+        #expect(seen[6] == "till")
+        #expect(seen[8] == "till")
+    }
+
     @Test func theProbabilityOfAPointDeepInsideIsOneAndOnAStraightBorderAboutAHalf() {
         let square = Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10))
         #expect(abs(ZoneMembership.probability(inside: square, position: Point(x: 5, y: 5), sigma: 1) - 1) < 1e-9)
