@@ -21,7 +21,13 @@ let package = Package(
             name: "FootfallCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Positioning", dependencies: ["FootfallCore"]),
+        .target(
+            name: "Positioning",
+            dependencies: ["FootfallCore"],
+            // The locate stage is numeric work run per device per second: optimised even in
+            // debug builds, so tests and `make run` replay a busy store in seconds.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(
             name: "Presence",
             dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
@@ -46,7 +52,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "FootfallTesting", dependencies: ["FootfallCore"]),
+        .target(name: "FootfallTesting", dependencies: ["FootfallCore", "Simulation"]),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",

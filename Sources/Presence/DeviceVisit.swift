@@ -26,6 +26,8 @@ public struct DeviceVisit: Sendable, Hashable {
     private(set) var lastInside = -Double.infinity
     private(set) var lastHeard = -Double.infinity
     private var zoneSince = 0.0
+    /// The last time the device was placed in its current zone.
+    private var lastInZone = 0.0
     private var dwellFired = false
     private var zonesVisited: [String: Double] = [:]
     private var zoneOrder: [String] = []
@@ -70,11 +72,13 @@ public struct DeviceVisit: Sendable, Hashable {
         }
         guard visitStart != nil else { return transitions }
         let observedZone = estimate.insideStore ? estimate.zone : nil
+        if observedZone != nil, observedZone == zone { lastInZone = t }
         if observedZone != zone {
             if let closed = closeZone(at: t) { transitions.append(closed) }
             if let observedZone {
                 zone = observedZone
                 zoneSince = t
+                lastInZone = t
                 dwellFired = false
                 transitions.append(.zoneEntered(observedZone, at: t))
             }
@@ -105,8 +109,11 @@ public struct DeviceVisit: Sendable, Hashable {
 
     public private(set) var isFinished = false
 
+    /// A stay becomes a dwell once it has lasted the zone's threshold while the device is still
+    /// being placed there: a device that vanished does not dwell on in its last zone.
     private mutating func dwellTransition(at t: Double, layout: StoreLayout) -> Transition? {
-        guard let zone, !dwellFired, let threshold = layout.zone(zone)?.dwellAfter, t - zoneSince >= threshold else { return nil }
+        guard let zone, !dwellFired, let threshold = layout.zone(zone)?.dwellAfter, t - zoneSince >= threshold,
+              t - lastInZone <= Self.outsideTolerance else { return nil }
         dwellFired = true
         return .zoneDwell(zone, at: zoneSince + threshold, threshold: threshold)
     }
