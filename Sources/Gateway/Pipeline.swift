@@ -54,6 +54,7 @@ public struct Pipeline: Sendable {
     public var trackedDevices: Int { presence.tracker.trackedDevices }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }
+    public func isIdentified(_ device: DeviceID) -> Bool { presence.tracker.policy.isIdentified(device) }
 
     /// Feeds one observation; runs any locate rounds that fall due before it first.
     public mutating func ingest(_ observation: Observation, into outputs: inout [Output]) throws {

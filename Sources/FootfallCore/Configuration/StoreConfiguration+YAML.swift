@@ -70,8 +70,22 @@ extension StoreConfiguration {
         if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }
         if let node = top["sinks"] { configuration.sinks = try parseComponents(node, reader, "sinks") }
         if let node = top["api"] {
-            let api = try reader.mapping(node, "api", known: ["listen", "tokens"])
-            if let listen = api["listen"] { configuration.api.listen = try reader.string(listen, "api.listen") }
+            let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes"])
+            if let listen = api["listen"] {
+                configuration.api.listen = try reader.string(listen, "api.listen")
+                guard configuration.api.hostAndPort != nil else {
+                    throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port, e.g. 127.0.0.1:8080")
+                }
+            }
+            if let n = api["sensor_tokens"] {
+                guard case .mapping(let mapping) = n else { throw reader.error(n, "api.sensor_tokens", "expected `sensor-id: token` lines") }
+                for (key, value) in mapping {
+                    let sensor = try reader.string(key, "api.sensor_tokens")
+                    configuration.api.sensorTokens[sensor] = try reader.string(value, "api.sensor_tokens.\(sensor)")
+                }
+            }
+            if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew") }
+            if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
             if let tokens = api["tokens"] {
                 configuration.api.tokens = try reader.sequence(tokens, "api.tokens").enumerated().map {
                     try reader.string($0.element, "api.tokens[\($0.offset)]")

@@ -89,7 +89,21 @@ public struct StoreConfiguration: Sendable {
     /// The HTTP API (`api:` section).
     public struct APISettings: Hashable, Sendable {
         public var listen: String = "127.0.0.1:8080"
+        /// Bearer tokens for everything but health and metrics; none means an open API (it
+        /// listens on loopback by default).
         public var tokens: [String] = []
+        /// Tokens of remote sensors allowed to POST observations, by sensor id.
+        public var sensorTokens: [String: String] = [:]
+        /// Remote observation batches whose clock is further off than this are refused (s).
+        public var maxClockSkew: Double = 30
+        /// Largest request body accepted (bytes).
+        public var maxBodyBytes: Int = 1 << 20
         public init() {}
+
+        /// Host and port of `listen`.
+        public var hostAndPort: (host: String, port: Int)? {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
+            return (String(listen[..<colon]), port)
+        }
     }
 }
