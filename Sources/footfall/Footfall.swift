@@ -9,6 +9,7 @@ struct Footfall: AsyncParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             ConvertCommand.self,
+            OutboxCommand.self,
         ]
     )
 }
