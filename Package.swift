@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -41,12 +43,25 @@ let package = Package(
             name: "Storage",
             dependencies: ["FootfallCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "Forwarding",
+            dependencies: [
+                "FootfallCore", "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
         .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
         .target(
             name: "Gateway",
             dependencies: [
-                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage",
+                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -58,11 +73,22 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .target(name: "FootfallTesting", dependencies: ["FootfallCore", "Simulation"]),
+        .target(
+            name: "FootfallTesting",
+            dependencies: [
+                "FootfallCore", "Simulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",
@@ -78,11 +104,23 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
+        .testTarget(
+            name: "ForwardingTests",
+            dependencies: [
+                "Forwarding", "Storage", "FootfallCore", "FootfallTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
-                "FootfallCore", "Gateway", "Simulation",
+                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting",
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Benchmarks/FootfallBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -50,6 +50,7 @@ public final class GatewayDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         Migrations.registerVisitHistory(&migrator)
+        Migrations.registerOutbox(&migrator)
         return migrator
     }
 }

@@ -9,7 +9,10 @@ struct Footfall: AsyncParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             ConvertCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
             VisitsCommand.self,
+            OutboxCommand.self,
         ]
     )
 }

@@ -30,18 +30,20 @@ public struct GatewayDaemon {
 
     public func run() async throws {
         let configuration = options.configuration
+        let logger = self.logger
         let data = try GatewayData(directory: options.dataDirectory)
         let bus = InputBus()
         let live = LiveState()
         let metrics = GatewayMetrics()
         let sources = try SourceFactory.services(for: configuration, bus: bus, logger: logger)
         let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger)
+        let history = store.store.history
         let customers = try IdentityMapLoader.customers(for: configuration)
         let pseudonymizer = Pseudonymizer(key: data.key)
         let pipeline = PipelineService(
             bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
             makePipeline: {
-                Pipeline(configuration: configuration, pseudonymKey: data.key, history: data.visitHistory, customers: customers)
+                Pipeline(configuration: configuration, pseudonymKey: data.key, history: history, customers: customers)
             })
         guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
             throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")

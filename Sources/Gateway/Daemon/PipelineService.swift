@@ -79,8 +79,7 @@ public struct PipelineService: Service {
                 if isDeliverable { deliverable.append(event) }
             }
         }
-        if !deliverable.isEmpty {
-            do {
+        do {
                 try store.append(deliverable)
                 await live.setFault(nil)
             } catch {
@@ -91,7 +90,6 @@ public struct PipelineService: Service {
                 await live.setFault("cannot store events: \(error)")
                 logger.critical("cannot store events", metadata: ["error": "\(error)"])
                 throw error
-            }
         }
         metrics.devices(tracked: pipeline.trackedDevices, visitors: pipeline.visitorsPresent)
         await live.update(positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now)
