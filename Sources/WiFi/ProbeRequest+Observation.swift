@@ -1,0 +1,31 @@
+import FootfallCore
+
+extension DeviceID {
+    /// `wifi:<mac>`, lowercase (DESIGN.md, device ids).
+    public static func wifi(_ address: MACAddress) -> DeviceID { DeviceID("wifi:\(address)") }
+}
+
+/// Why a captured frame gave no observation.
+public enum WiFiObservationError: Error, Hashable, Sendable, CustomStringConvertible {
+    case noSignalStrength(WiFiLinkType)
+
+    public var description: String {
+        switch self {
+        case .noSignalStrength(let linkType):
+            return "link type \(linkType) carries no signal strength; capture on a monitor-mode interface with radiotap (link type 127)"
+        }
+    }
+}
+
+extension WiFiPacket {
+    /// The observation a probe request makes: the transmitter as `wifi:<mac>`, the signal in
+    /// dBm, the channel number; nil for every other frame, and for frames with a bad FCS.
+    public func observation(time: Double, sensor: SensorID) throws(WiFiObservationError) -> Observation? {
+        guard let probe = probeRequest, !hasBadFCS else { return nil }
+        guard let signal else { throw .noSignalStrength(linkType) }
+        return Observation(
+            time: time, sensor: sensor, device: .wifi(probe.source),
+            rssi: Double(signal), radio: .wifi, channel: channel
+        )
+    }
+}
