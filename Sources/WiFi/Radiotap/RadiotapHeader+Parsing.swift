@@ -71,7 +71,7 @@ extension RadiotapHeader {
                     let (alignment, size) = RadiotapField.layout(bit: index)
                     offset = (offset + alignment - 1) & ~(alignment - 1)
                     guard offset + size <= length else {
-                        throw WiFiDecodingError(.radiotap, at: offset, "field \(RadiotapField(rawValue: index).map { "\($0)" } ?? "\(index)") (bit \(index)) needs \(size) bytes but the header ends at byte \(length)")
+                        throw WiFiDecodingError(.radiotap, at: min(offset, length), "field \(RadiotapField(rawValue: index).map { "\($0)" } ?? "\(index)") (bit \(index)) needs \(size) bytes but the header ends at byte \(length)")
                     }
                     if index == RadiotapField.antennaSignal.rawValue {
                         chainSignal = Int8(bitPattern: b.u8(offset))
@@ -105,7 +105,7 @@ extension RadiotapHeader {
                 // data follows it and is skipped whole.
                 offset = (offset + 1) & ~1
                 guard offset + 6 <= length else {
-                    throw WiFiDecodingError(.radiotap, at: offset, "vendor namespace field (bit 30) needs 6 bytes but the header ends at byte \(length)")
+                    throw WiFiDecodingError(.radiotap, at: min(offset, length), "vendor namespace field (bit 30) needs 6 bytes but the header ends at byte \(length)")
                 }
                 let namespace = RadiotapVendorNamespace(
                     oui: UInt32(b.u8(offset)) << 16 | UInt32(b.u8(offset + 1)) << 8 | UInt32(b.u8(offset + 2)),
