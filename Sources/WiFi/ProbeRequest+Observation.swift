@@ -5,18 +5,6 @@ extension DeviceID {
     public static func wifi(_ address: MACAddress) -> DeviceID { DeviceID("wifi:\(address)") }
 }
 
-/// Why a captured frame gave no observation.
-public enum WiFiObservationError: Error, Hashable, Sendable, CustomStringConvertible {
-    case noSignalStrength(WiFiLinkType)
-
-    public var description: String {
-        switch self {
-        case .noSignalStrength(let linkType):
-            return "link type \(linkType) carries no signal strength; capture on a monitor-mode interface with radiotap (link type 127)"
-        }
-    }
-}
-
 extension WiFiPacket {
     /// The observation a probe request makes: the transmitter as `wifi:<mac>`, the signal in
     /// dBm, the channel number; nil for every other frame, and for frames with a bad FCS.

@@ -55,14 +55,17 @@ public final class WiFiObservationReader {
                     if summary.firstMalformed == nil { summary.firstMalformed = error }
                     continue
                 }
-                guard packet.probeRequest != nil else { summary.otherFrames += 1; continue }
-                guard !packet.hasBadFCS else { summary.badFCS += 1; continue }
-                guard let signal = packet.signal, let probe = packet.probeRequest else { summary.withoutSignal += 1; continue }
-                summary.observations += 1
-                return .observation(Observation(
-                    time: time, sensor: sensor, device: .wifi(probe.source),
-                    rssi: Double(signal), radio: .wifi, channel: packet.channel
-                ))
+                do {
+                    // The one rule for what makes an observation lives beside the decoder.
+                    guard let observation = try packet.observation(time: time, sensor: sensor) else {
+                        if packet.hasBadFCS && packet.probeRequest != nil { summary.badFCS += 1 } else { summary.otherFrames += 1 }
+                        continue
+                    }
+                    summary.observations += 1
+                    return .observation(observation)
+                } catch {
+                    summary.withoutSignal += 1
+                }
             }
         }
     }
