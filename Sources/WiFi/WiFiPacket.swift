@@ -26,13 +26,23 @@ public struct WiFiPacket: Hashable, Sendable {
     }
 
     public init(decoding packet: ByteBuffer, linkType: WiFiLinkType) throws(WiFiDecodingError) {
-        let parts = try packet.withUnsafeReadableBytes { b in
-            Result { () throws(WiFiDecodingError) in try Self.layout(b, linkType: linkType) }
-        }.get()
         self.linkType = linkType
-        radiotap = parts.radiotap
-        avs = parts.avs
-        frame = parts.frame(packet: packet)
+        radiotap = nil
+        avs = nil
+        frame = .control(FrameControl(rawValue: 0))
+        // One pass over the raw bytes fills the headers in place and finds the offsets; the
+        // slices are cut afterwards. Copies of the headers were most of the per-frame cost.
+        var layout = Layout()
+        let failure = packet.withUnsafeReadableBytes { b -> WiFiDecodingError? in
+            do throws(WiFiDecodingError) {
+                try Self.layout(b, linkType: linkType, radiotap: &radiotap, avs: &avs, into: &layout)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        frame = layout.frame(packet: packet)
     }
 
     public init(decoding packet: [UInt8], linkType: WiFiLinkType) throws(WiFiDecodingError) {
@@ -43,9 +53,7 @@ public struct WiFiPacket: Hashable, Sendable {
 
     /// Offsets and scalars from one pass over the raw bytes; slices are cut afterwards.
     struct Layout {
-        var radiotap: RadiotapHeader?
-        var avs: AVSHeader?
-        var frameControl: FrameControl
+        var frameControl = FrameControl(rawValue: 0)
         var management: ManagementLayout?
         var ssidStart = -1
         var ssidLength = 0
@@ -63,29 +71,30 @@ public struct WiFiPacket: Hashable, Sendable {
                 guard subtype == .probeRequest else { return .management(frame) }
                 return .probeRequest(ProbeRequest(
                     frame: frame,
-                    ssid: ssidStart < 0 ? nil : packet.getSlice(at: packet.readerIndex + ssidStart, length: ssidLength),
+                    ssidOffset: ssidStart < 0 ? -1 : Int32(ssidStart - management.bodyStart),
+                    ssidLength: UInt8(truncatingIfNeeded: ssidLength),
                     elementError: elementError
                 ))
             }
         }
     }
 
-    static func layout(_ b: UnsafeRawBufferPointer, linkType: WiFiLinkType) throws(WiFiDecodingError) -> Layout {
-        var radiotap: RadiotapHeader?
-        var avs: AVSHeader?
+    static func layout(
+        _ b: UnsafeRawBufferPointer, linkType: WiFiLinkType,
+        radiotap: inout RadiotapHeader?, avs: inout AVSHeader?, into layout: inout Layout
+    ) throws(WiFiDecodingError) {
         var start = 0
         var end = b.count
         switch linkType {
         case .radiotap:
-            let header = try RadiotapHeader(bytes: b)
-            start = header.length
-            if header.hasFCS {
+            radiotap = try RadiotapHeader(bytes: b)
+            start = radiotap!.length
+            if radiotap!.hasFCS {
                 guard end - start >= 4 else {
                     throw WiFiDecodingError(.ieee80211, at: start, "radiotap flags say an FCS ends the frame but only \(end - start) bytes follow the header")
                 }
                 end -= 4
             }
-            radiotap = header
         case .avs:
             let header = try AVSHeader(bytes: b)
             start = header.length
@@ -100,8 +109,8 @@ public struct WiFiPacket: Hashable, Sendable {
         guard frameControl.protocolVersion == 0 else {
             throw WiFiDecodingError(.ieee80211, at: start, "protocol version \(frameControl.protocolVersion) is not 0")
         }
-        var layout = Layout(radiotap: radiotap, avs: avs, frameControl: frameControl)
-        guard frameControl.type == .management else { return layout }
+        layout.frameControl = frameControl
+        guard frameControl.type == .management else { return }
 
         let management = try ManagementLayout(b, frameControl: frameControl, start: start, end: end)
         let subtype = ManagementSubtype(rawValue: frameControl.subtype)!
@@ -116,6 +125,5 @@ public struct WiFiPacket: Hashable, Sendable {
             layout.ssidLength = scan.ssidLength
             layout.elementError = scan.error
         }
-        return layout
     }
 }

@@ -4,10 +4,17 @@ import NIOCore
 /// send them whether or not they join, which is why a store can count them.
 public struct ProbeRequest: Hashable, Sendable {
     public var frame: ManagementFrame
-    /// The SSID element's body: empty for the wildcard SSID, nil when the element is missing.
-    public var ssid: ByteBuffer?
+    /// Where the SSID element's body starts in the frame body, −1 without one: offsets
+    /// rather than a slice keep decoding to one buffer reference.
+    var ssidOffset: Int32
+    var ssidLength: UInt8
     /// Set when an element runs past the body; the elements before it are still readable.
     public var elementError: WiFiDecodingError?
+
+    /// The SSID element's body: empty for the wildcard SSID, nil when the element is missing.
+    public var ssid: ByteBuffer? {
+        ssidOffset < 0 ? nil : frame.body.getSlice(at: frame.body.readerIndex + Int(ssidOffset), length: Int(ssidLength))
+    }
 
     public var source: MACAddress { frame.source }
     public var destination: MACAddress { frame.destination }

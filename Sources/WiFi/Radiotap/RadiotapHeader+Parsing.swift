@@ -116,7 +116,7 @@ extension RadiotapHeader {
                     throw WiFiDecodingError(.radiotap, at: offset + 4, "vendor namespace skip_length \(namespace.skipLength) runs past the header length \(length)")
                 }
                 vendorNamespace = namespace
-                vendorNamespaceCount += 1
+                storedVendorNamespaceCount &+= 1
                 offset += 6 + Int(namespace.skipLength)
             }
         }
@@ -141,7 +141,7 @@ extension RadiotapHeader {
             if type < RadiotapField.tlv.rawValue, RadiotapField.layout(bit: type).size <= itemLength {
                 decodeField(type, b, at: offset + 4)
             }
-            tlvCount += 1
+            storedTLVCount &+= 1
             offset += 4 + ((itemLength + 3) & ~3)
         }
     }
@@ -150,58 +150,43 @@ extension RadiotapHeader {
     /// each field wins, so a later namespace's per-chain value does not replace it.
     @inline(__always)
     private mutating func decodeField(_ index: Int, _ b: UnsafeRawBufferPointer, at o: Int) {
+        let bit: UInt32 = 1 << UInt32(index)
+        guard decodedFields & bit == 0 else { return }
+        decodedFields |= bit
         switch index {
-        case 0: if tsft == nil { tsft = b.u64(o) }
-        case 1: if flags == nil { flags = RadiotapFlags(rawValue: b.u8(o)) }
-        case 2: if rate == nil { rate = b.u8(o) }
-        case 3: if channel == nil { channel = RadiotapChannel(megahertz: b.u16(o), flags: b.u16(o + 2)) }
-        case 4: if fhss == nil { fhss = RadiotapFHSS(hopSet: b.u8(o), hopPattern: b.u8(o + 1)) }
-        case 5: if antennaSignal == nil { antennaSignal = Int8(bitPattern: b.u8(o)) }
-        case 6: if antennaNoise == nil { antennaNoise = Int8(bitPattern: b.u8(o)) }
-        case 7: if lockQuality == nil { lockQuality = b.u16(o) }
-        case 8: if txAttenuation == nil { txAttenuation = b.u16(o) }
-        case 9: if dbTxAttenuation == nil { dbTxAttenuation = b.u16(o) }
-        case 10: if dbmTxPower == nil { dbmTxPower = Int8(bitPattern: b.u8(o)) }
-        case 11: if antenna == nil { antenna = b.u8(o) }
-        case 12: if dbAntennaSignal == nil { dbAntennaSignal = b.u8(o) }
-        case 13: if dbAntennaNoise == nil { dbAntennaNoise = b.u8(o) }
-        case 14: if rxFlags == nil { rxFlags = b.u16(o) }
-        case 15: if txFlags == nil { txFlags = b.u16(o) }
-        case 16: if rtsRetries == nil { rtsRetries = b.u8(o) }
-        case 17: if dataRetries == nil { dataRetries = b.u8(o) }
-        case 18:
-            if xChannel == nil {
-                xChannel = RadiotapXChannel(flags: b.u32(o), megahertz: b.u16(o + 4), channel: b.u8(o + 6), maxPower: b.u8(o + 7))
-            }
-        case 19: if mcs == nil { mcs = RadiotapMCS(known: b.u8(o), flags: b.u8(o + 1), index: b.u8(o + 2)) }
-        case 20:
-            if ampduStatus == nil {
-                ampduStatus = RadiotapAMPDUStatus(reference: b.u32(o), flags: b.u16(o + 4), delimiterCRC: b.u8(o + 6), reserved: b.u8(o + 7))
-            }
+        case 0: storedTSFT = b.u64(o)
+        case 1: storedFlags = b.u8(o)
+        case 2: storedRate = b.u8(o)
+        case 3: storedChannel = RadiotapChannel(megahertz: b.u16(o), flags: b.u16(o + 2))
+        case 4: storedFHSS = RadiotapFHSS(hopSet: b.u8(o), hopPattern: b.u8(o + 1))
+        case 5: storedAntennaSignal = b.u8(o)
+        case 6: storedAntennaNoise = b.u8(o)
+        case 7: storedLockQuality = b.u16(o)
+        case 8: storedTXAttenuation = b.u16(o)
+        case 9: storedDBTXAttenuation = b.u16(o)
+        case 10: storedDBMTXPower = b.u8(o)
+        case 11: storedAntenna = b.u8(o)
+        case 12: storedDBAntennaSignal = b.u8(o)
+        case 13: storedDBAntennaNoise = b.u8(o)
+        case 14: storedRXFlags = b.u16(o)
+        case 15: storedTXFlags = b.u16(o)
+        case 16: storedRTSRetries = b.u8(o)
+        case 17: storedDataRetries = b.u8(o)
+        case 18: storedXChannel = RadiotapXChannel(flags: b.u32(o), megahertz: b.u16(o + 4), channel: b.u8(o + 6), maxPower: b.u8(o + 7))
+        case 19: storedMCS = RadiotapMCS(known: b.u8(o), flags: b.u8(o + 1), index: b.u8(o + 2))
+        case 20: storedAMPDUStatus = RadiotapAMPDUStatus(reference: b.u32(o), flags: b.u16(o + 4), delimiterCRC: b.u8(o + 6), reserved: b.u8(o + 7))
         case 21:
-            if vht == nil {
-                vht = RadiotapVHT(
-                    known: b.u16(o), flags: b.u8(o + 2), bandwidth: b.u8(o + 3), mcsNSS: b.u32(o + 4),
-                    coding: b.u8(o + 8), groupID: b.u8(o + 9), partialAID: b.u16(o + 10)
-                )
-            }
-        case 22:
-            if timestamp == nil {
-                timestamp = RadiotapTimestamp(timestamp: b.u64(o), accuracy: b.u16(o + 8), unitPosition: b.u8(o + 10), flags: b.u8(o + 11))
-            }
-        case 23:
-            if he == nil {
-                he = RadiotapHE(data1: b.u16(o), data2: b.u16(o + 2), data3: b.u16(o + 4), data4: b.u16(o + 6), data5: b.u16(o + 8), data6: b.u16(o + 10))
-            }
-        case 24:
-            if heMU == nil { heMU = RadiotapHEMU(flags1: b.u16(o), flags2: b.u16(o + 2), ruChannel1: b.u32(o + 4), ruChannel2: b.u32(o + 8)) }
-        case 25:
-            if heMUOtherUser == nil {
-                heMUOtherUser = RadiotapHEMUOtherUser(perUser1: b.u16(o), perUser2: b.u16(o + 2), perUserPosition: b.u8(o + 4), perUserKnown: b.u8(o + 5))
-            }
-        case 26: if zeroLengthPSDU == nil { zeroLengthPSDU = b.u8(o) }
-        case 27: if lSIG == nil { lSIG = RadiotapLSIG(data1: b.u16(o), data2: b.u16(o + 2)) }
-        default: break
+            storedVHT = RadiotapVHT(
+                known: b.u16(o), flags: b.u8(o + 2), bandwidth: b.u8(o + 3), mcsNSS: b.u32(o + 4),
+                coding: b.u8(o + 8), groupID: b.u8(o + 9), partialAID: b.u16(o + 10)
+            )
+        case 22: storedTimestamp = RadiotapTimestamp(timestamp: b.u64(o), accuracy: b.u16(o + 8), unitPosition: b.u8(o + 10), flags: b.u8(o + 11))
+        case 23: storedHE = RadiotapHE(data1: b.u16(o), data2: b.u16(o + 2), data3: b.u16(o + 4), data4: b.u16(o + 6), data5: b.u16(o + 8), data6: b.u16(o + 10))
+        case 24: storedHEMU = RadiotapHEMU(flags1: b.u16(o), flags2: b.u16(o + 2), ruChannel1: b.u32(o + 4), ruChannel2: b.u32(o + 8))
+        case 25: storedHEMUOtherUser = RadiotapHEMUOtherUser(perUser1: b.u16(o), perUser2: b.u16(o + 2), perUserPosition: b.u8(o + 4), perUserKnown: b.u8(o + 5))
+        case 26: storedZeroLengthPSDU = b.u8(o)
+        case 27: storedLSIG = RadiotapLSIG(data1: b.u16(o), data2: b.u16(o + 2))
+        default: decodedFields &= ~bit
         }
     }
 }
