@@ -9,7 +9,7 @@ func wifiBenchmarks() {
     Benchmark(
         "WiFi radiotap probe requests",
         configuration: .init(
-            metrics: [.throughput, .wallClock, .mallocCountTotal],
+            metrics: [.throughput, .wallClock, .cpuUser, .mallocCountTotal],
             scalingFactor: .mega,
             maxDuration: .seconds(5),
             maxIterations: 20
