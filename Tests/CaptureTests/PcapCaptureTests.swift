@@ -116,3 +116,30 @@ final class LogRecorder: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct AVSCaptureTests {
+    static func avsHeader(signalType: UInt32, signal: Int32, channel: UInt32) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: 64)
+        func put(_ value: UInt32, at offset: Int) {
+            for i in 0..<4 { header[offset + i] = UInt8(truncatingIfNeeded: value >> (24 - 8 * UInt32(i))) }
+        }
+        put(0x8021_1001, at: 0)
+        put(64, at: 4)
+        put(channel, at: 28)
+        put(signalType, at: 44)
+        put(UInt32(bitPattern: signal), at: 48)
+        return header
+    }
+
+    @Test func avsFramesWithDBmSignalBecomeObservationsAndOthersAreCounted() throws {
+        let path = try PcapTestFiles.write(PcapTestFiles.classic(linkType: 163, packets: [
+            (10, 0, Self.avsHeader(signalType: 2, signal: -67, channel: 11) + PcapTestFiles.bareProbeRequest()),
+            (11, 0, Self.avsHeader(signalType: 1, signal: 500, channel: 11) + PcapTestFiles.bareProbeRequest()),
+        ]), name: "avs.pcap")
+        let (observations, summary) = try PcapCaptureTests.observations(path)
+        #expect(observations == [
+            Observation(time: 10, sensor: "s1", device: "wifi:84:16:f9:f2:da:8b", rssi: -67, radio: .wifi, channel: 11),
+        ])
+        #expect(summary.withoutSignal == 1)
+    }
+}

@@ -107,3 +107,37 @@ import Testing
         #expect(ISO8601Time.seconds("2021-13-01T00:00:00Z") == nil)
     }
 }
+
+@Suite struct MerakiTruncationTests {
+    /// Fed short, as a broken upload would deliver them: every prefix of the real bodies
+    /// is refused with an offset inside what was received, never a crash.
+    @Test func everyTruncationOfTheRealBodiesIsRefusedWithAByteOffset() {
+        for body in MerakiScanningTests.bodies {
+            for length in 0..<body.count {
+                do {
+                    _ = try MerakiScanningReport(decoding: body.prefix(length), sharedSecret: nil)
+                    Issue.record("a \(length)-byte prefix decoded")
+                } catch {
+                    guard case .malformedJSON(let offset, _) = error else {
+                        Issue.record("\(length): \(error)")
+                        continue
+                    }
+                    #expect(offset <= length)
+                }
+            }
+        }
+    }
+
+    @Test func tenThousandMutatedBodiesNeverCrash() {
+        var random = SplitMix64(state: 0x4D65_7261_6B69)  // "Meraki"
+        var refused = 0
+        for round in 0..<10_000 {
+            var body = MerakiScanningTests.bodies[round % 2]
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                body[Int.random(in: 0..<body.count, using: &random)] = UInt8.random(in: 0x20...0x7E, using: &random)
+            }
+            if (try? MerakiScanningReport(decoding: body, sharedSecret: "fs!24Get")) == nil { refused += 1 }
+        }
+        #expect(refused > 0)
+    }
+}
