@@ -12,7 +12,7 @@ public final class PcapCapture {
         /// A packet: its capture time in seconds since the epoch, and its bytes. The buffer
         /// is reused by the next read, so decode it before reading again.
         case packet(time: Double, bytes: ByteBuffer)
-        /// A live capture's read timeout passed without a packet.
+        /// A live capture has no packet waiting (reads never block).
         case timeout
         case endOfFile
     }
@@ -47,11 +47,10 @@ public final class PcapCapture {
     }
 
     /// Opens a live monitor-mode interface with a BPF filter (probe requests by default).
-    /// - Parameter readTimeout: how long a read waits before returning `.timeout`, so the
-    ///   caller can notice a shutdown.
+    /// Reads do not block: with nothing waiting they return `.timeout`, so an async caller
+    /// can sleep instead of holding a thread of the cooperative pool.
     public static func live(
-        interface: String, filter: String? = probeRequestFilter,
-        snapshotLength: Int = 4096, readTimeoutMilliseconds: Int = 200
+        interface: String, filter: String? = probeRequestFilter, snapshotLength: Int = 4096
     ) throws(PcapError) -> PcapCapture {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
@@ -59,7 +58,7 @@ public final class PcapCapture {
         }
         pcap_set_snaplen(handle, Int32(snapshotLength))
         pcap_set_promisc(handle, 1)
-        pcap_set_timeout(handle, Int32(readTimeoutMilliseconds))
+        pcap_set_timeout(handle, 100)
         pcap_set_tstamp_precision(handle, Int32(PCAP_TSTAMP_PRECISION_NANO))
         let status = pcap_activate(handle)
         if status < 0 {
@@ -78,6 +77,9 @@ public final class PcapCapture {
         }
         let capture = try PcapCapture(handle: handle, source: interface, isLive: true)
         if let filter { try capture.apply(filter: filter) }
+        guard pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
+            throw .capture(source: interface, reason: Self.text(errorBuffer))
+        }
         return capture
     }
 

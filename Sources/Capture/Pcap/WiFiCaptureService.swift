@@ -12,6 +12,10 @@ public struct WiFiCaptureService: Service {
         case interface(String, filter: String = PcapCapture.probeRequestFilter)
     }
 
+    /// How long a live capture sleeps when no frame is waiting: the most a probe request
+    /// waits before it is yielded.
+    static let idlePause = Duration.milliseconds(20)
+
     public let source: Source
     public let sensor: SensorID
     private let logger: Logger
@@ -41,7 +45,8 @@ public struct WiFiCaptureService: Service {
             case .observation(let observation):
                 try await yield(observation)
             case .idle:
-                await Task.yield()
+                // Nothing waiting on the interface: sleep briefly rather than block a thread.
+                try? await Task.sleep(for: Self.idlePause)
                 sinceYield = 0
             case .end:
                 break loop
