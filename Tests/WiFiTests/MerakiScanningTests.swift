@@ -53,6 +53,12 @@ import Testing
         ])
     }
 
+    @Test func typeBLEFromMerakisChangelogReadsAsBluetooth() throws {
+        let body = #"{"version":"3.0","secret":"s","type":"BLE","data":{"observations":[{"clientMac":"24:fc:e5:90:97:4d","latestRecord":{"time":"2021-11-23T14:07:40Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-93}}]}}"#
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: "s")
+        #expect(report.observations.map(\.device) == ["ble:24:fc:e5:90:97:4d"])
+    }
+
     @Test func aDifferentSharedSecretIsRefusedWithATypedError() {
         #expect(throws: MerakiError.secretMismatch) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: "other") }
         #expect(throws: Never.self) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: nil) }

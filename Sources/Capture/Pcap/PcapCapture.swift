@@ -67,7 +67,6 @@ public final class PcapCapture {
             switch status {
             case PCAP_ERROR_NO_SUCH_DEVICE: throw .interfaceNotFound(interface)
             case PCAP_ERROR_PERM_DENIED, PCAP_ERROR_PROMISC_PERM_DENIED: throw .permissionDenied(interface: interface, reason: reason)
-            case PCAP_ERROR_RFMON_NOTSUP: throw .notMonitorMode(interface: interface, linkType: -1)
             default: throw .capture(source: interface, reason: reason)
             }
         }

@@ -19,7 +19,7 @@ public enum MerakiError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedVersion(let version):
             return "Meraki body: version \"\(version)\" is not supported (2.0 and 3.0 are)"
         case .unsupportedType(let type):
-            return "Meraki body: type \"\(type)\" is not supported (WiFi, Bluetooth, DevicesSeen, BluetoothDevicesSeen are)"
+            return "Meraki body: type \"\(type)\" is not supported (WiFi, Bluetooth or BLE in 3.0; DevicesSeen, BluetoothDevicesSeen in 2.0)"
         case .invalidField(let path, let message):
             return "Meraki body: \(path): \(message)"
         }

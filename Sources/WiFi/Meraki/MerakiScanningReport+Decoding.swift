@@ -20,7 +20,8 @@ extension MerakiScanningReport {
         self.version = version
         switch (version.hasPrefix("3"), version.hasPrefix("2"), type) {
         case (true, _, "WiFi"): kind = .wifi
-        case (true, _, "Bluetooth"): kind = .bluetooth
+        // Real v3 bodies say "Bluetooth"; Meraki's v3 changelog says "BLE".
+        case (true, _, "Bluetooth"), (true, _, "BLE"): kind = .bluetooth
         case (_, true, "DevicesSeen"): kind = .wifi
         case (_, true, "BluetoothDevicesSeen"): kind = .bluetooth
         case (false, false, _): throw .unsupportedVersion(version)
@@ -95,8 +96,8 @@ extension MerakiScanningReport {
             seen = try time(o["seenTime"] ?? .null, path: "\(path).seenTime")
         }
         var reported = try rssi(o["rssi"], path: "\(path).rssi")
-        // v2 reports signal as dB above the AP's noise floor, a positive number; Meraki's
-        // floor for it is −95 dBm, so this gives dBm like v3's.
+        // v2 documents `rssi` only as "Device RSSI as seen by AP" and sends positive
+        // numbers (dB above the noise floor); taking the floor as −95 dBm gives dBm like v3's.
         if reported > 0 { reported -= 95 }
         return Client(
             mac: mac, readings: [Reading(time: seen, accessPoint: accessPoint, rssi: reported)],
