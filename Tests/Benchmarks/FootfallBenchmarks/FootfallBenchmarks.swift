@@ -1,5 +1,5 @@
 import Benchmark
 
 let benchmarks: @Sendable () -> Void = {
-    wifiBenchmarks()
+    registerWiFiBenchmarks()
 }
