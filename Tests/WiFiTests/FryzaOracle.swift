@@ -31,12 +31,17 @@ struct FryzaOracle {
             let ids = f[elements].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             rows.append(Row(
-                index: Int(f[idx])!, source: f[src].lowercased(), destination: f[dst].lowercased(),
-                randomized: ["1", "true", "True"].contains(f[randomized]),
-                rssi: Int(Double(f[rssi])!), sequenceNumber: Int(f[seq])!, megahertz: Int(Double(f[freq])!),
+                index: Self.integer(f[idx]), source: f[src].lowercased(), destination: f[dst].lowercased(),
+                randomized: ["1", "1.0", "true", "True"].contains(f[randomized]),
+                rssi: Self.integer(f[rssi]), sequenceNumber: Self.integer(f[seq]), megahertz: Self.integer(f[freq]),
                 ssid: f[ssid], elementIDs: ids, occupancy: Double(f[occupancy])
             ))
         }
+    }
+
+    /// Whole numbers as pandas may print them (`1237` or `1237.0`); −1 for an empty cell.
+    static func integer(_ text: String) -> Int {
+        Double(text.trimmingCharacters(in: .whitespaces)).map { Int($0) } ?? -1
     }
 
     /// Splits on `;` outside double quotes.
