@@ -59,6 +59,20 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
         .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
         .target(
+            name: "WiFi",
+            dependencies: ["FootfallCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(
+            name: "Capture",
+            dependencies: [
+                "FootfallCore", "WiFi", "CPcap",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
@@ -73,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -115,10 +129,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(
+            name: "WiFiTests",
+            dependencies: ["WiFi", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CaptureTests",
+            dependencies: [
+                "Capture", "WiFi", "FootfallTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
-                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting",
+                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,6 +23,8 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert captures and datasets into traces, surveys and store files.",
         subcommands: [
+            ConvertPcapCommand.self,
+            ConvertMerakiCommand.self,
         ]
     )
 }
