@@ -27,7 +27,7 @@ extension FootfallProcess {
     /// Starts the real binary and returns at once; its output goes to a log file (not a pipe,
     /// which a killed reader could leave full).
     public static func start(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, logFile: URL) throws -> Running {
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = executable

@@ -42,15 +42,15 @@ public final class HTTPReceiver: Sendable {
     }
 
     public let port: Int
-    let state: Mutex<State>
+    private let box: StateBox
     private let channel: Mutex<(any Channel)?>
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    private init(port: Int, channel: any Channel, state: Mutex<State>) {
+    private init(port: Int, channel: any Channel, box: StateBox) {
         self.port = port
         self.channel = Mutex(channel)
-        self.state = state
+        self.box = box
     }
 
     /// Starts listening on `port` (0 picks a free one).
@@ -65,16 +65,14 @@ public final class HTTPReceiver: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        let receiver = HTTPReceiver(port: channel.localAddress?.port ?? port, channel: channel, state: box.state)
-        box.receiver = receiver
-        return receiver
+        return HTTPReceiver(port: channel.localAddress?.port ?? port, channel: channel, box: box)
     }
 
     public func setResponder(_ respond: @escaping Responder) {
-        state.withLock { $0.responder = respond }
+        box.state.withLock { $0.responder = respond }
     }
 
-    public var requests: [Request] { state.withLock { $0.requests } }
+    public var requests: [Request] { box.state.withLock { $0.requests } }
 
     /// Stops listening and closes the open connections' listener (the port can be bound again).
     public func stop() async throws {
@@ -95,22 +93,18 @@ public final class HTTPReceiver: Sendable {
         return condition(requests)
     }
 
-    fileprivate func handle(_ request: Request) -> Response {
-        state.withLock { state in
-            state.requests.append(request)
-            return state.responder(request)
-        }
-    }
 }
 
 /// Shared between the bootstrap's initializer and the receiver it returns.
 private final class StateBox: Sendable {
     let state: Mutex<HTTPReceiver.State>
-    private let owner = Mutex<HTTPReceiver?>(nil)
     init(_ state: HTTPReceiver.State) { self.state = Mutex(state) }
-    var receiver: HTTPReceiver? {
-        get { owner.withLock { $0 } }
-        set { owner.withLock { $0 = newValue } }
+
+    func handle(_ request: HTTPReceiver.Request) -> HTTPReceiver.Response {
+        state.withLock { state in
+            state.requests.append(request)
+            return state.responder(request)
+        }
     }
 }
 
@@ -132,11 +126,11 @@ private final class ReceiverHandler: ChannelInboundHandler {
         case .body(var buffer):
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
-            guard let head, let receiver = box.receiver else { return }
+            guard let head else { return }
             let request = HTTPReceiver.Request(
                 method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body,
                 receivedAt: Date().timeIntervalSince1970, monotonic: .now)
-            let response = receiver.handle(request)
+            let response = box.handle(request)
             var headers = HTTPHeaders(response.headers)
             headers.replaceOrAdd(name: "Content-Length", value: String(response.body.utf8.count))
             headers.replaceOrAdd(name: "Content-Type", value: "application/json")

@@ -11,8 +11,8 @@ import Testing
     @Test func receiverDownBacksOffExponentiallyThenDeliversEveryEventInOrder() async throws {
         let harness = try DeliveryHarness()
         // Reserve a port, then take the receiver down.
-        let port = try await HTTPReceiver.start().port
-        let first = try await HTTPReceiver.start(port: port)
+        let first = try await HTTPReceiver.start()
+        let port = first.port
         try await first.stop()
         let events = TestEvents.make(count: 300)
         try harness.append(events)
