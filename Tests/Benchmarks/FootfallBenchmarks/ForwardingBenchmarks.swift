@@ -50,7 +50,7 @@ enum ForwardingScenario {
             appendedAt[event.id] = Date().timeIntervalSince1970
             try database.write { try Outbox.append([event], in: $0) }
         }
-        _ = await receiver.wait(timeout: .seconds(30)) { $0.reduce(0) { $0 + count(ofEventsIn: $1.body) } >= count }
+        _ = await receiver.wait(timeout: .seconds(30)) { $0.reduce(0) { $0 + eventCount(in: $1.body) } >= count }
         task.cancel()
         _ = await task.result
         var latencies: [Double] = []
@@ -83,7 +83,7 @@ enum ForwardingScenario {
         return Double(count) / (elapsed / .seconds(1))
     }
 
-    static func count(ofEventsIn body: [UInt8]) -> Int {
+    static func eventCount(in body: [UInt8]) -> Int {
         // Each CloudEvent has exactly one "specversion".
         var count = 0
         let needle = Array("\"specversion\"".utf8)
@@ -113,7 +113,7 @@ func registerForwardingBenchmarks() {
     let worst = BenchmarkMetric.custom("delivery latency max (µs)", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark(
         "Delivery latency at 200 events/s (loopback CloudEvents)",
-        configuration: .init(metrics: [p50, p99, worst], maxDuration: .seconds(30), maxIterations: 1)
+        configuration: .init(metrics: [p50, p99, worst], warmupIterations: 0, maxDuration: .seconds(30), maxIterations: 1)
     ) { benchmark in
         let latencies = try await ForwardingScenario.latencies(count: 1000, rate: 200)
         benchmark.measurement(p50, Int(ForwardingScenario.percentile(latencies, 0.50) * 1e6))
