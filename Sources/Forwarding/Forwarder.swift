@@ -55,7 +55,7 @@ public final class Forwarder: Sendable {
 
     /// The sinks of a store's configuration (`sinks:`), over HTTP with `client`.
     public convenience init(
-        configuration: StoreConfiguration, database: GatewayDatabase, client: HTTPClient = .shared,
+        configuration: StoreConfiguration, database: GatewayDatabase, client: HTTPClient = .sinks,
         options: Options = .init(), timing: DeliveryTiming = .live, health: ForwardingHealth = .init(),
         logger: Logger, metricsFactory: (any MetricsFactory)? = nil
     ) throws {

@@ -36,8 +36,8 @@ public struct SegmentEncoder: EventEncoder {
     }
 
     public func envelopeBytes(itemCount: Int) -> Int {
-        // {"batch":[ … ],"sentAt":"2024-01-01T00:00:00.000Z"}
-        10 + max(0, itemCount - 1) + 37
+        // {"batch":[ … ],"sentAt":"2024-01-01T00:00:00.000Z"}: 9 + 2 + 11 + 24 + 2, and the commas.
+        48 + max(0, itemCount - 1)
     }
 
     public func body(items: [[UInt8]], sentAt: Double) -> [UInt8] {

@@ -103,7 +103,7 @@ public struct SinkSettings: Hashable, Sendable {
     }
 
     /// The sink these settings describe.
-    public func makeSink(client: HTTPClient = .shared, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) -> Sink {
+    public func makeSink(client: HTTPClient = .sinks, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) -> Sink {
         switch kind {
         case .segment:
             let transport = HTTPTransport(

@@ -96,7 +96,8 @@ struct SinkWorker: Sendable {
 
     private func register() async {
         var failures = 0
-        while !Task.isCancelled {
+        // At least one try even when already cancelled, so the flush after cancellation has a cursor.
+        repeat {
             do {
                 // Read first: a sink known from an earlier run starts even on a read-only database.
                 if try database.read({ try Outbox.sinks(in: $0) }).contains(sink.name) { return }
@@ -107,7 +108,7 @@ struct SinkWorker: Sendable {
                 storageFailed(error, operation: "register sink \(sink.name)")
                 try? await timing.sleep(options.backoff.delay(attempt: failures, unit: timing.random()))
             }
-        }
+        } while !Task.isCancelled
     }
 
     func next(ignoringFlushInterval: Bool) -> Next {

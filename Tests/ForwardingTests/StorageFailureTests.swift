@@ -47,7 +47,7 @@ import Testing
             try Outbox.register(sink: "cloudevents", in: db)
             try Outbox.append(events, in: db)
         }
-        try database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
+        try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
 
         let metrics = TestMetrics()
         let health = ForwardingHealth()
@@ -70,7 +70,7 @@ import Testing
         #expect(metrics.counterTotal(label: "footfall_outbox_storage_errors_total") >= 2)
         #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 20, "nothing accepted was dropped")
 
-        try database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 0") }
+        try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 0") }
         let deadline = ContinuousClock.now + .seconds(10)
         while try database.read({ try Outbox.status(in: $0) }).first?.pending != 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
