@@ -59,6 +59,10 @@ let package = Package(
             dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "FootfallTesting"]
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
+        .testTarget(
+            name: "CalibrationTests",
+            dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting"]
+        ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
         .executableTarget(
             name: "FootfallBenchmarks",

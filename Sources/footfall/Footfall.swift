@@ -10,6 +10,8 @@ struct Footfall: AsyncParsableCommand {
             ReplayCommand.self,
             ConvertCommand.self,
             VisitsCommand.self,
+            CalibrateCommand.self,
+            ZonesCommand.self,
         ]
     )
 }
@@ -20,6 +22,7 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert captures and datasets into traces, surveys and store files.",
         subcommands: [
+            ConvertKolakowskiCommand.self,
         ]
     )
 }
