@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Parses an SVG with Foundation's XMLParser: whether it is well-formed, and its elements.
 final class SVGInspector: NSObject, XMLParserDelegate {
