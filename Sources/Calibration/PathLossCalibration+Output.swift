@@ -50,7 +50,7 @@ extension PathLossCalibration {
         case .neverHeard: "NEVER HEARD"
         case .poorFit: "POOR FIT"
         case .exponentHeld: "exponent held"
-        case .positionSuspect(let d, _): "POSITION? (fits \(fixed(d, 1)) m away)"
+        case .positionSuspect(let d, _, _, _): "POSITION? (fits \(fixed(d, 1)) m away)"
         }
     }
 

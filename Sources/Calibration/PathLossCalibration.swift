@@ -39,14 +39,15 @@ public struct PathLossCalibration: Sendable {
         /// The readings do not span enough distances to tell the slope: exponent held at the default.
         case exponentHeld
         /// The fit is markedly better with the sensor elsewhere: probably recorded at the wrong place.
-        case positionSuspect(distance: Double, best: Point)
+        case positionSuspect(distance: Double, best: Point, residualSD: Double, residualSDThere: Double)
 
         public var description: String {
             switch self {
             case .neverHeard: "never heard in the survey: check it is powered and its id matches the trace"
             case .poorFit(let sd): "poor fit (residuals \(String(format: "%.1f", sd)) dB): survey more points around it or check for obstructions"
             case .exponentHeld: "distances too alike to fit the exponent: held at the configured value; survey nearer and further points"
-            case .positionSuspect(let d, let p): "position looks wrong: the readings fit best \(String(format: "%.1f", d)) m away at (\(String(format: "%.1f", p.x)), \(String(format: "%.1f", p.y))); check where it is mounted"
+            case .positionSuspect(let d, let p, let here, let there):
+                "position looks wrong: the readings fit best \(String(format: "%.1f", d)) m away at (\(String(format: "%.1f", p.x)), \(String(format: "%.1f", p.y))) (residuals \(String(format: "%.1f", here)) → \(String(format: "%.1f", there)) dB); check where it is mounted, or for a wall between it and much of the floor"
             }
         }
     }
@@ -59,6 +60,9 @@ public struct PathLossCalibration: Sendable {
     public var suspectImprovement = 0.2
     /// At most this many readings per sensor are used to search for a better position.
     public var searchSamples = 400
+    /// Survey points this close outside the outline (metres) are accepted: an outline drawn
+    /// along the walls' inner faces puts doorways and wall thickness just outside it.
+    public var outsideTolerance = 0.5
     /// Whether to look for a better position of each sensor (the costly part of a fit).
     public var searchPositions = true
     /// Fewest reference points per sensor to fit (below: a survey problem).
@@ -73,7 +77,7 @@ public struct PathLossCalibration: Sendable {
                 let known = layout.sensors.map(\.id.rawValue).joined(separator: ", ")
                 throw SurveyProblem(.unknownSensor, sampleIndex: i, "sensor '\(sample.sensor)' is not in the store (it has \(known)); fix the survey's sensor column or add the sensor to store.yaml")
             }
-            if let p = sample.point, !layout.outline.contains(p), layout.outline.distanceToBoundary(p) > 0.05 {
+            if let p = sample.point, !layout.outline.contains(p), layout.outline.distanceToBoundary(p) > outsideTolerance {
                 throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline; survey points are taken inside the store — check x,y (metres, store frame)")
             }
             if sample.point == nil, let zone = sample.zone, layout.zone(zone) == nil {
@@ -125,7 +129,7 @@ public struct PathLossCalibration: Sendable {
                 if moved >= suspectDistance, spread < here * (1 - suspectImprovement) {
                     result.suggestedPosition = best
                     result.suggestedResidualSD = spread
-                    result.flags.append(.positionSuspect(distance: moved, best: best))
+                    result.flags.append(.positionSuspect(distance: moved, best: best, residualSD: here, residualSDThere: spread))
                 }
             }
             return result

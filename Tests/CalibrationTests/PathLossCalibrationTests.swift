@@ -29,7 +29,7 @@ import Testing
         let s3 = try #require(fits.first { $0.sensor == "s3" })
         let suggested = try #require(s3.suggestedPosition)
         #expect(suggested.distance(to: Point(x: 13, y: 6)) <= 1)
-        let flagged = s3.flags.contains { if case .positionSuspect(let d, _) = $0 { abs(d - 3) <= 1 } else { false } }
+        let flagged = s3.flags.contains { if case .positionSuspect(let d, _, _, _) = $0 { abs(d - 3) <= 1 } else { false } }
         #expect(flagged, "\(s3.flags)")
         #expect(fits.filter { $0.sensor != "s3" }.allSatisfy { $0.suggestedPosition == nil })
         #expect(PathLossCalibration.table(fits).contains("POSITION?"))
