@@ -37,6 +37,11 @@ public enum KolakowskiDataset {
         public var line: Int
         public var message: String
         public var description: String { "\(file):\(line): \(message)" }
+        public init(file: String, line: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.message = message
+        }
     }
 
     public static func sensors(anchorsCSV text: String, file: String = "anchors.csv") throws -> [Sensor] {
