@@ -13,10 +13,12 @@ import Positioning
 public struct LeaveOneOutCheck: Sendable {
     public struct PointResult: Hashable, Sendable {
         public var truth: Point
+        /// False for a zone-only survey point: its zone is scored, not its distance.
+        public var hasCoordinates = true
         public var estimate: Point?
         public var trueZone: String?
         public var estimatedZone: String?
-        public var error: Double? { estimate.map { $0.distance(to: truth) } }
+        public var error: Double? { hasCoordinates ? estimate.map { $0.distance(to: truth) } : nil }
     }
 
     public struct Report: Sendable {
@@ -82,7 +84,7 @@ public struct LeaveOneOutCheck: Sendable {
                 let point = points[k]
                 let estimate = locate(point, survey: survey, locator: &locator, epoch: Double(order) * 10_000)
                 results[k] = PointResult(
-                    truth: point.position, estimate: estimate, trueZone: point.zone ?? Self.noZone,
+                    truth: point.position, hasCoordinates: point.hasCoordinates, estimate: estimate, trueZone: point.zone ?? Self.noZone,
                     estimatedZone: estimate.map { layout.zone(containing: $0)?.id ?? Self.noZone })
             }
             progress(Double(f + 1) / Double(folds.count))

@@ -84,8 +84,8 @@ public struct PathLossCalibration: Sendable {
                 throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) or give x,y")
             }
         }
-        let points = SurveyPoints.group(samples, layout: layout)
-        guard !points.isEmpty else { throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples; record points with `footfall calibrate record`") }
+        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        guard !points.isEmpty else { throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --at X,Y`") }
         if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
             throw SurveyProblem(.pointsOnALine, sampleIndex: points.last?.samples.first, "all \(points.count) survey points lie on one line, so a sensor's distance and direction cannot be told apart; record points off the line (at least a third of them a few metres to the side)")
         }
@@ -99,7 +99,8 @@ public struct PathLossCalibration: Sendable {
 
     /// Fits every sensor of the layout; sensors not heard are reported, not fitted.
     public func fit(_ samples: [SurveySample], layout: StoreLayout) -> [SensorFit] {
-        let points = SurveyPoints.group(samples, layout: layout)
+        // Distances need coordinates: zone-only samples do not enter the fit.
+        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
         var pointOf = [Int](repeating: -1, count: samples.count)
         for (k, point) in points.enumerated() { for i in point.samples { pointOf[i] = k } }
         return layout.sensors.map { sensor in

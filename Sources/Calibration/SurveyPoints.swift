@@ -3,7 +3,10 @@ import FootfallCore
 /// A survey's reference points: samples taken at the same spot (same x,y, or the same zone
 /// label when no coordinates were taken) belong to one point.
 public struct SurveyPoint: Hashable, Sendable {
+    /// Where the samples were taken; a zone's representative point when only the zone is known.
     public var position: Point
+    /// Whether the survey gave x,y (false: only a zone label, so no distance can be scored).
+    public var hasCoordinates: Bool
     public var zone: String?
     /// Indices into the survey's samples.
     public var samples: [Int]
@@ -11,13 +14,14 @@ public struct SurveyPoint: Hashable, Sendable {
 
 public enum SurveyPoints {
     /// Groups samples into reference points in the order they first appear. A zone-only
-    /// sample is placed at its zone's representative point.
+    /// sample is placed at its zone's representative point (and marked as having no coordinates).
     public static func group(_ samples: [SurveySample], layout: StoreLayout) -> [SurveyPoint] {
         var points: [SurveyPoint] = []
         var index: [String: Int] = [:]
         for (i, sample) in samples.enumerated() {
             let position: Point
             let key: String
+            let hasCoordinates = sample.point != nil
             if let p = sample.point {
                 position = p
                 key = "\(p.x),\(p.y)"
@@ -31,7 +35,9 @@ public enum SurveyPoints {
                 points[k].samples.append(i)
             } else {
                 index[key] = points.count
-                points.append(SurveyPoint(position: position, zone: sample.zone ?? layout.zone(containing: position)?.id, samples: [i]))
+                points.append(SurveyPoint(
+                    position: position, hasCoordinates: hasCoordinates, zone: sample.zone ?? layout.zone(containing: position)?.id,
+                    samples: [i]))
             }
         }
         return points

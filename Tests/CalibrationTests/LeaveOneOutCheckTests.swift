@@ -28,6 +28,20 @@ import Testing
         #expect(text.contains("overall         median"))
     }
 
+    @Test func zoneOnlyPointsAreScoredByZoneButNotByDistance() throws {
+        var survey = SurveyedStore.survey()
+        // The points at y = 1 and x = 1, 3, 5 (fresh) and 17 (tills) are recorded by zone only.
+        let zoneOnly: Set<Point> = [Point(x: 1, y: 1), Point(x: 3, y: 1), Point(x: 5, y: 1), Point(x: 17, y: 1)]
+        for i in survey.indices where zoneOnly.contains(survey[i].point!) { survey[i].point = nil }
+        let report = LeaveOneOutCheck().run(layout: SurveyedStore.layout, survey: survey)
+        // Three fresh points share one zone-only point; tills' is another: 56 + 2 points.
+        #expect(report.points.count == 58)
+        #expect(report.overall.count == 56)
+        #expect(report.confusion.values.flatMap(\.values).reduce(0, +) == 58)
+        let fits = PathLossCalibration().fit(survey, layout: SurveyedStore.layout)
+        #expect(fits.allSatisfy { $0.points == 56 })
+    }
+
     @Test func aDenseSurveyIsLeftOutInAtMostSixtyBlocks() {
         var points: [Point] = []
         for y in Swift.stride(from: 0.5, through: 11.5, by: 0.5) {
