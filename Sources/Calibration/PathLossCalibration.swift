@@ -65,6 +65,9 @@ public struct PathLossCalibration: Sendable {
     public var outsideTolerance = 0.5
     /// Whether to look for a better position of each sensor (the costly part of a fit).
     public var searchPositions = true
+    /// A sensor heard at fewer points than this is not second-guessed: a handful of points
+    /// fit many positions about equally well.
+    public var minimumPointsForPositionCheck = 8
     /// Fewest reference points per sensor to fit (below: a survey problem).
     public var minimumPoints = 3
 
@@ -125,7 +128,7 @@ public struct PathLossCalibration: Sendable {
             result.residualSD = model.noise
             if model.pathLoss.exponent == fallback.exponent { result.flags.append(.exponentHeld) }
             if model.noise > poorFitSD { result.flags.append(.poorFit(residualSD: model.noise)) }
-            if searchPositions, let (best, spread, here) = bestPosition(sensor: sensor, positions: positions, rssi: rssi, layout: layout, fallback: fallback) {
+            if searchPositions, heardAt.count >= minimumPointsForPositionCheck, let (best, spread, here) = bestPosition(sensor: sensor, positions: positions, rssi: rssi, layout: layout, fallback: fallback) {
                 let moved = best.distance(to: sensor.position.floor)
                 if moved >= suspectDistance, spread < here * (1 - suspectImprovement) {
                     result.suggestedPosition = best

@@ -6,8 +6,9 @@ import Testing
 @Suite struct PathLossCalibrationTests {
     let layout = SurveyedStore.layout
 
-    @Test func fittedParametersAreWithin2dBAnd0_2OfThoseThatMadeTheReadings() throws {
-        let fits = PathLossCalibration().fit(SurveyedStore.survey(), layout: layout)
+    @Test(arguments: [7, 11, 23, 42, 99] as [UInt64])
+    func fittedParametersAreWithin2dBAnd0_2OfThoseThatMadeTheReadingsAndNothingIsFlagged(seed: UInt64) throws {
+        let fits = PathLossCalibration().fit(SurveyedStore.survey(seed: seed), layout: layout)
         #expect(fits.count == 5)
         for fit in fits {
             let truth = try #require(SurveyedStore.truePathLoss[fit.sensor])
