@@ -7,14 +7,13 @@ public struct LayoutIssue: Hashable, Sendable, CustomStringConvertible {
         case warning
     }
 
+    /// What an issue is about, by id, so the command line can find its line in store.yaml.
     public enum Subject: Hashable, Sendable {
         case store
         case zone(String)
-        case sensor(SensorIDText)
+        /// A sensor, by its id's text.
+        case sensor(String)
     }
-
-    /// A sensor's id as text (keeps this type free of FootfallCore's identifiers for hashing).
-    public typealias SensorIDText = String
 
     public var severity: Severity
     /// What the issue is about: its line is found from it in the configuration file.
