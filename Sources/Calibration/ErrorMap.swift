@@ -29,6 +29,9 @@ public struct ErrorMap: Sendable {
         }
     }
 
+    /// Spread (dB) assumed for a sensor without a fit: real surveys leave 5–8 dB.
+    public static let defaultNoise = 8.0
+
     /// Readings weaker than this (dBm) are not counted on.
     public static let sensitivity = -95.0
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
-import Positioning
 
 struct CalibrateCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +43,7 @@ struct CalibrateCheckCommand: ParsableCommand {
         let models = zip(layout.sensors, fits).map { sensor, fit in
             ErrorMap.SensorModel(
                 position: sensor.position, pathLoss: fit.pathLoss ?? sensor.pathLoss(for: .ble),
-                noise: fit.residualSD ?? PositioningConfiguration().rssiNoise)
+                noise: fit.residualSD ?? ErrorMap.defaultNoise)
         }
         let measured = report.points.compactMap { p in p.error.map { (point: p.truth, error: $0) } }
         let (map, factor) = ErrorMap(layout: layout, sensors: models).scaled(toMatch: measured)
