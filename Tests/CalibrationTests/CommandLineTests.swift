@@ -100,6 +100,22 @@ import Testing
         #expect(svg.elements("circle", class: "suggested-sensor").count == 1)
     }
 
+    @Test func calibrateCheckAsJSONGivesTheSameFiguresAsItsTables() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["points"] as? Int == 60)
+        let overall = try #require(object["overall"] as? [String: Any])
+        #expect(overall["count"] as? Int == 60)
+        let median = try #require(overall["median_m"] as? Double)
+        #expect(median > 0 && median <= 2)
+        let confusion = try #require(object["confusion"] as? [String: [String: Int]])
+        #expect(confusion.values.flatMap(\.values).reduce(0, +) == 60)
+        #expect((object["suggested_sensor"] as? [String: Any])?["x"] is Double)
+    }
+
     @Test func calibrateRecordAppendsAPointFromATraceWindow() throws {
         let directory = try SurveyedStore.folder(survey: [])
         defer { try? FileManager.default.removeItem(at: directory) }
