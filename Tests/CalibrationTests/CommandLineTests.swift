@@ -138,6 +138,19 @@ import Testing
         #expect(survey.allSatisfy { $0.point == Point(x: 5, y: 5) && $0.zone == "fresh" && $0.time >= 120 && $0.time < 130 })
     }
 
+    @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("t.csv").path
+        try "time,sensor,device,rssi\n1,s1,phone,-60\n".write(toFile: trace, atomically: true, encoding: .utf8)
+        let outside = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "25,5", "--source", "trace:\(trace)"])
+        #expect(outside.status != 0)
+        #expect(outside.standardError.contains("--at 25,5 is outside the outline of small-store"))
+        let zone = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--zone", "bakery", "--source", "trace:\(trace)"])
+        #expect(zone.status != 0)
+        #expect(zone.standardError.contains("--zone bakery is not a zone of small-store; use one of fresh, aisles, tills"))
+    }
+
     @Test func calibrateRecordFromAnUnavailableSourceSaysWhatIsAvailable() throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
