@@ -13,6 +13,8 @@ struct Footfall: AsyncParsableCommand {
             StatusCommand.self,
             VisitsCommand.self,
             OutboxCommand.self,
+            CalibrateCommand.self,
+            ZonesCommand.self,
         ]
     )
 }
@@ -25,6 +27,7 @@ struct ConvertCommand: ParsableCommand {
         subcommands: [
             ConvertPcapCommand.self,
             ConvertMerakiCommand.self,
+            ConvertKolakowskiCommand.self,
         ]
     )
 }
