@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh Debian machine (README.md):
-#   make run    the demo store: simulate an hour and replay it with its accuracy report
+#   make run    the gateway daemon on the demo store (simulated shoppers, live map on :8080)
 #   make test   the whole test suite
 # Each first installs the Debian packages the build needs (apt-get when root; otherwise it
 # prints the exact command to run and stops).
@@ -7,16 +7,24 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
+# The live map is tested in a real headless browser.
+TEST_PACKAGES := chromium
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
 DEMO_SEED ?= 1
 
-.PHONY: run test bench build deps clean
+.PHONY: run demo test bench build deps test-deps packages clean
 
 deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(TEST_PACKAGES)"
+
+packages:
 	@missing=""; \
-	for p in $(DEBIAN_PACKAGES); do \
+	for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -35,15 +43,21 @@ deps:
 build: deps
 	$(SWIFT) build --product footfall
 
-# Until the daemon lands, `make run` simulates the demo store and replays it.
+# The daemon on the demo store: the simulator stands in for the radio; the live map and the
+# API are on http://127.0.0.1:8080/ and events are printed as JSON lines. Ctrl-C stops it.
 run: build
+	@echo "live map: http://127.0.0.1:8080/   status: swift run footfall status --config calibration/demo-store/store.yaml"
+	$(SWIFT) run footfall run --config calibration/demo-store/store.yaml --data .footfall/demo-store
+
+# An hour of the demo store simulated and replayed at full speed, with the accuracy report.
+demo: build
 	@mkdir -p $(DEMO_DIR)
 	$(SWIFT) run footfall simulate --store demo-store --hours $(DEMO_HOURS) \
 	  --shoppers-per-hour $(DEMO_SHOPPERS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/trace.csv
 	$(SWIFT) run footfall replay $(DEMO_DIR)/trace.csv --store demo-store \
 	  --truth $(DEMO_DIR)/trace.truth.csv --events $(DEMO_DIR)/events.jsonl --positions $(DEMO_DIR)/positions.csv
 
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 # Benchmarks (ordo-one/benchmark, release build); not part of `make test`.
@@ -51,4 +65,4 @@ bench: deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
-	rm -rf .build
+	rm -rf .build .footfall

@@ -11,7 +11,7 @@ public struct GatewayData: Sendable {
     /// 32 random bytes made on first use and kept (mode 0600); losing it unlinks every pseudonym.
     public let key: [UInt8]
 
-    public static let databaseName = "footfall.sqlite"
+    public static let databaseName = "gateway.sqlite"
     public static let keyName = "identity.key"
 
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {

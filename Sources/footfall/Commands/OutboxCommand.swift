@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Storage
 
 /// `footfall outbox …`: the delivery queue, for the engineer on site.
@@ -25,7 +26,7 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "The gateway database file itself (instead of --data).")
     var db: String?
 
-    var path: String { db ?? (data as NSString).appendingPathComponent("gateway.sqlite") }
+    var path: String { db ?? (data as NSString).appendingPathComponent(GatewayData.databaseName) }
 
     /// Opens the database; a missing one is an error rather than a new empty queue.
     func open(mustExist: Bool = true) throws -> GatewayDatabase {
