@@ -40,6 +40,7 @@ struct SinkWorker: Sendable {
     /// `untilDrained`, until the queue is empty; a drain that must wait for the receiver throws.
     func run(untilDrained: Bool) async throws {
         await register()
+        metrics.healthy.record(1)
         var failures = 0
         var lastGauges = 0.0
         while !Task.isCancelled {
