@@ -16,6 +16,8 @@ public final class HTTPReceiver: Sendable {
         /// Wall-clock seconds when the request was complete.
         public var receivedAt: Double
         public var monotonic: ContinuousClock.Instant
+        /// The status the receiver answered with.
+        public var responseStatus: Int = 0
 
         public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
@@ -102,8 +104,11 @@ private final class StateBox: Sendable {
 
     func handle(_ request: HTTPReceiver.Request) -> HTTPReceiver.Response {
         state.withLock { state in
+            let response = state.responder(request)
+            var request = request
+            request.responseStatus = response.status
             state.requests.append(request)
-            return state.responder(request)
+            return response
         }
     }
 }
