@@ -36,6 +36,12 @@ struct DeliveryHarness {
         return (forwarder, Task { try await forwarder.run() })
     }
 
+    /// Waits until no sink has anything pending (the receipts are stored), or `timeout` passes.
+    func waitUntilSettled(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try pending() > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
     func pending() throws -> Int {
         try database.read { try Outbox.status(in: $0) }.reduce(0) { $0 + $1.pending }
     }

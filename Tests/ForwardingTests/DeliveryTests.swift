@@ -33,6 +33,7 @@ import Testing
         while revived.withLock({ $0 }) == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let receiver = try #require(revived.withLock { $0 })
         #expect(await receiver.wait(timeout: .seconds(20)) { Received.events($0.map(\.body)).count >= 300 })
+        try await harness.waitUntilSettled()
         task.cancel()
         _ = await task.result
         // Full jitter with the random number fixed at 0.5: half of 100, 200, 400, 800 ms.
