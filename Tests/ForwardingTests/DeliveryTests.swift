@@ -29,10 +29,10 @@ import Testing
             [DeliveryHarness.cloudEventsSink("http://127.0.0.1:\(port)/events", batchSize: 40)], timing: timing, options: options,
             metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(30)
         while revived.withLock({ $0 }) == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let receiver = try #require(revived.withLock { $0 })
-        #expect(await receiver.wait(timeout: .seconds(20)) { Received.events($0.map(\.body)).count >= 300 })
+        #expect(await receiver.wait(timeout: .seconds(30)) { Received.events($0.map(\.body)).count >= 300 })
         try await harness.waitUntilSettled()
         task.cancel()
         _ = await task.result
@@ -46,7 +46,7 @@ import Testing
         try await receiver.stop()
     }
 
-    @Test func tooManyRequestsWithRetryAfterOneSecondWaitsBetweenOneAndTenSeconds() async throws {
+    @Test func tooManyRequestsWithRetryAfterOneSecondWaitsBetweenOneAndTwentySeconds() async throws {
         let harness = try DeliveryHarness()
         let calls = Atomic<Int>(0)
         let receiver = try await HTTPReceiver.start { _ in
@@ -59,9 +59,10 @@ import Testing
         #expect(await receiver.wait { $0.count >= 2 })
         task.cancel()
         let requests = receiver.requests
+        try #require(requests.count >= 2)
         let waited = requests[1].monotonic - requests[0].monotonic
         #expect(waited >= .seconds(1), "the retry came after \(waited)")
-        #expect(waited < .seconds(10))
+        #expect(waited < .seconds(20))
         #expect(receivedIDs(receiver).suffix(5) == TestEvents.make(count: 5).map(\.id))
         try await receiver.stop()
     }
@@ -76,7 +77,7 @@ import Testing
         let metrics = TestMetrics()
         let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         var dead: [OutboxLetter] = []
         while dead.count < 3 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
@@ -86,13 +87,14 @@ import Testing
         #expect(dead.first?.responseStatus == 400)
         #expect(dead.first?.responseBody == "{\"error\":\"unknown field\"}")
         #expect(receiver.requests.count == 1, "a refused batch is not retried by itself")
-        #expect(metrics.counterTotal(label: "footfall_outbox_dead_total") == 3)
+        #expect(try await eventually { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
 
         refuse.store(false, ordering: .relaxed)
         #expect(try harness.database.write { try Outbox.retryDead(in: $0) } == 3)
         #expect(await receiver.wait { $0.count >= 2 })
+        try #require(receiver.requests.count >= 2)
         #expect(Received.events([receiver.requests[1].body]).compactMap { $0["id"] as? String } == TestEvents.make(count: 3).map(\.id))
-        let settled = ContinuousClock.now + .seconds(5)
+        let settled = ContinuousClock.now + .seconds(30)
         while try harness.database.read({ try Outbox.letters(in: $0) }).count > 0 && ContinuousClock.now < settled {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -141,9 +143,9 @@ import Testing
         try await receiver.stop()
     }
 
-    /// The poll is thirty seconds, so arriving within five proves the append woke the worker;
+    /// The poll is thirty seconds, so arriving within fifteen proves the append woke the worker;
     /// the latency itself is measured by the benchmarks (a parallel test run is no stopwatch).
-    @Test func anEventAppendedToAnIdleSinkIsSentWithinFiveSecondsWhileThePollIsThirty() async throws {
+    @Test func anEventAppendedToAnIdleSinkIsSentWithinFifteenSecondsWhileThePollIsThirty() async throws {
         let harness = try DeliveryHarness()
         let receiver = try await HTTPReceiver.start()
         var options = Forwarder.Options()
@@ -153,9 +155,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))  // let the worker go idle
         let appended = ContinuousClock.now
         try harness.append(TestEvents.make(count: 1))
-        #expect(await receiver.wait(timeout: .seconds(10)) { !$0.isEmpty })
+        #expect(await receiver.wait(timeout: .seconds(30)) { !$0.isEmpty })
         let latency = try #require(receiver.requests.first).monotonic - appended
-        #expect(latency < .seconds(5), "took \(latency)")
+        #expect(latency < .seconds(15), "took \(latency)")
         task.cancel()
         try await receiver.stop()
     }
