@@ -43,20 +43,24 @@ public final class HTTPReceiver: Sendable {
         var responder: Responder
     }
 
+    public let host: String
     public let port: Int
     private let box: StateBox
     private let channel: Mutex<(any Channel)?>
 
-    public var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://\(host):\(port)" }
 
-    private init(port: Int, channel: any Channel, box: StateBox) {
+    private init(host: String, port: Int, channel: any Channel, box: StateBox) {
+        self.host = host
         self.port = port
         self.channel = Mutex(channel)
         self.box = box
     }
 
-    /// Starts listening on `port` (0 picks a free one).
-    public static func start(port: Int = 0, respond: @escaping Responder = { _ in .ok }) async throws -> HTTPReceiver {
+    /// Starts listening on `host` (a loopback address) and `port` (0 picks a free one). A test
+    /// that stops a receiver and starts it again on the same port uses a loopback address of
+    /// its own, such as 127.0.0.2, so no other test's receiver can take the port meanwhile.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, respond: @escaping Responder = { _ in .ok }) async throws -> HTTPReceiver {
         let box = StateBox(State(responder: respond))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -66,8 +70,8 @@ public final class HTTPReceiver: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ReceiverHandler(box: box))
                 }
             }
-            .bind(host: "127.0.0.1", port: port).get()
-        return HTTPReceiver(port: channel.localAddress?.port ?? port, channel: channel, box: box)
+            .bind(host: host, port: port).get()
+        return HTTPReceiver(host: host, port: channel.localAddress?.port ?? port, channel: channel, box: box)
     }
 
     public func setResponder(_ respond: @escaping Responder) {

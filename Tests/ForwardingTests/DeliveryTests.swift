@@ -10,8 +10,8 @@ import Testing
 @Suite struct DeliveryTests {
     @Test func receiverDownBacksOffExponentiallyThenDeliversEveryEventInOrder() async throws {
         let harness = try DeliveryHarness()
-        // Reserve a port, then take the receiver down.
-        let first = try await HTTPReceiver.start()
+        // Reserve a port on a loopback address no other test uses, then take the receiver down.
+        let first = try await HTTPReceiver.start(host: "127.0.0.2")
         let port = first.port
         try await first.stop()
         let events = TestEvents.make(count: 300)
@@ -19,14 +19,15 @@ import Testing
         let revived = Mutex<HTTPReceiver?>(nil)
         // The receiver comes back during the fourth wait.
         let recorder = SleepRecorder { count in
-            if count == 4, let receiver = try? await HTTPReceiver.start(port: port) { revived.withLock { $0 = receiver } }
+            guard count >= 4, revived.withLock({ $0 }) == nil else { return }
+            if let receiver = try? await HTTPReceiver.start(host: "127.0.0.2", port: port) { revived.withLock { $0 = receiver } }
         }
         let timing = DeliveryTiming(sleep: { try await recorder.sleep($0) }, random: { 0.5 }, now: { Date().timeIntervalSince1970 })
         var options = Forwarder.Options()
         options.backoff = Backoff(base: .milliseconds(100), cap: .seconds(5))
         let metrics = TestMetrics()
         let (_, task) = harness.start(
-            [DeliveryHarness.cloudEventsSink("http://127.0.0.1:\(port)/events", batchSize: 40)], timing: timing, options: options,
+            [DeliveryHarness.cloudEventsSink("http://127.0.0.2:\(port)/events", batchSize: 40)], timing: timing, options: options,
             metrics: metrics)
         defer { task.cancel() }
         let deadline = ContinuousClock.now + .seconds(30)
