@@ -4,6 +4,7 @@ import Forwarding
 import Foundation
 import MetricsTestKit
 import Storage
+import Synchronization
 import Testing
 
 @Suite struct MultiSinkTests {
@@ -72,5 +73,27 @@ import Testing
         #expect(dead.first?.reason.contains("over the sink's limit of 32000 bytes") == true, "\(dead.first?.reason ?? "")")
         #expect(dead.first?.responseStatus == nil)
         try await receiver.stop()
+    }
+}
+
+@Suite struct NoSinkTests {
+    @Test func withoutSinksRunWaitsForCancellationAndKeepsTheEvents() async throws {
+        let harness = try DeliveryHarness()
+        try harness.append(TestEvents.make(count: 3))
+        let forwarder = Forwarder(database: harness.database, sinks: [], logger: DeliveryHarness.quiet)
+        let finished = Atomic<Bool>(false)
+        let task = Task {
+            try await forwarder.run()
+            finished.store(true, ordering: .sequentiallyConsistent)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let early = finished.load(ordering: .sequentiallyConsistent)
+        #expect(!early, "run() returned before it was cancelled")
+        task.cancel()
+        _ = await task.result
+        let done = finished.load(ordering: .sequentiallyConsistent)
+        #expect(done)
+        #expect(try harness.database.read { try Outbox.lastSequence(in: $0) } == 3)
+        #expect(try harness.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 3)
     }
 }
