@@ -90,7 +90,7 @@ public final class HTTPReceiver: Sendable {
     }
 
     /// Polls until `condition` holds over the requests, or `timeout` passes; returns whether it held.
-    public func wait(timeout: Duration = .seconds(30), until condition: ([Request]) -> Bool) async -> Bool {
+    public func wait(timeout: Duration = .seconds(60), until condition: ([Request]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(requests) { return true }

@@ -37,7 +37,7 @@ struct DeliveryHarness {
     }
 
     /// Waits until no sink has anything pending (the receipts are stored), or `timeout` passes.
-    func waitUntilSettled(timeout: Duration = .seconds(30)) async throws {
+    func waitUntilSettled(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while try pending() > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     }
@@ -49,7 +49,7 @@ struct DeliveryHarness {
 
 /// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether
 /// it held. The forwarder records a receipt before it counts it, so tests wait for both.
-func eventually(timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }

@@ -70,7 +70,7 @@ enum ForwardingScenario {
             appendedAt[event.id] = Date().timeIntervalSince1970
             try database.write { try Outbox.append([event], in: $0) }
         }
-        _ = await receiver.wait(timeout: .seconds(30)) { $0.reduce(0) { $0 + eventCount(in: $1.body) } >= count }
+        _ = await receiver.wait(timeout: .seconds(60)) { $0.reduce(0) { $0 + eventCount(in: $1.body) } >= count }
         task.cancel()
         _ = await task.result
         var latencies: [Double] = []

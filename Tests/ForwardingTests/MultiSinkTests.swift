@@ -40,7 +40,7 @@ import Testing
             requests.filter { $0.responseStatus == 200 }.compactMap { Received.json($0.body) as? [String: Any] }
                 .flatMap { ($0["batch"] as? [[String: Any]]) ?? [] }.count >= 50
         })
-        let settled = ContinuousClock.now + .seconds(30)
+        let settled = ContinuousClock.now + .seconds(60)
         while (try harness.pending() > 0 || health.status(of: "sink:segment") != .ok) && ContinuousClock.now < settled {
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -71,7 +71,7 @@ import Testing
         #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 20, "nothing accepted was dropped")
 
         try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 0") }
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while (try database.read({ try Outbox.status(in: $0) }).first?.pending != 0 || health.status(of: "outbox") != .ok)
             && ContinuousClock.now < deadline
         {
