@@ -16,6 +16,8 @@ public final class HTTPReceiver: Sendable {
         /// Wall-clock seconds when the request was complete.
         public var receivedAt: Double
         public var monotonic: ContinuousClock.Instant
+        /// The status the receiver answered with.
+        public var responseStatus: Int = 0
 
         public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
@@ -41,20 +43,24 @@ public final class HTTPReceiver: Sendable {
         var responder: Responder
     }
 
+    public let host: String
     public let port: Int
     private let box: StateBox
     private let channel: Mutex<(any Channel)?>
 
-    public var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://\(host):\(port)" }
 
-    private init(port: Int, channel: any Channel, box: StateBox) {
+    private init(host: String, port: Int, channel: any Channel, box: StateBox) {
+        self.host = host
         self.port = port
         self.channel = Mutex(channel)
         self.box = box
     }
 
-    /// Starts listening on `port` (0 picks a free one).
-    public static func start(port: Int = 0, respond: @escaping Responder = { _ in .ok }) async throws -> HTTPReceiver {
+    /// Starts listening on `host` (a loopback address) and `port` (0 picks a free one). A test
+    /// that stops a receiver and starts it again on the same port uses a loopback address of
+    /// its own, such as 127.0.0.2, so no other test's receiver can take the port meanwhile.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, respond: @escaping Responder = { _ in .ok }) async throws -> HTTPReceiver {
         let box = StateBox(State(responder: respond))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -64,8 +70,8 @@ public final class HTTPReceiver: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ReceiverHandler(box: box))
                 }
             }
-            .bind(host: "127.0.0.1", port: port).get()
-        return HTTPReceiver(port: channel.localAddress?.port ?? port, channel: channel, box: box)
+            .bind(host: host, port: port).get()
+        return HTTPReceiver(host: host, port: channel.localAddress?.port ?? port, channel: channel, box: box)
     }
 
     public func setResponder(_ respond: @escaping Responder) {
@@ -84,7 +90,7 @@ public final class HTTPReceiver: Sendable {
     }
 
     /// Polls until `condition` holds over the requests, or `timeout` passes; returns whether it held.
-    public func wait(timeout: Duration = .seconds(10), until condition: ([Request]) -> Bool) async -> Bool {
+    public func wait(timeout: Duration = .seconds(60), until condition: ([Request]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(requests) { return true }
@@ -102,8 +108,11 @@ private final class StateBox: Sendable {
 
     func handle(_ request: HTTPReceiver.Request) -> HTTPReceiver.Response {
         state.withLock { state in
+            let response = state.responder(request)
+            var request = request
+            request.responseStatus = response.status
             state.requests.append(request)
-            return state.responder(request)
+            return response
         }
     }
 }

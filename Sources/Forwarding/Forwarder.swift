@@ -67,6 +67,13 @@ public final class Forwarder: Sendable {
 
     /// Delivers until the task is cancelled, then flushes within `shutdownGrace`.
     public func run() async throws {
+        guard !workers.isEmpty else {
+            // A service that returns early would stop the daemon; without sinks the events
+            // simply wait in the outbox for the first one.
+            logger.notice("no sinks configured: events are kept in the outbox until one is")
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
         let observation = observeAppends()
         defer { observation.cancel() }
         logger.info("forwarding to \(sinks.map(\.name).joined(separator: ", "))")

@@ -30,6 +30,12 @@ struct SinkWorker: Sendable {
         case storageFailed
     }
 
+    /// A dead letter on its way to the database (a tuple is not Sendable).
+    struct Condemned: Sendable {
+        var entry: OutboxEntry
+        var reason: DeadLetterReason
+    }
+
     /// Why a drain stopped before the queue was empty.
     struct Stopped: Error {
         var sink: String
@@ -40,17 +46,18 @@ struct SinkWorker: Sendable {
     /// `untilDrained`, until the queue is empty; a drain that must wait for the receiver throws.
     func run(untilDrained: Bool) async throws {
         await register()
+        metrics.healthy.record(1)
         var failures = 0
         var lastGauges = 0.0
         while !Task.isCancelled {
             if timing.now() - lastGauges >= 0.5 {
-                updateGauges()
+                await updateGauges()
                 lastGauges = timing.now()
             }
-            switch next(ignoringFlushInterval: false) {
+            switch await next(ignoringFlushInterval: false) {
             case .empty:
                 if untilDrained {
-                    updateGauges()
+                    await updateGauges()
                     return
                 }
                 await signal.wait(timeout: options.pollInterval)
@@ -85,7 +92,7 @@ struct SinkWorker: Sendable {
                         health.set("sink:\(sink.name)", .degraded("\(failures) failed attempts, last: \(reason)"))
                         metrics.healthy.record(0)
                     }
-                    recordFailure(reason: reason, delay: delay)
+                    await recordFailure(reason: reason, delay: delay)
                     if untilDrained { throw Stopped(sink: sink.name, reason: reason) }
                     do { try await timing.sleep(delay) } catch { break }
                 }
@@ -100,8 +107,11 @@ struct SinkWorker: Sendable {
         repeat {
             do {
                 // Read first: a sink known from an earlier run starts even on a read-only database.
-                if try database.read({ try Outbox.sinks(in: $0) }).contains(sink.name) { return }
-                try database.write { try Outbox.register(sink: sink.name, in: $0) }
+                let (name, writer) = (sink.name, database.writer)
+                try await Self.uncancellable {
+                    if try await writer.read({ try Outbox.sinks(in: $0) }).contains(name) { return }
+                    try await writer.write { try Outbox.register(sink: name, in: $0) }
+                }
                 return
             } catch {
                 failures += 1
@@ -111,10 +121,14 @@ struct SinkWorker: Sendable {
         } while !Task.isCancelled
     }
 
-    func next(ignoringFlushInterval: Bool) -> Next {
+    func next(ignoringFlushInterval: Bool) async -> Next {
         let entries: [OutboxEntry]
+        let (name, limit) = (sink.name, sink.batching.maxEvents)
         do {
-            entries = try database.read { try Outbox.nextBatch(for: sink.name, limit: sink.batching.maxEvents, in: $0) }
+            // GRDB's async access runs on its own queues, not on the cooperative pool.
+            entries = try await database.writer.read { try Outbox.nextBatch(for: name, limit: limit, in: $0) }
+        } catch is CancellationError {
+            return .empty
         } catch {
             storageFailed(error, operation: "read the queue of sink \(sink.name)")
             return .storageFailed
@@ -156,7 +170,7 @@ struct SinkWorker: Sendable {
         }
         switch outcome {
         case .delivered:
-            guard settle(round, dead: dead) else { return .storageFailed }
+            guard await settle(round, dead: dead) else { return .storageFailed }
             let now = timing.now()
             metrics.delivered.increment(by: sent.count)
             for entry in sent {
@@ -166,7 +180,7 @@ struct SinkWorker: Sendable {
             return .settled
         case .rejected(let why):
             let condemned = dead + sent.map { ($0, why) }
-            guard settle(round, dead: condemned) else { return .storageFailed }
+            guard await settle(round, dead: condemned) else { return .storageFailed }
             noteDead(condemned)
             return .settled
         case .retry(let reason, let after):
@@ -175,10 +189,17 @@ struct SinkWorker: Sendable {
         }
     }
 
-    private func settle(_ round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)]) -> Bool {
+    private func settle(_ round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)]) async -> Bool {
         do {
             let now = timing.now()
-            try database.write { try Outbox.settle(sink: sink.name, round: round, dead: dead, at: now, in: $0) }
+            let name = sink.name
+            let dead = dead.map { Condemned(entry: $0.0, reason: $0.1) }
+            let writer = database.writer
+            try await Self.uncancellable {
+                try await writer.write { db in
+                    try Outbox.settle(sink: name, round: round, dead: dead.map { ($0.entry, $0.reason) }, at: now, in: db)
+                }
+            }
             if case .failing = health.status(of: "outbox") {
                 health.set("outbox", .ok)
                 storage.healthy.record(1)
@@ -199,11 +220,15 @@ struct SinkWorker: Sendable {
         logger.error("sink \(sink.name): \(dead.count) events moved to the dead letters: \(dead[0].1.reason)")
     }
 
-    private func recordFailure(reason: String, delay: Duration) {
+    private func recordFailure(reason: String, delay: Duration) async {
         let now = timing.now()
+        let name = sink.name
         do {
-            try database.write {
-                try Outbox.recordFailure(sink: sink.name, error: reason, nextAttemptAt: now + delay / .seconds(1), at: now, in: $0)
+            let writer = database.writer
+            try await Self.uncancellable {
+                try await writer.write {
+                    try Outbox.recordFailure(sink: name, error: reason, nextAttemptAt: now + delay / .seconds(1), at: now, in: $0)
+                }
             }
         } catch {
             storageFailed(error, operation: "record a failed attempt of sink \(sink.name)")
@@ -218,8 +243,15 @@ struct SinkWorker: Sendable {
         health.set("outbox", .failing(failure.description))
     }
 
-    func updateGauges() {
-        guard let status = try? database.read({ try Outbox.status(in: $0) }).first(where: { $0.sink == sink.name }) else { return }
+    /// Runs a bookkeeping write to its end even when the worker is being cancelled: GRDB rolls
+    /// back a cancelled access, and a receipt rolled back is a batch sent twice.
+    static func uncancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await body() }.value
+    }
+
+    func updateGauges() async {
+        let name = sink.name
+        guard let status = try? await database.writer.read({ try Outbox.status(in: $0) }).first(where: { $0.sink == name }) else { return }
         metrics.pending.record(status.pending)
         metrics.oldestPendingSeconds.record(status.oldestPendingAppendedAt.map { max(0, timing.now() - $0) } ?? 0)
     }
@@ -231,10 +263,10 @@ struct SinkWorker: Sendable {
         await Task {
             let deadline = worker.timing.now() + worker.options.shutdownGrace / .seconds(1)
             while worker.timing.now() < deadline {
-                guard case .ready(let entries) = worker.next(ignoringFlushInterval: true) else { break }
+                guard case .ready(let entries) = await worker.next(ignoringFlushInterval: true) else { break }
                 guard case .settled = await worker.attempt(entries) else { break }
             }
-            worker.updateGauges()
+            await worker.updateGauges()
         }.value
     }
 }

@@ -10,8 +10,8 @@ import Testing
 @Suite struct DeliveryTests {
     @Test func receiverDownBacksOffExponentiallyThenDeliversEveryEventInOrder() async throws {
         let harness = try DeliveryHarness()
-        // Reserve a port, then take the receiver down.
-        let first = try await HTTPReceiver.start()
+        // Reserve a port on a loopback address no other test uses, then take the receiver down.
+        let first = try await HTTPReceiver.start(host: "127.0.0.2")
         let port = first.port
         try await first.stop()
         let events = TestEvents.make(count: 300)
@@ -19,20 +19,22 @@ import Testing
         let revived = Mutex<HTTPReceiver?>(nil)
         // The receiver comes back during the fourth wait.
         let recorder = SleepRecorder { count in
-            if count == 4, let receiver = try? await HTTPReceiver.start(port: port) { revived.withLock { $0 = receiver } }
+            guard count >= 4, revived.withLock({ $0 }) == nil else { return }
+            if let receiver = try? await HTTPReceiver.start(host: "127.0.0.2", port: port) { revived.withLock { $0 = receiver } }
         }
         let timing = DeliveryTiming(sleep: { try await recorder.sleep($0) }, random: { 0.5 }, now: { Date().timeIntervalSince1970 })
         var options = Forwarder.Options()
         options.backoff = Backoff(base: .milliseconds(100), cap: .seconds(5))
         let metrics = TestMetrics()
         let (_, task) = harness.start(
-            [DeliveryHarness.cloudEventsSink("http://127.0.0.1:\(port)/events", batchSize: 40)], timing: timing, options: options,
+            [DeliveryHarness.cloudEventsSink("http://127.0.0.2:\(port)/events", batchSize: 40)], timing: timing, options: options,
             metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while revived.withLock({ $0 }) == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let receiver = try #require(revived.withLock { $0 })
-        #expect(await receiver.wait(timeout: .seconds(20)) { Received.events($0.map(\.body)).count >= 300 })
+        #expect(await receiver.wait(timeout: .seconds(60)) { Received.events($0.map(\.body)).count >= 300 })
+        try await harness.waitUntilSettled()
         task.cancel()
         _ = await task.result
         // Full jitter with the random number fixed at 0.5: half of 100, 200, 400, 800 ms.
@@ -45,7 +47,7 @@ import Testing
         try await receiver.stop()
     }
 
-    @Test func tooManyRequestsWithRetryAfterOneSecondWaitsBetweenOneAndTenSeconds() async throws {
+    @Test func tooManyRequestsWithRetryAfterOneSecondWaitsBetweenOneAndNinetySeconds() async throws {
         let harness = try DeliveryHarness()
         let calls = Atomic<Int>(0)
         let receiver = try await HTTPReceiver.start { _ in
@@ -58,9 +60,10 @@ import Testing
         #expect(await receiver.wait { $0.count >= 2 })
         task.cancel()
         let requests = receiver.requests
+        try #require(requests.count >= 2)
         let waited = requests[1].monotonic - requests[0].monotonic
         #expect(waited >= .seconds(1), "the retry came after \(waited)")
-        #expect(waited < .seconds(10))
+        #expect(waited < .seconds(90))
         #expect(receivedIDs(receiver).suffix(5) == TestEvents.make(count: 5).map(\.id))
         try await receiver.stop()
     }
@@ -75,7 +78,7 @@ import Testing
         let metrics = TestMetrics()
         let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         var dead: [OutboxLetter] = []
         while dead.count < 3 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
@@ -85,13 +88,14 @@ import Testing
         #expect(dead.first?.responseStatus == 400)
         #expect(dead.first?.responseBody == "{\"error\":\"unknown field\"}")
         #expect(receiver.requests.count == 1, "a refused batch is not retried by itself")
-        #expect(metrics.counterTotal(label: "footfall_outbox_dead_total") == 3)
+        #expect(try await eventually { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
 
         refuse.store(false, ordering: .relaxed)
         #expect(try harness.database.write { try Outbox.retryDead(in: $0) } == 3)
         #expect(await receiver.wait { $0.count >= 2 })
+        try #require(receiver.requests.count >= 2)
         #expect(Received.events([receiver.requests[1].body]).compactMap { $0["id"] as? String } == TestEvents.make(count: 3).map(\.id))
-        let settled = ContinuousClock.now + .seconds(5)
+        let settled = ContinuousClock.now + .seconds(60)
         while try harness.database.read({ try Outbox.letters(in: $0) }).count > 0 && ContinuousClock.now < settled {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -140,21 +144,21 @@ import Testing
         try await receiver.stop()
     }
 
-    /// The poll is thirty seconds, so arriving within five proves the append woke the worker;
+    /// The poll is two minutes, so arriving within ninety seconds proves the append woke the worker;
     /// the latency itself is measured by the benchmarks (a parallel test run is no stopwatch).
-    @Test func anEventAppendedToAnIdleSinkIsSentWithinFiveSecondsWhileThePollIsThirty() async throws {
+    @Test func anEventAppendedToAnIdleSinkIsSentWithinNinetySecondsWhileThePollIsTwoMinutes() async throws {
         let harness = try DeliveryHarness()
         let receiver = try await HTTPReceiver.start()
         var options = Forwarder.Options()
-        options.pollInterval = .seconds(30)  // only the wake-up on append can explain a prompt delivery
+        options.pollInterval = .seconds(120)  // only the wake-up on append can explain a prompt delivery
         let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], options: options)
         defer { task.cancel() }
         try await Task.sleep(for: .milliseconds(100))  // let the worker go idle
         let appended = ContinuousClock.now
         try harness.append(TestEvents.make(count: 1))
-        #expect(await receiver.wait(timeout: .seconds(10)) { !$0.isEmpty })
+        #expect(await receiver.wait(timeout: .seconds(100)) { !$0.isEmpty })
         let latency = try #require(receiver.requests.first).monotonic - appended
-        #expect(latency < .seconds(5), "took \(latency)")
+        #expect(latency < .seconds(90), "took \(latency)")
         task.cancel()
         try await receiver.stop()
     }

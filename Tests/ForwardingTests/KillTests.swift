@@ -2,6 +2,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Storage
+import Synchronization
 import Testing
 
 /// The real `footfall` binary, killed with SIGKILL in the middle of a stream.
@@ -37,10 +38,24 @@ import Testing
         try database.write { try Outbox.append(first, in: $0) }
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
+        // The receiver itself kills the deliverer while it holds the 40th batch (events 976–1000),
+        // so that batch reached the receiver but was never acknowledged: the worst moment.
+        let target = Atomic<Int32>(0)
+        let accepted = Atomic<Int>(0)
+        receiver.setResponder { _ in
+            let pid = target.load(ordering: .sequentiallyConsistent)
+            guard pid > 0 else { return .init(status: 503, headers: [("Retry-After", "0")]) }
+            if accepted.add(1, ordering: .sequentiallyConsistent).newValue == 40 { _ = kill(pid, SIGKILL) }
+            return .ok
+        }
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
-        let started = await receiver.wait(timeout: .seconds(60)) { Received.events($0.map(\.body)).count >= 1000 }
-        process.kill()
-        #expect(started, "the deliverer sent too little before the kill: \(process.log)")
+        target.store(process.pid, ordering: .sequentiallyConsistent)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(!process.isRunning, "the deliverer never reached the 40th batch: \(process.log)")
+        if process.isRunning { process.kill() }
+        #expect(process.process.terminationReason == .uncaughtSignal && process.process.terminationStatus == SIGKILL)
+        receiver.setResponder { _ in .ok }
         let atKill = Received.events(receiver.requests.map(\.body)).count
         #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
 
@@ -56,7 +71,9 @@ import Testing
         restarted.kill(SIGTERM)
         #expect(complete, "not everything arrived: \(restarted.log)")
 
-        let received = Received.cloudEvents(receiver.requests.map(\.body))
+        // What the receiver accepted (the 503s while the test learnt the pid do not count).
+        let acceptedBodies = receiver.requests.filter { $0.responseStatus == 200 }.map(\.body)
+        let received = Received.cloudEvents(acceptedBodies)
         let ids = received.compactMap { $0["id"] as? String }
         #expect(Set(ids) == Set(all.map(\.id)))
         // A repeat is the same event under the same id, and at most the batch in flight at the kill.
@@ -72,7 +89,7 @@ import Testing
         // In order per shopper, counting first arrivals.
         var seen: Set<String> = []
         var order: [String: [String]] = [:]
-        for event in Received.events(receiver.requests.map(\.body)) {
+        for event in Received.events(acceptedBodies) {
             let id = event["id"] as! String
             if seen.insert(id).inserted { order[TestEvents.shopper(of: event), default: []].append(id) }
         }

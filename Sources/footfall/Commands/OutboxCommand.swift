@@ -1,4 +1,5 @@
 import ArgumentParser
+import FootfallCore
 import Foundation
 import Gateway
 import Storage
@@ -44,5 +45,5 @@ struct DatabaseOption: ParsableArguments {
 /// Formats seconds since the epoch as RFC 3339 for tables.
 func timestamp(_ seconds: Double?) -> String {
     guard let seconds else { return "-" }
-    return RFC3339Text.string(seconds)
+    return RFC3339.string(seconds)
 }

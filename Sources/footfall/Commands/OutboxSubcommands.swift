@@ -3,8 +3,6 @@ import FootfallCore
 import Foundation
 import Storage
 
-typealias RFC3339Text = RFC3339
-
 struct OutboxStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Each sink's queue: pending, dead, oldest, last error.")
 

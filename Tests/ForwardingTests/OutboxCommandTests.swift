@@ -1,0 +1,83 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Storage
+import Testing
+
+/// `footfall outbox …` through the real binary, on a database this test prepares.
+@Suite struct OutboxCommandTests {
+    func prepare(_ directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("gateway.sqlite").path
+        let database = try GatewayDatabase(path: path)
+        try database.write { db in
+            try Outbox.register(sink: "cloudevents", in: db)
+            try Outbox.append(TestEvents.make(count: 5), in: db)
+            let round = try Outbox.nextBatch(for: "cloudevents", limit: 2, in: db)
+            let why = DeadLetterReason(reason: "the receiver refused the batch with HTTP 400", responseStatus: 400, responseBody: "{\"error\":\"no such field\"}")
+            try Outbox.settle(sink: "cloudevents", round: round, dead: round.map { ($0, why) }, in: db)
+        }
+        return path
+    }
+
+    @Test func statusListRetryAndPurgeDeadShowAndRepairTheQueue() throws {
+        let directory = Fixtures.temporaryDirectory("outbox-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try prepare(directory)
+
+        let status = try FootfallProcess.run(["outbox", "status", "--db", db])
+        #expect(status.status == 0, "\(status.standardError)")
+        #expect(status.standardOutput.contains("cloudevents: pending 3, dead 2"), "\(status.standardOutput)")
+
+        let dead = try FootfallProcess.run(["outbox", "list", "--db", db, "--state", "dead"])
+        let deadLines = dead.standardOutput.split(separator: "\n")
+        #expect(deadLines.count == 2)
+        #expect(deadLines.first?.contains("e-000000") == true && deadLines.first?.contains("HTTP 400") == true)
+        #expect(deadLines.first?.contains("no such field") == true)
+
+        let pending = try FootfallProcess.run(["outbox", "list", "--db", db, "--sink", "cloudevents"])
+        #expect(pending.standardOutput.split(separator: "\n").map { $0.split(separator: "\t")[2] } == ["e-000002", "e-000003", "e-000004"])
+
+        let retry = try FootfallProcess.run(["outbox", "retry", "--db", db, "--sink", "cloudevents"])
+        #expect(retry.standardOutput.contains("2 dead events queued again"))
+        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 5, dead 0"))
+
+        let nothing = try FootfallProcess.run(["outbox", "purge-dead", "--db", db])
+        #expect(nothing.standardOutput.contains("0 dead events deleted"))
+    }
+
+    @Test func purgeDeadDeletesTheDeadLetters() throws {
+        let directory = Fixtures.temporaryDirectory("outbox-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try prepare(directory)
+        let purge = try FootfallProcess.run(["outbox", "purge-dead", "--db", db])
+        #expect(purge.standardOutput.contains("2 dead events deleted"))
+        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 3, dead 0"))
+    }
+
+    @Test func aMissingDatabaseIsOneLineAndANonZeroExit() throws {
+        let result = try FootfallProcess.run(["outbox", "status", "--db", "/nonexistent/gateway.sqlite"])
+        #expect(result.status != 0)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains("/nonexistent/gateway.sqlite"))
+    }
+
+    @Test func deliverSendsTheQueueAndAnUnknownSinkTypeNamesFileLineAndField() async throws {
+        let directory = Fixtures.temporaryDirectory("outbox-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try prepare(directory)
+        let receiver = try await HTTPReceiver.start()
+        let store = try KillTests.storeFile(in: directory, receiver: receiver.url)
+        let delivered = try FootfallProcess.run(["outbox", "deliver", "--store", store.path, "--db", db])
+        #expect(delivered.status == 0, "\(delivered.standardError)")
+        #expect(Set(receivedIDs(receiver)) == ["e-000002", "e-000003", "e-000004"])
+        try await receiver.stop()
+
+        let bad = directory.appendingPathComponent("bad.yaml")
+        try String(contentsOf: store, encoding: .utf8).replacingOccurrences(of: "type: cloudevents", with: "type: kafka")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try FootfallProcess.run(["outbox", "deliver", "--store", bad.path, "--db", db])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.split(separator: "\n").count == 1, "\(refused.standardError)")
+        #expect(refused.standardError.contains("bad.yaml:11") && refused.standardError.contains("sinks[0].type"), "\(refused.standardError)")
+    }
+}
