@@ -8,6 +8,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -15,9 +21,48 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Positioning", dependencies: ["FootfallCore"]),
-        .target(name: "FootfallTesting", dependencies: ["FootfallCore"]),
+        // Pure BLE decoding: HCI, H4, advertising data, beacons, RPA resolution, btsnoop.
+        .target(
+            name: "BLE",
+            dependencies: [
+                "FootfallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // libbluetooth shim; only Capture imports it.
+        .systemLibrary(
+            name: "CBlueZ",
+            pkgConfig: "bluez",
+            providers: [.apt(["libbluetooth-dev"])]
+        ),
+        .target(
+            name: "Capture",
+            dependencies: [
+                "BLE", "FootfallCore", "CBlueZ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(name: "FootfallTesting", dependencies: ["FootfallCore", "BLE"]),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
+        .testTarget(
+            name: "BLETests",
+            dependencies: ["BLE", "FootfallCore", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "CaptureTests",
+            dependencies: [
+                "Capture", "BLE", "FootfallCore", "FootfallTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,111 @@
+import FootfallCore
+import NIOCore
+
+/// Turns advertising reports into observations with the most stable identity heard
+/// (DESIGN.md, device ids): a beacon id first, then `irk:<name>` for an address resolved with a
+/// registered key, `ble:<address>` for public and static random addresses, and
+/// `ble-rpa:<address>` for private addresses nobody can resolve.
+///
+/// Device ids are interned: a store hears the same few hundred devices all day, so the text form
+/// is built once per identity and the hot path does one dictionary lookup per report.
+public struct ObservationConverter: Sendable {
+    public var sensor: SensorID
+    public var resolver: IdentityResolver
+    /// Identities kept before the table is cleared (private addresses rotate, so it would grow).
+    public var cacheLimit: Int
+
+    private var identities: [IdentityKey: DeviceID] = [:]
+
+    public init(sensor: SensorID, resolver: IdentityResolver = IdentityResolver(), cacheLimit: Int = 65_536) {
+        self.sensor = sensor
+        self.resolver = resolver
+        self.cacheLimit = cacheLimit
+    }
+
+    enum IdentityKey: Hashable {
+        case ibeacon(UInt128, UInt16, UInt16)
+        case altbeacon(UInt128, UInt16, UInt16)
+        case eddystone(UInt128, UInt64)
+        /// A public or static address.
+        case stable(UInt64)
+        /// A random address that is not static: resolved or not, decided once per address.
+        case rotating(UInt64)
+    }
+
+    /// The observation for one report at `time`, or nil when it has no RSSI or no address.
+    public mutating func observation(from report: LEAdvertisingReport, time: Double) -> Observation? {
+        guard let rssi = report.rssi else { return nil }
+        var txPower: Int?
+        var key: IdentityKey?
+        var advertisedTxPower: Int8? = report.txPower
+        try? ADStructures.forEach(in: report.data) { type, value in
+            switch type {
+            case ADType.manufacturerSpecificData where key == nil:
+                if let beacon = IBeacon(manufacturerData: value) {
+                    key = .ibeacon(beacon.uuid, beacon.major, beacon.minor)
+                    txPower = Int(beacon.measuredPower)
+                } else if let beacon = AltBeacon(manufacturerData: value) {
+                    key = .altbeacon(beacon.id1, beacon.id2, beacon.id3)
+                    txPower = Int(beacon.referenceRSSI)
+                }
+            case ADType.serviceData16BitUUID where key == nil:
+                // Only UID frames carry an identity; skip URL decoding on the hot path.
+                let bytes = value.readableBytesView
+                if bytes.count >= 20, bytes.bigEndian(at: 0, as: UInt16.self) == 0xAAFE, bytes.bigEndian(at: 2, as: UInt8.self) == 0,
+                   case .uid(let power, let namespace, let instance)? = try? Eddystone(serviceData: value) {
+                    key = .eddystone(namespace, instance)
+                    txPower = Int(power) - 41
+                }
+            case ADType.txPowerLevel:
+                if let byte = value.getInteger(at: value.readerIndex, as: UInt8.self) { advertisedTxPower = Int8(bitPattern: byte) }
+            default:
+                break
+            }
+        }
+        if key == nil {
+            switch report.addressType {
+            case .anonymous, .reserved: return nil
+            case .publicDevice, .publicIdentity, .randomIdentity: key = .stable(report.address.rawValue)
+            case .randomDevice:
+                key = report.address.randomSubtype == .staticRandom ? .stable(report.address.rawValue) : .rotating(report.address.rawValue)
+            }
+        }
+        if txPower == nil, let advertisedTxPower { txPower = Int(advertisedTxPower) }
+        let device = deviceID(for: key!, report: report)
+        return Observation(time: time, sensor: sensor, device: device, rssi: Double(rssi), txPower: txPower, radio: .ble)
+    }
+
+    /// Decodes an HCI event packet and calls `body` with an observation per advertising report.
+    public mutating func forEachObservation(
+        inEvent packet: ByteBuffer, time: Double, _ body: (Observation) -> Void
+    ) throws(HCIDecodingError) {
+        try HCIEventDecoder.forEachAdvertisingReport(inEvent: packet) { report in
+            if let observation = observation(from: report, time: time) { body(observation) }
+        }
+    }
+
+    private mutating func deviceID(for key: IdentityKey, report: LEAdvertisingReport) -> DeviceID {
+        if let known = identities[key] { return known }
+        let device: DeviceID
+        switch key {
+        case .ibeacon(let uuid, let major, let minor):
+            device = IBeacon(uuid: uuid, major: major, minor: minor, measuredPower: 0).deviceID
+        case .altbeacon(let id1, let id2, let id3):
+            device = AltBeacon(companyIdentifier: 0, id1: id1, id2: id2, id3: id3, referenceRSSI: 0).deviceID
+        case .eddystone(let namespace, let instance):
+            device = Eddystone.uid(txPowerAt0m: 0, namespace: namespace, instance: instance).deviceID!
+        case .stable(let raw):
+            device = DeviceID("ble:\(BluetoothAddress(rawValue: raw))")
+        case .rotating(let raw):
+            let address = BluetoothAddress(rawValue: raw)
+            if let name = resolver.resolve(address) {
+                device = DeviceID("irk:\(name)")
+            } else {
+                device = DeviceID("ble-rpa:\(address)")
+            }
+        }
+        if identities.count >= cacheLimit { identities.removeAll(keepingCapacity: true) }
+        identities[key] = device
+        return device
+    }
+}
