@@ -11,7 +11,7 @@ public struct BtsnoopRecord: Sendable, Hashable {
     public var data: ByteBuffer
 
     /// Microseconds from 0 AD to the Unix epoch.
-    public static let unixEpochMicroseconds: Int64 = 0x00E0_3AB4_4A67_6000
+    public static let unixEpochMicroseconds: Int64 = 0x00DC_DDB3_0F2F_8000
 
     /// Seconds since the Unix epoch.
     public var time: Double { Double(timestampMicroseconds - Self.unixEpochMicroseconds) / 1_000_000 }
