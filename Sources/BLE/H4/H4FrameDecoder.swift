@@ -26,9 +26,19 @@ public struct H4FrameDecoder: Sendable {
     /// Bytes dropped while resynchronising.
     public private(set) var skippedBytes = 0
 
-    /// A host accepts events (and data); a controller accepts commands (and data).
-    public init(accepting accepted: Set<H4PacketType> = Set(H4PacketType.allCases)) {
+    /// Event codes taken as the start of a packet; nil accepts any non-zero code.
+    public let eventCodes: Set<UInt8>?
+
+    /// What a scanning LE host hears: Disconnection Complete, Encryption Change, Command
+    /// Complete/Status, Hardware Error, Number Of Completed Packets, Data Buffer Overflow,
+    /// Encryption Key Refresh Complete, LE Meta, Authenticated Payload Timeout Expired, vendor.
+    public static let lowEnergyHostEvents: Set<UInt8> = [0x05, 0x08, 0x0E, 0x0F, 0x10, 0x13, 0x1A, 0x30, 0x3E, 0x57, 0xFF]
+
+    /// A host accepts events (and data); a controller accepts commands (and data). Narrowing
+    /// `eventCodes` makes resynchronisation after garbage more reliable.
+    public init(accepting accepted: Set<H4PacketType> = Set(H4PacketType.allCases), eventCodes: Set<UInt8>? = nil) {
         self.accepted = accepted
+        self.eventCodes = eventCodes
     }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) {
@@ -56,7 +66,7 @@ public struct H4FrameDecoder: Sendable {
                 : Int(buffer.getInteger(at: lengthIndex, as: UInt8.self)!)
             guard buffer.readableBytes >= 1 + header.size + length else { return nil }
             let packet = buffer.getSlice(at: buffer.readerIndex + 1, length: header.size + length)!
-            guard Self.isPlausible(type: type, packet: packet) else {
+            guard isPlausible(type: type, packet: packet) else {
                 skip()
                 continue
             }
@@ -75,10 +85,11 @@ public struct H4FrameDecoder: Sendable {
     }
 
     /// Events must decode; event code 0x00 is unused. Commands need a known OGF.
-    static func isPlausible(type: H4PacketType, packet: ByteBuffer) -> Bool {
+    func isPlausible(type: H4PacketType, packet: ByteBuffer) -> Bool {
         switch type {
         case .event:
-            guard packet.getInteger(at: packet.readerIndex, as: UInt8.self) != 0 else { return false }
+            let code = packet.getInteger(at: packet.readerIndex, as: UInt8.self)!
+            guard code != 0, eventCodes?.contains(code) ?? true else { return false }
             return (try? HCIEventDecoder.decode(packet)) != nil
         case .command:
             let ogf = HCIOpcode(rawValue: packet.getInteger(at: packet.readerIndex, endianness: .little, as: UInt16.self)!).ogf
