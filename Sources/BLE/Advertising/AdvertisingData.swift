@@ -16,12 +16,22 @@ public struct AdvertisingData: Sendable, Hashable {
     public struct ServiceData: Sendable, Hashable {
         public var uuid: BluetoothUUID
         public var data: [UInt8]
+
+        public init(uuid: BluetoothUUID, data: [UInt8]) {
+            self.uuid = uuid
+            self.data = data
+        }
     }
 
     public struct ManufacturerData: Sendable, Hashable {
         /// Company identifier (Assigned Numbers), little-endian on the air.
         public var companyIdentifier: UInt16
         public var data: [UInt8]
+
+        public init(companyIdentifier: UInt16, data: [UInt8]) {
+            self.companyIdentifier = companyIdentifier
+            self.data = data
+        }
     }
 
     /// The local name: complete if present, otherwise shortened.
