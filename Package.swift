@@ -48,7 +48,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "FootfallTesting", dependencies: ["FootfallCore", "BLE"]),
+        .target(
+            name: "FootfallTesting",
+            dependencies: ["FootfallCore", "BLE", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(

@@ -1,0 +1,72 @@
+import BLE
+import FootfallCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Bluetooth controller on a serial line speaking H4 (a USB dongle flashed with an HCI UART
+/// firmware, a Raspberry Pi's UART controller freed from the kernel). Footfall owns the
+/// controller: it resets it and runs the whole initialisation itself, then scans passively.
+public struct H4SerialSource: Service {
+    public var device: SerialDevice
+    public var sensor: SensorID
+    public var resolver: IdentityResolver
+    public var options: ControllerSetup.Options
+    public var logger: Logger
+    public var clock: CaptureClock
+    public var onObservation: ObservationHandler
+
+    public init(
+        device: SerialDevice, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
+        options: ControllerSetup.Options = ControllerSetup.Options(ownsController: true),
+        logger: Logger, clock: @escaping CaptureClock = { Date().timeIntervalSince1970 },
+        onObservation: @escaping ObservationHandler
+    ) {
+        self.device = device
+        self.sensor = sensor
+        self.resolver = resolver
+        self.options = options
+        self.logger = logger
+        self.clock = clock
+        self.onObservation = onObservation
+    }
+
+    /// Scans until cancelled or graceful shutdown (returns) or until the controller fails or
+    /// goes away (throws `BLECaptureError`).
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.capture()
+        }
+    }
+
+    func capture() async throws(BLECaptureError) {
+        let fd: SystemPackage.FileDescriptor
+        do {
+            fd = try SystemPackage.FileDescriptor.open(device.path, .readWrite, options: [SystemPackage.FileDescriptor.OpenOptions(rawValue: O_NOCTTY), .closeOnExec])
+            try PosixIO.configureSerial(fd, baud: device.baudRate, flowControl: device.flowControl)
+        } catch let errno as Errno {
+            throw errno == .noSuchFileOrDirectory ? .controllerGone(device: device.path) : .systemCall("open", device: device.path, errno)
+        } catch {
+            throw .systemCall("open", device: device.path, .ioError)
+        }
+        let channel = HCIChannel(fd: fd, device: device.path)
+        defer { channel.close() }
+        let session = ControllerSession(channel: channel, logger: logger)
+        let setup = try await session.bringUp(options)
+        var converter = ObservationConverter(sensor: sensor, resolver: resolver)
+        do {
+            try await session.scan(converter: &converter, clock: clock, handler: onObservation)
+        } catch {
+            logger.error("\(error)")
+            throw error
+        }
+        if channel.skippedBytes > 0 {
+            logger.notice("resynchronised after garbage", metadata: ["skipped_bytes": "\(channel.skippedBytes)"])
+        }
+        await session.tearDown(setup)
+    }
+}
