@@ -126,9 +126,9 @@ import Testing
     }
 
     @Test func deviceSpecificationsParseBaudRatesAndRefuseUnknownOnes() throws {
-        #expect(try SerialDevice(parsing: "/dev/ttyUSB0") == SerialDevice(path: "/dev/ttyUSB0", baudRate: 115_200))
-        #expect(try SerialDevice(parsing: "/dev/ttyACM1@921600").baudRate == 921_600)
-        #expect(throws: BLECaptureError.unsupportedBaudRate(12345)) { try SerialDevice(parsing: "/dev/ttyUSB0@12345") }
-        #expect(throws: BLECaptureError.badDeviceSpecification("@9600")) { try SerialDevice(parsing: "@9600") }
+        #expect(try SerialDevice.parse("/dev/ttyUSB0") == SerialDevice(path: "/dev/ttyUSB0", baudRate: 115_200))
+        #expect(try SerialDevice.parse("/dev/ttyACM1@921600").baudRate == 921_600)
+        #expect(throws: BLECaptureError.unsupportedBaudRate(12345)) { try SerialDevice.parse("/dev/ttyUSB0@12345") }
+        #expect(throws: BLECaptureError.badDeviceSpecification("@9600")) { try SerialDevice.parse("@9600") }
     }
 }

@@ -25,7 +25,11 @@ public struct IdentityResolvingKey: Sendable {
             guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { throw .notHex(name: name, text: hex) }
             bytes.append(byte)
         }
-        try self.init(name: name, bytes: bytes)
+        // Assigned here rather than through self.init: typed throws from delegating
+        // initializers miscompile in Swift 6.3.
+        self.name = name
+        self.bytes = bytes
+        self.key = SymmetricKey(data: bytes)
     }
 
     /// The random address hash function ah (Vol 3 Part H 2.2.2):

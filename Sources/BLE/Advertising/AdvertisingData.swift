@@ -53,7 +53,7 @@ public struct AdvertisingData: Sendable, Hashable {
         self = result
     }
 
-    public init(parsing bytes: [UInt8]) throws(HCIDecodingError) {
+    public init(parsing bytes: [UInt8]) throws {
         try self.init(parsing: ByteBuffer(bytes: bytes))
     }
 

@@ -17,6 +17,8 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
     case controllerGone(device: String)
     case controller(ControllerError, device: String)
     case unsupportedBaudRate(Int)
+    /// A capture file that does not parse.
+    case badCapture(file: String, String)
     case badDeviceSpecification(String)
 
     public var description: String {
@@ -38,6 +40,8 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
             "the controller on \(device) went away (port closed or device unplugged)"
         case .controller(let error, let device):
             "\(device): \(error)"
+        case .badCapture(let file, let detail):
+            "\(file) is not a readable btsnoop capture: \(detail)"
         case .unsupportedBaudRate(let baud):
             "baud rate \(baud) is not supported; use one of \(PosixIO.speeds.keys.sorted().map(String.init).joined(separator: ", "))"
         case .badDeviceSpecification(let text):

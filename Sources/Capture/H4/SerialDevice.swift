@@ -15,7 +15,9 @@ public struct SerialDevice: Sendable, Hashable, CustomStringConvertible {
         self.flowControl = flowControl
     }
 
-    public init(parsing text: String, flowControl: Bool = true) throws(BLECaptureError) {
+    /// Parses `/dev/ttyUSB0` or `/dev/ttyUSB0@921600`. (A static function rather than an
+    /// initializer: typed throws from a delegating initializer miscompile in Swift 6.3.)
+    public static func parse(_ text: String, flowControl: Bool = true) throws(BLECaptureError) -> SerialDevice {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard let path = parts.first, !path.isEmpty, parts.count <= 2 else { throw .badDeviceSpecification(text) }
         var baud = Self.defaultBaudRate
@@ -24,7 +26,7 @@ public struct SerialDevice: Sendable, Hashable, CustomStringConvertible {
             baud = value
         }
         guard PosixIO.speeds[baud] != nil else { throw .unsupportedBaudRate(baud) }
-        self.init(path: String(path), baudRate: baud, flowControl: flowControl)
+        return SerialDevice(path: String(path), baudRate: baud, flowControl: flowControl)
     }
 
     public var description: String { "\(path)@\(baudRate)" }
