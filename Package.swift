@@ -6,10 +6,15 @@ import PackageDescription
 let package = Package(
     name: "footfall",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "footfall", targets: ["footfall"]),
+    ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -49,10 +54,36 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Presence",
+            dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
+        .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "footfall",
+            dependencies: [
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "BLE", "Capture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "FootfallTesting",
             dependencies: ["FootfallCore", "BLE", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "FootfallTesting"]
+        ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(
             name: "BLETests",
@@ -65,6 +96,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .executableTarget(
+            name: "FootfallBenchmarks",
+            dependencies: [
+                "FootfallCore", "Gateway", "Simulation", "BLE",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Benchmarks/FootfallBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],
     swiftLanguageModes: [.v6]

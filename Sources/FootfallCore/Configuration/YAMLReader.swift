@@ -98,11 +98,11 @@ struct YAMLReader {
         for (index, p) in points.enumerated() where abs(p.x) > 2000 || abs(p.y) > 2000 {
             throw error(items[index], "\(field)[\(index)]", "\(p) is over 2 km from the origin; coordinates are metres (was this centimetres?)")
         }
-        guard polygon.area > 1e-6 else {
-            throw error(node, field, "has no area: its corners lie on one line; list the corners around the shape")
-        }
         if let (i, j) = polygon.firstSelfIntersection() {
             throw error(node, field, "crosses itself (edge \(i + 1) meets edge \(j + 1)); list the corners in order around the shape")
+        }
+        guard polygon.area > 1e-6 else {
+            throw error(node, field, "has no area: its corners lie on one line; list the corners around the shape")
         }
         return polygon
     }

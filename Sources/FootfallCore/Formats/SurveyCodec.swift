@@ -63,12 +63,16 @@ public enum SurveyCodec {
     public static func truthText(_ samples: [TruthSample]) -> String {
         let withZone = samples.contains { $0.zone != nil }
         var text = withZone ? "time,device,x,y,zone\n" : "time,device,x,y\n"
-        for s in samples {
-            text += "\(DelimitedField.number(s.time)),\(DelimitedField.escape(s.device.rawValue)),\(DelimitedField.number(s.position.x)),\(DelimitedField.number(s.position.y))"
-            if withZone { text += "," + DelimitedField.escape(s.zone ?? "") }
-            text += "\n"
-        }
+        for s in samples { text += truthLine(s, withZone: withZone) }
         return text
+    }
+
+    /// One truth line; positions are written to the millimetre.
+    public static func truthLine(_ s: TruthSample, withZone: Bool = true) -> String {
+        func metres(_ v: Double) -> String { DelimitedField.number((v * 1000).rounded() / 1000) }
+        var text = "\(DelimitedField.number(s.time)),\(DelimitedField.escape(s.device.rawValue)),\(metres(s.position.x)),\(metres(s.position.y))"
+        if withZone { text += "," + DelimitedField.escape(s.zone ?? "") }
+        return text + "\n"
     }
 
     typealias Fail = (_ field: String, _ column: Int?, _ message: String) -> FormatError

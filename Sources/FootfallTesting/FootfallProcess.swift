@@ -1,0 +1,35 @@
+import Foundation
+
+/// Runs the real `footfall` binary built beside the tests, for tests of the command line.
+public enum FootfallProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    /// The built executable: next to the test bundle, or under .build/debug.
+    public static var executable: URL {
+        let besideTests = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("footfall")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return Fixtures.packageRoot.appendingPathComponent(".build/debug/footfall")
+    }
+
+    public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = currentDirectory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a chatty child cannot block on a full pipe.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,35 @@
+import FootfallCore
+import Foundation
+
+/// What `footfall replay` prints: counts and speed, then the accuracy report when scored.
+public enum ReplaySummary {
+    public static func text(_ r: Replay.Result, elapsed: Double) -> String {
+        let rate = elapsed > 0 ? Double(r.observations) / elapsed : 0
+        var lines = ["replayed \(r.observations) observations of \(r.devices) devices in \(String(format: "%.2f", elapsed)) s (\(Int(rate)) observations/s)"]
+        if r.ignoredObservations > 0 {
+            lines.append("ignored \(r.ignoredObservations) observations from sensors not in the store configuration")
+        }
+        if let first = r.firstTime, let last = r.lastTime {
+            lines.append("trace time \(RFC3339.string(first)) to \(RFC3339.string(last)) (\(String(format: "%.0f", last - first)) s)")
+        }
+        let events = PresenceEvent.Kind.allCases.map { "\($0.rawValue) \(r.eventCounts[$0] ?? 0)" }.joined(separator: ", ")
+        lines.append("\(r.positions) position estimates; events: \(events)")
+        return lines.joined(separator: "\n")
+    }
+
+    public static func json(_ r: Replay.Result, elapsed: Double) -> String {
+        var object: [String: Any] = [:]
+        if let report = r.report,
+           let decoded = try? JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any] {
+            object = decoded
+        }
+        object["observations"] = r.observations
+        object["ignored_observations"] = r.ignoredObservations
+        object["devices"] = r.devices
+        object["positions"] = r.positions
+        object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
+        object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,53 @@
+import FootfallCore
+
+/// Counts passers-by and completed visits per interval and emits one `store.traffic` event
+/// per interval, for devices that may never be identified.
+struct TrafficCounter: Sendable {
+    let interval: Double
+    private var start: Double?
+    private var passersBy = 0
+    private var visitors = 0
+    private var engaged = 0
+    private var histogram = Array(repeating: 0, count: 6)
+    /// Upper bounds (minutes) of the visit-duration buckets; the last is open.
+    static let bucketMinutes: [Double] = [2, 5, 15, 30, 60]
+
+    init(interval: Double) { self.interval = interval }
+
+    mutating func countPasserBy(at time: Double) {
+        begin(time)
+        passersBy += 1
+    }
+
+    mutating func countVisit(duration: Double, engaged isEngaged: Bool, at time: Double) {
+        begin(time)
+        visitors += 1
+        if isEngaged { engaged += 1 }
+        let minutes = duration / 60
+        histogram[Self.bucketMinutes.firstIndex { minutes < $0 } ?? Self.bucketMinutes.count] += 1
+    }
+
+    private mutating func begin(_ time: Double) {
+        if start == nil { start = (time / interval).rounded(.down) * interval }
+    }
+
+    /// The aggregate of each interval that ended by `time`.
+    mutating func flush(upTo time: Double, storeID: String, gatewayID: String) -> [PresenceEvent] {
+        var events: [PresenceEvent] = []
+        while let s = start, time >= s + interval {
+            var event = PresenceEvent(
+                id: DeterministicID.make([storeID, "store.traffic", RFC3339.string(s)]), type: .storeTraffic,
+                occurredAt: s + interval, storeID: storeID, gatewayID: gatewayID)
+            event.traffic = PresenceEvent.Traffic(
+                intervalStart: s, intervalSeconds: interval, passersBy: passersBy, visitors: visitors,
+                engagedVisitors: engaged, dwellHistogram: histogram)
+            events.append(event)
+            passersBy = 0
+            visitors = 0
+            engaged = 0
+            histogram = Array(repeating: 0, count: 6)
+            start = s + interval
+        }
+        return events
+    }
+}

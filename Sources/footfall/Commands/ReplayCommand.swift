@@ -1,0 +1,49 @@
+import ArgumentParser
+import FootfallCore
+import Foundation
+import Gateway
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run a trace through the pipeline at full speed, driven by the trace's own time."
+    )
+
+    @Argument(help: "The trace (.csv: time,sensor,device,rssi[,tx_power,radio,channel]).")
+    var trace: String
+
+    @OptionGroup var store: StoreOption
+
+    @Option(help: "A survey (.csv) for fingerprinting and fitted path loss.")
+    var survey: String?
+
+    @Option(help: "Ground truth (.csv: time,device,x,y[,zone]) to score against.")
+    var truth: String?
+
+    @Option(help: "Write every event as a JSON line here.")
+    var events: String?
+
+    @Option(help: "Write every position estimate here (time,device,x,y,uncertainty_m,zone).")
+    var positions: String?
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let configuration = try store.load()
+        var options = Replay.Options(tracePath: trace, configuration: configuration)
+        if let survey { options.survey = try SurveyCodec.readSurvey(path: survey) }
+        if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
+        options.eventsPath = events
+        options.positionsPath = positions
+        let started = Date()
+        let result = try Replay.run(options)
+        let elapsed = Date().timeIntervalSince(started)
+        if json {
+            print(ReplaySummary.json(result, elapsed: elapsed))
+            return
+        }
+        print(ReplaySummary.text(result, elapsed: elapsed))
+        if let report = result.report { print(report.text()) }
+    }
+}

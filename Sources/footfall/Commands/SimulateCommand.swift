@@ -1,0 +1,70 @@
+import ArgumentParser
+import FootfallCore
+import Foundation
+import Simulation
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate shoppers, passers-by and staff in a store and write the trace with its ground truth."
+    )
+
+    @OptionGroup var store: StoreOption
+
+    @Option(help: "Hours of store time to simulate.")
+    var hours: Double = 1
+
+    @Option(name: .customLong("shoppers-per-hour"), help: "Mean arrival rate of shoppers (a Poisson process).")
+    var shoppersPerHour: Double = 300
+
+    @Option(help: "Random seed: the same seed gives the same trace.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Staff who stay all day.")
+    var staff: Int = 3
+
+    @Option(help: "Where to write the trace; the truth goes beside it as <name>.truth.csv.")
+    var out: String
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        guard hours > 0, hours <= 24 * 7 else { throw ValidationError("--hours must be more than 0 and at most a week (168)") }
+        guard shoppersPerHour >= 0 else { throw ValidationError("--shoppers-per-hour cannot be negative") }
+        guard staff >= 0 else { throw ValidationError("--staff cannot be negative") }
+        guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
+    }
+
+    func run() throws {
+        let configuration = try store.load()
+        var settings = StoreSimulator.Settings()
+        settings.hours = hours
+        settings.shoppersPerHour = shoppersPerHour
+        settings.seed = seed
+        settings.staff = staff
+        let simulator = StoreSimulator(layout: configuration.layout, settings: settings)
+        let truthPath = Self.truthPath(for: out)
+        let trace = try TraceWriter(path: out, columns: .full)
+        let truth = try TextSink(path: truthPath)
+        truth.write("time,device,x,y,zone\n")
+        var observations = 0, samples = 0
+        var bar = ProgressBar(label: "simulating", enabled: !quiet && standardErrorIsTerminal)
+        simulator.run(
+            observation: { trace.write($0); observations += 1 },
+            truth: { sample in
+                truth.write(SurveyCodec.truthLine(sample))
+                samples += 1
+            },
+            progress: { bar.update($0) })
+        try trace.close()
+        try truth.close()
+        let shoppers = simulator.people.filter { $0.role == .shopper }.count
+        let passers = simulator.people.filter { $0.role == .passerBy }.count
+        print("simulated \(hours) h of \(configuration.layout.id): \(shoppers) shoppers, \(passers) passers-by, \(staff) staff; \(observations) observations in \(out), \(samples) truth samples in \(truthPath)")
+    }
+
+    static func truthPath(for trace: String) -> String {
+        String(trace.dropLast(4)) + ".truth.csv"
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import FootfallCore
+import Foundation
+
+/// `--store`: a store's name (its folder under calibration/), its folder, or its store.yaml.
+struct StoreOption: ParsableArguments {
+    @Option(name: .long, help: "The store: a name under calibration/, a folder, or a store.yaml path.")
+    var store: String
+
+    var path: String {
+        if store.hasSuffix(".yaml") || store.hasSuffix(".yml") { return store }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (store as NSString).appendingPathComponent("store.yaml")
+        }
+        return "calibration/\(store)/store.yaml"
+    }
+
+    func load() throws -> StoreConfiguration {
+        try StoreConfiguration.load(path: path)
+    }
+}
+
+/// A one-line failure for the command line: what went wrong and what to do.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Whether standard error is a terminal (progress bars are drawn only there).
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A progress bar on standard error, redrawn in place, for terminals only.
+struct ProgressBar {
+    let label: String
+    let enabled: Bool
+    private var lastPercent = -1
+
+    init(label: String, enabled: Bool = standardErrorIsTerminal) {
+        self.label = label
+        self.enabled = enabled
+    }
+
+    mutating func update(_ fraction: Double) {
+        guard enabled else { return }
+        let percent = Int((fraction * 100).rounded(.down))
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let width = 30
+        let filled = min(width, percent * width / 100)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(percent)%".utf8))
+        if percent >= 100 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,143 @@
+import FootfallCore
+import FootfallTesting
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let skeleton = """
+        store:
+          id: tiny
+          outline: [[0, 0], [10, 0], [10, 8], [0, 8]]
+        zones:
+          - id: front
+            polygon: [[0, 0], [10, 0], [10, 4], [0, 4]]
+        sensors:
+          - id: s1
+            position: [2.0, 2.0, 2.8]
+        """
+
+    func error(_ yaml: String) -> ConfigurationError? {
+        do {
+            _ = try StoreConfiguration.parse(yaml: yaml, file: "store.yaml")
+            return nil
+        } catch let error as ConfigurationError {
+            return error
+        } catch {
+            Issue.record("unexpected error type \(error)")
+            return nil
+        }
+    }
+
+    @Test func theDemoStoreLoadsWithSixSectorsAndEightCeilingSensors() throws {
+        let configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        let layout = configuration.layout
+        #expect(layout.id == "demo-store")
+        #expect(layout.outline.area == 40 * 25)
+        #expect(layout.zones.count >= 6)
+        for sector in ["produce", "bakery", "electronics", "clothing", "household", "checkout"] {
+            #expect(layout.zone(sector) != nil, "missing sector \(sector)")
+        }
+        #expect(layout.sensors.count == 8)
+        #expect(layout.sensors.allSatisfy { $0.position.z == 2.8 })
+        #expect(layout.entrances == [Point(x: 20, y: 0)])
+        #expect(configuration.presence.enterAfter == 15)
+        #expect(layout.sensor("s1")?.pathLoss(for: .ble) == PathLoss(rssiAt1m: -59, exponent: 2.2))
+    }
+
+    @Test func theSkeletonAloneIsAValidConfigurationWithDefaults() throws {
+        let configuration = try StoreConfiguration.parse(yaml: Self.skeleton, file: "store.yaml")
+        #expect(configuration.presence == StoreConfiguration.PresenceSettings())
+        #expect(configuration.layout.zones[0].dwellAfter == Zone.defaultDwellAfter)
+        #expect(configuration.layout.sensors[0].pathLoss(for: .ble) == .bleDefault)
+        #expect(configuration.api.listen == "127.0.0.1:8080")
+    }
+
+    @Test func aPolygonThatCrossesItselfIsNamedWithItsLine() throws {
+        let yaml = Self.skeleton.replacingOccurrences(of: "[[0, 0], [10, 0], [10, 4], [0, 4]]", with: "[[0, 0], [10, 4], [10, 0], [0, 4]]")
+        let e = try #require(error(yaml))
+        #expect(e.line == 6)
+        #expect(e.field == "zones[0].polygon")
+        #expect(e.description.hasPrefix("store.yaml:6:"))
+        #expect(e.message.contains("crosses itself"))
+    }
+
+    @Test func aZoneOutsideTheOutlineIsRejected() throws {
+        let yaml = Self.skeleton.replacingOccurrences(of: "[[0, 0], [10, 0], [10, 4], [0, 4]]", with: "[[0, 0], [12, 0], [12, 4], [0, 4]]")
+        let e = try #require(error(yaml))
+        #expect(e.field == "zones[0].polygon")
+        #expect(e.line == 6)
+        #expect(e.message.contains("outside the store outline"))
+    }
+
+    @Test func duplicateIdsAreRejected() throws {
+        let zones = Self.skeleton.replacingOccurrences(
+            of: "sensors:", with: "  - id: front\n    polygon: [[0, 4], [10, 4], [10, 8], [0, 8]]\nsensors:")
+        let e1 = try #require(error(zones))
+        #expect(e1.field == "zones[1].id")
+        #expect(e1.line == 7)
+        let sensors = Self.skeleton + "\n  - id: s1\n    position: [5, 5, 2.8]"
+        let e2 = try #require(error(sensors))
+        #expect(e2.field == "sensors[1].id")
+        #expect(e2.line == 10)
+    }
+
+    @Test func aSensorFarOutsideOrBelowTheFloorIsRejected() throws {
+        let far = try #require(error(Self.skeleton.replacingOccurrences(of: "[2.0, 2.0, 2.8]", with: "[30.0, 2.0, 2.8]")))
+        #expect(far.field == "sensors[0].position")
+        #expect(far.line == 9)
+        #expect(far.message.contains("outside the store outline"))
+        let low = try #require(error(Self.skeleton.replacingOccurrences(of: "[2.0, 2.0, 2.8]", with: "[2.0, 2.0, -1]")))
+        #expect(low.field == "sensors[0].position")
+        #expect(low.message.contains("above the floor"))
+    }
+
+    @Test func aSensorJustOutsideTheOutlineIsAccepted() throws {
+        let yaml = Self.skeleton.replacingOccurrences(of: "[2.0, 2.0, 2.8]", with: "[11.5, 2.0, 2.8]")
+        #expect(error(yaml) == nil)
+    }
+
+    @Test func aMissingSkeletonFieldSaysWhatToAdd() throws {
+        let noOutline = try #require(error(Self.skeleton.replacingOccurrences(of: "  outline: [[0, 0], [10, 0], [10, 8], [0, 8]]\n", with: "")))
+        #expect(noOutline.field == "store.outline")
+        #expect(noOutline.line == 2)
+        let noSensors = try #require(error(String(Self.skeleton[..<Self.skeleton.range(of: "sensors:")!.lowerBound])))
+        #expect(noSensors.field == "sensors")
+    }
+
+    @Test func aTypoInAFieldNameIsNotSilentlyIgnored() throws {
+        let e = try #require(error(Self.skeleton.replacingOccurrences(of: "    position:", with: "    positon:")))
+        #expect(e.field == "sensors[0].positon")
+        #expect(e.line == 9)
+        #expect(e.message.contains("unknown field"))
+    }
+
+    @Test func aNonNumericCoordinateNamesTheElement() throws {
+        let e = try #require(error(Self.skeleton.replacingOccurrences(of: "[2.0, 2.0, 2.8]", with: "[2.0, two, 2.8]")))
+        #expect(e.field == "sensors[0].position[1]")
+        #expect(e.line == 9)
+        #expect(e.message.contains("'two'"))
+    }
+
+    @Test func coordinatesInCentimetresAreCaught() throws {
+        let e = try #require(error(Self.skeleton.replacingOccurrences(of: "[[0, 0], [10, 0], [10, 8], [0, 8]]", with: "[[0, 0], [4000, 0], [4000, 2500], [0, 2500]]")))
+        #expect(e.field.hasPrefix("store.outline["))
+        #expect(e.message.contains("centimetres"))
+    }
+
+    @Test func brokenYAMLGivesTheLine() throws {
+        let e = try #require(error("store:\n  id: x\n  outline: [[0, 0], [1, 0]\nzones: []\n"))
+        #expect(e.line != nil)
+        #expect(e.message.contains("not valid YAML"))
+    }
+
+    @Test func presenceThresholdsAndPathLossAreRangeChecked() throws {
+        let bad = try #require(error(Self.skeleton + "\npresence:\n  exit_after: -5"))
+        #expect(bad.field == "presence.exit_after")
+        #expect(bad.line == 11)
+        let exponent = try #require(error(Self.skeleton + "\n    path_loss: { rssi_at_1m: -59, exponent: 12 }"))
+        #expect(exponent.field == "sensors[0].path_loss.exponent")
+    }
+
+    @Test func aMissingFileSaysSo() {
+        #expect(throws: ConfigurationError.self) { try StoreConfiguration.load(path: "/nonexistent/store.yaml") }
+    }
+}

@@ -1,0 +1,54 @@
+import FootfallCore
+import Testing
+
+@Suite struct GeometryTests {
+    let lShape = Polygon([
+        Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 10, y: 4), Point(x: 4, y: 4), Point(x: 4, y: 10), Point(x: 0, y: 10),
+    ])
+
+    @Test func anLShapedOutlineContainsItsArmsButNotItsNotch() {
+        #expect(lShape.contains(Point(x: 8, y: 2)))
+        #expect(lShape.contains(Point(x: 2, y: 8)))
+        #expect(!lShape.contains(Point(x: 8, y: 8)))
+        #expect(lShape.contains(Point(x: 10, y: 2)), "the boundary counts as inside")
+        #expect(abs(lShape.area - 64) < 1e-9)
+    }
+
+    @Test func clampingAPointOutsideMovesItToTheNearestEdge() {
+        let clamped = lShape.clamp(Point(x: 8, y: 6))
+        #expect(abs(clamped.x - 8) < 1e-9 && abs(clamped.y - 4) < 1e-9)
+    }
+
+    @Test func aBowTieIsNotSimple() {
+        let bowTie = Polygon([Point(x: 0, y: 0), Point(x: 4, y: 4), Point(x: 4, y: 0), Point(x: 0, y: 4)])
+        #expect(!bowTie.isSimple)
+        #expect(lShape.isSimple)
+    }
+
+    @Test func aRepeatedClosingVertexIsDropped() {
+        let closed = Polygon([Point(x: 0, y: 0), Point(x: 1, y: 0), Point(x: 1, y: 1), Point(x: 0, y: 0)])
+        #expect(closed.vertices.count == 3)
+    }
+
+    @Test func pathLossDistanceInvertsRSSIWithinAMillimetre() {
+        let model = PathLoss(rssiAt1m: -59, exponent: 2.2)
+        for d in [0.5, 1, 3, 10, 30] {
+            #expect(abs(model.distance(forRSSI: model.rssi(atDistance: d)) - d) < 1e-3)
+        }
+    }
+
+    @Test func deviceIDKindsAndStabilityFollowTheDesign() {
+        #expect(DeviceID("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2").kind == .ibeacon)
+        #expect(DeviceID("ble-rpa:4a:00:00:00:00:01").kind == .bleRPA)
+        #expect(!DeviceID("ble-rpa:4a:00:00:00:00:01").isStable)
+        #expect(DeviceID("wifi:3c:e1:a1:ad:ea:18").isStable)
+        #expect(!DeviceID("wifi:da:a1:19:00:00:01").isStable, "a locally administered MAC is randomized")
+        #expect(DeviceID("tag-42").kind == .opaque)
+    }
+
+    @Test func timestampsAreRFC3339UTCWithMilliseconds() {
+        #expect(RFC3339.string(1_767_603_600.5) == "2026-01-05T09:00:00.500Z")
+        #expect(RFC3339.string(0) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.parse("2026-01-05T09:00:00.500Z") == 1_767_603_600.5)
+    }
+}

@@ -1,0 +1,72 @@
+import FootfallTesting
+import Foundation
+import Testing
+
+/// The real `footfall` binary: bad input gives one clear line and a non-zero exit, never a crash.
+@Suite struct CommandLineTests {
+    func write(_ text: String, _ name: String, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func expectOneLineFailure(_ result: FootfallProcess.Result, mentioning words: [String]) {
+        #expect(result.status != 0)
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(result.standardError)")
+        for word in words { #expect(result.standardError.contains(word), "\(result.standardError) should mention \(word)") }
+    }
+
+    @Test func aMissingTraceIsOneLineAndANonZeroExit() throws {
+        let result = try FootfallProcess.run(["replay", "/nonexistent/trace.csv", "--store", "demo-store"])
+        expectOneLineFailure(result, mentioning: ["/nonexistent/trace.csv", "does not exist"])
+    }
+
+    @Test func aWrongHeaderIsOneLine() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("timestamp,sensor,device,rssi\n1,s1,d,-60\n", "t.csv", in: directory)
+        expectOneLineFailure(try FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:1", "timestamp"])
+    }
+
+    @Test func aNonNumericRSSINamesTheLine() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,s1,d,-60\n2,s1,d,loud\n", "t.csv", in: directory)
+        expectOneLineFailure(try FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:3:", "rssi", "'loud'"])
+    }
+
+    @Test func aPolygonThatCrossesItselfNamesFileLineAndField() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try write("""
+            store:
+              id: bad
+              outline: [[0, 0], [10, 10], [10, 0], [0, 10]]
+            sensors:
+              - id: s1
+                position: [1, 1, 2.8]
+            """, "store.yaml", in: directory)
+        let result = try FootfallProcess.run(["simulate", "--store", store, "--out", directory.appendingPathComponent("t.csv").path])
+        expectOneLineFailure(result, mentioning: ["store.yaml:3:", "store.outline", "crosses itself"])
+    }
+
+    @Test func anUnknownStoreNameSaysWhereItLooked() throws {
+        let result = try FootfallProcess.run(["simulate", "--store", "no-such-store", "--out", "/tmp/x.csv"])
+        expectOneLineFailure(result, mentioning: ["calibration/no-such-store/store.yaml", "does not exist"])
+    }
+
+    @Test func simulateThenReplayPrintsTheReport() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("t.csv").path
+        let simulated = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "120", "--seed", "9", "--out", trace])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("t.truth.csv").path))
+        let replayed = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--truth", directory.appendingPathComponent("t.truth.csv").path, "--json"])
+        #expect(replayed.status == 0, "\(replayed.standardError)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(replayed.standardOutput.utf8)) as? [String: Any])
+        #expect((json["observations"] as? Int ?? 0) > 1000)
+        #expect(json["position_error_m"] != nil)
+    }
+}

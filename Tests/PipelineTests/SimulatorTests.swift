@@ -1,0 +1,133 @@
+import FootfallCore
+import FootfallTesting
+import Simulation
+import Testing
+
+@Suite struct SimulatorTests {
+    static let layout = try! StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout
+
+    static func simulate(seed: UInt64, minutes: Double = 10, shoppers: Double = 120) -> (trace: String, truth: String, simulator: StoreSimulator) {
+        var settings = StoreSimulator.Settings()
+        settings.hours = minutes / 60
+        settings.shoppersPerHour = shoppers
+        settings.seed = seed
+        let simulator = StoreSimulator(layout: layout, settings: settings)
+        let traceSink = TextSink(), truthSink = TextSink()
+        let writer = TraceWriter(sink: traceSink, columns: .full)
+        truthSink.write("time,device,x,y,zone\n")
+        simulator.run(observation: { writer.write($0) }, truth: { truthSink.write(SurveyCodec.truthLine($0)) })
+        return (traceSink.text, truthSink.text, simulator)
+    }
+
+    @Test func theSameSeedGivesTheSameTraceByteForByte() {
+        let a = Self.simulate(seed: 7, minutes: 3), b = Self.simulate(seed: 7, minutes: 3)
+        #expect(a.trace == b.trace)
+        #expect(a.truth == b.truth)
+        let c = Self.simulate(seed: 8, minutes: 3)
+        #expect(a.trace != c.trace)
+    }
+
+    @Test func theTraceIsInTimeOrderWithRealisticReadings() throws {
+        let run = Self.simulate(seed: 11)
+        let observations = try TraceReader(text: run.trace).readAll()
+        #expect(observations.count > 10_000)
+        #expect(zip(observations, observations.dropFirst()).allSatisfy { $0.time <= $1.time })
+        let rssi = observations.map(\.rssi)
+        #expect(rssi.allSatisfy { $0 >= -96 && $0 <= -20 }, "above the sensitivity floor, below saturation")
+        #expect(rssi.allSatisfy { $0 == $0.rounded() }, "controllers report whole dBm")
+        #expect(Set(observations.map(\.sensor)).count == 8)
+    }
+
+    @Test func shoppersArriveRotatePassByAndStaffStay() throws {
+        let run = Self.simulate(seed: 5, minutes: 60, shoppers: 60)
+        let people = run.simulator.people
+        let shoppers = people.filter { $0.role == .shopper }
+        // A Poisson process at 60 an hour: 60 ± 3σ.
+        #expect(shoppers.count > 36 && shoppers.count < 84)
+        #expect(people.filter { $0.role == .staff }.count == 3)
+        #expect(people.filter { $0.role == .passerBy }.count > shoppers.count)
+        for person in people where person.role == .passerBy {
+            let mid = (person.trajectory.startTime + person.trajectory.endTime) / 2
+            var hint = 0
+            #expect(!Self.layout.outline.contains(person.trajectory.state(at: mid, hint: &hint).position), "passers-by stay outside")
+        }
+        let offsets = people.map(\.txOffset)
+        #expect(offsets.allSatisfy { abs($0) <= 8 })
+        // Anonymous phones rotate their address about every 15 minutes; loyalty phones keep a beacon id.
+        let rotating = try #require(shoppers.first { if case .rotating = $0.identity { true } else { false } })
+        let start = rotating.trajectory.startTime
+        #expect(rotating.device(at: start).kind == .bleRPA)
+        #expect(rotating.device(at: start) != rotating.device(at: start + 1200))
+        #expect(Set((0..<60).map { rotating.device(at: start + Double($0) * 60) }).count <= 6)
+        let loyal = try #require(shoppers.first { if case .stable = $0.identity { true } else { false } })
+        #expect(loyal.device(at: 0).kind == .ibeacon)
+        #expect(loyal.device(at: 0) == loyal.device(at: 3000))
+    }
+
+    @Test func signalFallsWithDistanceAtThePathLossModelsRateWithinEachPhone() throws {
+        // Regress RSSI on −10·log10(distance) within each phone (its own transmit offset and
+        // carrying removed): the slope is the path-loss exponent, 2.0–2.4 in the demo store.
+        // Shadowing, body loss and a handful of phones make ten minutes a noisy estimate, so
+        // the bound is wide; it catches a sign error or a wrong distance, not a tenth of a dB.
+        let run = Self.simulate(seed: 3, minutes: 10)
+        let observations = try TraceReader(text: run.trace).readAll()
+        let truth = try SurveyCodec.readTruth(text: run.truth)
+        var tracks: [DeviceID: [TruthSample]] = [:]
+        for sample in truth { tracks[sample.device, default: []].append(sample) }
+        var pairs: [DeviceID: [(x: Double, y: Double)]] = [:]
+        var cursor: [DeviceID: Int] = [:]
+        for o in observations {
+            // The true position at the observation's time, interpolated between truth samples.
+            guard let track = tracks[o.device], let sensor = Self.layout.sensor(o.sensor) else { continue }
+            var i = cursor[o.device] ?? 0
+            while i + 1 < track.count, track[i + 1].time <= o.time { i += 1 }
+            cursor[o.device] = i
+            guard i + 1 < track.count, track[i].time <= o.time else { continue }
+            let f = (o.time - track[i].time) / (track[i + 1].time - track[i].time)
+            let p = track[i].position + (track[i + 1].position - track[i].position) * f
+            let d = sensor.position.distance(to: p, height: Self.layout.deviceHeight)
+            guard d < 10 else { continue }  // far readings are biased by the sensitivity floor
+            pairs[o.device, default: []].append((-10 * log10(d), o.rssi))
+        }
+        var covariance = 0.0, variance = 0.0
+        for (_, points) in pairs where points.count > 50 {
+            let mx = points.map(\.x).reduce(0, +) / Double(points.count)
+            let my = points.map(\.y).reduce(0, +) / Double(points.count)
+            for point in points {
+                covariance += (point.x - mx) * (point.y - my)
+                variance += (point.x - mx) * (point.x - mx)
+            }
+        }
+        let slope = covariance / variance
+        #expect(slope > 1.5 && slope < 3.0, "fitted exponent \(slope)")
+    }
+
+    @Test func theRadioModelsPartsHaveTheirTextbookStatistics() {
+        let model = RadioModel(sensorCount: 1, random: RandomSource(seed: 9))
+        var random = RandomSource(seed: 10)
+        // Rician fading with unit mean power: the mean of 10^(dB/10) is 1 within 3%.
+        let power = (0..<20_000).map { _ in pow(10, model.fastFading(&random) / 10) }.reduce(0, +) / 20_000
+        #expect(abs(power - 1) < 0.03)
+        // The static shadowing field: the configured spread, similar within 30 cm, unrelated 20 m apart.
+        var near = 0.0, far = 0.0, square = 0.0
+        let n = 4000
+        for i in 0..<n {
+            let p = Point(x: Double(i % 80) * 0.5, y: Double(i / 80) * 0.5)
+            let v = model.staticShadowing(sensor: 0, at: p)
+            square += v * v
+            near += v * model.staticShadowing(sensor: 0, at: p + Point(x: 0.3, y: 0))
+            far += v * model.staticShadowing(sensor: 0, at: p + Point(x: 20, y: 0))
+        }
+        let variance = square / Double(n)
+        #expect(abs(variance.squareRoot() - model.parameters.staticShadowingSD) < 1.0)
+        #expect(near / Double(n) / variance > 0.9)
+        #expect(abs(far / Double(n) / variance) < 0.3)
+        // Reception: never below the sensitivity floor, almost always 20 dB above it.
+        let floor = model.parameters.sensitivity
+        #expect(!(0..<1000).contains { _ in model.received(rssi: floor - 1, &random) })
+        let strong = (0..<10_000).filter { _ in model.received(rssi: floor + 20, &random) }.count
+        #expect(abs(Double(strong) / 10_000 - (1 - model.parameters.baseLoss)) < 0.02)
+    }
+}
+
+import Foundation
