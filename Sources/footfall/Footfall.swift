@@ -9,6 +9,7 @@ struct Footfall: AsyncParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             ConvertCommand.self,
+            ScanCommand.self,
         ]
     )
 }
@@ -19,6 +20,7 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert captures and datasets into traces, surveys and store files.",
         subcommands: [
+            ConvertBtsnoopCommand.self,
         ]
     )
 }

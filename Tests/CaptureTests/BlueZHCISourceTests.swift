@@ -21,7 +21,7 @@ import Testing
         #expect(error == .bluetoothUnsupported(adapter: "hci0"))
         let line = try #require(error?.description)
         #expect(!line.contains("\n"))
-        #expect(line.contains("AF_BLUETOOTH") && line.contains("--h4") && line.contains("--btsnoop") && line.contains("trace replay"))
+        #expect(line.contains("AF_BLUETOOTH") && line.contains("--h4") && line.contains("--btsnoop") && line.contains("footfall replay"))
     }
 
     @Test func anAdapterNameThatIsNotHciNIsMissing() async {

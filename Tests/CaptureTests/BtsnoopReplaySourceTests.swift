@@ -46,8 +46,8 @@ import Testing
         #expect(summary.observations == 4)
         #expect(collector.observations.map(\.device) == Array(repeating: "ble:06:05:04:03:02:01", count: 4))
         #expect(collector.observations.map(\.time) == [1_700_000_000, 1_700_000_000.1, 1_700_000_000.2, 1_700_000_000.3])
-        // 0.3 s recorded; the upper bound only guards against a stall on a loaded machine.
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3))
+        // 0.3 s recorded. No upper bound: a loaded CI machine can stall any task for seconds.
+        #expect(elapsed >= .milliseconds(300))
     }
 
     @Test func aMissingFileIsOneLineNamingIt() async {

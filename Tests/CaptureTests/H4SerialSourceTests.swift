@@ -122,7 +122,7 @@ import Testing
     @Test func aMissingSerialDeviceSaysSo() async throws {
         let collector = ObservationCollector()
         let source = H4SerialSource(device: SerialDevice(path: "/dev/footfall-no-such-tty"), sensor: "s", logger: Self.logger, onObservation: collector.handler)
-        await #expect(throws: BLECaptureError.controllerGone(device: "/dev/footfall-no-such-tty")) { try await source.run() }
+        await #expect(throws: BLECaptureError.serialDeviceMissing(path: "/dev/footfall-no-such-tty")) { try await source.run() }
     }
 
     @Test func deviceSpecificationsParseBaudRatesAndRefuseUnknownOnes() throws {

@@ -12,7 +12,7 @@ final class ObservationCollector: @unchecked Sendable {
     var count: Int { lock.withLock { items.count } }
 
     /// Waits until `count` observations arrived or `seconds` passed.
-    func wait(for count: Int, seconds: Double = 10) async {
+    func wait(for count: Int, seconds: Double = 60) async {
         let deadline = Date().addingTimeInterval(seconds)
         while self.count < count && Date() < deadline {
             try? await Task.sleep(for: .milliseconds(10))

@@ -84,6 +84,16 @@ public struct ObservationConverter: Sendable {
         }
     }
 
+    /// As `forEachObservation`, with the report each observation came from (address, address
+    /// type, advertising data), for displays that show more than the trace keeps.
+    public mutating func forEachAdvertisement(
+        inEvent packet: ByteBuffer, time: Double, _ body: (Observation, LEAdvertisingReport) -> Void
+    ) throws(HCIDecodingError) {
+        try HCIEventDecoder.forEachAdvertisingReport(inEvent: packet) { report in
+            if let observation = observation(from: report, time: time) { body(observation, report) }
+        }
+    }
+
     private mutating func deviceID(for key: IdentityKey, report: LEAdvertisingReport) -> DeviceID {
         if let known = identities[key] { return known }
         let device: DeviceID

@@ -18,6 +18,8 @@ public struct BlueZHCISource: Service {
     public var logger: Logger
     public var clock: CaptureClock
     public var onObservation: ObservationHandler
+    /// Also called for each observation, with its advertising report.
+    public var onAdvertisement: AdvertisementHandler?
 
     public init(
         adapter: String = "hci0", sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -76,7 +78,7 @@ public struct BlueZHCISource: Service {
         let session = ControllerSession(channel: channel, logger: logger)
         let setup = try await session.bringUp(options)
         opened()
-        try await session.scan(converter: &converter, clock: clock, handler: onObservation)
+        try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
         await session.tearDown(setup)
     }
 }

@@ -21,6 +21,8 @@ public struct BtsnoopReplaySource: Service {
     public var speed: Speed
     public var logger: Logger
     public var onObservation: ObservationHandler
+    /// Also called for each observation, with its advertising report.
+    public var onAdvertisement: AdvertisementHandler?
 
     public init(
         path: String, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -95,9 +97,10 @@ public struct BtsnoopReplaySource: Service {
                 let before = summary.observations
                 var isReport = false
                 do throws(HCIDecodingError) {
-                    try converter.forEachObservation(inEvent: packet.packet, time: record.time) { observation in
+                    try converter.forEachAdvertisement(inEvent: packet.packet, time: record.time) { observation, report in
                         summary.observations += 1
                         onObservation(observation)
+                        onAdvertisement?(observation, report)
                     }
                     isReport = Self.isAdvertisingReport(packet.packet)
                 } catch {

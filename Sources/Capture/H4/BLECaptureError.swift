@@ -13,6 +13,8 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
     case permissionDenied(adapter: String)
     case adapterDown(adapter: String)
     case systemCall(String, device: String, Errno)
+    /// No serial device at the path.
+    case serialDeviceMissing(path: String)
     /// The controller went away (port closed, device unplugged).
     case controllerGone(device: String)
     case controller(ControllerError, device: String)
@@ -25,7 +27,7 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
         switch self {
         case .bluetoothUnsupported(let adapter):
             "cannot open \(adapter): this kernel has no Bluetooth sockets (AF_BLUETOOTH: address family not supported); "
-                + "use a serial HCI controller (--h4 /dev/ttyUSB0[@baud]), a snoop log (--btsnoop FILE) or a trace replay instead"
+                + "use a serial HCI controller (--h4 /dev/ttyUSB0[@baud]), a snoop log (--btsnoop FILE) or replay a trace (footfall replay) instead"
         case .adapterBusy(let adapter):
             "\(adapter) is busy: bluetoothd holds it; free it with 'sudo systemctl stop bluetooth' or 'sudo btmgmt --index \(adapter.dropFirst(3)) power off', then retry"
         case .adapterMissing(let adapter):
@@ -36,6 +38,8 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(adapter) is down: bring it up with 'sudo btmgmt --index \(adapter.dropFirst(3)) power on' or 'sudo hciconfig \(adapter) up'"
         case .systemCall(let call, let device, let errno):
             "\(call) on \(device) failed: \(errno)"
+        case .serialDeviceMissing(let path):
+            "no serial device at \(path): check the path (ls /dev/ttyUSB* /dev/ttyACM*) and that the controller is plugged in"
         case .controllerGone(let device):
             "the controller on \(device) went away (port closed or device unplugged)"
         case .controller(let error, let device):

@@ -57,7 +57,10 @@ struct ControllerSession {
 
     /// Delivers observations until the task is cancelled (returns) or the controller fails
     /// (throws).
-    func scan(converter: inout ObservationConverter, clock: CaptureClock, handler: ObservationHandler) async throws(BLECaptureError) {
+    func scan(
+        converter: inout ObservationConverter, clock: CaptureClock, handler: ObservationHandler,
+        onAdvertisement: AdvertisementHandler? = nil
+    ) async throws(BLECaptureError) {
         var decodeErrors = 0
         while !Task.isCancelled {
             let packets = try await channel.receive(milliseconds: 100)
@@ -68,7 +71,14 @@ struct ControllerSession {
                     throw BLECaptureError.controller(.hardwareError(code: code), device: channel.device)
                 }
                 do throws(HCIDecodingError) {
-                    try converter.forEachObservation(inEvent: packet.packet, time: now, handler)
+                    if let onAdvertisement {
+                        try converter.forEachAdvertisement(inEvent: packet.packet, time: now) { observation, report in
+                            handler(observation)
+                            onAdvertisement(observation, report)
+                        }
+                    } else {
+                        try converter.forEachObservation(inEvent: packet.packet, time: now, handler)
+                    }
                 } catch {
                     decodeErrors += 1
                     logger.debug("undecodable event", metadata: ["error": "\(error)", "count": "\(decodeErrors)"])

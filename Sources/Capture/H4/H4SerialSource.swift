@@ -19,6 +19,8 @@ public struct H4SerialSource: Service {
     public var logger: Logger
     public var clock: CaptureClock
     public var onObservation: ObservationHandler
+    /// Also called for each observation, with its advertising report.
+    public var onAdvertisement: AdvertisementHandler?
 
     public init(
         device: SerialDevice, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -49,7 +51,7 @@ public struct H4SerialSource: Service {
             fd = try SystemPackage.FileDescriptor.open(device.path, .readWrite, options: [SystemPackage.FileDescriptor.OpenOptions(rawValue: O_NOCTTY), .closeOnExec])
             try PosixIO.configureSerial(fd, baud: device.baudRate, flowControl: device.flowControl)
         } catch let errno as Errno {
-            throw errno == .noSuchFileOrDirectory ? .controllerGone(device: device.path) : .systemCall("open", device: device.path, errno)
+            throw errno == .noSuchFileOrDirectory ? .serialDeviceMissing(path: device.path) : .systemCall("open", device: device.path, errno)
         } catch {
             throw .systemCall("open", device: device.path, .ioError)
         }
@@ -58,12 +60,7 @@ public struct H4SerialSource: Service {
         let session = ControllerSession(channel: channel, logger: logger)
         let setup = try await session.bringUp(options)
         var converter = ObservationConverter(sensor: sensor, resolver: resolver)
-        do {
-            try await session.scan(converter: &converter, clock: clock, handler: onObservation)
-        } catch {
-            logger.error("\(error)")
-            throw error
-        }
+        try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
         if channel.skippedBytes > 0 {
             logger.notice("resynchronised after garbage", metadata: ["skipped_bytes": "\(channel.skippedBytes)"])
         }
