@@ -16,12 +16,12 @@ public struct HCIDecodingError: Error, Hashable, Sendable, CustomStringConvertib
 
     public var description: String { "\(context): \(message) at byte \(offset)" }
 
-    /// The one length check every decoder goes through.
-    @inlinable
-    static func require(_ needed: Int, available: Int, at offset: Int, in context: String, field: String) throws(HCIDecodingError) {
-        if available < needed {
+    /// The one length check every decoder goes through; the message is built only on failure.
+    @inlinable @inline(__always)
+    static func require(_ needed: Int, available: Int, at offset: Int, in context: @autoclosure () -> String, field: StaticString) throws(HCIDecodingError) {
+        if _slowPath(available < needed) {
             throw HCIDecodingError(
-                context: context,
+                context: context(),
                 message: "\(field) needs \(needed) bytes but only \(available) remain",
                 offset: offset
             )

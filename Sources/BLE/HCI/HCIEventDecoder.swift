@@ -78,11 +78,18 @@ public enum HCIEventDecoder {
     public static func forEachAdvertisingReport(
         inEvent packet: ByteBuffer, _ body: (LEAdvertisingReport) -> Void
     ) throws(HCIDecodingError) {
-        let (code, parameters) = try split(packet)
-        guard code == HCIEvent.Code.leMeta, let subevent = parameters.getInteger(at: parameters.readerIndex, as: UInt8.self),
-              let entry = subeventEntry(subevent) else { return }
-        var reader = PacketReader(parameters, base: 2, context: entry.name)
-        reader.offset += 1
+        // Read in place (no slice): Event_Code, Parameter_Total_Length, Subevent_Code.
+        let start = packet.readerIndex
+        guard packet.readableBytes >= 3,
+              packet.getInteger(at: start, as: UInt8.self) == HCIEvent.Code.leMeta,
+              let entry = subeventEntry(packet.getInteger(at: start + 2, as: UInt8.self)!) else {
+            if packet.readableBytes < 3 { _ = try split(packet) }
+            return
+        }
+        let length = Int(packet.getInteger(at: start + 1, as: UInt8.self)!)
+        guard packet.readableBytes - 2 == length else { _ = try split(packet); return }
+        var reader = PacketReader(packet, base: 0, context: entry.name)
+        reader.offset = 3
         try forEachReport(&reader, entry: entry, body)
     }
 

@@ -22,9 +22,17 @@ struct PacketReader {
 
     @inlinable var remaining: Int { buffer.readableBytes - (offset - base) }
 
-    @inlinable
+    /// The length check, inline; the error (and its message) is built only on failure.
+    @inlinable @inline(__always)
     func require(_ count: Int, _ field: StaticString) throws(HCIDecodingError) {
-        try HCIDecodingError.require(count, available: remaining, at: offset, in: context, field: "\(field)")
+        if _slowPath(remaining < count) { throw tooShort(count, field) }
+    }
+
+    @usableFromInline @inline(never)
+    func tooShort(_ count: Int, _ field: StaticString) -> HCIDecodingError {
+        HCIDecodingError(
+            context: context, message: "\(field) needs \(count) bytes but only \(remaining) remain", offset: offset
+        )
     }
 
     @inlinable

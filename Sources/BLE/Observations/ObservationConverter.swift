@@ -35,33 +35,10 @@ public struct ObservationConverter: Sendable {
     /// The observation for one report at `time`, or nil when it has no RSSI or no address.
     public mutating func observation(from report: LEAdvertisingReport, time: Double) -> Observation? {
         guard let rssi = report.rssi else { return nil }
-        var txPower: Int?
-        var key: IdentityKey?
-        var advertisedTxPower: Int8? = report.txPower
-        try? ADStructures.forEach(in: report.data) { type, value in
-            switch type {
-            case ADType.manufacturerSpecificData where key == nil:
-                if let beacon = IBeacon(manufacturerData: value) {
-                    key = .ibeacon(beacon.uuid, beacon.major, beacon.minor)
-                    txPower = Int(beacon.measuredPower)
-                } else if let beacon = AltBeacon(manufacturerData: value) {
-                    key = .altbeacon(beacon.id1, beacon.id2, beacon.id3)
-                    txPower = Int(beacon.referenceRSSI)
-                }
-            case ADType.serviceData16BitUUID where key == nil:
-                // Only UID frames carry an identity; skip URL decoding on the hot path.
-                let bytes = value.readableBytesView
-                if bytes.count >= 20, bytes.bigEndian(at: 0, as: UInt16.self) == 0xAAFE, bytes.bigEndian(at: 2, as: UInt8.self) == 0,
-                   case .uid(let power, let namespace, let instance)? = try? Eddystone(serviceData: value) {
-                    key = .eddystone(namespace, instance)
-                    txPower = Int(power) - 41
-                }
-            case ADType.txPowerLevel:
-                if let byte = value.getInteger(at: value.readerIndex, as: UInt8.self) { advertisedTxPower = Int8(bitPattern: byte) }
-            default:
-                break
-            }
-        }
+        let found = report.data.withUnsafeReadableBytes { BeaconScan.scan($0) }
+        var key = found.key
+        var txPower = found.txPower
+        let advertisedTxPower: Int8? = found.advertisedTxPower ?? report.txPower
         if key == nil {
             switch report.addressType {
             case .anonymous, .reserved: return nil
