@@ -88,9 +88,7 @@ public enum HCIEventDecoder {
         }
         let length = Int(packet.getInteger(at: start + 1, as: UInt8.self)!)
         guard packet.readableBytes - 2 == length else { _ = try split(packet); return }
-        var reader = PacketReader(packet, base: 0, context: entry.name)
-        reader.offset = 3
-        try forEachReport(&reader, entry: entry, body)
+        try AdvertisingReportDecoder.forEachReport(in: packet, at: 3, base: 0, entry: entry, body)
     }
 
     static func subeventEntry(_ code: UInt8) -> SubeventEntry? { subeventTable[Int(code)] }
@@ -116,9 +114,9 @@ public enum HCIEventDecoder {
             return .leMeta(.unknown(subevent: subevent, parameters: reader.rest()))
         }
         var reports: [LEAdvertisingReport] = []
-        var sub = PacketReader(reader.buffer, base: reader.base, context: entry.name)
-        sub.offset = reader.offset
-        try forEachReport(&sub, entry: entry) { reports.append($0) }
+        try AdvertisingReportDecoder.forEachReport(
+            in: reader.buffer, at: reader.offset - reader.base, base: reader.base, entry: entry
+        ) { reports.append($0) }
         switch entry.kind {
         case .legacy: return .leMeta(.advertisingReports(reports))
         case .directed: return .leMeta(.directedAdvertisingReports(reports))
@@ -126,86 +124,5 @@ public enum HCIEventDecoder {
         }
     }
 
-    static func forEachReport(
-        _ reader: inout PacketReader, entry: SubeventEntry, _ body: (LEAdvertisingReport) -> Void
-    ) throws(HCIDecodingError) {
-        let count = try reader.u8("Num_Reports")
-        guard count > 0 else {
-            throw HCIDecodingError(context: entry.name, message: "Num_Reports is 0", offset: reader.offset - 1)
-        }
-        for _ in 0..<count {
-            try HCIDecodingError.require(entry.fixedReportSize, available: reader.remaining, at: reader.offset, in: entry.name, field: "report")
-            switch entry.kind {
-            case .legacy: body(try legacyReport(&reader))
-            case .directed: body(try directedReport(&reader))
-            case .extended: body(try extendedReport(&reader))
-            }
-        }
-        if reader.remaining != 0 {
-            throw HCIDecodingError(context: entry.name, message: "\(reader.remaining) bytes left after the last report", offset: reader.offset)
-        }
-    }
-
     static func rssi(_ raw: UInt8) -> Int8? { raw == 127 ? nil : Int8(bitPattern: raw) }
-
-    /// Event_Type, Address_Type, Address, Data_Length, Data, RSSI (Vol 4 Part E 7.7.65.2).
-    static func legacyReport(_ reader: inout PacketReader) throws(HCIDecodingError) -> LEAdvertisingReport {
-        let eventType = try reader.u8("Event_Type")
-        let addressType = try reader.u8("Address_Type")
-        let address = try reader.address("Address")
-        let length = try reader.u8("Data_Length")
-        if length > 31 {
-            throw HCIDecodingError(context: reader.context, message: "Data_Length \(length) exceeds 31", offset: reader.offset - 1)
-        }
-        let data = try reader.bytes(Int(length), "Data")
-        let rssi = try reader.u8("RSSI")
-        return LEAdvertisingReport(
-            kind: .legacy, eventType: UInt16(eventType), addressType: AddressType(rawValue: addressType),
-            address: address, rssi: Self.rssi(rssi), data: data
-        )
-    }
-
-    /// Event_Type, Address_Type, Address, Direct_Address_Type, Direct_Address, RSSI (7.7.65.11).
-    static func directedReport(_ reader: inout PacketReader) throws(HCIDecodingError) -> LEAdvertisingReport {
-        let eventType = try reader.u8("Event_Type")
-        let addressType = try reader.u8("Address_Type")
-        let address = try reader.address("Address")
-        let directType = try reader.u8("Direct_Address_Type")
-        let direct = try reader.address("Direct_Address")
-        let rssi = try reader.u8("RSSI")
-        return LEAdvertisingReport(
-            kind: .directed, eventType: UInt16(eventType), addressType: AddressType(rawValue: addressType),
-            address: address, rssi: Self.rssi(rssi), directAddressType: AddressType(rawValue: directType),
-            directAddress: direct
-        )
-    }
-
-    /// Event_Type (2), Address_Type, Address, Primary_PHY, Secondary_PHY, Advertising_SID,
-    /// TX_Power, RSSI, Periodic_Advertising_Interval (2), Direct_Address_Type, Direct_Address,
-    /// Data_Length, Data (7.7.65.13).
-    static func extendedReport(_ reader: inout PacketReader) throws(HCIDecodingError) -> LEAdvertisingReport {
-        let rawEventType = try reader.u16("Event_Type")
-        let addressType = try reader.u8("Address_Type")
-        let address = try reader.address("Address")
-        let primaryPHY = try reader.u8("Primary_PHY")
-        let secondaryPHY = try reader.u8("Secondary_PHY")
-        let sid = try reader.u8("Advertising_SID")
-        let txPower = try reader.u8("TX_Power")
-        let rssi = try reader.u8("RSSI")
-        let interval = try reader.u16("Periodic_Advertising_Interval")
-        let directType = try reader.u8("Direct_Address_Type")
-        let direct = try reader.address("Direct_Address")
-        let length = try reader.u8("Data_Length")
-        let data = try reader.bytes(Int(length), "Data")
-        let eventType = ExtendedAdvertisingEventType(masking: rawEventType)
-        let isDirected = eventType.contains(.directed)
-        return LEAdvertisingReport(
-            kind: .extended, eventType: eventType.rawValue, rawEventType: rawEventType,
-            addressType: AddressType(rawValue: addressType), address: address, rssi: Self.rssi(rssi),
-            txPower: Self.rssi(txPower), primaryPHY: primaryPHY, secondaryPHY: secondaryPHY,
-            advertisingSID: sid, periodicAdvertisingInterval: interval,
-            directAddressType: isDirected ? AddressType(rawValue: directType) : nil,
-            directAddress: isDirected ? direct : nil, data: data
-        )
-    }
 }

@@ -15,6 +15,10 @@ public struct ObservationConverter: Sendable {
     public var cacheLimit: Int
 
     private var identities: [IdentityKey: DeviceID] = [:]
+    /// A direct-mapped cache in front of `identities`: a hit costs a multiply and a compare
+    /// instead of hashing with SipHash.
+    private var recent = [(key: IdentityKey, device: DeviceID)?](repeating: nil, count: Self.recentSize)
+    static let recentSize = 4096
 
     public init(sensor: SensorID, resolver: IdentityResolver = IdentityResolver(), cacheLimit: Int = 65_536) {
         self.sensor = sensor
@@ -30,6 +34,22 @@ public struct ObservationConverter: Sendable {
         case stable(UInt64)
         /// A random address that is not static: resolved or not, decided once per address.
         case rotating(UInt64)
+
+        /// A cheap well-mixed hash (the finaliser of MurmurHash3) for the direct-mapped cache.
+        var slot: Int {
+            var x: UInt64
+            switch self {
+            case .ibeacon(let id, let a, let b): x = UInt64(truncatingIfNeeded: id) ^ UInt64(truncatingIfNeeded: id >> 64) ^ UInt64(a) << 32 ^ UInt64(b) << 48 ^ 1
+            case .altbeacon(let id, let a, let b): x = UInt64(truncatingIfNeeded: id) ^ UInt64(truncatingIfNeeded: id >> 64) ^ UInt64(a) << 32 ^ UInt64(b) << 48 ^ 2
+            case .eddystone(let namespace, let instance): x = UInt64(truncatingIfNeeded: namespace) ^ UInt64(truncatingIfNeeded: namespace >> 64) ^ instance ^ 3
+            case .stable(let address): x = address ^ 4 << 56
+            case .rotating(let address): x = address ^ 5 << 56
+            }
+            x ^= x >> 33
+            x &*= 0xFF51_AFD7_ED55_8CCD
+            x ^= x >> 33
+            return Int(truncatingIfNeeded: x) & (ObservationConverter.recentSize - 1)
+        }
     }
 
     /// The observation for one report at `time`, or nil when it has no RSSI or no address.
@@ -72,7 +92,12 @@ public struct ObservationConverter: Sendable {
     }
 
     private mutating func deviceID(for key: IdentityKey, report: LEAdvertisingReport) -> DeviceID {
-        if let known = identities[key] { return known }
+        let slot = key.slot
+        if let entry = recent[slot], entry.key == key { return entry.device }
+        if let known = identities[key] {
+            recent[slot] = (key, known)
+            return known
+        }
         let device: DeviceID
         switch key {
         case .ibeacon(let uuid, let major, let minor):
@@ -93,6 +118,7 @@ public struct ObservationConverter: Sendable {
         }
         if identities.count >= cacheLimit { identities.removeAll(keepingCapacity: true) }
         identities[key] = device
+        recent[slot] = (key, device)
         return device
     }
 }
