@@ -78,6 +78,12 @@ public enum HCIEventDecoder {
     public static func forEachAdvertisingReport(
         inEvent packet: ByteBuffer, _ body: (LEAdvertisingReport) -> Void
     ) throws(HCIDecodingError) {
+        try forEachRawAdvertisingReport(inEvent: packet) { raw in body(LEAdvertisingReport(raw, in: packet)) }
+    }
+
+    static func forEachRawAdvertisingReport(
+        inEvent packet: ByteBuffer, _ body: (RawAdvertisingReport) -> Void
+    ) throws(HCIDecodingError) {
         // Read in place (no slice): Event_Code, Parameter_Total_Length, Subevent_Code.
         let start = packet.readerIndex
         guard packet.readableBytes >= 3,
@@ -88,7 +94,7 @@ public enum HCIEventDecoder {
         }
         let length = Int(packet.getInteger(at: start + 1, as: UInt8.self)!)
         guard packet.readableBytes - 2 == length else { _ = try split(packet); return }
-        try AdvertisingReportDecoder.forEachReport(in: packet, at: 3, base: 0, entry: entry, body)
+        try AdvertisingReportDecoder.forEachRawReport(in: packet, at: 3, base: 0, entry: entry, body)
     }
 
     static func subeventEntry(_ code: UInt8) -> SubeventEntry? { subeventTable[Int(code)] }

@@ -56,27 +56,46 @@ public struct ObservationConverter: Sendable {
     public mutating func observation(from report: LEAdvertisingReport, time: Double) -> Observation? {
         guard let rssi = report.rssi else { return nil }
         let found = report.data.withUnsafeReadableBytes { BeaconScan.scan($0) }
-        var key = found.key
-        var txPower = found.txPower
-        let advertisedTxPower: Int8? = found.advertisedTxPower ?? report.txPower
-        if key == nil {
-            switch report.addressType {
+        return observation(
+            found: found, addressType: report.addressType.rawValue, address: report.address,
+            rssi: rssi, reportTxPower: report.txPower, time: time
+        )
+    }
+
+    mutating func observation(from raw: RawAdvertisingReport, time: Double) -> Observation? {
+        guard raw.rssi != 127 else { return nil }
+        return observation(
+            found: BeaconScan.scan(raw.data), addressType: raw.addressType, address: raw.address,
+            rssi: Int8(bitPattern: raw.rssi), reportTxPower: raw.kind == .extended && raw.txPower != 127 ? Int8(bitPattern: raw.txPower) : nil,
+            time: time
+        )
+    }
+
+    /// Identity: the beacon found, else the address by its type (DESIGN.md, device ids).
+    @inline(__always)
+    private mutating func observation(
+        found: BeaconScan.Found, addressType: UInt8, address: BluetoothAddress, rssi: Int8, reportTxPower: Int8?, time: Double
+    ) -> Observation? {
+        let key: IdentityKey
+        if let beacon = found.key {
+            key = beacon
+        } else {
+            switch AddressType(rawValue: addressType) {
             case .anonymous, .reserved: return nil
-            case .publicDevice, .publicIdentity, .randomIdentity: key = .stable(report.address.rawValue)
+            case .publicDevice, .publicIdentity, .randomIdentity: key = .stable(address.rawValue)
             case .randomDevice:
-                key = report.address.randomSubtype == .staticRandom ? .stable(report.address.rawValue) : .rotating(report.address.rawValue)
+                key = address.randomSubtype == .staticRandom ? .stable(address.rawValue) : .rotating(address.rawValue)
             }
         }
-        if txPower == nil, let advertisedTxPower { txPower = Int(advertisedTxPower) }
-        let device = deviceID(for: key!, report: report)
-        return Observation(time: time, sensor: sensor, device: device, rssi: Double(rssi), txPower: txPower, radio: .ble)
+        let txPower = found.txPower ?? (found.advertisedTxPower ?? reportTxPower).map(Int.init)
+        return Observation(time: time, sensor: sensor, device: deviceID(for: key), rssi: Double(rssi), txPower: txPower, radio: .ble)
     }
 
     /// Decodes an HCI event packet and calls `body` with an observation per advertising report.
     public mutating func forEachObservation(
         inEvent packet: ByteBuffer, time: Double, _ body: (Observation) -> Void
     ) throws(HCIDecodingError) {
-        try HCIEventDecoder.forEachAdvertisingReport(inEvent: packet) { report in
+        try HCIEventDecoder.forEachRawAdvertisingReport(inEvent: packet) { report in
             if let observation = observation(from: report, time: time) { body(observation) }
         }
     }
@@ -91,7 +110,7 @@ public struct ObservationConverter: Sendable {
         }
     }
 
-    private mutating func deviceID(for key: IdentityKey, report: LEAdvertisingReport) -> DeviceID {
+    private mutating func deviceID(for key: IdentityKey) -> DeviceID {
         let slot = key.slot
         if let entry = recent[slot], entry.key == key { return entry.device }
         if let known = identities[key] {
