@@ -17,7 +17,10 @@ public struct ObservationConverter: Sendable {
     private var identities: [IdentityKey: DeviceID] = [:]
     /// A direct-mapped cache in front of `identities`: a hit costs a multiply and a compare
     /// instead of hashing with SipHash.
-    private var recent = [(key: IdentityKey, device: DeviceID)?](repeating: nil, count: Self.recentSize)
+    /// Keys and devices in separate arrays so a hit compares plain values and retains only the
+    /// device it returns.
+    private var recentKeys = [IdentityKey?](repeating: nil, count: Self.recentSize)
+    private var recentDevices = [DeviceID](repeating: DeviceID(""), count: Self.recentSize)
     static let recentSize = 4096
 
     public init(sensor: SensorID, resolver: IdentityResolver = IdentityResolver(), cacheLimit: Int = 65_536) {
@@ -112,9 +115,10 @@ public struct ObservationConverter: Sendable {
 
     private mutating func deviceID(for key: IdentityKey) -> DeviceID {
         let slot = key.slot
-        if let entry = recent[slot], entry.key == key { return entry.device }
+        if recentKeys[slot] == key { return recentDevices[slot] }
         if let known = identities[key] {
-            recent[slot] = (key, known)
+            recentKeys[slot] = key
+            recentDevices[slot] = known
             return known
         }
         let device: DeviceID
@@ -137,7 +141,8 @@ public struct ObservationConverter: Sendable {
         }
         if identities.count >= cacheLimit { identities.removeAll(keepingCapacity: true) }
         identities[key] = device
-        recent[slot] = (key, device)
+        recentKeys[slot] = key
+        recentDevices[slot] = device
         return device
     }
 }
