@@ -54,6 +54,9 @@ public final class FakeHCIController: @unchecked Sendable {
         public var setReservedEventTypeBits = true
         /// Send a Hardware Error event instead of answering this command.
         public var hardwareErrorOn: HCIOpcode?
+        /// Send a Hardware Error event after this many reports (once) and stop scanning until
+        /// the host resets and re-enables it.
+        public var hardwareErrorAfterReports: Int?
         public var advertisers: [Advertiser] = [.ibeacon, .phone]
         /// Time between advertising reports.
         public var reportInterval: Duration = .milliseconds(2)
@@ -152,6 +155,10 @@ public final class FakeHCIController: @unchecked Sendable {
                 next += 1
                 send(event: Self.report(advertiser, kind: kind, reservedBits: behaviour.setReservedEventTypeBits))
                 let sent = lock.withLock { _reportsSent += 1; return _reportsSent }
+                if let limit = behaviour.hardwareErrorAfterReports, sent == limit {
+                    send(event: [0x10, 0x01, 0x42])
+                    scanning = nil
+                }
                 if let limit = behaviour.goAwayAfterReports, sent >= limit {
                     // Closing the master discards what the reader has not read yet: give it
                     // time to drain, so the test knows exactly what was delivered.
@@ -178,6 +185,9 @@ public final class FakeHCIController: @unchecked Sendable {
         }
         let extended = behaviour.supportsExtendedScanning
         switch command.opcode {
+        case .reset:
+            complete(command.opcode, [0])
+            return .directed
         case .readLocalVersionInformation:
             complete(command.opcode, LocalVersionInformation(hciVersion: extended ? 0x09 : 0x06, hciRevision: 1, lmpVersion: 0x09, manufacturer: 0x0002, lmpSubversion: 0x0100).returnParameters)
         case .readBDADDR:

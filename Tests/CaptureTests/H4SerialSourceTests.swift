@@ -119,6 +119,21 @@ import Testing
         #expect(error == .controller(.hardwareError(code: 0x42), device: fake.devicePath))
     }
 
+    @Test func aHardwareErrorWhileScanningResetsTheControllerAndScanningResumes() async throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.hardwareErrorAfterReports = 5
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let collector = ObservationCollector()
+        let task = Task { try await source(fake, collector).run() }
+        await collector.wait(for: 20)
+        task.cancel()
+        try await task.value
+        #expect(collector.count >= 20)
+        #expect(fake.commands.filter { $0.opcode == .reset }.count == 2)
+        #expect(fake.commands.filter { $0.opcode == .leSetScanEnable && $0.parameters.first == 1 }.count == 2)
+    }
+
     @Test func aMissingSerialDeviceSaysSo() async throws {
         let collector = ObservationCollector()
         let source = H4SerialSource(device: SerialDevice(path: "/dev/footfall-no-such-tty"), sensor: "s", logger: Self.logger, onObservation: collector.handler)

@@ -63,7 +63,8 @@ public struct BlueZHCISource: Service {
 
     static func isTransient(_ error: BLECaptureError) -> Bool {
         switch error {
-        case .controllerGone, .adapterMissing, .adapterDown: true
+        // A hardware error makes the kernel reset the adapter; it comes back like a replug.
+        case .controllerGone, .adapterMissing, .adapterDown, .controller(.hardwareError, _): true
         default: false
         }
     }

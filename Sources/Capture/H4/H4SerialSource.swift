@@ -21,6 +21,8 @@ public struct H4SerialSource: Service {
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
+    /// Hardware errors recovered from (reset and set up again) before giving up.
+    public var hardwareErrorResets = 3
 
     public init(
         device: SerialDevice, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -58,9 +60,22 @@ public struct H4SerialSource: Service {
         let channel = HCIChannel(fd: fd, device: device.path)
         defer { channel.close() }
         let session = ControllerSession(channel: channel, logger: logger)
-        let setup = try await session.bringUp(options)
+        var setup = try await session.bringUp(options)
         var converter = ObservationConverter(sensor: sensor, resolver: resolver)
-        try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
+        var resets = 0
+        while true {
+            do throws(BLECaptureError) {
+                try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
+                break
+            } catch {
+                // A hardware error leaves the controller needing a reset; we own it, so reset
+                // and set it up again, a few times.
+                guard case .controller(.hardwareError, _) = error, resets < hardwareErrorResets, options.ownsController else { throw error }
+                resets += 1
+                logger.warning("\(error); resetting the controller (\(resets) of \(hardwareErrorResets))")
+                setup = try await session.bringUp(options)
+            }
+        }
         if channel.skippedBytes > 0 {
             logger.notice("resynchronised after garbage", metadata: ["skipped_bytes": "\(channel.skippedBytes)"])
         }
