@@ -81,6 +81,7 @@ public final class FakeHCIController: @unchecked Sendable {
     private var _reportsSent = 0
     private var stopped = false
     private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
 
     public init(behaviour: Behaviour = Behaviour()) throws {
         self.behaviour = behaviour
@@ -114,20 +115,29 @@ public final class FakeHCIController: @unchecked Sendable {
     public var commands: [HCICommand] { lock.withLock { _commands } }
     public var reportsSent: Int { lock.withLock { _reportsSent } }
 
-    /// Stops serving and closes the port (the controller goes away).
+    /// Stops serving and closes the port (the controller goes away). Waits for the serving
+    /// thread: it alone closes the descriptors, so a descriptor number it still polls can never
+    /// be reused by the next test's port while it runs.
     public func stop() {
-        lock.withLock {
-            guard !stopped else { return }
+        let wait = lock.withLock { () -> Bool in
+            let first = !stopped
             stopped = true
-            close(master)
-            if slaveHolder >= 0 { close(slaveHolder) }
-            slaveHolder = -1
+            return first
         }
+        if wait, Thread.current !== thread { finished.wait() }
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }
 
     private func serve() {
+        defer {
+            lock.withLock {
+                close(master)
+                close(slaveHolder)
+                slaveHolder = -1
+            }
+            finished.signal()
+        }
         var decoder = H4FrameDecoder(accepting: [.command])
         var scanning: LEAdvertisingReport.Kind?
         var next = 0
@@ -163,7 +173,7 @@ public final class FakeHCIController: @unchecked Sendable {
                     // Closing the master discards what the reader has not read yet: give it
                     // time to drain, so the test knows exactly what was delivered.
                     usleep(200_000)
-                    stop()
+                    lock.withLock { stopped = true }
                 }
             }
         }
@@ -216,7 +226,6 @@ public final class FakeHCIController: @unchecked Sendable {
         var bytes = behaviour.garbageBetweenPackets ? Self.garbage : []
         bytes += [H4PacketType.event.rawValue] + event
         lock.withLock {
-            guard !stopped else { return }
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
