@@ -1,3 +1,4 @@
+import BLE
 import FootfallTesting
 import Foundation
 import Testing
@@ -31,6 +32,21 @@ import Testing
         #expect(result.standardOutput.hasPrefix("DEVICE"))
         #expect(result.standardOutput.contains("ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207"))
         #expect(result.standardOutput.contains("412 advertisements"))
+    }
+
+    @Test func scanningAFakeSerialControllerForASecondPrintsItsAdvertisementsAndPutsItBack() throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.supportsExtendedScanning = true
+        behaviour.reportInterval = .milliseconds(20)
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let result = try FootfallProcess.run(["scan", "--h4", "\(fake.devicePath)@921600", "--duration", "1", "--json", "--sensor", "gw"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count >= 5)
+        #expect(lines.contains { $0.contains("\"device\":\"ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207\"") && $0.contains("\"address_type\":\"random-static\"") })
+        #expect(lines.contains { $0.contains("\"device\":\"ble:00:1a:7d:da:71:13\"") && $0.contains("\"rssi\":-75") })
+        #expect(fake.commands.last?.opcode == .leSetExtendedScanEnable && fake.commands.last?.parameters.first == 0)
     }
 
     @Test func twoSourcesAtOnceAreRefused() throws {
