@@ -75,6 +75,21 @@ import Testing
         #expect(collector.count == 0)
     }
 
+    @Test func aControllerThatRefusesExtendedScanningIsScannedTheLegacyWay() async throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.supportsExtendedScanning = true
+        behaviour.rejecting = (.leSetExtendedScanParameters, .unknownCommand)
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let collector = ObservationCollector()
+        let task = Task { try await source(fake, collector).run() }
+        await collector.wait(for: 10)
+        task.cancel()
+        try await task.value
+        #expect(collector.count >= 10)
+        #expect(fake.commands.map(\.opcode).suffix(4) == [.leSetExtendedScanParameters, .leSetScanParameters, .leSetScanEnable, .leSetScanEnable])
+    }
+
     @Test func aCommandRejectedThroughCommandStatusIsAlsoReported() async throws {
         var behaviour = FakeHCIController.Behaviour()
         behaviour.rejecting = (.leSetEventMask, .unknownCommand)

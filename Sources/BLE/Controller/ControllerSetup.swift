@@ -74,17 +74,11 @@ public struct ControllerSetup: Sendable {
             return .fail(.hardwareError(code: code))
         case .commandStatus(let status):
             guard let pending, status.opcode == pending.opcode else { return .wait }
-            if !status.status.isSuccess {
-                finished = true
-                return .fail(.commandRejected(pending.opcode, status.status))
-            }
+            if !status.status.isSuccess { return rejected(pending, status.status) }
             return sendNext()
         case .commandComplete(let complete):
             guard let pending, complete.opcode == pending.opcode else { return .wait }
-            if let status = complete.status, !status.isSuccess {
-                finished = true
-                return .fail(.commandRejected(pending.opcode, status))
-            }
+            if let status = complete.status, !status.isSuccess { return rejected(pending, status) }
             do throws(HCIDecodingError) {
                 try record(complete)
             } catch {
@@ -96,6 +90,27 @@ public struct ControllerSetup: Sendable {
             return .wait
         }
     }
+
+    /// A controller that claims extended scanning but refuses its commands is scanned the
+    /// legacy way; any other refusal ends the setup.
+    private mutating func rejected(_ command: HCICommand, _ status: HCIStatus) -> Action {
+        let extendedCommands: Set<HCIOpcode> = [.leSetExtendedScanParameters, .leSetExtendedScanEnable]
+        let notSupported: Set<UInt8> = [HCIStatus.unknownCommand.rawValue, HCIStatus.unsupportedFeature.rawValue, HCIStatus.invalidParameters.rawValue]
+        if extendedCommands.contains(command.opcode), notSupported.contains(status.rawValue), info.usesExtendedScanning {
+            info.usesExtendedScanning = false
+            fellBackToLegacy = (command.opcode, status)
+            queue = [
+                .leSetScanParameters(interval: options.scanInterval, window: options.scanWindow),
+                .leSetScanEnable(true, filterDuplicates: false),
+            ]
+            return sendNext()
+        }
+        finished = true
+        return .fail(.commandRejected(command.opcode, status))
+    }
+
+    /// Set when extended scanning was refused and legacy scanning used instead, for the log.
+    public private(set) var fellBackToLegacy: (HCIOpcode, HCIStatus)?
 
     private mutating func record(_ complete: CommandComplete) throws(HCIDecodingError) {
         let parameters = complete.returnParameters

@@ -23,6 +23,9 @@ struct ControllerSession {
                 try channel.send(command)
                 action = try await awaitAnswer(&setup, to: command)
             case .scanning(let info):
+                if let (opcode, status) = setup.fellBackToLegacy {
+                    logger.notice("the controller refused \(opcode) (\(status)); scanning with legacy commands")
+                }
                 logger.info("scanning", metadata: [
                     "device": "\(channel.device)",
                     "address": "\(info.address.map(String.init(describing:)) ?? "?")",
