@@ -95,6 +95,7 @@ let package = Package(
                 "Capture", "BLE", "FootfallCore", "FootfallTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .executableTarget(

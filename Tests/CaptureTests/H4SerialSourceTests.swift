@@ -3,6 +3,7 @@ import Capture
 import FootfallCore
 import FootfallTesting
 import Logging
+import MetricsTestKit
 import Testing
 
 /// The H4 source against a fake controller on a pseudo-terminal: the whole command/event
@@ -12,11 +13,13 @@ import Testing
     static let beacon: DeviceID = "ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207"
     static let phone: DeviceID = "ble:00:1a:7d:da:71:13"
 
-    func source(_ fake: FakeHCIController, _ collector: ObservationCollector) -> H4SerialSource {
-        H4SerialSource(
+    func source(_ fake: FakeHCIController, _ collector: ObservationCollector, metrics: TestMetrics = TestMetrics()) -> H4SerialSource {
+        var source = H4SerialSource(
             device: SerialDevice(path: fake.devicePath, baudRate: 115_200, flowControl: true),
             sensor: "gw-1", logger: Self.logger, clock: { 1_700_000_000 }, onObservation: collector.handler
         )
+        source.metrics = BLECaptureMetrics(source: "h4", factory: metrics)
+        return source
     }
 
     @Test func aLegacyControllerIsInitialisedScannedAndPutBack() async throws {
@@ -107,9 +110,12 @@ import Testing
         let fake = try FakeHCIController(behaviour: behaviour)
         defer { fake.stop() }
         let collector = ObservationCollector()
+        let metrics = TestMetrics()
         // The fake goes away after 40 reports; by then all 40 must have been decoded.
-        await #expect(throws: BLECaptureError.controllerGone(device: fake.devicePath)) { try await source(fake, collector).run() }
+        await #expect(throws: BLECaptureError.controllerGone(device: fake.devicePath)) { try await source(fake, collector, metrics: metrics).run() }
         #expect(collector.count == 40)
+        #expect(try metrics.expectCounter("footfall_ble_advertisements_total", [("source", "h4")]).totalValue == 40)
+        #expect(try metrics.expectCounter("footfall_ble_resynchronised_bytes_total", [("source", "h4")]).totalValue > 0)
         #expect(collector.observations.filter { $0.device == Self.beacon }.count == 20)
     }
 
@@ -140,11 +146,13 @@ import Testing
         let fake = try FakeHCIController(behaviour: behaviour)
         defer { fake.stop() }
         let collector = ObservationCollector()
-        let task = Task { try await source(fake, collector).run() }
+        let metrics = TestMetrics()
+        let task = Task { try await source(fake, collector, metrics: metrics).run() }
         await collector.wait(for: 20)
         task.cancel()
         try await task.value
         #expect(collector.count >= 20)
+        #expect(try metrics.expectCounter("footfall_ble_recoveries_total", [("source", "h4")]).totalValue == 1)
         #expect(fake.commands.filter { $0.opcode == .reset }.count == 2)
         #expect(fake.commands.filter { $0.opcode == .leSetScanEnable && $0.parameters.first == 1 }.count == 2)
     }

@@ -20,6 +20,8 @@ public struct BlueZHCISource: Service {
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
+    /// Counters; replace to count into another factory (tests do).
+    public var metrics = BLECaptureMetrics(source: "hci")
 
     public init(
         adapter: String = "hci0", sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -55,6 +57,7 @@ public struct BlueZHCISource: Service {
             } catch {
                 guard hasWorked, Self.isTransient(error) else { throw error }
                 let delay = backoff.nextDelay()
+                metrics.recoveries.increment()
                 logger.warning("\(error); re-opening \(adapter) in \(delay)")
                 try await Task.sleep(for: delay)
             }
@@ -76,7 +79,7 @@ public struct BlueZHCISource: Service {
             socket.restoreFilter()
             channel.close()
         }
-        let session = ControllerSession(channel: channel, logger: logger)
+        let session = ControllerSession(channel: channel, logger: logger, metrics: metrics)
         let setup = try await session.bringUp(options)
         opened()
         try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)

@@ -23,6 +23,8 @@ public struct BtsnoopReplaySource: Service {
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
+    /// Counters; replace to count into another factory (tests do).
+    public var metrics = BLECaptureMetrics(source: "btsnoop")
 
     public init(
         path: String, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
@@ -105,9 +107,11 @@ public struct BtsnoopReplaySource: Service {
                     isReport = Self.isAdvertisingReport(packet.packet)
                 } catch {
                     summary.undecodableEvents += 1
+                    metrics.undecodableEvents.increment()
                     logger.debug("record \(record.index): \(error)")
                 }
                 if isReport || summary.observations > before { summary.advertisingReportEvents += 1 }
+                if summary.observations > before { metrics.advertisements.increment(by: Int64(summary.observations - before)) }
             }
         }
         if parser.datalink == nil {

@@ -9,6 +9,7 @@ import NIOCore
 struct ControllerSession {
     let channel: HCIChannel
     let logger: Logger
+    let metrics: BLECaptureMetrics
     /// How long a command may go unanswered.
     var responseTimeoutMilliseconds: Int32 = 2_000
 
@@ -65,9 +66,15 @@ struct ControllerSession {
         onAdvertisement: AdvertisementHandler? = nil
     ) async throws(BLECaptureError) {
         var decodeErrors = 0
+        var skipped = channel.skippedBytes
         while !Task.isCancelled {
             let packets = try await channel.receive(milliseconds: 100)
             let now = clock()
+            if channel.skippedBytes != skipped {
+                metrics.resynchronisedBytes.increment(by: Int64(channel.skippedBytes - skipped))
+                skipped = channel.skippedBytes
+            }
+            var heard = 0
             for packet in packets {
                 if packet.packet.getInteger(at: packet.packet.readerIndex, as: UInt8.self) == HCIEvent.Code.hardwareError,
                    case .hardwareError(let code)? = try? HCIEventDecoder.decode(packet.packet) {
@@ -76,17 +83,23 @@ struct ControllerSession {
                 do throws(HCIDecodingError) {
                     if let onAdvertisement {
                         try converter.forEachAdvertisement(inEvent: packet.packet, time: now) { observation, report in
+                            heard += 1
                             handler(observation)
                             onAdvertisement(observation, report)
                         }
                     } else {
-                        try converter.forEachObservation(inEvent: packet.packet, time: now, handler)
+                        try converter.forEachObservation(inEvent: packet.packet, time: now) { observation in
+                            heard += 1
+                            handler(observation)
+                        }
                     }
                 } catch {
                     decodeErrors += 1
+                    metrics.undecodableEvents.increment()
                     logger.debug("undecodable event", metadata: ["error": "\(error)", "count": "\(decodeErrors)"])
                 }
             }
+            if heard > 0 { metrics.advertisements.increment(by: Int64(heard)) }
         }
     }
 

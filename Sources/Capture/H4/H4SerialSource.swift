@@ -21,6 +21,8 @@ public struct H4SerialSource: Service {
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
+    /// Counters; replace to count into another factory (tests do).
+    public var metrics = BLECaptureMetrics(source: "h4")
     /// Hardware errors recovered from (reset and set up again) before giving up.
     public var hardwareErrorResets = 3
 
@@ -59,7 +61,7 @@ public struct H4SerialSource: Service {
         }
         let channel = HCIChannel(fd: fd, device: device.path)
         defer { channel.close() }
-        let session = ControllerSession(channel: channel, logger: logger)
+        let session = ControllerSession(channel: channel, logger: logger, metrics: metrics)
         var setup = try await session.bringUp(options)
         var converter = ObservationConverter(sensor: sensor, resolver: resolver)
         var resets = 0
@@ -72,6 +74,7 @@ public struct H4SerialSource: Service {
                 // and set it up again, a few times.
                 guard case .controller(.hardwareError, _) = error, resets < hardwareErrorResets, options.ownsController else { throw error }
                 resets += 1
+                metrics.recoveries.increment()
                 logger.warning("\(error); resetting the controller (\(resets) of \(hardwareErrorResets))")
                 setup = try await session.bringUp(options)
             }
