@@ -66,14 +66,11 @@ struct ControllerSession {
         onAdvertisement: AdvertisementHandler? = nil
     ) async throws(BLECaptureError) {
         var decodeErrors = 0
-        var skipped = channel.skippedBytes
         while !Task.isCancelled {
             let packets = try await channel.receive(milliseconds: 100)
             let now = clock()
-            if channel.skippedBytes != skipped {
-                metrics.resynchronisedBytes.increment(by: Int64(channel.skippedBytes - skipped))
-                skipped = channel.skippedBytes
-            }
+            let skipped = channel.takeNewlySkippedBytes()
+            if skipped > 0 { metrics.resynchronisedBytes.increment(by: Int64(skipped)) }
             var heard = 0
             for packet in packets {
                 if packet.packet.getInteger(at: packet.packet.readerIndex, as: UInt8.self) == HCIEvent.Code.hardwareError,

@@ -23,7 +23,16 @@ final class HCIChannel: @unchecked Sendable {
     }
 
     /// Bytes dropped while resynchronising after garbage.
-    var skippedBytes: Int { decoder.skippedBytes }
+    var skippedBytes: Int { queue.sync { decoder.skippedBytes } }
+    private var reportedSkippedBytes = 0
+
+    /// Bytes dropped since the last call, for a counter.
+    func takeNewlySkippedBytes() -> Int {
+        queue.sync {
+            defer { reportedSkippedBytes = decoder.skippedBytes }
+            return decoder.skippedBytes - reportedSkippedBytes
+        }
+    }
 
     func send(_ command: HCICommand) throws(BLECaptureError) {
         let bytes = command.h4Bytes
