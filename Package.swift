@@ -13,19 +13,56 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(
             name: "FootfallCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Positioning", dependencies: ["FootfallCore"]),
+        .target(
+            name: "Positioning",
+            dependencies: ["FootfallCore"],
+            // The locate stage is numeric work run per device per second: optimised even in
+            // debug builds, so tests and `make run` replay a busy store in seconds.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        .target(
+            name: "Presence",
+            dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["FootfallCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Forwarding",
+            dependencies: [
+                "FootfallCore", "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
+        .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
+        .target(
+            name: "WiFi",
+            dependencies: ["FootfallCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // Pure BLE decoding: HCI, H4, advertising data, beacons, RPA resolution, btsnoop.
         .target(
             name: "BLE",
@@ -36,16 +73,13 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // libbluetooth shim; only Capture imports it.
-        .systemLibrary(
-            name: "CBlueZ",
-            pkgConfig: "bluez",
-            providers: [.apt(["libbluetooth-dev"])]
-        ),
+        .systemLibrary(name: "CBlueZ", pkgConfig: "bluez", providers: [.apt(["libbluetooth-dev"])]),
         .target(
             name: "Capture",
             dependencies: [
-                "BLE", "FootfallCore", "CBlueZ",
+                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -54,30 +88,36 @@ let package = Package(
             ]
         ),
         .target(
-            name: "Presence",
-            dependencies: ["FootfallCore", .product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
-        .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
-        .target(
             name: "Gateway",
             dependencies: [
-                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration",
+                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration", "BLE", "Capture",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture", "BLE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
             name: "FootfallTesting",
-            dependencies: ["FootfallCore", "BLE", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "FootfallCore", "Simulation", "BLE",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
@@ -86,13 +126,37 @@ let package = Package(
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "FootfallTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
+        .testTarget(
+            name: "ForwardingTests",
+            dependencies: [
+                "Forwarding", "Storage", "FootfallCore", "FootfallTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "WiFiTests",
+            dependencies: ["WiFi", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "BLETests",
             dependencies: ["BLE", "FootfallCore", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "CaptureTests",
             dependencies: [
-                "Capture", "BLE", "FootfallCore", "FootfallTesting",
+                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -101,9 +165,10 @@ let package = Package(
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
-                "FootfallCore", "Gateway", "Simulation", "BLE",
-                .product(name: "Benchmark", package: "benchmark"),
+                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi", "BLE",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Benchmarks/FootfallBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

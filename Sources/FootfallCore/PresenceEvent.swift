@@ -68,6 +68,7 @@ public struct PresenceEvent: Hashable, Sendable, Codable {
     public var daysSinceLastVisit: Double?
     public var visitsLast7Days: Int?
     public var visitsLast30Days: Int?
+    public var averageVisitDurationSeconds: Double?
     public var loyaltyClass: String?
     public var zonesVisited: [ZoneDwell]?
     public var traffic: Traffic?
@@ -95,6 +96,7 @@ public struct PresenceEvent: Hashable, Sendable, Codable {
         case daysSinceLastVisit = "days_since_last_visit"
         case visitsLast7Days = "visits_last_7_days"
         case visitsLast30Days = "visits_last_30_days"
+        case averageVisitDurationSeconds = "average_visit_duration_seconds"
         case loyaltyClass = "loyalty_class"
         case zonesVisited = "zones_visited"
         case traffic
@@ -117,6 +119,7 @@ public struct PresenceEvent: Hashable, Sendable, Codable {
         try c.encodeIfPresent(daysSinceLastVisit.map(RFC3339.milliseconds), forKey: .daysSinceLastVisit)
         try c.encodeIfPresent(visitsLast7Days, forKey: .visitsLast7Days)
         try c.encodeIfPresent(visitsLast30Days, forKey: .visitsLast30Days)
+        try c.encodeIfPresent(averageVisitDurationSeconds, forKey: .averageVisitDurationSeconds)
         try c.encodeIfPresent(loyaltyClass, forKey: .loyaltyClass)
         try c.encodeIfPresent(zonesVisited, forKey: .zonesVisited)
         try c.encodeIfPresent(traffic, forKey: .traffic)
@@ -143,6 +146,7 @@ public struct PresenceEvent: Hashable, Sendable, Codable {
         daysSinceLastVisit = try c.decodeIfPresent(Double.self, forKey: .daysSinceLastVisit)
         visitsLast7Days = try c.decodeIfPresent(Int.self, forKey: .visitsLast7Days)
         visitsLast30Days = try c.decodeIfPresent(Int.self, forKey: .visitsLast30Days)
+        averageVisitDurationSeconds = try c.decodeIfPresent(Double.self, forKey: .averageVisitDurationSeconds)
         loyaltyClass = try c.decodeIfPresent(String.self, forKey: .loyaltyClass)
         zonesVisited = try c.decodeIfPresent([ZoneDwell].self, forKey: .zonesVisited)
         traffic = try c.decodeIfPresent(Traffic.self, forKey: .traffic)

@@ -9,53 +9,76 @@ import Presence
 public struct Pipeline: Sendable {
     public enum Output: Hashable, Sendable {
         case position(PositionEstimate)
-        /// An event and the moment (trace time) the pipeline decided on it.
-        case event(PresenceEvent, device: DeviceID?, decidedAt: Double)
+        /// An event, the device it concerns (for scoring; never sent), whether it may leave the
+        /// gateway (identity settings), and the moment (trace time) the pipeline decided on it.
+        case event(PresenceEvent, device: DeviceID?, deliverable: Bool, decidedAt: Double)
     }
 
     public let configuration: StoreConfiguration
     /// Seconds of trace time between locate rounds (and presence ticks).
     public let tickInterval: Double
     private var locator: Locator
-    private var tracker: VisitTracker
+    private var presence: PresenceStage
     private var clock: Double?
-    private(set) public var observationsSeen = 0
-    private(set) public var observationsIgnored = 0
+    /// Added to observation times after the source's clock jumped backwards, so pipeline time
+    /// never runs backwards.
+    private var timeOffset = 0.0
+    public private(set) var observationsSeen = 0
+    public private(set) var observationsIgnored = 0
+    public private(set) var clockJumps = 0
     private let knownSensors: Set<SensorID>
+
+    /// An observation this far behind the pipeline's clock means the source's clock jumped back.
+    public static let clockJumpThreshold = 30.0
 
     public init(
         configuration: StoreConfiguration, survey: [SurveySample] = [], tickInterval: Double = 1,
-        pseudonymKey: [UInt8]? = nil
+        pseudonymKey: [UInt8]? = nil, history: any VisitHistory = InMemoryVisitHistory(),
+        customers: [DeviceID: String] = [:]
     ) {
         self.configuration = configuration
         self.tickInterval = tickInterval
         locator = Locator(layout: configuration.layout, configuration: PositioningConfiguration(), survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
-        // store id, so the same trace gives the same anonymous ids.
+        // store id, so the same trace gives the same pseudonyms. The daemon keeps a random key.
         let key = pseudonymKey ?? Array(SHA256.hash(data: Array("footfall-replay|\(configuration.layout.id)".utf8)))
-        tracker = VisitTracker(
+        let pseudonymizer = Pseudonymizer(key: key)
+        let tracker = VisitTracker(
             storeID: configuration.layout.id, gatewayID: configuration.gatewayID, layout: configuration.layout,
-            settings: configuration.presence, pseudonymizer: Pseudonymizer(key: key))
+            settings: configuration.presence, policy: IdentityPolicy(settings: configuration.identity, customers: customers),
+            pseudonymizer: pseudonymizer)
+        presence = PresenceStage(tracker: tracker, history: history, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
     }
 
-    public var trackedDevices: Int { tracker.trackedDevices }
-    public var visitorsPresent: Int { tracker.visitorsPresent }
+    public var trackedDevices: Int { presence.tracker.trackedDevices }
+    public var visitorsPresent: Int { presence.tracker.visitorsPresent }
+    public var occupancy: [String: Int] { presence.tracker.occupancy }
+    public func isIdentified(_ device: DeviceID) -> Bool { presence.tracker.policy.isIdentified(device) }
 
     /// Feeds one observation; runs any locate rounds that fall due before it first.
-    public mutating func ingest(_ observation: Observation, into outputs: inout [Output]) {
+    public mutating func ingest(_ observation: Observation, into outputs: inout [Output]) throws {
         observationsSeen += 1
         guard knownSensors.contains(observation.sensor) else {
             observationsIgnored += 1
             return
         }
-        advance(to: observation.time, into: &outputs)
+        var observation = observation
+        observation.time += timeOffset
+        if let clock, observation.time < clock - Self.clockJumpThreshold {
+            // The source's clock went back: carry on from where the pipeline's clock is.
+            timeOffset += clock - tickInterval - observation.time
+            observation.time = clock - tickInterval
+            clockJumps += 1
+        }
+        try advance(to: observation.time, into: &outputs)
         locator.observe(observation)
     }
 
     /// Moves the clock to `time`, running a locate round and a presence tick at every
-    /// `tickInterval` boundary passed. A clock that goes backwards is ignored.
-    public mutating func advance(to time: Double, into outputs: inout [Output]) {
+    /// `tickInterval` boundary passed. Late observations (behind the clock by less than the
+    /// jump threshold) are still used by the next round.
+    public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
         guard var next = clock else {
             clock = (time / tickInterval).rounded(.up) * tickInterval
             return
@@ -63,9 +86,13 @@ public struct Pipeline: Sendable {
         while next <= time {
             for estimate in locator.estimate(at: next) {
                 outputs.append(.position(estimate))
-                for event in tracker.update(estimate) { outputs.append(.event(event, device: estimate.device, decidedAt: next)) }
+                for e in try presence.update(estimate) {
+                    outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: next))
+                }
             }
-            for (event, device) in tracker.tick(next) { outputs.append(.event(event, device: device, decidedAt: next)) }
+            for e in try presence.tick(next) {
+                outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: next))
+            }
             next += tickInterval
         }
         clock = next
@@ -73,9 +100,9 @@ public struct Pipeline: Sendable {
 
     /// At the end of a recording: lets the clock run on until every visit has ended (the
     /// locate stage may still place a device for a few seconds after its last reading).
-    public mutating func finish(into outputs: inout [Output]) {
+    public mutating func finish(into outputs: inout [Output]) throws {
         guard let last = clock else { return }
-        advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
+        try advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }
 
     static let endOfTraceMargin = 60.0

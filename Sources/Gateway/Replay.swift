@@ -12,6 +12,9 @@ public struct Replay {
         public var truth: [TruthSample]?
         public var eventsPath: String?
         public var positionsPath: String?
+        public var customers: [DeviceID: String] = [:]
+        /// A data directory whose visit history and key are used (and kept); memory otherwise.
+        public var gatewayData: GatewayData?
         public init(tracePath: String, configuration: StoreConfiguration) {
             self.tracePath = tracePath
             self.configuration = configuration
@@ -23,7 +26,10 @@ public struct Replay {
         public var ignoredObservations: Int
         public var devices: Int
         public var positions: Int
+        /// Events that may leave the gateway, by type.
         public var eventCounts: [PresenceEvent.Kind: Int]
+        /// Events of devices that may only be counted (identity settings): scored, never written.
+        public var countedOnlyEvents: Int
         public var firstTime: Double?
         public var lastTime: Double?
         public var report: AccuracyReport?
@@ -31,7 +37,14 @@ public struct Replay {
 
     public static func run(_ options: Options) throws -> Result {
         let reader = try TraceReader(path: options.tracePath)
-        var pipeline = Pipeline(configuration: options.configuration, survey: options.survey)
+        var pipeline: Pipeline
+        if let data = options.gatewayData {
+            pipeline = Pipeline(
+                configuration: options.configuration, survey: options.survey, pseudonymKey: data.key,
+                history: data.visitHistory, customers: options.customers)
+        } else {
+            pipeline = Pipeline(configuration: options.configuration, survey: options.survey, customers: options.customers)
+        }
         let eventsOut = try options.eventsPath.map { try TextSink(path: $0) }
         let positionsOut = try options.positionsPath.map { try TextSink(path: $0) }
         positionsOut?.write("time,device,x,y,uncertainty_m,zone\n")
@@ -40,6 +53,7 @@ public struct Replay {
         var devices = Set<DeviceID>()
         var positions = 0
         var counts: [PresenceEvent.Kind: Int] = [:]
+        var countedOnly = 0
         var first: Double?, last: Double?
 
         func drain() {
@@ -49,10 +63,14 @@ public struct Replay {
                     positions += 1
                     positionsOut?.write(PositionLine.text(estimate))
                     scorer?.add(estimate)
-                case .event(let event, let device, let decidedAt):
+                case .event(let event, let device, let deliverable, let decidedAt):
+                    scorer?.add(event, device: device, decidedAt: decidedAt)
+                    guard deliverable else {
+                        countedOnly += 1
+                        continue
+                    }
                     counts[event.type, default: 0] += 1
                     eventsOut?.write(event.jsonLine() + "\n")
-                    scorer?.add(event, device: device, decidedAt: decidedAt)
                 }
             }
             outputs.removeAll(keepingCapacity: true)
@@ -62,16 +80,16 @@ public struct Replay {
             if first == nil { first = observation.time }
             last = observation.time
             devices.insert(observation.device)
-            pipeline.ingest(observation, into: &outputs)
+            try pipeline.ingest(observation, into: &outputs)
             if outputs.count > 1024 { drain() }
         }
-        pipeline.finish(into: &outputs)
+        try pipeline.finish(into: &outputs)
         drain()
         try eventsOut?.close()
         try positionsOut?.close()
         return Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored,
-            devices: devices.count, positions: positions, eventCounts: counts, firstTime: first, lastTime: last,
+            devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
             report: scorer?.report())
     }
 }

@@ -14,6 +14,9 @@ public enum ReplaySummary {
         }
         let events = PresenceEvent.Kind.allCases.map { "\($0.rawValue) \(r.eventCounts[$0] ?? 0)" }.joined(separator: ", ")
         lines.append("\(r.positions) position estimates; events: \(events)")
+        if r.countedOnlyEvents > 0 {
+            lines.append("\(r.countedOnlyEvents) visit events of unidentified devices kept on the gateway (counted in store.traffic; identity.anonymous_events sends them)")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -28,6 +31,7 @@ public enum ReplaySummary {
         object["devices"] = r.devices
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
+        object["counted_only_events"] = r.countedOnlyEvents
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -1,24 +1,46 @@
 import FootfallCore
 
 /// The locate stage: observations in, one position estimate per recently heard device out.
-/// Causal by construction: `estimate(at:)` sees only what was observed before it.
+///
+/// Per device and sensor an `RSSIFilter` rejects implausible readings and outliers. At each
+/// `estimate(at:)` the readings since the previous estimate update the device's position:
+/// - `.grid` (default): a `GridFilter` over a `RadioMap` built from the survey (shrunk towards
+///   the path-loss models fitted to it) or, without a survey, from the layout's path-loss
+///   models; the phone's transmit offset is estimated per cell.
+/// - `.multilateration`: `Multilateration` on the filtered levels, then a `Tracker`.
+/// Zones come from `ZoneMembership`. Causal by construction: an estimate at `time` uses only
+/// observations already given to `observe`, which the pipeline gives in time order.
 public struct Locator: Sendable {
     public let layout: StoreLayout
     public let configuration: PositioningConfiguration
-    private var devices: [DeviceID: DeviceState] = [:]
-    private let sensorIndex: [SensorID: Int]
+    /// The BLE path-loss model used for each sensor: fitted to the survey when there is one.
+    public let pathLossModels: [SensorID: PathLossModel]
 
-    struct Reading: Sendable {
-        var rssi: Double
-        var time: Double
-    }
+    private let sensorIndex: [SensorID: Int]
+    private let outline: Outline
+    private let zoneOutlines: [Outline]
+    private let models: [Radio: [PathLossModel]]
+    private let maps: [Radio: RadioMap]
+    private let solver: Multilateration
+    private var devices: [DeviceID: DeviceState] = [:]
+    private var diffusion = DiffusionCache()
+    private var scratch: [Double] = []
 
     struct DeviceState: Sendable {
-        /// Last reading per sensor index.
-        var readings: [Int: Reading] = [:]
-        var lastHeard: Double = -.infinity
-        var position: Point?
-        var zone: ZoneHysteresis = .init()
+        var filters: [RSSIFilter]
+        var radio: Radio
+        var lastHeard = -Double.infinity
+        var grid: GridFilter?
+        var tracker: Tracker
+        var zone = ZoneMembership()
+
+        mutating func record(
+            sensor: Int, rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
+        ) {
+            if filters[sensor].add(rssi: rssi, at: time, plausible: plausible, gate: gate, window: window) {
+                lastHeard = max(lastHeard, time)
+            }
+        }
     }
 
     public init(layout: StoreLayout, configuration: PositioningConfiguration = .init(), survey: [SurveySample] = []) {
@@ -27,81 +49,158 @@ public struct Locator: Sendable {
         var index: [SensorID: Int] = [:]
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
+        outline = Outline(layout.outline)
+        zoneOutlines = layout.zones.map { Outline($0.polygon) }
+
+        // Survey readings with a known point and sensor, plausible ones only.
+        let samples = survey.compactMap { sample -> RadioMap.Sample? in
+            guard let point = sample.point, let sensor = index[sample.sensor],
+                sample.rssi.isFinite, configuration.plausibleRSSI.contains(sample.rssi)
+            else { return nil }
+            return RadioMap.Sample(sensor: sensor, point: point, rssi: sample.rssi)
+        }
+        var models: [Radio: [PathLossModel]] = [:]
+        for radio in Radio.allCases {
+            models[radio] = layout.sensors.map {
+                PathLossModel(pathLoss: $0.pathLoss(for: radio), noise: configuration.rssiNoise)
+            }
+        }
+        // A survey is recorded with a BLE tag: refit each sensor's BLE model to it.
+        if !samples.isEmpty {
+            for (s, sensor) in layout.sensors.enumerated() {
+                let own = samples.filter { $0.sensor == s }
+                let distances = own.map { sensor.position.distance(to: $0.point, height: layout.deviceHeight) }
+                if let fitted = PathLossModel.fit(
+                    distances: distances, rssi: own.map(\.rssi), fallback: sensor.pathLoss(for: .ble))
+                {
+                    models[.ble]![s] = fitted
+                }
+            }
+        }
+        self.models = models
+        var fitted: [SensorID: PathLossModel] = [:]
+        for (s, sensor) in layout.sensors.enumerated() { fitted[sensor.id] = models[.ble]![s] }
+        pathLossModels = fitted
+
+        var maps: [Radio: RadioMap] = [:]
+        if configuration.engine == .grid, !layout.sensors.isEmpty {
+            let grid = Grid(outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells)
+            for radio in Radio.allCases {
+                maps[radio] = RadioMap(
+                    grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
+                    survey: radio == .ble ? samples : [], bandwidth: configuration.surveyBandwidth,
+                    priorWeight: configuration.modelPriorWeight)
+            }
+        }
+        self.maps = maps
+        solver = Multilateration(
+            deviceHeight: layout.deviceHeight, offsetSigma: configuration.transmitOffsetSigma,
+            huberThreshold: configuration.huberThreshold, outline: layout.outline)
     }
 
     public mutating func observe(_ observation: Observation) {
         guard let sensor = sensorIndex[observation.sensor] else { return }
-        var state = devices[observation.device] ?? DeviceState()
-        // A light exponential filter per sensor; the full filter bank replaces this.
-        if var previous = state.readings[sensor], observation.time - previous.time < configuration.window {
-            previous.rssi = 0.6 * previous.rssi + 0.4 * observation.rssi
-            previous.time = observation.time
-            state.readings[sensor] = previous
-        } else {
-            state.readings[sensor] = Reading(rssi: observation.rssi, time: observation.time)
-        }
-        state.lastHeard = max(state.lastHeard, observation.time)
-        devices[observation.device] = state
+        let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
+        let sensorCount = layout.sensors.count
+        let tracker = Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
+        // One hash lookup, the state mutated in place: no copy of the filters per reading.
+        devices[
+            observation.device,
+            default: DeviceState(
+                filters: Array(repeating: RSSIFilter(), count: sensorCount), radio: observation.radio, tracker: tracker)
+        ].record(
+            sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate,
+            window: window)
     }
 
+    /// One estimate per device heard within `configuration.window` of `time`, from data up to
+    /// `time` only (causal), in device order. Devices unheard for `forgetAfter` are dropped.
     public mutating func estimate(at time: Double) -> [PositionEstimate] {
         var estimates: [PositionEstimate] = []
         for device in devices.keys.sorted() {
-            guard var state = devices[device] else { continue }
-            if time - state.lastHeard > configuration.forgetAfter {
-                devices[device] = nil
-                continue
+            guard var state = devices.removeValue(forKey: device) else { continue }
+            if time - state.lastHeard > configuration.forgetAfter { continue }
+            defer { devices[device] = state }
+            guard time - state.lastHeard <= configuration.window else { continue }
+            let located: (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)?
+            switch configuration.engine {
+            case .grid: located = locateOnGrid(&state, at: time)
+            case .multilateration: located = locateByMultilateration(&state, at: time)
             }
-            let fresh = state.readings.filter { time - $0.value.time <= configuration.window }
-            guard !fresh.isEmpty else { continue }
-            let (point, uncertainty) = solve(fresh)
-            var position = layout.outline.clamp(point)
-            if let previous = state.position {
-                position = previous * configuration.smoothing + position * (1 - configuration.smoothing)
+            guard let located else { continue }
+            let position = outline.clamp(located.position)
+            let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
+            var probabilities: [String: Double] = [:]
+            for (zone, zoneOutline) in zip(layout.zones, zoneOutlines) {
+                probabilities[zone.id] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
             }
-            state.position = position
-            let zone = state.zone.update(layout.zone(containing: position)?.id, at: time, layout: layout)
-            devices[device] = state
+            let zone = state.zone.update(
+                probabilities: probabilities, zones: layout.zones, at: time,
+                enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability)
+            let heard = state.filters.reduce(0) { $0 + (time - $1.lastTime <= configuration.window ? 1 : 0) }
             estimates.append(
                 PositionEstimate(
-                    time: time, device: device, position: position, uncertainty: uncertainty, zone: zone,
-                    insideStore: layout.outline.contains(point) || layout.outline.distanceToBoundary(point) < 0.5,
-                    sensorsHeard: fresh.count))
+                    time: time, device: device, position: position, uncertainty: sigma, zone: zone,
+                    insideStore: located.inside, sensorsHeard: heard))
         }
         return estimates
     }
 
-    /// Weighted centroid refined by Gauss–Newton on range residuals.
-    private func solve(_ readings: [Int: Reading]) -> (Point, Double) {
-        var ranges: [(Point3, Double, Double)] = []
-        for (index, reading) in readings {
-            let sensor = layout.sensors[index]
-            let model = sensor.pathLoss(for: .ble)
-            let slant = model.distance(forRSSI: reading.rssi)
-            let height = sensor.position.z - layout.deviceHeight
-            let horizontal = (max(slant * slant - height * height, 0.01)).squareRoot()
-            ranges.append((sensor.position, horizontal, 1 / (horizontal * horizontal + 1)))
-        }
-        let totalWeight = ranges.reduce(0) { $0 + $1.2 }
-        var p = Point(
-            x: ranges.reduce(0) { $0 + $1.0.x * $1.2 } / totalWeight,
-            y: ranges.reduce(0) { $0 + $1.0.y * $1.2 } / totalWeight)
-        if ranges.count >= 3 {
-            for _ in 0..<8 {
-                var a11 = 0.0, a12 = 0.0, a22 = 0.0, b1 = 0.0, b2 = 0.0
-                for (s, r, w) in ranges {
-                    let dx = p.x - s.x, dy = p.y - s.y
-                    let d = max((dx * dx + dy * dy).squareRoot(), 0.1)
-                    let jx = dx / d, jy = dy / d, residual = r - d
-                    a11 += w * jx * jx; a12 += w * jx * jy; a22 += w * jy * jy
-                    b1 += w * jx * residual; b2 += w * jy * residual
-                }
-                let det = a11 * a22 - a12 * a12
-                guard abs(det) > 1e-9 else { break }
-                p = Point(x: p.x + (a22 * b1 - a12 * b2) / det, y: p.y + (a11 * b2 - a12 * b1) / det)
+    private mutating func locateOnGrid(
+        _ state: inout DeviceState, at time: Double
+    ) -> (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)? {
+        guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
+        var readings: [GridFilter.Reading] = []
+        for s in state.filters.indices {
+            if let pending = state.filters[s].takePending() {
+                readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi, count: pending.count))
             }
         }
-        let spread = ranges.map { $0.1 }.reduce(0, +) / Double(ranges.count)
-        return (p, max(1, spread / Double(ranges.count).squareRoot()))
+        var filter = state.grid ?? GridFilter(grid: map.grid)
+        let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
+        filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
+        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch)
+        state.grid = filter
+        let m = filter.moments(grid: map.grid)
+        // The track of the grid's means gives the velocity that carries the grid forward.
+        state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
+        // The grid only knows the inside; whether the readings come from outside the walls
+        // (a passer-by) is asked of an unbounded multilateration fix.
+        let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
+        return (m.mean, m.xx, m.xy, m.yy, fix.map(isInside) ?? true)
+    }
+
+    private mutating func locateByMultilateration(
+        _ state: inout DeviceState, at time: Double
+    ) -> (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)? {
+        for s in state.filters.indices { _ = state.filters[s].takePending() }
+        // Unbounded, so that a passer-by outside the walls can be told from a shopper inside.
+        guard let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
+        else { return nil }
+        state.tracker.update(fix: outline.clamp(fix.position), xx: fix.xx, xy: fix.xy, yy: fix.yy, at: time)
+        let c = state.tracker.positionCovariance
+        return (state.tracker.position, c.xx, c.xy, c.yy, isInside(fix))
+    }
+
+    private func modelsFor(_ radio: Radio) -> [PathLossModel] {
+        models[radio] ?? models[.ble]!
+    }
+
+    /// Each sensor's mean level over the window, as multilateration measurements.
+    private func levels(of state: DeviceState, at time: Double, models: [PathLossModel]) -> [Multilateration.Measurement] {
+        var measurements: [Multilateration.Measurement] = []
+        for s in state.filters.indices {
+            if let level = state.filters[s].level(at: time, window: configuration.window) {
+                measurements.append(
+                    Multilateration.Measurement(sensor: layout.sensors[s].position, rssi: level.rssi, model: models[s]))
+            }
+        }
+        return measurements
+    }
+
+    /// A fix further outside the outline than `outsideMargin` is outside the store; nearer, it
+    /// is an inside position blurred by noise.
+    private func isInside(_ fix: Multilateration.Solution) -> Bool {
+        outline.distanceOutside(fix.position) <= configuration.outsideMargin
     }
 }

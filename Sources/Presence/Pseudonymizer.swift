@@ -2,9 +2,9 @@ import Crypto
 import FootfallCore
 import Foundation
 
-/// Turns device ids into pseudonymous ids so no raw address leaves the gateway. Stable,
-/// consented identities keep one pseudonym; rotating addresses get a keyed hash whose salt is
-/// the day, so they cannot be linked across days.
+/// Turns device ids into pseudonyms so no raw address leaves the gateway. An identified device
+/// keeps one pseudonym (its visit history is keyed by it); anything else is hashed with a salt
+/// that rotates daily (itself derived from the key), so it cannot be followed across days.
 public struct Pseudonymizer: Sendable {
     private let key: SymmetricKey
 
@@ -12,10 +12,21 @@ public struct Pseudonymizer: Sendable {
         self.key = SymmetricKey(data: key)
     }
 
-    public func anonymousID(for device: DeviceID, at time: Double) -> String {
+    /// The stable pseudonym of an identified device: the key of its visit history.
+    public func identityKey(for device: DeviceID) -> String {
+        "id-" + hex(HMAC<SHA256>.authenticationCode(for: Data("identity|\(device.rawValue)".utf8), using: key), bytes: 12)
+    }
+
+    /// The pseudonym that goes into events: stable for identified devices, daily for others.
+    public func anonymousID(for device: DeviceID, at time: Double, identified: Bool) -> String {
+        if identified { return identityKey(for: device) }
         let day = Int((time / 86_400).rounded(.down))
-        let message = device.isStable ? device.rawValue : "\(day)|\(device.rawValue)"
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
-        return "anon-" + mac.prefix(12).map { String(format: "%02x", $0) }.joined()
+        let salt = HMAC<SHA256>.authenticationCode(for: Data("salt|\(day)".utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(device.rawValue.utf8), using: SymmetricKey(data: Data(salt)))
+        return "anon-" + hex(mac, bytes: 12)
+    }
+
+    private func hex<M: Sequence>(_ mac: M, bytes: Int) -> String where M.Element == UInt8 {
+        mac.prefix(bytes).map { String(format: "%02x", $0) }.joined()
     }
 }

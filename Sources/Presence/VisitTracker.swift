@@ -1,43 +1,37 @@
 import FootfallCore
 
-/// Turns position estimates and clock ticks into visit events. A value type: each call returns
-/// the events it decided on and changes nothing else, so the same input gives the same events.
+/// All devices' visit state machines, turning their transitions into events with pseudonymous
+/// identities and deterministic ids, plus the `store.traffic` aggregates. A value type returning
+/// actions; whoever owns it (the pipeline, the daemon's presence actor) applies them: looks up
+/// the visit history for `store.entered`, records ended visits, delivers events.
 public struct VisitTracker: Sendable {
+    public enum Action: Hashable, Sendable {
+        /// An event to deliver. `device` is kept for scoring a replay and is never sent;
+        /// `deliverable` is false for devices that may only be counted (identity settings).
+        case emit(PresenceEvent, device: DeviceID?, deliverable: Bool)
+        /// A visit of an identified device ended: record it in the history.
+        case visitEnded(VisitRecord)
+    }
+
     public let storeID: String
     public let gatewayID: String
     public let layout: StoreLayout
     public let settings: StoreConfiguration.PresenceSettings
+    public let policy: IdentityPolicy
     private let pseudonymizer: Pseudonymizer
-    private var devices: [DeviceID: DeviceState] = [:]
+    private var devices: [DeviceID: DeviceVisit] = [:]
     private var traffic: TrafficCounter
-
-    /// Estimates outside the store this briefly do not reset a device's entry countdown.
-    static let outsideTolerance = 5.0
-
-    struct DeviceState: Sendable {
-        var candidateSince: Double?
-        var lastInside: Double = -.infinity
-        var lastHeard: Double = -.infinity
-        var visitStart: Double?
-        var zone: String?
-        var zoneSince: Double = 0
-        var dwellFired = false
-        var zonesVisited: [String: Double] = [:]
-        var zoneOrder: [String] = []
-        var presentSeconds = 0.0
-        var presenceDay = 0
-        var isStaff = false
-        var wasVisitor = false
-    }
+    private var clock = -Double.infinity
 
     public init(
         storeID: String, gatewayID: String, layout: StoreLayout, settings: StoreConfiguration.PresenceSettings,
-        pseudonymizer: Pseudonymizer
+        policy: IdentityPolicy = IdentityPolicy(), pseudonymizer: Pseudonymizer
     ) {
         self.storeID = storeID
         self.gatewayID = gatewayID
         self.layout = layout
         self.settings = settings
+        self.policy = policy
         self.pseudonymizer = pseudonymizer
         traffic = TrafficCounter(interval: settings.trafficInterval)
     }
@@ -45,116 +39,110 @@ public struct VisitTracker: Sendable {
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
     /// Devices currently on a visit.
-    public var visitorsPresent: Int { devices.values.filter { $0.visitStart != nil }.count }
-
-    public mutating func update(_ estimate: PositionEstimate) -> [PresenceEvent] {
-        var events: [PresenceEvent] = []
-        let t = estimate.time
-        var state = devices[estimate.device] ?? DeviceState()
-        state.lastHeard = max(state.lastHeard, t)
-        if estimate.insideStore {
-            // Staff and fixtures: present too long in one day.
-            let day = Int((t / 86_400).rounded(.down))
-            if day != state.presenceDay { state.presenceDay = day; state.presentSeconds = 0 }
-            if t - state.lastInside <= Self.outsideTolerance { state.presentSeconds += max(0, t - state.lastInside) }
-            if state.presentSeconds > settings.maxPresence { state.isStaff = true }
-
-            if state.visitStart == nil {
-                if state.candidateSince == nil || t - state.lastInside > Self.outsideTolerance { state.candidateSince = t }
-                if let since = state.candidateSince, t - since >= settings.enterAfter {
-                    state.visitStart = since
-                    state.wasVisitor = true
-                    state.zonesVisited = [:]
-                    state.zoneOrder = []
-                    events.append(event(.storeEntered, estimate.device, at: since, state))
-                }
-            }
-            state.lastInside = t
+    public var visitorsPresent: Int { devices.values.filter(\.isVisiting).count }
+    /// Visitors per zone right now.
+    public var occupancy: [String: Int] {
+        var counts: [String: Int] = [:]
+        for visit in devices.values where visit.isVisiting && !visit.isStaff {
+            if let zone = visit.zone { counts[zone, default: 0] += 1 }
         }
-        if state.visitStart != nil {
-            let zone = estimate.insideStore ? estimate.zone : nil
-            if zone != state.zone {
-                if state.zone != nil { events.append(closeZone(&state, device: estimate.device, at: t)) }
-                if let zone {
-                    state.zone = zone
-                    state.zoneSince = t
-                    state.dwellFired = false
-                    events.append(event(.zoneEntered, estimate.device, at: t, state))
-                }
-            }
-            if let dwell = dwellEvent(&state, device: estimate.device, at: t) { events.append(dwell) }
-        }
-        devices[estimate.device] = state
-        return state.isStaff ? [] : events
+        return counts
     }
 
-    /// Advances the clock: ends visits whose device has been gone for `exitAfter`, forgets
-    /// passers-by, and emits a `store.traffic` aggregate at each interval boundary. Each event
-    /// comes with the device it concerns (nil for aggregates), for scoring; it is never sent.
-    public mutating func tick(_ time: Double) -> [(event: PresenceEvent, device: DeviceID?)] {
-        var events: [(event: PresenceEvent, device: DeviceID?)] = []
-        events += traffic.flush(upTo: time, storeID: storeID, gatewayID: gatewayID).map { ($0, nil) }
+    public mutating func update(_ estimate: PositionEstimate) -> [Action] {
+        var visit = devices[estimate.device] ?? DeviceVisit()
+        let before = visit.visitStart
+        let transitions = visit.observe(estimate, layout: layout, settings: settings)
+        devices[estimate.device] = visit
+        return actions(for: transitions, device: estimate.device, visit: visit, visitStart: before ?? visit.visitStart)
+    }
+
+    /// Advances the clock (a clock that goes backwards is ignored): ends visits, forgets
+    /// passers-by and emits a `store.traffic` aggregate at each interval boundary.
+    public mutating func tick(_ time: Double) -> [Action] {
+        guard time >= clock else { return [] }
+        clock = time
+        var result: [Action] = traffic.flush(upTo: time, storeID: storeID, gatewayID: gatewayID).map {
+            .emit($0, device: nil, deliverable: true)
+        }
         for device in devices.keys.sorted() {
-            guard var state = devices[device] else { continue }
-            if state.visitStart != nil {
-                if let dwell = dwellEvent(&state, device: device, at: time), !state.isStaff { events.append((dwell, device)) }
-                if time - state.lastInside >= settings.exitAfter {
-                    var closing: [PresenceEvent] = []
-                    if state.zone != nil { closing.append(closeZone(&state, device: device, at: state.lastInside)) }
-                    let start = state.visitStart!
-                    var exited = event(.storeExited, device, at: state.lastInside, state)
-                    let duration = state.lastInside - start
-                    exited.visitDurationSeconds = RFC3339.milliseconds(duration)
-                    exited.zonesVisited = state.zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(state.zonesVisited[$0] ?? 0)) }
-                    closing.append(exited)
-                    if !state.isStaff {
-                        events += closing.map { ($0, device) }
-                        traffic.countVisit(duration: duration, engaged: duration >= settings.engagedAfter, at: state.lastInside)
-                    }
-                    state.visitStart = nil
-                    state.candidateSince = nil
-                    state.wasVisitor = false
-                    devices[device] = nil
-                    continue
+            guard var visit = devices[device] else { continue }
+            let before = visit.visitStart
+            let transitions = visit.tick(time, layout: layout, settings: settings)
+            result += actions(for: transitions, device: device, visit: visit, visitStart: before)
+            devices[device] = visit.isFinished ? nil : visit
+        }
+        return result
+    }
+
+    /// `visitStart` is the start of the visit the transitions belong to (the one that was open
+    /// before them, or the one they opened).
+    private mutating func actions(
+        for transitions: [DeviceVisit.Transition], device: DeviceID, visit: DeviceVisit, visitStart: Double?
+    ) -> [Action] {
+        guard !transitions.isEmpty else { return [] }
+        let identified = policy.isIdentified(device)
+        let deliverable = identified || policy.settings.anonymousEvents
+        var result: [Action] = []
+        for transition in transitions {
+            switch transition {
+            case .becameStaff:
+                continue
+            case .passedBy(let lastHeard):
+                traffic.countPasserBy(at: lastHeard)
+                continue
+            case .exited(let start, let end, let zones):
+                guard !visit.isStaff else { continue }
+                traffic.countVisit(duration: end - start, engaged: end - start >= settings.engagedAfter, at: end)
+                var event = self.event(.storeExited, device, identified, visitStart: start, zone: nil, at: end)
+                event.visitDurationSeconds = RFC3339.milliseconds(end - start)
+                event.zonesVisited = zones
+                result.append(.emit(event, device: device, deliverable: deliverable))
+                if identified {
+                    result.append(.visitEnded(VisitRecord(identity: pseudonymizer.identityKey(for: device), start: start, end: end)))
                 }
-                devices[device] = state
-            } else if time - state.lastHeard >= settings.exitAfter {
-                if !state.isStaff, state.lastInside == -.infinity { traffic.countPasserBy(at: state.lastHeard) }
-                devices[device] = nil
+            default:
+                guard !visit.isStaff, let start = visitStart else { continue }
+                result.append(.emit(event(for: transition, device, identified, visitStart: start), device: device, deliverable: deliverable))
             }
         }
-        return events
+        return result
     }
 
-    private func dwellEvent(_ state: inout DeviceState, device: DeviceID, at t: Double) -> PresenceEvent? {
-        guard let zone = state.zone, !state.dwellFired, let threshold = layout.zone(zone)?.dwellAfter,
-              t - state.zoneSince >= threshold else { return nil }
-        state.dwellFired = true
-        var dwell = event(.zoneDwell, device, at: state.zoneSince + threshold, state)
-        dwell.dwellSeconds = RFC3339.milliseconds(threshold)
-        return dwell
+    private func event(for transition: DeviceVisit.Transition, _ device: DeviceID, _ identified: Bool, visitStart: Double) -> PresenceEvent {
+        switch transition {
+        case .entered(let at):
+            var event = event(.storeEntered, device, identified, visitStart: visitStart, zone: nil, at: at)
+            event.customerID = policy.customerID(for: device)
+            return event
+        case .zoneEntered(let zone, let at):
+            return event(.zoneEntered, device, identified, visitStart: visitStart, zone: zone, at: at)
+        case .zoneDwell(let zone, let at, let threshold):
+            var event = event(.zoneDwell, device, identified, visitStart: visitStart, zone: zone, at: at)
+            event.dwellSeconds = RFC3339.milliseconds(threshold)
+            return event
+        case .zoneExited(let zone, let at, let dwell):
+            var event = event(.zoneExited, device, identified, visitStart: visitStart, zone: zone, at: at)
+            event.dwellSeconds = RFC3339.milliseconds(dwell)
+            return event
+        case .exited, .passedBy, .becameStaff:
+            preconditionFailure("handled by the caller")
+        }
     }
 
-    private func closeZone(_ state: inout DeviceState, device: DeviceID, at t: Double) -> PresenceEvent {
-        let zone = state.zone!
-        let dwell = max(0, t - state.zoneSince)
-        var exited = event(.zoneExited, device, at: t, state)
-        exited.dwellSeconds = RFC3339.milliseconds(dwell)
-        if state.zonesVisited[zone] == nil { state.zoneOrder.append(zone) }
-        state.zonesVisited[zone, default: 0] += dwell
-        state.zone = nil
-        return exited
-    }
-
-    private func event(_ type: PresenceEvent.Kind, _ device: DeviceID, at time: Double, _ state: DeviceState) -> PresenceEvent {
-        let anonymous = pseudonymizer.anonymousID(for: device, at: state.visitStart ?? time)
-        let visitStart = RFC3339.string(state.visitStart ?? time)
+    private func event(
+        _ type: PresenceEvent.Kind, _ device: DeviceID, _ identified: Bool, visitStart: Double, zone: String?, at time: Double
+    ) -> PresenceEvent {
+        let anonymous = pseudonymizer.anonymousID(for: device, at: visitStart, identified: identified)
+        let start = RFC3339.string(visitStart)
         var event = PresenceEvent(
-            id: DeterministicID.make([storeID, anonymous, visitStart, type.rawValue, state.zone ?? "", RFC3339.string(time)]),
+            id: DeterministicID.make([storeID, anonymous, start, type.rawValue, zone ?? "", RFC3339.string(time)]),
             type: type, occurredAt: time, storeID: storeID, gatewayID: gatewayID)
         event.anonymousID = anonymous
-        event.visitID = DeterministicID.make([storeID, anonymous, visitStart])
-        if type != .storeEntered && type != .storeExited { event.zone = state.zone }
+        event.customerID = identified ? policy.customerID(for: device) : nil
+        event.visitID = DeterministicID.make([storeID, anonymous, start])
+        event.zone = zone
         return event
     }
 }
+

@@ -9,6 +9,10 @@ struct Footfall: AsyncParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             ConvertCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            VisitsCommand.self,
+            OutboxCommand.self,
             ScanCommand.self,
         ]
     )
@@ -20,6 +24,8 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert captures and datasets into traces, surveys and store files.",
         subcommands: [
+            ConvertPcapCommand.self,
+            ConvertMerakiCommand.self,
             ConvertBtsnoopCommand.self,
         ]
     )

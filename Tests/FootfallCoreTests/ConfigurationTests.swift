@@ -129,6 +129,12 @@ import Testing
         #expect(e.message.contains("not valid YAML"))
     }
 
+    @Test func aDuplicatedSectionIsOneLineNamingTheKey() throws {
+        let e = try #require(error(Self.skeleton + "\nstore:\n  id: again"))
+        #expect(e.message.contains("'store' appears twice"))
+        #expect(!e.description.contains("\n"))
+    }
+
     @Test func presenceThresholdsAndPathLossAreRangeChecked() throws {
         let bad = try #require(error(Self.skeleton + "\npresence:\n  exit_after: -5"))
         #expect(bad.field == "presence.exit_after")

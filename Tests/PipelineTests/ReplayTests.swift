@@ -51,7 +51,9 @@ import Testing
     @Test func aSimulatedStoresReportCountsItsVisitsAndScoresPositions() throws {
         let files = try Self.simulatedFiles(seed: 4)
         defer { try? FileManager.default.removeItem(at: files.directory) }
-        var options = Replay.Options(tracePath: files.trace, configuration: Self.configuration)
+        var configuration = Self.configuration
+        configuration.identity.anonymousEvents = true
+        var options = Replay.Options(tracePath: files.trace, configuration: configuration)
         options.truth = try SurveyCodec.readTruth(path: files.truth)
         let result = try Replay.run(options)
         let report = try #require(result.report)
@@ -80,6 +82,27 @@ import Testing
         #expect(json["zone_accuracy"] != nil)
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
+    }
+
+    @Test func onlyIdentifiedShoppersEventsLeaveTheGatewayByDefault() throws {
+        let files = try Self.simulatedFiles(seed: 6)
+        defer { try? FileManager.default.removeItem(at: files.directory) }
+        var options = Replay.Options(tracePath: files.trace, configuration: Self.configuration)
+        options.eventsPath = files.directory.appendingPathComponent("events.jsonl").path
+        let result = try Replay.run(options)
+        #expect(result.countedOnlyEvents > 0)
+        #expect((result.eventCounts[.storeEntered] ?? 0) > 0)
+        let text = try String(contentsOfFile: options.eventsPath!, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["type"] as? String == "store.traffic" { continue }
+            // Identified (loyalty beacon) devices carry their stable pseudonym and their frequency.
+            #expect((object["anonymous_id"] as? String)?.hasPrefix("id-") == true)
+            if object["type"] as? String == "store.entered" {
+                #expect(object["visit_number"] as? Int == 1)
+                #expect(object["loyalty_class"] as? String == "first_time")
+            }
+        }
     }
 
     @Test func sensorsNotInTheConfigurationAreCountedAndIgnored() throws {

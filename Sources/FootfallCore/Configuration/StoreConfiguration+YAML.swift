@@ -26,7 +26,7 @@ extension StoreConfiguration {
             throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)")
         }
         let reader = YAMLReader(file: file)
-        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "positioning", "sources", "sinks", "api"])
+        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api"])
 
         guard let storeNode = top["store"] else {
             throw ConfigurationError(file: file, line: root.mark?.line, field: "store", message: "is missing; add `store:` with `id:` and `outline:`")
@@ -59,6 +59,7 @@ extension StoreConfiguration {
         }
         configuration.layout.sensors = try parseSensors(sensorsNode, reader, outline: outline)
         if let node = top["presence"] { configuration.presence = try parsePresence(node, reader) }
+        if let node = top["identity"] { configuration.identity = try parseIdentity(node, reader) }
         if let node = top["positioning"] {
             guard case .mapping(let mapping) = node else { throw reader.error(node, "positioning", "expected a mapping of `name: number` lines") }
             for (key, value) in mapping {
@@ -69,8 +70,22 @@ extension StoreConfiguration {
         if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }
         if let node = top["sinks"] { configuration.sinks = try parseComponents(node, reader, "sinks") }
         if let node = top["api"] {
-            let api = try reader.mapping(node, "api", known: ["listen", "tokens"])
-            if let listen = api["listen"] { configuration.api.listen = try reader.string(listen, "api.listen") }
+            let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes"])
+            if let listen = api["listen"] {
+                configuration.api.listen = try reader.string(listen, "api.listen")
+                guard configuration.api.hostAndPort != nil else {
+                    throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port, e.g. 127.0.0.1:8080")
+                }
+            }
+            if let n = api["sensor_tokens"] {
+                guard case .mapping(let mapping) = n else { throw reader.error(n, "api.sensor_tokens", "expected `sensor-id: token` lines") }
+                for (key, value) in mapping {
+                    let sensor = try reader.string(key, "api.sensor_tokens")
+                    configuration.api.sensorTokens[sensor] = try reader.string(value, "api.sensor_tokens.\(sensor)")
+                }
+            }
+            if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew") }
+            if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
             if let tokens = api["tokens"] {
                 configuration.api.tokens = try reader.sequence(tokens, "api.tokens").enumerated().map {
                     try reader.string($0.element, "api.tokens[\($0.offset)]")
@@ -176,6 +191,38 @@ extension StoreConfiguration {
         return settings
     }
 
+    private static func parseIdentity(_ node: Node, _ reader: YAMLReader) throws -> IdentitySettings {
+        let map = try reader.mapping(node, "identity", known: [
+            "loyalty_uuids", "eddystone_namespaces", "globally_administered", "identity_map", "retention_days", "anonymous_events",
+        ])
+        var settings = IdentitySettings()
+        if let n = map["loyalty_uuids"] {
+            settings.loyaltyUUIDs = try reader.sequence(n, "identity.loyalty_uuids").enumerated().map { offset, item in
+                let field = "identity.loyalty_uuids[\(offset)]"
+                let text = try reader.string(item, field).lowercased()
+                guard UUID(uuidString: text) != nil else {
+                    throw reader.error(item, field, "'\(text)' is not a UUID like f7826da6-4fa2-4e98-8024-bc5b71e0893e")
+                }
+                return text
+            }
+        }
+        if let n = map["eddystone_namespaces"] {
+            settings.eddystoneNamespaces = try reader.sequence(n, "identity.eddystone_namespaces").enumerated().map { offset, item in
+                let field = "identity.eddystone_namespaces[\(offset)]"
+                let text = try reader.string(item, field).lowercased()
+                guard text.count == 20, text.allSatisfy(\.isHexDigit) else {
+                    throw reader.error(item, field, "'\(text)' is not a 10-byte namespace in hex (20 digits)")
+                }
+                return text
+            }
+        }
+        if let n = map["globally_administered"] { settings.globallyAdministered = try reader.bool(n, "identity.globally_administered") }
+        if let n = map["identity_map"] { settings.identityMap = try reader.string(n, "identity.identity_map") }
+        if let n = map["retention_days"] { settings.retentionDays = try reader.positive(n, "identity.retention_days", unit: "days") }
+        if let n = map["anonymous_events"] { settings.anonymousEvents = try reader.bool(n, "identity.anonymous_events") }
+        return settings
+    }
+
     private static func parseComponents(_ node: Node, _ reader: YAMLReader, _ section: String) throws -> [ComponentSettings] {
         try reader.sequence(node, section).enumerated().map { index, item in
             let field = "\(section)[\(index)]"
@@ -198,6 +245,8 @@ extension YamlError {
         switch self {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
+        case .duplicatedKeysInMapping(_, let context):
+            return context.mark.line
         default:
             return nil
         }
@@ -207,8 +256,13 @@ extension YamlError {
         switch self {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "the key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appear\(duplicates.count == 1 ? "s" : "") twice in one mapping; keep one"
+        case .reader(let problem, _, _, _):
+            return problem
         default:
-            return "\(self)"
+            // Never the whole document: only the first line of the library's message.
+            return String("\(self)".split(separator: "\n").first ?? "")
         }
     }
 }

@@ -6,6 +6,7 @@ public struct StoreConfiguration: Sendable {
     public var layout: StoreLayout
     public var gatewayID: String
     public var presence: PresenceSettings
+    public var identity: IdentitySettings
     /// Named tuning values for the locate stage (`positioning:` section); the Positioning
     /// module documents and validates the names.
     public var positioning: [String: Setting]
@@ -15,13 +16,14 @@ public struct StoreConfiguration: Sendable {
 
     public init(
         file: String = "<memory>", layout: StoreLayout, gatewayID: String = "gateway-1",
-        presence: PresenceSettings = .init(), positioning: [String: Setting] = [:],
+        presence: PresenceSettings = .init(), identity: IdentitySettings = .init(), positioning: [String: Setting] = [:],
         sources: [ComponentSettings] = [], sinks: [ComponentSettings] = [], api: APISettings = .init()
     ) {
         self.file = file
         self.layout = layout
         self.gatewayID = gatewayID
         self.presence = presence
+        self.identity = identity
         self.positioning = positioning
         self.sources = sources
         self.sinks = sinks
@@ -53,6 +55,25 @@ public struct StoreConfiguration: Sendable {
         public init() {}
     }
 
+    /// Who may be identified and how (`identity:` section; DESIGN.md, identity and privacy).
+    public struct IdentitySettings: Hashable, Sendable {
+        /// iBeacon/AltBeacon proximity UUIDs broadcast by the retailer's loyalty app (lowercase).
+        public var loyaltyUUIDs: [String] = []
+        /// Eddystone-UID namespaces broadcast by the loyalty app (lowercase hex).
+        public var eddystoneNamespaces: [String] = []
+        /// Whether globally administered (non-random) addresses count as consented identities.
+        public var globallyAdministered = false
+        /// A CSV `device,customer_id` turning consented identities into the profile store's ids,
+        /// relative to the configuration file.
+        public var identityMap: String?
+        /// Days of visit history kept.
+        public var retentionDays: Double = 400
+        /// Whether devices that are not identified get per-visit events (with a pseudonym that
+        /// changes daily) or are only counted in `store.traffic`.
+        public var anonymousEvents = false
+        public init() {}
+    }
+
     /// A source or sink: its `type` and its other scalar options, with the line it was read from.
     public struct ComponentSettings: Hashable, Sendable {
         public var type: String
@@ -68,7 +89,21 @@ public struct StoreConfiguration: Sendable {
     /// The HTTP API (`api:` section).
     public struct APISettings: Hashable, Sendable {
         public var listen: String = "127.0.0.1:8080"
+        /// Bearer tokens for everything but health and metrics; none means an open API (it
+        /// listens on loopback by default).
         public var tokens: [String] = []
+        /// Tokens of remote sensors allowed to POST observations, by sensor id.
+        public var sensorTokens: [String: String] = [:]
+        /// Remote observation batches whose clock is further off than this are refused (s).
+        public var maxClockSkew: Double = 30
+        /// Largest request body accepted (bytes).
+        public var maxBodyBytes: Int = 1 << 20
         public init() {}
+
+        /// Host and port of `listen`.
+        public var hostAndPort: (host: String, port: Int)? {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
+            return (String(listen[..<colon]), port)
+        }
     }
 }

@@ -26,6 +26,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write every position estimate here (time,device,x,y,uncertainty_m,zone).")
     var positions: String?
 
+    @Option(help: "A gateway data directory: visit history and pseudonym key kept across replays (default: in memory).")
+    var data: String?
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -36,6 +39,8 @@ struct ReplayCommand: ParsableCommand {
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
         options.eventsPath = events
         options.positionsPath = positions
+        options.customers = try IdentityMapLoader.customers(for: configuration)
+        if let data { options.gatewayData = try GatewayData(directory: data) }
         let started = Date()
         let result = try Replay.run(options)
         let elapsed = Date().timeIntervalSince(started)

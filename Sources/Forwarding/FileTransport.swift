@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends JSON lines to a file (or standard output for `-`) with an fsync policy.
+public final class FileTransport: SinkTransport, Sendable {
+    public enum FsyncPolicy: String, Sendable, CaseIterable {
+        /// fsync after every batch, before the events count as delivered: power loss loses nothing acknowledged.
+        case always
+        /// fsync at most once a second: power loss may lose the last second of lines.
+        case batch
+        /// leave it to the kernel.
+        case never
+    }
+
+    public let path: String
+    public let fsync: FsyncPolicy
+    private let state: Mutex<State>
+
+    struct State {
+        var descriptor: Int32 = -1
+        var lastSync: Double = 0
+    }
+
+    public init(path: String, fsync: FsyncPolicy) {
+        self.path = path
+        self.fsync = fsync
+        state = Mutex(State())
+    }
+
+    deinit {
+        state.withLock { if $0.descriptor > 2 { _ = close($0.descriptor) } }
+    }
+
+    public func send(_ body: [UInt8], contentType: String) async -> DeliveryOutcome {
+        state.withLock { state in
+            do {
+                if state.descriptor < 0 {
+                    if path == "-" {
+                        state.descriptor = STDOUT_FILENO
+                    } else {
+                        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                        guard fd >= 0 else { throw FileError(operation: "open", errno: errno) }
+                        state.descriptor = fd
+                    }
+                }
+                try writeAll(body, to: state.descriptor)
+                let now = Date().timeIntervalSince1970
+                let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
+                if due && path != "-" {
+                    guard Glibc.fsync(state.descriptor) == 0 else { throw FileError(operation: "fsync", errno: errno) }
+                    state.lastSync = now
+                }
+                return .delivered
+            } catch {
+                if state.descriptor > 2 { _ = close(state.descriptor) }
+                state.descriptor = -1
+                return .retry(reason: "\(path): \(error)", after: nil)
+            }
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8], to fd: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileError(operation: "write", errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    struct FileError: Error, CustomStringConvertible {
+        var operation: String
+        var errno: Int32
+        var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
+    }
+}

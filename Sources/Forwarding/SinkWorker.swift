@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import Logging
+import Storage
+
+/// Delivers one sink's queue: one request in flight at a time, so each shopper's events reach
+/// the receiver in the order they were appended; retries with back-off; records every outcome
+/// in the outbox before moving on.
+struct SinkWorker: Sendable {
+    let sink: Sink
+    let database: GatewayDatabase
+    let options: Forwarder.Options
+    let timing: DeliveryTiming
+    let logger: Logger
+    let metrics: SinkMetrics
+    let storage: StorageMetrics
+    let health: ForwardingHealth
+    let signal: WakeSignal
+
+    enum Next {
+        case ready([OutboxEntry])
+        case empty
+        case waitForMore(Duration)
+        case storageFailed
+    }
+
+    enum RoundResult {
+        case settled
+        case retry(reason: String, after: Duration?)
+        case storageFailed
+    }
+
+    /// Why a drain stopped before the queue was empty.
+    struct Stopped: Error {
+        var sink: String
+        var reason: String
+    }
+
+    /// Delivers until cancelled (then flushes what it can within the grace period), or with
+    /// `untilDrained`, until the queue is empty; a drain that must wait for the receiver throws.
+    func run(untilDrained: Bool) async throws {
+        await register()
+        var failures = 0
+        var lastGauges = 0.0
+        while !Task.isCancelled {
+            if timing.now() - lastGauges >= 0.5 {
+                updateGauges()
+                lastGauges = timing.now()
+            }
+            switch next(ignoringFlushInterval: false) {
+            case .empty:
+                if untilDrained {
+                    updateGauges()
+                    return
+                }
+                await signal.wait(timeout: options.pollInterval)
+                continue
+            case .waitForMore(let remaining):
+                await signal.wait(timeout: remaining)
+                continue
+            case .storageFailed:
+                failures += 1
+                if untilDrained { throw Stopped(sink: sink.name, reason: health.status(of: "outbox").description) }
+                try? await timing.sleep(options.backoff.delay(attempt: failures, unit: timing.random()))
+                continue
+            case .ready(let entries):
+                switch await attempt(entries) {
+                case .settled:
+                    if failures > 0 {
+                        logger.notice("sink \(sink.name): delivering again after \(failures) failed attempts")
+                        health.set("sink:\(sink.name)", .ok)
+                        metrics.healthy.record(1)
+                    }
+                    failures = 0
+                case .storageFailed:
+                    failures += 1
+                    if untilDrained { throw Stopped(sink: sink.name, reason: health.status(of: "outbox").description) }
+                    try? await timing.sleep(options.backoff.delay(attempt: failures, unit: timing.random()))
+                case .retry(let reason, let after):
+                    failures += 1
+                    let delay = after.map { min($0, options.maxRetryAfter) }
+                        ?? options.backoff.delay(attempt: failures, unit: timing.random())
+                    logger.warning("sink \(sink.name): attempt \(failures) failed (\(reason)); retrying in \(delay)")
+                    if failures >= 3 {
+                        health.set("sink:\(sink.name)", .degraded("\(failures) failed attempts, last: \(reason)"))
+                        metrics.healthy.record(0)
+                    }
+                    recordFailure(reason: reason, delay: delay)
+                    if untilDrained { throw Stopped(sink: sink.name, reason: reason) }
+                    do { try await timing.sleep(delay) } catch { break }
+                }
+            }
+        }
+        await flushAfterCancellation()
+    }
+
+    private func register() async {
+        var failures = 0
+        // At least one try even when already cancelled, so the flush after cancellation has a cursor.
+        repeat {
+            do {
+                // Read first: a sink known from an earlier run starts even on a read-only database.
+                if try database.read({ try Outbox.sinks(in: $0) }).contains(sink.name) { return }
+                try database.write { try Outbox.register(sink: sink.name, in: $0) }
+                return
+            } catch {
+                failures += 1
+                storageFailed(error, operation: "register sink \(sink.name)")
+                try? await timing.sleep(options.backoff.delay(attempt: failures, unit: timing.random()))
+            }
+        } while !Task.isCancelled
+    }
+
+    func next(ignoringFlushInterval: Bool) -> Next {
+        let entries: [OutboxEntry]
+        do {
+            entries = try database.read { try Outbox.nextBatch(for: sink.name, limit: sink.batching.maxEvents, in: $0) }
+        } catch {
+            storageFailed(error, operation: "read the queue of sink \(sink.name)")
+            return .storageFailed
+        }
+        guard let first = entries.first else { return .empty }
+        let flush = sink.batching.flushInterval
+        if !ignoringFlushInterval, flush > .zero, entries.count < sink.batching.maxEvents, !first.isRedelivery {
+            let age = Duration.milliseconds(Int64((timing.now() - first.appendedAt) * 1000))
+            if age < flush { return .waitForMore(flush - age) }
+        }
+        return .ready(entries)
+    }
+
+    /// Encodes as much of `entries` as fits one request, sends it and records the outcome.
+    func attempt(_ entries: [OutboxEntry]) async -> RoundResult {
+        let encoder = sink.encoder
+        var items: [[UInt8]] = []
+        var sent: [OutboxEntry] = []
+        var round: [OutboxEntry] = []
+        var dead: [(OutboxEntry, DeadLetterReason)] = []
+        var bytes = encoder.envelopeBytes(itemCount: 0)
+        for entry in entries {
+            let item = encoder.item(for: entry)
+            if item.count > sink.batching.maxEventBytes {
+                let reason = "event \(entry.eventID) encodes to \(item.count) bytes, over the sink's limit of \(sink.batching.maxEventBytes) bytes an event"
+                dead.append((entry, DeadLetterReason(reason: reason)))
+                round.append(entry)
+                continue
+            }
+            if !sent.isEmpty && bytes + item.count + 1 > sink.batching.maxBytes { break }
+            items.append(item)
+            sent.append(entry)
+            round.append(entry)
+            bytes += item.count + 1
+        }
+        var outcome = DeliveryOutcome.delivered
+        if !sent.isEmpty {
+            outcome = await sink.transport.send(encoder.body(items: items, sentAt: timing.now()), contentType: encoder.contentType)
+        }
+        switch outcome {
+        case .delivered:
+            guard settle(round, dead: dead) else { return .storageFailed }
+            let now = timing.now()
+            metrics.delivered.increment(by: sent.count)
+            for entry in sent {
+                metrics.latency.recordNanoseconds(Int64(max(0, now - entry.appendedAt) * 1e9))
+            }
+            noteDead(dead)
+            return .settled
+        case .rejected(let why):
+            let condemned = dead + sent.map { ($0, why) }
+            guard settle(round, dead: condemned) else { return .storageFailed }
+            noteDead(condemned)
+            return .settled
+        case .retry(let reason, let after):
+            metrics.retried.increment(by: sent.count)
+            return .retry(reason: reason, after: after)
+        }
+    }
+
+    private func settle(_ round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)]) -> Bool {
+        do {
+            let now = timing.now()
+            try database.write { try Outbox.settle(sink: sink.name, round: round, dead: dead, at: now, in: $0) }
+            if case .failing = health.status(of: "outbox") {
+                health.set("outbox", .ok)
+                storage.healthy.record(1)
+                logger.notice("outbox: writes succeed again")
+            }
+            return true
+        } catch {
+            // The batch reached the receiver but its receipt is not stored: it will be sent
+            // again with the same ids, which the receiver deduplicates.
+            storageFailed(error, operation: "record the delivery of \(round.count) events to sink \(sink.name)")
+            return false
+        }
+    }
+
+    private func noteDead(_ dead: [(OutboxEntry, DeadLetterReason)]) {
+        guard !dead.isEmpty else { return }
+        metrics.dead.increment(by: dead.count)
+        logger.error("sink \(sink.name): \(dead.count) events moved to the dead letters: \(dead[0].1.reason)")
+    }
+
+    private func recordFailure(reason: String, delay: Duration) {
+        let now = timing.now()
+        do {
+            try database.write {
+                try Outbox.recordFailure(sink: sink.name, error: reason, nextAttemptAt: now + delay / .seconds(1), at: now, in: $0)
+            }
+        } catch {
+            storageFailed(error, operation: "record a failed attempt of sink \(sink.name)")
+        }
+    }
+
+    private func storageFailed(_ error: any Error, operation: String) {
+        let failure = OutboxError(operation: operation, underlying: error)
+        logger.error("\(failure.description)")
+        storage.errors.increment()
+        storage.healthy.record(0)
+        health.set("outbox", .failing(failure.description))
+    }
+
+    func updateGauges() {
+        guard let status = try? database.read({ try Outbox.status(in: $0) }).first(where: { $0.sink == sink.name }) else { return }
+        metrics.pending.record(status.pending)
+        metrics.oldestPendingSeconds.record(status.oldestPendingAppendedAt.map { max(0, timing.now() - $0) } ?? 0)
+    }
+
+    /// After cancellation: one more pass over what is pending, in a task of its own (not
+    /// cancelled), bounded by the grace period; stops at the first failure.
+    private func flushAfterCancellation() async {
+        let worker = self
+        await Task {
+            let deadline = worker.timing.now() + worker.options.shutdownGrace / .seconds(1)
+            while worker.timing.now() < deadline {
+                guard case .ready(let entries) = worker.next(ignoringFlushInterval: true) else { break }
+                guard case .settled = await worker.attempt(entries) else { break }
+            }
+            worker.updateGauges()
+        }.value
+    }
+}

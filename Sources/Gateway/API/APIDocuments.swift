@@ -1,0 +1,67 @@
+import FootfallCore
+
+/// The store layout as the API and the live map read it.
+struct LayoutDocument: Encodable {
+    struct ZoneDocument: Encodable {
+        var id: String
+        var name: String
+        var polygon: [[Double]]
+        var dwellAfter: Double
+        enum CodingKeys: String, CodingKey {
+            case id, name, polygon
+            case dwellAfter = "dwell_after"
+        }
+    }
+    struct SensorDocument: Encodable {
+        var id: String
+        var position: [Double]
+    }
+    var id: String
+    var name: String
+    var outline: [[Double]]
+    var entrances: [[Double]]
+    var zones: [ZoneDocument]
+    var sensors: [SensorDocument]
+
+    init(_ configuration: StoreConfiguration) {
+        let layout = configuration.layout
+        id = layout.id
+        name = layout.name
+        outline = layout.outline.vertices.map { [$0.x, $0.y] }
+        entrances = layout.entrances.map { [$0.x, $0.y] }
+        zones = layout.zones.map { ZoneDocument(id: $0.id, name: $0.name, polygon: $0.polygon.vertices.map { [$0.x, $0.y] }, dwellAfter: $0.dwellAfter) }
+        sensors = layout.sensors.map { SensorDocument(id: $0.id.rawValue, position: [$0.position.x, $0.position.y, $0.position.z]) }
+    }
+}
+
+struct OccupancyDocument: Encodable {
+    var zones: [String: Int]
+    var visitors: Int
+    var devices: Int
+}
+
+struct StatusDocument: Codable {
+    var store: String
+    var gateway: String
+    var ready: Bool
+    var fault: String?
+    var startedAt: Double
+    var lastInputAt: Double?
+    var observationsBySensor: [String: Int]
+    var eventsByType: [String: Int]
+    var devicesTracked: Int
+    var visitorsPresent: Int
+    var droppedInputs: Int
+    var components: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case store, gateway, ready, fault, components
+        case startedAt = "started_at"
+        case lastInputAt = "last_input_at"
+        case observationsBySensor = "observations_by_sensor"
+        case eventsByType = "events_by_type"
+        case devicesTracked = "devices_tracked"
+        case visitorsPresent = "visitors_present"
+        case droppedInputs = "dropped_inputs"
+    }
+}

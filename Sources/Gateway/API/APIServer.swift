@@ -1,0 +1,108 @@
+import FootfallCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The daemon's HTTP API (docs/api.md): health and metrics open; everything else behind the
+/// configuration's bearer tokens; remote sensors behind their own tokens.
+public enum APIServer {
+    public struct Dependencies: Sendable {
+        public var configuration: StoreConfiguration
+        public var live: LiveState
+        public var metrics: GatewayMetrics
+        public var bus: InputBus
+        /// Wall-clock seconds; injected so tests can check clock skew deterministically.
+        public var now: @Sendable () -> Double
+        public var status: @Sendable () async -> [String: String]
+
+        public init(
+            configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
+            now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+            status: @escaping @Sendable () async -> [String: String] = { [:] }
+        ) {
+            self.configuration = configuration
+            self.live = live
+            self.metrics = metrics
+            self.bus = bus
+            self.now = now
+            self.status = status
+        }
+    }
+
+    public static func buildRouter(_ d: Dependencies) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            if let fault = await d.live.fault { return json(["status": "failing", "fault": fault], status: .serviceUnavailable) }
+            return json(["status": "ok"])
+        }
+        router.get("readyz") { _, _ -> Response in
+            await d.live.ready ? json(["status": "ready"]) : json(["status": "starting"], status: .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: d.metrics.text())))
+        }
+        router.post("api/observations") { request, context -> Response in
+            try await RemoteObservations.accept(request, context: context, d)
+        }
+        router.get("api/meraki") { _, _ -> Response in
+            // Meraki's validator GET: answered once the Wi-Fi work decodes its bodies.
+            json(["error": "the Meraki webhook is not configured on this gateway"], status: .notFound)
+        }
+
+        let guarded = router.group().add(middleware: BearerAuthMiddleware(tokens: Set(d.configuration.api.tokens)))
+        guarded.get("/") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
+        }
+        guarded.get("api/layout") { _, _ -> Response in encode(LayoutDocument(d.configuration)) }
+        guarded.get("api/occupancy") { _, _ -> Response in
+            let snapshot = await d.live.snapshotOccupancy()
+            return encode(OccupancyDocument(zones: snapshot.zones, visitors: snapshot.visitors, devices: snapshot.devices))
+        }
+        guarded.get("api/devices") { _, _ -> Response in encode(await d.live.snapshotDevices()) }
+        guarded.get("api/visits") { _, _ -> Response in encode(await d.live.snapshotVisits()) }
+        guarded.get("api/status") { _, _ -> Response in
+            let counters = await d.live.counters()
+            let occupancy = await d.live.snapshotOccupancy()
+            let status = StatusDocument(
+                store: d.configuration.layout.id, gateway: d.configuration.gatewayID, ready: await d.live.ready,
+                fault: await d.live.fault, startedAt: counters.startedAt, lastInputAt: counters.lastInputAt,
+                observationsBySensor: counters.observations, eventsByType: counters.events,
+                devicesTracked: occupancy.devices, visitorsPresent: occupancy.visitors, droppedInputs: d.bus.droppedCount,
+                components: await d.status())
+            return encode(status)
+        }
+        guarded.get("api/stream") { _, _ -> Response in
+            let stream = await d.live.subscribe()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: ": footfall live stream\n\n"))
+                for await message in stream { try await writer.write(ByteBuffer(string: message)) }
+                try await writer.finish(nil)
+            })
+        }
+        return router
+    }
+
+    static func json(_ object: [String: String], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return bytes(data, status: status)
+    }
+
+    static func encode<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return bytes((try? encoder.encode(value)) ?? Data(), status: status)
+    }
+
+    static func bytes(_ data: Data, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

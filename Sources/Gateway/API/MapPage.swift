@@ -1,0 +1,152 @@
+/// The live store map served at `/`: the floor plan, zones shaded by occupancy, devices as dots
+/// with their uncertainty circles and trails, updated over server-sent events. Self-contained:
+/// no CDN, no asset files.
+enum MapPage {
+    static let html = #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Footfall — live store</title>
+<style>
+  body { font: 14px system-ui, sans-serif; margin: 0; background: #f6f6f3; color: #222; display: flex; }
+  main { flex: 1; padding: 16px; }
+  aside { width: 260px; padding: 16px; background: #fff; border-left: 1px solid #ddd; min-height: 100vh; }
+  h1 { font-size: 18px; margin: 0 0 8px; }
+  svg { background: #fff; border: 1px solid #ccc; width: 100%; height: auto; }
+  .outline { fill: none; stroke: #333; stroke-width: 0.15; }
+  .zone { stroke: #888; stroke-width: 0.05; }
+  .zone-label { font-size: 0.8px; fill: #444; }
+  .sensor { fill: #1f6feb; }
+  .sensor-label { font-size: 0.6px; fill: #1f6feb; }
+  .device { fill: #d1242f; }
+  .device.outside { fill: #999; }
+  .uncertainty { fill: #d1242f; fill-opacity: 0.12; stroke: #d1242f; stroke-opacity: 0.3; stroke-width: 0.04; }
+  .trail { fill: none; stroke: #d1242f; stroke-opacity: 0.35; stroke-width: 0.08; }
+  dl { display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; margin: 0 0 16px; }
+  dt { color: #555; } dd { margin: 0; font-weight: 600; text-align: right; }
+  .legend span { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
+  #status { font-size: 12px; color: #777; }
+</style>
+</head>
+<body>
+<main>
+  <h1 id="title">Footfall</h1>
+  <svg id="map" xmlns="http://www.w3.org/2000/svg"></svg>
+</main>
+<aside>
+  <h2>Now</h2>
+  <dl>
+    <dt>Visitors in store</dt><dd id="visitors">0</dd>
+    <dt>Devices placed</dt><dd id="devices">0</dd>
+    <dt>Events seen</dt><dd id="events">0</dd>
+    <dt>Dwell events</dt><dd id="dwells">0</dd>
+  </dl>
+  <h2>Zones</h2>
+  <dl id="zones"></dl>
+  <h2>Legend</h2>
+  <div class="legend">
+    <div><span style="background:#d1242f;border-radius:50%"></span>device inside (circle: 1σ uncertainty)</div>
+    <div><span style="background:#999;border-radius:50%"></span>device outside the store</div>
+    <div><span style="background:#1f6feb"></span>sensor</div>
+    <div><span style="background:rgba(255,140,0,0.6)"></span>zone, darker = busier</div>
+  </div>
+  <p id="status">connecting…</p>
+</aside>
+<script>
+const token = new URLSearchParams(location.search).get("token");
+const auth = token ? { headers: { Authorization: "Bearer " + token } } : {};
+const svg = document.getElementById("map");
+const NS = "http://www.w3.org/2000/svg";
+const devices = new Map();
+const zoneShapes = new Map();
+let eventCount = 0, dwellCount = 0, height = 0;
+
+function el(name, attrs, parent) {
+  const node = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  (parent || svg).appendChild(node);
+  return node;
+}
+// The store frame has y up; SVG has y down.
+const px = p => `${p[0]},${height - p[1]}`;
+
+async function loadLayout() {
+  const layout = await (await fetch("api/layout", auth)).json();
+  document.getElementById("title").textContent = layout.name + " — live";
+  const xs = layout.outline.map(p => p[0]), ys = layout.outline.map(p => p[1]);
+  const minX = Math.min(...xs) - 2, maxX = Math.max(...xs) + 2, maxY = Math.max(...ys) + 2, minY = Math.min(...ys) - 6;
+  height = maxY;
+  svg.setAttribute("viewBox", `${minX} ${0 - 0} ${maxX - minX} ${maxY - minY}`);
+  for (const zone of layout.zones) {
+    const shape = el("polygon", { class: "zone", points: zone.polygon.map(px).join(" "), fill: "rgba(255,140,0,0.05)", "data-zone": zone.id });
+    zoneShapes.set(zone.id, shape);
+    const cx = zone.polygon.reduce((s, p) => s + p[0], 0) / zone.polygon.length;
+    const cy = zone.polygon.reduce((s, p) => s + p[1], 0) / zone.polygon.length;
+    el("text", { class: "zone-label", x: cx - 1.5, y: height - cy }).textContent = zone.name;
+  }
+  el("polygon", { class: "outline", points: layout.outline.map(px).join(" ") });
+  for (const sensor of layout.sensors) {
+    el("rect", { class: "sensor", x: sensor.position[0] - 0.25, y: height - sensor.position[1] - 0.25, width: 0.5, height: 0.5, "data-sensor": sensor.id });
+    el("text", { class: "sensor-label", x: sensor.position[0] + 0.35, y: height - sensor.position[1] + 0.2 }).textContent = sensor.id;
+  }
+}
+
+function place(d) {
+  let entry = devices.get(d.id);
+  if (!entry) {
+    const group = el("g", { class: "device-group", "data-device": d.id });
+    entry = {
+      group, trail: [],
+      path: el("polyline", { class: "trail", points: "" }, group),
+      circle: el("circle", { class: "uncertainty", r: 1 }, group),
+      dot: el("circle", { class: "device", r: 0.3 }, group),
+    };
+    devices.set(d.id, entry);
+  }
+  entry.trail.push([d.x, d.y]);
+  if (entry.trail.length > 20) entry.trail.shift();
+  entry.path.setAttribute("points", entry.trail.map(px).join(" "));
+  entry.circle.setAttribute("cx", d.x); entry.circle.setAttribute("cy", height - d.y);
+  entry.circle.setAttribute("r", Math.max(0.3, d.uncertainty));
+  entry.dot.setAttribute("cx", d.x); entry.dot.setAttribute("cy", height - d.y);
+  entry.dot.setAttribute("class", d.inside ? "device" : "device outside");
+  entry.seen = Date.now();
+}
+
+async function refresh() {
+  const o = await (await fetch("api/occupancy", auth)).json();
+  document.getElementById("visitors").textContent = o.visitors;
+  const zones = document.getElementById("zones");
+  zones.innerHTML = "";
+  for (const [id, shape] of zoneShapes) {
+    const n = o.zones[id] || 0;
+    shape.setAttribute("fill", `rgba(255,140,0,${Math.min(0.7, 0.05 + n * 0.08)})`);
+    zones.insertAdjacentHTML("beforeend", `<dt>${id}</dt><dd>${n}</dd>`);
+  }
+  const now = Date.now();
+  for (const [id, entry] of devices) {
+    if (now - entry.seen > 30000) { entry.group.remove(); devices.delete(id); }
+  }
+  document.getElementById("devices").textContent = devices.size;
+}
+
+function connect() {
+  const stream = new EventSource("api/stream" + (token ? "?token=" + encodeURIComponent(token) : ""));
+  stream.addEventListener("position", e => place(JSON.parse(e.data)));
+  stream.addEventListener("event", e => {
+    const event = JSON.parse(e.data);
+    eventCount++; if (event.type === "zone.dwell") dwellCount++;
+    document.getElementById("events").textContent = eventCount;
+    document.getElementById("dwells").textContent = dwellCount;
+  });
+  stream.onopen = () => document.getElementById("status").textContent = "live";
+  stream.onerror = () => document.getElementById("status").textContent = "reconnecting…";
+}
+
+loadLayout().then(() => { connect(); refresh(); setInterval(refresh, 2000); });
+</script>
+</body>
+</html>
+"""#
+}

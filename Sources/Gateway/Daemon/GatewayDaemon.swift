@@ -1,0 +1,150 @@
+import FootfallCore
+import Foundation
+import Hummingbird
+import Logging
+import Presence
+import ServiceLifecycle
+import Simulation
+
+/// `footfall run`: sources, pipeline, event store, delivery and the HTTP API in one
+/// ServiceGroup that shuts down gracefully on SIGTERM and SIGINT (sources first, then the
+/// pipeline drains, then delivery, then the API).
+public struct GatewayDaemon {
+    public struct Options: Sendable {
+        public var configuration: StoreConfiguration
+        public var dataDirectory: String
+        public var listen: (host: String, port: Int)?
+        public init(configuration: StoreConfiguration, dataDirectory: String) {
+            self.configuration = configuration
+            self.dataDirectory = dataDirectory
+        }
+    }
+
+    public let options: Options
+    public let logger: Logger
+
+    public init(options: Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let configuration = options.configuration
+        let logger = self.logger
+        let data = try GatewayData(directory: options.dataDirectory)
+        let bus = InputBus()
+        let live = LiveState()
+        let metrics = GatewayMetrics()
+        let sources = try SourceFactory.services(for: configuration, bus: bus, logger: logger)
+        let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger)
+        let history = store.store.history
+        let customers = try IdentityMapLoader.customers(for: configuration)
+        let pseudonymizer = Pseudonymizer(key: data.key)
+        let pipeline = PipelineService(
+            bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
+            makePipeline: {
+                Pipeline(configuration: configuration, pseudonymKey: data.key, history: history, customers: customers)
+            })
+        guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
+            throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
+        }
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: store.status))
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "footfall"),
+            onServerRunning: { channel in
+                logger.info("API listening", metadata: ["address": "\(channel.localAddress?.description ?? "")"])
+                SystemdNotifier.notify("READY=1\nSTATUS=listening on \(host):\(port)")
+            },
+            logger: logger)
+        // Graceful shutdown runs in reverse order: sources, pipeline, delivery, API.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        services += store.services.map { .init(service: $0) }
+        services.append(.init(service: pipeline))
+        services += sources.map { .init(service: $0) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("footfall gateway starting", metadata: [
+            "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(sources.count)",
+        ])
+        try await group.run()
+        SystemdNotifier.notify("STOPPING=1")
+    }
+}
+
+/// The sources named in the configuration, as services feeding the bus.
+enum SourceFactory {
+    static func services(for configuration: StoreConfiguration, bus: InputBus, logger: Logger) throws -> [any Service] {
+        var services: [any Service] = []
+        var live = false
+        for source in configuration.sources {
+            let options = ComponentOptions(source, section: "sources", file: configuration.file)
+            switch source.type {
+            case "trace":
+                let path = try options.path("path", relativeTo: configuration.file)
+                let speed = try options.double("speed")
+                services.append(TraceSource(
+                    path: path, speed: speed == 0 ? nil : (speed ?? 1), loop: try options.bool("loop") ?? false,
+                    finishAfter: configuration.presence.exitAfter + 60, bus: bus, logger: logger))
+                try options.rejectUnknown(["path", "speed", "loop"])
+            case "simulate":
+                var settings = StoreSimulator.Settings()
+                settings.hours = try options.double("hours") ?? 24
+                settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
+                settings.seed = UInt64(try options.double("seed") ?? 1)
+                services.append(SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger))
+                try options.rejectUnknown(["hours", "shoppers_per_hour", "seed", "speed"])
+                live = true
+            default:
+                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use trace or simulate")
+            }
+        }
+        if live { services.append(WallClockTicker(bus: bus)) }
+        return services
+    }
+}
+
+/// Typed access to a source's or sink's options, with errors that name the file, line and field.
+struct ComponentOptions {
+    let component: StoreConfiguration.ComponentSettings
+    let section: String
+    let file: String
+
+    init(_ component: StoreConfiguration.ComponentSettings, section: String, file: String) {
+        self.component = component
+        self.section = section
+        self.file = file
+    }
+
+    func error(field: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: component.line, field: "\(section)[\(component.type)].\(field)", message: message)
+    }
+
+    func string(_ name: String) -> String? { component.options[name] }
+
+    func double(_ name: String) throws -> Double? {
+        guard let text = component.options[name] else { return nil }
+        guard let value = Double(text), value.isFinite, value >= 0 else { throw error(field: name, "'\(text)' is not a non-negative number") }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = component.options[name] else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(field: name, "'\(text)' is not true or false")
+        }
+    }
+
+    func path(_ name: String, relativeTo configurationFile: String) throws -> String {
+        guard let text = component.options[name] else { throw error(field: name, "is missing; give the file's path") }
+        let path = text.hasPrefix("/") ? text : ((configurationFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(text)
+        guard FileManager.default.fileExists(atPath: path) else { throw error(field: name, "\(path) does not exist") }
+        return path
+    }
+
+    func rejectUnknown(_ known: [String]) throws {
+        for key in component.options.keys.sorted() where !known.contains(key) {
+            throw error(field: key, "unknown option; expected one of \(known.joined(separator: ", "))")
+        }
+    }
+}

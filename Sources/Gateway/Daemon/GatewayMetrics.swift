@@ -1,0 +1,52 @@
+import FootfallCore
+import Foundation
+import Prometheus
+
+/// The daemon's metrics, exposed at /metrics in the Prometheus text format. One registry per
+/// daemon, passed in, so tests can read it.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let devicesTracked: Gauge
+    private let visitorsPresent: Gauge
+    private let storeFailures: Counter
+    private let droppedInputs: Gauge
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        devicesTracked = registry.makeGauge(descriptor: Self.name("devices", "tracked", "Devices the pipeline is tracking now."))
+        visitorsPresent = registry.makeGauge(descriptor: Self.name("visitors", "present", "Devices on a visit now."))
+        storeFailures = registry.makeCounter(descriptor: Self.name("event_store_failures", "total", "Times events could not be stored (disk full, read-only database)."))
+        droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
+    }
+
+    func observations(sensor: SensorID) {
+        registry.makeCounter(descriptor: Self.name("observations", "total", "Observations received, per sensor."), labels: [("sensor", sensor.rawValue)]).increment()
+    }
+
+    func event(_ type: PresenceEvent.Kind) {
+        registry.makeCounter(descriptor: Self.name("events", "total", "Events decided, per type."), labels: [("type", type.rawValue)]).increment()
+    }
+
+    func sourceError(_ source: String) {
+        registry.makeCounter(descriptor: Self.name("source_errors", "total", "Errors reported by sources."), labels: [("source", source)]).increment()
+    }
+
+    func devices(tracked: Int, visitors: Int) {
+        devicesTracked.set(Double(tracked))
+        visitorsPresent.set(Double(visitors))
+    }
+
+    func storeFailure() { storeFailures.increment() }
+
+    func dropped(_ count: Int) { droppedInputs.set(Double(count)) }
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "footfall", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    public func text() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

@@ -1,0 +1,102 @@
+import FootfallCore
+import Foundation
+
+/// What the API shows of the store right now: the devices placed (by pseudonym only), zone
+/// occupancy, recent visits and counters, and the live stream of events and positions.
+public actor LiveState {
+    public struct Device: Codable, Sendable, Hashable {
+        public var id: String
+        public var x: Double
+        public var y: Double
+        public var uncertainty: Double
+        public var zone: String?
+        public var inside: Bool
+        public var updatedAt: Double
+        enum CodingKeys: String, CodingKey {
+            case id, x, y, uncertainty, zone, inside
+            case updatedAt = "updated_at"
+        }
+    }
+
+    private var devices: [String: Device] = [:]
+    private var occupancy: [String: Int] = [:]
+    private var visitorsPresent = 0
+    private var recentVisits: [PresenceEvent] = []
+    private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
+    private(set) var observationsBySensor: [String: Int] = [:]
+    private(set) var eventsByType: [String: Int] = [:]
+    private(set) var startedAt = Date().timeIntervalSince1970
+    private(set) var lastInputAt: Double?
+    public private(set) var ready = false
+    /// A problem the daemon cannot fix by itself (a full disk, a read-only database): shown by
+    /// /healthz and `footfall status` until it clears.
+    public private(set) var fault: String?
+    static let recentVisitLimit = 200
+    /// Devices not placed for this long disappear from the map.
+    static let staleAfter = 30.0
+
+    public init() {}
+
+    public func markReady() { ready = true }
+    public func setFault(_ message: String?) { fault = message }
+
+    func record(observationFrom sensor: SensorID, at time: Double) {
+        observationsBySensor[sensor.rawValue, default: 0] += 1
+        lastInputAt = time
+    }
+
+    func update(positions: [(String, PositionEstimate)], occupancy: [String: Int], visitorsPresent: Int, now: Double) {
+        for (id, estimate) in positions {
+            let device = Device(
+                id: id, x: round3(estimate.position.x), y: round3(estimate.position.y), uncertainty: round3(estimate.uncertainty),
+                zone: estimate.zone, inside: estimate.insideStore, updatedAt: estimate.time)
+            devices[id] = device
+            broadcast(kind: "position", device)
+        }
+        devices = devices.filter { now - $0.value.updatedAt <= Self.staleAfter }
+        self.occupancy = occupancy
+        self.visitorsPresent = visitorsPresent
+    }
+
+    func record(event: PresenceEvent) {
+        eventsByType[event.type.rawValue, default: 0] += 1
+        if event.type == .storeExited {
+            recentVisits.append(event)
+            if recentVisits.count > Self.recentVisitLimit { recentVisits.removeFirst(recentVisits.count - Self.recentVisitLimit) }
+        }
+        broadcast(kind: "event", event)
+    }
+
+    public func snapshotDevices() -> [Device] { devices.values.sorted { $0.id < $1.id } }
+    public func snapshotVisits() -> [PresenceEvent] { recentVisits.reversed() }
+    public func snapshotOccupancy() -> (zones: [String: Int], visitors: Int, devices: Int) { (occupancy, visitorsPresent, devices.count) }
+    public func counters() -> (observations: [String: Int], events: [String: Int], startedAt: Double, lastInputAt: Double?) {
+        (observationsBySensor, eventsByType, startedAt, lastInputAt)
+    }
+
+    /// A stream of server-sent-event payloads (`event: …\ndata: …\n\n`) until the caller stops.
+    public func subscribe() -> AsyncStream<String> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(2048))
+        subscribers[id] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        return stream
+    }
+
+    private func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    public var subscriberCount: Int { subscribers.count }
+
+    private func broadcast<T: Encodable>(kind: String, _ value: T) {
+        guard !subscribers.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(value) else { return }
+        let message = "event: \(kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        for continuation in subscribers.values { continuation.yield(message) }
+    }
+
+    private func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}

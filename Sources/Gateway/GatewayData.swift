@@ -1,0 +1,64 @@
+import Crypto
+import FootfallCore
+import Foundation
+import Presence
+import Storage
+
+/// The gateway's data directory: the database and the secret key its pseudonyms are made with.
+public struct GatewayData: Sendable {
+    public let directory: String
+    public let database: GatewayDatabase
+    /// 32 random bytes made on first use and kept (mode 0600); losing it unlinks every pseudonym.
+    public let key: [UInt8]
+
+    public static let databaseName = "footfall.sqlite"
+    public static let keyName = "identity.key"
+
+    public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        database = try GatewayDatabase(path: (directory as NSString).appendingPathComponent(Self.databaseName), durability: durability)
+        key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
+    }
+
+    static func loadOrCreateKey(at path: String) throws -> [UInt8] {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else {
+                throw GatewayDataError("\(path) is \(data.count) bytes, not a 32-byte key; restore it from backup or remove it to start new pseudonyms")
+            }
+            return Array(data)
+        }
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
+            throw GatewayDataError("cannot create \(path); check the data directory is writable")
+        }
+        return key
+    }
+
+    /// The visit history in this directory's database, as the presence stage reads it.
+    public var visitHistory: SQLiteVisitHistory { SQLiteVisitHistory(store: VisitHistoryStore(database: database)) }
+}
+
+public struct GatewayDataError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The SQLite visit history behind the presence stage's `VisitHistory`.
+public struct SQLiteVisitHistory: VisitHistory {
+    public let store: VisitHistoryStore
+
+    public func visits(of identity: String, since: Double) throws -> [VisitRecord] {
+        try store.visits(of: identity, since: since).map { VisitRecord(identity: $0.identity, start: $0.start, end: $0.end) }
+    }
+
+    public func record(_ visit: VisitRecord) throws {
+        try store.record(Self.row(visit))
+    }
+
+    static func row(_ visit: VisitRecord) -> VisitHistoryStore.Row {
+        VisitHistoryStore.Row(
+            id: DeterministicID.make([visit.identity, RFC3339.string(visit.start)]), identity: visit.identity,
+            start: visit.start, end: visit.end)
+    }
+}

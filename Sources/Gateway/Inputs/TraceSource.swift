@@ -1,0 +1,68 @@
+import FootfallCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Replays a trace file into the pipeline, at recorded speed (times `speed`) or as fast as
+/// possible, optionally looping. Ticks come from the trace's own time, so a replay at any
+/// speed gives the same events as `footfall replay`.
+public struct TraceSource: Service {
+    public let path: String
+    /// 1 = recorded speed, 10 = ten times faster, nil = as fast as possible.
+    public let speed: Double?
+    public let loop: Bool
+    /// After the last observation the trace's clock runs on this long, so its visits end.
+    public let finishAfter: Double
+    let bus: InputBus
+    let logger: Logger
+
+    public init(path: String, speed: Double?, loop: Bool, finishAfter: Double = 180, bus: InputBus, logger: Logger) {
+        self.path = path
+        self.speed = speed
+        self.loop = loop
+        self.finishAfter = finishAfter
+        self.bus = bus
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var pass = 0
+        var offset = 0.0
+        var lastTime: Double?
+        repeat {
+            let reader = try TraceReader(path: path)
+            var first: Double?
+            let started = ContinuousClock.now
+            var lastTick = -Double.infinity
+            while let observation = try reader.read() {
+                if Task.isCancelled { return }
+                if first == nil { first = observation.time }
+                if let speed, let first {
+                    let due = started + .milliseconds(Int64((observation.time - first) / speed * 1000))
+                    if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                }
+                var o = observation
+                // A looped trace carries on in time after its previous pass.
+                o.time += offset
+                if o.time - lastTick >= 1 {
+                    bus.send(.tick(o.time))
+                    lastTick = o.time
+                }
+                bus.send(.observation(o))
+                lastTime = o.time
+            }
+            pass += 1
+            logger.info("trace replayed", metadata: ["trace": "\(path)", "pass": "\(pass)"])
+            if let lastTime, let first { offset = lastTime + 1 - first }
+        } while loop && !Task.isCancelled
+        // Let the pipeline's clock run on so every visit of the trace ends.
+        if let lastTime { bus.send(.tick(lastTime + finishAfter)) }
+        try await gracefulShutdownOrCancel()
+    }
+}
+
+/// Waits until the service group shuts down (or the task is cancelled): a finished source
+/// must not end the daemon.
+func gracefulShutdownOrCancel() async throws {
+    try? await gracefulShutdown()
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Gaussian diffusion of a probability grid inside the outline, restricted to the rectangle
+/// where the probability lives, with the pieces that depend only on the spread (kernel,
+/// normalisation) kept between calls: estimates usually come at a steady cadence, so the same
+/// spreads recur. Also owns the scratch buffers, so a prediction allocates nothing.
+///
+/// Walls of the outline conserve probability instead of absorbing it: each cell's mass is
+/// spread only over inside cells,
+///     p′ = mask · G ∗ (p / (G ∗ mask)),
+/// otherwise cells along the outline would lose mass at every step and estimates would be
+/// pulled towards the middle of the store.
+struct DiffusionCache: Sendable {
+    struct Entry: Sendable {
+        var kernel: [Double]
+        var radius: Int
+        var normalization: [Double]
+    }
+
+    private var entries: [Int: Entry] = [:]
+    private var source: [Double] = []
+    private var middle: [Double] = []
+    /// Where `diffuse` adds its results.
+    private(set) var accumulator: [Double] = []
+    /// Scratch for callers (the advected walking share).
+    var moved: [Double] = []
+
+    init() {}
+
+    /// The kernel for `sigma` (spreads within 5% share one) and its normalisation.
+    mutating func entry(sigma: Double, grid: Grid) -> Entry {
+        let key = Int((sigma / grid.step * 20).rounded())
+        if let cached = entries[key] { return cached }
+        if entries.count >= 64 { entries.removeAll(keepingCapacity: true) }
+        let kernel = Self.kernel(sigma: Double(key) / 20 * grid.step, step: grid.step, limit: max(grid.columns, grid.rows))
+        let radius = kernel.count / 2
+        var mask = [Double](repeating: 0, count: grid.columns * grid.rows)
+        for cell in grid.cells { mask[cell] = 1 }
+        prepare(grid)
+        let saved = accumulator
+        clear(grid.all, grid: grid)
+        blur(mask, input: grid.all, kernel: kernel, radius: radius, grid: grid, weight: 1)
+        let entry = Entry(kernel: kernel, radius: radius, normalization: accumulator)
+        accumulator = saved
+        entries[key] = entry
+        return entry
+    }
+
+    /// Sizes the buffers for the grid.
+    mutating func prepare(_ grid: Grid) {
+        let n = grid.columns * grid.rows
+        if accumulator.count != n {
+            source = [Double](repeating: 0, count: n)
+            middle = [Double](repeating: 0, count: n)
+            accumulator = [Double](repeating: 0, count: n)
+            moved = [Double](repeating: 0, count: n)
+        }
+    }
+
+    mutating func clear(_ box: Grid.Box, grid: Grid) {
+        for r in box.r0...box.r1 {
+            for c in box.c0...box.c1 { accumulator[r * grid.columns + c] = 0 }
+        }
+    }
+
+    /// Adds `weight` · mask · G ∗ (p / (G ∗ mask)) to the accumulator, for p non-zero only in
+    /// `input`; returns the box the result can reach.
+    @discardableResult
+    mutating func diffuse(_ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double) -> Grid.Box {
+        let e = entry(sigma: sigma, grid: grid)
+        for r in input.r0...input.r1 {
+            for c in input.c0...input.c1 {
+                let cell = r * grid.columns + c
+                source[cell] = grid.inside[cell] && e.normalization[cell] > 0 ? p[cell] / e.normalization[cell] : 0
+            }
+        }
+        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight)
+    }
+
+    /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
+    static func kernel(sigma: Double, step: Double, limit: Int) -> [Double] {
+        let sigma = max(sigma, 1e-3)
+        let radius = min(Int((3 * sigma / step).rounded(.up)), limit)
+        var taps = (-radius...radius).map { k -> Double in
+            let x = Double(k) * step / sigma
+            return exp(-0.5 * x * x)
+        }
+        let sum = taps.reduce(0, +)
+        for i in taps.indices { taps[i] /= sum }
+        return taps
+    }
+
+    /// Separable convolution (rows, then columns) of `input` (zero outside its box) into the
+    /// accumulator over the box grown by the radius, inside cells only.
+    @discardableResult
+    private mutating func blur(_ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double)
+        -> Grid.Box
+    {
+        let out = box.expanded(by: radius, within: grid)
+        let columns = grid.columns
+        input.withUnsafeBufferPointer { src in
+            kernel.withUnsafeBufferPointer { taps in
+                middle.withUnsafeMutableBufferPointer { mid in
+                    for r in box.r0...box.r1 {
+                        let base = r * columns
+                        for c in out.c0...out.c1 {
+                            let low = max(-radius, box.c0 - c), high = min(radius, box.c1 - c)
+                            var sum = 0.0
+                            if low <= high {
+                                for k in low...high { sum += taps[k + radius] * src[base + c + k] }
+                            }
+                            mid[base + c] = sum
+                        }
+                    }
+                    grid.inside.withUnsafeBufferPointer { inside in
+                        accumulator.withUnsafeMutableBufferPointer { acc in
+                            for r in out.r0...out.r1 {
+                                let low = max(-radius, box.r0 - r), high = min(radius, box.r1 - r)
+                                guard low <= high else { continue }
+                                for c in out.c0...out.c1 where inside[r * columns + c] {
+                                    var sum = 0.0
+                                    for k in low...high { sum += taps[k + radius] * mid[(r + k) * columns + c] }
+                                    acc[r * columns + c] += weight * sum
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+import FootfallCore
+
+/// A regular grid of candidate positions over the outline's bounding box. Cells whose centre
+/// lies outside the outline are masked: a shopper is never there.
+struct Grid: Sendable {
+    let originX: Double
+    let originY: Double
+    let step: Double
+    let columns: Int
+    let rows: Int
+    /// Per dense index (`row * columns + column`): whether the cell is inside the outline.
+    let inside: [Bool]
+    /// Dense indices of the inside cells, in order; a cell's "slot" is its position here.
+    let cells: [Int]
+    /// Centres of the inside cells, by slot.
+    let centresX: [Double]
+    let centresY: [Double]
+    /// Slot of each dense cell, −1 outside the outline.
+    let slotOfCell: [Int]
+    /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
+    let coarseCells: [Int]
+
+    init(outline: Outline, step requested: Double, maximumCells: Int) {
+        let width = max(outline.maximum.x - outline.minimum.x, 0.01)
+        let height = max(outline.maximum.y - outline.minimum.y, 0.01)
+        // Grow the step until the box fits in the cell budget (area / step² ≤ maximum).
+        let step = max(requested, (width * height / Double(max(maximumCells, 1))).squareRoot())
+        self.step = step
+        columns = max(Int((width / step).rounded(.up)), 1)
+        rows = max(Int((height / step).rounded(.up)), 1)
+        // Centre the grid on the box so that both edges get the same margin.
+        originX = outline.minimum.x + (width - Double(columns - 1) * step) / 2
+        originY = outline.minimum.y + (height - Double(rows - 1) * step) / 2
+        var inside = [Bool](repeating: false, count: columns * rows)
+        var cells: [Int] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let p = Point(x: originX + Double(column) * step, y: originY + Double(row) * step)
+                if outline.contains(p) {
+                    inside[row * columns + column] = true
+                    cells.append(row * columns + column)
+                    xs.append(p.x)
+                    ys.append(p.y)
+                }
+            }
+        }
+        if cells.isEmpty {
+            // An outline thinner than a cell: keep its centre so there is somewhere to be.
+            let centre = Point(x: outline.minimum.x + width / 2, y: outline.minimum.y + height / 2)
+            inside[0] = true
+            cells = [0]
+            xs = [centre.x]
+            ys = [centre.y]
+        }
+        self.inside = inside
+        self.cells = cells
+        centresX = xs
+        centresY = ys
+        var slotOfCell = [Int](repeating: -1, count: columns * rows)
+        for (slot, cell) in cells.enumerated() { slotOfCell[cell] = slot }
+        self.slotOfCell = slotOfCell
+        let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
+        let columnCount = columns
+        coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
+    }
+
+    /// Every cell.
+    var all: Box { Box(c0: 0, c1: columns - 1, r0: 0, r1: rows - 1) }
+
+    /// A rectangle of cells, bounds inclusive.
+    struct Box: Sendable, Hashable {
+        var c0: Int, c1: Int, r0: Int, r1: Int
+
+        func expanded(by n: Int, within grid: Grid) -> Box {
+            Box(c0: max(c0 - n, 0), c1: min(c1 + n, grid.columns - 1), r0: max(r0 - n, 0), r1: min(r1 + n, grid.rows - 1))
+        }
+    }
+
+    var count: Int { cells.count }
+
+    func centre(slot: Int) -> Point { Point(x: centresX[slot], y: centresY[slot]) }
+
+    /// Column and row of the cell containing `p`, unclamped.
+    func cellCoordinates(of p: Point) -> (column: Int, row: Int) {
+        (Int(((p.x - originX) / step).rounded()), Int(((p.y - originY) / step).rounded()))
+    }
+}

@@ -1,0 +1,48 @@
+import FootfallCore
+
+/// Applies the tracker's actions where no database is involved (replays, tests): fills
+/// `store.entered` with the identity's visit frequency and records ended visits in a
+/// `VisitHistory`. The daemon's presence actor does the same inside a database transaction.
+public struct PresenceStage: Sendable {
+    public private(set) var tracker: VisitTracker
+    public let history: any VisitHistory
+    private let pseudonymizer: Pseudonymizer
+
+    public struct Emitted: Hashable, Sendable {
+        public var event: PresenceEvent
+        public var device: DeviceID?
+        public var deliverable: Bool
+    }
+
+    public init(tracker: VisitTracker, history: any VisitHistory, pseudonymizer: Pseudonymizer) {
+        self.tracker = tracker
+        self.history = history
+        self.pseudonymizer = pseudonymizer
+    }
+
+    public mutating func update(_ estimate: PositionEstimate) throws -> [Emitted] {
+        try apply(tracker.update(estimate))
+    }
+
+    public mutating func tick(_ time: Double) throws -> [Emitted] {
+        try apply(tracker.tick(time))
+    }
+
+    public func apply(_ actions: [VisitTracker.Action]) throws -> [Emitted] {
+        var emitted: [Emitted] = []
+        for action in actions {
+            switch action {
+            case .emit(var event, let device, let deliverable):
+                if event.type == .storeEntered, let device, tracker.policy.isIdentified(device) {
+                    let identity = pseudonymizer.identityKey(for: device)
+                    let previous = try history.visits(of: identity, since: event.occurredAt - 400 * 86_400)
+                    VisitFrequency.compute(previous: previous, at: event.occurredAt).apply(to: &event)
+                }
+                emitted.append(Emitted(event: event, device: device, deliverable: deliverable))
+            case .visitEnded(let record):
+                try history.record(record)
+            }
+        }
+        return emitted
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+
+/// The gateway's one SQLite database and its only owner: opened in WAL mode, migrated by a
+/// frozen list of migrations, written through `write` so every change of state and every event
+/// it produces land in one transaction.
+public final class GatewayDatabase: Sendable {
+    /// How much a commit survives (docs/storage.md): `.normal` in WAL mode survives a crash of
+    /// the process but may lose the last transactions on power loss; `.full` survives power
+    /// loss at the cost of an fsync per commit.
+    public enum Durability: String, Sendable {
+        case normal, full
+    }
+
+    public let writer: any DatabaseWriter
+    public let path: String?
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public init(path: String, durability: Durability = .full) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(5)
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory database with the same schema, for tests.
+    public init() throws {
+        writer = try DatabaseQueue(configuration: Configuration())
+        path = nil
+        try Self.migrator.migrate(writer)
+    }
+
+    public func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        try writer.write(updates)
+    }
+
+    public func read<T>(_ value: (Database) throws -> T) throws -> T {
+        try writer.read(value)
+    }
+
+    /// The frozen migrations, in order. A migration that has shipped is never edited: changes
+    /// come as new migrations. Tables are named by string, not by record types.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        Migrations.registerVisitHistory(&migrator)
+        Migrations.registerOutbox(&migrator)
+        return migrator
+    }
+}
+
+/// Namespace for the migrations, one extension per concern.
+enum Migrations {}

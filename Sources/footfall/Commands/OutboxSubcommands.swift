@@ -1,0 +1,81 @@
+import ArgumentParser
+import FootfallCore
+import Foundation
+import Storage
+
+typealias RFC3339Text = RFC3339
+
+struct OutboxStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Each sink's queue: pending, dead, oldest, last error.")
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let db = try database.open()
+        let (rows, last) = try db.read { (try Outbox.status(in: $0), try Outbox.lastSequence(in: $0)) }
+        print("outbox \(database.path): \(last) events appended")
+        if rows.isEmpty { print("no sink has run yet") }
+        let now = Date().timeIntervalSince1970
+        for row in rows {
+            let age = row.oldestPendingAppendedAt.map { String(format: "%.1f s", now - $0) } ?? "-"
+            var line = "\(row.sink): pending \(row.pending), dead \(row.dead), delivered \(row.delivered), oldest pending \(age), cursor \(row.cursor)"
+            if let error = row.lastError { line += ", \(row.attempts) failed attempts, last: \(error)" }
+            if let next = row.nextAttemptAt { line += ", next attempt \(timestamp(next))" }
+            print(line)
+        }
+    }
+}
+
+struct OutboxListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List pending or dead events of a sink.")
+
+    enum State: String, ExpressibleByArgument, CaseIterable { case pending, dead }
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .long, help: "Only this sink.") var sink: String?
+    @Option(name: .long, help: "pending or dead.") var state: State = .pending
+    @Option(name: .long, help: "At most this many events a sink.") var limit: Int = 100
+
+    func run() throws {
+        let db = try database.open()
+        switch state {
+        case .pending:
+            let sinks = try sink.map { [$0] } ?? db.read { try Outbox.sinks(in: $0) }
+            for name in sinks {
+                for entry in try db.read({ try Outbox.pending(for: name, limit: limit, in: $0) }) {
+                    print("\(name)\t\(entry.seq)\t\(entry.eventID)\t\(entry.eventType)\t\(timestamp(entry.appendedAt))\(entry.isRedelivery ? "\tretry" : "")")
+                }
+            }
+        case .dead:
+            for letter in try db.read({ try Outbox.letters(sink: sink, state: "dead", limit: limit, in: $0) }) {
+                let status = letter.responseStatus.map { "HTTP \($0)" } ?? "-"
+                let body = (letter.responseBody ?? "").replacingOccurrences(of: "\n", with: " ").prefix(200)
+                print("\(letter.sink)\t\(letter.seq)\t\(letter.eventID)\t\(letter.eventType)\t\(letter.attempts) attempts\t\(status)\t\(letter.reason)\t\(body)")
+            }
+        }
+    }
+}
+
+struct OutboxRetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Queue dead letters to be sent again.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .long, help: "Only this sink.") var sink: String?
+
+    func run() throws {
+        let count = try database.open().write { try Outbox.retryDead(sink: sink, in: $0) }
+        print("\(count) dead events queued again\(sink.map { " for \($0)" } ?? "")")
+    }
+}
+
+struct OutboxPurgeDeadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "purge-dead", abstract: "Delete dead letters for good.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .long, help: "Only this sink.") var sink: String?
+
+    func run() throws {
+        let count = try database.open().write { try Outbox.purgeDead(sink: sink, in: $0) }
+        print("\(count) dead events deleted\(sink.map { " for \($0)" } ?? "")")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import AsyncHTTPClient
+import FootfallCore
+import Foundation
+import NIOCore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the running gateway's health, sources and counters (through its API)."
+    )
+
+    @Option(help: "The store configuration; its api.listen and first token are used.")
+    var config: String?
+
+    @Option(help: "The gateway's API, e.g. http://127.0.0.1:8080 (instead of --config).")
+    var url: String?
+
+    @Option(help: "A bearer token for the API.")
+    var token: String?
+
+    func run() async throws {
+        var base = url
+        var bearer = token
+        if let config {
+            let configuration = try StoreConfiguration.load(path: config)
+            base = base ?? "http://\(configuration.api.listen)"
+            bearer = bearer ?? configuration.api.tokens.first
+        }
+        guard let base else { throw ValidationError("give --config or --url") }
+        let client = HTTPClient.shared
+        func get(_ path: String) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: base + path)
+            if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+            do {
+                let response = try await client.execute(request, timeout: .seconds(5))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                return (Int(response.status.code), String(buffer: body))
+            } catch {
+                throw CommandFailure("no gateway answers at \(base) (\(error)); is `footfall run` running, and is api.listen right?")
+            }
+        }
+        let (healthCode, healthBody) = try await get("/healthz")
+        let (code, body) = try await get("/api/status")
+        guard code == 200, let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+            throw CommandFailure(code == 401 ? "the gateway refused the token; pass --token or put one in api.tokens" : "the gateway answered \(code): \(body)")
+        }
+        print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
+        print("ready: \(object["ready"] ?? false); devices tracked \(object["devices_tracked"] ?? 0), visitors present \(object["visitors_present"] ?? 0), dropped inputs \(object["dropped_inputs"] ?? 0)")
+        if let started = object["started_at"] as? Double { print("up since \(RFC3339.string(started))") }
+        if let last = object["last_input_at"] as? Double { print("last input at \(RFC3339.string(last))") }
+        for (title, key) in [("observations by sensor", "observations_by_sensor"), ("events by type", "events_by_type"), ("components", "components")] {
+            guard let map = object[key] as? [String: Any], !map.isEmpty else { continue }
+            print("\(title):")
+            for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
+        }
+        if healthCode != 200 { throw ExitCode(1) }
+    }
+}

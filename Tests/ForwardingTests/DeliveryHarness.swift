@@ -1,0 +1,64 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import Logging
+import Metrics
+import Storage
+
+/// A database, a receiver and a forwarder running in a task, for one test.
+struct DeliveryHarness {
+    static let quiet = Logger(label: "footfall.test") { _ in SwiftLogNoOpLogHandler() }
+
+    let database: GatewayDatabase
+
+    init() throws {
+        database = try GatewayDatabase()
+    }
+
+    func append(_ events: [PresenceEvent]) throws {
+        try database.write { try Outbox.append(events, in: $0) }
+    }
+
+    static func cloudEventsSink(_ url: String, batchSize: Int = 500, token: String? = nil) -> Sink {
+        Sink(
+            name: "cloudevents", encoder: CloudEventsEncoder(),
+            transport: HTTPTransport(options: .init(url: url, bearerToken: token)), batching: Batching(maxEvents: batchSize))
+    }
+
+    func start(
+        _ sinks: [Sink], timing: DeliveryTiming = .live, options: Forwarder.Options = .init(),
+        health: ForwardingHealth = .init(), metrics: (any MetricsFactory)? = nil
+    ) -> (Forwarder, Task<Void, any Error>) {
+        let forwarder = Forwarder(
+            database: database, sinks: sinks, options: options, timing: timing, health: health, logger: Self.quiet,
+            metricsFactory: metrics)
+        return (forwarder, Task { try await forwarder.run() })
+    }
+
+    func pending() throws -> Int {
+        try database.read { try Outbox.status(in: $0) }.reduce(0) { $0 + $1.pending }
+    }
+}
+
+/// Records the waits the forwarder asks for and lets a test act on the n-th one.
+actor SleepRecorder {
+    private(set) var delays: [Duration] = []
+    private let onSleep: @Sendable (Int) async -> Void
+
+    init(onSleep: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.onSleep = onSleep
+    }
+
+    func sleep(_ delay: Duration) async throws {
+        delays.append(delay)
+        await onSleep(delays.count)
+        try Task.checkCancellation()
+        await Task.yield()
+    }
+}
+
+/// The ids a receiver got, in arrival order, from CloudEvents batches.
+func receivedIDs(_ receiver: HTTPReceiver) -> [String] {
+    Received.events(receiver.requests.map(\.body)).compactMap { $0["id"] as? String }
+}

@@ -1,0 +1,193 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import MetricsTestKit
+import Storage
+import Synchronization
+import Testing
+
+@Suite struct DeliveryTests {
+    @Test func receiverDownBacksOffExponentiallyThenDeliversEveryEventInOrder() async throws {
+        let harness = try DeliveryHarness()
+        // Reserve a port, then take the receiver down.
+        let first = try await HTTPReceiver.start()
+        let port = first.port
+        try await first.stop()
+        let events = TestEvents.make(count: 300)
+        try harness.append(events)
+        let revived = Mutex<HTTPReceiver?>(nil)
+        // The receiver comes back during the fourth wait.
+        let recorder = SleepRecorder { count in
+            if count == 4, let receiver = try? await HTTPReceiver.start(port: port) { revived.withLock { $0 = receiver } }
+        }
+        let timing = DeliveryTiming(sleep: { try await recorder.sleep($0) }, random: { 0.5 }, now: { Date().timeIntervalSince1970 })
+        var options = Forwarder.Options()
+        options.backoff = Backoff(base: .milliseconds(100), cap: .seconds(5))
+        let metrics = TestMetrics()
+        let (_, task) = harness.start(
+            [DeliveryHarness.cloudEventsSink("http://127.0.0.1:\(port)/events", batchSize: 40)], timing: timing, options: options,
+            metrics: metrics)
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while revived.withLock({ $0 }) == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let receiver = try #require(revived.withLock { $0 })
+        #expect(await receiver.wait(timeout: .seconds(20)) { Received.events($0.map(\.body)).count >= 300 })
+        task.cancel()
+        _ = await task.result
+        // Full jitter with the random number fixed at 0.5: half of 100, 200, 400, 800 ms.
+        let delays = await recorder.delays
+        #expect(Array(delays.prefix(4)) == [.milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(400)])
+        #expect(receivedIDs(receiver) == events.map(\.id))
+        #expect(try harness.pending() == 0)
+        #expect(metrics.counterTotal(label: "footfall_outbox_delivered_total") == 300)
+        #expect(metrics.counterTotal(label: "footfall_outbox_retried_total") >= 4 * 40)
+        try await receiver.stop()
+    }
+
+    @Test func tooManyRequestsWithRetryAfterOneSecondWaitsBetweenOneAndTenSeconds() async throws {
+        let harness = try DeliveryHarness()
+        let calls = Atomic<Int>(0)
+        let receiver = try await HTTPReceiver.start { _ in
+            calls.add(1, ordering: .relaxed).newValue == 1
+                ? .init(status: 429, headers: [("Retry-After", "1")], body: "{\"error\":\"slow down\"}") : .ok
+        }
+        try harness.append(TestEvents.make(count: 5))
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)])
+        defer { task.cancel() }
+        #expect(await receiver.wait { $0.count >= 2 })
+        task.cancel()
+        let requests = receiver.requests
+        let waited = requests[1].monotonic - requests[0].monotonic
+        #expect(waited >= .seconds(1), "the retry came after \(waited)")
+        #expect(waited < .seconds(10))
+        #expect(receivedIDs(receiver).suffix(5) == TestEvents.make(count: 5).map(\.id))
+        try await receiver.stop()
+    }
+
+    @Test func badRequestGoesToDeadLettersWithTheBodyAndRetrySendsItAgain() async throws {
+        let harness = try DeliveryHarness()
+        let refuse = Atomic<Bool>(true)
+        let receiver = try await HTTPReceiver.start { _ in
+            refuse.load(ordering: .relaxed) ? .init(status: 400, body: "{\"error\":\"unknown field\"}") : .ok
+        }
+        try harness.append(TestEvents.make(count: 3))
+        let metrics = TestMetrics()
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], metrics: metrics)
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        var dead: [OutboxLetter] = []
+        while dead.count < 3 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+            dead = try harness.database.read { try Outbox.letters(state: "dead", in: $0) }
+        }
+        #expect(dead.map(\.eventID) == TestEvents.make(count: 3).map(\.id))
+        #expect(dead.first?.responseStatus == 400)
+        #expect(dead.first?.responseBody == "{\"error\":\"unknown field\"}")
+        #expect(receiver.requests.count == 1, "a refused batch is not retried by itself")
+        #expect(metrics.counterTotal(label: "footfall_outbox_dead_total") == 3)
+
+        refuse.store(false, ordering: .relaxed)
+        #expect(try harness.database.write { try Outbox.retryDead(in: $0) } == 3)
+        #expect(await receiver.wait { $0.count >= 2 })
+        #expect(Received.events([receiver.requests[1].body]).compactMap { $0["id"] as? String } == TestEvents.make(count: 3).map(\.id))
+        let settled = ContinuousClock.now + .seconds(5)
+        while try harness.database.read({ try Outbox.letters(in: $0) }).count > 0 && ContinuousClock.now < settled {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(try harness.database.read { try Outbox.letters(in: $0) }.isEmpty)
+        try await receiver.stop()
+    }
+
+    @Test func segmentBatchCarriesTheWriteKeyAsBasicAuthAndAVerifiableSignature() async throws {
+        let harness = try DeliveryHarness()
+        let receiver = try await HTTPReceiver.start()
+        let sink = try SinkSettings(
+            .init(type: "segment", options: ["write_key": "wk_123", "url": receiver.url + "/v1/batch", "hmac_secret": "shh"]),
+            field: "sinks[0]", file: "store.yaml"
+        ).makeSink()
+        try harness.append(TestEvents.make(count: 4))
+        let (_, task) = harness.start([sink])
+        defer { task.cancel() }
+        #expect(await receiver.wait { !$0.isEmpty })
+        task.cancel()
+        let request = try #require(receiver.requests.first)
+        #expect(request.method == "POST" && request.uri == "/v1/batch")
+        #expect(request.header("Authorization") == "Basic " + Data("wk_123:".utf8).base64EncodedString())
+        #expect(request.header("Content-Type") == "application/json")
+        let signature = try #require(request.header("Footfall-Signature"))
+        #expect(RequestSignature.verify(header: signature, body: request.body, secret: "shh", now: Int(Date().timeIntervalSince1970)))
+        let object = try #require(Received.json(request.body) as? [String: Any])
+        let batch = try #require(object["batch"] as? [[String: Any]])
+        #expect(batch.compactMap { $0["messageId"] as? String } == TestEvents.make(count: 4).map(\.id))
+        #expect(object["sentAt"] is String)
+        try await receiver.stop()
+    }
+
+    @Test func cloudEventsRequestCarriesTheBearerTokenAndTheBatchContentType() async throws {
+        let harness = try DeliveryHarness()
+        let receiver = try await HTTPReceiver.start()
+        try harness.append(TestEvents.make(count: 2))
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url + "/ingest", token: "tok-9")])
+        defer { task.cancel() }
+        #expect(await receiver.wait { !$0.isEmpty })
+        task.cancel()
+        let request = try #require(receiver.requests.first)
+        #expect(request.header("Authorization") == "Bearer tok-9")
+        #expect(request.header("Content-Type") == "application/cloudevents-batch+json")
+        #expect(request.header("Footfall-Signature") == nil)
+        #expect(Received.cloudEvents([request.body]).map { $0["source"] as? String } == ["/footfall/test-store/gw-1", "/footfall/test-store/gw-1"])
+        try await receiver.stop()
+    }
+
+    /// The poll is thirty seconds, so arriving within five proves the append woke the worker;
+    /// the latency itself is measured by the benchmarks (a parallel test run is no stopwatch).
+    @Test func anEventAppendedToAnIdleSinkIsSentWithinFiveSecondsWhileThePollIsThirty() async throws {
+        let harness = try DeliveryHarness()
+        let receiver = try await HTTPReceiver.start()
+        var options = Forwarder.Options()
+        options.pollInterval = .seconds(30)  // only the wake-up on append can explain a prompt delivery
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], options: options)
+        defer { task.cancel() }
+        try await Task.sleep(for: .milliseconds(100))  // let the worker go idle
+        let appended = ContinuousClock.now
+        try harness.append(TestEvents.make(count: 1))
+        #expect(await receiver.wait(timeout: .seconds(10)) { !$0.isEmpty })
+        let latency = try #require(receiver.requests.first).monotonic - appended
+        #expect(latency < .seconds(5), "took \(latency)")
+        task.cancel()
+        try await receiver.stop()
+    }
+
+    @Test func cancellingRunFlushesWhatIsPendingBeforeItReturns() async throws {
+        let harness = try DeliveryHarness()
+        let receiver = try await HTTPReceiver.start()
+        var options = Forwarder.Options()
+        options.pollInterval = .seconds(30)
+        let sink = Sink(
+            name: "slow", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: receiver.url)),
+            batching: Batching(maxEvents: 10, flushInterval: .seconds(60)))
+        let (_, task) = harness.start([sink], options: options)
+        try harness.append(TestEvents.make(count: 5))
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(receiver.requests.isEmpty, "the flush interval holds the partial batch")
+        task.cancel()
+        _ = await task.result
+        #expect(receivedIDs(receiver) == TestEvents.make(count: 5).map(\.id))
+        #expect(try harness.pending() == 0)
+        try await receiver.stop()
+    }
+
+    @Test func jsonLinesSinkAppendsEveryEventToTheFile() async throws {
+        let directory = Fixtures.temporaryDirectory("jsonl")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("events.jsonl").path
+        let harness = try DeliveryHarness()
+        let sink = try SinkSettings(.init(type: "jsonl", options: ["path": path, "fsync": "always"]), field: "sinks[0]", file: "s.yaml").makeSink()
+        try harness.append(TestEvents.make(count: 25))
+        let forwarder = Forwarder(database: harness.database, sinks: [sink], logger: DeliveryHarness.quiet)
+        try await forwarder.drain()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == TestEvents.make(count: 25).map { $0.jsonLine() + "\n" }.joined())
+    }
+}

@@ -1,0 +1,83 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Storage
+import Testing
+
+/// The real `footfall` binary, killed with SIGKILL in the middle of a stream.
+@Suite(.serialized) struct KillTests {
+    static func storeFile(in directory: URL, receiver: String) throws -> URL {
+        let url = directory.appendingPathComponent("store.yaml")
+        try """
+        store:
+          id: kill-store
+          outline: [[0, 0], [10, 0], [10, 10], [0, 10]]
+        zones:
+          - id: checkout
+            polygon: [[0, 0], [5, 0], [5, 5], [0, 5]]
+        sensors:
+          - id: s1
+            position: [1.0, 1.0, 2.5]
+        sinks:
+          - type: cloudevents
+            url: \(receiver)/events
+            batch_size: 25
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func killNineMidStreamThenRestartDeliversEveryEventAndRepeatsOnlyWithTheSameID() async throws {
+        let directory = Fixtures.temporaryDirectory("outbox-kill")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try await HTTPReceiver.start()
+        let store = try Self.storeFile(in: directory, receiver: receiver.url)
+        let dbPath = directory.appendingPathComponent("gateway.sqlite").path
+        let database = try GatewayDatabase(path: dbPath)
+        let first = TestEvents.make(count: 4000, store: "kill-store")
+        try database.write { try Outbox.append(first, in: $0) }
+        let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
+
+        let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
+        let started = await receiver.wait(timeout: .seconds(60)) { Received.events($0.map(\.body)).count >= 1000 }
+        process.kill()
+        #expect(started, "the deliverer sent too little before the kill: \(process.log)")
+        let atKill = Received.events(receiver.requests.map(\.body)).count
+        #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
+
+        // The stream goes on while the deliverer is down.
+        let second = TestEvents.make(count: 1000, from: 4000, store: "kill-store")
+        try database.write { try Outbox.append(second, in: $0) }
+        let all = first + second
+
+        let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
+        let complete = await receiver.wait(timeout: .seconds(60)) {
+            Set(Received.events($0.map(\.body)).compactMap { $0["id"] as? String }).count >= all.count
+        }
+        restarted.kill(SIGTERM)
+        #expect(complete, "not everything arrived: \(restarted.log)")
+
+        let received = Received.cloudEvents(receiver.requests.map(\.body))
+        let ids = received.compactMap { $0["id"] as? String }
+        #expect(Set(ids) == Set(all.map(\.id)))
+        // A repeat is the same event under the same id, and at most the batch in flight at the kill.
+        var byID: [String: String] = [:]
+        for event in received {
+            let id = event["id"] as! String
+            let data = try JSONSerialization.data(withJSONObject: event["data"]!, options: .sortedKeys)
+            let text = String(decoding: data, as: UTF8.self)
+            if let earlier = byID[id] { #expect(earlier == text, "\(id) was repeated with other content") }
+            byID[id] = text
+        }
+        #expect(ids.count - Set(ids).count <= 25, "\(ids.count - Set(ids).count) repeats")
+        // In order per shopper, counting first arrivals.
+        var seen: Set<String> = []
+        var order: [String: [String]] = [:]
+        for event in Received.events(receiver.requests.map(\.body)) {
+            let id = event["id"] as! String
+            if seen.insert(id).inserted { order[TestEvents.shopper(of: event), default: []].append(id) }
+        }
+        for (shopper, list) in order { #expect(list == list.sorted(), "\(shopper) out of order") }
+        #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 0)
+        try await receiver.stop()
+    }
+}

@@ -1,0 +1,81 @@
+import FootfallCore
+import GRDB
+import Storage
+import Testing
+
+@Suite struct OutboxTests {
+    @Test func appendedEventsGetIncreasingSequenceNumbersAndComeBackInOrder() throws {
+        let db = try GatewayDatabase()
+        try db.write { try Outbox.append(TestEvents.make(count: 10), in: $0) }
+        try db.write { try Outbox.register(sink: "a", in: $0) }
+        let batch = try db.read { try Outbox.nextBatch(for: "a", limit: 100, in: $0) }
+        #expect(batch.map(\.seq) == Array(1...10))
+        #expect(batch.map(\.eventID) == TestEvents.make(count: 10).map(\.id))
+        #expect(batch[0].body == TestEvents.make(count: 1)[0].jsonLine())
+    }
+
+    @Test func eventsAppendedInARolledBackTransactionAreNotInTheOutbox() throws {
+        let db = try GatewayDatabase()
+        struct VisitFailed: Error {}
+        #expect(throws: VisitFailed.self) {
+            try db.write { db in
+                try Outbox.append(TestEvents.make(count: 3), in: db)
+                throw VisitFailed()
+            }
+        }
+        #expect(try db.read { try Outbox.lastSequence(in: $0) } == 0)
+    }
+
+    @Test func eachSinkHasItsOwnCursorAndEventsAreCompactedOnlyWhenAllHaveThem() throws {
+        let db = try GatewayDatabase()
+        try db.write { db in
+            try Outbox.register(sink: "a", in: db)
+            try Outbox.register(sink: "b", in: db)
+            try Outbox.append(TestEvents.make(count: 6), in: db)
+        }
+        let forA = try db.read { try Outbox.nextBatch(for: "a", limit: 4, in: $0) }
+        try db.write { try Outbox.settle(sink: "a", round: forA, dead: [], in: $0) }
+        #expect(try db.read { try Outbox.nextBatch(for: "a", limit: 10, in: $0) }.map(\.seq) == [5, 6])
+        #expect(try db.read { try Outbox.nextBatch(for: "b", limit: 10, in: $0) }.map(\.seq) == Array(1...6))
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 6)
+        let forB = try db.read { try Outbox.nextBatch(for: "b", limit: 2, in: $0) }
+        try db.write { try Outbox.settle(sink: "b", round: forB, dead: [], in: $0) }
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT min(seq) FROM outbox_event") } == 3)
+        let status = try db.read { try Outbox.status(in: $0) }
+        #expect(status.map(\.pending) == [2, 4])
+    }
+
+    @Test func deadLettersKeepTheResponseAndRetryQueuesThemAheadOfTheCursor() throws {
+        let db = try GatewayDatabase()
+        try db.write { db in
+            try Outbox.register(sink: "a", in: db)
+            try Outbox.append(TestEvents.make(count: 3), in: db)
+        }
+        let round = try db.read { try Outbox.nextBatch(for: "a", limit: 2, in: $0) }
+        let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: "{\"error\":\"bad\"}")
+        try db.write { try Outbox.settle(sink: "a", round: round, dead: round.map { ($0, why) }, in: $0) }
+        let dead = try db.read { try Outbox.letters(sink: "a", state: "dead", in: $0) }
+        #expect(dead.map(\.eventID) == ["e-000000", "e-000001"])
+        #expect(dead[0].responseStatus == 400 && dead[0].responseBody == "{\"error\":\"bad\"}")
+        #expect(try db.read { try Outbox.status(in: $0) }.first?.dead == 2)
+        #expect(try db.write { try Outbox.retryDead(sink: "a", in: $0) } == 2)
+        let again = try db.read { try Outbox.nextBatch(for: "a", limit: 10, in: $0) }
+        #expect(again.map(\.seq) == [1, 2] && again.allSatisfy(\.isRedelivery))
+        try db.write { try Outbox.settle(sink: "a", round: again, dead: [], in: $0) }
+        #expect(try db.read { try Outbox.letters(in: $0) }.isEmpty)
+        #expect(try db.read { try Outbox.nextBatch(for: "a", limit: 10, in: $0) }.map(\.seq) == [3])
+    }
+
+    @Test func purgeDeadDeletesTheLettersAndTheirEvents() throws {
+        let db = try GatewayDatabase()
+        try db.write { db in
+            try Outbox.register(sink: "a", in: db)
+            try Outbox.append(TestEvents.make(count: 2), in: db)
+        }
+        let round = try db.read { try Outbox.nextBatch(for: "a", limit: 10, in: $0) }
+        try db.write { try Outbox.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "too big"))], in: $0) }
+        #expect(try db.write { try Outbox.purgeDead(in: $0) } == 1)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 0)
+        #expect(try db.read { try Outbox.lastSequence(in: $0) } == 2)
+    }
+}

@@ -1,0 +1,87 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Gateway
+import Testing
+
+/// Real data misbehaves: observations arrive out of order, gateway clocks jump. The pipeline
+/// carries on and finds the same visits.
+@Suite struct RobustnessTests {
+    static let configuration: StoreConfiguration = {
+        var configuration = try! StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.identity.anonymousEvents = true
+        return configuration
+    }()
+
+    static let observations: [Observation] = {
+        let run = SimulatorTests.simulate(seed: 31, minutes: 12, shoppers: 90)
+        return try! TraceReader(text: run.trace).readAll()
+    }()
+
+    static func run(_ observations: [Observation]) throws -> (entered: Int, exited: Int, pipeline: Pipeline) {
+        var pipeline = Pipeline(configuration: configuration)
+        var outputs: [Pipeline.Output] = []
+        for o in observations { try pipeline.ingest(o, into: &outputs) }
+        try pipeline.finish(into: &outputs)
+        var entered = 0, exited = 0
+        for case .event(let e, _, _, _) in outputs {
+            if e.type == .storeEntered { entered += 1 }
+            if e.type == .storeExited { exited += 1 }
+        }
+        return (entered, exited, pipeline)
+    }
+
+    @Test func observationsShuffledWithinTwoSecondsGiveTheSameVisitsWithinTenPercent() throws {
+        let baseline = try Self.run(Self.observations)
+        var random = SystemRandomNumberGenerator()
+        // Delay each observation by up to 2 s, as sensors batching their uploads would.
+        let shuffled = Self.observations.map { ($0, $0.time + Double.random(in: 0..<2, using: &random)) }
+            .sorted { $0.1 < $1.1 }.map(\.0)
+        let late = try Self.run(shuffled)
+        #expect(baseline.entered > 20)
+        #expect(abs(late.entered - baseline.entered) <= baseline.entered / 10)
+        #expect(late.entered == late.exited)
+        #expect(late.pipeline.clockJumps == 0)
+    }
+
+    @Test func aGatewayClockThatJumpsBackAnHourDoesNotStallThePipeline() throws {
+        let baseline = try Self.run(Self.observations)
+        let middle = Self.observations.count / 2
+        let jumped = Self.observations.enumerated().map { index, o -> Observation in
+            var o = o
+            if index >= middle { o.time -= 3600 }
+            return o
+        }
+        let result = try Self.run(jumped)
+        #expect(result.pipeline.clockJumps == 1)
+        // Visits after the jump are still found: about as many as without the jump.
+        #expect(abs(result.entered - baseline.entered) <= baseline.entered / 10 + 2)
+        #expect(result.entered == result.exited)
+    }
+
+    @Test func aDeviceThatVanishesMidVisitIsExitedAtItsLastInsideTime() throws {
+        // One loyalty phone heard for a minute in the middle of the store, then nothing.
+        let layout = Self.configuration.layout
+        var observations: [Observation] = []
+        let device = DeviceID.ibeacon(uuid: "f7826da6-4fa2-4e98-8024-bc5b71e0893e", major: 9, minor: 9)
+        let position = Point(x: 20, y: 12)
+        for step in 0..<600 {
+            let t = 1_000.0 + Double(step) * 0.1
+            for sensor in layout.sensors {
+                let rssi = sensor.pathLoss(for: .ble).rssi(atDistance: sensor.position.distance(to: position, height: layout.deviceHeight))
+                observations.append(Observation(time: t, sensor: sensor.id, device: device, rssi: rssi.rounded()))
+            }
+        }
+        var pipeline = Pipeline(configuration: Self.configuration)
+        var outputs: [Pipeline.Output] = []
+        for o in observations { try pipeline.ingest(o, into: &outputs) }
+        // The clock moves on with other devices' traffic (ticks), but this one is silent.
+        try pipeline.advance(to: 1_400, into: &outputs)
+        let exits = outputs.compactMap { if case .event(let e, _, _, let at) = $0, e.type == .storeExited { (e, at) } else { nil } }
+        #expect(exits.count == 1)
+        let (exit, decidedAt) = try #require(exits.first)
+        #expect(exit.occurredAt >= 1_059 && exit.occurredAt <= 1_066, "stamped with the last time it was placed inside")
+        #expect(decidedAt - exit.occurredAt >= 120 && decidedAt - exit.occurredAt <= 122)
+        #expect(pipeline.trackedDevices == 0)
+    }
+}

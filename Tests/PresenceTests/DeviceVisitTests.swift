@@ -1,0 +1,108 @@
+import FootfallCore
+import Presence
+import Testing
+
+/// The per-device state machine, transition by transition, on a 10 × 10 m store with two zones.
+@Suite struct DeviceVisitTests {
+    static let layout = StoreLayout(
+        id: "box", outline: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10)),
+        zones: [
+            Zone(id: "front", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 5)), dwellAfter: 30),
+            Zone(id: "back", polygon: Polygon(rectangleFrom: Point(x: 0, y: 5), to: Point(x: 10, y: 10)), dwellAfter: 30),
+        ])
+    static let settings = StoreConfiguration.PresenceSettings()
+
+    var visit = DeviceVisit()
+
+    func estimate(_ t: Double, zone: String?, inside: Bool = true) -> PositionEstimate {
+        PositionEstimate(time: t, device: "d", position: Point(x: 5, y: zone == "back" ? 8 : 2), uncertainty: 1, zone: zone, insideStore: inside)
+    }
+
+    mutating func feed(_ times: some Sequence<Double>, zone: String?, inside: Bool = true) -> [DeviceVisit.Transition] {
+        var all: [DeviceVisit.Transition] = []
+        for t in times {
+            all += visit.observe(estimate(t, zone: zone, inside: inside), layout: Self.layout, settings: Self.settings)
+            all += visit.tick(t, layout: Self.layout, settings: Self.settings)
+        }
+        return all
+    }
+
+    @Test mutating func aDeviceInsideForFifteenSecondsEntersStampedWithItsFirstInsideTime() {
+        let transitions = feed(stride(from: 100.0, through: 115, by: 1), zone: "front")
+        #expect(transitions.first == .entered(at: 100))
+        #expect(transitions.contains(.zoneEntered("front", at: 115)))
+        #expect(visit.isVisiting)
+    }
+
+    @Test mutating func fourteenSecondsInsideIsNotYetAVisit() {
+        let transitions = feed(stride(from: 100.0, through: 114, by: 1), zone: "front")
+        #expect(transitions.isEmpty)
+        #expect(!visit.isVisiting)
+    }
+
+    @Test mutating func aDeviceNeverInsideLongEnoughIsAPasserByOnceGone() {
+        _ = feed(stride(from: 0.0, through: 10, by: 1), zone: nil, inside: true)
+        _ = feed(stride(from: 11.0, through: 40, by: 1), zone: nil, inside: false)
+        let gone = visit.tick(40 + 120, layout: Self.layout, settings: Self.settings)
+        #expect(gone == [.passedBy(lastHeard: 40)])
+        #expect(visit.isFinished)
+    }
+
+    @Test mutating func aBriefOutsideEstimateDoesNotRestartTheEntryCountdownButALongOneDoes() {
+        _ = feed(stride(from: 0.0, through: 8, by: 1), zone: "front")
+        _ = feed([10.0, 12], zone: nil, inside: false)  // 4 s outside: within tolerance
+        #expect(feed(stride(from: 13.0, through: 15, by: 1), zone: "front").first == .entered(at: 0))
+
+        var other = DeviceVisitTests()
+        _ = other.feed(stride(from: 0.0, through: 8, by: 1), zone: "front")
+        _ = other.feed(stride(from: 9.0, through: 20, by: 1), zone: nil, inside: false)  // 12 s outside
+        let restarted = other.feed(stride(from: 21.0, through: 36, by: 1), zone: "front")
+        #expect(restarted.first == .entered(at: 21))
+    }
+
+    @Test mutating func dwellFiresOncePerStayAtTheThresholdAndZoneExitCarriesTheStay() {
+        _ = feed(stride(from: 0.0, through: 15, by: 1), zone: "front")
+        let stay = feed(stride(from: 16.0, through: 80, by: 1), zone: "front")
+        #expect(stay == [.zoneDwell("front", at: 45, threshold: 30)])
+        let moved = feed([81.0], zone: "back")
+        #expect(moved == [.zoneExited("front", at: 81, dwell: 66), .zoneEntered("back", at: 81)])
+        // A short stay in the back: no dwell.
+        let back = feed(stride(from: 82.0, through: 95, by: 1), zone: "back")
+        #expect(back.isEmpty)
+    }
+
+    @Test mutating func aVisitEndsExitAfterItsLastInsideTimeWithTheZonesVisited() {
+        _ = feed(stride(from: 0.0, through: 40, by: 1), zone: "front")
+        _ = feed(stride(from: 41.0, through: 60, by: 1), zone: "back")
+        // The device vanishes mid-visit: nothing more is heard.
+        #expect(visit.tick(179, layout: Self.layout, settings: Self.settings).isEmpty)
+        let end = visit.tick(180, layout: Self.layout, settings: Self.settings)
+        #expect(end.count == 2)
+        #expect(end[0] == .zoneExited("back", at: 60, dwell: 19))
+        guard case .exited(let start, let last, let zones) = end[1] else {
+            Issue.record("expected an exit, got \(end)")
+            return
+        }
+        #expect(start == 0 && last == 60)
+        #expect(zones.map(\.zone) == ["front", "back"])
+        #expect(zones.map(\.dwellSeconds) == [26, 19])
+        #expect(visit.isFinished)
+    }
+
+    @Test mutating func anEstimateOlderThanTheLastIsIgnored() {
+        _ = feed(stride(from: 0.0, through: 20, by: 1), zone: "front")
+        #expect(visit.observe(estimate(5, zone: "back"), layout: Self.layout, settings: Self.settings).isEmpty)
+        #expect(visit.zone == "front")
+    }
+
+    @Test mutating func aDevicePresentOverSixHoursADayBecomesStaff() {
+        var settings = Self.settings
+        settings.maxPresence = 60
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 0.0, through: 70, by: 1) {
+            transitions += visit.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings)
+        }
+        #expect(transitions.contains(.becameStaff))
+        #expect(visit.isStaff)
+    }
+}

@@ -1,0 +1,114 @@
+import FootfallCore
+import Presence
+import Testing
+
+@Suite struct VisitTrackerTests {
+    static let layout = DeviceVisitTests.layout
+    static let loyaltyUUID = "f7826da6-4fa2-4e98-8024-bc5b71e0893e"
+    static let loyal = DeviceID.ibeacon(uuid: loyaltyUUID, major: 1, minor: 2)
+    static let rotating = DeviceID("ble-rpa:4a:11:22:33:44:55")
+
+    static func tracker(anonymousEvents: Bool = false, customers: [DeviceID: String] = [:]) -> VisitTracker {
+        var identity = StoreConfiguration.IdentitySettings()
+        identity.loyaltyUUIDs = [loyaltyUUID]
+        identity.anonymousEvents = anonymousEvents
+        return VisitTracker(
+            storeID: "box", gatewayID: "gw", layout: layout, settings: .init(),
+            policy: IdentityPolicy(settings: identity, customers: customers), pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)))
+    }
+
+    /// One device walking a 40-second visit from `start`, then gone; the actions in order.
+    static func visit(_ device: DeviceID, start: Double, tracker: inout VisitTracker) -> [VisitTracker.Action] {
+        var actions: [VisitTracker.Action] = []
+        for t in stride(from: start, through: start + 40, by: 1) {
+            actions += tracker.update(PositionEstimate(time: t, device: device, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+            actions += tracker.tick(t)
+        }
+        for t in stride(from: start + 41, through: start + 200, by: 1) { actions += tracker.tick(t) }
+        return actions
+    }
+
+    static func events(_ actions: [VisitTracker.Action]) -> [PresenceEvent] {
+        actions.compactMap { if case .emit(let e, _, _) = $0 { e } else { nil } }
+    }
+
+    @Test func anIdentifiedVisitIsDeliverableWithAStablePseudonymAndItsCustomerID() {
+        var tracker = Self.tracker(customers: [Self.loyal: "cust-42"])
+        let actions = Self.visit(Self.loyal, start: 1_000_000, tracker: &tracker)
+        let events = Self.events(actions)
+        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .storeExited])
+        for action in actions { if case .emit(_, _, let deliverable) = action { #expect(deliverable) } }
+        #expect(events.allSatisfy { $0.anonymousID?.hasPrefix("id-") == true })
+        #expect(events[0].customerID == "cust-42")
+        #expect(actions.contains { if case .visitEnded(let r) = $0 { r.start == 1_000_000 && r.end == 1_000_040 } else { false } })
+        // The same device on another day keeps its pseudonym.
+        var later = Self.tracker()
+        let nextWeek = Self.events(Self.visit(Self.loyal, start: 1_000_000 + 7 * 86_400, tracker: &later))
+        #expect(nextWeek[0].anonymousID == events[0].anonymousID)
+    }
+
+    @Test func aRotatingAddressIsOnlyCountedAndItsPseudonymChangesDaily() {
+        var tracker = Self.tracker()
+        let actions = Self.visit(Self.rotating, start: 1_000_000, tracker: &tracker)
+        for action in actions {
+            if case .emit(let e, _, let deliverable) = action { #expect(!deliverable || e.type == .storeTraffic) }
+            if case .visitEnded = action { Issue.record("an unidentified device has no visit history") }
+        }
+        let today = Self.events(actions)[0].anonymousID!
+        #expect(today.hasPrefix("anon-"))
+        #expect(!today.contains("4a:11"), "no raw address in an event")
+        var tomorrow = Self.tracker()
+        #expect(Self.events(Self.visit(Self.rotating, start: 1_000_000 + 86_400, tracker: &tomorrow))[0].anonymousID != today)
+        var sameDay = Self.tracker()
+        #expect(Self.events(Self.visit(Self.rotating, start: 1_000_000 + 3_600, tracker: &sameDay))[0].anonymousID == today)
+    }
+
+    @Test func theSameVisitReplayedGivesTheSameEventIDs() {
+        var a = Self.tracker(anonymousEvents: true), b = Self.tracker(anonymousEvents: true)
+        let first = Self.events(Self.visit(Self.rotating, start: 5_000, tracker: &a))
+        let second = Self.events(Self.visit(Self.rotating, start: 5_000, tracker: &b))
+        #expect(first.map(\.id) == second.map(\.id))
+        #expect(Set(first.map(\.id)).count == first.count)
+        #expect(Set(first.compactMap(\.visitID)).count == 1)
+    }
+
+    @Test func aClockThatGoesBackIsIgnoredByTheTicks() {
+        var tracker = Self.tracker(anonymousEvents: true)
+        _ = Self.visit(Self.loyal, start: 10_000, tracker: &tracker)
+        #expect(tracker.tick(9_000).isEmpty)
+    }
+
+    @Test func trafficCountsPassersByAndVisitorsPerInterval() {
+        var tracker = Self.tracker()
+        var actions: [VisitTracker.Action] = []
+        // A passer-by: placed outside for 30 s.
+        for t in stride(from: 0.0, through: 30, by: 1) {
+            actions += tracker.update(PositionEstimate(time: t, device: "ble-rpa:40:00:00:00:00:01", position: Point(x: 5, y: -3), uncertainty: 1, insideStore: false))
+            actions += tracker.tick(t)
+        }
+        actions += Self.visit(Self.loyal, start: 40, tracker: &tracker)
+        for t in stride(from: 241.0, through: 900, by: 1) { actions += tracker.tick(t) }
+        let traffic = Self.events(actions).filter { $0.type == .storeTraffic }
+        #expect(traffic.count == 1)
+        #expect(traffic[0].traffic?.passersBy == 1)
+        #expect(traffic[0].traffic?.visitors == 1)
+        #expect(traffic[0].traffic?.dwellHistogram == [1, 0, 0, 0, 0, 0])
+        #expect(traffic[0].occurredAt == 900)
+    }
+
+    @Test func threeThousandDevicesAtOnceEachGetOneVisit() {
+        var tracker = Self.tracker(anonymousEvents: true)
+        var entered = 0, exited = 0
+        for t in stride(from: 0.0, through: 30, by: 1) {
+            for i in 0..<3000 {
+                let e = PositionEstimate(time: t, device: DeviceID("tag-\(i)"), position: Point(x: 5, y: 2), uncertainty: 1, zone: "front")
+                entered += Self.events(tracker.update(e)).filter { $0.type == .storeEntered }.count
+            }
+            _ = tracker.tick(t)
+        }
+        #expect(tracker.visitorsPresent == 3000)
+        for t in stride(from: 31.0, through: 200, by: 1) { exited += Self.events(tracker.tick(t)).filter { $0.type == .storeExited }.count }
+        #expect(entered == 3000 && exited == 3000)
+        #expect(tracker.trackedDevices == 0)
+    }
+}

@@ -1,0 +1,149 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Testing
+@testable import WiFi
+
+@Suite struct MerakiScanningTests {
+    static let bodies: [[UInt8]] = {
+        let url = Fixtures.dataset("meraki-scanning-v3/webhook-bodies.jsonl")
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { Array($0.utf8) }
+    }()
+
+    static func epoch(_ text: String) -> Double {
+        ISO8601DateFormatter().date(from: text)!.timeIntervalSince1970
+    }
+
+    @Test func realWiFiBodyDecodesToEightNearestAPObservations() throws {
+        let report = try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: "fs!24Get")
+        #expect(report.version == "3.0")
+        #expect(report.kind == .wifi)
+        #expect(report.networkID == "L_674976994152158449")
+        let ap: SensorID = "a8:46:9d:27:56:63"
+        let expected: [Observation] = [
+            ("34:7e:5c:3f:b9:db", "2021-11-23T14:01:49Z", -60.0),
+            ("3c:e1:a1:ad:ea:18", "2021-11-23T14:01:17Z", -76),
+            ("28:16:ad:db:b7:12", "2021-11-23T14:01:42Z", -92),
+            ("d0:df:9a:d4:18:0a", "2021-11-23T14:01:42Z", -90),
+            ("00:0e:58:7f:79:4b", "2021-11-23T14:01:42Z", -86),
+            ("f0:79:60:86:03:b7", "2021-11-23T14:01:43Z", -88),
+            ("a4:38:cc:8c:fe:c9", "2021-11-23T14:01:32Z", -86),
+            ("c8:14:51:98:20:e7", "2021-11-23T14:01:38Z", -89),
+        ].map { mac, time, rssi in
+            Observation(time: Self.epoch(time), sensor: ap, device: DeviceID("wifi:\(mac)"), rssi: rssi, radio: .wifi)
+        }
+        #expect(report.observations == expected)
+        #expect(report.clients.map(\.manufacturer) == ["Sonos", "Universal Global...", "Intel", "Lite-On", "Sonos", "Apple", "Nintendo", "Huawei Technologies"])
+    }
+
+    @Test func realBluetoothBodyKeepsTheRawAdvertisementAndMapsToBLEAddress() throws {
+        let report = try MerakiScanningReport(decoding: Self.bodies[1], sharedSecret: "fs!24Get")
+        #expect(report.kind == .bluetooth)
+        #expect(report.observations == [
+            Observation(time: Self.epoch("2021-11-23T14:07:40Z"), sensor: "a8:46:9d:27:56:63", device: "ble:24:fc:e5:90:97:4d", rssi: -93, radio: .ble),
+        ])
+        let beacon = try #require(report.clients.first?.bleBeacons.first)
+        #expect(beacon.bleType == "unknown")
+        #expect(beacon.rawAdvertisement == [
+            0x1B, 0xFF,                                     // AD length 27, Manufacturer Specific Data
+            0x75, 0x00,                                     // company 0x0075 (Samsung)
+            0x42, 0x04, 0x01, 0x80, 0x60, 0x24, 0xFC, 0xE5, 0x90, 0x97, 0x4D, 0x26, 0xFC, 0xE5, 0x90, 0x97,
+            0x4C, 0x01, 0x4A, 0x0A, 0x00, 0x00, 0x00, 0x00,
+        ])
+    }
+
+    @Test func typeBLEFromMerakisChangelogReadsAsBluetooth() throws {
+        let body = #"{"version":"3.0","secret":"s","type":"BLE","data":{"observations":[{"clientMac":"24:fc:e5:90:97:4d","latestRecord":{"time":"2021-11-23T14:07:40Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-93}}]}}"#
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: "s")
+        #expect(report.observations.map(\.device) == ["ble:24:fc:e5:90:97:4d"])
+    }
+
+    @Test func aDifferentSharedSecretIsRefusedWithATypedError() {
+        #expect(throws: MerakiError.secretMismatch) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: "other") }
+        #expect(throws: Never.self) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: nil) }
+    }
+
+    @Test func nearestApRssiAsAStringIsAcceptedAsTheDocumentationShows() throws {
+        let body = #"{"version":"3.0","secret":"s","type":"WiFi","data":{"networkId":"N","observations":[{"clientMac":"AA:BB:CC:00:11:22","locations":[],"latestRecord":{"time":"2021-11-23T14:01:49.5Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":"-71"}}]}}"#
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: "s")
+        #expect(report.observations == [
+            Observation(time: Self.epoch("2021-11-23T14:01:49Z") + 0.5, sensor: "a8:46:9d:27:56:63", device: "wifi:aa:bb:cc:00:11:22", rssi: -71, radio: .wifi),
+        ])
+    }
+
+    @Test func rssiRecordsGiveOneObservationPerAccessPoint() throws {
+        let body = #"""
+        {"version":"3.0","secret":"s","type":"WiFi","data":{"networkId":"N","observations":[{"clientMac":"aa:bb:cc:00:11:22",
+         "latestRecord":{"time":"2021-11-23T14:01:49Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-60},
+         "locations":[{"time":"2021-11-23T14:01:40Z","lat":37.4,"lng":-122.1,"variance":3.2,
+           "rssiRecords":[{"apMac":"a8:46:9d:27:56:63","rssi":-61},{"apMac":"a8:46:9d:27:56:64","rssi":"-77"}]}]}]}}
+        """#
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil)
+        let t = Self.epoch("2021-11-23T14:01:40Z")
+        #expect(report.observations == [
+            Observation(time: t, sensor: "a8:46:9d:27:56:63", device: "wifi:aa:bb:cc:00:11:22", rssi: -61, radio: .wifi),
+            Observation(time: t, sensor: "a8:46:9d:27:56:64", device: "wifi:aa:bb:cc:00:11:22", rssi: -77, radio: .wifi),
+        ])
+    }
+
+    @Test func version2DevicesSeenUsesTheReportingAPAndConvertsPositiveRSSIToDBm() throws {
+        let body = #"{"version":"2.0","secret":"s","type":"DevicesSeen","data":{"apMac":"00:18:0a:13:dd:b0","apFloors":[],"apTags":[],"observations":[{"ipv4":null,"location":{"lat":51.5,"lng":-0.1,"unc":49.0},"seenTime":"2016-09-24T00:06:43Z","ssid":null,"os":null,"clientMac":"00:26:ab:b8:a9:a5","seenEpoch":1474675603,"rssi":24,"ipv6":null,"manufacturer":"Seiko Epson"}]}}"#
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: "s")
+        #expect(report.observations == [
+            Observation(time: 1_474_675_603, sensor: "00:18:0a:13:dd:b0", device: "wifi:00:26:ab:b8:a9:a5", rssi: -71, radio: .wifi),
+        ])
+    }
+
+    @Test(arguments: [
+        (#"{"version":"3.0","type":"WiFi","data":{"observations":[{"clientMac":"zz"}]}}"#, "data.observations[0].clientMac: \"zz\" is not a MAC address"),
+        (#"{"version":"4.0","type":"WiFi","data":{"observations":[]}}"#, "version \"4.0\" is not supported"),
+        (#"{"version":"3.0","type":"Zigbee","data":{"observations":[]}}"#, "type \"Zigbee\" is not supported"),
+        (#"{"version":"3.0","type":"WiFi","data":{"observations":[}"#, "byte 55: not JSON: unexpected '}'"),
+    ])
+    func malformedBodiesSayWhatAndWhere(body: String, message: String) throws {
+        let error = try #require(throws: MerakiError.self) { try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil) }
+        #expect(error.description.contains(message), "\(error)")
+    }
+
+    @Test func rfc3339TimesWithOffsetsMatchFoundation() {
+        for text in ["2021-11-23T14:01:49Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59+02:00", "2024-12-31T00:00:00-05:30"] {
+            #expect(ISO8601Time.seconds(text) == Self.epoch(text), "\(text)")
+        }
+        #expect(ISO8601Time.seconds("2021-13-01T00:00:00Z") == nil)
+    }
+}
+
+@Suite struct MerakiTruncationTests {
+    /// Fed short, as a broken upload would deliver them: every prefix of the real bodies
+    /// is refused with an offset inside what was received, never a crash.
+    @Test func everyTruncationOfTheRealBodiesIsRefusedWithAByteOffset() {
+        for body in MerakiScanningTests.bodies {
+            for length in 0..<body.count {
+                do {
+                    _ = try MerakiScanningReport(decoding: body.prefix(length), sharedSecret: nil)
+                    Issue.record("a \(length)-byte prefix decoded")
+                } catch {
+                    guard case .malformedJSON(let offset, _) = error else {
+                        Issue.record("\(length): \(error)")
+                        continue
+                    }
+                    #expect(offset <= length)
+                }
+            }
+        }
+    }
+
+    @Test func tenThousandMutatedBodiesNeverCrash() {
+        var random = SplitMix64(state: 0x4D65_7261_6B69)  // "Meraki"
+        var refused = 0
+        for round in 0..<10_000 {
+            var body = MerakiScanningTests.bodies[round % 2]
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                body[Int.random(in: 0..<body.count, using: &random)] = UInt8.random(in: 0x20...0x7E, using: &random)
+            }
+            if (try? MerakiScanningReport(decoding: body, sharedSecret: "fs!24Get")) == nil { refused += 1 }
+        }
+        #expect(refused > 0)
+    }
+}
