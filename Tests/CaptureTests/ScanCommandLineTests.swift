@@ -68,6 +68,12 @@ import Testing
         #expect(result.standardOutput.contains("412 observations"))
     }
 
+    @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() throws {
+        let result = try FootfallProcess.run(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("identity key 'shop'"))
+    }
+
     @Test func convertingAMissingFileIsOneLine() throws {
         let result = try FootfallProcess.run(["convert", "btsnoop", "/nonexistent.btsnoop", "--sensor", "s1", "--out", "/tmp/footfall-never.csv"])
         #expect(result.status != 0)

@@ -20,9 +20,13 @@ struct ConvertBtsnoopCommand: AsyncParsableCommand {
     @Option(help: "Where to write the trace (.csv).")
     var out: String
 
+    @Option(name: .customLong("irk"), help: ArgumentHelp("An identity resolving key: name=32 hex digits (repeatable).", valueName: "name=key"))
+    var irks: [String] = []
+
     func validate() throws {
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
         guard !sensor.isEmpty, !sensor.contains(",") else { throw ValidationError("--sensor must be a non-empty id without commas") }
+        _ = try ScanCommand.resolver(irks)
     }
 
     func run() async throws {
@@ -30,7 +34,9 @@ struct ConvertBtsnoopCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let writer = try TraceWriter(path: out, columns: .full)
         let sink = TraceSink(writer: writer)
-        let source = BtsnoopReplaySource(path: file, sensor: SensorID(sensor), logger: logger, onObservation: sink.write)
+        let source = BtsnoopReplaySource(
+            path: file, sensor: SensorID(sensor), resolver: try ScanCommand.resolver(irks), logger: logger, onObservation: sink.write
+        )
         let summary = try await source.replay()
         try writer.close()
         print("converted \(file): \(summary.records) records, \(summary.advertisingReportEvents) advertising report events, \(summary.observations) observations in \(out)")

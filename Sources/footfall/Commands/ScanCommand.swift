@@ -49,10 +49,11 @@ struct ScanCommand: AsyncParsableCommand {
         let sources = [hci, h4, btsnoop].compactMap { $0 }
         guard sources.count <= 1 else { throw ValidationError("choose one source: --hci, --h4 or --btsnoop") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
-        _ = try resolver()
+        _ = try Self.resolver(irks)
     }
 
-    func resolver() throws -> IdentityResolver {
+    /// `--irk name=hex` options as a resolver; a malformed one is a validation error.
+    static func resolver(_ irks: [String]) throws -> IdentityResolver {
         var keys: [IdentityResolvingKey] = []
         for text in irks {
             guard let equals = text.firstIndex(of: "=") else {
@@ -80,7 +81,7 @@ struct ScanCommand: AsyncParsableCommand {
             if json { print(ScanTable.jsonLine(observation, report)) } else { table.add(observation, report) }
         }
         let sensor = SensorID(self.sensor)
-        let resolver = try resolver()
+        let resolver = try Self.resolver(irks)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let btsnoop {
             var source = BtsnoopReplaySource(
