@@ -162,6 +162,12 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
+        // libFuzzer target for the BLE decoders (see the file for how to build it for fuzzing).
+        .executableTarget(
+            name: "BLEFuzz",
+            dependencies: ["BLE", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/BLEFuzz"
+        ),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
