@@ -1,4 +1,5 @@
 import FootfallCore
+import NIOCore
 
 /// A beacon frame found in advertising data.
 public enum Beacon: Sendable, Hashable {
@@ -38,5 +39,3 @@ extension ByteBufferView {
         return value
     }
 }
-
-import NIOCore
