@@ -133,6 +133,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(
+            name: "CalibrationTests",
+            dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting"]
+        ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
         .testTarget(
             name: "ForwardingTests",

@@ -13,6 +13,8 @@ struct Footfall: AsyncParsableCommand {
             StatusCommand.self,
             VisitsCommand.self,
             OutboxCommand.self,
+            CalibrateCommand.self,
+            ZonesCommand.self,
             ScanCommand.self,
         ]
     )
@@ -26,6 +28,7 @@ struct ConvertCommand: ParsableCommand {
         subcommands: [
             ConvertPcapCommand.self,
             ConvertMerakiCommand.self,
+            ConvertKolakowskiCommand.self,
             ConvertBtsnoopCommand.self,
         ]
     )

@@ -11,7 +11,15 @@ extension StoreConfiguration {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: path, line: nil, field: "", message: "is not UTF-8 text")
         }
-        return try parse(yaml: text, file: path)
+        var configuration = try parse(yaml: text, file: path)
+        // Path loss fitted by `footfall calibrate fit` lives beside the file, never in it.
+        let fittedPath = FittedPathLoss.path(besideConfiguration: path)
+        if let fittedData = FileManager.default.contents(atPath: fittedPath) {
+            let fitted = try FittedPathLoss.parse(yaml: String(decoding: fittedData, as: UTF8.self), file: fittedPath)
+            try fitted.apply(to: &configuration)
+            configuration.fitted = fitted
+        }
+        return configuration
     }
 
     /// Parses and validates configuration text; `file` names it in errors.

@@ -13,6 +13,8 @@ public struct StoreConfiguration: Sendable {
     public var sources: [ComponentSettings]
     public var sinks: [ComponentSettings]
     public var api: APISettings
+    /// `fitted.yaml` beside the file, when there is one; already applied to the sensors.
+    public var fitted: FittedPathLoss?
 
     public init(
         file: String = "<memory>", layout: StoreLayout, gatewayID: String = "gateway-1",

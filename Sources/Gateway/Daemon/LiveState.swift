@@ -58,7 +58,7 @@ public actor LiveState {
         self.visitorsPresent = visitorsPresent
     }
 
-    func record(event: PresenceEvent) {
+    public func record(event: PresenceEvent) {
         eventsByType[event.type.rawValue, default: 0] += 1
         if event.type == .storeExited {
             recentVisits.append(event)

@@ -1,0 +1,67 @@
+import FootfallCore
+import Foundation
+
+extension PathLossCalibration {
+    /// `fitted.yaml` for the fits (format in `FittedPathLoss`); sensors not fitted are listed
+    /// in a comment and keep their configured model.
+    public static func fittedYAML(_ fits: [SensorFit], survey: String) -> String {
+        var lines = [
+            "# Path loss fitted by `footfall calibrate fit` to \(survey) (robust Huber regression).",
+            "# The store configuration reads this file beside store.yaml; refit rather than edit.",
+            "survey: \(yamlScalar(survey))",
+        ]
+        let fitted = fits.filter { $0.pathLoss != nil }
+        if fitted.isEmpty {
+            lines.append("sensors: {}")
+        } else {
+            lines.append("sensors:")
+            for fit in fitted {
+                let p = fit.pathLoss!
+                lines.append(
+                    "  \(yamlScalar(fit.sensor.rawValue)): { rssi_at_1m: \(fixed(p.rssiAt1m, 2)), exponent: \(fixed(p.exponent, 3)), residual_sd: \(fixed(fit.residualSD ?? 0, 2)), points: \(fit.points) }")
+            }
+        }
+        let missing = fits.filter { $0.pathLoss == nil }.map(\.sensor.rawValue)
+        if !missing.isEmpty { lines.append("# not fitted (never heard or too few readings): \(missing.joined(separator: ", "))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A table a person reads: one line per sensor, then what to look at.
+    public static func table(_ fits: [SensorFit]) -> String {
+        var lines = ["sensor        rssi@1m  exponent  residual_sd  points  samples  notes"]
+        for fit in fits {
+            let name = fit.sensor.rawValue.padding(toLength: max(12, fit.sensor.rawValue.count), withPad: " ", startingAt: 0)
+            let a = fit.pathLoss.map { fixed($0.rssiAt1m, 1) } ?? "–"
+            let n = fit.pathLoss.map { fixed($0.exponent, 2) } ?? "–"
+            let sd = fit.residualSD.map { fixed($0, 1) + " dB" } ?? "–"
+            let notes = fit.flags.isEmpty ? "ok" : fit.flags.map(shortNote).joined(separator: "; ")
+            lines.append(
+                "\(name)  \(pad(a, 7))  \(pad(n, 8))  \(pad(sd, 11))  \(pad(String(fit.points), 6))  \(pad(String(fit.samples), 7))  \(notes)")
+        }
+        let flagged = fits.filter { !$0.flags.isEmpty }
+        for fit in flagged {
+            for flag in fit.flags { lines.append("\(fit.sensor): \(flag)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func shortNote(_ flag: Flag) -> String {
+        switch flag {
+        case .neverHeard: "NEVER HEARD"
+        case .poorFit: "POOR FIT"
+        case .exponentHeld: "exponent held"
+        case .positionSuspect(let d, _, _, _): "POSITION? (fits \(fixed(d, 1)) m away)"
+        }
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+
+    static func yamlScalar(_ s: String) -> String {
+        let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } && !s.isEmpty && Double(s) == nil
+        return plain ? s : "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,191 @@
+import FootfallCore
+import Foundation
+import Positioning
+
+/// Fits each sensor's BLE path-loss parameters to a survey by robust regression
+/// (`PathLossModel.fit`, Huber IRLS on rssi = a − 10·n·log10(d)) and says which fits to doubt.
+public struct PathLossCalibration: Sendable {
+    /// A sensor's fit and what is doubtful about it.
+    public struct SensorFit: Hashable, Sendable {
+        public var sensor: SensorID
+        /// Nil when the sensor was never heard (or too little to fit): it keeps its configured model.
+        public var pathLoss: PathLoss?
+        /// Robust standard deviation of the residuals (dB, 1.4826·MAD).
+        public var residualSD: Double?
+        /// Reference points where the sensor was heard.
+        public var points: Int
+        /// Readings used.
+        public var samples: Int
+        /// Where the residuals say the sensor is, when that is markedly better than where the
+        /// configuration says (see `suspectPosition`).
+        public var suggestedPosition: Point?
+        /// The robust residual spread with the sensor at `suggestedPosition`.
+        public var suggestedResidualSD: Double?
+        public var flags: [Flag]
+        /// (slant distance, rssi) per reading, for plots.
+        public var readings: [(distance: Double, rssi: Double)]
+
+        public static func == (a: SensorFit, b: SensorFit) -> Bool {
+            a.sensor == b.sensor && a.pathLoss == b.pathLoss && a.residualSD == b.residualSD && a.points == b.points
+                && a.samples == b.samples && a.flags == b.flags && a.suggestedPosition == b.suggestedPosition
+        }
+        public func hash(into hasher: inout Hasher) { hasher.combine(sensor) }
+    }
+
+    public enum Flag: Hashable, Sendable, CustomStringConvertible {
+        case neverHeard
+        /// Residual spread above `poorFitSD` dB.
+        case poorFit(residualSD: Double)
+        /// The readings do not span enough distances to tell the slope: exponent held at the default.
+        case exponentHeld
+        /// The fit is markedly better with the sensor elsewhere: probably recorded at the wrong place.
+        case positionSuspect(distance: Double, best: Point, residualSD: Double, residualSDThere: Double)
+
+        public var description: String {
+            switch self {
+            case .neverHeard: "never heard in the survey: check it is powered and its id matches the trace"
+            case .poorFit(let sd): "poor fit (residuals \(String(format: "%.1f", sd)) dB): survey more points around it or check for obstructions"
+            case .exponentHeld: "distances too alike to fit the exponent: held at the configured value; survey nearer and further points"
+            case .positionSuspect(let d, let p, let here, let there):
+                "position looks wrong: the readings fit best \(String(format: "%.1f", d)) m away at (\(String(format: "%.1f", p.x)), \(String(format: "%.1f", p.y))) (residuals \(String(format: "%.1f", here)) → \(String(format: "%.1f", there)) dB); check where it is mounted, or for a wall between it and much of the floor"
+            }
+        }
+    }
+
+    /// Residual spread (dB) above which a fit is poor.
+    public var poorFitSD = 8.0
+    /// A position is suspect when moving the sensor at least this far (metres)…
+    public var suspectDistance = 1.0
+    /// …cuts the residual spread by at least this fraction.
+    public var suspectImprovement = 0.2
+    /// At most this many readings per sensor are used to search for a better position.
+    public var searchSamples = 400
+    /// Survey points this close outside the outline (metres) are accepted: an outline drawn
+    /// along the walls' inner faces puts doorways and wall thickness just outside it.
+    public var outsideTolerance = 0.5
+    /// Whether to look for a better position of each sensor (the costly part of a fit).
+    public var searchPositions = true
+    /// A sensor heard at fewer points than this is not second-guessed: a handful of points
+    /// fit many positions about equally well.
+    public var minimumPointsForPositionCheck = 8
+    /// Fewest reference points per sensor to fit (below: a survey problem).
+    public var minimumPoints = 3
+
+    public init() {}
+
+    /// Checks the survey against the layout; throws the first problem found.
+    public func validate(_ samples: [SurveySample], layout: StoreLayout) throws {
+        for (i, sample) in samples.enumerated() {
+            guard layout.sensor(sample.sensor) != nil else {
+                let known = layout.sensors.map(\.id.rawValue).joined(separator: ", ")
+                throw SurveyProblem(.unknownSensor, sampleIndex: i, "sensor '\(sample.sensor)' is not in the store (it has \(known)); fix the survey's sensor column or add the sensor to store.yaml")
+            }
+            if let p = sample.point, !layout.outline.contains(p), layout.outline.distanceToBoundary(p) > outsideTolerance {
+                throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline; survey points are taken inside the store — check x,y (metres, store frame)")
+            }
+            if sample.point == nil, let zone = sample.zone, layout.zone(zone) == nil {
+                throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) or give x,y")
+            }
+        }
+        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        guard !points.isEmpty else { throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --at X,Y`") }
+        if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
+            throw SurveyProblem(.pointsOnALine, sampleIndex: points.last?.samples.first, "all \(points.count) survey points lie on one line, so a sensor's distance and direction cannot be told apart; record points off the line (at least a third of them a few metres to the side)")
+        }
+        for sensor in layout.sensors {
+            let heardAt = points.filter { point in point.samples.contains { samples[$0].sensor == sensor.id } }
+            if !heardAt.isEmpty, heardAt.count < minimumPoints {
+                throw SurveyProblem(.tooFewPoints, sampleIndex: heardAt.first?.samples.first { samples[$0].sensor == sensor.id }, "sensor '\(sensor.id)' is heard at \(heardAt.count) survey point\(heardAt.count == 1 ? "" : "s"); at least \(minimumPoints) at different distances are needed — record more points around it")
+            }
+        }
+    }
+
+    /// Fits every sensor of the layout; sensors not heard are reported, not fitted.
+    public func fit(_ samples: [SurveySample], layout: StoreLayout) -> [SensorFit] {
+        // Distances need coordinates: zone-only samples do not enter the fit.
+        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        var pointOf = [Int](repeating: -1, count: samples.count)
+        for (k, point) in points.enumerated() { for i in point.samples { pointOf[i] = k } }
+        return layout.sensors.map { sensor in
+            var positions: [Point] = [], rssi: [Double] = [], heardAt = Set<Int>()
+            for (i, sample) in samples.enumerated() where sample.sensor == sensor.id && pointOf[i] >= 0 {
+                positions.append(points[pointOf[i]].position)
+                rssi.append(sample.rssi)
+                heardAt.insert(pointOf[i])
+            }
+            var result = SensorFit(
+                sensor: sensor.id, pathLoss: nil, residualSD: nil, points: heardAt.count, samples: rssi.count,
+                suggestedPosition: nil, suggestedResidualSD: nil, flags: [], readings: [])
+            guard !rssi.isEmpty else {
+                result.flags = [.neverHeard]
+                return result
+            }
+            let fallback = sensor.pathLoss(for: .ble)
+            let distances = positions.map { sensor.position.distance(to: $0, height: layout.deviceHeight) }
+            result.readings = zip(distances, rssi).map { ($0, $1) }
+            guard let model = Self.fitModel(distances: distances, rssi: rssi, fallback: fallback) else { return result }
+            result.pathLoss = model.pathLoss
+            result.residualSD = model.noise
+            if model.pathLoss.exponent == fallback.exponent { result.flags.append(.exponentHeld) }
+            if model.noise > poorFitSD { result.flags.append(.poorFit(residualSD: model.noise)) }
+            if searchPositions, heardAt.count >= minimumPointsForPositionCheck, let (best, spread, here) = bestPosition(sensor: sensor, positions: positions, rssi: rssi, layout: layout, fallback: fallback) {
+                let moved = best.distance(to: sensor.position.floor)
+                if moved >= suspectDistance, spread < here * (1 - suspectImprovement) {
+                    result.suggestedPosition = best
+                    result.suggestedResidualSD = spread
+                    result.flags.append(.positionSuspect(distance: moved, best: best, residualSD: here, residualSDThere: spread))
+                }
+            }
+            return result
+        }
+    }
+
+    /// `PathLossModel.fit` needs 10 readings; fewer (a point or two with a few readings each)
+    /// are repeated so that a small survey still gets an intercept.
+    static func fitModel(distances: [Double], rssi: [Double], fallback: PathLoss) -> PathLossModel? {
+        guard !rssi.isEmpty else { return nil }
+        var d = distances, r = rssi
+        while d.count < 10 { d += distances; r += rssi }
+        return PathLossModel.fit(distances: d, rssi: r, fallback: fallback)
+    }
+
+    /// The floor position (within the outline's box, a metre around it) at which the sensor's
+    /// readings fit the model best: a 1 m grid search, then 0.25 m around the best cell; with
+    /// the spread there and where the sensor is configured, on the same readings.
+    func bestPosition(
+        sensor: Sensor, positions: [Point], rssi: [Double], layout: StoreLayout, fallback: PathLoss
+    ) -> (best: Point, spread: Double, spreadWhereConfigured: Double)? {
+        // A deterministic thinning keeps the search fast on a dense survey.
+        let stride = max(1, positions.count / searchSamples)
+        let indices = Swift.stride(from: 0, to: positions.count, by: stride)
+        let p = indices.map { positions[$0] }, r = indices.map { rssi[$0] }
+        func spread(at point: Point) -> Double {
+            let s = Point3(x: point.x, y: point.y, z: sensor.position.z)
+            let d = p.map { s.distance(to: $0, height: layout.deviceHeight) }
+            return Self.fitModel(distances: d, rssi: r, fallback: fallback)?.noise ?? .infinity
+        }
+        let box = layout.outline.boundingBox
+        var best: (Point, Double)?
+        func search(_ xs: [Double], _ ys: [Double]) {
+            for x in xs {
+                for y in ys {
+                    let q = Point(x: x, y: y)
+                    let s = spread(at: q)
+                    if s < (best?.1 ?? .infinity) { best = (q, s) }
+                }
+            }
+        }
+        let coarse = 1.0
+        search(
+            Array(Swift.stride(from: box.min.x - 1, through: box.max.x + 1, by: coarse)),
+            Array(Swift.stride(from: box.min.y - 1, through: box.max.y + 1, by: coarse)))
+        guard let centre = best?.0 else { return nil }
+        search(
+            Array(Swift.stride(from: centre.x - coarse, through: centre.x + coarse, by: 0.25)),
+            Array(Swift.stride(from: centre.y - coarse, through: centre.y + coarse, by: 0.25)))
+        guard let best else { return nil }
+        return (best.0, best.1, spread(at: sensor.position.floor))
+    }
+
+    static func format(_ p: Point) -> String { "(\(SVGDocument.number(p.x)), \(SVGDocument.number(p.y)))" }
+}

@@ -1,0 +1,53 @@
+import Calibration
+import FootfallCore
+import Foundation
+
+/// A survey file with the line of each sample, so problems name the line to fix.
+struct SurveyFile {
+    var path: String
+    var samples: [SurveySample]
+    /// The line of each sample in the file.
+    var lines: [Int]
+
+    /// `survey.csv` beside the store's configuration.
+    static func defaultPath(for configuration: StoreConfiguration) -> String {
+        let folder = (configuration.file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "survey.csv" : (folder as NSString).appendingPathComponent("survey.csv")
+    }
+
+    static func load(_ path: String) throws -> SurveyFile {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("\(path): no such survey; record points with `footfall calibrate record --store S --at X,Y` or pass --survey")
+        }
+        let samples = try SurveyCodec.readSurvey(path: path)
+        // SurveyCodec skips empty lines: the n-th sample is on the n-th non-empty line after the header.
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        var lines: [Int] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().dropFirst()
+        where !line.isEmpty && line != "\r" {
+            lines.append(index + 1)
+        }
+        return SurveyFile(path: path, samples: samples, lines: lines)
+    }
+
+    /// Checks the survey against the store; a problem becomes one line naming the file and line.
+    func validate(against layout: StoreLayout, calibration: PathLossCalibration = .init()) throws {
+        do {
+            try calibration.validate(samples, layout: layout)
+        } catch let problem as SurveyProblem {
+            let line = problem.sampleIndex.flatMap { $0 < lines.count ? lines[$0] : nil }.map { ":\($0)" } ?? ""
+            throw CommandFailure("\(path)\(line): \(problem.message)")
+        }
+    }
+}
+
+/// Writes text to a file, creating its folder; a failure says which file.
+func writeText(_ text: String, to path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw CommandFailure("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+    }
+}

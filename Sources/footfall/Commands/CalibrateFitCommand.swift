@@ -1,0 +1,51 @@
+import ArgumentParser
+import Calibration
+import FootfallCore
+import Foundation
+
+struct CalibrateFitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit each sensor's path loss to a survey and write it to fitted.yaml beside store.yaml.",
+        discussion: "store.yaml is never rewritten: the store configuration reads fitted.yaml from the same folder. Sensors with a poor fit, a doubtful position or no readings are flagged."
+    )
+
+    @OptionGroup var store: StoreOption
+
+    @Option(help: "The survey (.csv: time,sensor,device,rssi,x,y[,zone]); default survey.csv beside store.yaml.")
+    var survey: String?
+
+    @Option(help: "Draw RSSI against distance with the fitted curve per sensor to this SVG.")
+    var plot: String?
+
+    @Option(help: "Write the fitted parameters here instead of fitted.yaml beside store.yaml.")
+    var out: String?
+
+    func validate() throws {
+        if let plot, !plot.hasSuffix(".svg") { throw ValidationError("--plot must name an .svg file, e.g. fit.svg") }
+    }
+
+    func run() throws {
+        let configuration = try store.load()
+        let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
+        let calibration = PathLossCalibration()
+        try surveyFile.validate(against: configuration.layout, calibration: calibration)
+        let fits = calibration.fit(surveyFile.samples, layout: configuration.layout)
+        print(PathLossCalibration.table(fits))
+        let target = out ?? FittedPathLoss.path(besideConfiguration: configuration.file)
+        let surveyName = Self.relative(surveyFile.path, to: (target as NSString).deletingLastPathComponent)
+        try writeText(PathLossCalibration.fittedYAML(fits, survey: surveyName), to: target)
+        let fitted = fits.filter { $0.pathLoss != nil }.count
+        print("wrote \(target): \(fitted) of \(fits.count) sensors fitted from \(surveyFile.samples.count) readings")
+        if let plot {
+            try writeText(FitPlot.render(fits, title: "\(configuration.layout.name): RSSI against distance, fitted per sensor"), to: plot)
+            print("wrote \(plot)")
+        }
+    }
+
+    /// `path` relative to `folder` when it lies inside it, else as given.
+    static func relative(_ path: String, to folder: String) -> String {
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        return !prefix.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Calibration
+import FootfallCore
+import Foundation
+
+struct CalibrateRecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Collect a survey point: what each sensor hears of a phone held at X,Y, appended to the store's survey.",
+        discussion: """
+            Stand at the point with the survey phone advertising and run the command. Sources:
+              trace:FILE[@start]   readings from a recorded trace, from `start` (the trace's own
+                                   time, or seconds after its first reading) for --seconds
+            Live BLE and Wi-Fi sources are not available yet.
+            """
+    )
+
+    @OptionGroup var store: StoreOption
+
+    @Option(help: "Where the phone is: x,y in metres in the store frame, e.g. 12.5,4.")
+    var at: String
+
+    @Option(help: "The zone the point is in (default: the zone containing it).")
+    var zone: String?
+
+    @Option(help: "The survey phone's device id (default: the device heard most).")
+    var device: String?
+
+    @Option(help: "Seconds of readings to collect.")
+    var seconds: Double = 30
+
+    @Option(help: "Where readings come from: trace:FILE[@start].")
+    var source: String
+
+    @Option(help: "The survey file to append to; default survey.csv beside store.yaml.")
+    var survey: String?
+
+    func validate() throws {
+        guard Self.parsePoint(at) != nil else { throw ValidationError("--at must be x,y in metres, e.g. --at 12.5,4") }
+        guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be more than 0 and at most 600") }
+    }
+
+    static func parsePoint(_ text: String) -> Point? {
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let x = parts[0], let y = parts[1], x.isFinite, y.isFinite else { return nil }
+        return Point(x: x, y: y)
+    }
+
+    /// `trace:FILE[@start]`; other kinds get one line naming what there is.
+    static func parseSource(_ text: String) throws -> (path: String, start: Double?) {
+        guard text.hasPrefix("trace:") else {
+            let kind = text.split(separator: ":").first.map(String.init) ?? text
+            throw CommandFailure("source '\(kind)' is not available for recording yet; available: trace:FILE[@start] (a recorded trace, e.g. --source trace:walk.csv@120)")
+        }
+        var path = String(text.dropFirst("trace:".count))
+        var start: Double?
+        if let at = path.lastIndex(of: "@"), let value = Double(path[path.index(after: at)...]) {
+            start = value
+            path = String(path[..<at])
+        }
+        guard !path.isEmpty else { throw CommandFailure("--source trace: needs a file, e.g. --source trace:walk.csv") }
+        return (path, start)
+    }
+
+    func run() throws {
+        let configuration = try store.load()
+        let layout = configuration.layout
+        let point = Self.parsePoint(at)!
+        guard layout.outline.contains(point) else {
+            throw CommandFailure("--at \(at) is outside the outline of \(layout.id); give x,y in metres inside the store (see `footfall zones render`)")
+        }
+        if let zone, layout.zone(zone) == nil {
+            throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
+        }
+        let (path, requestedStart) = try Self.parseSource(source)
+        let reader: TraceReader
+        do {
+            reader = try TraceReader(path: path)
+        } catch let error as FormatError {
+            throw CommandFailure("\(error)")
+        }
+        // Take the window [start, start + seconds) of the trace; `start` before the trace's
+        // first reading counts from that reading.
+        var window: [Observation] = []
+        var start: Double?
+        while let o = try reader.read() {
+            if start == nil {
+                let s = requestedStart ?? o.time
+                start = s < o.time ? o.time + s : s
+            }
+            guard let start else { continue }
+            if o.time < start { continue }
+            if o.time >= start + seconds { break }
+            window.append(o)
+        }
+        let known = Set(layout.sensors.map(\.id))
+        let chosen: DeviceID
+        if let device {
+            chosen = DeviceID(device)
+        } else {
+            var counts: [DeviceID: Int] = [:]
+            for o in window where known.contains(o.sensor) { counts[o.device, default: 0] += 1 }
+            guard let most = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
+                throw CommandFailure("\(path): no readings by the store's sensors in the \(Int(seconds)) s from \(start.map { String($0) } ?? "the start"); check --source's start time and the sensor ids")
+            }
+            chosen = most.key
+            print("device \(chosen) (heard most; pass --device to choose)")
+        }
+        var table = CalibrateLiveTable(sensors: layout.sensors.map(\.id), live: isatty(STDOUT_FILENO) != 0)
+        var samples: [SurveySample] = []
+        var unknown = 0
+        let zoneLabel = zone ?? layout.zone(containing: point)?.id
+        for o in window where o.device == chosen {
+            guard known.contains(o.sensor) else { unknown += 1; continue }
+            samples.append(SurveySample(time: o.time, sensor: o.sensor, device: o.device, rssi: o.rssi, point: point, zone: zoneLabel))
+            table.add(o)
+        }
+        table.finish()
+        guard !samples.isEmpty else {
+            throw CommandFailure("\(path): \(chosen) was not heard by any sensor of \(layout.id) in that window; check --device and --source's start")
+        }
+        if unknown > 0 { print("skipped \(unknown) readings from sensors not in the store") }
+        let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
+        var all: [SurveySample] = []
+        if FileManager.default.fileExists(atPath: surveyPath) { all = try SurveyCodec.readSurvey(path: surveyPath) }
+        all += samples
+        try writeText(SurveyCodec.surveyText(all), to: surveyPath)
+        let heard = Set(samples.map(\.sensor)).count
+        print("appended \(samples.count) readings from \(heard) of \(layout.sensors.count) sensors at (\(point.x), \(point.y))\(zoneLabel.map { " in \($0)" } ?? "") to \(surveyPath)")
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Calibration
+import FootfallCore
+import Foundation
+
+struct ZonesCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the layout: every problem with its file and line; exits non-zero on errors.",
+        discussion: "Errors (the configuration cannot be used) stop the check; warnings (overlapping zones, sensors too close together, zones no sensor covers well) are listed and exit 0."
+    )
+
+    @OptionGroup var store: StoreOption
+
+    func run() throws {
+        let configuration: StoreConfiguration
+        do {
+            configuration = try store.load()
+        } catch let error as ConfigurationError {
+            print("error: \(error)")
+            throw ExitCode(1)
+        }
+        let issues = LayoutValidator().issues(in: configuration.layout)
+        let lines = YAMLLines(path: configuration.file)
+        for issue in issues {
+            let line = lines.line(of: issue.subject).map { ":\($0)" } ?? ""
+            print("\(configuration.file)\(line): \(issue.severity.rawValue): \(issue.field): \(issue.message)")
+        }
+        let layout = configuration.layout
+        let errors = issues.filter { $0.severity == .error }.count
+        let warnings = issues.count - errors
+        print("\(layout.id): \(layout.zones.count) zones, \(layout.sensors.count) sensors, \(String(format: "%.0f", layout.outline.area)) m²; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Finds the line where a zone or a sensor is declared in a store.yaml, for messages.
+struct YAMLLines {
+    let lines: [Substring]
+
+    init(path: String) {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func line(of subject: LayoutIssue.Subject) -> Int? {
+        switch subject {
+        case .store: return line(section: "store:", id: nil)
+        case .zone(let id): return line(section: "zones:", id: id)
+        case .sensor(let id): return line(section: "sensors:", id: id)
+        }
+    }
+
+    /// The line of `id: <id>` after the top-level `section`, or of the section itself.
+    func line(section: String, id: String?) -> Int? {
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(section) }) else { return nil }
+        guard let id else { return start + 1 }
+        for index in lines.indices where index > start {
+            let line = lines[index]
+            if let first = line.first, !first.isWhitespace, first != "-", first != "#" { break }
+            let trimmed = line.drop { $0 == " " || $0 == "-" }
+            guard trimmed.hasPrefix("id:") else { continue }
+            let value = trimmed.dropFirst(3).split(separator: "#").first?.trimmingCharacters(in: .whitespaces) ?? ""
+            if value == id || value == "\"\(id)\"" || value == "'\(id)'" { return index + 1 }
+        }
+        return start + 1
+    }
+}

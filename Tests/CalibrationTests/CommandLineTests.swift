@@ -1,0 +1,163 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Testing
+
+/// The real `footfall` binary on the small surveyed store.
+@Suite struct CalibrationCommandLineTests {
+    func store(_ directory: URL) -> String { directory.appendingPathComponent("store.yaml").path }
+
+    @Test func zonesCheckPassesTheSmallStoreAndFailsABrokenOneNamingFileAndLine() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        #expect(good.status == 0, "\(good.standardOutput)\(good.standardError)")
+        #expect(good.standardOutput.contains("small-store: 3 zones, 5 sensors, 240 m²; 0 errors, 0 warnings"))
+
+        // tills reaches 5 m past the east wall (line 12 of the file).
+        let broken = SurveyedStore.storeYAML.replacingOccurrences(
+            of: "polygon: [[15, 0], [20, 0], [20, 12], [15, 12]]", with: "polygon: [[15, 0], [25, 0], [25, 12], [15, 12]]")
+        try broken.write(toFile: store(directory), atomically: true, encoding: .utf8)
+        let bad = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        #expect(bad.status != 0)
+        #expect(bad.standardOutput.contains("store.yaml:12:"), "\(bad.standardOutput)")
+        #expect(bad.standardOutput.contains("zones[2].polygon"))
+    }
+
+    @Test func zonesCheckWarnsOfOverlappingZonesOnTheZonesLineAndExitsZero() throws {
+        let overlapping = SurveyedStore.storeYAML.replacingOccurrences(
+            of: "polygon: [[8, 0], [15, 0], [15, 12], [8, 12]]", with: "polygon: [[6, 0], [15, 0], [15, 12], [6, 12]]")
+        let directory = try SurveyedStore.folder(yaml: overlapping)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("store.yaml:9: warning: zones[1].polygon: zone 'aisles' overlaps zone 'fresh' by 24.0 m²"), "\(result.standardOutput)")
+    }
+
+    @Test func zonesRenderWritesAWellFormedPlan() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("layout.svg").path
+        let result = try FootfallProcess.run(["zones", "render", "--store", store(directory), "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        let svg = SVGInspector(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(svg.wellFormed)
+        #expect(svg.elements("polygon", class: "zone").count == 3)
+        #expect(svg.elements("circle", class: "sensor").count == 5)
+    }
+
+    @Test func calibrateFitWritesFittedYAMLThatTheStoreThenReadsWithin2dBAnd0_2() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storeBefore = try String(contentsOfFile: store(directory), encoding: .utf8)
+        let plot = directory.appendingPathComponent("fit.svg").path
+        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--plot", plot])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("sensor        rssi@1m  exponent  residual_sd  points  samples  notes"))
+        #expect(result.standardOutput.contains("5 of 5 sensors fitted from 1500 readings"))
+        #expect(try String(contentsOfFile: store(directory), encoding: .utf8) == storeBefore)
+        let configuration = try StoreConfiguration.load(path: store(directory))
+        for sensor in configuration.layout.sensors {
+            let truth = SurveyedStore.truePathLoss[sensor.id]!
+            #expect(abs(sensor.pathLoss(for: .ble).rssiAt1m - truth.rssiAt1m) <= 2)
+            #expect(abs(sensor.pathLoss(for: .ble).exponent - truth.exponent) <= 0.2)
+        }
+        #expect(SVGInspector(try String(contentsOfFile: plot, encoding: .utf8)).wellFormed)
+    }
+
+    @Test func calibrateFitNamesTheSurveyLineOfAnUnknownSensor() throws {
+        var survey = SurveyedStore.survey()
+        survey[9].sensor = "s9"
+        let directory = try SurveyedStore.folder(survey: survey)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        #expect(result.status != 0)
+        // Sample 9 is on line 11 (the header is line 1).
+        #expect(result.standardError.contains("survey.csv:11: sensor 's9' is not in the store"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+
+    @Test func calibrateFitRefusesASurveyOnALine() throws {
+        let line = (0..<8).map { Point(x: 1 + 2 * Double($0), y: 6) }
+        let directory = try SurveyedStore.folder(survey: SurveyedStore.survey(points: line))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("lie on one line"))
+    }
+
+    @Test func calibrateCheckPrintsTheLeaveOneOutFiguresAndWritesTheHeatMap() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let heatmap = directory.appendingPathComponent("error.svg").path
+        let result = try FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("leave-one-out over 60 survey points"))
+        #expect(result.standardOutput.contains("zone confusion"))
+        #expect(result.standardOutput.contains("one more sensor would help most at"))
+        let svg = SVGInspector(try String(contentsOfFile: heatmap, encoding: .utf8))
+        #expect(svg.wellFormed)
+        #expect(svg.elements("circle", class: "suggested-sensor").count == 1)
+    }
+
+    @Test func calibrateCheckAsJSONGivesTheSameFiguresAsItsTables() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["points"] as? Int == 60)
+        let overall = try #require(object["overall"] as? [String: Any])
+        #expect(overall["count"] as? Int == 60)
+        let median = try #require(overall["median_m"] as? Double)
+        #expect(median > 0 && median <= 2)
+        let confusion = try #require(object["confusion"] as? [String: [String: Int]])
+        #expect(confusion.values.flatMap(\.values).reduce(0, +) == 60)
+        #expect((object["suggested_sensor"] as? [String: Any])?["x"] is Double)
+    }
+
+    @Test func calibrateRecordAppendsAPointFromATraceWindow() throws {
+        let directory = try SurveyedStore.folder(survey: [])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A trace of the phone at (5, 5) for 60 s, and another device.
+        var trace = "time,sensor,device,rssi\n"
+        for t in 0..<60 {
+            for s in ["s1", "s2", "s3"] { trace += "\(100 + t),\(s),survey-phone,-\(60 + t % 5)\n" }
+            trace += "\(100 + t),s4,other,-80\n"
+        }
+        let tracePath = directory.appendingPathComponent("walk.csv").path
+        try trace.write(toFile: tracePath, atomically: true, encoding: .utf8)
+        let result = try FootfallProcess.run([
+            "calibrate", "record", "--store", store(directory), "--at", "5,5", "--seconds", "10", "--source", "trace:\(tracePath)@20",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("device survey-phone (heard most"))
+        #expect(result.standardOutput.contains("appended 30 readings from 3 of 5 sensors at (5.0, 5.0) in fresh"))
+        let survey = try SurveyCodec.readSurvey(path: directory.appendingPathComponent("survey.csv").path)
+        #expect(survey.count == 30)
+        #expect(survey.allSatisfy { $0.point == Point(x: 5, y: 5) && $0.zone == "fresh" && $0.time >= 120 && $0.time < 130 })
+    }
+
+    @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("t.csv").path
+        try "time,sensor,device,rssi\n1,s1,phone,-60\n".write(toFile: trace, atomically: true, encoding: .utf8)
+        let outside = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "25,5", "--source", "trace:\(trace)"])
+        #expect(outside.status != 0)
+        #expect(outside.standardError.contains("--at 25,5 is outside the outline of small-store"))
+        let zone = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--zone", "bakery", "--source", "trace:\(trace)"])
+        #expect(zone.status != 0)
+        #expect(zone.standardError.contains("--zone bakery is not a zone of small-store; use one of fresh, aisles, tills"))
+    }
+
+    @Test func calibrateRecordFromAnUnavailableSourceSaysWhatIsAvailable() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--source", "hci:0"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("source 'hci' is not available"))
+        #expect(result.standardError.contains("trace:FILE[@start]"))
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+}

@@ -1,0 +1,56 @@
+import Calibration
+import FootfallCore
+import Testing
+
+@Suite struct SurveyValidationTests {
+    let layout = SurveyedStore.layout
+    let calibration = PathLossCalibration()
+
+    func problem(_ survey: [SurveySample]) -> SurveyProblem? {
+        do {
+            try calibration.validate(survey, layout: layout)
+            return nil
+        } catch {
+            return error as? SurveyProblem
+        }
+    }
+
+    @Test func aGoodSurveyPasses() {
+        #expect(problem(SurveyedStore.survey()) == nil)
+    }
+
+    @Test func anUnknownSensorNamesTheSampleAndTheSensorsThereAre() throws {
+        var survey = SurveyedStore.survey()
+        survey[7].sensor = "s42"
+        let found = try #require(problem(survey))
+        #expect(found.kind == .unknownSensor)
+        #expect(found.sampleIndex == 7)
+        #expect(found.message.contains("'s42'") && found.message.contains("s1, s2, s3, s4, s5"))
+    }
+
+    @Test func aPointOutsideTheOutlineNamesTheSampleAndTheDistance() throws {
+        var survey = SurveyedStore.survey()
+        survey[12].point = Point(x: 23, y: 5)
+        let found = try #require(problem(survey))
+        #expect(found.kind == .outsideOutline)
+        #expect(found.sampleIndex == 12)
+        #expect(found.message.contains("3.0 m outside"))
+    }
+
+    @Test func pointsAllOnOneLineAreRefused() throws {
+        let line = (0..<8).map { Point(x: 1 + 2 * Double($0), y: 6) }
+        let found = try #require(problem(SurveyedStore.survey(points: line)))
+        #expect(found.kind == .pointsOnALine)
+        #expect(found.message.contains("all 8 survey points lie on one line"))
+    }
+
+    @Test func aSensorHeardAtTwoPointsIsTooFew() throws {
+        let points = [Point(x: 2, y: 2), Point(x: 6, y: 9), Point(x: 12, y: 4), Point(x: 18, y: 10)]
+        var survey = SurveyedStore.survey(points: points)
+        // s4 is heard only at the first two points.
+        survey.removeAll { $0.sensor == "s4" && ($0.point == points[2] || $0.point == points[3]) }
+        let found = try #require(problem(survey))
+        #expect(found.kind == .tooFewPoints)
+        #expect(found.message.contains("sensor 's4' is heard at 2 survey points"))
+    }
+}

@@ -1,0 +1,101 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct APITests {
+    static func configuration() throws -> StoreConfiguration {
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.api.tokens = ["operator-token"]
+        configuration.api.sensorTokens = ["s8": "sensor-8-token"]
+        return configuration
+    }
+
+    static let now = 1_767_603_600.0
+
+    static func app() throws -> (Application<RouterResponder<BasicRequestContext>>, LiveState, InputBus) {
+        let live = LiveState(), bus = InputBus(capacity: 1000)
+        let router = APIServer.buildRouter(.init(configuration: try configuration(), live: live, metrics: GatewayMetrics(), bus: bus, now: { now }))
+        return (Application(router: router), live, bus)
+    }
+
+    @Test func healthAndMetricsAreOpenButEverythingElseNeedsTheToken() async throws {
+        let (app, _, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("footfall_devices_tracked"))
+            }
+            for path in ["/", "/api/layout", "/api/occupancy", "/api/devices", "/api/visits", "/api/status", "/api/stream"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .unauthorized, "\(path)")
+                    #expect(!String(buffer: response.body).contains("demo-store"), "never data")
+                }
+                try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer wrong"]) { #expect($0.status == .unauthorized) }
+            }
+            try await client.execute(uri: "/api/layout", method: .get, headers: [.authorization: "Bearer operator-token"]) { response in
+                #expect(response.status == .ok)
+                let layout = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(layout?["id"] as? String == "demo-store")
+                #expect((layout?["zones"] as? [Any])?.count == 7)
+                #expect((layout?["sensors"] as? [Any])?.count == 8)
+            }
+            try await client.execute(uri: "/?token=operator-token", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<svg id=\"map\""))
+            }
+        }
+    }
+
+    @Test func aRemoteSensorsBatchIsAcceptedOnlyWithItsTokenAndAGoodClock() async throws {
+        let (app, _, bus) = try Self.app()
+        let now = Self.now
+        @Sendable func batch(sensor: String = "s8", sentAt: Double = Self.now, body: String? = nil) -> ByteBuffer {
+            ByteBuffer(string: body ?? #"{"sensor":"\#(sensor)","sent_at":\#(sentAt),"observations":[{"time":\#(now - 1),"device":"ble-rpa:40:00:00:00:00:01","rssi":-70},{"time":\#(now),"device":"ble-rpa:40:00:00:00:00:01","rssi":-71,"radio":"ble"}]}"#)
+        }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch()) { response in
+                #expect(response.status == .accepted)
+            }
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer operator-token"], body: batch()) {
+                #expect($0.status == .unauthorized, "the operator's token is not a sensor's")
+            }
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch(sentAt: now - 120)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("clock"))
+            }
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch(body: #"{"sensor":"s8","observations":[]}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("sent_at"))
+            }
+            let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 2 << 20)
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: huge) {
+                #expect($0.status == .contentTooLarge)
+            }
+        }
+        bus.finish()
+        var received: [PipelineInput] = []
+        for await input in bus.stream { received.append(input) }
+        #expect(received.count == 2, "only the accepted batch reached the pipeline")
+        if case .observation(let o) = received.first { #expect(o.sensor == "s8" && o.rssi == -70) } else { Issue.record("expected an observation") }
+    }
+
+    @Test func theStreamCarriesEventsAsTheyAreDecided() async throws {
+        // The stream's wire format, as a browser's EventSource reads it (the whole page over
+        // real HTTP is tested in the map test with Chromium).
+        let (_, live, _) = try Self.app()
+        let stream = await live.subscribe()
+        var event = PresenceEvent(id: "e1", type: .zoneDwell, occurredAt: Self.now, storeID: "demo-store", gatewayID: "g")
+        event.zone = "electronics"
+        await live.record(event: event)
+        var iterator = stream.makeAsyncIterator()
+        let message = try #require(await iterator.next())
+        #expect(message.hasPrefix("event: event\ndata: {"))
+        #expect(message.hasSuffix("\n\n"))
+        #expect(message.contains("\"zone\":\"electronics\""))
+    }
+}
