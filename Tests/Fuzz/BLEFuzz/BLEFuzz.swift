@@ -5,7 +5,7 @@ import NIOCore
 // libFuzzer target for the BLE decoders: every input goes through each of them, and a crash,
 // a trap or a sanitizer report is a bug. Built for fuzzing with
 //   swift build -c release --scratch-path .build-fuzz --product BLEFuzz \
-//     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+//     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 //   .build-fuzz/release/BLEFuzz -max_total_time=60
 // Built normally (as in `swift build`), it replays the files named on its command line, so a
 // crash the fuzzer found can be rerun under the debugger.
@@ -24,10 +24,23 @@ func decodeEverything(_ bytes: UnsafeRawBufferPointer) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    decodeEverything(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
+/// libFuzzer's entry point for a program that keeps its own `main` (SwiftPM names the
+/// executable's entry point `BLEFuzz_main` and links `main` to it).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("BLEFuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        decodeEverything(UnsafeRawBufferPointer(start: data, count: size))
+        return 0
+    }
 }
 #else
 @main
