@@ -7,9 +7,19 @@ import Testing
 @Suite(.serialized) struct ScanCommandLineTests {
     static let horizon = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
 
+    /// Runs the binary on a dispatch thread: waiting for a child process must not hold one of
+    /// the few cooperative threads other suites' async tests need.
+    func footfall(_ arguments: [String]) async throws -> FootfallProcess.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try FootfallProcess.run(arguments) })
+            }
+        }
+    }
+
     @Test(.disabled(if: BlueZHCISourceTests.kernelHasBluetooth, "this kernel has Bluetooth sockets"))
-    func scanWithoutBluetoothInTheKernelPrintsOneLineAndExitsNonZero() throws {
-        let result = try FootfallProcess.run(["scan"])
+    func scanWithoutBluetoothInTheKernelPrintsOneLineAndExitsNonZero() async throws {
+        let result = try await footfall(["scan"])
         #expect(result.status != 0)
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.count == 1, "expected one line, got: \(result.standardError)")
@@ -17,8 +27,8 @@ import Testing
         #expect(result.standardOutput.isEmpty)
     }
 
-    @Test func scanningASnoopLogAsJSONPrintsOneLinePerAdvertisingReport() throws {
-        let result = try FootfallProcess.run(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible", "--json", "--sensor", "s9"])
+    @Test func scanningASnoopLogAsJSONPrintsOneLinePerAdvertisingReport() async throws {
+        let result = try await footfall(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible", "--json", "--sensor", "s9"])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count == 412)
@@ -26,21 +36,21 @@ import Testing
         #expect(lines.contains { $0.contains("\"device\":\"ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20597:62207\"") && $0.contains("\"tx_power\":-62") })
     }
 
-    @Test func scanningASnoopLogPrintsATableOfDevices() throws {
-        let result = try FootfallProcess.run(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible"])
+    @Test func scanningASnoopLogPrintsATableOfDevices() async throws {
+        let result = try await footfall(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("DEVICE"))
         #expect(result.standardOutput.contains("ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207"))
         #expect(result.standardOutput.contains("412 advertisements"))
     }
 
-    @Test func scanningAFakeSerialControllerForASecondPrintsItsAdvertisementsAndPutsItBack() throws {
+    @Test func scanningAFakeSerialControllerForASecondPrintsItsAdvertisementsAndPutsItBack() async throws {
         var behaviour = FakeHCIController.Behaviour()
         behaviour.supportsExtendedScanning = true
         behaviour.reportInterval = .milliseconds(20)
         let fake = try FakeHCIController(behaviour: behaviour)
         defer { fake.stop() }
-        let result = try FootfallProcess.run(["scan", "--h4", "\(fake.devicePath)@921600", "--duration", "1", "--json", "--sensor", "gw"])
+        let result = try await footfall(["scan", "--h4", "\(fake.devicePath)@921600", "--duration", "1", "--json", "--sensor", "gw"])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count >= 5)
@@ -49,17 +59,17 @@ import Testing
         #expect(fake.commands.last?.opcode == .leSetExtendedScanEnable && fake.commands.last?.parameters.first == 0)
     }
 
-    @Test func twoSourcesAtOnceAreRefused() throws {
-        let result = try FootfallProcess.run(["scan", "--hci", "hci0", "--btsnoop", Self.horizon])
+    @Test func twoSourcesAtOnceAreRefused() async throws {
+        let result = try await footfall(["scan", "--hci", "hci0", "--btsnoop", Self.horizon])
         #expect(result.status != 0)
         #expect(result.standardError.contains("choose one source"))
     }
 
-    @Test func convertBtsnoopWritesATraceWithEveryReport() throws {
+    @Test func convertBtsnoopWritesATraceWithEveryReport() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("horizon.csv").path
-        let result = try FootfallProcess.run(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", out])
+        let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", out])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "time,sensor,device,rssi,tx_power,radio,channel")
@@ -68,14 +78,14 @@ import Testing
         #expect(result.standardOutput.contains("412 observations"))
     }
 
-    @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() throws {
-        let result = try FootfallProcess.run(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
+    @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() async throws {
+        let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("identity key 'shop'"))
     }
 
-    @Test func convertingAMissingFileIsOneLine() throws {
-        let result = try FootfallProcess.run(["convert", "btsnoop", "/nonexistent.btsnoop", "--sensor", "s1", "--out", "/tmp/footfall-never.csv"])
+    @Test func convertingAMissingFileIsOneLine() async throws {
+        let result = try await footfall(["convert", "btsnoop", "/nonexistent.btsnoop", "--sensor", "s1", "--out", "/tmp/footfall-never.csv"])
         #expect(result.status != 0)
         #expect(result.standardError.split(separator: "\n").count == 1)
         #expect(result.standardError.contains("/nonexistent.btsnoop"))
