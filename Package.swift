@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -62,14 +63,28 @@ let package = Package(
             name: "WiFi",
             dependencies: ["FootfallCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // Pure BLE decoding: HCI, H4, advertising data, beacons, RPA resolution, btsnoop.
+        .target(
+            name: "BLE",
+            dependencies: [
+                "FootfallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // libbluetooth shim; only Capture imports it.
+        .systemLibrary(name: "CBlueZ", pkgConfig: "bluez", providers: [.apt(["libbluetooth-dev"])]),
         .target(
             name: "Capture",
             dependencies: [
-                "FootfallCore", "WiFi", "CPcap",
+                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -87,9 +102,10 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture", "BLE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -97,7 +113,7 @@ let package = Package(
         .target(
             name: "FootfallTesting",
             dependencies: [
-                "FootfallCore", "Simulation",
+                "FootfallCore", "Simulation", "BLE",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -138,17 +154,28 @@ let package = Package(
             dependencies: ["WiFi", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
+            name: "BLETests",
+            dependencies: ["BLE", "FootfallCore", "FootfallTesting", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "CaptureTests",
             dependencies: [
-                "Capture", "WiFi", "FootfallTesting",
+                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
+        ),
+        // libFuzzer target for the BLE decoders (see the file for how to build it for fuzzing).
+        .executableTarget(
+            name: "BLEFuzz",
+            dependencies: ["BLE", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/BLEFuzz"
         ),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
-                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi",
+                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi", "BLE",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Logging", package: "swift-log"),

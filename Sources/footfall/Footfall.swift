@@ -15,6 +15,7 @@ struct Footfall: AsyncParsableCommand {
             OutboxCommand.self,
             CalibrateCommand.self,
             ZonesCommand.self,
+            ScanCommand.self,
         ]
     )
 }
@@ -28,6 +29,7 @@ struct ConvertCommand: ParsableCommand {
             ConvertPcapCommand.self,
             ConvertMerakiCommand.self,
             ConvertKolakowskiCommand.self,
+            ConvertBtsnoopCommand.self,
         ]
     )
 }

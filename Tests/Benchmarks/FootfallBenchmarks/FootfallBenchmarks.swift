@@ -8,4 +8,5 @@ let benchmarks: @Sendable () -> Void = {
     registerTraceBenchmarks()
     registerWiFiBenchmarks()
     registerForwardingBenchmarks()
+    registerBLEBenchmarks()
 }

@@ -1,0 +1,132 @@
+import BLE
+import FootfallCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SystemPackage
+
+/// Replays a btsnoop file (datalinks 1001, 1002 and BlueZ monitor 2001): every advertising
+/// report the controller sent becomes an observation stamped with the record's own time,
+/// delivered as fast as possible or at the speed it was recorded.
+public struct BtsnoopReplaySource: Service {
+    public enum Speed: Sendable, Hashable {
+        case asFastAsPossible
+        /// Waits between records as long as the recording did (scaled: 2 = twice as fast).
+        case recorded(factor: Double = 1)
+    }
+
+    public var path: String
+    public var sensor: SensorID
+    public var resolver: IdentityResolver
+    public var speed: Speed
+    public var logger: Logger
+    public var onObservation: ObservationHandler
+    /// Also called for each observation, with its advertising report.
+    public var onAdvertisement: AdvertisementHandler?
+    /// Counters; replace to count into another factory (tests do).
+    public var metrics = BLECaptureMetrics(source: "btsnoop")
+
+    public init(
+        path: String, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
+        speed: Speed = .asFastAsPossible, logger: Logger, onObservation: @escaping ObservationHandler
+    ) {
+        self.path = path
+        self.sensor = sensor
+        self.resolver = resolver
+        self.speed = speed
+        self.logger = logger
+        self.onObservation = onObservation
+    }
+
+    /// What a replay found.
+    public struct Summary: Sendable, Hashable {
+        public var records = 0
+        public var advertisingReportEvents = 0
+        public var observations = 0
+        public var undecodableEvents = 0
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            _ = try await self.replay()
+        }
+    }
+
+    /// Replays the whole file (or until cancelled) and says what it found.
+    public func replay() async throws(BLECaptureError) -> Summary {
+        let fd: SystemPackage.FileDescriptor
+        do {
+            fd = try SystemPackage.FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
+        } catch {
+            throw .systemCall("open", device: path, error as? Errno ?? .ioError)
+        }
+        defer { try? fd.close() }
+        var parser = BtsnoopParser()
+        var converter = ObservationConverter(sensor: sensor, resolver: resolver)
+        var summary = Summary()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var firstTime: Double?
+        while !Task.isCancelled {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+            } catch {
+                throw .systemCall("read", device: path, error as? Errno ?? .ioError)
+            }
+            if count == 0 { break }
+            parser.feed(chunk[0..<count])
+            while true {
+                let record: BtsnoopRecord
+                do throws(HCIDecodingError) {
+                    guard let next = try parser.next() else { break }
+                    record = next
+                } catch {
+                    throw .badCapture(file: path, error.description)
+                }
+                summary.records += 1
+                guard let datalink = parser.datalink, let packet = record.packet(datalink: datalink),
+                      packet.type == .event, packet.direction == .controllerToHost else { continue }
+                if case .recorded(let factor) = speed {
+                    let offset = record.time - (firstTime ?? record.time)
+                    if firstTime == nil { firstTime = record.time }
+                    let due = start.advanced(by: .seconds(offset / max(factor, 0.000_001)))
+                    if due > clock.now {
+                        do { try await clock.sleep(until: due) } catch { return summary }
+                    }
+                }
+                let before = summary.observations
+                var isReport = false
+                do throws(HCIDecodingError) {
+                    try converter.forEachAdvertisement(inEvent: packet.packet, time: record.time) { observation, report in
+                        summary.observations += 1
+                        onObservation(observation)
+                        onAdvertisement?(observation, report)
+                    }
+                    isReport = Self.isAdvertisingReport(packet.packet)
+                } catch {
+                    summary.undecodableEvents += 1
+                    metrics.undecodableEvents.increment()
+                    logger.debug("record \(record.index): \(error)")
+                }
+                if isReport || summary.observations > before { summary.advertisingReportEvents += 1 }
+                if summary.observations > before { metrics.advertisements.increment(by: Int64(summary.observations - before)) }
+            }
+        }
+        if parser.datalink == nil {
+            throw .badCapture(file: path, "file is shorter than the 16-byte btsnoop header")
+        }
+        if parser.pendingBytes > 0 {
+            logger.warning("\(path) ends \(parser.pendingBytes) bytes into a record; the capture was cut short")
+        }
+        return summary
+    }
+
+    static func isAdvertisingReport(_ packet: ByteBuffer) -> Bool {
+        guard packet.getInteger(at: packet.readerIndex, as: UInt8.self) == HCIEvent.Code.leMeta,
+              let subevent = packet.getInteger(at: packet.readerIndex + 2, as: UInt8.self) else { return false }
+        return [LEMetaEvent.Subevent.advertisingReport, LEMetaEvent.Subevent.directedAdvertisingReport,
+                LEMetaEvent.Subevent.extendedAdvertisingReport].contains(subevent)
+    }
+}

@@ -1,0 +1,22 @@
+import Metrics
+
+/// What a Bluetooth capture source counts, made from the factory passed in (the process-wide
+/// one by default) so a test can hand in its own and read the values.
+public struct BLECaptureMetrics: Sendable {
+    /// Advertising reports turned into observations.
+    public let advertisements: Counter
+    /// Events that did not decode and were skipped.
+    public let undecodableEvents: Counter
+    /// Bytes dropped while resynchronising H4 framing after garbage.
+    public let resynchronisedBytes: Counter
+    /// Controller resets after hardware errors, and adapter re-opens after it went away.
+    public let recoveries: Counter
+
+    public init(source: String, factory: any MetricsFactory = MetricsSystem.factory) {
+        let dimensions = [("source", source)]
+        advertisements = Counter(label: "footfall_ble_advertisements_total", dimensions: dimensions, factory: factory)
+        undecodableEvents = Counter(label: "footfall_ble_undecodable_events_total", dimensions: dimensions, factory: factory)
+        resynchronisedBytes = Counter(label: "footfall_ble_resynchronised_bytes_total", dimensions: dimensions, factory: factory)
+        recoveries = Counter(label: "footfall_ble_recoveries_total", dimensions: dimensions, factory: factory)
+    }
+}

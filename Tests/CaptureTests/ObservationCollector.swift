@@ -1,0 +1,21 @@
+import Capture
+import FootfallCore
+import Foundation
+
+/// Collects observations from a source's handler, for assertions.
+final class ObservationCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Observation] = []
+
+    var handler: ObservationHandler { { observation in self.lock.withLock { self.items.append(observation) } } }
+    var observations: [Observation] { lock.withLock { items } }
+    var count: Int { lock.withLock { items.count } }
+
+    /// Waits until `count` observations arrived or `seconds` passed.
+    func wait(for count: Int, seconds: Double = 60) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        while self.count < count && Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

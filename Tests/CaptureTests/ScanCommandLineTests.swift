@@ -1,0 +1,93 @@
+import BLE
+import FootfallTesting
+import Foundation
+import Testing
+
+/// The real `footfall` binary: `scan` and `convert btsnoop`.
+@Suite(.serialized) struct ScanCommandLineTests {
+    static let horizon = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
+
+    /// Runs the binary on a dispatch thread: waiting for a child process must not hold one of
+    /// the few cooperative threads other suites' async tests need.
+    func footfall(_ arguments: [String]) async throws -> FootfallProcess.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try FootfallProcess.run(arguments) })
+            }
+        }
+    }
+
+    @Test(.disabled(if: BlueZHCISourceTests.kernelHasBluetooth, "this kernel has Bluetooth sockets"))
+    func scanWithoutBluetoothInTheKernelPrintsOneLineAndExitsNonZero() async throws {
+        let result = try await footfall(["scan"])
+        #expect(result.status != 0)
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(result.standardError)")
+        #expect(result.standardError.contains("AF_BLUETOOTH") && result.standardError.contains("--h4") && result.standardError.contains("--btsnoop"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func scanningASnoopLogAsJSONPrintsOneLinePerAdvertisingReport() async throws {
+        let result = try await footfall(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible", "--json", "--sensor", "s9"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 412)
+        #expect(lines.allSatisfy { $0.hasPrefix("{\"time\":") && $0.contains("\"sensor\":\"s9\"") })
+        #expect(lines.contains { $0.contains("\"device\":\"ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20597:62207\"") && $0.contains("\"tx_power\":-62") })
+    }
+
+    @Test func scanningASnoopLogPrintsATableOfDevices() async throws {
+        let result = try await footfall(["scan", "--btsnoop", Self.horizon, "--as-fast-as-possible"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("DEVICE"))
+        #expect(result.standardOutput.contains("ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207"))
+        #expect(result.standardOutput.contains("412 advertisements"))
+    }
+
+    @Test func scanningAFakeSerialControllerForASecondPrintsItsAdvertisementsAndPutsItBack() async throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.supportsExtendedScanning = true
+        behaviour.reportInterval = .milliseconds(20)
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let result = try await footfall(["scan", "--h4", "\(fake.devicePath)@921600", "--duration", "1", "--json", "--sensor", "gw"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count >= 5)
+        #expect(lines.contains { $0.contains("\"device\":\"ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207\"") && $0.contains("\"address_type\":\"random-static\"") })
+        #expect(lines.contains { $0.contains("\"device\":\"ble:00:1a:7d:da:71:13\"") && $0.contains("\"rssi\":-75") })
+        #expect(fake.commands.last?.opcode == .leSetExtendedScanEnable && fake.commands.last?.parameters.first == 0)
+    }
+
+    @Test func twoSourcesAtOnceAreRefused() async throws {
+        let result = try await footfall(["scan", "--hci", "hci0", "--btsnoop", Self.horizon])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("choose one source"))
+    }
+
+    @Test func convertBtsnoopWritesATraceWithEveryReport() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("horizon.csv").path
+        let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "time,sensor,device,rssi,tx_power,radio,channel")
+        #expect(lines.count == 413)
+        #expect(lines.contains("1612150079.789349,s1,ibeacon:494e5445-4c4c-495f-524f-434b535f4857:20594:62207,-49,-62,ble,"))
+        #expect(result.standardOutput.contains("412 observations"))
+    }
+
+    @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() async throws {
+        let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("identity key 'shop'"))
+    }
+
+    @Test func convertingAMissingFileIsOneLine() async throws {
+        let result = try await footfall(["convert", "btsnoop", "/nonexistent.btsnoop", "--sensor", "s1", "--out", "/tmp/footfall-never.csv"])
+        #expect(result.status != 0)
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(result.standardError.contains("/nonexistent.btsnoop"))
+    }
+}
