@@ -6,4 +6,5 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.maxDuration = .seconds(10)
     Benchmark.defaultConfiguration.maxIterations = 20
     registerTraceBenchmarks()
+    registerPositioningBenchmarks()
 }
