@@ -15,6 +15,15 @@ struct Grid: Sendable {
     let inside: [Bool]
     /// Per dense index: whether the cell's centre is inside the store's outline.
     let withinOutline: [Bool]
+    /// Per dense index: whether the cell is within reach of an entrance, where the walls let
+    /// people through.
+    let door: [Bool]
+    /// Per dense index: the cells a device inside the outline can move to without passing a
+    /// wall (inside or at a door), and those a device outside can (outside or at a door).
+    let insideRegion: [Bool]
+    let outsideRegion: [Bool]
+    /// Whether the walls matter: there is a band outside and at least one door through them.
+    let hasWalls: Bool
     /// Per dense index: the first zone (configuration order) containing the cell's centre, −1 none.
     let zoneOfCell: [Int]
     /// Dense indices of the inside cells, in order; a cell's "slot" is its position here.
@@ -31,12 +40,20 @@ struct Grid: Sendable {
     ///   entrance); all walls when empty.
     init(
         outline: Outline, step requested: Double, maximumCells: Int, band: Double = 0, bandEdges: [(Point, Point)] = [],
-        zones: [Outline] = []
+        zones: [Outline] = [], entrances: [Point] = [], entranceRadius: Double = 1.5
     ) {
         let band = max(band, 0)
-        let minimum = outline.minimum - Point(x: band, y: band)
-        let width = max(outline.maximum.x - outline.minimum.x + 2 * band, 0.01)
-        let height = max(outline.maximum.y - outline.minimum.y + 2 * band, 0.01)
+        // The box holds the outline and, with a band, the band around it and along its edges.
+        var low = outline.minimum, high = outline.maximum
+        if band > 0 {
+            for (a, b) in bandEdges {
+                low = Point(x: min(low.x, a.x, b.x), y: min(low.y, a.y, b.y))
+                high = Point(x: max(high.x, a.x, b.x), y: max(high.y, a.y, b.y))
+            }
+        }
+        let minimum = low - Point(x: band, y: band)
+        let width = max(high.x - low.x + 2 * band, 0.01)
+        let height = max(high.y - low.y + 2 * band, 0.01)
         // Grow the step until the box fits in the cell budget (area / step² ≤ maximum).
         let step = max(requested, (width * height / Double(max(maximumCells, 1))).squareRoot())
         self.step = step
@@ -74,6 +91,15 @@ struct Grid: Sendable {
             xs = [centre.x]
             ys = [centre.y]
         }
+        var door = [Bool](repeating: false, count: columns * rows)
+        for cell in cells {
+            let p = Point(x: originX + Double(cell % columns) * step, y: originY + Double(cell / columns) * step)
+            door[cell] = entrances.contains { $0.distance(to: p) <= entranceRadius }
+        }
+        self.door = door
+        insideRegion = (0..<(columns * rows)).map { inside[$0] && (withinOutline[$0] || door[$0]) }
+        outsideRegion = (0..<(columns * rows)).map { inside[$0] && (!withinOutline[$0] || door[$0]) }
+        hasWalls = cells.contains { !withinOutline[$0] } && door.contains(true)
         self.inside = inside
         self.withinOutline = withinOutline
         self.zoneOfCell = zoneOfCell

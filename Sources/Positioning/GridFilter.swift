@@ -95,10 +95,16 @@ struct GridFilter: Sendable {
             fraction > 0 ? cache.entry(sigma: walk, grid: grid).radius + shiftCells : 0)
         let union = box.expanded(by: reach, within: grid)
         cache.clear(union, grid: grid)
-        cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction)
+        // Walls: the mass on each side moves on its side only, through the doors between.
+        let regions = sides(grid: grid)
+        for region in regions {
+            cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction, region: region)
+        }
         if fraction > 0 {
             let movedBox = advect(by: shift, grid: grid, into: &cache.moved)
-            cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction)
+            for region in regions {
+                cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction, region: region)
+            }
             // Leave the scratch zeroed for the next device.
             for r in movedBox.r0...movedBox.r1 {
                 for c in movedBox.c0...movedBox.c1 { cache.moved[r * grid.columns + c] = 0 }
@@ -112,6 +118,21 @@ struct GridFilter: Sendable {
             for c in box.c0...box.c1 { probability[r * grid.columns + c] = cache.accumulator[r * grid.columns + c] }
         }
         normalize(grid: grid)
+    }
+
+    /// The sides of the walls that hold probability (just `.all` when the grid has no walls).
+    private func sides(grid: Grid) -> [DiffusionCache.Region] {
+        guard grid.hasWalls else { return [.all] }
+        var inside = false, outside = false
+        for r in box.r0...box.r1 {
+            for c in box.c0...box.c1 {
+                let cell = r * grid.columns + c
+                guard probability[cell] > 0 else { continue }
+                if grid.insideRegion[cell] { inside = true }
+                if grid.outsideRegion[cell] { outside = true }
+            }
+        }
+        return (inside ? [.inside] : []) + (outside ? [.outside] : [])
     }
 
     /// Writes the distribution moved by `shift` into `moved` (zero on entry) and returns the box
@@ -131,7 +152,10 @@ struct GridFilter: Sendable {
                 for (dc, dr, w) in [(ix, iy, weights.0), (ix + 1, iy, weights.1), (ix, iy + 1, weights.2), (ix + 1, iy + 1, weights.3)]
                 where w > 0 {
                     let c2 = c + dc, r2 = r + dr
-                    if c2 >= 0, c2 < grid.columns, r2 >= 0, r2 < grid.rows, grid.inside[r2 * grid.columns + c2] {
+                    if c2 >= 0, c2 < grid.columns, r2 >= 0, r2 < grid.rows, grid.inside[r2 * grid.columns + c2],
+                        !grid.hasWalls || grid.withinOutline[r2 * grid.columns + c2] == grid.withinOutline[cell]
+                            || grid.door[cell] || grid.door[r2 * grid.columns + c2]
+                    {
                         moved[r2 * grid.columns + c2] += mass * w
                     } else {
                         moved[cell] += mass * w
@@ -163,7 +187,7 @@ struct GridFilter: Sendable {
             offsetMean: self.offsetPrecision == nil ? configuration.transmitOffsetMean : offset,
             offsetPrecision: offsetPrecision, k: configuration.huberThreshold, sensorCount: map.sensorCount,
             missing: Self.missing(readings, sensorCount: map.sensorCount, configuration: configuration),
-            floor: configuration.receiverSensitivity, missingRoot: 1 / sigma,
+            floor: configuration.receiverSensitivity, missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)),
             weaker: 1 / max(configuration.attenuationSpread, 1))
         if scratch.count < 2 * probability.count { scratch = [Double](repeating: 0, count: 2 * probability.count) }
 
@@ -214,7 +238,7 @@ struct GridFilter: Sendable {
     /// The sensors that heard nothing of a batch of several packets: evidence that the device
     /// is too far from them to be heard (a censored reading, below the receiver's floor).
     static func missing(_ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration) -> [Int] {
-        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= 2 }) else { return [] }
+        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return [] }
         var heard = [Bool](repeating: false, count: sensorCount)
         for reading in readings where reading.sensor < sensorCount { heard[reading.sensor] = true }
         return heard.indices.filter { !heard[$0] }

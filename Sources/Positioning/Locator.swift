@@ -87,11 +87,13 @@ public struct Locator: Sendable {
         var maps: [Radio: RadioMap] = [:]
         if configuration.engine == .grid, !layout.sensors.isEmpty {
             // Along the storefront only, a layout without entrances has no band.
-            let storefront = Self.storefront(layout, extending: 2 * configuration.outsideBand)
+            let storefront = Self.storefront(layout, extending: configuration.streetBeyondCorners)
             let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
             let grid = Grid(
                 outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells, band: band,
-                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines)
+                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines,
+                entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
+                entranceRadius: configuration.entranceRadius)
             for radio in Radio.allCases {
                 maps[radio] = RadioMap(
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
@@ -154,7 +156,7 @@ public struct Locator: Sendable {
             guard time - state.lastHeard <= configuration.window else { continue }
             let located: Located?
             switch configuration.engine {
-            case .grid: located = locateOnGrid(&state, at: time)
+            case .grid: located = locateOnGrid(&state, at: time, device: device)
             case .multilateration: located = locateByMultilateration(&state, at: time)
             }
             guard let located else { continue }
@@ -190,7 +192,7 @@ public struct Locator: Sendable {
         var zoneProbability: [Double]? = nil
     }
 
-    private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double) -> Located? {
+    private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
         var readings: [GridFilter.Reading] = []
         for s in state.filters.indices {

@@ -41,10 +41,17 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// packets says the device is not where the map expects it to be heard well above this.
     /// −infinity ignores silent sensors.
     public var receiverSensitivity: Double = -95
+    /// A sensor counts as silent in a batch where another sensor heard this many packets.
+    public var silentAfterPackets: Int = 1
+    /// Spread of a silent sensor's censored reading, relative to `rssiNoise`: wider than a
+    /// heard reading's, as a packet is also lost to collisions and scan gaps.
+    public var silentSpread: Double = 2
+    /// How far (metres) the band runs along the storefront past the store's corners.
+    public var streetBeyondCorners: Double = 10
     /// How much wider (a factor ≥ 1) the spread of readings weaker than the map is than that of
     /// stronger ones: a body or a shelf between phone and sensor takes away up to 10 dB,
     /// nothing adds as much.
-    public var attenuationSpread: Double = 1
+    public var attenuationSpread: Double = 2
     /// Residuals beyond this many standard deviations count linearly, not quadratically (Huber).
     public var huberThreshold: Double = 2
     /// Prior standard deviation (dB) of a phone's transmit offset from the model, estimated per
@@ -70,13 +77,18 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Whether the band lies only along the walls with an entrance (the storefront), where the
     /// street or mall is, rather than all around the outline.
     public var outsideBandAlongStorefront = true
+    /// Whether the grid's motion model keeps devices on their side of the walls, letting them
+    /// in and out only within `entranceRadius` (metres) of an entrance: a passer-by does not
+    /// drift in through the wall, a shopper who walked in does not drift out.
+    public var wallsBetweenInsideAndOutside = true
+    public var entranceRadius: Double = 2
     /// Probability of being inside the outline above which a device outside is taken as having
     /// entered, and below which a device inside is taken as having left (grid engine).
-    public var insideEnterProbability: Double = 0.5
+    public var insideEnterProbability: Double = 0.4
     /// Prior weight of a cell of the band against a cell inside, for a device first heard (or
     /// restarted): a phone heard by the store's sensors is more often inside than outside.
     public var outsidePrior: Double = 1
-    public var insideExitProbability: Double = 0.5
+    public var insideExitProbability: Double = 0.3
 
     /// Spacing of the grid of candidate positions, metres.
     public var gridStep: Double = 0.75
@@ -120,7 +132,7 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Least time (s) a device already placed in a zone must be probably elsewhere before its
     /// zone changes (a zone's own `exit_after` / `enter_after` apply when longer). Position
     /// errors of 2–4 m last seconds; a real move between sectors lasts minutes.
-    public var zoneSwitchAfter: Double = 0
+    public var zoneSwitchAfter: Double = 10
 
     public init() {}
 }
