@@ -172,9 +172,11 @@ struct GridFilter: Sendable {
     ///     −log L = Σ ρ((rₛ − b)/σₛ) + b²/2σ_b²,  ρ Huber with threshold k.
     /// A mean of n readings has σₛ² = σ²·(½ + ½/n): half the error (fading) averages out,
     /// half (the map's own error at that cell) does not.
+    /// `alive`: per sensor, whether it is hearing anything at all; a dead sensor's silence says
+    /// nothing about where the device is (nil: all are).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
-        scratch: inout [Double]
+        scratch: inout [Double], alive: [Bool]? = nil
     ) {
         guard !readings.isEmpty else { return }
         let grid = map.grid
@@ -184,11 +186,11 @@ struct GridFilter: Sendable {
         let precisions = readings.map { 1 / (sigma * sigma * (0.5 + 0.5 / Double(max($0.count, 1)))) }
         let likelihood = Likelihood(
             sensors: readings.map(\.sensor), rssi: readings.map(\.rssi), precisions: precisions,
-            offsetMean: self.offsetPrecision == nil ? configuration.transmitOffsetMean : offset,
+            offsetMean: offsetPriorMean(configuration),
             offsetPrecision: offsetPrecision, k: configuration.huberThreshold, sensorCount: map.sensorCount,
-            missing: Self.missing(readings, sensorCount: map.sensorCount, configuration: configuration),
+            missing: Self.missing(readings, sensorCount: map.sensorCount, configuration: configuration, alive: alive),
             floor: configuration.receiverSensitivity, missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)),
-            weaker: 1 / max(configuration.attenuationSpread, 1))
+            weaker: 1 / max(configuration.attenuationSpread, 1), kWeaker: configuration.attenuationHuberThreshold)
         if scratch.count < 2 * probability.count { scratch = [Double](repeating: 0, count: 2 * probability.count) }
 
         // Loss of every cell in the box that still holds probability.
@@ -212,7 +214,7 @@ struct GridFilter: Sendable {
             surprise = max(0, surprise + (lowest - elsewhere) - Self.surpriseAllowance)
             if surprise > configuration.restartEvidence {
                 restart(grid: grid)
-                update(with: readings, map: map, configuration: configuration, scratch: &scratch)
+                update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
                 return
             }
         }
@@ -235,13 +237,26 @@ struct GridFilter: Sendable {
         normalize(grid: grid)
     }
 
+    /// The prior mean of the offset for the next batch. Without learning, the last batch's
+    /// offset is carried on only in part, pulled back towards the configured mean: carried in
+    /// full at the prior's precision it would wander off (a random walk), and with one sensor
+    /// heard, where offset and distance cannot be told apart, the position with it.
+    private func offsetPriorMean(_ configuration: PositioningConfiguration) -> Double {
+        guard offsetPrecision != nil else { return configuration.transmitOffsetMean }
+        if configuration.transmitOffsetLearning > 0 { return offset }
+        let carry = min(max(configuration.transmitOffsetCarry, 0), 1)
+        return configuration.transmitOffsetMean + carry * (offset - configuration.transmitOffsetMean)
+    }
+
     /// The sensors that heard nothing of a batch of several packets: evidence that the device
     /// is too far from them to be heard (a censored reading, below the receiver's floor).
-    static func missing(_ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration) -> [Int] {
+    static func missing(
+        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]? = nil
+    ) -> [Int] {
         guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return [] }
         var heard = [Bool](repeating: false, count: sensorCount)
         for reading in readings where reading.sensor < sensorCount { heard[reading.sensor] = true }
-        return heard.indices.filter { !heard[$0] }
+        return heard.indices.filter { s in !heard[s] && (alive.map { s < $0.count && $0[s] } ?? true) }
     }
 
     /// Mean and covariance of the position; the cell's own extent (step²/12 per axis) is added.
@@ -345,6 +360,8 @@ private struct Likelihood {
     let missing: [Int]
     /// Scale of residuals of readings weaker than expected, relative to stronger ones.
     let weaker: Double
+    /// Huber threshold of readings weaker than expected.
+    let kWeaker: Double
     let floor: Double
     let missingRoot: Double
     let k: Double
@@ -352,9 +369,11 @@ private struct Likelihood {
 
     init(
         sensors: [Int], rssi: [Double], precisions: [Double], offsetMean: Double, offsetPrecision: Double, k: Double,
-        sensorCount: Int, missing: [Int] = [], floor: Double = -.infinity, missingRoot: Double = 0, weaker: Double = 1
+        sensorCount: Int, missing: [Int] = [], floor: Double = -.infinity, missingRoot: Double = 0, weaker: Double = 1,
+        kWeaker: Double? = nil
     ) {
         self.weaker = weaker
+        self.kWeaker = kWeaker ?? k
         self.missing = missing
         self.floor = floor
         self.missingRoot = missingRoot
@@ -381,7 +400,8 @@ private struct Likelihood {
             // says is scaled down by `weaker` (≤ 1), a stronger one counts in full.
             let r = rssi[i] - expected[base + sensors[i]] - b
             let e = (r < 0 ? -r * weaker : r) * roots[i]
-            loss += e <= k ? 0.5 * e * e : k * e - 0.5 * k * k
+            let kk = r < 0 ? kWeaker : k
+            loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
         }
         // Unheard sensors: a residual only where the cell says they should have heard it,
         //     e = max(0, μₛ(c) + b − floor) / σ.

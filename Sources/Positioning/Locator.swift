@@ -25,6 +25,8 @@ public struct Locator: Sendable {
     private var devices: [DeviceID: DeviceState] = [:]
     private var diffusion = DiffusionCache()
     private var scratch: [Double] = []
+    /// When each sensor last heard anything: one silent to every device is dead, not far away.
+    private var sensorLastHeard: [Double]
 
     struct DeviceState: Sendable {
         var filters: [RSSIFilter]
@@ -51,6 +53,7 @@ public struct Locator: Sendable {
         var index: [SensorID: Int] = [:]
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
+        sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
 
@@ -132,6 +135,7 @@ public struct Locator: Sendable {
 
     public mutating func observe(_ observation: Observation) {
         guard let sensor = sensorIndex[observation.sensor] else { return }
+        sensorLastHeard[sensor] = max(sensorLastHeard[sensor], observation.time)
         let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
         let sensorCount = layout.sensors.count
         let tracker = Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
@@ -203,7 +207,8 @@ public struct Locator: Sendable {
         var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
-        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch)
+        let alive = sensorLastHeard.map { time - $0 <= configuration.forgetAfter }
+        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
         state.grid = filter
         let m = filter.summary(grid: map.grid, zoneCount: layout.zones.count)
         // The track of the grid's means gives the velocity that carries the grid forward.

@@ -52,6 +52,9 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// stronger ones: a body or a shelf between phone and sensor takes away up to 10 dB,
     /// nothing adds as much.
     public var attenuationSpread: Double = 2
+    /// Huber threshold (standard deviations) of readings weaker than the map: beyond it a
+    /// deficit counts linearly, so one sensor behind the walker's body does not outvote the rest.
+    public var attenuationHuberThreshold: Double = 2
     /// Residuals beyond this many standard deviations count linearly, not quadratically (Huber).
     public var huberThreshold: Double = 2
     /// Prior standard deviation (dB) of a phone's transmit offset from the model, estimated per
@@ -63,6 +66,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// batch (0: the offset is fitted afresh to every batch). Less than 1 because a standing
     /// phone's batches share their shadowing and are not independent evidence.
     public var transmitOffsetLearning: Double = 0
+    /// Without learning, the share of the last batch's offset that the next batch's prior is
+    /// centred on (the rest is the configured mean): the phone's offset persists between
+    /// batches, but carried in full it would drift where offset and distance are confounded.
+    public var transmitOffsetCarry: Double = 0.5
     /// The learnt offset is never trusted more than this standard deviation (dB), so that a
     /// change of carrying position (hand to pocket) is followed.
     public var transmitOffsetFloor: Double = 2
