@@ -36,7 +36,7 @@ public struct PositioningConfiguration: Hashable, Sendable {
 
     /// Standard deviation (dB) of one reading around the radio map: multipath fading plus the
     /// map's own error. Fitted residuals of real surveys are 5–8 dB.
-    public var rssiNoise: Double = 8
+    public var rssiNoise: Double = 5
     /// Level (dBm) below which a sensor hears nothing: a sensor silent through a batch of several
     /// packets says the device is not where the map expects it to be heard well above this.
     /// −infinity ignores silent sensors.
