@@ -14,7 +14,7 @@ func registerPositioningBenchmarks() {
 
     // One scaled iteration = one Levenberg–Marquardt solve with eight sensors.
     Benchmark(
-        "Multilateration solves, 8 sensors heard",
+        "Positioning: multilateration solves, 8 sensors heard",
         configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .kilo),
         closure: { benchmark in
             let solver = Multilateration(deviceHeight: layout.deviceHeight, outline: layout.outline)
@@ -32,7 +32,7 @@ func registerPositioningBenchmarks() {
     // One scaled iteration = one position estimate of a device heard by eight sensors since
     // its previous estimate a second earlier, by the default engine.
     Benchmark(
-        "Locator estimates, 8 sensors heard",
+        "Positioning: grid estimates, 8 sensors heard",
         configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .kilo),
         closure: { benchmark in
             var locator = Locator(layout: layout)
@@ -52,7 +52,7 @@ func registerPositioningBenchmarks() {
     // the locator, with every heard device estimated once per second of trace time (the
     // pipeline's cadence).
     Benchmark(
-        "Filter and locate (observations)",
+        "Positioning: filter and locate (observations)",
         configuration: .init(metrics: [.throughput, .wallClock, .peakMemoryResident], scalingFactor: .mega),
         closure: { benchmark in
             var locator = Locator(layout: layout)
