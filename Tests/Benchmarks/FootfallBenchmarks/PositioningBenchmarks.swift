@@ -4,6 +4,9 @@ import Positioning
 
 /// The locate stage's two speed targets (issue 4), each on one core: position solves with
 /// eight sensors heard, and observations through the RSSI filter and the locator.
+/// Measured (release, a 2-core VM shared with other builds): multilateration 1.0 M solves/s
+/// (p50 974 ns); the grid 9.7 k estimates/s (p50 103 µs); filter and locate 14–26 µs per
+/// observation, 40–70 k observations/s (one sample: 1 M observations outlast the 10 s budget).
 func registerPositioningBenchmarks() {
     let layout = DemoFixture.configuration.layout
     // A shopper in the middle of the store, heard by all eight ceiling sensors.
