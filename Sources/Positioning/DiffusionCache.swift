@@ -15,6 +15,22 @@ struct DiffusionCache: Sendable {
         var kernel: [Double]
         var radius: Int
         var normalization: [Double]
+        /// The same for the cells of each side of the walls (empty when the grid has none).
+        var insideNormalization: [Double] = []
+        var outsideNormalization: [Double] = []
+    }
+
+    /// Where the diffused mass may go: every cell, or one side of the walls (doors included).
+    enum Region: Sendable {
+        case all, inside, outside
+
+        func mask(_ grid: Grid) -> [Bool] {
+            switch self {
+            case .all: grid.inside
+            case .inside: grid.insideRegion
+            case .outside: grid.outsideRegion
+            }
+        }
     }
 
     private var entries: [Int: Entry] = [:]
@@ -34,13 +50,20 @@ struct DiffusionCache: Sendable {
         if entries.count >= 64 { entries.removeAll(keepingCapacity: true) }
         let kernel = Self.kernel(sigma: Double(key) / 20 * grid.step, step: grid.step, limit: max(grid.columns, grid.rows))
         let radius = kernel.count / 2
-        var mask = [Double](repeating: 0, count: grid.columns * grid.rows)
-        for cell in grid.cells { mask[cell] = 1 }
         prepare(grid)
         let saved = accumulator
-        clear(grid.all, grid: grid)
-        blur(mask, input: grid.all, kernel: kernel, radius: radius, grid: grid, weight: 1)
-        let entry = Entry(kernel: kernel, radius: radius, normalization: accumulator)
+        func normalization(_ region: Region) -> [Double] {
+            let allowed = region.mask(grid)
+            let mask = allowed.map { $0 ? 1.0 : 0.0 }
+            clear(grid.all, grid: grid)
+            blur(mask, input: grid.all, kernel: kernel, radius: radius, grid: grid, weight: 1, mask: allowed)
+            return accumulator
+        }
+        var entry = Entry(kernel: kernel, radius: radius, normalization: normalization(.all))
+        if grid.hasWalls {
+            entry.insideNormalization = normalization(.inside)
+            entry.outsideNormalization = normalization(.outside)
+        }
         accumulator = saved
         entries[key] = entry
         return entry
@@ -66,15 +89,27 @@ struct DiffusionCache: Sendable {
     /// Adds `weight` · mask · G ∗ (p / (G ∗ mask)) to the accumulator, for p non-zero only in
     /// `input`; returns the box the result can reach.
     @discardableResult
-    mutating func diffuse(_ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double) -> Grid.Box {
+    /// With a `region`, only the mass of that side of the walls moves, and only within it; a
+    /// door's cells belong to both sides and give half their mass to each.
+    mutating func diffuse(
+        _ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double, region: Region = .all
+    ) -> Grid.Box {
         let e = entry(sigma: sigma, grid: grid)
+        let allowed = region.mask(grid)
+        let normalization: [Double]
+        switch region {
+        case .all: normalization = e.normalization
+        case .inside: normalization = e.insideNormalization
+        case .outside: normalization = e.outsideNormalization
+        }
         for r in input.r0...input.r1 {
             for c in input.c0...input.c1 {
                 let cell = r * grid.columns + c
-                source[cell] = grid.inside[cell] && e.normalization[cell] > 0 ? p[cell] / e.normalization[cell] : 0
+                let share = region != .all && grid.door[cell] ? 0.5 : 1
+                source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
             }
         }
-        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight)
+        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: allowed)
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
@@ -91,11 +126,11 @@ struct DiffusionCache: Sendable {
     }
 
     /// Separable convolution (rows, then columns) of `input` (zero outside its box) into the
-    /// accumulator over the box grown by the radius, inside cells only.
+    /// accumulator over the box grown by the radius, cells of `mask` only.
     @discardableResult
-    private mutating func blur(_ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double)
-        -> Grid.Box
-    {
+    private mutating func blur(
+        _ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double, mask: [Bool]
+    ) -> Grid.Box {
         let out = box.expanded(by: radius, within: grid)
         let columns = grid.columns
         input.withUnsafeBufferPointer { src in
@@ -112,7 +147,7 @@ struct DiffusionCache: Sendable {
                             mid[base + c] = sum
                         }
                     }
-                    grid.inside.withUnsafeBufferPointer { inside in
+                    mask.withUnsafeBufferPointer { inside in
                         accumulator.withUnsafeMutableBufferPointer { acc in
                             for r in out.r0...out.r1 {
                                 let low = max(-radius, box.r0 - r), high = min(radius, box.r1 - r)

@@ -1,15 +1,31 @@
 import FootfallCore
 
-/// A regular grid of candidate positions over the outline's bounding box. Cells whose centre
-/// lies outside the outline are masked: a shopper is never there.
+/// A regular grid of candidate positions over the outline's bounding box grown by `band`.
+/// Cells whose centre lies further than `band` outside the outline are masked: nobody is
+/// there. The band holds the street and the mall corridor, so that a passer-by heard through
+/// the storefront has somewhere to be other than just inside the wall.
 struct Grid: Sendable {
     let originX: Double
     let originY: Double
     let step: Double
     let columns: Int
     let rows: Int
-    /// Per dense index (`row * columns + column`): whether the cell is inside the outline.
+    /// Per dense index (`row * columns + column`): whether the cell is a candidate position
+    /// (inside the outline or within the band around it).
     let inside: [Bool]
+    /// Per dense index: whether the cell's centre is inside the store's outline.
+    let withinOutline: [Bool]
+    /// Per dense index: whether the cell is within reach of an entrance, where the walls let
+    /// people through.
+    let door: [Bool]
+    /// Per dense index: the cells a device inside the outline can move to without passing a
+    /// wall (inside or at a door), and those a device outside can (outside or at a door).
+    let insideRegion: [Bool]
+    let outsideRegion: [Bool]
+    /// Whether the walls matter: there is a band outside and at least one door through them.
+    let hasWalls: Bool
+    /// Per dense index: the first zone (configuration order) containing the cell's centre, −1 none.
+    let zoneOfCell: [Int]
     /// Dense indices of the inside cells, in order; a cell's "slot" is its position here.
     let cells: [Int]
     /// Centres of the inside cells, by slot.
@@ -20,25 +36,45 @@ struct Grid: Sendable {
     /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
     let coarseCells: [Int]
 
-    init(outline: Outline, step requested: Double, maximumCells: Int) {
-        let width = max(outline.maximum.x - outline.minimum.x, 0.01)
-        let height = max(outline.maximum.y - outline.minimum.y, 0.01)
+    /// - Parameter bandEdges: the walls the band lies along (the storefront: walls with an
+    ///   entrance); all walls when empty.
+    init(
+        outline: Outline, step requested: Double, maximumCells: Int, band: Double = 0, bandEdges: [(Point, Point)] = [],
+        zones: [Outline] = [], entrances: [Point] = [], entranceRadius: Double = 1.5
+    ) {
+        let band = max(band, 0)
+        // The box holds the outline and, with a band, the band around it and along its edges.
+        var low = outline.minimum, high = outline.maximum
+        if band > 0 {
+            for (a, b) in bandEdges {
+                low = Point(x: min(low.x, a.x, b.x), y: min(low.y, a.y, b.y))
+                high = Point(x: max(high.x, a.x, b.x), y: max(high.y, a.y, b.y))
+            }
+        }
+        let minimum = low - Point(x: band, y: band)
+        let width = max(high.x - low.x + 2 * band, 0.01)
+        let height = max(high.y - low.y + 2 * band, 0.01)
         // Grow the step until the box fits in the cell budget (area / step² ≤ maximum).
         let step = max(requested, (width * height / Double(max(maximumCells, 1))).squareRoot())
         self.step = step
         columns = max(Int((width / step).rounded(.up)), 1)
         rows = max(Int((height / step).rounded(.up)), 1)
         // Centre the grid on the box so that both edges get the same margin.
-        originX = outline.minimum.x + (width - Double(columns - 1) * step) / 2
-        originY = outline.minimum.y + (height - Double(rows - 1) * step) / 2
+        originX = minimum.x + (width - Double(columns - 1) * step) / 2
+        originY = minimum.y + (height - Double(rows - 1) * step) / 2
         var inside = [Bool](repeating: false, count: columns * rows)
+        var withinOutline = [Bool](repeating: false, count: columns * rows)
+        var zoneOfCell = [Int](repeating: -1, count: columns * rows)
         var cells: [Int] = []
         var xs: [Double] = []
         var ys: [Double] = []
         for row in 0..<rows {
             for column in 0..<columns {
                 let p = Point(x: originX + Double(column) * step, y: originY + Double(row) * step)
-                if outline.contains(p) {
+                let within = outline.contains(p)
+                if within || (band > 0 && Self.distance(from: p, to: bandEdges, outline: outline) <= band) {
+                    withinOutline[row * columns + column] = within
+                    if within { zoneOfCell[row * columns + column] = zones.firstIndex { $0.contains(p) } ?? -1 }
                     inside[row * columns + column] = true
                     cells.append(row * columns + column)
                     xs.append(p.x)
@@ -48,13 +84,25 @@ struct Grid: Sendable {
         }
         if cells.isEmpty {
             // An outline thinner than a cell: keep its centre so there is somewhere to be.
-            let centre = Point(x: outline.minimum.x + width / 2, y: outline.minimum.y + height / 2)
+            let centre = Point(x: minimum.x + width / 2, y: minimum.y + height / 2)
             inside[0] = true
+            withinOutline[0] = true
             cells = [0]
             xs = [centre.x]
             ys = [centre.y]
         }
+        var door = [Bool](repeating: false, count: columns * rows)
+        for cell in cells {
+            let p = Point(x: originX + Double(cell % columns) * step, y: originY + Double(cell / columns) * step)
+            door[cell] = entrances.contains { $0.distance(to: p) <= entranceRadius }
+        }
+        self.door = door
+        insideRegion = (0..<(columns * rows)).map { inside[$0] && (withinOutline[$0] || door[$0]) }
+        outsideRegion = (0..<(columns * rows)).map { inside[$0] && (!withinOutline[$0] || door[$0]) }
+        hasWalls = cells.contains { !withinOutline[$0] } && door.contains(true)
         self.inside = inside
+        self.withinOutline = withinOutline
+        self.zoneOfCell = zoneOfCell
         self.cells = cells
         centresX = xs
         centresY = ys
@@ -65,6 +113,22 @@ struct Grid: Sendable {
         let columnCount = columns
         coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
     }
+
+    /// Distance from `p` to the nearest of `edges`, or to the outline when there are none.
+    private static func distance(from p: Point, to edges: [(Point, Point)], outline: Outline) -> Double {
+        guard !edges.isEmpty else { return outline.distanceOutside(p) }
+        var best = Double.infinity
+        for (a, b) in edges {
+            let e = b - a
+            let length2 = e.x * e.x + e.y * e.y
+            let t = length2 > 0 ? max(0, min(1, ((p.x - a.x) * e.x + (p.y - a.y) * e.y) / length2)) : 0
+            best = min(best, p.distance(to: a + e * t))
+        }
+        return best
+    }
+
+    /// Whether some cells lie outside the outline (in the band).
+    var hasBand: Bool { cells.contains { !withinOutline[$0] } }
 
     /// Every cell.
     var all: Box { Box(c0: 0, c1: columns - 1, r0: 0, r1: rows - 1) }

@@ -21,6 +21,10 @@ struct GridFilter: Sendable {
     private(set) var time: Double?
     /// Posterior mean of the transmit offset (dB) at the last update.
     private(set) var offset: Double = 0
+    /// Precision (1/dB²) of what the past updates say about the transmit offset, nil before
+    /// the first: the offset is the phone's (and its carrying position's), constant over a
+    /// visit, so it is learnt across updates instead of re-fitted freely to each batch.
+    private(set) var offsetPrecision: Double?
     /// CUSUM of how much better the readings fit somewhere else in the store than inside the
     /// box, in nats.
     private var surprise = 0.0
@@ -32,7 +36,6 @@ struct GridFilter: Sendable {
     /// accumulated evidence that restarts the filter: a lost track is restarted after a few
     /// updates, noise never accumulates.
     static let surpriseAllowance = 1.0
-    static let surpriseLimit = 12.0
 
     /// One sensor's readings since the previous update.
     struct Reading: Sendable {
@@ -41,19 +44,25 @@ struct GridFilter: Sendable {
         var count: Int
     }
 
-    init(grid: Grid) {
+    /// Prior weight of a band cell against an inside one.
+    let outsidePrior: Double
+
+    init(grid: Grid, outsidePrior: Double = 1) {
+        self.outsidePrior = max(outsidePrior, 0)
         probability = [Double](repeating: 0, count: grid.columns * grid.rows)
         box = grid.all
         restart(grid: grid)
     }
 
-    /// Uniform over the store.
+    /// Uniform over the store, the band outside weighted by `outsidePrior`.
     private mutating func restart(grid: Grid) {
         for i in probability.indices { probability[i] = 0 }
-        let uniform = 1 / Double(grid.count)
-        for cell in grid.cells { probability[cell] = uniform }
+        for cell in grid.cells { probability[cell] = grid.withinOutline[cell] ? 1 : outsidePrior }
         box = grid.all
         surprise = 0
+        normalize(grid: grid)
+        // A lost track may have been lost through a wrong offset: start it from the prior again.
+        offsetPrecision = nil
     }
 
     /// Motion model from the last update to `now`: a mixture of a browsing random walk and a
@@ -86,10 +95,16 @@ struct GridFilter: Sendable {
             fraction > 0 ? cache.entry(sigma: walk, grid: grid).radius + shiftCells : 0)
         let union = box.expanded(by: reach, within: grid)
         cache.clear(union, grid: grid)
-        cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction)
+        // Walls: the mass on each side moves on its side only, through the doors between.
+        let regions = sides(grid: grid)
+        for region in regions {
+            cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction, region: region)
+        }
         if fraction > 0 {
             let movedBox = advect(by: shift, grid: grid, into: &cache.moved)
-            cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction)
+            for region in regions {
+                cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction, region: region)
+            }
             // Leave the scratch zeroed for the next device.
             for r in movedBox.r0...movedBox.r1 {
                 for c in movedBox.c0...movedBox.c1 { cache.moved[r * grid.columns + c] = 0 }
@@ -103,6 +118,21 @@ struct GridFilter: Sendable {
             for c in box.c0...box.c1 { probability[r * grid.columns + c] = cache.accumulator[r * grid.columns + c] }
         }
         normalize(grid: grid)
+    }
+
+    /// The sides of the walls that hold probability (just `.all` when the grid has no walls).
+    private func sides(grid: Grid) -> [DiffusionCache.Region] {
+        guard grid.hasWalls else { return [.all] }
+        var inside = false, outside = false
+        for r in box.r0...box.r1 {
+            for c in box.c0...box.c1 {
+                let cell = r * grid.columns + c
+                guard probability[cell] > 0 else { continue }
+                if grid.insideRegion[cell] { inside = true }
+                if grid.outsideRegion[cell] { outside = true }
+            }
+        }
+        return (inside ? [.inside] : []) + (outside ? [.outside] : [])
     }
 
     /// Writes the distribution moved by `shift` into `moved` (zero on entry) and returns the box
@@ -122,7 +152,10 @@ struct GridFilter: Sendable {
                 for (dc, dr, w) in [(ix, iy, weights.0), (ix + 1, iy, weights.1), (ix, iy + 1, weights.2), (ix + 1, iy + 1, weights.3)]
                 where w > 0 {
                     let c2 = c + dc, r2 = r + dr
-                    if c2 >= 0, c2 < grid.columns, r2 >= 0, r2 < grid.rows, grid.inside[r2 * grid.columns + c2] {
+                    if c2 >= 0, c2 < grid.columns, r2 >= 0, r2 < grid.rows, grid.inside[r2 * grid.columns + c2],
+                        !grid.hasWalls || grid.withinOutline[r2 * grid.columns + c2] == grid.withinOutline[cell]
+                            || grid.door[cell] || grid.door[r2 * grid.columns + c2]
+                    {
                         moved[r2 * grid.columns + c2] += mass * w
                     } else {
                         moved[cell] += mass * w
@@ -139,18 +172,25 @@ struct GridFilter: Sendable {
     ///     −log L = Σ ρ((rₛ − b)/σₛ) + b²/2σ_b²,  ρ Huber with threshold k.
     /// A mean of n readings has σₛ² = σ²·(½ + ½/n): half the error (fading) averages out,
     /// half (the map's own error at that cell) does not.
+    /// `alive`: per sensor, whether it is hearing anything at all; a dead sensor's silence says
+    /// nothing about where the device is (nil: all are).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
-        scratch: inout [Double]
+        scratch: inout [Double], alive: [Bool]? = nil
     ) {
         guard !readings.isEmpty else { return }
         let grid = map.grid
         let sigma = max(configuration.rssiNoise, 0.1)
-        let offsetPrecision = 1 / pow(max(configuration.transmitOffsetSigma, 0.01), 2)
+        let initialPrecision = 1 / pow(max(configuration.transmitOffsetSigma, 0.01), 2)
+        let offsetPrecision = self.offsetPrecision ?? initialPrecision
+        let precisions = readings.map { 1 / (sigma * sigma * (0.5 + 0.5 / Double(max($0.count, 1)))) }
         let likelihood = Likelihood(
-            sensors: readings.map(\.sensor), rssi: readings.map(\.rssi),
-            precisions: readings.map { 1 / (sigma * sigma * (0.5 + 0.5 / Double(max($0.count, 1)))) },
-            offsetPrecision: offsetPrecision, k: configuration.huberThreshold, sensorCount: map.sensorCount)
+            sensors: readings.map(\.sensor), rssi: readings.map(\.rssi), precisions: precisions,
+            offsetMean: offsetPriorMean(configuration),
+            offsetPrecision: offsetPrecision, k: configuration.huberThreshold, sensorCount: map.sensorCount,
+            missing: Self.missing(readings, sensorCount: map.sensorCount, configuration: configuration, alive: alive),
+            floor: configuration.receiverSensitivity, missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)),
+            weaker: 1 / max(configuration.attenuationSpread, 1), kWeaker: configuration.attenuationHuberThreshold)
         if scratch.count < 2 * probability.count { scratch = [Double](repeating: 0, count: 2 * probability.count) }
 
         // Loss of every cell in the box that still holds probability.
@@ -172,9 +212,9 @@ struct GridFilter: Sendable {
                 elsewhere = min(elsewhere, likelihood.loss(slot: grid.slotOfCell[cell], expected: map.expected).loss)
             }
             surprise = max(0, surprise + (lowest - elsewhere) - Self.surpriseAllowance)
-            if surprise > Self.surpriseLimit {
+            if surprise > configuration.restartEvidence {
                 restart(grid: grid)
-                update(with: readings, map: map, configuration: configuration, scratch: &scratch)
+                update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
                 return
             }
         }
@@ -189,16 +229,64 @@ struct GridFilter: Sendable {
             }
         }
         if total > 0 { offset = offsetSum / total }
+        // Only a share of each batch's information about the offset is carried on: batches of
+        // a standing phone share their shadowing, so they are not independent evidence.
+        let ceiling = 1 / pow(max(configuration.transmitOffsetFloor, 0.01), 2)
+        let gained = configuration.transmitOffsetLearning * precisions.reduce(0, +)
+        self.offsetPrecision = min(max(offsetPrecision + gained, initialPrecision), max(ceiling, initialPrecision))
         normalize(grid: grid)
+    }
+
+    /// The prior mean of the offset for the next batch. Without learning, the last batch's
+    /// offset is carried on only in part, pulled back towards the configured mean: carried in
+    /// full at the prior's precision it would wander off (a random walk), and with one sensor
+    /// heard, where offset and distance cannot be told apart, the position with it.
+    private func offsetPriorMean(_ configuration: PositioningConfiguration) -> Double {
+        guard offsetPrecision != nil else { return configuration.transmitOffsetMean }
+        if configuration.transmitOffsetLearning > 0 { return offset }
+        let carry = min(max(configuration.transmitOffsetCarry, 0), 1)
+        return configuration.transmitOffsetMean + carry * (offset - configuration.transmitOffsetMean)
+    }
+
+    /// The sensors that heard nothing of a batch of several packets: evidence that the device
+    /// is too far from them to be heard (a censored reading, below the receiver's floor).
+    static func missing(
+        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]? = nil
+    ) -> [Int] {
+        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return [] }
+        var heard = [Bool](repeating: false, count: sensorCount)
+        for reading in readings where reading.sensor < sensorCount { heard[reading.sensor] = true }
+        return heard.indices.filter { s in !heard[s] && (alive.map { s < $0.count && $0[s] } ?? true) }
     }
 
     /// Mean and covariance of the position; the cell's own extent (step²/12 per axis) is added.
     func moments(grid: Grid) -> (mean: Point, xx: Double, xy: Double, yy: Double) {
+        let s = summary(grid: grid, zoneCount: 0)
+        return (s.mean, s.xx, s.xy, s.yy)
+    }
+
+    /// What the locator reports, read from the distribution in one pass.
+    struct Summary {
+        /// Probability that the device is inside the store's outline (not in the band around it).
+        var insideProbability: Double
+        /// Mean and covariance of the whole distribution.
+        var mean: Point
+        var xx: Double, xy: Double, yy: Double
+        /// Mean of the part inside the outline (the whole mean when none is).
+        var insideMean: Point
+        /// Probability of each zone (index in configuration order).
+        var zoneProbability: [Double]
+    }
+
+    func summary(grid: Grid, zoneCount: Int) -> Summary {
         var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
+        var inside = 0.0, ix = 0.0, iy = 0.0
+        var zones = [Double](repeating: 0, count: zoneCount)
         for r in box.r0...box.r1 {
             let y = grid.originY + Double(r) * grid.step
             for c in box.c0...box.c1 {
-                let p = probability[r * grid.columns + c]
+                let cell = r * grid.columns + c
+                let p = probability[cell]
                 guard p > 0 else { continue }
                 let x = grid.originX + Double(c) * grid.step
                 sx += p * x
@@ -206,12 +294,21 @@ struct GridFilter: Sendable {
                 sxx += p * x * x
                 sxy += p * x * y
                 syy += p * y * y
+                if grid.withinOutline[cell] {
+                    inside += p
+                    ix += p * x
+                    iy += p * y
+                    let zone = grid.zoneOfCell[cell]
+                    if zone >= 0, zone < zoneCount { zones[zone] += p }
+                }
             }
         }
         let cell = grid.step * grid.step / 12
-        return (
-            Point(x: sx, y: sy), max(sxx - sx * sx, 0) + cell, sxy - sx * sy, max(syy - sy * sy, 0) + cell
-        )
+        let mean = Point(x: sx, y: sy)
+        return Summary(
+            insideProbability: inside, mean: mean, xx: max(sxx - sx * sx, 0) + cell, xy: sxy - sx * sy,
+            yy: max(syy - sy * sy, 0) + cell, insideMean: inside > 1e-9 ? Point(x: ix / inside, y: iy / inside) : mean,
+            zoneProbability: zones)
     }
 
     /// Rescales to a total of 1, drops negligible cells and shrinks the box around the rest; a
@@ -258,11 +355,29 @@ private struct Likelihood {
     var precisions: [Double]
     var roots: [Double]
     var precisionSum: Double
+    let offsetMean: Double
     let offsetPrecision: Double
+    let missing: [Int]
+    /// Scale of residuals of readings weaker than expected, relative to stronger ones.
+    let weaker: Double
+    /// Huber threshold of readings weaker than expected.
+    let kWeaker: Double
+    let floor: Double
+    let missingRoot: Double
     let k: Double
     let sensorCount: Int
 
-    init(sensors: [Int], rssi: [Double], precisions: [Double], offsetPrecision: Double, k: Double, sensorCount: Int) {
+    init(
+        sensors: [Int], rssi: [Double], precisions: [Double], offsetMean: Double, offsetPrecision: Double, k: Double,
+        sensorCount: Int, missing: [Int] = [], floor: Double = -.infinity, missingRoot: Double = 0, weaker: Double = 1,
+        kWeaker: Double? = nil
+    ) {
+        self.weaker = weaker
+        self.kWeaker = kWeaker ?? k
+        self.missing = missing
+        self.floor = floor
+        self.missingRoot = missingRoot
+        self.offsetMean = offsetMean
         self.sensors = sensors
         self.rssi = rssi
         self.precisions = precisions
@@ -276,13 +391,23 @@ private struct Likelihood {
     /// −log L at a cell and the cell's best offset.
     func loss(slot: Int, expected: [Double]) -> (loss: Double, b: Double) {
         let base = slot * sensorCount
-        var weighted = 0.0
+        var weighted = offsetPrecision * offsetMean
         for i in sensors.indices { weighted += precisions[i] * (rssi[i] - expected[base + sensors[i]]) }
         let b = weighted / precisionSum
-        var loss = 0.5 * b * b * offsetPrecision
+        var loss = 0.5 * (b - offsetMean) * (b - offsetMean) * offsetPrecision
         for i in sensors.indices {
-            let e = abs(rssi[i] - expected[base + sensors[i]] - b) * roots[i]
-            loss += e <= k ? 0.5 * e * e : k * e - 0.5 * k * k
+            // The body and shelves only ever take signal away: a reading weaker than the map
+            // says is scaled down by `weaker` (≤ 1), a stronger one counts in full.
+            let r = rssi[i] - expected[base + sensors[i]] - b
+            let e = (r < 0 ? -r * weaker : r) * roots[i]
+            let kk = r < 0 ? kWeaker : k
+            loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
+        }
+        // Unheard sensors: a residual only where the cell says they should have heard it,
+        //     e = max(0, μₛ(c) + b − floor) / σ.
+        for s in missing {
+            let e = (expected[base + s] + b - floor) * missingRoot
+            if e > 0 { loss += e <= k ? 0.5 * e * e : k * e - 0.5 * k * k }
         }
         return (loss, b)
     }

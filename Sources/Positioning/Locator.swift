@@ -25,6 +25,8 @@ public struct Locator: Sendable {
     private var devices: [DeviceID: DeviceState] = [:]
     private var diffusion = DiffusionCache()
     private var scratch: [Double] = []
+    /// When each sensor last heard anything: one silent to every device is dead, not far away.
+    private var sensorLastHeard: [Double]
 
     struct DeviceState: Sendable {
         var filters: [RSSIFilter]
@@ -33,6 +35,8 @@ public struct Locator: Sendable {
         var grid: GridFilter?
         var tracker: Tracker
         var zone = ZoneMembership()
+        /// The grid engine's inside/outside decision, nil before the first estimate.
+        var inside: Bool?
 
         mutating func record(
             sensor: Int, rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
@@ -49,6 +53,7 @@ public struct Locator: Sendable {
         var index: [SensorID: Int] = [:]
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
+        sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
 
@@ -84,7 +89,14 @@ public struct Locator: Sendable {
 
         var maps: [Radio: RadioMap] = [:]
         if configuration.engine == .grid, !layout.sensors.isEmpty {
-            let grid = Grid(outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells)
+            // Along the storefront only, a layout without entrances has no band.
+            let storefront = Self.storefront(layout, extending: configuration.streetBeyondCorners)
+            let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
+            let grid = Grid(
+                outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells, band: band,
+                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines,
+                entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
+                entranceRadius: configuration.entranceRadius)
             for radio in Radio.allCases {
                 maps[radio] = RadioMap(
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
@@ -98,8 +110,32 @@ public struct Locator: Sendable {
             huberThreshold: configuration.huberThreshold, outline: layout.outline)
     }
 
+    /// The walls with an entrance (within a metre), each lengthened by `reach` at both
+    /// ends: where the street or the mall's corridor is, and passers-by with it. Elsewhere the
+    /// walls back onto other premises.
+    static func storefront(_ layout: StoreLayout, extending reach: Double) -> [(Point, Point)] {
+        let v = layout.outline.vertices
+        guard v.count >= 3 else { return [] }
+        var edges: [(Point, Point)] = []
+        for i in v.indices {
+            let a = v[i], b = v[(i + 1) % v.count]
+            let e = b - a
+            let length2 = e.x * e.x + e.y * e.y
+            let near = layout.entrances.contains { p in
+                let t = length2 > 0 ? max(0, min(1, ((p.x - a.x) * e.x + (p.y - a.y) * e.y) / length2)) : 0
+                return p.distance(to: a + e * t) <= 1
+            }
+            // The street runs on past the store's corners: so does the band.
+            let length = length2.squareRoot()
+            let along = length > 0 ? e * (reach / length) : .zero
+            if near { edges.append((a - along, b + along)) }
+        }
+        return edges
+    }
+
     public mutating func observe(_ observation: Observation) {
         guard let sensor = sensorIndex[observation.sensor] else { return }
+        sensorLastHeard[sensor] = max(sensorLastHeard[sensor], observation.time)
         let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
         let sensorCount = layout.sensors.count
         let tracker = Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
@@ -122,21 +158,26 @@ public struct Locator: Sendable {
             if time - state.lastHeard > configuration.forgetAfter { continue }
             defer { devices[device] = state }
             guard time - state.lastHeard <= configuration.window else { continue }
-            let located: (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)?
+            let located: Located?
             switch configuration.engine {
-            case .grid: located = locateOnGrid(&state, at: time)
+            case .grid: located = locateOnGrid(&state, at: time, device: device)
             case .multilateration: located = locateByMultilateration(&state, at: time)
             }
             guard let located else { continue }
-            let position = outline.clamp(located.position)
+            let position = located.inside ? outline.clamp(located.position) : located.position
             let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
             var probabilities: [String: Double] = [:]
-            for (zone, zoneOutline) in zip(layout.zones, zoneOutlines) {
-                probabilities[zone.id] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
+            if let zoneProbability = located.zoneProbability {
+                for (zone, p) in zip(layout.zones, zoneProbability) { probabilities[zone.id] = p }
+            } else {
+                for (zone, zoneOutline) in zip(layout.zones, zoneOutlines) {
+                    probabilities[zone.id] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
+                }
             }
             let zone = state.zone.update(
                 probabilities: probabilities, zones: layout.zones, at: time,
-                enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability)
+                enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability,
+                switchAfter: configuration.zoneSwitchAfter)
             let heard = state.filters.reduce(0) { $0 + (time - $1.lastTime <= configuration.window ? 1 : 0) }
             estimates.append(
                 PositionEstimate(
@@ -146,9 +187,16 @@ public struct Locator: Sendable {
         return estimates
     }
 
-    private mutating func locateOnGrid(
-        _ state: inout DeviceState, at time: Double
-    ) -> (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)? {
+    /// One device's position before zones: the mean, its covariance, whether it is inside the
+    /// store and, from the grid, each zone's probability.
+    private struct Located {
+        var position: Point
+        var xx: Double, xy: Double, yy: Double
+        var inside: Bool
+        var zoneProbability: [Double]? = nil
+    }
+
+    private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
         var readings: [GridFilter.Reading] = []
         for s in state.filters.indices {
@@ -156,30 +204,46 @@ public struct Locator: Sendable {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi, count: pending.count))
             }
         }
-        var filter = state.grid ?? GridFilter(grid: map.grid)
+        var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
-        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch)
+        let alive = sensorLastHeard.map { time - $0 <= configuration.forgetAfter }
+        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
         state.grid = filter
-        let m = filter.moments(grid: map.grid)
+        let m = filter.summary(grid: map.grid, zoneCount: layout.zones.count)
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
-        // The grid only knows the inside; whether the readings come from outside the walls
-        // (a passer-by) is asked of an unbounded multilateration fix.
-        let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
-        return (m.mean, m.xx, m.xy, m.yy, fix.map(isInside) ?? true)
+        let inside: Bool
+        if map.grid.hasBand {
+            // The grid covers the band outside the walls: inside is where most probability is,
+            // with hysteresis between the entering and leaving thresholds.
+            switch state.inside {
+            case nil: inside = m.insideProbability >= 0.5
+            case true?: inside = m.insideProbability >= configuration.insideExitProbability
+            case false?: inside = m.insideProbability > configuration.insideEnterProbability
+            }
+        } else {
+            // The grid only knows the inside; whether the readings come from outside the walls
+            // (a passer-by) is asked of an unbounded multilateration fix.
+            let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
+            inside = fix.map(isInside) ?? true
+        }
+        state.inside = inside
+        // Zones are those of the inside part of the distribution, given that it is inside.
+        let zones = m.zoneProbability.map { m.insideProbability > 1e-9 ? $0 / m.insideProbability : 0 }
+        return Located(
+            position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
+            zoneProbability: zones)
     }
 
-    private mutating func locateByMultilateration(
-        _ state: inout DeviceState, at time: Double
-    ) -> (position: Point, xx: Double, xy: Double, yy: Double, inside: Bool)? {
+    private mutating func locateByMultilateration(_ state: inout DeviceState, at time: Double) -> Located? {
         for s in state.filters.indices { _ = state.filters[s].takePending() }
         // Unbounded, so that a passer-by outside the walls can be told from a shopper inside.
         guard let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
         else { return nil }
         state.tracker.update(fix: outline.clamp(fix.position), xx: fix.xx, xy: fix.xy, yy: fix.yy, at: time)
         let c = state.tracker.positionCovariance
-        return (state.tracker.position, c.xx, c.xy, c.yy, isInside(fix))
+        return Located(position: state.tracker.position, xx: c.xx, xy: c.xy, yy: c.yy, inside: isInside(fix))
     }
 
     private func modelsFor(_ radio: Radio) -> [PathLossModel] {

@@ -36,14 +36,66 @@ public struct PositioningConfiguration: Hashable, Sendable {
 
     /// Standard deviation (dB) of one reading around the radio map: multipath fading plus the
     /// map's own error. Fitted residuals of real surveys are 5–8 dB.
-    public var rssiNoise: Double = 8
+    public var rssiNoise: Double = 5
+    /// Level (dBm) below which a sensor hears nothing: a sensor silent through a batch of several
+    /// packets says the device is not where the map expects it to be heard well above this.
+    /// −infinity ignores silent sensors.
+    public var receiverSensitivity: Double = -95
+    /// A sensor counts as silent in a batch where another sensor heard this many packets.
+    public var silentAfterPackets: Int = 1
+    /// Spread of a silent sensor's censored reading, relative to `rssiNoise`: wider than a
+    /// heard reading's, as a packet is also lost to collisions and scan gaps.
+    public var silentSpread: Double = 2
+    /// How far (metres) the band runs along the storefront past the store's corners.
+    public var streetBeyondCorners: Double = 10
+    /// How much wider (a factor ≥ 1) the spread of readings weaker than the map is than that of
+    /// stronger ones: a body or a shelf between phone and sensor takes away up to 10 dB,
+    /// nothing adds as much.
+    public var attenuationSpread: Double = 2
+    /// Huber threshold (standard deviations) of readings weaker than the map: beyond it a
+    /// deficit counts linearly, so one sensor behind the walker's body does not outvote the rest.
+    public var attenuationHuberThreshold: Double = 2
     /// Residuals beyond this many standard deviations count linearly, not quadratically (Huber).
     public var huberThreshold: Double = 2
     /// Prior standard deviation (dB) of a phone's transmit offset from the model, estimated per
     /// estimate as a nuisance parameter (phones differ by ±5–10 dB).
     public var transmitOffsetSigma: Double = 8
+    /// Prior mean (dB) of a phone's transmit offset from the model.
+    public var transmitOffsetMean: Double = 0
+    /// Share of each batch's information about the offset that the grid carries to the next
+    /// batch (0: the offset is fitted afresh to every batch). Less than 1 because a standing
+    /// phone's batches share their shadowing and are not independent evidence.
+    public var transmitOffsetLearning: Double = 0
+    /// Without learning, the share of the last batch's offset that the next batch's prior is
+    /// centred on (the rest is the configured mean): the phone's offset persists between
+    /// batches, but carried in full it would drift where offset and distance are confounded.
+    public var transmitOffsetCarry: Double = 0.5
+    /// The learnt offset is never trusted more than this standard deviation (dB), so that a
+    /// change of carrying position (hand to pocket) is followed.
+    public var transmitOffsetFloor: Double = 2
 
     // MARK: Survey radio map (grid engine)
+
+    /// Width (metres) of the band around the outline where the grid also places devices: the
+    /// street or mall outside the walls. A device whose probability is mostly there is
+    /// reported outside the store (a passer-by). 0 confines the grid to the outline (and the
+    /// inside/outside decision to the multilateration fix and `outsideMargin`).
+    public var outsideBand: Double = 5
+    /// Whether the band lies only along the walls with an entrance (the storefront), where the
+    /// street or mall is, rather than all around the outline.
+    public var outsideBandAlongStorefront = true
+    /// Whether the grid's motion model keeps devices on their side of the walls, letting them
+    /// in and out only within `entranceRadius` (metres) of an entrance: a passer-by does not
+    /// drift in through the wall, a shopper who walked in does not drift out.
+    public var wallsBetweenInsideAndOutside = true
+    public var entranceRadius: Double = 2
+    /// Probability of being inside the outline above which a device outside is taken as having
+    /// entered, and below which a device inside is taken as having left (grid engine).
+    public var insideEnterProbability: Double = 0.4
+    /// Prior weight of a cell of the band against a cell inside, for a device first heard (or
+    /// restarted): a phone heard by the store's sensors is more often inside than outside.
+    public var outsidePrior: Double = 1
+    public var insideExitProbability: Double = 0.3
 
     /// Spacing of the grid of candidate positions, metres.
     public var gridStep: Double = 0.75
@@ -68,6 +120,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Share of the tracked velocity by which the grid is carried forward between estimates
     /// (0: a pure random walk, which lags behind a walking shopper).
     public var gridDrift: Double = 1
+    /// Evidence (nats, accumulated over updates) that the readings fit somewhere outside the
+    /// grid's current hypotheses better, at which the grid restarts from a uniform prior: how
+    /// soon a lost track (or a shopper who walked in from the street) is picked up again.
+    public var restartEvidence: Double = 12
     /// Highest plausible speed (m/s): the multilateration tracker never exceeds it.
     public var maximumSpeed: Double = 2.0
     /// White-noise acceleration (m²/s³) of the constant-velocity tracker.
@@ -80,6 +136,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Probability below which the device counts as out of its current zone (leaving);
     /// lower than the entering one so that a position on the border does not flicker.
     public var zoneExitProbability: Double = 0.3
+    /// Least time (s) a device already placed in a zone must be probably elsewhere before its
+    /// zone changes (a zone's own `exit_after` / `enter_after` apply when longer). Position
+    /// errors of 2–4 m last seconds; a real move between sectors lasts minutes.
+    public var zoneSwitchAfter: Double = 10
 
     public init() {}
 }

@@ -41,13 +41,17 @@ public struct ZoneMembership: Sendable, Hashable {
     ///   - zones: the layout's zones (for `enterAfter` / `exitAfter`).
     ///   - enter: probability above which the device is taken as inside a zone.
     ///   - exit: probability below which it is taken as outside its current zone.
+    ///   - switchAfter: the least time (s) a device already in a zone must be probably in
+    ///     another, or probably out of its own, before its zone changes: a position error
+    ///     across a border must outlast it to count.
     public mutating func update(
-        probabilities: [String: Double], zones: [Zone], at time: Double, enter: Double = 0.5, exit: Double = 0.3
+        probabilities: [String: Double], zones: [Zone], at time: Double, enter: Double = 0.5, exit: Double = 0.3,
+        switchAfter: Double = 0
     ) -> String? {
         if let current {
             if (probabilities[current] ?? 0) >= exit {
                 lastInside = time
-            } else if time - lastInside >= exitAfter(current, zones) {
+            } else if time - lastInside >= max(exitAfter(current, zones), switchAfter) {
                 self.current = nil
             }
         }
@@ -60,7 +64,8 @@ public struct ZoneMembership: Sendable, Hashable {
             candidate = best
             candidateSince = time
         }
-        if let candidate, time - candidateSince >= enterAfter(candidate, zones) {
+        let wait = current == nil ? 0 : switchAfter
+        if let candidate, time - candidateSince >= max(enterAfter(candidate, zones), wait) {
             current = candidate
             self.candidate = nil
             lastInside = time

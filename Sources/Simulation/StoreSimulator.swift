@@ -28,7 +28,7 @@ public struct StoreSimulator: Sendable {
     public let layout: StoreLayout
     public let settings: Settings
     public let people: [Person]
-    private let radio: RadioModel
+    let radio: RadioModel
 
     public init(layout: StoreLayout, settings: Settings) {
         self.layout = layout
@@ -110,7 +110,7 @@ public struct StoreSimulator: Sendable {
 
     /// The body shadows the phone from sensors behind the person: none when the sensor is
     /// ahead, all of the carry position's loss when it is straight behind.
-    private func bodyLoss(_ carry: Person.Carry, heading: Point, from p: Point, to sensor: Point) -> Double {
+    func bodyLoss(_ carry: Person.Carry, heading: Point, from p: Point, to sensor: Point) -> Double {
         let toSensor = sensor - p
         let length = toSensor.length
         guard length > 0.3 else { return 0 }

@@ -7,6 +7,7 @@ struct Footfall: AsyncParsableCommand {
         abstract: "In-store presence and positioning: simulate, replay, calibrate and run a store's gateway.",
         subcommands: [
             SimulateCommand.self,
+            SimulateSurveyCommand.self,
             ReplayCommand.self,
             ConvertCommand.self,
             RunCommand.self,

@@ -9,4 +9,5 @@ let benchmarks: @Sendable () -> Void = {
     registerWiFiBenchmarks()
     registerForwardingBenchmarks()
     registerBLEBenchmarks()
+    registerPositioningBenchmarks()
 }

