@@ -7,8 +7,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
-# The live map is tested in a real headless browser.
-TEST_PACKAGES := chromium
+TEST_PACKAGES :=
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300

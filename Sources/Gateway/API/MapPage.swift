@@ -131,6 +131,13 @@ async function refresh() {
   document.getElementById("devices").textContent = devices.size;
 }
 
+// The devices placed right now, so the map is full at once; the stream then moves them.
+async function loadDevices() {
+  const list = await (await fetch("api/devices", auth)).json();
+  for (const d of list) place(d);
+  document.getElementById("devices").textContent = devices.size;
+}
+
 function connect() {
   const stream = new EventSource("api/stream" + (token ? "?token=" + encodeURIComponent(token) : ""));
   stream.addEventListener("position", e => place(JSON.parse(e.data)));
@@ -144,7 +151,7 @@ function connect() {
   stream.onerror = () => document.getElementById("status").textContent = "reconnecting…";
 }
 
-loadLayout().then(() => { connect(); refresh(); setInterval(refresh, 2000); });
+loadLayout().then(loadDevices).then(refresh).then(() => { connect(); setInterval(refresh, 2000); });
 </script>
 </body>
 </html>

@@ -35,11 +35,12 @@ public struct TraceSource: Service {
             let started = ContinuousClock.now
             var lastTick = -Double.infinity
             while let observation = try reader.read() {
-                if Task.isCancelled { return }
+                // SIGTERM: stop reading; the pipeline then drains what was sent.
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 if first == nil { first = observation.time }
                 if let speed, let first {
                     let due = started + .milliseconds(Int64((observation.time - first) / speed * 1000))
-                    if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                    if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
                 }
                 var o = observation
                 // A looped trace carries on in time after its previous pass.
@@ -54,7 +55,7 @@ public struct TraceSource: Service {
             pass += 1
             logger.info("trace replayed", metadata: ["trace": "\(path)", "pass": "\(pass)"])
             if let lastTime, let first { offset = lastTime + 1 - first }
-        } while loop && !Task.isCancelled
+        } while loop && !Task.isCancelled && !Task.isShuttingDownGracefully
         // Let the pipeline's clock run on so every visit of the trace ends.
         if let lastTime { bus.send(.tick(lastTime + finishAfter)) }
         try await gracefulShutdownOrCancel()

@@ -1,0 +1,124 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Gateway
+import Storage
+import Testing
+
+/// The real `footfall run` binary: a daemon replaying a simulated trace into a local HTTP
+/// receiver, and stopped with SIGTERM under load.
+@Suite(.serialized) struct DaemonTests {
+    struct Setup {
+        var directory: URL
+        var trace: String
+        var config: String
+        var data: String
+    }
+
+    /// A small simulated trace, a store file delivering CloudEvents to `receiver`, and a data
+    /// directory with a known key (so a replay can make the same pseudonyms).
+    static func setup(receiver: HTTPReceiver, speed: Double, loop: Bool = false, minutes: Double = 6) throws -> Setup {
+        var settings = StoreSimulatorSettings.make(minutes: minutes, shoppers: 150, seed: 17)
+        settings.loyaltyShare = 0.6
+        let files = try StoreSimulatorSettings.write(settings, layout: try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout)
+        // The demo store's layout and settings, without its own sources and sinks.
+        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
+        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let config = files.directory.appendingPathComponent("store.yaml").path
+        try (demo + """
+
+            sources:
+              - type: trace
+                path: \(files.trace)
+                speed: \(speed)
+                loop: \(loop)
+            sinks:
+              - type: cloudevents
+                url: \(receiver.url)/events
+            api:
+              listen: 127.0.0.1:0
+              tokens: [map-token]
+            """).write(toFile: config, atomically: true, encoding: .utf8)
+        let data = files.directory.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: data + "/" + GatewayData.keyName, contents: Data(repeating: 42, count: 32), attributes: [.posixPermissions: 0o600])
+        return Setup(directory: files.directory, trace: files.trace, config: config, data: data)
+    }
+
+    /// Event ids the receiver got, in arrival order (CloudEvents batches).
+    static func receivedIDs(_ receiver: HTTPReceiver) -> [String] { receivedIDs(receiver.requests) }
+
+    static func receivedIDs(_ requests: [HTTPReceiver.Request]) -> [String] {
+        requests.flatMap { request -> [String] in
+            guard let batch = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [[String: Any]] else { return [] }
+            return batch.compactMap { $0["id"] as? String }
+        }
+    }
+
+    static func apiPort(_ daemon: FootfallProcess.Running) async throws -> Int {
+        for _ in 0..<200 {
+            if let range = daemon.log.range(of: #"127\.0\.0\.1:(\d+)\s"#, options: .regularExpression),
+               let port = Int(daemon.log[range].dropFirst("127.0.0.1:".count).trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandFailure("the daemon did not report its API address:\n\(daemon.log)")
+    }
+
+    @Test func theDaemonDeliversTheSameEventsAsAReplayOfTheTrace() async throws {
+        let receiver = try await HTTPReceiver.start()
+        let setup = try Self.setup(receiver: receiver, speed: 0)
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        // What `footfall replay` decides on the same trace with the same key.
+        let replayData = setup.directory.appendingPathComponent("replay-data")
+        try FileManager.default.createDirectory(at: replayData, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: setup.data + "/" + GatewayData.keyName, toPath: replayData.path + "/" + GatewayData.keyName)
+        let events = setup.directory.appendingPathComponent("replay.jsonl").path
+        let replay = try FootfallProcess.run(["replay", setup.trace, "--store", setup.config, "--data", replayData.path, "--events", events])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        let expected = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String
+        }
+        #expect(expected.count > 50)
+
+        let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
+        defer { daemon.kill() }
+        let complete = await receiver.wait(timeout: .seconds(120)) { Self.receivedIDs($0).count >= expected.count }
+        #expect(complete, "received \(Self.receivedIDs(receiver).count) of \(expected.count)\n\(daemon.log)")
+        #expect(Self.receivedIDs(receiver) == expected, "the same events, in the same order")
+        daemon.kill(SIGTERM)
+        try await receiver.stop()
+    }
+
+    @Test func sigtermUnderLoadLosesNothing() async throws {
+        let receiver = try await HTTPReceiver.start()
+        let setup = try Self.setup(receiver: receiver, speed: 30, loop: true)
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
+        defer { daemon.kill() }
+        #expect(await receiver.wait(timeout: .seconds(120)) { Self.receivedIDs($0).count >= 30 }, "\(daemon.log)")
+        daemon.kill(SIGTERM)
+        var waited = 0
+        while daemon.isRunning, waited < 300 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        #expect(!daemon.isRunning, "the daemon stops within 30 s of SIGTERM")
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+        // Every event stored is either delivered or still queued, and a restart of delivery
+        // sends the rest: the receiver ends with every stored event, duplicates sharing ids.
+        let database = try GatewayDatabase(path: setup.data + "/" + GatewayData.databaseName)
+        let stored = try database.read { try Int(Outbox.lastSequence(in: $0)) }
+        #expect(stored >= Set(Self.receivedIDs(receiver)).count)
+        let deliver = try FootfallProcess.run(["outbox", "deliver", "--data", setup.data, "--store", setup.config])
+        #expect(deliver.status == 0, "\(deliver.standardError)")
+        #expect(Set(Self.receivedIDs(receiver)).count == stored)
+        try await receiver.stop()
+    }
+}
+
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
