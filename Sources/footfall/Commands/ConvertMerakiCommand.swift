@@ -1,6 +1,7 @@
 import ArgumentParser
 import FootfallCore
 import Foundation
+import Capture
 import WiFi
 
 /// `footfall convert meraki FILE --out trace.csv`: Meraki Scanning API webhook bodies, one
@@ -37,7 +38,7 @@ struct ConvertMerakiCommand: ParsableCommand {
         var observations: [Observation] = []
         for (index, body) in bodies.enumerated() where body.contains(where: { $0 > 0x20 }) {
             do {
-                observations += try MerakiScanningReport(decoding: body, sharedSecret: secret).observations
+                observations += try MerakiScanningReport(decoding: body, sharedSecret: secret).observationsWithBeacons
             } catch {
                 throw CommandFailure("\(file): body \(index + 1): \(error)")
             }
