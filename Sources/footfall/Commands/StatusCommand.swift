@@ -46,7 +46,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw CommandFailure(code == 401 ? "the gateway refused the token; pass --token or put one in api.tokens" : "the gateway answered \(code): \(body)")
         }
         print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
-        print("ready: \(object["ready"] ?? false); devices tracked \(object["devices_tracked"] ?? 0), visitors present \(object["visitors_present"] ?? 0), dropped inputs \(object["dropped_inputs"] ?? 0)")
+        print("ready: \((object["ready"] as? Bool) ?? false); devices tracked \(object["devices_tracked"] ?? 0), visitors present \(object["visitors_present"] ?? 0), dropped inputs \(object["dropped_inputs"] ?? 0)")
         if let started = object["started_at"] as? Double { print("up since \(RFC3339.string(started))") }
         if let last = object["last_input_at"] as? Double { print("last input at \(RFC3339.string(last))") }
         for (title, key) in [("observations by sensor", "observations_by_sensor"), ("events by type", "events_by_type"), ("components", "components")] {
