@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
