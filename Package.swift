@@ -114,7 +114,8 @@ let package = Package(
         .target(
             name: "FootfallTesting",
             dependencies: [
-                "FootfallCore", "Simulation", "BLE",
+                "FootfallCore", "Simulation", "BLE", "Storage", "Forwarding",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
