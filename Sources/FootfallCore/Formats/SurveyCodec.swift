@@ -89,19 +89,16 @@ public enum SurveyCodec {
         let columns = try ColumnLayout(header: row, file: lines.name, line: 1, required: required, optional: optional, example: example)
         while let line = lines.nextLine() {
             if line.isEmpty { continue }
-            let current = row
+            let closed = row.split(line)
+            let split = row
             let fail: Fail = { field, column, message in
-                FormatError(file: lines.name, line: lines.lineNumber, column: column.map { current.column($0) }, field: field, message: message)
+                FormatError(file: lines.name, line: lines.lineNumber, column: column.map { split.column($0) }, field: field, message: message)
             }
-            guard row.split(line) else { throw fail("", nil, "has an unclosed quote") }
+            guard closed else { throw fail("", nil, "has an unclosed quote") }
             guard row.count == columns.names.count else {
                 throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count)")
             }
-            let split = row
-            let failHere: Fail = { field, column, message in
-                FormatError(file: lines.name, line: lines.lineNumber, column: column.map { split.column($0) }, field: field, message: message)
-            }
-            try body(row, columns, failHere)
+            try body(row, columns, fail)
         }
     }
 
