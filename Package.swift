@@ -91,6 +91,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
+                "Capture", "BLE", "WiFi",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -115,6 +116,7 @@ let package = Package(
             name: "FootfallTesting",
             dependencies: [
                 "FootfallCore", "Simulation", "BLE", "Storage", "Forwarding",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

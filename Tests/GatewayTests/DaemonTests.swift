@@ -55,17 +55,6 @@ import Testing
         }
     }
 
-    static func apiPort(_ daemon: FootfallProcess.Running) async throws -> Int {
-        for _ in 0..<200 {
-            if let range = daemon.log.range(of: #"127\.0\.0\.1:(\d+)\s"#, options: .regularExpression),
-               let port = Int(daemon.log[range].dropFirst("127.0.0.1:".count).trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
-                return port
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw CommandFailure("the daemon did not report its API address:\n\(daemon.log)")
-    }
-
     @Test func theDaemonDeliversTheSameEventsAsAReplayOfTheTrace() async throws {
         let receiver = try await HTTPReceiver.start()
         let setup = try Self.setup(receiver: receiver, speed: 0)
@@ -87,6 +76,11 @@ import Testing
         let complete = await receiver.wait(timeout: .seconds(120)) { Self.receivedIDs($0).count >= expected.count }
         #expect(complete, "received \(Self.receivedIDs(receiver).count) of \(expected.count)\n\(daemon.log)")
         #expect(Self.receivedIDs(receiver) == expected, "the same events, in the same order")
+        // The forwarder's metrics are on /metrics beside the daemon's own.
+        let metrics = try await DaemonClient(daemon, token: nil).get("/metrics").body
+        for name in ["footfall_outbox_delivered_total", "footfall_outbox_pending", "footfall_outbox_delivery_latency_bucket", "footfall_events_total", "footfall_observations_total"] {
+            #expect(metrics.contains(name), "\(name) in\n\(metrics)")
+        }
         daemon.kill(SIGTERM)
         try await receiver.stop()
     }
@@ -116,9 +110,4 @@ import Testing
         #expect(Set(Self.receivedIDs(receiver)).count == stored)
         try await receiver.stop()
     }
-}
-
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

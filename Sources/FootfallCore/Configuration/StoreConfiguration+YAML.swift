@@ -78,7 +78,7 @@ extension StoreConfiguration {
         if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }
         if let node = top["sinks"] { configuration.sinks = try parseComponents(node, reader, "sinks") }
         if let node = top["api"] {
-            let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes"])
+            let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes", "meraki"])
             if let listen = api["listen"] {
                 configuration.api.listen = try reader.string(listen, "api.listen")
                 guard configuration.api.hostAndPort != nil else {
@@ -92,6 +92,7 @@ extension StoreConfiguration {
                     configuration.api.sensorTokens[sensor] = try reader.string(value, "api.sensor_tokens.\(sensor)")
                 }
             }
+            if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader) }
             if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew") }
             if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
             if let tokens = api["tokens"] {
@@ -196,6 +197,30 @@ extension StoreConfiguration {
         if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
         if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
         if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        return settings
+    }
+
+    private static func parseMeraki(_ node: Node, _ reader: YAMLReader) throws -> MerakiSettings {
+        let map = try reader.mapping(node, "api.meraki", known: ["validator", "secret", "access_points"])
+        guard let validator = map["validator"] else {
+            throw reader.error(node, "api.meraki.validator", "is missing; copy the validator string from the Meraki dashboard (Network-wide › General › Scanning API)")
+        }
+        guard let secret = map["secret"] else {
+            throw reader.error(node, "api.meraki.secret", "is missing; give the shared secret entered in the Meraki dashboard for this post URL")
+        }
+        var settings = MerakiSettings(validator: try reader.string(validator, "api.meraki.validator"), secret: try reader.string(secret, "api.meraki.secret"))
+        guard !settings.secret.isEmpty else { throw reader.error(secret, "api.meraki.secret", "is empty; a webhook without a secret would accept anyone's posts") }
+        if let n = map["access_points"] {
+            guard case .mapping(let mapping) = n else { throw reader.error(n, "api.meraki.access_points", "expected `ap-mac: sensor-id` lines") }
+            for (key, value) in mapping {
+                let mac = try reader.string(key, "api.meraki.access_points").lowercased()
+                let parts = mac.split(separator: ":")
+                guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
+                    throw reader.error(key, "api.meraki.access_points", "'\(mac)' is not an access point MAC like 00:18:0a:13:dd:b0")
+                }
+                settings.accessPoints[mac] = try reader.string(value, "api.meraki.access_points.\(mac)")
+            }
+        }
         return settings
     }
 

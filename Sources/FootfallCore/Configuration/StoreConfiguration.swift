@@ -76,6 +76,20 @@ public struct StoreConfiguration: Sendable {
         public init() {}
     }
 
+    /// The Cisco Meraki Scanning API v3 webhook: Meraki's validator string (answered to its
+    /// `GET`), the shared secret its `POST`s must carry, and which store sensor each access
+    /// point is (by lowercase MAC; an access point not listed is taken to be the sensor whose
+    /// id is its MAC).
+    public struct MerakiSettings: Hashable, Sendable {
+        public var validator: String
+        public var secret: String
+        public var accessPoints: [String: String] = [:]
+        public init(validator: String, secret: String) {
+            self.validator = validator
+            self.secret = secret
+        }
+    }
+
     /// A source or sink: its `type` and its other scalar options, with the line it was read from.
     public struct ComponentSettings: Hashable, Sendable {
         public var type: String
@@ -100,6 +114,8 @@ public struct StoreConfiguration: Sendable {
         public var maxClockSkew: Double = 30
         /// Largest request body accepted (bytes).
         public var maxBodyBytes: Int = 1 << 20
+        /// The Cisco Meraki Scanning API webhook (`/api/meraki`), when configured.
+        public var meraki: MerakiSettings?
         public init() {}
 
         /// Host and port of `listen`.

@@ -46,9 +46,10 @@ public enum APIServer {
         router.post("api/observations") { request, context -> Response in
             try await RemoteObservations.accept(request, context: context, d)
         }
-        router.get("api/meraki") { _, _ -> Response in
-            // Meraki's validator GET: answered once the Wi-Fi work decodes its bodies.
-            json(["error": "the Meraki webhook is not configured on this gateway"], status: .notFound)
+        // Meraki cannot send a bearer token: its posts are checked by the shared secret.
+        router.get("api/meraki") { _, _ -> Response in MerakiWebhook.validate(d) }
+        router.post("api/meraki") { request, context -> Response in
+            try await MerakiWebhook.accept(request, context: context, d)
         }
 
         let guarded = router.group().add(middleware: BearerAuthMiddleware(tokens: Set(d.configuration.api.tokens)))

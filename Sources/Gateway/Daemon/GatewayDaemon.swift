@@ -35,8 +35,8 @@ public struct GatewayDaemon {
         let bus = InputBus()
         let live = LiveState()
         let metrics = GatewayMetrics()
-        let sources = try SourceFactory.services(for: configuration, bus: bus, logger: logger)
-        let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger)
+        let sources = try SourceFactory.services(for: configuration, bus: bus, metrics: metrics, logger: logger)
+        let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
         let history = store.store.history
         let customers = try IdentityMapLoader.customers(for: configuration)
         let pseudonymizer = Pseudonymizer(key: data.key)
@@ -48,7 +48,9 @@ public struct GatewayDaemon {
         guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
             throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
         }
-        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: store.status))
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: {
+            (await store.status()).merging(sources.board.snapshot) { a, _ in a }
+        }))
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "footfall"),
             onServerRunning: { channel in
@@ -60,45 +62,13 @@ public struct GatewayDaemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         services += store.services.map { .init(service: $0) }
         services.append(.init(service: pipeline))
-        services += sources.map { .init(service: $0) }
+        services += sources.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("footfall gateway starting", metadata: [
-            "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(sources.count)",
+            "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
         ])
         try await group.run()
         SystemdNotifier.notify("STOPPING=1")
-    }
-}
-
-/// The sources named in the configuration, as services feeding the bus.
-enum SourceFactory {
-    static func services(for configuration: StoreConfiguration, bus: InputBus, logger: Logger) throws -> [any Service] {
-        var services: [any Service] = []
-        var live = false
-        for source in configuration.sources {
-            let options = ComponentOptions(source, section: "sources", file: configuration.file)
-            switch source.type {
-            case "trace":
-                let path = try options.path("path", relativeTo: configuration.file)
-                let speed = try options.double("speed")
-                services.append(TraceSource(
-                    path: path, speed: speed == 0 ? nil : (speed ?? 1), loop: try options.bool("loop") ?? false,
-                    finishAfter: configuration.presence.exitAfter + 60, bus: bus, logger: logger))
-                try options.rejectUnknown(["path", "speed", "loop"])
-            case "simulate":
-                var settings = StoreSimulator.Settings()
-                settings.hours = try options.double("hours") ?? 24
-                settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
-                settings.seed = UInt64(try options.double("seed") ?? 1)
-                services.append(SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger))
-                try options.rejectUnknown(["hours", "shoppers_per_hour", "seed", "speed"])
-                live = true
-            default:
-                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use trace or simulate")
-            }
-        }
-        if live { services.append(WallClockTicker(bus: bus)) }
-        return services
     }
 }
 
@@ -140,6 +110,17 @@ struct ComponentOptions {
         let path = text.hasPrefix("/") ? text : ((configurationFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(text)
         guard FileManager.default.fileExists(atPath: path) else { throw error(field: name, "\(path) does not exist") }
         return path
+    }
+
+    /// The `sensor:` a capture source stands for: one of the layout's sensors.
+    func sensor(in layout: StoreLayout) throws -> SensorID {
+        guard let text = component.options["sensor"] else {
+            throw error(field: "sensor", "is missing; name the sensor this radio is, one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+        }
+        guard layout.sensor(SensorID(text)) != nil else {
+            throw error(field: "sensor", "'\(text)' is not a sensor of the store; use one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+        }
+        return SensorID(text)
     }
 
     func rejectUnknown(_ known: [String]) throws {

@@ -44,6 +44,10 @@ public final class GatewayMetrics: Sendable {
         MetricNameDescriptor(namespace: "footfall", metricName: metric, unitName: unit, helpText: help)
     }
 
+    /// A swift-metrics factory writing into this registry: the forwarder's and the capture
+    /// sources' metrics appear at /metrics beside the daemon's own.
+    public var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+
     public func text() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Talks to a running `footfall run` over its real HTTP API on 127.0.0.1.
+public struct DaemonClient: Sendable {
+    public let port: Int
+    public let token: String?
+
+    /// Waits for the daemon to log the address its API listens on (it may ask for port 0).
+    public init(_ daemon: FootfallProcess.Running, token: String?) async throws {
+        for _ in 0..<600 {
+            if let range = daemon.log.range(of: #"127\.0\.0\.1:(\d+)\s"#, options: .regularExpression),
+               let port = Int(daemon.log[range].dropFirst("127.0.0.1:".count).trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
+                self.port = port
+                self.token = token
+                return
+            }
+            guard daemon.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw DaemonClientError("the daemon did not report its API address:\n\(daemon.log)")
+    }
+
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: String
+        /// The body as a JSON object (nil when it is not one).
+        public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] }
+    }
+
+    public func get(_ path: String) async throws -> Answer {
+        try await request(path, method: .GET, body: nil)
+    }
+
+    public func post(_ path: String, body: String) async throws -> Answer {
+        try await request(path, method: .POST, body: body)
+    }
+
+    private func request(_ path: String, method: HTTPMethod, body: String?) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Answer(status: Int(response.status.code), body: String(buffer: bytes))
+    }
+
+    /// Polls `/api/status` until `condition` holds for it or `timeout` passes; returns the last
+    /// status seen either way.
+    public func status(
+        within timeout: Duration, until condition: ([String: Any]) -> Bool
+    ) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        var last: [String: Any] = [:]
+        while ContinuousClock.now < deadline {
+            if let status = try? await get("/api/status").json {
+                last = status
+                if condition(status) { return status }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return last
+    }
+}
+
+public struct DaemonClientError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

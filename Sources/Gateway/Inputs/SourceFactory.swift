@@ -1,0 +1,232 @@
+import BLE
+import Capture
+import FootfallCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Simulation
+import Synchronization
+
+/// The sources named in the configuration (docs/configuration.md), as services feeding the bus.
+///
+/// A gateway either listens live (`hci`, `h4`, `pcap` on an interface, `simulate`, remote
+/// sensors) and ticks the pipeline with the wall clock, or replays recordings (`trace`,
+/// `btsnoop`, `pcap` from a file), whose own clocks tick it; mixing the two would put two
+/// clocks in one pipeline, so the configuration is refused.
+enum SourceFactory {
+    struct Made {
+        var services: [any Service]
+        var board: SourceBoard
+    }
+
+    static func services(
+        for configuration: StoreConfiguration, bus: InputBus, metrics: GatewayMetrics, logger: Logger
+    ) throws -> Made {
+        var services: [any Service] = []
+        let board = SourceBoard()
+        var clock: (kind: String, index: Int)?
+        let finishAfter = configuration.presence.exitAfter + 60
+
+        func claim(_ kind: String, _ index: Int, _ options: ComponentOptions) throws {
+            if let clock, clock.kind != kind {
+                throw options.error(field: "type", "a gateway either replays recordings or listens live; sources[\(clock.index)] is \(clock.kind) and this one is \(kind) — run them in separate gateways")
+            }
+            clock = clock ?? (kind, index)
+        }
+
+        for (index, source) in configuration.sources.enumerated() {
+            let options = ComponentOptions(source, section: "sources", file: configuration.file)
+            switch source.type {
+            case "trace":
+                try options.rejectUnknown(["path", "speed", "loop"])
+                try claim("recorded", index, options)
+                let path = try options.path("path", relativeTo: configuration.file)
+                let speed = try options.double("speed")
+                let trace = TraceSource(
+                    path: path, speed: speed == 0 ? nil : (speed ?? 1), loop: try options.bool("loop") ?? false,
+                    finishAfter: finishAfter, bus: bus, logger: logger)
+                services.append(SupervisedSource(name: "trace \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: trace))
+            case "simulate":
+                try options.rejectUnknown(["hours", "shoppers_per_hour", "seed", "speed"])
+                try claim("live", index, options)
+                var settings = StoreSimulator.Settings()
+                settings.hours = try options.double("hours") ?? 24
+                settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
+                settings.seed = UInt64(try options.double("seed") ?? 1)
+                let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger)
+                services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated))
+            case "hci":
+                try options.rejectUnknown(["adapter", "sensor"])
+                try claim("live", index, options)
+                let sensor = try options.sensor(in: configuration.layout)
+                let adapter = options.string("adapter") ?? "hci0"
+                guard adapter.hasPrefix("hci"), Int(adapter.dropFirst(3)) != nil else {
+                    throw options.error(field: "adapter", "'\(adapter)' is not an adapter name like hci0 (see `hciconfig` or `btmgmt info`)")
+                }
+                let feed = LiveFeed(bus: bus)
+                var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver(configuration), logger: logger, onObservation: feed.send)
+                hci.metrics = BLECaptureMetrics(source: "hci", factory: metrics.factory)
+                services.append(SupervisedSource(name: "hci \(adapter)", recorded: false, board: board, metrics: metrics, logger: logger, source: hci))
+            case "h4":
+                try options.rejectUnknown(["device", "sensor", "flow_control"])
+                try claim("live", index, options)
+                let sensor = try options.sensor(in: configuration.layout)
+                guard let text = options.string("device") else {
+                    throw options.error(field: "device", "is missing; give the serial controller, e.g. /dev/ttyACM0 or /dev/ttyUSB0@1000000")
+                }
+                let device: SerialDevice
+                do {
+                    device = try SerialDevice.parse(text, flowControl: try options.bool("flow_control") ?? true)
+                } catch {
+                    throw options.error(field: "device", "\(error)")
+                }
+                let feed = LiveFeed(bus: bus)
+                var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver(configuration), logger: logger, onObservation: feed.send)
+                h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
+                services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4))
+            case "btsnoop":
+                try options.rejectUnknown(["path", "sensor", "speed"])
+                try claim("recorded", index, options)
+                let sensor = try options.sensor(in: configuration.layout)
+                let path = try options.path("path", relativeTo: configuration.file)
+                let speed = try options.double("speed") ?? 1
+                let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
+                var btsnoop = BtsnoopReplaySource(
+                    path: path, sensor: sensor, resolver: resolver(configuration),
+                    speed: speed == 0 ? .asFastAsPossible : .recorded(factor: speed), logger: logger, onObservation: feed.send)
+                btsnoop.metrics = BLECaptureMetrics(source: "btsnoop", factory: metrics.factory)
+                services.append(SupervisedSource(name: "btsnoop \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: btsnoop, finished: feed.finish))
+            case "pcap":
+                try options.rejectUnknown(["path", "interface", "filter", "sensor"])
+                let sensor = try options.sensor(in: configuration.layout)
+                switch (options.string("path"), options.string("interface")) {
+                case (.some, nil):
+                    try claim("recorded", index, options)
+                    let path = try options.path("path", relativeTo: configuration.file)
+                    let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
+                    let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { feed.send($0) }
+                    services.append(SupervisedSource(name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture, finished: feed.finish))
+                case (nil, .some(let interface)):
+                    try claim("live", index, options)
+                    let feed = LiveFeed(bus: bus)
+                    let capture = WiFiCaptureService(
+                        source: .interface(interface, filter: options.string("filter") ?? PcapCapture.probeRequestFilter),
+                        sensor: sensor, logger: logger) { feed.send($0) }
+                    services.append(SupervisedSource(name: "pcap \(interface)", recorded: false, board: board, metrics: metrics, logger: logger, source: capture))
+                default:
+                    throw options.error(field: "path", "give either `path:` (a pcap or pcapng file) or `interface:` (a monitor-mode interface such as wlan0mon), not both")
+                }
+            default:
+                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace or simulate")
+            }
+        }
+        // Remote sensors and the Meraki webhook deliver live observations too.
+        let remote = !configuration.api.sensorTokens.isEmpty || configuration.api.meraki != nil
+        if remote, let clock, clock.kind == "recorded" {
+            let options = ComponentOptions(configuration.sources[clock.index], section: "sources", file: configuration.file)
+            throw options.error(field: "type", "this gateway replays a recording but also accepts live observations (api.sensor_tokens or api.meraki); run the replay in a gateway of its own")
+        }
+        if clock?.kind == "live" || remote { services.append(WallClockTicker(bus: bus)) }
+        return Made(services: services, board: board)
+    }
+
+    /// Identity resolving keys are not configured per store yet: RPAs keep their address ids.
+    static func resolver(_ configuration: StoreConfiguration) -> IdentityResolver { IdentityResolver() }
+}
+
+/// A live source's observations, straight onto the bus (the wall clock ticks the pipeline).
+struct LiveFeed: Sendable {
+    let bus: InputBus
+    @Sendable func send(_ observation: Observation) { bus.send(.observation(observation)) }
+}
+
+/// A recording's observations onto the bus, with ticks in the recording's own time so a
+/// replay at any speed decides the same events; at its end the clock runs on so visits end.
+final class RecordedFeed: Sendable {
+    let bus: InputBus
+    let finishAfter: Double
+    private let lastTick = Mutex<(tick: Double, time: Double?)>((-.infinity, nil))
+
+    init(bus: InputBus, finishAfter: Double) {
+        self.bus = bus
+        self.finishAfter = finishAfter
+    }
+
+    @Sendable func send(_ observation: Observation) {
+        let tick: Double? = lastTick.withLock { state in
+            state.time = max(state.time ?? observation.time, observation.time)
+            guard observation.time - state.tick >= 1 else { return nil }
+            state.tick = observation.time
+            return observation.time
+        }
+        if let tick { bus.send(.tick(tick)) }
+        bus.send(.observation(observation))
+    }
+
+    @Sendable func finish() {
+        if let last = lastTick.withLock({ $0.time }) { bus.send(.tick(last + finishAfter)) }
+    }
+}
+
+/// What each source is doing, for `/api/status` and `footfall status`.
+final class SourceBoard: Sendable {
+    private let states = Mutex<[String: String]>([:])
+
+    func set(_ source: String, _ state: String) { states.withLock { $0["source \(source)"] = state } }
+
+    var snapshot: [String: String] { states.withLock { $0 } }
+}
+
+/// Runs a source and keeps the daemon up when it fails: the error is logged, counted
+/// (`footfall_source_errors_total`) and shown in the status, and a live source is started again
+/// with back-off (an adapter unplugged, a serial controller reset, an interface not yet in
+/// monitor mode). A recording that fails or ends stays so; the rest of the gateway runs on.
+struct SupervisedSource<Source: Service>: Service {
+    let name: String
+    let recorded: Bool
+    let board: SourceBoard
+    let metrics: GatewayMetrics
+    let logger: Logger
+    let source: Source
+    var finished: @Sendable () -> Void = {}
+    var firstRetry: Duration = .seconds(1)
+    var maximumRetry: Duration = .seconds(60)
+
+    func run() async throws {
+        var retry = firstRetry
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            board.set(name, "running")
+            do {
+                try await source.run()
+                if recorded {
+                    board.set(name, "finished")
+                    finished()
+                }
+                break
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                let message = "\(error)".replacingOccurrences(of: "\n", with: " ")
+                metrics.sourceError(name)
+                if recorded {
+                    board.set(name, "failed: \(message)")
+                    logger.error("source failed", metadata: ["source": "\(name)", "error": "\(message)"])
+                    finished()
+                    break
+                }
+                let seconds = Int(retry / .seconds(1))
+                board.set(name, "failing: \(message) (retrying in \(seconds) s)")
+                logger.error("source failed; retrying", metadata: ["source": "\(name)", "error": "\(message)", "retry_in_s": "\(seconds)"])
+                let wait = retry
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                } catch {
+                    break
+                }
+                retry = min(retry * 2, maximumRetry)
+            }
+        }
+        if board.snapshot["source \(name)"] == "running" { board.set(name, "stopped") }
+        // A finished source must not end the daemon.
+        try await gracefulShutdownOrCancel()
+    }
+}

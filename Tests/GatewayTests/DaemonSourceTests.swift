@@ -1,0 +1,141 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Testing
+
+/// `footfall run` with each kind of capture source, through the real binary: recorded btsnoop
+/// and pcap files, a serial controller (the fake one on a pseudo-terminal), and a BlueZ adapter
+/// this machine cannot open — which must leave the daemon up, saying why.
+@Suite(.serialized) struct DaemonSourceTests {
+    /// A directory with a store file: the demo store's layout and settings with these sources.
+    static func store(sources: String, api: String = "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\n") throws -> (directory: URL, config: String, data: String) {
+        let directory = Fixtures.temporaryDirectory("sources")
+        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
+        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let config = directory.appendingPathComponent("store.yaml").path
+        try (demo + "\nsources:\n" + sources + "\n" + api).write(toFile: config, atomically: true, encoding: .utf8)
+        let data = directory.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        return (directory, config, data)
+    }
+
+    static func start(_ store: (directory: URL, config: String, data: String)) async throws -> (FootfallProcess.Running, DaemonClient) {
+        let daemon = try FootfallProcess.start(
+            ["run", "--config", store.config, "--data", store.data], logFile: store.directory.appendingPathComponent("daemon.log"))
+        do {
+            return (daemon, try await DaemonClient(daemon, token: "t"))
+        } catch {
+            daemon.kill()
+            throw error
+        }
+    }
+
+    /// Observations in a trace written by `footfall convert`.
+    static func converted(_ arguments: [String], in directory: URL) throws -> Int {
+        let out = directory.appendingPathComponent("converted.csv").path
+        let result = try FootfallProcess.run(arguments + ["--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        let reader = try TraceReader(path: out)
+        var count = 0
+        while try reader.read() != nil { count += 1 }
+        return count
+    }
+
+    static func observations(_ status: [String: Any], _ sensor: String) -> Int {
+        (status["observations_by_sensor"] as? [String: Any])?[sensor] as? Int ?? 0
+    }
+
+    static func component(_ status: [String: Any], _ name: String) -> String {
+        (status["components"] as? [String: Any])?[name] as? String ?? ""
+    }
+
+    @Test func aBtsnoopCaptureIsReplayedIntoThePipelineWholly() async throws {
+        let capture = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
+        let store = try Self.store(sources: "  - type: btsnoop\n    path: \(capture)\n    sensor: s4\n    speed: 0\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let expected = try Self.converted(["convert", "btsnoop", capture, "--sensor", "s4"], in: store.directory)
+        #expect(expected == 412)
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(60)) {
+            Self.component($0, "source btsnoop \(capture)") == "finished" && Self.observations($0, "s4") >= expected
+        }
+        #expect(Self.component(status, "source btsnoop \(capture)") == "finished", "\(daemon.log)")
+        #expect(Self.observations(status, "s4") == expected)
+        #expect((try await client.get("/healthz")).status == 200, "a finished recording does not end the daemon")
+    }
+
+    @Test func aPcapCaptureIsReplayedIntoThePipelineWholly() async throws {
+        let capture = Fixtures.dataset("wifi-probes-fryza/sc6-61_2022-11-24.pcap").path
+        let store = try Self.store(sources: "  - type: pcap\n    path: \(capture)\n    sensor: s2\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let expected = try Self.converted(["convert", "pcap", capture, "--sensor", "s2"], in: store.directory)
+        #expect(expected == 2321)
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(60)) {
+            Self.component($0, "source pcap \(capture)") == "finished" && Self.observations($0, "s2") >= expected
+        }
+        #expect(Self.component(status, "source pcap \(capture)") == "finished", "\(daemon.log)")
+        #expect(Self.observations(status, "s2") == expected)
+    }
+
+    @Test func aSerialControllerIsScannedLive() async throws {
+        let fake = try FakeHCIController()
+        defer { fake.stop() }
+        let store = try Self.store(sources: "  - type: h4\n    device: \(fake.devicePath)\n    sensor: s5\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(60)) { Self.observations($0, "s5") >= 50 }
+        #expect(Self.observations(status, "s5") >= 50, "\(daemon.log)")
+        #expect(Self.component(status, "source h4 \(fake.devicePath)") == "running")
+        #expect(fake.commands.map(\.opcode).contains(.leSetScanEnable))
+        // The fake's advertisers are heard and positioned by the one sensor.
+        var listed: [Any] = []
+        for _ in 0..<100 where listed.isEmpty {
+            listed = (try? JSONSerialization.jsonObject(with: Data(try await client.get("/api/devices").body.utf8)) as? [Any]) ?? []
+            if listed.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(!listed.isEmpty, "\(daemon.log)")
+    }
+
+    @Test func anAdapterThatCannotBeOpenedLeavesTheDaemonUpAndSaysWhy() async throws {
+        let store = try Self.store(sources: "  - type: hci\n    adapter: hci0\n    sensor: s1\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(30)) { Self.component($0, "source hci hci0") != "" }
+        let state = Self.component(status, "source hci hci0")
+        // This kernel has no AF_BLUETOOTH; a machine with an adapter would be scanning.
+        #expect(state == "running" || state.hasPrefix("failing: "), "\(state)")
+        if state.hasPrefix("failing: ") {
+            #expect(state.contains("hci0") && state.contains("retrying in"), "\(state)")
+            #expect(!state.contains("\n"))
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.body.contains(#"footfall_source_errors_total{source="hci hci0"}"#), "\(metrics.body)")
+        }
+        #expect((try await client.get("/healthz")).status == 200)
+        #expect(daemon.isRunning)
+    }
+
+    @Test func aBadSourceIsRefusedAtStartWithFileLineAndField() throws {
+        let cases: [(String, String)] = [
+            ("  - type: hci\n    sensor: s99\n", "sources[hci].sensor: 's99' is not a sensor of the store"),
+            ("  - type: h4\n    sensor: s1\n", "sources[h4].device: is missing"),
+            ("  - type: h4\n    sensor: s1\n    device: /dev/ttyUSB0@12345\n", "sources[h4].device"),
+            ("  - type: pcap\n    sensor: s1\n    path: /tmp/a.pcap\n    interface: wlan0mon\n", "not both"),
+            ("  - type: hci\n    sensor: s1\n    speed: 2\n", "sources[hci].speed: unknown option"),
+            ("  - type: simulate\n  - type: btsnoop\n    sensor: s1\n    path: \(Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path)\n",
+             "replays recordings or listens live"),
+        ]
+        for (sources, message) in cases {
+            let store = try Self.store(sources: sources)
+            defer { try? FileManager.default.removeItem(at: store.directory) }
+            let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+            #expect(result.status != 0)
+            let lines = result.standardError.split(separator: "\n")
+            #expect(lines.contains { $0.contains(store.config) && $0.contains(message) }, "\(sources): \(result.standardError)")
+        }
+    }
+}

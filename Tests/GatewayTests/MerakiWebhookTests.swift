@@ -1,0 +1,126 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `/api/meraki` on a real HTTP server on 127.0.0.1, fed the recorded Meraki v3 bodies.
+@Suite struct MerakiWebhookTests {
+    static let accessPoint = "a8:46:9d:27:56:63"
+
+    static func bodies() throws -> [String] {
+        try String(contentsOf: Fixtures.dataset("meraki-scanning-v3/webhook-bodies.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
+    static func app(mapped: Bool) throws -> (some ApplicationProtocol, InputBus) {
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.api.tokens = ["operator-token"]
+        var meraki = StoreConfiguration.MerakiSettings(validator: "0f3bd1e2c5a4b6", secret: "fs!24Get")
+        if mapped { meraki.accessPoints = [accessPoint: "s3"] }
+        configuration.api.meraki = meraki
+        let bus = InputBus(capacity: 1000)
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(), metrics: GatewayMetrics(), bus: bus))
+        return (Application(router: router), bus)
+    }
+
+    /// Readings in a body, counted from the JSON itself: each client's rssiRecords, or its
+    /// nearest access point when it has none.
+    static func readings(in body: String) throws -> Int {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let observations = try #require((document["data"] as? [String: Any])?["observations"] as? [[String: Any]])
+        return observations.reduce(0) { total, client in
+            let records = (client["locations"] as? [[String: Any]] ?? []).flatMap { $0["rssiRecords"] as? [Any] ?? [] }
+            return total + (records.isEmpty ? (client["latestRecord"] is [String: Any] ? 1 : 0) : records.count)
+        }
+    }
+
+    static func drain(_ bus: InputBus, count: Int) async -> [Observation] {
+        var seen: [Observation] = []
+        for await input in bus.stream {
+            if case .observation(let o) = input { seen.append(o) }
+            if seen.count == count { break }
+        }
+        return seen
+    }
+
+    @Test func merakisValidatorIsAnsweredWithoutAToken() async throws {
+        let (app, _) = try Self.app(mapped: true)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/api/meraki", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "0f3bd1e2c5a4b6")
+            }
+        }
+    }
+
+    @Test func recordedBodiesBecomeObservationsOfTheSensorTheAccessPointIs() async throws {
+        let (app, bus) = try Self.app(mapped: true)
+        let bodies = try Self.bodies()
+        let counts = try bodies.map(Self.readings(in:))
+        let expected = counts.reduce(0, +)
+        try await app.test(.live) { client in
+            for (body, readings) in zip(bodies, counts) {
+                try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .accepted)
+                    let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
+                    #expect(answer == ["accepted": "\(readings)"])
+                }
+            }
+        }
+        #expect(expected == 9, "the two recorded bodies carry 8 Wi-Fi and 1 Bluetooth reading")
+        let observations = await Self.drain(bus, count: expected)
+        #expect(observations.allSatisfy { $0.sensor == SensorID("s3") })
+        #expect(observations.contains { $0.device == DeviceID("wifi:34:7e:5c:3f:b9:db") && $0.rssi == -60 && $0.radio == .wifi })
+        #expect(observations.filter { $0.radio == .ble }.count == 1)
+    }
+
+    @Test func anAccessPointThatIsNotASensorIsCountedAndLeftOut() async throws {
+        let (app, _) = try Self.app(mapped: false)
+        let body = try Self.bodies()[0]
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .accepted)
+                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
+                #expect(answer?["accepted"] == "0")
+                #expect(answer?["ignored"] == "8")
+                #expect(answer?["unknown_access_points"] == Self.accessPoint)
+            }
+        }
+    }
+
+    @Test func aWrongSecretOrABrokenBodyIsRefusedAndNothingReachesThePipeline() async throws {
+        let (app, bus) = try Self.app(mapped: true)
+        let body = try Self.bodies()[0]
+        try await app.test(.live) { client in
+            let forged = body.replacingOccurrences(of: "fs!24Get", with: "guess")
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: forged)) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("secret does not match"))
+                #expect(!String(buffer: response.body).contains("fs!24Get"), "the secret is never repeated")
+            }
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: String(body.prefix(120)))) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("byte"), "names where the body broke")
+            }
+        }
+        bus.send(.tick(1))
+        for await input in bus.stream {
+            #expect(input == .tick(1), "no observation came before the marker")
+            break
+        }
+    }
+
+    @Test func withoutConfigurationTheWebhookIsNotFound() async throws {
+        let configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(), metrics: GatewayMetrics(), bus: InputBus(capacity: 10)))
+        try await Application(router: router).test(.live) { client in
+            try await client.execute(uri: "/api/meraki", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("api.meraki"))
+            }
+        }
+    }
+}
