@@ -34,7 +34,7 @@ extension StoreConfiguration {
             throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)")
         }
         let reader = YAMLReader(file: file)
-        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api"])
+        let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api", "upstream"])
 
         guard let storeNode = top["store"] else {
             throw ConfigurationError(file: file, line: root.mark?.line, field: "store", message: "is missing; add `store:` with `id:` and `outline:`")
@@ -77,6 +77,12 @@ extension StoreConfiguration {
         }
         if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }
         if let node = top["sinks"] { configuration.sinks = try parseComponents(node, reader, "sinks") }
+        if let node = top["upstream"] {
+            configuration.upstream = try parseUpstream(node, reader, layout: configuration.layout)
+            if !configuration.sinks.isEmpty {
+                throw reader.error(top["sinks"] ?? node, "sinks", "a sensor gateway (with `upstream:`) sends observations, not events; configure the sinks on the locating gateway")
+            }
+        }
         if let node = top["api"] {
             let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes", "meraki"])
             if let listen = api["listen"] {
@@ -197,6 +203,32 @@ extension StoreConfiguration {
         if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
         if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
         if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        return settings
+    }
+
+    private static func parseUpstream(_ node: Node, _ reader: YAMLReader, layout: StoreLayout) throws -> UpstreamSettings {
+        let map = try reader.mapping(node, "upstream", known: ["url", "tokens", "batch_size", "max_buffer", "flush_interval"])
+        guard let urlNode = map["url"] else {
+            throw reader.error(node, "upstream.url", "is missing; give the locating gateway's API, e.g. http://10.0.4.2:8080")
+        }
+        let url = try reader.string(urlNode, "upstream.url")
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw reader.error(urlNode, "upstream.url", "'\(url)' is not an http(s) URL like http://10.0.4.2:8080")
+        }
+        var settings = UpstreamSettings(url: url.hasSuffix("/") ? String(url.dropLast()) : url)
+        guard let tokens = map["tokens"], case .mapping(let mapping) = tokens else {
+            throw reader.error(map["tokens"] ?? node, "upstream.tokens", "expected `sensor-id: token` lines, one for each sensor this gateway reports (as in the locating gateway's api.sensor_tokens)")
+        }
+        for (key, value) in mapping {
+            let sensor = try reader.string(key, "upstream.tokens")
+            guard layout.sensor(SensorID(sensor)) != nil else {
+                throw reader.error(key, "upstream.tokens.\(sensor)", "'\(sensor)' is not a sensor of the store; use one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+            }
+            settings.tokens[sensor] = try reader.string(value, "upstream.tokens.\(sensor)")
+        }
+        if let n = map["batch_size"] { settings.batchSize = Int(try reader.positive(n, "upstream.batch_size", unit: "observations")) }
+        if let n = map["max_buffer"] { settings.maxBuffer = Int(try reader.positive(n, "upstream.max_buffer", unit: "observations")) }
+        if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval") }
         return settings
     }
 

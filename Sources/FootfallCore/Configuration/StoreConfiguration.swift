@@ -11,6 +11,8 @@ public struct StoreConfiguration: Sendable {
     /// module documents and validates the names.
     public var positioning: [String: Setting]
     public var sources: [ComponentSettings]
+    /// Set when this gateway is a sensor of the store: observations go upstream, not to a pipeline.
+    public var upstream: UpstreamSettings?
     public var sinks: [ComponentSettings]
     public var api: APISettings
     /// `fitted.yaml` beside the file, when there is one; already applied to the sensors.
@@ -74,6 +76,23 @@ public struct StoreConfiguration: Sendable {
         /// changes daily) or are only counted in `store.traffic`.
         public var anonymousEvents = false
         public init() {}
+    }
+
+    /// A gateway that is one of the store's sensors rather than its locating gateway: it pushes
+    /// what its sources hear to the locating gateway's `POST /api/observations`.
+    public struct UpstreamSettings: Hashable, Sendable {
+        /// The locating gateway's API, e.g. `http://10.0.4.2:8080`.
+        public var url: String
+        /// The token the locating gateway expects for each sensor (`api.sensor_tokens` there).
+        public var tokens: [String: String] = [:]
+        /// The most observations one request carries.
+        public var batchSize: Int = 500
+        /// Observations held while the locating gateway is unreachable; beyond it the oldest
+        /// are dropped (and counted).
+        public var maxBuffer: Int = 200_000
+        /// How long (s) observations wait to fill a batch before they are sent anyway.
+        public var flushInterval: Double = 0.5
+        public init(url: String) { self.url = url }
     }
 
     /// The Cisco Meraki Scanning API v3 webhook: Meraki's validator string (answered to its

@@ -1,4 +1,5 @@
 import FootfallCore
+import Forwarding
 import Foundation
 import Hummingbird
 import Logging
@@ -36,21 +37,35 @@ public struct GatewayDaemon {
         let live = LiveState()
         let metrics = GatewayMetrics()
         let sources = try SourceFactory.services(for: configuration, bus: bus, metrics: metrics, logger: logger)
-        let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
-        let history = store.store.history
-        let customers = try IdentityMapLoader.customers(for: configuration)
-        let pseudonymizer = Pseudonymizer(key: data.key)
-        let pipeline = PipelineService(
-            bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
-            makePipeline: {
-                Pipeline(configuration: configuration, pseudonymKey: data.key, history: history, customers: customers)
-            })
+        // A locating gateway runs the pipeline, its event store and delivery; a sensor gateway
+        // (`upstream:`) pushes its observations to the locating gateway instead.
+        var consumers: [any Service] = []
+        let status: @Sendable () async -> [String: String]
+        if let upstream = configuration.upstream {
+            let uplink = ObservationUplink(
+                options: .init(
+                    url: upstream.url, tokens: upstream.tokens, batchSize: upstream.batchSize, maxBuffer: upstream.maxBuffer,
+                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000))),
+                logger: logger, metricsFactory: metrics.factory)
+            consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
+            status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
+        } else {
+            let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
+            let history = store.store.history
+            let customers = try IdentityMapLoader.customers(for: configuration)
+            let pseudonymizer = Pseudonymizer(key: data.key)
+            consumers += store.services
+            consumers.append(PipelineService(
+                bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
+                makePipeline: {
+                    Pipeline(configuration: configuration, pseudonymKey: data.key, history: history, customers: customers)
+                }))
+            status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
+        }
         guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
             throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
         }
-        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: {
-            (await store.status()).merging(sources.board.snapshot) { a, _ in a }
-        }))
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: status))
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "footfall"),
             onServerRunning: { channel in
@@ -60,8 +75,7 @@ public struct GatewayDaemon {
             logger: logger)
         // Graceful shutdown runs in reverse order: sources, pipeline, delivery, API.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        services += store.services.map { .init(service: $0) }
-        services.append(.init(service: pipeline))
+        services += consumers.map { .init(service: $0) }
         services += sources.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("footfall gateway starting", metadata: [

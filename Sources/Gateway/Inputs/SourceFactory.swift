@@ -120,6 +120,19 @@ enum SourceFactory {
                 throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace or simulate")
             }
         }
+        if let upstream = configuration.upstream {
+            for source in configuration.sources {
+                let options = ComponentOptions(source, section: "sources", file: configuration.file)
+                if let clock, clock.kind == "recorded" {
+                    throw options.error(field: "type", "a sensor gateway (upstream:) sends what it hears now; replay recordings on the locating gateway instead")
+                }
+                // The simulator stands for every sensor of the store; a radio for its own.
+                let heard = source.type == "simulate" ? configuration.layout.sensors.map(\.id.rawValue) : [source.options["sensor"] ?? ""]
+                for sensor in heard where upstream.tokens[sensor] == nil {
+                    throw options.error(field: "sensor", "'\(sensor)' has no token in upstream.tokens; add the token the locating gateway lists for it in api.sensor_tokens")
+                }
+            }
+        }
         // Remote sensors and the Meraki webhook deliver live observations too.
         let remote = !configuration.api.sensorTokens.isEmpty || configuration.api.meraki != nil
         if remote, let clock, clock.kind == "recorded" {

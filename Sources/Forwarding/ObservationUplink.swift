@@ -1,0 +1,234 @@
+import CoreMetrics
+import FootfallCore
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// A sensor gateway's link to the store's locating gateway: observations wait in a bounded
+/// buffer and go up in batches (`POST /api/observations`, one sensor per request, with that
+/// sensor's token). While the locating gateway is unreachable or refusing, the batch is kept
+/// and retried with back-off; when the buffer is full the oldest observations are dropped and
+/// counted (`footfall_uplink_dropped_total`) — never the newest, which matter most to a
+/// position now.
+public final class ObservationUplink: Sendable {
+    public struct Options: Sendable {
+        public var url: String
+        public var tokens: [String: String]
+        public var batchSize: Int
+        public var maxBuffer: Int
+        public var flushInterval: Duration
+        public var backoff: Backoff
+        public init(url: String, tokens: [String: String], batchSize: Int = 500, maxBuffer: Int = 200_000,
+                    flushInterval: Duration = .milliseconds(500), backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30))) {
+            self.url = url
+            self.tokens = tokens
+            self.batchSize = max(1, batchSize)
+            self.maxBuffer = max(1, maxBuffer)
+            self.flushInterval = flushInterval
+            self.backoff = backoff
+        }
+    }
+
+    /// Sends one request body for a sensor; the HTTP transport in production.
+    public typealias Send = @Sendable (_ body: [UInt8], _ token: String?) async -> DeliveryOutcome
+
+    struct State {
+        /// Buffered observations, oldest first, from `head` on; `first` numbers `buffer[head]`.
+        var buffer: [Observation] = []
+        var head = 0
+        var first: UInt64 = 0
+        var dropped = 0
+        var sent = 0
+        var lastFailure: String?
+
+        var count: Int { buffer.count - head }
+
+        /// The oldest `n` and the number of the first of them.
+        func prefix(_ n: Int) -> (UInt64, [Observation]) { (first, Array(buffer[head..<(head + min(n, count))])) }
+
+        mutating func removeFirst(_ n: Int) {
+            let n = min(n, count)
+            head += n
+            first += UInt64(n)
+            // Compact once the consumed front outweighs what is left.
+            if head > 4096, head * 2 > buffer.count {
+                buffer.removeFirst(head)
+                head = 0
+            }
+        }
+
+        /// Removes the observations numbered below `end` that are still here.
+        mutating func removeThrough(_ end: UInt64) {
+            if end > first { removeFirst(Int(end - first)) }
+        }
+    }
+
+    public let options: Options
+    private let state = Mutex(State())
+    private let wake = WakeSignal()
+    private let stopped = WakeSignal()
+    private let stopping = Mutex(false)
+    private let send: Send
+    private let logger: Logger
+    private let now: @Sendable () -> Double
+    private let metrics: UplinkMetrics
+
+    public init(options: Options, logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, send: Send? = nil) {
+        self.options = options
+        self.logger = logger
+        self.now = now
+        self.metrics = UplinkMetrics(factory: metricsFactory)
+        let url = options.url + "/api/observations"
+        self.send = send ?? { body, token in
+            await HTTPTransport(options: .init(url: url, bearerToken: token)).send(body, contentType: "application/json")
+        }
+    }
+
+    /// Takes an observation for the locating gateway; returns at once.
+    public func append(_ observation: Observation) {
+        let (dropped, depth) = state.withLock { state -> (Int, Int) in
+            state.buffer.append(observation)
+            let dropped = max(0, state.count - options.maxBuffer)
+            state.removeFirst(dropped)
+            state.dropped += dropped
+            return (dropped, state.count)
+        }
+        if dropped > 0 { metrics.dropped.increment(by: Int64(dropped)) }
+        metrics.buffered.record(depth)
+        if depth >= options.batchSize { wake.signal() }
+    }
+
+    public struct Status: Sendable, Hashable {
+        public var buffered: Int
+        public var sent: Int
+        public var dropped: Int
+        public var lastFailure: String?
+    }
+
+    public var status: Status {
+        state.withLock { Status(buffered: $0.count, sent: $0.sent, dropped: $0.dropped, lastFailure: $0.lastFailure) }
+    }
+
+    /// No more observations will come: `run` sends what is buffered and returns (at the first
+    /// failed attempt, reporting what is left behind).
+    public func finish() {
+        stopping.withLock { $0 = true }
+        wake.signal()
+        stopped.signal()
+    }
+
+    private func isStopping() -> Bool { stopping.withLock { $0 } }
+
+    /// Sends until `finish()` and the buffer is empty, or (once finishing) until one attempt
+    /// has failed: what is still buffered then is reported as left behind.
+    public func run() async {
+        var attempt = 0
+        while true {
+            let waiting = state.withLock { $0.count }
+            if waiting == 0 {
+                if isStopping() { return }
+                await wake.wait(timeout: options.flushInterval)
+                continue
+            }
+            if waiting < options.batchSize, !isStopping() {
+                // Let a batch fill for up to the flush interval.
+                await wake.wait(timeout: options.flushInterval)
+            }
+            let (number, batch) = state.withLock { $0.prefix(options.batchSize) }
+            let result = await deliver(batch)
+            state.withLock { state in
+                // Drop-oldest may have taken part of the batch meanwhile; what is left of the
+                // delivered part goes now.
+                state.removeThrough(number + UInt64(result.delivered))
+                state.sent += result.delivered
+            }
+            if result.delivered > 0 { metrics.sent.increment(by: Int64(result.delivered)) }
+            guard let reason = result.failure else {
+                attempt = 0
+                state.withLock { $0.lastFailure = nil }
+                continue
+            }
+            attempt += 1
+            metrics.failures.increment()
+            let first = state.withLock { state -> Bool in
+                defer { state.lastFailure = reason }
+                return state.lastFailure != reason
+            }
+            if first { logger.warning("the locating gateway did not take a batch; retrying", metadata: ["reason": "\(reason)"]) }
+            if isStopping() {
+                logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
+                return
+            }
+            let wait = result.retryAfter ?? options.backoff.delay(attempt: attempt, unit: Double.random(in: 0.5...1))
+            await stopped.wait(timeout: wait)
+        }
+    }
+
+    struct Result {
+        var delivered = 0
+        var failure: String?
+        var retryAfter: Duration?
+    }
+
+    /// One request per sensor, in the order the batch first names them.
+    private func deliver(_ batch: [Observation]) async -> Result {
+        // A batch is sent as a prefix: observations up to the first sensor change go in one
+        // request, so a failure leaves the buffer's order intact.
+        var result = Result()
+        var index = 0
+        while index < batch.count {
+            let sensor = batch[index].sensor
+            var end = index
+            while end < batch.count, batch[end].sensor == sensor { end += 1 }
+            let run = batch[index..<end]
+            let body = Self.body(sensor: sensor, observations: run, sentAt: now())
+            switch await send(body, options.tokens[sensor.rawValue]) {
+            case .delivered:
+                result.delivered += run.count
+            case .retry(let reason, let after):
+                result.failure = reason
+                result.retryAfter = after
+                return result
+            case .rejected(let reason):
+                // A refusal (a token the locating gateway does not know, a clock it finds
+                // off) is a configuration to fix, not data to discard: keep and retry.
+                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(reason.responseBody?.prefix(200) ?? Substring(reason.reason))"
+                return result
+            }
+            index = end
+        }
+        return result
+    }
+
+    /// The locating gateway's batch format (docs/api.md, `POST /api/observations`).
+    static func body(sensor: SensorID, observations: ArraySlice<Observation>, sentAt: Double) -> [UInt8] {
+        var text = #"{"sensor":"# + JSONText.string(sensor.rawValue) + #","sent_at":"# + "\(sentAt)" + #","observations":["#
+        for (i, o) in observations.enumerated() {
+            if i > 0 { text += "," }
+            text += #"{"time":"# + "\(o.time)" + #","device":"# + JSONText.string(o.device.rawValue)
+            text += #","rssi":"# + "\(o.rssi)" + #","radio":""# + o.radio.rawValue + #"""#
+            if let tx = o.txPower { text += #","tx_power":"# + String(tx) }
+            if let channel = o.channel { text += #","channel":"# + String(channel) }
+            text += "}"
+        }
+        text += "]}"
+        return Array(text.utf8)
+    }
+}
+
+struct UplinkMetrics: Sendable {
+    let sent: Counter
+    let dropped: Counter
+    let failures: Counter
+    let buffered: Gauge
+
+    init(factory: (any MetricsFactory)?) {
+        let factory = factory ?? MetricsSystem.factory
+        sent = Counter(label: "footfall_uplink_sent_total", dimensions: [], factory: factory)
+        dropped = Counter(label: "footfall_uplink_dropped_total", dimensions: [], factory: factory)
+        failures = Counter(label: "footfall_uplink_failures_total", dimensions: [], factory: factory)
+        buffered = Gauge(label: "footfall_uplink_buffered", dimensions: [], factory: factory)
+    }
+}

@@ -1,0 +1,43 @@
+import FootfallCore
+import Forwarding
+import Logging
+import ServiceLifecycle
+
+/// A sensor gateway's consumer of the bus (`upstream:` in the configuration): every observation
+/// its sources hear goes to the locating gateway through the uplink; nothing is located here.
+/// On shutdown the sources stop first, then what is buffered is sent (as far as the locating
+/// gateway takes it).
+struct UplinkService: Service {
+    let bus: InputBus
+    let uplink: ObservationUplink
+    let live: LiveState
+    let metrics: GatewayMetrics
+    let logger: Logger
+
+    func run() async throws {
+        await live.markReady()
+        let uplink = self.uplink, bus = self.bus
+        async let sending: Void = uplink.run()
+        await withGracefulShutdownHandler {
+            for await input in bus.stream {
+                guard case .observation(let o) = input else { continue }
+                metrics.observations(sensor: o.sensor)
+                await live.record(observationFrom: o.sensor, at: o.time)
+                uplink.append(o)
+            }
+        } onGracefulShutdown: {
+            bus.finish()
+        }
+        uplink.finish()
+        await sending
+        let status = uplink.status
+        logger.info("uplink stopped", metadata: ["sent": "\(status.sent)", "dropped": "\(status.dropped)", "left": "\(status.buffered)"])
+    }
+
+    /// For `/api/status`.
+    static func describe(_ status: ObservationUplink.Status, url: String) -> String {
+        var text = "\(url): \(status.sent) sent, \(status.buffered) buffered, \(status.dropped) dropped"
+        if let failure = status.lastFailure { text += "; failing: \(failure)" }
+        return text
+    }
+}

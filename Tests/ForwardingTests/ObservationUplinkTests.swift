@@ -1,0 +1,103 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import Logging
+import Testing
+
+/// A sensor gateway's uplink against a real HTTP receiver on 127.0.0.1 standing in for the
+/// locating gateway's `POST /api/observations`.
+@Suite struct ObservationUplinkTests {
+    static let tokens = ["s1": "token-1", "s2": "token-2"]
+
+    static func observation(_ i: Int, sensor: String = "s1") -> Observation {
+        Observation(time: 1_767_603_600 + Double(i) / 10, sensor: SensorID(sensor), device: DeviceID("ble:c0:00:00:00:00:\(String(format: "%02x", i % 200))"), rssi: -60 - Double(i % 30), txPower: i % 2 == 0 ? -59 : nil, radio: .ble, channel: 37)
+    }
+
+    /// The observations a receiver took, as (sensor, token, time) in arrival order.
+    static func taken(_ requests: [HTTPReceiver.Request]) -> [(sensor: String, token: String?, time: Double)] {
+        requests.filter { $0.responseStatus == 202 }.flatMap { request -> [(String, String?, Double)] in
+            guard let batch = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                  let sensor = batch["sensor"] as? String, let items = batch["observations"] as? [[String: Any]] else { return [] }
+            return items.map { (sensor, request.header("Authorization"), $0["time"] as? Double ?? .nan) }
+        }
+    }
+
+    static func uplink(_ receiver: HTTPReceiver, maxBuffer: Int = 10_000, batchSize: Int = 50) -> ObservationUplink {
+        ObservationUplink(
+            options: .init(url: receiver.url, tokens: tokens, batchSize: batchSize, maxBuffer: maxBuffer, flushInterval: .milliseconds(20),
+                           backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(100))),
+            logger: Logger(label: "test"))
+    }
+
+    @Test func observationsGoUpInBatchesPerSensorWithThatSensorsTokenInOrder() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 202, body: #"{"accepted":"1"}"#) }
+        let uplink = Self.uplink(receiver)
+        let sent = (0..<300).map { Self.observation($0, sensor: $0 % 3 == 0 ? "s2" : "s1") }
+        for o in sent { uplink.append(o) }
+        let running = Task { await uplink.run() }
+        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == sent.count })
+        uplink.finish()
+        await running.value
+        let taken = Self.taken(receiver.requests)
+        #expect(taken.map(\.time) == sent.map(\.time), "every observation once, in order")
+        #expect(taken.allSatisfy { $0.token == "Bearer " + Self.tokens[$0.sensor]! })
+        #expect(receiver.requests.allSatisfy { $0.uri == "/api/observations" && $0.header("Content-Type") == "application/json" })
+        // The body carries what the locating gateway's schema asks for.
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[0].body)) as? [String: Any])
+        #expect(first["sent_at"] is Double)
+        let item = try #require((first["observations"] as? [[String: Any]])?.first)
+        #expect(item["device"] as? String == "ble:c0:00:00:00:00:00" && item["rssi"] as? Double == -60 && item["tx_power"] as? Int == -59)
+        #expect(item["radio"] as? String == "ble" && item["channel"] as? Int == 37)
+        let status = uplink.status
+        #expect(status.buffered == 0 && status.sent == 300 && status.dropped == 0 && status.lastFailure == nil)
+        try await receiver.stop()
+    }
+
+    @Test func whileTheLocatingGatewayRefusesNothingIsLostAndItAllArrivesLater() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 503, body: "restarting") }
+        let uplink = Self.uplink(receiver)
+        let running = Task { await uplink.run() }
+        let sent = (0..<120).map { Self.observation($0) }
+        for o in sent.prefix(60) { uplink.append(o) }
+        #expect(await receiver.wait(timeout: .seconds(30)) { $0.count >= 3 }, "it keeps trying")
+        #expect(uplink.status.lastFailure?.contains("503") == true)
+        for o in sent.suffix(60) { uplink.append(o) }
+        receiver.setResponder { _ in .init(status: 202, body: "{}") }
+        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == sent.count })
+        uplink.finish()
+        await running.value
+        #expect(Self.taken(receiver.requests).map(\.time) == sent.map(\.time))
+        #expect(uplink.status.dropped == 0 && uplink.status.lastFailure == nil)
+        try await receiver.stop()
+    }
+
+    @Test func aFullBufferDropsTheOldestAndCountsThem() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 401, body: #"{"error":"a valid token for sensor 's1' is required"}"#) }
+        let uplink = Self.uplink(receiver, maxBuffer: 100, batchSize: 40)
+        let running = Task { await uplink.run() }
+        let sent = (0..<250).map { Self.observation($0) }
+        for o in sent { uplink.append(o) }
+        #expect(uplink.status.dropped == 150)
+        #expect(uplink.status.buffered == 100)
+        #expect(await receiver.wait(timeout: .seconds(30)) { $0.count >= 2 })
+        #expect(uplink.status.lastFailure?.contains("401") == true, "a refusal is kept and retried, with its reason")
+        receiver.setResponder { _ in .init(status: 202, body: "{}") }
+        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == 100 })
+        uplink.finish()
+        await running.value
+        #expect(Self.taken(receiver.requests).map(\.time) == sent.suffix(100).map(\.time), "the newest hundred, in order")
+        try await receiver.stop()
+    }
+
+    @Test func finishingWithTheLocatingGatewayDownReturnsAndSaysWhatIsLeft() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 500) }
+        let uplink = Self.uplink(receiver)
+        for i in 0..<10 { uplink.append(Self.observation(i)) }
+        uplink.finish()
+        await uplink.run()
+        #expect(receiver.requests.count == 1, "one last attempt")
+        #expect(uplink.status.buffered == 10)
+        try await receiver.stop()
+    }
+}
