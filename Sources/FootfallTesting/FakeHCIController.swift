@@ -118,6 +118,18 @@ public final class FakeHCIController: @unchecked Sendable {
     /// Stops serving and closes the port (the controller goes away). Waits for the serving
     /// thread: it alone closes the descriptors, so a descriptor number it still polls can never
     /// be reused by the next test's port while it runs.
+    /// Waits (at most a minute) until the terminal's input queue — what the host has not read
+    /// yet — is empty.
+    private func waitUntilDrained() {
+        for _ in 0..<6_000 {
+            var unread: Int32 = 0
+            guard ioctl(slaveHolder, UInt(FIONREAD), &unread) == 0, unread > 0 else { break }
+            usleep(10_000)
+        }
+        // The reader may hold the last bytes in its own buffer, not yet decoded.
+        usleep(50_000)
+    }
+
     public func stop() {
         let wait = lock.withLock { () -> Bool in
             let first = !stopped
@@ -170,9 +182,10 @@ public final class FakeHCIController: @unchecked Sendable {
                     scanning = nil
                 }
                 if let limit = behaviour.goAwayAfterReports, sent >= limit {
-                    // Closing the master discards what the reader has not read yet: give it
-                    // time to drain, so the test knows exactly what was delivered.
-                    usleep(200_000)
+                    // Closing the master discards what the reader has not read yet: wait until
+                    // the reader has taken every byte (however loaded the machine), so the test
+                    // knows exactly what was delivered.
+                    waitUntilDrained()
                     lock.withLock { stopped = true }
                 }
             }

@@ -146,4 +146,43 @@ import Testing
     @Test func aMissingFileSaysSo() {
         #expect(throws: ConfigurationError.self) { try StoreConfiguration.load(path: "/nonexistent/store.yaml") }
     }
+
+    @Test func aSensorGatewaysUpstreamIsReadAndChecked() throws {
+        let good = try StoreConfiguration.parse(yaml: Self.skeleton + """
+
+            upstream:
+              url: http://10.0.4.2:8080/
+              tokens: { s1: abc }
+              batch_size: 200
+            """, file: "store.yaml")
+        let upstream = try #require(good.upstream)
+        #expect(upstream.url == "http://10.0.4.2:8080" && upstream.tokens == ["s1": "abc"] && upstream.batchSize == 200)
+        #expect(upstream.maxBuffer == 200_000 && upstream.flushInterval == 0.5)
+
+        let noTokens = try #require(error(Self.skeleton + "\nupstream:\n  url: http://10.0.4.2:8080"))
+        #expect(noTokens.field == "upstream.tokens" && noTokens.line == 11)
+        let stranger = try #require(error(Self.skeleton + "\nupstream:\n  url: http://10.0.4.2:8080\n  tokens:\n    s9: abc"))
+        #expect(stranger.field == "upstream.tokens.s9" && stranger.line == 13 && stranger.message.contains("not a sensor"))
+        let url = try #require(error(Self.skeleton + "\nupstream:\n  url: 10.0.4.2:8080\n  tokens: { s1: abc }"))
+        #expect(url.field == "upstream.url" && url.line == 11)
+        let sinks = try #require(error(Self.skeleton + "\nsinks:\n  - type: jsonl\n    path: x.jsonl\nupstream:\n  url: http://a:1\n  tokens: { s1: abc }"))
+        #expect(sinks.field == "sinks" && sinks.message.contains("locating gateway"))
+    }
+
+    @Test func theMerakiWebhookNeedsItsValidatorAndSecret() throws {
+        let good = try StoreConfiguration.parse(yaml: Self.skeleton + """
+
+            api:
+              meraki:
+                validator: 0f3bd1e2
+                secret: fs!24Get
+                access_points: { "A8:46:9D:27:56:63": s1 }
+            """, file: "store.yaml")
+        #expect(good.api.meraki?.validator == "0f3bd1e2" && good.api.meraki?.secret == "fs!24Get")
+        #expect(good.api.meraki?.accessPoints == ["a8:46:9d:27:56:63": "s1"])
+        let noSecret = try #require(error(Self.skeleton + "\napi:\n  meraki:\n    validator: x"))
+        #expect(noSecret.field == "api.meraki.secret" && noSecret.message.contains("shared secret"))
+        let badMAC = try #require(error(Self.skeleton + "\napi:\n  meraki:\n    validator: x\n    secret: y\n    access_points: { ap-1: s1 }"))
+        #expect(badMAC.field == "api.meraki.access_points" && badMAC.line == 14)
+    }
 }

@@ -46,6 +46,7 @@ public struct PipelineService: Service {
 
     private func consume(_ pipeline: inout Pipeline, _ outputs: inout [Pipeline.Output]) async throws {
         for await input in bus.stream {
+            bus.taken()
             switch input {
             case .observation(let o):
                 metrics.observations(sensor: o.sensor)

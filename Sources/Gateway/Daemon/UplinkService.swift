@@ -20,6 +20,7 @@ struct UplinkService: Service {
         async let sending: Void = uplink.run()
         await withGracefulShutdownHandler {
             for await input in bus.stream {
+                bus.taken()
                 guard case .observation(let o) = input else { continue }
                 metrics.observations(sensor: o.sensor)
                 await live.record(observationFrom: o.sensor, at: o.time)

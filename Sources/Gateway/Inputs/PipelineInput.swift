@@ -9,20 +9,41 @@ public enum PipelineInput: Sendable, Hashable {
 }
 
 /// Many sources, one pipeline: a buffered stream every source writes into. When the pipeline
-/// falls behind, the oldest inputs are dropped and counted rather than memory growing without
-/// bound.
+/// falls behind live sources, the oldest inputs are dropped and counted rather than memory
+/// growing without bound (a position is wanted now, not a minute late). A recording replayed
+/// as fast as possible waits for room instead (`sendWhenRoom`), so nothing of it is dropped.
 public final class InputBus: Sendable {
     public let stream: AsyncStream<PipelineInput>
     private let continuation: AsyncStream<PipelineInput>.Continuation
     private let dropped = LockedCounter()
+    /// Inputs sent and not yet taken by the consumer.
+    private let pending = LockedCounter()
+    public let capacity: Int
 
     public init(capacity: Int = 1 << 18) {
-        (stream, continuation) = AsyncStream.makeStream(of: PipelineInput.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.capacity = capacity
+        (stream, continuation) = AsyncStream.makeStream(of: PipelineInput.self, bufferingPolicy: .bufferingNewest(capacity))
     }
 
     public func send(_ input: PipelineInput) {
-        if case .dropped = continuation.yield(input) { dropped.add(1) }
+        pending.add(1)
+        if case .dropped = continuation.yield(input) {
+            dropped.add(1)
+            pending.add(-1)
+        }
     }
+
+    /// Sends once the buffer is less than half full: how a replayed recording keeps pace with
+    /// the pipeline without losing anything.
+    public func sendWhenRoom(_ input: PipelineInput) async {
+        while pending.value >= capacity / 2, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        send(input)
+    }
+
+    /// The consumer took an input off the stream.
+    public func taken() { pending.add(-1) }
 
     public func finish() { continuation.finish() }
 

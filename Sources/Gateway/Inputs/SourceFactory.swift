@@ -104,7 +104,7 @@ enum SourceFactory {
                     try claim("recorded", index, options)
                     let path = try options.path("path", relativeTo: configuration.file)
                     let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
-                    let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { feed.send($0) }
+                    let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { await feed.sendWhenRoom($0) }
                     services.append(SupervisedSource(name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture, finished: feed.finish))
                 case (nil, .some(let interface)):
                     try claim("live", index, options)
@@ -166,14 +166,23 @@ final class RecordedFeed: Sendable {
     }
 
     @Sendable func send(_ observation: Observation) {
-        let tick: Double? = lastTick.withLock { state in
+        if let tick = nextTick(observation) { bus.send(.tick(tick)) }
+        bus.send(.observation(observation))
+    }
+
+    /// For a source that can wait: holds back while the pipeline catches up.
+    @Sendable func sendWhenRoom(_ observation: Observation) async {
+        if let tick = nextTick(observation) { await bus.sendWhenRoom(.tick(tick)) }
+        await bus.sendWhenRoom(.observation(observation))
+    }
+
+    private func nextTick(_ observation: Observation) -> Double? {
+        lastTick.withLock { state in
             state.time = max(state.time ?? observation.time, observation.time)
             guard observation.time - state.tick >= 1 else { return nil }
             state.tick = observation.time
             return observation.time
         }
-        if let tick { bus.send(.tick(tick)) }
-        bus.send(.observation(observation))
     }
 
     @Sendable func finish() {

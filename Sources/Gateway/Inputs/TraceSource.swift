@@ -46,10 +46,10 @@ public struct TraceSource: Service {
                 // A looped trace carries on in time after its previous pass.
                 o.time += offset
                 if o.time - lastTick >= 1 {
-                    bus.send(.tick(o.time))
+                    await bus.sendWhenRoom(.tick(o.time))
                     lastTick = o.time
                 }
-                bus.send(.observation(o))
+                await bus.sendWhenRoom(.observation(o))
                 lastTime = o.time
             }
             pass += 1
