@@ -87,10 +87,15 @@ import Testing
                 && !s.devices.isEmpty && !s.shadedZones.isEmpty
         }
         var first: Snapshot?
+        var lastError: (any Error)?
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let snapshot = try await page.evaluate(Self.snapshotScript, as: Snapshot.self)
-            if ready(snapshot) { first = snapshot; break }
+            // While the document replaces about:blank an evaluation can meet a destroyed
+            // context: that is "not ready yet", not a failure.
+            do {
+                let snapshot = try await page.evaluate(Self.snapshotScript, as: Snapshot.self)
+                if ready(snapshot) { first = snapshot; break }
+            } catch { lastError = error }
             try await Task.sleep(for: .milliseconds(250))
         }
         guard let first else {
@@ -98,7 +103,7 @@ import Testing
             Issue.record("""
                 the map was not ready within 30 s (every zone, sensor, legend entry, a live stream, a device, a shaded zone); \
                 \(await page.saveScreenshot(to: screenshot))
-                page: \(last ?? "unreadable")
+                page: \(last ?? "unreadable: \(lastError.map { "\($0)" } ?? "")")
                 daemon: \(daemon.log.suffix(1500))
                 """)
             try await receiver.stop()
@@ -123,14 +128,20 @@ import Testing
         // Clean: no script error, nothing fetched from outside the daemon, and the data came
         // from the API and the event stream.
         let events = page.events
-        let exceptions = events.filter { $0.method == "Runtime.exceptionThrown" }.map { String(decoding: $0.params, as: UTF8.self) }
-        let consoleErrors = events.filter { event in
+        let exceptions = events.compactMap { event in
+            event.method == "Runtime.exceptionThrown" ? (try? event.decode(ExceptionThrown.self))?.text ?? "?" : nil
+        }
+        let consoleErrors = events.compactMap { event -> String? in
             switch event.method {
-            case "Runtime.consoleAPICalled": ["error", "assert"].contains((try? event.decode(ConsoleCall.self))?.type ?? "")
-            case "Log.entryAdded": (try? event.decode(LogEntry.self))?.entry.level == "error"
-            default: false
+            case "Runtime.consoleAPICalled":
+                guard let call = try? event.decode(ConsoleCall.self), ["error", "assert"].contains(call.type) else { return nil }
+                return "console.\(call.type): " + call.args.map(\.text).joined(separator: " ")
+            case "Log.entryAdded":
+                guard let log = try? event.decode(LogEntry.self), log.entry.level == "error" else { return nil }
+                return "\(log.entry.text) (\(log.entry.url ?? "page"))"
+            default: return nil
             }
-        }.map { String(decoding: $0.params, as: UTF8.self) }
+        }
         let requests = events.filter { $0.method == "Network.requestWillBeSent" }.compactMap { try? $0.decode(RequestSent.self).request.url }
         let outside = requests.filter { URLComponents(string: $0).map { $0.host != "127.0.0.1" || $0.port != port } ?? true }
         let paths = Set(requests.compactMap { URLComponents(string: $0)?.path })
@@ -146,9 +157,31 @@ import Testing
         try await receiver.stop()
     }
 
-    struct ConsoleCall: Decodable { var type: String }
+    struct ExceptionThrown: Decodable {
+        struct Details: Decodable {
+            struct Exception: Decodable { var description: String? }
+            var text: String
+            var exception: Exception?
+        }
+        var exceptionDetails: Details
+        var text: String { exceptionDetails.exception?.description ?? exceptionDetails.text }
+    }
+    struct ConsoleCall: Decodable {
+        /// A console argument as text: its value if a string or number, else its description.
+        struct Argument: Decodable {
+            enum Keys: String, CodingKey { case value, description }
+            var text: String
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: Keys.self)
+                text = (try? c.decode(String.self, forKey: .value)) ?? (try? c.decode(Double.self, forKey: .value)).map { "\($0)" }
+                    ?? (try? c.decode(String.self, forKey: .description)) ?? "?"
+            }
+        }
+        var type: String
+        var args: [Argument]
+    }
     struct LogEntry: Decodable {
-        struct Entry: Decodable { var level: String }
+        struct Entry: Decodable { var level: String; var text: String; var url: String? }
         var entry: Entry
     }
     struct RequestSent: Decodable {
