@@ -11,7 +11,7 @@ public final class Chromium: Sendable {
     /// One line naming the command that installs it.
     public struct NotInstalled: Error, CustomStringConvertible {
         public var description: String {
-            "chromium is not installed: run `make test-deps` (or `sudo apt-get install -y chromium`)"
+            "chromium is not installed: run `sudo apt-get update && sudo apt-get install -y chromium` (or `make test-deps`)"
         }
     }
 
