@@ -85,7 +85,12 @@ public final class Chromium: Sendable {
         ] + extra + ["about:blank"]
         let pid: pid_t
         do {
-            pid = try spawn(arguments, fd3: commandRead, fd4: responseWrite, output: logFile)
+            // Its crash reporter and caches follow XDG, not --user-data-dir: keep them in the
+            // profile too, out of the home directory.
+            var environment = ProcessInfo.processInfo.environment
+            environment["XDG_CONFIG_HOME"] = userDataDirectory.appendingPathComponent("config").path
+            environment["XDG_CACHE_HOME"] = userDataDirectory.appendingPathComponent("cache").path
+            pid = try spawn(arguments, environment: environment, fd3: commandRead, fd4: responseWrite, output: logFile)
         } catch {
             _ = Glibc.close(commandWrite)
             _ = Glibc.close(responseRead)
@@ -256,7 +261,7 @@ public final class Chromium: Sendable {
 
     /// posix_spawn with the DevTools pipe on fds 3 and 4, nothing else inherited, output to a
     /// file, default signal handling, and a process group of its own.
-    private static func spawn(_ arguments: [String], fd3: Int32, fd4: Int32, output: URL) throws -> pid_t {
+    private static func spawn(_ arguments: [String], environment: [String: String], fd3: Int32, fd4: Int32, output: URL) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -281,9 +286,10 @@ public final class Chromium: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard result == 0 else { throw ProtocolError("starting \(arguments[0]): \(String(cString: strerror(result)))") }
         return pid
     }
