@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
-TEST_PACKAGES :=
+TEST_PACKAGES := chromium
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300

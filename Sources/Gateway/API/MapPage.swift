@@ -8,6 +8,8 @@ enum MapPage {
 <head>
 <meta charset="utf-8">
 <title>Footfall — live store</title>
+<!-- No favicon: otherwise the browser asks for /favicon.ico and logs the 404 as an error. -->
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px system-ui, sans-serif; margin: 0; background: #f6f6f3; color: #222; display: flex; }
   main { flex: 1; padding: 16px; }
@@ -60,6 +62,7 @@ const svg = document.getElementById("map");
 const NS = "http://www.w3.org/2000/svg";
 const devices = new Map();
 const zoneShapes = new Map();
+const zoneNames = new Map();
 let eventCount = 0, dwellCount = 0, height = 0;
 
 function el(name, attrs, parent) {
@@ -81,6 +84,7 @@ async function loadLayout() {
   for (const zone of layout.zones) {
     const shape = el("polygon", { class: "zone", points: zone.polygon.map(px).join(" "), fill: "rgba(255,140,0,0.05)", "data-zone": zone.id });
     zoneShapes.set(zone.id, shape);
+    zoneNames.set(zone.id, zone.name);
     const cx = zone.polygon.reduce((s, p) => s + p[0], 0) / zone.polygon.length;
     const cy = zone.polygon.reduce((s, p) => s + p[1], 0) / zone.polygon.length;
     el("text", { class: "zone-label", x: cx - 1.5, y: height - cy }).textContent = zone.name;
@@ -118,11 +122,14 @@ async function refresh() {
   const o = await (await fetch("api/occupancy", auth)).json();
   document.getElementById("visitors").textContent = o.visitors;
   const zones = document.getElementById("zones");
-  zones.innerHTML = "";
+  zones.replaceChildren();
   for (const [id, shape] of zoneShapes) {
     const n = o.zones[id] || 0;
     shape.setAttribute("fill", `rgba(255,140,0,${Math.min(0.7, 0.05 + n * 0.08)})`);
-    zones.insertAdjacentHTML("beforeend", `<dt>${id}</dt><dd>${n}</dd>`);
+    // Names come from the store file: set as text, never parsed as HTML.
+    const term = document.createElement("dt"), count = document.createElement("dd");
+    term.textContent = zoneNames.get(id); count.textContent = n;
+    zones.append(term, count);
   }
   const now = Date.now();
   for (const [id, entry] of devices) {

@@ -1,0 +1,296 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Glibc
+
+/// Debian's headless Chromium driven over the DevTools Protocol through
+/// `--remote-debugging-pipe`: commands go in on the browser's fd 3, responses and events come
+/// out of its fd 4, each message a JSON text ended by a NUL byte. For tests that load the live
+/// map in a real browser. Call `close()` when done (a `defer` right after `launch`).
+public final class Chromium: Sendable {
+    /// One line naming the command that installs it.
+    public struct NotInstalled: Error, CustomStringConvertible {
+        public var description: String {
+            "chromium is not installed: run `sudo apt-get update && sudo apt-get install -y chromium` (or `make test-deps`)"
+        }
+    }
+
+    /// Chromium answered a command with an error, did not answer in time, or went away.
+    public struct ProtocolError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// One event the browser sent: its method, the page session it came from, its params.
+    public struct Event: Sendable {
+        public var method: String
+        public var sessionID: String?
+        /// The event's `params` object as JSON.
+        public var params: Data
+
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONDecoder().decode(type, from: params)
+        }
+    }
+
+    struct State {
+        var nextID = 1
+        var pending: [Int: (method: String, continuation: CheckedContinuation<Data, any Error>)] = [:]
+        var events: [Event] = []
+        /// Why the response pipe ended, once it has.
+        var ended: String?
+        var closed = false
+    }
+
+    public static let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+
+    /// The installed browser, or `NotInstalled`.
+    public static func locate() throws -> String {
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { throw NotInstalled() }
+        return path
+    }
+
+    /// The browser's process id, also the id of the process group its helpers run in.
+    public let pid: pid_t
+    /// Where the browser's standard output and error go.
+    public let logFile: URL
+    private let commands: Int32
+    private let state = Mutex(State())
+    /// Serialises writes to the command pipe; true once it is closed (its number may be reused).
+    private let commandsClosed = Mutex(false)
+
+    private init(pid: pid_t, commands: Int32, logFile: URL) {
+        self.pid = pid
+        self.commands = commands
+        self.logFile = logFile
+    }
+
+    /// Starts headless Chromium with a fresh profile in `userDataDirectory` (we run as root in
+    /// CI, hence `--no-sandbox`) and a reader for its DevTools pipe.
+    public static func launch(userDataDirectory: URL, logFile: URL, arguments extra: [String] = []) throws -> Chromium {
+        let executable = try locate()
+        try FileManager.default.createDirectory(at: userDataDirectory, withIntermediateDirectories: true)
+        // A browser that dies while we write must fail the test, not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
+        let (commandRead, commandWrite) = try makePipe()
+        let (responseRead, responseWrite) = try makePipe()
+        defer {
+            _ = Glibc.close(commandRead)
+            _ = Glibc.close(responseWrite)
+        }
+        let arguments = [
+            executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--window-size=1280,900",
+            "--user-data-dir=\(userDataDirectory.path)", "--remote-debugging-pipe",
+        ] + extra + ["about:blank"]
+        let pid: pid_t
+        do {
+            // Its crash reporter and caches follow XDG, not --user-data-dir: keep them in the
+            // profile too, out of the home directory.
+            var environment = ProcessInfo.processInfo.environment
+            environment["XDG_CONFIG_HOME"] = userDataDirectory.appendingPathComponent("config").path
+            environment["XDG_CACHE_HOME"] = userDataDirectory.appendingPathComponent("cache").path
+            pid = try spawn(arguments, environment: environment, fd3: commandRead, fd4: responseWrite, output: logFile)
+        } catch {
+            _ = Glibc.close(commandWrite)
+            _ = Glibc.close(responseRead)
+            throw error
+        }
+        let browser = Chromium(pid: pid, commands: commandWrite, logFile: logFile)
+        let reader = Thread { browser.readResponses(from: responseRead) }
+        reader.name = "chromium-devtools-reader"
+        reader.start()
+        return browser
+    }
+
+    /// Sends one command and returns its `result` object as JSON. Fails with the browser's
+    /// error message, or after `timeout` without an answer.
+    public func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration = .seconds(15)) async throws -> Data {
+        var message: [String: Any] = ["method": method, "params": params]
+        if let session { message["sessionId"] = session }
+        let id = state.withLock { state -> Int in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        message["id"] = id
+        let bytes = DevToolsPipeFramer.frame(Array(try JSONSerialization.data(withJSONObject: message)))
+        return try await withCheckedThrowingContinuation { continuation in
+            let ended = state.withLock { state -> String? in
+                if let ended = state.ended { return ended }
+                state.pending[id] = (method, continuation)
+                return nil
+            }
+            if let ended { return continuation.resume(throwing: ProtocolError("\(method): \(ended)")) }
+            if let failure = write(bytes) { return fail(id, ProtocolError("\(method): \(failure)")) }
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+                fail(id, ProtocolError("\(method): no answer from chromium within \(timeout)"))
+            }
+        }
+    }
+
+    /// `send`, with the result decoded.
+    public func send<Result: Decodable>(_ method: String, _ params: [String: Any] = [:], session: String? = nil, as type: Result.Type) async throws -> Result {
+        let data = try await send(method, params, session: session)
+        return try JSONDecoder().decode(type, from: data)
+    }
+
+    /// Every event received so far, in order.
+    public var events: [Event] { state.withLock { $0.events } }
+
+    /// Ends the browser and every helper process it started, and waits for them: asks it to
+    /// close, then closes its command pipe, then after `grace` kills its process group.
+    public func close(grace: Duration = .seconds(3)) {
+        let first = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        guard first else { return }
+        let id = state.withLock { state -> Int in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        if let bytes = try? JSONSerialization.data(withJSONObject: ["id": id, "method": "Browser.close"] as [String: Any]) {
+            _ = write(DevToolsPipeFramer.frame(Array(bytes)))
+        }
+        commandsClosed.withLock { closed in
+            if !closed { _ = Glibc.close(commands) }
+            closed = true
+        }
+        let deadline = ContinuousClock.now + grace
+        while !hasExited(), ContinuousClock.now < deadline { usleep(50_000) }
+        // The browser is at most a zombie here, so its process group id cannot have been
+        // reused: the kill reaches only the helpers it started.
+        _ = kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    }
+
+    // MARK: - Pipe I/O
+
+    private func readResponses(from fd: Int32) {
+        var framer = DevToolsPipeFramer()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var reason = "chromium closed its DevTools pipe"
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                reason = "reading the DevTools pipe failed: \(String(cString: strerror(errno)))"
+                break
+            }
+            for message in framer.append(buffer[0..<count]) { deliver(message) }
+        }
+        _ = Glibc.close(fd)
+        let waiting = state.withLock { state in
+            state.ended = reason
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        for (method, continuation) in waiting { continuation.resume(throwing: ProtocolError("\(method): \(reason)")) }
+    }
+
+    private func deliver(_ bytes: [UInt8]) {
+        guard let message = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return }
+        if let id = message["id"] as? Int {
+            guard let waiting = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
+            if let error = message["error"] as? [String: Any] {
+                let text = error["message"] as? String ?? "\(error)"
+                waiting.continuation.resume(throwing: ProtocolError("\(waiting.method): \(text)"))
+            } else {
+                let result = (try? JSONSerialization.data(withJSONObject: message["result"] ?? [String: Any]())) ?? Data("{}".utf8)
+                waiting.continuation.resume(returning: result)
+            }
+        } else if let method = message["method"] as? String {
+            let params = (try? JSONSerialization.data(withJSONObject: message["params"] ?? [String: Any]())) ?? Data("{}".utf8)
+            let event = Event(method: method, sessionID: message["sessionId"] as? String, params: params)
+            state.withLock { $0.events.append(event) }
+        }
+    }
+
+    private func fail(_ id: Int, _ error: ProtocolError) {
+        state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(throwing: error)
+    }
+
+    /// Writes one framed message; returns why it could not.
+    private func write(_ bytes: [UInt8]) -> String? {
+        commandsClosed.withLock { closed -> String? in
+            if closed { return "the browser was closed" }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc.write(commands, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return "writing the DevTools pipe failed: \(String(cString: strerror(errno)))"
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
+
+    // MARK: - Process
+
+    /// Whether the browser has exited, without reaping it.
+    private func hasExited() -> Bool {
+        var info = siginfo_t()
+        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        return result == -1 || info._sifields._sigchld.si_pid == pid
+    }
+
+    /// A pipe whose ends are close-on-exec and numbered above 4, so that placing the child's
+    /// ends on fds 3 and 4 cannot overwrite one with the other. (Swift's Glibc has no `pipe2`.)
+    private static func makePipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw ProtocolError("pipe: \(String(cString: strerror(errno)))") }
+        let moved = fds.map { fcntl($0, F_DUPFD_CLOEXEC, 5) }
+        fds.forEach { _ = Glibc.close($0) }
+        guard moved.allSatisfy({ $0 >= 0 }) else { throw ProtocolError("fcntl: \(String(cString: strerror(errno)))") }
+        return (moved[0], moved[1])
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34), which Swift's Glibc module
+    /// does not declare: without it the browser would inherit every descriptor of the test
+    /// process not marked close-on-exec, such as another test's pipe to a child.
+    private static func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
+    }
+
+    /// posix_spawn with the DevTools pipe on fds 3 and 4, nothing else inherited, output to a
+    /// file, default signal handling, and a process group of its own.
+    private static func spawn(_ arguments: [String], environment: [String: String], fd3: Int32, fd4: Int32, output: URL) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_adddup2(&actions, fd3, 3)
+        posix_spawn_file_actions_adddup2(&actions, fd4, 4)
+        addCloseFrom(&actions, 5)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Nothing blocked, and SIGPIPE back to its default (`launch` ignores it here).
+        var none = sigset_t(), pipeSignal = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &pipeSignal)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard result == 0 else { throw ProtocolError("starting \(arguments[0]): \(String(cString: strerror(result)))") }
+        return pid
+    }
+}
