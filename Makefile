@@ -8,18 +8,22 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := chromium
+BENCH_PACKAGES := curl
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
 DEMO_SEED ?= 1
 
-.PHONY: run demo test bench build deps test-deps packages clean
+.PHONY: run demo test bench build deps test-deps bench-deps packages clean
 
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES)"
 
 test-deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(TEST_PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(BENCH_PACKAGES)"
 
 packages:
 	@missing=""; \
@@ -59,9 +63,11 @@ demo: build
 test: test-deps
 	$(SWIFT) test
 
-# Benchmarks (ordo-one/benchmark, release build); not part of `make test`.
-bench: deps
+# Benchmarks (ordo-one/benchmark, release build), then the daemon's CPU and memory under
+# load (Tests/Benchmarks/daemon-load.sh); not part of `make test`.
+bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
+	bash Tests/Benchmarks/daemon-load.sh
 
 clean:
 	rm -rf .build .footfall

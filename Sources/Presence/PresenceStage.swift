@@ -20,12 +20,17 @@ public struct PresenceStage: Sendable {
         self.pseudonymizer = pseudonymizer
     }
 
+    // The tracker's actions are taken before `apply` is called: in `apply(tracker.update(…))`
+    // the call would hold a copy of `self` while the tracker mutates, and every update would
+    // copy the whole table of devices.
     public mutating func update(_ estimate: PositionEstimate) throws -> [Emitted] {
-        try apply(tracker.update(estimate))
+        let actions = tracker.update(estimate)
+        return try apply(actions)
     }
 
     public mutating func tick(_ time: Double) throws -> [Emitted] {
-        try apply(tracker.tick(time))
+        let actions = tracker.tick(time)
+        return try apply(actions)
     }
 
     public func apply(_ actions: [VisitTracker.Action]) throws -> [Emitted] {

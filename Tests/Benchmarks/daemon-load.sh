@@ -59,7 +59,16 @@ for _ in $(seq 1 100); do
 done
 [[ -n "$port" ]] || { echo "the daemon did not start; see $WORK/daemon.log" >&2; exit 1; }
 status() { curl -fsS -H "Authorization: Bearer load" "http://127.0.0.1:$port/api/status"; }
-counted() { status | python3 -c 'import json,sys; s=json.load(sys.stdin); print(sum(s["observations_by_sensor"].values()), s["devices_tracked"], s["dropped_inputs"])'; }
+# Observations counted over all sensors, devices tracked, inputs dropped (from the status JSON).
+counted() {
+  local json
+  json=$(status)
+  local seen tracked dropped
+  seen=$(grep -oE '"observations_by_sensor":\{[^}]*\}' <<<"$json" | grep -oE ':[0-9]+' | tr -d : | awk '{ s += $1 } END { print s + 0 }')
+  tracked=$(grep -oE '"devices_tracked":[0-9]+' <<<"$json" | cut -d: -f2)
+  dropped=$(grep -oE '"dropped_inputs":[0-9]+' <<<"$json" | cut -d: -f2)
+  echo "$seen ${tracked:-0} ${dropped:-0}"
+}
 
 sleep "$WARMUP"
 ticks=$(getconf CLK_TCK)

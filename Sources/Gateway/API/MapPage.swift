@@ -78,7 +78,8 @@ async function loadLayout() {
   const layout = await (await fetch("api/layout", auth)).json();
   document.getElementById("title").textContent = layout.name + " — live";
   const xs = layout.outline.map(p => p[0]), ys = layout.outline.map(p => p[1]);
-  const minX = Math.min(...xs) - 2, maxX = Math.max(...xs) + 2, maxY = Math.max(...ys) + 2, minY = Math.min(...ys) - 6;
+  // Room around the store for passers-by on the street, which runs past the corners.
+  const minX = Math.min(...xs) - 12, maxX = Math.max(...xs) + 12, maxY = Math.max(...ys) + 2, minY = Math.min(...ys) - 8;
   height = maxY;
   svg.setAttribute("viewBox", `${minX} ${0 - 0} ${maxX - minX} ${maxY - minY}`);
   for (const zone of layout.zones) {
@@ -158,7 +159,9 @@ function connect() {
   stream.onerror = () => document.getElementById("status").textContent = "reconnecting…";
 }
 
-loadLayout().then(loadDevices).then(refresh).then(() => { connect(); setInterval(refresh, 2000); });
+// A refresh that fails (the daemon restarting) says so and is tried again on the next beat.
+const beat = () => refresh().catch(() => { document.getElementById("status").textContent = "reconnecting…"; });
+loadLayout().then(loadDevices).then(refresh).then(() => { connect(); setInterval(beat, 2000); });
 </script>
 </body>
 </html>

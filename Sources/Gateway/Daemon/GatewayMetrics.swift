@@ -19,8 +19,8 @@ public final class GatewayMetrics: Sendable {
         droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
     }
 
-    func observations(sensor: SensorID) {
-        registry.makeCounter(descriptor: Self.name("observations", "total", "Observations received, per sensor."), labels: [("sensor", sensor.rawValue)]).increment()
+    func observations(sensor: SensorID, count: Int = 1) {
+        registry.makeCounter(descriptor: Self.name("observations", "total", "Observations received, per sensor."), labels: [("sensor", sensor.rawValue)]).increment(by: Int64(count))
     }
 
     func event(_ type: PresenceEvent.Kind) {

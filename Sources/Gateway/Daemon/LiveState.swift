@@ -45,6 +45,11 @@ public actor LiveState {
         lastInputAt = time
     }
 
+    func record(observations counts: [SensorID: Int], lastAt time: Double) {
+        for (sensor, count) in counts { observationsBySensor[sensor.rawValue, default: 0] += count }
+        lastInputAt = time
+    }
+
     func update(positions: [(String, PositionEstimate)], occupancy: [String: Int], visitorsPresent: Int, now: Double) {
         for (id, estimate) in positions {
             let device = Device(

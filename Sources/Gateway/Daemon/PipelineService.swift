@@ -30,40 +30,61 @@ public struct PipelineService: Service {
     }
 
     public func run() async throws {
-        var pipeline = makePipeline()
-        var outputs: [Pipeline.Output] = []
+        var state = State(pipeline: makePipeline())
         await live.markReady()
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.
         let bus = self.bus
         try await withGracefulShutdownHandler {
-            try await consume(&pipeline, &outputs)
+            try await consume(&state)
         } onGracefulShutdown: {
             bus.finish()
         }
-        logger.info("pipeline stopped", metadata: ["observations": "\(pipeline.observationsSeen)"])
+        try await flushCounts(&state)
+        logger.info("pipeline stopped", metadata: ["observations": "\(state.pipeline.observationsSeen)"])
     }
 
-    private func consume(_ pipeline: inout Pipeline, _ outputs: inout [Pipeline.Output]) async throws {
+    /// What the consuming loop carries: the pipeline, its outputs, observation counts not yet
+    /// published, and pseudonyms already computed.
+    struct State {
+        var pipeline: Pipeline
+        var outputs: [Pipeline.Output] = []
+        var counts: [SensorID: Int] = [:]
+        var lastInput: Double?
+        var pseudonyms = PseudonymCache()
+    }
+
+    private func consume(_ state: inout State) async throws {
         for await input in bus.stream {
             bus.taken()
             switch input {
             case .observation(let o):
-                metrics.observations(sensor: o.sensor)
-                await live.record(observationFrom: o.sensor, at: o.time)
-                try pipeline.ingest(o, into: &outputs)
+                // Counted here and published with the next round, not per observation.
+                state.counts[o.sensor, default: 0] += 1
+                state.lastInput = o.time
+                try state.pipeline.ingest(o, into: &state.outputs)
             case .tick(let time):
-                try pipeline.advance(to: time, into: &outputs)
+                try state.pipeline.advance(to: time, into: &state.outputs)
+                try await flushCounts(&state)
             }
-            if !outputs.isEmpty {
-                try await apply(outputs, pipeline: pipeline)
-                outputs.removeAll(keepingCapacity: true)
+            if !state.outputs.isEmpty {
+                try await apply(&state)
+                state.outputs.removeAll(keepingCapacity: true)
             }
-            metrics.dropped(bus.droppedCount)
         }
     }
 
-    private func apply(_ outputs: [Pipeline.Output], pipeline: Pipeline) async throws {
+    private func flushCounts(_ state: inout State) async throws {
+        if !state.counts.isEmpty, let last = state.lastInput {
+            for (sensor, count) in state.counts { metrics.observations(sensor: sensor, count: count) }
+            await live.record(observations: state.counts, lastAt: last)
+            state.counts.removeAll(keepingCapacity: true)
+        }
+        metrics.dropped(bus.droppedCount)
+    }
+
+    private func apply(_ state: inout State) async throws {
+        let outputs = state.outputs, pipeline = state.pipeline
         var positions: [(String, PositionEstimate)] = []
         var deliverable: [PresenceEvent] = []
         var now = 0.0
@@ -71,7 +92,7 @@ public struct PipelineService: Service {
             switch output {
             case .position(let estimate):
                 let identified = pipeline.isIdentified(estimate.device)
-                positions.append((pseudonymizer.anonymousID(for: estimate.device, at: estimate.time, identified: identified), estimate))
+                positions.append((state.pseudonyms.id(for: estimate.device, at: estimate.time, identified: identified, pseudonymizer), estimate))
                 now = max(now, estimate.time)
             case .event(let event, _, let isDeliverable, let decidedAt):
                 now = max(now, decidedAt)
@@ -101,4 +122,20 @@ public struct PipelineService: Service {
 /// file for a gateway without one.
 public protocol EventStore: Sendable {
     func append(_ events: [PresenceEvent]) throws
+}
+
+/// Pseudonyms for the live map and API, computed once per device and day rather than with two
+/// HMACs per position.
+struct PseudonymCache {
+    private var entries: [DeviceID: (day: Int, identified: Bool, id: String)] = [:]
+
+    mutating func id(for device: DeviceID, at time: Double, identified: Bool, _ pseudonymizer: Pseudonymizer) -> String {
+        let day = Int((time / 86_400).rounded(.down))
+        if let entry = entries[device], entry.day == day, entry.identified == identified { return entry.id }
+        // Devices come and go all day: start afresh rather than grow without bound.
+        if entries.count >= 100_000 { entries.removeAll(keepingCapacity: true) }
+        let id = pseudonymizer.anonymousID(for: device, at: time, identified: identified)
+        entries[device] = (day, identified, id)
+        return id
+    }
 }
