@@ -49,35 +49,37 @@ import Testing
         (status["components"] as? [String: Any])?[name] as? String ?? ""
     }
 
-    @Test func aBtsnoopCaptureIsReplayedIntoThePipelineWholly() async throws {
-        let capture = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
-        let store = try Self.store(sources: "  - type: btsnoop\n    path: \(capture)\n    sensor: s4\n    speed: 0\n")
-        defer { try? FileManager.default.removeItem(at: store.directory) }
-        let expected = try Self.converted(["convert", "btsnoop", capture, "--sensor", "s4"], in: store.directory)
-        #expect(expected == 412)
-        let (daemon, client) = try await Self.start(store)
-        defer { daemon.kill(SIGTERM) }
-        let status = try await client.status(within: .seconds(60)) {
-            Self.component($0, "source btsnoop \(capture)") == "finished" && Self.observations($0, "s4") >= expected
-        }
-        #expect(Self.component(status, "source btsnoop \(capture)") == "finished", "\(daemon.log)")
-        #expect(Self.observations(status, "s4") == expected)
-        #expect((try await client.get("/healthz")).status == 200, "a finished recording does not end the daemon")
+    /// A recorded capture: its source type, file, the sensor it stands for, and how many
+    /// observations `footfall convert` finds in it.
+    struct Recording: Sendable, CustomTestStringConvertible {
+        var type: String
+        var file: String
+        var sensor: String
+        var extra = ""
+        var observations: Int
+        var testDescription: String { type }
     }
 
-    @Test func aPcapCaptureIsReplayedIntoThePipelineWholly() async throws {
-        let capture = Fixtures.dataset("wifi-probes-fryza/sc6-61_2022-11-24.pcap").path
-        let store = try Self.store(sources: "  - type: pcap\n    path: \(capture)\n    sensor: s2\n")
+    static let recordings = [
+        Recording(type: "btsnoop", file: "btsnoop/horizon-74-ibeacon.btsnoop", sensor: "s4", extra: "    speed: 0\n", observations: 412),
+        Recording(type: "pcap", file: "wifi-probes-fryza/sc6-61_2022-11-24.pcap", sensor: "s2", observations: 2321),
+    ]
+
+    @Test(arguments: recordings) func aRecordedCaptureIsReplayedIntoThePipelineWholly(_ recording: Recording) async throws {
+        let capture = Fixtures.dataset(recording.file).path
+        let store = try Self.store(sources: "  - type: \(recording.type)\n    path: \(capture)\n    sensor: \(recording.sensor)\n" + recording.extra)
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let expected = try Self.converted(["convert", "pcap", capture, "--sensor", "s2"], in: store.directory)
-        #expect(expected == 2321)
+        let expected = try Self.converted(["convert", recording.type, capture, "--sensor", recording.sensor], in: store.directory)
+        #expect(expected == recording.observations)
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
+        let source = "source \(recording.type) \(capture)"
         let status = try await client.status(within: .seconds(60)) {
-            Self.component($0, "source pcap \(capture)") == "finished" && Self.observations($0, "s2") >= expected
+            Self.component($0, source) == "finished" && Self.observations($0, recording.sensor) >= expected
         }
-        #expect(Self.component(status, "source pcap \(capture)") == "finished", "\(daemon.log)")
-        #expect(Self.observations(status, "s2") == expected)
+        #expect(Self.component(status, source) == "finished", "\(daemon.log)")
+        #expect(Self.observations(status, recording.sensor) == expected)
+        #expect((try await client.get("/healthz")).status == 200, "a finished recording does not end the daemon")
     }
 
     @Test func aSerialControllerIsScannedLive() async throws {
