@@ -25,6 +25,9 @@ public struct TraceSource: Service {
         self.logger = logger
     }
 
+    /// How late (at most) an observation of a paced replay is sent, gathered with its neighbours.
+    static let burst = Duration.milliseconds(5)
+
     public func run() async throws {
         var pass = 0
         var offset = 0.0
@@ -39,8 +42,10 @@ public struct TraceSource: Service {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 if first == nil { first = observation.time }
                 if let speed, let first {
-                    let due = started + .milliseconds(Int64((observation.time - first) / speed * 1000))
-                    if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
+                    let due = started + .microseconds(Int64((observation.time - first) / speed * 1_000_000))
+                    // Sleep a few milliseconds past the due time, then send what has come due
+                    // in one burst: one wake-up per burst, not one per observation.
+                    if due > ContinuousClock.now { try? await Task.sleep(until: due + Self.burst, clock: .continuous) }
                 }
                 var o = observation
                 // A looped trace carries on in time after its previous pass.
