@@ -18,6 +18,8 @@ public struct DeviceVisit: Sendable, Hashable {
 
     /// Estimates outside the store this briefly do not reset the entry countdown.
     public static let outsideTolerance = 5.0
+    /// No shopper walks faster than this (m/s; a brisk walk is 1.4–1.8).
+    public static let fastestWalk = 2.0
 
     public private(set) var visitStart: Double?
     public private(set) var zone: String?
@@ -25,6 +27,7 @@ public struct DeviceVisit: Sendable, Hashable {
     private(set) var candidateSince: Double?
     private(set) var lastInside = -Double.infinity
     private(set) var lastHeard = -Double.infinity
+    private var firstHeard: Double?
     private var zoneSince = 0.0
     /// The last time the device was placed in its current zone.
     private var lastInZone = 0.0
@@ -47,6 +50,7 @@ public struct DeviceVisit: Sendable, Hashable {
         guard t >= lastHeard else { return [] }
         var transitions: [Transition] = []
         lastHeard = t
+        if firstHeard == nil { firstHeard = t }
         if estimate.insideStore {
             let day = Int((t / 86_400).rounded(.down))
             if day != presenceDay {
@@ -59,7 +63,14 @@ public struct DeviceVisit: Sendable, Hashable {
                 transitions.append(.becameStaff)
             }
             if visitStart == nil {
-                if candidateSince == nil || t - lastInside > Self.outsideTolerance { candidateSince = t }
+                // Every inside estimate bounds how long ago the device came in (never before it
+                // was first heard); the earliest bound of the run of inside estimates wins.
+                let cameIn = max(t - Self.leastTimeInside(estimate, layout: layout), firstHeard ?? t)
+                if let since = candidateSince, t - lastInside <= Self.outsideTolerance {
+                    candidateSince = min(since, cameIn)
+                } else {
+                    candidateSince = cameIn
+                }
                 if let since = candidateSince, t - since >= settings.enterAfter {
                     visitStart = since
                     everVisited = true
@@ -108,6 +119,19 @@ public struct DeviceVisit: Sendable, Hashable {
     }
 
     public private(set) var isFinished = false
+
+    /// How long a device placed at the estimate must at least have been inside: the walk from
+    /// the nearest entrance (or, without entrances, the nearest wall), less twice the
+    /// estimate's uncertainty, at `fastestWalk`. The locate stage is slow to tell a shopper
+    /// who walked in from the street in front of the door (the first metres inside sound
+    /// much like the pavement outside), so its first inside estimates find them metres past
+    /// the door: the walk from the door says when they came in at the latest.
+    static func leastTimeInside(_ estimate: PositionEstimate, layout: StoreLayout) -> Double {
+        let p = estimate.position
+        let walk = layout.entrances.isEmpty
+            ? layout.outline.distanceToBoundary(p) : layout.entrances.map { $0.distance(to: p) }.min()!
+        return max(0, walk - 2 * estimate.uncertainty) / fastestWalk
+    }
 
     /// A stay becomes a dwell once it has lasted the zone's threshold while the device is still
     /// being placed there: a device that vanished does not dwell on in its last zone.

@@ -60,6 +60,55 @@ import Testing
         #expect(restarted.first == .entered(at: 21))
     }
 
+    /// The box with a door in the middle of its south wall.
+    static let withDoor: StoreLayout = {
+        var box = layout
+        box.entrances = [Point(x: 5, y: 0)]
+        return box
+    }()
+
+    mutating func feed(_ t: Double, at position: Point, uncertainty: Double = 1, inside: Bool = true) -> [DeviceVisit.Transition] {
+        let estimate = PositionEstimate(time: t, device: "d", position: position, uncertainty: uncertainty, zone: nil, insideStore: inside)
+        return visit.observe(estimate, layout: Self.withDoor, settings: Self.settings) + visit.tick(t, layout: Self.withDoor, settings: Self.settings)
+    }
+
+    @Test mutating func aDeviceFirstPlacedInsideNineMetresFromTheDoorCameInAtLeastThreeAndAHalfSecondsBefore() {
+        // Heard outside from 0 s, placed inside at 10 s, 9 m from the door with a 1 m
+        // uncertainty: it walked at least 9 − 2·1 = 7 m at 2 m/s, so it has been inside since 6.5 s.
+        for t in stride(from: 0.0, through: 9, by: 1) { #expect(feed(t, at: Point(x: 5, y: -2), inside: false).isEmpty) }
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 10.0, through: 21, by: 1) { transitions += feed(t, at: Point(x: 5, y: 9)) }
+        #expect(transitions.isEmpty, "15 s after 6.5 s is 21.5 s")
+        #expect(feed(22, at: Point(x: 5, y: 9)) == [.entered(at: 6.5)])
+    }
+
+    @Test mutating func theEarliestBoundOfTheRunOfInsideEstimatesWins() {
+        for t in stride(from: 0.0, through: 9, by: 1) { _ = feed(t, at: Point(x: 5, y: -2), inside: false) }
+        // At the door (no bound), then 9 m in: since min(10, 11 − 3.5) = 7.5 s.
+        _ = feed(10, at: Point(x: 5, y: 1))
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 11.0, through: 22, by: 1) { transitions += feed(t, at: Point(x: 5, y: 9)) }
+        #expect(transitions.isEmpty)
+        #expect(feed(23, at: Point(x: 5, y: 9)) == [.entered(at: 7.5)])
+    }
+
+    @Test mutating func aVisitNeverStartsBeforeTheDeviceWasFirstHeardNorNearTheDoorOrWhenUncertain() {
+        // First heard deep inside (an address that rotated mid-visit): counted from then.
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 100.0, through: 115, by: 1) { transitions += feed(t, at: Point(x: 5, y: 9)) }
+        #expect(transitions == [.entered(at: 100)])
+        // Two metres from the door, or 9 m with a 4.5 m uncertainty: no head start.
+        var near = DeviceVisitTests(), vague = DeviceVisitTests()
+        for t in stride(from: 0.0, through: 9, by: 1) {
+            _ = near.feed(t, at: Point(x: 5, y: -2), inside: false)
+            _ = vague.feed(t, at: Point(x: 5, y: -2), inside: false)
+        }
+        for t in stride(from: 10.0, through: 25, by: 1) {
+            transitions = near.feed(t, at: Point(x: 5, y: 2)) + vague.feed(t, at: Point(x: 5, y: 9), uncertainty: 4.5)
+            #expect(t < 25 ? transitions.isEmpty : transitions == [.entered(at: 10), .entered(at: 10)])
+        }
+    }
+
     @Test mutating func dwellFiresOncePerStayAtTheThresholdAndZoneExitCarriesTheStay() {
         _ = feed(stride(from: 0.0, through: 15, by: 1), zone: "front")
         let stay = feed(stride(from: 16.0, through: 80, by: 1), zone: "front")
