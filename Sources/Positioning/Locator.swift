@@ -107,7 +107,7 @@ public struct Locator: Sendable {
             let storefront = Self.storefront(layout, extending: configuration.streetBeyondCorners)
             let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
             let grid = Grid(
-                outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells, band: band,
+                outline: outline, step: Self.gridStep(layout, configuration), maximumCells: configuration.maximumCells, band: band,
                 bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines,
                 entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
                 entranceRadius: configuration.entranceRadius)
@@ -122,6 +122,19 @@ public struct Locator: Sendable {
         solver = Multilateration(
             deviceHeight: layout.deviceHeight, offsetSigma: configuration.transmitOffsetSigma,
             huberThreshold: configuration.huberThreshold, outline: layout.outline)
+    }
+
+    /// The grid's step: the configured one, or coarser where the sensors are far apart
+    /// (`cellsPerSensorSpacing`).
+    static func gridStep(_ layout: StoreLayout, _ configuration: PositioningConfiguration) -> Double {
+        let sensors = layout.sensors.map(\.position.floor)
+        guard sensors.count >= 2 else { return configuration.gridStep }
+        let nearest = sensors.indices.map { i in
+            sensors.indices.filter { $0 != i }.map { sensors[i].distance(to: sensors[$0]) }.min()!
+        }.sorted()
+        let middle = nearest.count / 2
+        let spacing = nearest.count % 2 == 1 ? nearest[middle] : (nearest[middle - 1] + nearest[middle]) / 2
+        return max(configuration.gridStep, spacing / max(configuration.cellsPerSensorSpacing, 1))
     }
 
     /// The walls with an entrance (within a metre), each lengthened by `reach` at both
