@@ -28,6 +28,10 @@ struct GridFilter: Sendable {
     /// CUSUM of how much better the readings fit somewhere else in the store than inside the
     /// box, in nats.
     private var surprise = 0.0
+    /// Whether some probability is on the inside, and on the outside, of the walls (doors
+    /// count for both): which sides the next prediction diffuses.
+    private var massInside = true
+    private var massOutside = true
 
     /// Probability below this fraction of the most probable cell's is dropped (a Gaussian's
     /// tail beyond 4.8σ); secondary hypotheses worth keeping are far more probable than that.
@@ -132,26 +136,10 @@ struct GridFilter: Sendable {
         // Not normalised here: the update (or `finish`) that follows does it in its own pass.
     }
 
-    /// Whether probability lies on the inside and on the outside of the walls.
+    /// Whether probability lies on the inside and on the outside of the walls, as the last
+    /// normalisation found it.
     private func sides(grid: Grid) -> (inside: Bool, outside: Bool) {
-        guard grid.hasWalls else { return (true, false) }
-        var inside = false, outside = false
-        let columns = grid.columns
-        probability.withUnsafeBufferPointer { p in
-            grid.insideRegion.withUnsafeBufferPointer { inRegion in
-                grid.outsideRegion.withUnsafeBufferPointer { outRegion in
-                    for r in box.r0...box.r1 {
-                        for c in box.c0...box.c1 {
-                            let cell = r &* columns &+ c
-                            guard p[cell] > 0 else { continue }
-                            if inRegion[cell] { inside = true }
-                            if outRegion[cell] { outside = true }
-                        }
-                    }
-                }
-            }
-        }
-        return (inside, outside)
+        grid.hasWalls ? (massInside, massOutside) : (true, false)
     }
 
     /// Writes the distribution moved by `shift` into `moved` (zero on entry) and returns the box
@@ -290,7 +278,7 @@ struct GridFilter: Sendable {
                 return
             }
         }
-        var offsetSum = 0.0, total = 0.0
+        var offsetSum = 0.0, total = 0.0, highest = 0.0
         let columns = grid.columns
         probability.withUnsafeMutableBufferPointer { p in
             scratch.withUnsafeBufferPointer { loss in
@@ -301,7 +289,8 @@ struct GridFilter: Sendable {
                         let q = p[cell] * Self.exponential(lowest - loss[cell])
                         p[cell] = q
                         total += q
-                        offsetSum += q * loss[dense + cell]
+                        highest = max(highest, q)
+                        offsetSum += q * loss[dense &+ cell]
                     }
                 }
             }
@@ -312,7 +301,7 @@ struct GridFilter: Sendable {
         let ceiling = 1 / pow(max(configuration.transmitOffsetFloor, 0.01), 2)
         let gained = configuration.transmitOffsetLearning * precisionTotal
         self.offsetPrecision = min(max(offsetPrecision + gained, initialPrecision), max(ceiling, initialPrecision))
-        normalize(grid: grid)
+        normalize(grid: grid, total: total, highest: highest)
     }
 
     /// Brings the distribution to a total of 1 after a prediction without readings.
@@ -448,15 +437,17 @@ struct GridFilter: Sendable {
     /// Rescales to a total of 1, drops negligible cells and shrinks the box around the rest; a
     /// distribution that underflowed everywhere restarts uniform (the readings contradicted
     /// every cell: better to know nothing than to be sure of noise).
-    private mutating func normalize(grid: Grid) {
-        var total = 0.0, highest = 0.0
+    private mutating func normalize(grid: Grid, total known: Double? = nil, highest knownHighest: Double = 0) {
+        var total = known ?? 0, highest = knownHighest
         let columns = grid.columns
-        probability.withUnsafeBufferPointer { p in
-            for r in box.r0...box.r1 {
-                for c in box.c0...box.c1 {
-                    let q = p[r &* columns &+ c]
-                    total += q
-                    highest = max(highest, q)
+        if known == nil {
+            probability.withUnsafeBufferPointer { p in
+                for r in box.r0...box.r1 {
+                    for c in box.c0...box.c1 {
+                        let q = p[r &* columns &+ c]
+                        total += q
+                        highest = max(highest, q)
+                    }
                 }
             }
         }
@@ -467,28 +458,40 @@ struct GridFilter: Sendable {
         let scale = 1 / total
         let floor = highest * Self.negligible
         var c0 = grid.columns, c1 = -1, r0 = grid.rows, r1 = -1
+        var inside = false, outside = false
+        let walls = grid.hasWalls
         probability.withUnsafeMutableBufferPointer { p in
-            for r in box.r0...box.r1 {
-                var first = Int.max, last = -1
-                for c in box.c0...box.c1 {
-                    let cell = r &* columns &+ c
-                    if p[cell] > floor {
-                        p[cell] *= scale
-                        first = min(first, c)
-                        last = c
-                    } else {
-                        p[cell] = 0
+            grid.insideRegion.withUnsafeBufferPointer { inRegion in
+                grid.outsideRegion.withUnsafeBufferPointer { outRegion in
+                    for r in box.r0...box.r1 {
+                        var first = Int.max, last = -1
+                        for c in box.c0...box.c1 {
+                            let cell = r &* columns &+ c
+                            if p[cell] > floor {
+                                p[cell] *= scale
+                                first = min(first, c)
+                                last = c
+                                if walls {
+                                    inside = inside || inRegion[cell]
+                                    outside = outside || outRegion[cell]
+                                }
+                            } else {
+                                p[cell] = 0
+                            }
+                        }
+                        if last >= 0 {
+                            c0 = min(c0, first)
+                            c1 = max(c1, last)
+                            r0 = min(r0, r)
+                            r1 = r
+                        }
                     }
-                }
-                if last >= 0 {
-                    c0 = min(c0, first)
-                    c1 = max(c1, last)
-                    r0 = min(r0, r)
-                    r1 = r
                 }
             }
         }
         box = Grid.Box(c0: c0, c1: c1, r0: r0, r1: r1)
+        massInside = inside
+        massOutside = outside
     }
 }
 
