@@ -133,7 +133,7 @@ struct GridFilter: Sendable {
             // the update weighs only cells that can matter.
             cache.copyAccumulator(union, grid: grid, into: p, dropBelow: Self.negligible)
         }
-        // Not normalised here: the update (or `finish`) that follows does it in its own pass.
+        // Not normalised here: the update that follows does it in its own pass.
     }
 
     /// Whether probability lies on the inside and on the outside of the walls, as the last
@@ -195,7 +195,7 @@ struct GridFilter: Sendable {
     /// half (the map's own error at that cell) does not.
     /// `alive`: per sensor, whether it is hearing anything at all; a dead sensor's silence says
     /// nothing about where the device is (nil: all are).
-    /// Ends normalised, as `finish` leaves it; without readings only `finish` is needed.
+    /// Ends normalised; without readings it only normalises (after a prediction).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
         scratch: inout [Double], alive: [Bool]? = nil
@@ -218,10 +218,8 @@ struct GridFilter: Sendable {
         let heard = readings.count
         withUnsafeTemporaryAllocation(of: Int.self, capacity: heard + sensorCount) { sensors in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * heard) { values in
-                var missingCount = 0
-                let silent = Self.silentSensorsCount(
+                let missingCount = Self.silentSensorsCount(
                     readings, sensorCount: sensorCount, configuration: configuration, alive: alive, into: sensors, from: heard)
-                missingCount = silent
                 for (i, reading) in readings.enumerated() {
                     let precision = 1 / (sigma * sigma * (0.5 + 0.5 / Double(max(reading.count, 1))))
                     sensors[i] = reading.sensor
@@ -304,11 +302,6 @@ struct GridFilter: Sendable {
         normalize(grid: grid, total: total, highest: highest)
     }
 
-    /// Brings the distribution to a total of 1 after a prediction without readings.
-    mutating func finish(grid: Grid) {
-        normalize(grid: grid)
-    }
-
     /// eˣ for x ≤ 0, to a relative 1e-8 (probabilities dropped below 1e-6 of the most probable
     /// cell need no more): x = k·ln 2 + r with |r| ≤ ½ ln 2, eʳ by its Taylor series to r⁷,
     /// 2ᵏ by building the exponent. Several times cheaper than `exp`, once per cell and update.
@@ -339,18 +332,9 @@ struct GridFilter: Sendable {
         return configuration.transmitOffsetMean + carry * (offset - configuration.transmitOffsetMean)
     }
 
-    /// The sensors that heard nothing of a batch of several packets: evidence that the device
-    /// is too far from them to be heard (a censored reading, below the receiver's floor).
-    static func missing(
-        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]? = nil
-    ) -> [Int] {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: sensorCount) { buffer in
-            let n = silentSensorsCount(readings, sensorCount: sensorCount, configuration: configuration, alive: alive, into: buffer, from: 0)
-            return Array(buffer[0..<n])
-        }
-    }
-
-    /// `missing` written into `buffer` from index `start`; returns how many.
+    /// The sensors that heard nothing of a batch of several packets — evidence that the device
+    /// is too far from them to be heard (a censored reading, below the receiver's floor) —
+    /// written into `buffer` from index `start`; returns how many.
     static func silentSensorsCount(
         _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]?,
         into buffer: UnsafeMutableBufferPointer<Int>, from start: Int
