@@ -36,6 +36,12 @@ struct DiffusionCache: Sendable {
     private var entries: [Int: Entry] = [:]
     private var source: [Double] = []
     private var middle: [Double] = []
+    /// One row, for the column pass.
+    private var line: [Double] = []
+    /// Each region's cells as 1 and the rest as 0, for the blur's masked sum.
+    private var maskAll: [Double] = []
+    private var maskInside: [Double] = []
+    private var maskOutside: [Double] = []
     /// Where `diffuse` adds its results.
     private(set) var accumulator: [Double] = []
     /// Scratch for callers (the advected walking share).
@@ -53,10 +59,9 @@ struct DiffusionCache: Sendable {
         prepare(grid)
         let saved = accumulator
         func normalization(_ region: Region) -> [Double] {
-            let allowed = region.mask(grid)
-            let mask = allowed.map { $0 ? 1.0 : 0.0 }
+            let mask = maskValues(region)
             clear(grid.all, grid: grid)
-            blur(mask, input: grid.all, kernel: kernel, radius: radius, grid: grid, weight: 1, mask: allowed)
+            blur(mask, input: grid.all, kernel: kernel, radius: radius, grid: grid, weight: 1, mask: mask)
             return accumulator
         }
         var entry = Entry(kernel: kernel, radius: radius, normalization: normalization(.all))
@@ -77,12 +82,55 @@ struct DiffusionCache: Sendable {
             middle = [Double](repeating: 0, count: n)
             accumulator = [Double](repeating: 0, count: n)
             moved = [Double](repeating: 0, count: n)
+            line = [Double](repeating: 0, count: grid.columns)
+            maskAll = grid.inside.map { $0 ? 1 : 0 }
+            maskInside = grid.insideRegion.map { $0 ? 1 : 0 }
+            maskOutside = grid.outsideRegion.map { $0 ? 1 : 0 }
+        }
+    }
+
+    private func maskValues(_ region: Region) -> [Double] {
+        switch region {
+        case .all: maskAll
+        case .inside: maskInside
+        case .outside: maskOutside
         }
     }
 
     mutating func clear(_ box: Grid.Box, grid: Grid) {
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 { accumulator[r * grid.columns + c] = 0 }
+        let columns = grid.columns
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 { acc[r &* columns &+ c] = 0 }
+            }
+        }
+    }
+
+    /// Zeroes the walking share's scratch over `box`, ready for the next device.
+    mutating func zeroMoved(_ box: Grid.Box, grid: Grid) {
+        let columns = grid.columns
+        moved.withUnsafeMutableBufferPointer { moved in
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 { moved[r &* columns &+ c] = 0 }
+            }
+        }
+    }
+
+    /// Copies the accumulator over `box` into `p`, values below `share` of the largest as 0.
+    func copyAccumulator(_ box: Grid.Box, grid: Grid, into p: UnsafeMutableBufferPointer<Double>, dropBelow share: Double) {
+        let columns = grid.columns
+        accumulator.withUnsafeBufferPointer { acc in
+            var highest = 0.0
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 { highest = max(highest, acc[r &* columns &+ c]) }
+            }
+            let floor = highest * share
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 {
+                    let q = acc[r &* columns &+ c]
+                    p[r &* columns &+ c] = q > floor ? q : 0
+                }
+            }
         }
     }
 
@@ -102,14 +150,25 @@ struct DiffusionCache: Sendable {
         case .inside: normalization = e.insideNormalization
         case .outside: normalization = e.outsideNormalization
         }
-        for r in input.r0...input.r1 {
-            for c in input.c0...input.c1 {
-                let cell = r * grid.columns + c
-                let share = region != .all && grid.door[cell] ? 0.5 : 1
-                source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
+        let columns = grid.columns, split = region != .all
+        p.withUnsafeBufferPointer { p in
+            allowed.withUnsafeBufferPointer { allowed in
+                normalization.withUnsafeBufferPointer { normalization in
+                    grid.door.withUnsafeBufferPointer { door in
+                        source.withUnsafeMutableBufferPointer { source in
+                            for r in input.r0...input.r1 {
+                                for c in input.c0...input.c1 {
+                                    let cell = r &* columns &+ c
+                                    let share = split && door[cell] ? 0.5 : 1
+                                    source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: allowed)
+        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: maskValues(region))
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
@@ -129,33 +188,45 @@ struct DiffusionCache: Sendable {
     /// accumulator over the box grown by the radius, cells of `mask` only.
     @discardableResult
     private mutating func blur(
-        _ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double, mask: [Bool]
+        _ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double, mask: [Double]
     ) -> Grid.Box {
         let out = box.expanded(by: radius, within: grid)
         let columns = grid.columns
+        // Written as sums of shifted rows (axpy), which the compiler vectorises; the input is
+        // zero outside its box, so each shift only reads the part of the row inside it.
         input.withUnsafeBufferPointer { src in
             kernel.withUnsafeBufferPointer { taps in
                 middle.withUnsafeMutableBufferPointer { mid in
+                    // Along rows: mid[r, c] = Σₖ taps[k] · src[r, c + k].
                     for r in box.r0...box.r1 {
-                        let base = r * columns
-                        for c in out.c0...out.c1 {
-                            let low = max(-radius, box.c0 - c), high = min(radius, box.c1 - c)
-                            var sum = 0.0
-                            if low <= high {
-                                for k in low...high { sum += taps[k + radius] * src[base + c + k] }
-                            }
-                            mid[base + c] = sum
+                        let m = mid.baseAddress! + r &* columns
+                        let s = src.baseAddress! + r &* columns
+                        for c in out.c0...out.c1 { m[c] = 0 }
+                        for k in -radius...radius {
+                            let t = taps[k &+ radius]
+                            let first = max(out.c0, box.c0 &- k), last = min(out.c1, box.c1 &- k)
+                            guard first <= last else { continue }
+                            let shifted = s + k
+                            for c in first...last { m[c] += t * shifted[c] }
                         }
                     }
-                    mask.withUnsafeBufferPointer { inside in
-                        accumulator.withUnsafeMutableBufferPointer { acc in
-                            for r in out.r0...out.r1 {
-                                let low = max(-radius, box.r0 - r), high = min(radius, box.r1 - r)
-                                guard low <= high else { continue }
-                                for c in out.c0...out.c1 where inside[r * columns + c] {
-                                    var sum = 0.0
-                                    for k in low...high { sum += taps[k + radius] * mid[(r + k) * columns + c] }
-                                    acc[r * columns + c] += weight * sum
+                    // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c].
+                    mask.withUnsafeBufferPointer { allowed in
+                        line.withUnsafeMutableBufferPointer { line in
+                            accumulator.withUnsafeMutableBufferPointer { acc in
+                                let l = line.baseAddress!
+                                for r in out.r0...out.r1 {
+                                    let low = max(-radius, box.r0 &- r), high = min(radius, box.r1 &- r)
+                                    guard low <= high else { continue }
+                                    for c in out.c0...out.c1 { l[c] = 0 }
+                                    for k in low...high {
+                                        let t = taps[k &+ radius]
+                                        let m = mid.baseAddress! + (r &+ k) &* columns
+                                        for c in out.c0...out.c1 { l[c] += t * m[c] }
+                                    }
+                                    let a = acc.baseAddress! + r &* columns
+                                    let w = allowed.baseAddress! + r &* columns
+                                    for c in out.c0...out.c1 { a[c] += weight * w[c] * l[c] }
                                 }
                             }
                         }

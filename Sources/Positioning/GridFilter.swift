@@ -28,10 +28,16 @@ struct GridFilter: Sendable {
     /// CUSUM of how much better the readings fit somewhere else in the store than inside the
     /// box, in nats.
     private var surprise = 0.0
+    /// Whether some probability is on the inside, and on the outside, of the walls (doors
+    /// count for both): which sides the next prediction diffuses.
+    private var massInside = true
+    private var massOutside = true
 
     /// Probability below this fraction of the most probable cell's is dropped (a Gaussian's
-    /// tail beyond 5.3σ); secondary hypotheses worth keeping are far more probable than that.
-    static let negligible = 1e-6
+    /// tail beyond 4.8σ); secondary hypotheses worth keeping are far more probable than that.
+    /// Each estimate costs in proportion to the cells kept: 1e-6 (5.3σ) keeps a quarter more
+    /// for no measurable gain in accuracy.
+    static let negligible = 1e-5
     /// Evidence (nats) per update that a better fit elsewhere must exceed to count, and the
     /// accumulated evidence that restarts the filter: a lost track is restarted after a few
     /// updates, noise never accumulates.
@@ -96,43 +102,44 @@ struct GridFilter: Sendable {
         let union = box.expanded(by: reach, within: grid)
         cache.clear(union, grid: grid)
         // Walls: the mass on each side moves on its side only, through the doors between.
-        let regions = sides(grid: grid)
-        for region in regions {
+        let (inside, outside) = sides(grid: grid)
+        let regions: (DiffusionCache.Region?, DiffusionCache.Region?) =
+            grid.hasWalls ? (inside ? .inside : nil, outside ? .outside : nil) : (.all, nil)
+        if let region = regions.0 {
+            cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction, region: region)
+        }
+        if let region = regions.1 {
             cache.diffuse(probability, input: box, sigma: browse, grid: grid, weight: 1 - fraction, region: region)
         }
         if fraction > 0 {
             let movedBox = advect(by: shift, grid: grid, into: &cache.moved)
-            for region in regions {
+            if let region = regions.0 {
+                cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction, region: region)
+            }
+            if let region = regions.1 {
                 cache.diffuse(cache.moved, input: movedBox, sigma: walk, grid: grid, weight: fraction, region: region)
             }
             // Leave the scratch zeroed for the next device.
-            for r in movedBox.r0...movedBox.r1 {
-                for c in movedBox.c0...movedBox.c1 { cache.moved[r * grid.columns + c] = 0 }
-            }
+            cache.zeroMoved(movedBox, grid: grid)
         }
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 { probability[r * grid.columns + c] = 0 }
-        }
+        let columns = grid.columns
+        let old = box
         box = union
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 { probability[r * grid.columns + c] = cache.accumulator[r * grid.columns + c] }
+        probability.withUnsafeMutableBufferPointer { p in
+            for r in old.r0...old.r1 {
+                for c in old.c0...old.c1 { p[r &* columns &+ c] = 0 }
+            }
+            // The kernels' far tails are dropped as a normalisation would drop them, so that
+            // the update weighs only cells that can matter.
+            cache.copyAccumulator(union, grid: grid, into: p, dropBelow: Self.negligible)
         }
-        normalize(grid: grid)
+        // Not normalised here: the update that follows does it in its own pass.
     }
 
-    /// The sides of the walls that hold probability (just `.all` when the grid has no walls).
-    private func sides(grid: Grid) -> [DiffusionCache.Region] {
-        guard grid.hasWalls else { return [.all] }
-        var inside = false, outside = false
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                guard probability[cell] > 0 else { continue }
-                if grid.insideRegion[cell] { inside = true }
-                if grid.outsideRegion[cell] { outside = true }
-            }
-        }
-        return (inside ? [.inside] : []) + (outside ? [.outside] : [])
+    /// Whether probability lies on the inside and on the outside of the walls, as the last
+    /// normalisation found it.
+    private func sides(grid: Grid) -> (inside: Bool, outside: Bool) {
+        grid.hasWalls ? (massInside, massOutside) : (true, false)
     }
 
     /// Writes the distribution moved by `shift` into `moved` (zero on entry) and returns the box
@@ -144,21 +151,35 @@ struct GridFilter: Sendable {
         let ax = fx - Double(ix), ay = fy - Double(iy)
         let weights = ((1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay, ax * ay)
         let reach = max(abs(ix), abs(iy)) + 1
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                let mass = probability[cell]
-                guard mass > 0 else { continue }
-                for (dc, dr, w) in [(ix, iy, weights.0), (ix + 1, iy, weights.1), (ix, iy + 1, weights.2), (ix + 1, iy + 1, weights.3)]
-                where w > 0 {
-                    let c2 = c + dc, r2 = r + dr
-                    if c2 >= 0, c2 < grid.columns, r2 >= 0, r2 < grid.rows, grid.inside[r2 * grid.columns + c2],
-                        !grid.hasWalls || grid.withinOutline[r2 * grid.columns + c2] == grid.withinOutline[cell]
-                            || grid.door[cell] || grid.door[r2 * grid.columns + c2]
-                    {
-                        moved[r2 * grid.columns + c2] += mass * w
-                    } else {
-                        moved[cell] += mass * w
+        let columns = grid.columns, rows = grid.rows, walls = grid.hasWalls
+        probability.withUnsafeBufferPointer { p in
+            grid.inside.withUnsafeBufferPointer { candidate in
+                grid.withinOutline.withUnsafeBufferPointer { within in
+                    grid.door.withUnsafeBufferPointer { door in
+                        moved.withUnsafeMutableBufferPointer { out in
+                            // Mass that would leave the grid or cross a wall outside a door stays put.
+                            func move(_ mass: Double, from cell: Int, to c2: Int, _ r2: Int) {
+                                let target = r2 * columns + c2
+                                if c2 >= 0, c2 < columns, r2 >= 0, r2 < rows, candidate[target],
+                                    !walls || within[target] == within[cell] || door[cell] || door[target]
+                                {
+                                    out[target] += mass
+                                } else {
+                                    out[cell] += mass
+                                }
+                            }
+                            for r in box.r0...box.r1 {
+                                for c in box.c0...box.c1 {
+                                    let cell = r &* columns &+ c
+                                    let mass = p[cell]
+                                    guard mass > 0 else { continue }
+                                    if weights.0 > 0 { move(mass * weights.0, from: cell, to: c + ix, r + iy) }
+                                    if weights.1 > 0 { move(mass * weights.1, from: cell, to: c + ix + 1, r + iy) }
+                                    if weights.2 > 0 { move(mass * weights.2, from: cell, to: c + ix, r + iy + 1) }
+                                    if weights.3 > 0 { move(mass * weights.3, from: cell, to: c + ix + 1, r + iy + 1) }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -174,43 +195,80 @@ struct GridFilter: Sendable {
     /// half (the map's own error at that cell) does not.
     /// `alive`: per sensor, whether it is hearing anything at all; a dead sensor's silence says
     /// nothing about where the device is (nil: all are).
+    /// Ends normalised; without readings it only normalises (after a prediction).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
         scratch: inout [Double], alive: [Bool]? = nil
     ) {
-        guard !readings.isEmpty else { return }
+        guard !readings.isEmpty else {
+            normalize(grid: map.grid)
+            return
+        }
         let grid = map.grid
         let sigma = max(configuration.rssiNoise, 0.1)
         let initialPrecision = 1 / pow(max(configuration.transmitOffsetSigma, 0.01), 2)
         let offsetPrecision = self.offsetPrecision ?? initialPrecision
-        let precisions = readings.map { 1 / (sigma * sigma * (0.5 + 0.5 / Double(max($0.count, 1)))) }
-        let likelihood = Likelihood(
-            sensors: readings.map(\.sensor), rssi: readings.map(\.rssi), precisions: precisions,
-            offsetMean: offsetPriorMean(configuration),
-            offsetPrecision: offsetPrecision, k: configuration.huberThreshold, sensorCount: map.sensorCount,
-            missing: Self.missing(readings, sensorCount: map.sensorCount, configuration: configuration, alive: alive),
-            floor: configuration.receiverSensitivity, missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)),
-            weaker: 1 / max(configuration.attenuationSpread, 1), kWeaker: configuration.attenuationHuberThreshold)
+        let sensorCount = map.sensorCount
         if scratch.count < 2 * probability.count { scratch = [Double](repeating: 0, count: 2 * probability.count) }
-
-        // Loss of every cell in the box that still holds probability.
-        var lowest = Double.infinity
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                guard probability[cell] > 0 else { continue }
-                let (loss, b) = likelihood.loss(slot: grid.slotOfCell[cell], expected: map.expected)
-                scratch[cell] = loss
-                scratch[probability.count + cell] = b
-                lowest = min(lowest, loss)
+        let dense = probability.count
+        var precisionTotal = 0.0
+        var lowest = Double.infinity, elsewhere = Double.infinity
+        // The readings unpacked into flat buffers on the stack: sensor, level, precision, root
+        // precision; then the silent sensors. No allocation per update.
+        let heard = readings.count
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: heard + sensorCount) { sensors in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * heard) { values in
+                let missingCount = Self.silentSensorsCount(
+                    readings, sensorCount: sensorCount, configuration: configuration, alive: alive, into: sensors, from: heard)
+                for (i, reading) in readings.enumerated() {
+                    let precision = 1 / (sigma * sigma * (0.5 + 0.5 / Double(max(reading.count, 1))))
+                    sensors[i] = reading.sensor
+                    values[i] = reading.rssi
+                    values[heard + i] = precision
+                    values[2 * heard + i] = precision.squareRoot()
+                    precisionTotal += precision
+                }
+                let likelihood = Likelihood(
+                    heard: heard, sensors: UnsafePointer(sensors.baseAddress!), rssi: UnsafePointer(values.baseAddress!),
+                    precisions: UnsafePointer(values.baseAddress! + heard), roots: UnsafePointer(values.baseAddress! + 2 * heard),
+                    missing: UnsafePointer(sensors.baseAddress! + heard), missingCount: missingCount,
+                    precisionSum: precisionTotal + offsetPrecision, offsetMean: offsetPriorMean(configuration),
+                    offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
+                    kWeaker: configuration.attenuationHuberThreshold, floor: configuration.receiverSensitivity,
+                    missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
+                    sensorCount: sensorCount)
+                let columns = grid.columns
+                map.expected.withUnsafeBufferPointer { expected in
+                    grid.slotOfCell.withUnsafeBufferPointer { slots in
+                        probability.withUnsafeBufferPointer { p in
+                            scratch.withUnsafeMutableBufferPointer { out in
+                                // Loss of every cell in the box that still holds probability.
+                                for r in box.r0...box.r1 {
+                                    for c in box.c0...box.c1 {
+                                        let cell = r &* columns &+ c
+                                        guard p[cell] > 0 else { continue }
+                                        let (loss, b) = likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount)
+                                        out[cell] = loss
+                                        out[dense &+ cell] = b
+                                        lowest = min(lowest, loss)
+                                    }
+                                }
+                            }
+                        }
+                        // The best fit anywhere (coarse cells), for the CUSUM below. No fit
+                        // is better than a loss of 0: when the box's best is within the
+                        // allowance of 0 and nothing has accumulated, the CUSUM stays at 0.
+                        if box != grid.all, surprise > 0 || lowest > Self.surpriseAllowance {
+                            for cell in grid.coarseCells {
+                                elsewhere = min(elsewhere, likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount).loss)
+                            }
+                        }
+                    }
+                }
             }
         }
-        // CUSUM on the best fit anywhere (coarse cells) against the best fit in the box.
-        if box != grid.all {
-            var elsewhere = Double.infinity
-            for cell in grid.coarseCells {
-                elsewhere = min(elsewhere, likelihood.loss(slot: grid.slotOfCell[cell], expected: map.expected).loss)
-            }
+        // CUSUM on the best fit anywhere against the best fit in the box.
+        if box != grid.all, elsewhere.isFinite {
             surprise = max(0, surprise + (lowest - elsewhere) - Self.surpriseAllowance)
             if surprise > configuration.restartEvidence {
                 restart(grid: grid)
@@ -218,23 +276,49 @@ struct GridFilter: Sendable {
                 return
             }
         }
-        var offsetSum = 0.0, total = 0.0
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                guard probability[cell] > 0 else { continue }
-                probability[cell] *= exp(lowest - scratch[cell])
-                total += probability[cell]
-                offsetSum += probability[cell] * scratch[probability.count + cell]
+        var offsetSum = 0.0, total = 0.0, highest = 0.0
+        let columns = grid.columns
+        probability.withUnsafeMutableBufferPointer { p in
+            scratch.withUnsafeBufferPointer { loss in
+                for r in box.r0...box.r1 {
+                    for c in box.c0...box.c1 {
+                        let cell = r &* columns &+ c
+                        guard p[cell] > 0 else { continue }
+                        let q = p[cell] * Self.exponential(lowest - loss[cell])
+                        p[cell] = q
+                        total += q
+                        highest = max(highest, q)
+                        offsetSum += q * loss[dense &+ cell]
+                    }
+                }
             }
         }
         if total > 0 { offset = offsetSum / total }
         // Only a share of each batch's information about the offset is carried on: batches of
         // a standing phone share their shadowing, so they are not independent evidence.
         let ceiling = 1 / pow(max(configuration.transmitOffsetFloor, 0.01), 2)
-        let gained = configuration.transmitOffsetLearning * precisions.reduce(0, +)
+        let gained = configuration.transmitOffsetLearning * precisionTotal
         self.offsetPrecision = min(max(offsetPrecision + gained, initialPrecision), max(ceiling, initialPrecision))
-        normalize(grid: grid)
+        normalize(grid: grid, total: total, highest: highest)
+    }
+
+    /// eˣ for x ≤ 0, to a relative 1e-8 (probabilities dropped below 1e-6 of the most probable
+    /// cell need no more): x = k·ln 2 + r with |r| ≤ ½ ln 2, eʳ by its Taylor series to r⁷,
+    /// 2ᵏ by building the exponent. Several times cheaper than `exp`, once per cell and update.
+    @inline(__always)
+    static func exponential(_ x: Double) -> Double {
+        guard x > -700 else { return 0 }
+        let k = (x * 1.4426950408889634).rounded()
+        let r = x - k * 0.6931471805599453
+        var e = 1.0 / 5040
+        e = e * r + 1.0 / 720
+        e = e * r + 1.0 / 120
+        e = e * r + 1.0 / 24
+        e = e * r + 1.0 / 6
+        e = e * r + 0.5
+        e = e * r + 1
+        e = e * r + 1
+        return e * Double(bitPattern: UInt64(Int64(k) + 1023) << 52)
     }
 
     /// The prior mean of the offset for the next batch. Without learning, the last batch's
@@ -248,15 +332,21 @@ struct GridFilter: Sendable {
         return configuration.transmitOffsetMean + carry * (offset - configuration.transmitOffsetMean)
     }
 
-    /// The sensors that heard nothing of a batch of several packets: evidence that the device
-    /// is too far from them to be heard (a censored reading, below the receiver's floor).
-    static func missing(
-        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]? = nil
-    ) -> [Int] {
-        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return [] }
-        var heard = [Bool](repeating: false, count: sensorCount)
-        for reading in readings where reading.sensor < sensorCount { heard[reading.sensor] = true }
-        return heard.indices.filter { s in !heard[s] && (alive.map { s < $0.count && $0[s] } ?? true) }
+    /// The sensors that heard nothing of a batch of several packets — evidence that the device
+    /// is too far from them to be heard (a censored reading, below the receiver's floor) —
+    /// written into `buffer` from index `start`; returns how many.
+    static func silentSensorsCount(
+        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]?,
+        into buffer: UnsafeMutableBufferPointer<Int>, from start: Int
+    ) -> Int {
+        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return 0 }
+        var n = 0
+        for s in 0..<sensorCount where !readings.contains(where: { $0.sensor == s }) {
+            if let alive, !(s < alive.count && alive[s]) { continue }
+            buffer[start + n] = s
+            n += 1
+        }
+        return n
     }
 
     /// Mean and covariance of the position; the cell's own extent (step²/12 per axis) is added.
@@ -279,27 +369,44 @@ struct GridFilter: Sendable {
     }
 
     func summary(grid: Grid, zoneCount: Int) -> Summary {
+        var zones = [Double](repeating: 0, count: zoneCount)
+        return summary(grid: grid, zones: &zones)
+    }
+
+    /// The summary with the zones' probabilities written into `zones` (its count is the number
+    /// of zones), so that an estimate allocates nothing.
+    func summary(grid: Grid, zones: inout [Double]) -> Summary {
         var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
         var inside = 0.0, ix = 0.0, iy = 0.0
-        var zones = [Double](repeating: 0, count: zoneCount)
-        for r in box.r0...box.r1 {
-            let y = grid.originY + Double(r) * grid.step
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                let p = probability[cell]
-                guard p > 0 else { continue }
-                let x = grid.originX + Double(c) * grid.step
-                sx += p * x
-                sy += p * y
-                sxx += p * x * x
-                sxy += p * x * y
-                syy += p * y * y
-                if grid.withinOutline[cell] {
-                    inside += p
-                    ix += p * x
-                    iy += p * y
-                    let zone = grid.zoneOfCell[cell]
-                    if zone >= 0, zone < zoneCount { zones[zone] += p }
+        let columns = grid.columns, zoneCount = zones.count
+        let step = grid.step, originX = grid.originX, originY = grid.originY
+        zones.withUnsafeMutableBufferPointer { zones in
+            for z in zones.indices { zones[z] = 0 }
+            probability.withUnsafeBufferPointer { probability in
+                grid.withinOutline.withUnsafeBufferPointer { withinOutline in
+                    grid.zoneOfCell.withUnsafeBufferPointer { zoneOfCell in
+                        for r in box.r0...box.r1 {
+                            let y = originY + Double(r) * step
+                            for c in box.c0...box.c1 {
+                                let cell = r &* columns &+ c
+                                let p = probability[cell]
+                                guard p > 0 else { continue }
+                                let x = originX + Double(c) * step
+                                sx += p * x
+                                sy += p * y
+                                sxx += p * x * x
+                                sxy += p * x * y
+                                syy += p * y * y
+                                if withinOutline[cell] {
+                                    inside += p
+                                    ix += p * x
+                                    iy += p * y
+                                    let zone = zoneOfCell[cell]
+                                    if zone >= 0, zone < zoneCount { zones[zone] += p }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -308,19 +415,24 @@ struct GridFilter: Sendable {
         return Summary(
             insideProbability: inside, mean: mean, xx: max(sxx - sx * sx, 0) + cell, xy: sxy - sx * sy,
             yy: max(syy - sy * sy, 0) + cell, insideMean: inside > 1e-9 ? Point(x: ix / inside, y: iy / inside) : mean,
-            zoneProbability: zones)
+            zoneProbability: [])
     }
 
     /// Rescales to a total of 1, drops negligible cells and shrinks the box around the rest; a
     /// distribution that underflowed everywhere restarts uniform (the readings contradicted
     /// every cell: better to know nothing than to be sure of noise).
-    private mutating func normalize(grid: Grid) {
-        var total = 0.0, highest = 0.0
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let p = probability[r * grid.columns + c]
-                total += p
-                highest = max(highest, p)
+    private mutating func normalize(grid: Grid, total known: Double? = nil, highest knownHighest: Double = 0) {
+        var total = known ?? 0, highest = knownHighest
+        let columns = grid.columns
+        if known == nil {
+            probability.withUnsafeBufferPointer { p in
+                for r in box.r0...box.r1 {
+                    for c in box.c0...box.c1 {
+                        let q = p[r &* columns &+ c]
+                        total += q
+                        highest = max(highest, q)
+                    }
+                }
             }
         }
         guard total > 1e-300, total.isFinite else {
@@ -329,35 +441,56 @@ struct GridFilter: Sendable {
         }
         let scale = 1 / total
         let floor = highest * Self.negligible
-        var shrunk = Grid.Box(c0: grid.columns, c1: -1, r0: grid.rows, r1: -1)
-        for r in box.r0...box.r1 {
-            for c in box.c0...box.c1 {
-                let cell = r * grid.columns + c
-                if probability[cell] > floor {
-                    probability[cell] *= scale
-                    shrunk.c0 = min(shrunk.c0, c)
-                    shrunk.c1 = max(shrunk.c1, c)
-                    shrunk.r0 = min(shrunk.r0, r)
-                    shrunk.r1 = max(shrunk.r1, r)
-                } else {
-                    probability[cell] = 0
+        var c0 = grid.columns, c1 = -1, r0 = grid.rows, r1 = -1
+        var inside = false, outside = false
+        let walls = grid.hasWalls
+        probability.withUnsafeMutableBufferPointer { p in
+            grid.insideRegion.withUnsafeBufferPointer { inRegion in
+                grid.outsideRegion.withUnsafeBufferPointer { outRegion in
+                    for r in box.r0...box.r1 {
+                        var first = Int.max, last = -1
+                        for c in box.c0...box.c1 {
+                            let cell = r &* columns &+ c
+                            if p[cell] > floor {
+                                p[cell] *= scale
+                                first = min(first, c)
+                                last = c
+                                if walls {
+                                    inside = inside || inRegion[cell]
+                                    outside = outside || outRegion[cell]
+                                }
+                            } else {
+                                p[cell] = 0
+                            }
+                        }
+                        if last >= 0 {
+                            c0 = min(c0, first)
+                            c1 = max(c1, last)
+                            r0 = min(r0, r)
+                            r1 = r
+                        }
+                    }
                 }
             }
         }
-        box = shrunk
+        box = Grid.Box(c0: c0, c1: c1, r0: r0, r1: r1)
+        massInside = inside
+        massOutside = outside
     }
 }
 
-/// The per-cell loss of one batch of readings, with the readings unpacked into flat arrays.
+/// The per-cell loss of one batch of readings, over buffers that live for one update.
 private struct Likelihood {
-    var sensors: [Int]
-    var rssi: [Double]
-    var precisions: [Double]
-    var roots: [Double]
-    var precisionSum: Double
+    let heard: Int
+    let sensors: UnsafePointer<Int>
+    let rssi: UnsafePointer<Double>
+    let precisions: UnsafePointer<Double>
+    let roots: UnsafePointer<Double>
+    let missing: UnsafePointer<Int>
+    let missingCount: Int
+    let precisionSum: Double
     let offsetMean: Double
     let offsetPrecision: Double
-    let missing: [Int]
     /// Scale of residuals of readings weaker than expected, relative to stronger ones.
     let weaker: Double
     /// Huber threshold of readings weaker than expected.
@@ -367,46 +500,26 @@ private struct Likelihood {
     let k: Double
     let sensorCount: Int
 
-    init(
-        sensors: [Int], rssi: [Double], precisions: [Double], offsetMean: Double, offsetPrecision: Double, k: Double,
-        sensorCount: Int, missing: [Int] = [], floor: Double = -.infinity, missingRoot: Double = 0, weaker: Double = 1,
-        kWeaker: Double? = nil
-    ) {
-        self.weaker = weaker
-        self.kWeaker = kWeaker ?? k
-        self.missing = missing
-        self.floor = floor
-        self.missingRoot = missingRoot
-        self.offsetMean = offsetMean
-        self.sensors = sensors
-        self.rssi = rssi
-        self.precisions = precisions
-        roots = precisions.map { $0.squareRoot() }
-        precisionSum = precisions.reduce(offsetPrecision, +)
-        self.offsetPrecision = offsetPrecision
-        self.k = k
-        self.sensorCount = sensorCount
-    }
-
-    /// −log L at a cell and the cell's best offset.
-    func loss(slot: Int, expected: [Double]) -> (loss: Double, b: Double) {
-        let base = slot * sensorCount
+    /// −log L at a cell, given its row of the map (expected level per sensor), and the cell's
+    /// best offset.
+    @inline(__always)
+    func loss(at expected: UnsafePointer<Double>) -> (loss: Double, b: Double) {
         var weighted = offsetPrecision * offsetMean
-        for i in sensors.indices { weighted += precisions[i] * (rssi[i] - expected[base + sensors[i]]) }
+        for i in 0..<heard { weighted += precisions[i] * (rssi[i] - expected[sensors[i]]) }
         let b = weighted / precisionSum
         var loss = 0.5 * (b - offsetMean) * (b - offsetMean) * offsetPrecision
-        for i in sensors.indices {
+        for i in 0..<heard {
             // The body and shelves only ever take signal away: a reading weaker than the map
             // says is scaled down by `weaker` (≤ 1), a stronger one counts in full.
-            let r = rssi[i] - expected[base + sensors[i]] - b
+            let r = rssi[i] - expected[sensors[i]] - b
             let e = (r < 0 ? -r * weaker : r) * roots[i]
             let kk = r < 0 ? kWeaker : k
             loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
         }
         // Unheard sensors: a residual only where the cell says they should have heard it,
         //     e = max(0, μₛ(c) + b − floor) / σ.
-        for s in missing {
-            let e = (expected[base + s] + b - floor) * missingRoot
+        for j in 0..<missingCount {
+            let e = (expected[missing[j]] + b - floor) * missingRoot
             if e > 0 { loss += e <= k ? 0.5 * e * e : k * e - 0.5 * k * k }
         }
         return (loss, b)

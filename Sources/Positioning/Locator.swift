@@ -22,9 +22,18 @@ public struct Locator: Sendable {
     private let models: [Radio: [PathLossModel]]
     private let maps: [Radio: RadioMap]
     private let solver: Multilateration
-    private var devices: [DeviceID: DeviceState] = [:]
+    /// Each device's state, found by `deviceIndex`; `deviceOrder` lists them by device id, so
+    /// that estimates come out in device order without a sort per round.
+    private var devices: [DeviceState] = []
+    private var deviceIDs: [DeviceID] = []
+    private var deviceIndex: [DeviceID: Int] = [:]
+    private var deviceOrder: [Int] = []
     private var diffusion = DiffusionCache()
     private var scratch: [Double] = []
+    /// Per-estimate buffers, kept so that an estimate allocates nothing.
+    private var readings: [GridFilter.Reading] = []
+    private var zoneScratch: [Double] = []
+    private var alive: [Bool] = []
     /// When each sensor last heard anything: one silent to every device is dead, not far away.
     private var sensorLastHeard: [Double]
 
@@ -37,6 +46,9 @@ public struct Locator: Sendable {
         var zone = ZoneMembership()
         /// The grid engine's inside/outside decision, nil before the first estimate.
         var inside: Bool?
+
+        /// What is left in the list while the state is being worked on.
+        static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
 
         mutating func record(
             sensor: Int, rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
@@ -54,6 +66,8 @@ public struct Locator: Sendable {
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
         sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
+        zoneScratch = Array(repeating: 0, count: layout.zones.count)
+        alive = Array(repeating: true, count: layout.sensors.count)
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
 
@@ -93,7 +107,7 @@ public struct Locator: Sendable {
             let storefront = Self.storefront(layout, extending: configuration.streetBeyondCorners)
             let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
             let grid = Grid(
-                outline: outline, step: configuration.gridStep, maximumCells: configuration.maximumCells, band: band,
+                outline: outline, step: Self.gridStep(layout, configuration), maximumCells: configuration.maximumCells, band: band,
                 bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines,
                 entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
                 entranceRadius: configuration.entranceRadius)
@@ -108,6 +122,19 @@ public struct Locator: Sendable {
         solver = Multilateration(
             deviceHeight: layout.deviceHeight, offsetSigma: configuration.transmitOffsetSigma,
             huberThreshold: configuration.huberThreshold, outline: layout.outline)
+    }
+
+    /// The grid's step: the configured one, or coarser where the sensors are far apart
+    /// (`cellsPerSensorSpacing`).
+    static func gridStep(_ layout: StoreLayout, _ configuration: PositioningConfiguration) -> Double {
+        let sensors = layout.sensors.map(\.position.floor)
+        guard sensors.count >= 2 else { return configuration.gridStep }
+        let nearest = sensors.indices.map { i in
+            sensors.indices.filter { $0 != i }.map { sensors[i].distance(to: sensors[$0]) }.min()!
+        }.sorted()
+        let middle = nearest.count / 2
+        let spacing = nearest.count % 2 == 1 ? nearest[middle] : (nearest[middle - 1] + nearest[middle]) / 2
+        return max(configuration.gridStep, spacing / max(configuration.cellsPerSensorSpacing, 1))
     }
 
     /// The walls with an entrance (within a metre), each lengthened by `reach` at both
@@ -137,27 +164,76 @@ public struct Locator: Sendable {
         guard let sensor = sensorIndex[observation.sensor] else { return }
         sensorLastHeard[sensor] = max(sensorLastHeard[sensor], observation.time)
         let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
-        let sensorCount = layout.sensors.count
-        let tracker = Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)
         // One hash lookup, the state mutated in place: no copy of the filters per reading.
-        devices[
-            observation.device,
-            default: DeviceState(
-                filters: Array(repeating: RSSIFilter(), count: sensorCount), radio: observation.radio, tracker: tracker)
-        ].record(
+        let index: Int
+        if let known = deviceIndex[observation.device] {
+            index = known
+        } else {
+            index = add(observation.device, radio: observation.radio)
+        }
+        devices[index].record(
             sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate,
             window: window)
+    }
+
+    /// A device heard for the first time, placed in id order.
+    private mutating func add(_ device: DeviceID, radio: Radio) -> Int {
+        let index = devices.count
+        devices.append(
+            DeviceState(
+                filters: Array(repeating: RSSIFilter(), count: layout.sensors.count), radio: radio,
+                tracker: Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)))
+        deviceIDs.append(device)
+        deviceIndex[device] = index
+        // Binary search for the first listed device after it.
+        var low = 0, high = deviceOrder.count
+        while low < high {
+            let middle = (low + high) / 2
+            if deviceIDs[deviceOrder[middle]] < device { low = middle + 1 } else { high = middle }
+        }
+        deviceOrder.insert(index, at: low)
+        return index
+    }
+
+    /// Drops the devices marked forgotten, keeping the others' order.
+    private mutating func removeForgotten(_ forgotten: [Bool]) {
+        var renumber = [Int](repeating: -1, count: devices.count)
+        var kept: [DeviceState] = []
+        var keptIDs: [DeviceID] = []
+        kept.reserveCapacity(devices.count)
+        keptIDs.reserveCapacity(devices.count)
+        for i in devices.indices where !forgotten[i] {
+            renumber[i] = kept.count
+            kept.append(devices[i])
+            keptIDs.append(deviceIDs[i])
+        }
+        devices = kept
+        deviceIDs = keptIDs
+        deviceOrder = deviceOrder.compactMap { renumber[$0] >= 0 ? renumber[$0] : nil }
+        deviceIndex.removeAll(keepingCapacity: true)
+        for (i, id) in deviceIDs.enumerated() { deviceIndex[id] = i }
     }
 
     /// One estimate per device heard within `configuration.window` of `time`, from data up to
     /// `time` only (causal), in device order. Devices unheard for `forgetAfter` are dropped.
     public mutating func estimate(at time: Double) -> [PositionEstimate] {
         var estimates: [PositionEstimate] = []
-        for device in devices.keys.sorted() {
-            guard var state = devices.removeValue(forKey: device) else { continue }
-            if time - state.lastHeard > configuration.forgetAfter { continue }
-            defer { devices[device] = state }
-            guard time - state.lastHeard <= configuration.window else { continue }
+        estimates.reserveCapacity(devices.count)
+        // A sensor silent to every device for `forgetAfter` is dead, not far away.
+        for s in sensorLastHeard.indices { alive[s] = time - sensorLastHeard[s] <= configuration.forgetAfter }
+        var forgotten: [Bool]? = nil
+        for index in deviceOrder {
+            if time - devices[index].lastHeard > configuration.forgetAfter {
+                if forgotten == nil { forgotten = Array(repeating: false, count: devices.count) }
+                forgotten![index] = true
+                continue
+            }
+            guard time - devices[index].lastHeard <= configuration.window else { continue }
+            // Worked on out of the list, so that its buffers are not copied on write.
+            var state = DeviceState.placeholder
+            swap(&state, &devices[index])
+            defer { swap(&state, &devices[index]) }
+            let device = deviceIDs[index]
             let located: Located?
             switch configuration.engine {
             case .grid: located = locateOnGrid(&state, at: time, device: device)
@@ -166,24 +242,23 @@ public struct Locator: Sendable {
             guard let located else { continue }
             let position = located.inside ? outline.clamp(located.position) : located.position
             let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
-            var probabilities: [String: Double] = [:]
-            if let zoneProbability = located.zoneProbability {
-                for (zone, p) in zip(layout.zones, zoneProbability) { probabilities[zone.id] = p }
-            } else {
-                for (zone, zoneOutline) in zip(layout.zones, zoneOutlines) {
-                    probabilities[zone.id] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
+            if !located.zonesInScratch {
+                for (z, zoneOutline) in zoneOutlines.enumerated() {
+                    zoneScratch[z] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
                 }
             }
             let zone = state.zone.update(
-                probabilities: probabilities, zones: layout.zones, at: time,
+                zoneProbabilities: zoneScratch, zones: layout.zones, at: time,
                 enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability,
                 switchAfter: configuration.zoneSwitchAfter)
-            let heard = state.filters.reduce(0) { $0 + (time - $1.lastTime <= configuration.window ? 1 : 0) }
+            var heard = 0
+            for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
             estimates.append(
                 PositionEstimate(
                     time: time, device: device, position: position, uncertainty: sigma, zone: zone,
                     insideStore: located.inside, sensorsHeard: heard))
         }
+        if let forgotten { removeForgotten(forgotten) }
         return estimates
     }
 
@@ -193,24 +268,26 @@ public struct Locator: Sendable {
         var position: Point
         var xx: Double, xy: Double, yy: Double
         var inside: Bool
-        var zoneProbability: [Double]? = nil
+        /// Whether each zone's probability is in `zoneScratch` (from the grid).
+        var zonesInScratch = false
     }
 
     private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
-        var readings: [GridFilter.Reading] = []
+        readings.removeAll(keepingCapacity: true)
         for s in state.filters.indices {
             if let pending = state.filters[s].takePending() {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi, count: pending.count))
             }
         }
+        // Taken out of the state, so that its probabilities are not copied on write.
         var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
+        state.grid = nil
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
-        let alive = sensorLastHeard.map { time - $0 <= configuration.forgetAfter }
         filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
+        let m = filter.summary(grid: map.grid, zones: &zoneScratch)
         state.grid = filter
-        let m = filter.summary(grid: map.grid, zoneCount: layout.zones.count)
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
         let inside: Bool
@@ -230,10 +307,12 @@ public struct Locator: Sendable {
         }
         state.inside = inside
         // Zones are those of the inside part of the distribution, given that it is inside.
-        let zones = m.zoneProbability.map { m.insideProbability > 1e-9 ? $0 / m.insideProbability : 0 }
+        for z in zoneScratch.indices {
+            zoneScratch[z] = m.insideProbability > 1e-9 ? zoneScratch[z] / m.insideProbability : 0
+        }
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
-            zoneProbability: zones)
+            zonesInScratch: true)
     }
 
     private mutating func locateByMultilateration(_ state: inout DeviceState, at time: Double) -> Located? {

@@ -99,6 +99,11 @@ public struct PositioningConfiguration: Hashable, Sendable {
 
     /// Spacing of the grid of candidate positions, metres.
     public var gridStep: Double = 0.75
+    /// The step is at least the sensors' typical spacing (the median distance from a sensor
+    /// to its nearest neighbour) divided by this: the radio cannot place a device more finely
+    /// than a fraction of that spacing, and each estimate costs in proportion to the cells it
+    /// covers (sensors 10 m apart: 1 m cells; 3 m apart: `gridStep`).
+    public var cellsPerSensorSpacing: Double = 10
     /// Upper bound on grid cells; the step grows for very large outlines to respect it.
     public var maximumCells: Int = 20_000
     /// Kernel bandwidth (metres) over which survey samples are averaged into the map.

@@ -28,7 +28,9 @@ public struct RSSIFilter: Sendable {
         rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
     ) -> Bool {
         guard rssi.isFinite, plausible.contains(rssi) else { return false }
-        if count >= 3, let median = recentMedian(at: time, window: window), abs(rssi - median) > gate {
+        if count >= 3, !allRecent(within: gate, of: rssi, at: time, window: window),
+            let median = recentMedian(at: time, window: window), abs(rssi - median) > gate
+        {
             // Hampel identifier: |x − median| > max(gate, 3 · 1.4826 · MAD) is an outlier. The
             // spread is only needed once the reading is beyond the fixed gate.
             let spread = recentSpread(around: median, at: time, window: window)
@@ -69,6 +71,16 @@ public struct RSSIFilter: Sendable {
             pendingCount = 0
         }
         return pendingCount > 0 ? (pendingSum / Double(pendingCount), pendingCount) : nil
+    }
+
+    /// Whether every kept reading within the window is within `gate` of `rssi`: then so is
+    /// their median, and the sort is not needed (the usual case: a few lane-wise operations).
+    private func allRecent(within gate: Double, of rssi: Double, at time: Double, window: Double) -> Bool {
+        let lanes = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
+        let recent = (lanes .< SIMD8(repeating: Double(count))) .& (times .> SIMD8(repeating: time - window))
+        let low = SIMD8(repeating: Double.infinity).replacing(with: values, where: recent).min()
+        let high = SIMD8(repeating: -Double.infinity).replacing(with: values, where: recent).max()
+        return high - rssi <= gate && rssi - low <= gate
     }
 
     /// Median of the kept readings within the window.

@@ -8,6 +8,9 @@ import Foundation
 public struct ZoneMembership: Sendable, Hashable {
     public private(set) var current: String?
     private var candidate: String?
+    /// Positions of `current` and `candidate` in the zones' list.
+    private var currentIndex: Int?
+    private var candidateIndex: Int?
     private var candidateSince = 0.0
     private var lastInside = -Double.infinity
 
@@ -48,36 +51,51 @@ public struct ZoneMembership: Sendable, Hashable {
         probabilities: [String: Double], zones: [Zone], at time: Double, enter: Double = 0.5, exit: Double = 0.3,
         switchAfter: Double = 0
     ) -> String? {
-        if let current {
-            if (probabilities[current] ?? 0) >= exit {
+        let byIndex = zones.map { probabilities[$0.id] ?? 0 }
+        // A zone taken from another list: find it again by its id in this one.
+        if let current, currentIndex.map({ $0 >= zones.count || zones[$0].id != current }) ?? true {
+            currentIndex = zones.firstIndex { $0.id == current }
+            // Not one of these zones: probability 0 there, so it ends after the default wait.
+            if currentIndex == nil, time - lastInside >= max(Zone.defaultExitAfter, switchAfter) { self.current = nil }
+        }
+        if let candidate, candidateIndex.map({ $0 >= zones.count || zones[$0].id != candidate }) ?? true {
+            candidateIndex = zones.firstIndex { $0.id == candidate }
+        }
+        return update(zoneProbabilities: byIndex, zones: zones, at: time, enter: enter, exit: exit, switchAfter: switchAfter)
+    }
+
+    /// The same with the probabilities by zone index (the order of `zones`): no dictionary per
+    /// estimate.
+    mutating func update(
+        zoneProbabilities probabilities: [Double], zones: [Zone], at time: Double, enter: Double, exit: Double,
+        switchAfter: Double
+    ) -> String? {
+        if let index = currentIndex {
+            if probabilities[index] >= exit {
                 lastInside = time
-            } else if time - lastInside >= max(exitAfter(current, zones), switchAfter) {
-                self.current = nil
+            } else if time - lastInside >= max(zones[index].exitAfter, switchAfter) {
+                current = nil
+                currentIndex = nil
             }
         }
         // The zone the device is taken to be in is the first, in configuration order, that it
         // is probably inside (as `StoreLayout.zone(containing:)`: zones listed first win
         // overlaps). Another zone than the current one must stay so for its `enterAfter`.
-        var best = zones.first { (probabilities[$0.id] ?? 0) >= enter }?.id
-        if best == current { best = nil }
-        if best != candidate {
-            candidate = best
+        var best = probabilities.indices.first { probabilities[$0] >= enter }
+        if best == currentIndex { best = nil }
+        if best != candidateIndex {
+            candidateIndex = best
+            candidate = best.map { zones[$0].id }
             candidateSince = time
         }
-        let wait = current == nil ? 0 : switchAfter
-        if let candidate, time - candidateSince >= max(enterAfter(candidate, zones), wait) {
-            current = candidate
-            self.candidate = nil
+        let wait = currentIndex == nil ? 0 : switchAfter
+        if let index = candidateIndex, time - candidateSince >= max(zones[index].enterAfter, wait) {
+            current = zones[index].id
+            currentIndex = index
+            candidate = nil
+            candidateIndex = nil
             lastInside = time
         }
         return current
-    }
-
-    private func enterAfter(_ id: String, _ zones: [Zone]) -> Double {
-        zones.first { $0.id == id }?.enterAfter ?? Zone.defaultEnterAfter
-    }
-
-    private func exitAfter(_ id: String, _ zones: [Zone]) -> Double {
-        zones.first { $0.id == id }?.exitAfter ?? Zone.defaultExitAfter
     }
 }

@@ -72,7 +72,13 @@ extension StoreConfiguration {
             guard case .mapping(let mapping) = node else { throw reader.error(node, "positioning", "expected a mapping of `name: number` lines") }
             for (key, value) in mapping {
                 let name = try reader.string(key, "positioning")
-                configuration.positioning[name] = Setting(try reader.double(value, "positioning.\(name)"), line: value.mark?.line)
+                // Names and ranges are the Positioning module's (docs/positioning.md); a word
+                // (`engine: grid`, `true`) is kept as text for it to check.
+                if case .scalar(let scalar) = value, Double(scalar.string) == nil, !scalar.string.isEmpty {
+                    configuration.positioning[name] = Setting(text: scalar.string, line: value.mark?.line)
+                } else {
+                    configuration.positioning[name] = Setting(try reader.double(value, "positioning.\(name)"), line: value.mark?.line)
+                }
             }
         }
         if let node = top["sources"] { configuration.sources = try parseComponents(node, reader, "sources") }

@@ -34,12 +34,19 @@ public struct StoreConfiguration: Sendable {
         self.api = api
     }
 
-    /// A number with the line it came from, so a later stage can still point at it.
+    /// A number with the line it came from, so a later stage can still point at it. A value
+    /// that is not a number (`engine: grid`, `true`) keeps its text, and `value` is NaN.
     public struct Setting: Hashable, Sendable {
         public var value: Double
+        public var text: String?
         public var line: Int?
         public init(_ value: Double, line: Int? = nil) {
             self.value = value
+            self.line = line
+        }
+        public init(text: String, line: Int? = nil) {
+            value = .nan
+            self.text = text
             self.line = line
         }
     }

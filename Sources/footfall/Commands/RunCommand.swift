@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }
-        let configuration = try StoreConfiguration.load(path: config)
+        let configuration = try StoreConfiguration.loadChecked(path: config)
         var options = GatewayDaemon.Options(configuration: configuration, dataDirectory: data)
         if let listen {
             var api = StoreConfiguration.APISettings()

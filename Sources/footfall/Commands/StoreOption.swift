@@ -1,6 +1,7 @@
 import ArgumentParser
 import FootfallCore
 import Foundation
+import Positioning
 
 /// `--store`: a store's name (its folder under calibration/), its folder, or its store.yaml.
 struct StoreOption: ParsableArguments {
@@ -17,7 +18,18 @@ struct StoreOption: ParsableArguments {
     }
 
     func load() throws -> StoreConfiguration {
-        try StoreConfiguration.load(path: path)
+        try StoreConfiguration.loadChecked(path: path)
+    }
+}
+
+extension StoreConfiguration {
+    /// Loads a store file and checks what later stages read from it (the `positioning:`
+    /// section's names and ranges), so that every mistake in it is reported with its line
+    /// before anything starts.
+    static func loadChecked(path: String) throws -> StoreConfiguration {
+        let configuration = try StoreConfiguration.load(path: path)
+        _ = try PositioningConfiguration(configuration)
+        return configuration
     }
 }
 
