@@ -26,9 +26,17 @@ extension StoreConfiguration {
     /// Loads a store file and checks what later stages read from it (the `positioning:`
     /// section's names and ranges), so that every mistake in it is reported with its line
     /// before anything starts.
+    ///
+    /// Not inlined: Swift 6.3's optimizer crashes splitting an async caller's coroutine when
+    /// this typed-throws call is inlined into it (`OutboxDeliverCommand.run`, release builds).
+    @inline(never)
     static func loadChecked(path: String) throws -> StoreConfiguration {
         let configuration = try StoreConfiguration.load(path: path)
-        _ = try PositioningConfiguration(configuration)
+        do {
+            _ = try PositioningConfiguration(configuration)
+        } catch {
+            throw error as any Error
+        }
         return configuration
     }
 }
