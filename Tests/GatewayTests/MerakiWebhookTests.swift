@@ -40,8 +40,12 @@ import Testing
     static func drain(_ bus: InputBus, count: Int) async -> [Observation] {
         var seen: [Observation] = []
         for await input in bus.stream {
-            if case .observation(let o) = input { seen.append(o) }
-            if seen.count == count { break }
+            switch input {
+            case .observation(let o): seen.append(o)
+            case .observations(let list): seen += list
+            case .tick: break
+            }
+            if seen.count >= count { break }
         }
         return seen
     }

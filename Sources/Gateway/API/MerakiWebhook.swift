@@ -33,7 +33,7 @@ enum MerakiWebhook {
         } catch {
             return APIServer.json(["error": error.description], status: .badRequest)
         }
-        var accepted = 0, unknown = 0
+        var accepted: [Observation] = [], unknown = 0
         var strangers: Set<String> = []
         for var observation in report.observationsWithBeacons {
             let mac = observation.sensor.rawValue
@@ -44,10 +44,12 @@ enum MerakiWebhook {
                 continue
             }
             observation.sensor = sensor
-            d.bus.send(.observation(observation))
-            accepted += 1
+            accepted.append(observation)
         }
-        var answer = ["accepted": "\(accepted)"]
+        // A report covers a minute; the pipeline wants it in time order.
+        accepted.sort { $0.time < $1.time }
+        if !accepted.isEmpty { d.bus.send(.observations(accepted)) }
+        var answer = ["accepted": "\(accepted.count)"]
         if unknown > 0 {
             answer["ignored"] = "\(unknown)"
             answer["unknown_access_points"] = strangers.sorted().joined(separator: ",")

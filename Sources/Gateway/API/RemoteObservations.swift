@@ -68,7 +68,7 @@ enum RemoteObservations {
                 time: item.time, sensor: SensorID(batch.sensor), device: DeviceID(item.device), rssi: item.rssi,
                 txPower: item.txPower, radio: radio, channel: item.channel))
         }
-        for o in observations { d.bus.send(.observation(o)) }
+        if !observations.isEmpty { d.bus.send(.observations(observations)) }
         return APIServer.json(["accepted": "\(observations.count)"], status: .accepted)
     }
 

@@ -56,13 +56,19 @@ public struct PipelineService: Service {
 
     private func consume(_ state: inout State) async throws {
         for await input in bus.stream {
-            bus.taken()
+            bus.taken(input)
             switch input {
             case .observation(let o):
                 // Counted here and published with the next round, not per observation.
                 state.counts[o.sensor, default: 0] += 1
                 state.lastInput = o.time
                 try state.pipeline.ingest(o, into: &state.outputs)
+            case .observations(let list):
+                for o in list {
+                    state.counts[o.sensor, default: 0] += 1
+                    try state.pipeline.ingest(o, into: &state.outputs)
+                }
+                if let last = list.last { state.lastInput = last.time }
             case .tick(let time):
                 try state.pipeline.advance(to: time, into: &state.outputs)
                 try await flushCounts(&state)

@@ -20,11 +20,18 @@ struct UplinkService: Service {
         async let sending: Void = uplink.run()
         await withGracefulShutdownHandler {
             for await input in bus.stream {
-                bus.taken()
-                guard case .observation(let o) = input else { continue }
-                metrics.observations(sensor: o.sensor)
-                await live.record(observationFrom: o.sensor, at: o.time)
-                uplink.append(o)
+                bus.taken(input)
+                let list: [Observation]
+                switch input {
+                case .observation(let o): list = [o]
+                case .observations(let batch): list = batch
+                case .tick: continue
+                }
+                for o in list {
+                    metrics.observations(sensor: o.sensor)
+                    await live.record(observationFrom: o.sensor, at: o.time)
+                    uplink.append(o)
+                }
             }
         } onGracefulShutdown: {
             bus.finish()

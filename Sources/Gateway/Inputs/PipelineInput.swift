@@ -5,7 +5,16 @@ import FootfallCore
 /// ticks with the trace's own time.
 public enum PipelineInput: Sendable, Hashable {
     case observation(Observation)
+    /// Observations in time order, sent together: a replay's burst, a remote sensor's batch.
+    /// One element on the bus instead of many, so the pipeline wakes once for them.
+    case observations([Observation])
     case tick(Double)
+
+    /// What an input weighs against the bus's capacity: its observations (a tick, one).
+    var weight: Int {
+        if case .observations(let list) = self { return max(list.count, 1) }
+        return 1
+    }
 }
 
 /// Many sources, one pipeline: a buffered stream every source writes into. When the pipeline
@@ -16,7 +25,7 @@ public final class InputBus: Sendable {
     public let stream: AsyncStream<PipelineInput>
     private let continuation: AsyncStream<PipelineInput>.Continuation
     private let dropped = LockedCounter()
-    /// Inputs sent and not yet taken by the consumer.
+    /// Observations (and ticks) sent and not yet taken by the consumer.
     private let pending = LockedCounter()
     public let capacity: Int
 
@@ -26,10 +35,10 @@ public final class InputBus: Sendable {
     }
 
     public func send(_ input: PipelineInput) {
-        pending.add(1)
-        if case .dropped = continuation.yield(input) {
-            dropped.add(1)
-            pending.add(-1)
+        pending.add(input.weight)
+        if case .dropped(let old) = continuation.yield(input) {
+            dropped.add(old.weight)
+            pending.add(-old.weight)
         }
     }
 
@@ -43,7 +52,7 @@ public final class InputBus: Sendable {
     }
 
     /// The consumer took an input off the stream.
-    public func taken() { pending.add(-1) }
+    public func taken(_ input: PipelineInput) { pending.add(-input.weight) }
 
     public func finish() { continuation.finish() }
 

@@ -27,6 +27,8 @@ public struct TraceSource: Service {
 
     /// How late (at most) an observation of a paced replay is sent, gathered with its neighbours.
     static let burst = Duration.milliseconds(5)
+    /// Most observations sent as one input (a replay as fast as possible is one long burst).
+    static let largestBurst = 512
 
     public func run() async throws {
         var pass = 0
@@ -37,26 +39,42 @@ public struct TraceSource: Service {
             var first: Double?
             let started = ContinuousClock.now
             var lastTick = -Double.infinity
+            // Observations go to the bus in bursts: all that have come due, up to a tick.
+            var burst: [Observation] = []
+            func flush() async {
+                guard !burst.isEmpty else { return }
+                await bus.sendWhenRoom(.observations(burst))
+                burst.removeAll(keepingCapacity: true)
+            }
             while let observation = try reader.read() {
                 // SIGTERM: stop reading; the pipeline then drains what was sent.
-                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                if Task.isCancelled || Task.isShuttingDownGracefully {
+                    await flush()
+                    return
+                }
                 if first == nil { first = observation.time }
                 if let speed, let first {
                     let due = started + .microseconds(Int64((observation.time - first) / speed * 1_000_000))
                     // Sleep a few milliseconds past the due time, then send what has come due
                     // in one burst: one wake-up per burst, not one per observation.
-                    if due > ContinuousClock.now { try? await Task.sleep(until: due + Self.burst, clock: .continuous) }
+                    if due > ContinuousClock.now {
+                        await flush()
+                        try? await Task.sleep(until: due + Self.burst, clock: .continuous)
+                    }
                 }
                 var o = observation
                 // A looped trace carries on in time after its previous pass.
                 o.time += offset
                 if o.time - lastTick >= 1 {
+                    await flush()
                     await bus.sendWhenRoom(.tick(o.time))
                     lastTick = o.time
                 }
-                await bus.sendWhenRoom(.observation(o))
+                burst.append(o)
+                if burst.count >= Self.largestBurst { await flush() }
                 lastTime = o.time
             }
+            await flush()
             pass += 1
             logger.info("trace replayed", metadata: ["trace": "\(path)", "pass": "\(pass)"])
             if let lastTime, let first { offset = lastTime + 1 - first }
