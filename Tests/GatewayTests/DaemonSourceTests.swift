@@ -82,6 +82,20 @@ import Testing
         #expect((try await client.get("/healthz")).status == 200, "a finished recording does not end the daemon")
     }
 
+    @Test func aLoopedCaptureCarriesOnInTime() async throws {
+        let capture = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
+        let store = try Self.store(sources: "  - type: btsnoop\n    path: \(capture)\n    sensor: s4\n    speed: 0\n    loop: true\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(60)) { Self.observations($0, "s4") >= 3 * 412 }
+        #expect(Self.observations(status, "s4") >= 3 * 412, "\(daemon.log)")
+        #expect(Self.component(status, "source btsnoop \(capture)") == "running")
+        // Later passes are later in time: the pipeline's last input is past the recording's end.
+        let last = try #require(status["last_input_at"] as? Double)
+        #expect(last > 1_612_150_092.7 + 13, "last input at \(last): the recording spans 13 s")
+    }
+
     @Test func aSerialControllerIsScannedLive() async throws {
         let fake = try FakeHCIController()
         defer { fake.stop() }

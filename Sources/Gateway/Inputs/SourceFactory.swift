@@ -85,7 +85,7 @@ enum SourceFactory {
                 h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
                 services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4))
             case "btsnoop":
-                try options.rejectUnknown(["path", "sensor", "speed"])
+                try options.rejectUnknown(["path", "sensor", "speed", "loop"])
                 try claim("recorded", index, options)
                 let sensor = try options.sensor(in: configuration.layout)
                 let path = try options.path("path", relativeTo: configuration.file)
@@ -95,9 +95,11 @@ enum SourceFactory {
                     path: path, sensor: sensor, resolver: resolver(configuration),
                     speed: speed == 0 ? .asFastAsPossible : .recorded(factor: speed), logger: logger, onObservation: feed.send)
                 btsnoop.metrics = BLECaptureMetrics(source: "btsnoop", factory: metrics.factory)
-                services.append(SupervisedSource(name: "btsnoop \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: btsnoop, finished: feed.finish))
+                services.append(SupervisedSource(
+                    name: "btsnoop \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: btsnoop,
+                    finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
             case "pcap":
-                try options.rejectUnknown(["path", "interface", "filter", "sensor"])
+                try options.rejectUnknown(["path", "interface", "filter", "sensor", "loop"])
                 let sensor = try options.sensor(in: configuration.layout)
                 switch (options.string("path"), options.string("interface")) {
                 case (.some, nil):
@@ -105,9 +107,12 @@ enum SourceFactory {
                     let path = try options.path("path", relativeTo: configuration.file)
                     let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                     let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { await feed.sendWhenRoom($0) }
-                    services.append(SupervisedSource(name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture, finished: feed.finish))
+                    services.append(SupervisedSource(
+                        name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture,
+                        finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
                 case (nil, .some(let interface)):
                     try claim("live", index, options)
+                    if options.string("loop") != nil { throw options.error(field: "loop", "only a recording (path:) loops; a live interface runs until stopped") }
                     let feed = LiveFeed(bus: bus)
                     let capture = WiFiCaptureService(
                         source: .interface(interface, filter: options.string("filter") ?? PcapCapture.probeRequestFilter),
@@ -155,10 +160,20 @@ struct LiveFeed: Sendable {
 
 /// A recording's observations onto the bus, with ticks in the recording's own time so a
 /// replay at any speed decides the same events; at its end the clock runs on so visits end.
+/// A looped recording carries on in time: each pass is shifted to start a second after the
+/// previous one ended.
 final class RecordedFeed: Sendable {
     let bus: InputBus
     let finishAfter: Double
-    private let lastTick = Mutex<(tick: Double, time: Double?)>((-.infinity, nil))
+    private struct Clock {
+        var tick = -Double.infinity
+        /// Latest (shifted) time sent.
+        var time: Double?
+        /// First recorded time of this pass, and the shift applied to it.
+        var first: Double?
+        var offset = 0.0
+    }
+    private let lastTick = Mutex(Clock())
 
     init(bus: InputBus, finishAfter: Double) {
         self.bus = bus
@@ -166,22 +181,37 @@ final class RecordedFeed: Sendable {
     }
 
     @Sendable func send(_ observation: Observation) {
-        if let tick = nextTick(observation) { bus.send(.tick(tick)) }
-        bus.send(.observation(observation))
+        let (o, tick) = shifted(observation)
+        if let tick { bus.send(.tick(tick)) }
+        bus.send(.observation(o))
     }
 
     /// For a source that can wait: holds back while the pipeline catches up.
     @Sendable func sendWhenRoom(_ observation: Observation) async {
-        if let tick = nextTick(observation) { await bus.sendWhenRoom(.tick(tick)) }
-        await bus.sendWhenRoom(.observation(observation))
+        let (o, tick) = shifted(observation)
+        if let tick { await bus.sendWhenRoom(.tick(tick)) }
+        await bus.sendWhenRoom(.observation(o))
     }
 
-    private func nextTick(_ observation: Observation) -> Double? {
+    /// The observation in the feed's time, and the tick due before it, if any.
+    private func shifted(_ observation: Observation) -> (Observation, Double?) {
         lastTick.withLock { state in
-            state.time = max(state.time ?? observation.time, observation.time)
-            guard observation.time - state.tick >= 1 else { return nil }
-            state.tick = observation.time
-            return observation.time
+            var o = observation
+            if state.first == nil { state.first = o.time }
+            o.time += state.offset
+            state.time = max(state.time ?? o.time, o.time)
+            guard o.time - state.tick >= 1 else { return (o, nil) }
+            state.tick = o.time
+            return (o, o.time)
+        }
+    }
+
+    /// The recording starts again: its next pass follows this one in time.
+    @Sendable func nextPass() {
+        lastTick.withLock { state in
+            guard let first = state.first, let last = state.time else { return }
+            state.offset = last + 1 - first
+            state.first = nil
         }
     }
 
@@ -211,6 +241,9 @@ struct SupervisedSource<Source: Service>: Service {
     let logger: Logger
     let source: Source
     var finished: @Sendable () -> Void = {}
+    /// A recording played again and again; `nextPass` is called between passes.
+    var loop = false
+    var nextPass: @Sendable () -> Void = {}
     var firstRetry: Duration = .seconds(1)
     var maximumRetry: Duration = .seconds(60)
 
@@ -220,6 +253,10 @@ struct SupervisedSource<Source: Service>: Service {
             board.set(name, "running")
             do {
                 try await source.run()
+                if recorded, loop, !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    nextPass()
+                    continue
+                }
                 if recorded {
                     board.set(name, "finished")
                     finished()
