@@ -96,7 +96,6 @@ public final class ObservationUplink: Sendable {
             return (dropped, state.count)
         }
         if dropped > 0 { metrics.dropped.increment(by: Int64(dropped)) }
-        metrics.buffered.record(depth)
         if depth >= options.batchSize { wake.signal() }
     }
 
@@ -138,12 +137,15 @@ public final class ObservationUplink: Sendable {
             }
             let (number, batch) = state.withLock { $0.prefix(options.batchSize) }
             let result = await deliver(batch)
-            state.withLock { state in
+            let left = state.withLock { state in
                 // Drop-oldest may have taken part of the batch meanwhile; what is left of the
                 // delivered part goes now.
                 state.removeThrough(number + UInt64(result.delivered))
                 state.sent += result.delivered
+                return state.count
             }
+            // The gauge follows each attempt, not each observation appended.
+            metrics.buffered.record(left)
             if result.delivered > 0 { metrics.sent.increment(by: Int64(result.delivered)) }
             guard let reason = result.failure else {
                 attempt = 0

@@ -40,11 +40,6 @@ public actor LiveState {
     public func markReady() { ready = true }
     public func setFault(_ message: String?) { fault = message }
 
-    func record(observationFrom sensor: SensorID, at time: Double) {
-        observationsBySensor[sensor.rawValue, default: 0] += 1
-        lastInputAt = time
-    }
-
     func record(observations counts: [SensorID: Int], lastAt time: Double) {
         for (sensor, count) in counts { observationsBySensor[sensor.rawValue, default: 0] += count }
         lastInputAt = time

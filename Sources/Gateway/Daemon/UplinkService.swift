@@ -27,11 +27,14 @@ struct UplinkService: Service {
                 case .observations(let batch): list = batch
                 case .tick: continue
                 }
+                // Counted once per input, not per observation (a batch is one input).
+                var counts: [SensorID: Int] = [:]
                 for o in list {
-                    metrics.observations(sensor: o.sensor)
-                    await live.record(observationFrom: o.sensor, at: o.time)
+                    counts[o.sensor, default: 0] += 1
                     uplink.append(o)
                 }
+                for (sensor, count) in counts { metrics.observations(sensor: sensor, count: count) }
+                if let last = list.last { await live.record(observations: counts, lastAt: last.time) }
             }
         } onGracefulShutdown: {
             bus.finish()

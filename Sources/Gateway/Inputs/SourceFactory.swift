@@ -64,7 +64,7 @@ enum SourceFactory {
                     throw options.error(field: "adapter", "'\(adapter)' is not an adapter name like hci0 (see `hciconfig` or `btmgmt info`)")
                 }
                 let feed = LiveFeed(bus: bus)
-                var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver(configuration), logger: logger, onObservation: feed.send)
+                var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
                 hci.metrics = BLECaptureMetrics(source: "hci", factory: metrics.factory)
                 services.append(SupervisedSource(name: "hci \(adapter)", recorded: false, board: board, metrics: metrics, logger: logger, source: hci))
             case "h4":
@@ -81,7 +81,7 @@ enum SourceFactory {
                     throw options.error(field: "device", "\(error)")
                 }
                 let feed = LiveFeed(bus: bus)
-                var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver(configuration), logger: logger, onObservation: feed.send)
+                var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
                 h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
                 services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4))
             case "btsnoop":
@@ -92,7 +92,7 @@ enum SourceFactory {
                 let speed = try options.double("speed") ?? 1
                 let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                 var btsnoop = BtsnoopReplaySource(
-                    path: path, sensor: sensor, resolver: resolver(configuration),
+                    path: path, sensor: sensor, resolver: resolver,
                     speed: speed == 0 ? .asFastAsPossible : .recorded(factor: speed), logger: logger, onObservation: feed.send)
                 btsnoop.metrics = BLECaptureMetrics(source: "btsnoop", factory: metrics.factory)
                 services.append(SupervisedSource(
@@ -149,7 +149,7 @@ enum SourceFactory {
     }
 
     /// Identity resolving keys are not configured per store yet: RPAs keep their address ids.
-    static func resolver(_ configuration: StoreConfiguration) -> IdentityResolver { IdentityResolver() }
+    static let resolver = IdentityResolver()
 }
 
 /// A live source's observations, straight onto the bus (the wall clock ticks the pipeline).
