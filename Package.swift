@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "FootfallTesting"]
+            dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "BLE", "FootfallTesting"]
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(

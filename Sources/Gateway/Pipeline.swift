@@ -1,3 +1,4 @@
+import BLE
 import Crypto
 import FootfallCore
 import Positioning
@@ -27,6 +28,14 @@ public struct Pipeline: Sendable {
     public private(set) var observationsIgnored = 0
     public private(set) var clockJumps = 0
     private let knownSensors: Set<SensorID>
+    /// The registered identity keys: a rotating private address made from one is the
+    /// consented identity `irk:<name>`, whichever source heard it (BLE sources resolve as they
+    /// decode; traces, the simulator, remote sensors and Meraki bring `ble-rpa:` ids).
+    private let resolver: IdentityResolver
+    /// Each private address met, as resolved (itself when no key made it).
+    private var resolved: [DeviceID: DeviceID] = [:]
+    /// Addresses rotate every ~15 minutes: the cache is emptied when it grows past this.
+    static let resolvedCacheLimit = 100_000
 
     /// An observation this far behind the pipeline's clock means the source's clock jumped back.
     public static let clockJumpThreshold = 30.0
@@ -34,9 +43,10 @@ public struct Pipeline: Sendable {
     public init(
         configuration: StoreConfiguration, survey: [SurveySample] = [], tickInterval: Double = 1,
         pseudonymKey: [UInt8]? = nil, history: any VisitHistory = InMemoryVisitHistory(),
-        customers: [DeviceID: String] = [:]
+        customers: [DeviceID: String] = [:], resolver: IdentityResolver = IdentityResolver()
     ) {
         self.configuration = configuration
+        self.resolver = resolver
         self.tickInterval = tickInterval
         locator = Locator(layout: configuration.layout, configuration: Self.positioning(configuration), survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
@@ -76,6 +86,7 @@ public struct Pipeline: Sendable {
             return
         }
         var observation = observation
+        if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         observation.time += timeOffset
         if let clock, observation.time < clock - Self.clockJumpThreshold {
             // The source's clock went back: carry on from where the pipeline's clock is.
@@ -85,6 +96,16 @@ public struct Pipeline: Sendable {
         }
         try advance(to: observation.time, into: &outputs)
         locator.observe(observation)
+    }
+
+    /// The identity behind a `ble-rpa:` id, or the id itself.
+    private mutating func resolve(_ device: DeviceID) -> DeviceID {
+        if let known = resolved[device] { return known }
+        if resolved.count >= Self.resolvedCacheLimit { resolved.removeAll(keepingCapacity: true) }
+        let address = BluetoothAddress(device.rawValue.dropFirst(DeviceID.Kind.bleRPA.rawValue.count + 1))
+        let identity = address.flatMap(resolver.resolve).map { DeviceID("irk:" + $0) } ?? device
+        resolved[device] = identity
+        return identity
     }
 
     /// Moves the clock to `time`, running a locate round and a presence tick at every

@@ -1,3 +1,4 @@
+import BLE
 import Calibration
 import FootfallCore
 import Foundation
@@ -13,6 +14,8 @@ public struct Replay {
         public var eventsPath: String?
         public var positionsPath: String?
         public var customers: [DeviceID: String] = [:]
+        /// The store's registered identity keys (`identity.identity_keys`).
+        public var resolver = IdentityResolver()
         /// A data directory whose visit history and key are used (and kept); memory otherwise.
         public var gatewayData: GatewayData?
         public init(tracePath: String, configuration: StoreConfiguration) {
@@ -41,9 +44,11 @@ public struct Replay {
         if let data = options.gatewayData {
             pipeline = Pipeline(
                 configuration: options.configuration, survey: options.survey, pseudonymKey: data.key,
-                history: data.visitHistory, customers: options.customers)
+                history: data.visitHistory, customers: options.customers, resolver: options.resolver)
         } else {
-            pipeline = Pipeline(configuration: options.configuration, survey: options.survey, customers: options.customers)
+            pipeline = Pipeline(
+                configuration: options.configuration, survey: options.survey, customers: options.customers,
+                resolver: options.resolver)
         }
         let eventsOut = try options.eventsPath.map { try TextSink(path: $0) }
         let positionsOut = try options.positionsPath.map { try TextSink(path: $0) }

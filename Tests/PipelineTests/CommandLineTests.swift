@@ -51,6 +51,25 @@ import Testing
         expectOneLineFailure(result, mentioning: ["store.yaml:3:", "store.outline", "crosses itself"])
     }
 
+    @Test func aBadIdentityKeyNamesTheKeysFileLineAndField() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try write("""
+            store:
+              id: keys
+              outline: [[0, 0], [10, 0], [10, 10], [0, 10]]
+            sensors:
+              - id: s1
+                position: [5, 5, 2.8]
+            identity:
+              identity_keys: keys.csv
+            """, "store.yaml", in: directory)
+        _ = try write("name,irk\nloyalty-42,ec0234a357c8ad05341010a60a397d9b\nbroken,ec02\n", "keys.csv", in: directory)
+        let trace = try write("time,sensor,device,rssi\n1,s1,ble-rpa:70:81:94:0d:fb:aa,-60\n", "t.csv", in: directory)
+        let result = try FootfallProcess.run(["replay", trace, "--store", store])
+        expectOneLineFailure(result, mentioning: ["keys.csv:3:2", "irk", "32 hex digits"])
+    }
+
     @Test func anUnknownStoreNameSaysWhereItLooked() throws {
         let result = try FootfallProcess.run(["simulate", "--store", "no-such-store", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["calibration/no-such-store/store.yaml", "does not exist"])

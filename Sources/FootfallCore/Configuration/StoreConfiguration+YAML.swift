@@ -264,7 +264,8 @@ extension StoreConfiguration {
 
     private static func parseIdentity(_ node: Node, _ reader: YAMLReader) throws -> IdentitySettings {
         let map = try reader.mapping(node, "identity", known: [
-            "loyalty_uuids", "eddystone_namespaces", "globally_administered", "identity_map", "retention_days", "anonymous_events",
+            "loyalty_uuids", "eddystone_namespaces", "globally_administered", "identity_map", "identity_keys", "retention_days",
+            "anonymous_events",
         ])
         var settings = IdentitySettings()
         if let n = map["loyalty_uuids"] {
@@ -289,6 +290,7 @@ extension StoreConfiguration {
         }
         if let n = map["globally_administered"] { settings.globallyAdministered = try reader.bool(n, "identity.globally_administered") }
         if let n = map["identity_map"] { settings.identityMap = try reader.string(n, "identity.identity_map") }
+        if let n = map["identity_keys"] { settings.identityKeys = try reader.string(n, "identity.identity_keys") }
         if let n = map["retention_days"] { settings.retentionDays = try reader.positive(n, "identity.retention_days", unit: "days") }
         if let n = map["anonymous_events"] { settings.anonymousEvents = try reader.bool(n, "identity.anonymous_events") }
         return settings

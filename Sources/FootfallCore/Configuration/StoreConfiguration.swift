@@ -77,6 +77,10 @@ public struct StoreConfiguration: Sendable {
         /// A CSV `device,customer_id` turning consented identities into the profile store's ids,
         /// relative to the configuration file.
         public var identityMap: String?
+        /// A CSV `name,irk` of the identity resolving keys registered with the store
+        /// (relative to the configuration file): a resolvable private address made from one
+        /// becomes the consented identity `irk:<name>`.
+        public var identityKeys: String?
         /// Days of visit history kept.
         public var retentionDays: Double = 400
         /// Whether devices that are not identified get per-visit events (with a pseudonym that

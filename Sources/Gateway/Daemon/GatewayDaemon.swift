@@ -36,7 +36,8 @@ public struct GatewayDaemon {
         let bus = InputBus()
         let live = LiveState()
         let metrics = GatewayMetrics()
-        let sources = try SourceFactory.services(for: configuration, bus: bus, metrics: metrics, logger: logger)
+        let resolver = try IdentityMapLoader.resolver(for: configuration)
+        let sources = try SourceFactory.services(for: configuration, resolver: resolver, bus: bus, metrics: metrics, logger: logger)
         // A locating gateway runs the pipeline, its event store and delivery; a sensor gateway
         // (`upstream:`) pushes its observations to the locating gateway instead.
         var consumers: [any Service] = []
@@ -58,7 +59,9 @@ public struct GatewayDaemon {
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 makePipeline: {
-                    Pipeline(configuration: configuration, pseudonymKey: data.key, history: history, customers: customers)
+                    Pipeline(
+                        configuration: configuration, pseudonymKey: data.key, history: history, customers: customers,
+                        resolver: resolver)
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
         }

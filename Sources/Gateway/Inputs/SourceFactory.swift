@@ -20,7 +20,8 @@ enum SourceFactory {
     }
 
     static func services(
-        for configuration: StoreConfiguration, bus: InputBus, metrics: GatewayMetrics, logger: Logger
+        for configuration: StoreConfiguration, resolver: IdentityResolver = IdentityResolver(), bus: InputBus,
+        metrics: GatewayMetrics, logger: Logger
     ) throws -> Made {
         var services: [any Service] = []
         let board = SourceBoard()
@@ -147,9 +148,6 @@ enum SourceFactory {
         if clock?.kind == "live" || remote { services.append(WallClockTicker(bus: bus)) }
         return Made(services: services, board: board)
     }
-
-    /// Identity resolving keys are not configured per store yet: RPAs keep their address ids.
-    static let resolver = IdentityResolver()
 }
 
 /// A live source's observations, straight onto the bus (the wall clock ticks the pipeline).

@@ -40,6 +40,7 @@ struct ReplayCommand: ParsableCommand {
         options.eventsPath = events
         options.positionsPath = positions
         options.customers = try IdentityMapLoader.customers(for: configuration)
+        options.resolver = try IdentityMapLoader.resolver(for: configuration)
         if let data { options.gatewayData = try GatewayData(directory: data) }
         let started = Date()
         let result = try Replay.run(options)
