@@ -21,6 +21,9 @@ public struct RadioModel: Sendable {
         public var sensitivity = -96.0
         /// Packets lost even at close range (collisions, scan-window gaps).
         public var baseLoss = 0.15
+        /// Scale of the body's loss for every carrying position (1: hand 2 dB, pocket 7 dB,
+        /// bag 10 dB when the body is fully in the way; 0: no body loss).
+        public var bodyLossScale = 1.0
         public init() {}
     }
 

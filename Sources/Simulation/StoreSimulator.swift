@@ -115,7 +115,7 @@ public struct StoreSimulator: Sendable {
         let length = toSensor.length
         guard length > 0.3 else { return 0 }
         let cosine = (toSensor.x * heading.x + toSensor.y * heading.y) / length
-        return carry.bodyLoss * (1 - cosine) / 2
+        return radio.parameters.bodyLossScale * carry.bodyLoss * (1 - cosine) / 2
     }
 
     struct PhoneState {

@@ -70,6 +70,13 @@ import Testing
         expectOneLineFailure(result, mentioning: ["keys.csv:3:2", "irk", "32 hex digits"])
     }
 
+    @Test func aRadioOptionOutOfRangeIsRefusedWithItsRange() throws {
+        // An option's own check: ArgumentParser's error line first, then its usage reminder.
+        let result = try FootfallProcess.run(["simulate", "--store", "demo-store", "--body-loss", "7", "--out", "/tmp/x.csv"])
+        #expect(result.status != 0)
+        #expect(result.standardError.split(separator: "\n").first == "Error: --body-loss must be a scale between 0 and 5")
+    }
+
     @Test func anUnknownStoreNameSaysWhereItLooked() throws {
         let result = try FootfallProcess.run(["simulate", "--store", "no-such-store", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["calibration/no-such-store/store.yaml", "does not exist"])

@@ -128,6 +128,45 @@ import Testing
         let strong = (0..<10_000).filter { _ in model.received(rssi: floor + 20, &random) }.count
         #expect(abs(Double(strong) / 10_000 - (1 - model.parameters.baseLoss)) < 0.02)
     }
+
+    /// Residual spread (dB) of a simulated survey about the layout's path-loss models: each
+    /// reference point's mean reading per sensor against the model at that distance.
+    static func surveySpread(_ radio: RadioModel.Parameters) -> Double {
+        var settings = StoreSimulator.Settings()
+        settings.seed = 5
+        settings.hours = 0
+        settings.shoppersPerHour = 0
+        settings.staff = 0
+        settings.radio = radio
+        var survey = StoreSimulator.SurveySettings()
+        survey.spacing = 5
+        survey.dwell = 10
+        let samples = StoreSimulator(layout: layout, settings: settings).survey(survey)
+        var groups: [String: (sum: Double, count: Double, expected: Double)] = [:]
+        for sample in samples {
+            guard let point = sample.point, let sensor = layout.sensors.first(where: { $0.id == sample.sensor }) else { continue }
+            let key = "\(sample.sensor)@\(point.x),\(point.y)"
+            let expected = sensor.pathLoss(for: .ble).rssi(atDistance: sensor.position.distance(to: point, height: layout.deviceHeight))
+            groups[key, default: (0, 0, expected)].sum += sample.rssi
+            groups[key, default: (0, 0, expected)].count += 1
+        }
+        let residuals = groups.values.filter { $0.count >= 20 }.map { $0.sum / $0.count - $0.expected }
+        let mean = residuals.reduce(0, +) / Double(residuals.count)
+        return (residuals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(residuals.count)).squareRoot()
+    }
+
+    @Test func theRadiosHarshnessIsSetByItsParameters() {
+        // Averaged over a point's packets, fading is gone: what is left is the shadowing and
+        // the body, which the parameters set (3 dB and 2 dB by default, and the hand's loss).
+        var calm = RadioModel.Parameters()
+        calm.staticShadowingSD = 0
+        calm.movingShadowingSD = 0
+        calm.bodyLossScale = 0
+        let realistic = Self.surveySpread(RadioModel.Parameters())
+        let none = Self.surveySpread(calm)
+        #expect(realistic > 2.5 && realistic < 5, "\(realistic)")
+        #expect(none < 1.0, "\(none)")
+    }
 }
 
 import Foundation

@@ -29,6 +29,8 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @OptionGroup var radio: RadioOptions
+
     func validate() throws {
         guard hours > 0, hours <= 24 * 7 else { throw ValidationError("--hours must be more than 0 and at most a week (168)") }
         guard shoppersPerHour >= 0 else { throw ValidationError("--shoppers-per-hour cannot be negative") }
@@ -43,6 +45,7 @@ struct SimulateCommand: ParsableCommand {
         settings.shoppersPerHour = shoppersPerHour
         settings.seed = seed
         settings.staff = staff
+        radio.apply(to: &settings.radio)
         let simulator = StoreSimulator(layout: configuration.layout, settings: settings)
         let truthPath = Self.truthPath(for: out)
         let trace = try TraceWriter(path: out, columns: .full)

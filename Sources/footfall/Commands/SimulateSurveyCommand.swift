@@ -25,6 +25,8 @@ struct SimulateSurveyCommand: ParsableCommand {
     @Option(help: "Where to write the survey (time,sensor,device,rssi,x,y,zone).")
     var out: String
 
+    @OptionGroup var radio: RadioOptions
+
     func validate() throws {
         guard spacing >= 0.5 else { throw ValidationError("--spacing must be at least 0.5 m") }
         guard dwell >= 1 else { throw ValidationError("--dwell must be at least 1 second") }
@@ -38,6 +40,7 @@ struct SimulateSurveyCommand: ParsableCommand {
         settings.hours = 0
         settings.shoppersPerHour = 0
         settings.staff = 0
+        radio.apply(to: &settings.radio)
         let simulator = StoreSimulator(layout: configuration.layout, settings: settings)
         var survey = StoreSimulator.SurveySettings()
         survey.spacing = spacing
