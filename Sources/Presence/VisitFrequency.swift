@@ -1,4 +1,5 @@
 import FootfallCore
+import Synchronization
 
 /// A completed visit of an identified device, as kept in the visit history.
 public struct VisitRecord: Hashable, Sendable {
@@ -83,29 +84,16 @@ public protocol VisitHistory: Sendable {
 }
 
 /// A visit history in memory, for replays and tests.
-public final class InMemoryVisitHistory: VisitHistory, @unchecked Sendable {
-    private var byIdentity: [String: [VisitRecord]] = [:]
-    private let lock = NSLockShim()
+public final class InMemoryVisitHistory: VisitHistory, Sendable {
+    private let byIdentity = Mutex<[String: [VisitRecord]]>([:])
 
     public init() {}
 
     public func visits(of identity: String, since: Double) throws -> [VisitRecord] {
-        lock.withLock { (byIdentity[identity] ?? []).filter { $0.start >= since } }
+        byIdentity.withLock { ($0[identity] ?? []).filter { $0.start >= since } }
     }
 
     public func record(_ visit: VisitRecord) throws {
-        lock.withLock { byIdentity[visit.identity, default: []].append(visit) }
-    }
-}
-
-import Foundation
-
-/// `NSLock` with a closure form that works the same on every platform.
-final class NSLockShim: @unchecked Sendable {
-    private let lock = NSLock()
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
+        byIdentity.withLock { $0[visit.identity, default: []].append(visit) }
     }
 }

@@ -1,4 +1,5 @@
 import FootfallCore
+import Synchronization
 
 /// What sources feed the pipeline: observations, and the passage of time (how an exit is
 /// noticed when nothing is heard). Live sources tick with the wall clock; a replayed trace
@@ -24,9 +25,9 @@ public enum PipelineInput: Sendable, Hashable {
 public final class InputBus: Sendable {
     public let stream: AsyncStream<PipelineInput>
     private let continuation: AsyncStream<PipelineInput>.Continuation
-    private let dropped = LockedCounter()
+    private let dropped = Atomic<Int>(0)
     /// Observations (and ticks) sent and not yet taken by the consumer.
-    private let pending = LockedCounter()
+    private let pending = Atomic<Int>(0)
     public let capacity: Int
 
     public init(capacity: Int = 1 << 18) {
@@ -35,37 +36,28 @@ public final class InputBus: Sendable {
     }
 
     public func send(_ input: PipelineInput) {
-        pending.add(input.weight)
+        pending.add(input.weight, ordering: .relaxed)
         if case .dropped(let old) = continuation.yield(input) {
-            dropped.add(old.weight)
-            pending.add(-old.weight)
+            dropped.add(old.weight, ordering: .relaxed)
+            pending.subtract(old.weight, ordering: .relaxed)
         }
     }
 
     /// Sends once the buffer is less than half full: how a replayed recording keeps pace with
     /// the pipeline without losing anything.
     public func sendWhenRoom(_ input: PipelineInput) async {
-        while pending.value >= capacity / 2, !Task.isCancelled {
+        while pending.load(ordering: .relaxed) >= capacity / 2, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(1))
         }
         send(input)
     }
 
     /// The consumer took an input off the stream.
-    public func taken(_ input: PipelineInput) { pending.add(-input.weight) }
+    public func taken(_ input: PipelineInput) { pending.subtract(input.weight, ordering: .relaxed) }
 
     public func finish() { continuation.finish() }
 
     /// Inputs lost because the pipeline fell behind.
-    public var droppedCount: Int { dropped.value }
+    public var droppedCount: Int { dropped.load(ordering: .relaxed) }
 }
 
-import Foundation
-
-/// A counter shared between tasks.
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-}

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Simulation
+import Synchronization
 
 /// The simulator running live: today's shoppers walking the store in real time (or `speed`
 /// times faster), for demonstrations and for gateways without a radio. The simulated clock
@@ -32,13 +33,13 @@ public struct SimulatedSource: Service {
         let wallStart = Date().timeIntervalSince1970
         // The simulator calls back synchronously; it runs on its own thread, sleeping until
         // each observation is due, and stops when the task is cancelled.
-        let cancelled = LockedFlag()
+        let cancelled = Cancellation()
         let thread = Thread {
             var lastTick = start
             struct Stop: Error {}
             try? simulator.run(
                 observation: { o in
-                    if cancelled.value { throw Stop() }
+                    if cancelled.isCancelled { throw Stop() }
                     let due = wallStart + (o.time - start) / speed
                     let wait = due - Date().timeIntervalSince1970
                     if wait > 0 { Thread.sleep(forTimeInterval: wait) }
@@ -54,15 +55,15 @@ public struct SimulatedSource: Service {
         await withTaskCancellationHandler {
             try? await gracefulShutdown()
         } onCancel: {
-            cancelled.set()
+            cancelled.cancel()
         }
-        cancelled.set()
+        cancelled.cancel()
     }
 }
 
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    func set() { lock.lock(); flag = true; lock.unlock() }
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+/// Tells the simulator's thread to stop; the task sets it, the thread reads it.
+private final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func cancel() { flag.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
