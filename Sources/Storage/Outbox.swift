@@ -33,6 +33,22 @@ public enum Outbox {
         try db.execute(sql: "INSERT OR IGNORE INTO outbox_sink (name, cursor) VALUES (?, 0)", arguments: [sink])
     }
 
+    /// Forgets a sink that is no longer configured: its cursor and its letters go, so the
+    /// events only it still waited for can be compacted (a forgotten cursor holds every later
+    /// event in the outbox for ever). Returns what was still due to it, nil for an unknown sink.
+    public static func removeSink(
+        _ sink: String, in db: Database
+    ) throws -> (pending: Int, dead: Int, compacted: Int)? {
+        guard let status = try status(in: db).first(where: { $0.sink == sink }) else { return nil }
+        let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_event") ?? 0
+        try db.execute(sql: "DELETE FROM outbox_letter WHERE sink = ?", arguments: [sink])
+        try db.execute(sql: "DELETE FROM outbox_sink WHERE name = ?", arguments: [sink])
+        // With no sink left, events wait for the next one, as before any sink ran.
+        try compact(in: db)
+        let after = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_event") ?? 0
+        return (status.pending, status.dead, before - after)
+    }
+
     public static func sinks(in db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT name FROM outbox_sink ORDER BY name")
     }

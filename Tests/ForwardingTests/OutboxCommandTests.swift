@@ -54,6 +54,20 @@ import Testing
         #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 3, dead 0"))
     }
 
+    @Test func removeSinkForgetsASinkAndNamesTheKnownOnesWhenItIsNotThere() throws {
+        let directory = Fixtures.temporaryDirectory("outbox-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try prepare(directory)
+        let unknown = try FootfallProcess.run(["outbox", "remove-sink", "segment", "--db", db])
+        #expect(unknown.status != 0)
+        #expect(unknown.standardError.split(separator: "\n").count == 1, "\(unknown.standardError)")
+        #expect(unknown.standardError.contains("no sink 'segment'") && unknown.standardError.contains("knows: cloudevents"))
+        let removed = try FootfallProcess.run(["outbox", "remove-sink", "cloudevents", "--db", db])
+        #expect(removed.status == 0, "\(removed.standardError)")
+        #expect(removed.standardOutput.contains("removed sink cloudevents: 3 pending and 2 dead events no longer kept for it"), "\(removed.standardOutput)")
+        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("no sink has run yet"))
+    }
+
     @Test func aMissingDatabaseIsOneLineAndANonZeroExit() throws {
         let result = try FootfallProcess.run(["outbox", "status", "--db", "/nonexistent/gateway.sqlite"])
         #expect(result.status != 0)

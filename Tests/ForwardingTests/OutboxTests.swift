@@ -45,6 +45,48 @@ import Testing
         #expect(status.map(\.pending) == [2, 4])
     }
 
+    @Test func aRemovedSinkNoLongerHoldsEventsBack() throws {
+        let db = try GatewayDatabase()
+        try db.write { db in
+            try Outbox.register(sink: "kept", in: db)
+            try Outbox.register(sink: "gone", in: db)
+            try Outbox.append(TestEvents.make(count: 6), in: db)
+        }
+        // "gone" had two events dead-lettered and never moved on; "kept" delivered all six.
+        try db.write { db in
+            let round = try Outbox.nextBatch(for: "gone", limit: 2, in: db)
+            let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: nil)
+            try Outbox.settle(sink: "gone", round: round, dead: round.map { ($0, why) }, in: db)
+            try Outbox.settle(sink: "kept", round: try Outbox.nextBatch(for: "kept", limit: 10, in: db), dead: [], in: db)
+        }
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 6, "held for gone")
+        let removed = try #require(try db.write { try Outbox.removeSink("gone", in: $0) })
+        #expect(removed.pending == 4 && removed.dead == 2 && removed.compacted == 6)
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 0)
+        #expect(try db.read { try Outbox.sinks(in: $0) } == ["kept"])
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_letter") } == 0)
+        #expect(try db.write { try Outbox.removeSink("never-was", in: $0) } == nil)
+        // Later events are compacted as soon as "kept" has them.
+        try db.write { db in
+            try Outbox.append(TestEvents.make(count: 2), in: db)
+            try Outbox.settle(sink: "kept", round: try Outbox.nextBatch(for: "kept", limit: 10, in: db), dead: [], in: db)
+            try Outbox.compact(in: db)
+        }
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 0)
+    }
+
+    @Test func removingTheLastSinkKeepsTheEventsForTheNext() throws {
+        let db = try GatewayDatabase()
+        try db.write { db in
+            try Outbox.register(sink: "only", in: db)
+            try Outbox.append(TestEvents.make(count: 3), in: db)
+        }
+        let removed = try #require(try db.write { try Outbox.removeSink("only", in: $0) })
+        #expect(removed.pending == 3 && removed.compacted == 0)
+        try db.write { try Outbox.register(sink: "next", in: $0) }
+        #expect(try db.read { try Outbox.nextBatch(for: "next", limit: 10, in: $0) }.map(\.seq) == [1, 2, 3])
+    }
+
     @Test func deadLettersKeepTheResponseAndRetryQueuesThemAheadOfTheCursor() throws {
         let db = try GatewayDatabase()
         try db.write { db in

@@ -1,6 +1,7 @@
 import FootfallCore
 import FootfallTesting
 import Foundation
+import Storage
 import Testing
 
 /// `footfall run` with each kind of capture source, through the real binary: recorded btsnoop
@@ -64,6 +65,27 @@ import Testing
         Recording(type: "btsnoop", file: "btsnoop/horizon-74-ibeacon.btsnoop", sensor: "s4", extra: "    speed: 0\n", observations: 412),
         Recording(type: "pcap", file: "wifi-probes-fryza/sc6-61_2022-11-24.pcap", sensor: "s2", observations: 2321),
     ]
+
+    @Test func aSinkTakenOutOfTheStoreFileIsNamedWithHowToLetItsEventsGo() async throws {
+        let trace = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
+        let store = try Self.store(
+            sources: "  - type: btsnoop\n    path: \(trace)\n    sensor: s4\n    speed: 0\n",
+            api: "sinks:\n  - type: jsonl\n    path: events.jsonl\napi:\n  listen: 127.0.0.1:0\n  tokens: [t]\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        // An earlier configuration delivered to a sink that is gone now.
+        let database = try GatewayDatabase(path: store.data + "/gateway.sqlite")
+        try database.write { db in
+            try Outbox.register(sink: "segment", in: db)
+            try Outbox.append(
+                (0..<3).map { PresenceEvent(id: "old-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "demo-store", gatewayID: "demo-gateway-1") },
+                in: db)
+        }
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let status = try await client.status(within: .seconds(30)) { Self.component($0, "sink segment") != "" }
+        #expect(Self.component(status, "sink segment").contains("not in the store file (footfall outbox remove-sink segment)"), "\(status)")
+        #expect(daemon.log.contains("sink 'segment' is in the outbox but not in the store file"), "\(daemon.log)")
+    }
 
     @Test(arguments: recordings) func aRecordedCaptureIsReplayedIntoThePipelineWholly(_ recording: Recording) async throws {
         let capture = Fixtures.dataset(recording.file).path

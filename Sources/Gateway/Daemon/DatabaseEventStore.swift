@@ -80,15 +80,28 @@ enum EventStoreFactory {
         let health = ForwardingHealth()
         let store = DatabaseEventStore(database: data.database, health: health, logger: logger)
         var services: [any Service] = []
+        var configured: Set<String> = []
         if !configuration.sinks.isEmpty {
             let forwarder = try Forwarder(configuration: configuration, database: data.database, health: health, logger: logger, metricsFactory: metricsFactory)
+            configured = Set(forwarder.sinks.map(\.name))
             services.append(ForwarderService(forwarder: forwarder))
         }
-        let status: @Sendable () async -> [String: String] = {
+        // A sink taken out of the store file still holds its cursor: every event after it is
+        // kept until the sink is removed from the outbox.
+        let forgotten = ((try? data.database.read { try Outbox.sinks(in: $0) }) ?? []).filter { !configured.contains($0) }
+        for name in forgotten {
+            logger.warning(
+                "sink '\(name)' is in the outbox but not in the store file: the events not yet sent to it are kept for it; `footfall outbox remove-sink \(name)` lets them go")
+        }
+        let status: @Sendable () async -> [String: String] = { [configured] in
             var components: [String: String] = [:]
             for (name, value) in health.all { components[name] = "\(value)" }
             if let sinks = try? data.database.read({ try Outbox.status(in: $0) }) {
-                for sink in sinks { components["sink \(sink.sink)"] = "\(sink.pending) pending, \(sink.dead) dead" }
+                for sink in sinks {
+                    var text = "\(sink.pending) pending, \(sink.dead) dead"
+                    if !configured.contains(sink.sink) { text += "; not in the store file (footfall outbox remove-sink \(sink.sink))" }
+                    components["sink \(sink.sink)"] = text
+                }
             }
             return components
         }

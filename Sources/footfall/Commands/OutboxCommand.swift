@@ -8,12 +8,13 @@ import Storage
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
-        abstract: "Inspect and repair the delivery queue: status, list, retry, purge-dead, deliver.",
+        abstract: "Inspect and repair the delivery queue: status, list, retry, purge-dead, remove-sink, deliver.",
         subcommands: [
             OutboxStatusCommand.self,
             OutboxListCommand.self,
             OutboxRetryCommand.self,
             OutboxPurgeDeadCommand.self,
+            OutboxRemoveSinkCommand.self,
             OutboxDeliverCommand.self,
         ]
     )
