@@ -68,9 +68,11 @@ import Testing
 
     @Test func aSinkTakenOutOfTheStoreFileIsNamedWithHowToLetItsEventsGo() async throws {
         let trace = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
+        let events = NSTemporaryDirectory() + "footfall-sink-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: events) }
         let store = try Self.store(
             sources: "  - type: btsnoop\n    path: \(trace)\n    sensor: s4\n    speed: 0\n",
-            api: "sinks:\n  - type: jsonl\n    path: events.jsonl\napi:\n  listen: 127.0.0.1:0\n  tokens: [t]\n")
+            api: "sinks:\n  - type: jsonl\n    path: \(events)\napi:\n  listen: 127.0.0.1:0\n  tokens: [t]\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
         // An earlier configuration delivered to a sink that is gone now.
         let database = try GatewayDatabase(path: store.data + "/gateway.sqlite")
