@@ -7,6 +7,9 @@ public struct PositionEstimate: Hashable, Sendable {
     public var uncertainty: Double
     /// The zone the device is in after hysteresis, or nil when in no zone.
     public var zone: String?
+    /// Since when the device has been in `zone`: the moment it was first probably there,
+    /// which the hysteresis confirmed only later (at most its switching time before `time`).
+    public var zoneSince: Double?
     /// Whether the estimate lies inside the store outline with enough confidence.
     public var insideStore: Bool
     /// How many sensors contributed.

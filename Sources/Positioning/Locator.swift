@@ -253,10 +253,11 @@ public struct Locator: Sendable {
                 switchAfter: configuration.zoneSwitchAfter)
             var heard = 0
             for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
-            estimates.append(
-                PositionEstimate(
-                    time: time, device: device, position: position, uncertainty: sigma, zone: zone,
-                    insideStore: located.inside, sensorsHeard: heard))
+            var estimate = PositionEstimate(
+                time: time, device: device, position: position, uncertainty: sigma, zone: zone,
+                insideStore: located.inside, sensorsHeard: heard)
+            estimate.zoneSince = zone == nil ? nil : state.zone.since
+            estimates.append(estimate)
         }
         if let forgotten { removeForgotten(forgotten) }
         return estimates

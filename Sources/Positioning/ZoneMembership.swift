@@ -7,6 +7,9 @@ import Foundation
 /// error of the estimate) does not end a stay.
 public struct ZoneMembership: Sendable, Hashable {
     public private(set) var current: String?
+    /// When the device was first probably in `current`: where its stay there began, before
+    /// the hysteresis confirmed it.
+    public private(set) var since: Double?
     private var candidate: String?
     /// Positions of `current` and `candidate` in the zones' list.
     private var currentIndex: Int?
@@ -56,7 +59,10 @@ public struct ZoneMembership: Sendable, Hashable {
         if let current, currentIndex.map({ $0 >= zones.count || zones[$0].id != current }) ?? true {
             currentIndex = zones.firstIndex { $0.id == current }
             // Not one of these zones: probability 0 there, so it ends after the default wait.
-            if currentIndex == nil, time - lastInside >= max(Zone.defaultExitAfter, switchAfter) { self.current = nil }
+            if currentIndex == nil, time - lastInside >= max(Zone.defaultExitAfter, switchAfter) {
+                self.current = nil
+                since = nil
+            }
         }
         if let candidate, candidateIndex.map({ $0 >= zones.count || zones[$0].id != candidate }) ?? true {
             candidateIndex = zones.firstIndex { $0.id == candidate }
@@ -76,6 +82,7 @@ public struct ZoneMembership: Sendable, Hashable {
             } else if time - lastInside >= max(zones[index].exitAfter, switchAfter) {
                 current = nil
                 currentIndex = nil
+                since = nil
             }
         }
         // The zone the device is taken to be in is the first, in configuration order, that it
@@ -92,6 +99,7 @@ public struct ZoneMembership: Sendable, Hashable {
         if let index = candidateIndex, time - candidateSince >= max(zones[index].enterAfter, wait) {
             current = zones[index].id
             currentIndex = index
+            since = candidateSince
             candidate = nil
             candidateIndex = nil
             lastInside = time

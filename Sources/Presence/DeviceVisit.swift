@@ -31,6 +31,8 @@ public struct DeviceVisit: Sendable, Hashable {
     private var zoneSince = 0.0
     /// The last time the device was placed in its current zone.
     private var lastInZone = 0.0
+    /// When the device last entered or left a zone.
+    private var lastZoneChange = -Double.infinity
     private var dwellFired = false
     private var zonesVisited: [String: Double] = [:]
     private var zoneOrder: [String] = []
@@ -85,13 +87,18 @@ public struct DeviceVisit: Sendable, Hashable {
         let observedZone = estimate.insideStore ? estimate.zone : nil
         if observedZone != nil, observedZone == zone { lastInZone = t }
         if observedZone != zone {
-            if let closed = closeZone(at: t) { transitions.append(closed) }
+            // The locate stage confirms a move between zones only after its hysteresis: the
+            // stay began when the device was first probably there, though never before the
+            // last change of zone nor before the visit.
+            let changedAt = observedZone == nil ? t : min(max(estimate.zoneSince ?? t, lastZoneChange, visitStart ?? t), t)
+            if let closed = closeZone(at: changedAt) { transitions.append(closed) }
+            lastZoneChange = changedAt
             if let observedZone {
                 zone = observedZone
-                zoneSince = t
+                zoneSince = changedAt
                 lastInZone = t
                 dwellFired = false
-                transitions.append(.zoneEntered(observedZone, at: t))
+                transitions.append(.zoneEntered(observedZone, at: changedAt))
             }
         }
         if let dwell = dwellTransition(at: t, layout: layout) { transitions.append(dwell) }

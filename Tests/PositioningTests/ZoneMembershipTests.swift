@@ -39,6 +39,22 @@ import Testing
         #expect(two == "checkout")
     }
 
+    @Test func aConfirmedZoneIsDatedFromWhenTheDeviceWasFirstProbablyThere() {
+        var membership = ZoneMembership()
+        for t in 0...10 { _ = membership.update(probabilities: ["produce": 0.9], zones: zones, at: Double(t)) }
+        #expect(membership.since == 0)
+        // Probably in checkout from t = 11; the 10 s switching time confirms it at t = 20.
+        var seen: [String?] = []
+        for t in 11...25 {
+            seen.append(membership.update(probabilities: ["produce": 0.1, "checkout": 0.9], zones: zones, at: Double(t), switchAfter: 10))
+        }
+        #expect(seen[8] == "produce" && seen[9] == "checkout")
+        #expect(membership.since == 11)
+        // Out of every zone for longer than the exit time: no zone, no start.
+        for t in 26...40 { _ = membership.update(probabilities: ["checkout": 0.0], zones: zones, at: Double(t), switchAfter: 10) }
+        #expect(membership.current == nil && membership.since == nil)
+    }
+
     @Test func aZoneListedFirstWinsInsideAnOverlappingZoneAfterItsEnterTime() {
         let nested = [
             Zone(id: "till", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 2, y: 2)), enterAfter: 1),
