@@ -100,6 +100,16 @@ import Testing
         #expect(!RequestSignature.verify(header: header, body: body, secret: "s3cret", now: 1_700_001_000))
     }
 
+    @Test func aJSONLinesPathIsRelativeToTheStoreFileLikeTheSources() throws {
+        func path(_ text: String) throws -> String? {
+            try SinkSettings(.init(type: "jsonl", options: ["path": text]), field: "sinks[0]", file: "/etc/footfall/store.yaml").path
+        }
+        #expect(try path("events.jsonl") == "/etc/footfall/events.jsonl")
+        #expect(try path("logs/events.jsonl") == "/etc/footfall/logs/events.jsonl")
+        #expect(try path("/var/log/footfall/events.jsonl") == "/var/log/footfall/events.jsonl")
+        #expect(try path("-") == "-")
+    }
+
     @Test func unknownSinkTypesAndOptionsNameTheFileLineAndField() throws {
         func settings(_ type: String, _ options: [String: String]) -> StoreConfiguration {
             var configuration = StoreConfiguration(
