@@ -12,6 +12,10 @@ public struct PositionEstimate: Hashable, Sendable {
     public var zoneSince: Double?
     /// Whether the estimate lies inside the store outline with enough confidence.
     public var insideStore: Bool
+    /// Probability that the device is inside the outline rather than on the street outside it,
+    /// where the locate stage weighs the two (the grid engine with a band outside the
+    /// storefront); nil where it only decides (`insideStore`).
+    public var insideProbability: Double?
     /// How many sensors contributed.
     public var sensorsHeard: Int
 

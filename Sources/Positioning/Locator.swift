@@ -257,6 +257,7 @@ public struct Locator: Sendable {
                 time: time, device: device, position: position, uncertainty: sigma, zone: zone,
                 insideStore: located.inside, sensorsHeard: heard)
             estimate.zoneSince = zone == nil ? nil : state.zone.since
+            estimate.insideProbability = located.insideProbability
             estimates.append(estimate)
         }
         if let forgotten { removeForgotten(forgotten) }
@@ -271,6 +272,8 @@ public struct Locator: Sendable {
         var inside: Bool
         /// Whether each zone's probability is in `zoneScratch` (from the grid).
         var zonesInScratch = false
+        /// Probability of being inside the outline, where the grid weighs inside and outside.
+        var insideProbability: Double?
     }
 
     private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
@@ -313,7 +316,7 @@ public struct Locator: Sendable {
         }
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
-            zonesInScratch: true)
+            zonesInScratch: true, insideProbability: map.grid.hasBand ? m.insideProbability : nil)
     }
 
     private mutating func locateByMultilateration(_ state: inout DeviceState, at time: Double) -> Located? {

@@ -39,6 +39,14 @@ public struct DeviceVisit: Sendable, Hashable {
     private var presentSeconds = 0.0
     private var presenceDay = Int.min
     private var everVisited = false
+    /// Before a visit: the recent inside probabilities, for judging in hindsight when the
+    /// device came in (`enteredInHindsight`).
+    private var recentInside: [InsideSample] = []
+
+    struct InsideSample: Hashable, Sendable {
+        var time: Double
+        var probability: Double
+    }
 
     public init() {}
 
@@ -53,6 +61,11 @@ public struct DeviceVisit: Sendable, Hashable {
         var transitions: [Transition] = []
         lastHeard = t
         if firstHeard == nil { firstHeard = t }
+        if visitStart == nil, let p = estimate.insideProbability {
+            recentInside.append(InsideSample(time: t, probability: p))
+            let horizon = t - (settings.enterAfter + Self.hindsight)
+            if let stale = recentInside.firstIndex(where: { $0.time >= horizon }), stale > 0 { recentInside.removeFirst(stale) }
+        }
         if estimate.insideStore {
             let day = Int((t / 86_400).rounded(.down))
             if day != presenceDay {
@@ -66,8 +79,12 @@ public struct DeviceVisit: Sendable, Hashable {
             }
             if visitStart == nil {
                 // Every inside estimate bounds how long ago the device came in (never before it
-                // was first heard); the earliest bound of the run of inside estimates wins.
-                let cameIn = max(t - Self.leastTimeInside(estimate, layout: layout), firstHeard ?? t)
+                // was first heard); the earliest bound of the run of inside estimates wins. Where
+                // the locate stage weighs inside against outside, the run of moments the device
+                // was, in hindsight, more probably inside than out says it too.
+                var cameIn = t - Self.leastTimeInside(estimate, layout: layout)
+                if let since = Self.enteredInHindsight(recentInside, settings: settings) { cameIn = min(cameIn, since) }
+                cameIn = max(cameIn, firstHeard ?? t)
                 if let since = candidateSince, t - lastInside <= Self.outsideTolerance {
                     candidateSince = min(since, cameIn)
                 } else {
@@ -75,6 +92,7 @@ public struct DeviceVisit: Sendable, Hashable {
                 }
                 if let since = candidateSince, t - since >= settings.enterAfter {
                     visitStart = since
+                    recentInside = []
                     everVisited = true
                     zonesVisited = [:]
                     zoneOrder = []
@@ -138,6 +156,54 @@ public struct DeviceVisit: Sendable, Hashable {
         let walk = layout.entrances.isEmpty
             ? layout.outline.distanceToBoundary(p) : layout.entrances.map { $0.distance(to: p) }.min()!
         return max(0, walk - 2 * estimate.uncertainty) / fastestWalk
+    }
+
+    /// Seconds of inside probabilities kept beyond `enterAfter` for the smoothing.
+    static let hindsight = 25.0
+
+    /// Since when the device has been, in hindsight, more probably inside than outside: the
+    /// start of the run of such moments that ends with the latest sample (gaps up to
+    /// `outsideTolerance` bridged), or nil when the latest is not one.
+    ///
+    /// The locate stage's inside probability is causal, so it rises seconds after a shopper
+    /// walked in. Smoothing it over a two-state chain (outside → inside at `walkInRate` per
+    /// second, inside → outside at `walkOutRate`) uses what came after each moment: the
+    /// evidence of each estimate is the ratio of its odds to the odds the chain predicted from
+    /// the one before, and a backward pass carries later evidence to earlier moments.
+    static func enteredInHindsight(_ samples: [InsideSample], settings: StoreConfiguration.PresenceSettings) -> Double? {
+        guard let last = samples.last else { return nil }
+        func clamped(_ p: Double) -> Double { min(max(p, 1e-6), 1 - 1e-6) }
+        func odds(_ p: Double) -> Double { p / (1 - p) }
+        func rates(_ dt: Double) -> (in: Double, out: Double) {
+            (min(settings.walkInRate * max(dt, 0), 0.5), min(settings.walkOutRate * max(dt, 0), 0.5))
+        }
+        var smoothed = [Double](repeating: 0, count: samples.count)
+        smoothed[samples.count - 1] = clamped(last.probability)
+        var insideLater = 1.0, outsideLater = 1.0
+        for i in stride(from: samples.count - 2, through: 0, by: -1) {
+            let p = clamped(samples[i].probability), next = clamped(samples[i + 1].probability)
+            let (walkIn, walkOut) = rates(samples[i + 1].time - samples[i].time)
+            let predicted = clamped(p * (1 - walkOut) + (1 - p) * walkIn)
+            // How much more the next estimate's readings favour inside than outside.
+            let evidence = odds(next) / odds(predicted)
+            let inside = (1 - walkOut) * evidence * insideLater + walkOut * outsideLater
+            let outside = walkIn * evidence * insideLater + (1 - walkIn) * outsideLater
+            insideLater = inside / (inside + outside)
+            outsideLater = outside / (inside + outside)
+            let a = p * insideLater, b = (1 - p) * outsideLater
+            smoothed[i] = a / (a + b)
+        }
+        guard smoothed[samples.count - 1] >= 0.5 else { return nil }
+        var start = last.time, lastInside = last.time
+        for i in stride(from: samples.count - 1, through: 0, by: -1) {
+            if smoothed[i] >= 0.5 {
+                start = samples[i].time
+                lastInside = samples[i].time
+            } else if lastInside - samples[i].time > outsideTolerance {
+                break
+            }
+        }
+        return start
     }
 
     /// A stay becomes a dwell once it has lasted the zone's threshold while the device is still

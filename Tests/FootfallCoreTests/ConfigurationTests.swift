@@ -141,6 +141,11 @@ import Testing
         #expect(bad.line == 11)
         let exponent = try #require(error(Self.skeleton + "\n    path_loss: { rssi_at_1m: -59, exponent: 12 }"))
         #expect(exponent.field == "sensors[0].path_loss.exponent")
+        let rate = try #require(error(Self.skeleton + "\npresence:\n  walk_in_rate: 2"))
+        #expect(rate.field == "presence.walk_in_rate" && rate.line == 11)
+        #expect(rate.message.contains("between 0 and 1"))
+        let rates = try StoreConfiguration.parse(yaml: Self.skeleton + "\npresence:\n  walk_in_rate: 0.05\n  walk_out_rate: 0.01", file: "store.yaml")
+        #expect(rates.presence.walkInRate == 0.05 && rates.presence.walkOutRate == 0.01)
     }
 
     @Test func aMissingFileSaysSo() {

@@ -82,6 +82,36 @@ import Testing
         #expect(feed(22, at: Point(x: 5, y: 9)) == [.entered(at: 6.5)])
     }
 
+    mutating func feed(_ t: Double, at position: Point, probability: Double, inside: Bool) -> [DeviceVisit.Transition] {
+        var estimate = PositionEstimate(time: t, device: "d", position: position, uncertainty: 1, zone: nil, insideStore: inside)
+        estimate.insideProbability = probability
+        return visit.observe(estimate, layout: Self.withDoor, settings: Self.settings) + visit.tick(t, layout: Self.withDoor, settings: Self.settings)
+    }
+
+    @Test mutating func aDeviceIsEnteredFromWhenItWasInHindsightMoreProbablyInsideThanOut() {
+        // The locate stage's inside probability hesitates from 5 s (0.2 … 0.48) and is sure at
+        // 10 s. Smoothed with what came after, 5 s is already more probably inside (0.74): the
+        // visit starts there, and is decided 15 s later instead of at 25 s.
+        for t in stride(from: 0.0, through: 4, by: 1) { #expect(feed(t, at: Point(x: 5, y: -3), probability: 0.02, inside: false).isEmpty) }
+        for (t, p) in [(5.0, 0.2), (6, 0.3), (7, 0.4), (8, 0.45), (9, 0.48)] {
+            #expect(feed(t, at: Point(x: 5, y: -1), probability: p, inside: false).isEmpty)
+        }
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 10.0, through: 19, by: 1) { transitions += feed(t, at: Point(x: 5, y: 1), probability: 0.9, inside: true) }
+        #expect(transitions.isEmpty)
+        #expect(feed(20, at: Point(x: 5, y: 1), probability: 0.9, inside: true) == [.entered(at: 5)])
+    }
+
+    @Test mutating func aPasserByPlacedInsideForTwoSecondsIsNotEnteredInHindsight() {
+        for t in stride(from: 0.0, through: 9, by: 1) { _ = feed(t, at: Point(x: 5, y: -3), probability: 0.02, inside: false) }
+        _ = feed(10, at: Point(x: 5, y: 1), probability: 0.6, inside: true)
+        _ = feed(11, at: Point(x: 5, y: 1), probability: 0.6, inside: true)
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 12.0, through: 40, by: 1) { transitions += feed(t, at: Point(x: 9, y: -3), probability: 0.05, inside: false) }
+        #expect(transitions.isEmpty)
+        #expect(visit.tick(40 + 120, layout: Self.withDoor, settings: Self.settings) == [.passedBy(lastHeard: 40)])
+    }
+
     @Test mutating func theEarliestBoundOfTheRunOfInsideEstimatesWins() {
         for t in stride(from: 0.0, through: 9, by: 1) { _ = feed(t, at: Point(x: 5, y: -2), inside: false) }
         // At the door (no bound), then 9 m in: since min(10, 11 − 3.5) = 7.5 s.

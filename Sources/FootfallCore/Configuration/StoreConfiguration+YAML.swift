@@ -202,13 +202,23 @@ extension StoreConfiguration {
     }
 
     private static func parsePresence(_ node: Node, _ reader: YAMLReader) throws -> PresenceSettings {
-        let map = try reader.mapping(node, "presence", known: ["enter_after", "exit_after", "engaged_after", "max_presence", "traffic_interval"])
+        let map = try reader.mapping(node, "presence", known: [
+            "enter_after", "exit_after", "engaged_after", "max_presence", "traffic_interval", "walk_in_rate", "walk_out_rate",
+        ])
         var settings = PresenceSettings()
         if let n = map["enter_after"] { settings.enterAfter = try reader.nonNegative(n, "presence.enter_after") }
         if let n = map["exit_after"] { settings.exitAfter = try reader.positive(n, "presence.exit_after") }
         if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
         if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
         if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        for (key, path) in [("walk_in_rate", \PresenceSettings.walkInRate), ("walk_out_rate", \PresenceSettings.walkOutRate)] {
+            guard let n = map[key] else { continue }
+            let value = try reader.double(n, "presence.\(key)")
+            guard value > 0, value < 1 else {
+                throw reader.error(n, "presence.\(key)", "must be a share per second between 0 and 1 (exclusive), found \(value)")
+            }
+            settings[keyPath: path] = value
+        }
         return settings
     }
 

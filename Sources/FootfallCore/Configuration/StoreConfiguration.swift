@@ -63,6 +63,11 @@ public struct StoreConfiguration: Sendable {
         public var maxPresence: Double = 6 * 3600
         /// Seconds between `store.traffic` aggregates.
         public var trafficInterval: Double = 900
+        /// Share of devices heard outside the storefront that walk in, per second: how readily
+        /// a rise of the inside probability is taken, in hindsight, as the moment of entry.
+        public var walkInRate: Double = 0.02
+        /// Share of devices inside that walk out, per second.
+        public var walkOutRate: Double = 0.005
         public init() {}
     }
 
