@@ -150,39 +150,35 @@ import Testing
         #expect(back.isEmpty)
     }
 
+    /// An estimate in `zone`, where the locate stage says the device has been since `since`.
+    mutating func observe(_ t: Double, zone: String, since: Double) -> [DeviceVisit.Transition] {
+        var e = estimate(t, zone: zone)
+        e.zoneSince = since
+        return visit.observe(e, layout: Self.layout, settings: Self.settings)
+    }
+
     @Test mutating func aMoveTheLocateStageConfirmedLateIsDatedFromWhenItBegan() {
         // A visit from t = 0, decided at t = 15, when the front zone's stay begins.
         _ = feed(stride(from: 0.0, through: 40, by: 1), zone: "front")
         // Confirmed in the back at t = 41, probably there since t = 31.
-        var late = estimate(41, zone: "back")
-        late.zoneSince = 31
-        let moved = visit.observe(late, layout: Self.layout, settings: Self.settings)
+        let moved = observe(41, zone: "back", since: 31)
         #expect(moved == [.zoneExited("front", at: 31, dwell: 16), .zoneEntered("back", at: 31)])
         // The dwell clock runs from the stay's start: 30 s after t = 31.
         var dwell: [DeviceVisit.Transition] = []
         for t in stride(from: 42.0, through: 70, by: 1) {
-            var e = estimate(t, zone: "back")
-            e.zoneSince = 31
-            dwell += visit.observe(e, layout: Self.layout, settings: Self.settings)
-            dwell += visit.tick(t, layout: Self.layout, settings: Self.settings)
+            dwell += observe(t, zone: "back", since: 31) + visit.tick(t, layout: Self.layout, settings: Self.settings)
         }
         #expect(dwell == [.zoneDwell("back", at: 61, threshold: 30)])
         // A start after the estimate is no start: the move is dated by the estimate.
-        var ahead = estimate(71, zone: "front")
-        ahead.zoneSince = 80
-        #expect(visit.observe(ahead, layout: Self.layout, settings: Self.settings) == [
+        #expect(observe(71, zone: "front", since: 80) == [
             .zoneExited("back", at: 71, dwell: 40), .zoneEntered("front", at: 71),
         ])
     }
 
     @Test mutating func aMoveIsNeverDatedBeforeThePreviousOne() {
         _ = feed(stride(from: 0.0, through: 40, by: 1), zone: "front")
-        var first = estimate(41, zone: "back")
-        first.zoneSince = 35
-        _ = visit.observe(first, layout: Self.layout, settings: Self.settings)
-        var second = estimate(42, zone: "front")
-        second.zoneSince = 20
-        #expect(visit.observe(second, layout: Self.layout, settings: Self.settings) == [
+        _ = observe(41, zone: "back", since: 35)
+        #expect(observe(42, zone: "front", since: 20) == [
             .zoneExited("back", at: 35, dwell: 0), .zoneEntered("front", at: 35),
         ])
     }
