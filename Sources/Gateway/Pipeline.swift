@@ -44,11 +44,13 @@ public struct Pipeline: Sendable {
         configuration: StoreConfiguration, survey: [SurveySample] = [], tickInterval: Double = 1,
         pseudonymKey: [UInt8]? = nil, history: any VisitHistory = InMemoryVisitHistory(),
         customers: [DeviceID: String] = [:], resolver: IdentityResolver = IdentityResolver()
-    ) {
+    ) throws {
         self.configuration = configuration
         self.resolver = resolver
         self.tickInterval = tickInterval
-        locator = Locator(layout: configuration.layout, configuration: Self.positioning(configuration), survey: survey)
+        // The store file's `positioning:` section, checked (a bad one is a ConfigurationError
+        // naming its line; the command line reports it when it loads the file).
+        locator = Locator(layout: configuration.layout, configuration: try PositioningConfiguration(configuration), survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
         // store id, so the same trace gives the same pseudonyms. The daemon keeps a random key.
         let key = pseudonymKey ?? Array(SHA256.hash(data: Array("footfall-replay|\(configuration.layout.id)".utf8)))
@@ -59,18 +61,6 @@ public struct Pipeline: Sendable {
             pseudonymizer: pseudonymizer)
         presence = PresenceStage(tracker: tracker, history: history, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
-    }
-
-    /// The locate stage's tuning: the defaults with the store file's `positioning:` section
-    /// applied. Loading a store through the command line checks that section first
-    /// (`PositioningConfiguration(_:)`), so an error there is reported with its file and line
-    /// before a pipeline is built; a configuration that skipped the check is a programming error.
-    static func positioning(_ configuration: StoreConfiguration) -> PositioningConfiguration {
-        do {
-            return try PositioningConfiguration(configuration)
-        } catch {
-            preconditionFailure("\(error)")
-        }
     }
 
     public var trackedDevices: Int { presence.tracker.trackedDevices }

@@ -42,11 +42,11 @@ public struct Replay {
         let reader = try TraceReader(path: options.tracePath)
         var pipeline: Pipeline
         if let data = options.gatewayData {
-            pipeline = Pipeline(
+            pipeline = try Pipeline(
                 configuration: options.configuration, survey: options.survey, pseudonymKey: data.key,
                 history: data.visitHistory, customers: options.customers, resolver: options.resolver)
         } else {
-            pipeline = Pipeline(
+            pipeline = try Pipeline(
                 configuration: options.configuration, survey: options.survey, customers: options.customers,
                 resolver: options.resolver)
         }

@@ -27,7 +27,7 @@ import Testing
         let layout = configuration.layout
         let addresses = [address(0x708194), address(0x4A1234), address(0x5BCDEF)]
         let position = Point(x: 20, y: 12)
-        var pipeline = Pipeline(configuration: configuration, customers: customers, resolver: resolver)
+        var pipeline = try Pipeline(configuration: configuration, customers: customers, resolver: resolver)
         var outputs: [Pipeline.Output] = []
         for step in 0..<1_200 {
             let t = 10_000.0 + Double(step) * 0.2

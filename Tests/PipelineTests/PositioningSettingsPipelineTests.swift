@@ -10,7 +10,7 @@ import Testing
     static func secondsPlaced(positioning: [String: StoreConfiguration.Setting]) throws -> Int {
         var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
         configuration.positioning = positioning
-        var pipeline = Pipeline(configuration: configuration)
+        var pipeline = try Pipeline(configuration: configuration)
         var outputs: [Pipeline.Output] = []
         for sensor in configuration.layout.sensors {
             try pipeline.ingest(Observation(time: 100, sensor: sensor.id, device: "ble:c0:00:00:00:00:01", rssi: -70), into: &outputs)
@@ -29,5 +29,15 @@ import Testing
         let shortWindow = try Self.secondsPlaced(positioning: ["window": .init(2, line: 90)])
         #expect(byDefault == 6)
         #expect(shortWindow == 3)
+    }
+
+    @Test func aBadSettingInAConfigurationBuiltInCodeIsAnErrorNotACrash() throws {
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.positioning = ["rssi_noise": .init(100, line: 90)]
+        #expect {
+            _ = try Pipeline(configuration: configuration)
+        } throws: { error in
+            "\(error)".contains(":90: positioning.rssi_noise: 100 is out of range")
+        }
     }
 }

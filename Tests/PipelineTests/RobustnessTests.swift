@@ -19,7 +19,7 @@ import Testing
     }()
 
     static func run(_ observations: [Observation]) throws -> (entered: Int, exited: Int, pipeline: Pipeline) {
-        var pipeline = Pipeline(configuration: configuration)
+        var pipeline = try Pipeline(configuration: configuration)
         var outputs: [Pipeline.Output] = []
         for o in observations { try pipeline.ingest(o, into: &outputs) }
         try pipeline.finish(into: &outputs)
@@ -72,7 +72,7 @@ import Testing
                 observations.append(Observation(time: t, sensor: sensor.id, device: device, rssi: rssi.rounded()))
             }
         }
-        var pipeline = Pipeline(configuration: Self.configuration)
+        var pipeline = try Pipeline(configuration: Self.configuration)
         var outputs: [Pipeline.Output] = []
         for o in observations { try pipeline.ingest(o, into: &outputs) }
         // The clock moves on with other devices' traffic (ticks), but this one is silent.

@@ -59,7 +59,7 @@ public struct GatewayDaemon {
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 makePipeline: {
-                    Pipeline(
+                    try Pipeline(
                         configuration: configuration, pseudonymKey: data.key, history: history, customers: customers,
                         resolver: resolver)
                 }))

@@ -14,11 +14,11 @@ public struct PipelineService: Service {
     let store: any EventStore
     let pseudonymizer: Pseudonymizer
     let logger: Logger
-    let makePipeline: @Sendable () -> Pipeline
+    let makePipeline: @Sendable () throws -> Pipeline
 
     public init(
         bus: InputBus, live: LiveState, metrics: GatewayMetrics, store: any EventStore, pseudonymizer: Pseudonymizer,
-        logger: Logger, makePipeline: @escaping @Sendable () -> Pipeline
+        logger: Logger, makePipeline: @escaping @Sendable () throws -> Pipeline
     ) {
         self.bus = bus
         self.live = live
@@ -30,7 +30,7 @@ public struct PipelineService: Service {
     }
 
     public func run() async throws {
-        var state = State(pipeline: makePipeline())
+        var state = State(pipeline: try makePipeline())
         await live.markReady()
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.

@@ -52,7 +52,7 @@ func registerTraceBenchmarks() {
         "Replay end to end (observations)",
         configuration: .init(metrics: [.throughput, .wallClock, .peakMemoryResident], scalingFactor: .mega),
         closure: { benchmark in
-            var pipeline = Pipeline(configuration: DemoFixture.configuration)
+            var pipeline = try! Pipeline(configuration: DemoFixture.configuration)
             var outputs: [Pipeline.Output] = []
             let observations = DemoFixture.observations
             var index = 0
