@@ -34,8 +34,9 @@ public struct Pipeline: Sendable {
     private let resolver: IdentityResolver
     /// Each private address met, as resolved (itself when no key made it).
     private var resolved: [DeviceID: DeviceID] = [:]
-    /// Addresses rotate every ~15 minutes: the cache is emptied when it grows past this.
-    static let resolvedCacheLimit = 100_000
+    /// Addresses rotate every ~15 minutes: the cache is emptied when it grows past this (about
+    /// 2 MB; an address met again afterwards costs one AES block per key).
+    static let resolvedCacheLimit = 10_000
 
     /// An observation this far behind the pipeline's clock means the source's clock jumped back.
     public static let clockJumpThreshold = 30.0
