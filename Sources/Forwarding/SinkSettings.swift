@@ -68,12 +68,8 @@ public struct SinkSettings: Hashable, Sendable {
         token = options["token"]
         hmacSecret = options["hmac_secret"]
         writeKey = options["write_key"]
-        // Like the sources' paths: relative to the store file, not to wherever the daemon was
-        // started (systemd starts it in /).
-        path = options["path"].map { path in
-            guard path != "-", !path.hasPrefix("/"), !path.isEmpty else { return path }
-            return ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
-        }
+        // Like the sources' paths: relative to the store file.
+        path = options["path"].map { StoreConfiguration.path($0, writtenIn: file) }
         timeout = .milliseconds(try integer("timeout_ms", default: 10_000, range: 1...600_000))
         let byteCeiling = kind == .segment ? SegmentEncoder.maxBatchBytes : 100_000_000
         batching = Batching(

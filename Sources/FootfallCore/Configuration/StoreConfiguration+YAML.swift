@@ -349,3 +349,13 @@ extension YamlError {
         }
     }
 }
+
+extension StoreConfiguration {
+    /// A path written in the store file `file`: an absolute one as it is, `-` (standard output)
+    /// as it is, any other relative to the folder of the store file, not to wherever the
+    /// program was started (systemd starts the daemon in /).
+    public static func path(_ path: String, writtenIn file: String) -> String {
+        guard !path.isEmpty, path != "-", !path.hasPrefix("/") else { return path }
+        return ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+    }
+}

@@ -124,7 +124,7 @@ struct ComponentOptions {
 
     func path(_ name: String, relativeTo configurationFile: String) throws -> String {
         guard let text = component.options[name] else { throw error(field: name, "is missing; give the file's path") }
-        let path = text.hasPrefix("/") ? text : ((configurationFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(text)
+        let path = StoreConfiguration.path(text, writtenIn: configurationFile)
         guard FileManager.default.fileExists(atPath: path) else { throw error(field: name, "\(path) does not exist") }
         return path
     }
