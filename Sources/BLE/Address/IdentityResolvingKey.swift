@@ -1,4 +1,5 @@
 import Crypto
+import FootfallCore
 import _CryptoExtras
 
 /// A registered identity resolving key (IRK) and the name its resolved addresses get
@@ -18,13 +19,8 @@ public struct IdentityResolvingKey: Sendable {
 
     /// From 32 hex digits, most significant first (BlueZ's `info` files store the same order).
     public init(name: String, hex: String) throws(IdentityKeyError) {
-        let digits = Array(hex.filter { $0 != ":" && $0 != " " && $0 != "-" })
-        guard digits.count == 32 else { throw .notHex(name: name, text: hex) }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: 32, by: 2) {
-            guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { throw .notHex(name: name, text: hex) }
-            bytes.append(byte)
-        }
+        // The same reading as the store's identity keys file.
+        guard let bytes = IdentityKeysCodec.hexBytes(hex), bytes.count == 16 else { throw .notHex(name: name, text: hex) }
         // Assigned here rather than through self.init: typed throws from delegating
         // initializers miscompile in Swift 6.3.
         self.name = name

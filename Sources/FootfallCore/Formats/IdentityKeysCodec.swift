@@ -59,8 +59,8 @@ public enum IdentityKeysCodec {
 
     private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_".unicodeScalars)
 
-    /// Hex digits, optionally grouped by ':', '-' or spaces, as bytes.
-    static func hexBytes(_ text: String) -> [UInt8]? {
+    /// Hex digits, optionally grouped by ':', '-' or spaces, as bytes (nil when not hex).
+    public static func hexBytes(_ text: String) -> [UInt8]? {
         let digits = Array(text.unicodeScalars.filter { $0 != ":" && $0 != "-" && $0 != " " })
         guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
         var bytes: [UInt8] = []
