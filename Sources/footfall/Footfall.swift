@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Footfall: AsyncParsableCommand {
@@ -19,6 +20,38 @@ struct Footfall: AsyncParsableCommand {
             ScanCommand.self,
         ]
     )
+
+    /// Runs the command line as ArgumentParser does, except that a mistake in the arguments is
+    /// one line on standard error, naming the option and where to read about it, instead of the
+    /// message followed by the whole usage line.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Help and version requests print as usual; a command that already said what went
+            // wrong throws a bare exit code.
+            guard exitCode(for: error) != .success, !Self.message(for: error).isEmpty else { exit(withError: error) }
+            printError(oneLineMessage(for: error))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+    }
+
+    /// `Error: <what is wrong> (see 'footfall <command> --help')`: the hint only for mistakes in
+    /// the arguments, where ArgumentParser would have printed the usage.
+    static func oneLineMessage(for error: any Error) -> String {
+        let message = Self.message(for: error).split(separator: "\n").joined(separator: "; ")
+        // ArgumentParser's usage ends with "  See 'footfall simulate --help' for more information."
+        let helpCommand = fullMessage(for: error).split(separator: "\n")
+            .first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("See '") }?
+            .split(separator: "'", omittingEmptySubsequences: false).dropFirst().first
+        guard let helpCommand else { return "Error: \(message)" }
+        return "Error: \(message) (see '\(helpCommand)')"
+    }
 }
 
 /// `footfall convert …`: other recordings into the project's trace, survey and store formats.

@@ -20,6 +20,8 @@ import Testing
     @Test func aMissingTraceIsOneLineAndANonZeroExit() throws {
         let result = try FootfallProcess.run(["replay", "/nonexistent/trace.csv", "--store", "demo-store"])
         expectOneLineFailure(result, mentioning: ["/nonexistent/trace.csv", "does not exist"])
+        // The whole file is the problem: no line number.
+        #expect(!result.standardError.contains("trace.csv:0"))
     }
 
     @Test func aWrongHeaderIsOneLine() throws {
@@ -71,10 +73,31 @@ import Testing
     }
 
     @Test func aRadioOptionOutOfRangeIsRefusedWithItsRange() throws {
-        // An option's own check: ArgumentParser's error line first, then its usage reminder.
+        // An option's own check: one line with where to read about the option, no usage dump.
         let result = try FootfallProcess.run(["simulate", "--store", "demo-store", "--body-loss", "7", "--out", "/tmp/x.csv"])
-        #expect(result.status != 0)
-        #expect(result.standardError.split(separator: "\n").first == "Error: --body-loss must be a scale between 0 and 5")
+        expectOneLineFailure(result, mentioning: [])
+        #expect(result.standardError == "Error: --body-loss must be a scale between 0 and 5 (see 'footfall simulate --help')\n")
+        #expect(result.status == 64)
+    }
+
+    @Test func anOptionThatCannotBeParsedIsOneLineNamingIt() throws {
+        let result = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "soon", "--out", "/tmp/x.csv"])
+        expectOneLineFailure(result, mentioning: ["--hours", "soon", "footfall simulate --help"])
+        let missing = try FootfallProcess.run(["visits", "erase"])
+        expectOneLineFailure(missing, mentioning: ["--device", "footfall visits erase --help"])
+    }
+
+    @Test func helpIsStillPrintedWhole() throws {
+        let result = try FootfallProcess.run(["simulate", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("USAGE: footfall simulate"))
+        #expect(result.standardOutput.contains("--body-loss"))
+    }
+
+    @Test func aStoreFolderThatIsNotThereIsNamedAsGiven() throws {
+        let result = try FootfallProcess.run(["simulate", "--store", "/nonexistent/store-folder", "--out", "/tmp/x.csv"])
+        expectOneLineFailure(result, mentioning: ["/nonexistent/store-folder/store.yaml", "does not exist"])
+        #expect(!result.standardError.contains("calibration//"))
     }
 
     @Test func anUnknownStoreNameSaysWhereItLooked() throws {

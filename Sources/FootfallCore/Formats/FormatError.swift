@@ -1,6 +1,7 @@
 /// A problem in a trace, survey or truth file: `trace.csv:12:17: rssi: 'abc' is not a number …`.
 public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
+    /// 1-based; 0 when the problem is the whole file (it cannot be opened, created or written).
     public var line: Int
     public var column: Int?
     public var field: String
@@ -15,7 +16,7 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var location = "\(file):\(line)"
+        var location = line > 0 ? "\(file):\(line)" : file
         if let column { location += ":\(column)" }
         return field.isEmpty ? "\(location): \(message)" : "\(location): \(field): \(message)"
     }

@@ -14,6 +14,8 @@ struct StoreOption: ParsableArguments {
         if FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue {
             return (store as NSString).appendingPathComponent("store.yaml")
         }
+        // A path to a folder that is not there is reported as that path, not as a store name.
+        if store.contains("/") { return (store as NSString).appendingPathComponent("store.yaml") }
         return "calibration/\(store)/store.yaml"
     }
 
