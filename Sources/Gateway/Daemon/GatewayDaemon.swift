@@ -1,3 +1,4 @@
+import BLE
 import FootfallCore
 import Forwarding
 import Foundation
@@ -37,7 +38,12 @@ public struct GatewayDaemon {
         let live = LiveState()
         let metrics = GatewayMetrics()
         let resolver = try IdentityMapLoader.resolver(for: configuration)
-        let sources = try SourceFactory.services(for: configuration, resolver: resolver, bus: bus, metrics: metrics, logger: logger)
+        // Resolvable private addresses are resolved once: by the pipeline on a locating gateway
+        // (it resolves every source's, traces' and sensor gateways' alike), by the BLE sources on
+        // a sensor gateway, which has no pipeline and sends on what it heard.
+        let sources = try SourceFactory.services(
+            for: configuration, resolver: configuration.upstream == nil ? IdentityResolver() : resolver, bus: bus,
+            metrics: metrics, logger: logger)
         // A locating gateway runs the pipeline, its event store and delivery; a sensor gateway
         // (`upstream:`) pushes its observations to the locating gateway instead.
         var consumers: [any Service] = []
