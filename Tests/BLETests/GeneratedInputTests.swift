@@ -1,22 +1,11 @@
 import BLE
+import FootfallTesting
 import NIOCore
 import Testing
 
 /// Random and truncated packets never crash the decoders: they decode or throw. Deterministic
 /// seed, so a failure is reproducible.
 @Suite struct GeneratedInputTests {
-    /// SplitMix64: small, fast and the same on every platform.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [[UInt8]] = [
         ExtendedAdvertisingReportTests.event(eventType: 0xFF13, data: [0x02, 0x01, 0x06, 0x1A, 0xFF, 0x4C, 0x00, 0x02, 0x15] + Array(repeating: 0x42, count: 21)),
         [0x3E, 0x0C, 0x02, 0x01, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 0x00, 0xB5],
@@ -26,7 +15,7 @@ import Testing
     ]
 
     @Test func oneHundredThousandRandomAndTruncatedPacketsNeverCrash() {
-        var random = SplitMix64(state: 0xF007_FA11)
+        var random = SplitMix64(seed: 0xF007_FA11)
         var converter = ObservationConverter(sensor: "fuzz")
         var decoded = 0
         var h4 = H4FrameDecoder()

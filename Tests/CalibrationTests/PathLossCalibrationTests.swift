@@ -1,5 +1,6 @@
 import Calibration
 import FootfallCore
+import FootfallTesting
 import Foundation
 import Testing
 
@@ -48,8 +49,8 @@ import Testing
 
     @Test func aNoisySensorIsFlaggedAsAPoorFit() throws {
         var survey = SurveyedStore.survey()
-        var random = SplitMix(seed: 3)
-        for i in survey.indices where survey[i].sensor == "s2" { survey[i].rssi += random.normal() * 12 }
+        var random = SplitMix64(seed: 3)
+        for i in survey.indices where survey[i].sensor == "s2" { survey[i].rssi += random.gaussian() * 12 }
         let fits = PathLossCalibration().fit(survey, layout: layout)
         let s2 = try #require(fits.first { $0.sensor == "s2" })
         #expect(s2.flags.contains { if case .poorFit = $0 { true } else { false } }, "\(s2.flags)")
@@ -93,19 +94,3 @@ import Testing
     }
 }
 
-/// A tiny seeded normal generator for perturbing readings in tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    mutating func normal() -> Double {
-        (-2 * log(max(unit(), 1e-300))).squareRoot() * cos(2 * .pi * unit())
-    }
-}

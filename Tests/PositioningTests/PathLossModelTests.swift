@@ -1,11 +1,12 @@
 import FootfallCore
+import FootfallTesting
 import Foundation
 import Positioning
 import Testing
 
 @Suite struct PathLossModelTests {
     @Test func theFitRecoversKnownParametersWithinOneDecibelAndATenthOfTheExponentDespiteOutliers() throws {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let truth = PathLoss(rssiAt1m: -52, exponent: 2.4)
         var distances: [Double] = []
         var rssi: [Double] = []
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func samplesAllAtOneDistanceKeepTheFallbackExponentAndFitTheLevelWithinOneDecibel() throws {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let distances = [Double](repeating: 3, count: 100)
         let rssi = distances.map { PathLoss(rssiAt1m: -50, exponent: 2.2).rssi(atDistance: $0) + 2 * rng.gaussian() }
         let fitted = try #require(PathLossModel.fit(distances: distances, rssi: rssi, fallback: .bleDefault))

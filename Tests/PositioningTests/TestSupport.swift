@@ -1,25 +1,7 @@
 import FootfallCore
+import FootfallTesting
 import Foundation
 import Positioning
-
-/// Deterministic noise for tests (SplitMix64), so a failure reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A standard normal draw (Box–Muller).
-    mutating func gaussian() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
 
 /// A 10 m × 10 m store with a sensor 2.5 m up in each corner.
 let squareStore = StoreLayout(
@@ -34,7 +16,7 @@ let squareStore = StoreLayout(
     ])
 
 /// The RSSI the layout's default model predicts for a device at `point`, plus optional noise.
-func modelRSSI(_ sensor: Sensor, at point: Point, in layout: StoreLayout, noise: Double = 0, using rng: inout SeededGenerator) -> Double {
+func modelRSSI(_ sensor: Sensor, at point: Point, in layout: StoreLayout, noise: Double = 0, using rng: inout SplitMix64) -> Double {
     let d = sensor.position.distance(to: point, height: layout.deviceHeight)
     return sensor.pathLoss(for: .ble).rssi(atDistance: d) + noise * rng.gaussian()
 }
@@ -46,7 +28,7 @@ func feed(
     _ locator: inout Locator, device: DeviceID = "phone", at point: Point, sensors: [SensorID]? = nil,
     from start: Double, to end: Double, noise: Double = 0, seed: UInt64 = 1
 ) -> PositionEstimate? {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var last: PositionEstimate?
     let layout = locator.layout
     for t in stride(from: start, through: end, by: 0.5) {
@@ -57,4 +39,19 @@ func feed(
         last = locator.estimate(at: t).first { $0.device == device }
     }
     return last
+}
+
+/// A measure taken once per seed, 1 through `count`, sorted: a noisy test states what holds
+/// across many draws of its noise, not what one lucky draw gives.
+func acrossSeeds(_ count: UInt64 = 40, _ measure: (UInt64) throws -> Double) rethrows -> [Double] {
+    try (1...count).map(measure).sorted()
+}
+
+extension Array where Element == Double {
+    /// The value below which `share` of these sorted values lie (nearest rank).
+    func quantile(_ share: Double) -> Double {
+        self[Swift.min(count - 1, Swift.max(0, Int((share * Double(count)).rounded(.up)) - 1))]
+    }
+
+    var median: Double { quantile(0.5) }
 }

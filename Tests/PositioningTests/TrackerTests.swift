@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTesting
 import Positioning
 import Testing
 
@@ -17,7 +18,7 @@ import Testing
     @Test func aSteadyWalkIsTrackedCloserThanTheRawFixesAndNeverFasterThanTheLimit() {
         // Fixes with 30 cm of noise per axis, every half second, walking at 1 m/s.
         var tracker = Tracker(acceleration: 0.5, maximumSpeed: 2)
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var errors: [Double] = []
         var rawErrors: [Double] = []
         for step in 0...60 {

@@ -1,24 +1,13 @@
+import FootfallTesting
 import NIOCore
 import Testing
 @testable import WiFi
-
-/// SplitMix64: a fixed seed gives the same frames on every run and machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct GeneratedFrameTests {
     /// Random bytes, truncated real-shaped frames and mutated ones: each decodes or throws an
     /// error whose offset lies inside the packet; none crashes.
     @Test func hundredThousandRandomAndTruncatedFramesNeverCrash() {
-        var random = SplitMix64(state: 0x466F_6F74_6661_6C6C)  // "Footfall"
+        var random = SplitMix64(seed: 0x466F_6F74_6661_6C6C)  // "Footfall"
         let valid: [[UInt8]] = [
             FrameVectors.esp32Radiotap() + FrameVectors.probeRequest(),
             [0x00, 0x00, 0x1E, 0x00, 0x2A, 0x40, 0x00, 0xA0, 0x20, 0x08, 0x00, 0xA0, 0x20, 0x08, 0x00, 0x00,

@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func tenThousandMutatedBodiesNeverCrash() {
-        var random = SplitMix64(state: 0x4D65_7261_6B69)  // "Meraki"
+        var random = SplitMix64(seed: 0x4D65_7261_6B69)  // "Meraki"
         var refused = 0
         for round in 0..<10_000 {
             var body = MerakiScanningTests.bodies[round % 2]
