@@ -227,3 +227,48 @@ import Testing
         #expect(share > 0.2 && share < 0.8, "outside in \(share) of runs")
     }
 }
+
+/// `Sensor.radios`: a sensor that does not have a radio never hears its devices, so its
+/// silence is no evidence that they are far from it.
+@Suite struct SensorRadiosTests {
+    /// The square store with sensor c (10, 10) listening to BLE only, or to both radios.
+    static func store(cHearsWiFi: Bool) -> StoreLayout {
+        var layout = squareStore
+        for i in layout.sensors.indices { layout.sensors[i].radios = [.ble, .wifi] }
+        if !cHearsWiFi { layout.sensors[2].radios = [.ble] }
+        return layout
+    }
+
+    /// Median error over 40 draws for a Wi-Fi phone at (7, 7), 4 m from c, heard by a, b and d
+    /// only.
+    static func medianError(cHearsWiFi: Bool) -> Double {
+        let truth = Point(x: 7, y: 7)
+        let layout = store(cHearsWiFi: cHearsWiFi)
+        var configuration = PositioningConfiguration()
+        configuration.attenuationSpread = 1
+        return acrossSeeds { seed in
+            var locator = Locator(layout: layout, configuration: configuration)
+            var rng = SplitMix64(seed: seed)
+            var last: PositionEstimate?
+            for t in stride(from: 0.0, through: 10, by: 0.5) {
+                for sensor in layout.sensors where sensor.id != "c" {
+                    let rssi = modelRSSI(sensor, at: truth, in: layout, noise: 3, using: &rng)
+                    locator.observe(Observation(time: t, sensor: sensor.id, device: "wifi-phone", rssi: rssi, radio: .wifi))
+                }
+                // c is busy with BLE phones elsewhere, so it is alive.
+                locator.observe(Observation(time: t, sensor: "c", device: "ble-phone", rssi: -60))
+                last = locator.estimate(at: t).first { $0.device == "wifi-phone" }
+            }
+            return last!.position.distance(to: truth)
+        }.median
+    }
+
+    @Test func aSensorWithoutTheDevicesRadioDoesNotPushItAway() {
+        let withoutWiFi = Self.medianError(cHearsWiFi: false), withWiFi = Self.medianError(cHearsWiFi: true)
+        print("Wi-Fi phone by a BLE-only sensor: median \(withoutWiFi) m; were that sensor deaf to it, \(withWiFi) m")
+        // Three sensors 7–8 m away fix the phone to about 2 m; c's silence, were it evidence,
+        // would put it twice as far off, away from c.
+        #expect(withoutWiFi < 2.5)
+        #expect(withWiFi > 1.5 * withoutWiFi)
+    }
+}
