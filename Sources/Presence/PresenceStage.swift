@@ -40,7 +40,9 @@ public struct PresenceStage: Sendable {
             case .emit(var event, let device, let deliverable):
                 if event.type == .storeEntered, let device, tracker.policy.isIdentified(device) {
                     let identity = pseudonymizer.identityKey(for: device)
-                    let previous = try history.visits(of: identity, since: event.occurredAt - 400 * 86_400)
+                    // Only what retention still keeps: a visit past it is as good as erased.
+                    let retention = tracker.policy.settings.retentionDays * 86_400
+                    let previous = try history.visits(of: identity, since: event.occurredAt - retention)
                     VisitFrequency.compute(previous: previous, at: event.occurredAt).apply(to: &event)
                 }
                 emitted.append(Emitted(event: event, device: device, deliverable: deliverable))
