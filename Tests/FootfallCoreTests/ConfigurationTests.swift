@@ -135,12 +135,23 @@ import Testing
         #expect(!e.description.contains("\n"))
     }
 
+    @Test func aPathLossGivenInPartKeepsItsRadiosDefaultForTheRest() throws {
+        let configuration = try StoreConfiguration.parse(
+            yaml: Self.skeleton + "\n    radios: [ble, wifi]\n    path_loss: { exponent: 2.6 }\n    wifi_path_loss: { exponent: 3 }", file: "store.yaml")
+        let sensor = try #require(configuration.layout.sensors.first)
+        #expect(sensor.radios == [.ble, .wifi])
+        #expect(sensor.pathLoss(for: .ble) == PathLoss(rssiAt1m: PathLoss.bleDefault.rssiAt1m, exponent: 2.6))
+        #expect(sensor.pathLoss(for: .wifi) == PathLoss(rssiAt1m: PathLoss.defaultFor(.wifi).rssiAt1m, exponent: 3))
+        #expect(PathLoss.defaultFor(.wifi).rssiAt1m != PathLoss.bleDefault.rssiAt1m)
+    }
+
     @Test func presenceThresholdsAndPathLossAreRangeChecked() throws {
         let bad = try #require(error(Self.skeleton + "\npresence:\n  exit_after: -5"))
         #expect(bad.field == "presence.exit_after")
         #expect(bad.line == 11)
         let exponent = try #require(error(Self.skeleton + "\n    path_loss: { rssi_at_1m: -59, exponent: 12 }"))
         #expect(exponent.field == "sensors[0].path_loss.exponent")
+        #expect(exponent.message.contains("between 1 and 6"))
         let rate = try #require(error(Self.skeleton + "\npresence:\n  walk_in_rate: 2"))
         #expect(rate.field == "presence.walk_in_rate" && rate.line == 11)
         #expect(rate.message.contains("between 0 and 1"))

@@ -176,26 +176,27 @@ extension StoreConfiguration {
                     return radio
                 })
             }
-            if let n = map["path_loss"] { sensor.pathLoss[.ble] = try parsePathLoss(n, reader, "\(field).path_loss") }
-            if let n = map["wifi_path_loss"] { sensor.pathLoss[.wifi] = try parsePathLoss(n, reader, "\(field).wifi_path_loss") }
+            if let n = map["path_loss"] { sensor.pathLoss[.ble] = try parsePathLoss(n, reader, "\(field).path_loss", radio: .ble) }
+            if let n = map["wifi_path_loss"] { sensor.pathLoss[.wifi] = try parsePathLoss(n, reader, "\(field).wifi_path_loss", radio: .wifi) }
             sensors.append(sensor)
         }
         return sensors
     }
 
-    static func parsePathLoss(_ node: Node, _ reader: YAMLReader, _ field: String) throws -> PathLoss {
+    /// A sensor's path loss for `radio`: what is left out keeps the radio's default.
+    static func parsePathLoss(_ node: Node, _ reader: YAMLReader, _ field: String, radio: Radio) throws -> PathLoss {
         let map = try reader.mapping(node, field, known: ["rssi_at_1m", "exponent"])
-        var pathLoss = PathLoss.bleDefault
+        var pathLoss = PathLoss.defaultFor(radio)
         if let n = map["rssi_at_1m"] {
             pathLoss.rssiAt1m = try reader.double(n, "\(field).rssi_at_1m")
             guard (-110.0...10.0).contains(pathLoss.rssiAt1m) else {
-                throw reader.error(n, "\(field).rssi_at_1m", "\(pathLoss.rssiAt1m) dBm is not a plausible RSSI at 1 m; expect -90 to -30")
+                throw reader.error(n, "\(field).rssi_at_1m", "\(pathLoss.rssiAt1m) dBm is not a plausible RSSI at 1 m; set it between -110 and 10 (sensors usually measure -90 to -30)")
             }
         }
         if let n = map["exponent"] {
             pathLoss.exponent = try reader.double(n, "\(field).exponent")
             guard (1.0...6.0).contains(pathLoss.exponent) else {
-                throw reader.error(n, "\(field).exponent", "\(pathLoss.exponent) is not a plausible path-loss exponent; expect 1.5 to 4")
+                throw reader.error(n, "\(field).exponent", "\(pathLoss.exponent) is not a plausible path-loss exponent; set it between 1 and 6 (indoors usually 1.5 to 4)")
             }
         }
         return pathLoss
