@@ -39,7 +39,7 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var rssiNoise: Double = 5
     /// Level (dBm) below which a sensor hears nothing: a sensor silent through a batch of several
     /// packets says the device is not where the map expects it to be heard well above this.
-    /// −infinity ignores silent sensors.
+    /// −infinity ignores silent sensors (a store file does it with `silent_after_packets: 1000`).
     public var receiverSensitivity: Double = -95
     /// A sensor counts as silent in a batch where another sensor heard this many packets.
     public var silentAfterPackets: Int = 1

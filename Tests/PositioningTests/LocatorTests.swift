@@ -195,7 +195,10 @@ import Testing
             var locator = Locator(layout: layout, configuration: configuration)
             return feed(&locator, at: point, from: 0, to: 5, noise: 4, seed: seed)?.insideStore == inside ? 1 : 0
         }
-        return right.reduce(0, +) / Double(right.count)
+        let share = right.reduce(0, +) / Double(right.count)
+        let door = layout.entrances.isEmpty ? "no door" : "a door"
+        print("\(engine), \(door): at (\(point.x), \(point.y)) \(inside ? "inside" : "outside") in \(Int(share * 100)) % of \(right.count) draws")
+        return share
     }
 
     @Test(arguments: [2.0, 4, 6, 10])
