@@ -45,7 +45,7 @@ import Testing
 
     @Test func ninetyFivePercentOfEntriesAreDecidedWithin20SecondsOfTheTrueEntry() async throws {
         let p95 = try #require(await Self.run.value.entryDelay.p95)
-        withKnownIssue("issue #5: the locate stage places shoppers who walk in from the street inside 5–10 s late (median)") {
+        withKnownIssue("issue #5: the locate stage places some shoppers who walk in from the street inside only seconds after they came in (the storefront's inside and outside sound alike to ceiling sensors behind it, for a phone of unknown level)") {
             #expect(p95 <= 20, "entry delay p95 \(p95) s")
         }
     }
@@ -60,10 +60,10 @@ import Testing
     @Test func dwellFiresForNinetyFivePercentOfLongStaysAndNeverForShortOnes() async {
         let dwell = await Self.run.value.dwell
         let share = Double(dwell.firedForLongStays) / Double(max(dwell.longStays, 1))
-        withKnownIssue("issue #5: not met yet") {
+        withKnownIssue("issue #5: a stay is missed where the locate stage places the shopper in another zone (zones right 76 % of the time, issue #4)") {
             #expect(share >= 0.95, "zone.dwell for \(dwell.firedForLongStays) of \(dwell.longStays) long stays")
         }
-        withKnownIssue("issue #5: not met yet") {
+        withKnownIssue("issue #5: a shopper who passed through a zone is placed in it for longer than they were, for the same reason") {
             #expect(dwell.firedForShortStays == 0)
         }
     }
