@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func numbersParseExactlyAsFoundationDoes() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x7261_6365)  // "race": the same numbers every run
         var samples = ["0", "-0.5", "1e3", "1767603600.123", "-59", "0.1", "123456789012345678", "2.5E-3", "-.25"]
         for _ in 0..<2000 {
             samples.append("\(Double.random(in: -1e6...1e10, using: &generator))")
