@@ -40,6 +40,12 @@ public struct Pipeline: Sendable {
 
     /// An observation this far behind the pipeline's clock means the source's clock jumped back.
     public static let clockJumpThreshold = 30.0
+    /// An observation this far ahead of the pipeline's clock means the source's clock jumped
+    /// forward (or one reading carries a wrong time), and is placed at the clock as a jump
+    /// back would be; a tick this far ahead ends every visit and moves the clock on. Either
+    /// way the clock is not run through the gap a second at a time. A recording may pause for
+    /// a closed weekend, not for weeks.
+    public static let largestGap = 7 * 86_400.0
 
     public init(
         configuration: StoreConfiguration, survey: [SurveySample] = [], tickInterval: Double = 1,
@@ -78,12 +84,24 @@ public struct Pipeline: Sendable {
         }
         var observation = observation
         if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
+        guard observation.time.isFinite else {
+            observationsIgnored += 1
+            return
+        }
+        let heardAt = observation.time
         observation.time += timeOffset
-        if let clock, observation.time < clock - Self.clockJumpThreshold {
-            // The source's clock went back: carry on from where the pipeline's clock is.
-            timeOffset += clock - tickInterval - observation.time
-            observation.time = clock - tickInterval
-            clockJumps += 1
+        if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
+            if timeOffset != 0, abs(heardAt - clock) <= Self.clockJumpThreshold {
+                // The source is back on the pipeline's time (the jump was one bad reading, or
+                // the source's clock was put right): carry on without the offset.
+                timeOffset = 0
+                observation.time = heardAt
+            } else {
+                // The source's clock jumped: carry on from where the pipeline's clock is.
+                timeOffset = clock - tickInterval - heardAt
+                observation.time = clock - tickInterval
+                clockJumps += 1
+            }
         }
         try advance(to: observation.time, into: &outputs)
         locator.observe(observation)
@@ -103,8 +121,17 @@ public struct Pipeline: Sendable {
     /// `tickInterval` boundary passed. Late observations (behind the clock by less than the
     /// jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
+        guard time.isFinite else { return }
         guard var next = clock else {
             clock = (time / tickInterval).rounded(.up) * tickInterval
+            return
+        }
+        if time - next > Self.largestGap {
+            // Time jumped forward by days (a gateway resumed, a clock put right): every visit
+            // ends as the clock runs on, then the clock carries on from the new time.
+            try advance(to: next + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
+            clock = (time / tickInterval).rounded(.up) * tickInterval
+            clockJumps += 1
             return
         }
         while next <= time {

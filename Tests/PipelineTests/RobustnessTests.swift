@@ -62,6 +62,40 @@ import Testing
         #expect(result.entered == result.exited)
     }
 
+    @Test(arguments: [0.0, -1.7e9, 30 * 86_400.0, 1e300, .infinity, .nan])
+    func oneReadingWithAWildTimeNeitherStallsThePipelineNorMovesItsClock(wrong: Double) throws {
+        // A sensor sends one reading dated 1970, a month ahead, or nonsense (`wrong` is added to
+        // its time; 0 sets it to 0); the readings after it are right again.
+        let baseline = try Self.run(Self.observations)
+        let middle = Self.observations.count / 2
+        var observations = Self.observations
+        observations[middle].time = wrong == 0 ? 0 : observations[middle].time + wrong
+        let started = ContinuousClock.now
+        let result = try Self.run(observations)
+        #expect(ContinuousClock.now - started < .seconds(120), "not run through the gap a second at a time")
+        #expect(abs(result.entered - baseline.entered) <= 1)
+        #expect(result.entered == result.exited)
+        #expect(result.pipeline.clockJumps <= 1)
+    }
+
+    @Test func aTickDaysAheadEndsEveryVisitAndMovesTheClockOn() throws {
+        // A gateway suspended for a fortnight resumes: its wall-clock ticks are two weeks on.
+        var pipeline = try Pipeline(configuration: Self.configuration)
+        var outputs: [Pipeline.Output] = []
+        for o in Self.observations.prefix(Self.observations.count / 2) { try pipeline.ingest(o, into: &outputs) }
+        let last = Self.observations[Self.observations.count / 2 - 1].time
+        try pipeline.advance(to: last + 14 * 86_400, into: &outputs)
+        #expect(pipeline.trackedDevices == 0)
+        #expect(pipeline.visitorsPresent == 0)
+        #expect(pipeline.clockJumps == 1)
+        let entered = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeEntered } else { false } }.count
+        let exited = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeExited } else { false } }.count
+        #expect(entered > 0 && entered == exited)
+        // Not a store.traffic every 15 minutes of the fortnight.
+        let traffic = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeTraffic } else { false } }.count
+        #expect(traffic < 20)
+    }
+
     @Test func aDeviceThatVanishesMidVisitIsExitedAtItsLastInsideTime() throws {
         // One loyalty phone heard for a minute in the middle of the store, then nothing.
         let layout = Self.configuration.layout
