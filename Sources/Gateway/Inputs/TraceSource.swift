@@ -46,7 +46,16 @@ public struct TraceSource: Service {
                 await bus.sendWhenRoom(.observations(burst))
                 burst.removeAll(keepingCapacity: true)
             }
-            while let observation = try reader.read() {
+            // A bad line stops the source, but what was read before it reaches the pipeline.
+            func next() async throws -> Observation? {
+                do {
+                    return try reader.read()
+                } catch {
+                    await flush()
+                    throw error
+                }
+            }
+            while let observation = try await next() {
                 // SIGTERM: stop reading; the pipeline then drains what was sent.
                 if Task.isCancelled || Task.isShuttingDownGracefully {
                     await flush()
