@@ -178,4 +178,30 @@ import Testing
             #expect(lines.contains { $0.contains(store.config) && $0.contains(message) }, "\(sources): \(result.standardError)")
         }
     }
+
+    @Test func anAddressAlreadyInUseIsNamedWithWhatToDo() async throws {
+        let occupant = try await HTTPReceiver.start()
+        let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:\(occupant.port)\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+        try await occupant.stop()
+        #expect(result.status != 0)
+        let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("127.0.0.1:\(occupant.port) is already in use") == true, "\(result.standardError)")
+        #expect(errors.first?.contains("api.listen") == true)
+    }
+
+    @Test func aPortOutOfRangeIsRefused() throws {
+        let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:99999\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("api.listen") && result.standardError.contains("0 to 65535"), "\(result.standardError)")
+        let valid = try Self.store(sources: "  - type: simulate\n")
+        defer { try? FileManager.default.removeItem(at: valid.directory) }
+        let flag = try FootfallProcess.run(["run", "--config", valid.config, "--data", valid.data, "--listen", "127.0.0.1:70000"])
+        #expect(flag.status != 0)
+        #expect(flag.standardError.contains("--listen"))
+    }
 }

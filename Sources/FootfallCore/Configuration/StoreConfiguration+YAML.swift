@@ -94,7 +94,7 @@ extension StoreConfiguration {
             if let listen = api["listen"] {
                 configuration.api.listen = try reader.string(listen, "api.listen")
                 guard configuration.api.hostAndPort != nil else {
-                    throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port, e.g. 127.0.0.1:8080")
+                    throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080")
                 }
             }
             if let n = api["sensor_tokens"] {

@@ -155,7 +155,8 @@ public struct StoreConfiguration: Sendable {
 
         /// Host and port of `listen`.
         public var hostAndPort: (host: String, port: Int)? {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                  (0...65_535).contains(port), colon > listen.startIndex else { return nil }
             return (String(listen[..<colon]), port)
         }
     }

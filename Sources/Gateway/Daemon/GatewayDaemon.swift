@@ -4,6 +4,7 @@ import Forwarding
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Presence
 import ServiceLifecycle
 import Simulation
@@ -90,7 +91,12 @@ public struct GatewayDaemon {
         logger.info("footfall gateway starting", metadata: [
             "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
         ])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw GatewayDataError(
+                "\(host):\(port) is already in use (another footfall, or another server, listens there); stop it, or choose another address with api.listen or --listen")
+        }
         SystemdNotifier.notify("STOPPING=1")
     }
 }

@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         if let listen {
             var api = StoreConfiguration.APISettings()
             api.listen = listen
-            guard let hostAndPort = api.hostAndPort else { throw ValidationError("--listen '\(listen)' is not host:port, e.g. 127.0.0.1:8080") }
+            guard let hostAndPort = api.hostAndPort else { throw ValidationError("--listen '\(listen)' is not host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080") }
             options.listen = hostAndPort
         }
         var logger = Logger(label: "footfall")
