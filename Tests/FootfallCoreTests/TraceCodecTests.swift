@@ -30,6 +30,21 @@ import Testing
         #expect(read == [Observation(time: 1.5, sensor: "s1", device: "d1", rssi: -60), Observation(time: 2, sensor: "s2", device: "d2", rssi: -61)])
     }
 
+    @Test func aByteOrderMarkBeforeTheHeaderIsSkipped() throws {
+        // Excel's "CSV UTF-8" starts the file with EF BB BF.
+        let read = try TraceReader(lines: ByteLineReader(bytes: [0xEF, 0xBB, 0xBF] + Array("time,sensor,device,rssi\r\n1,s1,d1,-60\r\n".utf8), name: "t.csv")).readAll()
+        #expect(read == [Observation(time: 1, sensor: "s1", device: "d1", rssi: -60)])
+        let survey = try SurveyCodec.readSurvey(text: "\u{FEFF}time,sensor,device,rssi,x,y\n1,s1,d1,-60,1,2\n", name: "s.csv")
+        #expect(survey.count == 1)
+    }
+
+    @Test func aDirectoryGivenForAFileIsNamedAsOne() throws {
+        let directory = Fixtures.temporaryDirectory("not-a-trace")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = try #require(throws: FormatError.self) { try TraceReader(path: directory.path) }
+        #expect(error.description == "\(directory.path): is a directory; pass the path of a file in it")
+    }
+
     @Test func aNonNumericRSSINamesTheLineColumnAndField() throws {
         let reader = try TraceReader(text: "time,sensor,device,rssi\n1,s1,d1,-60\n2,s1,d1,abc\n", name: "t.csv")
         _ = try reader.read()

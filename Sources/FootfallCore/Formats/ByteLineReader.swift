@@ -20,6 +20,11 @@ public final class ByteLineReader {
             let reason = errno == ENOENT ? "does not exist" : "cannot be opened (\(String(cString: strerror(errno))))"
             throw FormatError(file: path, line: 0, message: "\(reason); check the path")
         }
+        var info = stat()
+        if fstat(fileno(handle), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            fclose(handle)
+            throw FormatError(file: path, line: 0, message: "is a directory; pass the path of a file in it")
+        }
         name = path
         file = handle
         capacity = max(bufferSize, 64)
@@ -51,7 +56,7 @@ public final class ByteLineReader {
                 let line = UnsafeBufferPointer(start: storage + start, count: lineEnd - start)
                 start = newline + 1
                 lineNumber += 1
-                return line
+                return lineNumber == 1 ? Self.withoutByteOrderMark(line) : line
             }
             if atEOF {
                 guard start < end else { return nil }
@@ -60,10 +65,17 @@ public final class ByteLineReader {
                 let line = UnsafeBufferPointer(start: storage + start, count: lineEnd - start)
                 start = end
                 lineNumber += 1
-                return line
+                return lineNumber == 1 ? Self.withoutByteOrderMark(line) : line
             }
             refill()
         }
+    }
+
+    /// The first line without the UTF-8 byte order mark some editors (Excel's "CSV UTF-8")
+    /// put at the start of a file: otherwise the first column's name is '\u{FEFF}time'.
+    private static func withoutByteOrderMark(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF else { return line }
+        return UnsafeBufferPointer(rebasing: line[3...])
     }
 
     private func indexOfNewline(from index: Int) -> Int? {
