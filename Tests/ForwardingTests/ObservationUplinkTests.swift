@@ -36,7 +36,7 @@ import Testing
         let sent = (0..<300).map { Self.observation($0, sensor: $0 % 3 == 0 ? "s2" : "s1") }
         for o in sent { uplink.append(o) }
         let running = Task { await uplink.run() }
-        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == sent.count })
+        #expect(await receiver.wait(timeout: .seconds(120)) { Self.taken($0).count == sent.count })
         uplink.finish()
         await running.value
         let taken = Self.taken(receiver.requests)
@@ -60,11 +60,11 @@ import Testing
         let running = Task { await uplink.run() }
         let sent = (0..<120).map { Self.observation($0) }
         for o in sent.prefix(60) { uplink.append(o) }
-        #expect(await receiver.wait(timeout: .seconds(30)) { $0.count >= 3 }, "it keeps trying")
+        #expect(await receiver.wait(timeout: .seconds(120)) { $0.count >= 3 }, "it keeps trying")
         #expect(uplink.status.lastFailure?.contains("503") == true)
         for o in sent.suffix(60) { uplink.append(o) }
         receiver.setResponder { _ in .init(status: 202, body: "{}") }
-        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == sent.count })
+        #expect(await receiver.wait(timeout: .seconds(120)) { Self.taken($0).count == sent.count })
         uplink.finish()
         await running.value
         #expect(Self.taken(receiver.requests).map(\.time) == sent.map(\.time))
@@ -80,10 +80,10 @@ import Testing
         for o in sent { uplink.append(o) }
         #expect(uplink.status.dropped == 150)
         #expect(uplink.status.buffered == 100)
-        #expect(await receiver.wait(timeout: .seconds(30)) { $0.count >= 2 })
+        #expect(await receiver.wait(timeout: .seconds(120)) { $0.count >= 2 })
         #expect(uplink.status.lastFailure?.contains("401") == true, "a refusal is kept and retried, with its reason")
         receiver.setResponder { _ in .init(status: 202, body: "{}") }
-        #expect(await receiver.wait(timeout: .seconds(30)) { Self.taken($0).count == 100 })
+        #expect(await receiver.wait(timeout: .seconds(120)) { Self.taken($0).count == 100 })
         uplink.finish()
         await running.value
         #expect(Self.taken(receiver.requests).map(\.time) == sent.suffix(100).map(\.time), "the newest hundred, in order")

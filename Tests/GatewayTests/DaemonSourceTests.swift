@@ -179,16 +179,27 @@ import Testing
         }
     }
 
-    @Test func anAddressAlreadyInUseIsNamedWithWhatToDo() async throws {
-        let occupant = try await HTTPReceiver.start()
-        let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:\(occupant.port)\n")
+    @Test func anAddressAlreadyInUseIsNamedWithWhatToDo() throws {
+        // Another process's listener, as a plain socket (not on the tests' shared event loops).
+        let occupant = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(occupant) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(occupant, $0, length) == 0 && listen(occupant, 1) == 0 && getsockname(occupant, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:\(port)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
-        try await occupant.stop()
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1)
-        #expect(errors.first?.contains("127.0.0.1:\(occupant.port) is already in use") == true, "\(result.standardError)")
+        #expect(errors.first?.contains("127.0.0.1:\(port) is already in use") == true, "\(result.standardError)")
         #expect(errors.first?.contains("api.listen") == true)
     }
 

@@ -118,4 +118,32 @@ import Testing
         #expect((json["observations"] as? Int ?? 0) > 1000)
         #expect(json["position_error_m"] != nil)
     }
+
+    @Test func aCommandThatFailsLeavesItsOutputFilesAsTheyWere() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let earlier = "time,sensor,device,rssi\n1,s1,d1,-60\n"
+        let out = try write(earlier, "earlier.csv", in: directory)
+        let events = try write("{\"earlier\":true}\n", "events.jsonl", in: directory)
+        let garbage = try write("not a capture at all", "garbage.jsonl", in: directory)
+        let convert = try FootfallProcess.run(["convert", "meraki", garbage, "--out", out])
+        #expect(convert.status != 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == earlier)
+        let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s1,d1,strong\n", "t.csv", in: directory)
+        let replay = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", events])
+        #expect(replay.status != 0)
+        #expect(try String(contentsOfFile: events, encoding: .utf8) == "{\"earlier\":true}\n")
+        // Nothing half-written is left beside them.
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".partial-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func replayRefusesToWriteOverItsInput() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
+        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", directory.appendingPathComponent("./t.csv").path])
+        expectOneLineFailure(result, mentioning: ["--positions", "is the trace", "write to another file"])
+        #expect(try String(contentsOfFile: trace, encoding: .utf8) == "time,sensor,device,rssi\n1,s1,d1,-60\n")
+    }
 }

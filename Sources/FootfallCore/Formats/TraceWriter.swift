@@ -55,10 +55,13 @@ public final class TraceWriter {
     }
 }
 
-/// A buffered text destination: a file (written in large blocks) or memory.
+/// A buffered text destination: a file (written in large blocks) or memory. A file is written
+/// beside its path and takes its place on `close()`: a command that fails half-way leaves
+/// what was there before, not a truncated file.
 public final class TextSink {
     private var file: UnsafeMutablePointer<FILE>?
     private let path: String?
+    private let partialPath: String?
     private var buffer: [UInt8] = []
     public private(set) var text = ""
 
@@ -66,13 +69,16 @@ public final class TextSink {
     public init() {
         file = nil
         path = nil
+        partialPath = nil
     }
 
     public init(path: String) throws {
-        guard let handle = fopen(path, "wb") else {
+        let partial = path + ".partial-\(getpid())"
+        guard let handle = fopen(partial, "wb") else {
             throw FormatError(file: path, line: 0, message: "cannot be created (\(String(cString: strerror(errno)))); check the directory exists and is writable")
         }
         self.path = path
+        partialPath = partial
         file = handle
         buffer.reserveCapacity(1 << 16)
     }
@@ -94,16 +100,27 @@ public final class TextSink {
 
     public func close() throws {
         flush()
-        if let file {
+        if let file, let path, let partialPath {
             let failed = ferror(file) != 0
             fclose(file)
             self.file = nil
-            if failed { throw FormatError(file: path ?? "", line: 0, message: "could not be written completely (disk full?)") }
+            guard !failed else {
+                unlink(partialPath)
+                throw FormatError(file: path, line: 0, message: "could not be written completely (disk full?)")
+            }
+            guard rename(partialPath, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(partialPath)
+                throw FormatError(file: path, line: 0, message: "could not be written (\(reason)); check the directory is writable")
+            }
         }
     }
 
+    /// Never closed (the command failed): the file at `path` is left as it was.
     deinit {
-        flush()
-        if let file { fclose(file) }
+        if let file, let partialPath {
+            fclose(file)
+            unlink(partialPath)
+        }
     }
 }

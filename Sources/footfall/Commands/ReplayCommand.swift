@@ -32,6 +32,24 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
+    func validate() throws {
+        // An output written over an input would replace the recording with what it gave.
+        let inputs = [("the trace", trace), ("--survey", survey), ("--truth", truth)].compactMap { name, path in path.map { (name, Self.canonical($0)) } }
+        for (option, output) in [("--events", events), ("--positions", positions)] {
+            guard let output else { continue }
+            if let input = inputs.first(where: { $0.1 == Self.canonical(output) }) {
+                throw ValidationError("\(option) \(output) is \(input.0): it would be overwritten; write to another file")
+            }
+        }
+        if let events, let positions, Self.canonical(events) == Self.canonical(positions) {
+            throw ValidationError("--events and --positions are the same file; give each its own")
+        }
+    }
+
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
     func run() throws {
         let configuration = try store.load()
         var options = Replay.Options(tracePath: trace, configuration: configuration)
