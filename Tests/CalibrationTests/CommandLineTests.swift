@@ -20,8 +20,9 @@ import Testing
         try broken.write(toFile: store(directory), atomically: true, encoding: .utf8)
         let bad = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
         #expect(bad.status != 0)
-        #expect(bad.standardOutput.contains("store.yaml:12:"), "\(bad.standardOutput)")
-        #expect(bad.standardOutput.contains("zones[2].polygon"))
+        #expect(bad.standardError.contains("store.yaml:12:"), "\(bad.standardError)")
+        #expect(bad.standardError.contains("zones[2].polygon"))
+        #expect(bad.standardError.split(separator: "\n").count == 1)
     }
 
     @Test func zonesCheckWarnsOfOverlappingZonesOnTheZonesLineAndExitsZero() throws {

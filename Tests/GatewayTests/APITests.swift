@@ -72,6 +72,24 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("sent_at"))
             }
+            // Each mistake named by its field, in the batch's own terms.
+            let mistakes: [(String, String)] = [
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":-70,"tx_power":1.5}]}"#, "observations[0].tx_power: 1.5 is not a whole number"),
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":"-70"}]}"#, "field 'observations[0].rssi' has the wrong type"),
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":500}]}"#, "observations[0].rssi: 500.0 is not an RSSI"),
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"","rssi":-70}]}"#, "observations[0].device: empty"),
+                (#"{"sensor":"s8","sent_at":"#, "the body is not JSON"),
+            ]
+            for (body, message) in mistakes {
+                try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch(body: body)) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains(message), "\(String(buffer: response.body))")
+                }
+            }
+            // No credentials: refused before the body is read.
+            try await client.execute(uri: "/api/observations", method: .post, body: batch(body: "not json")) {
+                #expect($0.status == .unauthorized)
+            }
             let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 2 << 20)
             try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: huge) {
                 #expect($0.status == .contentTooLarge)

@@ -10,9 +10,11 @@ enum RemoteObservations {
             var time: Double
             var device: String
             var rssi: Double
-            var txPower: Int?
+            // Read as numbers and checked to be whole here: Foundation's decoder reports a
+            // fraction where an Int goes as "not valid JSON", naming nothing.
+            var txPower: Double?
             var radio: String?
-            var channel: Int?
+            var channel: Double?
             enum CodingKeys: String, CodingKey {
                 case time, device, rssi, channel, radio
                 case txPower = "tx_power"
@@ -35,6 +37,10 @@ enum RemoteObservations {
         } catch {
             return APIServer.json(["error": "the body is over \(api.maxBodyBytes) bytes; send smaller batches"], status: .contentTooLarge)
         }
+        // Without credentials nothing is read: the body could come from anyone.
+        guard request.headers[.authorization]?.hasPrefix("Bearer ") == true else {
+            return APIServer.json(["error": "a bearer token for the sensor is required (api.sensor_tokens)"], status: .unauthorized)
+        }
         let batch: Batch
         do {
             batch = try JSONDecoder().decode(Batch.self, from: Data(buffer: body))
@@ -54,9 +60,26 @@ enum RemoteObservations {
         }
         var observations: [Observation] = []
         for (index, item) in batch.observations.enumerated() {
-            guard item.rssi > -200, item.rssi < 100, item.time.isFinite, !item.device.isEmpty else {
-                return APIServer.json(["error": "observations[\(index)]: rssi, time or device is not valid"], status: .badRequest)
+            guard item.rssi > -200, item.rssi < 100 else {
+                return APIServer.json(["error": "observations[\(index)].rssi: \(item.rssi) is not an RSSI; send dBm between -200 and 100"], status: .badRequest)
             }
+            guard item.time.isFinite else {
+                return APIServer.json(["error": "observations[\(index)].time: not a time; send seconds since 1970 (UTC)"], status: .badRequest)
+            }
+            guard !item.device.isEmpty else {
+                return APIServer.json(["error": "observations[\(index)].device: empty; send the device's id"], status: .badRequest)
+            }
+            func whole(_ value: Double?, _ field: String) -> (Int?, Response?) {
+                guard let value else { return (nil, nil) }
+                guard value == value.rounded(), abs(value) < 100_000 else {
+                    return (nil, APIServer.json(["error": "observations[\(index)].\(field): \(value) is not a whole number"], status: .badRequest))
+                }
+                return (Int(value), nil)
+            }
+            let (txPower, badTxPower) = whole(item.txPower, "tx_power")
+            if let badTxPower { return badTxPower }
+            let (channel, badChannel) = whole(item.channel, "channel")
+            if let badChannel { return badChannel }
             var radio = Radio.ble
             if let name = item.radio {
                 guard let parsed = Radio(rawValue: name) else {
@@ -66,7 +89,7 @@ enum RemoteObservations {
             }
             observations.append(Observation(
                 time: item.time, sensor: SensorID(batch.sensor), device: DeviceID(item.device), rssi: item.rssi,
-                txPower: item.txPower, radio: radio, channel: item.channel))
+                txPower: txPower, radio: radio, channel: channel))
         }
         if !observations.isEmpty { d.bus.send(.observations(observations)) }
         return APIServer.json(["accepted": "\(observations.count)"], status: .accepted)
@@ -75,13 +98,27 @@ enum RemoteObservations {
     static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let context):
-            return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+            return "missing field '\(path(context.codingPath + [key]))'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+            return "field '\(path(context.codingPath))' has the wrong type"
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            // Valid JSON, a value that does not fit (a fraction where a whole number goes).
+            return "field '\(path(context.codingPath))' has the wrong type"
         case DecodingError.dataCorrupted:
             return "the body is not JSON"
         default:
             return "\(error)"
+        }
+    }
+
+    /// `observations[0].rssi`, not the decoder's `observations.Index 0.rssi`.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce(into: "") { text, key in
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : "." + key.stringValue
+            }
         }
     }
 }

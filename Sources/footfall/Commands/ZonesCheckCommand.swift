@@ -17,7 +17,9 @@ struct ZonesCheckCommand: ParsableCommand {
         do {
             configuration = try store.load()
         } catch let error as ConfigurationError {
-            print("error: \(error)")
+            // On standard error, as every command's failure is: `zones check > report.txt`
+            // still shows it.
+            printError("Error: \(error)")
             throw ExitCode(1)
         }
         let issues = LayoutValidator().issues(in: configuration.layout)
