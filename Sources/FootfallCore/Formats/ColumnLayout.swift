@@ -14,7 +14,7 @@ struct ColumnLayout {
                 let hint = row.count == 1 && row.string(0).contains(";") ? " (the file looks ';'-separated; use commas)" : ""
                 throw FormatError(
                     file: file, line: line, column: row.column(i), field: "header",
-                    message: "unknown column '\(name)'\(hint); the header is `\(example)`, with optional \(optional.joined(separator: ", "))")
+                    message: "unknown column '\(name)'\(hint); the header is `\(example)`" + (optional.isEmpty ? "" : ", with optional \(optional.joined(separator: ", "))"))
             }
             guard index[name] == nil else {
                 throw FormatError(file: file, line: line, column: row.column(i), field: "header", message: "column '\(name)' appears twice")

@@ -52,6 +52,13 @@ public enum IdentityKeysCodec {
             guard let bytes = hexBytes(text), bytes.count == 16 else {
                 throw fail("irk", "is not 32 hex digits (16 bytes, most significant first), e.g. ec0234a357c8ad05341010a60a397d9b")
             }
+            guard bytes.contains(where: { $0 != 0 }) else {
+                throw fail("irk", "is all zeros, which is no phone's key; copy the key the phone shared at pairing")
+            }
+            if let other = keys.first(where: { $0.bytes == bytes }) {
+                // One phone under two names: which name its visits go to would be arbitrary.
+                throw fail("irk", "is also the key of '\(other.name)'; one phone has one name")
+            }
             keys.append(Key(name: name, bytes: bytes))
         }
         return keys
