@@ -81,7 +81,16 @@ import Testing
     @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() async throws {
         let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("identity key 'shop'"))
+        #expect(result.standardError.contains("--irk shop=abcd: irk: is not 32 hex digits"))
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        // Held to the keys file's rules: a name that cannot be a device id, one key twice.
+        let unnamed = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "a b=ec0234a357c8ad05341010a60a397d9b"])
+        #expect(unnamed.status != 0 && unnamed.standardError.contains("'a b' is not a key name"))
+        let twice = try await footfall([
+            "convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv",
+            "--irk", "a=ec0234a357c8ad05341010a60a397d9b", "--irk", "b=EC:02:34:A3:57:C8:AD:05:34:10:10:A6:0A:39:7D:9B",
+        ])
+        #expect(twice.status != 0 && twice.standardError.contains("is also the key of 'a'"))
     }
 
     @Test func convertingAMissingFileIsOneLine() async throws {

@@ -52,20 +52,23 @@ struct ScanCommand: AsyncParsableCommand {
         _ = try Self.resolver(irks)
     }
 
-    /// `--irk name=hex` options as a resolver; a malformed one is a validation error.
+    /// `--irk name=hex` options as a resolver, held to the rules of an identity keys file
+    /// (names, 16 bytes, no key twice); a malformed one is a validation error.
     static func resolver(_ irks: [String]) throws -> IdentityResolver {
-        var keys: [IdentityResolvingKey] = []
+        var lines = ["name,irk"]
         for text in irks {
-            guard let equals = text.firstIndex(of: "=") else {
+            guard let equals = text.firstIndex(of: "="), !text.contains(","), !text.contains("\n") else {
                 throw ValidationError("--irk \(text): write it as name=ec0234a357c8ad05341010a60a397d9b")
             }
-            do {
-                keys.append(try IdentityResolvingKey(name: String(text[..<equals]), hex: String(text[text.index(after: equals)...])))
-            } catch {
-                throw ValidationError("--irk: \(error)")
-            }
+            lines.append(text[..<equals] + "," + text[text.index(after: equals)...])
         }
-        return IdentityResolver(keys: keys)
+        do {
+            let keys = try IdentityKeysCodec.read(text: lines.joined(separator: "\n") + "\n", name: "--irk")
+            return IdentityResolver(keys: try keys.map { try IdentityResolvingKey(name: $0.name, bytes: $0.bytes) })
+        } catch let error as FormatError {
+            // "--irk:3:1: name: …" reads better as the option's own words.
+            throw ValidationError("--irk \(irks[max(error.line - 2, 0)]): \(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
+        }
     }
 
     func run() async throws {
