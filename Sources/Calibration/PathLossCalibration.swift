@@ -73,8 +73,24 @@ public struct PathLossCalibration: Sendable {
 
     public init() {}
 
-    /// Checks the survey against the layout; throws the first problem found.
+    /// Checks the survey against the layout for fitting; throws the first problem found.
     public func validate(_ samples: [SurveySample], layout: StoreLayout) throws {
+        try validateSamples(samples, layout: layout)
+        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
+            throw SurveyProblem(.pointsOnALine, sampleIndex: points.last?.samples.first, "all \(points.count) survey points lie on one line, so a sensor's distance and direction cannot be told apart; record points off the line (at least a third of them a few metres to the side)")
+        }
+        for sensor in layout.sensors {
+            let heardAt = points.filter { point in point.samples.contains { samples[$0].sensor == sensor.id } }
+            if !heardAt.isEmpty, heardAt.count < minimumPoints {
+                throw SurveyProblem(.tooFewPoints, sampleIndex: heardAt.first?.samples.first { samples[$0].sensor == sensor.id }, "sensor '\(sensor.id)' is heard at \(heardAt.count) survey point\(heardAt.count == 1 ? "" : "s"); at least \(minimumPoints) at different distances are needed — record more points around it")
+            }
+        }
+    }
+
+    /// Checks that each sample belongs to this store (its sensor, its point or zone) and that
+    /// some have a point: what any use of a survey needs, fitted or used as a radio map.
+    public func validateSamples(_ samples: [SurveySample], layout: StoreLayout) throws {
         for (i, sample) in samples.enumerated() {
             guard layout.sensor(sample.sensor) != nil else {
                 let known = layout.sensors.map(\.id.rawValue).joined(separator: ", ")
@@ -87,16 +103,8 @@ public struct PathLossCalibration: Sendable {
                 throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) or give x,y")
             }
         }
-        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
-        guard !points.isEmpty else { throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --at X,Y`") }
-        if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
-            throw SurveyProblem(.pointsOnALine, sampleIndex: points.last?.samples.first, "all \(points.count) survey points lie on one line, so a sensor's distance and direction cannot be told apart; record points off the line (at least a third of them a few metres to the side)")
-        }
-        for sensor in layout.sensors {
-            let heardAt = points.filter { point in point.samples.contains { samples[$0].sensor == sensor.id } }
-            if !heardAt.isEmpty, heardAt.count < minimumPoints {
-                throw SurveyProblem(.tooFewPoints, sampleIndex: heardAt.first?.samples.first { samples[$0].sensor == sensor.id }, "sensor '\(sensor.id)' is heard at \(heardAt.count) survey point\(heardAt.count == 1 ? "" : "s"); at least \(minimumPoints) at different distances are needed — record more points around it")
-            }
+        guard SurveyPoints.group(samples, layout: layout).contains(where: \.hasCoordinates) else {
+            throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --at X,Y`")
         }
     }
 

@@ -146,4 +146,18 @@ import Testing
         expectOneLineFailure(result, mentioning: ["--positions", "is the trace", "write to another file"])
         #expect(try String(contentsOfFile: trace, encoding: .utf8) == "time,sensor,device,rssi\n1,s1,d1,-60\n")
     }
+
+    @Test func aSurveyOfAnotherStoreIsRefusedWithItsLine() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
+        let unknown = try write("time,sensor,device,rssi,x,y\n1,s1,d,-60,5,5\n2,s99,d,-60,5,5\n", "s.csv", in: directory)
+        expectOneLineFailure(
+            try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", unknown]),
+            mentioning: ["s.csv:3", "sensor 's99' is not in the store"])
+        let far = try write("time,sensor,device,rssi,x,y\n1,s1,d,-60,5000,5\n", "far.csv", in: directory)
+        expectOneLineFailure(
+            try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", far]),
+            mentioning: ["far.csv:2", "outside the store outline"])
+    }
 }

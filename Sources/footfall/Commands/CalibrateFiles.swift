@@ -30,10 +30,15 @@ struct SurveyFile {
         return SurveyFile(path: path, samples: samples, lines: lines)
     }
 
-    /// Checks the survey against the store; a problem becomes one line naming the file and line.
-    func validate(against layout: StoreLayout, calibration: PathLossCalibration = .init()) throws {
+    /// Checks the survey against the store, for fitting or (`forFitting: false`) only that its
+    /// samples belong to it; a problem becomes one line naming the file and line.
+    func validate(against layout: StoreLayout, calibration: PathLossCalibration = .init(), forFitting: Bool = true) throws {
         do {
-            try calibration.validate(samples, layout: layout)
+            if forFitting {
+                try calibration.validate(samples, layout: layout)
+            } else {
+                try calibration.validateSamples(samples, layout: layout)
+            }
         } catch let problem as SurveyProblem {
             let line = problem.sampleIndex.flatMap { $0 < lines.count ? lines[$0] : nil }.map { ":\($0)" } ?? ""
             throw CommandFailure("\(path)\(line): \(problem.message)")

@@ -53,7 +53,13 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.load()
         var options = Replay.Options(tracePath: trace, configuration: configuration)
-        if let survey { options.survey = try SurveyCodec.readSurvey(path: survey) }
+        if let survey {
+            // A survey of another store (its sensors, points kilometres out) would be silently
+            // ignored by the radio map: refuse it with its line.
+            let file = try SurveyFile.load(survey)
+            try file.validate(against: configuration.layout, forFitting: false)
+            options.survey = file.samples
+        }
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
         options.eventsPath = events
         options.positionsPath = positions
