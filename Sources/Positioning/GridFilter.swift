@@ -193,12 +193,13 @@ struct GridFilter: Sendable {
     ///     −log L = Σ ρ((rₛ − b)/σₛ) + b²/2σ_b²,  ρ Huber with threshold k.
     /// A mean of n readings has σₛ² = σ²·(½ + ½/n): half the error (fading) averages out,
     /// half (the map's own error at that cell) does not.
-    /// `alive`: per sensor, whether it is hearing anything at all; a dead sensor's silence says
-    /// nothing about where the device is (nil: all are).
+    /// `silenceCounts`: per sensor, whether its silence says the device is far from it — it
+    /// listens to the device's radio and is hearing anything at all; a dead sensor's silence
+    /// says nothing about where the device is (nil: every sensor's counts).
     /// Ends normalised; without readings it only normalises (after a prediction).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
-        scratch: inout [Double], alive: [Bool]? = nil
+        scratch: inout [Double], silenceCounts: [Bool]? = nil
     ) {
         guard !readings.isEmpty else {
             normalize(grid: map.grid)
@@ -219,7 +220,7 @@ struct GridFilter: Sendable {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: heard + sensorCount) { sensors in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * heard) { values in
                 let missingCount = Self.silentSensorsCount(
-                    readings, sensorCount: sensorCount, configuration: configuration, alive: alive, into: sensors, from: heard)
+                    readings, sensorCount: sensorCount, configuration: configuration, silenceCounts: silenceCounts, into: sensors, from: heard)
                 for (i, reading) in readings.enumerated() {
                     let precision = 1 / (sigma * sigma * (0.5 + 0.5 / Double(max(reading.count, 1))))
                     sensors[i] = reading.sensor
@@ -272,7 +273,7 @@ struct GridFilter: Sendable {
             surprise = max(0, surprise + (lowest - elsewhere) - Self.surpriseAllowance)
             if surprise > configuration.restartEvidence {
                 restart(grid: grid)
-                update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: alive)
+                update(with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts)
                 return
             }
         }
@@ -336,13 +337,13 @@ struct GridFilter: Sendable {
     /// is too far from them to be heard (a censored reading, below the receiver's floor) —
     /// written into `buffer` from index `start`; returns how many.
     static func silentSensorsCount(
-        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, alive: [Bool]?,
+        _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, silenceCounts: [Bool]?,
         into buffer: UnsafeMutableBufferPointer<Int>, from start: Int
     ) -> Int {
         guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return 0 }
         var n = 0
         for s in 0..<sensorCount where !readings.contains(where: { $0.sensor == s }) {
-            if let alive, !(s < alive.count && alive[s]) { continue }
+            if let silenceCounts, !(s < silenceCounts.count && silenceCounts[s]) { continue }
             buffer[start + n] = s
             n += 1
         }

@@ -33,9 +33,9 @@ public struct Locator: Sendable {
     /// Per-estimate buffers, kept so that an estimate allocates nothing.
     private var readings: [GridFilter.Reading] = []
     private var zoneScratch: [Double] = []
-    private var alive: [Bool] = []
     /// Per radio, per sensor: whether the sensor's silence says something about a device of
-    /// that radio — it has the radio (`Sensor.radios`) and is alive. Refreshed with `alive`.
+    /// that radio — it listens to the radio (`Sensor.radios`) and has heard anything within
+    /// `forgetAfter`. Refreshed at each round of estimates.
     private var silenceCounts: [Radio: [Bool]] = [:]
     /// When each sensor last heard anything: one silent to every device is dead, not far away.
     private var sensorLastHeard: [Double]
@@ -70,7 +70,6 @@ public struct Locator: Sendable {
         sensorIndex = index
         sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
         zoneScratch = Array(repeating: 0, count: layout.zones.count)
-        alive = Array(repeating: true, count: layout.sensors.count)
         for radio in Radio.allCases { silenceCounts[radio] = layout.sensors.map { $0.radios.contains(radio) } }
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
@@ -223,11 +222,12 @@ public struct Locator: Sendable {
     public mutating func estimate(at time: Double) -> [PositionEstimate] {
         var estimates: [PositionEstimate] = []
         estimates.reserveCapacity(devices.count)
-        // A sensor silent to every device for `forgetAfter` is dead, not far away.
-        for s in sensorLastHeard.indices { alive[s] = time - sensorLastHeard[s] <= configuration.forgetAfter }
-        // A sensor without a radio never hears its devices: its silence is no evidence either.
+        // A sensor silent to every device for `forgetAfter` is dead, not far away; one not
+        // listening to a radio never hears its devices. Neither's silence is evidence.
         for radio in Radio.allCases {
-            for (s, sensor) in layout.sensors.enumerated() { silenceCounts[radio]![s] = alive[s] && sensor.radios.contains(radio) }
+            for (s, sensor) in layout.sensors.enumerated() {
+                silenceCounts[radio]![s] = time - sensorLastHeard[s] <= configuration.forgetAfter && sensor.radios.contains(radio)
+            }
         }
         var forgotten: [Bool]? = nil
         for index in deviceOrder {
@@ -297,7 +297,7 @@ public struct Locator: Sendable {
         state.grid = nil
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
-        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, alive: silenceCounts[state.radio] ?? alive)
+        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio])
         let m = filter.summary(grid: map.grid, zones: &zoneScratch)
         state.grid = filter
         // The track of the grid's means gives the velocity that carries the grid forward.

@@ -138,6 +138,18 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test func eventsCanGoToStandardOutput() throws {
+        // Not a regular file: written as it comes, not beside it and renamed.
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("t.csv").path
+        let simulated = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "300", "--seed", "3", "--out", trace, "--quiet"])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", "/dev/stdout", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains(#""type":"store.entered""#))
+    }
+
     @Test func replayRefusesToWriteOverItsInput() throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
