@@ -83,11 +83,11 @@ public struct Pipeline: Sendable {
             return
         }
         var observation = observation
-        if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         guard observation.time.isFinite else {
             observationsIgnored += 1
             return
         }
+        if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         let heardAt = observation.time
         observation.time += timeOffset
         if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
