@@ -150,6 +150,19 @@ import Testing
         #expect(result.standardOutput.contains(#""type":"store.entered""#))
     }
 
+    @Test func anOutputThroughASymbolicLinkReplacesTheFileItNames() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s1,d1,-61\n", "t.csv", in: directory)
+        let real = try write("earlier\n", "real.csv", in: directory)
+        let link = directory.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", link])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
+        #expect(try String(contentsOfFile: real, encoding: .utf8).hasPrefix("time,device,x,y"))
+    }
+
     @Test func replayRefusesToWriteOverItsInput() throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

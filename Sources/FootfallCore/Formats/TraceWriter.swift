@@ -55,13 +55,17 @@ public final class TraceWriter {
     }
 }
 
-/// A buffered text destination: a file (written in large blocks) or memory. A file is written
-/// beside its path and takes its place on `close()`: a command that fails half-way leaves
-/// what was there before, not a truncated file.
+/// A buffered text destination: a file (written in large blocks) or memory. A regular file is
+/// written beside its path and takes its place on `close()`: a command that fails half-way
+/// leaves what was there before, not a truncated file. Anything else (`/dev/stdout`, a pipe)
+/// is written as it comes.
 public final class TextSink {
     private var file: UnsafeMutablePointer<FILE>?
     private let path: String?
+    /// Where a regular file is written until `close()`; nil when writing straight to `path`.
     private let partialPath: String?
+    /// The file `close()` puts it in place of: `path`, or the file a symbolic link there names.
+    private let target: String?
     private var buffer: [UInt8] = []
     public private(set) var text = ""
 
@@ -70,14 +74,20 @@ public final class TextSink {
         file = nil
         path = nil
         partialPath = nil
+        target = nil
     }
 
     public init(path: String) throws {
-        let partial = path + ".partial-\(getpid())"
-        guard let handle = fopen(partial, "wb") else {
+        var info = stat()
+        let special = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        // A link is followed: the file it names is replaced, not the link.
+        let target = special ? path : URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let partial = special ? nil : target + ".partial-\(getpid())"
+        guard let handle = fopen(partial ?? path, "wb") else {
             throw FormatError(file: path, line: 0, message: "cannot be created (\(String(cString: strerror(errno)))); check the directory exists and is writable")
         }
         self.path = path
+        self.target = target
         partialPath = partial
         file = handle
         buffer.reserveCapacity(1 << 16)
@@ -100,15 +110,15 @@ public final class TextSink {
 
     public func close() throws {
         flush()
-        if let file, let path, let partialPath {
+        if let file, let path {
             let failed = ferror(file) != 0
             fclose(file)
             self.file = nil
             guard !failed else {
-                unlink(partialPath)
+                if let partialPath { unlink(partialPath) }
                 throw FormatError(file: path, line: 0, message: "could not be written completely (disk full?)")
             }
-            guard rename(partialPath, path) == 0 else {
+            if let partialPath, let target, rename(partialPath, target) != 0 {
                 let reason = String(cString: strerror(errno))
                 unlink(partialPath)
                 throw FormatError(file: path, line: 0, message: "could not be written (\(reason)); check the directory is writable")
@@ -116,11 +126,10 @@ public final class TextSink {
         }
     }
 
-    /// Never closed (the command failed): the file at `path` is left as it was.
+    /// Never closed (the command failed): a regular file at `path` is left as it was.
     deinit {
-        if let file, let partialPath {
-            fclose(file)
-            unlink(partialPath)
-        }
+        guard let file else { return }
+        fclose(file)
+        if let partialPath { unlink(partialPath) }
     }
 }
