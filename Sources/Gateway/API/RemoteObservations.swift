@@ -69,17 +69,10 @@ enum RemoteObservations {
             guard !item.device.isEmpty else {
                 return APIServer.json(["error": "observations[\(index)].device: empty; send the device's id"], status: .badRequest)
             }
-            func whole(_ value: Double?, _ field: String) -> (Int?, Response?) {
-                guard let value else { return (nil, nil) }
-                guard value == value.rounded(), abs(value) < 100_000 else {
-                    return (nil, APIServer.json(["error": "observations[\(index)].\(field): \(value) is not a whole number"], status: .badRequest))
-                }
-                return (Int(value), nil)
+            for (field, value) in [("tx_power", item.txPower), ("channel", item.channel)] {
+                guard let value, value != value.rounded() || abs(value) >= 100_000 else { continue }
+                return APIServer.json(["error": "observations[\(index)].\(field): \(value) is not a whole number"], status: .badRequest)
             }
-            let (txPower, badTxPower) = whole(item.txPower, "tx_power")
-            if let badTxPower { return badTxPower }
-            let (channel, badChannel) = whole(item.channel, "channel")
-            if let badChannel { return badChannel }
             var radio = Radio.ble
             if let name = item.radio {
                 guard let parsed = Radio(rawValue: name) else {
@@ -89,7 +82,7 @@ enum RemoteObservations {
             }
             observations.append(Observation(
                 time: item.time, sensor: SensorID(batch.sensor), device: DeviceID(item.device), rssi: item.rssi,
-                txPower: txPower, radio: radio, channel: channel))
+                txPower: item.txPower.map { Int($0) }, radio: radio, channel: item.channel.map { Int($0) }))
         }
         if !observations.isEmpty { d.bus.send(.observations(observations)) }
         return APIServer.json(["accepted": "\(observations.count)"], status: .accepted)
