@@ -58,6 +58,9 @@ let package = Package(
             ]
         ),
         .target(name: "Simulation", dependencies: ["FootfallCore", "Positioning"]),
+        // The one pipeline (observations → locate → presence → events) the daemon, replay and
+        // the tests share: pure, no I/O.
+        .target(name: "Pipeline", dependencies: ["FootfallCore", "BLE", "Positioning", "Presence"]),
         .target(name: "Calibration", dependencies: ["FootfallCore", "Positioning"]),
         .target(
             name: "WiFi",
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "FootfallCore", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
+                "FootfallCore", "Pipeline", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
                 "Capture", "BLE", "WiFi",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -127,7 +130,7 @@ let package = Package(
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Gateway", "Simulation", "Calibration", "Presence", "Positioning", "BLE", "FootfallTesting"]
+            dependencies: ["Gateway", "Pipeline", "Simulation", "Calibration", "Presence", "Positioning", "BLE", "FootfallTesting"]
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(
@@ -180,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [
-                "FootfallCore", "Gateway", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi", "BLE",
+                "FootfallCore", "Gateway", "Pipeline", "Simulation", "Storage", "Forwarding", "FootfallTesting", "WiFi", "BLE",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Logging", package: "swift-log"),

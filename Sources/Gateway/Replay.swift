@@ -2,6 +2,7 @@ import BLE
 import Calibration
 import FootfallCore
 import Foundation
+import Pipeline
 
 /// `footfall replay`: a trace through the pipeline at full speed, with the events and the
 /// position estimates written as they are made and, given a truth file, an accuracy report.

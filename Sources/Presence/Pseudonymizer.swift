@@ -12,6 +12,12 @@ public struct Pseudonymizer: Sendable {
         self.key = SymmetricKey(data: key)
     }
 
+    /// The key a replay without a gateway's own key pseudonymizes with: derived from the store
+    /// id, so the same trace gives the same pseudonyms on every run. The daemon keeps a random key.
+    public static func replayKey(storeID: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array("footfall-replay|\(storeID)".utf8)))
+    }
+
     /// The stable pseudonym of an identified device: the key of its visit history.
     public func identityKey(for device: DeviceID) -> String {
         "id-" + hex(HMAC<SHA256>.authenticationCode(for: Data("identity|\(device.rawValue)".utf8), using: key), bytes: 12)

@@ -3,6 +3,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Pipeline
 import Testing
 
 /// A phone whose private address rotates is one consented identity when the store registered

@@ -2,6 +2,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Pipeline
 import Testing
 
 /// The `positioning:` section of the store file is what the pipeline's locate stage runs with.

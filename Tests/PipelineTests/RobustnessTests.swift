@@ -2,6 +2,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Pipeline
 import Testing
 
 /// Real data misbehaves: observations arrive out of order, gateway clocks jump. The pipeline

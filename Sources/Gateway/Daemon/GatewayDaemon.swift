@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Pipeline
 import Presence
 import ServiceLifecycle
 import Simulation

@@ -1,6 +1,7 @@
 import FootfallCore
 import Foundation
 import Logging
+import Pipeline
 import Presence
 import ServiceLifecycle
 

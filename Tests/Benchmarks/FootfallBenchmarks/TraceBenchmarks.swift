@@ -2,6 +2,7 @@ import Benchmark
 import FootfallCore
 import Foundation
 import Gateway
+import Pipeline
 import Simulation
 
 /// A simulated hour of the demo store, made once per benchmark process.

@@ -1,5 +1,4 @@
 import BLE
-import Crypto
 import FootfallCore
 import Positioning
 import Presence
@@ -60,7 +59,7 @@ public struct Pipeline: Sendable {
         locator = Locator(layout: configuration.layout, configuration: try PositioningConfiguration(configuration), survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
         // store id, so the same trace gives the same pseudonyms. The daemon keeps a random key.
-        let key = pseudonymKey ?? Array(SHA256.hash(data: Array("footfall-replay|\(configuration.layout.id)".utf8)))
+        let key = pseudonymKey ?? Pseudonymizer.replayKey(storeID: configuration.layout.id)
         let pseudonymizer = Pseudonymizer(key: key)
         let tracker = VisitTracker(
             storeID: configuration.layout.id, gatewayID: configuration.gatewayID, layout: configuration.layout,
