@@ -1,4 +1,5 @@
 import BLE
+import Foundation
 import FootfallCore
 import Positioning
 import Presence
@@ -102,8 +103,23 @@ public struct Pipeline: Sendable {
                 clockJumps += 1
             }
         }
-        try advance(to: observation.time, into: &outputs)
-        locator.observe(observation)
+        // Rounds due before the reading run first; a round at its own time waits for it, so
+        // that the estimate at second T includes what was heard at T.
+        try advance(to: observation.time, into: &outputs, including: false)
+        if locator.observe(observation), let clock, observation.time < clock, ProcessInfo.processInfo.environment["NOIMM"] == nil,
+            let estimate = locator.estimate(device: observation.device, at: observation.time)
+        {
+            // A device heard for the first time (or again after a silence) is placed from this
+            // reading, not a round later.
+            try emit(estimate, into: &outputs, decidedAt: observation.time)
+        }
+    }
+
+    private mutating func emit(_ estimate: PositionEstimate, into outputs: inout [Output], decidedAt: Double) throws {
+        outputs.append(.position(estimate))
+        for e in try presence.update(estimate) {
+            outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: decidedAt))
+        }
     }
 
     /// The identity behind a `ble-rpa:` id, or the id itself.
@@ -117,9 +133,14 @@ public struct Pipeline: Sendable {
     }
 
     /// Moves the clock to `time`, running a locate round and a presence tick at every
-    /// `tickInterval` boundary passed. Late observations (behind the clock by less than the
-    /// jump threshold) are still used by the next round.
+    /// `tickInterval` boundary passed, `time` itself included. Late observations (behind the
+    /// clock by less than the jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
+        try advance(to: time, into: &outputs, including: true)
+    }
+
+    /// The same, with the round at `time` itself run only when `including`.
+    private mutating func advance(to time: Double, into outputs: inout [Output], including: Bool) throws {
         guard time.isFinite else { return }
         guard var next = clock else {
             clock = (time / tickInterval).rounded(.up) * tickInterval
@@ -133,12 +154,9 @@ public struct Pipeline: Sendable {
             clockJumps += 1
             return
         }
-        while next <= time {
+        while next < time || (including && next == time) {
             for estimate in locator.estimate(at: next) {
-                outputs.append(.position(estimate))
-                for e in try presence.update(estimate) {
-                    outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: next))
-                }
+                try emit(estimate, into: &outputs, decidedAt: next)
             }
             for e in try presence.tick(next) {
                 outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: next))

@@ -199,7 +199,7 @@ struct GridFilter: Sendable {
     /// Ends normalised; without readings it only normalises (after a prediction).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
-        scratch: inout [Double], silenceCounts: [Bool]? = nil
+        scratch: inout [Double], silenceCounts: [Bool]? = nil, silence: SilenceModel
     ) {
         guard !readings.isEmpty else {
             normalize(grid: map.grid)
@@ -217,6 +217,8 @@ struct GridFilter: Sendable {
         // The readings unpacked into flat buffers on the stack: sensor, level, precision, root
         // precision; then the silent sensors. No allocation per update.
         let heard = readings.count
+        let packets = readings.reduce(0) { max($0, $1.count) }
+        silence.tables[SilenceModel.bucket(packets: packets)].withUnsafeBufferPointer { silenceTable in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: heard + sensorCount) { sensors in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * heard) { values in
                 let missingCount = Self.silentSensorsCount(
@@ -235,9 +237,9 @@ struct GridFilter: Sendable {
                     missing: UnsafePointer(sensors.baseAddress! + heard), missingCount: missingCount,
                     precisionSum: precisionTotal + offsetPrecision, offsetMean: offsetPriorMean(configuration),
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
-                    kWeaker: configuration.attenuationHuberThreshold, floor: configuration.receiverSensitivity,
+                    kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
                     missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
-                    sensorCount: sensorCount)
+                    sensorCount: sensorCount, silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count)
                 let columns = grid.columns
                 map.expected.withUnsafeBufferPointer { expected in
                     grid.slotOfCell.withUnsafeBufferPointer { slots in
@@ -268,12 +270,15 @@ struct GridFilter: Sendable {
                 }
             }
         }
+        }
         // CUSUM on the best fit anywhere against the best fit in the box.
         if box != grid.all, elsewhere.isFinite {
             surprise = max(0, surprise + (lowest - elsewhere) - Self.surpriseAllowance)
             if surprise > configuration.restartEvidence {
                 restart(grid: grid)
-                update(with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts)
+                update(
+                    with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts,
+                    silence: silence)
                 return
             }
         }
@@ -340,7 +345,7 @@ struct GridFilter: Sendable {
         _ readings: [Reading], sensorCount: Int, configuration: PositioningConfiguration, silenceCounts: [Bool]?,
         into buffer: UnsafeMutableBufferPointer<Int>, from start: Int
     ) -> Int {
-        guard configuration.receiverSensitivity.isFinite, readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return 0 }
+        guard readings.contains(where: { $0.count >= configuration.silentAfterPackets }) else { return 0 }
         var n = 0
         for s in 0..<sensorCount where !readings.contains(where: { $0.sensor == s }) {
             if let silenceCounts, !(s < silenceCounts.count && silenceCounts[s]) { continue }
@@ -500,6 +505,9 @@ private struct Likelihood {
     let missingRoot: Double
     let k: Double
     let sensorCount: Int
+    /// −log P(silent) by standardized margin (`SilenceModel`).
+    let silenceTable: UnsafePointer<Double>
+    let silenceTableCount: Int
 
     /// −log L at a cell, given its row of the map (expected level per sensor), and the cell's
     /// best offset.
@@ -517,11 +525,10 @@ private struct Likelihood {
             let kk = r < 0 ? kWeaker : k
             loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
         }
-        // Unheard sensors: a residual only where the cell says they should have heard it,
-        //     e = max(0, μₛ(c) + b − floor) / σ.
+        // Unheard sensors: −log(1 − ρ·Φ((μₛ(c) + b − floor)/σ_d)), bounded by −log q
+        // however loud the cell says they should have heard it (`SilenceModel`).
         for j in 0..<missingCount {
-            let e = (expected[missing[j]] + b - floor) * missingRoot
-            if e > 0 { loss += e <= k ? 0.5 * e * e : k * e - 0.5 * k * k }
+            loss += SilenceModel.loss(silenceTable, count: silenceTableCount, at: (expected[missing[j]] + b - floor) * missingRoot)
         }
         return (loss, b)
     }

@@ -10,6 +10,8 @@ import FootfallCore
 /// - `.multilateration`: `Multilateration` on the filtered levels, then a `Tracker`.
 /// Zones come from `ZoneMembership`. Causal by construction: an estimate at `time` uses only
 /// observations already given to `observe`, which the pipeline gives in time order.
+import Foundation
+let debugSilence = ProcessInfo.processInfo.environment["DEBUG_SILENCE"] != nil
 public struct Locator: Sendable {
     public let layout: StoreLayout
     public let configuration: PositioningConfiguration
@@ -39,6 +41,9 @@ public struct Locator: Sendable {
     private var silenceCounts: [Radio: [Bool]] = [:]
     /// When each sensor last heard anything: one silent to every device is dead, not far away.
     private var sensorLastHeard: [Double]
+    /// What a silent sensor says: the receivers' floor and how often one within range misses a
+    /// batch, both learnt from the readings.
+    private var silence: SilenceModel
 
     struct DeviceState: Sendable {
         var filters: [RSSIFilter]
@@ -49,16 +54,26 @@ public struct Locator: Sendable {
         var zone = ZoneMembership()
         /// The grid engine's inside/outside decision, nil before the first estimate.
         var inside: Bool?
+        /// Per sensor, how many of the device's last batches in a row it heard (at most 2):
+        /// one that heard the last two is within range, and whether it hears the next says
+        /// how often such a sensor misses a batch (`SilenceModel`).
+        var streak: [UInt8] = []
+        /// Per sensor, the level of its last batch: only a sensor that heard the device well
+        /// above the floor is surely within range.
+        var lastLevel: [Float] = []
+        /// Time of the last estimate, −∞ before the first.
+        var lastEstimate = -Double.infinity
 
         /// What is left in the list while the state is being worked on.
         static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
 
+        /// Offers a reading to the sensor's filter; returns whether it was accepted.
         mutating func record(
             sensor: Int, rssi: Double, at time: Double, plausible: ClosedRange<Double>, gate: Double, window: Double
-        ) {
-            if filters[sensor].add(rssi: rssi, at: time, plausible: plausible, gate: gate, window: window) {
-                lastHeard = max(lastHeard, time)
-            }
+        ) -> Bool {
+            guard filters[sensor].add(rssi: rssi, at: time, plausible: plausible, gate: gate, window: window) else { return false }
+            lastHeard = max(lastHeard, time)
+            return true
         }
     }
 
@@ -69,6 +84,7 @@ public struct Locator: Sendable {
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
         sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
+        silence = SilenceModel(configuredFloor: configuration.receiverSensitivity)
         zoneScratch = Array(repeating: 0, count: layout.zones.count)
         for radio in Radio.allCases { silenceCounts[radio] = layout.sensors.map { $0.radios.contains(radio) } }
         outline = Outline(layout.outline)
@@ -117,8 +133,8 @@ public struct Locator: Sendable {
             for radio in Radio.allCases {
                 maps[radio] = RadioMap(
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
-                    survey: radio == .ble ? samples : [], bandwidth: configuration.surveyBandwidth,
-                    priorWeight: configuration.modelPriorWeight)
+                    survey: radio == .ble ? samples : [], correlation: configuration.shadowingCorrelation,
+                    shadowing: configuration.shadowingSpread, noise: configuration.rssiNoise)
             }
         }
         self.maps = maps
@@ -163,8 +179,12 @@ public struct Locator: Sendable {
         return edges
     }
 
-    public mutating func observe(_ observation: Observation) {
-        guard let sensor = sensorIndex[observation.sensor] else { return }
+    /// Takes one reading. Returns true when it was accepted for a device that has no estimate
+    /// within `window` (heard for the first time, or again after a silence): the caller can
+    /// ask for its estimate at once (`estimate(device:at:)`) instead of at the next round.
+    @discardableResult
+    public mutating func observe(_ observation: Observation) -> Bool {
+        guard let sensor = sensorIndex[observation.sensor] else { return false }
         sensorLastHeard[sensor] = max(sensorLastHeard[sensor], observation.time)
         let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
         // One hash lookup, the state mutated in place: no copy of the filters per reading.
@@ -174,18 +194,22 @@ public struct Locator: Sendable {
         } else {
             index = add(observation.device, radio: observation.radio)
         }
-        devices[index].record(
-            sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate,
-            window: window)
+        guard devices[index].record(
+            sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate, window: window)
+        else { return false }
+        silence.record(rssi: observation.rssi)
+        return observation.time - devices[index].lastEstimate > window
     }
 
     /// A device heard for the first time, placed in id order.
     private mutating func add(_ device: DeviceID, radio: Radio) -> Int {
         let index = devices.count
-        devices.append(
-            DeviceState(
-                filters: Array(repeating: RSSIFilter(), count: layout.sensors.count), radio: radio,
-                tracker: Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed)))
+        var state = DeviceState(
+            filters: Array(repeating: RSSIFilter(), count: layout.sensors.count), radio: radio,
+            tracker: Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed))
+        state.streak = Array(repeating: 0, count: layout.sensors.count)
+        state.lastLevel = Array(repeating: -.infinity, count: layout.sensors.count)
+        devices.append(state)
         deviceIDs.append(device)
         deviceIndex[device] = index
         // Binary search for the first listed device after it.
@@ -222,13 +246,7 @@ public struct Locator: Sendable {
     public mutating func estimate(at time: Double) -> [PositionEstimate] {
         var estimates: [PositionEstimate] = []
         estimates.reserveCapacity(devices.count)
-        // A sensor silent to every device for `forgetAfter` is dead, not far away; one not
-        // listening to a radio never hears its devices. Neither's silence is evidence.
-        for radio in Radio.allCases {
-            for (s, sensor) in layout.sensors.enumerated() {
-                silenceCounts[radio]![s] = time - sensorLastHeard[s] <= configuration.forgetAfter && sensor.radios.contains(radio)
-            }
-        }
+        prepareRound(at: time)
         var forgotten: [Bool]? = nil
         for index in deviceOrder {
             if time - devices[index].lastHeard > configuration.forgetAfter {
@@ -237,39 +255,67 @@ public struct Locator: Sendable {
                 continue
             }
             guard time - devices[index].lastHeard <= configuration.window else { continue }
-            // Worked on out of the list, so that its buffers are not copied on write.
-            var state = DeviceState.placeholder
-            swap(&state, &devices[index])
-            defer { swap(&state, &devices[index]) }
-            let device = deviceIDs[index]
-            let located: Located?
-            switch configuration.engine {
-            case .grid: located = locateOnGrid(&state, at: time, device: device)
-            case .multilateration: located = locateByMultilateration(&state, at: time)
-            }
-            guard let located else { continue }
-            let position = located.inside ? outline.clamp(located.position) : located.position
-            let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
-            if !located.zonesInScratch {
-                for (z, zoneOutline) in zoneOutlines.enumerated() {
-                    zoneScratch[z] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
-                }
-            }
-            let zone = state.zone.update(
-                zoneProbabilities: zoneScratch, zones: layout.zones, at: time,
-                enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability,
-                switchAfter: configuration.zoneSwitchAfter)
-            var heard = 0
-            for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
-            var estimate = PositionEstimate(
-                time: time, device: device, position: position, uncertainty: sigma, zone: zone,
-                insideStore: located.inside, sensorsHeard: heard)
-            estimate.zoneSince = zone == nil ? nil : state.zone.since
-            estimate.insideProbability = located.insideProbability
-            estimates.append(estimate)
+            if let estimate = locate(index, at: time) { estimates.append(estimate) }
         }
         if let forgotten { removeForgotten(forgotten) }
         return estimates
+    }
+
+    /// The estimate of one device now, from what it has been heard say up to `time`: for a
+    /// device `observe` reported as new or back, so that it is placed from its first reading
+    /// rather than at the next round.
+    public mutating func estimate(device: DeviceID, at time: Double) -> PositionEstimate? {
+        guard let index = deviceIndex[device], time - devices[index].lastHeard <= configuration.window else { return nil }
+        prepareRound(at: time)
+        return locate(index, at: time)
+    }
+
+    /// What every estimate at `time` shares: which sensors' silence counts, the silence model.
+    private mutating func prepareRound(at time: Double) {
+        // A sensor silent to every device for `forgetAfter` is dead, not far away; one not
+        // listening to a radio never hears its devices. Neither's silence is evidence.
+        for radio in Radio.allCases {
+            for (s, sensor) in layout.sensors.enumerated() {
+                silenceCounts[radio]![s] = time - sensorLastHeard[s] <= configuration.forgetAfter && sensor.radios.contains(radio)
+            }
+        }
+        silence.refresh()
+        if debugSilence, Int(time) % 300 == 0 { print("silence t=\(time) floor \(silence.floor) q \((0..<5).map { silence.missRate(bucket: $0) })") }
+    }
+
+    /// One device's estimate at `time` (nil when its engine cannot place it yet).
+    private mutating func locate(_ index: Int, at time: Double) -> PositionEstimate? {
+        // Worked on out of the list, so that its buffers are not copied on write.
+        var state = DeviceState.placeholder
+        swap(&state, &devices[index])
+        defer { swap(&state, &devices[index]) }
+        let device = deviceIDs[index]
+        let located: Located?
+        switch configuration.engine {
+        case .grid: located = locateOnGrid(&state, at: time, device: device)
+        case .multilateration: located = locateByMultilateration(&state, at: time)
+        }
+        guard let located else { return nil }
+        state.lastEstimate = time
+        let position = located.inside ? outline.clamp(located.position) : located.position
+        let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
+        if !located.zonesInScratch {
+            for (z, zoneOutline) in zoneOutlines.enumerated() {
+                zoneScratch[z] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
+            }
+        }
+        let zone = state.zone.update(
+            zoneProbabilities: zoneScratch, zones: layout.zones, at: time,
+            enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability,
+            switchAfter: configuration.zoneSwitchAfter)
+        var heard = 0
+        for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
+        var estimate = PositionEstimate(
+            time: time, device: device, position: position, uncertainty: sigma, zone: zone,
+            insideStore: located.inside, sensorsHeard: heard)
+        estimate.zoneSince = zone == nil ? nil : state.zone.since
+        estimate.insideProbability = located.insideProbability
+        return estimate
     }
 
     /// One device's position before zones: the mean, its covariance, whether it is inside the
@@ -292,12 +338,15 @@ public struct Locator: Sendable {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi, count: pending.count))
             }
         }
+        if !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
         // Taken out of the state, so that its probabilities are not copied on write.
         var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
         state.grid = nil
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
-        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio])
+        filter.update(
+            with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
+            silence: silence)
         let m = filter.summary(grid: map.grid, zones: &zoneScratch)
         state.grid = filter
         // The track of the grid's means gives the velocity that carries the grid forward.
@@ -325,6 +374,24 @@ public struct Locator: Sendable {
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
             zonesInScratch: true, insideProbability: map.grid.hasBand ? m.insideProbability : nil)
+    }
+
+    /// Counts, for the sensors surely within range of the device (they heard its last two
+    /// batches, the last well above the floor: a device moving out of range is not a miss),
+    /// whether they heard this one too; then moves each sensor's streak on.
+    private mutating func recordMisses(_ state: inout DeviceState, counts: [Bool]) {
+        var heard = [Bool](repeating: false, count: state.streak.count)
+        var packets = 0
+        for reading in readings where reading.sensor < heard.count {
+            heard[reading.sensor] = true
+            packets = max(packets, reading.count)
+        }
+        let surely = Float(silence.floor + SilenceModel.withinRange * configuration.rssiNoise)
+        for s in state.streak.indices {
+            if state.streak[s] >= 2, counts[s], state.lastLevel[s] >= surely { silence.record(heard: heard[s], packets: packets) }
+            state.streak[s] = heard[s] ? min(state.streak[s] + 1, 2) : 0
+        }
+        for reading in readings where reading.sensor < heard.count { state.lastLevel[reading.sensor] = Float(reading.rssi) }
     }
 
     private mutating func locateByMultilateration(_ state: inout DeviceState, at time: Double) -> Located? {

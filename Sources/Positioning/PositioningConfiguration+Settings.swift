@@ -8,6 +8,8 @@ extension PositioningConfiguration {
     struct Field: Sendable {
         enum Kind: Sendable {
             case number(WritableKeyPath<PositioningConfiguration, Double> & Sendable)
+            /// A number that, when not set, is learnt from the readings.
+            case learnt(WritableKeyPath<PositioningConfiguration, Double?> & Sendable)
             case count(WritableKeyPath<PositioningConfiguration, Int> & Sendable)
             case flag(WritableKeyPath<PositioningConfiguration, Bool> & Sendable)
             case engine
@@ -31,7 +33,7 @@ extension PositioningConfiguration {
         Field(name: "outside_margin", kind: .number(\.outsideMargin), range: 0 ... 100, unit: "metres"),
         Field(name: "outlier_gate", kind: .number(\.outlierGate), range: 1 ... 100, unit: "dB"),
         Field(name: "rssi_noise", kind: .number(\.rssiNoise), range: 0.5 ... 30, unit: "dB"),
-        Field(name: "receiver_sensitivity", kind: .number(\.receiverSensitivity), range: -200 ... 0, unit: "dBm"),
+        Field(name: "receiver_sensitivity", kind: .learnt(\.receiverSensitivity), range: -200 ... 0, unit: "dBm"),
         Field(name: "silent_after_packets", kind: .count(\.silentAfterPackets), range: 1 ... 1000, unit: "packets"),
         Field(name: "silent_spread", kind: .number(\.silentSpread), range: 0.1 ... 10, unit: "× rssi_noise"),
         Field(name: "street_beyond_corners", kind: .number(\.streetBeyondCorners), range: 0 ... 100, unit: "metres"),
@@ -53,8 +55,8 @@ extension PositioningConfiguration {
         Field(name: "grid_step", kind: .number(\.gridStep), range: 0.1 ... 10, unit: "metres"),
         Field(name: "cells_per_sensor_spacing", kind: .number(\.cellsPerSensorSpacing), range: 1 ... 1000, unit: "cells"),
         Field(name: "maximum_cells", kind: .count(\.maximumCells), range: 100 ... 1_000_000, unit: "cells"),
-        Field(name: "survey_bandwidth", kind: .number(\.surveyBandwidth), range: 0.05 ... 10, unit: "metres"),
-        Field(name: "model_prior_weight", kind: .number(\.modelPriorWeight), range: 0 ... 1000, unit: "survey samples"),
+        Field(name: "shadowing_correlation", kind: .number(\.shadowingCorrelation), range: 0.1 ... 50, unit: "metres"),
+        Field(name: "shadowing_spread", kind: .number(\.shadowingSpread), range: 0 ... 30, unit: "dB"),
         Field(name: "browsing_diffusion", kind: .number(\.browsingDiffusion), range: 0 ... 10, unit: "m²/s"),
         Field(name: "walking_speed", kind: .number(\.walkingSpeed), range: 0 ... 10, unit: "m/s"),
         Field(name: "walking_fraction", kind: .number(\.walkingFraction), range: 0 ... 1, unit: "share"),
@@ -99,6 +101,8 @@ extension PositioningConfiguration {
             }
             switch field.kind {
             case .number(let path):
+                self[keyPath: path] = try number()
+            case .learnt(let path):
                 self[keyPath: path] = try number()
             case .count(let path):
                 let value = try number()

@@ -37,15 +37,15 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Standard deviation (dB) of one reading around the radio map: multipath fading plus the
     /// map's own error. Fitted residuals of real surveys are 5–8 dB.
     public var rssiNoise: Double = 5
-    /// Level (dBm) below which a sensor hears nothing: a sensor silent through a batch of several
-    /// packets says the device is not where the map expects it to be heard well above this.
-    /// −infinity ignores silent sensors (a store file does it with `silent_after_packets: 1000`).
-    public var receiverSensitivity: Double = -95
+    /// Level (dBm) below which a sensor hears nothing: a sensor silent through a batch says the
+    /// device is probably not where the map expects it to be heard well above this. nil (the
+    /// default) learns it from the readings: the level of the weakest 1 % (`SilenceModel`).
+    public var receiverSensitivity: Double? = nil
     /// A sensor counts as silent in a batch where another sensor heard this many packets.
     public var silentAfterPackets: Int = 1
-    /// Spread of a silent sensor's censored reading, relative to `rssiNoise`: wider than a
-    /// heard reading's, as a packet is also lost to collisions and scan gaps.
-    public var silentSpread: Double = 2
+    /// Spread of the level at which a sensor starts to hear a device, relative to `rssiNoise`:
+    /// the detection threshold is blurred by fading and by each packet's own level.
+    public var silentSpread: Double = 5
     /// How far (metres) the band runs along the storefront past the store's corners.
     public var streetBeyondCorners: Double = 10
     /// How much wider (a factor ≥ 1) the spread of readings weaker than the map is than that of
@@ -106,22 +106,25 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var cellsPerSensorSpacing: Double = 10
     /// Upper bound on grid cells; the step grows for very large outlines to respect it.
     public var maximumCells: Int = 20_000
-    /// Kernel bandwidth (metres) over which survey samples are averaged into the map.
-    public var surveyBandwidth: Double = 0.5
-    /// Weight, in survey samples, of the fitted path-loss model in each cell of the map:
-    /// where the survey is dense it dominates, where it is sparse the model fills in.
-    public var modelPriorWeight: Double = 3
+    /// Correlation length (metres) of the shadowing around the path-loss model: how far from a
+    /// surveyed point its measured deviation from the model still says something. Indoor
+    /// shadowing decorrelates over one to a few metres (Gudmundson).
+    public var shadowingCorrelation: Double = 2
+    /// Standard deviation (dB) of that shadowing: how far the survey may pull the map away from
+    /// the fitted model. Where the survey is dense the map follows it; between surveyed points
+    /// it returns to the model over `shadowingCorrelation` (`RadioMap`).
+    public var shadowingSpread: Double = 4
 
     // MARK: Motion
 
     /// Diffusion coefficient (m²/s) of a browsing shopper: the spread of positions grows as
     /// √(2·D·t).
-    public var browsingDiffusion: Double = 0.1
+    public var browsingDiffusion: Double = 0.05
     /// Speed (m/s) of a walking shopper.
     public var walkingSpeed: Double = 1.0
     /// Fraction of the probability that moves at walking speed between two estimates; lets
     /// the grid follow a shopper who walks off instead of lagging behind.
-    public var walkingFraction: Double = 0.3
+    public var walkingFraction: Double = 0.15
     /// Share of the tracked velocity by which the grid is carried forward between estimates
     /// (0: a pure random walk, which lags behind a walking shopper).
     public var gridDrift: Double = 1

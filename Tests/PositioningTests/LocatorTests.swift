@@ -60,9 +60,10 @@ import Testing
     @Test(arguments: engines)
     func aSensorThatGoesSilentIsReadAsDistanceUntilItIsDeadAndThenLeftOut(engine: PositioningConfiguration.Engine) throws {
         // Sensor c (10, 10), the farthest, goes silent at 5.5 s; a, b and d still hear the phone.
-        // For `forget_after` (30 s) its silence says the phone is far from it, which pulls the
-        // grid's estimate away; once it has been silent to every device that long it is taken
-        // as dead and left out.
+        // For `forget_after` (30 s) its silence says the phone is far from it; once it has been
+        // silent to every device that long it is taken as dead and left out. Silence costs at
+        // most −log q a batch (q: how often a sensor within range misses one, learnt from the
+        // readings), so a sensor dying barely pulls the estimate even before it is left out.
         let truth = Point(x: 3, y: 4)
         func errors(until end: Double) throws -> [Double] {
             try acrossSeeds { seed in
@@ -78,7 +79,7 @@ import Testing
         #expect(soon.quantile(0.95) < 2.0)
         #expect(dead.median < 1.0)
         #expect(dead.quantile(0.95) < 2.0)
-        if engine == .grid { #expect(dead.median < soon.median) }
+        #expect(soon.median < 1.0)
     }
 
     @Test(arguments: engines)
@@ -242,10 +243,10 @@ import Testing
         return layout
     }
 
-    /// Median error over 40 draws for a Wi-Fi phone at (7, 7), 4 m from c, heard by a, b and d
-    /// only.
+    /// Median error over 40 draws for a Wi-Fi phone at (8, 8), 2.8 m from c, heard by a, b and
+    /// d only.
     static func medianError(cHearsWiFi: Bool) -> Double {
-        let truth = Point(x: 7, y: 7)
+        let truth = Point(x: 8, y: 8)
         let layout = store(cHearsWiFi: cHearsWiFi)
         var configuration = PositioningConfiguration()
         configuration.attenuationSpread = 1
@@ -269,8 +270,8 @@ import Testing
     @Test func aSensorWithoutTheDevicesRadioDoesNotPushItAway() {
         let withoutWiFi = Self.medianError(cHearsWiFi: false), withWiFi = Self.medianError(cHearsWiFi: true)
         print("Wi-Fi phone by a BLE-only sensor: median \(withoutWiFi) m; were that sensor deaf to it, \(withWiFi) m")
-        // Three sensors 7–8 m away fix the phone to about 2 m; c's silence, were it evidence,
-        // would put it twice as far off, away from c.
+        // Three sensors 8–11 m away fix the phone to about 2 m; c's silence, were it evidence,
+        // would put it half as far off again, away from c.
         #expect(withoutWiFi < 2.5)
         #expect(withWiFi > 1.5 * withoutWiFi)
     }

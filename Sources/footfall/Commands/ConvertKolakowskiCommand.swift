@@ -62,34 +62,16 @@ struct ConvertKolakowskiCommand: ParsableCommand {
         }
     }
 
-    /// The store configuration, written by hand so that it reads like one.
+    /// The store configuration, with comments on where each part comes from.
     static func storeYAML(_ layout: StoreLayout) -> String {
-        func n(_ v: Double) -> String { SVGDocument.number(v) }
-        func points(_ polygon: Polygon) -> String { "[" + polygon.vertices.map { "[\(n($0.x)), \(n($0.y))]" }.joined(separator: ", ") + "]" }
-        var lines = [
-            "# The Kolakowski BLE flat, converted by `footfall convert kolakowski` (see README.md here).",
-            "# M. Kolakowski, Sensors 21(18):6270, 2021, doi 10.3390/s21186270; data doi",
-            "# 10.5281/zenodo.5457591, CC BY 4.0. Metres in the dataset's frame.",
-            "store:",
-            "  id: \(layout.id)",
-            "  name: \(layout.name)",
-            "  outline: \(points(layout.outline))",
-            "  device_height: \(n(layout.deviceHeight))                     # the tag rides 1.3 m up on the robot",
-            "",
-            "# The dataset names no rooms: these rectangles are read off the walls.",
-            "zones:",
-        ]
-        for zone in layout.zones {
-            lines.append("  - id: \(zone.id)")
-            lines.append("    polygon: \(points(zone.polygon))")
-        }
-        lines.append("")
-        lines.append("# The six anchors (anchors.csv); path loss is fitted by `footfall calibrate fit` into fitted.yaml.")
-        lines.append("sensors:")
-        for sensor in layout.sensors {
-            lines.append("  - id: \"\(sensor.id.rawValue)\"")
-            lines.append("    position: [\(n(sensor.position.x)), \(n(sensor.position.y)), \(n(sensor.position.z))]")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        StoreFileText.yaml(
+            layout,
+            header: [
+                "# The Kolakowski BLE flat, converted by `footfall convert kolakowski` (see README.md here).",
+                "# M. Kolakowski, Sensors 21(18):6270, 2021, doi 10.3390/s21186270; data doi",
+                "# 10.5281/zenodo.5457591, CC BY 4.0. Metres in the dataset's frame; the tag rides 1.3 m up on the robot.",
+            ],
+            zonesComment: ["# The dataset names no rooms: these rectangles are read off the walls."],
+            sensorsComment: ["# The six anchors (anchors.csv); path loss is fitted by `footfall calibrate fit` into fitted.yaml."])
     }
 }
