@@ -1,5 +1,4 @@
 import BLE
-import Foundation
 import FootfallCore
 import Positioning
 import Presence
@@ -106,7 +105,7 @@ public struct Pipeline: Sendable {
         // Rounds due before the reading run first; a round at its own time waits for it, so
         // that the estimate at second T includes what was heard at T.
         try advance(to: observation.time, into: &outputs, including: false)
-        if locator.observe(observation), let clock, observation.time < clock, ProcessInfo.processInfo.environment["NOIMM"] == nil,
+        if locator.observe(observation), let clock, observation.time < clock,
             let estimate = locator.estimate(device: observation.device, at: observation.time)
         {
             // A device heard for the first time (or again after a silence) is placed from this

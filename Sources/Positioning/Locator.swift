@@ -10,8 +10,6 @@ import FootfallCore
 /// - `.multilateration`: `Multilateration` on the filtered levels, then a `Tracker`.
 /// Zones come from `ZoneMembership`. Causal by construction: an estimate at `time` uses only
 /// observations already given to `observe`, which the pipeline gives in time order.
-import Foundation
-let debugSilence = ProcessInfo.processInfo.environment["DEBUG_SILENCE"] != nil
 public struct Locator: Sendable {
     public let layout: StoreLayout
     public let configuration: PositioningConfiguration
@@ -280,7 +278,6 @@ public struct Locator: Sendable {
             }
         }
         silence.refresh()
-        if debugSilence, Int(time) % 300 == 0 { print("silence t=\(time) floor \(silence.floor) q \((0..<5).map { silence.missRate(bucket: $0) })") }
     }
 
     /// One device's estimate at `time` (nil when its engine cannot place it yet).
