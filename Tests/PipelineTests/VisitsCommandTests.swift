@@ -1,0 +1,111 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Testing
+
+/// `footfall visits show|erase` through the real binary, named as the retailer names a shopper:
+/// by what their events carried. A replay with `--data` keeps its visit history as the daemon
+/// does, so its events are what a profile store would have received.
+@Suite struct VisitsCommandTests {
+    struct Replayed {
+        var directory: URL
+        var config: String
+        var data: String
+        var events: [[String: Any]]
+    }
+
+    /// A quarter of an hour of the demo store with most phones on the loyalty app, one loyalty beacon
+    /// given the customer id `customer-42` in an identity map, replayed into a data directory.
+    static func replay() throws -> Replayed {
+        var settings = StoreSimulatorSettings.make(minutes: 15, shoppers: 120, seed: 23)
+        settings.loyaltyShare = 0.8
+        let layout = try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout
+        let files = try StoreSimulatorSettings.write(settings, layout: layout)
+        let beacons = try TraceReader(path: files.trace).readAll().map(\.device.rawValue).filter { $0.hasPrefix("ibeacon:") }
+        // The beacon heard most: a shopper who surely finished a visit.
+        let counts = Dictionary(beacons.map { ($0, 1) }, uniquingKeysWith: +)
+        let customer = try #require(counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key)
+        try "device,customer_id\n\(customer),customer-42\n".write(
+            to: files.directory.appendingPathComponent("customers.csv"), atomically: true, encoding: .utf8)
+        let demo = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
+        let config = files.directory.appendingPathComponent("store.yaml").path
+        try demo.replacingOccurrences(of: "  retention_days: 400\n", with: "  retention_days: 400\n  identity_map: customers.csv\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let data = files.directory.appendingPathComponent("data").path
+        let events = files.directory.appendingPathComponent("events.jsonl").path
+        let replay = try FootfallProcess.run(["replay", files.trace, "--store", config, "--data", data, "--events", events])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        return Replayed(
+            directory: files.directory, config: config, data: data,
+            events: lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    }
+
+    @Test func anEventsAnonymousIDShowsAndErasesThatShoppersVisits() throws {
+        let replayed = try Self.replay()
+        defer { try? FileManager.default.removeItem(at: replayed.directory) }
+        // A finished visit of an identified shopper: its anonymous_id keys the history.
+        let exited = try #require(replayed.events.first { $0["type"] as? String == "store.exited" && $0["customer_id"] == nil })
+        let id = try #require(exited["anonymous_id"] as? String)
+        let visits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["anonymous_id"] as? String == id }.count
+
+        let show = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
+        #expect(show.status == 0, "\(show.standardError)")
+        #expect(show.standardOutput.hasPrefix("\(id) (anonymous_id) is \(id): \(visits) visits on record"), "\(show.standardOutput)")
+
+        let erase = try FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", id])
+        #expect(erase.status == 0, "\(erase.standardError)")
+        #expect(erase.standardOutput.contains("erased \(visits) visits of \(id)"), "\(erase.standardOutput)")
+        // Erased: the same id now matches nothing, and says so.
+        let again = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
+        #expect(again.status != 0)
+        #expect(again.standardError.contains("no visits on record"), "\(again.standardError)")
+    }
+
+    @Test func anEventsCustomerIDFindsTheVisitsThroughTheIdentityMapOfConfig() throws {
+        let replayed = try Self.replay()
+        defer { try? FileManager.default.removeItem(at: replayed.directory) }
+        let exits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["customer_id"] as? String == "customer-42" }
+        #expect(!exits.isEmpty, "the mapped beacon finished a visit")
+        let show = try FootfallProcess.run(["visits", "show", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        #expect(show.status == 0, "\(show.standardError)")
+        let pseudonym = try #require(exits.first?["anonymous_id"] as? String)
+        #expect(show.standardOutput.hasPrefix("customer-42 (customer_id) is \(pseudonym): \(exits.count) visits on record"), "\(show.standardOutput)")
+        let erase = try FootfallProcess.run(["visits", "erase", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        #expect(erase.status == 0, "\(erase.standardError)")
+        #expect(erase.standardOutput.contains("erased \(exits.count) visits of customer-42 (customer_id"), "\(erase.standardOutput)")
+    }
+
+    @Test func anIDThatMatchesNothingSaysSoAndExitsNonZero() throws {
+        let replayed = try Self.replay()
+        defer { try? FileManager.default.removeItem(at: replayed.directory) }
+        let nobody = try FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
+        #expect(nobody.status != 0)
+        #expect(nobody.standardError.contains("no visits on record"), "\(nobody.standardError)")
+        #expect(nobody.standardError.contains("--config"), "says where customer ids are looked up: \(nobody.standardError)")
+        #expect(nobody.standardError.split(separator: "\n").count == 1)
+        // An unidentified shopper's daily pseudonym: the gateway never kept their visits.
+        let anonymous = replayed.events.compactMap { $0["anonymous_id"] as? String }.first { $0.hasPrefix("anon-") } ?? "anon-0123456789abcdef01234567"
+        let unidentified = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", anonymous])
+        #expect(unidentified.status != 0)
+        #expect(unidentified.standardError.contains("not identified"), "\(unidentified.standardError)")
+    }
+}
+
+extension VisitsCommandTests {
+    /// `outbox` and `visits` take `--config` and `--data` as `footfall run` does, so one command
+    /// line serves them all.
+    @Test func outboxAndVisitsTakeTheConfigAndDataThatRunTakes() throws {
+        let replayed = try Self.replay()
+        defer { try? FileManager.default.removeItem(at: replayed.directory) }
+        let status = try FootfallProcess.run(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
+        #expect(status.status == 0, "\(status.standardError)")
+        #expect(status.standardOutput.contains("jsonl: in \(replayed.config), has not run yet"), "\(status.standardOutput)")
+        let prune = try FootfallProcess.run(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", "0"])
+        #expect(prune.status == 0, "\(prune.standardError)")
+        #expect(prune.standardOutput.hasPrefix("deleted 0 visits"), "\(prune.standardOutput)")
+        let none = try FootfallProcess.run(["visits", "prune", "--data", replayed.data])
+        #expect(none.status != 0)
+        #expect(none.standardError.contains("give --config"), "\(none.standardError)")
+    }
+}
