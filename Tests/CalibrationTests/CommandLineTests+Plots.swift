@@ -46,7 +46,10 @@ extension CalibrationCommandLineTests {
         #expect(frames.count == 5)
         for sample in svg.elements("circle", class: "sample") {
             let cx = Double(sample.attributes["cx"] ?? "") ?? .nan, cy = Double(sample.attributes["cy"] ?? "") ?? .nan
-            let frame = try #require(frames.first { cx >= $0[0] && cx <= $0[0] + $0[2] }, "a reading at x \(cx) is in no panel")
+            // Its panel: the frame in whose column it is and nearest it in height (panels stack).
+            let frame = try #require(
+                frames.filter { cx >= $0[0] && cx <= $0[0] + $0[2] }.min { abs(cy - ($0[1] + $0[3] / 2)) < abs(cy - ($1[1] + $1[3] / 2)) },
+                "a reading at x \(cx) is in no panel")
             #expect(cy > frame[1] + 2 && cy < frame[1] + frame[3] - 2, "a reading drawn at y \(cy) sits on or outside its frame \(frame)")
         }
         // The RSSI axis: its tick labels overlap no other label, its title among them.
