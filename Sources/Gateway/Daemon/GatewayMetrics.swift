@@ -21,8 +21,8 @@ public final class GatewayMetrics: Sendable {
         storeFailures = registry.makeCounter(descriptor: Self.name("event_store_failures", "total", "Times events could not be stored (disk full, read-only database)."))
         droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
         let buildInfo: Prometheus.Gauge = registry.makeGauge(
-            name: "footfall_build_info", labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)],
-            help: "Always 1: the footfall version and the Swift compiler that built it, as labels.")
+            descriptor: Self.name("build", "info", "Always 1: the footfall version and the Swift compiler that built it, as labels."),
+            labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)])
         buildInfo.set(1.0)
     }
 
