@@ -5,12 +5,16 @@ import Testing
 
 /// What an operator sees of the real `footfall run`: /metrics as Prometheus's own checker reads
 /// it, devices on the street in /api/devices, and `footfall status` without the right token.
-@Suite(.timeLimit(.minutes(3))) struct OperatorViewTests {
-    /// The daemon replaying a looped simulated trace at ten times its speed, delivering to a
-    /// local receiver; stopped and cleaned up by `body`'s caller.
-    static func withDaemon(_ body: (FootfallProcess.Running, DaemonClient, HTTPReceiver, DaemonTests.Setup) async throws -> Void) async throws {
+/// One daemon at a time: three replaying at ten times speed at once starved the timing tests of
+/// a loaded full run.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct OperatorViewTests {
+    /// The daemon replaying a simulated trace, looped at ten times its speed (or once, as fast
+    /// as it can: `speed` 0), delivering to a local receiver, for the time of `body`.
+    static func withDaemon(
+        speed: Double = 10, _ body: (FootfallProcess.Running, DaemonClient, HTTPReceiver, DaemonTests.Setup) async throws -> Void
+    ) async throws {
         let receiver = try await HTTPReceiver.start()
-        let setup = try DaemonTests.setup(receiver: receiver, speed: 10, loop: true)
+        let setup = try DaemonTests.setup(receiver: receiver, speed: speed, loop: speed > 0)
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         let daemon = try FootfallProcess.start(
             ["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
@@ -45,7 +49,7 @@ import Testing
 
     @Test func promtoolFindsNothingToReportInTheLiveMetricsOfAHealthyGateway() async throws {
         let promtool = try Self.promtool()
-        try await Self.withDaemon { daemon, client, receiver, _ in
+        try await Self.withDaemon(speed: 0) { daemon, client, receiver, _ in
             // Delivering: every outbox metric, the latency histogram among them, has a value.
             #expect(await receiver.wait(timeout: .seconds(120)) { DaemonTests.receivedIDs($0).count >= 10 }, "\(daemon.log)")
             let metrics = try await client.get("/metrics").body

@@ -7,16 +7,29 @@ import Testing
 /// by what their events carried. A replay with `--data` keeps its visit history as the daemon
 /// does, so its events are what a profile store would have received.
 @Suite struct VisitsCommandTests {
-    struct Replayed {
+    /// Read-only once made, so one copy serves every test.
+    struct Replayed: @unchecked Sendable {
         var directory: URL
         var config: String
         var data: String
         var events: [[String: Any]]
     }
 
+    /// The replay below, made once; each test works on a copy of its folder (erasing changes it).
+    static let shared = Result { try makeReplay() }
+
+    static func replay() throws -> Replayed {
+        let original = try shared.get()
+        let copy = Fixtures.temporaryDirectory("visits")
+        try FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: original.directory, to: copy)
+        func moved(_ path: String) -> String { copy.path + path.dropFirst(original.directory.path.count) }
+        return Replayed(directory: copy, config: moved(original.config), data: moved(original.data), events: original.events)
+    }
+
     /// A quarter of an hour of the demo store with most phones on the loyalty app, one loyalty beacon
     /// given the customer id `customer-42` in an identity map, replayed into a data directory.
-    static func replay() throws -> Replayed {
+    static func makeReplay() throws -> Replayed {
         var settings = StoreSimulatorSettings.make(minutes: 15, shoppers: 120, seed: 23)
         settings.loyaltyShare = 0.8
         let layout = try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout
@@ -35,6 +48,10 @@ import Testing
         let events = files.directory.appendingPathComponent("events.jsonl").path
         let replay = try FootfallProcess.run(["replay", files.trace, "--store", config, "--data", data, "--events", events])
         #expect(replay.status == 0, "\(replay.standardError)")
+        // The recording is not needed again: only the data directory, store file and events
+        // are kept (and copied for each test).
+        try? FileManager.default.removeItem(atPath: files.trace)
+        try? FileManager.default.removeItem(atPath: files.truth)
         let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
         return Replayed(
             directory: files.directory, config: config, data: data,
