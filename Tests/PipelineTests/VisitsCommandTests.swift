@@ -8,6 +8,11 @@ import Testing
 /// does, so its events are what a profile store would have received.
 @Suite struct VisitsCommandTests {
     /// Read-only once made, so one copy serves every test.
+    struct ReplayFailed: Error, CustomStringConvertible {
+        var message: String
+        var description: String { "the replay the tests share failed: \(message)" }
+    }
+
     struct Replayed: @unchecked Sendable {
         var directory: URL
         var config: String
@@ -15,11 +20,13 @@ import Testing
         var events: [[String: Any]]
     }
 
-    /// The replay below, made once; each test works on a copy of its folder (erasing changes it).
-    static let shared = Result { try makeReplay() }
+    /// The replay below, made once on a thread of its own (seconds of simulation on one of the
+    /// run's cooperative threads would starve the tests waiting on sockets); each test works on
+    /// a copy of its folder (erasing changes it).
+    static let shared = OnItsOwnThread<Result<Replayed, any Error>> { Result { try makeReplay() } }
 
-    static func replay() throws -> Replayed {
-        let original = try shared.get()
+    static func replay() async throws -> Replayed {
+        let original = try await shared.value.get()
         let copy = Fixtures.temporaryDirectory("visits")
         try FileManager.default.removeItem(at: copy)
         try FileManager.default.copyItem(at: original.directory, to: copy)
@@ -37,7 +44,9 @@ import Testing
         let beacons = try TraceReader(path: files.trace).readAll().map(\.device.rawValue).filter { $0.hasPrefix("ibeacon:") }
         // The beacon heard most: a shopper who surely finished a visit.
         let counts = Dictionary(beacons.map { ($0, 1) }, uniquingKeysWith: +)
-        let customer = try #require(counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key)
+        guard let customer = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key else {
+            throw ReplayFailed(message: "the simulated trace has no loyalty beacon")
+        }
         try "device,customer_id\n\(customer),customer-42\n".write(
             to: files.directory.appendingPathComponent("customers.csv"), atomically: true, encoding: .utf8)
         let demo = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
@@ -47,7 +56,7 @@ import Testing
         let data = files.directory.appendingPathComponent("data").path
         let events = files.directory.appendingPathComponent("events.jsonl").path
         let replay = try FootfallProcess.run(["replay", files.trace, "--store", config, "--data", data, "--events", events])
-        #expect(replay.status == 0, "\(replay.standardError)")
+        guard replay.status == 0 else { throw ReplayFailed(message: replay.standardError) }
         // The recording is not needed again: only the data directory, store file and events
         // are kept (and copied for each test).
         try? FileManager.default.removeItem(atPath: files.trace)
@@ -58,8 +67,8 @@ import Testing
             events: lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
     }
 
-    @Test func anEventsAnonymousIDShowsAndErasesThatShoppersVisits() throws {
-        let replayed = try Self.replay()
+    @Test func anEventsAnonymousIDShowsAndErasesThatShoppersVisits() async throws {
+        let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         // A finished visit of an identified shopper: its anonymous_id keys the history.
         let exited = try #require(replayed.events.first { $0["type"] as? String == "store.exited" && $0["customer_id"] == nil })
@@ -79,8 +88,8 @@ import Testing
         #expect(again.standardError.contains("no visits on record"), "\(again.standardError)")
     }
 
-    @Test func anEventsCustomerIDFindsTheVisitsThroughTheIdentityMapOfConfig() throws {
-        let replayed = try Self.replay()
+    @Test func anEventsCustomerIDFindsTheVisitsThroughTheIdentityMapOfConfig() async throws {
+        let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         let exits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["customer_id"] as? String == "customer-42" }
         #expect(!exits.isEmpty, "the mapped beacon finished a visit")
@@ -93,8 +102,8 @@ import Testing
         #expect(erase.standardOutput.contains("erased \(exits.count) visits of customer-42 (customer_id"), "\(erase.standardOutput)")
     }
 
-    @Test func anIDThatMatchesNothingSaysSoAndExitsNonZero() throws {
-        let replayed = try Self.replay()
+    @Test func anIDThatMatchesNothingSaysSoAndExitsNonZero() async throws {
+        let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         let nobody = try FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
         #expect(nobody.status != 0)
@@ -112,8 +121,8 @@ import Testing
 extension VisitsCommandTests {
     /// `outbox` and `visits` take `--config` and `--data` as `footfall run` does, so one command
     /// line serves them all.
-    @Test func outboxAndVisitsTakeTheConfigAndDataThatRunTakes() throws {
-        let replayed = try Self.replay()
+    @Test func outboxAndVisitsTakeTheConfigAndDataThatRunTakes() async throws {
+        let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         let status = try FootfallProcess.run(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
         #expect(status.status == 0, "\(status.standardError)")
