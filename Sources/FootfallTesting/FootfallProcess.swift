@@ -15,6 +15,14 @@ public enum FootfallProcess {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/footfall")
     }
 
+    /// `run` on a thread of its own, for async tests: waiting for the child does not hold one
+    /// of the test run's few cooperative threads.
+    public static func runOnItsOwnThread(
+        _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:]
+    ) async throws -> Result {
+        try await onAThreadOfItsOwn { try run(arguments, currentDirectory: currentDirectory, environment: environment) }
+    }
+
     /// Runs the binary to its end; `environment` is added to this process's own.
     public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:]) throws -> Result {
         let process = Process()

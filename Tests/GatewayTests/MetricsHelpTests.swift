@@ -12,7 +12,7 @@ import Testing
 /// help text, in a form Prometheus's own checker accepts. The live daemon's /metrics
 /// (OperatorViewTests) shows only the metrics of its own sources and sinks; this makes them all.
 @Suite struct MetricsHelpTests {
-    @Test func everyCaptureOutboxAndUplinkMetricHasHelpTextThatPromtoolAccepts() throws {
+    @Test func everyCaptureOutboxAndUplinkMetricHasHelpTextThatPromtoolAccepts() async throws {
         let promtool = try OperatorViewTests.promtool()
         let directory = Fixtures.temporaryDirectory("metrics")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -30,7 +30,7 @@ import Testing
         withExtendedLifetime((writer, forwarder, uplink)) {}
 
         let text = metrics.text()
-        let check = try OperatorViewTests.run(promtool, ["check", "metrics"], input: text)
+        let check = try await onAThreadOfItsOwn { try OperatorViewTests.run(promtool, ["check", "metrics"], input: text) }
         #expect(check.status == 0 && check.output.isEmpty, "promtool check metrics:\n\(check.output)")
         for name in ForwardingMetricHelp.texts.keys.sorted() + BLECaptureMetrics.help.keys.sorted() {
             #expect(text.contains("# HELP \(name) "), "\(name) is exported with its help text")

@@ -14,7 +14,8 @@ import Testing
         speed: Double = 10, _ body: (FootfallProcess.Running, DaemonClient, HTTPReceiver, DaemonTests.Setup) async throws -> Void
     ) async throws {
         let receiver = try await HTTPReceiver.start()
-        let setup = try DaemonTests.setup(receiver: receiver, speed: speed, loop: speed > 0)
+        // Seconds of simulation, kept off the test run's few cooperative threads.
+        let setup = try await onAThreadOfItsOwn { try DaemonTests.setup(receiver: receiver, speed: speed, loop: speed > 0) }
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         let daemon = try FootfallProcess.start(
             ["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
@@ -53,7 +54,7 @@ import Testing
             // Delivering: every outbox metric, the latency histogram among them, has a value.
             #expect(await receiver.wait(timeout: .seconds(120)) { DaemonTests.receivedIDs($0).count >= 10 }, "\(daemon.log)")
             let metrics = try await client.get("/metrics").body
-            let check = try Self.run(promtool, ["check", "metrics"], input: metrics)
+            let check = try await onAThreadOfItsOwn { try Self.run(promtool, ["check", "metrics"], input: metrics) }
             #expect(check.status == 0 && check.output.isEmpty, "promtool check metrics:\n\(check.output)")
             // Healthy storage reads 1, as docs/delivery.md defines it.
             #expect(metrics.contains("footfall_outbox_healthy{component=\"outbox\"} 1"), "\(metrics)")
@@ -93,13 +94,13 @@ import Testing
     @Test func statusSaysWhetherATokenWasMissingOrRefused() async throws {
         try await Self.withDaemon { daemon, client, _, setup in
             let url = "http://127.0.0.1:\(client.port)"
-            let none = try FootfallProcess.run(["status", "--url", url])
+            let none = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url])
             #expect(none.status != 0)
             #expect(none.standardError.contains("wants a token and none was given"), "\(none.standardError)")
-            let wrong = try FootfallProcess.run(["status", "--url", url, "--token", "not-the-token"])
+            let wrong = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url, "--token", "not-the-token"])
             #expect(wrong.status != 0)
             #expect(wrong.standardError.contains("refused the token (--token)"), "\(wrong.standardError)")
-            let right = try FootfallProcess.run(["status", "--url", url, "--token", "map-token"])
+            let right = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url, "--token", "map-token"])
             #expect(right.status == 0, "\(right.standardError)")
             // And the daemon said at start where the unidentified shoppers' events went.
             #expect(daemon.log.contains("only identified shoppers' visit events are delivered"), "\(daemon.log.prefix(2000))")

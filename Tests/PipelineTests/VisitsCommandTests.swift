@@ -75,15 +75,15 @@ import Testing
         let id = try #require(exited["anonymous_id"] as? String)
         let visits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["anonymous_id"] as? String == id }.count
 
-        let show = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
+        let show = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", id])
         #expect(show.status == 0, "\(show.standardError)")
         #expect(show.standardOutput.hasPrefix("\(id) (anonymous_id) is \(id): \(visits) visits on record"), "\(show.standardOutput)")
 
-        let erase = try FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", id])
+        let erase = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--data", replayed.data, "--device", id])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased \(visits) visits of \(id)"), "\(erase.standardOutput)")
         // Erased: the same id now matches nothing, and says so.
-        let again = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
+        let again = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", id])
         #expect(again.status != 0)
         #expect(again.standardError.contains("no visits on record"), "\(again.standardError)")
     }
@@ -93,11 +93,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         let exits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["customer_id"] as? String == "customer-42" }
         #expect(!exits.isEmpty, "the mapped beacon finished a visit")
-        let show = try FootfallProcess.run(["visits", "show", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        let show = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
         #expect(show.status == 0, "\(show.standardError)")
         let pseudonym = try #require(exits.first?["anonymous_id"] as? String)
         #expect(show.standardOutput.hasPrefix("customer-42 (customer_id) is \(pseudonym): \(exits.count) visits on record"), "\(show.standardOutput)")
-        let erase = try FootfallProcess.run(["visits", "erase", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        let erase = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased \(exits.count) visits of customer-42 (customer_id"), "\(erase.standardOutput)")
     }
@@ -105,14 +105,14 @@ import Testing
     @Test func anIDThatMatchesNothingSaysSoAndExitsNonZero() async throws {
         let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
-        let nobody = try FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
+        let nobody = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
         #expect(nobody.status != 0)
         #expect(nobody.standardError.contains("no visits on record"), "\(nobody.standardError)")
         #expect(nobody.standardError.contains("--config"), "says where customer ids are looked up: \(nobody.standardError)")
         #expect(nobody.standardError.split(separator: "\n").count == 1)
         // An unidentified shopper's daily pseudonym: the gateway never kept their visits.
         let anonymous = replayed.events.compactMap { $0["anonymous_id"] as? String }.first { $0.hasPrefix("anon-") } ?? "anon-0123456789abcdef01234567"
-        let unidentified = try FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", anonymous])
+        let unidentified = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", anonymous])
         #expect(unidentified.status != 0)
         #expect(unidentified.standardError.contains("not identified"), "\(unidentified.standardError)")
     }
@@ -124,13 +124,13 @@ extension VisitsCommandTests {
     @Test func outboxAndVisitsTakeTheConfigAndDataThatRunTakes() async throws {
         let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
-        let status = try FootfallProcess.run(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
+        let status = try await FootfallProcess.runOnItsOwnThread(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
         #expect(status.status == 0, "\(status.standardError)")
         #expect(status.standardOutput.contains("jsonl: in \(replayed.config), has not run yet"), "\(status.standardOutput)")
-        let prune = try FootfallProcess.run(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", "0"])
+        let prune = try await FootfallProcess.runOnItsOwnThread(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", "0"])
         #expect(prune.status == 0, "\(prune.standardError)")
         #expect(prune.standardOutput.hasPrefix("deleted 0 visits"), "\(prune.standardOutput)")
-        let none = try FootfallProcess.run(["visits", "prune", "--data", replayed.data])
+        let none = try await FootfallProcess.runOnItsOwnThread(["visits", "prune", "--data", replayed.data])
         #expect(none.status != 0)
         #expect(none.standardError.contains("give --config"), "\(none.standardError)")
     }
