@@ -7,12 +7,12 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium prometheus
 BENCH_PACKAGES := curl
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
-DEMO_SEED ?= 1
+DEMO_SEED ?= 7
 
 .PHONY: run demo test bench build deps test-deps bench-deps packages clean
 

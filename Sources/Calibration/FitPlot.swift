@@ -11,8 +11,10 @@ public enum FitPlot {
         svg.text(10, 22, title, [("class", "title"), ("font-size", "14")])
         let allRSSI = fits.flatMap { $0.readings.map(\.rssi) }
         let maxDistance = max(fits.flatMap { $0.readings.map(\.distance) }.max() ?? 10, 1)
-        let rssiHigh = ((allRSSI.max() ?? -40) / 10).rounded(.up) * 10
-        let rssiLow = ((allRSSI.min() ?? -100) / 10).rounded(.down) * 10
+        // At least 3 dB of room above the strongest reading and below the weakest, so no dot
+        // sits on the frame (a reading of −40 dBm was drawn on a −40 top edge, half hidden).
+        let rssiHigh = (((allRSSI.max() ?? -40) + 3) / 10).rounded(.up) * 10
+        let rssiLow = (((allRSSI.min() ?? -100) - 3) / 10).rounded(.down) * 10
         let distanceHigh = niceCeiling(maxDistance)
         for (index, fit) in fits.enumerated() {
             let left = 10 + Double(index % columns) * panelWidth + 45, top = 40 + Double(index / columns) * panelHeight + 30
@@ -30,7 +32,11 @@ public enum FitPlot {
                 svg.text(left - 6, py(tick) + 3, SVGDocument.number(tick), [("text-anchor", "end"), ("font-size", "10")])
             }
             svg.text(left + w / 2, top + h + 30, "distance (m)", [("text-anchor", "middle"), ("font-size", "10")])
-            svg.text(left - 6, top - 4, "dBm", [("text-anchor", "end"), ("font-size", "10")])
+            // The y axis's title runs up beside its tick labels, clear of the top one.
+            let titleX = left - 34, titleY = top + h / 2
+            svg.text(
+                titleX, titleY, "RSSI (dBm)",
+                [("class", "axis-title"), ("text-anchor", "middle"), ("font-size", "10"), ("transform", "rotate(-90 \(SVGDocument.number(titleX)) \(SVGDocument.number(titleY)))")])
             // Thin a dense survey so the file stays small: at most 400 dots a panel.
             let stride = max(1, fit.readings.count / 400)
             for i in Swift.stride(from: 0, to: fit.readings.count, by: stride) {
@@ -40,10 +46,16 @@ public enum FitPlot {
             var label = "\(fit.sensor)"
             var detail = ""
             if let p = fit.pathLoss {
+                // The curve leaves the panel close to the sensor: cut at the frame, not
+                // flattened along it (a flat stretch there reads as a measured plateau).
+                let clip = "fit-clip-\(index)"
+                svg.open("clipPath", [("id", clip)])
+                svg.rect(left, top, w, h, [])
+                svg.close("clipPath")
                 let curve = Swift.stride(from: 0.1, through: distanceHigh, by: distanceHigh / 80).map { d in
-                    (px(d), py(max(min(p.rssi(atDistance: d), rssiHigh), rssiLow)))
+                    (px(d), py(p.rssi(atDistance: d)))
                 }
-                svg.polyline(curve, [("class", "fit"), ("fill", "none"), ("stroke", "#d62728"), ("stroke-width", "2")])
+                svg.polyline(curve, [("class", "fit"), ("fill", "none"), ("stroke", "#d62728"), ("stroke-width", "2"), ("clip-path", "url(#\(clip))")])
                 detail = String(format: "%.1f dBm at 1 m, n = %.2f, σ = %.1f dB, %d points", p.rssiAt1m, p.exponent, fit.residualSD ?? 0, fit.points)
             } else {
                 label += ": not fitted (never heard)"

@@ -9,7 +9,8 @@ public enum HeatMapRenderer {
     ) -> String {
         let renderer = LayoutRenderer(layout: layout)
         let frame = renderer.frame
-        var svg = SVGDocument(width: frame.width + 140, height: frame.height)
+        var svg = SVGDocument(width: frame.width + 290, height: max(frame.height, frame.margin + 340))
+        svg.rect(0, 0, svg.width, svg.height, [("fill", "white")])
         renderer.drawFloor(&svg, title: title)
         let high = max(map.errors.max() ?? 1, 0.5)
         svg.open("g", [("class", "heatmap")])
@@ -37,16 +38,29 @@ public enum HeatMapRenderer {
             svg.text(x + 12, y + 4, "add a sensor here", [("class", "suggested-sensor-label"), ("fill", "#d62728"), ("font-weight", "bold")])
         }
         renderer.drawScaleBar(&svg)
-        // The legend: a colour bar from 0 to the largest expected error.
+        // The legend: a colour bar from 0 to the largest expected error, then what the marks are.
         let left = frame.width + 20, top = frame.margin
         svg.open("g", [("class", "legend")])
-        svg.text(left, top - 10, "expected error", [("font-size", "11")])
+        svg.text(left, top - 10, "shading: expected error", [("font-size", "11")])
         for i in 0..<20 {
             let f = Double(i) / 19
             svg.rect(left, top + Double(19 - i) * 10, 20, 10, [("fill", colour(f))])
         }
         svg.text(left + 26, top + 8, String(format: "%.1f m", high), [("font-size", "11")])
         svg.text(left + 26, top + 200, "0 m", [("font-size", "11")])
+        var y = top + 230.0
+        func entry(_ lines: [String]) {
+            for (index, line) in lines.enumerated() { svg.text(left + 16, y + 4 + Double(index) * 13, line, [("class", "legend-entry"), ("font-size", "11")]) }
+            y += Double(lines.count) * 13 + 8
+        }
+        svg.circle(left + 5, y, r: 3, [("fill", colour(0.5)), ("stroke", "black"), ("stroke-width", "0.7")])
+        entry(["dot: a survey point, coloured by its", "leave-one-out error (located with", "the other points' readings)"])
+        svg.circle(left + 5, y, r: 3, [("fill", "black"), ("stroke", "black"), ("stroke-width", "0.7")])
+        entry(["black dot: a point that could not", "be located"])
+        if suggestion != nil {
+            svg.circle(left + 5, y, r: 5, [("fill", "none"), ("stroke", "#d62728"), ("stroke-width", "2"), ("stroke-dasharray", "3 2")])
+            entry(["dashed ring: where one more sensor", "would help most"])
+        }
         svg.close("g")
         return svg.text
     }

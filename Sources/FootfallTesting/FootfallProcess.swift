@@ -15,10 +15,20 @@ public enum FootfallProcess {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/footfall")
     }
 
-    public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot) throws -> Result {
+    /// `run` on a thread of its own, for async tests: waiting for the child does not hold one
+    /// of the test run's few cooperative threads.
+    public static func runOnItsOwnThread(
+        _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:]
+    ) async throws -> Result {
+        try await onAThreadOfItsOwn { try run(arguments, currentDirectory: currentDirectory, environment: environment) }
+    }
+
+    /// Runs the binary to its end; `environment` is added to this process's own.
+    public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = currentDirectory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

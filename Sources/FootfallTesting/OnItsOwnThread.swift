@@ -34,3 +34,14 @@ public final class OnItsOwnThread<Value: Sendable>: Sendable {
         }
     }
 }
+
+/// Runs blocking work (a child process to its end, a simulation) on a thread of its own and
+/// awaits it, so the test run's cooperative threads (as many as there are cores) stay free for
+/// the tests that wait on timers and sockets meanwhile.
+public func onAThreadOfItsOwn<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

@@ -44,7 +44,7 @@ public final class Forwarder: Sendable {
         self.timing = timing
         self.health = health
         self.logger = logger
-        let storage = StorageMetrics(operation: "deliver", factory: metricsFactory)
+        let storage = StorageMetrics(operation: "deliver", factory: metricsFactory, health: health)
         workers = sinks.map { sink in
             SinkWorker(
                 sink: sink, database: database, options: options, timing: timing, logger: logger,

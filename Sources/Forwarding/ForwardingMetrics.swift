@@ -21,7 +21,7 @@ struct SinkMetrics: Sendable {
         delivered = Counter(label: "footfall_outbox_delivered_total", dimensions: dimensions, factory: factory)
         retried = Counter(label: "footfall_outbox_retried_total", dimensions: dimensions, factory: factory)
         dead = Counter(label: "footfall_outbox_dead_total", dimensions: dimensions, factory: factory)
-        latency = Timer(label: "footfall_outbox_delivery_latency", dimensions: dimensions, factory: factory)
+        latency = Timer(label: "footfall_outbox_delivery_latency_seconds", dimensions: dimensions, factory: factory)
         healthy = Gauge(label: "footfall_outbox_healthy", dimensions: [("component", "sink:\(sink)")], factory: factory)
     }
 }
@@ -31,9 +31,31 @@ struct StorageMetrics: Sendable {
     let errors: Counter
     let healthy: Gauge
 
-    init(operation: String, factory: (any MetricsFactory)?) {
+    /// The gauge starts at what `health` says of the outbox now (ok unless a write failed): a
+    /// gauge never set reads 0, which docs/delivery.md defines as failing storage.
+    init(operation: String, factory: (any MetricsFactory)?, health: ForwardingHealth) {
         let factory = factory ?? MetricsSystem.factory
         errors = Counter(label: "footfall_outbox_storage_errors_total", dimensions: [("operation", operation)], factory: factory)
         healthy = Gauge(label: "footfall_outbox_healthy", dimensions: [("component", "outbox")], factory: factory)
+        if case .failing = health.status(of: "outbox") { healthy.record(0) } else { healthy.record(1) }
     }
+}
+
+/// The help text of every metric this module makes, by name, for exporters that print it
+/// (swift-metrics has no place for one); the Prometheus exporter at /metrics uses it.
+public enum ForwardingMetricHelp {
+    public static let texts: [String: String] = [
+        "footfall_outbox_pending": "Events waiting to be delivered to the sink.",
+        "footfall_outbox_oldest_pending_seconds": "Age of the oldest event waiting for the sink, in seconds.",
+        "footfall_outbox_delivered_total": "Events the sink's receiver acknowledged.",
+        "footfall_outbox_retried_total": "Events in delivery attempts that failed and will be retried.",
+        "footfall_outbox_dead_total": "Events the sink's receiver rejected for good (dead letters).",
+        "footfall_outbox_delivery_latency_seconds": "Seconds from an event's append to the outbox to the receiver's acknowledgment.",
+        "footfall_outbox_storage_errors_total": "Failed writes to the outbox's database, by operation.",
+        "footfall_outbox_healthy": "1 while the component (outbox storage or a sink) works, 0 while it is failing.",
+        "footfall_uplink_sent_total": "Observations a sensor gateway sent to its locating gateway.",
+        "footfall_uplink_dropped_total": "Observations a sensor gateway dropped because its buffer was full.",
+        "footfall_uplink_failures_total": "Failed attempts to send observations to the locating gateway.",
+        "footfall_uplink_buffered": "Observations a sensor gateway holds, waiting to be sent.",
+    ]
 }

@@ -18,7 +18,7 @@ public struct OutboxWriter: Sendable {
         self.database = database
         self.health = health
         self.logger = logger
-        metrics = StorageMetrics(operation: "append", factory: metricsFactory)
+        metrics = StorageMetrics(operation: "append", factory: metricsFactory, health: health)
     }
 
     /// Appends in a transaction of its own; throws `OutboxError` if the events were not stored.

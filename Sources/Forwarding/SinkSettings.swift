@@ -37,7 +37,7 @@ public struct SinkSettings: Hashable, Sendable {
             let settings = try SinkSettings(component, field: "sinks[\(index)]", file: configuration.file)
             guard names.insert(settings.name).inserted else {
                 throw ConfigurationError(
-                    file: configuration.file, line: component.line, field: "sinks[\(index)].name",
+                    file: configuration.file, line: component.optionLine("name"), field: "sinks[\(index)].name",
                     message: "another sink is already named '\(settings.name)'; give each sink its own `name:`")
             }
             return settings
@@ -46,7 +46,7 @@ public struct SinkSettings: Hashable, Sendable {
 
     public init(_ component: StoreConfiguration.ComponentSettings, field: String, file: String) throws {
         func fail(_ option: String, _ message: String) -> ConfigurationError {
-            ConfigurationError(file: file, line: component.line, field: option.isEmpty ? field : "\(field).\(option)", message: message)
+            ConfigurationError(file: file, line: component.optionLine(option), field: option.isEmpty ? field : "\(field).\(option)", message: message)
         }
         guard let kind = Kind(rawValue: component.type) else {
             throw fail("type", "unknown sink type '\(component.type)'; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -25,9 +25,18 @@ public struct Replay {
         }
     }
 
+    /// A sensor the trace names that the store file has not, with where it first appears.
+    public struct UnknownSensor: Hashable, Sendable {
+        public var sensor: SensorID
+        public var firstLine: Int
+        public var observations: Int
+    }
+
     public struct Result: Sendable {
         public var observations: Int
         public var ignoredObservations: Int
+        /// The trace's sensors missing from the store file, in the order they first appear.
+        public var unknownSensors: [UnknownSensor] = []
         public var devices: Int
         public var positions: Int
         /// Events that may leave the gateway, by type.
@@ -61,6 +70,8 @@ public struct Replay {
         var counts: [PresenceEvent.Kind: Int] = [:]
         var countedOnly = 0
         var first: Double?, last: Double?
+        let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
+        var unknown: [SensorID: UnknownSensor] = [:]
 
         func drain() {
             for output in outputs {
@@ -86,17 +97,50 @@ public struct Replay {
             if first == nil { first = observation.time }
             last = observation.time
             devices.insert(observation.device)
+            if !storeSensors.contains(observation.sensor) {
+                unknown[observation.sensor, default: UnknownSensor(sensor: observation.sensor, firstLine: reader.lineNumber, observations: 0)]
+                    .observations += 1
+            }
             try pipeline.ingest(observation, into: &outputs)
             if outputs.count > 1024 { drain() }
         }
         try pipeline.finish(into: &outputs)
         drain()
+        let unknownSensors = unknown.values.sorted { $0.firstLine < $1.firstLine }
+        // A typo in every sensor name is not a quiet success with no positions; the outputs
+        // are left as they were (never closed).
+        if pipeline.observationsSeen > 0, unknownSensors.map(\.observations).reduce(0, +) == pipeline.observationsSeen {
+            throw NoSensorOfTheStore(trace: reader.name, store: options.configuration, unknown: unknownSensors)
+        }
         try eventsOut?.close()
         try positionsOut?.close()
         return Result(
-            observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored,
+            observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
             report: scorer?.report())
+    }
+}
+
+/// A trace none of whose readings comes from a sensor of the store file.
+public struct NoSensorOfTheStore: Error, CustomStringConvertible {
+    public var trace: String
+    public var store: StoreConfiguration
+    public var unknown: [Replay.UnknownSensor]
+
+    public var description: String {
+        "\(trace): none of its sensors is in \(store.file): \(Replay.UnknownSensor.list(unknown, file: trace)); "
+            + "the store's sensors are \(store.layout.sensors.map(\.id.rawValue).joined(separator: ", ")); "
+            + "fix the trace's sensor column, or replay it with the store it was recorded in"
+    }
+}
+
+extension Replay.UnknownSensor {
+    /// `'x1' (first at t.csv:2, 40 readings), …`, the first five.
+    public static func list(_ sensors: [Replay.UnknownSensor], file: String) -> String {
+        var text = sensors.prefix(5).map { "'\($0.sensor.rawValue)' (first at \(file):\($0.firstLine), \($0.observations) reading\($0.observations == 1 ? "" : "s"))" }
+            .joined(separator: ", ")
+        if sensors.count > 5 { text += " and \(sensors.count - 5) more" }
+        return text
     }
 }
 

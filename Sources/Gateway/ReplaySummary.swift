@@ -3,11 +3,15 @@ import Foundation
 
 /// What `footfall replay` prints: counts and speed, then the accuracy report when scored.
 public enum ReplaySummary {
-    public static func text(_ r: Replay.Result, elapsed: Double) -> String {
+    public static func text(_ r: Replay.Result, trace: String, store: String, elapsed: Double) -> String {
         let rate = elapsed > 0 ? Double(r.observations) / elapsed : 0
         var lines = ["replayed \(r.observations) observations of \(r.devices) devices in \(String(format: "%.2f", elapsed)) s (\(Int(rate)) observations/s)"]
-        if r.ignoredObservations > 0 {
-            lines.append("ignored \(r.ignoredObservations) observations from sensors not in the store configuration")
+        let unknown = r.unknownSensors.map(\.observations).reduce(0, +)
+        if unknown > 0 {
+            lines.append("ignored \(unknown) observations from sensors not in \(store): \(Replay.UnknownSensor.list(r.unknownSensors, file: trace))")
+        }
+        if r.ignoredObservations > unknown {
+            lines.append("ignored \(r.ignoredObservations - unknown) observations whose time is not a number")
         }
         if let first = r.firstTime, let last = r.lastTime {
             lines.append("trace time \(RFC3339.string(first)) to \(RFC3339.string(last)) (\(String(format: "%.0f", last - first)) s)")
@@ -28,6 +32,7 @@ public enum ReplaySummary {
         }
         object["observations"] = r.observations
         object["ignored_observations"] = r.ignoredObservations
+        object["unknown_sensors"] = r.unknownSensors.map { ["sensor": $0.sensor.rawValue, "first_line": $0.firstLine, "observations": $0.observations] as [String: Any] }
         object["devices"] = r.devices
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })

@@ -193,6 +193,20 @@ public enum Outbox {
         }
     }
 
+    /// The pseudonyms (`anonymous_id`) that events still kept gave a customer id: how an
+    /// erasure request that names only the `customer_id` finds the visit history.
+    public static func anonymousIDs(ofCustomer customerID: String, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT DISTINCT anonymous_id FROM outbox_event WHERE customer_id = ? AND anonymous_id IS NOT NULL ORDER BY anonymous_id",
+            arguments: [customerID])
+    }
+
+    /// How many events still kept carry this `anonymous_id` or `customer_id`.
+    public static func eventCount(identity: String, in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM outbox_event WHERE anonymous_id = ? OR customer_id = ?", arguments: [identity, identity]) ?? 0
+    }
+
     /// The sequence number of the newest event ever appended (0 when none).
     public static func lastSequence(in db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox_event'") ?? 0

@@ -78,7 +78,7 @@ import Testing
         #expect(Self.receivedIDs(receiver) == expected, "the same events, in the same order")
         // The forwarder's metrics are on /metrics beside the daemon's own.
         let metrics = try await DaemonClient(daemon, token: nil).get("/metrics").body
-        for name in ["footfall_outbox_delivered_total", "footfall_outbox_pending", "footfall_outbox_delivery_latency_bucket", "footfall_events_total", "footfall_observations_total"] {
+        for name in ["footfall_outbox_delivered_total", "footfall_outbox_pending", "footfall_outbox_delivery_latency_seconds_bucket", "footfall_events_total", "footfall_observations_total"] {
             #expect(metrics.contains(name), "\(name) in\n\(metrics)")
         }
         daemon.kill(SIGTERM)

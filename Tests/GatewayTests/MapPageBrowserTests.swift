@@ -18,6 +18,10 @@ import Testing
             var radius: Double
             var trailPoints: Int
             var drawnWidth: Double
+            var outside: Bool
+            /// The dot's computed fill and the circle's, as the browser paints them.
+            var dotFill: String
+            var haloFill: String
         }
         var status: String
         var zones: [Zone]
@@ -27,6 +31,11 @@ import Testing
         var devices: [Device]
         var legend: [String]
         var counters: [String: String]
+        var entrances: [String]
+        var scaleMetres: Double?
+        /// The scale bar's drawn length over the outline's drawn width, and the store's width in metres.
+        var scaleWidth: Double
+        var outlineWidth: Double
 
         /// Zones the page has shaded as occupied (more than the empty zone's 0.05 alpha).
         var shadedZones: [String] {
@@ -49,14 +58,20 @@ import Testing
             sensors: document.querySelectorAll("#map [data-sensor]").length,
             devices: [...document.querySelectorAll("#map g[data-device]")].map(g => {
               const dot = g.querySelector("circle.device"), halo = g.querySelector("circle.uncertainty"), trail = g.querySelector("polyline.trail");
+              const fill = e => e ? getComputedStyle(e).fill : "";
               return {
                 id: attr(g, "data-device"), x: Number(attr(dot, "cx")), y: Number(attr(dot, "cy")), radius: Number(attr(halo, "r")),
                 trailPoints: (attr(trail, "points") ?? "").trim().split(/\s+/).filter(Boolean).length,
                 drawnWidth: dot ? dot.getBoundingClientRect().width : 0,
+                outside: g.classList.contains("outside"), dotFill: fill(dot), haloFill: fill(halo),
               };
             }),
             legend: [...document.querySelectorAll(".legend > div")].map(d => d.textContent.trim()),
-            counters: { visitors: dd("visitors"), devices: dd("devices"), events: dd("events"), dwells: dd("dwells") },
+            counters: { visitors: dd("visitors"), devices: dd("devices"), outside: dd("outside"), events: dd("events"), dwells: dd("dwells") },
+            entrances: [...document.querySelectorAll("#map [data-entrance]")].map(e => attr(e, "data-entrance")),
+            scaleMetres: Number(attr(document.querySelector("#map [data-scale-metres]"), "data-scale-metres")) || null,
+            scaleWidth: document.querySelector("#map [data-scale-metres]")?.getBoundingClientRect().width ?? 0,
+            outlineWidth: document.querySelector("#map polygon.outline")?.getBoundingClientRect().width ?? 0,
           });
         })()
         """#
@@ -84,7 +99,7 @@ import Testing
         let zoneIDs = Set(layout.zones.map(\.id)), zoneNames = Set(layout.zones.map(\.name))
         func ready(_ s: Snapshot) -> Bool {
             Set(s.zones.map(\.id)) == zoneIDs && zoneNames.isSubset(of: Set(s.zoneLabels)) && Set(s.zoneList) == zoneNames
-                && s.sensors == layout.sensors.count && s.legend.count == 4 && s.status == "live"
+                && s.sensors == layout.sensors.count && s.legend.count == 5 && s.status == "live"
                 && !s.devices.isEmpty && !s.shadedZones.isEmpty
         }
         var first: Snapshot?
@@ -118,6 +133,15 @@ import Testing
         for (name, value) in first.counters { #expect(Int(value) != nil, "counter \(name) shows \(value)") }
         #expect(Int(first.counters["devices"] ?? "") ?? 0 > 0, "devices placed is counted")
         #expect(first.devices.allSatisfy { $0.radius >= 0.3 && $0.drawnWidth > 0 }, "every dot is drawn, with a circle of at least 0.3 m")
+        // The street door is marked, and the scale bar is 5 m of the 40 m store's drawn width.
+        #expect(first.entrances == layout.entrances.map { "\(DelimitedField.number($0.x)),\(DelimitedField.number($0.y))" })
+        #expect(first.scaleMetres == 5)
+        let storeWidth = layout.outline.vertices.map(\.x).max()! - layout.outline.vertices.map(\.x).min()!
+        #expect(abs(first.scaleWidth / first.outlineWidth - 5 / storeWidth) < 0.01, "a 5 m bar is 5 m at the store's scale")
+        // The store's count is of devices inside; passers-by are counted apart and drawn unlike
+        // shoppers (the page draws and counts in one step, so one snapshot agrees with itself).
+        #expect(Int(first.counters["devices"] ?? "") == first.devices.filter { !$0.outside }.count, "\(first.counters)")
+        #expect(Int(first.counters["outside"] ?? "") == first.devices.filter(\.outside).count, "\(first.counters)")
 
         // Moving: three seconds later (half a minute of store time) some device is elsewhere
         // by more than 10 cm, and trails have grown.
@@ -154,6 +178,11 @@ import Testing
         let diagnosis = passed ? "" : await page.saveScreenshot(to: screenshot)
         #expect(!moved.isEmpty, "of \(second.devices.count) devices none moved in 3 s; \(diagnosis)")
         #expect(second.devices.contains { $0.trailPoints >= 2 }, "trails are drawn")
+        let shoppers = (first.devices + second.devices).filter { !$0.outside }, passers = (first.devices + second.devices).filter(\.outside)
+        #expect(!passers.isEmpty, "a passer-by on the street is drawn; \(diagnosis)")
+        for passer in passers {
+            #expect(shoppers.allSatisfy { $0.dotFill != passer.dotFill && $0.haloFill != passer.haloFill }, "a passer-by looks unlike a shopper: \(passer)")
+        }
         #expect(exceptions.isEmpty, "script exceptions: \(exceptions); \(diagnosis)")
         #expect(consoleErrors.isEmpty, "console errors: \(consoleErrors); \(diagnosis)")
         #expect(outside.isEmpty, "requests outside 127.0.0.1:\(port): \(outside)")

@@ -19,4 +19,13 @@ public struct BLECaptureMetrics: Sendable {
         resynchronisedBytes = Counter(label: "footfall_ble_resynchronised_bytes_total", dimensions: dimensions, factory: factory)
         recoveries = Counter(label: "footfall_ble_recoveries_total", dimensions: dimensions, factory: factory)
     }
+
+    /// The help text of each metric above, by name, for exporters that print it (swift-metrics
+    /// has no place for one); the Prometheus exporter at /metrics uses it.
+    public static let help: [String: String] = [
+        "footfall_ble_advertisements_total": "Bluetooth advertising reports turned into observations, per source.",
+        "footfall_ble_undecodable_events_total": "HCI events from the controller that did not decode and were skipped, per source.",
+        "footfall_ble_resynchronised_bytes_total": "Bytes dropped while finding the H4 framing again after garbage, per source.",
+        "footfall_ble_recoveries_total": "Controller resets after hardware errors and adapter re-opens, per source.",
+    ]
 }

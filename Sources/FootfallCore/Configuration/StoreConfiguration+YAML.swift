@@ -312,14 +312,16 @@ extension StoreConfiguration {
             let field = "\(section)[\(index)]"
             guard case .mapping(let mapping) = item else { throw reader.error(item, field, "expected a mapping with `type:`") }
             var options: [String: String] = [:]
+            var lines: [String: Int] = [:]
             var type: String?
             for (key, value) in mapping {
                 let name = try reader.string(key, field)
                 let text = try reader.string(value, "\(field).\(name)")
+                lines[name] = value.mark?.line ?? key.mark?.line
                 if name == "type" { type = text } else { options[name] = text }
             }
             guard let type else { throw reader.error(item, "\(field).type", "is missing; say which kind this is") }
-            return ComponentSettings(type: type, options: options, line: item.mark?.line)
+            return ComponentSettings(type: type, options: options, line: item.mark?.line, optionLines: lines)
         }
     }
 }

@@ -129,12 +129,19 @@ public struct StoreConfiguration: Sendable {
     public struct ComponentSettings: Hashable, Sendable {
         public var type: String
         public var options: [String: String]
+        /// The line of the list item (its `- type:`).
         public var line: Int?
-        public init(type: String, options: [String: String] = [:], line: Int? = nil) {
+        /// The line of each option, so that an error in one names its own line.
+        public var optionLines: [String: Int]
+        public init(type: String, options: [String: String] = [:], line: Int? = nil, optionLines: [String: Int] = [:]) {
             self.type = type
             self.options = options
             self.line = line
+            self.optionLines = optionLines
         }
+
+        /// The line of `option` where it is written, else the item's.
+        public func optionLine(_ option: String) -> Int? { optionLines[option] ?? line }
     }
 
     /// The HTTP API (`api:` section).

@@ -15,6 +15,10 @@ public final class TraceReader: Sequence, IteratorProtocol {
     public var columnNames: [String] { columns.names }
     /// Set when iteration stopped on bad input; `next()` then returns nil.
     public private(set) var error: FormatError?
+    /// The file's name, as errors give it.
+    public var name: String { lines.name }
+    /// The line of the observation `read()` returned last (the header is line 1).
+    public var lineNumber: Int { lines.lineNumber }
 
     public convenience init(path: String) throws {
         try self.init(lines: ByteLineReader(path: path))

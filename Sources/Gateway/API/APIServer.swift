@@ -61,7 +61,7 @@ public enum APIServer {
         guarded.get("api/layout") { _, _ -> Response in encode(LayoutDocument(d.configuration)) }
         guarded.get("api/occupancy") { _, _ -> Response in
             let snapshot = await d.live.snapshotOccupancy()
-            return encode(OccupancyDocument(zones: snapshot.zones, visitors: snapshot.visitors, devices: snapshot.devices))
+            return encode(OccupancyDocument(zones: snapshot.zones, visitors: snapshot.visitors, devices: snapshot.devices, inside: snapshot.inside))
         }
         guarded.get("api/devices") { _, _ -> Response in encode(await d.live.snapshotDevices()) }
         guarded.get("api/visits") { _, _ -> Response in encode(await d.live.snapshotVisits()) }

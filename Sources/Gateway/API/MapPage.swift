@@ -1,6 +1,7 @@
-/// The live store map served at `/`: the floor plan, zones shaded by occupancy, devices as dots
-/// with their uncertainty circles and trails, updated over server-sent events. Self-contained:
-/// no CDN, no asset files.
+/// The live store map served at `/`: the floor plan with its entrances and a scale bar, zones
+/// shaded by occupancy, shoppers as dots with their uncertainty circles and trails and
+/// passers-by outside as hollow grey rings, updated over server-sent events. Self-contained: no
+/// CDN, no asset files.
 enum MapPage {
     static let html = #"""
 <!doctype html>
@@ -22,9 +23,16 @@ enum MapPage {
   .sensor { fill: #1f6feb; }
   .sensor-label { font-size: 0.6px; fill: #1f6feb; }
   .device { fill: #d1242f; }
-  .device.outside { fill: #999; }
   .uncertainty { fill: #d1242f; fill-opacity: 0.12; stroke: #d1242f; stroke-opacity: 0.3; stroke-width: 0.04; }
   .trail { fill: none; stroke: #d1242f; stroke-opacity: 0.35; stroke-width: 0.08; }
+  /* A device outside the store (a passer-by): a hollow grey ring, no shaded circle. */
+  .outside .device { fill: #fff; stroke: #777; stroke-width: 0.1; }
+  .outside .uncertainty { fill: none; stroke: #999; stroke-opacity: 0.6; stroke-dasharray: 0.3 0.3; }
+  .outside .trail { stroke: #999; }
+  .entrance { fill: #1a7f37; }
+  .entrance-label { font-size: 0.7px; fill: #1a7f37; font-weight: 600; }
+  .scale { stroke: #333; stroke-width: 0.12; fill: none; }
+  .scale-label { font-size: 0.7px; fill: #333; }
   dl { display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; margin: 0 0 16px; }
   dt { color: #555; } dd { margin: 0; font-weight: 600; text-align: right; }
   .legend span { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
@@ -40,7 +48,8 @@ enum MapPage {
   <h2>Now</h2>
   <dl>
     <dt>Visitors in store</dt><dd id="visitors">0</dd>
-    <dt>Devices placed</dt><dd id="devices">0</dd>
+    <dt>Devices in store</dt><dd id="devices">0</dd>
+    <dt>Outside (street)</dt><dd id="outside">0</dd>
     <dt>Events seen</dt><dd id="events">0</dd>
     <dt>Dwell events</dt><dd id="dwells">0</dd>
   </dl>
@@ -48,10 +57,11 @@ enum MapPage {
   <dl id="zones"></dl>
   <h2>Legend</h2>
   <div class="legend">
-    <div><span style="background:#d1242f;border-radius:50%"></span>device inside (circle: 1σ uncertainty)</div>
-    <div><span style="background:#999;border-radius:50%"></span>device outside the store</div>
+    <div><span style="background:#d1242f;border-radius:50%"></span>device in the store (circle: 1σ uncertainty)</div>
+    <div><span style="background:#fff;border:2px solid #777;border-radius:50%;box-sizing:border-box"></span>outside: a passer-by, in no zone, not counted</div>
     <div><span style="background:#1f6feb"></span>sensor</div>
-    <div><span style="background:rgba(255,140,0,0.6)"></span>zone, darker = busier</div>
+    <div><span style="background:#1a7f37;clip-path:polygon(50% 0,100% 100%,0 100%)"></span>entrance</div>
+    <div><span style="background:rgba(255,140,0,0.6)"></span>zone, darker = more visitors in it</div>
   </div>
   <p id="status">connecting…</p>
 </aside>
@@ -91,6 +101,16 @@ async function loadLayout() {
     el("text", { class: "zone-label", x: cx - 1.5, y: height - cy }).textContent = zone.name;
   }
   el("polygon", { class: "outline", points: layout.outline.map(px).join(" ") });
+  // Each entrance: a triangle pointing into the store from the street (below the outline).
+  for (const e of layout.entrances) {
+    const [x, y] = [e[0], height - e[1]];
+    el("polygon", { class: "entrance", points: `${x - 0.8},${y + 1.2} ${x + 0.8},${y + 1.2} ${x},${y}`, "data-entrance": `${e[0]},${e[1]}` });
+    el("text", { class: "entrance-label", x: x + 1, y: y + 1.2 }).textContent = "entrance";
+  }
+  // A 5 m scale bar in the street's corner, below the store's left edge.
+  const sx = Math.min(...xs), sy = height - minY - 1.5;
+  el("polyline", { class: "scale", points: `${sx},${sy - 0.4} ${sx},${sy} ${sx + 5},${sy} ${sx + 5},${sy - 0.4}`, "data-scale-metres": 5 });
+  el("text", { class: "scale-label", x: sx + 1.7, y: sy - 0.5 }).textContent = "5 m";
   for (const sensor of layout.sensors) {
     el("rect", { class: "sensor", x: sensor.position[0] - 0.25, y: height - sensor.position[1] - 0.25, width: 0.5, height: 0.5, "data-sensor": sensor.id });
     el("text", { class: "sensor-label", x: sensor.position[0] + 0.35, y: height - sensor.position[1] + 0.2 }).textContent = sensor.id;
@@ -115,8 +135,10 @@ function place(d) {
   entry.circle.setAttribute("cx", d.x); entry.circle.setAttribute("cy", height - d.y);
   entry.circle.setAttribute("r", Math.max(0.3, d.uncertainty));
   entry.dot.setAttribute("cx", d.x); entry.dot.setAttribute("cy", height - d.y);
-  entry.dot.setAttribute("class", d.inside ? "device" : "device outside");
+  entry.group.setAttribute("class", d.inside ? "device-group" : "device-group outside");
+  entry.inside = d.inside;
   entry.seen = Date.now();
+  countDevices();
 }
 
 async function refresh() {
@@ -136,14 +158,22 @@ async function refresh() {
   for (const [id, entry] of devices) {
     if (now - entry.seen > 30000) { entry.group.remove(); devices.delete(id); }
   }
-  document.getElementById("devices").textContent = devices.size;
+  countDevices();
+}
+
+// Devices in the store and passers-by outside, counted apart: the street is not the store.
+function countDevices() {
+  let inside = 0;
+  for (const entry of devices.values()) if (entry.inside) inside++;
+  document.getElementById("devices").textContent = inside;
+  document.getElementById("outside").textContent = devices.size - inside;
 }
 
 // The devices placed right now, so the map is full at once; the stream then moves them.
 async function loadDevices() {
   const list = await (await fetch("api/devices", auth)).json();
   for (const d of list) place(d);
-  document.getElementById("devices").textContent = devices.size;
+  countDevices();
 }
 
 function connect() {

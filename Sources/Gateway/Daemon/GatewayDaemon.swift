@@ -72,6 +72,12 @@ public struct GatewayDaemon {
                         resolver: resolver)
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
+            if !configuration.identity.anonymousEvents {
+                // Otherwise an operator watching the sinks sees only the loyalty app's shoppers
+                // and wonders where the others went.
+                logger.notice(
+                    "only identified shoppers' visit events are delivered; the others are counted (store.traffic events, the live map, /api/occupancy) and their visits stay on the gateway (identity.anonymous_events: true sends them under a daily pseudonym)")
+            }
         }
         guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
             throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
@@ -115,7 +121,7 @@ struct ComponentOptions {
     }
 
     func error(field: String, _ message: String) -> ConfigurationError {
-        ConfigurationError(file: file, line: component.line, field: "\(section)[\(component.type)].\(field)", message: message)
+        ConfigurationError(file: file, line: component.optionLine(field), field: "\(section)[\(component.type)].\(field)", message: message)
     }
 
     func string(_ name: String) -> String? { component.options[name] }

@@ -1,4 +1,7 @@
+import Capture
+import CoreMetrics
 import FootfallCore
+import Forwarding
 import Foundation
 import Prometheus
 
@@ -6,10 +9,10 @@ import Prometheus
 /// daemon, passed in, so tests can read it.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let devicesTracked: Gauge
-    private let visitorsPresent: Gauge
-    private let storeFailures: Counter
-    private let droppedInputs: Gauge
+    private let devicesTracked: Prometheus.Gauge
+    private let visitorsPresent: Prometheus.Gauge
+    private let storeFailures: Prometheus.Counter
+    private let droppedInputs: Prometheus.Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -17,6 +20,10 @@ public final class GatewayMetrics: Sendable {
         visitorsPresent = registry.makeGauge(descriptor: Self.name("visitors", "present", "Devices on a visit now."))
         storeFailures = registry.makeCounter(descriptor: Self.name("event_store_failures", "total", "Times events could not be stored (disk full, read-only database)."))
         droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
+        let buildInfo: Prometheus.Gauge = registry.makeGauge(
+            descriptor: Self.name("build", "info", "Always 1: the footfall version and the Swift compiler that built it, as labels."),
+            labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)])
+        buildInfo.set(1.0)
     }
 
     func observations(sensor: SensorID, count: Int = 1) {
@@ -45,12 +52,24 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// A swift-metrics factory writing into this registry: the forwarder's and the capture
-    /// sources' metrics appear at /metrics beside the daemon's own.
-    public var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+    /// sources' metrics appear at /metrics beside the daemon's own, with the help text their
+    /// modules give them.
+    public var factory: any CoreMetrics.MetricsFactory {
+        DescribedMetricsFactory(
+            registry: registry, help: ForwardingMetricHelp.texts.merging(BLECaptureMetrics.help) { first, _ in first },
+            durationBuckets: ["footfall_outbox_delivery_latency_seconds": Self.deliveryLatencyBuckets])
+    }
 
+    /// From a millisecond on loopback to the hour a receiver may be down for.
+    static let deliveryLatencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500),
+        .seconds(1), .seconds(5), .seconds(10), .seconds(60), .seconds(300), .seconds(3600),
+    ]
+
+    /// The Prometheus text of /metrics: the registry, then the process's own metrics.
     public func text() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        return String(decoding: buffer, as: UTF8.self) + ProcessMetrics.text()
     }
 }

@@ -47,9 +47,12 @@ public actor LiveState {
 
     func update(positions: [(String, PositionEstimate)], occupancy: [String: Int], visitorsPresent: Int, now: Double) {
         for (id, estimate) in positions {
+            // A zone is a part of the store: a device placed outside is in none, whatever zone
+            // the locate stage last confirmed for it (a client counting by zone would count the
+            // street).
             let device = Device(
                 id: id, x: round3(estimate.position.x), y: round3(estimate.position.y), uncertainty: round3(estimate.uncertainty),
-                zone: estimate.zone, inside: estimate.insideStore, updatedAt: estimate.time)
+                zone: estimate.insideStore ? estimate.zone : nil, inside: estimate.insideStore, updatedAt: estimate.time)
             devices[id] = device
             broadcast(kind: "position", device)
         }
@@ -69,7 +72,11 @@ public actor LiveState {
 
     public func snapshotDevices() -> [Device] { devices.values.sorted { $0.id < $1.id } }
     public func snapshotVisits() -> [PresenceEvent] { recentVisits.reversed() }
-    public func snapshotOccupancy() -> (zones: [String: Int], visitors: Int, devices: Int) { (occupancy, visitorsPresent, devices.count) }
+    /// Visitors per zone (the presence stage's: a visitor stepped outside is in no zone), visitors
+    /// on a visit, and the devices placed now, all and those inside the store.
+    public func snapshotOccupancy() -> (zones: [String: Int], visitors: Int, devices: Int, inside: Int) {
+        (occupancy, visitorsPresent, devices.count, devices.values.filter(\.inside).count)
+    }
     public func counters() -> (observations: [String: Int], events: [String: Int], startedAt: Double, lastInputAt: Double?) {
         (observationsBySensor, eventsByType, startedAt, lastInputAt)
     }

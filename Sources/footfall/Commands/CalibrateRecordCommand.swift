@@ -17,7 +17,7 @@ struct CalibrateRecordCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @Option(help: "Where the phone is: x,y in metres in the store frame, e.g. 12.5,4.")
+    @Option(parsing: .unconditional, help: "Where the phone is: x,y in metres in the store frame, e.g. 12.5,4.")
     var at: String
 
     @Option(help: "The zone the point is in (default: the zone containing it).")
@@ -26,7 +26,7 @@ struct CalibrateRecordCommand: ParsableCommand {
     @Option(help: "The survey phone's device id (default: the device heard most).")
     var device: String?
 
-    @Option(help: "Seconds of readings to collect.")
+    @Option(parsing: .unconditional, help: "Seconds of readings to collect.")
     var seconds: Double = 30
 
     @Option(help: "Where readings come from: trace:FILE[@start].")

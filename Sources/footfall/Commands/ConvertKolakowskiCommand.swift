@@ -8,11 +8,12 @@ struct ConvertKolakowskiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kolakowski",
         abstract: "Convert the Kolakowski BLE flat dataset into store.yaml, survey.csv and a trace with its truth.",
+        // One line a paragraph: ArgumentParser wraps each to the terminal, so a line broken
+        // here would be broken again there, mid-phrase.
         discussion: """
-            M. Kolakowski, Sensors 21(18):6270, 2021 (doi 10.3390/s21186270); data doi
-            10.5281/zenodo.5457591, CC BY 4.0. Writes store.yaml (walls, rooms as zones, the six
-            anchors), survey.csv (calibration_df.csv, every --every-th robot row), trace.csv
-            and trace.truth.csv (the robot's test path, test_robot_df.csv).
+            M. Kolakowski, Sensors 21(18):6270, 2021 (doi 10.3390/s21186270); data doi 10.5281/zenodo.5457591, CC BY 4.0.
+
+            Writes store.yaml (walls, rooms as zones, the six anchors), survey.csv (calibration_df.csv, every --every-th robot row), trace.csv and trace.truth.csv (the robot's test path, test_robot_df.csv).
             """
     )
 
@@ -22,7 +23,7 @@ struct ConvertKolakowskiCommand: ParsableCommand {
     @Option(help: "The folder to write the store into.")
     var out: String = "calibration/kolakowski-flat"
 
-    @Option(help: "Keep every n-th calibration row in the survey (the robot stops every 0.3 s; 1 keeps all).")
+    @Option(parsing: .unconditional, help: "Keep every n-th calibration row in the survey (the robot stops every 0.3 s; 1 keeps all).")
     var every: Int = 8
 
     func validate() throws {

@@ -13,18 +13,24 @@ struct OutboxDeliverCommand: AsyncParsableCommand {
         commandName: "deliver", abstract: "Deliver the queue to the store's sinks (until empty, or --follow).")
 
     @OptionGroup var database: DatabaseOption
-    @OptionGroup var store: StoreOption
+    @Option(name: .long, help: "The store: a name under calibration/, a folder, or a store.yaml path (instead of --config).")
+    var store: String?
     @Flag(name: .long, help: "Keep delivering new events until interrupted.") var follow = false
-    @Option(name: .long, help: "Milliseconds between looks for events appended by other processes.")
+    @Option(name: .long, parsing: .unconditional, help: "Milliseconds between looks for events appended by other processes.")
     var pollMs: Int = 100
 
     func validate() throws {
         guard pollMs > 0 else { throw ValidationError("--poll-ms must be at least 1") }
+        guard database.config != nil || store != nil else {
+            throw ValidationError("give --config, the store file the gateway runs with: its sinks are what deliver sends to")
+        }
     }
 
     func run() async throws {
         let configuration: StoreConfiguration
-        do { configuration = try store.load() } catch { throw CommandFailure("\(error)") }
+        do {
+            configuration = try StoreConfiguration.loadChecked(path: database.config ?? StoreOption.path(for: store!))
+        } catch { throw CommandFailure("\(error)") }
         guard !configuration.sinks.isEmpty else {
             throw CommandFailure("\(configuration.file) has no sinks; add a `sinks:` section (docs/delivery.md)")
         }

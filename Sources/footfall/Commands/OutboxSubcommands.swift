@@ -1,6 +1,7 @@
 import ArgumentParser
 import FootfallCore
 import Foundation
+import Forwarding
 import Storage
 
 struct OutboxStatusCommand: ParsableCommand {
@@ -9,6 +10,7 @@ struct OutboxStatusCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
+        let configured = try database.loadConfiguration().map { try SinkSettings.parse($0).map(\.name) }
         let db = try database.open()
         let (rows, last) = try db.read { (try Outbox.status(in: $0), try Outbox.lastSequence(in: $0)) }
         print("outbox \(database.path): \(last) events appended")
@@ -19,7 +21,14 @@ struct OutboxStatusCommand: ParsableCommand {
             var line = "\(row.sink): pending \(row.pending), dead \(row.dead), delivered \(row.delivered), oldest pending \(age), cursor \(row.cursor)"
             if let error = row.lastError { line += ", \(row.attempts) failed attempts, last: \(error)" }
             if let next = row.nextAttemptAt { line += ", next attempt \(timestamp(next))" }
+            // A sink taken out of the store file holds its events in the outbox for ever.
+            if let configured, !configured.contains(row.sink) {
+                line += "; not in \(database.config!): `footfall outbox remove-sink \(row.sink)` lets its events go"
+            }
             print(line)
+        }
+        for name in configured ?? [] where !rows.contains(where: { $0.sink == name }) {
+            print("\(name): in \(database.config!), has not run yet")
         }
     }
 }
@@ -32,7 +41,11 @@ struct OutboxListCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "Only this sink.") var sink: String?
     @Option(name: .long, help: "pending or dead.") var state: State = .pending
-    @Option(name: .long, help: "At most this many events a sink.") var limit: Int = 100
+    @Option(name: .long, parsing: .unconditional, help: "At most this many events a sink.") var limit: Int = 100
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
 
     func run() throws {
         let db = try database.open()

@@ -7,13 +7,13 @@ import Simulation
 /// options show what limits accuracy in a store, e.g. `--static-shadowing 0` for a survey
 /// that captured every wall and shelf.
 struct RadioOptions: ParsableArguments {
-    @Option(name: .customLong("static-shadowing"), help: ArgumentHelp("Standard deviation (dB) of the shadowing fixed to each place and sensor (walls, shelves).", valueName: "dB"))
+    @Option(name: .customLong("static-shadowing"), parsing: .unconditional, help: ArgumentHelp("Standard deviation (dB) of the shadowing fixed to each place and sensor (walls, shelves).", valueName: "dB"))
     var staticShadowing: Double = RadioModel.Parameters().staticShadowingSD
 
-    @Option(name: .customLong("moving-shadowing"), help: ArgumentHelp("Standard deviation (dB) of each phone's shadowing that changes as it moves (people, trolleys).", valueName: "dB"))
+    @Option(name: .customLong("moving-shadowing"), parsing: .unconditional, help: ArgumentHelp("Standard deviation (dB) of each phone's shadowing that changes as it moves (people, trolleys).", valueName: "dB"))
     var movingShadowing: Double = RadioModel.Parameters().movingShadowingSD
 
-    @Option(name: .customLong("body-loss"), help: ArgumentHelp("Scale of the carrier's body loss (1: at most 2 dB in the hand, 7 dB in a pocket, 10 dB in a bag; 0: none).", valueName: "scale"))
+    @Option(name: .customLong("body-loss"), parsing: .unconditional, help: ArgumentHelp("Scale of the carrier's body loss (1: at most 2 dB in the hand, 7 dB in a pocket, 10 dB in a bag; 0: none).", valueName: "scale"))
     var bodyLoss: Double = RadioModel.Parameters().bodyLossScale
 
     func validate() throws {

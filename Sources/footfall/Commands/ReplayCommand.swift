@@ -73,7 +73,7 @@ struct ReplayCommand: ParsableCommand {
             print(ReplaySummary.json(result, elapsed: elapsed))
             return
         }
-        print(ReplaySummary.text(result, elapsed: elapsed))
+        print(ReplaySummary.text(result, trace: trace, store: configuration.file, elapsed: elapsed))
         if let report = result.report { print(report.text()) }
     }
 }

@@ -11,16 +11,16 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @Option(help: "Hours of store time to simulate.")
+    @Option(parsing: .unconditional, help: "Hours of store time to simulate.")
     var hours: Double = 1
 
-    @Option(name: .customLong("shoppers-per-hour"), help: "Mean arrival rate of shoppers (a Poisson process).")
+    @Option(name: .customLong("shoppers-per-hour"), parsing: .unconditional, help: "Mean arrival rate of shoppers (a Poisson process).")
     var shoppersPerHour: Double = 300
 
-    @Option(help: "Random seed: the same seed gives the same trace.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed gives the same trace.")
     var seed: UInt64 = 1
 
-    @Option(help: "Staff who stay all day.")
+    @Option(parsing: .unconditional, help: "Staff who stay all day.")
     var staff: Int = 3
 
     @Option(help: "Where to write the trace; the truth goes beside it as <name>.truth.csv.")

@@ -13,13 +13,13 @@ struct SimulateSurveyCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @Option(help: "Distance between reference points, metres.")
+    @Option(parsing: .unconditional, help: "Distance between reference points, metres.")
     var spacing: Double = 2.5
 
-    @Option(help: "Seconds the surveyor stands at each point.")
+    @Option(parsing: .unconditional, help: "Seconds the surveyor stands at each point.")
     var dwell: Double = 20
 
-    @Option(help: "Random seed: use the trace's seed, so that the survey sees the same store (its shadowing).")
+    @Option(parsing: .unconditional, help: "Random seed: use the trace's seed, so that the survey sees the same store (its shadowing).")
     var seed: UInt64 = 1
 
     @Option(help: "Where to write the survey (time,sensor,device,rssi,x,y,zone).")

@@ -43,7 +43,12 @@ struct StatusCommand: AsyncParsableCommand {
         let (healthCode, healthBody) = try await get("/healthz")
         let (code, body) = try await get("/api/status")
         guard code == 200, let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
-            throw CommandFailure(code == 401 ? "the gateway refused the token; pass --token or put one in api.tokens" : "the gateway answered \(code): \(body)")
+            guard code == 401 else { throw CommandFailure("the gateway answered \(code): \(body)") }
+            guard bearer != nil else {
+                throw CommandFailure("the gateway at \(base) wants a token and none was given; pass --token, or --config with the store file whose api.tokens the gateway runs with")
+            }
+            let from = token != nil ? "--token" : "the first of api.tokens in \(config ?? "the store file")"
+            throw CommandFailure("the gateway at \(base) refused the token (\(from)); give one of the api.tokens it runs with")
         }
         print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
         print("ready: \((object["ready"] as? Bool) ?? false); devices tracked \(object["devices_tracked"] ?? 0), visitors present \(object["visitors_present"] ?? 0), dropped inputs \(object["dropped_inputs"] ?? 0)")

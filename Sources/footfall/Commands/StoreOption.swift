@@ -8,7 +8,10 @@ struct StoreOption: ParsableArguments {
     @Option(name: .long, help: "The store: a name under calibration/, a folder, or a store.yaml path.")
     var store: String
 
-    var path: String {
+    var path: String { Self.path(for: store) }
+
+    /// A store's name, folder or store.yaml, as the path of its store.yaml.
+    static func path(for store: String) -> String {
         if store.hasSuffix(".yaml") || store.hasSuffix(".yml") { return store }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue {

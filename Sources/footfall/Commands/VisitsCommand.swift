@@ -13,56 +13,84 @@ struct VisitsCommand: ParsableCommand {
         subcommands: [Show.self, Erase.self, Prune.self]
     )
 
+    /// `--config` and `--data`, as `footfall run` takes them.
     struct DataOption: ParsableArguments {
-        @Option(help: "The gateway's data directory.")
+        @Option(help: "The store configuration the gateway runs with (its identity map gives customer ids; its retention is what prune applies).")
+        var config: String?
+
+        @Option(help: "The gateway's data directory, as given to `footfall run`.")
         var data: String = ".footfall"
 
         func open() throws -> GatewayData {
             let database = (data as NSString).appendingPathComponent(GatewayData.databaseName)
             guard FileManager.default.fileExists(atPath: database) else {
-                throw CommandFailure("\(database) does not exist; pass the gateway's --data directory")
+                throw CommandFailure("\(database) does not exist; pass the gateway's --data directory (the one `footfall run` was given)")
             }
             return try GatewayData(directory: data)
         }
+
+        /// The store file of `--config`, checked, or nil without one.
+        func loadConfiguration() throws -> StoreConfiguration? {
+            try config.map { try StoreConfiguration.loadChecked(path: $0) }
+        }
+    }
+
+    struct ShopperOption: ParsableArguments {
+        @Option(help: ArgumentHelp(
+            "The shopper: an anonymous_id or customer_id from their events, or their device id (e.g. ibeacon:<uuid>:<major>:<minor>).",
+            valueName: "id"))
+        var device: String
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The visits on record for one device and its frequency now.")
+        static let configuration = CommandConfiguration(
+            abstract: "The visits on record for one shopper, named by an event's anonymous_id or customer_id or by device id.")
         @OptionGroup var data: DataOption
-        @Option(help: "The device id, e.g. ibeacon:<uuid>:<major>:<minor>.") var device: String
+        @OptionGroup var shopper: ShopperOption
 
         func run() throws {
             let gateway = try data.open()
-            let identity = Pseudonymizer(key: gateway.key).identityKey(for: DeviceID(device))
-            let visits = try gateway.visitHistory.visits(of: identity, since: -.infinity)
-            print("\(device) is \(identity): \(visits.count) visits on record")
-            for visit in visits {
-                print("  \(RFC3339.string(visit.start))  \(Int(visit.duration.rounded())) s")
+            let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
+                .visits(of: shopper.device)
+            for (identity, visits) in found.visits {
+                print("\(shopper.device) (\(found.kind.rawValue)) is \(identity): \(visits.count) visits on record")
+                for visit in visits {
+                    print("  \(RFC3339.string(visit.start))  \(Int((visit.end - visit.start).rounded())) s")
+                }
             }
         }
     }
 
     struct Erase: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a device's whole visit history (a shopper's erasure request).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a shopper's whole visit history (an erasure request), named by an event's anonymous_id or customer_id or by device id.")
         @OptionGroup var data: DataOption
-        @Option(help: "The device id whose history to erase.") var device: String
+        @OptionGroup var shopper: ShopperOption
 
         func run() throws {
             let gateway = try data.open()
-            let identity = Pseudonymizer(key: gateway.key).identityKey(for: DeviceID(device))
-            let removed = try VisitHistoryStore(database: gateway.database).erase(identity: identity)
-            print("erased \(removed) visits of \(device)")
+            let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
+                .visits(of: shopper.device)
+            let store = VisitHistoryStore(database: gateway.database)
+            for (identity, _) in found.visits {
+                let removed = try store.erase(identity: identity)
+                print("erased \(removed) visits of \(shopper.device) (\(found.kind.rawValue); pseudonym \(identity))")
+            }
         }
     }
 
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete visits older than the store's retention (identity.retention_days).")
         @OptionGroup var data: DataOption
-        @OptionGroup var store: StoreOption
-        @Option(help: "Prune as of this Unix time (default: now).") var now: Double?
+        @Option(help: "The store: a name under calibration/, a folder, or a store.yaml path (instead of --config).")
+        var store: String?
+        @Option(parsing: .unconditional, help: "Prune as of this Unix time (default: now).") var now: Double?
 
         func run() throws {
-            let configuration = try store.load()
+            guard let path = data.config ?? store.map(StoreOption.path(for:)) else {
+                throw ValidationError("give --config, the store file the gateway runs with: its identity.retention_days says what to keep")
+            }
+            let configuration = try StoreConfiguration.loadChecked(path: path)
             let gateway = try data.open()
             let cutoff = (now ?? Date().timeIntervalSince1970) - configuration.identity.retentionDays * 86_400
             let removed = try VisitHistoryStore(database: gateway.database).deleteVisits(endedBefore: cutoff)

@@ -1,0 +1,89 @@
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Testing
+
+/// What a new operator met on the command line (issue 17): a trace of another store, negative
+/// numbers, a source option's line, wrapped help.
+extension CommandLineTests {
+    @Test func aTraceWhoseSensorsAreNoneOfTheStoresNamesThemWithTheirFirstLineAndFails() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,S1,d1,-60\n2,S2,d1,-61\n3,S1,d1,-62\n", "t.csv", in: directory)
+        let events = try write("kept\n", "events.jsonl", in: directory)
+        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--events", events])
+        expectOneLineFailure(result, mentioning: [
+            "none of its sensors is in calibration/demo-store/store.yaml", "'S1' (first at \(trace):2, 2 readings)",
+            "'S2' (first at \(trace):3, 1 reading)", "s1, s2, s3",
+        ])
+        #expect(try String(contentsOfFile: events, encoding: .utf8) == "kept\n", "a failed replay leaves its output as it was")
+    }
+
+    @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s9,d1,-61\n3,s2,d1,-62\n", "t.csv", in: directory)
+        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains(
+            "ignored 1 observations from sensors not in calibration/demo-store/store.yaml: 's9' (first at \(trace):3, 1 reading)"),
+            "\(result.standardOutput)")
+    }
+
+    /// Each numeric option given a negative number: the option's own check answers, not
+    /// ArgumentParser's "Missing value" (a leading '-' read as the next option).
+    @Test(arguments: [
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--hours", "-1"], "--hours must be more than 0"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--shoppers-per-hour", "-5"], "--shoppers-per-hour cannot be negative"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--staff", "-1"], "--staff cannot be negative"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--seed", "-1"], "'-1' is invalid for '--seed"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--static-shadowing", "-2"], "--static-shadowing must be between 0 and 30"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--moving-shadowing", "-2"], "--moving-shadowing must be between 0 and 30"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--body-loss", "-1"], "--body-loss must be a scale between 0 and 5"),
+        (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--spacing", "-1"], "--spacing must be at least 0.5"),
+        (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--dwell", "-3"], "--dwell must be at least 1"),
+        (["calibrate", "record", "--store", "demo-store", "--at", "1,1", "--source", "trace:x.csv", "--seconds", "-5"], "--seconds must be more than 0"),
+        (["convert", "kolakowski", "--every", "-2"], "--every must be 1 or more"),
+        (["outbox", "list", "--limit", "-1"], "--limit must be at least 1"),
+        (["outbox", "deliver", "--store", "demo-store", "--poll-ms", "-1"], "--poll-ms must be at least 1"),
+    ])
+    func aNegativeNumberReachesTheOptionsOwnCheck(arguments: [String], message: String) async throws {
+        let result = try await FootfallProcess.runOnItsOwnThread(arguments)
+        expectOneLineFailure(result, mentioning: [message])
+        #expect(!result.standardError.contains("Missing value"))
+    }
+
+    @Test func aNegativeCoordinateReachesThePointsCheck() async throws {
+        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "record", "--store", "demo-store", "--at", "-3,4", "--source", "trace:x.csv"])
+        #expect(result.status != 0)
+        #expect(!result.standardError.contains("Missing value"), "\(result.standardError)")
+        #expect(result.standardError.contains("outside"), "\(result.standardError)")
+    }
+
+    @Test func aSourceOptionsMistakeNamesItsOwnLine() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
+        let demo = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
+        let layout = String(demo[..<demo.range(of: "\nsources:")!.lowerBound])
+        let store = try write(layout + "\nsources:\n  - type: trace\n    path: t.csv\n    loop: false\n    speed: fast\n", "store.yaml", in: directory)
+        let speedLine = layout.split(separator: "\n", omittingEmptySubsequences: false).count + 5
+        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store, "--data", directory.appendingPathComponent("data").path])
+        expectOneLineFailure(result, mentioning: ["store.yaml:\(speedLine):", "speed", "'fast'"])
+    }
+
+    /// At 80 columns every line of a paragraph of `convert kolakowski --help`'s discussion is
+    /// as full as the next word allows: no line broken by hand and wrapped again.
+    @Test func convertKolakowskiHelpWrapsOnlyAtTheTerminalsWidth() async throws {
+        let result = try await FootfallProcess.runOnItsOwnThread(["convert", "kolakowski", "--help"], environment: ["COLUMNS": "80"])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex { $0.contains("Kolakowski, Sensors") })
+        let end = try #require(lines[start...].firstIndex { $0.hasPrefix("OPTIONS:") })
+        let discussion = Array(lines[start..<end])
+        for (line, next) in zip(discussion, discussion.dropFirst()) where !line.isEmpty && !next.isEmpty {
+            let word = next.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? ""
+            #expect(line.count + 1 + word.count > 80, "'\(line)' is broken before '\(word)', which fits")
+        }
+    }
+}
