@@ -17,11 +17,12 @@ public enum ErrorCDFPlot {
 
     public struct Panel: Sendable {
         public var title: String
-        public var subtitle: String
+        /// Lines under the title (two fit).
+        public var subtitles: [String]
         public var curves: [Curve]
-        public init(title: String, subtitle: String, curves: [Curve]) {
+        public init(title: String, subtitles: [String], curves: [Curve]) {
             self.title = title
-            self.subtitle = subtitle
+            self.subtitles = subtitles
             self.curves = curves
         }
     }
@@ -30,7 +31,7 @@ public enum ErrorCDFPlot {
     static let steps = 200
 
     public static func render(_ panels: [Panel], title: String, legend: [(label: String, color: String)]) -> String {
-        let panelWidth = 300.0, panelHeight = 210.0, columns = min(4, max(panels.count, 1))
+        let panelWidth = 300.0, panelHeight = 222.0, columns = min(4, max(panels.count, 1))
         let rows = (panels.count + columns - 1) / columns
         var svg = SVGDocument(width: Double(columns) * panelWidth + 20, height: Double(max(rows, 1)) * panelHeight + 60)
         svg.rect(0, 0, svg.width, svg.height, [("fill", "white")])
@@ -42,8 +43,8 @@ public enum ErrorCDFPlot {
             legendX += 40 + Double(item.label.count) * 6.5
         }
         for (index, panel) in panels.enumerated() {
-            let left = 10 + Double(index % columns) * panelWidth + 40, top = 60 + Double(index / columns) * panelHeight + 34
-            let w = panelWidth - 60, h = panelHeight - 80
+            let left = 10 + Double(index % columns) * panelWidth + 40, top = 60 + Double(index / columns) * panelHeight + 46
+            let w = panelWidth - 60, h = panelHeight - 92
             // The axis reaches past the worst finite p90 shown, so both curves' bodies fit.
             let p90s = panel.curves.map(\.errors.p90).filter(\.isFinite)
             let medians = panel.curves.map(\.errors.median).filter(\.isFinite)
@@ -72,8 +73,10 @@ public enum ErrorCDFPlot {
                 }
                 svg.polyline(points, [("class", "cdf"), ("fill", "none"), ("stroke", curve.color), ("stroke-width", "1.6")])
             }
-            svg.text(left - 30, top - 20, panel.title, [("class", "panel-title"), ("font-size", "12"), ("font-weight", "bold")])
-            svg.text(left - 30, top - 6, panel.subtitle, [("class", "panel-detail"), ("font-size", "10")])
+            svg.text(left - 30, top - 32, panel.title, [("class", "panel-title"), ("font-size", "12"), ("font-weight", "bold")])
+            for (line, subtitle) in panel.subtitles.prefix(2).enumerated() {
+                svg.text(left - 30, top - 18 + Double(line) * 12, subtitle, [("class", "panel-detail"), ("font-size", "10")])
+            }
             svg.close("g")
         }
         return svg.text

@@ -148,8 +148,11 @@ struct AccuracyTable {
         let panels = cases.map { c -> ErrorCDFPlot.Panel in
             var curves = [ErrorCDFPlot.Curve(label: "locator", color: Self.locatorColor, errors: c.locator)]
             if let bar = c.bar { curves.append(.init(label: "\(bar.method)", color: Self.barColor, errors: bar.errors)) }
-            let subtitle = "locator \(Self.pair(c.locator)) m, bar \(c.bar.map { Self.pair($0.errors) } ?? "–") m, \(c.passes ? "pass" : "FAIL")"
-            return .init(title: c.name, subtitle: subtitle, curves: curves)
+            let subtitles = [
+                "bar: \(c.bar.map { "\($0.method)" } ?? "none")",
+                "locator \(Self.pair(c.locator)) m, bar \(c.bar.map { Self.pair($0.errors) } ?? "–") m, \(c.passes ? "pass" : "FAIL")",
+            ]
+            return .init(title: c.name, subtitles: subtitles, curves: curves)
         }
         return ErrorCDFPlot.render(
             panels, title: "Position error, cumulative share of truth samples (\(run.date), \(run.commit))",

@@ -130,7 +130,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         if let svg { try write(table.svg, to: svg) }
         if let markdown { try write(table.markdown(svgLink: svg.map { Self.link(from: markdown, to: $0) }), to: markdown) }
         if requirePass, table.failures > 0 {
-            note("\(table.failures) cases or targets failed (--require-pass)")
+            note("\(table.failures) of the cases and targets failed (--require-pass)")
             throw ExitCode(1)
         }
     }
