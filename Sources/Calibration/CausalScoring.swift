@@ -58,10 +58,16 @@ public enum CausalScoring {
         return low > 0 ? low - 1 : nil
     }
 
-    /// Scores `estimates` (each device's in time order, as the pipeline makes them) at each
-    /// sample. With `zones`, also the two zone accuracies over the same samples: the zone the
-    /// estimate reported, and the layout's zone containing its position.
+    /// Scores `estimates` at each sample. With `zones`, also the two zone accuracies over the
+    /// same samples: the zone the estimate reported, and the layout's zone containing its
+    /// position.
     public static func score(_ samples: [Sample], estimates: [DeviceID: [PositionEstimate]], zones: StoreLayout? = nil) -> Result {
+        // By the time each estimate is for: a late reading can place a device at a moment
+        // before the pipeline's last round. Stable, so of two estimates for one moment the
+        // one made later counts.
+        let estimates = estimates.mapValues { list in
+            zip(list.indices, list).sorted { ($0.1.time, $0.0) < ($1.1.time, $1.0) }.map(\.1)
+        }
         let times = estimates.mapValues { $0.map(\.time) }
         var errors: [Double] = []
         errors.reserveCapacity(samples.count)

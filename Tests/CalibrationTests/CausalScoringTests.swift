@@ -32,6 +32,16 @@ import Testing
         #expect(result.reportedZoneAccuracy == nil)
     }
 
+    @Test func estimatesArrivingOutOfOrderAreTakenByTheTimeTheyAreForAndTheLaterOfTwoForOneMomentCounts() {
+        // A late reading placed the device at 1.5 s after the round at 2 s had run; a second
+        // estimate for 2 s came after the first.
+        let estimates: [DeviceID: [PositionEstimate]] = [
+            "phone": [Self.estimate(1, 1), Self.estimate(2, 2), Self.estimate(1.5, 7), Self.estimate(2, 4)],
+        ]
+        let samples = [1.7, 2.5].map { CausalScoring.Sample(time: $0, device: "phone", truth: .point(.zero)) }
+        #expect(CausalScoring.score(samples, estimates: estimates).errors == [7, 4])
+    }
+
     @Test func aWalkIsScoredByTheDistanceToTheNearestSegmentOfItsPathWithin1mm() throws {
         let path = try KolakowskiDataset.path("x0,y0,x1,y1\n0,0,10,0\n10,0,10,10\n")
         #expect(abs(path.distance(from: Point(x: 5, y: 2)) - 2) < 1e-3)
