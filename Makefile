@@ -14,7 +14,7 @@ DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
 DEMO_SEED ?= 7
 
-.PHONY: run demo test bench build deps test-deps bench-deps packages clean
+.PHONY: run demo test bench accuracy build deps test-deps bench-deps packages clean
 
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES)"
@@ -68,6 +68,13 @@ test: test-deps
 bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 	bash Tests/Benchmarks/daemon-load.sh
+
+# The locator beside the simple baselines on every dataset in ../shared/datasets and a matrix
+# of simulated stores, with the demo store's presence targets (issue #15); writes
+# docs/accuracy.md and docs/accuracy.svg. A measurement, not part of `make test`: it exits 0
+# when a case fails (add --require-pass to the command to make that an error).
+accuracy: deps
+	$(SWIFT) run -c release FootfallAccuracy --datasets ../shared/datasets --markdown docs/accuracy.md --svg docs/accuracy.svg
 
 clean:
 	rm -rf .build .footfall

@@ -180,6 +180,16 @@ let package = Package(
             dependencies: ["BLE", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/BLEFuzz"
         ),
+        // `make accuracy`: the locator beside the simple baselines on every real dataset and a
+        // matrix of simulated stores (issue #15). No Gateway: it builds without the servers.
+        .executableTarget(
+            name: "FootfallAccuracy",
+            dependencies: [
+                "FootfallCore", "Positioning", "Pipeline", "Simulation", "Calibration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Accuracy/FootfallAccuracy"
+        ),
         .executableTarget(
             name: "FootfallBenchmarks",
             dependencies: [

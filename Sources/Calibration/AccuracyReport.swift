@@ -53,10 +53,31 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
         public var firedForLongStays: Int
         /// `zone.dwell` events for stays shorter than half the threshold.
         public var firedForShortStays: Int
+        /// Every `zone.dwell` event.
+        public var fired: Int
+        /// `zone.dwell` events whose device was not in their zone at the moment the pipeline
+        /// fired them (the activation moment): an offer for a sector the shopper is not in.
+        public var firedOutsideZone: Int
+
+        public init(longStays: Int, firedForLongStays: Int, firedForShortStays: Int, fired: Int, firedOutsideZone: Int) {
+            self.longStays = longStays
+            self.firedForLongStays = firedForLongStays
+            self.firedForShortStays = firedForShortStays
+            self.fired = fired
+            self.firedOutsideZone = firedOutsideZone
+        }
+
+        /// Share of the long stays that got their `zone.dwell`.
+        public var longStaysFired: Double? { longStays > 0 ? Double(firedForLongStays) / Double(longStays) : nil }
+        /// Share of `zone.dwell` events fired outside their zone.
+        public var outsideZoneShare: Double? { fired > 0 ? Double(firedOutsideZone) / Double(fired) : nil }
+
         enum CodingKeys: String, CodingKey {
             case longStays = "long_stays"
             case firedForLongStays = "fired_for_long_stays"
             case firedForShortStays = "fired_for_short_stays"
+            case fired
+            case firedOutsideZone = "fired_outside_zone"
         }
     }
 
@@ -98,7 +119,7 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
         lines.append("visits          \(visits.true) true, \(visits.detected) detected, \(visits.missed) missed (\(visits.missedLong) of 2 min or more), \(visits.false) false; passers-by counted as visitors \(pct(visits.passersByAsVisitors))")
         lines.append("entry delay     median \(m(entryDelay.median)) s, p95 \(m(entryDelay.p95)) s over \(entryDelay.count) visits")
         lines.append("exit delay      median \(m(exitDelay.median)) s, p95 \(m(exitDelay.p95)) s over \(exitDelay.count) visits")
-        lines.append("dwell           fired for \(dwell.firedForLongStays) of \(dwell.longStays) stays past the threshold; \(dwell.firedForShortStays) for stays under half of it")
+        lines.append("dwell           fired for \(dwell.firedForLongStays) of \(dwell.longStays) stays past the threshold; \(dwell.firedForShortStays) for stays under half of it; \(dwell.firedOutsideZone) of \(dwell.fired) fired where the shopper was not in the zone")
         return lines.joined(separator: "\n")
     }
 }

@@ -11,7 +11,7 @@ public struct AccuracyScorer: Sendable {
     private var zoneTimeline: [DeviceID: [(time: Double, zone: String?)]] = [:]
     private var entered: [DeviceID: [(start: Double, decidedAt: Double)]] = [:]
     private var exited: [DeviceID: [(end: Double, decidedAt: Double)]] = [:]
-    private var dwells: [DeviceID: [(zone: String, time: Double)]] = [:]
+    private var dwells: [DeviceID: [(zone: String, time: Double, decidedAt: Double)]] = [:]
     private var cursor: [DeviceID: Int] = [:]
 
     /// Truth samples further apart than this are not interpolated between.
@@ -44,7 +44,7 @@ public struct AccuracyScorer: Sendable {
         switch event.type {
         case .storeEntered: entered[device, default: []].append((event.occurredAt, decidedAt))
         case .storeExited: exited[device, default: []].append((event.occurredAt, decidedAt))
-        case .zoneDwell: if let zone = event.zone { dwells[device, default: []].append((zone, event.occurredAt)) }
+        case .zoneDwell: if let zone = event.zone { dwells[device, default: []].append((zone, event.occurredAt, decidedAt)) }
         default: break
         }
     }
@@ -57,6 +57,7 @@ public struct AccuracyScorer: Sendable {
         var matchedDetections: [DeviceID: Set<Int>] = [:]
         var passers = 0, passersCounted = 0
         var longStays = 0, firedLong = 0, firedShort = 0
+        var firedOutsideZone = 0
 
         for device in truth.keys.sorted() {
             let samples = truth[device]!
@@ -136,6 +137,11 @@ public struct AccuracyScorer: Sendable {
                 }
             }
         }
+        // The activation moment: where was the shopper when the pipeline fired `zone.dwell`?
+        for (device, fired) in dwells {
+            let samples = truth[device] ?? []
+            for dwell in fired where trueZone(samples, at: dwell.decidedAt) != dwell.zone { firedOutsideZone += 1 }
+        }
         var detected = 0, falseVisits = 0
         for (device, detections) in entered {
             detected += detections.count
@@ -148,6 +154,16 @@ public struct AccuracyScorer: Sendable {
             visits: .init(true: trueVisits, detected: detected, missed: missed, missedLong: missedLong, false: falseVisits,
                           passersByAsVisitors: passers > 0 ? Double(passersCounted) / Double(passers) : nil),
             entryDelay: .init(entryDelays), exitDelay: .init(exitDelays),
-            dwell: .init(longStays: longStays, firedForLongStays: firedLong, firedForShortStays: firedShort))
+            dwell: .init(
+                longStays: longStays, firedForLongStays: firedLong, firedForShortStays: firedShort,
+                fired: dwells.values.map(\.count).reduce(0, +), firedOutsideZone: firedOutsideZone))
+    }
+
+    /// The zone a device truly was in at `time`: its newest truth sample at or before then, if
+    /// no older than the truth's sampling gap and inside the store; nil when it was in none.
+    private func trueZone(_ samples: [TruthSample], at time: Double) -> String? {
+        guard let i = CausalScoring.newest(in: samples.map(\.time), atOrBefore: time),
+              time - samples[i].time <= Self.maxTruthGap, layout.outline.contains(samples[i].position) else { return nil }
+        return samples[i].zone
     }
 }

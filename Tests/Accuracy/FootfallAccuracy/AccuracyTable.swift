@@ -1,0 +1,164 @@
+import Calibration
+import Foundation
+
+/// The benchmark's results as text for the terminal and as docs/accuracy.md.
+struct AccuracyTable {
+    var cases: [CaseResult]
+    var targets: [PresenceTargets.Target]
+    var skipped: [String]
+    var run: RunInfo
+
+    static func metres(_ v: Double) -> String {
+        v.isNaN ? "–" : v.isFinite ? String(format: "%.2f", v) : "∞"
+    }
+
+    static func pair(_ e: ErrorSummary) -> String { "\(metres(e.median)) / \(metres(e.p90))" }
+
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", $0 * 100) } ?? "–" }
+
+    static func share(_ part: Int, of whole: Int) -> String {
+        whole > 0 ? String(format: "%.1f %%", Double(part) / Double(whole) * 100) : "–"
+    }
+
+    static let header = [
+        "case", "samples", "no estimate", "locator median / p90 (m)", "bar", "bar median / p90 (m)", "position",
+        "reported zone", "containing zone", "zones",
+    ]
+
+    func row(_ c: CaseResult) -> [String] {
+        let bar = c.bar
+        return [
+            c.name, "\(c.samples)", Self.share(c.locator.unlocated, of: c.samples), Self.pair(c.locator),
+            bar.map { "\($0.method)" } ?? "–", bar.map { Self.pair($0.errors) } ?? "–", c.passes ? "pass" : "FAIL",
+            Self.percent(c.reportedZoneAccuracy), Self.percent(c.containingZoneAccuracy),
+            c.zonesPass.map { $0 ? "pass" : "FAIL" } ?? "–",
+        ]
+    }
+
+    /// Columns padded to their widest cell, for a terminal.
+    var text: String {
+        var lines: [String] = []
+        let rows = [Self.header] + cases.map(row)
+        let widths = Self.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for (index, row) in rows.enumerated() {
+            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            if index == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        if !targets.isEmpty {
+            lines.append("")
+            for t in targets {
+                lines.append("\(t.run): \(t.metric) \(t.display) (target \(t.target))\(t.target == "–" ? "" : t.passes ? " pass" : " FAIL")")
+            }
+        }
+        for line in skipped { lines.append("skipped: \(line)") }
+        lines.append("")
+        lines.append(verdict)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    var failures: Int {
+        cases.filter { !$0.passes }.count + cases.filter { $0.zonesPass == false }.count + targets.filter { !$0.passes }.count
+    }
+
+    var verdict: String {
+        let positions = cases.filter(\.passes).count
+        let zoned = cases.compactMap(\.zonesPass)
+        var parts = ["position: \(positions) of \(cases.count) cases pass"]
+        if !zoned.isEmpty { parts.append("zones: \(zoned.filter { $0 }.count) of \(zoned.count)") }
+        if !targets.isEmpty {
+            let scored = targets.filter { $0.target != "–" }
+            parts.append("presence targets: \(scored.filter(\.passes).count) of \(scored.count)")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    func markdown(svgLink: String?) -> String {
+        func cells(_ row: [String]) -> String { "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        var lines = [
+            "# Positioning accuracy",
+            "",
+            "<!-- Written by `make accuracy` (Tests/Accuracy/FootfallAccuracy); edits here are overwritten. -->",
+            "",
+            "The locator beside simple baselines on every real dataset in `../shared/datasets/` and on",
+            "a matrix of simulated stores (issue #15). Measured on \(run.date) at commit `\(run.commit)` in \(Int(run.seconds.rounded())) s with",
+            "",
+            "```sh",
+            run.command,
+            "```",
+            "",
+            "Each case is a store file as a new user would write it — the layout, sensors at the heights",
+            "the data gives, default positioning settings, no path loss — and its readings fed in time",
+            "order through the `Pipeline` that `footfall replay` runs; the locator's estimates are the",
+            "pipeline's position outputs. Every method is scored causally on the same truth samples: at",
+            "each truth time the newest estimate of that device made at or before it; a sample with no",
+            "estimate yet counts as an infinitely large error (so a p90 can be ∞, and \"no estimate\" is",
+            "their share). The baselines are computed from the device's readings up to the truth time:",
+            "per sensor the mean RSSI over the last 1, 2 or 5 s or over all readings so far, then the",
+            "nearest sensor (the strongest's floor position), the centroid of the 3 strongest weighted",
+            "by linear power 10^(rssi/10) or by 10^(rssi/22) (≈ 1/distance at exponent 2.2), and, with a",
+            "survey, kNN (k = 5: mean RSSI per sensor at each reference point, −100 dBm where unheard,",
+            "Euclidean distance, the unweighted mean of the 5 nearest points). The bar is the baseline",
+            "with the lowest median. A case passes when the locator's median is at most 0.85 × the bar's",
+            "and its p90 no higher than the bar's. Where the truth has zones, \"reported zone\" is how",
+            "often the estimate's zone is the true one and \"containing zone\" how often the zone holding",
+            "the estimate's position is; zones pass when reported ≥ containing.",
+            "",
+            cells(Self.header),
+            cells(Self.header.map { _ in "---" }),
+        ]
+        lines += cases.map { cells(row($0)) }
+        lines.append("")
+        lines.append(verdict + ".")
+        if !skipped.isEmpty {
+            lines.append("")
+            for line in skipped { lines.append("Skipped: \(line)") }
+        }
+        if !targets.isEmpty {
+            lines += [
+                "",
+                "## Presence targets on the demo store",
+                "",
+                "calibration/demo-store/store.yaml as it is, \(Int(PresenceTargets.shoppersPerHour)) shoppers an hour (seed \(PresenceTargets.seed)), simulated in process",
+                "and run through the same `Pipeline`, scored by `AccuracyScorer` as `footfall replay --truth`",
+                "scores it. A `zone.dwell` is \"in a zone the shopper was not in\" when the shopper's true",
+                "zone at the moment the pipeline fired it (the activation moment) is another or none.",
+                "",
+                cells(["run", "metric", "value", "target", ""]),
+                cells(["---", "---", "---", "---", "---"]),
+            ]
+            lines += targets.map { cells([$0.run, $0.metric, $0.display, $0.target, $0.target == "–" ? "" : $0.passes ? "pass" : "FAIL"]) }
+        }
+        if let svgLink {
+            lines += ["", "## Error distributions", "", "![Cumulative error distributions, locator against the bar, per case](\(svgLink))"]
+        }
+        lines += ["", "## How each case is built", ""]
+        for c in cases {
+            lines.append("### \(c.name)")
+            lines.append("")
+            lines.append(c.notes)
+            let kinds = c.bestOfEachKind.map { "\($0.method) \(Self.pair($0.errors)) m" }.joined(separator: "; ")
+            lines.append("")
+            lines.append("Best window of each baseline: \(kinds). Locator \(Self.pair(c.locator)) m.")
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var svg: String {
+        let panels = cases.map { c -> ErrorCDFPlot.Panel in
+            var curves = [ErrorCDFPlot.Curve(label: "locator", color: Self.locatorColor, errors: c.locator)]
+            if let bar = c.bar { curves.append(.init(label: "\(bar.method)", color: Self.barColor, errors: bar.errors)) }
+            let subtitles = [
+                "bar: \(c.bar.map { "\($0.method)" } ?? "none")",
+                "locator \(Self.pair(c.locator)) m, bar \(c.bar.map { Self.pair($0.errors) } ?? "–") m, \(c.passes ? "pass" : "FAIL")",
+            ]
+            return .init(title: c.name, subtitles: subtitles, curves: curves)
+        }
+        return ErrorCDFPlot.render(
+            panels, title: "Position error, cumulative share of truth samples (\(run.date), \(run.commit))",
+            legend: [("locator (Pipeline)", Self.locatorColor), ("bar: the best baseline of the case", Self.barColor)])
+    }
+
+    static let locatorColor = "#1f77b4"
+    static let barColor = "#ff7f0e"
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Calibration
+import FootfallCore
+import Foundation
+
+/// `make accuracy`: the locator beside the simple baselines on every real dataset and a matrix
+/// of simulated stores, plus the demo store's presence targets (issue #15). A measurement: it
+/// exits 0 when a case fails unless `--require-pass` is given.
+@main
+struct FootfallAccuracy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "FootfallAccuracy",
+        abstract: "Measure the locator against nearest-sensor, centroid and kNN baselines on real and simulated stores.",
+        discussion: "Prints a table; with --markdown and --svg also writes docs/accuracy.md and its error distributions."
+    )
+
+    @Option(help: "The folder holding the datasets (ble-flat-kolakowski, ble-uji-library-office).")
+    var datasets = "../shared/datasets"
+
+    @Option(help: "The demo store's file, for the presence targets.")
+    var demoStore = "calibration/demo-store/store.yaml"
+
+    @Option(help: "Write the report as Markdown here (e.g. docs/accuracy.md).")
+    var markdown: String?
+
+    @Option(help: "Write the error distributions as SVG here (e.g. docs/accuracy.svg).")
+    var svg: String?
+
+    @Option(name: .customLong("only"), help: "Run only the cases whose name contains this (repeatable; 'demo' for the presence targets).")
+    var only: [String] = []
+
+    @Option(help: "Cases run at once (the machine's cores are shared: 2 at most is kind).")
+    var jobs = 2
+
+    @Flag(help: "Exit 1 when any case or target fails.")
+    var requirePass = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func selected(_ name: String) -> Bool { only.isEmpty || only.contains { name.contains($0) } }
+
+    enum Job: Sendable {
+        case recording(Int, Recording)
+        case presence(Double, StoreConfiguration)
+
+        var label: String {
+            switch self {
+            case .recording(_, let r): r.variants.map(\.name).joined(separator: " / ")
+            case .presence(let hours, _): "demo store, \(SVGDocument.number(hours)) h"
+            }
+        }
+    }
+
+    enum Outcome: Sendable {
+        case cases(Int, [CaseResult])
+        case presence(Double, PresenceTargets.Run)
+        case failed(String)
+    }
+
+    func run() async throws {
+        let started = Date()
+        var info = RunInfo.current(arguments: CommandLine.arguments)
+        var skipped: [String] = []
+        var recordings: [Recording] = []
+        for make in [KolakowskiRecordings.make, UJIRecordings.make] {
+            do {
+                recordings += try make(datasets)
+            } catch {
+                // A dataset that is absent (or broken) costs its rows, not the run.
+                skipped.append("\(error)")
+                note("skipped: \(error)")
+            }
+        }
+        recordings += try SimulatedStoreMatrix.stores.map(SimulatedStoreMatrix.recording)
+        recordings = recordings.compactMap { recording in
+            var r = recording
+            r.variants = r.variants.filter { selected($0.name) }
+            return r.variants.isEmpty ? nil : r
+        }
+        var jobs = recordings.enumerated().map { Job.recording($0.offset, $0.element) }
+        if selected("demo store") {
+            do {
+                let demo = try StoreConfiguration.load(path: demoStore)
+                // The longest first, so the two cores stay busy to the end.
+                jobs.insert(contentsOf: [Job.presence(3, demo), Job.presence(1, demo)], at: 0)
+            } catch {
+                skipped.append("demo store: \(error)")
+                note("skipped: demo store: \(error)")
+            }
+        }
+
+        var cases: [Int: [CaseResult]] = [:]
+        var runs: [Double: PresenceTargets.Run] = [:]
+        let total = jobs.count
+        var done = 0
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var pending = jobs[...]
+            func start() {
+                guard let job = pending.popFirst() else { return }
+                note("running \(job.label)")
+                group.addTask { Self.perform(job) }
+            }
+            for _ in 0..<self.jobs { start() }
+            while let outcome = try await group.next() {
+                done += 1
+                switch outcome {
+                case .cases(let index, let results):
+                    cases[index] = results
+                    for c in results {
+                        note("[\(done)/\(total)] \(c.name): \(c.samples) samples, locator \(AccuracyTable.pair(c.locator)) m, bar \(c.bar.map { "\($0.method) \(AccuracyTable.pair($0.errors))" } ?? "–") m, \(c.passes ? "pass" : "FAIL") (\(String(format: "%.1f", c.seconds)) s)")
+                    }
+                case .presence(let hours, let run):
+                    runs[hours] = run
+                    note("[\(done)/\(total)] demo store, \(SVGDocument.number(hours)) h: \(run.observations) observations, \(String(format: "%.1f", run.seconds)) s")
+                case .failed(let message):
+                    skipped.append(message)
+                    note("[\(done)/\(total)] failed: \(message)")
+                }
+                start()
+            }
+        }
+
+        info.seconds = Date().timeIntervalSince(started)
+        let table = AccuracyTable(
+            cases: cases.keys.sorted().flatMap { cases[$0]! },
+            targets: PresenceTargets.targets(hour: runs[1], threeHours: runs[3]), skipped: skipped, run: info)
+        print(table.text, terminator: "")
+        if let svg { try write(table.svg, to: svg) }
+        if let markdown { try write(table.markdown(svgLink: svg.map { Self.link(from: markdown, to: $0) }), to: markdown) }
+        if requirePass, table.failures > 0 {
+            note("\(table.failures) of the cases and targets failed (--require-pass)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func perform(_ job: Job) -> Outcome {
+        do {
+            switch job {
+            case .recording(let index, let recording): return .cases(index, try RecordingRunner.run(recording))
+            case .presence(let hours, let configuration): return .presence(hours, try PresenceTargets.run(configuration: configuration, hours: hours))
+            }
+        } catch {
+            return .failed("\(job.label): \(error)")
+        }
+    }
+
+    /// The SVG as the Markdown file links it: relative to the Markdown file's folder.
+    static func link(from markdown: String, to svg: String) -> String {
+        let folder = URL(fileURLWithPath: markdown).deletingLastPathComponent().standardizedFileURL.path
+        let target = URL(fileURLWithPath: svg).standardizedFileURL.path
+        return target.hasPrefix(folder + "/") ? String(target.dropFirst(folder.count + 1)) : target
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        note("wrote \(path)")
+    }
+}
+
+/// Progress goes to standard error, so standard output is the table alone.
+func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,42 @@
+import Calibration
+import FootfallCore
+import Simulation
+
+/// One recording of a store — its layout as a new user would write it, its readings and where
+/// the device truly was — run once through every variant's pipeline (without a survey, with
+/// one), each variant a row of the benchmark.
+struct Recording: Sendable {
+    enum Source: Sendable {
+        /// A dataset's readings in time order, with its truth samples.
+        case recorded([Observation], [CausalScoring.Sample])
+        /// A simulated period, run in process: truth samples where the person is inside the
+        /// outline.
+        case simulated(StoreSimulator)
+    }
+
+    /// A row of the benchmark: the recording with or without a survey.
+    struct Variant: Sendable {
+        var name: String
+        /// Made when the recording runs, so a simulated survey costs nothing up front.
+        var survey: @Sendable () -> [SurveySample]
+        /// How the survey was taken and split from the test, for the case's paragraph.
+        var notes: String
+    }
+
+    var configuration: StoreConfiguration
+    var source: Source
+    var variants: [Variant]
+    /// Whether the truth carries zones to score the reported zone against.
+    var scoresZones: Bool
+    /// How the recording was built, for every variant's paragraph.
+    var notes: String
+
+    static func withoutSurvey(_ name: String, notes: String = "No survey: the path-loss defaults alone.") -> Variant {
+        Variant(name: name, survey: { [] }, notes: notes)
+    }
+}
+
+/// A dataset that is not where `--datasets` says: one line, and its cases are skipped.
+struct MissingDataset: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,67 @@
+import Calibration
+import FootfallCore
+import Foundation
+import Pipeline
+import Simulation
+
+/// Runs a recording: its readings, in time order, through one `Pipeline` per variant (the
+/// pipeline `footfall replay` runs, so the locator's estimates are its position outputs), then
+/// scores them and the baselines on the same truth samples.
+enum RecordingRunner {
+    static func run(_ recording: Recording) throws -> [CaseResult] {
+        let started = Date()
+        let layout = recording.configuration.layout
+        let surveys = recording.variants.map { $0.survey() }
+        var pipelines = try surveys.map { try Pipeline(configuration: recording.configuration, survey: $0) }
+        var estimates = Array(repeating: [DeviceID: [PositionEstimate]](), count: pipelines.count)
+        var log = ReadingLog(sensors: layout.sensors.map(\.id))
+        var outputs: [Pipeline.Output] = []
+
+        func collect(_ variant: Int) {
+            for case .position(let estimate) in outputs { estimates[variant][estimate.device, default: []].append(estimate) }
+            outputs.removeAll(keepingCapacity: true)
+        }
+        func feed(_ observation: Observation) throws {
+            for v in pipelines.indices {
+                try pipelines[v].ingest(observation, into: &outputs)
+                collect(v)
+            }
+            log.add(observation)
+        }
+
+        var samples: [CausalScoring.Sample] = []
+        switch recording.source {
+        case .recorded(let observations, let truth):
+            for observation in observations { try feed(observation) }
+            samples = truth
+        case .simulated(let simulator):
+            try simulator.run(observation: feed) { truth in
+                guard layout.outline.contains(truth.position) else { return }
+                samples.append(.init(time: truth.time, device: truth.device, truth: .point(truth.position), zone: truth.zone))
+            }
+        }
+        for v in pipelines.indices {
+            try pipelines[v].finish(into: &outputs)
+            collect(v)
+        }
+
+        // Nearest sensor and centroids do not use the survey: once for all variants.
+        let model = Baselines(sensors: layout.sensors)
+        let modelErrors = model.errors(samples, log: log)
+        let elapsed = Date().timeIntervalSince(started)
+        return try recording.variants.indices.map { v in
+            var errors = modelErrors
+            if !surveys[v].isEmpty {
+                let knn = Baselines(sensors: layout.sensors, survey: surveys[v])
+                for (method, values) in knn.errors(samples, log: log, kinds: [.knn]) { errors[method] = values }
+            }
+            let scored = CausalScoring.score(samples, estimates: estimates[v], zones: recording.scoresZones ? layout : nil)
+            guard !samples.isEmpty else { throw MissingDataset(description: "\(recording.variants[v].name): no truth samples") }
+            return CaseResult(
+                name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
+                locator: scored.summary, baselines: errors.mapValues(ErrorSummary.init),
+                reportedZoneAccuracy: scored.reportedZoneAccuracy, containingZoneAccuracy: scored.containingZoneAccuracy,
+                seconds: elapsed)
+        }
+    }
+}
