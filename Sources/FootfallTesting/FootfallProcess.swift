@@ -15,15 +15,26 @@ public enum FootfallProcess {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/footfall")
     }
 
-    public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot) throws -> Result {
+    /// Runs it to the end; `standardInput`, when given, is what it reads (answers to questions),
+    /// otherwise it reads an empty input.
+    public static func run(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, standardInput: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = currentDirectory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
+        // Never the terminal the tests run in: a command asking a question would wait for it.
+        process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
         try process.run()
+        if let standardInput {
+            // Small enough for the pipe's buffer: written whole and closed before reading the
+            // output. A command that exits without reading it must not kill the tests.
+            signal(SIGPIPE, SIG_IGN)
+            try? input.fileHandleForWriting.write(contentsOf: Data(standardInput.utf8))
+            try? input.fileHandleForWriting.close()
+        }
         // Read both pipes before waiting so a chatty child cannot block on a full pipe.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
