@@ -7,14 +7,17 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := chromium
+# make test also packages the debug build and checks it (Tests/PackagingTests): dpkg-shlibdeps
+# (dpkg-dev), strip and readelf (binutils), lintian, systemd-analyze (systemd).
+DEB_PACKAGES := dpkg-dev binutils lintian systemd
+TEST_PACKAGES := chromium $(DEB_PACKAGES)
 BENCH_PACKAGES := curl
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
 DEMO_SEED ?= 1
 
-.PHONY: run demo test bench build deps test-deps bench-deps packages clean
+.PHONY: run demo test bench deb build deps test-deps bench-deps deb-deps packages clean
 
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES)"
@@ -24,6 +27,9 @@ test-deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(BENCH_PACKAGES)"
+
+deb-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(DEB_PACKAGES)"
 
 packages:
 	@missing=""; \
@@ -69,5 +75,12 @@ bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 	bash Tests/Benchmarks/daemon-load.sh
 
+# The Debian package for gateways, footfall_<version>_<arch>.deb here: a release build with the
+# Swift runtime linked in (a gateway has no toolchain), packed by packaging/build-deb.sh and
+# checked with lintian. Install it with `sudo apt install ./footfall_*.deb` (README.md).
+deb: deb-deps
+	$(SWIFT) build -c release --product footfall --static-swift-stdlib
+	packaging/build-deb.sh --binary "$$($(SWIFT) build -c release --show-bin-path)/footfall" --out . --lintian
+
 clean:
-	rm -rf .build .footfall
+	rm -rf .build .footfall footfall_*.deb
