@@ -131,6 +131,6 @@ dpkg-deb --root-owner-group -Z"$compression" "${level[@]}" --build "$root" "$deb
 echo "built $deb ($installed_size kB installed; Depends: $depends)"
 if $lintian; then
     command -v lintian >/dev/null || fail "lintian is missing; install it (make deb does)"
-    lintian --fail-on error --no-tag-display-limit "$deb" || fail "lintian found errors in $deb (above)"
+    lintian --fail-on error --tag-display-limit 0 "$deb" || fail "lintian found errors in $deb (above)"
     echo "lintian: no errors"
 fi

@@ -100,10 +100,10 @@ import Testing
         let postrm = try String(contentsOf: package.control.appendingPathComponent("postrm"), encoding: .utf8)
         let purge = try #require(postrm.range(of: #"if [ "$1" = purge ]; then"#))
         let removal = postrm[..<purge.lowerBound]
-        #expect(!removal.contains("rm -rf") && !removal.contains("deluser"))
+        #expect(!removal.contains("rm -rf") && !removal.contains("userdel"))
         let purging = postrm[purge.upperBound...]
         #expect(purging.contains("rm -rf /etc/footfall /var/lib/footfall"))
-        #expect(purging.contains("deluser --system --quiet footfall"))
+        #expect(purging.contains("userdel footfall") && purging.contains("groupdel footfall"))
         #expect(purging.contains("deb-systemd-helper purge 'footfall.service'"))
     }
 
@@ -112,7 +112,7 @@ import Testing
         // The debug binary's RUNPATH names the toolchain's Swift runtime (make deb's release build
         // links it in and has none); every other error lintian knows counts.
         let lintian = try ExternalTool.run("lintian", [
-            "--fail-on", "error", "--suppress-tags", "custom-library-search-path", "--no-tag-display-limit", package.deb.path,
+            "--fail-on", "error", "--suppress-tags", "custom-library-search-path", "--tag-display-limit", "0", package.deb.path,
         ])
         #expect(lintian.status == 0, "\(lintian.output)\(lintian.errors)")
         #expect(!lintian.output.split(separator: "\n").contains { $0.hasPrefix("E:") }, "\(lintian.output)")
