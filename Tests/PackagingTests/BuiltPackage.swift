@@ -26,16 +26,16 @@ struct BuiltPackage: Sendable {
         // A debug build loads the Swift runtime's shared libraries from the toolchain, which no
         // Debian package provides (make deb links them in); packed with the least compression, as
         // only the layout and the control data are under test.
-        let built = try ExternalTool.run("bash", [
+        let built = try ExternalTool.runBlocking("bash", [
             script, "--binary", FootfallProcess.executable.path, "--out", directory.path, "--version", version,
             "--compression", "gzip", "--fast", "--allow-unpackaged-libraries",
         ])
         guard built.status == 0 else { throw PackagingError("build-deb.sh failed: \(built.errors)\(built.output)") }
-        let architecture = try ExternalTool.run("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let architecture = try ExternalTool.runBlocking("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let deb = directory.appendingPathComponent("footfall_\(version)_\(architecture).deb")
         let root = directory.appendingPathComponent("root"), control = directory.appendingPathComponent("control")
         for (option, folder) in [("-x", root), ("-e", control)] {
-            let unpacked = try ExternalTool.run("dpkg-deb", [option, deb.path, folder.path])
+            let unpacked = try ExternalTool.runBlocking("dpkg-deb", [option, deb.path, folder.path])
             guard unpacked.status == 0 else { throw PackagingError("dpkg-deb \(option) failed: \(unpacked.errors)") }
         }
         return BuiltPackage(deb: deb, root: root, control: control)

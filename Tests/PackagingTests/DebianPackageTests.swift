@@ -6,8 +6,8 @@ import Testing
 /// data, lintian for policy, systemd-analyze for the unit.
 @Suite struct DebianPackageTests {
     /// `dpkg-deb -c`: path → (mode, owner).
-    func contents(_ package: BuiltPackage) throws -> [String: (mode: String, owner: String)] {
-        let listed = try ExternalTool.run("dpkg-deb", ["-c", package.deb.path])
+    func contents(_ package: BuiltPackage) async throws -> [String: (mode: String, owner: String)] {
+        let listed = try await ExternalTool.run("dpkg-deb", ["-c", package.deb.path])
         #expect(listed.status == 0, "\(listed.errors)")
         var entries: [String: (mode: String, owner: String)] = [:]
         for line in listed.output.split(separator: "\n") {
@@ -22,7 +22,7 @@ import Testing
 
     @Test func theBinaryUnitDefaultsDocsAndExamplesAreWhereDebianPutsThemOwnedByRoot() async throws {
         let package = try await BuiltPackage.value
-        let entries = try contents(package)
+        let entries = try await contents(package)
         let expected: [String: String] = [
             "/usr/bin/footfall": "-rwxr-xr-x",
             "/lib/systemd/system/footfall.service": "-rw-r--r--",
@@ -46,14 +46,14 @@ import Testing
         #expect(entries.keys.filter { $0.hasPrefix("/etc/") && $0 != "/etc" }.sorted() == ["/etc/default", "/etc/default/footfall"])
         #expect(!entries.keys.contains { $0.hasPrefix("/var") })
         // The binary is stripped, as dh_strip would: no debugging sections left.
-        let sections = try ExternalTool.run("readelf", ["-S", "-W", package.root.appendingPathComponent("usr/bin/footfall").path])
+        let sections = try await ExternalTool.run("readelf", ["-S", "-W", package.root.appendingPathComponent("usr/bin/footfall").path])
         #expect(sections.status == 0)
         #expect(!sections.output.contains(".debug_info"))
     }
 
     @Test func dependsNamesTheRuntimeLibraryPackagesWithVersions() async throws {
         let package = try await BuiltPackage.value
-        let fields = try ExternalTool.run("dpkg-deb", ["-f", package.deb.path, "Package", "Version", "Architecture", "Depends"])
+        let fields = try await ExternalTool.run("dpkg-deb", ["-f", package.deb.path, "Package", "Version", "Architecture", "Depends"])
         #expect(fields.status == 0, "\(fields.errors)")
         let field = Dictionary(uniqueKeysWithValues: fields.output.split(separator: "\n").compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -61,7 +61,7 @@ import Testing
         })
         #expect(field["Package"] == "footfall")
         #expect(field["Version"] == BuiltPackage.version)
-        let architecture = try ExternalTool.run("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let architecture = try await ExternalTool.run("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(field["Architecture"] == architecture)
         let depends = try #require(field["Depends"]).components(separatedBy: ", ")
         let names = depends.map { String($0.prefix { $0 != " " }) }
@@ -78,14 +78,14 @@ import Testing
 
     @Test func maintainerScriptsMakeTheUserAndFoldersAndOnlyPurgeRemovesThem() async throws {
         let package = try await BuiltPackage.value
-        let info = try ExternalTool.run("dpkg-deb", ["-I", package.deb.path])
+        let info = try await ExternalTool.run("dpkg-deb", ["-I", package.deb.path])
         #expect(info.status == 0, "\(info.errors)")
         for script in ["postinst", "prerm", "postrm"] {
             // " 1234 bytes,    45 lines   *  postinst             #!/bin/sh"
             let line = info.output.split(separator: "\n").first { $0.contains(" \(script) ") }
             #expect(line?.contains("*") == true, "\(script) is listed as executable: \(info.output)")
             let path = package.control.appendingPathComponent(script).path
-            let syntax = try ExternalTool.run("sh", ["-n", path])
+            let syntax = try await ExternalTool.run("sh", ["-n", path])
             #expect(syntax.status == 0, "\(script): \(syntax.errors)")
         }
         // Upgrades and `apt remove` keep what dpkg knows as configuration.
@@ -111,7 +111,7 @@ import Testing
         let package = try await BuiltPackage.value
         // The debug binary's RUNPATH names the toolchain's Swift runtime (make deb's release build
         // links it in and has none); every other error lintian knows counts.
-        let lintian = try ExternalTool.run("lintian", [
+        let lintian = try await ExternalTool.run("lintian", [
             "--fail-on", "error", "--suppress-tags", "custom-library-search-path", "--tag-display-limit", "0", package.deb.path,
         ])
         #expect(lintian.status == 0, "\(lintian.output)\(lintian.errors)")
@@ -127,13 +127,13 @@ import Testing
         where !FileManager.default.fileExists(atPath: units.appendingPathComponent(target).path) {
             try? FileManager.default.copyItem(atPath: "/lib/systemd/system/\(target)", toPath: units.appendingPathComponent(target).path)
         }
-        let verified = try ExternalTool.run("systemd-analyze", ["verify", "--root=\(package.root.path)", "footfall.service"])
+        let verified = try await ExternalTool.run("systemd-analyze", ["verify", "--root=\(package.root.path)", "footfall.service"])
         // verify warns about an unknown key or a bad value and still exits 0: no output is the pass.
         #expect(verified.status == 0, "\(verified.errors)")
         #expect(verified.output.isEmpty && verified.errors.isEmpty, "\(verified.output)\(verified.errors)")
         // systemd's own rating of the sandbox: 2.4 of 10 measured ("OK"; 10 is an unsandboxed
         // root service); --threshold counts in tenths.
-        let security = try ExternalTool.run("systemd-analyze", [
+        let security = try await ExternalTool.run("systemd-analyze", [
             "security", "--offline=yes", "--threshold=30", "--root=\(package.root.path)", "footfall.service",
         ])
         #expect(security.status == 0, "\(security.output)\(security.errors)")
