@@ -80,6 +80,7 @@ bench: bench-deps
 # checked with lintian. Install it with `sudo apt install ./footfall_*.deb` (README.md).
 deb: deb-deps
 	$(SWIFT) build -c release --product footfall --static-swift-stdlib
+	@rm -f footfall_*.deb  # one package here, so `apt install ./footfall_*.deb` names one version
 	packaging/build-deb.sh --binary "$$($(SWIFT) build -c release --show-bin-path)/footfall" --out . --lintian
 
 clean:
