@@ -7,14 +7,18 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := chromium prometheus
+# make test also packages the debug build and checks it (Tests/PackagingTests): dpkg-shlibdeps
+# (dpkg-dev), strip and readelf (binutils), lintian, systemd-analyze (systemd); promtool
+# (prometheus) checks the live /metrics.
+DEB_PACKAGES := dpkg-dev binutils lintian systemd
+TEST_PACKAGES := chromium prometheus $(DEB_PACKAGES)
 BENCH_PACKAGES := curl
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
 DEMO_SEED ?= 7
 
-.PHONY: run demo test bench accuracy build deps test-deps bench-deps packages clean
+.PHONY: run demo test bench accuracy deb build deps test-deps bench-deps deb-deps packages clean
 
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES)"
@@ -24,6 +28,9 @@ test-deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(BENCH_PACKAGES)"
+
+deb-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(DEBIAN_PACKAGES) $(DEB_PACKAGES)"
 
 packages:
 	@missing=""; \
@@ -76,5 +83,13 @@ bench: bench-deps
 accuracy: deps
 	$(SWIFT) run -c release FootfallAccuracy --datasets ../shared/datasets --markdown docs/accuracy.md --svg docs/accuracy.svg
 
+# The Debian package for gateways, footfall_<version>_<arch>.deb here: a release build with the
+# Swift runtime linked in (a gateway has no toolchain), packed by packaging/build-deb.sh and
+# checked with lintian. Install it with `sudo apt install ./footfall_*.deb` (README.md).
+deb: deb-deps
+	$(SWIFT) build -c release --product footfall --static-swift-stdlib
+	@rm -f footfall_*.deb  # one package here, so `apt install ./footfall_*.deb` names one version
+	packaging/build-deb.sh --binary "$$($(SWIFT) build -c release --show-bin-path)/footfall" --out . --lintian
+
 clean:
-	rm -rf .build .footfall
+	rm -rf .build .footfall footfall_*.deb

@@ -174,6 +174,8 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
+        // The Debian package and its systemd unit, checked with dpkg-deb, lintian and systemd-analyze.
+        .testTarget(name: "PackagingTests", dependencies: ["FootfallTesting"]),
         // libFuzzer target for the BLE decoders (see the file for how to build it for fuzzing).
         .executableTarget(
             name: "BLEFuzz",

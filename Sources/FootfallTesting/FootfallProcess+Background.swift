@@ -26,13 +26,17 @@ extension FootfallProcess {
 
     /// Starts the real binary and returns at once; its output goes to a log file (not a pipe,
     /// which a killed reader could leave full).
-    public static func start(_ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, logFile: URL) throws -> Running {
+    /// `environment` entries are added to the test's own (as systemd adds NOTIFY_SOCKET).
+    public static func start(
+        _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, logFile: URL, environment: [String: String] = [:]
+    ) throws -> Running {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = currentDirectory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

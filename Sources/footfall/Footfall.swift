@@ -18,6 +18,7 @@ struct Footfall: AsyncParsableCommand {
             CalibrateCommand.self,
             ZonesCommand.self,
             ScanCommand.self,
+            InitCommand.self,
         ]
     )
 
