@@ -25,8 +25,8 @@ import Testing
         return settings
     }
 
-    @Test func withoutASurveyShoppersArePlacedAndPassersByKeptOutside() {
-        let score = DemoStoreScore.run(layout: Self.layout, settings: Self.settings(seed: 5))
+    @Test func withoutASurveyShoppersArePlacedAndPassersByKeptOutside() async {
+        let score = await onAThreadOfItsOwn { DemoStoreScore.run(layout: Self.layout, settings: Self.settings(seed: 5)) }
         print("demo store, no survey: \(score)")
         #expect(score.median <= 3.3)
         #expect(score.p90 <= 8.0)
@@ -36,10 +36,10 @@ import Testing
         #expect(score.entriesWithin20s >= 0.38)
     }
 
-    @Test func aSurveyOfTheStoreImprovesOnThePathLossModel() {
+    @Test func aSurveyOfTheStoreImprovesOnThePathLossModel() async {
         let settings = Self.settings(seed: 5)
-        let survey = StoreSimulator(layout: Self.layout, settings: settings).survey()
-        let score = DemoStoreScore.run(layout: Self.layout, settings: settings, survey: survey)
+        let survey = await onAThreadOfItsOwn { StoreSimulator(layout: Self.layout, settings: settings).survey() }
+        let score = await onAThreadOfItsOwn { DemoStoreScore.run(layout: Self.layout, settings: settings, survey: survey) }
         print("demo store, surveyed: \(score)")
         #expect(score.median <= 2.4)
         #expect(score.p90 <= 5.8)
