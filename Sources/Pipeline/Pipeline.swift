@@ -56,7 +56,8 @@ public struct Pipeline: Sendable {
         self.tickInterval = tickInterval
         // The store file's `positioning:` section, checked (a bad one is a ConfigurationError
         // naming its line; the command line reports it when it loads the file).
-        locator = Locator(layout: configuration.layout, configuration: try PositioningConfiguration(configuration), survey: survey)
+        let positioning = try PositioningConfiguration(configuration)
+        locator = Locator(layout: configuration.layout, configuration: positioning, survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
         // store id, so the same trace gives the same pseudonyms. The daemon keeps a random key.
         let key = pseudonymKey ?? Pseudonymizer.replayKey(storeID: configuration.layout.id)
@@ -64,9 +65,17 @@ public struct Pipeline: Sendable {
         let tracker = VisitTracker(
             storeID: configuration.layout.id, gatewayID: configuration.gatewayID, layout: configuration.layout,
             settings: configuration.presence, policy: IdentityPolicy(settings: configuration.identity, customers: customers),
-            pseudonymizer: pseudonymizer)
+            pseudonymizer: pseudonymizer, zoneHindsight: Self.zoneHindsight(positioning, configuration.layout, tickInterval: tickInterval))
         presence = PresenceStage(tracker: tracker, history: history, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
+    }
+
+    /// How far back the locate stage may date a zone stay when it confirms it: a move between
+    /// zones waits `zone_switch_after` (or the zone's own `enter_after`, when longer) and is
+    /// dated from when it began, a locate round later at most. The presence stage decides a
+    /// dwell only once this has passed since its threshold (docs/events.md, `zone.dwell`).
+    static func zoneHindsight(_ positioning: PositioningConfiguration, _ layout: StoreLayout, tickInterval: Double) -> Double {
+        max(positioning.zoneSwitchAfter, layout.zones.map(\.enterAfter).max() ?? 0) + tickInterval
     }
 
     public var trackedDevices: Int { presence.tracker.trackedDevices }
