@@ -35,6 +35,11 @@ public struct ZoneMembership: Sendable, Hashable {
 
     /// Probability an estimate gives every state whatever it says: an estimate can be wrong.
     static let floor = 0.02
+    /// How far back (s) a confirmed zone change is dated at most, unless the zone's own
+    /// `enter_after` (or the left zone's `exit_after`) is longer: the presence stage decides a
+    /// `zone.dwell` only once this has passed since its moment, so that no move dated later can
+    /// contradict it (docs/events.md). Most moves are confirmed within it.
+    public static let hindsight = 10.0
 
     public init() {}
 
@@ -165,9 +170,11 @@ public struct ZoneMembership: Sendable, Hashable {
         if best < zones.count {
             current = zones[best].id
             currentIndex = best
-            // Dated from when the estimates began to favour it, never before the last change.
+            // Dated from when the estimates began to favour it, never before the last change
+            // nor further back than `hindsight` (or the zone's own wait): what is decided
+            // downstream (a dwell) need only wait that long for a move dated before it.
             let start = min(favouredSince[best] ?? leaderSince, leaderSince)
-            since = max(start, changedAt ?? start)
+            since = max(start, changedAt ?? start, time - max(Self.hindsight, wait))
         } else {
             current = nil
             currentIndex = nil

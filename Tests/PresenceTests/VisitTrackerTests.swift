@@ -37,7 +37,9 @@ import Testing
         var tracker = Self.tracker(customers: [Self.loyal: "cust-42"])
         let actions = Self.visit(Self.loyal, start: 1_000_000, tracker: &tracker)
         let events = Self.events(actions)
-        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .storeExited])
+        // In the front zone from the visit's decision (15 s in) to its last estimate: 25 s,
+        // under the zone's 30 s threshold, so no dwell.
+        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneExited, .storeExited])
         for action in actions { if case .emit(_, _, let deliverable) = action { #expect(deliverable) } }
         #expect(events.allSatisfy { $0.anonymousID?.hasPrefix("id-") == true })
         #expect(events[0].customerID == "cust-42")
@@ -115,5 +117,39 @@ import Testing
         }
         #expect(entered == 3000 && exited == 3000)
         #expect(tracker.trackedDevices == 0)
+    }
+}
+
+/// Issue #16: every event of a visit has an id of its own, the same on every replay.
+@Suite struct EventIDTests {
+    /// A zone left, entered again and left again, all dated the same millisecond (a locate
+    /// stage flickering at a border, dated in hindsight): three events, two of the same type,
+    /// zone and time.
+    static func flicker() -> [PresenceEvent] {
+        var tracker = VisitTrackerTests.tracker(anonymousEvents: true)
+        var actions: [VisitTracker.Action] = []
+        func place(_ t: Double, _ zone: String, since: Double) {
+            var estimate = PositionEstimate(
+                time: t, device: VisitTrackerTests.rotating, position: Point(x: 5, y: zone == "back" ? 8 : 2), uncertainty: 1, zone: zone)
+            estimate.zoneSince = since
+            actions += tracker.update(estimate)
+        }
+        for t in stride(from: 0.0, through: 20, by: 1) { place(t, "front", since: 0) }
+        place(21, "back", since: 21)
+        place(21.0001, "front", since: 21)
+        place(21.0002, "back", since: 21)
+        for t in stride(from: 22.0, through: 200, by: 1) { actions += tracker.tick(t) }
+        return VisitTrackerTests.events(actions)
+    }
+
+    @Test func twoEventsOfTheSameTypeZoneAndTimeInOneVisitHaveDifferentIds() {
+        let events = Self.flicker()
+        let exits = events.filter { $0.type == .zoneExited && $0.occurredAt == 21 && $0.zone == "front" }
+        #expect(exits.count == 2)
+        #expect(Set(events.map(\.id)).count == events.count, "ids: \(events.map { "\($0.type.rawValue) \($0.id)" })")
+    }
+
+    @Test func theSameVisitReplayedGivesTheSameIds() {
+        #expect(Self.flicker().map(\.id) == Self.flicker().map(\.id))
     }
 }
