@@ -207,6 +207,18 @@ public enum Outbox {
             db, sql: "SELECT count(*) FROM outbox_event WHERE anonymous_id = ? OR customer_id = ?", arguments: [identity, identity]) ?? 0
     }
 
+    /// Removes every event still kept that carries this pseudonym (`anonymous_id`), delivered
+    /// or not, with its letters: an erasure request leaves nothing of the shopper on the
+    /// gateway, and what was not sent yet is not sent. The sinks' cursors stand; their next
+    /// batches skip the gap. Returns how many events were removed.
+    @discardableResult
+    public static func erase(anonymousID: String, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "DELETE FROM outbox_letter WHERE seq IN (SELECT seq FROM outbox_event WHERE anonymous_id = ?)", arguments: [anonymousID])
+        try db.execute(sql: "DELETE FROM outbox_event WHERE anonymous_id = ?", arguments: [anonymousID])
+        return db.changesCount
+    }
+
     /// The sequence number of the newest event ever appended (0 when none).
     public static func lastSequence(in db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox_event'") ?? 0

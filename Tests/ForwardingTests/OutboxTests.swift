@@ -108,6 +108,24 @@ import Testing
         #expect(try db.read { try Outbox.nextBatch(for: "a", limit: 10, in: $0) }.map(\.seq) == [3])
     }
 
+    @Test func erasingAShopperRemovesTheirEventsAndLettersAndTheSinkSkipsTheGap() throws {
+        let db = try GatewayDatabase()
+        // 14 events over shoppers 0–6: shopper-1's are e-000001 and e-000008.
+        try db.write { db in
+            try Outbox.register(sink: "a", in: db)
+            try Outbox.append(TestEvents.make(count: 14), in: db)
+        }
+        let first = try db.read { try Outbox.nextBatch(for: "a", limit: 2, in: $0) }
+        try db.write { try Outbox.settle(sink: "a", round: first, dead: [(first[1], DeadLetterReason(reason: "refused"))], in: $0) }
+        #expect(try db.read { try Outbox.letters(in: $0) }.map(\.eventID) == ["e-000001"])
+        #expect(try db.write { try Outbox.erase(anonymousID: "shopper-1", in: $0) } == 2)
+        #expect(try db.read { try Outbox.eventCount(identity: "shopper-1", in: $0) } == 0)
+        #expect(try db.read { try Outbox.letters(in: $0) }.isEmpty, "the dead letter of an erased event goes with it")
+        #expect(try db.read { try Outbox.eventCount(identity: "shopper-2", in: $0) } == 2, "others are kept")
+        let rest = try db.read { try Outbox.nextBatch(for: "a", limit: 20, in: $0) }
+        #expect(rest.map(\.eventID) == (2..<14).filter { $0 != 8 }.map { String(format: "e-%06d", $0) })
+    }
+
     @Test func purgeDeadDeletesTheLettersAndTheirEvents() throws {
         let db = try GatewayDatabase()
         try db.write { db in

@@ -74,7 +74,11 @@ struct VisitsCommand: ParsableCommand {
             let store = VisitHistoryStore(database: gateway.database)
             for (identity, _) in found.visits {
                 let removed = try store.erase(identity: identity)
-                print("erased \(removed) visits of \(shopper.device) (\(found.kind.rawValue); pseudonym \(identity))")
+                // The events still in the outbox carry the pseudonym too (and the customer id).
+                let events = try gateway.database.write { db in try Outbox.erase(anonymousID: identity, in: db) }
+                print(
+                    "erased \(removed) visits of \(shopper.device) (\(found.kind.rawValue); pseudonym \(identity)) "
+                        + "and \(events) of its events from the outbox")
             }
         }
     }
