@@ -54,6 +54,8 @@ import Testing
         defer { if daemon.isRunning { daemon.kill() } }
         #expect(try await notify.wait(for: "READY=1", timeout: .seconds(120)), "\(daemon.log)")
         let client = try await DaemonClient(daemon, token: nil)
+        // systemctl status shows the port bound, not the 0 asked for.
+        #expect(notify.messages.contains { $0.contains("STATUS=listening on http://127.0.0.1:\(client.port)") }, "\(notify.messages)")
         let health = try await client.get("/healthz")
         #expect(health.status == 200, "\(health.body)")
         daemon.kill(SIGTERM)

@@ -115,7 +115,8 @@ public struct GatewayDaemon {
                 availableConnectionsDelegate: MaximumAvailableConnections(api.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 logger.info("API listening", metadata: ["address": "\(channel.localAddress?.description ?? "")", "scheme": "\(scheme)"])
-                SystemdNotifier.notify("READY=1\nSTATUS=listening on \(scheme)://\(host):\(port)")
+                // The port bound, not the one asked for: port 0 means any free one.
+                SystemdNotifier.notify("READY=1\nSTATUS=listening on \(scheme)://\(host):\(channel.localAddress?.port ?? port)")
             },
             logger: logger)
         // Graceful shutdown runs in reverse order: sources, pipeline, delivery, API.
