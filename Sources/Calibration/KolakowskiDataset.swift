@@ -31,18 +31,7 @@ public enum KolakowskiDataset {
         public var rssi: [(SensorID, Double)]
     }
 
-    /// What is wrong with a dataset file, at which line and column.
-    public struct ParseError: Error, CustomStringConvertible, Equatable {
-        public var file: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(file):\(line): \(message)" }
-        public init(file: String, line: Int, message: String) {
-            self.file = file
-            self.line = line
-            self.message = message
-        }
-    }
+    public typealias ParseError = DatasetFileError
 
     public static func sensors(anchorsCSV text: String, file: String = "anchors.csv") throws -> [Sensor] {
         try table(text, file: file).map { line, row in

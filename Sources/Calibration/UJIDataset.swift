@@ -49,18 +49,7 @@ public enum UJIDataset {
         public var time: Double? { readings.map(\.time).max() }
     }
 
-    /// What is wrong with a dataset file, at which line.
-    public struct ParseError: Error, CustomStringConvertible, Equatable {
-        public var file: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(file):\(line): \(message)" }
-        public init(file: String, line: Int, message: String) {
-            self.file = file
-            self.line = line
-            self.message = message
-        }
-    }
+    public typealias ParseError = DatasetFileError
 
     /// The beacons, as sensors in column order, named by their id (`b<id>` where it is a bare number).
     public static func beacons(depCSV text: String, file: String) throws -> [Sensor] {
