@@ -125,15 +125,10 @@ public struct StoreDraft: Hashable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func list(_ points: [Point]) -> String {
-        "[\(points.map(point).joined(separator: ", "))]"
-    }
+    static func list(_ points: [Point]) -> String { StoreFileText.points(points) }
 
-    static func point(_ p: Point) -> String { "[\(number(p.x)), \(number(p.y))]" }
+    static func point(_ p: Point) -> String { StoreFileText.point(p) }
 
     /// To the centimetre: 40 rather than 40.0, 2.8 as it is, 3 rather than 3.0000000000000004.
-    public static func number(_ value: Double) -> String {
-        let centimetres = (value * 100).rounded() / 100
-        return centimetres == centimetres.rounded() ? String(Int(centimetres)) : String(centimetres)
-    }
+    public static func number(_ value: Double) -> String { StoreFileText.number(value) }
 }

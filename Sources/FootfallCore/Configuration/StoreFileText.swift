@@ -40,9 +40,9 @@ public enum StoreFileText {
         return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int64(rounded)) : String(rounded)
     }
 
-    static func points(_ points: [Point]) -> String {
-        "[" + points.map { "[\(number($0.x)), \(number($0.y))]" }.joined(separator: ", ") + "]"
-    }
+    static func point(_ p: Point) -> String { "[\(number(p.x)), \(number(p.y))]" }
+
+    static func points(_ points: [Point]) -> String { "[" + points.map(point).joined(separator: ", ") + "]" }
 
     /// Ids as YAML reads them back as text: quoted when they would read as a number, a boolean
     /// or hold YAML's own characters.
