@@ -5,18 +5,25 @@ import Testing
 @testable import WiFi
 
 @Suite struct MerakiScanningTests {
+    /// The two real webhook bodies; without ../shared/datasets each test fails naming the file
+    /// rather than the run crashing on an empty list.
     static let bodies: [[UInt8]] = {
         let url = Fixtures.dataset("meraki-scanning-v3/webhook-bodies.jsonl")
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map { Array($0.utf8) }
     }()
 
+    static func body(_ index: Int) throws -> [UInt8] {
+        try #require(bodies.count == 2, "\(Fixtures.dataset("meraki-scanning-v3/webhook-bodies.jsonl").path) is missing or not two bodies")
+        return bodies[index]
+    }
+
     static func epoch(_ text: String) -> Double {
         ISO8601DateFormatter().date(from: text)!.timeIntervalSince1970
     }
 
     @Test func realWiFiBodyDecodesToEightNearestAPObservations() throws {
-        let report = try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: "fs!24Get")
+        let report = try MerakiScanningReport(decoding: Self.body(0), sharedSecret: "fs!24Get")
         #expect(report.version == "3.0")
         #expect(report.kind == .wifi)
         #expect(report.networkID == "L_674976994152158449")
@@ -38,7 +45,7 @@ import Testing
     }
 
     @Test func realBluetoothBodyKeepsTheRawAdvertisementAndMapsToBLEAddress() throws {
-        let report = try MerakiScanningReport(decoding: Self.bodies[1], sharedSecret: "fs!24Get")
+        let report = try MerakiScanningReport(decoding: Self.body(1), sharedSecret: "fs!24Get")
         #expect(report.kind == .bluetooth)
         #expect(report.observations == [
             Observation(time: Self.epoch("2021-11-23T14:07:40Z"), sensor: "a8:46:9d:27:56:63", device: "ble:24:fc:e5:90:97:4d", rssi: -93, radio: .ble),
@@ -60,8 +67,8 @@ import Testing
     }
 
     @Test func aDifferentSharedSecretIsRefusedWithATypedError() {
-        #expect(throws: MerakiError.secretMismatch) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: "other") }
-        #expect(throws: Never.self) { try MerakiScanningReport(decoding: Self.bodies[0], sharedSecret: nil) }
+        #expect(throws: MerakiError.secretMismatch) { try MerakiScanningReport(decoding: Self.body(0), sharedSecret: "other") }
+        #expect(throws: Never.self) { try MerakiScanningReport(decoding: Self.body(0), sharedSecret: nil) }
     }
 
     @Test func nearestApRssiAsAStringIsAcceptedAsTheDocumentationShows() throws {
@@ -117,9 +124,10 @@ import Testing
 @Suite struct MerakiTruncationTests {
     /// Fed short, as a broken upload would deliver them: every prefix of the real bodies
     /// is refused with an offset inside what was received, never a crash.
-    @Test func everyTruncationOfTheRealBodiesIsRefusedWithAByteOffset() async {
+    @Test func everyTruncationOfTheRealBodiesIsRefusedWithAByteOffset() async throws {
+        let bodies = try [MerakiScanningTests.body(0), MerakiScanningTests.body(1)]
         await onAThreadOfItsOwn {
-            for body in MerakiScanningTests.bodies {
+            for body in bodies {
                 for length in 0..<body.count {
                     do throws(MerakiError) {
                         _ = try MerakiScanningReport(decoding: body.prefix(length), sharedSecret: nil)
@@ -136,12 +144,13 @@ import Testing
         }
     }
 
-    @Test func tenThousandMutatedBodiesNeverCrash() async {
+    @Test func tenThousandMutatedBodiesNeverCrash() async throws {
+        let bodies = try [MerakiScanningTests.body(0), MerakiScanningTests.body(1)]
         var random = SplitMix64(seed: 0x4D65_7261_6B69)  // "Meraki"
         var refused = 0
         await onAThreadOfItsOwn {
             for round in 0..<10_000 {
-                var body = MerakiScanningTests.bodies[round % 2]
+                var body = bodies[round % 2]
                 for _ in 0..<Int.random(in: 1...4, using: &random) {
                     body[Int.random(in: 0..<body.count, using: &random)] = UInt8.random(in: 0x20...0x7E, using: &random)
                 }
