@@ -94,6 +94,8 @@ public struct PipelineService: Service {
         let outputs = state.outputs, pipeline = state.pipeline
         var positions: [(String, PositionEstimate)] = []
         var deliverable: [PresenceEvent] = []
+        // Every event is counted, those of devices that may only be counted too.
+        var analytics = AnalyticsTally(engagedAfter: pipeline.configuration.presence.engagedAfter)
         var now = 0.0
         for output in outputs {
             switch output {
@@ -105,20 +107,21 @@ public struct PipelineService: Service {
                 now = max(now, decidedAt)
                 metrics.event(event.type)
                 await live.record(event: event)
+                analytics.add(event)
                 if isDeliverable { deliverable.append(event) }
             }
         }
         do {
-                try store.append(deliverable)
-                await live.setFault(nil)
-            } catch {
-                // Nothing accepted may be dropped silently: say so loudly and stop, so the
-                // supervisor restarts the daemon once the disk is fixed; the sources' data is
-                // still on the wire or in the capture.
-                metrics.storeFailure()
-                await live.setFault("cannot store events: \(error)")
-                logger.critical("cannot store events", metadata: ["error": "\(error)"])
-                throw error
+            try store.append(deliverable, analytics: analytics)
+            await live.setFault(nil)
+        } catch {
+            // Nothing accepted may be dropped silently: say so loudly and stop, so the
+            // supervisor restarts the daemon once the disk is fixed; the sources' data is
+            // still on the wire or in the capture.
+            metrics.storeFailure()
+            await live.setFault("cannot store events: \(error)")
+            logger.critical("cannot store events", metadata: ["error": "\(error)"])
+            throw error
         }
         metrics.devices(tracked: pipeline.trackedDevices, visitors: pipeline.visitorsPresent)
         await live.update(positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now)
@@ -128,7 +131,9 @@ public struct PipelineService: Service {
 /// Where the daemon puts the events it may deliver: the outbox in the gateway's database, or a
 /// file for a gateway without one.
 public protocol EventStore: Sendable {
-    func append(_ events: [PresenceEvent]) throws
+    /// Stores the events that may leave the gateway and the analytics counts of every event
+    /// (docs/analytics.md) together.
+    func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws
 }
 
 /// Pseudonyms for the live map and API, computed once per device and day rather than with two
