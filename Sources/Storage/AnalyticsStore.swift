@@ -64,3 +64,11 @@ public enum AnalyticsStore {
         try String.fetchAll(db, sql: "SELECT DISTINCT zone FROM analytics_count WHERE zone <> '' ORDER BY zone")
     }
 }
+
+extension GatewayDatabase {
+    /// The analytics counts of intervals that start in [from, to), read off the caller's thread
+    /// (the API's handlers run on the cooperative pool).
+    public func analyticsCounts(from: Double, to: Double) async throws -> [AnalyticsCount] {
+        try await writer.read { db in try AnalyticsStore.counts(from: from, to: to, in: db) }
+    }
+}
