@@ -14,6 +14,7 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
         public var entries = 0
         public var dwells = 0
         public var seconds = 0
+        public init() {}
         enum CodingKeys: String, CodingKey { case entries, dwells, seconds }
     }
 
@@ -25,6 +26,7 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
         public var monthly = 0
         public var occasional = 0
         public var returning: Int { daily + weekly + monthly + occasional }
+        public init() {}
         enum CodingKeys: String, CodingKey {
             case firstTime = "first_time", daily, weekly, monthly, occasional, returning
         }
