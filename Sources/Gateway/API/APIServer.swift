@@ -64,6 +64,11 @@ public enum APIServer {
             headers[.contentType] = "text/html; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
         }
+        guarded.get("analytics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AnalyticsPage.html)))
+        }
         guarded.get("api/layout") { _, _ -> Response in encode(LayoutDocument(d.configuration)) }
         guarded.get("api/occupancy") { _, _ -> Response in
             let snapshot = await d.live.snapshotOccupancy()

@@ -42,6 +42,13 @@ public struct PipelineService: Service {
             bus.finish()
         }
         try await flushCounts(&state)
+        // The passers-by of the traffic interval in progress would go with the pipeline: they
+        // are counted now, and the next run counts that interval's later ones.
+        if let tail = state.pipeline.unflushedPassersBy {
+            var analytics = AnalyticsTally(engagedAfter: state.pipeline.configuration.presence.engagedAfter)
+            analytics.add(.passersBy, at: tail.intervalStart, count: tail.count)
+            try store.append([], analytics: analytics)
+        }
         logger.info("pipeline stopped", metadata: ["observations": "\(state.pipeline.observationsSeen)"])
     }
 
