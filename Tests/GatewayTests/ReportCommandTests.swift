@@ -40,6 +40,24 @@ import Testing
         #expect(table.standardOutput.contains("by day") && table.standardOutput.contains("2026-12-07") && table.standardOutput.contains("25.0 %"), "\(table.standardOutput)")
     }
 
+    @Test func pruningTheVisitHistoryPrunesTheAnalyticsPastTheRetentionToo() async throws {
+        let directory = try await onAThreadOfItsOwn { try Self.dataDirectory() }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = Fixtures.store("demo-store").path
+        let retention = try StoreConfiguration.load(path: store).identity.retentionDays * 86_400
+        // The day before the counts pass the retention period: kept; the day after: gone.
+        for (daysLater, left) in [(-1.0, 1), (1.0, 0)] {
+            let now = StoreAnalyticsTests.midnight + 86_400 + retention + daysLater * 86_400
+            let pruned = try await FootfallProcess.runOnItsOwnThread(
+                ["visits", "prune", "--config", store, "--data", directory.path, "--now", DelimitedField.number(now)])
+            #expect(pruned.status == 0, "\(pruned.standardError)")
+            let report = try await FootfallProcess.runOnItsOwnThread(
+                ["report", "--data", directory.path, "--from", "2026-12-01", "--to", "2026-12-02", "--bucket", "day", "--csv"])
+            let total = report.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(total.hasPrefix("total,\(left),"), "\(daysLater): \(pruned.standardOutput) \(report.standardOutput)")
+        }
+    }
+
     @Test func aBadArgumentIsOneLineNamingTheOption() async throws {
         let directory = try await onAThreadOfItsOwn { try Self.dataDirectory() }
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -25,10 +25,6 @@ public final class DatabaseEventStore: EventStore, Sendable {
         retention = retentionDays * AnalyticsStore.day
     }
 
-    public func append(_ events: [PresenceEvent]) throws {
-        try append(events, analytics: AnalyticsTally(engagedAfter: 0))
-    }
-
     public func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws {
         let visits = history.takePending()
         guard !events.isEmpty || !visits.isEmpty || !analytics.isEmpty else { return }
