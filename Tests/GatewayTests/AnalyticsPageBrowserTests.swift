@@ -144,7 +144,14 @@ import Testing
         #expect(requests.contains { $0.contains("/api/analytics?") })
         // The screenshot README shows.
         try await page.screenshot().write(to: Fixtures.packageRoot.appendingPathComponent("docs/analytics.png"))
+        // Stopping, the daemon counts the passers-by of the traffic interval the trace ended in.
         await daemon.killOnItsOwnThread(SIGTERM)
+        let passersAtNine = try await onAThreadOfItsOwn {
+            try GatewayData(directory: setup.data).database.read {
+                try AnalyticsStore.counts(from: Self.day + 9 * 3600, to: Self.day + 10 * 3600, in: $0)
+            }.filter { $0.metric == .passersBy }.map(\.value).reduce(0, +)
+        }
+        #expect(passersAtNine > 0, "\(daemon.log.suffix(1000))")
         try await receiver.stop()
     }
 }
