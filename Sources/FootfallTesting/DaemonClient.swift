@@ -26,6 +26,12 @@ public struct DaemonClient: Sendable {
         throw DaemonClientError("the daemon did not report its API address:\n\(daemon.log)")
     }
 
+    /// A client of a daemon whose port is known, with another token (or none).
+    public init(port: Int, token: String?) {
+        self.port = port
+        self.token = token
+    }
+
     public struct Answer: Sendable {
         public var status: Int
         public var body: String

@@ -14,6 +14,8 @@ public struct Replay {
         public var truth: [TruthSample]?
         public var eventsPath: String?
         public var positionsPath: String?
+        /// Where to write the store analytics of the replay (JSON, as `GET /api/analytics`).
+        public var analyticsPath: String?
         public var customers: [DeviceID: String] = [:]
         /// The store's registered identity keys (`identity.identity_keys`).
         public var resolver = IdentityResolver()
@@ -46,6 +48,14 @@ public struct Replay {
         public var firstTime: Double?
         public var lastTime: Double?
         public var report: AccuracyReport?
+        /// The store analytics of every event, those of counted-only devices included.
+        public var analytics: AnalyticsTally
+        /// The analytics by hour over the trace's time (what `--analytics` writes).
+        public var analyticsSummary: AnalyticsSummary? {
+            guard let first = firstTime, let last = lastTime else { return nil }
+            let zones = Set(analytics.counts.keys.map(\.zone)).filter { !$0.isEmpty }
+            return AnalyticsSummary(counts: analytics.asCounts, from: first, to: max(last, analytics.counts.keys.map(\.intervalStart).max() ?? last) + 1, bucket: .hour, zones: zones.sorted())
+        }
     }
 
     public static func run(_ options: Options) throws -> Result {
@@ -69,6 +79,7 @@ public struct Replay {
         var positions = 0
         var counts: [PresenceEvent.Kind: Int] = [:]
         var countedOnly = 0
+        var analytics = AnalyticsTally(engagedAfter: options.configuration.presence.engagedAfter)
         var first: Double?, last: Double?
         let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
         var unknown: [SensorID: UnknownSensor] = [:]
@@ -82,6 +93,7 @@ public struct Replay {
                     scorer?.add(estimate)
                 case .event(let event, let device, let deliverable, let decidedAt):
                     scorer?.add(event, device: device, decidedAt: decidedAt)
+                    analytics.add(event)
                     guard deliverable else {
                         countedOnly += 1
                         continue
@@ -106,6 +118,8 @@ public struct Replay {
         }
         try pipeline.finish(into: &outputs)
         drain()
+        // The recording ended inside a traffic interval: its passers-by are counted all the same.
+        if let tail = pipeline.unflushedPassersBy { analytics.add(.passersBy, at: tail.intervalStart, count: tail.count) }
         let unknownSensors = unknown.values.sorted { $0.firstLine < $1.firstLine }
         // A typo in every sensor name is not a quiet success with no positions; the outputs
         // are left as they were (never closed).
@@ -114,10 +128,16 @@ public struct Replay {
         }
         try eventsOut?.close()
         try positionsOut?.close()
-        return Result(
+        let result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
-            report: scorer?.report())
+            report: scorer?.report(), analytics: analytics)
+        if let path = options.analyticsPath {
+            let out = try TextSink(path: path)
+            out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")
+            try out.close()
+        }
+        return result
     }
 }
 

@@ -81,6 +81,7 @@ public struct Pipeline: Sendable {
     }
 
     public var trackedDevices: Int { presence.tracker.trackedDevices }
+    public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }
     public func isIdentified(_ device: DeviceID) -> Bool { presence.tracker.policy.isIdentified(device) }

@@ -9,10 +9,13 @@ struct TrafficCounter: Sendable {
     private var visitors = 0
     private var engaged = 0
     private var histogram = Array(repeating: 0, count: 6)
-    /// Upper bounds (minutes) of the visit-duration buckets; the last is open.
-    static let bucketMinutes: [Double] = [2, 5, 15, 30, 60]
 
     init(interval: Double) { self.interval = interval }
+
+    /// The passers-by counted in the interval not yet flushed, and its start.
+    var unflushedPassersBy: (intervalStart: Double, count: Int)? {
+        start.flatMap { passersBy > 0 ? ($0, passersBy) : nil }
+    }
 
     mutating func countPasserBy(at time: Double) {
         begin(time)
@@ -23,8 +26,7 @@ struct TrafficCounter: Sendable {
         begin(time)
         visitors += 1
         if isEngaged { engaged += 1 }
-        let minutes = duration / 60
-        histogram[Self.bucketMinutes.firstIndex { minutes < $0 } ?? Self.bucketMinutes.count] += 1
+        histogram[DwellBuckets.index(seconds: duration)] += 1
     }
 
     private mutating func begin(_ time: Double) {

@@ -43,6 +43,10 @@ public struct VisitTracker: Sendable {
         traffic = TrafficCounter(interval: settings.trafficInterval)
     }
 
+    /// The passers-by of the interval whose `store.traffic` is not yet made (a replay counts
+    /// them in its analytics when the recording ends).
+    public var unflushedPassersBy: (intervalStart: Double, count: Int)? { traffic.unflushedPassersBy }
+
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
     /// Devices currently on a visit.

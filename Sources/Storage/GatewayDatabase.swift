@@ -51,6 +51,7 @@ public final class GatewayDatabase: Sendable {
         var migrator = DatabaseMigrator()
         Migrations.registerVisitHistory(&migrator)
         Migrations.registerOutbox(&migrator)
+        Migrations.registerAnalytics(&migrator)
         return migrator
     }
 }

@@ -14,6 +14,7 @@ struct Footfall: AsyncParsableCommand {
             RunCommand.self,
             StatusCommand.self,
             VisitsCommand.self,
+            ReportCommand.self,
             OutboxCommand.self,
             CalibrateCommand.self,
             ZonesCommand.self,

@@ -48,15 +48,20 @@ import Testing
         }
     }
 
-    @Test func aSimulatedStoresReportCountsItsVisitsAndScoresPositions() async throws {
+    /// One replay serves both the report and the analytics (`--analytics`, docs/analytics.md):
+    /// a replay is the slowest part of this suite.
+    @Test func aSimulatedStoresReportCountsItsVisitsScoresPositionsAndItsAnalyticsMatchTheTruth() async throws {
         let files = try await onAThreadOfItsOwn { try Self.simulatedFiles(seed: 4) }
         defer { try? FileManager.default.removeItem(at: files.directory) }
         var configuration = Self.configuration
         configuration.identity.anonymousEvents = true
         var options = Replay.Options(tracePath: files.trace, configuration: configuration)
-        options.truth = try await onAThreadOfItsOwn { try SurveyCodec.readTruth(path: files.truth) }
+        let truth = try await onAThreadOfItsOwn { try SurveyCodec.readTruth(path: files.truth) }
+        options.truth = truth
+        options.analyticsPath = files.directory.appendingPathComponent("analytics.json").path
         let result = try await onAThreadOfItsOwn { try Replay.run(options) }
         let report = try #require(result.report)
+        try Self.checkAnalytics(at: options.analyticsPath!, against: report, truth: truth)
         #expect(result.observations > 50_000)
         #expect(result.ignoredObservations == 0)
         #expect(report.positionError.count > 5_000)
@@ -84,6 +89,51 @@ import Testing
         #expect(json["zone_accuracy"] != nil)
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
+    }
+
+    /// Devices of the truth with no visit: never inside the outline for `enter_after` (gaps
+    /// shorter than `exit_after` joined, as the report's true visits are).
+    static func truePassersBy(_ truth: [TruthSample]) -> Int {
+        let presence = configuration.presence
+        return Dictionary(grouping: truth, by: \.device).values.filter { samples in
+            var runs: [(start: Double, end: Double)] = []
+            for sample in samples.sorted(by: { $0.time < $1.time }) where configuration.layout.outline.contains(sample.position) {
+                if let last = runs.last, sample.time - last.end < presence.exitAfter {
+                    runs[runs.count - 1].end = sample.time
+                } else {
+                    runs.append((sample.time, sample.time))
+                }
+            }
+            return !runs.contains { $0.end - $0.start >= presence.enterAfter }
+        }.count
+    }
+
+    /// The analytics' visitors equal the truth's visits within the report's own visit error
+    /// (missed plus false visits), and the capture rate the truth's within the same error over
+    /// every device the truth has (visitors plus passers-by, a passer-by never inside).
+    static func checkAnalytics(at path: String, against report: AccuracyReport, truth: [TruthSample]) throws {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let totals = try #require(json["totals"] as? [String: Any])
+        let visitors = try #require(totals["visitors"] as? Int)
+        let passersBy = try #require(totals["passers_by"] as? Int)
+        let captureRate = try #require(totals["capture_rate"] as? Double)
+        let visitError = report.visits.missed + report.visits.false
+        let truePassersBy = Self.truePassersBy(truth)
+        let trueRate = Double(report.visits.true) / Double(report.visits.true + truePassersBy)
+        #expect(visitors == report.visits.detected, "the analytics count every visit the replay made")
+        #expect(abs(visitors - report.visits.true) <= visitError, "visitors \(visitors), true visits \(report.visits.true), error \(visitError)")
+        #expect(abs(passersBy - truePassersBy) <= visitError, "passers-by \(passersBy), true \(truePassersBy), error \(visitError)")
+        let rateError = Double(visitError) / Double(report.visits.true + truePassersBy)
+        #expect(abs(captureRate - trueRate) <= rateError, "capture rate \(captureRate), true \(trueRate), error \(rateError)")
+        // Every hour of the trace is a bucket, and the buckets add up to the totals.
+        let buckets = try #require(json["buckets"] as? [[String: Any]])
+        #expect(!buckets.isEmpty)
+        #expect(buckets.compactMap { $0["visitors"] as? Int }.reduce(0, +) == visitors)
+        let zones = try #require(totals["zones"] as? [String: [String: Int]])
+        #expect(zones.values.compactMap { $0["dwells"] }.reduce(0, +) == report.dwell.fired, "every zone.dwell is counted")
+        #expect(zones.values.compactMap { $0["entries"] }.reduce(0, +) > 0)
+        let histogram = try #require(totals["dwell_histogram"] as? [Int])
+        #expect(histogram.reduce(0, +) == visitors, "every visit ended by the end of the replay, in one dwell bucket")
     }
 
     @Test func onlyIdentifiedShoppersEventsLeaveTheGatewayByDefault() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// The daemon's HTTP API (docs/api.md): health and metrics open; everything else behind the
 /// configuration's bearer tokens; remote sensors behind their own tokens.
@@ -15,12 +16,16 @@ public enum APIServer {
         /// Wall-clock seconds; injected so tests can check clock skew deterministically.
         public var now: @Sendable () -> Double
         public var status: @Sendable () async -> [String: String]
+        /// The gateway database the analytics are read from; nil on a sensor gateway, which
+        /// counts nothing.
+        public var database: GatewayDatabase?
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
             now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-            status: @escaping @Sendable () async -> [String: String] = { [:] }
+            status: @escaping @Sendable () async -> [String: String] = { [:] }, database: GatewayDatabase? = nil
         ) {
+            self.database = database
             self.configuration = configuration
             self.live = live
             self.metrics = metrics
@@ -59,6 +64,11 @@ public enum APIServer {
             headers[.contentType] = "text/html; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: MapPage.html)))
         }
+        guarded.get("analytics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AnalyticsPage.html)))
+        }
         guarded.get("api/layout") { _, _ -> Response in encode(LayoutDocument(d.configuration)) }
         guarded.get("api/occupancy") { _, _ -> Response in
             let snapshot = await d.live.snapshotOccupancy()
@@ -66,6 +76,7 @@ public enum APIServer {
         }
         guarded.get("api/devices") { _, _ -> Response in encode(await d.live.snapshotDevices()) }
         guarded.get("api/visits") { _, _ -> Response in encode(await d.live.snapshotVisits()) }
+        guarded.get("api/analytics") { request, _ -> Response in try await AnalyticsAPI.answer(request, d) }
         guarded.get("api/status") { _, _ -> Response in
             let counters = await d.live.counters()
             let occupancy = await d.live.snapshotOccupancy()

@@ -63,11 +63,13 @@ enum MapPage {
     <div><span style="background:#1a7f37;clip-path:polygon(50% 0,100% 100%,0 100%)"></span>entrance</div>
     <div><span style="background:rgba(255,140,0,0.6)"></span>zone, darker = more visitors in it</div>
   </div>
+  <p><a id="analytics-link" href="analytics">Store analytics</a>: visitors, dwell and zones by hour and day</p>
   <p id="status">connecting…</p>
 </aside>
 <script>
 const token = new URLSearchParams(location.search).get("token");
 const auth = token ? { headers: { Authorization: "Bearer " + token } } : {};
+if (token) document.getElementById("analytics-link").href = "analytics?token=" + encodeURIComponent(token);
 const svg = document.getElementById("map");
 const NS = "http://www.w3.org/2000/svg";
 const devices = new Map();

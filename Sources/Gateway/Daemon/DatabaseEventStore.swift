@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Presence
 import Storage
+import Synchronization
 
 /// The daemon's event store: the visits that ended and the events they produced are written
 /// in ONE transaction — visit history and outbox together — so a crash can neither lose an
@@ -12,21 +13,37 @@ public final class DatabaseEventStore: EventStore, Sendable {
     public let database: GatewayDatabase
     public let history: DeferredVisitHistory
     let writer: OutboxWriter
+    /// How long the analytics are kept (`identity.retention_days`, as the visit history), s.
+    let retention: Double
+    /// The last UTC day (its start) whose arrival compacted and pruned the analytics.
+    private let maintainedDay = Mutex<Double>(-.infinity)
 
-    public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger) {
+    public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400) {
         self.database = database
         history = DeferredVisitHistory(store: VisitHistoryStore(database: database))
         writer = OutboxWriter(database: database, health: health, logger: logger)
+        retention = retentionDays * AnalyticsStore.day
     }
 
-    public func append(_ events: [PresenceEvent]) throws {
+    public func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws {
         let visits = history.takePending()
-        guard !events.isEmpty || !visits.isEmpty else { return }
+        guard !events.isEmpty || !visits.isEmpty || !analytics.isEmpty else { return }
+        // Once a day (of the data's own time): quarter hours older than a week become days, and
+        // counts past the retention period go, in the same transaction as the new counts.
+        let newest = analytics.counts.keys.map(\.intervalStart).max()
+        let today = newest.map { ($0 / AnalyticsStore.day).rounded(.down) * AnalyticsStore.day }
+        let maintain = today.map { day in maintainedDay.withLock { $0 < day } } ?? false
         do {
             try database.write { db in
                 for visit in visits { try VisitHistoryStore.record(SQLiteVisitHistory.row(visit), in: db) }
                 try Outbox.append(events, in: db)
+                try AnalyticsStore.add(analytics, in: db)
+                if maintain, let today {
+                    try AnalyticsStore.compact(before: today - AnalyticsStore.keepQuarterHours, in: db)
+                    try AnalyticsStore.prune(endedBefore: today - retention, in: db)
+                }
             }
+            if maintain, let today { maintainedDay.withLock { $0 = max($0, today) } }
             writer.succeeded()
         } catch {
             history.restore(visits)
@@ -78,7 +95,8 @@ enum EventStoreFactory {
 
     static func make(configuration: StoreConfiguration, data: GatewayData, logger: Logger, metricsFactory: (any MetricsFactory)? = nil) throws -> Made {
         let health = ForwardingHealth()
-        let store = DatabaseEventStore(database: data.database, health: health, logger: logger)
+        let store = DatabaseEventStore(
+            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays)
         var services: [any Service] = []
         var configured: Set<String> = []
         if !configuration.sinks.isEmpty {

@@ -10,6 +10,7 @@ import NIOCore
 import NIOSSL
 import Pipeline
 import Presence
+import Storage
 import ServiceLifecycle
 import Simulation
 import UnixSignals
@@ -70,6 +71,7 @@ public struct GatewayDaemon {
         // (`upstream:`) pushes its observations to the locating gateway instead.
         var consumers: [any Service] = []
         let status: @Sendable () async -> [String: String]
+        var analytics: GatewayDatabase?
         if let upstream = configuration.upstream {
             let uplink = ObservationUplink(
                 options: .init(
@@ -80,6 +82,7 @@ public struct GatewayDaemon {
             status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
         } else {
             let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
+            analytics = data.database
             let history = store.store.history
             let customers = try IdentityMapLoader.customers(for: configuration)
             let pseudonymizer = Pseudonymizer(key: data.key)
@@ -99,7 +102,8 @@ public struct GatewayDaemon {
                     "only identified shoppers' visit events are delivered; the others are counted (store.traffic events, the live map, /api/occupancy) and their visits stay on the gateway (identity.anonymous_events: true sends them under a daily pseudonym)")
             }
         }
-        let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: status))
+        let router = APIServer.buildRouter(
+            .init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: status, database: analytics))
         let api = configuration.api
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
             ConnectionGuard(

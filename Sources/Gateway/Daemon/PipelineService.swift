@@ -42,6 +42,13 @@ public struct PipelineService: Service {
             bus.finish()
         }
         try await flushCounts(&state)
+        // The passers-by of the traffic interval in progress would go with the pipeline: they
+        // are counted now, and the next run counts that interval's later ones.
+        if let tail = state.pipeline.unflushedPassersBy {
+            var analytics = AnalyticsTally(engagedAfter: state.pipeline.configuration.presence.engagedAfter)
+            analytics.add(.passersBy, at: tail.intervalStart, count: tail.count)
+            try store.append([], analytics: analytics)
+        }
         logger.info("pipeline stopped", metadata: ["observations": "\(state.pipeline.observationsSeen)"])
     }
 
@@ -94,6 +101,8 @@ public struct PipelineService: Service {
         let outputs = state.outputs, pipeline = state.pipeline
         var positions: [(String, PositionEstimate)] = []
         var deliverable: [PresenceEvent] = []
+        // Every event is counted, those of devices that may only be counted too.
+        var analytics = AnalyticsTally(engagedAfter: pipeline.configuration.presence.engagedAfter)
         var now = 0.0
         for output in outputs {
             switch output {
@@ -105,20 +114,21 @@ public struct PipelineService: Service {
                 now = max(now, decidedAt)
                 metrics.event(event.type)
                 await live.record(event: event)
+                analytics.add(event)
                 if isDeliverable { deliverable.append(event) }
             }
         }
         do {
-                try store.append(deliverable)
-                await live.setFault(nil)
-            } catch {
-                // Nothing accepted may be dropped silently: say so loudly and stop, so the
-                // supervisor restarts the daemon once the disk is fixed; the sources' data is
-                // still on the wire or in the capture.
-                metrics.storeFailure()
-                await live.setFault("cannot store events: \(error)")
-                logger.critical("cannot store events", metadata: ["error": "\(error)"])
-                throw error
+            try store.append(deliverable, analytics: analytics)
+            await live.setFault(nil)
+        } catch {
+            // Nothing accepted may be dropped silently: say so loudly and stop, so the
+            // supervisor restarts the daemon once the disk is fixed; the sources' data is
+            // still on the wire or in the capture.
+            metrics.storeFailure()
+            await live.setFault("cannot store events: \(error)")
+            logger.critical("cannot store events", metadata: ["error": "\(error)"])
+            throw error
         }
         metrics.devices(tracked: pipeline.trackedDevices, visitors: pipeline.visitorsPresent)
         await live.update(positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now)
@@ -128,7 +138,9 @@ public struct PipelineService: Service {
 /// Where the daemon puts the events it may deliver: the outbox in the gateway's database, or a
 /// file for a gateway without one.
 public protocol EventStore: Sendable {
-    func append(_ events: [PresenceEvent]) throws
+    /// Stores the events that may leave the gateway and the analytics counts of every event
+    /// (docs/analytics.md) together.
+    func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws
 }
 
 /// Pseudonyms for the live map and API, computed once per device and day rather than with two

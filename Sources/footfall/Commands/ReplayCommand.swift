@@ -26,6 +26,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write every position estimate here (time,device,x,y,uncertainty_m,zone).")
     var positions: String?
 
+    @Option(help: "Write the store analytics (visitors, passers-by, dwell, zones, by hour; docs/analytics.md) here as JSON.")
+    var analytics: String?
+
     @Option(help: "A gateway data directory: visit history and pseudonym key kept across replays (default: in memory).")
     var data: String?
 
@@ -35,14 +38,17 @@ struct ReplayCommand: ParsableCommand {
     func validate() throws {
         // An output written over an input would replace the recording with what it gave.
         let inputs = [("the trace", trace), ("--survey", survey), ("--truth", truth)].compactMap { name, path in path.map { (name, Self.canonical($0)) } }
-        for (option, output) in [("--events", events), ("--positions", positions)] {
+        for (option, output) in [("--events", events), ("--positions", positions), ("--analytics", analytics)] {
             guard let output else { continue }
             if let input = inputs.first(where: { $0.1 == Self.canonical(output) }) {
                 throw ValidationError("\(option) \(output) is \(input.0): it would be overwritten; write to another file")
             }
         }
-        if let events, let positions, Self.canonical(events) == Self.canonical(positions) {
-            throw ValidationError("--events and --positions are the same file; give each its own")
+        let outputs = [("--events", events), ("--positions", positions), ("--analytics", analytics)].compactMap { name, path in path.map { (name, Self.canonical($0)) } }
+        for (i, a) in outputs.enumerated() {
+            if let b = outputs[(i + 1)...].first(where: { $0.1 == a.1 }) {
+                throw ValidationError("\(a.0) and \(b.0) are the same file; give each its own")
+            }
         }
     }
 
@@ -63,6 +69,7 @@ struct ReplayCommand: ParsableCommand {
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
         options.eventsPath = events
         options.positionsPath = positions
+        options.analyticsPath = analytics
         options.customers = try IdentityMapLoader.customers(for: configuration)
         options.resolver = try IdentityMapLoader.resolver(for: configuration)
         if let data { options.gatewayData = try GatewayData(directory: data) }

@@ -98,7 +98,9 @@ struct VisitsCommand: ParsableCommand {
             let gateway = try data.open()
             let cutoff = (now ?? Date().timeIntervalSince1970) - configuration.identity.retentionDays * 86_400
             let removed = try VisitHistoryStore(database: gateway.database).deleteVisits(endedBefore: cutoff)
-            print("deleted \(removed) visits that ended before \(RFC3339.string(cutoff))")
+            // The store analytics are kept as long as the history they sit beside.
+            let counts = try gateway.database.write { try AnalyticsStore.prune(endedBefore: cutoff, in: $0) }
+            print("deleted \(removed) visits and \(counts) analytics counts that ended before \(RFC3339.string(cutoff))")
         }
     }
 }

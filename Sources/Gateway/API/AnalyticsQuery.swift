@@ -1,0 +1,55 @@
+import FootfallCore
+
+/// The query of `GET /api/analytics` and `footfall report` (docs/api.md): a range and a bucket,
+/// checked, each error naming the parameter and what it takes.
+public struct AnalyticsQuery: Hashable, Sendable {
+    public var from: Double
+    public var to: Double
+    public var bucket: AnalyticsSummary.Bucket
+
+    /// Hour buckets cover at most this range (s): 31 days is 744 of them.
+    public static let longestHourly = 31 * 86_400.0
+
+    public struct Invalid: Error, CustomStringConvertible {
+        /// The parameter at fault, as the caller named it (`from`, `to`, `bucket`).
+        public var parameter: String
+        public var problem: String
+        public var description: String { "\(parameter): \(problem)" }
+    }
+
+    /// `from` defaults to six days before `to`'s day, `to` to the end of `now`'s UTC day, so the
+    /// default is the last seven days; `bucket` to `hour` for up to two days, `day` beyond.
+    public init(from: String?, to: String?, bucket: String?, now: Double) throws {
+        let day = 86_400.0
+        func time(_ text: String?, _ name: String) throws -> Double? {
+            guard let text else { return nil }
+            guard let value = AnalyticsTime.parse(text) else {
+                throw Invalid(parameter: name, problem: "'\(text)' is not a time; give \(AnalyticsTime.accepted)")
+            }
+            return value
+        }
+        let end = try time(to, "to") ?? ((now / day).rounded(.down) + 1) * day
+        let start = try time(from, "from") ?? ((end / day).rounded(.up) - 7) * day
+        guard end > start else {
+            throw Invalid(parameter: "to", problem: "\(RFC3339.string(end)) is not after from (\(RFC3339.string(start)))")
+        }
+        guard end - start <= AnalyticsSummary.longestRange else {
+            throw Invalid(parameter: "to", problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days; ask for a shorter one")
+        }
+        let chosen: AnalyticsSummary.Bucket
+        if let bucket {
+            guard let parsed = AnalyticsSummary.Bucket(rawValue: bucket) else {
+                throw Invalid(parameter: "bucket", problem: "'\(bucket)' is not hour or day")
+            }
+            chosen = parsed
+        } else {
+            chosen = end - start <= 2 * day ? .hour : .day
+        }
+        guard chosen == .day || end - start <= Self.longestHourly else {
+            throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days; ask for bucket=day or a shorter range")
+        }
+        self.from = start
+        self.to = end
+        self.bucket = chosen
+    }
+}

@@ -1,0 +1,74 @@
+import FootfallCore
+import GRDB
+
+/// The `analytics_count` table: the store analytics kept on the gateway. Every function takes
+/// the `Database` of a transaction the caller opened, so the counts land with the events they
+/// come from, or not at all.
+public enum AnalyticsStore {
+    public static let day = 86_400.0
+    /// Quarter hours older than this are compacted into days.
+    public static let keepQuarterHours = 7 * day
+
+    /// Adds a tally's counts to what is stored.
+    public static func add(_ tally: AnalyticsTally, in db: Database) throws {
+        guard !tally.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (interval_start, interval_seconds, zone, metric) DO UPDATE SET value = value + excluded.value
+            """)
+        for (key, value) in tally.counts.sorted(by: { $0.key < $1.key }) {
+            try statement.execute(arguments: [key.intervalStart, AnalyticsTally.interval, key.zone, key.metric.rawValue, value])
+        }
+    }
+
+    /// Folds the quarter hours of every UTC day that ended by `cutoff` into one row per day.
+    /// Returns how many quarter-hour rows were folded.
+    @discardableResult
+    public static func compact(before cutoff: Double, in db: Database) throws -> Int {
+        let lastDay = (cutoff / day).rounded(.down) * day
+        try db.execute(sql: """
+            INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value)
+            SELECT CAST(interval_start / 86400 AS INTEGER) * 86400.0, 86400.0, zone, metric, sum(value)
+            FROM analytics_count WHERE interval_seconds < 86400 AND interval_start < ?
+            GROUP BY 1, zone, metric
+            ON CONFLICT (interval_start, interval_seconds, zone, metric) DO UPDATE SET value = value + excluded.value
+            """, arguments: [lastDay])
+        try db.execute(sql: "DELETE FROM analytics_count WHERE interval_seconds < 86400 AND interval_start < ?", arguments: [lastDay])
+        return db.changesCount
+    }
+
+    /// Deletes the counts of intervals that ended before `cutoff` (the retention period);
+    /// returns how many rows went.
+    @discardableResult
+    public static func prune(endedBefore cutoff: Double, in db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM analytics_count WHERE interval_start + interval_seconds <= ?", arguments: [cutoff])
+        return db.changesCount
+    }
+
+    /// The counts of intervals that start in [from, to), oldest first.
+    public static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
+        try GRDB.Row.fetchAll(db, sql: """
+            SELECT interval_start, interval_seconds, zone, metric, value FROM analytics_count
+            WHERE interval_start >= ? AND interval_start < ? ORDER BY interval_start, zone, metric
+            """, arguments: [from, to]).compactMap { row in
+            // A metric this version does not know (written by a newer one) is skipped.
+            guard let metric = AnalyticsMetric(rawValue: row["metric"]) else { return nil }
+            return AnalyticsCount(
+                intervalStart: row["interval_start"], intervalSeconds: row["interval_seconds"], zone: row["zone"],
+                metric: metric, value: row["value"])
+        }
+    }
+
+    /// The zones that have counts, in name order.
+    public static func zones(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT zone FROM analytics_count WHERE zone <> '' ORDER BY zone")
+    }
+}
+
+extension GatewayDatabase {
+    /// The analytics counts of intervals that start in [from, to), read off the caller's thread
+    /// (the API's handlers run on the cooperative pool).
+    public func analyticsCounts(from: Double, to: Double) async throws -> [AnalyticsCount] {
+        try await writer.read { db in try AnalyticsStore.counts(from: from, to: to, in: db) }
+    }
+}

@@ -1,0 +1,150 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import Gateway
+import Logging
+import Storage
+import Testing
+
+/// The store analytics kept on the gateway (docs/analytics.md): counts per quarter hour and
+/// zone written with their events on a real SQLite file, compacted, pruned, never touched by an
+/// erasure, and read back as zeros where nothing happened.
+@Suite struct StoreAnalyticsTests {
+    /// 2026-12-01T00:00:00Z, a Tuesday.
+    static let midnight = 1_796_083_200.0
+    static let day = 86_400.0
+
+    /// One visit of an identified, returning shopper: in at 09:55, 4 min in `fresh`
+    /// straddling 10:00, out at 10:12 (17 min, engaged), plus a traffic aggregate with 3
+    /// passers-by for the 09:45 quarter hour.
+    static func visitEvents(at midnight: Double = midnight, anonymousID: String = "anon-visitor-1") -> [PresenceEvent] {
+        let enter = midnight + 9 * 3600 + 55 * 60
+        func event(_ type: PresenceEvent.Kind, _ time: Double, zone: String? = nil) -> PresenceEvent {
+            var e = PresenceEvent(id: "\(type.rawValue)-\(time)", type: type, occurredAt: time, storeID: "demo-store", gatewayID: "gw")
+            e.anonymousID = anonymousID
+            e.zone = zone
+            return e
+        }
+        var entered = event(.storeEntered, enter)
+        entered.loyaltyClass = "weekly"
+        let zoneIn = event(.zoneEntered, enter + 180, zone: "fresh")
+        var dwell = event(.zoneDwell, enter + 240, zone: "fresh")
+        dwell.dwellSeconds = 60
+        var zoneOut = event(.zoneExited, enter + 420, zone: "fresh")
+        zoneOut.dwellSeconds = 240
+        var exited = event(.storeExited, enter + 17 * 60)
+        exited.visitDurationSeconds = 17 * 60
+        var traffic = PresenceEvent(id: "traffic", type: .storeTraffic, occurredAt: midnight + 10 * 3600, storeID: "demo-store", gatewayID: "gw")
+        traffic.traffic = .init(
+            intervalStart: midnight + 9 * 3600 + 45 * 60, intervalSeconds: 900, passersBy: 3, visitors: 0, engagedVisitors: 0,
+            dwellHistogram: [0, 0, 0, 0, 0, 0])
+        return [entered, zoneIn, dwell, zoneOut, exited, traffic]
+    }
+
+    static func tally(_ events: [PresenceEvent]) -> AnalyticsTally {
+        var tally = AnalyticsTally(engagedAfter: 300)
+        tally.add(events)
+        return tally
+    }
+
+    @Test func aVisitIsCountedInTheQuarterHourItBeganAndItsZoneSecondsAreSplitAcrossTheHour() {
+        let counts = Self.tally(Self.visitEvents()).counts
+        let q945 = Self.midnight + 9 * 3600 + 45 * 60, q1000 = Self.midnight + 10 * 3600
+        func count(_ metric: AnalyticsMetric, _ zone: String, _ start: Double) -> Int? {
+            counts[AnalyticsKey(intervalStart: start, zone: zone, metric: metric)]
+        }
+        #expect(count(.visitors, "", q945) == 1)
+        #expect(count(.passersBy, "", q945) == 3)
+        #expect(count(.engagedVisitors, "", q945) == 1)
+        #expect(count(.dwell15To30Min, "", q945) == 1)
+        #expect(count(.identifiedWeekly, "", q945) == 1)
+        #expect(count(.zoneEntries, "fresh", q945) == 1)
+        #expect(count(.zoneDwells, "fresh", q945) == 1)
+        // In `fresh` from 09:58 to 10:02: two minutes each side of 10:00.
+        #expect(count(.zoneSeconds, "fresh", q945) == 120)
+        #expect(count(.zoneSeconds, "fresh", q1000) == 120)
+        // In the store from 09:55 to 10:12.
+        #expect(count(.visitSeconds, "", q945) == 300)
+        #expect(count(.visitSeconds, "", q1000) == 720)
+    }
+
+    @Test func countsWrittenWithTheirEventsAreThereAfterTheDatabaseIsReopenedAndHoldNoIdentity() throws {
+        let directory = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let events = Self.visitEvents()
+        do {
+            let data = try GatewayData(directory: directory.path)
+            let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"))
+            try store.append(events, analytics: Self.tally(events))
+        }
+        let reopened = try GatewayData(directory: directory.path)
+        let counts = try reopened.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
+        #expect(counts == Self.tally(events).asCounts)
+        // The events went into the outbox in the same transaction.
+        #expect(try reopened.database.read { try Outbox.lastSequence(in: $0) } == Int64(events.count))
+        // Counts only: no text in the analytics table names the shopper.
+        let texts = try reopened.database.read { db in
+            try String.fetchAll(db, sql: "SELECT zone || ' ' || metric FROM analytics_count")
+        }
+        #expect(!texts.contains { $0.contains("anon-visitor-1") })
+        let summary = AnalyticsSummary(counts: counts, from: Self.midnight, to: Self.midnight + Self.day, bucket: .hour)
+        #expect(summary.totals.visitors == 1 && summary.totals.passersBy == 3)
+        #expect(abs(summary.totals.captureRate - 0.25) < 1e-9)
+        #expect(summary.totals.identified.returning == 1 && summary.totals.identified.weekly == 1)
+    }
+
+    @Test func quarterHoursOlderThanAWeekBecomeDaysWithTheSameTotalsAndRetentionDropsTheOldest() throws {
+        let directory = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try GatewayData(directory: directory.path)
+        // Retention of 30 days; visits 40, 10 and 0 days back, the last one written last.
+        let store = DatabaseEventStore(
+            database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
+        for daysAgo in [40.0, 10, 0] {
+            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
+            try store.append(events, analytics: Self.tally(events))
+        }
+        let counts = try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
+        // 40 days back is past retention: gone. 10 days back is one day row per metric and zone.
+        #expect(counts.allSatisfy { $0.intervalStart >= Self.midnight - 30 * Self.day })
+        let tenDaysAgo = counts.filter { $0.intervalStart < Self.midnight - 7 * Self.day }
+        #expect(!tenDaysAgo.isEmpty && tenDaysAgo.allSatisfy { $0.intervalSeconds == Self.day && $0.intervalStart == Self.midnight - 10 * Self.day })
+        // The compacted day sums to what its quarter hours held.
+        let before = AnalyticsSummary(
+            counts: Self.tally(Self.visitEvents(at: Self.midnight - 10 * Self.day)).asCounts,
+            from: Self.midnight - 10 * Self.day, to: Self.midnight - 9 * Self.day, bucket: .day)
+        let after = AnalyticsSummary(counts: counts, from: Self.midnight - 10 * Self.day, to: Self.midnight - 9 * Self.day, bucket: .day)
+        #expect(after.totals == before.totals)
+        // Today's quarter hours stay as they are.
+        #expect(counts.filter { $0.intervalStart >= Self.midnight }.allSatisfy { $0.intervalSeconds == 900 })
+    }
+
+    @Test func erasingAShoppersHistoryLeavesTheCountsAsTheyWere() throws {
+        let directory = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try GatewayData(directory: directory.path)
+        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"))
+        try data.visitHistory.record(.init(identity: "id-erased", start: Self.midnight + 9 * 3600, end: Self.midnight + 9 * 3600 + 1020))
+        let events = Self.visitEvents()
+        try store.append(events, analytics: Self.tally(events))
+        let before = try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
+        #expect(try VisitHistoryStore(database: data.database).erase(identity: "id-erased") == 1)
+        #expect(try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) } == before)
+    }
+
+    @Test func aDayWithoutTrafficShowsZerosInEveryHourAndEveryZone() throws {
+        let database = try GatewayDatabase()
+        let events = Self.visitEvents()
+        try database.write { try AnalyticsStore.add(Self.tally(events), in: $0) }
+        // The next day: nothing happened.
+        let from = Self.midnight + Self.day
+        let counts = try database.read { try AnalyticsStore.counts(from: from, to: from + Self.day, in: $0) }
+        let summary = AnalyticsSummary(counts: counts, from: from, to: from + Self.day, bucket: .hour, zones: ["fresh", "checkout"])
+        #expect(summary.buckets.count == 24)
+        #expect(summary.buckets.allSatisfy { $0.visitors == 0 && $0.passersBy == 0 && $0.captureRate == 0 && $0.zones.count == 2 })
+        #expect(summary.totals.dwellHistogram == [0, 0, 0, 0, 0, 0])
+        let json = try JSONSerialization.jsonObject(with: Data(summary.json().utf8)) as? [String: Any]
+        #expect((json?["buckets"] as? [Any])?.count == 24)
+    }
+}
