@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Forwarding",
             dependencies: [
-                "FootfallCore", "Storage",
+                "FootfallCore", "Storage", "MQTT",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -76,13 +76,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // libmosquitto shim; only MQTT imports it.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // The MQTT client the Capture sources and the Forwarding sinks share.
+        .target(name: "MQTT", dependencies: ["CMosquitto", "FootfallCore"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // libbluetooth shim; only Capture imports it.
         .systemLibrary(name: "CBlueZ", pkgConfig: "bluez", providers: [.apt(["libbluetooth-dev"])]),
         .target(
             name: "Capture",
             dependencies: [
-                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ",
+                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ", "MQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +98,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "FootfallCore", "Pipeline", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
-                "Capture", "BLE", "WiFi",
+                "Capture", "BLE", "WiFi", "MQTT",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -313,15 +313,27 @@ extension StoreConfiguration {
             guard case .mapping(let mapping) = item else { throw reader.error(item, field, "expected a mapping with `type:`") }
             var options: [String: String] = [:]
             var lines: [String: Int] = [:]
+            var mappings: [String: [String: String]] = [:]
+            var mappingLines: [String: [String: Int]] = [:]
             var type: String?
             for (key, value) in mapping {
                 let name = try reader.string(key, field)
-                let text = try reader.string(value, "\(field).\(name)")
                 lines[name] = value.mark?.line ?? key.mark?.line
+                if case .mapping(let entries) = value, name != "type" {
+                    // `sensors:` of an mqtt source: node names to store sensors.
+                    for (entryKey, entryValue) in entries {
+                        let entry = try reader.string(entryKey, "\(field).\(name)")
+                        mappings[name, default: [:]][entry] = try reader.string(entryValue, "\(field).\(name).\(entry)")
+                        mappingLines[name, default: [:]][entry] = entryKey.mark?.line
+                    }
+                    continue
+                }
+                let text = try reader.string(value, "\(field).\(name)")
                 if name == "type" { type = text } else { options[name] = text }
             }
             guard let type else { throw reader.error(item, "\(field).type", "is missing; say which kind this is") }
-            return ComponentSettings(type: type, options: options, line: item.mark?.line, optionLines: lines)
+            return ComponentSettings(
+                type: type, options: options, line: item.mark?.line, optionLines: lines, mappings: mappings, mappingLines: mappingLines)
         }
     }
 }

@@ -133,11 +133,20 @@ public struct StoreConfiguration: Sendable {
         public var line: Int?
         /// The line of each option, so that an error in one names its own line.
         public var optionLines: [String: Int]
-        public init(type: String, options: [String: String] = [:], line: Int? = nil, optionLines: [String: Int] = [:]) {
+        /// Options that are `key: value` mappings (an mqtt source's `sensors:`), with the line
+        /// of each key.
+        public var mappings: [String: [String: String]]
+        public var mappingLines: [String: [String: Int]]
+        public init(
+            type: String, options: [String: String] = [:], line: Int? = nil, optionLines: [String: Int] = [:],
+            mappings: [String: [String: String]] = [:], mappingLines: [String: [String: Int]] = [:]
+        ) {
             self.type = type
             self.options = options
             self.line = line
             self.optionLines = optionLines
+            self.mappings = mappings
+            self.mappingLines = mappingLines
         }
 
         /// The line of `option` where it is written, else the item's.

@@ -160,7 +160,7 @@ struct ComponentOptions {
     }
 
     func rejectUnknown(_ known: [String]) throws {
-        for key in component.options.keys.sorted() where !known.contains(key) {
+        for key in Set(component.options.keys).union(component.mappings.keys).sorted() where !known.contains(key) {
             throw error(field: key, "unknown option; expected one of \(known.joined(separator: ", "))")
         }
     }

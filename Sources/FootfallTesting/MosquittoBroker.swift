@@ -1,0 +1,147 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `mosquitto` broker on 127.0.0.1 for a test (Debian's `mosquitto`, which `make test`
+/// installs): its own port, configuration, persistence and log in a temporary directory.
+/// Persistence is on, so a broker restarted with `restart()` keeps its sessions and the QoS 1
+/// messages queued for them, as a production broker does.
+public final class MosquittoBroker: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
+    public var url: String { "mqtt://127.0.0.1:\(port)" }
+    private let lock = NSLock()
+    private var process: Process?
+
+    /// The broker's binary: Debian installs it in /usr/sbin, which a user's PATH may lack.
+    public static var executable: String? {
+        ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts a broker and returns once it accepts connections. With `users`, clients must log
+    /// in as one of them (name → password); otherwise anyone may connect.
+    public static func start(users: [String: String] = [:]) async throws -> MosquittoBroker {
+        guard executable != nil else {
+            throw BrokerError("mosquitto is not installed; run `make test` (it installs it) or `sudo apt-get install mosquitto`")
+        }
+        let broker = try MosquittoBroker(users: users)
+        try await broker.launch()
+        return broker
+    }
+
+    private init(users: [String: String]) throws {
+        directory = Fixtures.temporaryDirectory("mosquitto")
+        port = try Self.freePort()
+        var lines = [
+            "listener \(port) 127.0.0.1",
+            "persistence true",
+            "persistence_location \(directory.path)/",
+            // Keep everything a disconnected persistent session is owed (the default caps it at 1000).
+            "max_queued_messages 0",
+            "max_inflight_messages 0",
+            "log_dest file \(directory.path)/mosquitto.log",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            // Stay the user the tests run as (as root, mosquitto would switch to `mosquitto`,
+            // which cannot write to the test's directory).
+            "user \(String(cString: getpwuid(getuid()).pointee.pw_name))",
+        ]
+        if users.isEmpty {
+            lines.append("allow_anonymous true")
+        } else {
+            // mosquitto 2 reads hashed passwords only: mosquitto_passwd -U hashes the plain file.
+            let passwords = directory.appendingPathComponent("passwords")
+            try users.map { "\($0):\($1)" }.joined(separator: "\n").appending("\n").write(to: passwords, atomically: true, encoding: .utf8)
+            let hash = Process()
+            hash.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
+            hash.arguments = ["-U", passwords.path]
+            try hash.run()
+            hash.waitUntilExit()
+            guard hash.terminationStatus == 0 else { throw BrokerError("mosquitto_passwd -U failed") }
+            lines += ["allow_anonymous false", "password_file \(passwords.path)"]
+        }
+        try lines.joined(separator: "\n").appending("\n").write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        stopNow(SIGKILL)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func launch() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable!)
+        process.arguments = ["-c", directory.appendingPathComponent("mosquitto.conf").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        lock.withLock { self.process = process }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if Self.accepts(port: port) { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BrokerError("mosquitto did not listen on 127.0.0.1:\(port): \(log)")
+    }
+
+    /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
+    /// restarted does) and waits for it to exit.
+    public func stop() async throws {
+        try await onAThreadOfItsOwn { [self] in stopNow(SIGTERM) }
+    }
+
+    /// Stops the broker and starts it again on the same port with the same persistence.
+    public func restart() async throws {
+        try await stop()
+        try await launch()
+    }
+
+    private func stopNow(_ signal: Int32) {
+        guard let process = lock.withLock({ defer { self.process = nil }; return self.process }) else { return }
+        if process.isRunning {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+    }
+
+    public var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// A port nobody listens on now: bound to port 0, read back, released.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BrokerError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BrokerError("bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public struct BrokerError: Error, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
