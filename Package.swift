@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "ForwardingTests",
             dependencies: [
-                "Forwarding", "Storage", "FootfallCore", "FootfallTesting",
+                "Forwarding", "Storage", "FootfallCore", "FootfallTesting", "MQTT",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -172,10 +172,11 @@ let package = Package(
         .testTarget(
             name: "CaptureTests",
             dependencies: [
-                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting",
+                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The Debian package and its systemd unit, checked with dpkg-deb, lintian and systemd-analyze.

@@ -13,7 +13,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     public let directory: URL
     public var url: String { "mqtt://127.0.0.1:\(port)" }
     private let lock = NSLock()
-    private var process: Process?
+    private var pid: pid_t?
 
     /// The broker's binary: Debian installs it in /usr/sbin, which a user's PATH may lack.
     public static var executable: String? {
@@ -72,20 +72,54 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable!)
-        process.arguments = ["-c", directory.appendingPathComponent("mosquitto.conf").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        lock.withLock { self.process = process }
+        let pid = try Self.spawn(Self.executable!, ["-c", directory.appendingPathComponent("mosquitto.conf").path])
+        lock.withLock { self.pid = pid }
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
-            guard process.isRunning else { break }
+            guard kill(pid, 0) == 0, !exited(pid) else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw BrokerError("mosquitto did not listen on 127.0.0.1:\(port): \(log)")
+    }
+
+    /// Starts `path` as a child of its own: with no signal blocked (the test process's threads
+    /// block some, and a child inherits the mask, so it would ignore SIGTERM), none of the test
+    /// process's descriptors (it would hold the test run's output open), and killed when the
+    /// test process dies (`setpriv --pdeathsig`), so a crashed test leaves no broker behind.
+    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // bash closes every other descriptor, then becomes the broker (glibc's closefrom
+        // action is not visible from Swift; dash redirects only one-digit descriptors).
+        let closeAndRun = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
+        let argv = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/bin/bash", "-c", closeAndRun, "bash", path] + arguments
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+        guard result == 0 else { throw BrokerError("cannot start \(path): \(String(cString: strerror(result)))") }
+        return pid
+    }
+
+    /// Whether the child has ended (and reaps it).
+    private func exited(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid
     }
 
     /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
@@ -101,11 +135,10 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private func stopNow(_ signal: Int32) {
-        guard let process = lock.withLock({ defer { self.process = nil }; return self.process }) else { return }
-        if process.isRunning {
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
-        }
+        guard let pid = lock.withLock({ defer { self.pid = nil }; return self.pid }) else { return }
+        kill(pid, signal)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }
@@ -142,6 +175,6 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     public struct BrokerError: Error, CustomStringConvertible {
         public var description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 }

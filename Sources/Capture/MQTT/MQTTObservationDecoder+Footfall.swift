@@ -20,7 +20,7 @@ extension MQTTObservationDecoder {
         observations.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let field = "observations[\(index)]"
-            let rssi = try rssi(item, topic: topic)
+            let rssi = try rssi(item, field: "\(field).rssi", topic: topic)
             guard let time = item["time"]?.number, time.isFinite else {
                 throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "\(field).time", "not a time; send seconds since 1970 (UTC)")
             }

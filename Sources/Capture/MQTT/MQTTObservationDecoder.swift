@@ -76,8 +76,9 @@ public struct MQTTObservationDecoder: Sendable {
         return value
     }
 
+    /// `report`'s `rssi`, checked; `field` names it in an error (`observations[3].rssi`).
     func rssi(_ report: JSONValue, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
-        guard let rssi = report[field]?.number else {
+        guard let rssi = report["rssi"]?.number else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field, "no number; every report needs the RSSI in dBm")
         }
         guard Self.rssiRange.contains(rssi) else {
