@@ -8,16 +8,19 @@ public struct DaemonClient: Sendable {
     public let port: Int
     public let token: String?
 
-    /// Waits for the daemon to log the address its API listens on (it may ask for port 0).
-    public init(_ daemon: FootfallProcess.Running, token: String?) async throws {
-        for _ in 0..<600 {
+    /// Waits for the daemon to log the address its API listens on (it may ask for port 0). The
+    /// wait is for that line, so `timeout` only matters when it never comes; a daemon starting
+    /// beside a loaded full test run takes a while.
+    public init(_ daemon: FootfallProcess.Running, token: String?, timeout: Duration = .seconds(300)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
             if let range = daemon.log.range(of: #"127\.0\.0\.1:(\d+)\s"#, options: .regularExpression),
                let port = Int(daemon.log[range].dropFirst("127.0.0.1:".count).trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
                 self.port = port
                 self.token = token
                 return
             }
-            guard daemon.isRunning else { break }
+            guard daemon.isRunning, ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw DaemonClientError("the daemon did not report its API address:\n\(daemon.log)")

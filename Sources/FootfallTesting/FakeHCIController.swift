@@ -115,13 +115,16 @@ public final class FakeHCIController: @unchecked Sendable {
     public var commands: [HCICommand] { lock.withLock { _commands } }
     public var reportsSent: Int { lock.withLock { _reportsSent } }
 
-    /// Stops serving and closes the port (the controller goes away). Waits for the serving
-    /// thread: it alone closes the descriptors, so a descriptor number it still polls can never
-    /// be reused by the next test's port while it runs.
-    /// Waits (at most a minute) until the terminal's input queue — what the host has not read
-    /// yet — is empty.
+    /// Waits (at most five minutes: a starved reader takes a while) until the terminal's input
+    /// queue — what the host has not read yet — is empty.
     private func waitUntilDrained() {
-        for _ in 0..<6_000 {
+        for _ in 0..<30_000 {
+            // Bytes written to the master reach the slave's input queue through the kernel's
+            // flip buffer, pushed by a worker thread that a loaded machine runs late; FIONREAD
+            // does not count them, and closing the master discards them. Polling the slave
+            // pushes them first (n_tty_poll flushes the flip buffer when it finds no input).
+            var descriptor = pollfd(fd: slaveHolder, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 0)
             var unread: Int32 = 0
             guard ioctl(slaveHolder, UInt(FIONREAD), &unread) == 0, unread > 0 else { break }
             usleep(10_000)
@@ -130,6 +133,9 @@ public final class FakeHCIController: @unchecked Sendable {
         usleep(50_000)
     }
 
+    /// Stops serving and closes the port (the controller goes away). Waits for the serving
+    /// thread: it alone closes the descriptors, so a descriptor number it still polls can never
+    /// be reused by the next test's port while it runs.
     public func stop() {
         let wait = lock.withLock { () -> Bool in
             let first = !stopped

@@ -18,6 +18,12 @@ extension FootfallProcess {
             process.waitUntilExit()
         }
 
+        /// `kill` on a thread of its own, for async tests: a daemon finishing its work after
+        /// SIGTERM does not hold one of the test run's few cooperative threads meanwhile.
+        public func killOnItsOwnThread(_ signal: Int32 = SIGKILL) async {
+            await onAThreadOfItsOwn { self.kill(signal) }
+        }
+
         public var isRunning: Bool { process.isRunning }
 
         /// What it wrote to standard output and standard error so far.

@@ -90,7 +90,9 @@ public final class HTTPReceiver: Sendable {
     }
 
     /// Polls until `condition` holds over the requests, or `timeout` passes; returns whether it held.
-    public func wait(timeout: Duration = .seconds(60), until condition: ([Request]) -> Bool) async -> Bool {
+    /// A wait that holds costs nothing, so the default is generous: a loaded full test run can
+    /// hold a request or its answer back for a minute.
+    public func wait(timeout: Duration = .seconds(300), until condition: ([Request]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(requests) { return true }

@@ -35,13 +35,50 @@ public final class OnItsOwnThread<Value: Sendable>: Sendable {
     }
 }
 
-/// Runs blocking work (a child process to its end, a simulation) on a thread of its own and
-/// awaits it, so the test run's cooperative threads (as many as there are cores) stay free for
-/// the tests that wait on timers and sockets meanwhile.
-public func onAThreadOfItsOwn<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
+/// Runs blocking work (a child process to its end, a simulation, a generated-input loop) on a
+/// thread of its own and awaits it, so the test run's cooperative threads (as many as there are
+/// cores) stay free for the tests that wait on timers and sockets meanwhile. The body stays part
+/// of the calling test's task (its executor is that thread): an `#expect` inside it is the test's.
+public func onAThreadOfItsOwn<T, Failure: Error>(_ body: () throws(Failure) -> T) async throws(Failure) -> T {
+    let thread = ThreadExecutor()
+    defer { thread.finish() }
+    return try await withTaskExecutorPreference(thread) { () async throws(Failure) -> T in try body() }
+}
+
+/// A task executor that runs its jobs on one thread started for it, until `finish()`.
+private final class ThreadExecutor: TaskExecutor, Sendable {
+    private let jobs = Mutex<(queue: [UnownedJob], finished: Bool)>(([], false))
+    private let ready = DispatchSemaphore(value: 0)
+
+    init() {
+        let thread = Thread { [self] in
+            while let job = next() { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.queue.append(job) }
+        ready.signal()
+    }
+
+    /// Lets the thread end once it has run the jobs already queued.
+    func finish() {
+        jobs.withLock { $0.finished = true }
+        ready.signal()
+    }
+
+    /// The next job, waiting for one; nil once finished and drained.
+    private func next() -> UnownedJob? {
+        while true {
+            let job = jobs.withLock { jobs -> UnownedJob?? in
+                if !jobs.queue.isEmpty { return .some(jobs.queue.removeFirst()) }
+                return jobs.finished ? .some(nil) : nil
+            }
+            if let job { return job }
+            ready.wait()
+        }
     }
 }

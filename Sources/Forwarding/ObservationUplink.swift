@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CoreMetrics
 import FootfallCore
 import Foundation
@@ -19,9 +20,14 @@ public final class ObservationUplink: Sendable {
         public var maxBuffer: Int
         public var flushInterval: Duration
         public var backoff: Backoff
+        /// For an https URL: the PEM file whose certificates alone are trusted to be the
+        /// locating gateway (`upstream.ca_file`); the system's roots otherwise.
+        public var caFile: String?
         public init(url: String, tokens: [String: String], batchSize: Int = 500, maxBuffer: Int = 200_000,
-                    flushInterval: Duration = .milliseconds(500), backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30))) {
+                    flushInterval: Duration = .milliseconds(500), backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30)),
+                    caFile: String? = nil) {
             self.url = url
+            self.caFile = caFile
             self.tokens = tokens
             self.batchSize = max(1, batchSize)
             self.maxBuffer = max(1, maxBuffer)
@@ -81,8 +87,9 @@ public final class ObservationUplink: Sendable {
         self.now = now
         self.metrics = UplinkMetrics(factory: metricsFactory)
         let url = options.url + "/api/observations"
+        let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
         self.send = send ?? { body, token in
-            await HTTPTransport(options: .init(url: url, bearerToken: token)).send(body, contentType: "application/json")
+            await HTTPTransport(options: .init(url: url, bearerToken: token), client: client).send(body, contentType: "application/json")
         }
     }
 

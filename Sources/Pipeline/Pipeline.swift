@@ -56,7 +56,8 @@ public struct Pipeline: Sendable {
         self.tickInterval = tickInterval
         // The store file's `positioning:` section, checked (a bad one is a ConfigurationError
         // naming its line; the command line reports it when it loads the file).
-        locator = Locator(layout: configuration.layout, configuration: try PositioningConfiguration(configuration), survey: survey)
+        let positioning = try PositioningConfiguration(configuration)
+        locator = Locator(layout: configuration.layout, configuration: positioning, survey: survey)
         // Replays without a configured key still pseudonymize, with a key derived from the
         // store id, so the same trace gives the same pseudonyms. The daemon keeps a random key.
         let key = pseudonymKey ?? Pseudonymizer.replayKey(storeID: configuration.layout.id)
@@ -64,9 +65,19 @@ public struct Pipeline: Sendable {
         let tracker = VisitTracker(
             storeID: configuration.layout.id, gatewayID: configuration.gatewayID, layout: configuration.layout,
             settings: configuration.presence, policy: IdentityPolicy(settings: configuration.identity, customers: customers),
-            pseudonymizer: pseudonymizer)
+            pseudonymizer: pseudonymizer, zoneHindsight: Self.zoneHindsight(configuration.layout, tickInterval: tickInterval))
         presence = PresenceStage(tracker: tracker, history: history, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
+    }
+
+    /// How far back the locate stage may date a zone stay when it confirms it: the zone model
+    /// dates a move from when the estimates began to favour it, at most
+    /// `ZoneMembership.hindsight` back (or a zone's own `enter_after`/`exit_after`, when
+    /// longer), a locate round later at most. The presence stage decides a dwell only once
+    /// this has passed since its threshold (docs/events.md, `zone.dwell`).
+    static func zoneHindsight(_ layout: StoreLayout, tickInterval: Double) -> Double {
+        let waits = layout.zones.map { max($0.enterAfter, $0.exitAfter) }
+        return max(ZoneMembership.hindsight, waits.max() ?? 0) + tickInterval
     }
 
     public var trackedDevices: Int { presence.tracker.trackedDevices }

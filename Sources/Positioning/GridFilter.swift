@@ -52,6 +52,9 @@ struct GridFilter: Sendable {
 
     /// Prior weight of a band cell against an inside one.
     let outsidePrior: Double
+    /// How many times the filter has started from the prior (1 after `init`): a restarted track
+    /// may jump to where the readings now fit, which the locator's speed limit allows.
+    private(set) var restarts = 0
 
     init(grid: Grid, outsidePrior: Double = 1) {
         self.outsidePrior = max(outsidePrior, 0)
@@ -62,6 +65,7 @@ struct GridFilter: Sendable {
 
     /// Uniform over the store, the band outside weighted by `outsidePrior`.
     private mutating func restart(grid: Grid) {
+        restarts += 1
         for i in probability.indices { probability[i] = 0 }
         for cell in grid.cells { probability[cell] = grid.withinOutline[cell] ? 1 : outsidePrior }
         box = grid.all

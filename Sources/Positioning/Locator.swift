@@ -61,6 +61,12 @@ public struct Locator: Sendable {
         var lastLevel: [Float] = []
         /// Time of the last estimate, −∞ before the first.
         var lastEstimate = -Double.infinity
+        /// The last estimate's position and uncertainty, which the next may move from at most
+        /// `maximum_speed` allows plus both uncertainties; nil before the first.
+        var lastPosition: Point?
+        var lastUncertainty = 0.0
+        /// The grid's restart count at the last estimate: a restarted track is not held back.
+        var lastRestarts = 0
 
         /// What is left in the list while the state is being worked on.
         static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
@@ -293,18 +299,40 @@ public struct Locator: Sendable {
         case .multilateration: located = locateByMultilateration(&state, at: time)
         }
         guard let located else { return nil }
-        state.lastEstimate = time
-        let position = located.inside ? outline.clamp(located.position) : located.position
+        var position = located.inside ? outline.clamp(located.position) : located.position
         let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
+        // No faster than a shopper moves: a batch heard by few sensors can pull the grid's
+        // mean across the store for a second; the estimate moves at most maximum_speed · Δt
+        // plus what the two estimates are unsure of. A restarted track (a different device
+        // now bearing the id) is not held back.
+        let restarts = state.grid?.restarts ?? 0
+        if let previous = state.lastPosition, restarts == state.lastRestarts {
+            let allowed = configuration.maximumSpeed * max(time - state.lastEstimate, 0) + sigma + state.lastUncertainty
+            let step = position - previous
+            let length = (step.x * step.x + step.y * step.y).squareRoot()
+            if length > allowed { position = previous + step * (allowed / length) }
+        }
+        state.lastEstimate = time
+        state.lastPosition = position
+        state.lastUncertainty = sigma
+        state.lastRestarts = restarts
         if !located.zonesInScratch {
-            for (z, zoneOutline) in zoneOutlines.enumerated() {
-                zoneScratch[z] = ZoneMembership.probability(inside: zoneOutline, position: position, sigma: sigma)
+            ZoneMembership.probabilities(of: zoneOutlines, position: position, sigma: sigma, into: &zoneScratch)
+            // Given that it is inside: the part of the error circle beyond the walls is not "no
+            // zone" (near a wall most of it would be).
+            if located.inside, !zoneScratch.isEmpty {
+                let inside = ZoneMembership.probability(inside: outline, position: position, sigma: sigma)
+                if inside > 1e-9 { for z in zoneScratch.indices { zoneScratch[z] = min(zoneScratch[z] / inside, 1) } }
             }
         }
-        let zone = state.zone.update(
-            zoneProbabilities: zoneScratch, zones: layout.zones, at: time,
-            enter: configuration.zoneEnterProbability, exit: configuration.zoneExitProbability,
-            switchAfter: configuration.zoneSwitchAfter)
+        // A device outside the store is in none of its zones. The zone model tracks where it
+        // is given that it is inside, so an estimate outside leaves it as it was: a device
+        // that strays outside the walls for a second has its zone again when it is back.
+        let zone = located.inside
+            ? state.zone.update(
+                zoneProbabilities: zoneScratch, zones: layout.zones, at: time, stay: configuration.zoneStay,
+                report: configuration.zoneReportProbability, evidenceShare: configuration.zoneEvidenceShare)
+            : nil
         var heard = 0
         for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
         var estimate = PositionEstimate(

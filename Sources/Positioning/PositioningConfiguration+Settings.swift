@@ -64,9 +64,9 @@ extension PositioningConfiguration {
         Field(name: "restart_evidence", kind: .number(\.restartEvidence), range: 0.1 ... 1000, unit: "nats"),
         Field(name: "maximum_speed", kind: .number(\.maximumSpeed), range: 0.1 ... 50, unit: "m/s"),
         Field(name: "tracker_acceleration", kind: .number(\.trackerAcceleration), range: 0.001 ... 100, unit: "m²/s³"),
-        Field(name: "zone_enter_probability", kind: .number(\.zoneEnterProbability), range: 0 ... 1, unit: "probability"),
-        Field(name: "zone_exit_probability", kind: .number(\.zoneExitProbability), range: 0 ... 1, unit: "probability"),
-        Field(name: "zone_switch_after", kind: .number(\.zoneSwitchAfter), range: 0 ... 3600, unit: "seconds"),
+        Field(name: "zone_stay", kind: .number(\.zoneStay), range: 1 ... 86_400, unit: "seconds"),
+        Field(name: "zone_report_probability", kind: .number(\.zoneReportProbability), range: 0 ... 1, unit: "probability"),
+        Field(name: "zone_evidence_share", kind: .number(\.zoneEvidenceShare), range: 0.01 ... 1, unit: "share"),
     ]
 
     /// The settable names, in documentation order.
@@ -136,11 +136,6 @@ extension PositioningConfiguration {
                 name, "plausible_rssi_min (\(Self.format(plausibleLow)) dBm) must be below plausible_rssi_max (\(Self.format(plausibleHigh)) dBm)")
         }
         plausibleRSSI = plausibleLow ... plausibleHigh
-        if zoneExitProbability > zoneEnterProbability {
-            let name = settings["zone_exit_probability"] != nil ? "zone_exit_probability" : "zone_enter_probability"
-            throw contradiction(
-                name, "zone_exit_probability (\(Self.format(zoneExitProbability))) must not exceed zone_enter_probability (\(Self.format(zoneEnterProbability))); the gap between them is the hysteresis")
-        }
         if insideExitProbability > insideEnterProbability {
             let name = settings["inside_exit_probability"] != nil ? "inside_exit_probability" : "inside_enter_probability"
             throw contradiction(

@@ -139,15 +139,16 @@ public struct PositioningConfiguration: Hashable, Sendable {
 
     // MARK: Zones
 
-    /// Probability of being inside a zone above which the device counts as in it (entering).
-    public var zoneEnterProbability: Double = 0.5
-    /// Probability below which the device counts as out of its current zone (leaving);
-    /// lower than the entering one so that a position on the border does not flicker.
-    public var zoneExitProbability: Double = 0.3
-    /// Least time (s) a device already placed in a zone must be probably elsewhere before its
-    /// zone changes (a zone's own `exit_after` / `enter_after` apply when longer). Position
-    /// errors of 2–4 m last seconds; a real move between sectors lasts minutes.
-    public var zoneSwitchAfter: Double = 10
+    /// Mean time (s) a shopper stays in one zone before moving to another: the zone model's
+    /// prior against changing zones (`ZoneMembership`). Position errors across a border last
+    /// seconds; shoppers change sector every minute or two.
+    public var zoneStay: Double = 60
+    /// Probability the zone model must give a zone before it is reported.
+    public var zoneReportProbability: Double = 0.5
+    /// Share of each estimate's zone probabilities taken as new evidence (a power on them):
+    /// consecutive estimates share most of their readings, so below 1 trades a slower response
+    /// for fewer zone changes.
+    public var zoneEvidenceShare: Double = 0.5
 
     public init() {}
 }

@@ -1,21 +1,45 @@
 import FootfallCore
 import Foundation
 
-/// Which zone a device is in, from its position and uncertainty, with hysteresis: a device
-/// enters a zone after being probably inside it for the zone's `enterAfter` seconds, and leaves
-/// after being probably outside for its `exitAfter` seconds — so a brief excursion (or a brief
-/// error of the estimate) does not end a stay.
+/// Which zone a device is in: a small hidden Markov model over the zones (and "no zone"), fed
+/// each estimate's probability of being in each zone.
+///
+/// Shoppers move between sectors every minute or so, while a position estimate can stray
+/// across a border for seconds. So the zone is itself tracked: between estimates a device
+/// stays in its zone with probability e^(−Δt/stay) and otherwise moves to another,
+///
+///     π′(z) ∝ P(z | estimate) · [e^(−Δt/stay) · π(z) + (1 − e^(−Δt/stay)) · (1 − π(z)) / (n − 1)],
+///
+/// and the zone reported is the most probable one once it holds at least `report` of the
+/// probability. A stray across a border must outweigh a minute's worth of staying before the
+/// zone changes; a real move, which the estimates agree on second after second, is followed
+/// within a few seconds — the more clearly the estimates say so, the sooner. A zone's own
+/// `enter_after` and `exit_after` (store file) apply on top, as the least time the new zone
+/// (or no zone) must have led before the change is reported.
 public struct ZoneMembership: Sendable, Hashable {
     public private(set) var current: String?
-    /// When the device was first probably in `current`: where its stay there began, before
-    /// the hysteresis confirmed it.
+    /// When the device was first probably in `current`: the start of the stretch of estimates
+    /// that most favoured it, which the model confirmed only later.
     public private(set) var since: Double?
-    private var candidate: String?
-    /// Positions of `current` and `candidate` in the zones' list.
+    /// Probability of each zone (by index in the zones' list) and, last, of no zone.
+    private var belief: [Double] = []
+    /// The zones' ids the belief is over, to notice a different list.
+    private var zoneIDs: [String] = []
+    private var lastTime: Double?
     private var currentIndex: Int?
-    private var candidateIndex: Int?
-    private var candidateSince = 0.0
-    private var lastInside = -Double.infinity
+    /// The state the belief favours, and since when.
+    private var leader: Int?
+    private var leaderSince = 0.0
+    /// Per state, since when the estimates have favoured it most (nil: they do not now).
+    private var favouredSince: [Double?] = []
+
+    /// Probability an estimate gives every state whatever it says: an estimate can be wrong.
+    static let floor = 0.02
+    /// How far back (s) a confirmed zone change is dated at most, unless the zone's own
+    /// `enter_after` (or the left zone's `exit_after`) is longer: the presence stage decides a
+    /// `zone.dwell` only once this has passed since its moment, so that no move dated later can
+    /// contradict it (docs/events.md). Most moves are confirmed within it.
+    public static let hindsight = 10.0
 
     public init() {}
 
@@ -41,69 +65,140 @@ public struct ZoneMembership: Sendable, Hashable {
         return p
     }
 
-    /// Updates with the probability of each zone at `time` and returns the current zone.
+    /// The probability of each of `zones` (in order) for a device at `position` with a circular
+    /// Gaussian error `sigma`, by the same quadrature, each point counted for the first zone that
+    /// contains it: where zones overlap the one listed first wins, so the probabilities are
+    /// disjoint (as the grid's are) and sum to at most 1.
+    public static func probabilities(of zones: [Polygon], position: Point, sigma: Double) -> [Double] {
+        var result = [Double](repeating: 0, count: zones.count)
+        probabilities(of: zones.map(Outline.init), position: position, sigma: sigma, into: &result)
+        return result
+    }
+
+    static func probabilities(of zones: [Outline], position: Point, sigma: Double, into result: inout [Double]) {
+        for z in result.indices { result[z] = 0 }
+        func add(_ p: Point, _ weight: Double) {
+            if let z = zones.firstIndex(where: { $0.contains(p) }) { result[z] += weight }
+        }
+        guard sigma > 0 else {
+            add(position, 1)
+            return
+        }
+        add(position, 0.274)
+        for i in 0..<6 {
+            let angle = Double(i) * .pi / 3
+            add(position + Point(x: cos(angle), y: sin(angle)) * (1.174 * sigma), 0.448 / 6)
+        }
+        for i in 0..<8 {
+            let angle = (Double(i) + 0.5) * .pi / 4
+            add(position + Point(x: cos(angle), y: sin(angle)) * (1.986 * sigma), 0.278 / 8)
+        }
+    }
+
+    /// Updates with the probability of each zone (by id) at `time` and returns the current zone.
     /// - Parameters:
-    ///   - probabilities: per zone id, the probability of being inside.
-    ///   - zones: the layout's zones (for `enterAfter` / `exitAfter`).
-    ///   - enter: probability above which the device is taken as inside a zone.
-    ///   - exit: probability below which it is taken as outside its current zone.
-    ///   - switchAfter: the least time (s) a device already in a zone must be probably in
-    ///     another, or probably out of its own, before its zone changes: a position error
-    ///     across a border must outlast it to count.
+    ///   - stay: mean time (s) a device stays in one zone before moving to another.
+    ///   - report: probability the model must give a zone before it is reported.
+    ///   - evidenceShare: the power each estimate's probabilities are raised to, 1 taking them
+    ///     whole: consecutive estimates share most of their readings, so they are not independent.
     public mutating func update(
-        probabilities: [String: Double], zones: [Zone], at time: Double, enter: Double = 0.5, exit: Double = 0.3,
-        switchAfter: Double = 0
+        probabilities: [String: Double], zones: [Zone], at time: Double, stay: Double = 20, report: Double = 0.5,
+        evidenceShare: Double = 1
     ) -> String? {
-        let byIndex = zones.map { probabilities[$0.id] ?? 0 }
-        // A zone taken from another list: find it again by its id in this one.
-        if let current, currentIndex.map({ $0 >= zones.count || zones[$0].id != current }) ?? true {
-            currentIndex = zones.firstIndex { $0.id == current }
-            // Not one of these zones: probability 0 there, so it ends after the default wait.
-            if currentIndex == nil, time - lastInside >= max(Zone.defaultExitAfter, switchAfter) {
-                self.current = nil
-                since = nil
-            }
-        }
-        if let candidate, candidateIndex.map({ $0 >= zones.count || zones[$0].id != candidate }) ?? true {
-            candidateIndex = zones.firstIndex { $0.id == candidate }
-        }
-        return update(zoneProbabilities: byIndex, zones: zones, at: time, enter: enter, exit: exit, switchAfter: switchAfter)
+        update(
+            zoneProbabilities: zones.map { probabilities[$0.id] ?? 0 }, zones: zones, at: time, stay: stay, report: report,
+            evidenceShare: evidenceShare)
     }
 
     /// The same with the probabilities by zone index (the order of `zones`): no dictionary per
-    /// estimate.
+    /// estimate. Where zones overlap (a till inside a floor) the probabilities given must count
+    /// each place for the first zone listed, as `StoreLayout.zone(containing:)` does: the grid's
+    /// and `probabilities(of:position:sigma:into:)` do.
     mutating func update(
-        zoneProbabilities probabilities: [Double], zones: [Zone], at time: Double, enter: Double, exit: Double,
-        switchAfter: Double
+        zoneProbabilities probabilities: [Double], zones: [Zone], at time: Double, stay: Double, report: Double,
+        evidenceShare: Double = 1
     ) -> String? {
-        if let index = currentIndex {
-            if probabilities[index] >= exit {
-                lastInside = time
-            } else if time - lastInside >= max(zones[index].exitAfter, switchAfter) {
-                current = nil
-                currentIndex = nil
-                since = nil
+        guard !zones.isEmpty else {
+            current = nil
+            since = nil
+            return nil
+        }
+        let n = zones.count + 1
+        if favouredSince.count != n || !zip(zoneIDs, zones).allSatisfy({ $0 == $1.id }) { restart(zones) }
+        // What this estimate says: each zone's probability, and no zone's the rest.
+        var inZones = 0.0
+        for p in probabilities { inZones += p }
+        func evidence(_ i: Int) -> Double {
+            let p = (i < zones.count ? max(probabilities[i], 0) : max(1 - inZones, 0)) + Self.floor
+            return evidenceShare == 1 ? p : pow(p, evidenceShare)
+        }
+        if let last = lastTime, !belief.isEmpty {
+            let dt = max(time - last, 0)
+            let keep = exp(-dt / max(stay, 1e-6))
+            var total = 0.0
+            for i in 0..<n {
+                let moved = (1 - keep) * (1 - belief[i]) / Double(max(n - 1, 1))
+                belief[i] = (keep * belief[i] + moved) * evidence(i)
+                total += belief[i]
             }
+            for i in 0..<n { belief[i] /= total }
+        } else {
+            belief = (0..<n).map(evidence)
+            let total = belief.reduce(0, +)
+            for i in 0..<n { belief[i] /= total }
         }
-        // The zone the device is taken to be in is the first, in configuration order, that it
-        // is probably inside (as `StoreLayout.zone(containing:)`: zones listed first win
-        // overlaps). Another zone than the current one must stay so for its `enterAfter`.
-        var best = probabilities.indices.first { probabilities[$0] >= enter }
-        if best == currentIndex { best = nil }
-        if best != candidateIndex {
-            candidateIndex = best
-            candidate = best.map { zones[$0].id }
-            candidateSince = time
+        lastTime = time
+        // Which state the estimates favour now, and since when.
+        var favourite = 0
+        for i in 1..<n where evidence(i) > evidence(favourite) { favourite = i }
+        for i in 0..<n where i != favourite { favouredSince[i] = nil }
+        if favouredSince[favourite] == nil { favouredSince[favourite] = time }
+        // The model's leader, and since when it has led.
+        var best = 0
+        for i in 1..<n where belief[i] > belief[best] { best = i }
+        if best != leader {
+            leader = best
+            leaderSince = time
         }
-        let wait = currentIndex == nil ? 0 : switchAfter
-        if let index = candidateIndex, time - candidateSince >= max(zones[index].enterAfter, wait) {
-            current = zones[index].id
-            currentIndex = index
-            since = candidateSince
-            candidate = nil
-            candidateIndex = nil
-            lastInside = time
+        let state = currentIndex ?? zones.count
+        // Out of no zone, the zone that leads is reported at once: a device that is surely
+        // somewhere in the zones is not left blank while two of them share it.
+        guard best != state, belief[best] >= report || (currentIndex == nil && best < zones.count) else { return current }
+        // A zone's own times: the least a new zone, or leaving one, must have led.
+        let wait = best < zones.count ? zones[best].enterAfter : (currentIndex.map { zones[$0].exitAfter } ?? 0)
+        guard time - leaderSince >= wait else { return current }
+        if best < zones.count {
+            current = zones[best].id
+            currentIndex = best
+            // Dated from when the estimates began to favour it, never before the last change
+            // nor further back than `hindsight` (or the zone's own wait): what is decided
+            // downstream (a dwell) need only wait that long for a move dated before it.
+            let start = min(favouredSince[best] ?? leaderSince, leaderSince)
+            since = max(start, changedAt ?? start, time - max(Self.hindsight, wait))
+        } else {
+            current = nil
+            currentIndex = nil
+            since = nil
         }
+        changedAt = time
         return current
+    }
+
+    /// When the reported zone last changed.
+    private var changedAt: Double?
+
+    /// Forgets everything: the zones' list changed.
+    private mutating func restart(_ zones: [Zone]) {
+        zoneIDs = zones.map(\.id)
+        belief = []
+        lastTime = nil
+        favouredSince = Array(repeating: nil, count: zones.count + 1)
+        leader = nil
+        // A zone taken from another list is kept while it is one of these zones.
+        currentIndex = current.flatMap { id in zones.firstIndex { $0.id == id } }
+        if currentIndex == nil {
+            current = nil
+            since = nil
+        }
     }
 }

@@ -3,6 +3,11 @@ import FootfallCore
 /// The visit state machine of one device: position estimates and clock ticks in, transitions
 /// out. A value type that decides and does nothing else; `VisitTracker` turns its transitions
 /// into events.
+///
+/// The times its transitions carry never run backwards within a visit, whatever the locate
+/// stage reports: a stay the locate stage dates back in hindsight is dated no earlier than the
+/// visit's latest event, and a stay's dwell is decided only once no later revision can end
+/// the stay before its threshold (`zoneHindsight`).
 public struct DeviceVisit: Sendable, Hashable {
     public enum Transition: Hashable, Sendable {
         case entered(at: Double)
@@ -21,6 +26,10 @@ public struct DeviceVisit: Sendable, Hashable {
     /// No shopper walks faster than this (m/s; a brisk walk is 1.4–1.8).
     public static let fastestWalk = 2.0
 
+    /// How far back (s) the locate stage may date the start of a zone stay when it confirms it
+    /// (its zone hysteresis): a dwell is decided this long after its threshold, so that a move
+    /// confirmed meanwhile and dated before the threshold ends the stay without one.
+    public let zoneHindsight: Double
     public private(set) var visitStart: Double?
     public private(set) var zone: String?
     public private(set) var isStaff = false
@@ -34,6 +43,8 @@ public struct DeviceVisit: Sendable, Hashable {
     /// When the device last entered or left a zone.
     private var lastZoneChange = -Double.infinity
     private var dwellFired = false
+    /// The latest time an event of this visit carries: no later event is dated before it.
+    private var lastEventAt = -Double.infinity
     private var zonesVisited: [String: Double] = [:]
     private var zoneOrder: [String] = []
     private var presentSeconds = 0.0
@@ -48,7 +59,9 @@ public struct DeviceVisit: Sendable, Hashable {
         var probability: Double
     }
 
-    public init() {}
+    public init(zoneHindsight: Double = 0) {
+        self.zoneHindsight = zoneHindsight
+    }
 
     public var isVisiting: Bool { visitStart != nil }
 
@@ -92,6 +105,7 @@ public struct DeviceVisit: Sendable, Hashable {
                 }
                 if let since = candidateSince, t - since >= settings.enterAfter {
                     visitStart = since
+                    lastEventAt = since
                     recentInside = []
                     everVisited = true
                     zonesVisited = [:]
@@ -107,16 +121,25 @@ public struct DeviceVisit: Sendable, Hashable {
         if observedZone != zone {
             // The locate stage confirms a move between zones only after its hysteresis: the
             // stay began when the device was first probably there, though never before the
-            // last change of zone nor before the visit.
-            let changedAt = observedZone == nil ? t : min(max(estimate.zoneSince ?? t, lastZoneChange, visitStart ?? t), t)
-            if let closed = closeZone(at: changedAt) { transitions.append(closed) }
+            // last change of zone nor before the visit. A device placed outside the store left
+            // its zone when it was last inside (the time its visit ends at, should it end), one
+            // placed inside but in no zone at this estimate. Never before the visit's latest
+            // event: what happened earlier has been told.
+            let reported: Double
+            if observedZone != nil {
+                reported = min(max(estimate.zoneSince ?? t, lastZoneChange, visitStart ?? t), t)
+            } else {
+                reported = estimate.insideStore ? t : lastInside
+            }
+            let changedAt = max(reported, lastEventAt)
+            transitions += closeZone(at: changedAt, layout: layout)
             lastZoneChange = changedAt
             if let observedZone {
                 zone = observedZone
-                zoneSince = changedAt
+                zoneSince = dated(changedAt)
                 lastInZone = t
                 dwellFired = false
-                transitions.append(.zoneEntered(observedZone, at: changedAt))
+                transitions.append(.zoneEntered(observedZone, at: zoneSince))
             }
         }
         if let dwell = dwellTransition(at: t, layout: layout) { transitions.append(dwell) }
@@ -130,9 +153,9 @@ public struct DeviceVisit: Sendable, Hashable {
         if let start = visitStart {
             if let dwell = dwellTransition(at: time, layout: layout) { transitions.append(dwell) }
             guard time - lastInside >= settings.exitAfter else { return transitions }
-            if let closed = closeZone(at: lastInside) { transitions.append(closed) }
+            transitions += closeZone(at: lastInside, layout: layout)
             let zones = zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(zonesVisited[$0] ?? 0)) }
-            transitions.append(.exited(start: start, end: lastInside, zones: zones))
+            transitions.append(.exited(start: start, end: dated(lastInside), zones: zones))
             visitStart = nil
             candidateSince = nil
             isFinished = true
@@ -206,21 +229,39 @@ public struct DeviceVisit: Sendable, Hashable {
         return start
     }
 
-    /// A stay becomes a dwell once it has lasted the zone's threshold while the device is still
-    /// being placed there: a device that vanished does not dwell on in its last zone.
+    /// A stay becomes a dwell once it is known to have lasted the zone's threshold: the device
+    /// was placed in the zone at the threshold moment or later, and `zoneHindsight` has passed
+    /// since, so no move the locate stage confirms later can be dated before it. The event
+    /// carries the threshold moment (the activation moment), decided that much later.
     private mutating func dwellTransition(at t: Double, layout: StoreLayout) -> Transition? {
-        guard let zone, !dwellFired, let threshold = layout.zone(zone)?.dwellAfter, t - zoneSince >= threshold,
-              t - lastInZone <= Self.outsideTolerance else { return nil }
+        guard let zone, !dwellFired, let threshold = layout.zone(zone)?.dwellAfter,
+              lastInZone >= zoneSince + threshold, t >= zoneSince + threshold + zoneHindsight else { return nil }
         dwellFired = true
-        return .zoneDwell(zone, at: zoneSince + threshold, threshold: threshold)
+        return .zoneDwell(zone, at: dated(zoneSince + threshold), threshold: threshold)
     }
 
-    private mutating func closeZone(at t: Double) -> Transition? {
-        guard let current = zone else { return nil }
-        let dwell = max(0, t - zoneSince)
+    /// Ends the current stay at `time` (never before it began nor before the visit's latest
+    /// event). A stay that lasted its threshold but ended before its dwell was decided still
+    /// dwelt: the dwell comes first.
+    private mutating func closeZone(at time: Double, layout: StoreLayout) -> [Transition] {
+        guard let current = zone else { return [] }
+        let end = max(time, zoneSince, lastEventAt)
+        var transitions: [Transition] = []
+        if !dwellFired, let threshold = layout.zone(current)?.dwellAfter, end - zoneSince >= threshold, lastInZone >= zoneSince + threshold {
+            dwellFired = true
+            transitions.append(.zoneDwell(current, at: dated(zoneSince + threshold), threshold: threshold))
+        }
+        let dwell = end - zoneSince
         if zonesVisited[current] == nil { zoneOrder.append(current) }
         zonesVisited[current, default: 0] += dwell
         zone = nil
-        return .zoneExited(current, at: max(t, zoneSince), dwell: dwell)
+        transitions.append(.zoneExited(current, at: dated(end), dwell: dwell))
+        return transitions
+    }
+
+    /// `time`, or the visit's latest event time when that is later; it becomes the latest.
+    private mutating func dated(_ time: Double) -> Double {
+        lastEventAt = max(lastEventAt, time)
+        return lastEventAt
     }
 }

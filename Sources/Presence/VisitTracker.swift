@@ -18,16 +18,23 @@ public struct VisitTracker: Sendable {
     public let layout: StoreLayout
     public let settings: StoreConfiguration.PresenceSettings
     public let policy: IdentityPolicy
+    /// How far back the locate stage may date a zone stay (`DeviceVisit.zoneHindsight`).
+    public let zoneHindsight: Double
     private let pseudonymizer: Pseudonymizer
     private var devices: [DeviceID: DeviceVisit] = [:]
+    /// Events made so far in each device's current visit: an event's place in its visit is
+    /// part of its id, so two events of a visit never share one, even of the same type, zone
+    /// and time (a zone left, entered and left again within a millisecond).
+    private var eventsInVisit: [DeviceID: Int] = [:]
     private var traffic: TrafficCounter
     private var clock = -Double.infinity
 
     public init(
         storeID: String, gatewayID: String, layout: StoreLayout, settings: StoreConfiguration.PresenceSettings,
-        policy: IdentityPolicy = IdentityPolicy(), pseudonymizer: Pseudonymizer
+        policy: IdentityPolicy = IdentityPolicy(), pseudonymizer: Pseudonymizer, zoneHindsight: Double = 0
     ) {
         self.storeID = storeID
+        self.zoneHindsight = zoneHindsight
         self.gatewayID = gatewayID
         self.layout = layout
         self.settings = settings
@@ -50,7 +57,7 @@ public struct VisitTracker: Sendable {
     }
 
     public mutating func update(_ estimate: PositionEstimate) -> [Action] {
-        var visit = devices[estimate.device] ?? DeviceVisit()
+        var visit = devices[estimate.device] ?? DeviceVisit(zoneHindsight: zoneHindsight)
         let before = visit.visitStart
         let transitions = visit.observe(estimate, layout: layout, settings: settings)
         devices[estimate.device] = visit
@@ -71,6 +78,7 @@ public struct VisitTracker: Sendable {
             let transitions = visit.tick(time, layout: layout, settings: settings)
             result += actions(for: transitions, device: device, visit: visit, visitStart: before)
             devices[device] = visit.isFinished ? nil : visit
+            if visit.isFinished { eventsInVisit[device] = nil }
         }
         return result
     }
@@ -91,10 +99,20 @@ public struct VisitTracker: Sendable {
             case .passedBy(let lastHeard):
                 traffic.countPasserBy(at: lastHeard)
                 continue
+            case .entered:
+                eventsInVisit[device] = 1
+            default:
+                eventsInVisit[device, default: 0] += 1
+            }
+            let ordinal = eventsInVisit[device, default: 1]
+            switch transition {
+            case .becameStaff, .passedBy:
+                continue
             case .exited(let start, let end, let zones):
+                eventsInVisit[device] = nil
                 guard !visit.isStaff else { continue }
                 traffic.countVisit(duration: end - start, engaged: end - start >= settings.engagedAfter, at: end)
-                var event = self.event(.storeExited, device, identified, visitStart: start, zone: nil, at: end)
+                var event = self.event(.storeExited, device, identified, visitStart: start, zone: nil, at: end, ordinal: ordinal)
                 event.visitDurationSeconds = RFC3339.milliseconds(end - start)
                 event.zonesVisited = zones
                 result.append(.emit(event, device: device, deliverable: deliverable))
@@ -103,26 +121,29 @@ public struct VisitTracker: Sendable {
                 }
             default:
                 guard !visit.isStaff, let start = visitStart else { continue }
-                result.append(.emit(event(for: transition, device, identified, visitStart: start), device: device, deliverable: deliverable))
+                result.append(.emit(
+                    event(for: transition, device, identified, visitStart: start, ordinal: ordinal), device: device, deliverable: deliverable))
             }
         }
         return result
     }
 
-    private func event(for transition: DeviceVisit.Transition, _ device: DeviceID, _ identified: Bool, visitStart: Double) -> PresenceEvent {
+    private func event(
+        for transition: DeviceVisit.Transition, _ device: DeviceID, _ identified: Bool, visitStart: Double, ordinal: Int
+    ) -> PresenceEvent {
         switch transition {
         case .entered(let at):
-            var event = event(.storeEntered, device, identified, visitStart: visitStart, zone: nil, at: at)
+            var event = event(.storeEntered, device, identified, visitStart: visitStart, zone: nil, at: at, ordinal: ordinal)
             event.customerID = policy.customerID(for: device)
             return event
         case .zoneEntered(let zone, let at):
-            return event(.zoneEntered, device, identified, visitStart: visitStart, zone: zone, at: at)
+            return event(.zoneEntered, device, identified, visitStart: visitStart, zone: zone, at: at, ordinal: ordinal)
         case .zoneDwell(let zone, let at, let threshold):
-            var event = event(.zoneDwell, device, identified, visitStart: visitStart, zone: zone, at: at)
+            var event = event(.zoneDwell, device, identified, visitStart: visitStart, zone: zone, at: at, ordinal: ordinal)
             event.dwellSeconds = RFC3339.milliseconds(threshold)
             return event
         case .zoneExited(let zone, let at, let dwell):
-            var event = event(.zoneExited, device, identified, visitStart: visitStart, zone: zone, at: at)
+            var event = event(.zoneExited, device, identified, visitStart: visitStart, zone: zone, at: at, ordinal: ordinal)
             event.dwellSeconds = RFC3339.milliseconds(dwell)
             return event
         case .exited, .passedBy, .becameStaff:
@@ -131,12 +152,13 @@ public struct VisitTracker: Sendable {
     }
 
     private func event(
-        _ type: PresenceEvent.Kind, _ device: DeviceID, _ identified: Bool, visitStart: Double, zone: String?, at time: Double
+        _ type: PresenceEvent.Kind, _ device: DeviceID, _ identified: Bool, visitStart: Double, zone: String?, at time: Double,
+        ordinal: Int
     ) -> PresenceEvent {
         let anonymous = pseudonymizer.anonymousID(for: device, at: visitStart, identified: identified)
         let start = RFC3339.string(visitStart)
         var event = PresenceEvent(
-            id: DeterministicID.make([storeID, anonymous, start, type.rawValue, zone ?? "", RFC3339.string(time)]),
+            id: DeterministicID.make([storeID, anonymous, start, type.rawValue, zone ?? "", RFC3339.string(time), String(ordinal)]),
             type: type, occurredAt: time, storeID: storeID, gatewayID: gatewayID)
         event.anonymousID = anonymous
         event.customerID = identified ? policy.customerID(for: device) : nil

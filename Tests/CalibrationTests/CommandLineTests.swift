@@ -47,12 +47,12 @@ import Testing
         #expect(svg.elements("circle", class: "sensor").count == 5)
     }
 
-    @Test func calibrateFitWritesFittedYAMLThatTheStoreThenReadsWithin2dBAnd0_2() throws {
+    @Test func calibrateFitWritesFittedYAMLThatTheStoreThenReadsWithin2dBAnd0_2() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let storeBefore = try String(contentsOfFile: store(directory), encoding: .utf8)
         let plot = directory.appendingPathComponent("fit.svg").path
-        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--plot", plot])
+        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "fit", "--store", store(directory), "--plot", plot])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("sensor        rssi@1m  exponent  residual_sd  points  samples  notes"))
         #expect(result.standardOutput.contains("5 of 5 sensors fitted from 1500 readings"))
@@ -87,11 +87,11 @@ import Testing
         #expect(result.standardError.contains("lie on one line"))
     }
 
-    @Test func calibrateCheckPrintsTheLeaveOneOutFiguresAndWritesTheHeatMap() throws {
+    @Test func calibrateCheckPrintsTheLeaveOneOutFiguresAndWritesTheHeatMap() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let heatmap = directory.appendingPathComponent("error.svg").path
-        let result = try FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
+        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("leave-one-out over 60 survey points"))
         #expect(result.standardOutput.contains("zone confusion"))
@@ -101,10 +101,10 @@ import Testing
         #expect(svg.elements("circle", class: "suggested-sensor").count == 1)
     }
 
-    @Test func calibrateCheckAsJSONGivesTheSameFiguresAsItsTables() throws {
+    @Test func calibrateCheckAsJSONGivesTheSameFiguresAsItsTables() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--json"])
+        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", store(directory), "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["points"] as? Int == 60)

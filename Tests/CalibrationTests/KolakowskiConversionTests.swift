@@ -26,11 +26,11 @@ import Testing
         #expect(survey[0].point == Point(x: 4.2, y: 3.6))
     }
 
-    @Test(.enabled(if: available)) func theFlatConvertsToAStoreThatLoadsAndChecksWithALeaveOneOutMedianUnder1_6Metres() throws {
+    @Test(.enabled(if: available)) func theFlatConvertsToAStoreThatLoadsAndChecksWithALeaveOneOutMedianUnder1_6Metres() async throws {
         let directory = Fixtures.temporaryDirectory("kolakowski")
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("flat").path
-        let convert = try FootfallProcess.run(["convert", "kolakowski", "--dataset", Self.dataset.path, "--out", out])
+        let convert = try await FootfallProcess.runOnItsOwnThread(["convert", "kolakowski", "--dataset", Self.dataset.path, "--out", out])
         #expect(convert.status == 0, "\(convert.standardError)")
         #expect(convert.standardOutput.contains("survey.csv (2796 readings at 513 points), trace.csv (4314 observations), trace.truth.csv (719 positions)"))
         let configuration = try StoreConfiguration.load(path: out + "/store.yaml")
@@ -38,7 +38,7 @@ import Testing
         #expect(configuration.layout.zones.map(\.id) == ["west-room", "east-room", "hall", "south-strip"])
         #expect(configuration.layout.deviceHeight == 1.3)
 
-        let check = try FootfallProcess.run(["calibrate", "check", "--store", out, "--quiet"])
+        let check = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", out, "--quiet"])
         #expect(check.status == 0, "\(check.standardError)")
         let overall = try #require(check.standardOutput.split(separator: "\n").first { $0.hasPrefix("overall") })
         // "overall         median 1.29 m, p90 2.36 m over 513 points"

@@ -1,5 +1,6 @@
 import Calibration
 import FootfallCore
+import FootfallTesting
 import Testing
 
 @Suite struct SVGTests {
@@ -29,8 +30,8 @@ import Testing
         #expect(svg.texts.contains("Fish & <Chips>"))
     }
 
-    @Test func theFitPlotHasAPanelPerSensorWithItsSamplesAndItsCurve() {
-        let fits = PathLossCalibration().fit(SurveyedStore.survey(silent: ["s5"]), layout: layout)
+    @Test func theFitPlotHasAPanelPerSensorWithItsSamplesAndItsCurve() async {
+        let fits = await onAThreadOfItsOwn { PathLossCalibration().fit(SurveyedStore.survey(silent: ["s5"]), layout: layout) }
         let svg = SVGInspector(FitPlot.render(fits, title: "fit"))
         #expect(svg.wellFormed)
         #expect(svg.elements("g", class: "panel").count == 5)
@@ -39,9 +40,9 @@ import Testing
         #expect(svg.texts.contains { $0.hasPrefix("s5: not fitted") })
     }
 
-    @Test func theHeatMapIsWellFormedWithCellsPointsSensorsAndTheSuggestedSpot() {
+    @Test func theHeatMapIsWellFormedWithCellsPointsSensorsAndTheSuggestedSpot() async {
         let survey = SurveyedStore.survey()
-        let report = LeaveOneOutCheck().run(layout: layout, survey: survey)
+        let report = await onAThreadOfItsOwn { LeaveOneOutCheck().run(layout: layout, survey: survey) }
         let models = layout.sensors.map { ErrorMap.SensorModel(position: $0.position, pathLoss: SurveyedStore.truePathLoss[$0.id]!, noise: 3) }
         let map = ErrorMap(layout: layout, sensors: models)
         let svg = SVGInspector(HeatMapRenderer.render(layout: layout, map: map, report: report, suggestion: Point(x: 10, y: 1), title: "error"))

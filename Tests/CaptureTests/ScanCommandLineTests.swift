@@ -7,14 +7,11 @@ import Testing
 @Suite(.serialized) struct ScanCommandLineTests {
     static let horizon = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
 
-    /// Runs the binary on a dispatch thread: waiting for a child process must not hold one of
-    /// the few cooperative threads other suites' async tests need.
+    /// Runs the binary on a thread of its own: waiting for a child process must not hold one of
+    /// the few cooperative threads other suites' async tests need (a dispatch global queue's
+    /// thread is one of them).
     func footfall(_ arguments: [String]) async throws -> FootfallProcess.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try FootfallProcess.run(arguments) })
-            }
-        }
+        try await FootfallProcess.runOnItsOwnThread(arguments)
     }
 
     @Test(.disabled(if: BlueZHCISourceTests.kernelHasBluetooth, "this kernel has Bluetooth sockets"))

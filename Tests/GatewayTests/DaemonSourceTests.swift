@@ -84,7 +84,7 @@ import Testing
         }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
-        let status = try await client.status(within: .seconds(30)) { Self.component($0, "sink segment") != "" }
+        let status = try await client.status(within: .seconds(300)) { Self.component($0, "sink segment") != "" }
         #expect(Self.component(status, "sink segment").contains("not in the store file (footfall outbox remove-sink segment)"), "\(status)")
         #expect(daemon.log.contains("sink 'segment' is in the outbox but not in the store file"), "\(daemon.log)")
     }
@@ -93,12 +93,12 @@ import Testing
         let capture = Fixtures.dataset(recording.file).path
         let store = try Self.store(sources: "  - type: \(recording.type)\n    path: \(capture)\n    sensor: \(recording.sensor)\n" + recording.extra)
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let expected = try Self.converted(["convert", recording.type, capture, "--sensor", recording.sensor], in: store.directory)
+        let expected = try await onAThreadOfItsOwn { try Self.converted(["convert", recording.type, capture, "--sensor", recording.sensor], in: store.directory) }
         #expect(expected == recording.observations)
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
         let source = "source \(recording.type) \(capture)"
-        let status = try await client.status(within: .seconds(60)) {
+        let status = try await client.status(within: .seconds(300)) {
             Self.component($0, source) == "finished" && Self.observations($0, recording.sensor) >= expected
         }
         #expect(Self.component(status, source) == "finished", "\(daemon.log)")
@@ -112,7 +112,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
-        let status = try await client.status(within: .seconds(60)) { Self.observations($0, "s4") >= 3 * 412 }
+        let status = try await client.status(within: .seconds(300)) { Self.observations($0, "s4") >= 3 * 412 }
         #expect(Self.observations(status, "s4") >= 3 * 412, "\(daemon.log)")
         #expect(Self.component(status, "source btsnoop \(capture)") == "running")
         // Later passes are later in time: the pipeline's last input is past the recording's end.
@@ -127,13 +127,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
-        let status = try await client.status(within: .seconds(60)) { Self.observations($0, "s5") >= 50 }
+        let status = try await client.status(within: .seconds(300)) { Self.observations($0, "s5") >= 50 }
         #expect(Self.observations(status, "s5") >= 50, "\(daemon.log)")
         #expect(Self.component(status, "source h4 \(fake.devicePath)") == "running")
         #expect(fake.commands.map(\.opcode).contains(.leSetScanEnable))
         // The fake's advertisers are heard and positioned by the one sensor.
         var listed: [Any] = []
-        for _ in 0..<100 where listed.isEmpty {
+        for _ in 0..<1500 where listed.isEmpty {
             listed = (try? JSONSerialization.jsonObject(with: Data(try await client.get("/api/devices").body.utf8)) as? [Any]) ?? []
             if listed.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
         }
@@ -145,7 +145,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
-        let status = try await client.status(within: .seconds(30)) { Self.component($0, "source hci hci0") != "" }
+        let status = try await client.status(within: .seconds(300)) { Self.component($0, "source hci hci0") != "" }
         let state = Self.component(status, "source hci hci0")
         // This kernel has no AF_BLUETOOTH; a machine with an adapter would be scanning.
         #expect(state == "running" || state.hasPrefix("failing: "), "\(state)")
@@ -179,7 +179,7 @@ import Testing
         }
     }
 
-    @Test func anAddressAlreadyInUseIsNamedWithWhatToDo() throws {
+    @Test func anAddressAlreadyInUseIsNamedWithWhatToDo() async throws {
         // Another process's listener, as a plain socket (not on the tests' shared event loops).
         let occupant = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(occupant) }
@@ -195,7 +195,7 @@ import Testing
         let port = Int(UInt16(bigEndian: address.sin_port))
         let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:\(port)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store.config, "--data", store.data])
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1)

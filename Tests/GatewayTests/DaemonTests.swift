@@ -57,14 +57,14 @@ import Testing
 
     @Test func theDaemonDeliversTheSameEventsAsAReplayOfTheTrace() async throws {
         let receiver = try await HTTPReceiver.start()
-        let setup = try Self.setup(receiver: receiver, speed: 0)
+        let setup = try await onAThreadOfItsOwn { try Self.setup(receiver: receiver, speed: 0) }
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         // What `footfall replay` decides on the same trace with the same key.
         let replayData = setup.directory.appendingPathComponent("replay-data")
         try FileManager.default.createDirectory(at: replayData, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: setup.data + "/" + GatewayData.keyName, toPath: replayData.path + "/" + GatewayData.keyName)
         let events = setup.directory.appendingPathComponent("replay.jsonl").path
-        let replay = try FootfallProcess.run(["replay", setup.trace, "--store", setup.config, "--data", replayData.path, "--events", events])
+        let replay = try await FootfallProcess.runOnItsOwnThread(["replay", setup.trace, "--store", setup.config, "--data", replayData.path, "--events", events])
         #expect(replay.status == 0, "\(replay.standardError)")
         let expected = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String
@@ -73,7 +73,7 @@ import Testing
 
         let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
         defer { daemon.kill() }
-        let complete = await receiver.wait(timeout: .seconds(120)) { Self.receivedIDs($0).count >= expected.count }
+        let complete = await receiver.wait { Self.receivedIDs($0).count >= expected.count }
         #expect(complete, "received \(Self.receivedIDs(receiver).count) of \(expected.count)\n\(daemon.log)")
         #expect(Self.receivedIDs(receiver) == expected, "the same events, in the same order")
         // The forwarder's metrics are on /metrics beside the daemon's own.
@@ -81,18 +81,18 @@ import Testing
         for name in ["footfall_outbox_delivered_total", "footfall_outbox_pending", "footfall_outbox_delivery_latency_seconds_bucket", "footfall_events_total", "footfall_observations_total"] {
             #expect(metrics.contains(name), "\(name) in\n\(metrics)")
         }
-        daemon.kill(SIGTERM)
+        await daemon.killOnItsOwnThread(SIGTERM)
         try await receiver.stop()
     }
 
     @Test func sigtermUnderLoadLosesNothing() async throws {
         let receiver = try await HTTPReceiver.start()
-        let setup = try Self.setup(receiver: receiver, speed: 30, loop: true)
+        let setup = try await onAThreadOfItsOwn { try Self.setup(receiver: receiver, speed: 30, loop: true) }
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
         defer { daemon.kill() }
-        #expect(await receiver.wait(timeout: .seconds(120)) { Self.receivedIDs($0).count >= 30 }, "\(daemon.log)")
-        daemon.kill(SIGTERM)
+        #expect(await receiver.wait { Self.receivedIDs($0).count >= 30 }, "\(daemon.log)")
+        await daemon.killOnItsOwnThread(SIGTERM)
         var waited = 0
         while daemon.isRunning, waited < 300 {
             try await Task.sleep(for: .milliseconds(100))
@@ -105,7 +105,7 @@ import Testing
         let database = try GatewayDatabase(path: setup.data + "/" + GatewayData.databaseName)
         let stored = try database.read { try Int(Outbox.lastSequence(in: $0)) }
         #expect(stored >= Set(Self.receivedIDs(receiver)).count)
-        let deliver = try FootfallProcess.run(["outbox", "deliver", "--data", setup.data, "--store", setup.config])
+        let deliver = try await FootfallProcess.runOnItsOwnThread(["outbox", "deliver", "--data", setup.data, "--store", setup.config])
         #expect(deliver.status == 0, "\(deliver.standardError)")
         #expect(Set(Self.receivedIDs(receiver)).count == stored)
         try await receiver.stop()

@@ -81,7 +81,7 @@ import Testing
         let layout = try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout
         let receiver = try await HTTPReceiver.start()
         // Ten times recorded speed: shoppers walk about ten metres a second on the map.
-        let setup = try DaemonTests.setup(receiver: receiver, speed: 10, loop: true)
+        let setup = try await onAThreadOfItsOwn { try DaemonTests.setup(receiver: receiver, speed: 10, loop: true) }
         defer { try? FileManager.default.removeItem(at: setup.directory) }
         let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
         defer { daemon.kill() }

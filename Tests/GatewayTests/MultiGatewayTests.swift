@@ -25,25 +25,27 @@ import Testing
 
         // Devices appear on the locating gateway, positioned inside the store.
         var positioned: [[String: Any]] = []
-        let deadline = ContinuousClock.now + .seconds(90)
+        let deadline = ContinuousClock.now + .seconds(300)
         while positioned.isEmpty, ContinuousClock.now < deadline {
             let devices = (try? JSONSerialization.jsonObject(with: Data(try await locatingClient.get("/api/devices").body.utf8)) as? [[String: Any]]) ?? []
             positioned = devices.filter { $0["x"] is Double && $0["y"] is Double }
             if positioned.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
         }
         #expect(!positioned.isEmpty, "locating gateway:\n\(locatingDaemon.log)\nsensor gateway:\n\(sensorDaemon.log)")
-        let status = try await locatingClient.status(within: .seconds(10)) { _ in true }
+        // The pipeline publishes its observation counts once a round (a second), and a device
+        // can be placed from its first reading before that: wait for the counts.
+        let status = try await locatingClient.status(within: .seconds(300)) { ($0["observations_by_sensor"] as? [String: Int] ?? [:]).count >= 3 }
         let bySensor = status["observations_by_sensor"] as? [String: Int] ?? [:]
         #expect(bySensor.count >= 3, "several sensors heard through the uplink: \(bySensor)")
         #expect(bySensor.keys.allSatisfy(sensors.contains))
 
-        let upstream = (try await sensorClient.status(within: .seconds(10)) { _ in true })["components"] as? [String: String]
+        let upstream = (try await sensorClient.status(within: .seconds(300)) { _ in true })["components"] as? [String: String]
         #expect(upstream?["upstream"]?.contains(" sent, ") == true, "\(upstream ?? [:])")
         #expect(upstream?["upstream"]?.contains("failing") == false, "\(upstream ?? [:])")
         #expect(try await sensorClient.get("/metrics").body.contains("footfall_uplink_sent_total"))
 
         // Stopping the sensor gateway sends what it still holds.
-        sensorDaemon.kill(SIGTERM)
+        await sensorDaemon.killOnItsOwnThread(SIGTERM)
         #expect(sensorDaemon.process.terminationStatus == 0, "\(sensorDaemon.log)")
         #expect(sensorDaemon.log.contains("uplink stopped"))
     }

@@ -31,7 +31,7 @@ import Testing
             "/usr/share/doc/footfall/changelog.gz": "-rw-r--r--",
             "/usr/share/doc/footfall/README.md.gz": "-rw-r--r--",
             "/usr/share/doc/footfall/docs/configuration.md.gz": "-rw-r--r--",
-            "/usr/share/doc/footfall/docs/api.md": "-rw-r--r--",
+            "/usr/share/doc/footfall/docs/api.md.gz": "-rw-r--r--",
             "/usr/share/doc/footfall/calibration/README.md": "-rw-r--r--",
             "/usr/share/doc/footfall/calibration/demo-store/store.yaml": "-rw-r--r--",
             "/usr/share/doc/footfall/calibration/kolakowski-flat/survey.csv": "-rw-r--r--",

@@ -105,14 +105,14 @@ import Testing
         expectOneLineFailure(result, mentioning: ["calibration/no-such-store/store.yaml", "does not exist"])
     }
 
-    @Test func simulateThenReplayPrintsTheReport() throws {
+    @Test func simulateThenReplayPrintsTheReport() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("t.csv").path
-        let simulated = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "120", "--seed", "9", "--out", trace])
+        let simulated = try await FootfallProcess.runOnItsOwnThread(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "120", "--seed", "9", "--out", trace])
         #expect(simulated.status == 0, "\(simulated.standardError)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("t.truth.csv").path))
-        let replayed = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--truth", directory.appendingPathComponent("t.truth.csv").path, "--json"])
+        let replayed = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--truth", directory.appendingPathComponent("t.truth.csv").path, "--json"])
         #expect(replayed.status == 0, "\(replayed.standardError)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(replayed.standardOutput.utf8)) as? [String: Any])
         #expect((json["observations"] as? Int ?? 0) > 1000)
@@ -138,14 +138,14 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
-    @Test func eventsCanGoToStandardOutput() throws {
+    @Test func eventsCanGoToStandardOutput() async throws {
         // Not a regular file: written as it comes, not beside it and renamed.
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("t.csv").path
-        let simulated = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "300", "--seed", "3", "--out", trace, "--quiet"])
+        let simulated = try await FootfallProcess.runOnItsOwnThread(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "300", "--seed", "3", "--out", trace, "--quiet"])
         #expect(simulated.status == 0, "\(simulated.standardError)")
-        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", "/dev/stdout", "--json"])
+        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--events", "/dev/stdout", "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(#""type":"store.entered""#))
     }

@@ -19,15 +19,15 @@ import Testing
         return (directory, trace, truth)
     }
 
-    @Test func replayingTheSameTraceTwiceGivesByteIdenticalEventsAndPositions() throws {
-        let files = try Self.simulatedFiles()
+    @Test func replayingTheSameTraceTwiceGivesByteIdenticalEventsAndPositions() async throws {
+        let files = try await onAThreadOfItsOwn { try Self.simulatedFiles() }
         defer { try? FileManager.default.removeItem(at: files.directory) }
         var outputs: [(String, String)] = []
         for run in 0..<2 {
             var options = Replay.Options(tracePath: files.trace, configuration: Self.configuration)
             options.eventsPath = files.directory.appendingPathComponent("events-\(run).jsonl").path
             options.positionsPath = files.directory.appendingPathComponent("positions-\(run).csv").path
-            _ = try Replay.run(options)
+            _ = try await onAThreadOfItsOwn { try Replay.run(options) }
             outputs.append((try String(contentsOfFile: options.eventsPath!, encoding: .utf8), try String(contentsOfFile: options.positionsPath!, encoding: .utf8)))
         }
         #expect(!outputs[0].0.isEmpty)
@@ -48,14 +48,14 @@ import Testing
         }
     }
 
-    @Test func aSimulatedStoresReportCountsItsVisitsAndScoresPositions() throws {
-        let files = try Self.simulatedFiles(seed: 4)
+    @Test func aSimulatedStoresReportCountsItsVisitsAndScoresPositions() async throws {
+        let files = try await onAThreadOfItsOwn { try Self.simulatedFiles(seed: 4) }
         defer { try? FileManager.default.removeItem(at: files.directory) }
         var configuration = Self.configuration
         configuration.identity.anonymousEvents = true
         var options = Replay.Options(tracePath: files.trace, configuration: configuration)
-        options.truth = try SurveyCodec.readTruth(path: files.truth)
-        let result = try Replay.run(options)
+        options.truth = try await onAThreadOfItsOwn { try SurveyCodec.readTruth(path: files.truth) }
+        let result = try await onAThreadOfItsOwn { try Replay.run(options) }
         let report = try #require(result.report)
         #expect(result.observations > 50_000)
         #expect(result.ignoredObservations == 0)
@@ -86,12 +86,12 @@ import Testing
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
     }
 
-    @Test func onlyIdentifiedShoppersEventsLeaveTheGatewayByDefault() throws {
-        let files = try Self.simulatedFiles(seed: 6)
+    @Test func onlyIdentifiedShoppersEventsLeaveTheGatewayByDefault() async throws {
+        let files = try await onAThreadOfItsOwn { try Self.simulatedFiles(seed: 6) }
         defer { try? FileManager.default.removeItem(at: files.directory) }
         var options = Replay.Options(tracePath: files.trace, configuration: Self.configuration)
         options.eventsPath = files.directory.appendingPathComponent("events.jsonl").path
-        let result = try Replay.run(options)
+        let result = try await onAThreadOfItsOwn { try Replay.run(options) }
         #expect(result.countedOnlyEvents > 0)
         #expect((result.eventCounts[.storeEntered] ?? 0) > 0)
         let text = try String(contentsOfFile: options.eventsPath!, encoding: .utf8)

@@ -19,17 +19,17 @@ import Testing
         return (traceSink.text, truthSink.text, simulator)
     }
 
-    @Test func theSameSeedGivesTheSameTraceByteForByte() {
-        let a = Self.simulate(seed: 7, minutes: 3), b = Self.simulate(seed: 7, minutes: 3)
+    @Test func theSameSeedGivesTheSameTraceByteForByte() async {
+        let (a, b) = await onAThreadOfItsOwn { (Self.simulate(seed: 7, minutes: 3), Self.simulate(seed: 7, minutes: 3)) }
         #expect(a.trace == b.trace)
         #expect(a.truth == b.truth)
-        let c = Self.simulate(seed: 8, minutes: 3)
+        let c = await onAThreadOfItsOwn { Self.simulate(seed: 8, minutes: 3) }
         #expect(a.trace != c.trace)
     }
 
-    @Test func theTraceIsInTimeOrderWithRealisticReadings() throws {
-        let run = Self.simulate(seed: 11)
-        let observations = try TraceReader(text: run.trace).readAll()
+    @Test func theTraceIsInTimeOrderWithRealisticReadings() async throws {
+        let run = await onAThreadOfItsOwn { Self.simulate(seed: 11) }
+        let observations = try await onAThreadOfItsOwn { try TraceReader(text: run.trace).readAll() }
         #expect(observations.count > 10_000)
         #expect(zip(observations, observations.dropFirst()).allSatisfy { $0.time <= $1.time })
         let rssi = observations.map(\.rssi)
@@ -38,8 +38,8 @@ import Testing
         #expect(Set(observations.map(\.sensor)).count == 8)
     }
 
-    @Test func shoppersArriveRotatePassByAndStaffStay() throws {
-        let run = Self.simulate(seed: 5, minutes: 60, shoppers: 60)
+    @Test func shoppersArriveRotatePassByAndStaffStay() async throws {
+        let run = await onAThreadOfItsOwn { Self.simulate(seed: 5, minutes: 60, shoppers: 60) }
         let people = run.simulator.people
         let shoppers = people.filter { $0.role == .shopper }
         // A Poisson process at 60 an hour: 60 ± 3σ.
@@ -64,41 +64,43 @@ import Testing
         #expect(loyal.device(at: 0) == loyal.device(at: 3000))
     }
 
-    @Test func signalFallsWithDistanceAtThePathLossModelsRateWithinEachPhone() throws {
+    @Test func signalFallsWithDistanceAtThePathLossModelsRateWithinEachPhone() async throws {
         // Regress RSSI on −10·log10(distance) within each phone (its own transmit offset and
         // carrying removed): the slope is the path-loss exponent, 2.0–2.4 in the demo store.
         // Shadowing, body loss and a handful of phones make ten minutes a noisy estimate, so
         // the bound is wide; it catches a sign error or a wrong distance, not a tenth of a dB.
-        let run = Self.simulate(seed: 3, minutes: 10)
-        let observations = try TraceReader(text: run.trace).readAll()
-        let truth = try SurveyCodec.readTruth(text: run.truth)
-        var tracks: [DeviceID: [TruthSample]] = [:]
-        for sample in truth { tracks[sample.device, default: []].append(sample) }
-        var pairs: [DeviceID: [(x: Double, y: Double)]] = [:]
-        var cursor: [DeviceID: Int] = [:]
-        for o in observations {
-            // The true position at the observation's time, interpolated between truth samples.
-            guard let track = tracks[o.device], let sensor = Self.layout.sensor(o.sensor) else { continue }
-            var i = cursor[o.device] ?? 0
-            while i + 1 < track.count, track[i + 1].time <= o.time { i += 1 }
-            cursor[o.device] = i
-            guard i + 1 < track.count, track[i].time <= o.time else { continue }
-            let f = (o.time - track[i].time) / (track[i + 1].time - track[i].time)
-            let p = track[i].position + (track[i + 1].position - track[i].position) * f
-            let d = sensor.position.distance(to: p, height: Self.layout.deviceHeight)
-            guard d < 10 else { continue }  // far readings are biased by the sensitivity floor
-            pairs[o.device, default: []].append((-10 * log10(d), o.rssi))
-        }
-        var covariance = 0.0, variance = 0.0
-        for (_, points) in pairs where points.count > 50 {
-            let mx = points.map(\.x).reduce(0, +) / Double(points.count)
-            let my = points.map(\.y).reduce(0, +) / Double(points.count)
-            for point in points {
-                covariance += (point.x - mx) * (point.y - my)
-                variance += (point.x - mx) * (point.x - mx)
+        let slope = try await onAThreadOfItsOwn {
+            let run = Self.simulate(seed: 3, minutes: 10)
+            let observations = try TraceReader(text: run.trace).readAll()
+            let truth = try SurveyCodec.readTruth(text: run.truth)
+            var tracks: [DeviceID: [TruthSample]] = [:]
+            for sample in truth { tracks[sample.device, default: []].append(sample) }
+            var pairs: [DeviceID: [(x: Double, y: Double)]] = [:]
+            var cursor: [DeviceID: Int] = [:]
+            for o in observations {
+                // The true position at the observation's time, interpolated between truth samples.
+                guard let track = tracks[o.device], let sensor = Self.layout.sensor(o.sensor) else { continue }
+                var i = cursor[o.device] ?? 0
+                while i + 1 < track.count, track[i + 1].time <= o.time { i += 1 }
+                cursor[o.device] = i
+                guard i + 1 < track.count, track[i].time <= o.time else { continue }
+                let f = (o.time - track[i].time) / (track[i + 1].time - track[i].time)
+                let p = track[i].position + (track[i + 1].position - track[i].position) * f
+                let d = sensor.position.distance(to: p, height: Self.layout.deviceHeight)
+                guard d < 10 else { continue }  // far readings are biased by the sensitivity floor
+                pairs[o.device, default: []].append((-10 * log10(d), o.rssi))
             }
+            var covariance = 0.0, variance = 0.0
+            for (_, points) in pairs where points.count > 50 {
+                let mx = points.map(\.x).reduce(0, +) / Double(points.count)
+                let my = points.map(\.y).reduce(0, +) / Double(points.count)
+                for point in points {
+                    covariance += (point.x - mx) * (point.y - my)
+                    variance += (point.x - mx) * (point.x - mx)
+                }
+            }
+            return covariance / variance
         }
-        let slope = covariance / variance
         #expect(slope > 1.5 && slope < 3.0, "fitted exponent \(slope)")
     }
 
@@ -155,15 +157,15 @@ import Testing
         return (residuals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(residuals.count)).squareRoot()
     }
 
-    @Test func theRadiosHarshnessIsSetByItsParameters() {
+    @Test func theRadiosHarshnessIsSetByItsParameters() async {
         // Averaged over a point's packets, fading is gone: what is left is the shadowing and
         // the body, which the parameters set (3 dB and 2 dB by default, and the hand's loss).
         var calm = RadioModel.Parameters()
         calm.staticShadowingSD = 0
         calm.movingShadowingSD = 0
         calm.bodyLossScale = 0
-        let realistic = Self.surveySpread(RadioModel.Parameters())
-        let none = Self.surveySpread(calm)
+        let realistic = await onAThreadOfItsOwn { Self.surveySpread(RadioModel.Parameters()) }
+        let none = await onAThreadOfItsOwn { Self.surveySpread(calm) }
         #expect(realistic > 2.5 && realistic < 5, "\(realistic)")
         #expect(none < 1.0, "\(none)")
     }

@@ -70,26 +70,28 @@ import Testing
         #expect(try VisitHistoryStore(database: data.database).count() == 0)
     }
 
-    @Test func aReplayWithADataDirectoryCountsReturningShoppers() throws {
+    @Test func aReplayWithADataDirectoryCountsReturningShoppers() async throws {
         // Two replays of the same simulated hour into one data directory, a day apart: every
         // identified shopper's second store.entered says visit 2.
-        let files = try ReplayFixture.simulated(seed: 12, minutes: 12)
+        let files = try await onAThreadOfItsOwn { try ReplayFixture.simulated(seed: 12, minutes: 12) }
         defer { try? FileManager.default.removeItem(at: files.directory) }
         let data = try GatewayData(directory: files.directory.appendingPathComponent("data").path)
         var options = Replay.Options(tracePath: files.trace, configuration: ReplayFixture.configuration)
         options.gatewayData = data
         options.eventsPath = files.directory.appendingPathComponent("first.jsonl").path
-        _ = try Replay.run(options)
+        _ = try await onAThreadOfItsOwn { try Replay.run(options) }
         let shifted = files.directory.appendingPathComponent("next-day.csv").path
-        let observations = try TraceReader(path: files.trace).readAll().map { o -> Observation in
-            var o = o
-            o.time += 86_400
-            return o
+        try await onAThreadOfItsOwn {
+            let observations = try TraceReader(path: files.trace).readAll().map { o -> Observation in
+                var o = o
+                o.time += 86_400
+                return o
+            }
+            try TraceWriter.text(observations).write(toFile: shifted, atomically: true, encoding: .utf8)
         }
-        try TraceWriter.text(observations).write(toFile: shifted, atomically: true, encoding: .utf8)
         options.tracePath = shifted
         options.eventsPath = files.directory.appendingPathComponent("second.jsonl").path
-        _ = try Replay.run(options)
+        _ = try await onAThreadOfItsOwn { try Replay.run(options) }
         func entered(_ path: String) throws -> [[String: Any]] {
             try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

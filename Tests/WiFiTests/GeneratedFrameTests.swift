@@ -6,7 +6,7 @@ import Testing
 @Suite struct GeneratedFrameTests {
     /// Random bytes, truncated real-shaped frames and mutated ones: each decodes or throws an
     /// error whose offset lies inside the packet; none crashes.
-    @Test func hundredThousandRandomAndTruncatedFramesNeverCrash() {
+    @Test func hundredThousandRandomAndTruncatedFramesNeverCrash() async {
         var random = SplitMix64(seed: 0x466F_6F74_6661_6C6C)  // "Footfall"
         let valid: [[UInt8]] = [
             FrameVectors.esp32Radiotap() + FrameVectors.probeRequest(),
@@ -17,41 +17,43 @@ import Testing
         ]
         var decoded = 0
         var rejected = 0
-        for round in 0..<100_000 {
-            var bytes: [UInt8]
-            switch round % 4 {
-            case 0:
-                bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-                if bytes.count >= 8, Bool.random(using: &random) {
-                    bytes[0] = 0                                    // look like radiotap more often
-                    bytes[2] = UInt8(Int.random(in: 8...min(255, bytes.count), using: &random))
-                    bytes[3] = 0
+        await onAThreadOfItsOwn {
+            for round in 0..<100_000 {
+                var bytes: [UInt8]
+                switch round % 4 {
+                case 0:
+                    bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                    if bytes.count >= 8, Bool.random(using: &random) {
+                        bytes[0] = 0                                    // look like radiotap more often
+                        bytes[2] = UInt8(Int.random(in: 8...min(255, bytes.count), using: &random))
+                        bytes[3] = 0
+                    }
+                case 1:
+                    let source = valid[Int.random(in: 0..<valid.count, using: &random)]
+                    bytes = Array(source.prefix(Int.random(in: 0...source.count, using: &random)))
+                default:
+                    bytes = valid[Int.random(in: 0..<valid.count, using: &random)]
+                    for _ in 0..<Int.random(in: 1...6, using: &random) {
+                        bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    }
                 }
-            case 1:
-                let source = valid[Int.random(in: 0..<valid.count, using: &random)]
-                bytes = Array(source.prefix(Int.random(in: 0...source.count, using: &random)))
-            default:
-                bytes = valid[Int.random(in: 0..<valid.count, using: &random)]
-                for _ in 0..<Int.random(in: 1...6, using: &random) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                let linkType = round % 16 == 3 ? WiFiLinkType.ieee80211 : (round % 16 == 7 ? .avs : .radiotap)
+                do throws(WiFiDecodingError) {
+                    let packet = try WiFiPacket(decoding: bytes, linkType: linkType)
+                    decoded += 1
+                    if let probe = packet.probeRequest {
+                        _ = probe.ssids
+                        _ = probe.elements.ids
+                        _ = try? probe.elements.validate()
+                    }
+                    if case .management(let frame) = packet.frame, let elements = frame.elements {
+                        _ = elements.ids
+                    }
+                    _ = try? packet.observation(time: 0, sensor: "fuzz")
+                } catch {
+                    rejected += 1
+                    #expect(error.offset >= 0 && error.offset <= bytes.count, "\(error) for \(bytes)")
                 }
-            }
-            let linkType = round % 16 == 3 ? WiFiLinkType.ieee80211 : (round % 16 == 7 ? .avs : .radiotap)
-            do {
-                let packet = try WiFiPacket(decoding: bytes, linkType: linkType)
-                decoded += 1
-                if let probe = packet.probeRequest {
-                    _ = probe.ssids
-                    _ = probe.elements.ids
-                    _ = try? probe.elements.validate()
-                }
-                if case .management(let frame) = packet.frame, let elements = frame.elements {
-                    _ = elements.ids
-                }
-                _ = try? packet.observation(time: 0, sensor: "fuzz")
-            } catch {
-                rejected += 1
-                #expect(error.offset >= 0 && error.offset <= bytes.count, "\(error) for \(bytes)")
             }
         }
         print("generated frames: \(decoded) decoded, \(rejected) rejected with an error")

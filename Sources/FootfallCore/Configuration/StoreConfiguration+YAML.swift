@@ -90,9 +90,13 @@ extension StoreConfiguration {
             }
         }
         if let node = top["api"] {
-            let api = try reader.mapping(node, "api", known: ["listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes", "meraki"])
+            let api = try reader.mapping(node, "api", known: [
+                "listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes", "meraki", "header_timeout", "body_timeout",
+                "max_connections", "tls", "allow_unauthenticated",
+            ])
             if let listen = api["listen"] {
                 configuration.api.listen = try reader.string(listen, "api.listen")
+                configuration.api.listenLine = listen.mark?.line
                 guard configuration.api.hostAndPort != nil else {
                     throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080")
                 }
@@ -107,6 +111,21 @@ extension StoreConfiguration {
             if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader) }
             if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew") }
             if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
+            if let n = api["header_timeout"] { configuration.api.headerTimeout = try reader.positive(n, "api.header_timeout") }
+            if let n = api["body_timeout"] { configuration.api.bodyTimeout = try reader.positive(n, "api.body_timeout") }
+            if let n = api["max_connections"] {
+                configuration.api.maxConnections = Int(try reader.positive(n, "api.max_connections", unit: "connections"))
+            }
+            if let n = api["allow_unauthenticated"] { configuration.api.allowUnauthenticated = try reader.bool(n, "api.allow_unauthenticated") }
+            if let n = api["tls"] {
+                let tls = try reader.mapping(n, "api.tls", known: ["certificate", "key"])
+                guard let certificate = tls["certificate"], let key = tls["key"] else {
+                    throw reader.error(n, "api.tls", "needs both `certificate:` and `key:`, the PEM files of the API's certificate chain and its private key")
+                }
+                configuration.api.tls = .init(
+                    certificate: path(try reader.string(certificate, "api.tls.certificate"), writtenIn: file),
+                    key: path(try reader.string(key, "api.tls.key"), writtenIn: file))
+            }
             if let tokens = api["tokens"] {
                 configuration.api.tokens = try reader.sequence(tokens, "api.tokens").enumerated().map {
                     try reader.string($0.element, "api.tokens[\($0.offset)]")
@@ -224,7 +243,7 @@ extension StoreConfiguration {
     }
 
     private static func parseUpstream(_ node: Node, _ reader: YAMLReader, layout: StoreLayout) throws -> UpstreamSettings {
-        let map = try reader.mapping(node, "upstream", known: ["url", "tokens", "batch_size", "max_buffer", "flush_interval"])
+        let map = try reader.mapping(node, "upstream", known: ["url", "tokens", "batch_size", "max_buffer", "flush_interval", "ca_file"])
         guard let urlNode = map["url"] else {
             throw reader.error(node, "upstream.url", "is missing; give the locating gateway's API, e.g. http://10.0.4.2:8080")
         }
@@ -246,6 +265,12 @@ extension StoreConfiguration {
         if let n = map["batch_size"] { settings.batchSize = Int(try reader.positive(n, "upstream.batch_size", unit: "observations")) }
         if let n = map["max_buffer"] { settings.maxBuffer = Int(try reader.positive(n, "upstream.max_buffer", unit: "observations")) }
         if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval") }
+        if let n = map["ca_file"] {
+            guard url.hasPrefix("https://") else {
+                throw reader.error(n, "upstream.ca_file", "verifies an https gateway, but upstream.url is '\(url)'; use https:// there")
+            }
+            settings.caFile = path(try reader.string(n, "upstream.ca_file"), writtenIn: reader.file)
+        }
         return settings
     }
 

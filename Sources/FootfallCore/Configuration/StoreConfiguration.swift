@@ -108,6 +108,10 @@ public struct StoreConfiguration: Sendable {
         public var maxBuffer: Int = 200_000
         /// How long (s) observations wait to fill a batch before they are sent anyway.
         public var flushInterval: Double = 0.5
+        /// For an https `url`: the PEM file of the certificate authority that signed the locating
+        /// gateway's certificate, or of that certificate itself (pinning it). Without it, the
+        /// system's trust roots verify the gateway.
+        public var caFile: String?
         public init(url: String) { self.url = url }
     }
 
@@ -167,7 +171,37 @@ public struct StoreConfiguration: Sendable {
         public var maxBodyBytes: Int = 1 << 20
         /// The Cisco Meraki Scanning API webhook (`/api/meraki`), when configured.
         public var meraki: MerakiSettings?
+        /// Seconds a client has to send a request's headers (from its connection, or from the
+        /// end of its previous response); then the connection is closed.
+        public var headerTimeout: Double = 10
+        /// Seconds a client has to send a request's whole body once its headers are in.
+        public var bodyTimeout: Double = 30
+        /// Connections served at once; further clients wait in the kernel's queue.
+        public var maxConnections: Int = 512
+        /// Serve https with this certificate and key (reloaded on SIGHUP), when set.
+        public var tls: TLSSettings?
+        /// An API without tokens on an address other than loopback is refused at start unless
+        /// this is set: anyone on the store's network could read and post.
+        public var allowUnauthenticated = false
+        /// Where `listen` is written in the file, for messages about it.
+        public var listenLine: Int?
         public init() {}
+
+        /// The API's certificate chain and private key, PEM files (paths resolved against the
+        /// store file).
+        public struct TLSSettings: Hashable, Sendable {
+            public var certificate: String
+            public var key: String
+            public init(certificate: String, key: String) {
+                self.certificate = certificate
+                self.key = key
+            }
+        }
+
+        /// Whether `host` is a loopback address (or `localhost`): reachable only from the gateway.
+        public static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        }
 
         /// Host and port of `listen`.
         public var hostAndPort: (host: String, port: Int)? {

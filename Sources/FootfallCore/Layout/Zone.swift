@@ -11,8 +11,8 @@ public struct Zone: Hashable, Sendable, Identifiable {
     public var exitAfter: Double
 
     public static let defaultDwellAfter = 60.0
-    public static let defaultEnterAfter = 3.0
-    public static let defaultExitAfter = 5.0
+    public static let defaultEnterAfter = 0.0
+    public static let defaultExitAfter = 0.0
 
     public init(
         id: String, name: String? = nil, polygon: Polygon,

@@ -2,6 +2,7 @@ import FootfallCore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The daemon's HTTP API (docs/api.md): health and metrics open; everything else behind the
 /// configuration's bearer tokens; remote sensors behind their own tokens.
@@ -77,13 +78,19 @@ public enum APIServer {
             return encode(status)
         }
         guarded.get("api/stream") { _, _ -> Response in
-            let stream = await d.live.subscribe()
+            let subscription = await d.live.subscription()
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: ": footfall live stream\n\n"))
-                for await message in stream { try await writer.write(ByteBuffer(string: message)) }
+                // The stream has no end of its own: on shutdown it ends, and so does the
+                // response, so that the server can close the connection and the daemon exit.
+                try await withGracefulShutdownHandler {
+                    for await message in subscription.stream { try await writer.write(ByteBuffer(string: message)) }
+                } onGracefulShutdown: {
+                    subscription.end()
+                }
                 try await writer.finish(nil)
             })
         }

@@ -22,7 +22,7 @@ enum MerakiWebhook {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: d.configuration.api.maxBodyBytes)
-        } catch {
+        } catch let error as HTTPError where error.status == .contentTooLarge {
             return APIServer.json(["error": "the body is over \(d.configuration.api.maxBodyBytes) bytes; raise api.max_body_bytes"], status: .contentTooLarge)
         }
         let report: MerakiScanningReport

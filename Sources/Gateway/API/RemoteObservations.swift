@@ -29,23 +29,32 @@ enum RemoteObservations {
         }
     }
 
+    /// The longest id or other text a batch may carry (characters): the longest device id
+    /// form, an Eddystone-UID's, is 42.
+    static let maxTextLength = 128
+
     static func accept(_ request: Request, context: some RequestContext, _ d: APIServer.Dependencies) async throws -> Response {
         let api = d.configuration.api
+        // Without a sensor's token nothing is read: the body could come from anyone. Which
+        // sensor the token is for is checked once the batch names it.
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              api.sensorTokens.values.contains(String(header.dropFirst("Bearer ".count))) else {
+            return APIServer.json(["error": "a sensor's bearer token is required (api.sensor_tokens)"], status: .unauthorized)
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: api.maxBodyBytes)
-        } catch {
+        } catch let error as HTTPError where error.status == .contentTooLarge {
             return APIServer.json(["error": "the body is over \(api.maxBodyBytes) bytes; send smaller batches"], status: .contentTooLarge)
-        }
-        // Without credentials nothing is read: the body could come from anyone.
-        guard request.headers[.authorization]?.hasPrefix("Bearer ") == true else {
-            return APIServer.json(["error": "a bearer token for the sensor is required (api.sensor_tokens)"], status: .unauthorized)
         }
         let batch: Batch
         do {
             batch = try JSONDecoder().decode(Batch.self, from: Data(buffer: body))
         } catch {
             return APIServer.json(["error": "not an observation batch: \(describe(error))"], status: .badRequest)
+        }
+        guard batch.sensor.count <= Self.maxTextLength else {
+            return APIServer.json(["error": "sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)"], status: .badRequest)
         }
         guard let token = api.sensorTokens[batch.sensor],
               request.headers[.authorization] == "Bearer \(token)" else {
@@ -69,6 +78,11 @@ enum RemoteObservations {
             guard !item.device.isEmpty else {
                 return APIServer.json(["error": "observations[\(index)].device: empty; send the device's id"], status: .badRequest)
             }
+            guard item.device.count <= Self.maxTextLength else {
+                return APIServer.json([
+                    "error": "observations[\(index)].device: \(item.device.count) characters; a device id is at most \(Self.maxTextLength) (ibeacon:<uuid>:<major>:<minor>, ble:<address>, wifi:<mac>, …)",
+                ], status: .badRequest)
+            }
             for (field, value) in [("tx_power", item.txPower), ("channel", item.channel)] {
                 guard let value, value != value.rounded() || abs(value) >= 100_000 else { continue }
                 return APIServer.json(["error": "observations[\(index)].\(field): \(value) is not a whole number"], status: .badRequest)
@@ -76,7 +90,7 @@ enum RemoteObservations {
             var radio = Radio.ble
             if let name = item.radio {
                 guard let parsed = Radio(rawValue: name) else {
-                    return APIServer.json(["error": "observations[\(index)].radio: '\(name)' must be ble or wifi"], status: .badRequest)
+                    return APIServer.json(["error": "observations[\(index)].radio: '\(name.prefix(16))' must be ble or wifi"], status: .badRequest)
                 }
                 radio = parsed
             }

@@ -18,26 +18,32 @@ struct DescribedMetricsFactory: MetricsFactory {
 
     private var base: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
+    /// The metric's name as swift-metrics labels it (a full name with its unit: the descriptor
+    /// adds nothing), with its help text.
+    private func descriptor(_ label: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: label, unitName: "", helpText: help[label] ?? "")
+    }
+
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        registry.makeCounter(name: label, labels: dimensions, help: help[label] ?? "")
+        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        registry.makeCounter(name: label, labels: dimensions, help: help[label] ?? "")
+        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        guard aggregate else { return registry.makeGauge(name: label, labels: dimensions, help: help[label] ?? "") }
-        return registry.makeValueHistogram(name: label, labels: dimensions, buckets: Self.defaultValueBuckets, help: help[label] ?? "")
+        guard aggregate else { return registry.makeGauge(descriptor: descriptor(label), labels: dimensions) }
+        return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions, buckets: Self.defaultValueBuckets)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        registry.makeGauge(name: label, labels: dimensions, help: help[label] ?? "")
+        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         registry.makeDurationHistogram(
-            name: label, labels: dimensions, buckets: durationBuckets[label] ?? Self.defaultDurationBuckets, help: help[label] ?? "")
+            descriptor: descriptor(label), labels: dimensions, buckets: durationBuckets[label] ?? Self.defaultDurationBuckets)
     }
 
     func destroyCounter(_ handler: any CounterHandler) { base.destroyCounter(handler) }

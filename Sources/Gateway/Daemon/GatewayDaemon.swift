@@ -3,12 +3,16 @@ import FootfallCore
 import Forwarding
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import Pipeline
 import Presence
 import ServiceLifecycle
 import Simulation
+import UnixSignals
 
 /// `footfall run`: sources, pipeline, event store, delivery and the HTTP API in one
 /// ServiceGroup that shuts down gracefully on SIGTERM and SIGINT (sources first, then the
@@ -35,6 +39,22 @@ public struct GatewayDaemon {
     public func run() async throws {
         let configuration = options.configuration
         let logger = self.logger
+        guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
+            throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
+        }
+        try Self.refuseAnOpenNetworkAPI(configuration, host: host, port: port, fromOption: options.listen != nil)
+        let certificate = try configuration.api.tls.map { try APICertificate($0, file: configuration.file) }
+        if let caFile = configuration.upstream?.caFile {
+            do {
+                _ = try NIOSSLCertificate.fromPEMFile(caFile)
+            } catch {
+                throw ConfigurationError(
+                    file: configuration.file, line: nil, field: "upstream.ca_file",
+                    message: "\(caFile) cannot be read as PEM certificates (\(error)); give the certificate of the CA that signed the locating gateway's, or that certificate itself")
+            }
+        }
+        // Trapped before anything listens: by default a SIGHUP ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let data = try GatewayData(directory: options.dataDirectory)
         let bus = InputBus()
         let live = LiveState()
@@ -54,7 +74,7 @@ public struct GatewayDaemon {
             let uplink = ObservationUplink(
                 options: .init(
                     url: upstream.url, tokens: upstream.tokens, batchSize: upstream.batchSize, maxBuffer: upstream.maxBuffer,
-                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000))),
+                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.caFile),
                 logger: logger, metricsFactory: metrics.factory)
             consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
             status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
@@ -79,22 +99,35 @@ public struct GatewayDaemon {
                     "only identified shoppers' visit events are delivered; the others are counted (store.traffic events, the live map, /api/occupancy) and their visits stay on the gateway (identity.anonymous_events: true sends them under a daily pseudonym)")
             }
         }
-        guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
-            throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
-        }
         let router = APIServer.buildRouter(.init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: status))
+        let api = configuration.api
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
+            ConnectionGuard(
+                headerTimeout: .milliseconds(Int64(api.headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(api.bodyTimeout * 1000)),
+                logger: logger)
+        ])
+        let scheme = certificate == nil ? "http" : "https"
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "footfall"),
+            router: router,
+            server: try certificate.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0.serverConfiguration) } ?? .http1(configuration: http1),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "footfall",
+                availableConnectionsDelegate: MaximumAvailableConnections(api.maxConnections, logger: logger)),
             onServerRunning: { channel in
-                logger.info("API listening", metadata: ["address": "\(channel.localAddress?.description ?? "")"])
-                SystemdNotifier.notify("READY=1\nSTATUS=listening on \(host):\(port)")
+                logger.info("API listening", metadata: ["address": "\(channel.localAddress?.description ?? "")", "scheme": "\(scheme)"])
+                SystemdNotifier.notify("READY=1\nSTATUS=listening on \(scheme)://\(host):\(port)")
             },
             logger: logger)
         // Graceful shutdown runs in reverse order: sources, pipeline, delivery, API.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if let certificate { services.append(.init(service: CertificateReloader(certificate: certificate, hangups: hangups, logger: logger))) }
         services += consumers.map { .init(service: $0) }
         services += sources.services.map { .init(service: $0) }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The last resort under systemd's TimeoutStopSec=30: what has not stopped by then is
+        // cancelled (delivery records its receipts to the end even so).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(20)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("footfall gateway starting", metadata: [
             "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
         ])
@@ -105,6 +138,17 @@ public struct GatewayDaemon {
                 "\(host):\(port) is already in use (another footfall, or another server, listens there); stop it, or choose another address with api.listen or --listen")
         }
         SystemdNotifier.notify("STOPPING=1")
+    }
+
+    /// An API without tokens answers anyone who reaches it: on loopback only the gateway's own
+    /// users, on any other address the whole store network (the shoppers' positions, posting
+    /// observations). Refused unless `api.allow_unauthenticated: true` says it is meant.
+    static func refuseAnOpenNetworkAPI(_ configuration: StoreConfiguration, host: String, port: Int, fromOption: Bool) throws {
+        let api = configuration.api
+        guard api.tokens.isEmpty, !api.allowUnauthenticated, !StoreConfiguration.APISettings.isLoopback(host) else { return }
+        let message = "'\(host):\(port)' is reachable from the store's network and api.tokens is empty, so anyone there could read shoppers' positions and post observations; add api.tokens (footfall init makes one), listen on 127.0.0.1, or set api.allow_unauthenticated: true if an open API is meant"
+        if fromOption { throw GatewayDataError("--listen \(message)") }
+        throw ConfigurationError(file: configuration.file, line: api.listenLine, field: "api.listen", message: message)
     }
 }
 

@@ -82,14 +82,24 @@ public actor LiveState {
     }
 
     /// A stream of server-sent-event payloads (`event: …\ndata: …\n\n`) until the caller stops.
-    public func subscribe() -> AsyncStream<String> {
+    public func subscribe() -> AsyncStream<String> { subscription().stream }
+
+    /// A subscriber's stream and the means to end it from outside (the API's shutdown).
+    public struct Subscription: Sendable {
+        public let stream: AsyncStream<String>
+        let continuation: AsyncStream<String>.Continuation
+        /// Ends the stream: its reader sees its end after what is buffered.
+        public func end() { continuation.finish() }
+    }
+
+    public func subscription() -> Subscription {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(2048))
         subscribers[id] = continuation
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(id) }
         }
-        return stream
+        return Subscription(stream: stream, continuation: continuation)
     }
 
     private func unsubscribe(_ id: UUID) { subscribers[id] = nil }
