@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Storage", "Forwarding", "FootfallTesting",
+                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

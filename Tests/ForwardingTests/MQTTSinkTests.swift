@@ -126,7 +126,7 @@ import Testing
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
         // Killed in the middle of the stream, with batches in flight.
         #expect(await subscriber.wait(forIDs: 1000, timeout: .seconds(60)), "\(process.log)")
-        process.kill(SIGKILL)
+        await process.killOnItsOwnThread(SIGKILL)
         #expect(process.process.terminationReason == .uncaughtSignal)
         let atKill = subscriber.ids.count
         #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
@@ -138,7 +138,7 @@ import Testing
         let complete = await subscriber.wait(forIDs: all.count)
         #expect(complete, "not everything arrived: \(restarted.log)")
         #expect(try await eventually(timeout: .seconds(20)) { try database.read { try Outbox.status(in: $0) }.first?.pending == 0 })
-        restarted.kill(SIGTERM)
+        await restarted.killOnItsOwnThread(SIGTERM)
 
         #expect(subscriber.ids == Set(all.map(\.id)))
         // A repeat is the same event under the same id.
