@@ -66,6 +66,7 @@ struct ConvertCommand: ParsableCommand {
             ConvertKolakowskiCommand.self,
             ConvertUJICommand.self,
             ConvertBtsnoopCommand.self,
+            ConvertMQTTCommand.self,
         ]
     )
 }
