@@ -68,6 +68,17 @@ import Testing
         }
     }
 
+    @Test func aTopicTheFormatDoesNotPublishIsShownWithoutAnyLevelThatCouldNameADevice() {
+        // A `topic: espresense/#` wider than the default also brings a node's other topics.
+        let deeper = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen/extra", "{}")
+        #expect(deeper?.reason == .unexpectedTopic)
+        #expect(deeper?.topic == "espresense/devices/+/kitchen/extra")
+        let fingerprint = Self.problem(.espresense, "espresense/settings/apple:1007:11-12/config", "{}")
+        #expect(fingerprint?.topic == "espresense/settings/+/config")
+        let gateway = Self.problem(.openmqttgateway, "home/4A:1F:22:90:0C:3E/BTtoMQTT/4A1F22900C3E", "rssi")
+        #expect(gateway?.topic == "home/+/BTtoMQTT/+")
+    }
+
     // MARK: OpenMQTTGateway
 
     /// Flags, then Apple's iBeacon: UUID f7826da6-…-bc5b71e0893e, major 1, minor 7, power −59.

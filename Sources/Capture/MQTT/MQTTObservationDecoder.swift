@@ -33,20 +33,26 @@ public struct MQTTObservationDecoder: Sendable {
         }
     }
 
-    /// The topic as counted and logged: the level naming a device replaced by `+`.
+    /// The topic as counted and logged: the level naming a device replaced by `+`. On a topic
+    /// the format does not publish (a wider `topic:` than the default), any level that could
+    /// name a device — an address, or an id with a kind such as `apple:…` — is `+` too.
     public func shownTopic(_ topic: String) -> String {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         switch format {
         case .espresense:
-            if levels.count == 4, levels[1] == "devices" { return "\(levels[0])/devices/+/\(levels[3])" }
+            if levels.count == 4, levels[1] == "devices" { return "\(levels[0])/devices/+/\(Self.shownLevel(levels[3]))" }
         case .openmqttgateway:
             if let bt = levels.firstIndex(of: "BTtoMQTT"), bt + 1 < levels.count {
-                return (levels[...bt] + ["+"]).joined(separator: "/")
+                return (levels[...bt].map(Self.shownLevel) + ["+"]).joined(separator: "/")
             }
         case .footfall:
             break
         }
-        return topic
+        return levels.map(Self.shownLevel).joined(separator: "/")
+    }
+
+    static func shownLevel(_ level: Substring) -> Substring {
+        address(level) != nil || level.contains(":") ? "+" : level
     }
 
     func sensor(forNode node: Substring, topic: String, field: String?) throws(MQTTInputError) -> SensorID {
