@@ -24,7 +24,7 @@ import Testing
 
     typealias Store = (directory: URL, config: String, data: String)
 
-    static func store(broker: MosquittoBroker, format: MQTTFormat, events: String, source extra: String = "") throws -> Store {
+    static func store(broker: MosquittoBroker, format: MQTTFormat, events: String, source extra: String = "", sinks: String = "") throws -> Store {
         let directory = Fixtures.temporaryDirectory("mqtt-daemon")
         let sensors = nodes.map { "  - id: \($0.sensor)\n    position: [\($0.x), \($0.y), 2.8]" }.joined(separator: "\n")
         // The footfall format's batches name store sensors themselves; the others name nodes.
@@ -51,7 +51,7 @@ import Testing
             \(extra)\(mapping)sinks:
               - type: jsonl
                 path: \(events)
-            api:
+            \(sinks)api:
               listen: 127.0.0.1:0
               tokens: [t]
 
@@ -61,6 +61,11 @@ import Testing
         let data = directory.appendingPathComponent("data").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         return (directory, config, data)
+    }
+
+    /// A JSON lines file for the events of a test that does not read them.
+    static func eventsFile() -> String {
+        Fixtures.temporaryDirectory("mqtt-events").appendingPathComponent("events.jsonl").path
     }
 
     /// What one node publishes for the phone at `rssi`, in `format`.
@@ -153,7 +158,7 @@ import Testing
 
     @Test func badReportsAreCountedPerTopicAndLoggedOnceEachWhileGoodOnesGoOn() async throws {
         let broker = try await MosquittoBroker.start()
-        let store = try Self.store(broker: broker, format: .espresense, events: "/dev/null")
+        let store = try Self.store(broker: broker, format: .espresense, events: Self.eventsFile())
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill() }
@@ -191,11 +196,18 @@ import Testing
         }
     }
 
-    @Test func anUnreachableBrokerIsOneStatusLineWhileTheRestOfTheGatewayRuns() async throws {
+    @Test func anUnreachableBrokerIsOneStatusLineForTheSourceAndOneForTheSinkWhileTheRestOfTheGatewayRuns() async throws {
         let broker = try await MosquittoBroker.start()
         try await broker.stop()
-        let store = try Self.store(broker: broker, format: .espresense, events: "/dev/null")
+        // The events go to the same broker, which is not there either.
+        let store = try Self.store(broker: broker, format: .espresense, events: Self.eventsFile(), sinks: "  - type: mqtt\n    url: \(broker.url)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
+        let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
+        try database.write { db in
+            try Outbox.append(
+                (0..<3).map { PresenceEvent(id: "e-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "mqtt-shop", gatewayID: "gateway-1") },
+                in: db)
+        }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill() }
         let source = "source mqtt \(broker.url) espresense"
@@ -211,13 +223,16 @@ import Testing
             if attempts(metrics) < 3 { try await Task.sleep(for: .milliseconds(200)) }
         }
         #expect(attempts(metrics) >= 3, "\(metrics)")
-        let status = try await client.get("/api/status").json ?? [:]
+        // The sink says so once it has failed three times (each attempt waits 5 s for the broker).
+        let status = try await client.status(within: .seconds(180)) { DaemonSourceTests.component($0, "sink:mqtt").hasPrefix("degraded:") }
         #expect(DaemonSourceTests.component(status, source).hasPrefix("failing: \(broker.url): connection refused (retrying in"), "\(status)")
         #expect(try await client.get("/healthz").status == 200, "the rest of the gateway runs")
         let shown = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         let lines = shown.standardOutput.split(separator: "\n").filter { $0.contains(broker.url) }
-        #expect(lines.count == 1, "one line for the broker:\n\(shown.standardOutput)")
-        #expect(lines.first?.contains("\(source): failing: \(broker.url): connection refused") == true, "\(lines)")
+        #expect(lines.count == 2, "one line for the source and one for the sink:\n\(shown.standardOutput)")
+        #expect(lines.contains { $0.contains("\(source): failing: \(broker.url): connection refused") }, "\(lines)")
+        #expect(lines.contains { $0.contains("sink:mqtt: degraded: 3 failed attempts, last: not connected to \(broker.url): connection refused") }, "\(lines)")
+        #expect(shown.standardOutput.contains("sink mqtt: 3 pending, 0 dead"), "the events wait in the outbox")
         await daemon.killOnItsOwnThread(SIGTERM)
         let logged = daemon.log.split(separator: "\n").filter { $0.contains("mqtt source: \(broker.url): connection refused") }
         #expect(logged.count == 1, "the reason once, not once an attempt: \(daemon.log)")
@@ -230,7 +245,7 @@ import Testing
         let password = directory.appendingPathComponent("mqtt.password").path
         try "battery-staple\n".write(toFile: password, atomically: true, encoding: .utf8)
         let store = try Self.store(
-            broker: broker, format: .espresense, events: "/dev/null", source: "    username: footfall\n    password_file: \(password)\n")
+            broker: broker, format: .espresense, events: Self.eventsFile(), source: "    username: footfall\n    password_file: \(password)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill() }
