@@ -10,8 +10,8 @@ import Testing
 /// `footfall run` with `type: mqtt` sources and sinks, through a real `mosquitto` on 127.0.0.1:
 /// nodes of each format publish what they hear of a loyalty-app phone standing in the shop and
 /// the daemon places it and decides its visit; bad reports are counted and the source goes on;
-/// a broker nobody answers at is one status line; and a gateway killed with SIGKILL while
-/// publishing its events loses none.
+/// a broker nobody answers at is one status line; a gateway killed with SIGKILL while
+/// publishing its events loses none; and a sensor gateway's upstream goes through the broker.
 @Suite(.serialized) struct MQTTDaemonTests {
     static let uuid = "f7826da6-4fa2-4e98-8024-bc5b71e0893e"
     /// The address the phone advertises from; it must never reach a log, an event or a metric.
@@ -325,6 +325,51 @@ import Testing
         for (topic, event) in subscriber.events {
             #expect(topic == "footfall/demo-store/events/\(event["type"] as? String ?? "?")")
         }
+    }
+}
+
+extension MQTTDaemonTests {
+    @Test func aSensorGatewayPublishingToABrokerFeedsTheLocatingGatewaysFootfallSource() async throws {
+        let broker = try await MosquittoBroker.start()
+        let locating = try DaemonSourceTests.store(sources: "  - type: mqtt\n    url: \(broker.url)\n    format: footfall\n")
+        defer { try? FileManager.default.removeItem(at: locating.directory) }
+        let (locatingDaemon, locatingClient) = try await Self.start(locating)
+        defer { locatingDaemon.kill() }
+
+        // The sensor gateway: the simulator stands in for its radios; its upstream is the broker.
+        let sensor = try DaemonSourceTests.store(
+            sources: "  - type: simulate\n    hours: 0.1\n    shoppers_per_hour: 3000\n    seed: 5\n",
+            api: "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\nupstream:\n  url: \(broker.url)\n  flush_interval: 0.2\n")
+        defer { try? FileManager.default.removeItem(at: sensor.directory) }
+        let (sensorDaemon, sensorClient) = try await Self.start(sensor)
+        defer { sensorDaemon.kill() }
+
+        // Devices appear on the locating gateway, positioned, heard by several sensors.
+        let status = try await locatingClient.status(within: .seconds(300)) { status in
+            (status["observations_by_sensor"] as? [String: Int] ?? [:]).count >= 3 && (status["devices_tracked"] as? Int ?? 0) > 0
+        }
+        let bySensor = status["observations_by_sensor"] as? [String: Int] ?? [:]
+        #expect(bySensor.count >= 3, "several sensors heard through the broker: \(bySensor)\nlocating:\n\(locatingDaemon.log)\nsensor:\n\(sensorDaemon.log)")
+        #expect(DaemonSourceTests.component(status, "source mqtt \(broker.url) footfall") == "running")
+        let upstream = (try await sensorClient.get("/api/status").json?["components"] as? [String: String])?["upstream"] ?? ""
+        #expect(upstream.hasPrefix("\(broker.url): ") && upstream.contains(" sent, ") && !upstream.contains("failing"), "\(upstream)")
+
+        // Stopping the sensor gateway publishes what it still holds.
+        await sensorDaemon.killOnItsOwnThread(SIGTERM)
+        #expect(sensorDaemon.process.terminationStatus == 0, "\(sensorDaemon.log)")
+        #expect(sensorDaemon.log.contains("uplink stopped"))
+        await locatingDaemon.killOnItsOwnThread(SIGTERM)
+    }
+
+    @Test func anMQTTUpstreamWithSensorTokensIsRefusedNamingTheLine() async throws {
+        let store = try DaemonSourceTests.store(
+            sources: "  - type: simulate\n",
+            api: "api:\n  listen: 127.0.0.1:0\nupstream:\n  url: mqtt://127.0.0.1:1883\n  tokens:\n    s1: x\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store.config, "--data", store.data])
+        #expect(result.status != 0)
+        let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1 && errors[0].contains("upstream.tokens: are for an http(s) upstream; a broker checks its own users"), "\(result.standardError)")
     }
 }
 

@@ -74,8 +74,8 @@ public struct GatewayDaemon {
             let uplink = ObservationUplink(
                 options: .init(
                     url: upstream.url, tokens: upstream.tokens, batchSize: upstream.batchSize, maxBuffer: upstream.maxBuffer,
-                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.caFile),
-                logger: logger, metricsFactory: metrics.factory)
+                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.viaBroker ? nil : upstream.caFile),
+                logger: logger, metricsFactory: metrics.factory, send: try UpstreamBroker.send(for: configuration))
             consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
             status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
         } else {

@@ -144,7 +144,8 @@ enum SourceFactory {
                 case "mqtt": Array(Set(source.mappings["sensors"]?.values.map { $0 } ?? []))
                 default: [source.options["sensor"] ?? ""]
                 }
-                for sensor in heard where upstream.tokens[sensor] == nil {
+                // Through a broker the broker checks who publishes; there are no sensor tokens.
+                for sensor in heard where !upstream.viaBroker && upstream.tokens[sensor] == nil {
                     throw options.error(field: "sensor", "'\(sensor)' has no token in upstream.tokens; add the token the locating gateway lists for it in api.sensor_tokens")
                 }
             }
