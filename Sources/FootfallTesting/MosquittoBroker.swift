@@ -74,7 +74,9 @@ public final class MosquittoBroker: @unchecked Sendable {
     private func launch() async throws {
         let pid = try Self.spawn(Self.executable!, ["-c", directory.appendingPathComponent("mosquitto.conf").path])
         lock.withLock { self.pid = pid }
-        let deadline = ContinuousClock.now + .seconds(20)
+        // The wait is for the port, so the deadline only matters when it never opens; in a full
+        // run on two loaded cores a wake-up can come many seconds late.
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
             guard kill(pid, 0) == 0, !exited(pid) else { break }
@@ -87,7 +89,16 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// block some, and a child inherits the mask, so it would ignore SIGTERM), none of the test
     /// process's descriptors (it would hold the test run's output open), and killed when the
     /// test process dies (`setpriv --pdeathsig`), so a crashed test leaves no broker behind.
+    /// The parent-death signal follows the thread that spawned the child, not the process, so
+    /// every broker is spawned from one thread that lives as long as the test process: spawned
+    /// from a pool thread that the runtime later retires, a broker was killed mid-test.
     static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        try spawningThread.run { try spawnHere(path, arguments) }
+    }
+
+    private static let spawningThread = SpawningThread()
+
+    private static func spawnHere(_ path: String, _ arguments: [String]) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -125,7 +136,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
     /// restarted does) and waits for it to exit.
     public func stop() async throws {
-        try await onAThreadOfItsOwn { [self] in stopNow(SIGTERM) }
+        await onAThreadOfItsOwn { [self] in stopNow(SIGTERM) }
     }
 
     /// Stops the broker and starts it again on the same port with the same persistence.
@@ -171,6 +182,41 @@ public final class MosquittoBroker: @unchecked Sendable {
         }
         guard bound else { throw BrokerError("bind: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A thread that runs one job at a time and never ends.
+    private final class SpawningThread: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [() -> Void] = []
+
+        init() {
+            let thread = Thread { [self] in
+                while true {
+                    condition.lock()
+                    while jobs.isEmpty { condition.wait() }
+                    let job = jobs.removeFirst()
+                    condition.unlock()
+                    job()
+                }
+            }
+            thread.name = "mosquitto spawner"
+            thread.start()
+        }
+
+        /// Runs `body` there and waits for it (a posix_spawn: milliseconds).
+        func run<T>(_ body: @escaping () throws -> T) throws -> T {
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var result: Result<T, any Error>?
+            condition.lock()
+            jobs.append {
+                result = Result { try body() }
+                done.signal()
+            }
+            condition.signal()
+            condition.unlock()
+            done.wait()
+            return try result!.get()
+        }
     }
 
     public struct BrokerError: Error, CustomStringConvertible {

@@ -50,7 +50,7 @@ import Testing
 
         var lastStatus: String?? { status.all.last }
 
-        func waitForStatus(_ timeout: Duration = .seconds(20), _ condition: @escaping (String?) -> Bool) async -> Bool {
+        func waitForStatus(_ timeout: Duration = .seconds(120), _ condition: @escaping (String?) -> Bool) async -> Bool {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 if let last = lastStatus, condition(last) { return true }
@@ -72,7 +72,7 @@ import Testing
         settings.reconnectMaximum = .milliseconds(400)
         let client = try MQTTClient(settings: settings)
         client.start()
-        guard await client.connected(within: .seconds(20)) else { throw MosquittoBroker.BrokerError("the publisher did not connect: \(broker.log)") }
+        guard await client.connected(within: .seconds(120)) else { throw MosquittoBroker.BrokerError("the publisher did not connect: \(broker.log)") }
         return client
     }
 
@@ -87,8 +87,8 @@ import Testing
             MQTTMessage(topic: "espresense/devices/c40000000002/kitchen", text: "{not json"),
             MQTTMessage(topic: "espresense/devices/c40000000003/garage", text: #"{"id":"c40000000003","rssi":-70}"#),
         ]
-        try await node.publish((0..<50).map { Self.report($0) } + bad, timeout: .seconds(20))
-        await source.observations.wait(for: 50, seconds: 20)
+        try await node.publish((0..<50).map { Self.report($0) } + bad, timeout: .seconds(120))
+        await source.observations.wait(for: 50, seconds: 120)
         // The bad messages came after the good ones on the same connection, in order.
         let rejected = { (topic: String, reason: String) in
             (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("topic", topic), ("reason", reason)]).totalValue) ?? 0
@@ -109,7 +109,7 @@ import Testing
         #expect(await source.waitForStatus { $0?.contains("bad user name or password") == true || $0?.contains("not authorised") == true },
                 "status: \(String(describing: source.lastStatus))")
         // It keeps trying: several attempts, each a status, one log line.
-        #expect(try await eventually(timeout: .seconds(20)) { source.status.all.count >= 3 })
+        #expect(try await eventually(timeout: .seconds(120)) { source.status.all.count >= 3 })
         #expect(!source.task.isCancelled)
         let errors = source.log.messages.filter { $0.contains("retrying with back-off") }
         #expect(errors.count == 1, "\(errors)")
@@ -134,14 +134,14 @@ import Testing
                     try await node.publish(batch, timeout: .seconds(2))
                     next += batch.count
                 } catch {
-                    _ = await node.connected(within: .seconds(20))
+                    _ = await node.connected(within: .seconds(120))
                 }
             }
         }
-        await source.observations.wait(for: total / 3, seconds: 20)
+        await source.observations.wait(for: total / 3, seconds: 120)
         try await broker.restart()
         _ = await publishing.value
-        await source.observations.wait(for: total, seconds: 30)
+        await source.observations.wait(for: total, seconds: 120)
         let heard = Set(source.observations.observations.map(\.device))
         #expect(heard == Set((0..<total).map(Self.device)), "\(total - heard.count) reports lost:\n\(broker.log)")
         #expect(source.status.all.contains { $0?.contains("retrying") == true }, "the source saw the broker go")
@@ -158,7 +158,7 @@ final class StatusRecorder: @unchecked Sendable {
     var all: [String?] { lock.withLock { items } }
 }
 
-func eventually(timeout: Duration = .seconds(20), _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
