@@ -12,7 +12,8 @@ import Testing
     /// Everything published under `footfall/#`, as a subscriber with its own persistent session.
     final class Subscriber: @unchecked Sendable {
         private let lock = NSLock()
-        private var received: [MQTTMessage] = []
+        private var received: [(topic: String, event: [String: Any])] = []
+        private var seen: Set<String> = []
         let client: MQTTClient
 
         init(_ broker: MosquittoBroker) async throws {
@@ -29,17 +30,20 @@ import Testing
 
         final class Box: @unchecked Sendable { weak var subscriber: Subscriber? }
 
-        func append(_ message: MQTTMessage) { lock.withLock { received.append(message) } }
-        var messages: [MQTTMessage] { lock.withLock { received } }
-
-        /// Each message's event, with its topic.
-        var events: [(topic: String, event: [String: Any])] {
-            messages.compactMap { message in
-                (try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any]).map { (message.topic, $0) }
+        /// Each message is parsed once, on the client's thread: parsing them all again at every
+        /// poll kept a cooperative thread busy for the whole test, starving other suites.
+        func append(_ message: MQTTMessage) {
+            guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
+            lock.withLock {
+                received.append((message.topic, event))
+                if let id = event["id"] as? String { seen.insert(id) }
             }
         }
 
-        var ids: Set<String> { Set(events.compactMap { $0.event["id"] as? String }) }
+        /// Each message's event, with its topic.
+        var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
+
+        var ids: Set<String> { lock.withLock { seen } }
 
         func wait(forIDs count: Int, timeout: Duration = .seconds(60)) async -> Bool {
             let deadline = ContinuousClock.now + timeout
@@ -120,7 +124,7 @@ import Testing
         let dbPath = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: dbPath)
         let first = TestEvents.make(count: 4000, store: "test-store")
-        try database.write { try Outbox.append(first, in: $0) }
+        try await onAThreadOfItsOwn { try database.write { try Outbox.append(first, in: $0) } }
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
@@ -132,7 +136,7 @@ import Testing
         #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
 
         let second = TestEvents.make(count: 1000, from: 4000, store: "test-store")
-        try database.write { try Outbox.append(second, in: $0) }
+        try await onAThreadOfItsOwn { try database.write { try Outbox.append(second, in: $0) } }
         let all = first + second
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
         let complete = await subscriber.wait(forIDs: all.count)

@@ -377,7 +377,8 @@ extension MQTTDaemonTests {
 /// session would see it.
 final class EventSubscriber: @unchecked Sendable {
     private let lock = NSLock()
-    private var received: [MQTTMessage] = []
+    private var received: [(topic: String, event: [String: Any])] = []
+    private var seen: Set<String> = []
     let client: MQTTClient
 
     init(_ broker: MosquittoBroker) async throws {
@@ -394,16 +395,19 @@ final class EventSubscriber: @unchecked Sendable {
 
     final class Box: @unchecked Sendable { weak var subscriber: EventSubscriber? }
 
-    func append(_ message: MQTTMessage) { lock.withLock { received.append(message) } }
-
-    /// Each message's event, with its topic.
-    var events: [(topic: String, event: [String: Any])] {
-        lock.withLock { received }.compactMap { message in
-            (try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any]).map { (message.topic, $0) }
+    /// Each message is parsed once, on the client's thread, not at every poll of `wait`.
+    func append(_ message: MQTTMessage) {
+        guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
+        lock.withLock {
+            received.append((message.topic, event))
+            if let id = event["id"] as? String { seen.insert(id) }
         }
     }
 
-    var ids: Set<String> { Set(events.compactMap { $0.event["id"] as? String }) }
+    /// Each message's event, with its topic.
+    var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
+
+    var ids: Set<String> { lock.withLock { seen } }
 
     func wait(forIDs count: Int, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
