@@ -6,12 +6,14 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev pkg-config
+DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev libmosquitto-dev pkg-config
 # make test also packages the debug build and checks it (Tests/PackagingTests): dpkg-shlibdeps
 # (dpkg-dev), strip and readelf (binutils), lintian, systemd-analyze (systemd); promtool
-# (prometheus) checks the live /metrics; openssl makes the certificates of the TLS tests.
+# (prometheus) checks the live /metrics; openssl makes the certificates of the TLS tests; the
+# MQTT tests start a real broker (mosquitto) and record from it with mosquitto_sub
+# (mosquitto-clients).
 DEB_PACKAGES := dpkg-dev binutils lintian systemd
-TEST_PACKAGES := chromium prometheus openssl $(DEB_PACKAGES)
+TEST_PACKAGES := chromium prometheus openssl mosquitto mosquitto-clients $(DEB_PACKAGES)
 BENCH_PACKAGES := curl
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1

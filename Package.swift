@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "Forwarding",
             dependencies: [
-                "FootfallCore", "Storage",
+                "FootfallCore", "Storage", "MQTT",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -82,13 +82,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // libmosquitto shim; only MQTT imports it.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // The MQTT client the Capture sources and the Forwarding sinks share.
+        .target(name: "MQTT", dependencies: ["CMosquitto", "FootfallCore"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // libbluetooth shim; only Capture imports it.
         .systemLibrary(name: "CBlueZ", pkgConfig: "bluez", providers: [.apt(["libbluetooth-dev"])]),
         .target(
             name: "Capture",
             dependencies: [
-                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ",
+                "FootfallCore", "WiFi", "CPcap", "BLE", "CBlueZ", "MQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +104,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "FootfallCore", "Pipeline", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
-                "Capture", "BLE", "WiFi",
+                "Capture", "BLE", "WiFi", "MQTT",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -148,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Storage", "Forwarding", "FootfallTesting",
+                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -165,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "ForwardingTests",
             dependencies: [
-                "Forwarding", "Storage", "FootfallCore", "FootfallTesting",
+                "Forwarding", "Storage", "FootfallCore", "FootfallTesting", "MQTT",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -184,10 +188,11 @@ let package = Package(
         .testTarget(
             name: "CaptureTests",
             dependencies: [
-                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting",
+                "Capture", "WiFi", "BLE", "FootfallCore", "FootfallTesting", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The Debian package and its systemd unit, checked with dpkg-deb, lintian and systemd-analyze.

@@ -14,8 +14,7 @@ public struct DaemonClient: Sendable {
     public init(_ daemon: FootfallProcess.Running, token: String?, timeout: Duration = .seconds(300)) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
-            if let range = daemon.log.range(of: #"127\.0\.0\.1:(\d+)\s"#, options: .regularExpression),
-               let port = Int(daemon.log[range].dropFirst("127.0.0.1:".count).trimmingCharacters(in: .whitespacesAndNewlines)), port > 0 {
+            if let port = Self.apiPort(in: daemon.log) {
                 self.port = port
                 self.token = token
                 return
@@ -30,6 +29,13 @@ public struct DaemonClient: Sendable {
     public init(port: Int, token: String?) {
         self.port = port
         self.token = token
+    }
+
+    /// The port of the API's own "listening on 127.0.0.1:<port>" line: other lines name other
+    /// local addresses first (an MQTT source's broker, `mqtt://127.0.0.1:1883`).
+    static func apiPort(in log: String) -> Int? {
+        guard let match = log.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)\s/), let port = Int(match.1), port > 0 else { return nil }
+        return port
     }
 
     public struct Answer: Sendable {

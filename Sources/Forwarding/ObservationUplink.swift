@@ -36,8 +36,8 @@ public final class ObservationUplink: Sendable {
         }
     }
 
-    /// Sends one request body for a sensor; the HTTP transport in production.
-    public typealias Send = @Sendable (_ body: [UInt8], _ token: String?) async -> DeliveryOutcome
+    /// Sends one batch body of `sensor`'s: the HTTP transport, or a broker (`publishing(to:store:)`).
+    public typealias Send = @Sendable (_ sensor: SensorID, _ body: [UInt8], _ token: String?) async -> DeliveryOutcome
 
     struct State {
         /// Buffered observations, oldest first, from `head` on; `first` numbers `buffer[head]`.
@@ -88,7 +88,7 @@ public final class ObservationUplink: Sendable {
         self.metrics = UplinkMetrics(factory: metricsFactory)
         let url = options.url + "/api/observations"
         let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
-        self.send = send ?? { body, token in
+        self.send = send ?? { _, body, token in
             await HTTPTransport(options: .init(url: url, bearerToken: token), client: client).send(body, contentType: "application/json")
         }
     }
@@ -193,7 +193,7 @@ public final class ObservationUplink: Sendable {
             while end < batch.count, batch[end].sensor == sensor { end += 1 }
             let run = batch[index..<end]
             let body = Self.body(sensor: sensor, observations: run, sentAt: now())
-            switch await send(body, options.tokens[sensor.rawValue]) {
+            switch await send(sensor, body, options.tokens[sensor.rawValue]) {
             case .delivered:
                 result.delivered += run.count
             case .retry(let reason, let after):

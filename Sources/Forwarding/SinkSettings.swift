@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import FootfallCore
 import Foundation
+import MQTT
 
 /// One entry of a store's `sinks:` section, checked: unknown types and options, and values out
 /// of range, are `ConfigurationError`s naming the file, the line and the field.
 public struct SinkSettings: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        case segment, cloudevents, jsonl
+        case segment, cloudevents, jsonl, mqtt
     }
 
     public var kind: Kind
@@ -19,6 +20,9 @@ public struct SinkSettings: Hashable, Sendable {
     public var path: String?
     public var fsync: FileTransport.FsyncPolicy
     public var batching: Batching
+    /// An mqtt sink's broker and the topic each event goes to.
+    public var mqtt: MQTTSettings?
+    public var topic: TopicTemplate?
 
     static let common: Set<String> = ["name", "batch_size", "max_batch_bytes", "flush_interval_ms"]
     static let http: Set<String> = ["url", "token", "hmac_secret", "timeout_ms"]
@@ -26,6 +30,7 @@ public struct SinkSettings: Hashable, Sendable {
         .segment: common.union(["url", "hmac_secret", "timeout_ms", "write_key"]),
         .cloudevents: common.union(http),
         .jsonl: common.union(["path", "fsync"]),
+        .mqtt: common.union(MQTTSettings.optionNames).union(["topic", "timeout_ms"]),
     ]
 
     public static let segmentURL = "https://api.segment.io/v1/batch"
@@ -34,7 +39,8 @@ public struct SinkSettings: Hashable, Sendable {
     public static func parse(_ configuration: StoreConfiguration) throws -> [SinkSettings] {
         var names: Set<String> = []
         return try configuration.sinks.enumerated().map { index, component in
-            let settings = try SinkSettings(component, field: "sinks[\(index)]", file: configuration.file)
+            let settings = try SinkSettings(
+                component, field: "sinks[\(index)]", file: configuration.file, store: configuration.layout.id, gateway: configuration.gatewayID)
             guard names.insert(settings.name).inserted else {
                 throw ConfigurationError(
                     file: configuration.file, line: component.optionLine("name"), field: "sinks[\(index)].name",
@@ -44,7 +50,9 @@ public struct SinkSettings: Hashable, Sendable {
         }
     }
 
-    public init(_ component: StoreConfiguration.ComponentSettings, field: String, file: String) throws {
+    public init(
+        _ component: StoreConfiguration.ComponentSettings, field: String, file: String, store: String = "store", gateway: String = "gateway-1"
+    ) throws {
         func fail(_ option: String, _ message: String) -> ConfigurationError {
             ConfigurationError(file: file, line: component.optionLine(option), field: option.isEmpty ? field : "\(field).\(option)", message: message)
         }
@@ -52,7 +60,7 @@ public struct SinkSettings: Hashable, Sendable {
             throw fail("type", "unknown sink type '\(component.type)'; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let allowed = Self.known[kind]!
-        for option in component.options.keys.sorted() where !allowed.contains(option) {
+        for option in Set(component.options.keys).union(component.mappings.keys).sorted() where !allowed.contains(option) {
             throw fail(option, "unknown option for a \(kind.rawValue) sink; known: \(allowed.sorted().joined(separator: ", "))")
         }
         let options = component.options
@@ -95,6 +103,14 @@ public struct SinkSettings: Hashable, Sendable {
         case .jsonl:
             url = nil
             guard path?.isEmpty == false else { throw fail("path", "is missing; give a file to append to, or - for standard output") }
+        case .mqtt:
+            url = nil
+            mqtt = try MQTTSettings(options: options, storeFile: file, defaultClientID: "footfall-\(store)-\(gateway)-sink-\(name)", fail: fail)
+            do {
+                topic = try TopicTemplate(options["topic"] ?? TopicTemplate.standard)
+            } catch {
+                throw fail("topic", error.description)
+            }
         }
         if let url {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host != nil else {
@@ -117,6 +133,8 @@ public struct SinkSettings: Hashable, Sendable {
             return Sink(name: name, encoder: CloudEventsEncoder(), transport: transport, batching: batching)
         case .jsonl:
             return Sink(name: name, encoder: JSONLinesEncoder(), transport: FileTransport(path: path!, fsync: fsync), batching: batching)
+        case .mqtt:
+            return Sink(name: name, encoder: MQTTEventEncoder(), transport: MQTTTransport(settings: mqtt!, topic: topic!, timeout: timeout), batching: batching)
         }
     }
 }

@@ -166,7 +166,11 @@ struct SinkWorker: Sendable {
         }
         var outcome = DeliveryOutcome.delivered
         if !sent.isEmpty {
-            outcome = await sink.transport.send(encoder.body(items: items, sentAt: timing.now()), contentType: encoder.contentType)
+            if let each = sink.transport as? any PerEventTransport {
+                outcome = await each.send(items: items, of: sent)
+            } else {
+                outcome = await sink.transport.send(encoder.body(items: items, sentAt: timing.now()), contentType: encoder.contentType)
+            }
         }
         switch outcome {
         case .delivered:

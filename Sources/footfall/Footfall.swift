@@ -67,6 +67,7 @@ struct ConvertCommand: ParsableCommand {
             ConvertKolakowskiCommand.self,
             ConvertUJICommand.self,
             ConvertBtsnoopCommand.self,
+            ConvertMQTTCommand.self,
         ]
     )
 }

@@ -117,7 +117,7 @@ import Testing
             configuration.sinks = [.init(type: type, options: options, line: 42)]
             return configuration
         }
-        #expect(throws: ConfigurationError(file: "store.yaml", line: 42, field: "sinks[0].type", message: "unknown sink type 'kafka'; use one of segment, cloudevents, jsonl")) {
+        #expect(throws: ConfigurationError(file: "store.yaml", line: 42, field: "sinks[0].type", message: "unknown sink type 'kafka'; use one of segment, cloudevents, jsonl, mqtt")) {
             try SinkSettings.parse(settings("kafka", [:]))
         }
         let unknown = #expect(throws: ConfigurationError.self) { try SinkSettings.parse(settings("cloudevents", ["url": "http://x", "colour": "red"])) }

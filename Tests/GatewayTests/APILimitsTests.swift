@@ -67,7 +67,7 @@ import Testing
         #expect(try await client.get("/healthz").status == 200)
     }
 
-    @Test func sigtermWithTwoLiveStreamsAndABodyThatNeverEndsExitsCleanlyWithinFiveSeconds() async throws {
+    @Test func sigtermWithTwoLiveStreamsAndABodyThatNeverEndsExitsCleanlyWellBeforeSystemdsTimeout() async throws {
         // Default timeouts: the body would be waited for 30 s; shutdown must not wait for it.
         let store = try DaemonSourceTests.store(
             sources: "  - type: simulate\n    speed: 20\n    shoppers_per_hour: 600\n",
@@ -110,7 +110,11 @@ import Testing
             #expect(endless.readUntilClosed(timeout: .seconds(5)).closed)
             return (stopped, daemon.process.terminationStatus)
         }
-        #expect(stopped < .seconds(5), "stopped after \(stopped)\n\(daemon.log.suffix(1_500))")
+        // Held by its clients it would never stop (systemd's TimeoutStopSec=30 then kills it);
+        // alone it stops within a second or two. The bound leaves room for a full test run on
+        // two loaded cores, where it once took 6.9 s, and stays well inside the unit's 30 s.
+        print("stopped \(stopped) after SIGTERM with two live streams and an endless body")
+        #expect(stopped < .seconds(15), "stopped after \(stopped)\n\(daemon.log.suffix(1_500))")
         #expect(exit == 0, "\(daemon.log.suffix(1_500))")
         // The outbox is whole: it opens, and holds every event the daemon counted as stored.
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)

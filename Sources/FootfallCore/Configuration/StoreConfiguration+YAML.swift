@@ -243,31 +243,49 @@ extension StoreConfiguration {
     }
 
     private static func parseUpstream(_ node: Node, _ reader: YAMLReader, layout: StoreLayout) throws -> UpstreamSettings {
-        let map = try reader.mapping(node, "upstream", known: ["url", "tokens", "batch_size", "max_buffer", "flush_interval", "ca_file"])
+        let map = try reader.mapping(
+            node, "upstream", known: ["url", "tokens", "batch_size", "max_buffer", "flush_interval", "ca_file"] + UpstreamSettings.brokerOptions)
         guard let urlNode = map["url"] else {
-            throw reader.error(node, "upstream.url", "is missing; give the locating gateway's API, e.g. http://10.0.4.2:8080")
+            throw reader.error(node, "upstream.url", "is missing; give the locating gateway's API, e.g. http://10.0.4.2:8080, or a broker, e.g. mqtt://10.0.4.2:1883")
         }
         let url = try reader.string(urlNode, "upstream.url")
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw reader.error(urlNode, "upstream.url", "'\(url)' is not an http(s) URL like http://10.0.4.2:8080")
-        }
         var settings = UpstreamSettings(url: url.hasSuffix("/") ? String(url.dropLast()) : url)
-        guard let tokens = map["tokens"], case .mapping(let mapping) = tokens else {
-            throw reader.error(map["tokens"] ?? node, "upstream.tokens", "expected `sensor-id: token` lines, one for each sensor this gateway reports (as in the locating gateway's api.sensor_tokens)")
-        }
-        for (key, value) in mapping {
-            let sensor = try reader.string(key, "upstream.tokens")
-            guard layout.sensor(SensorID(sensor)) != nil else {
-                throw reader.error(key, "upstream.tokens.\(sensor)", "'\(sensor)' is not a sensor of the store; use one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+        settings.line = node.mark?.line
+        if settings.viaBroker {
+            // The broker checks who publishes (its users and ACL); the locating gateway's mqtt
+            // source takes what is on the store's sensor topics.
+            if let tokens = map["tokens"] {
+                throw reader.error(tokens, "upstream.tokens", "are for an http(s) upstream; a broker checks its own users: give username and password_file")
             }
-            settings.tokens[sensor] = try reader.string(value, "upstream.tokens.\(sensor)")
+            for option in UpstreamSettings.brokerOptions {
+                guard let value = map[option] else { continue }
+                settings.broker[option] = try reader.string(value, "upstream.\(option)")
+                settings.brokerLines[option] = value.mark?.line
+            }
+        } else {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw reader.error(urlNode, "upstream.url", "'\(url)' is not an http(s) URL like http://10.0.4.2:8080 or a broker like mqtt://10.0.4.2:1883")
+            }
+            if let option = UpstreamSettings.brokerOptions.first(where: { map[$0] != nil }) {
+                throw reader.error(map[option], "upstream.\(option)", "is for an mqtt:// or mqtts:// upstream, but upstream.url is '\(url)'")
+            }
+            guard let tokens = map["tokens"], case .mapping(let mapping) = tokens else {
+                throw reader.error(map["tokens"] ?? node, "upstream.tokens", "expected `sensor-id: token` lines, one for each sensor this gateway reports (as in the locating gateway's api.sensor_tokens)")
+            }
+            for (key, value) in mapping {
+                let sensor = try reader.string(key, "upstream.tokens")
+                guard layout.sensor(SensorID(sensor)) != nil else {
+                    throw reader.error(key, "upstream.tokens.\(sensor)", "'\(sensor)' is not a sensor of the store; use one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+                }
+                settings.tokens[sensor] = try reader.string(value, "upstream.tokens.\(sensor)")
+            }
         }
         if let n = map["batch_size"] { settings.batchSize = Int(try reader.positive(n, "upstream.batch_size", unit: "observations")) }
         if let n = map["max_buffer"] { settings.maxBuffer = Int(try reader.positive(n, "upstream.max_buffer", unit: "observations")) }
         if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval") }
         if let n = map["ca_file"] {
-            guard url.hasPrefix("https://") else {
-                throw reader.error(n, "upstream.ca_file", "verifies an https gateway, but upstream.url is '\(url)'; use https:// there")
+            guard url.hasPrefix("https://") || url.hasPrefix("mqtts://") else {
+                throw reader.error(n, "upstream.ca_file", "verifies an https gateway or an mqtts broker, but upstream.url is '\(url)'; use https:// or mqtts:// there")
             }
             settings.caFile = path(try reader.string(n, "upstream.ca_file"), writtenIn: reader.file)
         }
@@ -338,15 +356,27 @@ extension StoreConfiguration {
             guard case .mapping(let mapping) = item else { throw reader.error(item, field, "expected a mapping with `type:`") }
             var options: [String: String] = [:]
             var lines: [String: Int] = [:]
+            var mappings: [String: [String: String]] = [:]
+            var mappingLines: [String: [String: Int]] = [:]
             var type: String?
             for (key, value) in mapping {
                 let name = try reader.string(key, field)
-                let text = try reader.string(value, "\(field).\(name)")
                 lines[name] = value.mark?.line ?? key.mark?.line
+                if case .mapping(let entries) = value, name != "type" {
+                    // `sensors:` of an mqtt source: node names to store sensors.
+                    for (entryKey, entryValue) in entries {
+                        let entry = try reader.string(entryKey, "\(field).\(name)")
+                        mappings[name, default: [:]][entry] = try reader.string(entryValue, "\(field).\(name).\(entry)")
+                        mappingLines[name, default: [:]][entry] = entryKey.mark?.line
+                    }
+                    continue
+                }
+                let text = try reader.string(value, "\(field).\(name)")
                 if name == "type" { type = text } else { options[name] = text }
             }
             guard let type else { throw reader.error(item, "\(field).type", "is missing; say which kind this is") }
-            return ComponentSettings(type: type, options: options, line: item.mark?.line, optionLines: lines)
+            return ComponentSettings(
+                type: type, options: options, line: item.mark?.line, optionLines: lines, mappings: mappings, mappingLines: mappingLines)
         }
     }
 }

@@ -112,7 +112,20 @@ public struct StoreConfiguration: Sendable {
         /// gateway's certificate, or of that certificate itself (pinning it). Without it, the
         /// system's trust roots verify the gateway.
         public var caFile: String?
+        /// For an `mqtt://` or `mqtts://` `url` (a broker the locating gateway's `type: mqtt`
+        /// source reads with `format: footfall`): the connection options an mqtt source takes
+        /// (`username`, `password_file`, …), read by the MQTT module, with the line of each.
+        public var broker: [String: String] = [:]
+        public var brokerLines: [String: Int] = [:]
+        /// The line of `upstream:` itself, for an error no option owns.
+        public var line: Int?
         public init(url: String) { self.url = url }
+
+        /// Whether `url` is a broker rather than the locating gateway's API.
+        public var viaBroker: Bool { url.hasPrefix("mqtt://") || url.hasPrefix("mqtts://") }
+
+        /// The options of an mqtt upstream besides `url` and `ca_file`.
+        public static let brokerOptions = ["client_id", "keep_alive", "username", "password_file", "password_env", "cert_file", "key_file"]
     }
 
     /// The Cisco Meraki Scanning API v3 webhook: Meraki's validator string (answered to its
@@ -137,11 +150,20 @@ public struct StoreConfiguration: Sendable {
         public var line: Int?
         /// The line of each option, so that an error in one names its own line.
         public var optionLines: [String: Int]
-        public init(type: String, options: [String: String] = [:], line: Int? = nil, optionLines: [String: Int] = [:]) {
+        /// Options that are `key: value` mappings (an mqtt source's `sensors:`), with the line
+        /// of each key.
+        public var mappings: [String: [String: String]]
+        public var mappingLines: [String: [String: Int]]
+        public init(
+            type: String, options: [String: String] = [:], line: Int? = nil, optionLines: [String: Int] = [:],
+            mappings: [String: [String: String]] = [:], mappingLines: [String: [String: Int]] = [:]
+        ) {
             self.type = type
             self.options = options
             self.line = line
             self.optionLines = optionLines
+            self.mappings = mappings
+            self.mappingLines = mappingLines
         }
 
         /// The line of `option` where it is written, else the item's.

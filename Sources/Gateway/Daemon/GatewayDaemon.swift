@@ -76,8 +76,8 @@ public struct GatewayDaemon {
             let uplink = ObservationUplink(
                 options: .init(
                     url: upstream.url, tokens: upstream.tokens, batchSize: upstream.batchSize, maxBuffer: upstream.maxBuffer,
-                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.caFile),
-                logger: logger, metricsFactory: metrics.factory)
+                    flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.viaBroker ? nil : upstream.caFile),
+                logger: logger, metricsFactory: metrics.factory, send: try UpstreamBroker.send(for: configuration))
             consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
             status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
         } else {
@@ -209,7 +209,7 @@ struct ComponentOptions {
     }
 
     func rejectUnknown(_ known: [String]) throws {
-        for key in component.options.keys.sorted() where !known.contains(key) {
+        for key in Set(component.options.keys).union(component.mappings.keys).sorted() where !known.contains(key) {
             throw error(field: key, "unknown option; expected one of \(known.joined(separator: ", "))")
         }
     }

@@ -122,8 +122,13 @@ enum SourceFactory {
                 default:
                     throw options.error(field: "path", "give either `path:` (a pcap or pcapng file) or `interface:` (a monitor-mode interface such as wlan0mon), not both")
                 }
+            case "mqtt":
+                try options.rejectUnknown(MQTTSourceOptions.known)
+                try claim("live", index, options)
+                let made = try MQTTSourceOptions.source(options, configuration: configuration, bus: bus, board: board, metrics: metrics, logger: logger)
+                services.append(SupervisedSource(name: made.name, recorded: false, board: board, metrics: metrics, logger: logger, source: made.source))
             default:
-                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace or simulate")
+                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace, simulate or mqtt")
             }
         }
         if let upstream = configuration.upstream {
@@ -132,9 +137,15 @@ enum SourceFactory {
                 if let clock, clock.kind == "recorded" {
                     throw options.error(field: "type", "a sensor gateway (upstream:) sends what it hears now; replay recordings on the locating gateway instead")
                 }
-                // The simulator stands for every sensor of the store; a radio for its own.
-                let heard = source.type == "simulate" ? configuration.layout.sensors.map(\.id.rawValue) : [source.options["sensor"] ?? ""]
-                for sensor in heard where upstream.tokens[sensor] == nil {
+                // The simulator stands for every sensor of the store; a radio for its own; an
+                // mqtt source for the sensors its nodes are mapped to.
+                let heard = switch source.type {
+                case "simulate": configuration.layout.sensors.map(\.id.rawValue)
+                case "mqtt": Array(Set(source.mappings["sensors"]?.values.map { $0 } ?? []))
+                default: [source.options["sensor"] ?? ""]
+                }
+                // Through a broker the broker checks who publishes; there are no sensor tokens.
+                for sensor in heard where !upstream.viaBroker && upstream.tokens[sensor] == nil {
                     throw options.error(field: "sensor", "'\(sensor)' has no token in upstream.tokens; add the token the locating gateway lists for it in api.sensor_tokens")
                 }
             }

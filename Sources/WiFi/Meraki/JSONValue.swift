@@ -1,6 +1,7 @@
 /// A JSON document (RFC 8259), parsed from bytes with errors that give the byte offset. The
-/// Meraki decoder needs only this much; it keeps the WiFi module free of Foundation.
-enum JSONValue: Hashable, Sendable {
+/// Meraki decoder needs only this much; it keeps the WiFi module free of Foundation. The MQTT
+/// sources (Capture) read their payloads with it too.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -8,22 +9,22 @@ enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
-    var string: String? { if case .string(let s) = self { return s }; return nil }
-    var number: Double? { if case .number(let n) = self { return n }; return nil }
-    var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    var isNull: Bool { self == .null }
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var number: Double? { if case .number(let n) = self { return n }; return nil }
+    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var isNull: Bool { self == .null }
 
-    struct SyntaxError: Error, Hashable, Sendable {
-        var offset: Int
-        var message: String
+    public struct SyntaxError: Error, Hashable, Sendable {
+        public var offset: Int
+        public var message: String
     }
 
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)

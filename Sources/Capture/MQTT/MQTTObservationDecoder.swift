@@ -1,0 +1,112 @@
+import BLE
+import FootfallCore
+import WiFi
+
+/// Turns one broker message into observations, by format (`MQTTFormat`). Pure: the time of a
+/// report that carries none (ESPresense, OpenMQTTGateway) is passed in, and nothing is read
+/// from the network or a file.
+///
+/// The node that heard a device — an ESPresense room, a gateway's name, a Footfall sensor — is
+/// the store sensor `sensors` maps it to; without an entry, a node named like one of
+/// `storeSensors` is that sensor. With `storeSensors` nil (converting a recording without a
+/// store) every node is a sensor of its own name.
+public struct MQTTObservationDecoder: Sendable {
+    public var format: MQTTFormat
+    public var sensors: [String: SensorID]
+    public var storeSensors: Set<SensorID>?
+
+    /// RSSI a radio can report, dBm (HCI: -127 to +20).
+    public static let rssiRange: ClosedRange<Double> = -127...20
+
+    public init(format: MQTTFormat, sensors: [String: SensorID] = [:], storeSensors: Set<SensorID>? = nil) {
+        self.format = format
+        self.sensors = sensors
+        self.storeSensors = storeSensors
+    }
+
+    /// The observations in `payload`, published to `topic` and received at `time`.
+    public func decode(topic: String, payload: [UInt8], time: Double) throws(MQTTInputError) -> [Observation] {
+        switch format {
+        case .espresense: return [try espresense(topic: topic, payload: payload, time: time)]
+        case .openmqttgateway: return [try openMQTTGateway(topic: topic, payload: payload, time: time)]
+        case .footfall: return try footfall(topic: topic, payload: payload)
+        }
+    }
+
+    /// The topic as counted and logged: the level naming a device replaced by `+`. On a topic
+    /// the format does not publish (a wider `topic:` than the default), any level that could
+    /// name a device — an address, or an id with a kind such as `apple:…` — is `+` too.
+    public func shownTopic(_ topic: String) -> String {
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        switch format {
+        case .espresense:
+            if levels.count == 4, levels[1] == "devices" { return "\(levels[0])/devices/+/\(Self.shownLevel(levels[3]))" }
+        case .openmqttgateway:
+            if let bt = levels.firstIndex(of: "BTtoMQTT"), bt + 1 < levels.count {
+                return (levels[...bt].map(Self.shownLevel) + ["+"]).joined(separator: "/")
+            }
+        case .footfall:
+            break
+        }
+        return levels.map(Self.shownLevel).joined(separator: "/")
+    }
+
+    static func shownLevel(_ level: Substring) -> Substring {
+        address(level) != nil || level.contains(":") ? "+" : level
+    }
+
+    func sensor(forNode node: Substring, topic: String, field: String?) throws(MQTTInputError) -> SensorID {
+        let name = String(node)
+        if let mapped = sensors[name] { return mapped }
+        let sensor = SensorID(name)
+        guard let storeSensors else { return sensor }
+        guard storeSensors.contains(sensor) else {
+            let known = storeSensors.map(\.rawValue).sorted().joined(separator: ", ")
+            throw MQTTInputError(
+                topic: shownTopic(topic), reason: .unmappedNode, field: field,
+                "node '\(name)' is not a sensor of the store; map it under the source's `sensors:` (\(name): one of \(known))")
+        }
+        return sensor
+    }
+
+    func object(_ payload: [UInt8], topic: String) throws(MQTTInputError) -> JSONValue {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(payload)
+        } catch {
+            throw MQTTInputError(topic: shownTopic(topic), reason: .notJSON, "the payload is not JSON (byte \(error.offset): \(error.message)); check the node's MQTT format setting")
+        }
+        guard case .object = value else {
+            throw MQTTInputError(topic: shownTopic(topic), reason: .notJSON, "the payload is JSON but not an object; expected one report as {…}")
+        }
+        return value
+    }
+
+    /// `report`'s `rssi`, checked; `field` names it in an error (`observations[3].rssi`).
+    func rssi(_ report: JSONValue, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
+        guard let rssi = report["rssi"]?.number else {
+            throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field, "no number; every report needs the RSSI in dBm")
+        }
+        guard Self.rssiRange.contains(rssi) else {
+            throw MQTTInputError(
+                topic: shownTopic(topic), reason: .rssiOutOfRange, field: field,
+                "\(rssi) is not an RSSI; a radio reports dBm between \(Int(Self.rssiRange.lowerBound)) and \(Int(Self.rssiRange.upperBound))")
+        }
+        return rssi
+    }
+
+    /// A Bluetooth address heard without its type (ESPresense and OpenMQTTGateway do not send
+    /// it): static random by its top bits is stable (`ble:`); anything else is taken as rotating
+    /// (`ble-rpa:`), so it is counted, never profiled, and a resolvable private address made
+    /// from a registered identity key becomes `irk:<name>` in the pipeline.
+    static func device(address: BluetoothAddress) -> DeviceID {
+        address.randomSubtype == .staticRandom ? DeviceID("ble:\(address)") : DeviceID("ble-rpa:\(address)")
+    }
+
+    /// `AA:BB:CC:DD:EE:FF`, `aa-bb-…` or twelve hex digits.
+    static func address(_ text: some StringProtocol) -> BluetoothAddress? {
+        let digits = String(text.filter { $0 != ":" && $0 != "-" })
+        guard digits.count == 12, let value = UInt64(digits, radix: 16) else { return nil }
+        return BluetoothAddress(rawValue: value)
+    }
+}

@@ -1,0 +1,44 @@
+import MQTT
+
+/// One message of a `mosquitto_sub` recording, as `footfall convert mqtt` reads it: the topic,
+/// a space and the payload (`mosquitto_sub -v`), or the time the message arrived, a space, the
+/// topic, a space and the payload (`mosquitto_sub -F '%U %t %p'`, Unix seconds). A payload may
+/// hold spaces; a topic cannot here (nodes never put one in it).
+public struct MQTTRecordingLine: Sendable, Hashable {
+    /// When the recorder received the message, if the line says.
+    public var time: Double?
+    public var message: MQTTMessage
+
+    public init(time: Double?, message: MQTTMessage) {
+        self.time = time
+        self.message = message
+    }
+
+    /// What is wrong with a line: the field at fault (`time`, `topic`, `payload`) and why.
+    public struct ParseError: Error, Hashable, Sendable {
+        public var field: String
+        public var message: String
+    }
+
+    /// Reads `line` (without its newline; a trailing carriage return is dropped).
+    public init(parsing line: Substring) throws(ParseError) {
+        var rest = line.hasSuffix("\r") ? line.dropLast() : line
+        var time: Double?
+        // `%U` writes seconds with a fraction; a topic starts with a letter in every format read.
+        if let space = rest.firstIndex(of: " "), let first = rest.first, first.isNumber, rest[..<space].allSatisfy({ $0.isNumber || $0 == "." }) {
+            guard let seconds = Double(rest[..<space]), seconds.isFinite else {
+                throw ParseError(field: "time", message: "'\(rest[..<space])' is not Unix seconds like 1733300000.123456789 (mosquitto_sub -F '%U %t %p')")
+            }
+            time = seconds
+            rest = rest[rest.index(after: space)...]
+        }
+        guard let space = rest.firstIndex(of: " ") else {
+            throw ParseError(field: "payload", message: "no space and payload after the topic; record with mosquitto_sub -v (topic, space, payload) or -F '%U %t %p'")
+        }
+        let topic = rest[..<space]
+        guard !topic.isEmpty else {
+            throw ParseError(field: "topic", message: "is empty; a line starts with the topic the message was published to")
+        }
+        self.init(time: time, message: MQTTMessage(topic: String(topic), payload: Array(rest[rest.index(after: space)...].utf8)))
+    }
+}

@@ -1,0 +1,27 @@
+import FootfallCore
+import Forwarding
+import MQTT
+
+/// A sensor gateway whose `upstream.url` is a broker (`mqtt://`, `mqtts://`): its uplink
+/// publishes each sensor's batches there for the locating gateway's `format: footfall` source.
+enum UpstreamBroker {
+    /// The uplink's publisher, or nil for an http(s) upstream (the uplink posts then).
+    static func send(for configuration: StoreConfiguration) throws -> ObservationUplink.Send? {
+        guard let upstream = configuration.upstream, upstream.viaBroker else { return nil }
+        var options = upstream.broker
+        options["url"] = upstream.url
+        options["ca_file"] = upstream.caFile
+        let settings = try MQTTSettings(
+            options: options, storeFile: configuration.file,
+            defaultClientID: "footfall-\(configuration.layout.id)-\(configuration.gatewayID)-upstream"
+        ) { option, message in
+            ConfigurationError(
+                file: configuration.file, line: upstream.brokerLines[option] ?? upstream.line, field: "upstream.\(option)", message: message)
+        }
+        do {
+            return try ObservationUplink.publishing(to: settings, store: configuration.layout.id)
+        } catch {
+            throw ConfigurationError(file: configuration.file, line: upstream.line, field: "upstream.url", message: error.description)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Capture
+import FootfallCore
+import Foundation
+import Logging
+import MQTT
+
+/// A `type: mqtt` source's options (docs/configuration.md, "mqtt sources") checked, and the
+/// source made from them.
+enum MQTTSourceOptions {
+    static let known = (MQTTSettings.optionNames.union(["format", "topic", "sensors"])).sorted()
+
+    static func source(
+        _ options: ComponentOptions, configuration: StoreConfiguration, bus: InputBus, board: SourceBoard, metrics: GatewayMetrics,
+        logger: Logger
+    ) throws -> (name: String, source: MQTTSource) {
+        let formats = MQTTFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let formatName = options.string("format") else { throw options.error(field: "format", "is missing; say what the broker carries: \(formats)") }
+        guard let format = MQTTFormat(rawValue: formatName) else {
+            throw options.error(field: "format", "'\(formatName)' is not a format this source reads; use one of \(formats)")
+        }
+        let store = configuration.layout.id
+        let settings = try MQTTSettings(
+            options: options.component.options, storeFile: configuration.file,
+            defaultClientID: "footfall-\(store)-\(configuration.gatewayID)-\(format.rawValue)"
+        ) { option, message in options.error(field: option, message) }
+        let layoutSensors = Set(configuration.layout.sensors.map(\.id))
+        var sensors: [String: SensorID] = [:]
+        for (node, sensor) in options.component.mappings["sensors"] ?? [:] {
+            guard layoutSensors.contains(SensorID(sensor)) else {
+                throw ConfigurationError(
+                    file: configuration.file, line: options.component.mappingLines["sensors"]?[node] ?? options.component.optionLine("sensors"),
+                    field: "sources[mqtt].sensors.\(node)",
+                    message: "'\(sensor)' is not a sensor of the store; use one of \(configuration.layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+            }
+            sensors[node] = SensorID(sensor)
+        }
+        if let text = options.string("sensors") {
+            throw options.error(field: "sensors", "'\(text)' is not a mapping; list `node: sensor` lines, e.g. `kitchen: s1`")
+        }
+        let topics = options.string("topic").map { [$0] } ?? format.defaultTopics(store: store)
+        for topic in topics where topic.isEmpty || topic.contains("#") && !topic.hasSuffix("#") {
+            throw options.error(field: "topic", "'\(topic)' is not an MQTT topic filter; # may only end one, e.g. espresense/devices/+/+")
+        }
+        let name = "mqtt \(settings.url) \(format.rawValue)"
+        let decoder = MQTTObservationDecoder(format: format, sensors: sensors, storeSensors: layoutSensors)
+        let source = MQTTSource(
+            settings: settings, topics: topics, decoder: decoder, clock: { Date().timeIntervalSince1970 }, logger: logger,
+            metrics: MQTTSourceMetrics(source: name, factory: metrics.factory),
+            onStatus: { failure in
+                if let failure {
+                    board.set(name, "failing: \(failure)")
+                    metrics.sourceError(name)
+                } else {
+                    board.set(name, "running")
+                }
+            },
+            onObservations: { observations in
+                bus.send(observations.count == 1 ? .observation(observations[0]) : .observations(observations))
+            })
+        return (name, source)
+    }
+}

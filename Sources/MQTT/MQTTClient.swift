@@ -1,0 +1,300 @@
+internal import CMosquitto
+import Foundation
+import Synchronization
+
+/// A connection to an MQTT broker through libmosquitto, kept up by a thread of its own: it
+/// connects, resubscribes, and after a refusal or a lost connection tries again with back-off
+/// (doubling from `reconnectFirst` to `reconnectMaximum`), reporting each change as an `Event`.
+/// QoS 1 publishes are awaited until the broker acknowledges them.
+///
+/// Events are delivered on the client's thread, in order; a handler should return quickly.
+public final class MQTTClient: Sendable {
+    public enum Event: Sendable {
+        /// The broker accepted the connection; `sessionPresent` when it kept the session (and
+        /// the messages queued for it) from before.
+        case connected(sessionPresent: Bool)
+        /// A connection attempt failed or an open connection was lost; `retryIn` is the wait
+        /// before the next attempt.
+        case disconnected(reason: String, retryIn: Duration)
+        case message(MQTTMessage)
+    }
+
+    public let settings: MQTTSettings
+    /// Topic filters subscribed to on every connection, at QoS `subscriptionQoS`.
+    public let subscriptions: [String]
+    public let subscriptionQoS: Int
+    let onEvent: @Sendable (Event) -> Void
+    /// libmosquitto's client; its calls are thread-safe with `mosquitto_threaded_set`.
+    nonisolated(unsafe) let handle: OpaquePointer
+    let state = Mutex(State())
+
+    struct State {
+        var started = false
+        var stopping = false
+        var connected = false
+        /// Why the broker refused the last CONNECT (CONNACK code), for the next report.
+        var refusal: String?
+        var sessionPresent = false
+        /// Message ids of the batch being published that the broker has not acknowledged.
+        var outstanding: Set<Int32> = []
+        /// Acknowledgments that arrived before `mosquitto_publish` returned their id.
+        var early: Set<Int32> = []
+        var waiter: CheckedContinuation<Result<Void, MQTTError>, Never>?
+        /// Why the batch being published failed before anyone waited for it.
+        var failure: String?
+        /// Why the last connection attempt failed or the connection was lost.
+        var lastFailure: String?
+    }
+
+    private static let library: Void = { _ = mosquitto_lib_init() }()
+
+    /// Makes the client (nothing is sent until `start`); throws for settings libmosquitto refuses
+    /// (an unreadable certificate or key).
+    public init(
+        settings: MQTTSettings, subscriptions: [String] = [], subscriptionQoS: Int = 1,
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) throws(MQTTError) {
+        Self.library
+        guard let handle = mosquitto_new(settings.clientID, settings.cleanSession, nil) else {
+            throw MQTTError.invalid("libmosquitto could not make a client: \(String(cString: strerror(errno)))")
+        }
+        self.handle = handle
+        self.settings = settings
+        self.subscriptions = subscriptions
+        self.subscriptionQoS = subscriptionQoS
+        self.onEvent = onEvent
+        mosquitto_threaded_set(handle, true)
+        _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
+        _ = mosquitto_max_inflight_messages_set(handle, UInt32(settings.maxInflight))
+        if let username = settings.username {
+            try check(mosquitto_username_pw_set(handle, username, settings.password), "the user name or password")
+        }
+        if settings.tls {
+            if settings.caFile == nil {
+                try check(mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "the system's trust roots")
+            }
+            if settings.caFile != nil || settings.certFile != nil {
+                try check(
+                    mosquitto_tls_set(handle, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil),
+                    "the TLS files (ca_file, cert_file, key_file)")
+            }
+        }
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        mosquitto_connect_with_flags_callback_set(handle) { _, context, code, flags in
+            MQTTClient.from(context).connected(code: code, sessionPresent: flags & 1 == 1)
+        }
+        mosquitto_message_callback_set(handle) { _, context, message in
+            guard let message, let topic = message.pointee.topic else { return }
+            let length = Int(max(0, message.pointee.payloadlen))
+            let payload = message.pointee.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: length)) } ?? []
+            MQTTClient.from(context).onEvent(.message(MQTTMessage(topic: String(cString: topic), payload: payload)))
+        }
+        mosquitto_publish_callback_set(handle) { _, context, mid in
+            MQTTClient.from(context).acknowledged(mid)
+        }
+    }
+
+    deinit { mosquitto_destroy(handle) }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> MQTTClient {
+        Unmanaged<MQTTClient>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    private func check(_ code: Int32, _ what: String) throws(MQTTError) {
+        guard code == MOSQ_ERR_SUCCESS.rawValue else {
+            throw MQTTError.invalid("libmosquitto refused \(what): \(Self.describe(code))")
+        }
+    }
+
+    /// Starts the client's thread, which connects and stays connected until `stop`.
+    public func start() {
+        let first = state.withLock { state in
+            defer { state.started = true }
+            return !state.started
+        }
+        guard first else { return }
+        // The thread holds the client until it ends, so the handle outlives every callback.
+        let thread = Thread { [self] in run() }
+        thread.name = "mqtt \(settings.clientID)"
+        thread.start()
+    }
+
+    /// Disconnects cleanly and ends the thread (it does not wait for it to end).
+    public func stop() {
+        let waiter = state.withLock { state in
+            state.stopping = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: .failure(.publish("the client was stopped")))
+        _ = mosquitto_disconnect(handle)
+    }
+
+    public var isConnected: Bool { state.withLock { $0.connected } }
+
+    /// Why the last attempt to connect failed, while not connected.
+    public var lastFailure: String? { state.withLock { $0.connected ? nil : $0.lastFailure } }
+
+    /// Waits up to `timeout` for the connection; true when connected.
+    public func connected(within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !isConnected {
+            guard ContinuousClock.now < deadline, !stopping else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    private var stopping: Bool { state.withLock { $0.stopping } }
+
+    // MARK: The client's thread
+
+    private func run() {
+        var wait = settings.reconnectFirst
+        var attempted = false
+        while !stopping {
+            let code = attempted
+                ? mosquitto_reconnect(handle)
+                : mosquitto_connect(handle, settings.host, Int32(settings.port), Int32(settings.keepAlive))
+            attempted = true
+            if code == MOSQ_ERR_SUCCESS.rawValue {
+                var loop = MOSQ_ERR_SUCCESS.rawValue
+                while loop == MOSQ_ERR_SUCCESS.rawValue, !stopping {
+                    loop = mosquitto_loop(handle, 100, 1)
+                }
+                if stopping { break }
+                let (wasConnected, refusal) = state.withLock { state in
+                    defer { state.connected = false; state.refusal = nil }
+                    return (state.connected, state.refusal)
+                }
+                // A connection that worked starts the back-off again.
+                if wasConnected { wait = settings.reconnectFirst }
+                failPublishes("the connection to \(settings.url) was lost")
+                let reason = refusal ?? (wasConnected ? "connection lost: " : "") + Self.describe(loop)
+                state.withLock { $0.lastFailure = reason }
+                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: wait))
+            } else {
+                let reason = Self.describe(code)
+                state.withLock { $0.lastFailure = reason }
+                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: wait))
+            }
+            pause(wait)
+            wait = min(wait * 2, settings.reconnectMaximum)
+        }
+        state.withLock { $0.connected = false }
+    }
+
+    /// Sleeps in short steps so `stop` is noticed within a tenth of a second.
+    private func pause(_ duration: Duration) {
+        let end = ContinuousClock.now + duration
+        while !stopping, ContinuousClock.now < end {
+            Thread.sleep(forTimeInterval: min(0.1, max(0, (end - ContinuousClock.now) / .seconds(1))))
+        }
+    }
+
+    private func connected(code: Int32, sessionPresent: Bool) {
+        guard code == 0 else {
+            state.withLock { $0.refusal = Self.refusal(code) }
+            return
+        }
+        state.withLock { state in
+            state.connected = true
+            state.sessionPresent = sessionPresent
+        }
+        for filter in subscriptions {
+            _ = mosquitto_subscribe(handle, nil, filter, Int32(subscriptionQoS))
+        }
+        onEvent(.connected(sessionPresent: sessionPresent))
+    }
+
+    // MARK: Publishing
+
+    /// Publishes `messages` and returns once the broker has acknowledged every one (QoS 1), or
+    /// throws when one cannot be sent, the connection drops, or `timeout` passes first. Then
+    /// some may have arrived: publish them all again (a receiver deduplicates by its own ids).
+    /// One batch at a time per client.
+    public func publish(_ messages: [MQTTMessage], qos: Int = 1, timeout: Duration) async throws(MQTTError) {
+        guard isConnected else { throw MQTTError.publish("not connected to \(settings.url)") }
+        state.withLock { state in
+            state.early.removeAll()
+            state.outstanding.removeAll()
+            state.failure = nil
+        }
+        for message in messages {
+            var mid: Int32 = 0
+            let code = message.payload.withUnsafeBytes { bytes in
+                mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), false)
+            }
+            guard code == MOSQ_ERR_SUCCESS.rawValue else {
+                throw MQTTError.publish("\(settings.url): cannot publish to \(message.topic): \(Self.describe(code))")
+            }
+            if qos > 0 {
+                state.withLock { state in
+                    if state.early.remove(mid) == nil { state.outstanding.insert(mid) }
+                }
+            }
+        }
+        guard qos > 0 else { return }
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            self?.failPublishes("\(messages.count) messages not all acknowledged by \(self?.settings.url ?? "the broker") within \(timeout)")
+        }
+        defer { timer.cancel() }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MQTTError>, Never>) in
+            let now = state.withLock { state -> Result<Void, MQTTError>? in
+                if state.outstanding.isEmpty { return .success(()) }
+                if let failure = state.failure { return .failure(.publish(failure)) }
+                if state.stopping || !state.connected { return .failure(.publish("the connection to \(settings.url) was lost")) }
+                state.waiter = continuation
+                return nil
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+        try result.get()
+    }
+
+    private func acknowledged(_ mid: Int32) {
+        let waiter = state.withLock { state -> CheckedContinuation<Result<Void, MQTTError>, Never>? in
+            guard state.outstanding.remove(mid) != nil else {
+                state.early.insert(mid)
+                return nil
+            }
+            guard state.outstanding.isEmpty else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: .success(()))
+    }
+
+    private func failPublishes(_ reason: String) {
+        let waiter = state.withLock { state in
+            state.failure = reason
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: .failure(.publish(reason)))
+    }
+
+    // MARK: Messages
+
+    static func describe(_ code: Int32) -> String {
+        if code == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)).lowercased() }
+        if code == MOSQ_ERR_CONN_LOST.rawValue { return "the broker closed the connection" }
+        if code == MOSQ_ERR_NO_CONN.rawValue { return "not connected" }
+        if code == MOSQ_ERR_TLS.rawValue { return "TLS failed (check the broker's certificate against ca_file, and cert_file/key_file)" }
+        if code == MOSQ_ERR_EAI.rawValue { return "the broker's host name does not resolve" }
+        return String(cString: mosquitto_strerror(code))
+    }
+
+    /// A CONNACK refusal (MQTT 3.1.1, 3.2.2.3) with what to do about it.
+    static func refusal(_ code: Int32) -> String {
+        switch code {
+        case 1: "the broker refused the connection: it does not speak MQTT 3.1.1"
+        case 2: "the broker refused the client id; set another client_id"
+        case 3: "the broker refused the connection: server unavailable"
+        case 4: "the broker refused the connection: bad user name or password; check username and the password file or variable"
+        case 5: "the broker refused the connection: not authorised; check username and the password file or variable, and the broker's ACL"
+        default: "the broker refused the connection: \(String(cString: mosquitto_connack_string(code)))"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import BLE
+import Capture
+import FootfallCore
+import FootfallTesting
+import NIOCore
+import Testing
+
+/// The three MQTT formats decoded into observations, without a broker: each node's report as a
+/// named vector, what it must become, and the one-line reason for what cannot be used.
+@Suite struct MQTTDecoderTests {
+    static let store: Set<SensorID> = ["s1", "s2", "s3"]
+    static let loyaltyBeacon = DeviceID.ibeacon(uuid: "f7826da6-4fa2-4e98-8024-bc5b71e0893e", major: 1, minor: 7)
+
+    static func decode(_ format: MQTTFormat, _ topic: String, _ payload: String, sensors: [String: SensorID] = ["kitchen": "s2", "OMG_ESP32": "s3"]) throws -> [Observation] {
+        try MQTTObservationDecoder(format: format, sensors: sensors, storeSensors: store).decode(topic: topic, payload: Array(payload.utf8), time: 100)
+    }
+
+    static func problem(_ format: MQTTFormat, _ topic: String, _ payload: String) -> MQTTInputError? {
+        do {
+            _ = try decode(format, topic, payload)
+            return nil
+        } catch {
+            return error as? MQTTInputError
+        }
+    }
+
+    // MARK: ESPresense
+
+    @Test func anESPresenseIBeaconReportBecomesTheBeaconHeardByTheRoomsSensorWithItsMeasuredPower() throws {
+        let observations = try Self.decode(.espresense, "espresense/devices/iBeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e-1-7/kitchen", """
+            {"id":"iBeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e-1-7","idType":1,"rssi@1m":-59,"rssi":-72,"raw":3.1,"distance":2.8,"var":0.4,"int":1010,"mac":"4a1f22900c3e","close":false}
+            """)
+        #expect(observations == [Observation(time: 100, sensor: "s2", device: Self.loyaltyBeacon, rssi: -72, txPower: -59, radio: .ble)])
+    }
+
+    @Test func anESPresenseFingerprintIsNotADeviceItsMacIsAndAPrivateMacStaysRotating() throws {
+        // apple:1007:11-12 is shared by every phone of that model: the mac is the device.
+        let rotating = try Self.decode(.espresense, "espresense/devices/apple:1007:11-12/kitchen", #"{"id":"apple:1007:11-12","rssi@1m":-65,"rssi":-80,"mac":"4a1f22900c3e"}"#)
+        #expect(rotating.map(\.device) == ["ble-rpa:4a:1f:22:90:0c:3e"])
+        #expect(rotating[0].txPower == nil, "a node's default rssi@1m is not the phone's")
+        // A static random address (top bits 11) is stable; a plain-MAC id is that address.
+        let staticRandom = try Self.decode(.espresense, "espresense/devices/c41f22900c3e/s1", #"{"id":"c41f22900c3e","rssi":-60}"#)
+        #expect(staticRandom.map(\.device) == ["ble:c4:1f:22:90:0c:3e"])
+        #expect(staticRandom.map(\.sensor) == ["s1"], "a room named like a sensor is that sensor")
+    }
+
+    @Test func theOlderRoomsTopicAndEddystoneAndAltBeaconIdsAreRead() throws {
+        let old = try Self.decode(.espresense, "espresense/rooms/kitchen", #"{"id":"eddy:edd1ebeac04e5defa017-0bdb87539b67","rssi":-70,"rssi@1m":-62}"#)
+        #expect(old.map(\.device) == ["eddystone:edd1ebeac04e5defa017:0bdb87539b67"])
+        let alt = try Self.decode(.espresense, "espresense/rooms/s3", #"{"id":"altBeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e-1-7","rssi":-70}"#)
+        #expect(alt.map(\.device) == ["altbeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:7"])
+    }
+
+    @Test func badESPresenseReportsNameTheTopicWithoutTheDeviceAndTheFieldAndSayWhatToDo() {
+        let unmapped = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/garage", #"{"id":"4a1f22900c3e","rssi":-70}"#)
+        #expect(unmapped?.reason == .unmappedNode)
+        #expect(unmapped?.description == "espresense/devices/+/garage: node 'garage' is not a sensor of the store; map it under the source's `sensors:` (garage: one of s1, s2, s3)")
+        let notJSON = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen", "rssi=-70")
+        #expect(notJSON?.reason == .notJSON)
+        #expect(notJSON?.topic == "espresense/devices/+/kitchen")
+        let loud = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen", #"{"id":"4a1f22900c3e","rssi":-300}"#)
+        #expect(loud?.reason == .rssiOutOfRange)
+        #expect(loud?.field == "rssi")
+        let noMac = Self.problem(.espresense, "espresense/devices/apple:1007:11-12/kitchen", #"{"id":"apple:1007:11-12","rssi":-70}"#)
+        #expect(noMac?.reason == .unusableDevice)
+        for problem in [unmapped, notJSON, loud, noMac] {
+            #expect(problem.map { !$0.description.contains("4a1f") && !$0.description.contains("4a:1f") } == true, "no address in \(String(describing: problem))")
+        }
+    }
+
+    @Test func aTopicTheFormatDoesNotPublishIsShownWithoutAnyLevelThatCouldNameADevice() {
+        // A `topic: espresense/#` wider than the default also brings a node's other topics.
+        let deeper = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen/extra", "{}")
+        #expect(deeper?.reason == .unexpectedTopic)
+        #expect(deeper?.topic == "espresense/devices/+/kitchen/extra")
+        let fingerprint = Self.problem(.espresense, "espresense/settings/apple:1007:11-12/config", "{}")
+        #expect(fingerprint?.topic == "espresense/settings/+/config")
+        let gateway = Self.problem(.openmqttgateway, "home/4A:1F:22:90:0C:3E/BTtoMQTT/4A1F22900C3E", "rssi")
+        #expect(gateway?.topic == "home/+/BTtoMQTT/+")
+    }
+
+    // MARK: OpenMQTTGateway
+
+    /// Flags, then Apple's iBeacon: UUID f7826da6-…-bc5b71e0893e, major 1, minor 7, power −59.
+    static let iBeaconAdvertisement = "020106" + "1aff4c000215" + "f7826da64fa24e988024bc5b71e0893e" + "0001" + "0007" + "c5"
+
+    @Test func aGatewaysManufacturerDataIsDecodedAsOverHCIIntoTheSameBeacon() throws {
+        // What HCI makes of the advertisement…
+        let bytes = try #require(MQTTDecoderTestsHex.bytes(Self.iBeaconAdvertisement))
+        var converter = ObservationConverter(sensor: "s3")
+        let report = LEAdvertisingReport(
+            kind: .legacy, eventType: 0, addressType: .randomDevice, address: BluetoothAddress("4A:1F:22:90:0C:3E")!, rssi: -66,
+            data: ByteBuffer(bytes: bytes))
+        let heard = converter.observation(from: report, time: 100)
+        let overHCI = try #require(heard)
+        // …and what OpenMQTTGateway publishes of it (manufacturer data: company id, then the rest).
+        let overMQTT = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", """
+            {"id":"4A:1F:22:90:0C:3E","mac_type":1,"manufacturerdata":"4c000215f7826da64fa24e988024bc5b71e0893e00010007c5","rssi":-66,"distance":2.3}
+            """)
+        #expect(overMQTT == [overHCI])
+        #expect(overHCI.device == Self.loyaltyBeacon)
+    }
+
+    @Test func eddystoneServiceDataTheGatewaysOwnIBeaconDecodingAndAPlainAddressAreRead() throws {
+        let eddystone = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", """
+            {"id":"4A:1F:22:90:0C:3E","rssi":-70,"servicedatauuid":"0xfeaa","servicedata":"00e7edd1ebeac04e5defa0170bdb87539b670000"}
+            """)
+        #expect(eddystone.map(\.device) == ["eddystone:edd1ebeac04e5defa017:0bdb87539b67"])
+        #expect(eddystone.map(\.txPower) == [-25 - 41])
+        let theengs = try Self.decode(.openmqttgateway, "home/TheengsGateway/BTtoMQTT/4A1F22900C3E", """
+            {"id":"4A:1F:22:90:0C:3E","rssi":-75,"brand":"GENERIC","model":"iBeacon","model_id":"IBEACON","mfid":"4c00","uuid":"f7826da6-4fa2-4e98-8024-bc5b71e0893e","major":1,"minor":7,"txpower":-59}
+            """, sensors: ["TheengsGateway": "s1"])
+        #expect(theengs == [Observation(time: 100, sensor: "s1", device: Self.loyaltyBeacon, rssi: -75, txPower: -59)])
+        let plain = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":-81}"#)
+        #expect(plain.map(\.device) == ["ble-rpa:4a:1f:22:90:0c:3e"])
+        let problem = Self.problem(.openmqttgateway, "home/garage_gw/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":-81}"#)
+        #expect(problem?.topic == "home/garage_gw/BTtoMQTT/+")
+        #expect(problem?.reason == .unmappedNode)
+    }
+
+    // MARK: Footfall
+
+    @Test func aSensorGatewaysBatchIsReadAsTheHTTPEndpointReadsIt() throws {
+        let observations = try Self.decode(.footfall, "footfall/demo/sensors/s1", """
+            {"sensor":"s1","sent_at":1767603600.5,"observations":[{"time":1767603600.1,"device":"ble-rpa:4a:1f:22:90:0c:3e","rssi":-71,"radio":"ble"},{"time":1767603600.2,"device":"wifi:02:00:00:00:00:01","rssi":-60,"radio":"wifi","channel":6}]}
+            """)
+        #expect(observations == [
+            Observation(time: 1_767_603_600.1, sensor: "s1", device: "ble-rpa:4a:1f:22:90:0c:3e", rssi: -71, radio: .ble),
+            Observation(time: 1_767_603_600.2, sensor: "s1", device: "wifi:02:00:00:00:00:01", rssi: -60, radio: .wifi, channel: 6),
+        ])
+        let bad = Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","sent_at":1,"observations":[{"time":1,"device":"x","rssi":500}]}"#)
+        #expect(bad?.field == "observations[0].rssi")
+        #expect(bad?.reason == .rssiOutOfRange)
+    }
+
+    @Test func withoutAStoreEveryNodeIsASensorOfItsOwnName() throws {
+        let decoder = MQTTObservationDecoder(format: .espresense)
+        let observations = try decoder.decode(topic: "espresense/devices/c41f22900c3e/garage", payload: Array(#"{"id":"c41f22900c3e","rssi":-60}"#.utf8), time: 1)
+        #expect(observations.map(\.sensor) == ["garage"])
+    }
+}
+
+enum MQTTDecoderTestsHex {
+    static func bytes(_ hex: String) -> [UInt8]? {
+        let digits = Array(hex)
+        guard digits.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: digits.count, by: 2).compactMap { UInt8(String(digits[$0...$0 + 1]), radix: 16) }
+    }
+}

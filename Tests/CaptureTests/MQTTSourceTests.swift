@@ -1,0 +1,168 @@
+import Capture
+import FootfallCore
+import FootfallTesting
+import Foundation
+import Logging
+import MetricsTestKit
+import MQTT
+import Synchronization
+import Testing
+
+/// The MQTT source against a real `mosquitto` on 127.0.0.1: reports in, bad ones counted, a
+/// wrong password reported, a broker restarted mid-stream.
+@Suite(.serialized) struct MQTTSourceTests {
+    /// An ESPresense report of device number `index` (a static random address, so each is a
+    /// device of its own) heard in `room`.
+    static func report(_ index: Int, room: String = "kitchen") -> MQTTMessage {
+        let mac = String(format: "c40000%06x", index)
+        return MQTTMessage(topic: "espresense/devices/\(mac)/\(room)", text: #"{"id":"\#(mac)","rssi":-70,"mac":"\#(mac)","distance":2.5}"#)
+    }
+
+    static func device(_ index: Int) -> DeviceID {
+        let mac = String(format: "c40000%06x", index)
+        return DeviceID("ble:" + stride(from: 0, to: 12, by: 2).map { String(mac.dropFirst($0).prefix(2)) }.joined(separator: ":"))
+    }
+
+    /// The source under test, running in a task, with what it reported.
+    final class Running: Sendable {
+        let task: Task<Void, any Error>
+        let observations = ObservationCollector()
+        let status = StatusRecorder()
+        let metrics = TestMetrics()
+        let log = LogRecorder()
+
+        init(broker: MosquittoBroker, username: String? = nil, password: String? = nil) throws {
+            var settings = try MQTTSettings(url: broker.url, clientID: "footfall-test-source")
+            settings.username = username
+            settings.password = password
+            settings.reconnectFirst = .milliseconds(100)
+            settings.reconnectMaximum = .milliseconds(400)
+            let (observations, status, log) = (observations, status, log)
+            let source = MQTTSource(
+                settings: settings, topics: MQTTFormat.espresense.defaultTopics(store: "test"),
+                decoder: MQTTObservationDecoder(format: .espresense, sensors: ["kitchen": "s1"], storeSensors: ["s1", "s2"]),
+                clock: { 100 }, logger: Logger(label: "test") { _ in log.handler() },
+                metrics: MQTTSourceMetrics(source: "mqtt test", factory: metrics),
+                onStatus: { text in status.append(text) },
+                onObservations: { for observation in $0 { observations.handler(observation) } })
+            task = Task { try await source.run() }
+        }
+
+        var lastStatus: String?? { status.all.last }
+
+        func waitForStatus(_ timeout: Duration = .seconds(120), _ condition: @escaping (String?) -> Bool) async -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if let last = lastStatus, condition(last) { return true }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+
+        func stop() async {
+            task.cancel()
+            _ = await task.result
+        }
+    }
+
+    /// A node publishing with QoS 1 from a persistent session, as ESPresense does.
+    static func publisher(_ broker: MosquittoBroker, id: String = "espresense-kitchen") async throws -> MQTTClient {
+        var settings = try MQTTSettings(url: broker.url, clientID: id)
+        settings.reconnectFirst = .milliseconds(100)
+        settings.reconnectMaximum = .milliseconds(400)
+        let client = try MQTTClient(settings: settings)
+        client.start()
+        guard await client.connected(within: .seconds(120)) else { throw MosquittoBroker.BrokerError("the publisher did not connect: \(broker.log)") }
+        return client
+    }
+
+    @Test func reportsThroughARealBrokerBecomeObservationsAndBadOnesAreCountedPerTopicAndLoggedOnce() async throws {
+        let broker = try await MosquittoBroker.start()
+        let source = try Running(broker: broker)
+        #expect(await source.waitForStatus { $0 == nil }, "the source did not connect: \(broker.log)")
+        let node = try await Self.publisher(broker)
+        defer { node.stop() }
+        let bad = [
+            MQTTMessage(topic: "espresense/devices/c40000000001/kitchen", text: "rssi=-70"),
+            MQTTMessage(topic: "espresense/devices/c40000000002/kitchen", text: "{not json"),
+            MQTTMessage(topic: "espresense/devices/c40000000003/garage", text: #"{"id":"c40000000003","rssi":-70}"#),
+        ]
+        try await node.publish((0..<50).map { Self.report($0) } + bad, timeout: .seconds(120))
+        await source.observations.wait(for: 50, seconds: 120)
+        // The bad messages came after the good ones on the same connection, in order.
+        let rejected = { (topic: String, reason: String) in
+            (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("topic", topic), ("reason", reason)]).totalValue) ?? 0
+        }
+        #expect(try await eventually { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
+        #expect(rejected("espresense/devices/+/kitchen", "not_json") == 2)
+        #expect(Set(source.observations.observations.map(\.device)) == Set((0..<50).map(Self.device)))
+        #expect(source.observations.observations.allSatisfy { $0.sensor == "s1" && $0.rssi == -70 && $0.time == 100 })
+        let warnings = source.log.messages.filter { $0.contains("skipping a message") }
+        #expect(warnings.count == 2, "once per topic and reason: \(warnings)")
+        #expect(warnings.allSatisfy { !$0.contains("c4:00") && !$0.contains("c40000") }, "no address in \(warnings)")
+        await source.stop()
+    }
+
+    @Test func aWrongPasswordIsOneStatusLineAndOneLogLineWhileTheSourceKeepsTrying() async throws {
+        let broker = try await MosquittoBroker.start(users: ["footfall": "right"])
+        let source = try Running(broker: broker, username: "footfall", password: "wrong")
+        #expect(await source.waitForStatus { $0?.contains("bad user name or password") == true || $0?.contains("not authorised") == true },
+                "status: \(String(describing: source.lastStatus))")
+        // It keeps trying: several attempts, each a status, one log line.
+        #expect(try await eventually(timeout: .seconds(120)) { source.status.all.count >= 3 })
+        #expect(!source.task.isCancelled)
+        let errors = source.log.messages.filter { $0.contains("retrying with back-off") }
+        #expect(errors.count == 1, "\(errors)")
+        #expect(source.log.messages.allSatisfy { !$0.contains("wrong") }, "the password is never printed")
+        await source.stop()
+    }
+
+    @Test func aBrokerRestartedMidStreamLosesNoReportAndTheSourceReconnectsByItself() async throws {
+        let broker = try await MosquittoBroker.start()
+        let source = try Running(broker: broker)
+        #expect(await source.waitForStatus { $0 == nil })
+        let node = try await Self.publisher(broker)
+        defer { node.stop() }
+        let total = 600
+        // The node publishes in small batches and, like ESPresense, sends again what the
+        // broker did not acknowledge; the broker restarts a third of the way in.
+        let publishing = Task {
+            var next = 0
+            while next < total {
+                let batch = (next..<min(total, next + 10)).map { Self.report($0) }
+                do {
+                    try await node.publish(batch, timeout: .seconds(2))
+                    next += batch.count
+                } catch {
+                    _ = await node.connected(within: .seconds(120))
+                }
+            }
+        }
+        await source.observations.wait(for: total / 3, seconds: 120)
+        try await broker.restart()
+        _ = await publishing.value
+        await source.observations.wait(for: total, seconds: 120)
+        let heard = Set(source.observations.observations.map(\.device))
+        #expect(heard == Set((0..<total).map(Self.device)), "\(total - heard.count) reports lost:\n\(broker.log)")
+        #expect(source.status.all.contains { $0?.contains("retrying") == true }, "the source saw the broker go")
+        #expect(source.lastStatus == .some(nil), "and came back by itself")
+        await source.stop()
+    }
+}
+
+/// What a source said about its connection, in order (nil: connected).
+final class StatusRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String?] = []
+    func append(_ text: String?) { lock.withLock { items.append(text) } }
+    var all: [String?] { lock.withLock { items } }
+}
+
+func eventually(timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    return try condition()
+}

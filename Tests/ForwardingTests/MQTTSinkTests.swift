@@ -1,0 +1,159 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import MQTT
+import Storage
+import Testing
+
+/// The `mqtt` sink against a real `mosquitto` on 127.0.0.1: every event on its type's topic,
+/// a broker that is down at first, and the real binary killed with SIGKILL mid-stream.
+@Suite(.serialized) struct MQTTSinkTests {
+    /// Everything published under `footfall/#`, as a subscriber with its own persistent session.
+    final class Subscriber: @unchecked Sendable {
+        private let lock = NSLock()
+        private var received: [(topic: String, event: [String: Any])] = []
+        private var seen: Set<String> = []
+        let client: MQTTClient
+
+        init(_ broker: MosquittoBroker) async throws {
+            var settings = try MQTTSettings(url: broker.url, clientID: "cdp-bridge")
+            settings.reconnectFirst = .milliseconds(100)
+            let box = Box()
+            client = try MQTTClient(settings: settings, subscriptions: ["footfall/#"]) { event in
+                if case .message(let message) = event { box.subscriber?.append(message) }
+            }
+            box.subscriber = self
+            client.start()
+            guard await client.connected(within: .seconds(120)) else { throw MosquittoBroker.BrokerError("the subscriber did not connect") }
+        }
+
+        final class Box: @unchecked Sendable { weak var subscriber: Subscriber? }
+
+        /// Each message is parsed once, on the client's thread: parsing them all again at every
+        /// poll kept a cooperative thread busy for the whole test, starving other suites.
+        func append(_ message: MQTTMessage) {
+            guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
+            lock.withLock {
+                received.append((message.topic, event))
+                if let id = event["id"] as? String { seen.insert(id) }
+            }
+        }
+
+        /// Each message's event, with its topic.
+        var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
+
+        var ids: Set<String> { lock.withLock { seen } }
+
+        func wait(forIDs count: Int, timeout: Duration = .seconds(60)) async -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ids.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            return ids.count >= count
+        }
+    }
+
+    static func sink(_ broker: MosquittoBroker) throws -> Sink {
+        let component = StoreConfiguration.ComponentSettings(type: "mqtt", options: ["url": broker.url, "batch_size": "100", "timeout_ms": "2000"])
+        return try SinkSettings(component, field: "sinks[0]", file: "store.yaml", store: "test-store", gateway: "gw-1").makeSink()
+    }
+
+    @Test func everyEventArrivesAsItsJSONLineOnItsTypesTopicAndIsSettledOnceAcknowledged() async throws {
+        let broker = try await MosquittoBroker.start()
+        let subscriber = try await Subscriber(broker)
+        defer { subscriber.client.stop() }
+        let harness = try DeliveryHarness()
+        let events = TestEvents.make(count: 300)
+        try harness.append(events)
+        let (_, task) = harness.start([try Self.sink(broker)])
+        defer { task.cancel() }
+        #expect(await subscriber.wait(forIDs: events.count))
+        try await harness.waitUntilSettled()
+        #expect(try harness.pending() == 0)
+        for (topic, event) in subscriber.events {
+            #expect(topic == "footfall/test-store/events/\(event["type"] as? String ?? "?")")
+        }
+        let byID = Dictionary(subscriber.events.map { ($0.event["id"] as! String, $0.event) }) { first, _ in first }
+        for event in events.prefix(20) {
+            let sent = try JSONSerialization.jsonObject(with: Data(event.jsonLine().utf8)) as! [String: Any]
+            #expect(NSDictionary(dictionary: sent) == NSDictionary(dictionary: byID[event.id] ?? [:]), "the payload is the event's JSON line")
+        }
+    }
+
+    @Test func aBrokerDownWhenEventsAreAppendedGetsThemAllOnceItIsBack() async throws {
+        let broker = try await MosquittoBroker.start()
+        let subscriber = try await Subscriber(broker)
+        defer { subscriber.client.stop() }
+        try await broker.stop()
+        let harness = try DeliveryHarness()
+        let events = TestEvents.make(count: 200)
+        try harness.append(events)
+        var options = Forwarder.Options()
+        options.backoff = Backoff(base: .milliseconds(50), cap: .milliseconds(500))
+        let (_, task) = harness.start([try Self.sink(broker)], options: options)
+        defer { task.cancel() }
+        // Attempts fail while it is down; nothing is settled.
+        #expect(try await eventually(timeout: .seconds(120)) {
+            try harness.database.read { try Outbox.status(in: $0) }.first.map { $0.lastError != nil } == true
+        })
+        #expect(try harness.pending() == events.count)
+        try await broker.restart()
+        #expect(await subscriber.wait(forIDs: events.count), "\(broker.log)")
+        try await harness.waitUntilSettled()
+        #expect(try harness.pending() == 0)
+    }
+
+    @Test func killNineMidStreamThenRestartDeliversEveryEventAndRepeatsOnlyWithTheSameID() async throws {
+        let broker = try await MosquittoBroker.start()
+        let subscriber = try await Subscriber(broker)
+        defer { subscriber.client.stop() }
+        let directory = Fixtures.temporaryDirectory("mqtt-kill")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("store.yaml")
+        try """
+        store:
+          id: test-store
+          outline: [[0, 0], [10, 0], [10, 10], [0, 10]]
+        sensors:
+          - id: s1
+            position: [1.0, 1.0, 2.5]
+        sinks:
+          - type: mqtt
+            url: \(broker.url)
+            batch_size: 25
+        """.write(to: store, atomically: true, encoding: .utf8)
+        let dbPath = directory.appendingPathComponent("gateway.sqlite").path
+        let database = try GatewayDatabase(path: dbPath)
+        let first = TestEvents.make(count: 4000, store: "test-store")
+        try await onAThreadOfItsOwn { try database.write { try Outbox.append(first, in: $0) } }
+        let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
+
+        let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
+        // Killed in the middle of the stream, with batches in flight.
+        #expect(await subscriber.wait(forIDs: 1000, timeout: .seconds(60)), "\(process.log)")
+        await process.killOnItsOwnThread(SIGKILL)
+        #expect(process.process.terminationReason == .uncaughtSignal)
+        let atKill = subscriber.ids.count
+        #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
+
+        let second = TestEvents.make(count: 1000, from: 4000, store: "test-store")
+        try await onAThreadOfItsOwn { try database.write { try Outbox.append(second, in: $0) } }
+        let all = first + second
+        let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
+        let complete = await subscriber.wait(forIDs: all.count)
+        #expect(complete, "not everything arrived: \(restarted.log)")
+        #expect(try await eventually(timeout: .seconds(120)) { try database.read { try Outbox.status(in: $0) }.first?.pending == 0 })
+        await restarted.killOnItsOwnThread(SIGTERM)
+
+        #expect(subscriber.ids == Set(all.map(\.id)))
+        // A repeat is the same event under the same id.
+        var byID: [String: String] = [:]
+        for (_, event) in subscriber.events {
+            let id = event["id"] as! String
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: event, options: .sortedKeys), as: UTF8.self)
+            if let earlier = byID[id] { #expect(earlier == text, "\(id) was repeated with other content") }
+            byID[id] = text
+        }
+        let repeats = subscriber.events.count - subscriber.ids.count
+        #expect(repeats <= 1000, "\(repeats) repeats: at most what was in flight at the kill")
+    }
+}
