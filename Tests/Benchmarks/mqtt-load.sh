@@ -97,7 +97,7 @@ counted() {
 
 # The nodes: a generator paced by the clock, writing each reading to its room's mosquitto_pub.
 python3 - "$trace" "$OBS_PER_SECOND" "$FORMAT" "$broker_port" "$QOS" <<'PY' &
-import json, subprocess, sys, time
+import json, signal, subprocess, sys, time
 trace, rate, fmt, port, qos = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 rows = []
 with open(trace) as f:
@@ -111,6 +111,13 @@ sensors = sorted({r[0] for r in rows})
 topic = {s: (f"espresense/rooms/{s}" if fmt == "espresense" else f"footfall/demo-store/sensors/{s}") for s in sensors}
 pubs = {s: subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", qos, "-i", f"node-{s}", "-l", "-t", topic[s]],
                             stdin=subprocess.PIPE, text=True, bufsize=1 << 16) for s in sensors}
+# The script's exit trap sends SIGTERM: the publishers go too (they would otherwise stay,
+# retrying against the stopped broker).
+def stop(*_):
+    for p in pubs.values():
+        p.kill()
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
 # ESPresense names a static random address by its twelve hex digits.
 def espresense(device, rssi):
     mac = device[len("ble:"):].replace(":", "")
