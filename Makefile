@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev libmosquitto-dev 
 # (mosquitto-clients).
 DEB_PACKAGES := dpkg-dev binutils lintian systemd
 TEST_PACKAGES := chromium prometheus openssl mosquitto mosquitto-clients $(DEB_PACKAGES)
-BENCH_PACKAGES := curl
+BENCH_PACKAGES := curl mosquitto mosquitto-clients python3
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
 DEMO_SHOPPERS ?= 300
@@ -73,10 +73,12 @@ test: test-deps
 	$(SWIFT) test
 
 # Benchmarks (ordo-one/benchmark, release build), then the daemon's CPU and memory under
-# load (Tests/Benchmarks/daemon-load.sh); not part of `make test`.
+# load (Tests/Benchmarks/daemon-load.sh) and the same load through a real MQTT broker
+# (Tests/Benchmarks/mqtt-load.sh); not part of `make test`.
 bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 	bash Tests/Benchmarks/daemon-load.sh
+	bash Tests/Benchmarks/mqtt-load.sh
 
 # The locator beside the simple baselines on every dataset in ../shared/datasets and a matrix
 # of simulated stores, with the demo store's presence targets (issue #15); writes

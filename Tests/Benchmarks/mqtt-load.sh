@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Observations per second through a real MQTT broker into the daemon (issue 19's target:
+# 10,000 observations/s at under 10 % of one core, as over HTTP; daemon-load.sh measures the
+# same store from a replayed trace).
+#
+# Simulates 2,000 devices that stay in the demo store (the simulator's staff, heard by its eight
+# sensors, as daemon-load.sh does), starts a mosquitto on 127.0.0.1 and the release `footfall
+# run` with a `type: mqtt` source, and publishes the trace's readings to the broker at
+# OBS_PER_SECOND, as the store's nodes would: FORMAT=espresense sends one message an
+# observation (each sensor an ESPresense room, `espresense/rooms/<room>`, through one
+# `mosquitto_pub -l` a room); FORMAT=footfall sends each sensor's readings as a sensor gateway's
+# batch ten times a second. After WARMUP seconds it samples the daemon's CPU time and resident
+# memory from /proc over MEASURE seconds (the broker's CPU too, apart), and checks through the
+# API that the pipeline kept up (observations counted, none dropped, no message refused).
+#
+#   bash Tests/Benchmarks/mqtt-load.sh              (make bench runs it)
+#   FORMAT=footfall OBS_PER_SECOND=20000 bash Tests/Benchmarks/mqtt-load.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+OBS_PER_SECOND=${OBS_PER_SECOND:-10000}
+DEVICES=${DEVICES:-2000}
+WARMUP=${WARMUP:-20}
+MEASURE=${MEASURE:-60}
+FORMAT=${FORMAT:-espresense}
+QOS=${QOS:-1}
+WORK=${WORK:-.build/mqtt-load}
+SWIFT=${SWIFT:-swift}
+MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
+
+[[ "$FORMAT" == espresense || "$FORMAT" == footfall ]] || { echo "FORMAT must be espresense or footfall" >&2; exit 2; }
+command -v mosquitto_pub >/dev/null && [[ -x "$MOSQUITTO" ]] ||
+  { echo "needs mosquitto and mosquitto-clients (sudo apt-get install mosquitto mosquitto-clients)" >&2; exit 1; }
+
+mkdir -p "$WORK"
+if [[ -z "${FOOTFALL:-}" ]]; then
+  $SWIFT build -c release --product footfall >&2
+  FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
+fi
+
+trace="$WORK/trace-$DEVICES.csv"
+if [[ ! -s "$trace" ]]; then
+  "$FOOTFALL" simulate --store demo-store --hours 0.05 --staff "$DEVICES" --shoppers-per-hour 0 --seed 3 --out "$trace" >&2
+fi
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+broker_port=$(free_port)
+cat >"$WORK/mosquitto.conf" <<EOF
+listener $broker_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 0
+max_queued_messages 0
+log_dest file $(realpath "$WORK")/mosquitto.log
+user $(id -un)
+EOF
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
+broker=$!
+pids=("$broker")
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+until (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null; do sleep 0.1; done
+
+config="$WORK/store.yaml"
+sed '/^sources:/,$d' calibration/demo-store/store.yaml >"$config"
+cat >>"$config" <<EOF
+sources:
+  - type: mqtt
+    url: mqtt://127.0.0.1:$broker_port
+    format: $FORMAT
+api:
+  listen: 127.0.0.1:0
+  tokens: [load]
+EOF
+rm -rf "$WORK/data"
+mkdir -p "$WORK/data"
+"$FOOTFALL" run --config "$config" --data "$WORK/data" >"$WORK/daemon.log" 2>&1 &
+pid=$!
+pids+=("$pid")
+
+port=""
+for _ in $(seq 1 300); do
+  port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
+  [[ -n "$port" && "$port" != 0 ]] && grep -q "connected to mqtt://" "$WORK/daemon.log" && break
+  sleep 0.2
+done
+[[ -n "$port" ]] || { echo "the daemon did not start; see $WORK/daemon.log" >&2; exit 1; }
+metrics() { curl -fsS "http://127.0.0.1:$port/metrics"; }
+status() { curl -fsS -H "Authorization: Bearer load" "http://127.0.0.1:$port/api/status"; }
+counted() {
+  local json seen tracked dropped
+  json=$(status)
+  seen=$(grep -oE '"observations_by_sensor":\{[^}]*\}' <<<"$json" | grep -oE ':[0-9]+' | tr -d : | awk '{ s += $1 } END { print s + 0 }')
+  tracked=$(grep -oE '"devices_tracked":[0-9]+' <<<"$json" | cut -d: -f2)
+  dropped=$(grep -oE '"dropped_inputs":[0-9]+' <<<"$json" | cut -d: -f2)
+  echo "$seen ${tracked:-0} ${dropped:-0}"
+}
+
+# The nodes: a generator paced by the clock, writing each reading to its room's mosquitto_pub.
+python3 - "$trace" "$OBS_PER_SECOND" "$FORMAT" "$broker_port" "$QOS" <<'PY' &
+import json, signal, subprocess, sys, time
+trace, rate, fmt, port, qos = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+rows = []
+with open(trace) as f:
+    next(f)
+    for line in f:
+        t, sensor, device, rssi = line.split(",")[:4]
+        rows.append((sensor, device, int(float(rssi))))
+        if len(rows) >= 400_000:  # about 35 s of the trace: every device many times over
+            break
+sensors = sorted({r[0] for r in rows})
+topic = {s: (f"espresense/rooms/{s}" if fmt == "espresense" else f"footfall/demo-store/sensors/{s}") for s in sensors}
+pubs = {s: subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", qos, "-i", f"node-{s}", "-l", "-t", topic[s]],
+                            stdin=subprocess.PIPE, text=True, bufsize=1 << 16) for s in sensors}
+# The script's exit trap sends SIGTERM: the publishers go too (they would otherwise stay,
+# retrying against the stopped broker).
+def stop(*_):
+    for p in pubs.values():
+        p.kill()
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+# ESPresense names a static random address by its twelve hex digits.
+def espresense(device, rssi):
+    mac = device[len("ble:"):].replace(":", "")
+    return f'{{"id":"{mac}","rssi":{rssi},"mac":"{mac}","distance":3.2}}'
+step, index, start = 0.1, 0, time.monotonic()
+tick = 0
+while True:
+    tick += 1
+    due = int(rate * step)
+    now = time.time()
+    batches = {s: [] for s in sensors}
+    for _ in range(due):
+        sensor, device, rssi = rows[index]
+        index = (index + 1) % len(rows)
+        if fmt == "espresense":
+            pubs[sensor].stdin.write(espresense(device, rssi) + "\n")
+        else:
+            batches[sensor].append({"time": now, "device": device, "rssi": rssi, "radio": "ble"})
+    for sensor, items in batches.items():
+        if items:
+            pubs[sensor].stdin.write(json.dumps({"sensor": sensor, "sent_at": now, "observations": items}, separators=(",", ":")) + "\n")
+    for p in pubs.values():
+        p.stdin.flush()
+    time.sleep(max(0, start + tick * step - time.monotonic()))
+PY
+pids+=("$!")
+
+sleep "$WARMUP"
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+read -r seen0 _ _ < <(counted)
+cpu0=$(cpu "$pid")
+broker0=$(cpu "$broker")
+start=$(date +%s.%N)
+peak=0
+for _ in $(seq 1 "$MEASURE"); do
+  sleep 1
+  rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+  (( rss > peak )) && peak=$rss
+done
+cpu1=$(cpu "$pid")
+broker1=$(cpu "$broker")
+end=$(date +%s.%N)
+read -r seen1 tracked dropped < <(counted)
+hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+rejected=$(metrics | { grep -E '^footfall_mqtt_rejected_total' || true; } | awk '{ s += $2 } END { print s + 0 }')
+
+awk -v c0="$cpu0" -v c1="$cpu1" -v b0="$broker0" -v b1="$broker1" -v t="$ticks" -v s="$start" -v e="$end" -v n0="$seen0" -v n1="$seen1" \
+    -v peak="$peak" -v hwm="$hwm" -v tracked="$tracked" -v dropped="$dropped" -v rejected="$rejected" -v target="$OBS_PER_SECOND" \
+    -v format="$FORMAT" -v qos="$QOS" 'BEGIN {
+  wall = e - s; cpu = (c1 - c0) / t / wall * 100; bcpu = (b1 - b0) / t / wall * 100; rate = (n1 - n0) / wall
+  printf "daemon with an mqtt source (%s, QoS %s): %.0f observations/s (target %d), %d devices tracked, %d inputs dropped, %d messages refused\n", format, qos, rate, target, tracked, dropped, rejected
+  printf "  CPU %.1f%% of one core over %.0f s (mosquitto %.1f%%); RSS peak %.1f MB while measured, high-water mark %.1f MB\n", cpu, wall, bcpu, peak / 1024, hwm / 1024
+  ok = (cpu < 10 && dropped == 0 && rejected == 0 && rate > 0.95 * target)
+  printf "  target (under 10%% of a core, keeping up): %s\n", ok ? "met" : "NOT met"
+}'
