@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "FootfallTesting",
             dependencies: [
-                "FootfallCore", "Simulation", "BLE", "Storage", "Forwarding",
+                "FootfallCore", "Simulation", "BLE", "Storage", "Forwarding", "MQTT",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -9,49 +9,6 @@ import Testing
 /// The `mqtt` sink against a real `mosquitto` on 127.0.0.1: every event on its type's topic,
 /// a broker that is down at first, and the real binary killed with SIGKILL mid-stream.
 @Suite(.serialized) struct MQTTSinkTests {
-    /// Everything published under `footfall/#`, as a subscriber with its own persistent session.
-    final class Subscriber: @unchecked Sendable {
-        private let lock = NSLock()
-        private var received: [(topic: String, event: [String: Any])] = []
-        private var seen: Set<String> = []
-        let client: MQTTClient
-
-        init(_ broker: MosquittoBroker) async throws {
-            var settings = try MQTTSettings(url: broker.url, clientID: "cdp-bridge")
-            settings.reconnectFirst = .milliseconds(100)
-            let box = Box()
-            client = try MQTTClient(settings: settings, subscriptions: ["footfall/#"]) { event in
-                if case .message(let message) = event { box.subscriber?.append(message) }
-            }
-            box.subscriber = self
-            client.start()
-            guard await client.connected(within: .seconds(120)) else { throw MosquittoBroker.BrokerError("the subscriber did not connect") }
-        }
-
-        final class Box: @unchecked Sendable { weak var subscriber: Subscriber? }
-
-        /// Each message is parsed once, on the client's thread: parsing them all again at every
-        /// poll kept a cooperative thread busy for the whole test, starving other suites.
-        func append(_ message: MQTTMessage) {
-            guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
-            lock.withLock {
-                received.append((message.topic, event))
-                if let id = event["id"] as? String { seen.insert(id) }
-            }
-        }
-
-        /// Each message's event, with its topic.
-        var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
-
-        var ids: Set<String> { lock.withLock { seen } }
-
-        func wait(forIDs count: Int, timeout: Duration = .seconds(60)) async -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ids.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-            return ids.count >= count
-        }
-    }
-
     static func sink(_ broker: MosquittoBroker) throws -> Sink {
         let component = StoreConfiguration.ComponentSettings(type: "mqtt", options: ["url": broker.url, "batch_size": "100", "timeout_ms": "2000"])
         return try SinkSettings(component, field: "sinks[0]", file: "store.yaml", store: "test-store", gateway: "gw-1").makeSink()
@@ -59,7 +16,7 @@ import Testing
 
     @Test func everyEventArrivesAsItsJSONLineOnItsTypesTopicAndIsSettledOnceAcknowledged() async throws {
         let broker = try await MosquittoBroker.start()
-        let subscriber = try await Subscriber(broker)
+        let subscriber = try await MQTTEventSubscriber(broker)
         defer { subscriber.client.stop() }
         let harness = try DeliveryHarness()
         let events = TestEvents.make(count: 300)
@@ -81,7 +38,7 @@ import Testing
 
     @Test func aBrokerDownWhenEventsAreAppendedGetsThemAllOnceItIsBack() async throws {
         let broker = try await MosquittoBroker.start()
-        let subscriber = try await Subscriber(broker)
+        let subscriber = try await MQTTEventSubscriber(broker)
         defer { subscriber.client.stop() }
         try await broker.stop()
         let harness = try DeliveryHarness()
@@ -104,7 +61,7 @@ import Testing
 
     @Test func killNineMidStreamThenRestartDeliversEveryEventAndRepeatsOnlyWithTheSameID() async throws {
         let broker = try await MosquittoBroker.start()
-        let subscriber = try await Subscriber(broker)
+        let subscriber = try await MQTTEventSubscriber(broker)
         defer { subscriber.client.stop() }
         let directory = Fixtures.temporaryDirectory("mqtt-kill")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -289,7 +289,7 @@ import Testing
 
     @Test func aGatewayKilledWithSIGKILLWhilePublishingLosesNoEventAndRepeatsOnlyUnderTheSameID() async throws {
         let broker = try await MosquittoBroker.start()
-        let subscriber = try await EventSubscriber(broker)
+        let subscriber = try await MQTTEventSubscriber(broker)
         defer { subscriber.client.stop() }
         let store = try await onAThreadOfItsOwn { try Self.replayingStore(broker: broker) }
         defer { try? FileManager.default.removeItem(at: store.directory) }
@@ -370,49 +370,6 @@ extension MQTTDaemonTests {
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1 && errors[0].contains("upstream.tokens: are for an http(s) upstream; a broker checks its own users"), "\(result.standardError)")
-    }
-}
-
-/// Everything published under `footfall/#`, as a profile store's bridge with its own persistent
-/// session would see it.
-final class EventSubscriber: @unchecked Sendable {
-    private let lock = NSLock()
-    private var received: [(topic: String, event: [String: Any])] = []
-    private var seen: Set<String> = []
-    let client: MQTTClient
-
-    init(_ broker: MosquittoBroker) async throws {
-        var settings = try MQTTSettings(url: broker.url, clientID: "cdp-bridge")
-        settings.reconnectFirst = .milliseconds(100)
-        let box = Box()
-        client = try MQTTClient(settings: settings, subscriptions: ["footfall/#"]) { event in
-            if case .message(let message) = event { box.subscriber?.append(message) }
-        }
-        box.subscriber = self
-        client.start()
-        guard await client.connected(within: .seconds(60)) else { throw MosquittoBroker.BrokerError("the subscriber did not connect") }
-    }
-
-    final class Box: @unchecked Sendable { weak var subscriber: EventSubscriber? }
-
-    /// Each message is parsed once, on the client's thread, not at every poll of `wait`.
-    func append(_ message: MQTTMessage) {
-        guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
-        lock.withLock {
-            received.append((message.topic, event))
-            if let id = event["id"] as? String { seen.insert(id) }
-        }
-    }
-
-    /// Each message's event, with its topic.
-    var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
-
-    var ids: Set<String> { lock.withLock { seen } }
-
-    func wait(forIDs count: Int, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ids.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return ids.count >= count
     }
 }
 

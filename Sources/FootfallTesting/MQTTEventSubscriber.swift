@@ -1,0 +1,47 @@
+import Foundation
+import MQTT
+
+/// Everything published under `footfall/#`, as a profile store's bridge with its own persistent
+/// session would see it: each message's event, with its topic.
+public final class MQTTEventSubscriber: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [(topic: String, event: [String: Any])] = []
+    private var seen: Set<String> = []
+    public let client: MQTTClient
+
+    public init(_ broker: MosquittoBroker) async throws {
+        var settings = try MQTTSettings(url: broker.url, clientID: "cdp-bridge")
+        settings.reconnectFirst = .milliseconds(100)
+        let box = Box()
+        client = try MQTTClient(settings: settings, subscriptions: ["footfall/#"]) { event in
+            if case .message(let message) = event { box.subscriber?.append(message) }
+        }
+        box.subscriber = self
+        client.start()
+        guard await client.connected(within: .seconds(120)) else { throw MosquittoBroker.BrokerError("the subscriber did not connect") }
+    }
+
+    final class Box: @unchecked Sendable { weak var subscriber: MQTTEventSubscriber? }
+
+    /// Each message is parsed once, on the client's thread: parsing them all again at every
+    /// poll kept a cooperative thread busy for the whole test, starving other suites.
+    func append(_ message: MQTTMessage) {
+        guard let event = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return }
+        lock.withLock {
+            received.append((message.topic, event))
+            if let id = event["id"] as? String { seen.insert(id) }
+        }
+    }
+
+    /// Each message's event, with its topic.
+    public var events: [(topic: String, event: [String: Any])] { lock.withLock { received } }
+
+    public var ids: Set<String> { lock.withLock { seen } }
+
+    /// Waits until `count` different event ids have arrived; whether they did.
+    public func wait(forIDs count: Int, timeout: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ids.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return ids.count >= count
+    }
+}
