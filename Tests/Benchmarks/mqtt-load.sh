@@ -38,10 +38,8 @@ if [[ -z "${FOOTFALL:-}" ]]; then
   FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
 fi
 
-trace="$WORK/trace-$DEVICES.csv"
-if [[ ! -s "$trace" ]]; then
-  "$FOOTFALL" simulate --store demo-store --hours 0.05 --staff "$DEVICES" --shoppers-per-hour 0 --seed 3 --out "$trace" >&2
-fi
+source Tests/Benchmarks/load-common.sh
+trace=$(load_trace)
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 broker_port=$(free_port)
@@ -60,40 +58,19 @@ pids=("$broker")
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 until (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null; do sleep 0.1; done
 
-config="$WORK/store.yaml"
-sed '/^sources:/,$d' calibration/demo-store/store.yaml >"$config"
-cat >>"$config" <<EOF
-sources:
+config=$(write_config <<EOF
   - type: mqtt
     url: mqtt://127.0.0.1:$broker_port
     format: $FORMAT
-api:
-  listen: 127.0.0.1:0
-  tokens: [load]
 EOF
+)
 rm -rf "$WORK/data"
 mkdir -p "$WORK/data"
 "$FOOTFALL" run --config "$config" --data "$WORK/data" >"$WORK/daemon.log" 2>&1 &
 pid=$!
 pids+=("$pid")
-
-port=""
-for _ in $(seq 1 300); do
-  port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
-  [[ -n "$port" && "$port" != 0 ]] && grep -q "connected to mqtt://" "$WORK/daemon.log" && break
-  sleep 0.2
-done
-[[ -n "$port" ]] || { echo "the daemon did not start; see $WORK/daemon.log" >&2; exit 1; }
+port=$(api_port "connected to mqtt://")
 metrics() { curl -fsS "http://127.0.0.1:$port/metrics"; }
-status() { curl -fsS -H "Authorization: Bearer load" "http://127.0.0.1:$port/api/status"; }
-counted() {
-  local json seen tracked dropped
-  json=$(status)
-  seen=$(grep -oE '"observations_by_sensor":\{[^}]*\}' <<<"$json" | grep -oE ':[0-9]+' | tr -d : | awk '{ s += $1 } END { print s + 0 }')
-  tracked=$(grep -oE '"devices_tracked":[0-9]+' <<<"$json" | cut -d: -f2)
-  dropped=$(grep -oE '"dropped_inputs":[0-9]+' <<<"$json" | cut -d: -f2)
-  echo "$seen ${tracked:-0} ${dropped:-0}"
-}
 
 # The nodes: a generator paced by the clock, writing each reading to its room's mosquitto_pub.
 python3 - "$trace" "$OBS_PER_SECOND" "$FORMAT" "$broker_port" "$QOS" <<'PY' &
@@ -145,32 +122,13 @@ while True:
 PY
 pids+=("$!")
 
-sleep "$WARMUP"
-ticks=$(getconf CLK_TCK)
-cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-read -r seen0 _ _ < <(counted)
-cpu0=$(cpu "$pid")
-broker0=$(cpu "$broker")
-start=$(date +%s.%N)
-peak=0
-for _ in $(seq 1 "$MEASURE"); do
-  sleep 1
-  rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
-  (( rss > peak )) && peak=$rss
-done
-cpu1=$(cpu "$pid")
-broker1=$(cpu "$broker")
-end=$(date +%s.%N)
-read -r seen1 tracked dropped < <(counted)
-hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+measure "$broker"
 rejected=$(metrics | { grep -E '^footfall_mqtt_rejected_total' || true; } | awk '{ s += $2 } END { print s + 0 }')
 
-awk -v c0="$cpu0" -v c1="$cpu1" -v b0="$broker0" -v b1="$broker1" -v t="$ticks" -v s="$start" -v e="$end" -v n0="$seen0" -v n1="$seen1" \
-    -v peak="$peak" -v hwm="$hwm" -v tracked="$tracked" -v dropped="$dropped" -v rejected="$rejected" -v target="$OBS_PER_SECOND" \
-    -v format="$FORMAT" -v qos="$QOS" 'BEGIN {
-  wall = e - s; cpu = (c1 - c0) / t / wall * 100; bcpu = (b1 - b0) / t / wall * 100; rate = (n1 - n0) / wall
+awk -v cpu="$cpu" -v bcpu="${others_cpu[0]}" -v wall="$wall" -v rate="$rate" -v peak="$peak" -v hwm="$hwm" -v tracked="$tracked" \
+    -v dropped="$dropped" -v rejected="$rejected" -v target="$OBS_PER_SECOND" -v format="$FORMAT" -v qos="$QOS" 'BEGIN {
   printf "daemon with an mqtt source (%s, QoS %s): %.0f observations/s (target %d), %d devices tracked, %d inputs dropped, %d messages refused\n", format, qos, rate, target, tracked, dropped, rejected
-  printf "  CPU %.1f%% of one core over %.0f s (mosquitto %.1f%%); RSS peak %.1f MB while measured, high-water mark %.1f MB\n", cpu, wall, bcpu, peak / 1024, hwm / 1024
+  printf "  CPU %.1f%% of one core over %.0f s (mosquitto %.1f%%); RSS peak %.1f MB while measured, high-water mark %.1f MB\n", cpu, wall, bcpu, peak, hwm
   ok = (cpu < 10 && dropped == 0 && rejected == 0 && rate > 0.95 * target)
   printf "  target (under 10%% of a core, keeping up): %s\n", ok ? "met" : "NOT met"
 }'
