@@ -25,6 +25,13 @@ public enum Fixtures {
         packageRoot.appendingPathComponent("calibration/\(name)/store.yaml")
     }
 
+    /// The demo store's file up to its `sources:` section: its layout and settings, for a test
+    /// to append sources and sinks of its own.
+    public static func demoStoreWithoutSources() throws -> String {
+        let full = try String(contentsOfFile: store("demo-store").path, encoding: .utf8)
+        return String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+    }
+
     /// A fresh temporary directory, removed by the caller when done.
     public static func temporaryDirectory(_ label: String = "footfall") -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")

@@ -11,8 +11,7 @@ import Testing
     /// A directory with a store file: the demo store's layout and settings with these sources.
     static func store(sources: String, api: String = "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\n") throws -> (directory: URL, config: String, data: String) {
         let directory = Fixtures.temporaryDirectory("sources")
-        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
-        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let demo = try Fixtures.demoStoreWithoutSources()
         let config = directory.appendingPathComponent("store.yaml").path
         try (demo + "\nsources:\n" + sources + "\n" + api).write(toFile: config, atomically: true, encoding: .utf8)
         let data = directory.appendingPathComponent("data").path

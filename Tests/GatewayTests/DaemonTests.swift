@@ -22,8 +22,7 @@ import Testing
         settings.loyaltyShare = 0.6
         let files = try StoreSimulatorSettings.write(settings, layout: try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout)
         // The demo store's layout and settings, without its own sources and sinks.
-        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
-        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let demo = try Fixtures.demoStoreWithoutSources()
         let config = files.directory.appendingPathComponent("store.yaml").path
         try (demo + """
 

@@ -15,8 +15,7 @@ import Testing
     @Test func twentyThousandEventsMadeLiveEachHaveAnIdOfTheirOwnAndKeepTheirVisitsOrder() async throws {
         let directory = Fixtures.temporaryDirectory("live-ids")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
-        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let demo = try Fixtures.demoStoreWithoutSources()
             .replacingOccurrences(of: "\nidentity:\n", with: "\npositioning:\n  engine: multilateration\nidentity:\n  anonymous_events: true\n")
         #expect(demo.contains("anonymous_events: true"))
         let config = directory.appendingPathComponent("store.yaml").path

@@ -264,8 +264,7 @@ import Testing
         var settings = StoreSimulatorSettings.make(minutes: 6, shoppers: 150, seed: 19)
         settings.loyaltyShare = 0.6
         let files = try StoreSimulatorSettings.write(settings, layout: try StoreConfiguration.load(path: Fixtures.store("demo-store").path).layout)
-        let full = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
-        let demo = String(full[..<(full.range(of: "\nsources:")?.lowerBound ?? full.endIndex)])
+        let demo = try Fixtures.demoStoreWithoutSources()
         let config = files.directory.appendingPathComponent("store.yaml").path
         try (demo + """
 

@@ -64,8 +64,7 @@ extension CommandLineTests {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
-        let demo = try String(contentsOfFile: Fixtures.store("demo-store").path, encoding: .utf8)
-        let layout = String(demo[..<demo.range(of: "\nsources:")!.lowerBound])
+        let layout = try Fixtures.demoStoreWithoutSources()
         let store = try write(layout + "\nsources:\n  - type: trace\n    path: t.csv\n    loop: false\n    speed: fast\n", "store.yaml", in: directory)
         let speedLine = layout.split(separator: "\n", omittingEmptySubsequences: false).count + 5
         let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store, "--data", directory.appendingPathComponent("data").path])
