@@ -13,8 +13,14 @@ import Foundation
 /// in a rectangle of cells (`box`) outside which it is negligible, and a cheap check over the
 /// whole store (`surprise`) restarts the filter when the readings fit elsewhere much better.
 struct GridFilter: Sendable {
-    /// Probability per dense cell (zero outside the outline and outside `box`), summing to 1.
+    /// Probability per dense cell (zero outside the outline and outside `box`), summing to 1;
+    /// empty while the filter is parked.
     private(set) var probability: [Double]
+    /// Between estimates, the cells of `box` only (row by row), and `probability` lent back to
+    /// the locator (`park`): a device then holds memory for where it may be, not for the
+    /// whole store — 2,000 devices in the demo store held 28 MB of zeros as whole grids, and
+    /// touching them cost more cache misses than the sums over them.
+    private var parked: [Double] = []
     /// The rectangle holding all non-negligible probability.
     private(set) var box: Grid.Box
     /// Time of the last prediction, nil before the first update.
@@ -61,6 +67,53 @@ struct GridFilter: Sendable {
         probability = [Double](repeating: 0, count: grid.columns * grid.rows)
         box = grid.all
         restart(grid: grid)
+    }
+
+    /// Whether `park` put the probability aside (the next estimate must `unpark` it first).
+    var isParked: Bool { probability.isEmpty }
+
+    /// Keeps the cells of `box` only and hands the dense array, zeroed, to `workspace`.
+    mutating func park(into workspace: inout [Double], grid: Grid) {
+        guard !isParked else { return }
+        let columns = grid.columns
+        let count = (box.c1 - box.c0 + 1) * (box.r1 - box.r0 + 1)
+        // Reused between estimates, unless a box once much larger (a new device's: the whole
+        // store) left it far too big.
+        if parked.capacity > 2 * count + 64 { parked = [] }
+        parked.removeAll(keepingCapacity: true)
+        parked.reserveCapacity(count)
+        probability.withUnsafeMutableBufferPointer { p in
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 {
+                    parked.append(p[r &* columns &+ c])
+                    p[r &* columns &+ c] = 0
+                }
+            }
+        }
+        swap(&probability, &workspace)
+        probability = []
+    }
+
+    /// Takes `workspace` (all zeros, or empty) back as the dense array and puts the parked cells
+    /// into it.
+    mutating func unpark(from workspace: inout [Double], grid: Grid) {
+        guard isParked else { return }
+        let columns = grid.columns
+        if workspace.count != grid.columns * grid.rows {
+            workspace = [Double](repeating: 0, count: grid.columns * grid.rows)
+        }
+        swap(&probability, &workspace)
+        workspace = []
+        probability.withUnsafeMutableBufferPointer { p in
+            var i = 0
+            for r in box.r0...box.r1 {
+                for c in box.c0...box.c1 {
+                    p[r &* columns &+ c] = parked[i]
+                    i += 1
+                }
+            }
+        }
+        parked.removeAll(keepingCapacity: true)
     }
 
     /// Uniform over the store, the band outside weighted by `outsidePrior`.

@@ -30,6 +30,8 @@ public struct Locator: Sendable {
     private var deviceOrder: [Int] = []
     private var diffusion = DiffusionCache()
     private var scratch: [Double] = []
+    /// The dense grid a parked `GridFilter` is unfolded into for its estimate (zero between).
+    private var gridWorkspace: [Double] = []
     /// Per-estimate buffers, kept so that an estimate allocates nothing.
     private var readings: [GridFilter.Reading] = []
     private var zoneScratch: [Double] = []
@@ -367,13 +369,17 @@ public struct Locator: Sendable {
         // Taken out of the state, so that its probabilities are not copied on write.
         var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
         state.grid = nil
+        filter.unpark(from: &gridWorkspace, grid: map.grid)
+        defer {
+            filter.park(into: &gridWorkspace, grid: map.grid)
+            state.grid = filter
+        }
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
         filter.update(
             with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
             silence: silence)
         let m = filter.summary(grid: map.grid, zones: &zoneScratch)
-        state.grid = filter
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
         let inside: Bool
