@@ -41,22 +41,10 @@ fi
 source Tests/Benchmarks/load-common.sh
 trace=$(load_trace)
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-broker_port=$(free_port)
-cat >"$WORK/mosquitto.conf" <<EOF
-listener $broker_port 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 0
-max_queued_messages 0
-log_dest file $(realpath "$WORK")/mosquitto.log
-user $(id -un)
-EOF
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
-broker=$!
+broker_port=$(start_broker)
+broker=$(<"$WORK/mosquitto.pid")
 pids=("$broker")
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-until (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null; do sleep 0.1; done
 
 config=$(write_config <<EOF
   - type: mqtt
