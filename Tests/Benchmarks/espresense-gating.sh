@@ -58,7 +58,7 @@ source Tests/Benchmarks/load-common.sh
 broker_port=$(start_broker)
 broker=$(<"$WORK/mosquitto.pid")
 pids=("$broker")
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT
 
 # The trace itself, as the pipeline would get it from Footfall's own sensors: the baseline.
 "$FOOTFALL" replay "$trace" --store "$STORE" --truth "$truth" --json >"$WORK/report-direct.json"
@@ -90,10 +90,11 @@ def report(name):
     with open(f"{work}/report-{name}.json") as f:
         return json.load(f)
 print(f"ESPresense nodes in the demo store ({hours} h simulated, seed {seed}), through mosquitto, `footfall convert mqtt` and `footfall replay --truth`:")
-print(f"  {'node setting':14} {'messages':>9} {'observations':>12} {'error median':>12} {'p90':>7} {'zone accuracy':>13} {'visits missed/false':>19}")
+print(f"  {'node setting':14} {'messages':>9} {'observations':>12} {'error median':>12} {'p90':>7} {'zone accuracy':>13} {'visits true/missed/false':>24} {'passers-by as visitors':>22}")
 def row(name, messages, r):
     e, v = r["position_error_m"], r["visits"]
-    print(f"  {name:14} {messages:>9} {r['observations']:>12} {e['median']:>10.2f} m {e['p90']:>5.2f} m {100 * r['zone_accuracy']:>12.1f}% {str(v['missed']) + '/' + str(v['false']):>19}")
+    visits = f"{v['true']}/{v['missed']}/{v['false']}"
+    print(f"  {name:14} {messages:>9} {r['observations']:>12} {e['median']:>10.2f} m {e['p90']:>5.2f} m {100 * r['zone_accuracy']:>12.1f}% {visits:>24} {100 * v['passers_by_as_visitors']:>21.1f}%")
 row("(the trace)", "-", report("direct"))
 for mode in modes:
     with open(f"{work}/nodes-{mode}.txt") as f:

@@ -25,8 +25,8 @@ write_config() {
 api_port() {
   local also=${1:-} port=""
   for _ in $(seq 1 300); do
-    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
-    if [[ -n "$port" && "$port" != 0 ]] && { [[ -z "$also" ]] || grep -q "$also" "$WORK/daemon.log"; }; then
+    port=$(grep -aoE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
+    if [[ -n "$port" && "$port" != 0 ]] && { [[ -z "$also" ]] || grep -aq "$also" "$WORK/daemon.log"; }; then
       echo "$port"
       return
     fi

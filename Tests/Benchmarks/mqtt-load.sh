@@ -44,7 +44,7 @@ trace=$(load_trace)
 broker_port=$(start_broker)
 broker=$(<"$WORK/mosquitto.pid")
 pids=("$broker")
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT
 
 config=$(write_config <<EOF
   - type: mqtt
