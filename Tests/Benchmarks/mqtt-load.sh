@@ -15,6 +15,9 @@
 #
 #   bash Tests/Benchmarks/mqtt-load.sh              (make bench runs it)
 #   FORMAT=footfall OBS_PER_SECOND=20000 bash Tests/Benchmarks/mqtt-load.sh
+#   FLOOR=1 bash Tests/Benchmarks/mqtt-load.sh     (also a bare C subscriber, mosquitto_sub at
+#                                                   QOS to /dev/null, measured beside the daemon:
+#                                                   what libmosquitto alone costs at this load)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,6 +27,7 @@ WARMUP=${WARMUP:-20}
 MEASURE=${MEASURE:-60}
 FORMAT=${FORMAT:-espresense}
 QOS=${QOS:-1}
+FLOOR=${FLOOR:-0}
 WORK=${WORK:-.build/mqtt-load}
 SWIFT=${SWIFT:-swift}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
@@ -110,7 +114,13 @@ while True:
 PY
 pids+=("$!")
 
-measure "$broker"
+measured=("$broker")
+if [[ "$FLOOR" == 1 ]]; then
+  mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q "$QOS" -i floor -t "${FORMAT/footfall/footfall\/demo-store}/#" >/dev/null &
+  pids+=("$!")
+  measured+=("$!")
+fi
+measure "${measured[@]}"
 rejected=$(metrics | { grep -E '^footfall_mqtt_rejected_total' || true; } | awk '{ s += $2 } END { print s + 0 }')
 
 awk -v cpu="$cpu" -v bcpu="${others_cpu[0]}" -v wall="$wall" -v rate="$rate" -v peak="$peak" -v hwm="$hwm" -v tracked="$tracked" \
@@ -120,3 +130,6 @@ awk -v cpu="$cpu" -v bcpu="${others_cpu[0]}" -v wall="$wall" -v rate="$rate" -v 
   ok = (cpu < 10 && dropped == 0 && rejected == 0 && rate > 0.95 * target)
   printf "  target (under 10%% of a core, keeping up): %s\n", ok ? "met" : "NOT met"
 }'
+if [[ "$FLOOR" == 1 ]]; then
+  echo "  a bare mosquitto_sub -q $QOS on the same messages: ${others_cpu[1]}% of one core"
+fi
