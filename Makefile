@@ -73,12 +73,14 @@ test: test-deps
 	$(SWIFT) test
 
 # Benchmarks (ordo-one/benchmark, release build), then the daemon's CPU and memory under
-# load (Tests/Benchmarks/daemon-load.sh) and the same load through a real MQTT broker
-# (Tests/Benchmarks/mqtt-load.sh); not part of `make test`.
+# load (Tests/Benchmarks/daemon-load.sh), the same load through a real MQTT broker
+# (Tests/Benchmarks/mqtt-load.sh) and what ESPresense nodes' report gating costs in accuracy
+# (Tests/Benchmarks/espresense-gating.sh); not part of `make test`.
 bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 	bash Tests/Benchmarks/daemon-load.sh
 	bash Tests/Benchmarks/mqtt-load.sh
+	bash Tests/Benchmarks/espresense-gating.sh
 
 # The locator beside the simple baselines on every dataset in ../shared/datasets and a matrix
 # of simulated stores, with the demo store's presence targets (issue #15); writes

@@ -1,4 +1,4 @@
-# What daemon-load.sh and mqtt-load.sh share: the trace of DEVICES staff in the demo store, a
+# What the benchmark scripts share: the trace of DEVICES staff in the demo store, a
 # store file with a given source and a token-only API on a free port, finding that port, reading
 # the pipeline's counts from /api/status and sampling a process's CPU and memory from /proc.
 # Sourced, not run; the caller sets OBS_PER_SECOND, DEVICES, WARMUP, MEASURE, WORK and FOOTFALL.
@@ -25,8 +25,8 @@ write_config() {
 api_port() {
   local also=${1:-} port=""
   for _ in $(seq 1 300); do
-    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
-    if [[ -n "$port" && "$port" != 0 ]] && { [[ -z "$also" ]] || grep -q "$also" "$WORK/daemon.log"; }; then
+    port=$(grep -aoE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/daemon.log" | head -n 1 | cut -d: -f2 || true)
+    if [[ -n "$port" && "$port" != 0 ]] && { [[ -z "$also" ]] || grep -aq "$also" "$WORK/daemon.log"; }; then
       echo "$port"
       return
     fi
@@ -82,4 +82,25 @@ measure() {
   rate=$(awk -v a="$s0" -v b="$s1" -v w="$wall" 'BEGIN { printf "%.0f", (b - a) / w }')
   peak=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')
   hwm=$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+# Starts a mosquitto on a free 127.0.0.1 port, its files under $WORK, and waits until it
+# listens; echoes the port and leaves the broker's pid in $WORK/mosquitto.pid (the caller reads
+# it with `broker=$(<"$WORK/mosquitto.pid")`: this runs in a subshell). Needs MOSQUITTO.
+start_broker() {
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$WORK/mosquitto.conf" <<EOF
+listener $port 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 0
+max_queued_messages 0
+log_dest file $(realpath "$WORK")/mosquitto.log
+user $(id -un)
+EOF
+  "$MOSQUITTO" -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
+  echo $! >"$WORK/mosquitto.pid"
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.1; done
+  echo "$port"
 }

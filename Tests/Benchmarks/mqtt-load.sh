@@ -15,6 +15,9 @@
 #
 #   bash Tests/Benchmarks/mqtt-load.sh              (make bench runs it)
 #   FORMAT=footfall OBS_PER_SECOND=20000 bash Tests/Benchmarks/mqtt-load.sh
+#   FLOOR=1 bash Tests/Benchmarks/mqtt-load.sh     (also a bare C subscriber, mosquitto_sub at
+#                                                   QOS to /dev/null, measured beside the daemon:
+#                                                   what libmosquitto alone costs at this load)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,6 +27,7 @@ WARMUP=${WARMUP:-20}
 MEASURE=${MEASURE:-60}
 FORMAT=${FORMAT:-espresense}
 QOS=${QOS:-1}
+FLOOR=${FLOOR:-0}
 WORK=${WORK:-.build/mqtt-load}
 SWIFT=${SWIFT:-swift}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
@@ -41,22 +45,10 @@ fi
 source Tests/Benchmarks/load-common.sh
 trace=$(load_trace)
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-broker_port=$(free_port)
-cat >"$WORK/mosquitto.conf" <<EOF
-listener $broker_port 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 0
-max_queued_messages 0
-log_dest file $(realpath "$WORK")/mosquitto.log
-user $(id -un)
-EOF
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
-broker=$!
+broker_port=$(start_broker)
+broker=$(<"$WORK/mosquitto.pid")
 pids=("$broker")
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-until (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null; do sleep 0.1; done
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT
 
 config=$(write_config <<EOF
   - type: mqtt
@@ -122,7 +114,13 @@ while True:
 PY
 pids+=("$!")
 
-measure "$broker"
+measured=("$broker")
+if [[ "$FLOOR" == 1 ]]; then
+  mosquitto_sub -h 127.0.0.1 -p "$broker_port" -q "$QOS" -i floor -t "${FORMAT/footfall/footfall\/demo-store}/#" >/dev/null &
+  pids+=("$!")
+  measured+=("$!")
+fi
+measure "${measured[@]}"
 rejected=$(metrics | { grep -E '^footfall_mqtt_rejected_total' || true; } | awk '{ s += $2 } END { print s + 0 }')
 
 awk -v cpu="$cpu" -v bcpu="${others_cpu[0]}" -v wall="$wall" -v rate="$rate" -v peak="$peak" -v hwm="$hwm" -v tracked="$tracked" \
@@ -132,3 +130,6 @@ awk -v cpu="$cpu" -v bcpu="${others_cpu[0]}" -v wall="$wall" -v rate="$rate" -v 
   ok = (cpu < 10 && dropped == 0 && rejected == 0 && rate > 0.95 * target)
   printf "  target (under 10%% of a core, keeping up): %s\n", ok ? "met" : "NOT met"
 }'
+if [[ "$FLOOR" == 1 ]]; then
+  echo "  a bare mosquitto_sub -q $QOS on the same messages: ${others_cpu[1]}% of one core"
+fi

@@ -4,6 +4,7 @@ import FootfallCore
 import FootfallTesting
 import NIOCore
 import Testing
+import WiFi
 
 /// The three MQTT formats decoded into observations, without a broker: each node's report as a
 /// named vector, what it must become, and the one-line reason for what cannot be used.
@@ -49,6 +50,48 @@ import Testing
         #expect(old.map(\.device) == ["eddystone:edd1ebeac04e5defa017:0bdb87539b67"])
         let alt = try Self.decode(.espresense, "espresense/rooms/s3", #"{"id":"altBeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e-1-7","rssi":-70}"#)
         #expect(alt.map(\.device) == ["altbeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:7"])
+    }
+
+    @Test func aPlainReportReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {
+        // A report with a nested member is parsed whole; the same report without it is read
+        // member by member: each pair gives the same observation or the same problem.
+        let topic = "espresense/devices/x/kitchen"
+        let reports = [
+            #"{"id":"c41f22900c3e","rssi":-60}"#,
+            " {\t\"rssi\" : -71.5 ,\n\"id\" : \"c41f22900c3e\" , \"rssi\" : -6e1 } ",
+            #"{"id":"iBeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e-1-7","rssi@1m":-59,"rssi":-72,"mac":"4a1f22900c3e","close":false,"disc":true,"name":null}"#,
+            #"{"id":"apple:1007:11-12","rssi":-70,"mac":"4A-1F-22-90-0C-3E"}"#,
+            #"{"id":"apple:1007:11-12","rssi":-70,"mac":"+4A1F22900C3"}"#,
+            #"{"id":"c41f22900c3e","rssi":"-60"}"#,
+            #"{"id":"","rssi":-60}"#,
+            #"{"rssi":-60}"#,
+            #"{"id":"c41f22900c3e","rssi":-300}"#,
+        ]
+        for report in reports {
+            let brace = try #require(report.firstIndex(of: "{"))
+            let nested = String(report[..<brace]) + #"{"extra":{"a":[1]},"# + String(report[report.index(after: brace)...])
+            let plain = Result { try Self.decode(.espresense, topic, report) }
+            let whole = Result { try Self.decode(.espresense, topic, nested) }
+            #expect("\(plain)" == "\(whole)", "\(report)")
+        }
+        // What only looks plain is refused as the parser refuses it, at the same byte.
+        for bad in [
+            #"{"id":"c41f22900c3e","rssi":-60}x"#, #"{"id":"c41f22900c3e","rssi":-60,}"#, #"{"rssi":1e999}"#, #"{"rssi":tru}"#,
+            #"{"rssi":--60}"#, #"{"id":"c4\u0031","rssi":-60,"#, "{\"id\":\"c4\n\"}", #"{"id":"c4""#,
+        ] {
+            let expected: JSONValue.SyntaxError? = {
+                do throws(JSONValue.SyntaxError) {
+                    _ = try JSONValue.parse(Array(bad.utf8))
+                    return nil
+                } catch {
+                    return error
+                }
+            }()
+            let syntax = try #require(expected, "\(bad) is JSON")
+            let problem = Self.problem(.espresense, topic, bad)
+            #expect(problem?.reason == .notJSON, "\(bad)")
+            #expect(problem?.message.hasPrefix("the payload is not JSON (byte \(syntax.offset): \(syntax.message))") == true, "\(bad): \(String(describing: problem))")
+        }
     }
 
     @Test func badESPresenseReportsNameTheTopicWithoutTheDeviceAndTheFieldAndSayWhatToDo() {

@@ -91,7 +91,7 @@ import Testing
         await source.observations.wait(for: 50, seconds: 120)
         // The bad messages came after the good ones on the same connection, in order.
         let rejected = { (topic: String, reason: String) in
-            (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("topic", topic), ("reason", reason)]).totalValue) ?? 0
+            (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("source", "mqtt test"), ("topic", topic), ("reason", reason)]).totalValue) ?? 0
         }
         #expect(try await eventually { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
         #expect(rejected("espresense/devices/+/kitchen", "not_json") == 2)

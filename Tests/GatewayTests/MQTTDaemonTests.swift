@@ -183,7 +183,7 @@ import Testing
         #expect(DaemonSourceTests.component(heard, source) == "running")
         let metrics = try await client.get("/metrics").body
         for (topic, reason) in [("front_left", "not_json"), ("stockroom", "unmapped_node"), ("back_right", "rssi_out_of_range")] {
-            let line = "footfall_mqtt_rejected_total{topic=\"espresense/devices/+/\(topic)\",reason=\"\(reason)\"} 3"
+            let line = "footfall_mqtt_rejected_total{source=\"mqtt \(broker.url) espresense\",topic=\"espresense/devices/+/\(topic)\",reason=\"\(reason)\"} 3"
             #expect(metrics.contains(line), "\(line) in\n\(metrics)")
         }
         await daemon.killOnItsOwnThread(SIGTERM)

@@ -21,22 +21,34 @@ extension MQTTObservationDecoder {
                 topic: shownTopic(topic), reason: .unexpectedTopic,
                 "not an ESPresense report topic; expected espresense/devices/<id>/<room> or espresense/rooms/<room>")
         }
-        let report = try object(payload, topic: topic)
+        // The four members used, read straight from a plain report; any other payload is parsed
+        // whole (and its errors said) as before.
+        let members: [JSONValue?]
+        if let plain = FlatJSONObject.members(payload, Self.espresenseMembers) {
+            members = plain
+        } else {
+            let report = try object(payload, topic: topic)
+            members = Self.espresenseMemberNames.map { report[$0] }
+        }
         let sensor = try sensor(forNode: room, topic: topic, field: nil)
-        let rssi = try rssi(report, topic: topic)
-        guard let id = report["id"]?.string, !id.isEmpty else {
+        let rssi = try rssi(value: members[0], topic: topic)
+        guard let id = members[1]?.string, !id.isEmpty else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "id", "no device id; ESPresense sends one with every report")
         }
-        guard let (device, isBeacon) = Self.espresenseDevice(id: id, mac: report["mac"]?.string) else {
+        guard let (device, isBeacon) = Self.espresenseDevice(id: id, mac: members[2]?.string) else {
             // The id's kind only: the rest may be an address or a key.
             let kind = id.split(separator: ":").first.map(String.init) ?? "?"
             throw MQTTInputError(
                 topic: shownTopic(topic), reason: .unusableDevice, field: "mac",
                 "a '\(kind):' id is a fingerprint many devices share and the report has no usable mac; update the node's firmware (3.0 or later sends mac)")
         }
-        let txPower = isBeacon ? report["rssi@1m"]?.number.flatMap { Self.rssiRange.contains($0) ? Int($0) : nil } : nil
+        let txPower = isBeacon ? members[3]?.number.flatMap { Self.rssiRange.contains($0) ? Int($0) : nil } : nil
         return Observation(time: time, sensor: sensor, device: device, rssi: rssi, txPower: txPower, radio: .ble)
     }
+
+    /// What `espresense` reads of a report, in this order.
+    static let espresenseMemberNames = ["rssi", "id", "mac", "rssi@1m"]
+    static let espresenseMembers = espresenseMemberNames.map { Array($0.utf8) }
 
     /// ESPresense's device ids in Footfall's forms (DESIGN.md): `iBeacon:<uuid>-<major>-<minor>`,
     /// `altBeacon:<id1>-<id2>-<id3>`, `eddy:<namespace>-<instance>` are beacons; an id that is an

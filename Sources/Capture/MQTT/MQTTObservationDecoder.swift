@@ -84,7 +84,12 @@ public struct MQTTObservationDecoder: Sendable {
 
     /// `report`'s `rssi`, checked; `field` names it in an error (`observations[3].rssi`).
     func rssi(_ report: JSONValue, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
-        guard let rssi = report["rssi"]?.number else {
+        try rssi(value: report["rssi"], field: field, topic: topic)
+    }
+
+    /// A report's `rssi` member (nil: absent), checked.
+    func rssi(value: JSONValue?, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
+        guard let rssi = value?.number else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field, "no number; every report needs the RSSI in dBm")
         }
         guard Self.rssiRange.contains(rssi) else {
@@ -105,6 +110,24 @@ public struct MQTTObservationDecoder: Sendable {
 
     /// `AA:BB:CC:DD:EE:FF`, `aa-bb-…` or twelve hex digits.
     static func address(_ text: some StringProtocol) -> BluetoothAddress? {
+        // Hex digits and separators only (every address a node sends): read byte by byte.
+        var value: UInt64 = 0, count = 0
+        for byte in text.utf8 where byte != UInt8(ascii: ":") && byte != UInt8(ascii: "-") {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return parsedAddress(text)
+            }
+            count += 1
+            value = value << 4 | UInt64(digit)
+        }
+        return count == 12 ? BluetoothAddress(rawValue: value) : nil
+    }
+
+    /// `address` for text that is not all hex digits and separators.
+    private static func parsedAddress(_ text: some StringProtocol) -> BluetoothAddress? {
         let digits = String(text.filter { $0 != ":" && $0 != "-" })
         guard digits.count == 12, let value = UInt64(digits, radix: 16) else { return nil }
         return BluetoothAddress(rawValue: value)

@@ -10,6 +10,11 @@ import Synchronization
 /// while the gateway is away — and says how it is through `onStatus` (nil: connected).
 /// A message that cannot be used is counted per topic and reason and logged once per topic and
 /// reason; the source goes on.
+///
+/// The observations of the messages that arrive within `batchWindow` of each other
+/// (`MQTTClient.Event.caughtUp`) go to `onObservations` together, timed when the first of them
+/// was handled: one hand-off to the pipeline for a few milliseconds of reports instead of one
+/// per message (at 10,000 messages a second, a tenth of the daemon's CPU).
 public struct MQTTSource: Service {
     public let settings: MQTTSettings
     public let topics: [String]
@@ -35,9 +40,13 @@ public struct MQTTSource: Service {
         self.onObservations = onObservations
     }
 
+    /// How long the first of a batch of reports may wait for the others: well under what a
+    /// position needs (a second), long enough for dozens of reports under load.
+    public static let batchWindow = Duration.milliseconds(5)
+
     public func run() async throws {
         let reader = Reader(source: self)
-        let client = try MQTTClient(settings: settings, subscriptions: topics, subscriptionQoS: 1) { event in
+        let client = try MQTTClient(settings: settings, subscriptions: topics, subscriptionQoS: 1, batchWindow: Self.batchWindow) { event in
             reader.handle(event)
         }
         logger.info("subscribing to \(settings.description): \(topics.joined(separator: ", ")) (\(decoder.format.rawValue))")
@@ -46,28 +55,53 @@ public struct MQTTSource: Service {
         client.stop()
     }
 
-    /// The source's state on the client's thread: which problems were logged already.
+    /// The source's state on the client's thread: which problems were logged already, and the
+    /// observations gathered since the client last caught up.
     final class Reader: Sendable {
         let source: MQTTSource
         private let logged = Mutex<(problems: Set<String>, lastFailure: String?)>(([], nil))
+        private let gathered = Mutex(Gathered())
+        /// At most this many observations wait for the client to catch up.
+        static let batchLimit = 1024
+
+        struct Gathered {
+            var observations: [Observation] = []
+            /// Messages that became observations, counted into the metric with the batch.
+            var messages = 0
+            /// When the batch's first message was handled: the time of all its reports.
+            var time: Double?
+        }
 
         init(source: MQTTSource) { self.source = source }
 
         func handle(_ event: MQTTClient.Event) {
             switch event {
             case .message(let message):
+                let time = gathered.withLock { batch in
+                    if let time = batch.time { return time }
+                    let now = source.clock()
+                    batch.time = now
+                    return now
+                }
                 do {
-                    let observations = try source.decoder.decode(topic: message.topic, payload: message.payload, time: source.clock())
-                    source.metrics.messages.increment()
-                    if !observations.isEmpty { source.onObservations(observations) }
+                    let observations = try source.decoder.decode(topic: message.topic, payload: message.payload, time: time)
+                    let full = gathered.withLock { batch in
+                        batch.messages += 1
+                        batch.observations += observations
+                        return batch.observations.count >= Self.batchLimit
+                    }
+                    if full { flush() }
                 } catch {
                     reject(error)
                 }
+            case .caughtUp:
+                flush()
             case .connected(let sessionPresent):
                 logged.withLock { $0.lastFailure = nil }
                 source.logger.notice("connected to \(source.settings.url)", metadata: ["session": "\(sessionPresent ? "resumed" : "new")"])
                 source.onStatus(nil)
             case .disconnected(let reason, let retryIn):
+                flush()
                 let seconds = max(1, Int((retryIn / .seconds(1)).rounded()))
                 source.onStatus("\(reason) (retrying in \(seconds) s)")
                 // One line per change of reason, not one per attempt.
@@ -77,6 +111,16 @@ public struct MQTTSource: Service {
                 }
                 if fresh { source.logger.error("mqtt source: \(reason); retrying with back-off") }
             }
+        }
+
+        /// Hands the gathered observations on and counts their messages.
+        func flush() {
+            let batch = gathered.withLock { batch in
+                defer { batch = Gathered() }
+                return batch
+            }
+            if batch.messages > 0 { source.metrics.messages.increment(by: batch.messages) }
+            if !batch.observations.isEmpty { source.onObservations(batch.observations) }
         }
 
         private func reject(_ error: MQTTInputError) {

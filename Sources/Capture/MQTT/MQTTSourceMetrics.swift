@@ -7,7 +7,7 @@ public final class MQTTSourceMetrics: Sendable {
     /// Messages that became observations.
     public let messages: Counter
     let factory: any MetricsFactory
-    /// One counter per shown topic and reason, made when first needed.
+    /// One counter per shown topic and reason (and this source), made when first needed.
     private let rejected = Mutex<[String: Counter]>([:])
 
     public init(source: String, factory: any MetricsFactory = MetricsSystem.factory) {
@@ -21,7 +21,7 @@ public final class MQTTSourceMetrics: Sendable {
         let key = topic + "\u{0}" + reason.rawValue
         let counter = rejected.withLock { counters in
             if let known = counters[key] { return known }
-            let made = Counter(label: "footfall_mqtt_rejected_total", dimensions: [("topic", topic), ("reason", reason.rawValue)], factory: factory)
+            let made = Counter(label: "footfall_mqtt_rejected_total", dimensions: [("source", source), ("topic", topic), ("reason", reason.rawValue)], factory: factory)
             counters[key] = made
             return made
         }
@@ -30,6 +30,6 @@ public final class MQTTSourceMetrics: Sendable {
 
     public static let help: [String: String] = [
         "footfall_mqtt_messages_total": "MQTT messages turned into observations, per source.",
-        "footfall_mqtt_rejected_total": "MQTT messages that could not be used, per topic (device level shown as +) and reason.",
+        "footfall_mqtt_rejected_total": "MQTT messages that could not be used, per source, topic (device level shown as +) and reason.",
     ]
 }
