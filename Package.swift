@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
+                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

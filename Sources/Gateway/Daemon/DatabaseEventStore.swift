@@ -1,16 +1,16 @@
 import FootfallCore
 import Forwarding
 import Logging
-import Presence
+import Pipeline
 import Storage
 import Synchronization
 
-/// The daemon's event store: the visits that ended and the events they produced are written
-/// in ONE transaction — visit history and outbox together — so a crash can neither lose an
-/// event nor record a visit whose events were never queued.
+/// The daemon's event store: a batch of the pipeline's outputs is applied in ONE transaction —
+/// the visits that ended, the history each `store.entered` is counted from, the events and
+/// their analytics — so a crash can neither lose an event nor record a visit whose events were
+/// never queued.
 public final class DatabaseEventStore: EventStore, Sendable {
     public let database: GatewayDatabase
-    public let history: DeferredVisitHistory
     let writer: OutboxWriter
     /// How long the analytics are kept (`identity.retention_days`, as the visit history), s.
     let retention: Double
@@ -21,31 +21,80 @@ public final class DatabaseEventStore: EventStore, Sendable {
 
     public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400) {
         self.database = database
-        history = DeferredVisitHistory(database: database)
         writer = OutboxWriter(database: database, health: health, logger: logger)
         retention = retentionDays * Self.day
     }
 
-    public func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws {
-        let visits = history.takePending()
-        guard !events.isEmpty || !visits.isEmpty || !analytics.isEmpty else { return }
-        // Once a day (of the data's own time): quarter hours older than a week become days, and
-        // counts past the retention period go, in the same transaction as the new counts.
-        let newest = analytics.counts.keys.map(\.intervalStart).max()
-        let today = newest.map { ($0 / Self.day).rounded(.down) * Self.day }
-        let maintain = today.map { day in maintainedDay.withLock { $0 < day } } ?? false
+    public func commit(_ outputs: [Pipeline.Output], engagedAfter: Double) async throws -> [Pipeline.Output] {
+        var visits = 0, deliverable = 0, events = 0
+        for output in outputs {
+            switch output {
+            case .position: continue
+            case .visitEnded: visits += 1
+            case .event(_, _, let isDeliverable, _, _):
+                events += 1
+                if isDeliverable { deliverable += 1 }
+            }
+        }
+        guard visits + events > 0 else { return outputs }
         do {
-            try database.transaction { transaction in
-                for visit in visits { try transaction.recordVisit(visit) }
+            let (applied, maintained) = try await database.transaction { [self] transaction in
+                var applied = outputs
+                var stored: [PresenceEvent] = []
+                // Every event is counted, those of devices that may only be counted too.
+                var analytics = AnalyticsTally(engagedAfter: engagedAfter)
+                // In the pipeline's order: a store.entered counts the visits that ended before
+                // it, those recorded a moment ago in this transaction included.
+                for index in applied.indices {
+                    switch applied[index] {
+                    case .position:
+                        continue
+                    case .visitEnded(let visit):
+                        try transaction.recordVisit(visit)
+                    case .event(var event, let device, let isDeliverable, let decidedAt, let query):
+                        if let query {
+                            query.fill(&event, from: try transaction.visits(of: query.identity, since: query.since))
+                            applied[index] = .event(event, device: device, deliverable: isDeliverable, decidedAt: decidedAt, history: nil)
+                        }
+                        analytics.add(event)
+                        if isDeliverable { stored.append(event) }
+                    }
+                }
+                try transaction.append(stored)
+                try transaction.addAnalytics(analytics)
+                return (applied, try maintain(analytics, in: transaction))
+            }
+            if let maintained { maintainedDay.withLock { $0 = max($0, maintained) } }
+            writer.succeeded()
+            return applied
+        } catch {
+            throw writer.failed(error, operation: "store \(deliverable) events and \(visits) visits")
+        }
+    }
+
+    public func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws {
+        guard !events.isEmpty || !analytics.isEmpty else { return }
+        do {
+            let maintained = try database.transaction { transaction in
                 try transaction.append(events)
                 try transaction.addAnalytics(analytics)
-                if maintain, let today { try transaction.maintainAnalytics(day: today, retention: retention) }
+                return try maintain(analytics, in: transaction)
             }
-            if maintain, let today { maintainedDay.withLock { $0 = max($0, today) } }
+            if let maintained { maintainedDay.withLock { $0 = max($0, maintained) } }
             writer.succeeded()
         } catch {
-            history.restore(visits)
-            throw writer.failed(error, operation: "store \(events.count) events and \(visits.count) visits")
+            throw writer.failed(error, operation: "store \(events.count) events and 0 visits")
         }
+    }
+
+    /// Once a day (of the data's own time): quarter hours older than a week become days, and
+    /// counts past the retention period go, in the same transaction as the new counts. Returns
+    /// the day maintained, to be noted once the transaction commits.
+    private func maintain(_ analytics: AnalyticsTally, in transaction: GatewayDatabase.Transaction) throws -> Double? {
+        guard let newest = analytics.counts.keys.map(\.intervalStart).max() else { return nil }
+        let today = (newest / Self.day).rounded(.down) * Self.day
+        guard maintainedDay.withLock({ $0 < today }) else { return nil }
+        try transaction.maintainAnalytics(day: today, retention: retention)
+        return today
     }
 }
