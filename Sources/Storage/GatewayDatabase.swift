@@ -58,6 +58,3 @@ public final class GatewayDatabase: Sendable {
         return migrator
     }
 }
-
-/// Namespace for the migrations, one extension per concern.
-enum Migrations {}
