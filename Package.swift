@@ -55,7 +55,6 @@ let package = Package(
                 "FootfallCore", "Storage", "MQTT",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -106,7 +105,6 @@ let package = Package(
                 "FootfallCore", "Pipeline", "Positioning", "Presence", "Simulation", "Calibration", "Storage", "Forwarding",
                 "Capture", "BLE", "WiFi", "MQTT",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -152,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
+                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -166,6 +164,8 @@ let package = Package(
             dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting"]
         ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
+        // Storage's intent methods, each on an in-memory database.
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "ForwardingTests",
             dependencies: [

@@ -48,7 +48,7 @@ public enum ForwardingScenario {
         for (index, event) in events(count).enumerated() {
             try await Task.sleep(until: start + .seconds(Double(index) / rate), clock: .continuous)
             appendedAt[event.id] = Date().timeIntervalSince1970
-            try database.write { try Outbox.append([event], in: $0) }
+            try database.append([event])
         }
         _ = await receiver.wait(timeout: .seconds(60)) { $0.reduce(0) { $0 + eventCount(in: $1.body) } >= count }
         task.cancel()
@@ -72,7 +72,7 @@ public enum ForwardingScenario {
         defer { try? FileManager.default.removeItem(at: directory) }
         let all = events(count)
         for chunk in stride(from: 0, to: count, by: 10_000) {
-            try database.write { try Outbox.append(Array(all[chunk..<min(count, chunk + 10_000)]), in: $0) }
+            try database.append(Array(all[chunk..<min(count, chunk + 10_000)]))
         }
         let receiver = try await HTTPReceiver.start()
         let forwarder = Forwarder(database: database, sinks: [sink(receiver.url, batchSize: batchSize)], logger: quiet)

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import FootfallCore
-import GRDB
 import Logging
 import Metrics
 import Storage
@@ -112,12 +111,11 @@ public final class Forwarder: Sendable {
         for worker in workers { worker.signal.signal() }
     }
 
-    private func observeAppends() -> AnyDatabaseCancellable {
+    private func observeAppends() -> OutboxObservation {
         let signals = workers.map(\.signal)
         let logger = logger
-        return DatabaseRegionObservation(tracking: Table("outbox_event"), Table("outbox_letter")).start(
-            in: database.writer,
+        return database.observeOutbox(
             onError: { error in logger.error("outbox: cannot observe appends: \(error)") },
-            onChange: { _ in for signal in signals { signal.signal() } })
+            onChange: { for signal in signals { signal.signal() } })
     }
 }

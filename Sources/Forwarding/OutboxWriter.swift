@@ -1,12 +1,11 @@
 import FootfallCore
-import GRDB
 import Logging
 import Metrics
 import Storage
 
 /// Appends events to the outbox and makes a failure loud: a thrown `OutboxError` with a
 /// one-line message, an error in the log, a metric and the `outbox` health component. The visit
-/// work that appends inside its own transaction calls `Outbox.append` there and hands any
+/// work that appends inside its own transaction (`GatewayDatabase.transaction`) hands any
 /// error to `failed(_:operation:)` on the way out.
 public struct OutboxWriter: Sendable {
     public let database: GatewayDatabase
@@ -24,7 +23,7 @@ public struct OutboxWriter: Sendable {
     /// Appends in a transaction of its own; throws `OutboxError` if the events were not stored.
     public func append(_ events: [PresenceEvent]) throws {
         do {
-            try database.write { try Outbox.append(events, in: $0) }
+            try database.append(events)
             succeeded()
         } catch {
             throw failed(error, operation: "append \(events.count) events")

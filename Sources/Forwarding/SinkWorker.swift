@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Storage
 
@@ -107,11 +106,8 @@ struct SinkWorker: Sendable {
         repeat {
             do {
                 // Read first: a sink known from an earlier run starts even on a read-only database.
-                let (name, writer) = (sink.name, database.writer)
-                try await Self.uncancellable {
-                    if try await writer.read({ try Outbox.sinks(in: $0) }).contains(name) { return }
-                    try await writer.write { try Outbox.register(sink: name, in: $0) }
-                }
+                let (name, database) = (sink.name, database)
+                try await Self.uncancellable { try await database.registerSink(name) }
                 return
             } catch {
                 failures += 1
@@ -126,7 +122,7 @@ struct SinkWorker: Sendable {
         let (name, limit) = (sink.name, sink.batching.maxEvents)
         do {
             // GRDB's async access runs on its own queues, not on the cooperative pool.
-            entries = try await database.writer.read { try Outbox.nextBatch(for: name, limit: limit, in: $0) }
+            entries = try await database.nextBatch(for: name, limit: limit)
         } catch is CancellationError {
             return .empty
         } catch {
@@ -197,12 +193,9 @@ struct SinkWorker: Sendable {
         do {
             let now = timing.now()
             let name = sink.name
-            let dead = dead.map { Condemned(entry: $0.0, reason: $0.1) }
-            let writer = database.writer
+            let (dead, database) = (dead.map { Condemned(entry: $0.0, reason: $0.1) }, database)
             try await Self.uncancellable {
-                try await writer.write { db in
-                    try Outbox.settle(sink: name, round: round, dead: dead.map { ($0.entry, $0.reason) }, at: now, in: db)
-                }
+                try await database.settle(sink: name, round: round, dead: dead.map { ($0.entry, $0.reason) }, at: now)
             }
             if case .failing = health.status(of: "outbox") {
                 health.set("outbox", .ok)
@@ -228,11 +221,9 @@ struct SinkWorker: Sendable {
         let now = timing.now()
         let name = sink.name
         do {
-            let writer = database.writer
+            let database = database
             try await Self.uncancellable {
-                try await writer.write {
-                    try Outbox.recordFailure(sink: name, error: reason, nextAttemptAt: now + delay / .seconds(1), at: now, in: $0)
-                }
+                try await database.recordFailure(sink: name, error: reason, nextAttemptAt: now + delay / .seconds(1), at: now)
             }
         } catch {
             storageFailed(error, operation: "record a failed attempt of sink \(sink.name)")
@@ -255,7 +246,7 @@ struct SinkWorker: Sendable {
 
     func updateGauges() async {
         let name = sink.name
-        guard let status = try? await database.writer.read({ try Outbox.status(in: $0) }).first(where: { $0.sink == name }) else { return }
+        guard let status = try? await database.outboxStatus().first(where: { $0.sink == name }) else { return }
         metrics.pending.record(status.pending)
         metrics.oldestPendingSeconds.record(status.oldestPendingAppendedAt.map { max(0, timing.now() - $0) } ?? 0)
     }

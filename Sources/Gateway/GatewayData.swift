@@ -36,29 +36,10 @@ public struct GatewayData: Sendable {
     }
 
     /// The visit history in this directory's database, as the presence stage reads it.
-    public var visitHistory: SQLiteVisitHistory { SQLiteVisitHistory(store: VisitHistoryStore(database: database)) }
+    public var visitHistory: SQLiteVisitHistory { SQLiteVisitHistory(database: database) }
 }
 
 public struct GatewayDataError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// The SQLite visit history behind the presence stage's `VisitHistory`.
-public struct SQLiteVisitHistory: VisitHistory {
-    public let store: VisitHistoryStore
-
-    public func visits(of identity: String, since: Double) throws -> [VisitRecord] {
-        try store.visits(of: identity, since: since).map { VisitRecord(identity: $0.identity, start: $0.start, end: $0.end) }
-    }
-
-    public func record(_ visit: VisitRecord) throws {
-        try store.record(Self.row(visit))
-    }
-
-    static func row(_ visit: VisitRecord) -> VisitHistoryStore.Row {
-        VisitHistoryStore.Row(
-            id: DeterministicID.make([visit.identity, RFC3339.string(visit.start)]), identity: visit.identity,
-            start: visit.start, end: visit.end)
-    }
 }

@@ -3,6 +3,7 @@ import Calibration
 import FootfallCore
 import Foundation
 import Pipeline
+import Presence
 
 /// `footfall replay`: a trace through the pipeline at full speed, with the events and the
 /// position estimates written as they are made and, given a truth file, an accuracy report.
@@ -60,16 +61,11 @@ public struct Replay {
 
     public static func run(_ options: Options) throws -> Result {
         let reader = try TraceReader(path: options.tracePath)
-        var pipeline: Pipeline
-        if let data = options.gatewayData {
-            pipeline = try Pipeline(
-                configuration: options.configuration, survey: options.survey, pseudonymKey: data.key,
-                history: data.visitHistory, customers: options.customers, resolver: options.resolver)
-        } else {
-            pipeline = try Pipeline(
-                configuration: options.configuration, survey: options.survey, customers: options.customers,
-                resolver: options.resolver)
-        }
+        // The visit history `store.entered` counts from: the data directory's, or memory.
+        let history: any VisitHistory = options.gatewayData?.visitHistory ?? InMemoryVisitHistory()
+        var pipeline = try Pipeline(
+            configuration: options.configuration, survey: options.survey, pseudonymKey: options.gatewayData?.key,
+            customers: options.customers, resolver: options.resolver)
         let eventsOut = try options.eventsPath.map { try TextSink(path: $0) }
         let positionsOut = try options.positionsPath.map { try TextSink(path: $0) }
         positionsOut?.write("time,device,x,y,uncertainty_m,zone\n")
@@ -84,14 +80,17 @@ public struct Replay {
         let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
         var unknown: [SensorID: UnknownSensor] = [:]
 
-        func drain() {
+        func drain() throws {
+            try Pipeline.apply(history: history, to: &outputs)
             for output in outputs {
                 switch output {
                 case .position(let estimate):
                     positions += 1
                     positionsOut?.write(PositionLine.text(estimate))
                     scorer?.add(estimate)
-                case .event(let event, let device, let deliverable, let decidedAt):
+                case .visitEnded:
+                    continue
+                case .event(let event, let device, let deliverable, let decidedAt, _):
                     scorer?.add(event, device: device, decidedAt: decidedAt)
                     analytics.add(event)
                     guard deliverable else {
@@ -114,10 +113,10 @@ public struct Replay {
                     .observations += 1
             }
             try pipeline.ingest(observation, into: &outputs)
-            if outputs.count > 1024 { drain() }
+            if outputs.count > 1024 { try drain() }
         }
         try pipeline.finish(into: &outputs)
-        drain()
+        try drain()
         // The recording ended inside a traffic interval: its passers-by are counted all the same.
         if let tail = pipeline.unflushedPassersBy { analytics.add(.passersBy, at: tail.intervalStart, count: tail.count) }
         let unknownSensors = unknown.values.sorted { $0.firstLine < $1.firstLine }

@@ -7,11 +7,19 @@ import Presence
 /// daemon, `footfall replay` and the tests. A deterministic function of its input: time comes
 /// only from the observations and from `advance(to:)`.
 public struct Pipeline: Sendable {
+    /// What the pipeline decides, in order. It reads and writes no visit history: whoever
+    /// applies the outputs records each `.visitEnded` and answers each event's `history` query
+    /// with the visits recorded so far (`Pipeline.apply(history:to:)` in memory; the daemon in
+    /// its database transaction).
     public enum Output: Hashable, Sendable {
         case position(PositionEstimate)
         /// An event, the device it concerns (for scoring; never sent), whether it may leave the
-        /// gateway (identity settings), and the moment (trace time) the pipeline decided on it.
-        case event(PresenceEvent, device: DeviceID?, deliverable: Bool, decidedAt: Double)
+        /// gateway (identity settings), the moment (trace time) the pipeline decided on it, and
+        /// on a `store.entered` of an identified shopper the visit-history query its frequency
+        /// fields wait for (`VisitHistoryQuery.fill`).
+        case event(PresenceEvent, device: DeviceID?, deliverable: Bool, decidedAt: Double, history: VisitHistoryQuery?)
+        /// A visit of an identified shopper ended: it goes into the visit history.
+        case visitEnded(VisitRecord)
     }
 
     public let configuration: StoreConfiguration
@@ -48,8 +56,7 @@ public struct Pipeline: Sendable {
 
     public init(
         configuration: StoreConfiguration, survey: [SurveySample] = [], tickInterval: Double = 1,
-        pseudonymKey: [UInt8]? = nil, history: any VisitHistory = InMemoryVisitHistory(),
-        customers: [DeviceID: String] = [:], resolver: IdentityResolver = IdentityResolver()
+        pseudonymKey: [UInt8]? = nil, customers: [DeviceID: String] = [:], resolver: IdentityResolver = IdentityResolver()
     ) throws {
         self.configuration = configuration
         self.resolver = resolver
@@ -66,7 +73,7 @@ public struct Pipeline: Sendable {
             storeID: configuration.layout.id, gatewayID: configuration.gatewayID, layout: configuration.layout,
             settings: configuration.presence, policy: IdentityPolicy(settings: configuration.identity, customers: customers),
             pseudonymizer: pseudonymizer, zoneHindsight: Self.zoneHindsight(configuration.layout, tickInterval: tickInterval))
-        presence = PresenceStage(tracker: tracker, history: history, pseudonymizer: pseudonymizer)
+        presence = PresenceStage(tracker: tracker, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
     }
 
@@ -128,8 +135,15 @@ public struct Pipeline: Sendable {
 
     private mutating func emit(_ estimate: PositionEstimate, into outputs: inout [Output], decidedAt: Double) throws {
         outputs.append(.position(estimate))
-        for e in try presence.update(estimate) {
-            outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: decidedAt))
+        for action in presence.update(estimate) { outputs.append(Self.output(action, decidedAt: decidedAt)) }
+    }
+
+    private static func output(_ action: PresenceStage.Action, decidedAt: Double) -> Output {
+        switch action {
+        case .emit(let event, let device, let deliverable, let history):
+            .event(event, device: device, deliverable: deliverable, decidedAt: decidedAt, history: history)
+        case .visitEnded(let visit):
+            .visitEnded(visit)
         }
     }
 
@@ -169,9 +183,7 @@ public struct Pipeline: Sendable {
             for estimate in locator.estimate(at: next) {
                 try emit(estimate, into: &outputs, decidedAt: next)
             }
-            for e in try presence.tick(next) {
-                outputs.append(.event(e.event, device: e.device, deliverable: e.deliverable, decidedAt: next))
-            }
+            for action in presence.tick(next) { outputs.append(Self.output(action, decidedAt: next)) }
             next += tickInterval
         }
         clock = next

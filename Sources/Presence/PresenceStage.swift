@@ -1,55 +1,52 @@
 import FootfallCore
 
-/// Applies the tracker's actions where no database is involved (replays, tests): fills
-/// `store.entered` with the identity's visit frequency and records ended visits in a
-/// `VisitHistory`. The daemon's presence actor does the same inside a database transaction.
+/// Turns the tracker's actions into what the pipeline hands on: events, ended visits, and for
+/// each `store.entered` of an identified shopper the visit-history query its frequency fields
+/// wait for. It reads and writes no history itself: whoever applies the actions does, in their
+/// order (the daemon in its database transaction, a replay in memory).
 public struct PresenceStage: Sendable {
     public private(set) var tracker: VisitTracker
-    public let history: any VisitHistory
     private let pseudonymizer: Pseudonymizer
 
-    public struct Emitted: Hashable, Sendable {
-        public var event: PresenceEvent
-        public var device: DeviceID?
-        public var deliverable: Bool
+    public enum Action: Hashable, Sendable {
+        /// An event; `history` is set on a `store.entered` of an identified shopper, whose
+        /// frequency is filled from the visits that query finds.
+        case emit(PresenceEvent, device: DeviceID?, deliverable: Bool, history: VisitHistoryQuery?)
+        /// A visit of an identified shopper ended: it goes into the visit history.
+        case visitEnded(VisitRecord)
     }
 
-    public init(tracker: VisitTracker, history: any VisitHistory, pseudonymizer: Pseudonymizer) {
+    public init(tracker: VisitTracker, pseudonymizer: Pseudonymizer) {
         self.tracker = tracker
-        self.history = history
         self.pseudonymizer = pseudonymizer
     }
 
-    // The tracker's actions are taken before `apply` is called: in `apply(tracker.update(…))`
+    // The tracker's actions are taken before `actions` is called: in `actions(tracker.update(…))`
     // the call would hold a copy of `self` while the tracker mutates, and every update would
     // copy the whole table of devices.
-    public mutating func update(_ estimate: PositionEstimate) throws -> [Emitted] {
+    public mutating func update(_ estimate: PositionEstimate) -> [Action] {
         let actions = tracker.update(estimate)
-        return try apply(actions)
+        return self.actions(actions)
     }
 
-    public mutating func tick(_ time: Double) throws -> [Emitted] {
+    public mutating func tick(_ time: Double) -> [Action] {
         let actions = tracker.tick(time)
-        return try apply(actions)
+        return self.actions(actions)
     }
 
-    public func apply(_ actions: [VisitTracker.Action]) throws -> [Emitted] {
-        var emitted: [Emitted] = []
-        for action in actions {
+    public func actions(_ trackerActions: [VisitTracker.Action]) -> [Action] {
+        trackerActions.map { action in
             switch action {
-            case .emit(var event, let device, let deliverable):
+            case .emit(let event, let device, let deliverable):
+                var history: VisitHistoryQuery?
                 if event.type == .storeEntered, let device, tracker.policy.isIdentified(device) {
-                    let identity = pseudonymizer.identityKey(for: device)
-                    // Only what retention still keeps: a visit past it is as good as erased.
                     let retention = tracker.policy.settings.retentionDays * 86_400
-                    let previous = try history.visits(of: identity, since: event.occurredAt - retention)
-                    VisitFrequency.compute(previous: previous, at: event.occurredAt).apply(to: &event)
+                    history = VisitHistoryQuery(identity: pseudonymizer.identityKey(for: device), since: event.occurredAt - retention)
                 }
-                emitted.append(Emitted(event: event, device: device, deliverable: deliverable))
+                return .emit(event, device: device, deliverable: deliverable, history: history)
             case .visitEnded(let record):
-                try history.record(record)
+                return .visitEnded(record)
             }
         }
-        return emitted
     }
 }

@@ -1,21 +1,4 @@
 import FootfallCore
-import Synchronization
-
-/// A completed visit of an identified device, as kept in the visit history.
-public struct VisitRecord: Hashable, Sendable {
-    /// The device's stable pseudonym (`Pseudonymizer.identityKey`), never its address.
-    public var identity: String
-    public var start: Double
-    public var end: Double
-
-    public init(identity: String, start: Double, end: Double) {
-        self.identity = identity
-        self.start = start
-        self.end = end
-    }
-
-    public var duration: Double { end - start }
-}
 
 /// How often a shopper comes: carried by `store.entered` (docs/events.md defines each field).
 public struct VisitFrequency: Hashable, Sendable {
@@ -73,27 +56,5 @@ public struct VisitFrequency: Hashable, Sendable {
         event.visitsLast30Days = visitsLast30Days
         event.averageVisitDurationSeconds = averageVisitDuration.map(RFC3339.milliseconds)
         event.loyaltyClass = loyaltyClass.rawValue
-    }
-}
-
-/// Where completed visits are kept: SQLite on a gateway (Storage), memory in a replay.
-public protocol VisitHistory: Sendable {
-    /// Visits of `identity` that started at or after `since`.
-    func visits(of identity: String, since: Double) throws -> [VisitRecord]
-    func record(_ visit: VisitRecord) throws
-}
-
-/// A visit history in memory, for replays and tests.
-public final class InMemoryVisitHistory: VisitHistory, Sendable {
-    private let byIdentity = Mutex<[String: [VisitRecord]]>([:])
-
-    public init() {}
-
-    public func visits(of identity: String, since: Double) throws -> [VisitRecord] {
-        byIdentity.withLock { ($0[identity] ?? []).filter { $0.start >= since } }
-    }
-
-    public func record(_ visit: VisitRecord) throws {
-        byIdentity.withLock { $0[visit.identity, default: []].append(visit) }
     }
 }

@@ -1,16 +1,16 @@
 import FootfallCore
 import GRDB
 
-/// The `analytics_count` table: the store analytics kept on the gateway. Every function takes
-/// the `Database` of a transaction the caller opened, so the counts land with the events they
-/// come from, or not at all.
-public enum AnalyticsStore {
-    public static let day = 86_400.0
+/// The `analytics_count` table's SQL: the store analytics kept on the gateway. Every function
+/// takes the `Database` of a transaction an intent method of `GatewayDatabase` opened, so the
+/// counts land with the events they come from, or not at all.
+enum AnalyticsStore {
+    static let day = 86_400.0
     /// Quarter hours older than this are compacted into days.
-    public static let keepQuarterHours = 7 * day
+    static let keepQuarterHours = 7 * day
 
     /// Adds a tally's counts to what is stored.
-    public static func add(_ tally: AnalyticsTally, in db: Database) throws {
+    static func add(_ tally: AnalyticsTally, in db: Database) throws {
         guard !tally.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value) VALUES (?, ?, ?, ?, ?)
@@ -24,7 +24,7 @@ public enum AnalyticsStore {
     /// Folds the quarter hours of every UTC day that ended by `cutoff` into one row per day.
     /// Returns how many quarter-hour rows were folded.
     @discardableResult
-    public static func compact(before cutoff: Double, in db: Database) throws -> Int {
+    static func compact(before cutoff: Double, in db: Database) throws -> Int {
         let lastDay = (cutoff / day).rounded(.down) * day
         try db.execute(sql: """
             INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value)
@@ -40,13 +40,13 @@ public enum AnalyticsStore {
     /// Deletes the counts of intervals that ended before `cutoff` (the retention period);
     /// returns how many rows went.
     @discardableResult
-    public static func prune(endedBefore cutoff: Double, in db: Database) throws -> Int {
+    static func prune(endedBefore cutoff: Double, in db: Database) throws -> Int {
         try db.execute(sql: "DELETE FROM analytics_count WHERE interval_start + interval_seconds <= ?", arguments: [cutoff])
         return db.changesCount
     }
 
     /// The counts of intervals that start in [from, to), oldest first.
-    public static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
+    static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
         try GRDB.Row.fetchAll(db, sql: """
             SELECT interval_start, interval_seconds, zone, metric, value FROM analytics_count
             WHERE interval_start >= ? AND interval_start < ? ORDER BY interval_start, zone, metric
@@ -60,15 +60,7 @@ public enum AnalyticsStore {
     }
 
     /// The zones that have counts, in name order.
-    public static func zones(in db: Database) throws -> [String] {
+    static func zones(in db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT DISTINCT zone FROM analytics_count WHERE zone <> '' ORDER BY zone")
-    }
-}
-
-extension GatewayDatabase {
-    /// The analytics counts of intervals that start in [from, to), read off the caller's thread
-    /// (the API's handlers run on the cooperative pool).
-    public func analyticsCounts(from: Double, to: Double) async throws -> [AnalyticsCount] {
-        try await writer.read { db in try AnalyticsStore.counts(from: from, to: to, in: db) }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 /// The gateway's one SQLite database and its only owner: opened in WAL mode, migrated by a
-/// frozen list of migrations, written through `write` so every change of state and every event
-/// it produces land in one transaction.
+/// frozen list of migrations. Other modules say what they want done — append events with
+/// their visits, next batch for a sink, settle, erase a shopper, prune — through its intent
+/// methods (the `GatewayDatabase+…` extensions), each one transaction; none sees SQL or GRDB.
 public final class GatewayDatabase: Sendable {
     /// How much a commit survives (docs/storage.md): `.normal` in WAL mode survives a crash of
     /// the process but may lose the last transactions on power loss; `.full` survives power
@@ -12,7 +13,9 @@ public final class GatewayDatabase: Sendable {
         case normal, full
     }
 
-    public let writer: any DatabaseWriter
+    /// Internal: only Storage's intent methods (and the tests' `@testable` fault injection)
+    /// touch it.
+    let writer: any DatabaseWriter
     public let path: String?
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
@@ -37,11 +40,11 @@ public final class GatewayDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    public func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
         try writer.write(updates)
     }
 
-    public func read<T>(_ value: (Database) throws -> T) throws -> T {
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
         try writer.read(value)
     }
 
@@ -55,6 +58,3 @@ public final class GatewayDatabase: Sendable {
         return migrator
     }
 }
-
-/// Namespace for the migrations, one extension per concern.
-enum Migrations {}

@@ -2,17 +2,17 @@ import FootfallCore
 import Foundation
 import GRDB
 
-/// The durable outbox in the gateway database (docs/delivery.md). Every function takes the
-/// `Database` of a transaction the caller opened, so the visit work can append the events it
-/// produced in the same transaction as the visit state that produced them: both land, or
-/// neither does.
-public enum Outbox {
+/// The durable outbox's SQL (docs/delivery.md): the `outbox_event`, `outbox_sink` and
+/// `outbox_letter` tables. Every function takes the `Database` of a transaction an intent
+/// method of `GatewayDatabase` opened, so the events land with the visits and counts they
+/// come from, or not at all.
+enum Outbox {
     /// Appends events in order; each gets the next sequence number.
-    public static func append(_ events: [PresenceEvent], in db: Database) throws {
+    static func append(_ events: [PresenceEvent], in db: Database) throws {
         try append(events, appendedAt: Date().timeIntervalSince1970, in: db)
     }
 
-    public static func append(_ events: [PresenceEvent], appendedAt: Double, in db: Database) throws {
+    static func append(_ events: [PresenceEvent], appendedAt: Double, in db: Database) throws {
         guard !events.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO outbox_event
@@ -29,14 +29,14 @@ public enum Outbox {
 
     /// Makes a sink known. A new sink starts at the oldest event still kept, so it receives
     /// everything not yet compacted away.
-    public static func register(sink: String, in db: Database) throws {
+    static func register(sink: String, in db: Database) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO outbox_sink (name, cursor) VALUES (?, 0)", arguments: [sink])
     }
 
     /// Forgets a sink that is no longer configured: its cursor and its letters go, so the
     /// events only it still waited for can be compacted (a forgotten cursor holds every later
     /// event in the outbox for ever). Returns what was still due to it, nil for an unknown sink.
-    public static func removeSink(
+    static func removeSink(
         _ sink: String, in db: Database
     ) throws -> (pending: Int, dead: Int, compacted: Int)? {
         guard let status = try status(in: db).first(where: { $0.sink == sink }) else { return nil }
@@ -49,13 +49,13 @@ public enum Outbox {
         return (status.pending, status.dead, before - after)
     }
 
-    public static func sinks(in db: Database) throws -> [String] {
+    static func sinks(in db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT name FROM outbox_sink ORDER BY name")
     }
 
     /// The next events a sink should send, oldest first: letters re-queued by `retry` first
     /// (a batch never mixes them with the cursor's events), then the events after its cursor.
-    public static func nextBatch(for sink: String, limit: Int, in db: Database) throws -> [OutboxEntry] {
+    static func nextBatch(for sink: String, limit: Int, in db: Database) throws -> [OutboxEntry] {
         let redeliveries = try OutboxEntry.fetchAll(db, sql: """
             SELECT e.*, 1 AS redelivery FROM outbox_letter l JOIN outbox_event e ON e.seq = l.seq
             WHERE l.sink = ? AND l.state = 'retry' ORDER BY l.seq LIMIT ?
@@ -72,7 +72,7 @@ public enum Outbox {
     /// Records the outcome of one round of a sink: `round` is the prefix of `nextBatch` that
     /// was decided (delivered, or dead-lettered in `dead`). The cursor moves past the round,
     /// delivered redeliveries lose their letter, and fully delivered events are compacted.
-    public static func settle(
+    static func settle(
         sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)],
         at now: Double = Date().timeIntervalSince1970, in db: Database
     ) throws {
@@ -104,7 +104,7 @@ public enum Outbox {
     }
 
     /// Notes a failed attempt that will be retried; the events stay pending.
-    public static func recordFailure(
+    static func recordFailure(
         sink: String, error: String, nextAttemptAt: Double?, at now: Double = Date().timeIntervalSince1970, in db: Database
     ) throws {
         try db.execute(sql: """
@@ -115,7 +115,7 @@ public enum Outbox {
 
     /// Queues dead letters to be sent again; returns how many.
     @discardableResult
-    public static func retryDead(sink: String? = nil, in db: Database) throws -> Int {
+    static func retryDead(sink: String? = nil, in db: Database) throws -> Int {
         if let sink {
             try db.execute(sql: "UPDATE outbox_letter SET state = 'retry' WHERE state = 'dead' AND sink = ?", arguments: [sink])
         } else {
@@ -126,7 +126,7 @@ public enum Outbox {
 
     /// Deletes dead letters (the events go with them once no sink needs them); returns how many.
     @discardableResult
-    public static func purgeDead(sink: String? = nil, in db: Database) throws -> Int {
+    static func purgeDead(sink: String? = nil, in db: Database) throws -> Int {
         if let sink {
             try db.execute(sql: "DELETE FROM outbox_letter WHERE state = 'dead' AND sink = ?", arguments: [sink])
         } else {
@@ -139,7 +139,7 @@ public enum Outbox {
 
     /// Deletes the events every known sink has settled and no letter refers to. With no sink
     /// known, nothing is deleted: the events wait for the first sink.
-    public static func compact(in db: Database) throws {
+    static func compact(in db: Database) throws {
         try db.execute(sql: """
             DELETE FROM outbox_event
             WHERE seq <= (SELECT coalesce(min(cursor), 0) FROM outbox_sink)
@@ -147,7 +147,7 @@ public enum Outbox {
             """)
     }
 
-    public static func status(in db: Database) throws -> [OutboxSinkStatus] {
+    static func status(in db: Database) throws -> [OutboxSinkStatus] {
         try Row.fetchAll(db, sql: "SELECT * FROM outbox_sink ORDER BY name").map { row in
             let name: String = row["name"]
             let cursor: Int64 = row["cursor"]
@@ -170,12 +170,12 @@ public enum Outbox {
     }
 
     /// Pending events of one sink, oldest first (what `nextBatch` would send, in order).
-    public static func pending(for sink: String, limit: Int, in db: Database) throws -> [OutboxEntry] {
+    static func pending(for sink: String, limit: Int, in db: Database) throws -> [OutboxEntry] {
         try nextBatch(for: sink, limit: limit, in: db)
     }
 
     /// Letters (dead, or queued again by `retry`), oldest first.
-    public static func letters(sink: String? = nil, state: String? = nil, limit: Int = 1000, in db: Database) throws -> [OutboxLetter] {
+    static func letters(sink: String? = nil, state: String? = nil, limit: Int = 1000, in db: Database) throws -> [OutboxLetter] {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let sink { conditions.append("l.sink = ?"); arguments.append(sink) }
@@ -195,14 +195,14 @@ public enum Outbox {
 
     /// The pseudonyms (`anonymous_id`) that events still kept gave a customer id: how an
     /// erasure request that names only the `customer_id` finds the visit history.
-    public static func anonymousIDs(ofCustomer customerID: String, in db: Database) throws -> [String] {
+    static func anonymousIDs(ofCustomer customerID: String, in db: Database) throws -> [String] {
         try String.fetchAll(
             db, sql: "SELECT DISTINCT anonymous_id FROM outbox_event WHERE customer_id = ? AND anonymous_id IS NOT NULL ORDER BY anonymous_id",
             arguments: [customerID])
     }
 
     /// How many events still kept carry this `anonymous_id` or `customer_id`.
-    public static func eventCount(identity: String, in db: Database) throws -> Int {
+    static func eventCount(identity: String, in db: Database) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT count(*) FROM outbox_event WHERE anonymous_id = ? OR customer_id = ?", arguments: [identity, identity]) ?? 0
     }
@@ -212,7 +212,7 @@ public enum Outbox {
     /// gateway, and what was not sent yet is not sent. The sinks' cursors stand; their next
     /// batches skip the gap. Returns how many events were removed.
     @discardableResult
-    public static func erase(anonymousID: String, in db: Database) throws -> Int {
+    static func erase(anonymousID: String, in db: Database) throws -> Int {
         try db.execute(
             sql: "DELETE FROM outbox_letter WHERE seq IN (SELECT seq FROM outbox_event WHERE anonymous_id = ?)", arguments: [anonymousID])
         try db.execute(sql: "DELETE FROM outbox_event WHERE anonymous_id = ?", arguments: [anonymousID])
@@ -220,7 +220,7 @@ public enum Outbox {
     }
 
     /// The sequence number of the newest event ever appended (0 when none).
-    public static func lastSequence(in db: Database) throws -> Int64 {
+    static func lastSequence(in db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox_event'") ?? 0
     }
 

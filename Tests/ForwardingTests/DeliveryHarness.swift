@@ -17,7 +17,7 @@ struct DeliveryHarness {
     }
 
     func append(_ events: [PresenceEvent]) throws {
-        try database.write { try Outbox.append(events, in: $0) }
+        try database.append(events)
     }
 
     static func cloudEventsSink(_ url: String, batchSize: Int = 500, token: String? = nil) -> Sink {
@@ -43,7 +43,7 @@ struct DeliveryHarness {
     }
 
     func pending() throws -> Int {
-        try database.read { try Outbox.status(in: $0) }.reduce(0) { $0 + $1.pending }
+        try database.outboxStatus().reduce(0) { $0 + $1.pending }
     }
 }
 

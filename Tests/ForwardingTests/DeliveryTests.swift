@@ -82,7 +82,7 @@ import Testing
         var dead: [OutboxLetter] = []
         while dead.count < 3 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
-            dead = try harness.database.read { try Outbox.letters(state: "dead", in: $0) }
+            dead = try harness.database.letters(state: "dead")
         }
         #expect(dead.map(\.eventID) == TestEvents.make(count: 3).map(\.id))
         #expect(dead.first?.responseStatus == 400)
@@ -91,15 +91,15 @@ import Testing
         #expect(try await eventually { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
 
         refuse.store(false, ordering: .relaxed)
-        #expect(try harness.database.write { try Outbox.retryDead(in: $0) } == 3)
+        #expect(try harness.database.retryDead() == 3)
         #expect(await receiver.wait { $0.count >= 2 })
         try #require(receiver.requests.count >= 2)
         #expect(Received.events([receiver.requests[1].body]).compactMap { $0["id"] as? String } == TestEvents.make(count: 3).map(\.id))
         let settled = ContinuousClock.now + .seconds(60)
-        while try harness.database.read({ try Outbox.letters(in: $0) }).count > 0 && ContinuousClock.now < settled {
+        while try harness.database.letters().count > 0 && ContinuousClock.now < settled {
             try await Task.sleep(for: .milliseconds(5))
         }
-        #expect(try harness.database.read { try Outbox.letters(in: $0) }.isEmpty)
+        #expect(try harness.database.letters().isEmpty)
         try await receiver.stop()
     }
 

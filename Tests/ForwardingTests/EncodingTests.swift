@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTesting
 import Forwarding
 import Foundation
 import Storage

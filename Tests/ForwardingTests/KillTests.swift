@@ -35,7 +35,7 @@ import Testing
         let dbPath = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: dbPath)
         let first = TestEvents.make(count: 4000, store: "kill-store")
-        try database.write { try Outbox.append(first, in: $0) }
+        try database.append(first)
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         // The receiver itself kills the deliverer while it holds the 40th batch (events 976–1000),
@@ -61,7 +61,7 @@ import Testing
 
         // The stream goes on while the deliverer is down.
         let second = TestEvents.make(count: 1000, from: 4000, store: "kill-store")
-        try database.write { try Outbox.append(second, in: $0) }
+        try database.append(second)
         let all = first + second
 
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
@@ -94,7 +94,7 @@ import Testing
             if seen.insert(id).inserted { order[TestEvents.shopper(of: event), default: []].append(id) }
         }
         for (shopper, list) in order { #expect(list == list.sorted(), "\(shopper) out of order") }
-        #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 0)
+        #expect(try await database.outboxStatus().first?.pending == 0)
         try await receiver.stop()
     }
 }

@@ -50,7 +50,7 @@ import Testing
         defer { task.cancel() }
         // Attempts fail while it is down; nothing is settled.
         #expect(try await eventually(timeout: .seconds(120)) {
-            try harness.database.read { try Outbox.status(in: $0) }.first.map { $0.lastError != nil } == true
+            try harness.database.outboxStatus().first.map { $0.lastError != nil } == true
         })
         #expect(try harness.pending() == events.count)
         try await broker.restart()
@@ -81,7 +81,7 @@ import Testing
         let dbPath = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: dbPath)
         let first = TestEvents.make(count: 4000, store: "test-store")
-        try await onAThreadOfItsOwn { try database.write { try Outbox.append(first, in: $0) } }
+        try await onAThreadOfItsOwn { try database.append(first) }
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
@@ -93,12 +93,12 @@ import Testing
         #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
 
         let second = TestEvents.make(count: 1000, from: 4000, store: "test-store")
-        try await onAThreadOfItsOwn { try database.write { try Outbox.append(second, in: $0) } }
+        try await onAThreadOfItsOwn { try database.append(second) }
         let all = first + second
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
         let complete = await subscriber.wait(forIDs: all.count)
         #expect(complete, "not everything arrived: \(restarted.log)")
-        #expect(try await eventually(timeout: .seconds(120)) { try database.read { try Outbox.status(in: $0) }.first?.pending == 0 })
+        #expect(try await eventually(timeout: .seconds(120)) { try database.outboxStatus().first?.pending == 0 })
         await restarted.killOnItsOwnThread(SIGTERM)
 
         #expect(subscriber.ids == Set(all.map(\.id)))

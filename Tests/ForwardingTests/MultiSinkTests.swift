@@ -26,10 +26,10 @@ import Testing
         defer { task.cancel() }
         #expect(await healthy.wait { Received.events($0.map(\.body)).count >= 50 })
         #expect(await flaky.wait { $0.count >= 4 }, "the fourth attempt comes after the third failure was noted")
-        #expect(try await eventually { try harness.database.read { try Outbox.status(in: $0) }.first { $0.sink == "cloudevents" }?.pending == 0 })
-        let status = try harness.database.read { try Outbox.status(in: $0) }
+        #expect(try await eventually { try harness.database.outboxStatus().first { $0.sink == "cloudevents" }?.pending == 0 })
+        let status = try await harness.database.outboxStatus()
         #expect(status.first { $0.sink == "segment" }?.pending == 50)
-        #expect(try harness.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 50, "kept for the sink behind")
+        #expect(try harness.database.keptEventCount() == 50, "kept for the sink behind")
         guard case .degraded = health.status(of: "sink:segment") else {
             Issue.record("segment health is \(health.status(of: "sink:segment"))")
             return
@@ -46,7 +46,7 @@ import Testing
         }
         #expect(try harness.pending() == 0)
         #expect(health.status(of: "sink:segment") == .ok)
-        #expect(try harness.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 0, "compacted once both have them")
+        #expect(try harness.database.keptEventCount() == 0, "compacted once both have them")
         task.cancel()
         _ = await task.result
         #expect(try metrics.expectGauge("footfall_outbox_pending", [("sink", "segment")]).lastValue == 0)
@@ -68,7 +68,7 @@ import Testing
         try await forwarder.drain()
         let batch = receiver.requests.compactMap { Received.json($0.body) as? [String: Any] }.flatMap { ($0["batch"] as? [[String: Any]]) ?? [] }
         #expect(batch.compactMap { $0["messageId"] as? String } == ["e-000000", "e-000002"])
-        let dead = try harness.database.read { try Outbox.letters(state: "dead", in: $0) }
+        let dead = try harness.database.letters(state: "dead")
         #expect(dead.map(\.eventID) == ["e-000001"])
         #expect(dead.first?.reason.contains("over the sink's limit of 32000 bytes") == true, "\(dead.first?.reason ?? "")")
         #expect(dead.first?.responseStatus == nil)
@@ -93,7 +93,7 @@ import Testing
         _ = await task.result
         let done = finished.load(ordering: .sequentiallyConsistent)
         #expect(done)
-        #expect(try harness.database.read { try Outbox.lastSequence(in: $0) } == 3)
-        #expect(try harness.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 3)
+        #expect(try harness.database.lastSequence() == 3)
+        #expect(try harness.database.keptEventCount() == 3)
     }
 }

@@ -9,13 +9,11 @@ import Testing
     func prepare(_ directory: URL) throws -> String {
         let path = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: path)
-        try database.write { db in
-            try Outbox.register(sink: "cloudevents", in: db)
-            try Outbox.append(TestEvents.make(count: 5), in: db)
-            let round = try Outbox.nextBatch(for: "cloudevents", limit: 2, in: db)
-            let why = DeadLetterReason(reason: "the receiver refused the batch with HTTP 400", responseStatus: 400, responseBody: "{\"error\":\"no such field\"}")
-            try Outbox.settle(sink: "cloudevents", round: round, dead: round.map { ($0, why) }, in: db)
-        }
+        try database.registerSink("cloudevents")
+        try database.append(TestEvents.make(count: 5))
+        let round = try database.nextBatch(for: "cloudevents", limit: 2)
+        let why = DeadLetterReason(reason: "the receiver refused the batch with HTTP 400", responseStatus: 400, responseBody: "{\"error\":\"no such field\"}")
+        try database.settle(sink: "cloudevents", round: round, dead: round.map { ($0, why) })
         return path
     }
 

@@ -4,7 +4,7 @@ import Forwarding
 import Foundation
 import GRDB
 import MetricsTestKit
-import Storage
+@testable import Storage
 import Testing
 
 @Suite struct StorageFailureTests {
@@ -34,7 +34,7 @@ import Testing
             Issue.record("health is \(health.overall)")
             return
         }
-        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event") } == 10)
+        #expect(try database.keptEventCount() == 10)
     }
 
     @Test func aReadOnlyDatabaseStopsAcknowledgementsButNoEventIsLostAndDeliveryResumes() async throws {
@@ -43,10 +43,8 @@ import Testing
         let database = try openFile(directory)
         let receiver = try await HTTPReceiver.start()
         let events = TestEvents.make(count: 20)
-        try database.write { db in
-            try Outbox.register(sink: "cloudevents", in: db)
-            try Outbox.append(events, in: db)
-        }
+        try await database.registerSink("cloudevents")
+        try database.append(events)
         try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
 
         let metrics = TestMetrics()
@@ -68,16 +66,16 @@ import Testing
         }
         #expect(reason.contains("read-only"))
         #expect(metrics.counterTotal(label: "footfall_outbox_storage_errors_total") >= 1)
-        #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 20, "nothing accepted was dropped")
+        #expect(try await database.outboxStatus().first?.pending == 20, "nothing accepted was dropped")
 
         try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 0") }
         let deadline = ContinuousClock.now + .seconds(60)
-        while (try database.read({ try Outbox.status(in: $0) }).first?.pending != 0 || health.status(of: "outbox") != .ok)
+        while (try await database.outboxStatus().first?.pending != 0 || health.status(of: "outbox") != .ok)
             && ContinuousClock.now < deadline
         {
             try await Task.sleep(for: .milliseconds(5))
         }
-        #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 0)
+        #expect(try await database.outboxStatus().first?.pending == 0)
         #expect(health.status(of: "outbox") == .ok)
         // Every event arrived; the repeats carry the same ids.
         #expect(Set(receivedIDs(receiver)) == Set(events.map(\.id)))

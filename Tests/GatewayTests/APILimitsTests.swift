@@ -118,7 +118,7 @@ import Testing
         #expect(exit == 0, "\(daemon.log.suffix(1_500))")
         // The outbox is whole: it opens, and holds every event the daemon counted as stored.
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
-        let stored = try database.read { try Outbox.lastSequence(in: $0) }
+        let stored = try database.lastSequence()
         #expect(stored >= counted, "\(stored) events in the outbox, \(counted) counted before the stop")
         let outbox = try await FootfallProcess.runOnItsOwnThread(["outbox", "status", "--data", store.data])
         #expect(outbox.status == 0, "\(outbox.standardError)")

@@ -70,7 +70,7 @@ import Testing
             }
         }
         let data = try GatewayData(directory: dataDirectory)
-        try data.database.write { try AnalyticsStore.add(tally, in: $0) }
+        try data.database.addAnalytics(tally)
     }
 
     @Test func theAnalyticsPageDrawsEveryChartWithDataOnATablet() async throws {
@@ -147,9 +147,8 @@ import Testing
         // Stopping, the daemon counts the passers-by of the traffic interval the trace ended in.
         await daemon.killOnItsOwnThread(SIGTERM)
         let passersAtNine = try await onAThreadOfItsOwn {
-            try GatewayData(directory: setup.data).database.read {
-                try AnalyticsStore.counts(from: Self.day + 9 * 3600, to: Self.day + 10 * 3600, in: $0)
-            }.filter { $0.metric == .passersBy }.map(\.value).reduce(0, +)
+            try GatewayData(directory: setup.data).database.analyticsCounts(from: Self.day + 9 * 3600, to: Self.day + 10 * 3600)
+                .filter { $0.metric == .passersBy }.map(\.value).reduce(0, +)
         }
         #expect(passersAtNine > 0, "\(daemon.log.suffix(1000))")
         try await receiver.stop()

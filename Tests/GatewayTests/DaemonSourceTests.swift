@@ -75,12 +75,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store.directory) }
         // An earlier configuration delivered to a sink that is gone now.
         let database = try GatewayDatabase(path: store.data + "/gateway.sqlite")
-        try database.write { db in
-            try Outbox.register(sink: "segment", in: db)
-            try Outbox.append(
-                (0..<3).map { PresenceEvent(id: "old-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "demo-store", gatewayID: "demo-gateway-1") },
-                in: db)
-        }
+        try await database.registerSink("segment")
+        try database.append(
+            (0..<3).map { PresenceEvent(id: "old-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "demo-store", gatewayID: "demo-gateway-1") })
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
         let status = try await client.status(within: .seconds(300)) { Self.component($0, "sink segment") != "" }

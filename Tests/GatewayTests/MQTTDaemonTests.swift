@@ -203,11 +203,8 @@ import Testing
         let store = try Self.store(broker: broker, format: .espresense, events: Self.eventsFile(), sinks: "  - type: mqtt\n    url: \(broker.url)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
-        try database.write { db in
-            try Outbox.append(
-                (0..<3).map { PresenceEvent(id: "e-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "mqtt-shop", gatewayID: "gateway-1") },
-                in: db)
-        }
+        try database.append(
+            (0..<3).map { PresenceEvent(id: "e-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "mqtt-shop", gatewayID: "gateway-1") })
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill() }
         let source = "source mqtt \(broker.url) espresense"
@@ -298,7 +295,7 @@ import Testing
         #expect(await subscriber.wait(forIDs: 10, timeout: .seconds(300)), "\(daemon.log)")
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
         let deadline = ContinuousClock.now + .seconds(300)
-        while try database.read({ try Int(Outbox.lastSequence(in: $0)) }) <= subscriber.ids.count, ContinuousClock.now < deadline {
+        while try Int(database.lastSequence()) <= subscriber.ids.count, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         await daemon.killOnItsOwnThread(SIGKILL)
@@ -306,13 +303,13 @@ import Testing
         let atKill = subscriber.ids.count
 
         // Every event the gateway stored before it died is delivered by the outbox, once per id.
-        let stored = try database.read { try Int(Outbox.lastSequence(in: $0)) }
+        let stored = try Int(database.lastSequence())
         #expect(atKill < stored, "the kill came after every event was published (\(atKill) of \(stored)): it proves nothing")
         let deliver = try await FootfallProcess.runOnItsOwnThread(["outbox", "deliver", "--data", store.data, "--store", store.config])
         #expect(deliver.status == 0, "\(deliver.standardError)")
         #expect(await subscriber.wait(forIDs: stored, timeout: .seconds(60)), "\(subscriber.ids.count) of \(stored): \(deliver.standardError)")
         #expect(subscriber.ids.count == stored)
-        #expect(try database.read { try Outbox.status(in: $0) }.first?.pending == 0)
+        #expect(try await database.outboxStatus().first?.pending == 0)
         // A repeat is the same event under the same id.
         var byID: [String: String] = [:]
         for (_, event) in subscriber.events {

@@ -11,7 +11,7 @@ import Testing
         let directory = Fixtures.temporaryDirectory("report")
         let data = try GatewayData(directory: directory.path)
         let events = StoreAnalyticsTests.visitEvents()
-        try data.database.write { try AnalyticsStore.add(StoreAnalyticsTests.tally(events), in: $0) }
+        try data.database.addAnalytics(StoreAnalyticsTests.tally(events))
         return directory
     }
 

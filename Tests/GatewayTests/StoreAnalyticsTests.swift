@@ -79,14 +79,12 @@ import Testing
             try store.append(events, analytics: Self.tally(events))
         }
         let reopened = try GatewayData(directory: directory.path)
-        let counts = try reopened.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
+        let counts = try reopened.database.analyticsCounts(from: 0, to: .infinity)
         #expect(counts == Self.tally(events).asCounts)
         // The events went into the outbox in the same transaction.
-        #expect(try reopened.database.read { try Outbox.lastSequence(in: $0) } == Int64(events.count))
+        #expect(try reopened.database.lastSequence() == Int64(events.count))
         // Counts only: no text in the analytics table names the shopper.
-        let texts = try reopened.database.read { db in
-            try String.fetchAll(db, sql: "SELECT zone || ' ' || metric FROM analytics_count")
-        }
+        let texts = counts.map { "\($0.zone) \($0.metric.rawValue)" }
         #expect(!texts.contains { $0.contains("anon-visitor-1") })
         let summary = AnalyticsSummary(counts: counts, from: Self.midnight, to: Self.midnight + Self.day, bucket: .hour)
         #expect(summary.totals.visitors == 1 && summary.totals.passersBy == 3)
@@ -105,7 +103,7 @@ import Testing
             let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
             try store.append(events, analytics: Self.tally(events))
         }
-        let counts = try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
+        let counts = try data.database.analyticsCounts(from: 0, to: .infinity)
         // 40 days back is past retention: gone. 10 days back is one day row per metric and zone.
         #expect(counts.allSatisfy { $0.intervalStart >= Self.midnight - 30 * Self.day })
         let tenDaysAgo = counts.filter { $0.intervalStart < Self.midnight - 7 * Self.day }
@@ -125,21 +123,21 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = try GatewayData(directory: directory.path)
         let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"))
-        try data.visitHistory.record(.init(identity: "id-erased", start: Self.midnight + 9 * 3600, end: Self.midnight + 9 * 3600 + 1020))
+        try data.database.recordVisit(VisitRecord(id: "visit-erased", identity: "id-erased", start: Self.midnight + 9 * 3600, end: Self.midnight + 9 * 3600 + 1020))
         let events = Self.visitEvents()
         try store.append(events, analytics: Self.tally(events))
-        let before = try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) }
-        #expect(try VisitHistoryStore(database: data.database).erase(identity: "id-erased") == 1)
-        #expect(try data.database.read { try AnalyticsStore.counts(from: 0, to: .infinity, in: $0) } == before)
+        let before = try data.database.analyticsCounts(from: 0, to: .infinity)
+        #expect(try data.database.erase(identity: "id-erased").visits == 1)
+        #expect(try data.database.analyticsCounts(from: 0, to: .infinity) == before)
     }
 
     @Test func aDayWithoutTrafficShowsZerosInEveryHourAndEveryZone() throws {
         let database = try GatewayDatabase()
         let events = Self.visitEvents()
-        try database.write { try AnalyticsStore.add(Self.tally(events), in: $0) }
+        try database.addAnalytics(Self.tally(events))
         // The next day: nothing happened.
         let from = Self.midnight + Self.day
-        let counts = try database.read { try AnalyticsStore.counts(from: from, to: from + Self.day, in: $0) }
+        let counts = try database.analyticsCounts(from: from, to: from + Self.day)
         let summary = AnalyticsSummary(counts: counts, from: from, to: from + Self.day, bucket: .hour, zones: ["fresh", "checkout"])
         #expect(summary.buckets.count == 24)
         #expect(summary.buckets.allSatisfy { $0.visitors == 0 && $0.passersBy == 0 && $0.captureRate == 0 && $0.zones.count == 2 })

@@ -23,7 +23,7 @@ import Testing
         var outputs: [Pipeline.Output] = []
         var visits: [String: [PresenceEvent]] = [:]
         func drain() {
-            for case .event(let event, _, _, _) in outputs {
+            for case .event(let event, _, _, _, _) in outputs {
                 if let visit = event.visitID { visits[visit, default: []].append(event) }
             }
             outputs.removeAll(keepingCapacity: true)

@@ -57,13 +57,13 @@ import Testing
             resolver: IdentityResolver(keys: [Self.key]), customers: ["irk:loyalty-42": "cust-42"])
         let devices = Set(outputs.compactMap { if case .position(let p) = $0 { p.device } else { nil } })
         #expect(devices == ["irk:loyalty-42"], "every address is the same identity")
-        let entered = outputs.compactMap { if case .event(let e, let d, let deliverable, _) = $0, e.type == .storeEntered { (e, d, deliverable) } else { nil } }
+        let entered = outputs.compactMap { if case .event(let e, let d, let deliverable, _, _) = $0, e.type == .storeEntered { (e, d, deliverable) } else { nil } }
         #expect(entered.count == 1)
         let (event, device, deliverable) = try #require(entered.first)
         #expect(device == "irk:loyalty-42")
         #expect(deliverable)
         #expect(event.customerID == "cust-42")
-        let exited = outputs.compactMap { if case .event(let e, _, _, _) = $0, e.type == .storeExited { e } else { nil } }
+        let exited = outputs.compactMap { if case .event(let e, _, _, _, _) = $0, e.type == .storeExited { e } else { nil } }
         #expect(exited.count == 1)
         // The visit spans all three addresses: heard for 240 s, and placed for up to the
         // locator's 5 s window after the last reading.
@@ -76,7 +76,7 @@ import Testing
         let devices = Set(outputs.compactMap { if case .position(let p) = $0 { p.device } else { nil } })
         #expect(devices.count == 3)
         #expect(devices.allSatisfy { $0.kind == .bleRPA })
-        let deliverable = outputs.filter { if case .event(let e, _, true, _) = $0 { e.type != .storeTraffic } else { false } }
+        let deliverable = outputs.filter { if case .event(let e, _, true, _, _) = $0 { e.type != .storeTraffic } else { false } }
         #expect(deliverable.isEmpty, "anonymous devices are only counted")
     }
 

@@ -25,7 +25,7 @@ import Testing
         for o in observations { try pipeline.ingest(o, into: &outputs) }
         try pipeline.finish(into: &outputs)
         var entered = 0, exited = 0
-        for case .event(let e, _, _, _) in outputs {
+        for case .event(let e, _, _, _, _) in outputs {
             if e.type == .storeEntered { entered += 1 }
             if e.type == .storeExited { exited += 1 }
         }
@@ -104,11 +104,11 @@ import Testing
         #expect(pipeline.trackedDevices == 0)
         #expect(pipeline.visitorsPresent == 0)
         #expect(pipeline.clockJumps == 1)
-        let entered = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeEntered } else { false } }.count
-        let exited = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeExited } else { false } }.count
+        let entered = outputs.filter { if case .event(let e, _, _, _, _) = $0 { e.type == .storeEntered } else { false } }.count
+        let exited = outputs.filter { if case .event(let e, _, _, _, _) = $0 { e.type == .storeExited } else { false } }.count
         #expect(entered > 0 && entered == exited)
         // Not a store.traffic every 15 minutes of the fortnight.
-        let traffic = outputs.filter { if case .event(let e, _, _, _) = $0 { e.type == .storeTraffic } else { false } }.count
+        let traffic = outputs.filter { if case .event(let e, _, _, _, _) = $0 { e.type == .storeTraffic } else { false } }.count
         #expect(traffic < 20)
     }
 
@@ -130,7 +130,7 @@ import Testing
         for o in observations { try pipeline.ingest(o, into: &outputs) }
         // The clock moves on with other devices' traffic (ticks), but this one is silent.
         try pipeline.advance(to: 1_400, into: &outputs)
-        let exits = outputs.compactMap { if case .event(let e, _, _, let at) = $0, e.type == .storeExited { (e, at) } else { nil } }
+        let exits = outputs.compactMap { if case .event(let e, _, _, let at, _) = $0, e.type == .storeExited { (e, at) } else { nil } }
         #expect(exits.count == 1)
         let (exit, decidedAt) = try #require(exits.first)
         #expect(exit.occurredAt >= 1_059 && exit.occurredAt <= 1_066, "stamped with the last time it was placed inside")

@@ -1,3 +1,4 @@
+import FootfallCore
 import Presence
 import Testing
 

@@ -34,22 +34,6 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test func retentionDeletesOnlyVisitsOlderThanItAndEraseRemovesAnIdentity() throws {
-        let directory = Fixtures.temporaryDirectory("history")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = try GatewayData(directory: directory.path)
-        let store = VisitHistoryStore(database: data.database)
-        let now = 1_800_000_000.0
-        try data.visitHistory.record(VisitRecord(identity: "id-a", start: now - 500 * day, end: now - 500 * day + 60))
-        try data.visitHistory.record(VisitRecord(identity: "id-a", start: now - 10 * day, end: now - 10 * day + 60))
-        try data.visitHistory.record(VisitRecord(identity: "id-b", start: now - 5 * day, end: now - 5 * day + 60))
-        #expect(try store.deleteVisits(endedBefore: now - 400 * day) == 1)
-        #expect(try store.count() == 2)
-        #expect(try store.erase(identity: "id-a") == 1)
-        #expect(try store.visits(of: "id-a", since: 0).isEmpty)
-        #expect(try store.visits(of: "id-b", since: 0).count == 1)
-    }
-
     @Test func theVisitsCommandErasesADevicesHistoryFromTheGatewaysDatabase() throws {
         let directory = Fixtures.temporaryDirectory("history")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,7 +51,7 @@ import Testing
         #expect(erased.status == 0, "\(erased.standardError)")
         #expect(erased.standardOutput.contains("erased 2 visits"))
         let data = try GatewayData(directory: directory.path)
-        #expect(try VisitHistoryStore(database: data.database).count() == 0)
+        #expect(try data.database.visitCount() == 0)
     }
 
     @Test func aReplayWithADataDirectoryCountsReturningShoppers() async throws {

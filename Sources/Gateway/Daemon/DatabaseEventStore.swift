@@ -1,141 +1,100 @@
 import FootfallCore
 import Forwarding
-import GRDB
 import Logging
-import Presence
+import Pipeline
 import Storage
 import Synchronization
 
-/// The daemon's event store: the visits that ended and the events they produced are written
-/// in ONE transaction — visit history and outbox together — so a crash can neither lose an
-/// event nor record a visit whose events were never queued.
+/// The daemon's event store: a batch of the pipeline's outputs is applied in ONE transaction —
+/// the visits that ended, the history each `store.entered` is counted from, the events and
+/// their analytics — so a crash can neither lose an event nor record a visit whose events were
+/// never queued.
 public final class DatabaseEventStore: EventStore, Sendable {
     public let database: GatewayDatabase
-    public let history: DeferredVisitHistory
     let writer: OutboxWriter
     /// How long the analytics are kept (`identity.retention_days`, as the visit history), s.
     let retention: Double
     /// The last UTC day (its start) whose arrival compacted and pruned the analytics.
     private let maintainedDay = Mutex<Double>(-.infinity)
+    /// A UTC day, s: the analytics' upkeep runs once a day.
+    static let day = 86_400.0
 
     public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400) {
         self.database = database
-        history = DeferredVisitHistory(store: VisitHistoryStore(database: database))
         writer = OutboxWriter(database: database, health: health, logger: logger)
-        retention = retentionDays * AnalyticsStore.day
+        retention = retentionDays * Self.day
+    }
+
+    public func commit(_ outputs: [Pipeline.Output], engagedAfter: Double) async throws -> [Pipeline.Output] {
+        var visits = 0, deliverable = 0, events = 0
+        for output in outputs {
+            switch output {
+            case .position: continue
+            case .visitEnded: visits += 1
+            case .event(_, _, let isDeliverable, _, _):
+                events += 1
+                if isDeliverable { deliverable += 1 }
+            }
+        }
+        guard visits + events > 0 else { return outputs }
+        do {
+            let (applied, maintained) = try await database.transaction { [self] transaction in
+                var applied = outputs
+                var stored: [PresenceEvent] = []
+                // Every event is counted, those of devices that may only be counted too.
+                var analytics = AnalyticsTally(engagedAfter: engagedAfter)
+                // In the pipeline's order: a store.entered counts the visits that ended before
+                // it, those recorded a moment ago in this transaction included.
+                for index in applied.indices {
+                    switch applied[index] {
+                    case .position:
+                        continue
+                    case .visitEnded(let visit):
+                        try transaction.recordVisit(visit)
+                    case .event(var event, let device, let isDeliverable, let decidedAt, let query):
+                        if let query {
+                            query.fill(&event, from: try transaction.visits(of: query.identity, since: query.since))
+                            applied[index] = .event(event, device: device, deliverable: isDeliverable, decidedAt: decidedAt, history: nil)
+                        }
+                        analytics.add(event)
+                        if isDeliverable { stored.append(event) }
+                    }
+                }
+                try transaction.append(stored)
+                try transaction.addAnalytics(analytics)
+                return (applied, try maintain(analytics, in: transaction))
+            }
+            if let maintained { maintainedDay.withLock { $0 = max($0, maintained) } }
+            writer.succeeded()
+            return applied
+        } catch {
+            throw writer.failed(error, operation: "store \(deliverable) events and \(visits) visits")
+        }
     }
 
     public func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws {
-        let visits = history.takePending()
-        guard !events.isEmpty || !visits.isEmpty || !analytics.isEmpty else { return }
-        // Once a day (of the data's own time): quarter hours older than a week become days, and
-        // counts past the retention period go, in the same transaction as the new counts.
-        let newest = analytics.counts.keys.map(\.intervalStart).max()
-        let today = newest.map { ($0 / AnalyticsStore.day).rounded(.down) * AnalyticsStore.day }
-        let maintain = today.map { day in maintainedDay.withLock { $0 < day } } ?? false
+        guard !events.isEmpty || !analytics.isEmpty else { return }
         do {
-            try database.write { db in
-                for visit in visits { try VisitHistoryStore.record(SQLiteVisitHistory.row(visit), in: db) }
-                try Outbox.append(events, in: db)
-                try AnalyticsStore.add(analytics, in: db)
-                if maintain, let today {
-                    try AnalyticsStore.compact(before: today - AnalyticsStore.keepQuarterHours, in: db)
-                    try AnalyticsStore.prune(endedBefore: today - retention, in: db)
-                }
+            let maintained = try database.transaction { transaction in
+                try transaction.append(events)
+                try transaction.addAnalytics(analytics)
+                return try maintain(analytics, in: transaction)
             }
-            if maintain, let today { maintainedDay.withLock { $0 = max($0, today) } }
+            if let maintained { maintainedDay.withLock { $0 = max($0, maintained) } }
             writer.succeeded()
         } catch {
-            history.restore(visits)
-            throw writer.failed(error, operation: "store \(events.count) events and \(visits.count) visits")
-        }
-    }
-}
-
-/// A visit history that reads from SQLite but holds new visits until the event store commits
-/// them with their events; reads see the held visits too.
-public final class DeferredVisitHistory: VisitHistory, @unchecked Sendable {
-    let store: VisitHistoryStore
-    private let lock = NSLock()
-    private var pending: [VisitRecord] = []
-
-    init(store: VisitHistoryStore) { self.store = store }
-
-    public func visits(of identity: String, since: Double) throws -> [VisitRecord] {
-        let held = lock.withLock { pending.filter { $0.identity == identity && $0.start >= since } }
-        let stored = try store.visits(of: identity, since: since).map { VisitRecord(identity: $0.identity, start: $0.start, end: $0.end) }
-        return stored + held.filter { !stored.contains($0) }
-    }
-
-    public func record(_ visit: VisitRecord) throws {
-        lock.withLock { pending.append(visit) }
-    }
-
-    func takePending() -> [VisitRecord] {
-        lock.withLock {
-            defer { pending.removeAll() }
-            return pending
+            throw writer.failed(error, operation: "store \(events.count) events and 0 visits")
         }
     }
 
-    func restore(_ visits: [VisitRecord]) {
-        lock.withLock { pending.insert(contentsOf: visits, at: 0) }
-    }
-}
-
-import Foundation
-
-/// The event store and the delivery services of a configuration.
-enum EventStoreFactory {
-    struct Made {
-        var store: DatabaseEventStore
-        var services: [any Service]
-        var status: @Sendable () async -> [String: String]
-    }
-
-    static func make(configuration: StoreConfiguration, data: GatewayData, logger: Logger, metricsFactory: (any MetricsFactory)? = nil) throws -> Made {
-        let health = ForwardingHealth()
-        let store = DatabaseEventStore(
-            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays)
-        var services: [any Service] = []
-        var configured: Set<String> = []
-        if !configuration.sinks.isEmpty {
-            let forwarder = try Forwarder(configuration: configuration, database: data.database, health: health, logger: logger, metricsFactory: metricsFactory)
-            configured = Set(forwarder.sinks.map(\.name))
-            services.append(ForwarderService(forwarder: forwarder))
-        }
-        // A sink taken out of the store file still holds its cursor: every event after it is
-        // kept until the sink is removed from the outbox.
-        let forgotten = ((try? data.database.read { try Outbox.sinks(in: $0) }) ?? []).filter { !configured.contains($0) }
-        for name in forgotten {
-            logger.warning(
-                "sink '\(name)' is in the outbox but not in the store file: the events not yet sent to it are kept for it; `footfall outbox remove-sink \(name)` lets them go")
-        }
-        let status: @Sendable () async -> [String: String] = { [configured] in
-            var components: [String: String] = [:]
-            for (name, value) in health.all { components[name] = "\(value)" }
-            if let sinks = try? data.database.read({ try Outbox.status(in: $0) }) {
-                for sink in sinks {
-                    var text = "\(sink.pending) pending, \(sink.dead) dead"
-                    if !configured.contains(sink.sink) { text += "; not in the store file (footfall outbox remove-sink \(sink.sink))" }
-                    components["sink \(sink.sink)"] = text
-                }
-            }
-            return components
-        }
-        return Made(store: store, services: services, status: status)
-    }
-}
-
-import Metrics
-import ServiceLifecycle
-
-/// The forwarder as a service: it delivers until shutdown, then flushes what it can.
-struct ForwarderService: Service {
-    let forwarder: Forwarder
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await forwarder.run()
-        }
+    /// Once a day (of the data's own time): quarter hours older than a week become days, and
+    /// counts past the retention period go, in the same transaction as the new counts. Returns
+    /// the day maintained, to be noted once the transaction commits.
+    private func maintain(_ analytics: AnalyticsTally, in transaction: GatewayDatabase.Transaction) throws -> Double? {
+        guard let newest = analytics.counts.keys.map(\.intervalStart).max() else { return nil }
+        let today = (newest / Self.day).rounded(.down) * Self.day
+        guard maintainedDay.withLock({ $0 < today }) else { return nil }
+        try transaction.maintainAnalytics(day: today, retention: retention)
+        return today
     }
 }

@@ -83,7 +83,6 @@ public struct GatewayDaemon {
         } else {
             let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
             analytics = data.database
-            let history = store.store.history
             let customers = try IdentityMapLoader.customers(for: configuration)
             let pseudonymizer = Pseudonymizer(key: data.key)
             consumers += store.services
@@ -91,8 +90,7 @@ public struct GatewayDaemon {
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 makePipeline: {
                     try Pipeline(
-                        configuration: configuration, pseudonymKey: data.key, history: history, customers: customers,
-                        resolver: resolver)
+                        configuration: configuration, pseudonymKey: data.key, customers: customers, resolver: resolver)
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
             if !configuration.identity.anonymousEvents {

@@ -6,8 +6,8 @@ import Presence
 import ServiceLifecycle
 
 /// The daemon's pipeline: consumes every source's input in order, runs the one pipeline, and
-/// applies what it decides — events to the event store (history and delivery in one
-/// transaction), positions and events to the live state.
+/// applies what it decides — visits, history lookups, events and their analytics to the event
+/// store in one transaction, then positions and events to the live state.
 public struct PipelineService: Service {
     let bus: InputBus
     let live: LiveState
@@ -98,28 +98,11 @@ public struct PipelineService: Service {
     }
 
     private func apply(_ state: inout State) async throws {
-        let outputs = state.outputs, pipeline = state.pipeline
-        var positions: [(String, PositionEstimate)] = []
-        var deliverable: [PresenceEvent] = []
-        // Every event is counted, those of devices that may only be counted too.
-        var analytics = AnalyticsTally(engagedAfter: pipeline.configuration.presence.engagedAfter)
-        var now = 0.0
-        for output in outputs {
-            switch output {
-            case .position(let estimate):
-                let identified = pipeline.isIdentified(estimate.device)
-                positions.append((state.pseudonyms.id(for: estimate.device, at: estimate.time, identified: identified, pseudonymizer), estimate))
-                now = max(now, estimate.time)
-            case .event(let event, _, let isDeliverable, let decidedAt):
-                now = max(now, decidedAt)
-                metrics.event(event.type)
-                await live.record(event: event)
-                analytics.add(event)
-                if isDeliverable { deliverable.append(event) }
-            }
-        }
+        let pipeline = state.pipeline
+        // Visits, history lookups, events and their analytics: one transaction, in order.
+        let outputs: [Pipeline.Output]
         do {
-            try store.append(deliverable, analytics: analytics)
+            outputs = try await store.commit(state.outputs, engagedAfter: pipeline.configuration.presence.engagedAfter)
             await live.setFault(nil)
         } catch {
             // Nothing accepted may be dropped silently: say so loudly and stop, so the
@@ -130,31 +113,23 @@ public struct PipelineService: Service {
             logger.critical("cannot store events", metadata: ["error": "\(error)"])
             throw error
         }
+        var positions: [(String, PositionEstimate)] = []
+        var now = 0.0
+        for output in outputs {
+            switch output {
+            case .position(let estimate):
+                let identified = pipeline.isIdentified(estimate.device)
+                positions.append((state.pseudonyms.id(for: estimate.device, at: estimate.time, identified: identified, pseudonymizer), estimate))
+                now = max(now, estimate.time)
+            case .event(let event, _, _, let decidedAt, _):
+                now = max(now, decidedAt)
+                metrics.event(event.type)
+                await live.record(event: event)
+            case .visitEnded:
+                continue
+            }
+        }
         metrics.devices(tracked: pipeline.trackedDevices, visitors: pipeline.visitorsPresent)
         await live.update(positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now)
-    }
-}
-
-/// Where the daemon puts the events it may deliver: the outbox in the gateway's database, or a
-/// file for a gateway without one.
-public protocol EventStore: Sendable {
-    /// Stores the events that may leave the gateway and the analytics counts of every event
-    /// (docs/analytics.md) together.
-    func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws
-}
-
-/// Pseudonyms for the live map and API, computed once per device and day rather than with two
-/// HMACs per position.
-struct PseudonymCache {
-    private var entries: [DeviceID: (day: Int, identified: Bool, id: String)] = [:]
-
-    mutating func id(for device: DeviceID, at time: Double, identified: Bool, _ pseudonymizer: Pseudonymizer) -> String {
-        let day = Int((time / 86_400).rounded(.down))
-        if let entry = entries[device], entry.day == day, entry.identified == identified { return entry.id }
-        // Devices come and go all day: start afresh rather than grow without bound.
-        if entries.count >= 100_000 { entries.removeAll(keepingCapacity: true) }
-        let id = pseudonymizer.anonymousID(for: device, at: time, identified: identified)
-        entries[device] = (day, identified, id)
-        return id
     }
 }

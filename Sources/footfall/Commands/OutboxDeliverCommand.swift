@@ -63,7 +63,7 @@ struct OutboxDeliverCommand: AsyncParsableCommand {
                 throw CommandFailure("not everything was delivered:\n\(incomplete)\nrun again later, or with --follow")
             }
         }
-        let status = try db.read { try Outbox.status(in: $0) }
+        let status = try await db.outboxStatus()
         for row in status {
             printError("\(row.sink): pending \(row.pending), dead \(row.dead), delivered \(row.delivered)")
         }

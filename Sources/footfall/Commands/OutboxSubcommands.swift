@@ -12,7 +12,7 @@ struct OutboxStatusCommand: ParsableCommand {
     func run() throws {
         let configured = try database.loadConfiguration().map { try SinkSettings.parse($0).map(\.name) }
         let db = try database.open()
-        let (rows, last) = try db.read { (try Outbox.status(in: $0), try Outbox.lastSequence(in: $0)) }
+        let (rows, last) = try db.outboxStatusAndLastSequence()
         print("outbox \(database.path): \(last) events appended")
         if rows.isEmpty { print("no sink has run yet") }
         let now = Date().timeIntervalSince1970
@@ -51,14 +51,14 @@ struct OutboxListCommand: ParsableCommand {
         let db = try database.open()
         switch state {
         case .pending:
-            let sinks = try sink.map { [$0] } ?? db.read { try Outbox.sinks(in: $0) }
+            let sinks = try sink.map { [$0] } ?? db.sinks()
             for name in sinks {
-                for entry in try db.read({ try Outbox.pending(for: name, limit: limit, in: $0) }) {
+                for entry in try db.pending(for: name, limit: limit) {
                     print("\(name)\t\(entry.seq)\t\(entry.eventID)\t\(entry.eventType)\t\(timestamp(entry.appendedAt))\(entry.isRedelivery ? "\tretry" : "")")
                 }
             }
         case .dead:
-            for letter in try db.read({ try Outbox.letters(sink: sink, state: "dead", limit: limit, in: $0) }) {
+            for letter in try db.letters(sink: sink, state: "dead", limit: limit) {
                 let status = letter.responseStatus.map { "HTTP \($0)" } ?? "-"
                 let body = (letter.responseBody ?? "").replacingOccurrences(of: "\n", with: " ").prefix(200)
                 print("\(letter.sink)\t\(letter.seq)\t\(letter.eventID)\t\(letter.eventType)\t\(letter.attempts) attempts\t\(status)\t\(letter.reason)\t\(body)")
@@ -74,7 +74,7 @@ struct OutboxRetryCommand: ParsableCommand {
     @Option(name: .long, help: "Only this sink.") var sink: String?
 
     func run() throws {
-        let count = try database.open().write { try Outbox.retryDead(sink: sink, in: $0) }
+        let count = try database.open().retryDead(sink: sink)
         print("\(count) dead events queued again\(sink.map { " for \($0)" } ?? "")")
     }
 }
@@ -86,7 +86,7 @@ struct OutboxPurgeDeadCommand: ParsableCommand {
     @Option(name: .long, help: "Only this sink.") var sink: String?
 
     func run() throws {
-        let count = try database.open().write { try Outbox.purgeDead(sink: sink, in: $0) }
+        let count = try database.open().purgeDead(sink: sink)
         print("\(count) dead events deleted\(sink.map { " for \($0)" } ?? "")")
     }
 }
@@ -101,8 +101,8 @@ struct OutboxRemoveSinkCommand: ParsableCommand {
 
     func run() throws {
         let db = try database.open()
-        guard let removed = try db.write({ try Outbox.removeSink(sink, in: $0) }) else {
-            let known = try db.read { try Outbox.sinks(in: $0) }
+        guard let removed = try db.removeSink(sink) else {
+            let known = try db.sinks()
             throw CommandFailure("no sink '\(sink)' in \(database.path); the outbox knows: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         print("removed sink \(sink): \(removed.pending) pending and \(removed.dead) dead events no longer kept for it; \(removed.compacted) events compacted")

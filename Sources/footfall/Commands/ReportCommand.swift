@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
         let query = try query()
         let gateway = try data.open()
         let zones = try data.loadConfiguration()?.layout.zones.map(\.id) ?? []
-        let counts = try gateway.database.read { try AnalyticsStore.counts(from: query.from, to: query.to, in: $0) }
+        let counts = try gateway.database.analyticsCounts(from: query.from, to: query.to)
         let summary = AnalyticsSummary(counts: counts, from: query.from, to: query.to, bucket: query.bucket, zones: zones)
         print(csv ? AnalyticsTable.csv(summary) : AnalyticsTable.text(summary), terminator: "")
     }

@@ -18,7 +18,7 @@ struct ShopperLookup {
         var kind: Kind
         /// Each pseudonym the id stands for, with its visits (a customer id may have been given
         /// to two devices); never empty.
-        var visits: [(identity: String, visits: [VisitHistoryStore.Row])]
+        var visits: [(identity: String, visits: [VisitRecord])]
     }
 
     let gateway: GatewayData
@@ -28,16 +28,15 @@ struct ShopperLookup {
     let dataDirectory: String
 
     func visits(of id: String) throws -> Found {
-        let store = VisitHistoryStore(database: gateway.database)
-        func history(_ identity: String) throws -> (String, [VisitHistoryStore.Row])? {
-            let visits = try store.visits(of: identity, since: -.infinity)
+        func history(_ identity: String) throws -> (String, [VisitRecord])? {
+            let visits = try gateway.database.visits(of: identity, since: -.infinity)
             return visits.isEmpty ? nil : (identity, visits)
         }
         // An identified shopper's anonymous_id is the key of their history.
         if let found = try history(id) { return Found(kind: .anonymousID, visits: [found]) }
 
         let pseudonymizer = Pseudonymizer(key: gateway.key)
-        var customerIdentities = try gateway.database.read { try Outbox.anonymousIDs(ofCustomer: id, in: $0) }
+        var customerIdentities = try gateway.database.anonymousIDs(ofCustomer: id)
         if let configuration {
             let customers = try IdentityMapLoader.customers(for: configuration)
             customerIdentities += customers.filter { $0.value == id }.keys.map { pseudonymizer.identityKey(for: $0) }
@@ -57,7 +56,7 @@ struct ShopperLookup {
             return "\(id) is the daily pseudonym of a device that is not identified: the gateway keeps no visit history for it "
                 + "(only for identified shoppers, docs/events.md), so there is none to show or erase"
         }
-        let pending = try gateway.database.read { try Outbox.eventCount(identity: id, in: $0) }
+        let pending = try gateway.database.keptEventCount(identity: id)
         if knownCustomer || pending > 0 {
             return "\(id) has no completed visit on record in \(dataDirectory) yet (\(pending) of its events are in the outbox); "
                 + "a visit is recorded when it ends"

@@ -71,11 +71,10 @@ struct VisitsCommand: ParsableCommand {
             let gateway = try data.open()
             let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
                 .visits(of: shopper.device)
-            let store = VisitHistoryStore(database: gateway.database)
             for (identity, _) in found.visits {
-                let removed = try store.erase(identity: identity)
-                // The events still in the outbox carry the pseudonym too (and the customer id).
-                let events = try gateway.database.write { db in try Outbox.erase(anonymousID: identity, in: db) }
+                // The events still in the outbox carry the pseudonym too (and the customer id):
+                // they go in the same transaction as the visits.
+                let (removed, events) = try gateway.database.erase(identity: identity)
                 print(
                     "erased \(removed) visits of \(shopper.device) (\(found.kind.rawValue); pseudonym \(identity)) "
                         + "and \(events) of its events from the outbox")
@@ -97,9 +96,9 @@ struct VisitsCommand: ParsableCommand {
             let configuration = try StoreConfiguration.loadChecked(path: path)
             let gateway = try data.open()
             let cutoff = (now ?? Date().timeIntervalSince1970) - configuration.identity.retentionDays * 86_400
-            let removed = try VisitHistoryStore(database: gateway.database).deleteVisits(endedBefore: cutoff)
+            let removed = try gateway.database.deleteVisits(endedBefore: cutoff)
             // The store analytics are kept as long as the history they sit beside.
-            let counts = try gateway.database.write { try AnalyticsStore.prune(endedBefore: cutoff, in: $0) }
+            let counts = try gateway.database.pruneAnalytics(endedBefore: cutoff)
             print("deleted \(removed) visits and \(counts) analytics counts that ended before \(RFC3339.string(cutoff))")
         }
     }

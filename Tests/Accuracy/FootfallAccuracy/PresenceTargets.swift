@@ -48,7 +48,8 @@ enum PresenceTargets {
             for output in outputs {
                 switch output {
                 case .position(let estimate): estimates.append(estimate)
-                case .event(let event, let device, _, let decidedAt): events.append((event, device, decidedAt))
+                case .event(let event, let device, _, let decidedAt, _): events.append((event, device, decidedAt))
+                case .visitEnded: continue
                 }
             }
             outputs.removeAll(keepingCapacity: true)

@@ -1,11 +1,10 @@
 import FootfallCore
 import Foundation
-import Storage
 
-/// Events for the delivery tests: `count` visits' worth spread over `shoppers` anonymous ids,
+/// Events for the storage and delivery tests: `count` visits' worth spread over `shoppers` anonymous ids,
 /// with ids that say their order (`e-000042`).
-enum TestEvents {
-    static func make(count: Int, shoppers: Int = 7, from start: Int = 0, store: String = "test-store") -> [PresenceEvent] {
+public enum TestEvents {
+    public static func make(count: Int, shoppers: Int = 7, from start: Int = 0, store: String = "test-store") -> [PresenceEvent] {
         (start..<start + count).map { index in
             let kinds: [PresenceEvent.Kind] = [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .storeExited]
             var event = PresenceEvent(
@@ -23,22 +22,7 @@ enum TestEvents {
     }
 
     /// The shopper an event belongs to, as a receiver would group them.
-    static func shopper(of object: [String: Any]) -> String {
+    public static func shopper(of object: [String: Any]) -> String {
         (object["anonymous_id"] as? String) ?? (object["customer_id"] as? String) ?? "-"
-    }
-}
-
-/// Decodes what a receiver got.
-enum Received {
-    static func json(_ bytes: [UInt8]) -> Any? { try? JSONSerialization.jsonObject(with: Data(bytes)) }
-
-    /// The events inside CloudEvents batches, in arrival order.
-    static func cloudEvents(_ bodies: [[UInt8]]) -> [[String: Any]] {
-        bodies.flatMap { (json($0) as? [[String: Any]]) ?? [] }
-    }
-
-    /// The `data` of each CloudEvent: the footfall event itself.
-    static func events(_ bodies: [[UInt8]]) -> [[String: Any]] {
-        cloudEvents(bodies).compactMap { $0["data"] as? [String: Any] }
     }
 }

@@ -1,0 +1,15 @@
+import FootfallCore
+import Pipeline
+
+/// Where the daemon's pipeline service puts what the pipeline decides: the gateway's database.
+public protocol EventStore: Sendable {
+    /// Applies a batch of the pipeline's outputs in their order and in one go: records the
+    /// visits that ended, fills each `store.entered` from the visit history as it stands at that
+    /// point, stores the events that may leave the gateway and the analytics counts of every
+    /// event (docs/analytics.md). Returns the outputs with every history query answered.
+    func commit(_ outputs: [Pipeline.Output], engagedAfter: Double) async throws -> [Pipeline.Output]
+
+    /// Stores events and analytics counts that come from no visit (the passers-by of the
+    /// traffic interval in progress when the daemon stops).
+    func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws
+}

@@ -1,0 +1,2 @@
+/// Namespace for the migrations, one extension per concern.
+enum Migrations {}

@@ -1,0 +1,154 @@
+import FootfallCore
+import FootfallTesting
+import Storage
+import Testing
+
+@Suite struct OutboxTests {
+    @Test func appendedEventsGetIncreasingSequenceNumbersAndComeBackInOrder() throws {
+        let db = try GatewayDatabase()
+        try db.append(TestEvents.make(count: 10))
+        try db.registerSink("a")
+        let batch = try db.nextBatch(for: "a", limit: 100)
+        #expect(batch.map(\.seq) == Array(1...10))
+        #expect(batch.map(\.eventID) == TestEvents.make(count: 10).map(\.id))
+        #expect(batch[0].body == TestEvents.make(count: 1)[0].jsonLine())
+    }
+
+    @Test func eventsAppendedInARolledBackTransactionAreNotInTheOutbox() throws {
+        let db = try GatewayDatabase()
+        struct VisitFailed: Error {}
+        #expect(throws: VisitFailed.self) {
+            try db.transaction { transaction in
+                try transaction.append(TestEvents.make(count: 3))
+                throw VisitFailed()
+            }
+        }
+        #expect(try db.lastSequence() == 0)
+    }
+
+    @Test func eachSinkHasItsOwnCursorAndEventsAreCompactedOnlyWhenAllHaveThem() throws {
+        let db = try GatewayDatabase()
+        try db.registerSink("a")
+        try db.registerSink("b")
+        try db.append(TestEvents.make(count: 6))
+        let forA = try db.nextBatch(for: "a", limit: 4)
+        try db.settle(sink: "a", round: forA, dead: [])
+        #expect(try db.nextBatch(for: "a", limit: 10).map(\.seq) == [5, 6])
+        #expect(try db.nextBatch(for: "b", limit: 10).map(\.seq) == Array(1...6))
+        #expect(try db.keptEventCount() == 6)
+        let forB = try db.nextBatch(for: "b", limit: 2)
+        try db.settle(sink: "b", round: forB, dead: [])
+        #expect(try db.keptEventCount() == 4)
+        let status = try db.outboxStatus()
+        #expect(status.map(\.pending) == [2, 4])
+    }
+
+    @Test func aRemovedSinkNoLongerHoldsEventsBack() throws {
+        let db = try GatewayDatabase()
+        try db.registerSink("kept")
+        try db.registerSink("gone")
+        try db.append(TestEvents.make(count: 6))
+        // "gone" had two events dead-lettered and never moved on; "kept" delivered all six.
+        let round = try db.nextBatch(for: "gone", limit: 2)
+        let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: nil)
+        try db.settle(sink: "gone", round: round, dead: round.map { ($0, why) })
+        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [])
+        #expect(try db.keptEventCount() == 6, "held for gone")
+        let removed = try #require(try db.removeSink("gone"))
+        #expect(removed.pending == 4 && removed.dead == 2 && removed.compacted == 6)
+        #expect(try db.keptEventCount() == 0)
+        #expect(try db.sinks() == ["kept"])
+        #expect(try db.letters().isEmpty)
+        #expect(try db.removeSink("never-was") == nil)
+        // Later events are compacted as soon as "kept" has them.
+        try db.append(TestEvents.make(count: 2))
+        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [])
+        #expect(try db.keptEventCount() == 0)
+    }
+
+    @Test func removingTheLastSinkKeepsTheEventsForTheNext() throws {
+        let db = try GatewayDatabase()
+        try db.registerSink("only")
+        try db.append(TestEvents.make(count: 3))
+        let removed = try #require(try db.removeSink("only"))
+        #expect(removed.pending == 3 && removed.compacted == 0)
+        try db.registerSink("next")
+        #expect(try db.nextBatch(for: "next", limit: 10).map(\.seq) == [1, 2, 3])
+    }
+
+    @Test func deadLettersKeepTheResponseAndRetryQueuesThemAheadOfTheCursor() throws {
+        let db = try GatewayDatabase()
+        try db.registerSink("a")
+        try db.append(TestEvents.make(count: 3))
+        let round = try db.nextBatch(for: "a", limit: 2)
+        let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: "{\"error\":\"bad\"}")
+        try db.settle(sink: "a", round: round, dead: round.map { ($0, why) })
+        let dead = try db.letters(sink: "a", state: "dead")
+        #expect(dead.map(\.eventID) == ["e-000000", "e-000001"])
+        #expect(dead[0].responseStatus == 400 && dead[0].responseBody == "{\"error\":\"bad\"}")
+        #expect(try db.outboxStatus().first?.dead == 2)
+        #expect(try db.retryDead(sink: "a") == 2)
+        let again = try db.nextBatch(for: "a", limit: 10)
+        #expect(again.map(\.seq) == [1, 2] && again.allSatisfy(\.isRedelivery))
+        try db.settle(sink: "a", round: again, dead: [])
+        #expect(try db.letters().isEmpty)
+        #expect(try db.nextBatch(for: "a", limit: 10).map(\.seq) == [3])
+    }
+
+    @Test func erasingAShopperRemovesTheirEventsAndLettersAndTheSinkSkipsTheGap() throws {
+        let db = try GatewayDatabase()
+        // 14 events over shoppers 0–6: shopper-1's are e-000001 and e-000008.
+        try db.registerSink("a")
+        try db.append(TestEvents.make(count: 14))
+        let first = try db.nextBatch(for: "a", limit: 2)
+        try db.settle(sink: "a", round: first, dead: [(first[1], DeadLetterReason(reason: "refused"))])
+        #expect(try db.letters().map(\.eventID) == ["e-000001"])
+        #expect(try db.erase(identity: "shopper-1").events == 2)
+        #expect(try db.keptEventCount(identity: "shopper-1") == 0)
+        #expect(try db.letters().isEmpty, "the dead letter of an erased event goes with it")
+        #expect(try db.keptEventCount(identity: "shopper-2") == 2, "others are kept")
+        let rest = try db.nextBatch(for: "a", limit: 20)
+        #expect(rest.map(\.eventID) == (2..<14).filter { $0 != 8 }.map { String(format: "e-%06d", $0) })
+    }
+
+    @Test func purgeDeadDeletesTheLettersAndTheirEvents() throws {
+        let db = try GatewayDatabase()
+        try db.registerSink("a")
+        try db.append(TestEvents.make(count: 2))
+        let round = try db.nextBatch(for: "a", limit: 10)
+        try db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "too big"))])
+        #expect(try db.purgeDead() == 1)
+        #expect(try db.keptEventCount() == 0)
+        #expect(try db.lastSequence() == 2)
+    }
+
+    @Test func aSinkWorkersRoundRegistersReadsSettlesAndRecordsFailuresOffTheCallersThread() async throws {
+        let db = try GatewayDatabase()
+        try db.append(TestEvents.make(count: 3))
+        try await db.registerSink("a")
+        // Registering again keeps the cursor where it is.
+        let first = try await db.nextBatch(for: "a", limit: 2)
+        try await db.settle(sink: "a", round: first, dead: [(first[1], DeadLetterReason(reason: "refused"))], at: 1_700_000_010)
+        try await db.registerSink("a")
+        try await db.recordFailure(sink: "a", error: "HTTP 503", nextAttemptAt: 1_700_000_020, at: 1_700_000_012)
+        let status = try #require(try await db.outboxStatus().first)
+        #expect(status.cursor == 2 && status.pending == 1 && status.dead == 1 && status.delivered == 1)
+        #expect(status.attempts == 1 && status.lastError == "HTTP 503" && status.nextAttemptAt == 1_700_000_020)
+        #expect(try await db.nextBatch(for: "a", limit: 10).map(\.seq) == [3])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func theOutboxObservationIsToldOfEveryAppendAndSettlement() async throws {
+        let db = try GatewayDatabase()
+        try await db.registerSink("a")
+        let (changes, continuation) = AsyncStream.makeStream(of: Void.self)
+        let observation = db.observeOutbox(onError: { Issue.record("\($0)") }, onChange: { continuation.yield() })
+        defer { observation.cancel() }
+        var told = changes.makeAsyncIterator()
+        try db.append(TestEvents.make(count: 2))
+        #expect(await told.next() != nil, "the append")
+        let round = try await db.nextBatch(for: "a", limit: 1)
+        try await db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "refused"))])
+        #expect(await told.next() != nil, "the dead letter")
+    }
+}
