@@ -153,6 +153,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

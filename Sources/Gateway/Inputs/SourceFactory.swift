@@ -253,11 +253,12 @@ struct SupervisedSource<Source: Service>: Service {
     /// A recording played again and again; `nextPass` is called between passes.
     var loop = false
     var nextPass: @Sendable () -> Void = {}
-    var firstRetry: Duration = .seconds(1)
-    var maximumRetry: Duration = .seconds(60)
+    /// Restarts of a live source wait the ceiling of each step (no crowd to spread).
+    var backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+    var timing: Timing = .live
 
     func run() async throws {
-        var retry = firstRetry
+        var attempt = 1
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             board.set(name, "running")
             do {
@@ -281,16 +282,16 @@ struct SupervisedSource<Source: Service>: Service {
                     finished()
                     break
                 }
-                let seconds = Int(retry / .seconds(1))
+                let wait = backoff.ceiling(attempt: attempt)
+                let seconds = Int(wait / .seconds(1))
                 board.set(name, "failing: \(message) (retrying in \(seconds) s)")
                 logger.error("source failed; retrying", metadata: ["source": "\(name)", "error": "\(message)", "retry_in_s": "\(seconds)"])
-                let wait = retry
                 do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                    try await cancelWhenGracefulShutdown { try await timing.sleep(wait) }
                 } catch {
                     break
                 }
-                retry = min(retry * 2, maximumRetry)
+                attempt += 1
             }
         }
         if board.snapshot["source \(name)"] == "running" { board.set(name, "stopped") }
