@@ -19,46 +19,59 @@ enum SourceFactory {
         var board: SourceBoard
     }
 
+    /// The `type:` of a source.
+    enum Kind: String, CaseIterable {
+        case hci, h4, pcap, btsnoop, trace, simulate, mqtt
+    }
+
+    /// What ticks the pipeline: the wall clock, or the recordings' own time.
+    enum Clock: String {
+        case recorded, live
+    }
+
     static func services(
         for configuration: StoreConfiguration, resolver: IdentityResolver = IdentityResolver(), bus: InputBus,
         metrics: GatewayMetrics, logger: Logger
     ) throws -> Made {
         var services: [any Service] = []
         let board = SourceBoard()
-        var clock: (kind: String, index: Int)?
+        var clock: (kind: Clock, index: Int)?
         let finishAfter = configuration.presence.exitAfter + 60
 
-        func claim(_ kind: String, _ index: Int, _ options: ComponentOptions) throws {
+        func claim(_ kind: Clock, _ index: Int, _ options: OptionsReader) throws {
             if let clock, clock.kind != kind {
-                throw options.error(field: "type", "a gateway either replays recordings or listens live; sources[\(clock.index)] is \(clock.kind) and this one is \(kind) — run them in separate gateways")
+                throw options.error(field: "type", "a gateway either replays recordings or listens live; sources[\(clock.index)] is \(clock.kind.rawValue) and this one is \(kind.rawValue) — run them in separate gateways")
             }
             clock = clock ?? (kind, index)
         }
 
         for (index, source) in configuration.sources.enumerated() {
-            let options = ComponentOptions(source, section: "sources", file: configuration.file)
-            switch source.type {
-            case "trace":
+            let options = OptionsReader.source(source, file: configuration.file)
+            let kind = try options.kind(as: Kind.self) {
+                "'\($0)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace, simulate or mqtt"
+            }
+            switch kind {
+            case .trace:
                 try options.rejectUnknown(["path", "speed", "loop"])
-                try claim("recorded", index, options)
-                let path = try options.path("path", relativeTo: configuration.file)
+                try claim(.recorded, index, options)
+                let path = try options.path("path")
                 let speed = try options.double("speed")
                 let trace = TraceSource(
                     path: path, speed: speed == 0 ? nil : (speed ?? 1), loop: try options.bool("loop") ?? false,
                     finishAfter: finishAfter, bus: bus, logger: logger)
                 services.append(SupervisedSource(name: "trace \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: trace))
-            case "simulate":
+            case .simulate:
                 try options.rejectUnknown(["hours", "shoppers_per_hour", "seed", "speed"])
-                try claim("live", index, options)
+                try claim(.live, index, options)
                 var settings = StoreSimulator.Settings()
                 settings.hours = try options.double("hours") ?? 24
                 settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
                 settings.seed = UInt64(try options.double("seed") ?? 1)
                 let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger)
                 services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated))
-            case "hci":
+            case .hci:
                 try options.rejectUnknown(["adapter", "sensor"])
-                try claim("live", index, options)
+                try claim(.live, index, options)
                 let sensor = try options.sensor(in: configuration.layout)
                 let adapter = options.string("adapter") ?? "hci0"
                 guard adapter.hasPrefix("hci"), Int(adapter.dropFirst(3)) != nil else {
@@ -68,9 +81,9 @@ enum SourceFactory {
                 var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
                 hci.metrics = BLECaptureMetrics(source: "hci", factory: metrics.factory)
                 services.append(SupervisedSource(name: "hci \(adapter)", recorded: false, board: board, metrics: metrics, logger: logger, source: hci))
-            case "h4":
+            case .h4:
                 try options.rejectUnknown(["device", "sensor", "flow_control"])
-                try claim("live", index, options)
+                try claim(.live, index, options)
                 let sensor = try options.sensor(in: configuration.layout)
                 guard let text = options.string("device") else {
                     throw options.error(field: "device", "is missing; give the serial controller, e.g. /dev/ttyACM0 or /dev/ttyUSB0@1000000")
@@ -85,11 +98,11 @@ enum SourceFactory {
                 var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
                 h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
                 services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4))
-            case "btsnoop":
+            case .btsnoop:
                 try options.rejectUnknown(["path", "sensor", "speed", "loop"])
-                try claim("recorded", index, options)
+                try claim(.recorded, index, options)
                 let sensor = try options.sensor(in: configuration.layout)
-                let path = try options.path("path", relativeTo: configuration.file)
+                let path = try options.path("path")
                 let speed = try options.double("speed") ?? 1
                 let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                 var btsnoop = BtsnoopReplaySource(
@@ -99,20 +112,20 @@ enum SourceFactory {
                 services.append(SupervisedSource(
                     name: "btsnoop \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: btsnoop,
                     finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
-            case "pcap":
+            case .pcap:
                 try options.rejectUnknown(["path", "interface", "filter", "sensor", "loop"])
                 let sensor = try options.sensor(in: configuration.layout)
                 switch (options.string("path"), options.string("interface")) {
                 case (.some, nil):
-                    try claim("recorded", index, options)
-                    let path = try options.path("path", relativeTo: configuration.file)
+                    try claim(.recorded, index, options)
+                    let path = try options.path("path")
                     let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                     let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { await feed.sendWhenRoom($0) }
                     services.append(SupervisedSource(
                         name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture,
                         finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
                 case (nil, .some(let interface)):
-                    try claim("live", index, options)
+                    try claim(.live, index, options)
                     if options.string("loop") != nil { throw options.error(field: "loop", "only a recording (path:) loops; a live interface runs until stopped") }
                     let feed = LiveFeed(bus: bus)
                     let capture = WiFiCaptureService(
@@ -122,27 +135,25 @@ enum SourceFactory {
                 default:
                     throw options.error(field: "path", "give either `path:` (a pcap or pcapng file) or `interface:` (a monitor-mode interface such as wlan0mon), not both")
                 }
-            case "mqtt":
+            case .mqtt:
                 try options.rejectUnknown(MQTTSourceOptions.known)
-                try claim("live", index, options)
+                try claim(.live, index, options)
                 let made = try MQTTSourceOptions.source(options, configuration: configuration, bus: bus, board: board, metrics: metrics, logger: logger)
                 services.append(SupervisedSource(name: made.name, recorded: false, board: board, metrics: metrics, logger: logger, source: made.source))
-            default:
-                throw options.error(field: "type", "'\(source.type)' is not a source this gateway knows; use hci, h4, pcap, btsnoop, trace, simulate or mqtt")
             }
         }
         if let upstream = configuration.upstream {
             for source in configuration.sources {
-                let options = ComponentOptions(source, section: "sources", file: configuration.file)
-                if let clock, clock.kind == "recorded" {
+                let options = OptionsReader.source(source, file: configuration.file)
+                if let clock, clock.kind == .recorded {
                     throw options.error(field: "type", "a sensor gateway (upstream:) sends what it hears now; replay recordings on the locating gateway instead")
                 }
                 // The simulator stands for every sensor of the store; a radio for its own; an
                 // mqtt source for the sensors its nodes are mapped to.
-                let heard = switch source.type {
-                case "simulate": configuration.layout.sensors.map(\.id.rawValue)
-                case "mqtt": Array(Set(source.mappings["sensors"]?.values.map { $0 } ?? []))
-                default: [source.options["sensor"] ?? ""]
+                let heard = switch Kind(rawValue: source.type) {
+                case .simulate: configuration.layout.sensors.map(\.id.rawValue)
+                case .mqtt: Array(Set(source.mappings["sensors"]?.values.map { $0 } ?? []))
+                default: [options.string("sensor") ?? ""]
                 }
                 // Through a broker the broker checks who publishes; there are no sensor tokens.
                 for sensor in heard where !upstream.viaBroker && upstream.tokens[sensor] == nil {
@@ -152,11 +163,11 @@ enum SourceFactory {
         }
         // Remote sensors and the Meraki webhook deliver live observations too.
         let remote = !configuration.api.sensorTokens.isEmpty || configuration.api.meraki != nil
-        if remote, let clock, clock.kind == "recorded" {
-            let options = ComponentOptions(configuration.sources[clock.index], section: "sources", file: configuration.file)
+        if remote, let clock, clock.kind == .recorded {
+            let options = OptionsReader.source(configuration.sources[clock.index], file: configuration.file)
             throw options.error(field: "type", "this gateway replays a recording but also accepts live observations (api.sensor_tokens or api.meraki); run the replay in a gateway of its own")
         }
-        if clock?.kind == "live" || remote { services.append(WallClockTicker(bus: bus)) }
+        if clock?.kind == .live || remote { services.append(WallClockTicker(bus: bus)) }
         return Made(services: services, board: board)
     }
 }
