@@ -124,7 +124,8 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture", "BLE",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Positioning", "Presence", "Storage", "Forwarding", "WiFi",
+                "Capture", "BLE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
+                "Gateway", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture", "WiFi",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
