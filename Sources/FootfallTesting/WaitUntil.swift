@@ -1,9 +1,9 @@
 /// Waits until `condition` holds, looking every few milliseconds, or until `timeout` passes;
 /// returns whether it held. How a test waits for something to happen instead of sleeping for
 /// it: the timeout only matters when it never does, so it is generous (a full test run on two
-/// loaded cores can hold a task back for a minute).
+/// loaded cores has held a task back for over two minutes).
 public func waitUntil(
-    timeout: Duration = .seconds(120), every interval: Duration = .milliseconds(5), _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(300), every interval: Duration = .milliseconds(5), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -7,7 +7,7 @@ import Testing
         let clock = ManualClock(now: 100)
         let timing = clock.timing
         let sleeper = Task { try await timing.sleep(.seconds(5)) }
-        #expect(await waitUntil { clock.sleepers == 1 })
+        try #require(await waitUntil { clock.sleepers == 1 })
         clock.advance(by: .seconds(4))
         #expect(clock.sleepers == 1 && timing.now() == 104)
         clock.advance(by: .seconds(1))
@@ -15,10 +15,10 @@ import Testing
         #expect(clock.sleepers == 0 && clock.waits == [.seconds(5)])
     }
 
-    @Test func cancellingASleeperEndsItsWaitWithCancellationError() async {
+    @Test func cancellingASleeperEndsItsWaitWithCancellationError() async throws {
         let clock = ManualClock()
         let sleeper = Task { try await clock.sleep(.seconds(3600)) }
-        #expect(await waitUntil { clock.sleepers == 1 })
+        try #require(await waitUntil { clock.sleepers == 1 })
         sleeper.cancel()
         await #expect(throws: CancellationError.self) { try await sleeper.value }
         #expect(clock.sleepers == 0)

@@ -85,9 +85,9 @@ import Testing
             finished.store(true, ordering: .sequentiallyConsistent)
         }
         // It waits, and goes on waiting however long nothing happens.
-        #expect(await waitUntil { clock.sleepers == 1 })
+        try #require(await waitUntil { clock.sleepers == 1 })
         clock.advance(by: .seconds(7 * 86_400))
-        #expect(await waitUntil { clock.sleepers == 1 && clock.waits.count >= 2 })
+        try #require(await waitUntil { clock.sleepers == 1 && clock.waits.count >= 2 })
         let early = finished.load(ordering: .sequentiallyConsistent)
         #expect(!early, "run() returned before it was cancelled")
         task.cancel()

@@ -32,7 +32,7 @@ import Testing
             timing: clock.timing)
         let task = Task { try await supervised.run() }
         for run in 1...8 {
-            #expect(await waitUntil { source.runs == run && clock.sleepers == 1 }, "run \(run)")
+            try #require(await waitUntil { source.runs == run && clock.sleepers == 1 }, "run \(run)")
             #expect(board.snapshot["source hci hci9"] == "failing: hci9 went away (retrying in \(Int(clock.waits[run - 1] / .seconds(1))) s)")
             clock.advance(by: clock.waits[run - 1])
         }
@@ -47,7 +47,7 @@ import Testing
         let task = Task { try await WallClockTicker(bus: bus, timing: clock.timing).run() }
         var inputs = bus.stream.makeAsyncIterator()
         #expect(await inputs.next() == .tick(1_000))
-        #expect(await waitUntil { clock.sleepers == 1 })
+        try #require(await waitUntil { clock.sleepers == 1 })
         clock.advance(by: .milliseconds(500))
         #expect(clock.sleepers == 1, "not before a second")
         clock.advance(by: .milliseconds(500))
