@@ -122,7 +122,8 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "Gateway", "FootfallCore", "Simulation", "Calibration", "Storage", "Forwarding", "WiFi", "Capture", "BLE",
+                "Gateway", "FootfallCore", "Simulation", "Calibration", "Positioning", "Presence", "Storage", "Forwarding", "WiFi",
+                "Capture", "BLE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +151,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture",
+                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture", "WiFi",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -93,12 +93,7 @@ public final class HTTPReceiver: Sendable {
     /// A wait that holds costs nothing, so the default is generous: a loaded full test run can
     /// hold a request or its answer back for a minute.
     public func wait(timeout: Duration = .seconds(300), until condition: ([Request]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(requests) { return true }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return condition(requests)
+        await waitUntil(timeout: timeout, every: .milliseconds(2)) { condition(requests) }
     }
 
 }

@@ -40,8 +40,6 @@ public final class MQTTEventSubscriber: @unchecked Sendable {
 
     /// Waits until `count` different event ids have arrived; whether they did.
     public func wait(forIDs count: Int, timeout: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ids.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        return ids.count >= count
+        await waitUntil(timeout: timeout, every: .milliseconds(10)) { ids.count >= count }
     }
 }

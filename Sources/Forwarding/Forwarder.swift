@@ -70,7 +70,7 @@ public final class Forwarder: Sendable {
             // A service that returns early would stop the daemon; without sinks the events
             // simply wait in the outbox for the first one.
             logger.notice("no sinks configured: events are kept in the outbox until one is")
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            while !Task.isCancelled { try? await timing.sleep(.seconds(3600)) }
             return
         }
         let observation = observeAppends()

@@ -77,14 +77,15 @@ public final class ObservationUplink: Sendable {
     private let stopping = Mutex(false)
     private let send: Send
     private let logger: Logger
-    private let now: @Sendable () -> Double
+    /// `sent_at` of each batch, and the jitter of the back-off.
+    private let timing: Timing
     private let metrics: UplinkMetrics
 
     public init(options: Options, logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, send: Send? = nil) {
+                timing: Timing = .live, send: Send? = nil) {
         self.options = options
         self.logger = logger
-        self.now = now
+        self.timing = timing
         self.metrics = UplinkMetrics(factory: metricsFactory)
         let url = options.url + "/api/observations"
         let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
@@ -170,7 +171,9 @@ public final class ObservationUplink: Sendable {
                 logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
                 return
             }
-            let wait = result.retryAfter ?? options.backoff.delay(attempt: attempt, unit: Double.random(in: 0.5...1))
+            // Half to all of the ceiling ("equal jitter"): one gateway has no crowd to spread,
+            // but its sensors restarting together should not retry in step.
+            let wait = result.retryAfter ?? options.backoff.delay(attempt: attempt, unit: 0.5 + 0.5 * timing.random())
             await stopped.wait(timeout: wait)
         }
     }
@@ -192,7 +195,7 @@ public final class ObservationUplink: Sendable {
             var end = index
             while end < batch.count, batch[end].sensor == sensor { end += 1 }
             let run = batch[index..<end]
-            let body = Self.body(sensor: sensor, observations: run, sentAt: now())
+            let body = Self.body(sensor: sensor, observations: run, sentAt: timing.now())
             switch await send(sensor, body, options.tokens[sensor.rawValue]) {
             case .delivered:
                 result.delivered += run.count
@@ -224,20 +227,5 @@ public final class ObservationUplink: Sendable {
         }
         text += "]}"
         return Array(text.utf8)
-    }
-}
-
-struct UplinkMetrics: Sendable {
-    let sent: Counter
-    let dropped: Counter
-    let failures: Counter
-    let buffered: Gauge
-
-    init(factory: (any MetricsFactory)?) {
-        let factory = factory ?? MetricsSystem.factory
-        sent = Counter(label: "footfall_uplink_sent_total", dimensions: [], factory: factory)
-        dropped = Counter(label: "footfall_uplink_dropped_total", dimensions: [], factory: factory)
-        failures = Counter(label: "footfall_uplink_failures_total", dimensions: [], factory: factory)
-        buffered = Gauge(label: "footfall_uplink_buffered", dimensions: [], factory: factory)
     }
 }

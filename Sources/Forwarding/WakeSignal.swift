@@ -23,6 +23,9 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Whether a wait is under way: a test waits for it before it signals or cancels.
+    var isWaiting: Bool { state.withLock { $0.waiter != nil } }
+
     /// Returns on a signal (or one kept since the last wait), after `timeout`, or on cancellation.
     func wait(timeout: Duration) async {
         let kept = state.withLock { state in

@@ -109,11 +109,10 @@ extension PositioningConfiguration {
                 guard value == value.rounded() else { throw fail("expected a whole number of \(field.unit), found \(Self.format(value))") }
                 self[keyPath: path] = Int(value)
             case .flag(let path):
-                switch setting.text?.lowercased() {
-                case "true", "yes", "on": self[keyPath: path] = true
-                case "false", "no", "off": self[keyPath: path] = false
-                default: throw fail("expected true or false, found '\(setting.text ?? Self.format(setting.value))'")
+                guard let flag = setting.text.flatMap(OptionsReader.flag) else {
+                    throw fail("expected true or false, found '\(setting.text ?? Self.format(setting.value))'")
                 }
+                self[keyPath: path] = flag
             case .engine:
                 guard let text = setting.text, let engine = Engine(rawValue: text) else {
                     let choices = Engine.allCases.map(\.rawValue).joined(separator: " or ")

@@ -33,11 +33,4 @@ import Testing
         let line = BLECaptureError.adapterBusy(adapter: "hci1").description
         #expect(line == "hci1 is busy: bluetoothd holds it; free it with 'sudo systemctl stop bluetooth' or 'sudo btmgmt --index 1 power off', then retry")
     }
-
-    @Test func backOffDoublesUpToItsMaximumAndResets() {
-        var backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(5))
-        #expect((0..<5).map { _ in backoff.nextDelay() } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
-        backoff.reset()
-        #expect(backoff.nextDelay() == .seconds(1))
-    }
 }

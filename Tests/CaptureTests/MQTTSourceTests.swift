@@ -51,12 +51,10 @@ import Testing
         var lastStatus: String?? { status.all.last }
 
         func waitForStatus(_ timeout: Duration = .seconds(120), _ condition: @escaping (String?) -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if let last = lastStatus, condition(last) { return true }
-                try? await Task.sleep(for: .milliseconds(10))
+            await waitUntil(timeout: timeout, every: .milliseconds(10)) {
+                guard let last = lastStatus else { return false }
+                return condition(last)
             }
-            return false
         }
 
         func stop() async {
@@ -93,7 +91,7 @@ import Testing
         let rejected = { (topic: String, reason: String) in
             (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("source", "mqtt test"), ("topic", topic), ("reason", reason)]).totalValue) ?? 0
         }
-        #expect(try await eventually { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
+        #expect(try await waitUntil { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
         #expect(rejected("espresense/devices/+/kitchen", "not_json") == 2)
         #expect(Set(source.observations.observations.map(\.device)) == Set((0..<50).map(Self.device)))
         #expect(source.observations.observations.allSatisfy { $0.sensor == "s1" && $0.rssi == -70 && $0.time == 100 })
@@ -109,7 +107,7 @@ import Testing
         #expect(await source.waitForStatus { $0?.contains("bad user name or password") == true || $0?.contains("not authorised") == true },
                 "status: \(String(describing: source.lastStatus))")
         // It keeps trying: several attempts, each a status, one log line.
-        #expect(try await eventually(timeout: .seconds(120)) { source.status.all.count >= 3 })
+        #expect(try await waitUntil(timeout: .seconds(120)) { source.status.all.count >= 3 })
         #expect(!source.task.isCancelled)
         let errors = source.log.messages.filter { $0.contains("retrying with back-off") }
         #expect(errors.count == 1, "\(errors)")
@@ -156,13 +154,4 @@ final class StatusRecorder: @unchecked Sendable {
     private var items: [String?] = []
     func append(_ text: String?) { lock.withLock { items.append(text) } }
     var all: [String?] { lock.withLock { items } }
-}
-
-func eventually(timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return try condition()
 }

@@ -1,5 +1,6 @@
 import Capture
 import FootfallCore
+import FootfallTesting
 import Foundation
 
 /// Collects observations from a source's handler, for assertions.
@@ -13,9 +14,6 @@ final class ObservationCollector: @unchecked Sendable {
 
     /// Waits until `count` observations arrived or `seconds` passed.
     func wait(for count: Int, seconds: Double = 60) async {
-        let deadline = Date().addingTimeInterval(seconds)
-        while self.count < count && Date() < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        _ = await waitUntil(timeout: .seconds(seconds), every: .milliseconds(10)) { self.count >= count }
     }
 }

@@ -38,24 +38,12 @@ struct DeliveryHarness {
 
     /// Waits until no sink has anything pending (the receipts are stored), or `timeout` passes.
     func waitUntilSettled(timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try pending() > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await waitUntil(timeout: timeout) { try pending() == 0 }
     }
 
     func pending() throws -> Int {
         try database.outboxStatus().reduce(0) { $0 + $1.pending }
     }
-}
-
-/// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether
-/// it held. The forwarder records a receipt before it counts it, so tests wait for both.
-func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return try condition()
 }
 
 /// Records the waits the forwarder asks for and lets a test act on the n-th one.

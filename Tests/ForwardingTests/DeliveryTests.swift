@@ -30,8 +30,7 @@ import Testing
             [DeliveryHarness.cloudEventsSink("http://127.0.0.2:\(port)/events", batchSize: 40)], timing: timing, options: options,
             metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while revived.withLock({ $0 }) == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = await waitUntil { revived.withLock { $0 } != nil }
         let receiver = try #require(revived.withLock { $0 })
         #expect(await receiver.wait(timeout: .seconds(60)) { Received.events($0.map(\.body)).count >= 300 })
         try await harness.waitUntilSettled()
@@ -78,27 +77,23 @@ import Testing
         let metrics = TestMetrics()
         let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], metrics: metrics)
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(60)
         var dead: [OutboxLetter] = []
-        while dead.count < 3 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
+        _ = try await waitUntil {
             dead = try harness.database.letters(state: "dead")
+            return dead.count >= 3
         }
         #expect(dead.map(\.eventID) == TestEvents.make(count: 3).map(\.id))
         #expect(dead.first?.responseStatus == 400)
         #expect(dead.first?.responseBody == "{\"error\":\"unknown field\"}")
         #expect(receiver.requests.count == 1, "a refused batch is not retried by itself")
-        #expect(try await eventually { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
+        #expect(try await waitUntil { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
 
         refuse.store(false, ordering: .relaxed)
         #expect(try harness.database.retryDead() == 3)
         #expect(await receiver.wait { $0.count >= 2 })
         try #require(receiver.requests.count >= 2)
         #expect(Received.events([receiver.requests[1].body]).compactMap { $0["id"] as? String } == TestEvents.make(count: 3).map(\.id))
-        let settled = ContinuousClock.now + .seconds(60)
-        while try harness.database.letters().count > 0 && ContinuousClock.now < settled {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        _ = try await waitUntil { try harness.database.letters().isEmpty }
         #expect(try harness.database.letters().isEmpty)
         try await receiver.stop()
     }
@@ -151,9 +146,12 @@ import Testing
         let receiver = try await HTTPReceiver.start()
         var options = Forwarder.Options()
         options.pollInterval = .seconds(120)  // only the wake-up on append can explain a prompt delivery
-        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], options: options)
+        let metrics = TestMetrics()
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], options: options, metrics: metrics)
         defer { task.cancel() }
-        try await Task.sleep(for: .milliseconds(100))  // let the worker go idle
+        // The worker records its queue's gauges just before it reads the queue and, finding it
+        // empty, goes idle.
+        #expect(await waitUntil { (try? metrics.expectGauge("footfall_outbox_pending", [("sink", "cloudevents")])) != nil })
         let appended = ContinuousClock.now
         try harness.append(TestEvents.make(count: 1))
         #expect(await receiver.wait(timeout: .seconds(100)) { !$0.isEmpty })
@@ -171,9 +169,11 @@ import Testing
         let sink = Sink(
             name: "slow", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: receiver.url)),
             batching: Batching(maxEvents: 10, flushInterval: .seconds(60)))
-        let (_, task) = harness.start([sink], options: options)
         try harness.append(TestEvents.make(count: 5))
-        try await Task.sleep(for: .milliseconds(50))
+        let metrics = TestMetrics()
+        let (_, task) = harness.start([sink], options: options, metrics: metrics)
+        // The worker has counted the five, which the flush interval then holds back.
+        #expect(await waitUntil { (try? metrics.expectGauge("footfall_outbox_pending", [("sink", "slow")]))?.lastValue == 5 })
         #expect(receiver.requests.isEmpty, "the flush interval holds the partial batch")
         task.cancel()
         _ = await task.result

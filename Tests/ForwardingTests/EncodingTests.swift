@@ -71,13 +71,6 @@ import Testing
         #expect(RetryAfter.parse("soon", now: 0) == nil)
     }
 
-    @Test func backoffDoublesUpToTheCapAndJitterStaysWithinIt() {
-        let backoff = Backoff(base: .milliseconds(100), cap: .seconds(1))
-        #expect((1...6).map { backoff.ceiling(attempt: $0) } == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
-        #expect(backoff.delay(attempt: 3, unit: 0.5) == .milliseconds(200))
-        #expect(backoff.delay(attempt: 3, unit: 0) == .zero)
-    }
-
     @Test func responsesAreClassifiedAsDeliveredRetriedOrRefused() {
         #expect(HTTPTransport.classify(status: 200, retryAfter: nil, body: "", now: 0) == .delivered)
         #expect(HTTPTransport.classify(status: 429, retryAfter: "3", body: "", now: 0) == .retry(reason: "HTTP 429", after: .seconds(3)))

@@ -50,8 +50,7 @@ import Testing
         }
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
         target.store(process.pid, ordering: .sequentiallyConsistent)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = await waitUntil { !process.isRunning }
         #expect(!process.isRunning, "the deliverer never reached the 40th batch: \(process.log)")
         if process.isRunning { process.kill() }
         #expect(process.process.terminationReason == .uncaughtSignal && process.process.terminationStatus == SIGKILL)

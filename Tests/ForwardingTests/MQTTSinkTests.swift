@@ -49,8 +49,8 @@ import Testing
         let (_, task) = harness.start([try Self.sink(broker)], options: options)
         defer { task.cancel() }
         // Attempts fail while it is down; nothing is settled.
-        #expect(try await eventually(timeout: .seconds(120)) {
-            try harness.database.outboxStatus().first.map { $0.lastError != nil } == true
+        #expect(try await waitUntil(timeout: .seconds(120)) {
+            try await harness.database.outboxStatus().first.map { $0.lastError != nil } == true
         })
         #expect(try harness.pending() == events.count)
         try await broker.restart()
@@ -98,7 +98,7 @@ import Testing
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
         let complete = await subscriber.wait(forIDs: all.count)
         #expect(complete, "not everything arrived: \(restarted.log)")
-        #expect(try await eventually(timeout: .seconds(120)) { try database.outboxStatus().first?.pending == 0 })
+        #expect(try await waitUntil(timeout: .seconds(120)) { try await database.outboxStatus().first?.pending == 0 })
         await restarted.killOnItsOwnThread(SIGTERM)
 
         #expect(subscriber.ids == Set(all.map(\.id)))

@@ -26,7 +26,7 @@ import Testing
         defer { task.cancel() }
         #expect(await healthy.wait { Received.events($0.map(\.body)).count >= 50 })
         #expect(await flaky.wait { $0.count >= 4 }, "the fourth attempt comes after the third failure was noted")
-        #expect(try await eventually { try harness.database.outboxStatus().first { $0.sink == "cloudevents" }?.pending == 0 })
+        #expect(try await waitUntil { try await harness.database.outboxStatus().first { $0.sink == "cloudevents" }?.pending == 0 })
         let status = try await harness.database.outboxStatus()
         #expect(status.first { $0.sink == "segment" }?.pending == 50)
         #expect(try harness.database.keptEventCount() == 50, "kept for the sink behind")
@@ -40,10 +40,7 @@ import Testing
             requests.filter { $0.responseStatus == 200 }.compactMap { Received.json($0.body) as? [String: Any] }
                 .flatMap { ($0["batch"] as? [[String: Any]]) ?? [] }.count >= 50
         })
-        let settled = ContinuousClock.now + .seconds(60)
-        while (try harness.pending() > 0 || health.status(of: "sink:segment") != .ok) && ContinuousClock.now < settled {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        _ = try await waitUntil { try harness.pending() == 0 && health.status(of: "sink:segment") == .ok }
         #expect(try harness.pending() == 0)
         #expect(health.status(of: "sink:segment") == .ok)
         #expect(try harness.database.keptEventCount() == 0, "compacted once both have them")
@@ -80,13 +77,17 @@ import Testing
     @Test func withoutSinksRunWaitsForCancellationAndKeepsTheEvents() async throws {
         let harness = try DeliveryHarness()
         try harness.append(TestEvents.make(count: 3))
-        let forwarder = Forwarder(database: harness.database, sinks: [], logger: DeliveryHarness.quiet)
+        let clock = ManualClock()
+        let forwarder = Forwarder(database: harness.database, sinks: [], timing: clock.timing, logger: DeliveryHarness.quiet)
         let finished = Atomic<Bool>(false)
         let task = Task {
             try await forwarder.run()
             finished.store(true, ordering: .sequentiallyConsistent)
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // It waits, and goes on waiting however long nothing happens.
+        try #require(await waitUntil { clock.sleepers == 1 })
+        clock.advance(by: .seconds(7 * 86_400))
+        try #require(await waitUntil { clock.sleepers == 1 && clock.waits.count >= 2 })
         let early = finished.load(ordering: .sequentiallyConsistent)
         #expect(!early, "run() returned before it was cancelled")
         task.cancel()

@@ -69,12 +69,7 @@ import Testing
         #expect(try await database.outboxStatus().first?.pending == 20, "nothing accepted was dropped")
 
         try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 0") }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while (try await database.outboxStatus().first?.pending != 0 || health.status(of: "outbox") != .ok)
-            && ContinuousClock.now < deadline
-        {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        _ = try await waitUntil { try await database.outboxStatus().first?.pending == 0 && health.status(of: "outbox") == .ok }
         #expect(try await database.outboxStatus().first?.pending == 0)
         #expect(health.status(of: "outbox") == .ok)
         // Every event arrived; the repeats carry the same ids.

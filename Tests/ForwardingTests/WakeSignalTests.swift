@@ -1,3 +1,4 @@
+import FootfallTesting
 @testable import Forwarding
 import Testing
 
@@ -24,7 +25,7 @@ import Testing
         let signal = WakeSignal()
         let start = ContinuousClock.now
         async let waited: Void = signal.wait(timeout: .seconds(3600))
-        try? await Task.sleep(for: .milliseconds(10))
+        #expect(await waitUntil { signal.isWaiting })
         signal.signal()
         await waited
         #expect(ContinuousClock.now - start < .seconds(1800))
@@ -34,7 +35,7 @@ import Testing
         let signal = WakeSignal()
         let start = ContinuousClock.now
         let task = Task { await signal.wait(timeout: .seconds(3600)) }
-        try? await Task.sleep(for: .milliseconds(10))
+        #expect(await waitUntil { signal.isWaiting })
         task.cancel()
         await task.value
         #expect(ContinuousClock.now - start < .seconds(1800))

@@ -100,8 +100,7 @@ import Testing
         let refusing = uplink(trusting: first)
         let refusingRun = Task { await refusing.run() }
         refusing.append(observation)
-        let refusal = ContinuousClock.now + .seconds(20)
-        while refusing.status.lastFailure == nil, ContinuousClock.now < refusal { try await Task.sleep(for: .milliseconds(50)) }
+        _ = await waitUntil(timeout: .seconds(20)) { refusing.status.lastFailure != nil }
         #expect(refusing.status.lastFailure != nil)
         #expect(refusing.status.sent == 0)
         refusing.finish()

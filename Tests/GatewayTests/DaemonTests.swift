@@ -133,11 +133,7 @@ import Testing
         defer { daemon.kill() }
         #expect(await receiver.wait { Self.receivedIDs($0).count >= 30 }, "\(daemon.log)")
         await daemon.killOnItsOwnThread(SIGTERM)
-        var waited = 0
-        while daemon.isRunning, waited < 300 {
-            try await Task.sleep(for: .milliseconds(100))
-            waited += 1
-        }
+        _ = await waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { !daemon.isRunning }
         #expect(!daemon.isRunning, "the daemon stops within 30 s of SIGTERM")
         #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
         // Every event stored is either delivered or still queued, and a restart of delivery

@@ -146,7 +146,7 @@ import Testing
         let bySensor = status["observations_by_sensor"] as? [String: Int] ?? [:]
         #expect(Set(bySensor.keys) == ["s1", "s2", "s3", "s4"], "every node is its sensor: \(bySensor)")
         // The loyalty phone's entry reached the sink.
-        #expect(try await eventually { ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"store.entered\"") })
+        #expect(try await waitUntil { ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"store.entered\"") })
         let metrics = try await client.get("/metrics").body
         #expect(metrics.contains("footfall_mqtt_messages_total{source=\"mqtt \(broker.url) \(format.rawValue)\"}"), "\(metrics)")
         await daemon.killOnItsOwnThread(SIGTERM)
@@ -294,10 +294,7 @@ import Testing
         // Killed once some events were published and others wait in the outbox.
         #expect(await subscriber.wait(forIDs: 10, timeout: .seconds(300)), "\(daemon.log)")
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
-        let deadline = ContinuousClock.now + .seconds(300)
-        while try Int(database.lastSequence()) <= subscriber.ids.count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        _ = try await waitUntil(timeout: .seconds(300)) { try Int(database.lastSequence()) > subscriber.ids.count }
         await daemon.killOnItsOwnThread(SIGKILL)
         #expect(daemon.process.terminationReason == .uncaughtSignal)
         let atKill = subscriber.ids.count
@@ -367,13 +364,4 @@ extension MQTTDaemonTests {
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1 && errors[0].contains("upstream.tokens: are for an http(s) upstream; a broker checks its own users"), "\(result.standardError)")
     }
-}
-
-func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try condition()
 }

@@ -14,9 +14,12 @@ public struct BlueZHCISource: Service {
     public var sensor: SensorID
     public var resolver: IdentityResolver
     public var options: ControllerSetup.Options
-    public var backoff: ReconnectBackoff
+    /// The waits between re-opens: the ceiling of each (a local adapter has no crowd to
+    /// spread), counted again from the first once the adapter works.
+    public var backoff: Backoff
     public var logger: Logger
-    public var clock: CaptureClock
+    /// The observations' timestamps, and the waits between re-opens.
+    public var timing: Timing
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
@@ -26,8 +29,7 @@ public struct BlueZHCISource: Service {
     public init(
         adapter: String = "hci0", sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
         options: ControllerSetup.Options = ControllerSetup.Options(ownsController: false),
-        backoff: ReconnectBackoff = ReconnectBackoff(), logger: Logger,
-        clock: @escaping CaptureClock = { Date().timeIntervalSince1970 },
+        backoff: Backoff = Backoff(base: .seconds(1), cap: .seconds(30)), logger: Logger, timing: Timing = .live,
         onObservation: @escaping ObservationHandler
     ) {
         self.adapter = adapter
@@ -36,7 +38,7 @@ public struct BlueZHCISource: Service {
         self.options = options
         self.backoff = backoff
         self.logger = logger
-        self.clock = clock
+        self.timing = timing
         self.onObservation = onObservation
     }
 
@@ -47,19 +49,20 @@ public struct BlueZHCISource: Service {
     }
 
     func captureWithReconnect() async throws {
-        var backoff = self.backoff
+        var attempt = 0
         var hasWorked = false
         var converter = ObservationConverter(sensor: sensor, resolver: resolver)
         while !Task.isCancelled {
             do throws(BLECaptureError) {
-                try await captureOnce(converter: &converter) { hasWorked = true; backoff.reset() }
+                try await captureOnce(converter: &converter) { hasWorked = true; attempt = 0 }
                 return
             } catch {
                 guard hasWorked, Self.isTransient(error) else { throw error }
-                let delay = backoff.nextDelay()
+                attempt += 1
+                let delay = backoff.ceiling(attempt: attempt)
                 metrics.recoveries.increment()
                 logger.warning("\(error); re-opening \(adapter) in \(delay)")
-                try await Task.sleep(for: delay)
+                try await timing.sleep(delay)
             }
         }
     }
@@ -82,7 +85,7 @@ public struct BlueZHCISource: Service {
         let session = ControllerSession(channel: channel, logger: logger, metrics: metrics)
         let setup = try await session.bringUp(options)
         opened()
-        try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
+        try await session.scan(converter: &converter, clock: timing.now, handler: onObservation, onAdvertisement: onAdvertisement)
         await session.tearDown(setup)
     }
 }

@@ -1,4 +1,3 @@
-import Capture
 import FootfallCore
 import Foundation
 import Hummingbird

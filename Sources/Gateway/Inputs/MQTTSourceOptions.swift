@@ -10,7 +10,7 @@ enum MQTTSourceOptions {
     static let known = (MQTTSettings.optionNames.union(["format", "topic", "sensors"])).sorted()
 
     static func source(
-        _ options: ComponentOptions, configuration: StoreConfiguration, bus: InputBus, board: SourceBoard, metrics: GatewayMetrics,
+        _ options: OptionsReader, configuration: StoreConfiguration, bus: InputBus, board: SourceBoard, metrics: GatewayMetrics,
         logger: Logger
     ) throws -> (name: String, source: MQTTSource) {
         let formats = MQTTFormat.allCases.map(\.rawValue).joined(separator: ", ")

@@ -1,5 +1,4 @@
 import FootfallCore
-import Synchronization
 
 /// What sources feed the pipeline: observations, and the passage of time (how an exit is
 /// noticed when nothing is heard). Live sources tick with the wall clock; a replayed trace
@@ -17,47 +16,3 @@ public enum PipelineInput: Sendable, Hashable {
         return 1
     }
 }
-
-/// Many sources, one pipeline: a buffered stream every source writes into. When the pipeline
-/// falls behind live sources, the oldest inputs are dropped and counted rather than memory
-/// growing without bound (a position is wanted now, not a minute late). A recording replayed
-/// as fast as possible waits for room instead (`sendWhenRoom`), so nothing of it is dropped.
-public final class InputBus: Sendable {
-    public let stream: AsyncStream<PipelineInput>
-    private let continuation: AsyncStream<PipelineInput>.Continuation
-    private let dropped = Atomic<Int>(0)
-    /// Observations (and ticks) sent and not yet taken by the consumer.
-    private let pending = Atomic<Int>(0)
-    public let capacity: Int
-
-    public init(capacity: Int = 1 << 18) {
-        self.capacity = capacity
-        (stream, continuation) = AsyncStream.makeStream(of: PipelineInput.self, bufferingPolicy: .bufferingNewest(capacity))
-    }
-
-    public func send(_ input: PipelineInput) {
-        pending.add(input.weight, ordering: .relaxed)
-        if case .dropped(let old) = continuation.yield(input) {
-            dropped.add(old.weight, ordering: .relaxed)
-            pending.subtract(old.weight, ordering: .relaxed)
-        }
-    }
-
-    /// Sends once the buffer is less than half full: how a replayed recording keeps pace with
-    /// the pipeline without losing anything.
-    public func sendWhenRoom(_ input: PipelineInput) async {
-        while pending.load(ordering: .relaxed) >= capacity / 2, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        send(input)
-    }
-
-    /// The consumer took an input off the stream.
-    public func taken(_ input: PipelineInput) { pending.subtract(input.weight, ordering: .relaxed) }
-
-    public func finish() { continuation.finish() }
-
-    /// Inputs lost because the pipeline fell behind.
-    public var droppedCount: Int { dropped.load(ordering: .relaxed) }
-}
-

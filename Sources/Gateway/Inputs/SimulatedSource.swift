@@ -14,23 +14,28 @@ public struct SimulatedSource: Service {
     public let speed: Double
     let bus: InputBus
     let logger: Logger
+    /// The wall clock the simulated one starts at and keeps pace with.
+    let timing: Timing
 
-    public init(layout: StoreLayout, settings: StoreSimulator.Settings, speed: Double = 1, bus: InputBus, logger: Logger) {
+    public init(
+        layout: StoreLayout, settings: StoreSimulator.Settings, speed: Double = 1, bus: InputBus, logger: Logger, timing: Timing = .live
+    ) {
         self.layout = layout
         self.settings = settings
         self.speed = speed
         self.bus = bus
         self.logger = logger
+        self.timing = timing
     }
 
     public func run() async throws {
         var settings = self.settings
-        settings.startTime = (Date().timeIntervalSince1970).rounded(.down)
+        settings.startTime = timing.now().rounded(.down)
         let simulator = StoreSimulator(layout: layout, settings: settings)
         logger.info("simulating the store live", metadata: ["people": "\(simulator.people.count)", "hours": "\(settings.hours)"])
-        let bus = self.bus, speed = self.speed
+        let bus = self.bus, speed = self.speed, now = timing.now
         let start = settings.startTime
-        let wallStart = Date().timeIntervalSince1970
+        let wallStart = now()
         // The simulator calls back synchronously; it runs on its own thread, sleeping until
         // each observation is due, and stops when the task is cancelled.
         let cancelled = Cancellation()
@@ -41,7 +46,7 @@ public struct SimulatedSource: Service {
                 observation: { o in
                     if cancelled.isCancelled { throw Stop() }
                     let due = wallStart + (o.time - start) / speed
-                    let wait = due - Date().timeIntervalSince1970
+                    let wait = due - now()
                     if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                     while o.time - lastTick >= 1 {
                         lastTick += 1

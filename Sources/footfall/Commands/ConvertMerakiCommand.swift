@@ -1,7 +1,7 @@
 import ArgumentParser
 import FootfallCore
 import Foundation
-import Capture
+import Gateway
 import WiFi
 
 /// `footfall convert meraki FILE --out trace.csv`: Meraki Scanning API webhook bodies, one

@@ -1,6 +1,11 @@
-/// Exponential back-off with full jitter ("Exponential Backoff and Jitter", AWS Architecture
-/// Blog, 2015): the n-th retry waits a uniformly random time in [0, min(cap, base · 2ⁿ⁻¹)], so
-/// many gateways recovering at once do not knock on the receiver in step.
+/// The one back-off: waits that double from `base` up to `cap`, for every retry in the gateway
+/// (a sink or the uplink that cannot deliver, an adapter unplugged, a source that failed).
+///
+/// Delivery draws each wait with full jitter ("Exponential Backoff and Jitter", AWS
+/// Architecture Blog, 2015): the n-th retry waits a uniformly random time in
+/// [0, min(cap, base · 2ⁿ⁻¹)], so many gateways recovering at once do not knock on the receiver
+/// in step. A local device (an adapter, a capture source) has no crowd to spread: it waits the
+/// ceiling itself.
 public struct Backoff: Hashable, Sendable {
     public var base: Duration
     public var cap: Duration
@@ -17,7 +22,8 @@ public struct Backoff: Hashable, Sendable {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    /// The wait before retry `attempt`; `unit` is a uniform random number in [0, 1].
+    /// The wait before retry `attempt`; `unit` is a uniform random number in [0, 1]
+    /// (`Timing.random`).
     public func delay(attempt: Int, unit: Double) -> Duration {
         ceiling(attempt: attempt) * min(max(unit, 0), 1)
     }

@@ -1,4 +1,4 @@
-import Capture
+import Gateway
 import FootfallCore
 import FootfallTesting
 import Foundation

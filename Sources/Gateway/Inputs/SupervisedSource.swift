@@ -1,0 +1,65 @@
+import FootfallCore
+import Logging
+import ServiceLifecycle
+
+/// Runs a source and keeps the daemon up when it fails: the error is logged, counted
+/// (`footfall_source_errors_total`) and shown in the status, and a live source is started again
+/// with back-off (an adapter unplugged, a serial controller reset, an interface not yet in
+/// monitor mode). A recording that fails or ends stays so; the rest of the gateway runs on.
+struct SupervisedSource<Source: Service>: Service {
+    let name: String
+    let recorded: Bool
+    let board: SourceBoard
+    let metrics: GatewayMetrics
+    let logger: Logger
+    let source: Source
+    var finished: @Sendable () -> Void = {}
+    /// A recording played again and again; `nextPass` is called between passes.
+    var loop = false
+    var nextPass: @Sendable () -> Void = {}
+    /// Restarts of a live source wait the ceiling of each step (no crowd to spread).
+    var backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+    var timing: Timing = .live
+
+    func run() async throws {
+        var attempt = 1
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            board.set(name, "running")
+            do {
+                try await source.run()
+                if recorded, loop, !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    nextPass()
+                    continue
+                }
+                if recorded {
+                    board.set(name, "finished")
+                    finished()
+                }
+                break
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                let message = "\(error)".replacingOccurrences(of: "\n", with: " ")
+                metrics.sourceError(name)
+                if recorded {
+                    board.set(name, "failed: \(message)")
+                    logger.error("source failed", metadata: ["source": "\(name)", "error": "\(message)"])
+                    finished()
+                    break
+                }
+                let wait = backoff.ceiling(attempt: attempt)
+                let seconds = Int(wait / .seconds(1))
+                board.set(name, "failing: \(message) (retrying in \(seconds) s)")
+                logger.error("source failed; retrying", metadata: ["source": "\(name)", "error": "\(message)", "retry_in_s": "\(seconds)"])
+                do {
+                    try await cancelWhenGracefulShutdown { try await timing.sleep(wait) }
+                } catch {
+                    break
+                }
+                attempt += 1
+            }
+        }
+        if board.snapshot["source \(name)"] == "running" { board.set(name, "stopped") }
+        // A finished source must not end the daemon.
+        try await gracefulShutdownOrCancel()
+    }
+}
