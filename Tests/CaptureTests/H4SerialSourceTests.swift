@@ -16,7 +16,7 @@ import Testing
     func source(_ fake: FakeHCIController, _ collector: ObservationCollector, metrics: TestMetrics = TestMetrics()) -> H4SerialSource {
         var source = H4SerialSource(
             device: SerialDevice(path: fake.devicePath, baudRate: 115_200, flowControl: true),
-            sensor: "gw-1", logger: Self.logger, clock: { 1_700_000_000 }, onObservation: collector.handler
+            sensor: "gw-1", logger: Self.logger, timing: Timing(now: { 1_700_000_000 }), onObservation: collector.handler
         )
         source.metrics = BLECaptureMetrics(source: "h4", factory: metrics)
         return source
