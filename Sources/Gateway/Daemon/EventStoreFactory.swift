@@ -18,7 +18,8 @@ enum EventStoreFactory {
     ) throws -> Made {
         let health = ForwardingHealth()
         let store = DatabaseEventStore(
-            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays)
+            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays,
+            timing: timing)
         var services: [any Service] = []
         var configured: Set<String> = []
         if !configuration.sinks.isEmpty {
