@@ -3,7 +3,3 @@ import FootfallCore
 /// Where a capture source delivers observations. Called from the source's task, in order; it
 /// should return quickly (yield into an `AsyncStream`, append to a buffer).
 public typealias ObservationHandler = @Sendable (Observation) -> Void
-
-/// The wall clock in seconds since the Unix epoch: live sources stamp observations with it.
-/// Tests and replays pass their own.
-public typealias CaptureClock = @Sendable () -> Double

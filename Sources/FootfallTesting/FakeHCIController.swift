@@ -116,9 +116,11 @@ public final class FakeHCIController: @unchecked Sendable {
     public var reportsSent: Int { lock.withLock { _reportsSent } }
 
     /// Waits (at most five minutes: a starved reader takes a while) until the terminal's input
-    /// queue — what the host has not read yet — is empty.
+    /// queue — what the host has not read yet — is empty. Nothing tells the master that the host
+    /// has read, so the queue is looked at every few milliseconds, as `waitUntil` does.
     private func waitUntilDrained() {
-        for _ in 0..<30_000 {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
             // Bytes written to the master reach the slave's input queue through the kernel's
             // flip buffer, pushed by a worker thread that a loaded machine runs late; FIONREAD
             // does not count them, and closing the master discards them. Polling the slave
@@ -126,11 +128,11 @@ public final class FakeHCIController: @unchecked Sendable {
             var descriptor = pollfd(fd: slaveHolder, events: Int16(POLLIN), revents: 0)
             _ = poll(&descriptor, 1, 0)
             var unread: Int32 = 0
-            guard ioctl(slaveHolder, UInt(FIONREAD), &unread) == 0, unread > 0 else { break }
-            usleep(10_000)
+            guard ioctl(slaveHolder, UInt(FIONREAD), &unread) == 0, unread > 0 else { return }
+            usleep(5_000)  // the interval between looks, as `waitUntil`'s
         }
-        // The reader may hold the last bytes in its own buffer, not yet decoded.
-        usleep(50_000)
+        // Bytes the host has read are its own: it decodes every packet of a read before it
+        // reads again, and sees the port closed only then, so nothing more is waited for.
     }
 
     /// Stops serving and closes the port (the controller goes away). Waits for the serving

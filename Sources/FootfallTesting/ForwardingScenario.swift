@@ -31,7 +31,7 @@ public enum ForwardingScenario {
 
     static func sink(_ url: String, batchSize: Int) -> Sink {
         Sink(
-            name: "cloudevents", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: url)),
+            name: "cloudevents", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: url), now: Timing.live.now),
             batching: Batching(maxEvents: batchSize, maxBytes: 1_000_000))
     }
 
@@ -48,7 +48,7 @@ public enum ForwardingScenario {
         for (index, event) in events(count).enumerated() {
             try await Task.sleep(until: start + .seconds(Double(index) / rate), clock: .continuous)
             appendedAt[event.id] = Date().timeIntervalSince1970
-            try database.append([event])
+            try database.append([event], appendedAt: Timing.live.now())
         }
         _ = await receiver.wait(timeout: .seconds(60)) { $0.reduce(0) { $0 + eventCount(in: $1.body) } >= count }
         task.cancel()
@@ -72,7 +72,7 @@ public enum ForwardingScenario {
         defer { try? FileManager.default.removeItem(at: directory) }
         let all = events(count)
         for chunk in stride(from: 0, to: count, by: 10_000) {
-            try database.append(Array(all[chunk..<min(count, chunk + 10_000)]))
+            try database.append(Array(all[chunk..<min(count, chunk + 10_000)]), appendedAt: Timing.live.now())
         }
         let receiver = try await HTTPReceiver.start()
         let forwarder = Forwarder(database: database, sinks: [sink(receiver.url, batchSize: batchSize)], logger: quiet)

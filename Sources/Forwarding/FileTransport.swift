@@ -20,13 +20,16 @@ public final class FileTransport: SinkTransport, Sendable {
     public let path: String
     public let fsync: FsyncPolicy
     private let state: Mutex<State>
+    private let now: @Sendable () -> Double
 
     struct State {
         var descriptor: Int32 = -1
         var lastSync: Double = 0
     }
 
-    public init(path: String, fsync: FsyncPolicy) {
+    /// `now` is the gateway's clock (`Timing.now`): `fsync: batch` syncs at most once a second by it.
+    public init(path: String, fsync: FsyncPolicy, now: @escaping @Sendable () -> Double) {
+        self.now = now
         self.path = path
         self.fsync = fsync
         state = Mutex(State())
@@ -49,7 +52,7 @@ public final class FileTransport: SinkTransport, Sendable {
                     }
                 }
                 try writeAll(body, to: state.descriptor)
-                let now = Date().timeIntervalSince1970
+                let now = self.now()
                 let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
                 if due && path != "-" {
                     guard Glibc.fsync(state.descriptor) == 0 else { throw FileError(operation: "fsync", errno: errno) }

@@ -30,7 +30,7 @@ public struct HTTPTransport: SinkTransport {
     let client: HTTPClient
     let now: @Sendable () -> Double
 
-    public init(options: Options, client: HTTPClient = .sinks, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(options: Options, client: HTTPClient = .sinks, now: @escaping @Sendable () -> Double) {
         self.options = options
         self.client = client
         self.now = now

@@ -90,7 +90,7 @@ public final class ObservationUplink: Sendable {
         let url = options.url + "/api/observations"
         let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
         self.send = send ?? { _, body, token in
-            await HTTPTransport(options: .init(url: url, bearerToken: token), client: client).send(body, contentType: "application/json")
+            await HTTPTransport(options: .init(url: url, bearerToken: token), client: client, now: timing.now).send(body, contentType: "application/json")
         }
     }
 

@@ -20,10 +20,11 @@ public struct OutboxWriter: Sendable {
         metrics = StorageMetrics(operation: "append", factory: metricsFactory, health: health)
     }
 
-    /// Appends in a transaction of its own; throws `OutboxError` if the events were not stored.
-    public func append(_ events: [PresenceEvent]) throws {
+    /// Appends in a transaction of its own, stamped `appendedAt` (the caller's `Timing.now`);
+    /// throws `OutboxError` if the events were not stored.
+    public func append(_ events: [PresenceEvent], appendedAt: Double) throws {
         do {
-            try database.append(events)
+            try database.append(events, appendedAt: appendedAt)
             succeeded()
         } catch {
             throw failed(error, operation: "append \(events.count) events")

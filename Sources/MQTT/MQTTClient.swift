@@ -1,10 +1,12 @@
 internal import CMosquitto
+import FootfallCore
 import Foundation
 import Synchronization
 
 /// A connection to an MQTT broker through libmosquitto, kept up by a thread of its own: it
 /// connects, resubscribes, and after a refusal or a lost connection tries again with back-off
-/// (doubling from `reconnectFirst` to `reconnectMaximum`), reporting each change as an `Event`.
+/// (FootfallCore's `Backoff`, doubling from `reconnectFirst` to `reconnectMaximum`), reporting
+/// each change as an `Event`.
 /// QoS 1 publishes are awaited until the broker acknowledges them.
 ///
 /// Events are delivered on the client's thread, in order; a handler should return quickly.
@@ -164,7 +166,10 @@ public final class MQTTClient: Sendable {
     // MARK: The client's thread
 
     private func run() {
-        var wait = settings.reconnectFirst
+        // The one back-off (FootfallCore): the ceiling itself, as for any local retry; a broker
+        // has no crowd of this gateway's clients to spread.
+        let backoff = Backoff(base: settings.reconnectFirst, cap: settings.reconnectMaximum)
+        var attempt = 1
         var attempted = false
         while !stopping {
             let code = attempted
@@ -193,18 +198,18 @@ public final class MQTTClient: Sendable {
                     return (state.connected, state.refusal)
                 }
                 // A connection that worked starts the back-off again.
-                if wasConnected { wait = settings.reconnectFirst }
+                if wasConnected { attempt = 1 }
                 failPublishes("the connection to \(settings.url) was lost")
                 let reason = refusal ?? (wasConnected ? "connection lost: " : "") + Self.describe(loop)
                 state.withLock { $0.lastFailure = reason }
-                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: wait))
+                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: backoff.ceiling(attempt: attempt)))
             } else {
                 let reason = Self.describe(code)
                 state.withLock { $0.lastFailure = reason }
-                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: wait))
+                onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: backoff.ceiling(attempt: attempt)))
             }
-            pause(wait)
-            wait = min(wait * 2, settings.reconnectMaximum)
+            pause(backoff.ceiling(attempt: attempt))
+            attempt += 1
         }
         state.withLock { $0.connected = false }
     }

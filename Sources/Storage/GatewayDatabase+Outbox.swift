@@ -5,8 +5,9 @@ import GRDB
 /// The outbox's intent methods (docs/delivery.md): each one transaction. The asynchronous ones
 /// are the sink workers': GRDB runs them on its own queues, not on the cooperative pool.
 extension GatewayDatabase {
-    /// Appends events in order, in a transaction of their own; each gets the next sequence number.
-    public func append(_ events: [PresenceEvent], appendedAt: Double = Date().timeIntervalSince1970) throws {
+    /// Appends events in order, in a transaction of their own; each gets the next sequence
+    /// number. `appendedAt` is the caller's clock (`Timing.now`): Storage reads none.
+    public func append(_ events: [PresenceEvent], appendedAt: Double) throws {
         try write { try Outbox.append(events, appendedAt: appendedAt, in: $0) }
     }
 
@@ -49,13 +50,13 @@ extension GatewayDatabase {
     /// was decided (delivered, or dead-lettered in `dead`). The cursor moves past the round,
     /// delivered redeliveries lose their letter, and fully delivered events are compacted.
     public func settle(
-        sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)], at now: Double = Date().timeIntervalSince1970
+        sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)], at now: Double
     ) throws {
         try write { try Outbox.settle(sink: sink, round: round, dead: dead, at: now, in: $0) }
     }
 
     public func settle(
-        sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)], at now: Double = Date().timeIntervalSince1970
+        sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)], at now: Double
     ) async throws {
         // A tuple is not Sendable: the letters cross to GRDB's queue as structs.
         let letters = dead.map { DeadLetter(entry: $0.0, reason: $0.1) }
@@ -65,7 +66,7 @@ extension GatewayDatabase {
     }
 
     /// Notes a failed attempt of a sink that will be retried; the events stay pending.
-    public func recordFailure(sink: String, error: String, nextAttemptAt: Double?, at now: Double = Date().timeIntervalSince1970) async throws {
+    public func recordFailure(sink: String, error: String, nextAttemptAt: Double?, at now: Double) async throws {
         try await writer.write { try Outbox.recordFailure(sink: sink, error: error, nextAttemptAt: nextAttemptAt, at: now, in: $0) }
     }
 

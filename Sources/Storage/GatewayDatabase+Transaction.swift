@@ -22,7 +22,7 @@ extension GatewayDatabase {
         }
 
         /// Appends events to the outbox in order.
-        public func append(_ events: [PresenceEvent], appendedAt: Double = Date().timeIntervalSince1970) throws {
+        public func append(_ events: [PresenceEvent], appendedAt: Double) throws {
             try Outbox.append(events, appendedAt: appendedAt, in: db)
         }
 

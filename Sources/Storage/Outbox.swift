@@ -8,10 +8,6 @@ import GRDB
 /// come from, or not at all.
 enum Outbox {
     /// Appends events in order; each gets the next sequence number.
-    static func append(_ events: [PresenceEvent], in db: Database) throws {
-        try append(events, appendedAt: Date().timeIntervalSince1970, in: db)
-    }
-
     static func append(_ events: [PresenceEvent], appendedAt: Double, in db: Database) throws {
         guard !events.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
@@ -74,7 +70,7 @@ enum Outbox {
     /// delivered redeliveries lose their letter, and fully delivered events are compacted.
     static func settle(
         sink: String, round: [OutboxEntry], dead: [(OutboxEntry, DeadLetterReason)],
-        at now: Double = Date().timeIntervalSince1970, in db: Database
+        at now: Double, in db: Database
     ) throws {
         let deadSeqs = Set(dead.map(\.0.seq))
         let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox_sink WHERE name = ?", arguments: [sink]) ?? 0
@@ -105,7 +101,7 @@ enum Outbox {
 
     /// Notes a failed attempt that will be retried; the events stay pending.
     static func recordFailure(
-        sink: String, error: String, nextAttemptAt: Double?, at now: Double = Date().timeIntervalSince1970, in db: Database
+        sink: String, error: String, nextAttemptAt: Double?, at now: Double, in db: Database
     ) throws {
         try db.execute(sql: """
             UPDATE outbox_sink SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?, next_attempt_at = ?

@@ -16,7 +16,7 @@ import Testing
     func source(_ fake: FakeHCIController, _ collector: ObservationCollector, metrics: TestMetrics = TestMetrics()) -> H4SerialSource {
         var source = H4SerialSource(
             device: SerialDevice(path: fake.devicePath, baudRate: 115_200, flowControl: true),
-            sensor: "gw-1", logger: Self.logger, clock: { 1_700_000_000 }, onObservation: collector.handler
+            sensor: "gw-1", logger: Self.logger, timing: Timing(now: { 1_700_000_000 }), onObservation: collector.handler
         )
         source.metrics = BLECaptureMetrics(source: "h4", factory: metrics)
         return source
@@ -28,9 +28,13 @@ import Testing
         let collector = ObservationCollector()
         let source = source(fake, collector)
         let task = Task { try await source.run() }
-        await collector.wait(for: 20)
+        #expect(await waitUntil { collector.count >= 20 })
         task.cancel()
         try await task.value
+        // The source waits half a second for the answer to "scanning off" and then closes the
+        // port anyway; a starved fake reads the command later, so wait until it has (at most
+        // `waitUntil`'s five minutes) rather than read its list now.
+        try #require(await waitUntil { fake.commands.count >= 10 })
         #expect(fake.commands.map(\.opcode) == [
             .reset, .setEventMask, .leSetEventMask, .readLocalVersionInformation, .readBDADDR,
             .readLocalSupportedCommands, .leReadLocalSupportedFeatures, .leSetScanParameters, .leSetScanEnable,

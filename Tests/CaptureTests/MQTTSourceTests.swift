@@ -41,7 +41,7 @@ import Testing
             let source = MQTTSource(
                 settings: settings, topics: MQTTFormat.espresense.defaultTopics(store: "test"),
                 decoder: MQTTObservationDecoder(format: .espresense, sensors: ["kitchen": "s1"], storeSensors: ["s1", "s2"]),
-                clock: { 100 }, logger: Logger(label: "test") { _ in log.handler() },
+                timing: Timing(now: { 100 }), logger: Logger(label: "test") { _ in log.handler() },
                 metrics: MQTTSourceMetrics(source: "mqtt test", factory: metrics),
                 onStatus: { text in status.append(text) },
                 onObservations: { for observation in $0 { observations.handler(observation) } })

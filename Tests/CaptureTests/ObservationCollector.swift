@@ -12,8 +12,10 @@ final class ObservationCollector: @unchecked Sendable {
     var observations: [Observation] { lock.withLock { items } }
     var count: Int { lock.withLock { items.count } }
 
-    /// Waits until `count` observations arrived or `seconds` passed.
-    func wait(for count: Int, seconds: Double = 60) async {
+    /// Waits until `count` observations arrived or `seconds` passed (by default `waitUntil`'s
+    /// five minutes: the ceiling only matters when they never come, and a loaded machine holds a
+    /// fake controller's thread back for long).
+    func wait(for count: Int, seconds: Double = 300) async {
         _ = await waitUntil(timeout: .seconds(seconds), every: .milliseconds(10)) { self.count >= count }
     }
 }

@@ -17,13 +17,13 @@ struct DeliveryHarness {
     }
 
     func append(_ events: [PresenceEvent]) throws {
-        try database.append(events)
+        try database.append(events, appendedAt: Timing.live.now())
     }
 
     static func cloudEventsSink(_ url: String, batchSize: Int = 500, token: String? = nil) -> Sink {
         Sink(
             name: "cloudevents", encoder: CloudEventsEncoder(),
-            transport: HTTPTransport(options: .init(url: url, bearerToken: token)), batching: Batching(maxEvents: batchSize))
+            transport: HTTPTransport(options: .init(url: url, bearerToken: token), now: Timing.live.now), batching: Batching(maxEvents: batchSize))
     }
 
     func start(

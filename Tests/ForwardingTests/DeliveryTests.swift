@@ -167,7 +167,7 @@ import Testing
         var options = Forwarder.Options()
         options.pollInterval = .seconds(30)
         let sink = Sink(
-            name: "slow", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: receiver.url)),
+            name: "slow", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: receiver.url), now: Timing.live.now),
             batching: Batching(maxEvents: 10, flushInterval: .seconds(60)))
         try harness.append(TestEvents.make(count: 5))
         let metrics = TestMetrics()

@@ -35,7 +35,7 @@ import Testing
         let dbPath = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: dbPath)
         let first = TestEvents.make(count: 4000, store: "kill-store")
-        try database.append(first)
+        try database.append(first, appendedAt: Timing.live.now())
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         // The receiver itself kills the deliverer while it holds the 40th batch (events 976–1000),
@@ -60,7 +60,7 @@ import Testing
 
         // The stream goes on while the deliverer is down.
         let second = TestEvents.make(count: 1000, from: 4000, store: "kill-store")
-        try database.append(second)
+        try database.append(second, appendedAt: Timing.live.now())
         let all = first + second
 
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))

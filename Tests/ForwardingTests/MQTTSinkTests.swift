@@ -81,7 +81,7 @@ import Testing
         let dbPath = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: dbPath)
         let first = TestEvents.make(count: 4000, store: "test-store")
-        try await onAThreadOfItsOwn { try database.append(first) }
+        try await onAThreadOfItsOwn { try database.append(first, appendedAt: Timing.live.now()) }
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
@@ -93,7 +93,7 @@ import Testing
         #expect(atKill < first.count, "the kill came after the whole stream (\(atKill) events): it proves nothing")
 
         let second = TestEvents.make(count: 1000, from: 4000, store: "test-store")
-        try await onAThreadOfItsOwn { try database.append(second) }
+        try await onAThreadOfItsOwn { try database.append(second, appendedAt: Timing.live.now()) }
         let all = first + second
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
         let complete = await subscriber.wait(forIDs: all.count)

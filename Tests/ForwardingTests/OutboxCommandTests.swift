@@ -10,10 +10,10 @@ import Testing
         let path = directory.appendingPathComponent("gateway.sqlite").path
         let database = try GatewayDatabase(path: path)
         try database.registerSink("cloudevents")
-        try database.append(TestEvents.make(count: 5))
+        try database.append(TestEvents.make(count: 5), appendedAt: Timing.live.now())
         let round = try database.nextBatch(for: "cloudevents", limit: 2)
         let why = DeadLetterReason(reason: "the receiver refused the batch with HTTP 400", responseStatus: 400, responseBody: "{\"error\":\"no such field\"}")
-        try database.settle(sink: "cloudevents", round: round, dead: round.map { ($0, why) })
+        try database.settle(sink: "cloudevents", round: round, dead: round.map { ($0, why) }, at: Timing.live.now())
         return path
     }
 

@@ -19,13 +19,13 @@ import Testing
         let metrics = TestMetrics()
         let health = ForwardingHealth()
         let writer = OutboxWriter(database: database, health: health, logger: DeliveryHarness.quiet, metricsFactory: metrics)
-        try writer.append(TestEvents.make(count: 10))
+        try writer.append(TestEvents.make(count: 10), appendedAt: Timing.live.now())
         // No page may be added any more: the next large append finds the disk "full".
         try database.writer.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
             try db.execute(sql: "PRAGMA max_page_count = \(pages)")
         }
-        let error = #expect(throws: OutboxError.self) { try writer.append(TestEvents.make(count: 2000, from: 10)) }
+        let error = #expect(throws: OutboxError.self) { try writer.append(TestEvents.make(count: 2000, from: 10), appendedAt: Timing.live.now()) }
         let message = try #require(error).description
         #expect(!message.contains("\n"))
         #expect(message.contains("cannot append 2000 events") && message.contains("full"), "\(message)")
@@ -44,13 +44,13 @@ import Testing
         let receiver = try await HTTPReceiver.start()
         let events = TestEvents.make(count: 20)
         try await database.registerSink("cloudevents")
-        try database.append(events)
+        try database.append(events, appendedAt: Timing.live.now())
         try await database.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
 
         let metrics = TestMetrics()
         let health = ForwardingHealth()
         let writer = OutboxWriter(database: database, health: health, logger: DeliveryHarness.quiet, metricsFactory: metrics)
-        let error = #expect(throws: OutboxError.self) { try writer.append(TestEvents.make(count: 1, from: 20)) }
+        let error = #expect(throws: OutboxError.self) { try writer.append(TestEvents.make(count: 1, from: 20), appendedAt: Timing.live.now()) }
         #expect(error?.description.contains("read-only") == true, "\(String(describing: error))")
 
         let timing = DeliveryTiming(sleep: { _ in try await Task.sleep(for: .milliseconds(2)) }, random: { 1 }, now: { Date().timeIntervalSince1970 })

@@ -17,7 +17,7 @@ import Testing
     static let now = 1_767_603_600.0
 
     static func app() throws -> (Application<RouterResponder<BasicRequestContext>>, LiveState, InputBus) {
-        let live = LiveState(), bus = InputBus(capacity: 1000)
+        let live = LiveState(startedAt: now), bus = InputBus(capacity: 1000)
         let router = APIServer.buildRouter(.init(configuration: try configuration(), live: live, metrics: GatewayMetrics(), bus: bus, now: { now }))
         return (Application(router: router), live, bus)
     }

@@ -77,7 +77,7 @@ import Testing
         let database = try GatewayDatabase(path: store.data + "/gateway.sqlite")
         try await database.registerSink("segment")
         try database.append(
-            (0..<3).map { PresenceEvent(id: "old-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "demo-store", gatewayID: "demo-gateway-1") })
+            (0..<3).map { PresenceEvent(id: "old-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "demo-store", gatewayID: "demo-gateway-1") }, appendedAt: Timing.live.now())
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill(SIGTERM) }
         let status = try await client.status(within: .seconds(300)) { Self.component($0, "sink segment") != "" }

@@ -204,7 +204,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store.directory) }
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
         try database.append(
-            (0..<3).map { PresenceEvent(id: "e-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "mqtt-shop", gatewayID: "gateway-1") })
+            (0..<3).map { PresenceEvent(id: "e-\($0)", type: .storeTraffic, occurredAt: 1_700_000_000 + Double($0), storeID: "mqtt-shop", gatewayID: "gateway-1") }, appendedAt: Timing.live.now())
         let (daemon, client) = try await Self.start(store)
         defer { daemon.kill() }
         let source = "source mqtt \(broker.url) espresense"

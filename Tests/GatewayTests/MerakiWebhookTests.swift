@@ -22,7 +22,7 @@ import Testing
         if mapped { meraki.accessPoints = [accessPoint: "s3"] }
         configuration.api.meraki = meraki
         let bus = InputBus(capacity: 1000)
-        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(), metrics: GatewayMetrics(), bus: bus))
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(startedAt: 0), metrics: GatewayMetrics(), bus: bus, now: Timing.live.now))
         return (Application(router: router), bus)
     }
 
@@ -119,7 +119,7 @@ import Testing
 
     @Test func withoutConfigurationTheWebhookIsNotFound() async throws {
         let configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
-        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(), metrics: GatewayMetrics(), bus: InputBus(capacity: 10)))
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(startedAt: 0), metrics: GatewayMetrics(), bus: InputBus(capacity: 10), now: Timing.live.now))
         try await Application(router: router).test(.live) { client in
             try await client.execute(uri: "/api/meraki", method: .get) { response in
                 #expect(response.status == .notFound)

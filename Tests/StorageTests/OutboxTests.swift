@@ -6,7 +6,7 @@ import Testing
 @Suite struct OutboxTests {
     @Test func appendedEventsGetIncreasingSequenceNumbersAndComeBackInOrder() throws {
         let db = try GatewayDatabase()
-        try db.append(TestEvents.make(count: 10))
+        try db.append(TestEvents.make(count: 10), appendedAt: Timing.live.now())
         try db.registerSink("a")
         let batch = try db.nextBatch(for: "a", limit: 100)
         #expect(batch.map(\.seq) == Array(1...10))
@@ -19,7 +19,7 @@ import Testing
         struct VisitFailed: Error {}
         #expect(throws: VisitFailed.self) {
             try db.transaction { transaction in
-                try transaction.append(TestEvents.make(count: 3))
+                try transaction.append(TestEvents.make(count: 3), appendedAt: Timing.live.now())
                 throw VisitFailed()
             }
         }
@@ -30,14 +30,14 @@ import Testing
         let db = try GatewayDatabase()
         try db.registerSink("a")
         try db.registerSink("b")
-        try db.append(TestEvents.make(count: 6))
+        try db.append(TestEvents.make(count: 6), appendedAt: Timing.live.now())
         let forA = try db.nextBatch(for: "a", limit: 4)
-        try db.settle(sink: "a", round: forA, dead: [])
+        try db.settle(sink: "a", round: forA, dead: [], at: Timing.live.now())
         #expect(try db.nextBatch(for: "a", limit: 10).map(\.seq) == [5, 6])
         #expect(try db.nextBatch(for: "b", limit: 10).map(\.seq) == Array(1...6))
         #expect(try db.keptEventCount() == 6)
         let forB = try db.nextBatch(for: "b", limit: 2)
-        try db.settle(sink: "b", round: forB, dead: [])
+        try db.settle(sink: "b", round: forB, dead: [], at: Timing.live.now())
         #expect(try db.keptEventCount() == 4)
         let status = try db.outboxStatus()
         #expect(status.map(\.pending) == [2, 4])
@@ -47,12 +47,12 @@ import Testing
         let db = try GatewayDatabase()
         try db.registerSink("kept")
         try db.registerSink("gone")
-        try db.append(TestEvents.make(count: 6))
+        try db.append(TestEvents.make(count: 6), appendedAt: Timing.live.now())
         // "gone" had two events dead-lettered and never moved on; "kept" delivered all six.
         let round = try db.nextBatch(for: "gone", limit: 2)
         let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: nil)
-        try db.settle(sink: "gone", round: round, dead: round.map { ($0, why) })
-        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [])
+        try db.settle(sink: "gone", round: round, dead: round.map { ($0, why) }, at: Timing.live.now())
+        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [], at: Timing.live.now())
         #expect(try db.keptEventCount() == 6, "held for gone")
         let removed = try #require(try db.removeSink("gone"))
         #expect(removed.pending == 4 && removed.dead == 2 && removed.compacted == 6)
@@ -61,15 +61,15 @@ import Testing
         #expect(try db.letters().isEmpty)
         #expect(try db.removeSink("never-was") == nil)
         // Later events are compacted as soon as "kept" has them.
-        try db.append(TestEvents.make(count: 2))
-        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [])
+        try db.append(TestEvents.make(count: 2), appendedAt: Timing.live.now())
+        try db.settle(sink: "kept", round: try db.nextBatch(for: "kept", limit: 10), dead: [], at: Timing.live.now())
         #expect(try db.keptEventCount() == 0)
     }
 
     @Test func removingTheLastSinkKeepsTheEventsForTheNext() throws {
         let db = try GatewayDatabase()
         try db.registerSink("only")
-        try db.append(TestEvents.make(count: 3))
+        try db.append(TestEvents.make(count: 3), appendedAt: Timing.live.now())
         let removed = try #require(try db.removeSink("only"))
         #expect(removed.pending == 3 && removed.compacted == 0)
         try db.registerSink("next")
@@ -79,10 +79,10 @@ import Testing
     @Test func deadLettersKeepTheResponseAndRetryQueuesThemAheadOfTheCursor() throws {
         let db = try GatewayDatabase()
         try db.registerSink("a")
-        try db.append(TestEvents.make(count: 3))
+        try db.append(TestEvents.make(count: 3), appendedAt: Timing.live.now())
         let round = try db.nextBatch(for: "a", limit: 2)
         let why = DeadLetterReason(reason: "refused", responseStatus: 400, responseBody: "{\"error\":\"bad\"}")
-        try db.settle(sink: "a", round: round, dead: round.map { ($0, why) })
+        try db.settle(sink: "a", round: round, dead: round.map { ($0, why) }, at: Timing.live.now())
         let dead = try db.letters(sink: "a", state: "dead")
         #expect(dead.map(\.eventID) == ["e-000000", "e-000001"])
         #expect(dead[0].responseStatus == 400 && dead[0].responseBody == "{\"error\":\"bad\"}")
@@ -90,7 +90,7 @@ import Testing
         #expect(try db.retryDead(sink: "a") == 2)
         let again = try db.nextBatch(for: "a", limit: 10)
         #expect(again.map(\.seq) == [1, 2] && again.allSatisfy(\.isRedelivery))
-        try db.settle(sink: "a", round: again, dead: [])
+        try db.settle(sink: "a", round: again, dead: [], at: Timing.live.now())
         #expect(try db.letters().isEmpty)
         #expect(try db.nextBatch(for: "a", limit: 10).map(\.seq) == [3])
     }
@@ -99,9 +99,9 @@ import Testing
         let db = try GatewayDatabase()
         // 14 events over shoppers 0–6: shopper-1's are e-000001 and e-000008.
         try db.registerSink("a")
-        try db.append(TestEvents.make(count: 14))
+        try db.append(TestEvents.make(count: 14), appendedAt: Timing.live.now())
         let first = try db.nextBatch(for: "a", limit: 2)
-        try db.settle(sink: "a", round: first, dead: [(first[1], DeadLetterReason(reason: "refused"))])
+        try db.settle(sink: "a", round: first, dead: [(first[1], DeadLetterReason(reason: "refused"))], at: Timing.live.now())
         #expect(try db.letters().map(\.eventID) == ["e-000001"])
         #expect(try db.erase(identity: "shopper-1").events == 2)
         #expect(try db.keptEventCount(identity: "shopper-1") == 0)
@@ -114,9 +114,9 @@ import Testing
     @Test func purgeDeadDeletesTheLettersAndTheirEvents() throws {
         let db = try GatewayDatabase()
         try db.registerSink("a")
-        try db.append(TestEvents.make(count: 2))
+        try db.append(TestEvents.make(count: 2), appendedAt: Timing.live.now())
         let round = try db.nextBatch(for: "a", limit: 10)
-        try db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "too big"))])
+        try db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "too big"))], at: Timing.live.now())
         #expect(try db.purgeDead() == 1)
         #expect(try db.keptEventCount() == 0)
         #expect(try db.lastSequence() == 2)
@@ -124,7 +124,7 @@ import Testing
 
     @Test func aSinkWorkersRoundRegistersReadsSettlesAndRecordsFailuresOffTheCallersThread() async throws {
         let db = try GatewayDatabase()
-        try db.append(TestEvents.make(count: 3))
+        try db.append(TestEvents.make(count: 3), appendedAt: Timing.live.now())
         try await db.registerSink("a")
         // Registering again keeps the cursor where it is.
         let first = try await db.nextBatch(for: "a", limit: 2)
@@ -145,10 +145,10 @@ import Testing
         let observation = db.observeOutbox(onError: { Issue.record("\($0)") }, onChange: { continuation.yield() })
         defer { observation.cancel() }
         var told = changes.makeAsyncIterator()
-        try db.append(TestEvents.make(count: 2))
+        try db.append(TestEvents.make(count: 2), appendedAt: Timing.live.now())
         #expect(await told.next() != nil, "the append")
         let round = try await db.nextBatch(for: "a", limit: 1)
-        try await db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "refused"))])
+        try await db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "refused"))], at: Timing.live.now())
         #expect(await told.next() != nil, "the dead letter")
     }
 }

@@ -32,7 +32,7 @@ import Testing
         #expect(throws: DiskFailed.self) {
             try db.transaction { transaction in
                 try transaction.recordVisit(Self.visit("id-x", start: Self.midnight))
-                try transaction.append(TestEvents.make(count: 3))
+                try transaction.append(TestEvents.make(count: 3), appendedAt: Timing.live.now())
                 try transaction.addAnalytics(tally)
                 throw DiskFailed()
             }

@@ -42,7 +42,7 @@ import Testing
         try db.recordVisit(visit("shopper-1", daysAgo: 2))
         try db.recordVisit(visit("shopper-2", daysAgo: 2))
         // 14 events over shoppers 0–6: shopper-1's are e-000001 and e-000008.
-        try db.append(TestEvents.make(count: 14))
+        try db.append(TestEvents.make(count: 14), appendedAt: Timing.live.now())
         let erased = try db.erase(identity: "shopper-1")
         #expect(erased.visits == 2 && erased.events == 2)
         #expect(try db.visits(of: "shopper-1", since: -.infinity).isEmpty)

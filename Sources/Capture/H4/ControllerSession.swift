@@ -62,7 +62,7 @@ struct ControllerSession {
     /// Delivers observations until the task is cancelled (returns) or the controller fails
     /// (throws).
     func scan(
-        converter: inout ObservationConverter, clock: CaptureClock, handler: ObservationHandler,
+        converter: inout ObservationConverter, clock: @Sendable () -> Double, handler: ObservationHandler,
         onAdvertisement: AdvertisementHandler? = nil
     ) async throws(BLECaptureError) {
         var decodeErrors = 0

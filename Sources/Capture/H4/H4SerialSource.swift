@@ -17,7 +17,8 @@ public struct H4SerialSource: Service {
     public var resolver: IdentityResolver
     public var options: ControllerSetup.Options
     public var logger: Logger
-    public var clock: CaptureClock
+    /// The gateway's clock: observations are stamped with its `now`.
+    public var timing: Timing
     public var onObservation: ObservationHandler
     /// Also called for each observation, with its advertising report.
     public var onAdvertisement: AdvertisementHandler?
@@ -29,7 +30,7 @@ public struct H4SerialSource: Service {
     public init(
         device: SerialDevice, sensor: SensorID, resolver: IdentityResolver = IdentityResolver(),
         options: ControllerSetup.Options = ControllerSetup.Options(ownsController: true),
-        logger: Logger, clock: @escaping CaptureClock = { Date().timeIntervalSince1970 },
+        logger: Logger, timing: Timing = .live,
         onObservation: @escaping ObservationHandler
     ) {
         self.device = device
@@ -37,7 +38,7 @@ public struct H4SerialSource: Service {
         self.resolver = resolver
         self.options = options
         self.logger = logger
-        self.clock = clock
+        self.timing = timing
         self.onObservation = onObservation
     }
 
@@ -67,7 +68,7 @@ public struct H4SerialSource: Service {
         var resets = 0
         while true {
             do throws(BLECaptureError) {
-                try await session.scan(converter: &converter, clock: clock, handler: onObservation, onAdvertisement: onAdvertisement)
+                try await session.scan(converter: &converter, clock: timing.now, handler: onObservation, onAdvertisement: onAdvertisement)
                 break
             } catch {
                 // A hardware error leaves the controller needing a reset; we own it, so reset

@@ -19,21 +19,22 @@ public struct MQTTSource: Service {
     public let settings: MQTTSettings
     public let topics: [String]
     public let decoder: MQTTObservationDecoder
-    let clock: CaptureClock
+    /// The gateway's clock: a batch of reports is stamped with its `now`.
+    let timing: Timing
     let logger: Logger
     let metrics: MQTTSourceMetrics
     let onObservations: @Sendable ([Observation]) -> Void
     let onStatus: @Sendable (String?) -> Void
 
     public init(
-        settings: MQTTSettings, topics: [String], decoder: MQTTObservationDecoder, clock: @escaping CaptureClock,
+        settings: MQTTSettings, topics: [String], decoder: MQTTObservationDecoder, timing: Timing,
         logger: Logger, metrics: MQTTSourceMetrics, onStatus: @escaping @Sendable (String?) -> Void = { _ in },
         onObservations: @escaping @Sendable ([Observation]) -> Void
     ) {
         self.settings = settings
         self.topics = topics
         self.decoder = decoder
-        self.clock = clock
+        self.timing = timing
         self.logger = logger
         self.metrics = metrics
         self.onStatus = onStatus
@@ -79,7 +80,7 @@ public struct MQTTSource: Service {
             case .message(let message):
                 let time = gathered.withLock { batch in
                     if let time = batch.time { return time }
-                    let now = source.clock()
+                    let now = source.timing.now()
                     batch.time = now
                     return now
                 }

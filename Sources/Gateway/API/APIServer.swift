@@ -13,7 +13,8 @@ public enum APIServer {
         public var live: LiveState
         public var metrics: GatewayMetrics
         public var bus: InputBus
-        /// Wall-clock seconds; injected so tests can check clock skew deterministically.
+        /// Wall-clock seconds: the daemon's `Timing.now`, so tests check clock skew
+        /// deterministically.
         public var now: @Sendable () -> Double
         public var status: @Sendable () async -> [String: String]
         /// The gateway database the analytics are read from; nil on a sensor gateway, which
@@ -22,7 +23,7 @@ public enum APIServer {
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
-            now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+            now: @escaping @Sendable () -> Double,
             status: @escaping @Sendable () async -> [String: String] = { [:] }, database: GatewayDatabase? = nil
         ) {
             self.database = database

@@ -18,9 +18,12 @@ public final class DatabaseEventStore: EventStore, Sendable {
     private let maintainedDay = Mutex<Double>(-.infinity)
     /// A UTC day, s: the analytics' upkeep runs once a day.
     static let day = 86_400.0
+    /// The daemon's clock: events are stamped with the time they joined the outbox.
+    let timing: Timing
 
-    public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400) {
+    public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400, timing: Timing = .live) {
         self.database = database
+        self.timing = timing
         writer = OutboxWriter(database: database, health: health, logger: logger)
         retention = retentionDays * Self.day
     }
@@ -60,7 +63,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
                         if isDeliverable { stored.append(event) }
                     }
                 }
-                try transaction.append(stored)
+                try transaction.append(stored, appendedAt: timing.now())
                 try transaction.addAnalytics(analytics)
                 return (applied, try maintain(analytics, in: transaction))
             }
@@ -76,7 +79,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
         guard !events.isEmpty || !analytics.isEmpty else { return }
         do {
             let maintained = try database.transaction { transaction in
-                try transaction.append(events)
+                try transaction.append(events, appendedAt: timing.now())
                 try transaction.addAnalytics(analytics)
                 return try maintain(analytics, in: transaction)
             }

@@ -13,14 +13,19 @@ enum EventStoreFactory {
         var status: @Sendable () async -> [String: String]
     }
 
-    static func make(configuration: StoreConfiguration, data: GatewayData, logger: Logger, metricsFactory: (any MetricsFactory)? = nil) throws -> Made {
+    static func make(
+        configuration: StoreConfiguration, data: GatewayData, timing: Timing, logger: Logger, metricsFactory: (any MetricsFactory)? = nil
+    ) throws -> Made {
         let health = ForwardingHealth()
         let store = DatabaseEventStore(
-            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays)
+            database: data.database, health: health, logger: logger, retentionDays: configuration.identity.retentionDays,
+            timing: timing)
         var services: [any Service] = []
         var configured: Set<String> = []
         if !configuration.sinks.isEmpty {
-            let forwarder = try Forwarder(configuration: configuration, database: data.database, health: health, logger: logger, metricsFactory: metricsFactory)
+            let forwarder = try Forwarder(
+                configuration: configuration, database: data.database, timing: timing, health: health, logger: logger,
+                metricsFactory: metricsFactory)
             configured = Set(forwarder.sinks.map(\.name))
             services.append(ForwarderService(forwarder: forwarder))
         }

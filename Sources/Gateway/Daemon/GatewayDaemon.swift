@@ -31,10 +31,14 @@ public struct GatewayDaemon {
 
     public let options: Options
     public let logger: Logger
+    /// The one clock (and chance) of the gateway: every source, the API, the uplink and
+    /// delivery read time and draw jitter from it, none from the system by itself.
+    public let timing: Timing
 
-    public init(options: Options, logger: Logger) {
+    public init(options: Options, logger: Logger, timing: Timing = .live) {
         self.options = options
         self.logger = logger
+        self.timing = timing
     }
 
     public func run() async throws {
@@ -58,7 +62,8 @@ public struct GatewayDaemon {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let data = try GatewayData(directory: options.dataDirectory)
         let bus = InputBus()
-        let live = LiveState()
+        let timing = self.timing
+        let live = LiveState(startedAt: timing.now())
         let metrics = GatewayMetrics()
         let resolver = try IdentityMapLoader.resolver(for: configuration)
         // Resolvable private addresses are resolved once: by the pipeline on a locating gateway
@@ -66,7 +71,7 @@ public struct GatewayDaemon {
         // a sensor gateway, which has no pipeline and sends on what it heard.
         let sources = try SourceFactory.services(
             for: configuration, resolver: configuration.upstream == nil ? IdentityResolver() : resolver, bus: bus,
-            metrics: metrics, logger: logger)
+            metrics: metrics, timing: timing, logger: logger)
         // A locating gateway runs the pipeline, its event store and delivery; a sensor gateway
         // (`upstream:`) pushes its observations to the locating gateway instead.
         var consumers: [any Service] = []
@@ -77,11 +82,11 @@ public struct GatewayDaemon {
                 options: .init(
                     url: upstream.url, tokens: upstream.tokens, batchSize: upstream.batchSize, maxBuffer: upstream.maxBuffer,
                     flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.viaBroker ? nil : upstream.caFile),
-                logger: logger, metricsFactory: metrics.factory, send: try UpstreamBroker.send(for: configuration))
+                logger: logger, metricsFactory: metrics.factory, timing: timing, send: try UpstreamBroker.send(for: configuration))
             consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
             status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
         } else {
-            let store = try EventStoreFactory.make(configuration: configuration, data: data, logger: logger, metricsFactory: metrics.factory)
+            let store = try EventStoreFactory.make(configuration: configuration, data: data, timing: timing, logger: logger, metricsFactory: metrics.factory)
             analytics = data.database
             let customers = try IdentityMapLoader.customers(for: configuration)
             let pseudonymizer = Pseudonymizer(key: data.key)
@@ -101,7 +106,7 @@ public struct GatewayDaemon {
             }
         }
         let router = APIServer.buildRouter(
-            .init(configuration: configuration, live: live, metrics: metrics, bus: bus, status: status, database: analytics))
+            .init(configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics))
         let api = configuration.api
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
             ConnectionGuard(

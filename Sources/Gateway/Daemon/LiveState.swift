@@ -25,7 +25,8 @@ public actor LiveState {
     private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
     private(set) var observationsBySensor: [String: Int] = [:]
     private(set) var eventsByType: [String: Int] = [:]
-    private(set) var startedAt = Date().timeIntervalSince1970
+    /// When the daemon started, by its clock (`Timing.now`).
+    private(set) var startedAt: Double
     private(set) var lastInputAt: Double?
     public private(set) var ready = false
     /// A problem the daemon cannot fix by itself (a full disk, a read-only database): shown by
@@ -35,7 +36,9 @@ public actor LiveState {
     /// Devices not placed for this long disappear from the map.
     static let staleAfter = 30.0
 
-    public init() {}
+    public init(startedAt: Double) {
+        self.startedAt = startedAt
+    }
 
     public func markReady() { ready = true }
     public func setFault(_ message: String?) { fault = message }

@@ -11,7 +11,7 @@ enum MQTTSourceOptions {
 
     static func source(
         _ options: OptionsReader, configuration: StoreConfiguration, bus: InputBus, board: SourceBoard, metrics: GatewayMetrics,
-        logger: Logger
+        timing: Timing, logger: Logger
     ) throws -> (name: String, source: MQTTSource) {
         let formats = MQTTFormat.allCases.map(\.rawValue).joined(separator: ", ")
         guard let formatName = options.string("format") else { throw options.error(field: "format", "is missing; say what the broker carries: \(formats)") }
@@ -44,7 +44,7 @@ enum MQTTSourceOptions {
         let name = "mqtt \(settings.url) \(format.rawValue)"
         let decoder = MQTTObservationDecoder(format: format, sensors: sensors, storeSensors: layoutSensors)
         let source = MQTTSource(
-            settings: settings, topics: topics, decoder: decoder, clock: { Date().timeIntervalSince1970 }, logger: logger,
+            settings: settings, topics: topics, decoder: decoder, timing: timing, logger: logger,
             metrics: MQTTSourceMetrics(source: name, factory: metrics.factory),
             onStatus: { failure in
                 if let failure {

@@ -30,7 +30,7 @@ enum SourceFactory {
 
     static func services(
         for configuration: StoreConfiguration, resolver: IdentityResolver = IdentityResolver(), bus: InputBus,
-        metrics: GatewayMetrics, logger: Logger
+        metrics: GatewayMetrics, timing: Timing, logger: Logger
     ) throws -> Made {
         var services: [any Service] = []
         let board = SourceBoard()
@@ -58,7 +58,7 @@ enum SourceFactory {
                 let trace = TraceSource(
                     path: path, speed: speed == 0 ? nil : (speed ?? 1), loop: try options.bool("loop") ?? false,
                     finishAfter: finishAfter, bus: bus, logger: logger)
-                services.append(SupervisedSource(name: "trace \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: trace))
+                services.append(SupervisedSource(name: "trace \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: trace, timing: timing))
             case .simulate:
                 try options.rejectUnknown(["hours", "shoppers_per_hour", "seed", "speed"])
                 try claim(.live, index, options)
@@ -66,8 +66,8 @@ enum SourceFactory {
                 settings.hours = try options.double("hours") ?? 24
                 settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
                 settings.seed = UInt64(try options.double("seed") ?? 1)
-                let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger)
-                services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated))
+                let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger, timing: timing)
+                services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated, timing: timing))
             case .hci:
                 try options.rejectUnknown(["adapter", "sensor"])
                 try claim(.live, index, options)
@@ -77,9 +77,9 @@ enum SourceFactory {
                     throw options.error(field: "adapter", "'\(adapter)' is not an adapter name like hci0 (see `hciconfig` or `btmgmt info`)")
                 }
                 let feed = LiveFeed(bus: bus)
-                var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
+                var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver, logger: logger, timing: timing, onObservation: feed.send)
                 hci.metrics = BLECaptureMetrics(source: "hci", factory: metrics.factory)
-                services.append(SupervisedSource(name: "hci \(adapter)", recorded: false, board: board, metrics: metrics, logger: logger, source: hci))
+                services.append(SupervisedSource(name: "hci \(adapter)", recorded: false, board: board, metrics: metrics, logger: logger, source: hci, timing: timing))
             case .h4:
                 try options.rejectUnknown(["device", "sensor", "flow_control"])
                 try claim(.live, index, options)
@@ -94,9 +94,9 @@ enum SourceFactory {
                     throw options.error(field: "device", "\(error)")
                 }
                 let feed = LiveFeed(bus: bus)
-                var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver, logger: logger, onObservation: feed.send)
+                var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver, logger: logger, timing: timing, onObservation: feed.send)
                 h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
-                services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4))
+                services.append(SupervisedSource(name: "h4 \(device.path)", recorded: false, board: board, metrics: metrics, logger: logger, source: h4, timing: timing))
             case .btsnoop:
                 try options.rejectUnknown(["path", "sensor", "speed", "loop"])
                 try claim(.recorded, index, options)
@@ -110,7 +110,7 @@ enum SourceFactory {
                 btsnoop.metrics = BLECaptureMetrics(source: "btsnoop", factory: metrics.factory)
                 services.append(SupervisedSource(
                     name: "btsnoop \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: btsnoop,
-                    finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
+                    finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass, timing: timing))
             case .pcap:
                 try options.rejectUnknown(["path", "interface", "filter", "sensor", "loop"])
                 let sensor = try options.sensor(in: configuration.layout)
@@ -122,7 +122,7 @@ enum SourceFactory {
                     let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { await feed.sendWhenRoom($0) }
                     services.append(SupervisedSource(
                         name: "pcap \(path)", recorded: true, board: board, metrics: metrics, logger: logger, source: capture,
-                        finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass))
+                        finished: feed.finish, loop: try options.bool("loop") ?? false, nextPass: feed.nextPass, timing: timing))
                 case (nil, .some(let interface)):
                     try claim(.live, index, options)
                     if options.string("loop") != nil { throw options.error(field: "loop", "only a recording (path:) loops; a live interface runs until stopped") }
@@ -130,15 +130,15 @@ enum SourceFactory {
                     let capture = WiFiCaptureService(
                         source: .interface(interface, filter: options.string("filter") ?? PcapCapture.probeRequestFilter),
                         sensor: sensor, logger: logger) { feed.send($0) }
-                    services.append(SupervisedSource(name: "pcap \(interface)", recorded: false, board: board, metrics: metrics, logger: logger, source: capture))
+                    services.append(SupervisedSource(name: "pcap \(interface)", recorded: false, board: board, metrics: metrics, logger: logger, source: capture, timing: timing))
                 default:
                     throw options.error(field: "path", "give either `path:` (a pcap or pcapng file) or `interface:` (a monitor-mode interface such as wlan0mon), not both")
                 }
             case .mqtt:
                 try options.rejectUnknown(MQTTSourceOptions.known)
                 try claim(.live, index, options)
-                let made = try MQTTSourceOptions.source(options, configuration: configuration, bus: bus, board: board, metrics: metrics, logger: logger)
-                services.append(SupervisedSource(name: made.name, recorded: false, board: board, metrics: metrics, logger: logger, source: made.source))
+                let made = try MQTTSourceOptions.source(options, configuration: configuration, bus: bus, board: board, metrics: metrics, timing: timing, logger: logger)
+                services.append(SupervisedSource(name: made.name, recorded: false, board: board, metrics: metrics, logger: logger, source: made.source, timing: timing))
             }
         }
         if let upstream = configuration.upstream {
@@ -166,7 +166,7 @@ enum SourceFactory {
             let options = OptionsReader.source(configuration.sources[clock.index], file: configuration.file)
             throw options.error(field: "type", "this gateway replays a recording but also accepts live observations (api.sensor_tokens or api.meraki); run the replay in a gateway of its own")
         }
-        if clock?.kind == .live || remote { services.append(WallClockTicker(bus: bus)) }
+        if clock?.kind == .live || remote { services.append(WallClockTicker(bus: bus, timing: timing)) }
         return Made(services: services, board: board)
     }
 }
