@@ -10,8 +10,8 @@ import Testing
         #expect(backoff.delay(attempt: 3, unit: 7) == .milliseconds(400), "a unit beyond 1 is the ceiling")
     }
 
-    /// An unplugged adapter is re-opened after 1, 2, 4 s … up to half a minute (BlueZHCISource).
-    @Test func anAdaptersReopensWaitOneTwoFourSecondsUpToHalfAMinute() {
+    /// Whole seconds doubling up to the cap, and no further however many attempts.
+    @Test func waitsOfOneTwoFourSecondsStopAtTheCap() {
         let backoff = Backoff(base: .seconds(1), cap: .seconds(30))
         #expect((1...7).map { backoff.ceiling(attempt: $0) } == [1, 2, 4, 8, 16, 30, 30].map { Duration.seconds($0) })
         #expect(backoff.ceiling(attempt: 0) == .seconds(1), "attempt 0 counts as the first")

@@ -9,7 +9,8 @@ public struct BLECaptureMetrics: Sendable {
     public let undecodableEvents: Counter
     /// Bytes dropped while resynchronising H4 framing after garbage.
     public let resynchronisedBytes: Counter
-    /// Controller resets after hardware errors, and adapter re-opens after it went away.
+    /// Controller resets after hardware errors (a serial controller reset in place; an adapter
+    /// that went away is opened again by the daemon, counted in `footfall_source_errors_total`).
     public let recoveries: Counter
 
     public init(source: String, factory: any MetricsFactory = MetricsSystem.factory) {
@@ -26,6 +27,6 @@ public struct BLECaptureMetrics: Sendable {
         "footfall_ble_advertisements_total": "Bluetooth advertising reports turned into observations, per source.",
         "footfall_ble_undecodable_events_total": "HCI events from the controller that did not decode and were skipped, per source.",
         "footfall_ble_resynchronised_bytes_total": "Bytes dropped while finding the H4 framing again after garbage, per source.",
-        "footfall_ble_recoveries_total": "Controller resets after hardware errors and adapter re-opens, per source.",
+        "footfall_ble_recoveries_total": "Controller resets after hardware errors, per source.",
     ]
 }

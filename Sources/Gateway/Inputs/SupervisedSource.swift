@@ -5,7 +5,11 @@ import ServiceLifecycle
 /// Runs a source and keeps the daemon up when it fails: the error is logged, counted
 /// (`footfall_source_errors_total`) and shown in the status, and a live source is started again
 /// with back-off (an adapter unplugged, a serial controller reset, an interface not yet in
-/// monitor mode). A recording that fails or ends stays so; the rest of the gateway runs on.
+/// monitor mode). This is the one place a live source is retried: a source itself fails and
+/// returns. One that had worked for `stableAfter` before it failed (an adapter unplugged
+/// after a day) is retried from the back-off's first step again, one that keeps failing at the
+/// start waits longer each time. A recording that fails or ends stays so; the rest of the
+/// gateway runs on.
 struct SupervisedSource<Source: Service>: Service {
     let name: String
     let recorded: Bool
@@ -19,12 +23,15 @@ struct SupervisedSource<Source: Service>: Service {
     var nextPass: @Sendable () -> Void = {}
     /// Restarts of a live source wait the ceiling of each step (no crowd to spread).
     var backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+    /// How long a source must have run before its failure counts as a new one, s.
+    var stableAfter = 60.0
     var timing: Timing = .live
 
     func run() async throws {
         var attempt = 1
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             board.set(name, "running")
+            let started = timing.now()
             do {
                 try await source.run()
                 if recorded, loop, !Task.isCancelled, !Task.isShuttingDownGracefully {
@@ -46,6 +53,7 @@ struct SupervisedSource<Source: Service>: Service {
                     finished()
                     break
                 }
+                if timing.now() - started >= stableAfter { attempt = 1 }
                 let wait = backoff.ceiling(attempt: attempt)
                 let seconds = Int(wait / .seconds(1))
                 board.set(name, "failing: \(message) (retrying in \(seconds) s)")
