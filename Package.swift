@@ -145,13 +145,13 @@ let package = Package(
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Gateway", "Pipeline", "Simulation", "Calibration", "Presence", "Positioning", "BLE", "FootfallTesting"]
+            dependencies: ["Pipeline", "Simulation", "BLE", "FootfallCore", "FootfallTesting"]
         ),
         .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture", "WiFi",
+                "Gateway", "Pipeline", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture", "WiFi", "Calibration",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -165,7 +165,7 @@ let package = Package(
             name: "CalibrationTests",
             dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting"]
         ),
-        .testTarget(name: "PresenceTests", dependencies: ["Presence", "Storage", "Gateway", "FootfallTesting"]),
+        .testTarget(name: "PresenceTests", dependencies: ["Presence", "FootfallCore", "FootfallTesting"]),
         // Storage's intent methods, each on an in-memory database.
         .testTarget(name: "StorageTests", dependencies: ["Storage", "FootfallCore", "FootfallTesting"]),
         .testTarget(

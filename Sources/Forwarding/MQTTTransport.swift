@@ -2,14 +2,6 @@ import Foundation
 import MQTT
 import Storage
 
-/// A sink transport that sends each event on its own rather than one body per batch: a
-/// broker's messages, one topic per event.
-public protocol PerEventTransport: SinkTransport {
-    /// Sends `items[i]`, the encoding of `entries[i]`, each as a message of its own; delivered
-    /// only when every one was acknowledged.
-    func send(items: [[UInt8]], of entries: [OutboxEntry]) async -> DeliveryOutcome
-}
-
 /// Publishes each event as JSON on a topic made from a template, QoS 1, and counts the batch
 /// delivered once the broker has acknowledged every message (PUBACK). A broker down, a lost
 /// connection or a missing acknowledgment is a retry of the whole batch: some events may then
@@ -53,46 +45,4 @@ public final class MQTTTransport: PerEventTransport, Sendable {
             return .retry(reason: error.description, after: nil)
         }
     }
-}
-
-/// An mqtt sink's `topic:`, e.g. `footfall/{store}/events/{type}`: `{store}`, `{gateway}` and
-/// `{type}` (the event's type, `zone.dwell`) are filled in per event.
-public struct TopicTemplate: Hashable, Sendable {
-    public static let standard = "footfall/{store}/events/{type}"
-    public let text: String
-
-    public init(_ text: String) throws(MQTTError) {
-        guard !text.isEmpty, !text.contains("+"), !text.contains("#") else {
-            throw MQTTError.invalid("'\(text)' is not a topic to publish to; wildcards (+, #) are for subscribing")
-        }
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            guard let close = rest[open...].firstIndex(of: "}") else { throw MQTTError.invalid("'\(text)' has a { without its }") }
-            let name = rest[rest.index(after: open)..<close]
-            guard ["store", "gateway", "type"].contains(name) else {
-                throw MQTTError.invalid("'{\(name)}' is not a placeholder; use {store}, {gateway} or {type}")
-            }
-            rest = rest[rest.index(after: close)...]
-        }
-        self.text = text
-    }
-
-    public func topic(store: String, gateway: String, type: String) -> String {
-        text.replacingOccurrences(of: "{store}", with: store)
-            .replacingOccurrences(of: "{gateway}", with: gateway)
-            .replacingOccurrences(of: "{type}", with: type)
-    }
-}
-
-/// The event's own JSON line (docs/events.md), one message each.
-public struct MQTTEventEncoder: EventEncoder {
-    public init() {}
-
-    public var contentType: String { "application/json" }
-
-    public func item(for entry: OutboxEntry) -> [UInt8] { Array(entry.body.utf8) }
-
-    public func envelopeBytes(itemCount: Int) -> Int { 0 }
-
-    public func body(items: [[UInt8]], sentAt: Double) -> [UInt8] { Array(items.joined(separator: [0x0A])) }
 }

@@ -140,19 +140,6 @@ public struct Replay {
     }
 }
 
-/// A trace none of whose readings comes from a sensor of the store file.
-public struct NoSensorOfTheStore: Error, CustomStringConvertible {
-    public var trace: String
-    public var store: StoreConfiguration
-    public var unknown: [Replay.UnknownSensor]
-
-    public var description: String {
-        "\(trace): none of its sensors is in \(store.file): \(Replay.UnknownSensor.list(unknown, file: trace)); "
-            + "the store's sensors are \(store.layout.sensors.map(\.id.rawValue).joined(separator: ", ")); "
-            + "fix the trace's sensor column, or replay it with the store it was recorded in"
-    }
-}
-
 extension Replay.UnknownSensor {
     /// `'x1' (first at t.csv:2, 40 readings), …`, the first five.
     public static func list(_ sensors: [Replay.UnknownSensor], file: String) -> String {
@@ -160,13 +147,5 @@ extension Replay.UnknownSensor {
             .joined(separator: ", ")
         if sensors.count > 5 { text += " and \(sensors.count - 5) more" }
         return text
-    }
-}
-
-/// One line of `--positions`: `time,device,x,y,uncertainty_m,zone`.
-public enum PositionLine {
-    public static func text(_ e: PositionEstimate) -> String {
-        func metres(_ v: Double) -> String { DelimitedField.number((v * 1000).rounded() / 1000) }
-        return "\(DelimitedField.number(e.time)),\(DelimitedField.escape(e.device.rawValue)),\(metres(e.position.x)),\(metres(e.position.y)),\(metres(e.uncertainty)),\(DelimitedField.escape(e.zone ?? ""))\n"
     }
 }

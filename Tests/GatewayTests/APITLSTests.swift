@@ -73,14 +73,10 @@ import Testing
         try Self.replace(served, with: renewed.certificate)
         try Self.replace(key, with: renewed.key)
         _ = kill(daemon.pid, SIGHUP)
-        let deadline = ContinuousClock.now + .seconds(20)
         var reloaded = false
-        while ContinuousClock.now < deadline, daemon.isRunning {
-            if await Self.health(trustsRenewed, port: port) == 200 {
-                reloaded = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        _ = await waitUntil(timeout: .seconds(20), every: .milliseconds(100)) {
+            reloaded = await Self.health(trustsRenewed, port: port) == 200
+            return reloaded || !daemon.isRunning
         }
         #expect(reloaded, "\(daemon.log.suffix(1_500))")
         #expect(daemon.isRunning)

@@ -84,12 +84,11 @@ import Testing
         defer { daemon.kill() }
         let client = try await DaemonClient(daemon, token: "map-token")
         // The trace's 09:00 counted (its visits end a few minutes after the trace does).
-        let deadline = ContinuousClock.now + .seconds(60)
         var nine = 0
-        while nine < 5, ContinuousClock.now < deadline {
+        _ = try await waitUntil(timeout: .seconds(60), every: .milliseconds(250)) {
             let answer = try await client.get("/api/analytics?from=2026-01-05T09:00:00Z&to=2026-01-05T10:00:00Z&bucket=hour")
             nine = ((answer.json?["totals"] as? [String: Any])?["dwell_histogram"] as? [Int])?.reduce(0, +) ?? 0
-            if nine < 5 { try await Task.sleep(for: .milliseconds(250)) }
+            return nine >= 5
         }
         #expect(nine >= 5, "the daemon counted \(nine) ended visits at 09:00\n\(daemon.log.suffix(1500))")
 
@@ -106,14 +105,12 @@ import Testing
 
         var snapshot: Snapshot?
         var lastError: (any Error)?
-        let pageDeadline = ContinuousClock.now + .seconds(30)
-        while true {
+        _ = await waitUntil(timeout: .seconds(30), every: .milliseconds(250)) {
             do {
                 let s = try await page.evaluate(Self.snapshotScript, as: Snapshot.self)
-                if s.status.hasPrefix("ready") { snapshot = s; break }
+                if s.status.hasPrefix("ready") { snapshot = s; return true }
             } catch { lastError = error }
-            if ContinuousClock.now >= pageDeadline { break }
-            try await Task.sleep(for: .milliseconds(250))
+            return false
         }
         let diagnosis = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-analytics-\(UUID().uuidString).png")
         guard let s = snapshot else {

@@ -129,9 +129,9 @@ import Testing
         #expect(fake.commands.map(\.opcode).contains(.leSetScanEnable))
         // The fake's advertisers are heard and positioned by the one sensor.
         var listed: [Any] = []
-        for _ in 0..<1500 where listed.isEmpty {
+        _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) {
             listed = (try? JSONSerialization.jsonObject(with: Data(try await client.get("/api/devices").body.utf8)) as? [Any]) ?? []
-            if listed.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+            return !listed.isEmpty
         }
         #expect(!listed.isEmpty, "\(daemon.log)")
     }

@@ -99,10 +99,9 @@ import Testing
         // The counts are written with the events they come from; those of counted-only devices
         // may follow the last delivered event by a batch.
         var answer = try await client.get(path)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ((answer.json?["totals"] as? [String: Any])?["visitors"] as? Int) != replayTotals["visitors"] as? Int, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
+        _ = try await waitUntil(timeout: .seconds(60), every: .milliseconds(200)) {
             answer = try await client.get(path)
+            return ((answer.json?["totals"] as? [String: Any])?["visitors"] as? Int) == replayTotals["visitors"] as? Int
         }
         #expect(answer.status == 200, "\(answer.body)")
         let api = try #require(answer.json)

@@ -41,12 +41,9 @@ import Testing
         defer { daemon.kill() }
 
         // About a minute and a half on a loaded 2-core machine.
-        let deadline = ContinuousClock.now + .seconds(900)
-        var lines: [Substring] = []
-        while ContinuousClock.now < deadline, daemon.isRunning {
-            lines = ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n")
-            if lines.count >= Self.wanted { break }
-            try await Task.sleep(for: .seconds(2))
+        _ = await waitUntil(timeout: .seconds(900), every: .seconds(2)) {
+            let lines = ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count >= Self.wanted || !daemon.isRunning
         }
         daemon.kill(SIGTERM)
         #expect(daemon.process.terminationStatus == 0, "\(daemon.log.suffix(2_000))")

@@ -125,16 +125,15 @@ import Testing
 
         // Each node reports ten times a second, as a node does while a phone is in range, until
         // the daemon has placed the phone and decided its entry (or two minutes pass).
-        let deadline = ContinuousClock.now + .seconds(120)
         var entered = false
         var placed: [String: Any]?
-        while ContinuousClock.now < deadline, !(entered && placed != nil) {
+        _ = try await waitUntil(timeout: .seconds(120), every: .milliseconds(100)) {
             try await publisher.publish(Self.reports(format), timeout: .seconds(10))
-            try await Task.sleep(for: .milliseconds(100))
             let status = try await client.get("/api/status").json ?? [:]
             entered = ((status["events_by_type"] as? [String: Int])?["store.entered"] ?? 0) > 0
             let devices = (try? JSONSerialization.jsonObject(with: Data(try await client.get("/api/devices").body.utf8)) as? [[String: Any]]) ?? []
             placed = devices.first { $0["x"] is Double }
+            return entered && placed != nil
         }
         #expect(entered, "no store.entered: \(daemon.log)")
         let position = try #require(placed, "not placed: \(daemon.log)")
@@ -213,11 +212,10 @@ import Testing
         let attempts = { (metrics: String) -> Int in
             metrics.split(separator: "\n").first { $0.hasPrefix(errors) }.flatMap { Int($0.dropFirst(errors.count)) } ?? 0
         }
-        let deadline = ContinuousClock.now + .seconds(120)
         var metrics = ""
-        while attempts(metrics) < 3, ContinuousClock.now < deadline {
+        _ = try await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
             metrics = try await client.get("/metrics").body
-            if attempts(metrics) < 3 { try await Task.sleep(for: .milliseconds(200)) }
+            return attempts(metrics) >= 3
         }
         #expect(attempts(metrics) >= 3, "\(metrics)")
         // The sink says so once it has failed three times (each attempt waits 5 s for the broker).

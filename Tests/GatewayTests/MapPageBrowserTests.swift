@@ -104,18 +104,16 @@ import Testing
         }
         var first: Snapshot?
         var lastError: (any Error)?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while true {
+        // waitUntil looks once more after its deadline, so a test starved of threads past it by
+        // a parallel run still judges the page as it is now.
+        _ = await waitUntil(timeout: .seconds(30), every: .milliseconds(250)) {
             // While the document replaces about:blank an evaluation can meet a destroyed
             // context: that is "not ready yet", not a failure.
             do {
                 let snapshot = try await page.evaluate(Self.snapshotScript, as: Snapshot.self)
-                if ready(snapshot) { first = snapshot; break }
+                if ready(snapshot) { first = snapshot; return true }
             } catch { lastError = error }
-            // Checked after a look, so a test starved of threads past the deadline by a
-            // parallel run still judges the page as it is now.
-            if ContinuousClock.now >= deadline { break }
-            try await Task.sleep(for: .milliseconds(250))
+            return false
         }
         guard let first else {
             let last = try? await page.evaluate(Self.snapshotScript)

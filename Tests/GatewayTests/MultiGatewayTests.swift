@@ -25,11 +25,10 @@ import Testing
 
         // Devices appear on the locating gateway, positioned inside the store.
         var positioned: [[String: Any]] = []
-        let deadline = ContinuousClock.now + .seconds(300)
-        while positioned.isEmpty, ContinuousClock.now < deadline {
+        _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(500)) {
             let devices = (try? JSONSerialization.jsonObject(with: Data(try await locatingClient.get("/api/devices").body.utf8)) as? [[String: Any]]) ?? []
             positioned = devices.filter { $0["x"] is Double && $0["y"] is Double }
-            if positioned.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+            return !positioned.isEmpty
         }
         #expect(!positioned.isEmpty, "locating gateway:\n\(locatingDaemon.log)\nsensor gateway:\n\(sensorDaemon.log)")
         // The pipeline publishes its observation counts once a round (a second), and a device

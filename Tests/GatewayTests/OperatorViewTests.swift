@@ -72,13 +72,12 @@ import Testing
             // Passers-by walk the storefront all the time: wait until several were placed outside.
             var outside: [String: [String: Any]] = [:]
             var inside = 0
-            let deadline = ContinuousClock.now + .seconds(300)
-            while outside.count < 5, ContinuousClock.now < deadline {
+            _ = try await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) {
                 let devices = try JSONSerialization.jsonObject(with: Data(try await client.get("/api/devices").body.utf8)) as? [[String: Any]] ?? []
                 for device in devices {
                     if device["inside"] as? Bool == false { outside[device["id"] as? String ?? "?"] = device } else { inside += 1 }
                 }
-                try await Task.sleep(for: .milliseconds(200))
+                return outside.count >= 5
             }
             #expect(outside.count >= 5, "devices seen outside: \(outside.count)\n\(daemon.log.suffix(2000))")
             #expect(inside > 0)

@@ -2,7 +2,6 @@ import BLE
 import FootfallCore
 import FootfallTesting
 import Foundation
-import Gateway
 import Pipeline
 import Testing
 

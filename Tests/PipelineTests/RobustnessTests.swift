@@ -1,7 +1,6 @@
 import FootfallCore
 import FootfallTesting
 import Foundation
-import Gateway
 import Pipeline
 import Testing
 

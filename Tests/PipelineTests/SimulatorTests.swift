@@ -1,5 +1,6 @@
 import FootfallCore
 import FootfallTesting
+import Foundation
 import Simulation
 import Testing
 
@@ -170,5 +171,3 @@ import Testing
         #expect(none < 1.0, "\(none)")
     }
 }
-
-import Foundation

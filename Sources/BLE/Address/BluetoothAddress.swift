@@ -51,8 +51,3 @@ public struct BluetoothAddress: Hashable, Sendable, Comparable, CustomStringConv
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
-
-/// What the top two bits of a random device address say it is.
-public enum RandomAddressSubtype: Sendable, Hashable {
-    case staticRandom, resolvablePrivate, nonResolvablePrivate, reserved
-}

@@ -9,9 +9,3 @@ public enum BtsnoopDatalink: UInt32, Sendable, Hashable {
     /// BlueZ monitor: the opcode (and adapter index) are in the flags.
     case linuxMonitor = 2001
 }
-
-/// Who sent a packet.
-public enum HCIDirection: Sendable, Hashable {
-    case hostToController
-    case controllerToHost
-}

@@ -1,19 +1,5 @@
 import NIOCore
 
-/// One HCI packet framed by H4: its type and the packet without the type byte.
-public struct H4Packet: Sendable, Hashable {
-    public var type: H4PacketType
-    public var packet: ByteBuffer
-
-    public init(type: H4PacketType, packet: ByteBuffer) {
-        self.type = type
-        self.packet = packet
-    }
-
-    /// The bytes as on the wire, type byte first.
-    public var bytes: [UInt8] { [type.rawValue] + Array(packet.readableBytesView) }
-}
-
 /// Splits a UART byte stream into HCI packets. H4 has no sync word, so after garbage (line
 /// noise, a controller that was mid-packet when we opened the port) the decoder drops one byte
 /// at a time until a plausible packet starts: a type byte it accepts, and for events an event

@@ -33,38 +33,3 @@ struct LayoutDocument: Encodable {
         sensors = layout.sensors.map { SensorDocument(id: $0.id.rawValue, position: [$0.position.x, $0.position.y, $0.position.z]) }
     }
 }
-
-struct OccupancyDocument: Encodable {
-    var zones: [String: Int]
-    var visitors: Int
-    /// Devices placed in the last 30 s, inside the store or out (passers-by on the street).
-    var devices: Int
-    /// Of those, the ones placed inside the store.
-    var inside: Int
-}
-
-struct StatusDocument: Codable {
-    var store: String
-    var gateway: String
-    var ready: Bool
-    var fault: String?
-    var startedAt: Double
-    var lastInputAt: Double?
-    var observationsBySensor: [String: Int]
-    var eventsByType: [String: Int]
-    var devicesTracked: Int
-    var visitorsPresent: Int
-    var droppedInputs: Int
-    var components: [String: String]
-
-    enum CodingKeys: String, CodingKey {
-        case store, gateway, ready, fault, components
-        case startedAt = "started_at"
-        case lastInputAt = "last_input_at"
-        case observationsBySensor = "observations_by_sensor"
-        case eventsByType = "events_by_type"
-        case devicesTracked = "devices_tracked"
-        case visitorsPresent = "visitors_present"
-        case droppedInputs = "dropped_inputs"
-    }
-}

@@ -10,13 +10,7 @@ import Testing
 
     /// A 20-minute simulated demo store written to files, as `footfall simulate` would.
     static func simulatedFiles(seed: UInt64 = 21) throws -> (directory: URL, trace: String, truth: String) {
-        let run = SimulatorTests.simulate(seed: seed, minutes: 20, shoppers: 90)
-        let directory = Fixtures.temporaryDirectory("replay")
-        let trace = directory.appendingPathComponent("trace.csv").path
-        let truth = directory.appendingPathComponent("trace.truth.csv").path
-        try run.trace.write(toFile: trace, atomically: true, encoding: .utf8)
-        try run.truth.write(toFile: truth, atomically: true, encoding: .utf8)
-        return (directory, trace, truth)
+        try StoreSimulatorSettings.write(StoreSimulatorSettings.make(minutes: 20, shoppers: 90, seed: seed), layout: configuration.layout)
     }
 
     @Test func replayingTheSameTraceTwiceGivesByteIdenticalEventsAndPositions() async throws {

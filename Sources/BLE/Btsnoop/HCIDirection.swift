@@ -1,0 +1,5 @@
+/// Who sent a packet.
+public enum HCIDirection: Sendable, Hashable {
+    case hostToController
+    case controllerToHost
+}
