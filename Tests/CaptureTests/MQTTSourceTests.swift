@@ -91,7 +91,7 @@ import Testing
         let rejected = { (topic: String, reason: String) in
             (try? source.metrics.expectCounter("footfall_mqtt_rejected_total", [("source", "mqtt test"), ("topic", topic), ("reason", reason)]).totalValue) ?? 0
         }
-        #expect(try await waitUntil { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
+        #expect(await waitUntil { rejected("espresense/devices/+/garage", "unmapped_node") == 1 })
         #expect(rejected("espresense/devices/+/kitchen", "not_json") == 2)
         #expect(Set(source.observations.observations.map(\.device)) == Set((0..<50).map(Self.device)))
         #expect(source.observations.observations.allSatisfy { $0.sensor == "s1" && $0.rssi == -70 && $0.time == 100 })
@@ -107,7 +107,7 @@ import Testing
         #expect(await source.waitForStatus { $0?.contains("bad user name or password") == true || $0?.contains("not authorised") == true },
                 "status: \(String(describing: source.lastStatus))")
         // It keeps trying: several attempts, each a status, one log line.
-        #expect(try await waitUntil(timeout: .seconds(120)) { source.status.all.count >= 3 })
+        #expect(await waitUntil(timeout: .seconds(120)) { source.status.all.count >= 3 })
         #expect(!source.task.isCancelled)
         let errors = source.log.messages.filter { $0.contains("retrying with back-off") }
         #expect(errors.count == 1, "\(errors)")

@@ -86,7 +86,7 @@ import Testing
         #expect(dead.first?.responseStatus == 400)
         #expect(dead.first?.responseBody == "{\"error\":\"unknown field\"}")
         #expect(receiver.requests.count == 1, "a refused batch is not retried by itself")
-        #expect(try await waitUntil { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
+        #expect(await waitUntil { metrics.counterTotal(label: "footfall_outbox_dead_total") == 3 })
 
         refuse.store(false, ordering: .relaxed)
         #expect(try harness.database.retryDead() == 3)

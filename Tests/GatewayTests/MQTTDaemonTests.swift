@@ -145,7 +145,7 @@ import Testing
         let bySensor = status["observations_by_sensor"] as? [String: Int] ?? [:]
         #expect(Set(bySensor.keys) == ["s1", "s2", "s3", "s4"], "every node is its sensor: \(bySensor)")
         // The loyalty phone's entry reached the sink.
-        #expect(try await waitUntil { ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"store.entered\"") })
+        #expect(await waitUntil { ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"store.entered\"") })
         let metrics = try await client.get("/metrics").body
         #expect(metrics.contains("footfall_mqtt_messages_total{source=\"mqtt \(broker.url) \(format.rawValue)\"}"), "\(metrics)")
         await daemon.killOnItsOwnThread(SIGTERM)
