@@ -29,12 +29,12 @@ public final class Forwarder: Sendable {
     public let sinks: [Sink]
     public let health: ForwardingHealth
     let options: Options
-    let timing: DeliveryTiming
+    let timing: Timing
     let logger: Logger
     let workers: [SinkWorker]
 
     public init(
-        database: GatewayDatabase, sinks: [Sink], options: Options = .init(), timing: DeliveryTiming = .live,
+        database: GatewayDatabase, sinks: [Sink], options: Options = .init(), timing: Timing = .live,
         health: ForwardingHealth = .init(), logger: Logger, metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.database = database
@@ -55,7 +55,7 @@ public final class Forwarder: Sendable {
     /// The sinks of a store's configuration (`sinks:`), over HTTP with `client`.
     public convenience init(
         configuration: StoreConfiguration, database: GatewayDatabase, client: HTTPClient = .sinks,
-        options: Options = .init(), timing: DeliveryTiming = .live, health: ForwardingHealth = .init(),
+        options: Options = .init(), timing: Timing = .live, health: ForwardingHealth = .init(),
         logger: Logger, metricsFactory: (any MetricsFactory)? = nil
     ) throws {
         let sinks = try SinkSettings.parse(configuration).map { $0.makeSink(client: client, now: timing.now) }

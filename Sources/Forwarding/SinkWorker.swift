@@ -1,3 +1,4 @@
+import FootfallCore
 import Foundation
 import Logging
 import Storage
@@ -9,7 +10,7 @@ struct SinkWorker: Sendable {
     let sink: Sink
     let database: GatewayDatabase
     let options: Forwarder.Options
-    let timing: DeliveryTiming
+    let timing: Timing
     let logger: Logger
     let metrics: SinkMetrics
     let storage: StorageMetrics

@@ -27,7 +27,7 @@ struct DeliveryHarness {
     }
 
     func start(
-        _ sinks: [Sink], timing: DeliveryTiming = .live, options: Forwarder.Options = .init(),
+        _ sinks: [Sink], timing: Timing = .live, options: Forwarder.Options = .init(),
         health: ForwardingHealth = .init(), metrics: (any MetricsFactory)? = nil
     ) -> (Forwarder, Task<Void, any Error>) {
         let forwarder = Forwarder(

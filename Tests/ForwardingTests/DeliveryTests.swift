@@ -22,7 +22,7 @@ import Testing
             guard count >= 4, revived.withLock({ $0 }) == nil else { return }
             if let receiver = try? await HTTPReceiver.start(host: "127.0.0.2", port: port) { revived.withLock { $0 = receiver } }
         }
-        let timing = DeliveryTiming(sleep: { try await recorder.sleep($0) }, random: { 0.5 }, now: { Date().timeIntervalSince1970 })
+        let timing = Timing(sleep: { try await recorder.sleep($0) }, random: { 0.5 }, now: { Date().timeIntervalSince1970 })
         var options = Forwarder.Options()
         options.backoff = Backoff(base: .milliseconds(100), cap: .seconds(5))
         let metrics = TestMetrics()

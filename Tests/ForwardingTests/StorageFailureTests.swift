@@ -53,7 +53,7 @@ import Testing
         let error = #expect(throws: OutboxError.self) { try writer.append(TestEvents.make(count: 1, from: 20), appendedAt: Timing.live.now()) }
         #expect(error?.description.contains("read-only") == true, "\(String(describing: error))")
 
-        let timing = DeliveryTiming(sleep: { _ in try await Task.sleep(for: .milliseconds(2)) }, random: { 1 }, now: { Date().timeIntervalSince1970 })
+        let timing = Timing(sleep: { _ in try await Task.sleep(for: .milliseconds(2)) }, random: { 1 }, now: { Date().timeIntervalSince1970 })
         let forwarder = Forwarder(
             database: database, sinks: [DeliveryHarness.cloudEventsSink(receiver.url)], timing: timing, health: health,
             logger: DeliveryHarness.quiet, metricsFactory: metrics)
