@@ -167,7 +167,9 @@ let package = Package(
         ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "FootfallCore", "FootfallTesting"]),
         // Storage's intent methods, each on an in-memory database.
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "FootfallCore", "FootfallTesting"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "FootfallCore", "FootfallTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ForwardingTests",
             dependencies: [

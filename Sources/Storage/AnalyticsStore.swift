@@ -11,13 +11,14 @@ enum AnalyticsStore {
 
     /// Adds a tally's counts to what is stored.
     static func add(_ tally: AnalyticsTally, in db: Database) throws {
-        guard !tally.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (interval_start, interval_seconds, zone, metric) DO UPDATE SET value = value + excluded.value
-            """)
-        for (key, value) in tally.counts.sorted(by: { $0.key < $1.key }) {
-            try statement.execute(arguments: [key.intervalStart, AnalyticsTally.interval, key.zone, key.metric.rawValue, value])
+        for count in tally.asCounts {
+            var record = AnalyticsCountRecord(count)
+            if let stored = try AnalyticsCountRecord.fetchOne(db, key: record.key) {
+                record.value += stored.value
+                try record.update(db)
+            } else {
+                try record.insert(db)
+            }
         }
     }
 
@@ -47,16 +48,12 @@ enum AnalyticsStore {
 
     /// The counts of intervals that start in [from, to), oldest first.
     static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
-        try GRDB.Row.fetchAll(db, sql: """
-            SELECT interval_start, interval_seconds, zone, metric, value FROM analytics_count
-            WHERE interval_start >= ? AND interval_start < ? ORDER BY interval_start, zone, metric
-            """, arguments: [from, to]).compactMap { row in
-            // A metric this version does not know (written by a newer one) is skipped.
-            guard let metric = AnalyticsMetric(rawValue: row["metric"]) else { return nil }
-            return AnalyticsCount(
-                intervalStart: row["interval_start"], intervalSeconds: row["interval_seconds"], zone: row["zone"],
-                metric: metric, value: row["value"])
-        }
+        // A metric this version does not know (written by a newer one) is skipped.
+        try AnalyticsCountRecord
+            .filter(Column("interval_start") >= from && Column("interval_start") < to)
+            .order(Column("interval_start"), Column("zone"), Column("metric"))
+            .fetchAll(db)
+            .compactMap(\.count)
     }
 
     /// The zones that have counts, in name order.

@@ -9,24 +9,16 @@ import GRDB
 enum Outbox {
     /// Appends events in order; each gets the next sequence number.
     static func append(_ events: [PresenceEvent], appendedAt: Double, in db: Database) throws {
-        guard !events.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO outbox_event
-                (event_id, event_type, occurred_at, store_id, gateway_id, customer_id, anonymous_id, appended_at, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         for event in events {
-            try statement.execute(arguments: [
-                event.id, event.type.rawValue, event.occurredAt, event.storeID, event.gatewayID,
-                event.customerID, event.anonymousID, appendedAt, event.jsonLine(),
-            ])
+            var record = OutboxEventRecord(event, appendedAt: appendedAt)
+            try record.insert(db)
         }
     }
 
     /// Makes a sink known. A new sink starts at the oldest event still kept, so it receives
     /// everything not yet compacted away.
     static func register(sink: String, in db: Database) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO outbox_sink (name, cursor) VALUES (?, 0)", arguments: [sink])
+        try OutboxSinkRecord(name: sink).insert(db, onConflict: .ignore)
     }
 
     /// Forgets a sink that is no longer configured: its cursor and its letters go, so the
@@ -36,33 +28,33 @@ enum Outbox {
         _ sink: String, in db: Database
     ) throws -> (pending: Int, dead: Int, compacted: Int)? {
         guard let status = try status(in: db).first(where: { $0.sink == sink }) else { return nil }
-        let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_event") ?? 0
-        try db.execute(sql: "DELETE FROM outbox_letter WHERE sink = ?", arguments: [sink])
-        try db.execute(sql: "DELETE FROM outbox_sink WHERE name = ?", arguments: [sink])
+        let before = try OutboxEventRecord.fetchCount(db)
+        try OutboxLetterRecord.filter(Column("sink") == sink).deleteAll(db)
+        try OutboxSinkRecord.deleteOne(db, key: sink)
         // With no sink left, events wait for the next one, as before any sink ran.
         try compact(in: db)
-        let after = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_event") ?? 0
+        let after = try OutboxEventRecord.fetchCount(db)
         return (status.pending, status.dead, before - after)
     }
 
     static func sinks(in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM outbox_sink ORDER BY name")
+        try OutboxSinkRecord.order(Column("name")).fetchAll(db).map(\.name)
     }
 
     /// The next events a sink should send, oldest first: letters re-queued by `retry` first
     /// (a batch never mixes them with the cursor's events), then the events after its cursor.
     static func nextBatch(for sink: String, limit: Int, in db: Database) throws -> [OutboxEntry] {
-        let redeliveries = try OutboxEntry.fetchAll(db, sql: """
-            SELECT e.*, 1 AS redelivery FROM outbox_letter l JOIN outbox_event e ON e.seq = l.seq
+        let redeliveries = try OutboxEventRecord.fetchAll(db, sql: """
+            SELECT e.* FROM outbox_letter l JOIN outbox_event e ON e.seq = l.seq
             WHERE l.sink = ? AND l.state = 'retry' ORDER BY l.seq LIMIT ?
             """, arguments: [sink, limit])
-        if !redeliveries.isEmpty { return redeliveries }
-        return try OutboxEntry.fetchAll(db, sql: """
-            SELECT e.*, 0 AS redelivery FROM outbox_event e
+        if !redeliveries.isEmpty { return redeliveries.map { OutboxEntry($0, isRedelivery: true) } }
+        return try OutboxEventRecord.fetchAll(db, sql: """
+            SELECT e.* FROM outbox_event e
             WHERE e.seq > (SELECT cursor FROM outbox_sink WHERE name = ?)
               AND e.seq NOT IN (SELECT seq FROM outbox_letter WHERE sink = ?)
             ORDER BY e.seq LIMIT ?
-            """, arguments: [sink, sink, limit])
+            """, arguments: [sink, sink, limit]).map { OutboxEntry($0, isRedelivery: false) }
     }
 
     /// Records the outcome of one round of a sink: `round` is the prefix of `nextBatch` that
@@ -73,29 +65,35 @@ enum Outbox {
         at now: Double, in db: Database
     ) throws {
         let deadSeqs = Set(dead.map(\.0.seq))
-        let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox_sink WHERE name = ?", arguments: [sink]) ?? 0
+        let sinkRecord = try OutboxSinkRecord.fetchOne(db, key: sink)
+        // A letter's attempts: those of this round, added to what an earlier lettering of the
+        // same event (dead, retried, dead again) took.
+        let attempts = (sinkRecord?.attempts ?? 0) + 1
         for (entry, why) in dead {
-            try db.execute(sql: """
-                INSERT INTO outbox_letter (sink, seq, state, attempts, reason, response_status, response_body, updated_at)
-                VALUES (?, ?, 'dead', ?, ?, ?, ?, ?)
-                ON CONFLICT (sink, seq) DO UPDATE SET state = 'dead', attempts = outbox_letter.attempts + excluded.attempts,
-                    reason = excluded.reason, response_status = excluded.response_status,
-                    response_body = excluded.response_body, updated_at = excluded.updated_at
-                """, arguments: [sink, entry.seq, attempts + 1, why.reason, why.responseStatus, why.responseBody, now])
+            let earlier = try OutboxLetterRecord.fetchOne(db, key: ["sink": sink, "seq": entry.seq])
+            let letter = OutboxLetterRecord(
+                sink: sink, seq: entry.seq, state: .dead, attempts: (earlier?.attempts ?? 0) + attempts, reason: why.reason,
+                responseStatus: why.responseStatus, responseBody: why.responseBody, updatedAt: now)
+            try letter.save(db)
         }
         let delivered = round.filter { !deadSeqs.contains($0.seq) }
         let redelivered = delivered.filter(\.isRedelivery).map(\.seq)
         if !redelivered.isEmpty {
-            try db.execute(
-                sql: "DELETE FROM outbox_letter WHERE sink = ? AND state = 'retry' AND seq IN (\(placeholders(redelivered.count)))",
-                arguments: StatementArguments([sink] as [any DatabaseValueConvertible] + redelivered))
+            try OutboxLetterRecord
+                .filter(Column("sink") == sink && Column("state") == OutboxLetterRecord.State.retry.rawValue)
+                .filter(redelivered.contains(Column("seq")))
+                .deleteAll(db)
         }
-        let through = round.filter { !$0.isRedelivery }.map(\.seq).max() ?? 0
-        try db.execute(sql: """
-            UPDATE outbox_sink SET cursor = max(cursor, ?), attempts = 0, last_error = NULL, next_attempt_at = NULL,
-                last_attempt_at = ?, delivered_count = delivered_count + ?
-            WHERE name = ?
-            """, arguments: [through, now, delivered.count, sink])
+        if var record = sinkRecord {
+            let through = round.filter { !$0.isRedelivery }.map(\.seq).max() ?? 0
+            record.cursor = max(record.cursor, through)
+            record.attempts = 0
+            record.lastError = nil
+            record.nextAttemptAt = nil
+            record.lastAttemptAt = now
+            record.deliveredCount += delivered.count
+            try record.update(db)
+        }
         try compact(in: db)
     }
 
@@ -103,32 +101,24 @@ enum Outbox {
     static func recordFailure(
         sink: String, error: String, nextAttemptAt: Double?, at now: Double, in db: Database
     ) throws {
-        try db.execute(sql: """
-            UPDATE outbox_sink SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?, next_attempt_at = ?
-            WHERE name = ?
-            """, arguments: [error, now, nextAttemptAt, sink])
+        guard var record = try OutboxSinkRecord.fetchOne(db, key: sink) else { return }
+        record.attempts += 1
+        record.lastError = error
+        record.lastAttemptAt = now
+        record.nextAttemptAt = nextAttemptAt
+        try record.update(db)
     }
 
     /// Queues dead letters to be sent again; returns how many.
     @discardableResult
     static func retryDead(sink: String? = nil, in db: Database) throws -> Int {
-        if let sink {
-            try db.execute(sql: "UPDATE outbox_letter SET state = 'retry' WHERE state = 'dead' AND sink = ?", arguments: [sink])
-        } else {
-            try db.execute(sql: "UPDATE outbox_letter SET state = 'retry' WHERE state = 'dead'")
-        }
-        return db.changesCount
+        try deadLetters(of: sink).updateAll(db, Column("state").set(to: OutboxLetterRecord.State.retry.rawValue))
     }
 
     /// Deletes dead letters (the events go with them once no sink needs them); returns how many.
     @discardableResult
     static func purgeDead(sink: String? = nil, in db: Database) throws -> Int {
-        if let sink {
-            try db.execute(sql: "DELETE FROM outbox_letter WHERE state = 'dead' AND sink = ?", arguments: [sink])
-        } else {
-            try db.execute(sql: "DELETE FROM outbox_letter WHERE state = 'dead'")
-        }
-        let count = db.changesCount
+        let count = try deadLetters(of: sink).deleteAll(db)
         try compact(in: db)
         return count
     }
@@ -144,9 +134,8 @@ enum Outbox {
     }
 
     static func status(in db: Database) throws -> [OutboxSinkStatus] {
-        try Row.fetchAll(db, sql: "SELECT * FROM outbox_sink ORDER BY name").map { row in
-            let name: String = row["name"]
-            let cursor: Int64 = row["cursor"]
+        try OutboxSinkRecord.order(Column("name")).fetchAll(db).map { sink in
+            let name = sink.name, cursor = sink.cursor
             let pendingFromCursor = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, min(appended_at) AS oldest FROM outbox_event
                 WHERE seq > ? AND seq NOT IN (SELECT seq FROM outbox_letter WHERE sink = ?)
@@ -155,13 +144,12 @@ enum Outbox {
                 SELECT count(*) AS n, min(e.appended_at) AS oldest FROM outbox_letter l JOIN outbox_event e ON e.seq = l.seq
                 WHERE l.sink = ? AND l.state = 'retry'
                 """, arguments: [name])!
-            let dead = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM outbox_letter WHERE sink = ? AND state = 'dead'", arguments: [name]) ?? 0
+            let dead = try deadLetters(of: name).fetchCount(db)
             let oldest = [pendingFromCursor["oldest"] as Double?, retrying["oldest"] as Double?].compactMap { $0 }.min()
             return OutboxSinkStatus(
                 sink: name, cursor: cursor, pending: (pendingFromCursor["n"] as Int) + (retrying["n"] as Int), dead: dead,
-                oldestPendingAppendedAt: oldest, attempts: row["attempts"], lastError: row["last_error"],
-                nextAttemptAt: row["next_attempt_at"], delivered: row["delivered_count"])
+                oldestPendingAppendedAt: oldest, attempts: sink.attempts, lastError: sink.lastError,
+                nextAttemptAt: sink.nextAttemptAt, delivered: sink.deliveredCount)
         }
     }
 
@@ -182,10 +170,7 @@ enum Outbox {
             SELECT l.*, e.event_id, e.event_type FROM outbox_letter l JOIN outbox_event e ON e.seq = l.seq
             \(filter) ORDER BY l.sink, l.seq LIMIT ?
             """, arguments: StatementArguments(arguments)).map { row in
-            OutboxLetter(
-                sink: row["sink"], seq: row["seq"], eventID: row["event_id"], eventType: row["event_type"],
-                state: row["state"], attempts: row["attempts"], reason: row["reason"],
-                responseStatus: row["response_status"], responseBody: row["response_body"], updatedAt: row["updated_at"])
+            OutboxLetter(try OutboxLetterRecord(row: row), eventID: row["event_id"], eventType: row["event_type"])
         }
     }
 
@@ -211,8 +196,7 @@ enum Outbox {
     static func erase(anonymousID: String, in db: Database) throws -> Int {
         try db.execute(
             sql: "DELETE FROM outbox_letter WHERE seq IN (SELECT seq FROM outbox_event WHERE anonymous_id = ?)", arguments: [anonymousID])
-        try db.execute(sql: "DELETE FROM outbox_event WHERE anonymous_id = ?", arguments: [anonymousID])
-        return db.changesCount
+        return try OutboxEventRecord.filter(Column("anonymous_id") == anonymousID).deleteAll(db)
     }
 
     /// The sequence number of the newest event ever appended (0 when none).
@@ -220,7 +204,9 @@ enum Outbox {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox_event'") ?? 0
     }
 
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ",")
+    /// The dead letters of one sink, or of all.
+    private static func deadLetters(of sink: String?) -> QueryInterfaceRequest<OutboxLetterRecord> {
+        let dead = OutboxLetterRecord.filter(Column("state") == OutboxLetterRecord.State.dead.rawValue)
+        return sink.map { dead.filter(Column("sink") == $0) } ?? dead
     }
 }

@@ -1,9 +1,8 @@
 import FootfallCore
-import GRDB
 
 /// One event in the outbox as a sink sees it: the event's JSON line plus the few fields the
 /// encoders need without decoding it again.
-public struct OutboxEntry: Hashable, Sendable, FetchableRecord {
+public struct OutboxEntry: Hashable, Sendable {
     public var seq: Int64
     public var eventID: String
     public var eventType: String
@@ -20,18 +19,18 @@ public struct OutboxEntry: Hashable, Sendable, FetchableRecord {
     /// than from the sink's cursor.
     public var isRedelivery: Bool
 
-    public init(row: Row) {
-        seq = row["seq"]
-        eventID = row["event_id"]
-        eventType = row["event_type"]
-        occurredAt = row["occurred_at"]
-        storeID = row["store_id"]
-        gatewayID = row["gateway_id"]
-        customerID = row["customer_id"]
-        anonymousID = row["anonymous_id"]
-        appendedAt = row["appended_at"]
-        body = row["body"]
-        isRedelivery = row["redelivery"] ?? false
+    init(_ record: OutboxEventRecord, isRedelivery: Bool) {
+        seq = record.seq ?? 0
+        eventID = record.eventID
+        eventType = record.eventType
+        occurredAt = record.occurredAt
+        storeID = record.storeID
+        gatewayID = record.gatewayID
+        customerID = record.customerID
+        anonymousID = record.anonymousID
+        appendedAt = record.appendedAt
+        body = record.body
+        self.isRedelivery = isRedelivery
     }
 
     public init(seq: Int64, event: PresenceEvent, appendedAt: Double, isRedelivery: Bool = false) {

@@ -10,4 +10,17 @@ public struct OutboxLetter: Hashable, Sendable {
     public var responseStatus: Int?
     public var responseBody: String?
     public var updatedAt: Double
+
+    init(_ record: OutboxLetterRecord, eventID: String, eventType: String) {
+        sink = record.sink
+        seq = record.seq
+        self.eventID = eventID
+        self.eventType = eventType
+        state = record.state.rawValue
+        attempts = record.attempts
+        reason = record.reason
+        responseStatus = record.responseStatus
+        responseBody = record.responseBody
+        updatedAt = record.updatedAt
+    }
 }

@@ -1,5 +1,6 @@
 import FootfallCore
-import Storage
+import GRDB
+@testable import Storage
 import Testing
 
 /// The store analytics' intent methods on an in-memory database: counts add up, are read by
@@ -33,5 +34,17 @@ import Testing
         // The first quarter hour ends at midnight + 900: it goes, the second stays.
         #expect(try db.pruneAnalytics(endedBefore: Self.midnight + 900) == 1)
         #expect(try db.analyticsCounts(from: 0, to: .infinity).map(\.intervalStart) == [Self.midnight + 900])
+    }
+
+    @Test func aMetricWrittenByANewerVersionIsSkippedAndTheRestIsRead() throws {
+        let db = try GatewayDatabase()
+        try db.addAnalytics(Self.tally([(.visitors, "", Self.midnight, 4)]))
+        try db.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO analytics_count VALUES (?, 900, '', 'heat_index', 7)", arguments: [Self.midnight])
+        }
+        #expect(try db.analyticsCounts(from: 0, to: .infinity) == [
+            AnalyticsCount(intervalStart: Self.midnight, intervalSeconds: 900, zone: "", metric: .visitors, value: 4)
+        ])
     }
 }

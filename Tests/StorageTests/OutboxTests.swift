@@ -95,6 +95,31 @@ import Testing
         #expect(try db.nextBatch(for: "a", limit: 10).map(\.seq) == [3])
     }
 
+    @Test func aLetterCountsTheAttemptsOfEveryTimeItWasLettered() async throws {
+        let db = try GatewayDatabase()
+        try await db.registerSink("a")
+        try db.append(TestEvents.make(count: 1), appendedAt: 1_700_000_000)
+        // Two failed attempts, then the third is refused: three attempts.
+        for attempt in 1...2 {
+            let at = 1_700_000_000 + Double(attempt)
+            try await db.recordFailure(sink: "a", error: "HTTP 503", nextAttemptAt: at + 1, at: at)
+        }
+        #expect(try await db.outboxStatus().first?.attempts == 2)
+        let why = DeadLetterReason(reason: "refused", responseStatus: 422, responseBody: "no")
+        var round = try await db.nextBatch(for: "a", limit: 1)
+        try await db.settle(sink: "a", round: round, dead: [(round[0], why)], at: 1_700_000_003)
+        #expect(try db.letters().map(\.attempts) == [3])
+        #expect(try await db.outboxStatus().first?.attempts == 0, "a settled round starts the sink's count again")
+        // Sent again and refused at once: one more.
+        try db.retryDead()
+        round = try await db.nextBatch(for: "a", limit: 1)
+        #expect(round.first?.isRedelivery == true)
+        try await db.settle(sink: "a", round: round, dead: [(round[0], DeadLetterReason(reason: "refused again"))], at: 1_700_000_010)
+        let letter = try #require(try db.letters().first)
+        #expect(letter.attempts == 4 && letter.state == "dead" && letter.reason == "refused again")
+        #expect(letter.responseStatus == nil && letter.updatedAt == 1_700_000_010)
+    }
+
     @Test func erasingAShopperRemovesTheirEventsAndLettersAndTheSinkSkipsTheGap() throws {
         let db = try GatewayDatabase()
         // 14 events over shoppers 0–6: shopper-1's are e-000001 and e-000008.
