@@ -34,16 +34,8 @@ public struct OutboxEntry: Hashable, Sendable {
     }
 
     public init(seq: Int64, event: PresenceEvent, appendedAt: Double, isRedelivery: Bool = false) {
-        self.seq = seq
-        eventID = event.id
-        eventType = event.type.rawValue
-        occurredAt = event.occurredAt
-        storeID = event.storeID
-        gatewayID = event.gatewayID
-        customerID = event.customerID
-        anonymousID = event.anonymousID
-        self.appendedAt = appendedAt
-        body = event.jsonLine()
-        self.isRedelivery = isRedelivery
+        var record = OutboxEventRecord(event, appendedAt: appendedAt)
+        record.seq = seq
+        self.init(record, isRedelivery: isRedelivery)
     }
 }
