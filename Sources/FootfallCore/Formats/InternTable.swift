@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps byte strings to values made once, so a reader of millions of lines makes a `DeviceID`
 /// or `SensorID` per distinct id, not per line. Open addressing keyed by FNV-1a.
 struct InternTable<Value> {
@@ -26,7 +28,7 @@ struct InternTable<Value> {
         let h = InternTable.hash(bytes)
         var slot = Int(truncatingIfNeeded: h) & mask
         while hashes[slot] != 0 {
-            if hashes[slot] == h, keys[slot].elementsEqual(bytes) { return values[slot]! }
+            if hashes[slot] == h, Self.equal(keys[slot], bytes) { return values[slot]! }
             slot = (slot + 1) & mask
         }
         let value = make()
@@ -36,6 +38,17 @@ struct InternTable<Value> {
         count += 1
         if count * 2 > hashes.count { grow() }
         return value
+    }
+
+    /// Whether a stored key holds these bytes: one `memcmp`, not the generic `elementsEqual`,
+    /// which walked both sequences an element at a time and cost as much as the hash.
+    @inline(__always)
+    private static func equal(_ key: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard key.count == bytes.count else { return false }
+        return key.withUnsafeBufferPointer { key in
+            guard let a = key.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, key.count) == 0
+        }
     }
 
     private mutating func grow() {
