@@ -35,6 +35,10 @@ struct Grid: Sendable {
     let slotOfCell: [Int]
     /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
     let coarseCells: [Int]
+    /// Column and row of each of `coarseCells`, to tell without a division which lie in a box.
+    let coarseCoordinates: [(column: Int, row: Int)]
+    /// Whether some cells lie outside the outline (in the band); asked at every estimate.
+    let hasBand: Bool
 
     /// - Parameter bandEdges: the walls the band lies along (the storefront: walls with an
     ///   entrance); all walls when empty.
@@ -112,6 +116,8 @@ struct Grid: Sendable {
         let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
         let columnCount = columns
         coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
+        coarseCoordinates = coarseCells.map { (column: $0 % columnCount, row: $0 / columnCount) }
+        hasBand = cells.contains { !withinOutline[$0] }
     }
 
     /// Distance from `p` to the nearest of `edges`, or to the outline when there are none.
@@ -126,9 +132,6 @@ struct Grid: Sendable {
         }
         return best
     }
-
-    /// Whether some cells lie outside the outline (in the band).
-    var hasBand: Bool { cells.contains { !withinOutline[$0] } }
 
     /// Every cell.
     var all: Box { Box(c0: 0, c1: columns - 1, r0: 0, r1: rows - 1) }

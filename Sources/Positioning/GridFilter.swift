@@ -272,7 +272,8 @@ struct GridFilter: Sendable {
         var precisionTotal = 0.0
         var lowest = Double.infinity, elsewhere = Double.infinity
         // The readings unpacked into flat buffers on the stack: sensor, level, precision, root
-        // precision; then the silent sensors. No allocation per update.
+        // precision, the residual at the cell being weighed; then the silent sensors. No
+        // allocation per update.
         let heard = readings.count
         let packets = readings.reduce(0) { max($0, $1.count) }
         silence.tables[SilenceModel.bucket(packets: packets)].withUnsafeBufferPointer { silenceTable in
@@ -291,7 +292,7 @@ struct GridFilter: Sendable {
                 let likelihood = Likelihood(
                     heard: heard, sensors: UnsafePointer(sensors.baseAddress!), rssi: UnsafePointer(values.baseAddress!),
                     precisions: UnsafePointer(values.baseAddress! + heard), roots: UnsafePointer(values.baseAddress! + 2 * heard),
-                    missing: UnsafePointer(sensors.baseAddress! + heard), missingCount: missingCount,
+                    residuals: values.baseAddress! + 3 * heard, missing: UnsafePointer(sensors.baseAddress! + heard), missingCount: missingCount,
                     precisionSum: precisionTotal + offsetPrecision, offsetMean: offsetPriorMean(configuration),
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
                     kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
@@ -319,8 +320,17 @@ struct GridFilter: Sendable {
                         // is better than a loss of 0: when the box's best is within the
                         // allowance of 0 and nothing has accumulated, the CUSUM stays at 0.
                         if box != grid.all, surprise > 0 || lowest > Self.surpriseAllowance {
-                            for cell in grid.coarseCells {
-                                elsewhere = min(elsewhere, likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount).loss)
+                            probability.withUnsafeBufferPointer { p in
+                                scratch.withUnsafeBufferPointer { out in
+                                    for (cell, (c, r)) in zip(grid.coarseCells, grid.coarseCoordinates) {
+                                        // A coarse cell of the box already has its loss, computed
+                                        // from the same readings by the same formula.
+                                        let known = c >= box.c0 && c <= box.c1 && r >= box.r0 && r <= box.r1 && p[cell] > 0
+                                        let loss = known
+                                            ? out[cell] : likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount).loss
+                                        elsewhere = min(elsewhere, loss)
+                                    }
+                                }
                             }
                         }
                     }
@@ -549,6 +559,9 @@ private struct Likelihood {
     let rssi: UnsafePointer<Double>
     let precisions: UnsafePointer<Double>
     let roots: UnsafePointer<Double>
+    /// Per heard sensor, zₛ − μₛ(c) of the cell being weighed: worked out once for the offset
+    /// and read back for the residuals, instead of fetching μₛ(c) twice.
+    let residuals: UnsafeMutablePointer<Double>
     let missing: UnsafePointer<Int>
     let missingCount: Int
     let precisionSum: Double
@@ -571,13 +584,17 @@ private struct Likelihood {
     @inline(__always)
     func loss(at expected: UnsafePointer<Double>) -> (loss: Double, b: Double) {
         var weighted = offsetPrecision * offsetMean
-        for i in 0..<heard { weighted += precisions[i] * (rssi[i] - expected[sensors[i]]) }
+        for i in 0..<heard {
+            let d = rssi[i] - expected[sensors[i]]
+            residuals[i] = d
+            weighted += precisions[i] * d
+        }
         let b = weighted / precisionSum
         var loss = 0.5 * (b - offsetMean) * (b - offsetMean) * offsetPrecision
         for i in 0..<heard {
             // The body and shelves only ever take signal away: a reading weaker than the map
             // says is scaled down by `weaker` (≤ 1), a stronger one counts in full.
-            let r = rssi[i] - expected[sensors[i]] - b
+            let r = residuals[i] - b
             let e = (r < 0 ? -r * weaker : r) * roots[i]
             let kk = r < 0 ? kWeaker : k
             loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
