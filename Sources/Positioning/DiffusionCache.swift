@@ -122,7 +122,7 @@ struct DiffusionCache: Sendable {
         accumulator.withUnsafeBufferPointer { acc in
             var highest = 0.0
             for r in box.r0...box.r1 {
-                highest = max(highest, Self.largest(acc.baseAddress! + (r &* columns &+ box.c0), count: box.c1 - box.c0 + 1))
+                for c in box.c0...box.c1 { highest = max(highest, acc[r &* columns &+ c]) }
             }
             let floor = highest * share
             for r in box.r0...box.r1 {
@@ -132,26 +132,6 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-    }
-
-    /// The largest of `count` values, none negative (0 for none), in four running maxima: one
-    /// was a chain of dependent comparisons, and the largest is the same in any order.
-    @inline(__always)
-    static func largest(_ v: UnsafePointer<Double>, count: Int) -> Double {
-        var m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0
-        var i = 0
-        while i &+ 4 <= count {
-            m0 = max(m0, v[i])
-            m1 = max(m1, v[i &+ 1])
-            m2 = max(m2, v[i &+ 2])
-            m3 = max(m3, v[i &+ 3])
-            i &+= 4
-        }
-        while i < count {
-            m0 = max(m0, v[i])
-            i &+= 1
-        }
-        return max(max(m0, m1), max(m2, m3))
     }
 
     /// Adds `weight` · mask · G ∗ (p / (G ∗ mask)) to the accumulator, for p non-zero only in
@@ -179,10 +159,8 @@ struct DiffusionCache: Sendable {
                             for r in input.r0...input.r1 {
                                 for c in input.c0...input.c1 {
                                     let cell = r &* columns &+ c
-                                    // Most of the box is empty around the mass: those cells skip the division.
-                                    let mass = p[cell]
                                     let share = split && door[cell] ? 0.5 : 1
-                                    source[cell] = mass > 0 && allowed[cell] && normalization[cell] > 0 ? share * mass / normalization[cell] : 0
+                                    source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
                                 }
                             }
                         }
