@@ -35,8 +35,6 @@ struct Grid: Sendable {
     let slotOfCell: [Int]
     /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
     let coarseCells: [Int]
-    /// Column and row of each of `coarseCells`, to tell without a division which lie in a box.
-    let coarseCoordinates: [(column: Int, row: Int)]
     /// Whether some cells lie outside the outline (in the band); asked at every estimate.
     let hasBand: Bool
 
@@ -116,7 +114,6 @@ struct Grid: Sendable {
         let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
         let columnCount = columns
         coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
-        coarseCoordinates = coarseCells.map { (column: $0 % columnCount, row: $0 / columnCount) }
         hasBand = cells.contains { !withinOutline[$0] }
     }
 
