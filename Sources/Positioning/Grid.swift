@@ -35,6 +35,8 @@ struct Grid: Sendable {
     let slotOfCell: [Int]
     /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
     let coarseCells: [Int]
+    /// Whether some cells lie outside the outline (in the band); asked at every estimate.
+    let hasBand: Bool
 
     /// - Parameter bandEdges: the walls the band lies along (the storefront: walls with an
     ///   entrance); all walls when empty.
@@ -112,6 +114,7 @@ struct Grid: Sendable {
         let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
         let columnCount = columns
         coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }
+        hasBand = cells.contains { !withinOutline[$0] }
     }
 
     /// Distance from `p` to the nearest of `edges`, or to the outline when there are none.
@@ -126,9 +129,6 @@ struct Grid: Sendable {
         }
         return best
     }
-
-    /// Whether some cells lie outside the outline (in the band).
-    var hasBand: Bool { cells.contains { !withinOutline[$0] } }
 
     /// Every cell.
     var all: Box { Box(c0: 0, c1: columns - 1, r0: 0, r1: rows - 1) }

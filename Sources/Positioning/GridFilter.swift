@@ -296,32 +296,50 @@ struct GridFilter: Sendable {
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
                     kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
                     missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
-                    sensorCount: sensorCount, silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count)
+                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count)
                 let columns = grid.columns
-                map.expected.withUnsafeBufferPointer { expected in
-                    grid.slotOfCell.withUnsafeBufferPointer { slots in
-                        probability.withUnsafeBufferPointer { p in
-                            scratch.withUnsafeMutableBufferPointer { out in
-                                // Loss of every cell in the box that still holds probability.
+                probability.withUnsafeBufferPointer { p in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        map.expectedBySensor.withUnsafeBufferPointer { bySensor in
+                            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * columns) { row in
+                                let rowLoss = row.baseAddress!, rowOffset = rowLoss + columns, rowPosition = rowOffset + columns
+                                // Loss of every cell in the box that still holds probability,
+                                // row by row between the first and the last such cell.
                                 for r in box.r0...box.r1 {
-                                    for c in box.c0...box.c1 {
-                                        let cell = r &* columns &+ c
+                                    var first = box.c1 &+ 1, last = box.c0 &- 1
+                                    for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
+                                        first = min(first, c)
+                                        last = c
+                                    }
+                                    guard first <= last else { continue }
+                                    let start = r &* columns &+ first
+                                    likelihood.losses(
+                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: last &- first &+ 1,
+                                        loss: rowLoss, offset: rowOffset, position: rowPosition)
+                                    for i in 0..<(last &- first &+ 1) {
+                                        let cell = start &+ i
                                         guard p[cell] > 0 else { continue }
-                                        let (loss, b) = likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount)
-                                        out[cell] = loss
-                                        out[dense &+ cell] = b
-                                        lowest = min(lowest, loss)
+                                        out[cell] = rowLoss[i]
+                                        out[dense &+ cell] = rowOffset[i]
+                                        lowest = min(lowest, rowLoss[i])
                                     }
                                 }
                             }
                         }
-                        // The best fit anywhere (coarse cells), for the CUSUM below. No fit
-                        // is better than a loss of 0: when the box's best is within the
-                        // allowance of 0 and nothing has accumulated, the CUSUM stays at 0.
-                        if box != grid.all, surprise > 0 || lowest > Self.surpriseAllowance {
-                            for cell in grid.coarseCells {
-                                elsewhere = min(elsewhere, likelihood.loss(at: expected.baseAddress! + slots[cell] &* sensorCount).loss)
-                            }
+                    }
+                }
+                // The best fit anywhere (coarse cells), for the CUSUM below. No fit is better
+                // than a loss of 0: when the box's best is within the allowance of 0 and
+                // nothing has accumulated, the CUSUM stays at 0.
+                let n = grid.coarseCells.count
+                if box != grid.all, n > 0, surprise > 0 || lowest > Self.surpriseAllowance {
+                    map.coarseBySensor.withUnsafeBufferPointer { bySensor in
+                        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { coarse in
+                            let loss = coarse.baseAddress!
+                            likelihood.losses(
+                                bySensor: bySensor.baseAddress!, stride: n, from: 0, count: n, loss: loss, offset: loss + n,
+                                position: loss + 2 * n)
+                            for i in 0..<n { elsewhere = min(elsewhere, loss[i]) }
                         }
                     }
                 }
@@ -371,7 +389,7 @@ struct GridFilter: Sendable {
     @inline(__always)
     static func exponential(_ x: Double) -> Double {
         guard x > -700 else { return 0 }
-        let k = (x * 1.4426950408889634).rounded()
+        let k = roundedHalfAway(x * 1.4426950408889634)
         let r = x - k * 0.6931471805599453
         var e = 1.0 / 5040
         e = e * r + 1.0 / 720
@@ -382,6 +400,16 @@ struct GridFilter: Sendable {
         e = e * r + 1
         e = e * r + 1
         return e * Double(bitPattern: UInt64(Int64(k) + 1023) << 52)
+    }
+
+    /// `y.rounded()` (to the nearest whole number, halves away from zero) for |y| < 2⁶², without
+    /// the call to libm's `round` that baseline x86-64 (no SSE4.1 `roundsd`) makes of it, and
+    /// without a branch: the truncation is exact, so is the fraction f = y − trunc(y), and
+    /// trunc(2f) is −1, 0 or 1 exactly when f ≤ −½, |f| < ½ or f ≥ ½.
+    @inline(__always)
+    static func roundedHalfAway(_ y: Double) -> Double {
+        let whole = Int64(y)
+        return Double(whole &+ Int64((y - Double(whole)) * 2))
     }
 
     /// The prior mean of the offset for the next batch. Without learning, the last batch's
@@ -561,32 +589,91 @@ private struct Likelihood {
     let floor: Double
     let missingRoot: Double
     let k: Double
-    let sensorCount: Int
     /// −log P(silent) by standardized margin (`SilenceModel`).
     let silenceTable: UnsafePointer<Double>
     let silenceTableCount: Int
 
-    /// −log L at a cell, given its row of the map (expected level per sensor), and the cell's
-    /// best offset.
+    /// −log L at `count` cells side by side from `cell` into `loss`, and each cell's best offset
+    /// into `offset` (`position` is scratch), from a map laid out by sensor (sensor s's level at
+    /// cell c at `bySensor[s * stride + c]`: `RadioMap.expectedBySensor`, `coarseBySensor`).
+    /// Taken sensor by sensor along the row, four cells to a vector: IEEE arithmetic is the
+    /// same lane by lane and the branches become selects, so each cell gets the bits one cell at
+    /// a time gave it, without that chain of scalar steps and mispredicted branches.
     @inline(__always)
-    func loss(at expected: UnsafePointer<Double>) -> (loss: Double, b: Double) {
-        var weighted = offsetPrecision * offsetMean
-        for i in 0..<heard { weighted += precisions[i] * (rssi[i] - expected[sensors[i]]) }
-        let b = weighted / precisionSum
-        var loss = 0.5 * (b - offsetMean) * (b - offsetMean) * offsetPrecision
+    func losses(
+        bySensor: UnsafePointer<Double>, stride denseCount: Int, from cell: Int, count: Int,
+        loss: UnsafeMutablePointer<Double>, offset b: UnsafeMutablePointer<Double>, position: UnsafeMutablePointer<Double>
+    ) {
+        typealias V = SIMD4<Double>
+        let offsetMean = offsetMean, offsetPrecision = offsetPrecision, precisionSum = precisionSum
+        let weaker = weaker, kWeaker = kWeaker, k = k, floor = floor, missingRoot = missingRoot
+        let vectors = count / 4 * 4
+        func load(_ p: UnsafePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ c: Int) { UnsafeMutableRawPointer(p + c).storeBytes(of: v, as: V.self) }
+        let prior = offsetPrecision * offsetMean
+        for c in 0..<count { b[c] = prior }
         for i in 0..<heard {
-            // The body and shelves only ever take signal away: a reading weaker than the map
-            // says is scaled down by `weaker` (≤ 1), a stronger one counts in full.
-            let r = rssi[i] - expected[sensors[i]] - b
-            let e = (r < 0 ? -r * weaker : r) * roots[i]
-            let kk = r < 0 ? kWeaker : k
-            loss += e <= kk ? 0.5 * e * e : kk * e - 0.5 * kk * kk
+            let z = rssi[i], precision = precisions[i], e = bySensor + (sensors[i] &* denseCount &+ cell)
+            var c = 0
+            while c < vectors {
+                store(load(b, c) + precision * (z - load(e, c)), b, c)
+                c &+= 4
+            }
+            while c < count {
+                b[c] += precision * (z - e[c])
+                c &+= 1
+            }
         }
-        // Unheard sensors: −log(1 − ρ·Φ((μₛ(c) + b − floor)/σ_d)), bounded by −log q
-        // however loud the cell says they should have heard it (`SilenceModel`).
+        var c = 0
+        while c < vectors {
+            let offset = load(b, c) / precisionSum
+            store(offset, b, c)
+            store(0.5 * (offset - offsetMean) * (offset - offsetMean) * offsetPrecision, loss, c)
+            c &+= 4
+        }
+        while c < count {
+            let offset = b[c] / precisionSum
+            b[c] = offset
+            loss[c] = 0.5 * (offset - offsetMean) * (offset - offsetMean) * offsetPrecision
+            c &+= 1
+        }
+        // The body and shelves only ever take signal away: a reading weaker than the map says
+        // is scaled down by `weaker` (≤ 1), a stronger one counts in full.
+        for i in 0..<heard {
+            let z = rssi[i], root = roots[i], e = bySensor + (sensors[i] &* denseCount &+ cell)
+            var c = 0
+            while c < vectors {
+                let r = z - load(e, c) - load(b, c)
+                let weakerThanMap = r .< 0
+                let scaled = r.replacing(with: -r * weaker, where: weakerThanMap) * root
+                let kk = V(repeating: k).replacing(with: kWeaker, where: weakerThanMap)
+                let huber = (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
+                store(load(loss, c) + huber, loss, c)
+                c &+= 4
+            }
+            while c < count {
+                let r = z - e[c] - b[c]
+                let scaled = (r < 0 ? -r * weaker : r) * root
+                let kk = r < 0 ? kWeaker : k
+                loss[c] += scaled <= kk ? 0.5 * scaled * scaled : kk * scaled - 0.5 * kk * kk
+                c &+= 1
+            }
+        }
+        // Unheard sensors: −log(1 − ρ·Φ((μₛ(c) + b − floor)/σ_d)), bounded by −log q however
+        // loud the cell says they should have heard it (`SilenceModel`).
         for j in 0..<missingCount {
-            loss += SilenceModel.loss(silenceTable, count: silenceTableCount, at: (expected[missing[j]] + b - floor) * missingRoot)
+            let e = bySensor + (missing[j] &* denseCount &+ cell)
+            var c = 0
+            while c < vectors {
+                let x = (load(e, c) + load(b, c) - floor) * missingRoot
+                store((x + SilenceModel.tableLimit) / SilenceModel.tableStep, position, c)
+                c &+= 4
+            }
+            while c < count {
+                position[c] = SilenceModel.tablePosition((e[c] + b[c] - floor) * missingRoot)
+                c &+= 1
+            }
+            for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
         }
-        return (loss, b)
     }
 }

@@ -19,6 +19,12 @@ struct RadioMap: Sendable {
     let sensorCount: Int
     /// Expected RSSI, `slot * sensorCount + sensor`.
     let expected: [Double]
+    /// The same by sensor over the dense grid, `sensor * columns * rows + cell` (0 outside the
+    /// candidate cells): a row of cells reads each sensor's levels side by side, so the grid
+    /// filter weighs a whole row at a time with vector instructions.
+    let expectedBySensor: [Double]
+    /// The same for the grid's coarse cells, `sensor * coarseCells.count + index`.
+    let coarseBySensor: [Double]
 
     /// A survey reading reduced to what the map needs.
     struct Sample: Sendable {
@@ -77,6 +83,16 @@ struct RadioMap: Sendable {
             }
         }
         self.expected = expected
+        let dense = grid.columns * grid.rows
+        var bySensor = [Double](repeating: 0, count: sensorCount * dense)
+        for (slot, cell) in grid.cells.enumerated() {
+            for s in 0..<sensorCount { bySensor[s * dense + cell] = expected[slot * sensorCount + s] }
+        }
+        expectedBySensor = bySensor
+        let coarse = grid.coarseCells
+        coarseBySensor = (0..<(sensorCount * coarse.count)).map { i in
+            bySensor[(i / coarse.count) * dense + coarse[i % coarse.count]]
+        }
     }
 
     /// One surveyed point: where, the mean deviation from the model there, and of how many readings.

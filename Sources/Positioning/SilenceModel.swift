@@ -129,10 +129,15 @@ struct SilenceModel: Sendable {
         }
     }
 
-    /// −log P(silent) at a standardized margin x = (expected level − floor)/σ_d.
+    /// Where a standardized margin x = (expected level − floor)/σ_d falls in the table, in steps
+    /// from its start.
     @inline(__always)
-    static func loss(_ table: UnsafePointer<Double>, count: Int, at x: Double) -> Double {
-        let position = (x + tableLimit) / tableStep
+    static func tablePosition(_ x: Double) -> Double { (x + tableLimit) / tableStep }
+
+    /// −log P(silent) at a position in the table (`tablePosition`), interpolated: apart from the
+    /// position, whose division the grid filter makes four cells at a time.
+    @inline(__always)
+    static func loss(_ table: UnsafePointer<Double>, count: Int, atPosition position: Double) -> Double {
         if position <= 0 { return table[0] }
         if position >= Double(count - 1) { return table[count - 1] }
         let i = Int(position)
