@@ -296,7 +296,7 @@ struct GridFilter: Sendable {
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
                     kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
                     missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
-                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count)
+                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count - 1)
                 let columns = grid.columns
                 probability.withUnsafeBufferPointer { p in
                     scratch.withUnsafeMutableBufferPointer { out in
@@ -589,7 +589,8 @@ private struct Likelihood {
     let floor: Double
     let missingRoot: Double
     let k: Double
-    /// −log P(silent) by standardized margin (`SilenceModel`).
+    /// −log P(silent) by standardized margin (`SilenceModel`), `silenceTableCount` samples and
+    /// the last one's copy after them.
     let silenceTable: UnsafePointer<Double>
     let silenceTableCount: Int
 
