@@ -23,14 +23,6 @@ struct DiffusionCache: Sendable {
     /// Where the diffused mass may go: every cell, or one side of the walls (doors included).
     enum Region: Sendable {
         case all, inside, outside
-
-        func mask(_ grid: Grid) -> [Bool] {
-            switch self {
-            case .all: grid.inside
-            case .inside: grid.insideRegion
-            case .outside: grid.outsideRegion
-            }
-        }
     }
 
     private var entries: [Int: Entry] = [:]
@@ -42,6 +34,8 @@ struct DiffusionCache: Sendable {
     private var maskAll: [Double] = []
     private var maskInside: [Double] = []
     private var maskOutside: [Double] = []
+    /// Each cell's share of its mass given to one side of the walls: ½ in a door, 1 elsewhere.
+    private var doorShare: [Double] = []
     /// Where `diffuse` adds its results.
     private(set) var accumulator: [Double] = []
     /// Scratch for callers (the advected walking share).
@@ -86,6 +80,7 @@ struct DiffusionCache: Sendable {
             maskAll = grid.inside.map { $0 ? 1 : 0 }
             maskInside = grid.insideRegion.map { $0 ? 1 : 0 }
             maskOutside = grid.outsideRegion.map { $0 ? 1 : 0 }
+            doorShare = grid.door.map { $0 ? 0.5 : 1 }
         }
     }
 
@@ -116,19 +111,53 @@ struct DiffusionCache: Sendable {
         }
     }
 
+    private typealias Vector = SIMD4<Double>
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Double>, _ i: Int) -> Vector {
+        UnsafeRawPointer(p + i).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vector.self)
+    }
+
     /// Copies the accumulator over `box` into `p`, values below `share` of the largest as 0.
+    /// Four cells at a time: the largest of non-negative numbers is the same whichever order
+    /// they are compared in, and one running maximum was a chain of dependent compares.
     func copyAccumulator(_ box: Grid.Box, grid: Grid, into p: UnsafeMutableBufferPointer<Double>, dropBelow share: Double) {
-        let columns = grid.columns
+        let columns = grid.columns, count = box.c1 &- box.c0 &+ 1, vectors = count / 4 * 4
         accumulator.withUnsafeBufferPointer { acc in
-            var highest = 0.0
+            var highest = 0.0, highest4 = Vector(repeating: 0)
             for r in box.r0...box.r1 {
-                for c in box.c0...box.c1 { highest = max(highest, acc[r &* columns &+ c]) }
+                let row = acc.baseAddress! + (r &* columns &+ box.c0)
+                var c = 0
+                while c < vectors {
+                    let v = Self.load(row, c)
+                    highest4 = highest4.replacing(with: v, where: v .> highest4)
+                    c &+= 4
+                }
+                while c < count {
+                    highest = max(highest, row[c])
+                    c &+= 1
+                }
             }
+            highest = max(highest, highest4.max())
             let floor = highest * share
+            let zero = Vector(repeating: 0)
             for r in box.r0...box.r1 {
-                for c in box.c0...box.c1 {
-                    let q = acc[r &* columns &+ c]
-                    p[r &* columns &+ c] = q > floor ? q : 0
+                let row = acc.baseAddress! + (r &* columns &+ box.c0), out = p.baseAddress! + (r &* columns &+ box.c0)
+                var c = 0
+                while c < vectors {
+                    let v = Self.load(row, c)
+                    Self.store(zero.replacing(with: v, where: v .> floor), out, c)
+                    c &+= 4
+                }
+                while c < count {
+                    let q = row[c]
+                    out[c] = q > floor ? q : 0
+                    c &+= 1
                 }
             }
         }
@@ -143,24 +172,39 @@ struct DiffusionCache: Sendable {
         _ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double, region: Region = .all
     ) -> Grid.Box {
         let e = entry(sigma: sigma, grid: grid)
-        let allowed = region.mask(grid)
         let normalization: [Double]
         switch region {
         case .all: normalization = e.normalization
         case .inside: normalization = e.insideNormalization
         case .outside: normalization = e.outsideNormalization
         }
-        let columns = grid.columns, split = region != .all
+        let columns = grid.columns, split = region != .all, mask = maskValues(region)
+        let count = input.c1 &- input.c0 &+ 1, vectors = count / 4 * 4
+        // Four cells at a time, each with the same division as alone; lanes the region or a
+        // zero normalisation leave out are set to 0 whatever their quotient.
         p.withUnsafeBufferPointer { p in
-            allowed.withUnsafeBufferPointer { allowed in
+            mask.withUnsafeBufferPointer { allowed in
                 normalization.withUnsafeBufferPointer { normalization in
-                    grid.door.withUnsafeBufferPointer { door in
+                    doorShare.withUnsafeBufferPointer { doorShare in
                         source.withUnsafeMutableBufferPointer { source in
+                            let zero = Vector(repeating: 0), whole = Vector(repeating: 1)
                             for r in input.r0...input.r1 {
-                                for c in input.c0...input.c1 {
-                                    let cell = r &* columns &+ c
-                                    let share = split && door[cell] ? 0.5 : 1
-                                    source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
+                                let start = r &* columns &+ input.c0
+                                let p = p.baseAddress! + start, n = normalization.baseAddress! + start
+                                let allowed = allowed.baseAddress! + start, shares = doorShare.baseAddress! + start
+                                let out = source.baseAddress! + start
+                                var c = 0
+                                while c < vectors {
+                                    let norm = Self.load(n, c)
+                                    let share = split ? Self.load(shares, c) : whole
+                                    let q = share * Self.load(p, c) / norm
+                                    Self.store(zero.replacing(with: q, where: (Self.load(allowed, c) .> 0) .& (norm .> 0)), out, c)
+                                    c &+= 4
+                                }
+                                while c < count {
+                                    let share = split ? shares[c] : 1
+                                    out[c] = allowed[c] > 0 && n[c] > 0 ? share * p[c] / n[c] : 0
+                                    c &+= 1
                                 }
                             }
                         }
@@ -168,7 +212,7 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: maskValues(region))
+        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
