@@ -301,10 +301,12 @@ struct GridFilter: Sendable {
                 probability.withUnsafeBufferPointer { p in
                     scratch.withUnsafeMutableBufferPointer { out in
                         map.expectedBySensor.withUnsafeBufferPointer { bySensor in
-                            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * columns) { row in
-                                let rowLoss = row.baseAddress!, rowOffset = rowLoss + columns, rowPosition = rowOffset + columns
+                            withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { row in
+                                let rowPosition = row.baseAddress!
                                 // Loss of every cell in the box that still holds probability,
-                                // row by row between the first and the last such cell.
+                                // row by row between the first and the last such cell, written
+                                // straight into the scratch (cells without probability between
+                                // them get one too, which nothing reads).
                                 for r in box.r0...box.r1 {
                                     var first = box.c1 &+ 1, last = box.c0 &- 1
                                     for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
@@ -312,17 +314,27 @@ struct GridFilter: Sendable {
                                         last = c
                                     }
                                     guard first <= last else { continue }
-                                    let start = r &* columns &+ first
+                                    let start = r &* columns &+ first, count = last &- first &+ 1
+                                    let rowLoss = out.baseAddress! + start
                                     likelihood.losses(
-                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: last &- first &+ 1,
-                                        loss: rowLoss, offset: rowOffset, position: rowPosition)
-                                    for i in 0..<(last &- first &+ 1) {
-                                        let cell = start &+ i
-                                        guard p[cell] > 0 else { continue }
-                                        out[cell] = rowLoss[i]
-                                        out[dense &+ cell] = rowOffset[i]
-                                        lowest = min(lowest, rowLoss[i])
+                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: count,
+                                        loss: rowLoss, offset: rowLoss + dense, position: rowPosition)
+                                    // The lowest of cells with probability: the smallest of
+                                    // non-negative numbers whatever order they are taken in.
+                                    let vectors = count / 4 * 4, mass = p.baseAddress! + start
+                                    var lowest4 = SIMD4<Double>(repeating: .infinity)
+                                    var i = 0
+                                    while i < vectors {
+                                        let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
+                                        let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
+                                        lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
+                                        i &+= 4
                                     }
+                                    while i < count {
+                                        if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
+                                        i &+= 1
+                                    }
+                                    lowest = min(lowest, lowest4.min())
                                 }
                             }
                         }
@@ -721,9 +733,13 @@ private struct Likelihood {
         for j in 0..<missingCount {
             let e = bySensor + (missing[j] &* denseCount &+ cell)
             var c = 0
+            let end = V(repeating: Double(silenceTableCount - 1))
             while c < vectors {
                 let x = (load(e, c) + load(b, c) - floor) * missingRoot
-                store((x + SilenceModel.tableLimit) / SilenceModel.tableStep, position, c)
+                let at = (x + SilenceModel.tableLimit) / SilenceModel.tableStep
+                // Clamped here as `SilenceModel.loss` would clamp it, four at a time.
+                let clamped = at.replacing(with: 0, where: at .< 0)
+                store(clamped.replacing(with: end, where: clamped .> end), position, c)
                 c &+= 4
             }
             while c < count {

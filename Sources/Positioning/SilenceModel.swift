@@ -146,6 +146,6 @@ struct SilenceModel: Sendable {
         let clamped = min(max(position, 0), Double(count - 1))
         let i = Int(clamped)
         let f = clamped - Double(i)
-        return table[i] + f * (table[i + 1] - table[i])
+        return table[i] + f * (table[i &+ 1] - table[i])
     }
 }
