@@ -28,8 +28,6 @@ struct DiffusionCache: Sendable {
     private var entries: [Int: Entry] = [:]
     private var source: [Double] = []
     private var middle: [Double] = []
-    /// One row, for the column pass.
-    private var line: [Double] = []
     /// Each region's cells as 1 and the rest as 0, for the blur's masked sum.
     private var maskAll: [Double] = []
     private var maskInside: [Double] = []
@@ -76,7 +74,6 @@ struct DiffusionCache: Sendable {
             middle = [Double](repeating: 0, count: n)
             accumulator = [Double](repeating: 0, count: n)
             moved = [Double](repeating: 0, count: n)
-            line = [Double](repeating: 0, count: grid.columns)
             maskAll = grid.inside.map { $0 ? 1 : 0 }
             maskInside = grid.insideRegion.map { $0 ? 1 : 0 }
             maskOutside = grid.outsideRegion.map { $0 ? 1 : 0 }
@@ -254,23 +251,31 @@ struct DiffusionCache: Sendable {
                             for c in first...last { m[c] += t * shifted[c] }
                         }
                     }
-                    // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c].
+                    // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c],
+                    // four columns at a time with their sums in registers, each over k in the
+                    // same order as a row of sums kept in memory gave it.
                     mask.withUnsafeBufferPointer { allowed in
-                        line.withUnsafeMutableBufferPointer { line in
-                            accumulator.withUnsafeMutableBufferPointer { acc in
-                                let l = line.baseAddress!
-                                for r in out.r0...out.r1 {
-                                    let low = max(-radius, box.r0 &- r), high = min(radius, box.r1 &- r)
-                                    guard low <= high else { continue }
-                                    for c in out.c0...out.c1 { l[c] = 0 }
+                        accumulator.withUnsafeMutableBufferPointer { acc in
+                            let vectorEnd = out.c1 &- 3
+                            for r in out.r0...out.r1 {
+                                let low = max(-radius, box.r0 &- r), high = min(radius, box.r1 &- r)
+                                guard low <= high else { continue }
+                                let a = acc.baseAddress! + r &* columns
+                                let w = allowed.baseAddress! + r &* columns
+                                var c = out.c0
+                                while c <= vectorEnd {
+                                    var sum = Self.Vector(repeating: 0)
                                     for k in low...high {
-                                        let t = taps[k &+ radius]
-                                        let m = mid.baseAddress! + (r &+ k) &* columns
-                                        for c in out.c0...out.c1 { l[c] += t * m[c] }
+                                        sum += taps[k &+ radius] * Self.load(mid.baseAddress! + (r &+ k) &* columns, c)
                                     }
-                                    let a = acc.baseAddress! + r &* columns
-                                    let w = allowed.baseAddress! + r &* columns
-                                    for c in out.c0...out.c1 { a[c] += weight * w[c] * l[c] }
+                                    Self.store(Self.load(a, c) + weight * Self.load(w, c) * sum, a, c)
+                                    c &+= 4
+                                }
+                                while c <= out.c1 {
+                                    var sum = 0.0
+                                    for k in low...high { sum += taps[k &+ radius] * mid[(r &+ k) &* columns &+ c] }
+                                    a[c] += weight * w[c] * sum
+                                    c &+= 1
                                 }
                             }
                         }
