@@ -238,17 +238,44 @@ struct DiffusionCache: Sendable {
         input.withUnsafeBufferPointer { src in
             kernel.withUnsafeBufferPointer { taps in
                 middle.withUnsafeMutableBufferPointer { mid in
-                    // Along rows: mid[r, c] = Σₖ taps[k] · src[r, c + k].
-                    for r in box.r0...box.r1 {
-                        let m = mid.baseAddress! + r &* columns
-                        let s = src.baseAddress! + r &* columns
-                        for c in out.c0...out.c1 { m[c] = 0 }
-                        for k in -radius...radius {
-                            let t = taps[k &+ radius]
-                            let first = max(out.c0, box.c0 &- k), last = min(out.c1, box.c1 &- k)
-                            guard first <= last else { continue }
-                            let shifted = s + k
-                            for c in first...last { m[c] += t * shifted[c] }
+                    // Along rows: mid[r, c] = Σₖ taps[k] · src[r, c + k], four columns at a time
+                    // with their sums in registers, over the box's part of the row copied between
+                    // zeros: a lane whose column is outside the box adds taps[k] · 0 = +0 to a
+                    // sum of non-negative terms, which leaves its bits as skipping the tap did;
+                    // each sum still runs over the taps in increasing k.
+                    let width = box.c1 &- box.c0 &+ 1, pad = 4
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: width &+ 2 &* pad) { padded in
+                        let row = padded.baseAddress!
+                        for i in 0..<pad {
+                            row[i] = 0
+                            row[pad &+ width &+ i] = 0
+                        }
+                        // Column j of the row is at row[j − box.c0 + pad].
+                        let base = row + (pad &- box.c0)
+                        let vectorEnd = out.c1 &- 3
+                        for r in box.r0...box.r1 {
+                            let m = mid.baseAddress! + r &* columns
+                            let s = src.baseAddress! + r &* columns
+                            (row + pad).update(from: s + box.c0, count: width)
+                            var c = out.c0
+                            while c <= vectorEnd {
+                                var sum = Self.Vector(repeating: 0)
+                                let low = max(-radius, box.c0 &- c &- 3), high = min(radius, box.c1 &- c)
+                                if low <= high {
+                                    for k in low...high { sum += taps[k &+ radius] * Self.load(base + (c &+ k), 0) }
+                                }
+                                Self.store(sum, m, c)
+                                c &+= 4
+                            }
+                            while c <= out.c1 {
+                                var sum = 0.0
+                                let low = max(-radius, box.c0 &- c), high = min(radius, box.c1 &- c)
+                                if low <= high {
+                                    for k in low...high { sum += taps[k &+ radius] * s[c &+ k] }
+                                }
+                                m[c] = sum
+                                c &+= 1
+                            }
                         }
                     }
                     // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c],
