@@ -23,25 +23,17 @@ struct DiffusionCache: Sendable {
     /// Where the diffused mass may go: every cell, or one side of the walls (doors included).
     enum Region: Sendable {
         case all, inside, outside
-
-        func mask(_ grid: Grid) -> [Bool] {
-            switch self {
-            case .all: grid.inside
-            case .inside: grid.insideRegion
-            case .outside: grid.outsideRegion
-            }
-        }
     }
 
     private var entries: [Int: Entry] = [:]
     private var source: [Double] = []
     private var middle: [Double] = []
-    /// One row, for the column pass.
-    private var line: [Double] = []
     /// Each region's cells as 1 and the rest as 0, for the blur's masked sum.
     private var maskAll: [Double] = []
     private var maskInside: [Double] = []
     private var maskOutside: [Double] = []
+    /// Each cell's share of its mass given to one side of the walls: ½ in a door, 1 elsewhere.
+    private var doorShare: [Double] = []
     /// Where `diffuse` adds its results.
     private(set) var accumulator: [Double] = []
     /// Scratch for callers (the advected walking share).
@@ -82,10 +74,10 @@ struct DiffusionCache: Sendable {
             middle = [Double](repeating: 0, count: n)
             accumulator = [Double](repeating: 0, count: n)
             moved = [Double](repeating: 0, count: n)
-            line = [Double](repeating: 0, count: grid.columns)
             maskAll = grid.inside.map { $0 ? 1 : 0 }
             maskInside = grid.insideRegion.map { $0 ? 1 : 0 }
             maskOutside = grid.outsideRegion.map { $0 ? 1 : 0 }
+            doorShare = grid.door.map { $0 ? 0.5 : 1 }
         }
     }
 
@@ -116,19 +108,53 @@ struct DiffusionCache: Sendable {
         }
     }
 
+    private typealias Vector = SIMD4<Double>
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Double>, _ i: Int) -> Vector {
+        UnsafeRawPointer(p + i).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Vector.self)
+    }
+
     /// Copies the accumulator over `box` into `p`, values below `share` of the largest as 0.
+    /// Four cells at a time: the largest of non-negative numbers is the same whichever order
+    /// they are compared in, and one running maximum was a chain of dependent compares.
     func copyAccumulator(_ box: Grid.Box, grid: Grid, into p: UnsafeMutableBufferPointer<Double>, dropBelow share: Double) {
-        let columns = grid.columns
+        let columns = grid.columns, count = box.c1 &- box.c0 &+ 1, vectors = count / 4 * 4
         accumulator.withUnsafeBufferPointer { acc in
-            var highest = 0.0
+            var highest = 0.0, highest4 = Vector(repeating: 0)
             for r in box.r0...box.r1 {
-                for c in box.c0...box.c1 { highest = max(highest, acc[r &* columns &+ c]) }
+                let row = acc.baseAddress! + (r &* columns &+ box.c0)
+                var c = 0
+                while c < vectors {
+                    let v = Self.load(row, c)
+                    highest4 = highest4.replacing(with: v, where: v .> highest4)
+                    c &+= 4
+                }
+                while c < count {
+                    highest = max(highest, row[c])
+                    c &+= 1
+                }
             }
+            highest = max(highest, highest4.max())
             let floor = highest * share
+            let zero = Vector(repeating: 0)
             for r in box.r0...box.r1 {
-                for c in box.c0...box.c1 {
-                    let q = acc[r &* columns &+ c]
-                    p[r &* columns &+ c] = q > floor ? q : 0
+                let row = acc.baseAddress! + (r &* columns &+ box.c0), out = p.baseAddress! + (r &* columns &+ box.c0)
+                var c = 0
+                while c < vectors {
+                    let v = Self.load(row, c)
+                    Self.store(zero.replacing(with: v, where: v .> floor), out, c)
+                    c &+= 4
+                }
+                while c < count {
+                    let q = row[c]
+                    out[c] = q > floor ? q : 0
+                    c &+= 1
                 }
             }
         }
@@ -143,24 +169,39 @@ struct DiffusionCache: Sendable {
         _ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double, region: Region = .all
     ) -> Grid.Box {
         let e = entry(sigma: sigma, grid: grid)
-        let allowed = region.mask(grid)
         let normalization: [Double]
         switch region {
         case .all: normalization = e.normalization
         case .inside: normalization = e.insideNormalization
         case .outside: normalization = e.outsideNormalization
         }
-        let columns = grid.columns, split = region != .all
+        let columns = grid.columns, split = region != .all, mask = maskValues(region)
+        let count = input.c1 &- input.c0 &+ 1, vectors = count / 4 * 4
+        // Four cells at a time, each with the same division as alone; lanes the region or a
+        // zero normalisation leave out are set to 0 whatever their quotient.
         p.withUnsafeBufferPointer { p in
-            allowed.withUnsafeBufferPointer { allowed in
+            mask.withUnsafeBufferPointer { allowed in
                 normalization.withUnsafeBufferPointer { normalization in
-                    grid.door.withUnsafeBufferPointer { door in
+                    doorShare.withUnsafeBufferPointer { doorShare in
                         source.withUnsafeMutableBufferPointer { source in
+                            let zero = Vector(repeating: 0), whole = Vector(repeating: 1)
                             for r in input.r0...input.r1 {
-                                for c in input.c0...input.c1 {
-                                    let cell = r &* columns &+ c
-                                    let share = split && door[cell] ? 0.5 : 1
-                                    source[cell] = allowed[cell] && normalization[cell] > 0 ? share * p[cell] / normalization[cell] : 0
+                                let start = r &* columns &+ input.c0
+                                let p = p.baseAddress! + start, n = normalization.baseAddress! + start
+                                let allowed = allowed.baseAddress! + start, shares = doorShare.baseAddress! + start
+                                let out = source.baseAddress! + start
+                                var c = 0
+                                while c < vectors {
+                                    let norm = Self.load(n, c)
+                                    let share = split ? Self.load(shares, c) : whole
+                                    let q = share * Self.load(p, c) / norm
+                                    Self.store(zero.replacing(with: q, where: (Self.load(allowed, c) .> 0) .& (norm .> 0)), out, c)
+                                    c &+= 4
+                                }
+                                while c < count {
+                                    let share = split ? shares[c] : 1
+                                    out[c] = allowed[c] > 0 && n[c] > 0 ? share * p[c] / n[c] : 0
+                                    c &+= 1
                                 }
                             }
                         }
@@ -168,7 +209,7 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: maskValues(region))
+        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
@@ -197,36 +238,71 @@ struct DiffusionCache: Sendable {
         input.withUnsafeBufferPointer { src in
             kernel.withUnsafeBufferPointer { taps in
                 middle.withUnsafeMutableBufferPointer { mid in
-                    // Along rows: mid[r, c] = Σₖ taps[k] · src[r, c + k].
-                    for r in box.r0...box.r1 {
-                        let m = mid.baseAddress! + r &* columns
-                        let s = src.baseAddress! + r &* columns
-                        for c in out.c0...out.c1 { m[c] = 0 }
-                        for k in -radius...radius {
-                            let t = taps[k &+ radius]
-                            let first = max(out.c0, box.c0 &- k), last = min(out.c1, box.c1 &- k)
-                            guard first <= last else { continue }
-                            let shifted = s + k
-                            for c in first...last { m[c] += t * shifted[c] }
+                    // Along rows: mid[r, c] = Σₖ taps[k] · src[r, c + k], four columns at a time
+                    // with their sums in registers, over the box's part of the row copied between
+                    // zeros: a lane whose column is outside the box adds taps[k] · 0 = +0 to a
+                    // sum of non-negative terms, which leaves its bits as skipping the tap did;
+                    // each sum still runs over the taps in increasing k.
+                    let width = box.c1 &- box.c0 &+ 1, pad = 4
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: width &+ 2 &* pad) { padded in
+                        let row = padded.baseAddress!
+                        for i in 0..<pad {
+                            row[i] = 0
+                            row[pad &+ width &+ i] = 0
+                        }
+                        // Column j of the row is at row[j − box.c0 + pad].
+                        let base = row + (pad &- box.c0)
+                        let vectorEnd = out.c1 &- 3
+                        for r in box.r0...box.r1 {
+                            let m = mid.baseAddress! + r &* columns
+                            let s = src.baseAddress! + r &* columns
+                            (row + pad).update(from: s + box.c0, count: width)
+                            var c = out.c0
+                            while c <= vectorEnd {
+                                var sum = Self.Vector(repeating: 0)
+                                let low = max(-radius, box.c0 &- c &- 3), high = min(radius, box.c1 &- c)
+                                if low <= high {
+                                    for k in low...high { sum += taps[k &+ radius] * Self.load(base + (c &+ k), 0) }
+                                }
+                                Self.store(sum, m, c)
+                                c &+= 4
+                            }
+                            while c <= out.c1 {
+                                var sum = 0.0
+                                let low = max(-radius, box.c0 &- c), high = min(radius, box.c1 &- c)
+                                if low <= high {
+                                    for k in low...high { sum += taps[k &+ radius] * s[c &+ k] }
+                                }
+                                m[c] = sum
+                                c &+= 1
+                            }
                         }
                     }
-                    // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c].
+                    // Along columns: acc[r, c] += weight · mask[r, c] · Σₖ taps[k] · mid[r + k, c],
+                    // four columns at a time with their sums in registers, each over k in the
+                    // same order as a row of sums kept in memory gave it.
                     mask.withUnsafeBufferPointer { allowed in
-                        line.withUnsafeMutableBufferPointer { line in
-                            accumulator.withUnsafeMutableBufferPointer { acc in
-                                let l = line.baseAddress!
-                                for r in out.r0...out.r1 {
-                                    let low = max(-radius, box.r0 &- r), high = min(radius, box.r1 &- r)
-                                    guard low <= high else { continue }
-                                    for c in out.c0...out.c1 { l[c] = 0 }
+                        accumulator.withUnsafeMutableBufferPointer { acc in
+                            let vectorEnd = out.c1 &- 3
+                            for r in out.r0...out.r1 {
+                                let low = max(-radius, box.r0 &- r), high = min(radius, box.r1 &- r)
+                                guard low <= high else { continue }
+                                let a = acc.baseAddress! + r &* columns
+                                let w = allowed.baseAddress! + r &* columns
+                                var c = out.c0
+                                while c <= vectorEnd {
+                                    var sum = Self.Vector(repeating: 0)
                                     for k in low...high {
-                                        let t = taps[k &+ radius]
-                                        let m = mid.baseAddress! + (r &+ k) &* columns
-                                        for c in out.c0...out.c1 { l[c] += t * m[c] }
+                                        sum += taps[k &+ radius] * Self.load(mid.baseAddress! + (r &+ k) &* columns, c)
                                     }
-                                    let a = acc.baseAddress! + r &* columns
-                                    let w = allowed.baseAddress! + r &* columns
-                                    for c in out.c0...out.c1 { a[c] += weight * w[c] * l[c] }
+                                    Self.store(Self.load(a, c) + weight * Self.load(w, c) * sum, a, c)
+                                    c &+= 4
+                                }
+                                while c <= out.c1 {
+                                    var sum = 0.0
+                                    for k in low...high { sum += taps[k &+ radius] * mid[(r &+ k) &* columns &+ c] }
+                                    a[c] += weight * w[c] * sum
+                                    c &+= 1
                                 }
                             }
                         }

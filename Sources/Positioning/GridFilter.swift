@@ -296,15 +296,17 @@ struct GridFilter: Sendable {
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
                     kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
                     missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
-                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count)
+                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count - 1)
                 let columns = grid.columns
                 probability.withUnsafeBufferPointer { p in
                     scratch.withUnsafeMutableBufferPointer { out in
                         map.expectedBySensor.withUnsafeBufferPointer { bySensor in
-                            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * columns) { row in
-                                let rowLoss = row.baseAddress!, rowOffset = rowLoss + columns, rowPosition = rowOffset + columns
+                            withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { row in
+                                let rowPosition = row.baseAddress!
                                 // Loss of every cell in the box that still holds probability,
-                                // row by row between the first and the last such cell.
+                                // row by row between the first and the last such cell, written
+                                // straight into the scratch (cells without probability between
+                                // them get one too, which nothing reads).
                                 for r in box.r0...box.r1 {
                                     var first = box.c1 &+ 1, last = box.c0 &- 1
                                     for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
@@ -312,17 +314,27 @@ struct GridFilter: Sendable {
                                         last = c
                                     }
                                     guard first <= last else { continue }
-                                    let start = r &* columns &+ first
+                                    let start = r &* columns &+ first, count = last &- first &+ 1
+                                    let rowLoss = out.baseAddress! + start
                                     likelihood.losses(
-                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: last &- first &+ 1,
-                                        loss: rowLoss, offset: rowOffset, position: rowPosition)
-                                    for i in 0..<(last &- first &+ 1) {
-                                        let cell = start &+ i
-                                        guard p[cell] > 0 else { continue }
-                                        out[cell] = rowLoss[i]
-                                        out[dense &+ cell] = rowOffset[i]
-                                        lowest = min(lowest, rowLoss[i])
+                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: count,
+                                        loss: rowLoss, offset: rowLoss + dense, position: rowPosition)
+                                    // The lowest of cells with probability: the smallest of
+                                    // non-negative numbers whatever order they are taken in.
+                                    let vectors = count / 4 * 4, mass = p.baseAddress! + start
+                                    var lowest4 = SIMD4<Double>(repeating: .infinity)
+                                    var i = 0
+                                    while i < vectors {
+                                        let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
+                                        let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
+                                        lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
+                                        i &+= 4
                                     }
+                                    while i < count {
+                                        if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
+                                        i &+= 1
+                                    }
+                                    lowest = min(lowest, lowest4.min())
                                 }
                             }
                         }
@@ -358,18 +370,42 @@ struct GridFilter: Sendable {
             }
         }
         var offsetSum = 0.0, total = 0.0, highest = 0.0
-        let columns = grid.columns
+        let columns = grid.columns, count = box.c1 &- box.c0 &+ 1, vectors = count / 4 * 4
+        // The exponentials four cells at a time (`exponential4`, the same bits as one at a
+        // time), the sums cell by cell in the order they always had.
         probability.withUnsafeMutableBufferPointer { p in
             scratch.withUnsafeBufferPointer { loss in
+                let lowest4 = SIMD4<Double>(repeating: lowest)
                 for r in box.r0...box.r1 {
-                    for c in box.c0...box.c1 {
-                        let cell = r &* columns &+ c
-                        guard p[cell] > 0 else { continue }
-                        let q = p[cell] * Self.exponential(lowest - loss[cell])
-                        p[cell] = q
-                        total += q
-                        highest = max(highest, q)
-                        offsetSum += q * loss[dense &+ cell]
+                    let start = r &* columns &+ box.c0
+                    let row = p.baseAddress! + start, rowLoss = loss.baseAddress! + start
+                    let rowOffset = rowLoss + dense
+                    var c = 0
+                    while c < vectors {
+                        let mass = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD4<Double>.self)
+                        let live = mass .> 0
+                        if any(live) {
+                            let x = lowest4 - UnsafeRawPointer(rowLoss + c).loadUnaligned(as: SIMD4<Double>.self)
+                            // Cells without probability keep theirs (their loss is stale scratch).
+                            let q = mass.replacing(with: mass * Self.exponential4(x), where: live)
+                            UnsafeMutableRawPointer(row + c).storeBytes(of: q, as: SIMD4<Double>.self)
+                            for lane in 0..<4 where live[lane] {
+                                total += q[lane]
+                                highest = max(highest, q[lane])
+                                offsetSum += q[lane] * rowOffset[c &+ lane]
+                            }
+                        }
+                        c &+= 4
+                    }
+                    while c < count {
+                        if row[c] > 0 {
+                            let q = row[c] * Self.exponential(lowest - rowLoss[c])
+                            row[c] = q
+                            total += q
+                            highest = max(highest, q)
+                            offsetSum += q * rowOffset[c]
+                        }
+                        c &+= 1
                     }
                 }
             }
@@ -400,6 +436,38 @@ struct GridFilter: Sendable {
         e = e * r + 1
         e = e * r + 1
         return e * Double(bitPattern: UInt64(Int64(k) + 1023) << 52)
+    }
+
+    /// `exponential` of four numbers at once, each lane with the bits `exponential` gives it:
+    /// the same steps, with the two conversions to and from a whole number made exactly in
+    /// floating point (baseline x86-64 converts vectors of doubles to 64-bit integers one lane
+    /// at a time). For |y| < 2⁵¹, (|y| + 2⁵²) − 2⁵² is |y| rounded to the nearest whole number,
+    /// one less when that rounded up: trunc(|y|); and k + 1023 + 2⁵² holds k + 1023 in its
+    /// low mantissa bits, which shifted up by 52 are 2ᵏ's exponent field.
+    @inline(__always)
+    static func exponential4(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        typealias V = SIMD4<Double>
+        let zero = V(repeating: 0), one = V(repeating: 1), big = V(repeating: 4_503_599_627_370_496)  // 2⁵²
+        let y = x * 1.4426950408889634
+        let negative = y .< 0
+        let magnitude = y.replacing(with: -y, where: negative)
+        var whole = (magnitude + big) - big
+        whole = whole.replacing(with: whole - 1, where: whole .> magnitude)
+        whole = whole.replacing(with: -whole, where: negative)
+        let twice = (y - whole) * 2
+        let k = whole + (zero.replacing(with: one, where: twice .>= 1) - zero.replacing(with: one, where: twice .<= -1))
+        let r = x - k * 0.6931471805599453
+        var e = V(repeating: 1.0 / 5040)
+        e = e * r + 1.0 / 720
+        e = e * r + 1.0 / 120
+        e = e * r + 1.0 / 24
+        e = e * r + 1.0 / 6
+        e = e * r + 0.5
+        e = e * r + 1
+        e = e * r + 1
+        let biased = unsafeBitCast(k + (1023 + 4_503_599_627_370_496), to: SIMD4<UInt64>.self)
+        let scale = unsafeBitCast(biased &<< 52, to: V.self)
+        return zero.replacing(with: e * scale, where: x .> -700)
     }
 
     /// `y.rounded()` (to the nearest whole number, halves away from zero) for |y| < 2⁶², without
@@ -589,7 +657,8 @@ private struct Likelihood {
     let floor: Double
     let missingRoot: Double
     let k: Double
-    /// −log P(silent) by standardized margin (`SilenceModel`).
+    /// −log P(silent) by standardized margin (`SilenceModel`), `silenceTableCount` samples and
+    /// the last one's copy after them.
     let silenceTable: UnsafePointer<Double>
     let silenceTableCount: Int
 
@@ -664,9 +733,13 @@ private struct Likelihood {
         for j in 0..<missingCount {
             let e = bySensor + (missing[j] &* denseCount &+ cell)
             var c = 0
+            let end = V(repeating: Double(silenceTableCount - 1))
             while c < vectors {
                 let x = (load(e, c) + load(b, c) - floor) * missingRoot
-                store((x + SilenceModel.tableLimit) / SilenceModel.tableStep, position, c)
+                let at = (x + SilenceModel.tableLimit) / SilenceModel.tableStep
+                // Clamped here as `SilenceModel.loss` would clamp it, four at a time.
+                let clamped = at.replacing(with: 0, where: at .< 0)
+                store(clamped.replacing(with: end, where: clamped .> end), position, c)
                 c &+= 4
             }
             while c < count {

@@ -59,7 +59,8 @@ struct SilenceModel: Sendable {
     let defaultFloor: Double
     private(set) var floor: Double
     /// Per bucket, −log(1 − ρΦ(x)) sampled at `tableStep` over [−tableLimit, tableLimit], for
-    /// the ρ it was made for.
+    /// the ρ it was made for, and its last value once more: the position clamped to the end
+    /// interpolates towards that copy by zero instead of taking a branch (`loss`).
     private(set) var tables: [[Double]] = Array(repeating: [], count: bucketStarts.count)
     private var tableRho = [Double](repeating: -1, count: bucketStarts.count)
     static let tableLimit = 8.0
@@ -120,7 +121,8 @@ struct SilenceModel: Sendable {
         let rho = 1 - missRate(bucket: b)
         tableRho[b] = rho
         let count = Int((2 * Self.tableLimit / Self.tableStep).rounded()) + 1
-        tables[b] = (0..<count).map { i in
+        tables[b] = (0..<count + 1).map { n in
+            let i = min(n, count - 1)
             let x = -Self.tableLimit + Double(i) * Self.tableStep
             // Detected when above the floor: 2Φ(x) − 1 = erf(x/√2) for x > 0, none below.
             // Φ(x) = erfc(−x/√2)/2
@@ -135,13 +137,15 @@ struct SilenceModel: Sendable {
     static func tablePosition(_ x: Double) -> Double { (x + tableLimit) / tableStep }
 
     /// −log P(silent) at a position in the table (`tablePosition`), interpolated: apart from the
-    /// position, whose division the grid filter makes four cells at a time.
+    /// position, whose division the grid filter makes four cells at a time. `count` is the
+    /// table's samples, without the copy of the last one at the end. Positions beyond either
+    /// end are clamped instead of branched on: at the clamped ends the fraction is 0, and
+    /// t + 0 · (t′ − t) is t itself, the same bits the end's value had.
     @inline(__always)
     static func loss(_ table: UnsafePointer<Double>, count: Int, atPosition position: Double) -> Double {
-        if position <= 0 { return table[0] }
-        if position >= Double(count - 1) { return table[count - 1] }
-        let i = Int(position)
-        let f = position - Double(i)
-        return table[i] + f * (table[i + 1] - table[i])
+        let clamped = min(max(position, 0), Double(count - 1))
+        let i = Int(clamped)
+        let f = clamped - Double(i)
+        return table[i] + f * (table[i &+ 1] - table[i])
     }
 }
