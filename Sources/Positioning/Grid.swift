@@ -31,8 +31,6 @@ struct Grid: Sendable {
     /// Centres of the inside cells, by slot.
     let centresX: [Double]
     let centresY: [Double]
-    /// Slot of each dense cell, −1 outside the outline.
-    let slotOfCell: [Int]
     /// About 64 inside cells spread evenly over the grid, for cheap whole-store checks.
     let coarseCells: [Int]
     /// Whether some cells lie outside the outline (in the band); asked at every estimate.
@@ -108,9 +106,6 @@ struct Grid: Sendable {
         self.cells = cells
         centresX = xs
         centresY = ys
-        var slotOfCell = [Int](repeating: -1, count: columns * rows)
-        for (slot, cell) in cells.enumerated() { slotOfCell[cell] = slot }
-        self.slotOfCell = slotOfCell
         let stride = max(Int((Double(cells.count) / 64).squareRoot().rounded()), 1)
         let columnCount = columns
         coarseCells = cells.filter { ($0 % columnCount) % stride == 0 && ($0 / columnCount) % stride == 0 }

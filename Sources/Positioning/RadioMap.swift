@@ -17,9 +17,7 @@ import Foundation
 struct RadioMap: Sendable {
     let grid: Grid
     let sensorCount: Int
-    /// Expected RSSI, `slot * sensorCount + sensor`.
-    let expected: [Double]
-    /// The same by sensor over the dense grid, `sensor * columns * rows + cell` (0 outside the
+    /// Expected RSSI by sensor over the dense grid, `sensor * columns * rows + cell` (0 outside the
     /// candidate cells): a row of cells reads each sensor's levels side by side, so the grid
     /// filter weighs a whole row at a time with vector instructions.
     let expectedBySensor: [Double]
@@ -82,7 +80,7 @@ struct RadioMap: Sendable {
                 }
             }
         }
-        self.expected = expected
+        // Computed slot by slot (`slot * sensorCount + sensor`), kept by sensor.
         let dense = grid.columns * grid.rows
         var bySensor = [Double](repeating: 0, count: sensorCount * dense)
         for (slot, cell) in grid.cells.enumerated() {
