@@ -3,7 +3,7 @@ import GRDB
 
 /// A row of `analytics_count`: one metric's count in one interval and zone. No device,
 /// pseudonym or address: counts only.
-struct AnalyticsCountRecord: Codable, FetchableRecord, PersistableRecord {
+struct AnalyticsCountRecord: Codable, FetchableRecord, TableRecord {
     static let databaseTableName = "analytics_count"
 
     var intervalStart: Double
@@ -28,11 +28,6 @@ struct AnalyticsCountRecord: Codable, FetchableRecord, PersistableRecord {
         zone = count.zone
         metric = count.metric.rawValue
         value = count.value
-    }
-
-    /// The primary key: one row per interval, zone and metric.
-    var key: [String: any DatabaseValueConvertible] {
-        ["interval_start": intervalStart, "interval_seconds": intervalSeconds, "zone": zone, "metric": metric]
     }
 
     /// The count as the summary reads it; nil for a metric this version does not know.

@@ -11,14 +11,15 @@ enum AnalyticsStore {
 
     /// Adds a tally's counts to what is stored.
     static func add(_ tally: AnalyticsTally, in db: Database) throws {
-        for count in tally.asCounts {
-            var record = AnalyticsCountRecord(count)
-            if let stored = try AnalyticsCountRecord.fetchOne(db, key: record.key) {
-                record.value += stored.value
-                try record.update(db)
-            } else {
-                try record.insert(db)
-            }
+        guard !tally.isEmpty else { return }
+        // One statement a count, on the daemon's every commit: the row is the record's, the
+        // addition to what is stored SQLite's (GRDB's upsert needs a rowid this table has not).
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO analytics_count (interval_start, interval_seconds, zone, metric, value) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (interval_start, interval_seconds, zone, metric) DO UPDATE SET value = value + excluded.value
+            """)
+        for count in tally.asCounts.map(AnalyticsCountRecord.init) {
+            try statement.execute(arguments: [count.intervalStart, count.intervalSeconds, count.zone, count.metric, count.value])
         }
     }
 
