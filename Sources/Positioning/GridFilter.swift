@@ -419,6 +419,52 @@ struct GridFilter: Sendable {
         normalize(grid: grid, total: total, highest: highest)
     }
 
+    /// Each of `sensors`' level in `map` averaged over the distribution — what the map expects
+    /// it to hear from the device, the estimate's uncertainty included — into `levels` (NaN
+    /// without probability). Dot products along the box's rows, four cells to a vector: cells
+    /// without probability add nothing.
+    func meanLevels(of sensors: some Collection<Int>, map: RadioMap, into levels: inout [Double]) {
+        levels.removeAll(keepingCapacity: true)
+        let dense = probability.count, columns = map.grid.columns
+        guard dense > 0 else { return }
+        let count = box.c1 &- box.c0 &+ 1, vectors = count / 4 * 4
+        func dot(_ p: UnsafePointer<Double>, _ e: UnsafePointer<Double>) -> Double {
+            var sum4 = SIMD4<Double>.zero
+            var sum = 0.0
+            for r in box.r0...box.r1 {
+                let start = r &* columns &+ box.c0
+                var c = 0
+                while c < vectors {
+                    let q = UnsafeRawPointer(p + (start &+ c)).loadUnaligned(as: SIMD4<Double>.self)
+                    let level = UnsafeRawPointer(e + (start &+ c)).loadUnaligned(as: SIMD4<Double>.self)
+                    sum4 += q * level
+                    c &+= 4
+                }
+                while c < count {
+                    sum += p[start &+ c] * e[start &+ c]
+                    c &+= 1
+                }
+            }
+            return sum + sum4.sum()
+        }
+        probability.withUnsafeBufferPointer { p in
+            var total = 0.0
+            for r in box.r0...box.r1 {
+                let start = r &* columns &+ box.c0
+                for c in 0..<count { total += p[start &+ c] }
+            }
+            map.expectedBySensor.withUnsafeBufferPointer { e in
+                for sensor in sensors {
+                    guard sensor < map.sensorCount, total > 0 else {
+                        levels.append(.nan)
+                        continue
+                    }
+                    levels.append(dot(p.baseAddress!, e.baseAddress! + sensor &* dense) / total)
+                }
+            }
+        }
+    }
+
     /// eˣ for x ≤ 0, to a relative 1e-8 (probabilities dropped below 1e-6 of the most probable
     /// cell need no more): x = k·ln 2 + r with |r| ≤ ½ ln 2, eʳ by its Taylor series to r⁷,
     /// 2ᵏ by building the exponent. Several times cheaper than `exp`, once per cell and update.

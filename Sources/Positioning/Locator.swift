@@ -44,6 +44,10 @@ public struct Locator: Sendable {
     /// What a silent sensor says: the receivers' floor and how often one within range misses a
     /// batch, both learnt from the readings.
     private var silence: SilenceModel
+    /// Each sensor's learnt gain, per radio (grid engine).
+    private var gains: [Radio: SensorGains] = [:]
+    /// Each reading's sensor's level expected over the device's distribution.
+    private var levelScratch: [Double] = []
 
     struct DeviceState: Sendable {
         var filters: [RSSIFilter]
@@ -69,6 +73,8 @@ public struct Locator: Sendable {
         var lastUncertainty = 0.0
         /// The grid's restart count at the last estimate: a restarted track is not held back.
         var lastRestarts = 0
+        /// What this device's readings have said of each sensor's gain.
+        var gainWitness = SensorGains.Witness()
 
         /// What is left in the list while the state is being worked on.
         static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
@@ -104,6 +110,7 @@ public struct Locator: Sendable {
             return RadioMap.Sample(sensor: sensor, point: point, rssi: sample.rssi)
         }
         var models: [Radio: [PathLossModel]] = [:]
+        var surveyed = Array(repeating: false, count: layout.sensors.count)
         for radio in Radio.allCases {
             models[radio] = layout.sensors.map {
                 PathLossModel(pathLoss: $0.pathLoss(for: radio), noise: configuration.rssiNoise)
@@ -118,10 +125,17 @@ public struct Locator: Sendable {
                     distances: distances, rssi: own.map(\.rssi), fallback: sensor.pathLoss(for: .ble))
                 {
                     models[.ble]![s] = fitted
+                    surveyed[s] = true
                 }
             }
         }
         self.models = models
+        if configuration.sensorGainLearning {
+            for radio in Radio.allCases {
+                gains[radio] = SensorGains(
+                    learnt: surveyed.map { !($0 && radio == .ble) }, priorDevices: configuration.sensorGainPriorDevices)
+            }
+        }
         var fitted: [SensorID: PathLossModel] = [:]
         for (s, sensor) in layout.sensors.enumerated() { fitted[sensor.id] = models[.ble]![s] }
         pathLossModels = fitted
@@ -360,9 +374,10 @@ public struct Locator: Sendable {
     private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
         readings.removeAll(keepingCapacity: true)
+        let gain = gains[state.radio]?.gain ?? []
         for s in state.filters.indices {
             if let pending = state.filters[s].takePending() {
-                readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi, count: pending.count))
+                readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi - (s < gain.count ? gain[s] : 0), count: pending.count))
             }
         }
         if !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
@@ -380,6 +395,9 @@ public struct Locator: Sendable {
             with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
             silence: silence)
         let m = filter.summary(grid: map.grid, zones: &zoneScratch)
+        if readings.count >= 2, gains[state.radio] != nil {
+            learnGains(&state, from: filter, map: map, spread: m.xx + m.yy)
+        }
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
         let inside: Bool
@@ -405,6 +423,39 @@ public struct Locator: Sendable {
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
             zonesInScratch: true, insideProbability: map.grid.hasBand ? m.insideProbability : nil)
+    }
+
+    /// Takes this batch's readings as evidence of their sensors' gains: each one's residual
+    /// against the level the map expects over the device's distribution, less the phone's
+    /// fitted offset (so a batch heard by one sensor says nothing), bounded at twice
+    /// `rssi_noise` (a body in the way is not the sensor's doing), weighted by how sure the
+    /// estimate is: fully within `shadowing_correlation`, less the wider it is spread.
+    private mutating func learnGains(_ state: inout DeviceState, from filter: GridFilter, map: RadioMap, spread: Double) {
+        guard var learner = gains[state.radio] else { return }
+        gains[state.radio] = nil
+        defer { gains[state.radio] = learner }
+        let correlation = max(configuration.shadowingCorrelation, 0.1)
+        let weight = 1 / (1 + max(spread, 0) / (correlation * correlation))
+        let limit = 2 * configuration.rssiNoise
+        filter.meanLevels(of: readings.lazy.map(\.sensor), map: map, into: &levelScratch)
+        for (i, reading) in readings.enumerated() where reading.sensor < learner.gain.count && learner.learnt[reading.sensor] {
+            let expected = levelScratch[i]
+            guard expected.isFinite else { continue }
+            // The reading with the gain it was taken with put back: the whole gain it says.
+            let residual = reading.rssi - expected - filter.offset + learner.gain[reading.sensor]
+            learner.learn(
+                sensor: reading.sensor, residual: min(max(residual, learner.gain[reading.sensor] - limit), learner.gain[reading.sensor] + limit),
+                weight: weight, witness: &state.gainWitness)
+        }
+    }
+
+    /// Each sensor's learnt gain on `radio`, in the store file's order; empty when gains are
+    /// not learnt, and without the sensors a survey measured.
+    public func sensorGains(radio: Radio = .ble) -> [SensorGain] {
+        guard let learner = gains[radio] else { return [] }
+        return layout.sensors.indices.compactMap { s in
+            learner.learnt[s] ? SensorGain(sensor: layout.sensors[s].id, decibels: learner.gain[s], devices: learner.witnesses[s]) : nil
+        }
     }
 
     /// Counts, for the sensors surely within range of the device (they heard its last two

@@ -45,6 +45,8 @@ extension PositioningConfiguration {
         Field(name: "transmit_offset_learning", kind: .number(\.transmitOffsetLearning), range: 0 ... 1, unit: "share"),
         Field(name: "transmit_offset_carry", kind: .number(\.transmitOffsetCarry), range: 0 ... 1, unit: "share"),
         Field(name: "transmit_offset_floor", kind: .number(\.transmitOffsetFloor), range: 0.01 ... 50, unit: "dB"),
+        Field(name: "sensor_gain_learning", kind: .flag(\.sensorGainLearning)),
+        Field(name: "sensor_gain_prior_devices", kind: .number(\.sensorGainPriorDevices), range: 0 ... 10_000, unit: "devices"),
         Field(name: "outside_band", kind: .number(\.outsideBand), range: 0 ... 50, unit: "metres"),
         Field(name: "outside_band_along_storefront", kind: .flag(\.outsideBandAlongStorefront)),
         Field(name: "walls_between_inside_and_outside", kind: .flag(\.wallsBetweenInsideAndOutside)),

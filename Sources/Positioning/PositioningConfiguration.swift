@@ -74,6 +74,15 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// change of carrying position (hand to pocket) is followed.
     public var transmitOffsetFloor: Double = 2
 
+    /// Whether the grid engine learns each sensor's gain (how much louder than its model it
+    /// hears every device) from all the devices' readings; sensors a survey measured keep the
+    /// survey's fit.
+    public var sensorGainLearning = true
+    /// Devices' worth of evidence a learnt gain starts from at the model's 0 dB: a gain seen by
+    /// this many devices is applied by half. One device's residuals also carry the shadowing of
+    /// the places it stood, which the gain must not take in.
+    public var sensorGainPriorDevices: Double = 12
+
     // MARK: Survey radio map (grid engine)
 
     /// Width (metres) of the band around the outline where the grid also places devices: the
