@@ -3,6 +3,7 @@ import Calibration
 import FootfallCore
 import Foundation
 import Pipeline
+import Positioning
 import Presence
 
 /// `footfall replay`: a trace through the pipeline at full speed, with the events and the
@@ -49,6 +50,8 @@ public struct Replay {
         public var firstTime: Double?
         public var lastTime: Double?
         public var report: AccuracyReport?
+        /// The BLE sensors' gains learnt over the trace (`sensor_gain_learning`).
+        public var sensorGains: [SensorGain] = []
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
         /// The analytics by hour over the trace's time (what `--analytics` writes).
@@ -130,7 +133,7 @@ public struct Replay {
         let result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
-            report: scorer?.report(), analytics: analytics)
+            report: scorer?.report(), sensorGains: pipeline.sensorGains, analytics: analytics)
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)
             out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")

@@ -1,5 +1,6 @@
 import FootfallCore
 import Foundation
+import Positioning
 
 /// What `footfall replay` prints: counts and speed, then the accuracy report when scored.
 public enum ReplaySummary {
@@ -21,7 +22,17 @@ public enum ReplaySummary {
         if r.countedOnlyEvents > 0 {
             lines.append("\(r.countedOnlyEvents) visit events of unidentified devices kept on the gateway (counted in store.traffic; identity.anonymous_events sends them)")
         }
+        if let gains = gainsLine(r.sensorGains) { lines.append(gains) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The learnt sensor gains, where any sensor has a device's worth of evidence: a sensor far
+    /// from 0 hears louder or softer than its model (mounting, enclosure), which a survey or
+    /// its `path_loss` in the store file would fix for the first minutes of every run.
+    static func gainsLine(_ gains: [SensorGain]) -> String? {
+        guard gains.contains(where: { $0.devices >= 1 }) else { return nil }
+        let list = gains.map { "\($0.sensor.rawValue) \(String(format: "%+.1f", $0.decibels))" }.joined(separator: ", ")
+        return "sensor gains learnt (dB louder than the model): \(list)"
     }
 
     public static func json(_ r: Replay.Result, elapsed: Double) -> String {
@@ -37,6 +48,9 @@ public enum ReplaySummary {
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
         object["counted_only_events"] = r.countedOnlyEvents
+        object["sensor_gains"] = r.sensorGains.map {
+            ["sensor": $0.sensor.rawValue, "gain_db": ($0.decibels * 100).rounded() / 100, "devices": ($0.devices * 10).rounded() / 10] as [String: Any]
+        }
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -88,6 +88,8 @@ public struct Pipeline: Sendable {
     }
 
     public var trackedDevices: Int { presence.tracker.trackedDevices }
+    /// The BLE sensors' gains the locator has learnt so far (`sensor_gain_learning`).
+    public var sensorGains: [SensorGain] { locator.sensorGains(radio: .ble) }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }

@@ -83,6 +83,11 @@ import Testing
         #expect(json["zone_accuracy"] != nil)
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
+        // Every sensor's learnt gain, by the store file's name (no survey here, so all of them).
+        let gains = try #require(json["sensor_gains"] as? [[String: Any]])
+        #expect(gains.compactMap { $0["sensor"] as? String } == configuration.layout.sensors.map(\.id.rawValue))
+        #expect(gains.allSatisfy { ($0["devices"] as? Double ?? 0) > 1 && abs($0["gain_db"] as? Double ?? 99) < 6 })
+        #expect(ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains learnt (dB louder than the model): "))
     }
 
     /// Devices of the truth with no visit: never inside the outline for `enter_after` (gaps
