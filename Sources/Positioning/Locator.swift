@@ -130,7 +130,7 @@ public struct Locator: Sendable {
             }
         }
         self.models = models
-        if configuration.sensorGainLearning {
+        if configuration.sensorGainLearning, configuration.engine == .grid {
             for radio in Radio.allCases {
                 gains[radio] = SensorGains(
                     learnt: surveyed.map { !($0 && radio == .ble) }, priorDevices: configuration.sensorGainPriorDevices)
@@ -450,11 +450,12 @@ public struct Locator: Sendable {
     }
 
     /// Each sensor's learnt gain on `radio`, in the store file's order; empty when gains are
-    /// not learnt, and without the sensors a survey measured.
+    /// not learnt (`sensor_gain_learning` off, or the multilateration engine), and without the
+    /// sensors a survey measured.
     public func sensorGains(radio: Radio = .ble) -> [SensorGain] {
         guard let learner = gains[radio] else { return [] }
         return layout.sensors.indices.compactMap { s in
-            learner.learnt[s] ? SensorGain(sensor: layout.sensors[s].id, decibels: learner.gain[s], devices: learner.witnesses[s]) : nil
+            learner.learnt[s] ? SensorGain(sensor: layout.sensors[s].id, decibels: learner.gain[s], devices: learner.devices[s]) : nil
         }
     }
 

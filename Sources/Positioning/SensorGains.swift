@@ -22,9 +22,10 @@ import FootfallCore
 struct SensorGains: Sendable {
     /// Gain per sensor (dB): its readings are taken as `rssi − gain` against the map.
     private(set) var gain: [Double]
-    /// Per sensor, the devices' evidence: Σ weight · mean residual, and Σ weight.
+    /// Per sensor, the devices' evidence: Σ weight · mean residual, and Σ weight (the devices'
+    /// worth of evidence behind its gain).
     private var evidence: [Double]
-    private var devices: [Double]
+    private(set) var devices: [Double]
     /// Per sensor, whether its gain is learnt.
     let learnt: [Bool]
     /// Devices' worth of evidence a gain starts from at 0 (the model's).
@@ -75,9 +76,6 @@ struct SensorGains: Sendable {
         devices[s] = count
         gain[s] = sum / (priorDevices + count)
     }
-
-    /// Devices' worth of evidence behind each sensor's gain.
-    var witnesses: [Double] { devices }
 }
 
 /// A sensor's learnt gain: how much louder (dB) than its model it hears devices, and the

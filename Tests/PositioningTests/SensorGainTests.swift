@@ -92,6 +92,14 @@ import Testing
         }
     }
 
+    @Test func theMultilaterationEngineLearnsNoGains() {
+        var configuration = PositioningConfiguration()
+        configuration.engine = .multilateration
+        var locator = Locator(layout: Self.store, configuration: configuration)
+        _ = Self.shoppers(3, seed: 2, locator: &locator)
+        #expect(locator.sensorGains().isEmpty)
+    }
+
     @Test func aSurveyedSensorKeepsTheSurveysFit() {
         // Sensors a, b and c surveyed at a few points each; d, e and f not.
         var rng = SplitMix64(seed: 3)
