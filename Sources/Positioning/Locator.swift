@@ -46,7 +46,9 @@ public struct Locator: Sendable {
     private var silence: SilenceModel
     /// Each sensor's learnt gain, per radio (grid engine).
     private var gains: [Radio: SensorGains] = [:]
-    /// Each reading's sensor's level expected over the device's distribution.
+    /// The readings of sensors whose gain is learnt, and each one's level expected over the
+    /// device's distribution.
+    private var learning: [GridFilter.Reading] = []
     private var levelScratch: [Double] = []
 
     struct DeviceState: Sendable {
@@ -130,10 +132,16 @@ public struct Locator: Sendable {
             }
         }
         self.models = models
+        // Learnt where the model is the default's guess: not where a survey measured the sensor,
+        // nor where the store file states its path loss (`calibrate fit` writes it from one).
         if configuration.sensorGainLearning, configuration.engine == .grid {
             for radio in Radio.allCases {
-                gains[radio] = SensorGains(
-                    learnt: surveyed.map { !($0 && radio == .ble) }, priorDevices: configuration.sensorGainPriorDevices)
+                let learnt = layout.sensors.indices.map { s in
+                    !(surveyed[s] && radio == .ble) && layout.sensors[s].pathLoss[radio] == nil
+                }
+                if learnt.contains(true) {
+                    gains[radio] = SensorGains(learnt: learnt, priorDevices: configuration.sensorGainPriorDevices)
+                }
             }
         }
         var fitted: [SensorID: PathLossModel] = [:]
@@ -437,8 +445,13 @@ public struct Locator: Sendable {
         let correlation = max(configuration.shadowingCorrelation, 0.1)
         let weight = 1 / (1 + max(spread, 0) / (correlation * correlation))
         let limit = 2 * configuration.rssiNoise
-        filter.meanLevels(of: readings.lazy.map(\.sensor), map: map, into: &levelScratch)
-        for (i, reading) in readings.enumerated() where reading.sensor < learner.gain.count && learner.learnt[reading.sensor] {
+        learning.removeAll(keepingCapacity: true)
+        for reading in readings where reading.sensor < learner.learnt.count && learner.learnt[reading.sensor] {
+            learning.append(reading)
+        }
+        guard !learning.isEmpty else { return }
+        filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, into: &levelScratch)
+        for (i, reading) in learning.enumerated() {
             let expected = levelScratch[i]
             guard expected.isFinite else { continue }
             // The reading with the gain it was taken with put back: the whole gain it says.
@@ -451,7 +464,7 @@ public struct Locator: Sendable {
 
     /// Each sensor's learnt gain on `radio`, in the store file's order; empty when gains are
     /// not learnt (`sensor_gain_learning` off, or the multilateration engine), and without the
-    /// sensors a survey measured.
+    /// sensors a survey measured or whose path loss the store file states.
     public func sensorGains(radio: Radio = .ble) -> [SensorGain] {
         guard let learner = gains[radio] else { return [] }
         return layout.sensors.indices.compactMap { s in

@@ -75,8 +75,8 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var transmitOffsetFloor: Double = 2
 
     /// Whether the grid engine learns each sensor's gain (how much louder than its model it
-    /// hears every device) from all the devices' readings; sensors a survey measured keep the
-    /// survey's fit.
+    /// hears every device) from all the devices' readings; sensors a survey measured, or whose
+    /// path loss the store file states, keep that model.
     public var sensorGainLearning = true
     /// Devices' worth of evidence a learnt gain starts from at the model's 0 dB: a gain seen by
     /// this many devices is applied by half. One device's residuals also carry the shadowing of

@@ -18,7 +18,8 @@ import FootfallCore
 /// sensor moved or replaced is followed. In a store with shoppers coming and going the gain is
 /// learnt within minutes; a recording of one tag moves it little.
 ///
-/// Sensors a survey measured are not learnt: their map is already fitted to their readings.
+/// Sensors a survey measured, and sensors whose path loss the store file states (`calibrate
+/// fit` writes it from a survey), are not learnt: their model is already a measurement.
 struct SensorGains: Sendable {
     /// Gain per sensor (dB): its readings are taken as `rssi − gain` against the map.
     private(set) var gain: [Double]

@@ -83,11 +83,24 @@ import Testing
         #expect(json["zone_accuracy"] != nil)
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
-        // Every sensor's learnt gain, by the store file's name (no survey here, so all of them).
+        // The demo store's file states every sensor's path loss: no gain is learnt.
+        #expect((json["sensor_gains"] as? [Any])?.isEmpty == true)
+        #expect(!ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains"))
+    }
+
+    @Test func theSensorGainsLearntFromTheShoppersArePrintedAndInTheJSON() async throws {
+        let files = try await onAThreadOfItsOwn { try Self.simulatedFiles(seed: 4) }
+        defer { try? FileManager.default.removeItem(at: files.directory) }
+        // The same store with the path loss left out of its file: every sensor's gain is learnt.
+        var configuration = Self.configuration
+        for s in configuration.layout.sensors.indices { configuration.layout.sensors[s].pathLoss = [:] }
+        let result = try await onAThreadOfItsOwn { try Replay.run(Replay.Options(tracePath: files.trace, configuration: configuration)) }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(ReplaySummary.json(result, elapsed: 1).utf8)) as? [String: Any])
         let gains = try #require(json["sensor_gains"] as? [[String: Any]])
         #expect(gains.compactMap { $0["sensor"] as? String } == configuration.layout.sensors.map(\.id.rawValue))
         #expect(gains.allSatisfy { ($0["devices"] as? Double ?? 0) > 1 && abs($0["gain_db"] as? Double ?? 99) < 6 })
-        #expect(ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains learnt (dB louder than the model): "))
+        let text = ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1)
+        #expect(text.contains("sensor gains learnt (dB louder than the model): s1 "))
     }
 
     /// Devices of the truth with no visit: never inside the outline for `enter_after` (gaps

@@ -92,6 +92,14 @@ import Testing
         }
     }
 
+    @Test func aSensorWhosePathLossTheStoreFileStatesKeepsIt() {
+        var layout = Self.store
+        layout.sensors[1].pathLoss[.ble] = PathLoss(rssiAt1m: -59, exponent: 2.2)
+        var locator = Locator(layout: layout, configuration: PositioningConfiguration())
+        _ = Self.shoppers(3, seed: 6, locator: &locator)
+        #expect(locator.sensorGains().map(\.sensor) == ["a", "c", "d", "e", "f"])
+    }
+
     @Test func theMultilaterationEngineLearnsNoGains() {
         var configuration = PositioningConfiguration()
         configuration.engine = .multilateration
