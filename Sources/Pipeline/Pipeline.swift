@@ -77,8 +77,8 @@ public struct Pipeline: Sendable {
         knownSensors = Set(configuration.layout.sensors.map(\.id))
     }
 
-    /// How far back the locate stage may date a zone stay when it confirms it: the zone model
-    /// dates a move from when the estimates began to favour it, at most
+    /// How far back the locate stage may date a zone stay when it confirms it: `ZoneMembership`
+    /// dates a move from the first estimate in the new zone, at most
     /// `ZoneMembership.hindsight` back (or a zone's own `enter_after`/`exit_after`, when
     /// longer), a locate round later at most. The presence stage decides a dwell only once
     /// this has passed since its threshold (docs/events.md, `zone.dwell`).

@@ -24,8 +24,6 @@ struct Grid: Sendable {
     let outsideRegion: [Bool]
     /// Whether the walls matter: there is a band outside and at least one door through them.
     let hasWalls: Bool
-    /// Per dense index: the first zone (configuration order) containing the cell's centre, −1 none.
-    let zoneOfCell: [Int]
     /// Dense indices of the inside cells, in order; a cell's "slot" is its position here.
     let cells: [Int]
     /// Centres of the inside cells, by slot.
@@ -40,7 +38,7 @@ struct Grid: Sendable {
     ///   entrance); all walls when empty.
     init(
         outline: Outline, step requested: Double, maximumCells: Int, band: Double = 0, bandEdges: [(Point, Point)] = [],
-        zones: [Outline] = [], entrances: [Point] = [], entranceRadius: Double = 1.5
+        entrances: [Point] = [], entranceRadius: Double = 1.5
     ) {
         let band = max(band, 0)
         // The box holds the outline and, with a band, the band around it and along its edges.
@@ -64,7 +62,6 @@ struct Grid: Sendable {
         originY = minimum.y + (height - Double(rows - 1) * step) / 2
         var inside = [Bool](repeating: false, count: columns * rows)
         var withinOutline = [Bool](repeating: false, count: columns * rows)
-        var zoneOfCell = [Int](repeating: -1, count: columns * rows)
         var cells: [Int] = []
         var xs: [Double] = []
         var ys: [Double] = []
@@ -74,7 +71,6 @@ struct Grid: Sendable {
                 let within = outline.contains(p)
                 if within || (band > 0 && Self.distance(from: p, to: bandEdges, outline: outline) <= band) {
                     withinOutline[row * columns + column] = within
-                    if within { zoneOfCell[row * columns + column] = zones.firstIndex { $0.contains(p) } ?? -1 }
                     inside[row * columns + column] = true
                     cells.append(row * columns + column)
                     xs.append(p.x)
@@ -102,7 +98,6 @@ struct Grid: Sendable {
         hasWalls = cells.contains { !withinOutline[$0] } && door.contains(true)
         self.inside = inside
         self.withinOutline = withinOutline
-        self.zoneOfCell = zoneOfCell
         self.cells = cells
         centresX = xs
         centresY = ys

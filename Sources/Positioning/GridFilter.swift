@@ -556,7 +556,7 @@ struct GridFilter: Sendable {
 
     /// Mean and covariance of the position; the cell's own extent (step²/12 per axis) is added.
     func moments(grid: Grid) -> (mean: Point, xx: Double, xy: Double, yy: Double) {
-        let s = summary(grid: grid, zoneCount: 0)
+        let s = summary(grid: grid)
         return (s.mean, s.xx, s.xy, s.yy)
     }
 
@@ -569,47 +569,32 @@ struct GridFilter: Sendable {
         var xx: Double, xy: Double, yy: Double
         /// Mean of the part inside the outline (the whole mean when none is).
         var insideMean: Point
-        /// Probability of each zone (index in configuration order).
-        var zoneProbability: [Double]
     }
 
-    func summary(grid: Grid, zoneCount: Int) -> Summary {
-        var zones = [Double](repeating: 0, count: zoneCount)
-        return summary(grid: grid, zones: &zones)
-    }
-
-    /// The summary with the zones' probabilities written into `zones` (its count is the number
-    /// of zones), so that an estimate allocates nothing.
-    func summary(grid: Grid, zones: inout [Double]) -> Summary {
+    /// The summary, in one pass over the cells holding probability.
+    func summary(grid: Grid) -> Summary {
         var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
         var inside = 0.0, ix = 0.0, iy = 0.0
-        let columns = grid.columns, zoneCount = zones.count
+        let columns = grid.columns
         let step = grid.step, originX = grid.originX, originY = grid.originY
-        zones.withUnsafeMutableBufferPointer { zones in
-            for z in zones.indices { zones[z] = 0 }
-            probability.withUnsafeBufferPointer { probability in
-                grid.withinOutline.withUnsafeBufferPointer { withinOutline in
-                    grid.zoneOfCell.withUnsafeBufferPointer { zoneOfCell in
-                        for r in box.r0...box.r1 {
-                            let y = originY + Double(r) * step
-                            for c in box.c0...box.c1 {
-                                let cell = r &* columns &+ c
-                                let p = probability[cell]
-                                guard p > 0 else { continue }
-                                let x = originX + Double(c) * step
-                                sx += p * x
-                                sy += p * y
-                                sxx += p * x * x
-                                sxy += p * x * y
-                                syy += p * y * y
-                                if withinOutline[cell] {
-                                    inside += p
-                                    ix += p * x
-                                    iy += p * y
-                                    let zone = zoneOfCell[cell]
-                                    if zone >= 0, zone < zoneCount { zones[zone] += p }
-                                }
-                            }
+        probability.withUnsafeBufferPointer { probability in
+            grid.withinOutline.withUnsafeBufferPointer { withinOutline in
+                for r in box.r0...box.r1 {
+                    let y = originY + Double(r) * step
+                    for c in box.c0...box.c1 {
+                        let cell = r &* columns &+ c
+                        let p = probability[cell]
+                        guard p > 0 else { continue }
+                        let x = originX + Double(c) * step
+                        sx += p * x
+                        sy += p * y
+                        sxx += p * x * x
+                        sxy += p * x * y
+                        syy += p * y * y
+                        if withinOutline[cell] {
+                            inside += p
+                            ix += p * x
+                            iy += p * y
                         }
                     }
                 }
@@ -619,8 +604,7 @@ struct GridFilter: Sendable {
         let mean = Point(x: sx, y: sy)
         return Summary(
             insideProbability: inside, mean: mean, xx: max(sxx - sx * sx, 0) + cell, xy: sxy - sx * sy,
-            yy: max(syy - sy * sy, 0) + cell, insideMean: inside > 1e-9 ? Point(x: ix / inside, y: iy / inside) : mean,
-            zoneProbability: [])
+            yy: max(syy - sy * sy, 0) + cell, insideMean: inside > 1e-9 ? Point(x: ix / inside, y: iy / inside) : mean)
     }
 
     /// Rescales to a total of 1, drops negligible cells and shrinks the box around the rest; a

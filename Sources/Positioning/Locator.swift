@@ -34,7 +34,6 @@ public struct Locator: Sendable {
     private var gridWorkspace: [Double] = []
     /// Per-estimate buffers, kept so that an estimate allocates nothing.
     private var readings: [GridFilter.Reading] = []
-    private var zoneScratch: [Double] = []
     /// Per radio, per sensor: whether the sensor's silence says something about a device of
     /// that radio — it listens to the radio (`Sensor.radios`) and has heard anything within
     /// `forgetAfter`. Refreshed at each round of estimates.
@@ -99,7 +98,6 @@ public struct Locator: Sendable {
         sensorIndex = index
         sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
         silence = SilenceModel(configuredFloor: configuration.receiverSensitivity)
-        zoneScratch = Array(repeating: 0, count: layout.zones.count)
         for radio in Radio.allCases { silenceCounts[radio] = layout.sensors.map { $0.radios.contains(radio) } }
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
@@ -155,7 +153,7 @@ public struct Locator: Sendable {
             let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
             let grid = Grid(
                 outline: outline, step: Self.gridStep(layout, configuration), maximumCells: configuration.maximumCells, band: band,
-                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [], zones: zoneOutlines,
+                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [],
                 entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
                 entranceRadius: configuration.entranceRadius)
             for radio in Radio.allCases {
@@ -340,22 +338,13 @@ public struct Locator: Sendable {
         state.lastPosition = position
         state.lastUncertainty = sigma
         state.lastRestarts = restarts
-        if !located.zonesInScratch {
-            ZoneMembership.probabilities(of: zoneOutlines, position: position, sigma: sigma, into: &zoneScratch)
-            // Given that it is inside: the part of the error circle beyond the walls is not "no
-            // zone" (near a wall most of it would be).
-            if located.inside, !zoneScratch.isEmpty {
-                let inside = ZoneMembership.probability(inside: outline, position: position, sigma: sigma)
-                if inside > 1e-9 { for z in zoneScratch.indices { zoneScratch[z] = min(zoneScratch[z] / inside, 1) } }
-            }
-        }
-        // A device outside the store is in none of its zones. The zone model tracks where it
-        // is given that it is inside, so an estimate outside leaves it as it was: a device
-        // that strays outside the walls for a second has its zone again when it is back.
+        // A device outside the store is in none of its zones. An estimate outside leaves the
+        // zone as it was: a device that strays outside the walls for a second has its zone
+        // again when it is back.
         let zone = located.inside
             ? state.zone.update(
-                zoneProbabilities: zoneScratch, zones: layout.zones, at: time, stay: configuration.zoneStay,
-                report: configuration.zoneReportProbability, evidenceShare: configuration.zoneEvidenceShare)
+                position: position, uncertainty: sigma, zones: layout.zones, outlines: zoneOutlines, at: time,
+                margin: configuration.zoneMargin + configuration.zoneMarginPerUncertainty * sigma)
             : nil
         var heard = 0
         for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
@@ -367,14 +356,12 @@ public struct Locator: Sendable {
         return estimate
     }
 
-    /// One device's position before zones: the mean, its covariance, whether it is inside the
-    /// store and, from the grid, each zone's probability.
+    /// One device's position before zones: the mean, its covariance and whether it is inside
+    /// the store.
     private struct Located {
         var position: Point
         var xx: Double, xy: Double, yy: Double
         var inside: Bool
-        /// Whether each zone's probability is in `zoneScratch` (from the grid).
-        var zonesInScratch = false
         /// Probability of being inside the outline, where the grid weighs inside and outside.
         var insideProbability: Double?
     }
@@ -402,7 +389,7 @@ public struct Locator: Sendable {
         filter.update(
             with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
             silence: silence)
-        let m = filter.summary(grid: map.grid, zones: &zoneScratch)
+        let m = filter.summary(grid: map.grid)
         if readings.count >= 2, gains[state.radio] != nil {
             learnGains(&state, from: filter, map: map, spread: m.xx + m.yy)
         }
@@ -424,13 +411,9 @@ public struct Locator: Sendable {
             inside = fix.map(isInside) ?? true
         }
         state.inside = inside
-        // Zones are those of the inside part of the distribution, given that it is inside.
-        for z in zoneScratch.indices {
-            zoneScratch[z] = m.insideProbability > 1e-9 ? zoneScratch[z] / m.insideProbability : 0
-        }
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
-            zonesInScratch: true, insideProbability: map.grid.hasBand ? m.insideProbability : nil)
+            insideProbability: map.grid.hasBand ? m.insideProbability : nil)
     }
 
     /// Takes this batch's readings as evidence of their sensors' gains: each one's residual

@@ -35,6 +35,11 @@ struct Outline: Sendable {
     /// `p` when inside, otherwise the nearest point of the boundary.
     func clamp(_ p: Point) -> Point {
         guard !isEmpty, !contains(p) else { return p }
+        return nearestBoundaryPoint(to: p)
+    }
+
+    /// The point of the boundary nearest to `p`, inside or out.
+    func nearestBoundaryPoint(to p: Point) -> Point {
         var best = p
         var bestDistance = Double.infinity
         for i in ax.indices {
@@ -49,6 +54,11 @@ struct Outline: Sendable {
             }
         }
         return best
+    }
+
+    /// Distance from `p` to the nearest edge, inside or out.
+    func distanceToBoundary(_ p: Point) -> Double {
+        isEmpty ? .infinity : nearestBoundaryPoint(to: p).distance(to: p)
     }
 
     /// Distance from `p` to the boundary (0 inside).

@@ -66,9 +66,15 @@ extension PositioningConfiguration {
         Field(name: "restart_evidence", kind: .number(\.restartEvidence), range: 0.1 ... 1000, unit: "nats"),
         Field(name: "maximum_speed", kind: .number(\.maximumSpeed), range: 0.1 ... 50, unit: "m/s"),
         Field(name: "tracker_acceleration", kind: .number(\.trackerAcceleration), range: 0.001 ... 100, unit: "m²/s³"),
-        Field(name: "zone_stay", kind: .number(\.zoneStay), range: 1 ... 86_400, unit: "seconds"),
-        Field(name: "zone_report_probability", kind: .number(\.zoneReportProbability), range: 0 ... 1, unit: "probability"),
-        Field(name: "zone_evidence_share", kind: .number(\.zoneEvidenceShare), range: 0.01 ... 1, unit: "share"),
+        Field(name: "zone_margin", kind: .number(\.zoneMargin), range: 0 ... 50, unit: "metres"),
+        Field(name: "zone_margin_per_uncertainty", kind: .number(\.zoneMarginPerUncertainty), range: 0 ... 10, unit: "share"),
+    ]
+
+    /// Settings a store file may still carry from an earlier version, and what replaced them.
+    static let retired = [
+        "zone_stay": "the zone model is now a margin around each zone's border: remove it, or set `zone_margin`",
+        "zone_report_probability": "the zone model is now a margin around each zone's border: remove it, or set `zone_margin`",
+        "zone_evidence_share": "the zone model is now a margin around each zone's border: remove it, or set `zone_margin_per_uncertainty`",
     ]
 
     /// The settable names, in documentation order.
@@ -88,6 +94,7 @@ extension PositioningConfiguration {
                 ConfigurationError(file: file, line: setting.line, field: "positioning.\(name)", message: message)
             }
             guard let field = Self.fields.first(where: { $0.name == name }) else {
+                if let replacement = Self.retired[name] { throw fail("no longer a setting; \(replacement) (docs/positioning.md, Zones)") }
                 let hint = Self.closestName(to: name).map { "did you mean `\($0)`? " } ?? ""
                 throw fail("unknown setting; \(hint)docs/positioning.md lists them all")
             }

@@ -148,16 +148,13 @@ public struct PositioningConfiguration: Hashable, Sendable {
 
     // MARK: Zones
 
-    /// Mean time (s) a shopper stays in one zone before moving to another: the zone model's
-    /// prior against changing zones (`ZoneMembership`). Position errors across a border last
-    /// seconds; shoppers change sector every minute or two.
-    public var zoneStay: Double = 60
-    /// Probability the zone model must give a zone before it is reported.
-    public var zoneReportProbability: Double = 0.5
-    /// Share of each estimate's zone probabilities taken as new evidence (a power on them):
-    /// consecutive estimates share most of their readings, so below 1 trades a slower response
-    /// for fewer zone changes.
-    public var zoneEvidenceShare: Double = 0.5
+    /// How far (m) beyond the border of the zone reported an estimate may stray and the zone
+    /// still be kept (`ZoneMembership`): estimates err, so near a border they cross to and fro
+    /// while the shopper stays on one side.
+    public var zoneMargin: Double = 0.5
+    /// Share of the estimate's uncertainty (its error's standard deviation, m) added to
+    /// `zoneMargin`: the less sure the estimate, the further it may stray.
+    public var zoneMarginPerUncertainty: Double = 0.5
 
     public init() {}
 }

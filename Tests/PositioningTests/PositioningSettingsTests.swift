@@ -58,6 +58,18 @@ import Testing
         #expect(!error.description.contains("\n"))
     }
 
+    @Test func aSettingOfTheZoneModelThatWasReplacedSaysWhatReplacedIt() throws {
+        let (_, first) = try Self.store(["zone_stay: 60"])
+        let error = try #require(try Self.error(["zone_stay: 60"]))
+        #expect(error.line == first)
+        #expect(error.description.hasPrefix("store.yaml:\(first): positioning.zone_stay: no longer a setting;"))
+        #expect(error.description.contains("`zone_margin`"))
+        #expect(!error.description.contains("\n"))
+        // The settings that replaced it are read.
+        let configuration = try PositioningConfiguration(try Self.store(["zone_margin: 1.5", "zone_margin_per_uncertainty: 0"]).0)
+        #expect(configuration.zoneMargin == 1.5 && configuration.zoneMarginPerUncertainty == 0)
+    }
+
     @Test func anOutOfRangeValueNamesTheRange() throws {
         let (_, first) = try Self.store(["rssi_noise: 100"])
         let error = try #require(try Self.error(["rssi_noise: 100"]))

@@ -3,80 +3,111 @@ import Positioning
 import Testing
 
 @Suite struct ZoneMembershipTests {
+    /// Two zones side by side, the border at x = 5.
     let zones = [
         Zone(id: "produce", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 5, y: 5))),
         Zone(id: "checkout", polygon: Polygon(rectangleFrom: Point(x: 5, y: 0), to: Point(x: 10, y: 5))),
     ]
 
-    /// Feeds one probability map a second from `from` to `to` (inclusive) and returns the zones reported.
-    func feed(_ membership: inout ZoneMembership, _ probabilities: [String: Double], from: Int, to: Int, zones: [Zone]? = nil, stay: Double = 20) -> [String?] {
-        (from...to).map { membership.update(probabilities: probabilities, zones: zones ?? self.zones, at: Double($0), stay: stay) }
+    /// Feeds one estimate a second at `x` (y = 2.5) from `from` to `to` (inclusive) and returns
+    /// the zones reported.
+    func feed(
+        _ membership: inout ZoneMembership, x: Double, from: Int, to: Int, uncertainty: Double = 1, zones: [Zone]? = nil,
+        y: Double = 2.5
+    ) -> [String?] {
+        (from...to).map {
+            membership.update(position: Point(x: x, y: y), uncertainty: uncertainty, zones: zones ?? self.zones, at: Double($0))
+        }
     }
 
-    @Test func aDeviceClearlyInAZoneHasItFromItsFirstEstimate() {
+    @Test func aDeviceInAZoneHasItFromItsFirstEstimate() {
         var membership = ZoneMembership()
-        let seen = feed(&membership, ["produce": 0.9], from: 0, to: 5)
+        let seen = feed(&membership, x: 2, from: 0, to: 5)
         #expect(seen.allSatisfy { $0 == "produce" })
         #expect(membership.since == 0)
     }
 
-    @Test func aTwoSecondStrayOfTheEstimateIntoTheNextZoneDoesNotChangeIt() {
+    @Test func aStrayOfTheEstimateWithinItsErrorAcrossTheBorderDoesNotChangeTheZone() {
         var membership = ZoneMembership()
-        var seen = feed(&membership, ["produce": 0.9], from: 0, to: 60)
-        // A position error across the border: the estimate says checkout, but only barely.
-        seen += feed(&membership, ["produce": 0.35, "checkout": 0.65], from: 61, to: 62)
-        seen += feed(&membership, ["produce": 0.9], from: 63, to: 80)
+        var seen = feed(&membership, x: 3, from: 0, to: 60)
+        // A position error across the border, 0.9 m beyond it: within the margin of
+        // 0.5 m + half the estimate's 1 m uncertainty.
+        seen += feed(&membership, x: 5.9, from: 61, to: 70)
+        seen += feed(&membership, x: 3, from: 71, to: 80)
         #expect(seen.allSatisfy { $0 == "produce" })
     }
 
-    @Test func walkingIntoTheNextZoneIsFollowedWithinAFewSeconds() {
-        var membership = ZoneMembership()
-        _ = feed(&membership, ["produce": 0.9], from: 0, to: 60)
-        let seen = feed(&membership, ["produce": 0.05, "checkout": 0.95], from: 61, to: 70)
-        let first = try! #require(seen.firstIndex { $0 == "checkout" })
-        #expect(first <= 3, "checkout reported \(first + 1) s after the move")
-        #expect(seen[first...].allSatisfy { $0 == "checkout" })
-        // Dated from the first estimate that favoured it.
-        #expect(membership.since == 61)
+    @Test func theLessSureTheEstimateTheFurtherItMayStray() {
+        var sure = ZoneMembership(), unsure = ZoneMembership()
+        _ = feed(&sure, x: 3, from: 0, to: 10, uncertainty: 0.5)
+        _ = feed(&unsure, x: 3, from: 0, to: 10, uncertainty: 4)
+        // 2 m across: beyond 0.5 + 0.25 m, within 0.5 + 2 m.
+        #expect(feed(&sure, x: 7, from: 11, to: 12, uncertainty: 0.5).last! == "checkout")
+        #expect(feed(&unsure, x: 7, from: 11, to: 12, uncertainty: 4).allSatisfy { $0 == "produce" })
     }
 
-    @Test func theLongerAShopperTypicallyStaysTheLongerAnAmbiguousMoveTakesToConfirm() {
-        func delay(stay: Double) -> Int {
-            var membership = ZoneMembership()
-            _ = feed(&membership, ["produce": 0.9], from: 0, to: 60, stay: stay)
-            let seen = feed(&membership, ["produce": 0.3, "checkout": 0.7], from: 61, to: 200, stay: stay)
-            return seen.firstIndex { $0 == "checkout" } ?? 1000
+    @Test func walkingIntoTheNextZoneIsFollowedAsSoonAsTheEstimateIsBeyondTheMargin() {
+        var membership = ZoneMembership()
+        _ = feed(&membership, x: 3, from: 0, to: 60)
+        // Walking at 1 m/s across the border at x = 5: 0.5 m beyond it at 62 s, 1.5 m at 63 s.
+        let seen = (61...65).map { t in
+            membership.update(
+                position: Point(x: 3.5 + Double(t - 60), y: 2.5), uncertainty: 1, zones: zones, at: Double(t))
         }
-        #expect(delay(stay: 5) < delay(stay: 60))
-        #expect(delay(stay: 60) < 140)
+        // Reported once the estimate is more than the margin (1 m) beyond the border.
+        let first = try! #require(seen.firstIndex { $0 == "checkout" })
+        #expect(61 + first == 63, "checkout reported at \(61 + first) s")
+        #expect(seen[first...].allSatisfy { $0 == "checkout" })
+        // Dated from the first estimate in it.
+        #expect(membership.since == 62)
     }
 
-    @Test func aDeviceBetweenTwoZonesKeepsTheOneItWasInRatherThanGoingBlank() {
+    @Test func aChangeHeldByTheMarginIsDatedFromTheFirstEstimateInTheNewZone() {
         var membership = ZoneMembership()
-        _ = feed(&membership, ["produce": 0.9], from: 0, to: 30)
-        // Astride the border, half in each: no zone has the majority, and neither does "none".
-        let seen = feed(&membership, ["produce": 0.5, "checkout": 0.5], from: 31, to: 90)
-        #expect(seen.allSatisfy { $0 == "produce" })
+        _ = feed(&membership, x: 3, from: 0, to: 30)
+        _ = feed(&membership, x: 5.5, from: 31, to: 34)  // across, within the margin
+        #expect(membership.current == "produce")
+        _ = feed(&membership, x: 8, from: 35, to: 35)
+        #expect(membership.current == "checkout")
+        #expect(membership.since == 31)
     }
 
-    @Test func leavingEveryZoneEndsTheZone() {
+    @Test func aChangeIsNeverDatedFurtherBackThanTheHindsight() {
         var membership = ZoneMembership()
-        _ = feed(&membership, ["produce": 0.9], from: 0, to: 30)
-        let seen = feed(&membership, ["produce": 0.02], from: 31, to: 40)
-        #expect(seen.last! == nil)
+        _ = feed(&membership, x: 3, from: 0, to: 30)
+        _ = feed(&membership, x: 5.5, from: 31, to: 60)  // a long stretch within the margin
+        _ = feed(&membership, x: 8, from: 61, to: 61)
+        #expect(membership.current == "checkout")
+        #expect(membership.since == 61 - ZoneMembership.hindsight)
+    }
+
+    @Test func leavingEveryZoneEndsTheZoneOnceBeyondTheMargin() {
+        let apart = [
+            Zone(id: "produce", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 5, y: 5))),
+            Zone(id: "checkout", polygon: Polygon(rectangleFrom: Point(x: 10, y: 0), to: Point(x: 15, y: 5))),
+        ]
+        var membership = ZoneMembership()
+        _ = feed(&membership, x: 3, from: 0, to: 30, zones: apart)
+        // In the aisle between them, just out of produce: kept; well out: no zone.
+        #expect(feed(&membership, x: 5.8, from: 31, to: 35, zones: apart).allSatisfy { $0 == "produce" })
+        let seen = feed(&membership, x: 7.5, from: 36, to: 40, zones: apart)
+        #expect(seen.allSatisfy { $0 == nil })
         #expect(membership.current == nil && membership.since == nil)
+        // And into the other zone at once: out of no zone there is no margin to cross.
+        #expect(feed(&membership, x: 10.2, from: 41, to: 41, zones: apart) == ["checkout"])
     }
 
-    @Test func aZonesOwnEnterTimeAppliesOnTopOfTheModel() {
+    @Test func aZonesOwnEnterTimeAppliesOnTopOfTheMargin() {
         let slow = [
             Zone(id: "produce", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 5, y: 5))),
             Zone(id: "checkout", polygon: Polygon(rectangleFrom: Point(x: 5, y: 0), to: Point(x: 10, y: 5)), enterAfter: 8),
         ]
         var membership = ZoneMembership()
-        _ = feed(&membership, ["produce": 0.9], from: 0, to: 30, zones: slow)
-        let seen = feed(&membership, ["produce": 0.05, "checkout": 0.95], from: 31, to: 45, zones: slow)
+        _ = feed(&membership, x: 3, from: 0, to: 30, zones: slow)
+        let seen = feed(&membership, x: 8, from: 31, to: 45, zones: slow)
         let first = try! #require(seen.firstIndex { $0 == "checkout" })
-        #expect(first >= 8)
+        #expect(first == 8)
+        #expect(membership.since == 31)
     }
 
     @Test func aZoneListedFirstWinsInsideAnOverlappingZone() {
@@ -85,27 +116,25 @@ import Testing
             Zone(id: "floor", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10))),
         ]
         var membership = ZoneMembership()
-        let before = feed(&membership, ["floor": 0.9], from: 0, to: 30, zones: nested)
+        let before = feed(&membership, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
         // Each place counts for the first zone listed that holds it: by the till, the till.
-        let after = feed(&membership, ["floor": 0.05, "till": 0.9], from: 31, to: 40, zones: nested)
+        let after = feed(&membership, x: 1, from: 31, to: 40, uncertainty: 0.2, zones: nested, y: 1)
+        // Just inside the till's edge, within the margin of the floor around it: still the till,
+        // once entered; from the floor, 0.2 m into the till is a stray.
+        var fresh = ZoneMembership()
+        _ = feed(&fresh, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
+        #expect(feed(&fresh, x: 1.8, from: 31, to: 35, uncertainty: 0.2, zones: nested, y: 1).allSatisfy { $0 == "floor" })
         #expect(before.last! == "floor")
         #expect(after.last! == "till")
     }
 
-    @Test func overlappingZonesShareTheirProbabilityTheFirstListedFirst() {
-        let till = Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 2, y: 2))
-        let floor = Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10))
-        var p = ZoneMembership.probabilities(of: [till, floor], position: Point(x: 1, y: 1), sigma: 0.1)
-        #expect(p[0] > 0.99 && p[1] < 0.01)
-        p = ZoneMembership.probabilities(of: [till, floor], position: Point(x: 6, y: 6), sigma: 1)
-        #expect(p[0] == 0 && p[1] > 0.99)
-    }
-
-    @Test func theProbabilityOfAPointDeepInsideIsOneAndOnAStraightBorderAboutAHalf() {
-        let square = Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 10, y: 10))
-        #expect(abs(ZoneMembership.probability(inside: square, position: Point(x: 5, y: 5), sigma: 1) - 1) < 1e-9)
-        let border = ZoneMembership.probability(inside: square, position: Point(x: 10, y: 5), sigma: 1)
-        #expect(abs(border - 0.5) < 0.15)
-        #expect(ZoneMembership.probability(inside: square, position: Point(x: 20, y: 5), sigma: 1) == 0)
+    @Test func aDifferentZoneListKeepsAZoneItStillHas() {
+        var membership = ZoneMembership()
+        _ = feed(&membership, x: 3, from: 0, to: 10)
+        let renamed = [zones[0], Zone(id: "tills", polygon: zones[1].polygon)]
+        #expect(feed(&membership, x: 3, from: 11, to: 11, zones: renamed) == ["produce"])
+        #expect(membership.since == 0)
+        let other = [Zone(id: "entrance", polygon: zones[0].polygon)]
+        #expect(feed(&membership, x: 3, from: 12, to: 12, zones: other) == ["entrance"])
     }
 }
