@@ -149,12 +149,12 @@ public struct PositioningConfiguration: Hashable, Sendable {
     // MARK: Zones
 
     /// How far (m) beyond the border of the zone reported an estimate may stray and the zone
-    /// still be kept (`ZoneMembership`): estimates err, so near a border they cross to and fro
-    /// while the shopper stays on one side.
-    public var zoneMargin: Double = 0.5
-    /// Share of the estimate's uncertainty (its error's standard deviation, m) added to
-    /// `zoneMargin`: the less sure the estimate, the further it may stray.
-    public var zoneMarginPerUncertainty: Double = 0.5
+    /// still be kept (`ZoneMembership`), whatever its uncertainty: estimates err, so near a
+    /// border they cross to and fro while the shopper stays on one side.
+    public var zoneMargin: Double = 0
+    /// Share of the estimate's uncertainty (its error's standard deviation per axis, m) added
+    /// to `zoneMargin`: an estimate may stray by its own error, the less sure the further.
+    public var zoneMarginPerUncertainty: Double = 1
 
     public init() {}
 }

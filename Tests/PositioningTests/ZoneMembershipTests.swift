@@ -30,8 +30,8 @@ import Testing
     @Test func aStrayOfTheEstimateWithinItsErrorAcrossTheBorderDoesNotChangeTheZone() {
         var membership = ZoneMembership()
         var seen = feed(&membership, x: 3, from: 0, to: 60)
-        // A position error across the border, 0.9 m beyond it: within the margin of
-        // 0.5 m + half the estimate's 1 m uncertainty.
+        // A position error across the border, 0.9 m beyond it: within the margin, the
+        // estimate's own 1 m uncertainty.
         seen += feed(&membership, x: 5.9, from: 61, to: 70)
         seen += feed(&membership, x: 3, from: 71, to: 80)
         #expect(seen.allSatisfy { $0 == "produce" })
@@ -41,7 +41,7 @@ import Testing
         var sure = ZoneMembership(), unsure = ZoneMembership()
         _ = feed(&sure, x: 3, from: 0, to: 10, uncertainty: 0.5)
         _ = feed(&unsure, x: 3, from: 0, to: 10, uncertainty: 4)
-        // 2 m across: beyond 0.5 + 0.25 m, within 0.5 + 2 m.
+        // 2 m across: beyond the sure estimate's 0.5 m, within the unsure one's 4 m.
         #expect(feed(&sure, x: 7, from: 11, to: 12, uncertainty: 0.5).last! == "checkout")
         #expect(feed(&unsure, x: 7, from: 11, to: 12, uncertainty: 4).allSatisfy { $0 == "produce" })
     }
@@ -119,11 +119,10 @@ import Testing
         let before = feed(&membership, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
         // Each place counts for the first zone listed that holds it: by the till, the till.
         let after = feed(&membership, x: 1, from: 31, to: 40, uncertainty: 0.2, zones: nested, y: 1)
-        // Just inside the till's edge, within the margin of the floor around it: still the till,
-        // once entered; from the floor, 0.2 m into the till is a stray.
+        // From the floor, 0.1 m into the till is a stray within the estimate's 0.2 m.
         var fresh = ZoneMembership()
         _ = feed(&fresh, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
-        #expect(feed(&fresh, x: 1.8, from: 31, to: 35, uncertainty: 0.2, zones: nested, y: 1).allSatisfy { $0 == "floor" })
+        #expect(feed(&fresh, x: 1.9, from: 31, to: 35, uncertainty: 0.2, zones: nested, y: 1).allSatisfy { $0 == "floor" })
         #expect(before.last! == "floor")
         #expect(after.last! == "till")
     }
