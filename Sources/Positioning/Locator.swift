@@ -344,7 +344,7 @@ public struct Locator: Sendable {
         let zone = located.inside
             ? state.zone.update(
                 position: position, uncertainty: sigma, zones: layout.zones, outlines: zoneOutlines, at: time,
-                margin: configuration.zoneMargin + configuration.zoneMarginPerUncertainty * sigma)
+                margin: configuration.zoneMargin(uncertainty: sigma, speed: state.tracker.speed))
             : nil
         var heard = 0
         for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }

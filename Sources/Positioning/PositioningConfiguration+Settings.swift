@@ -68,6 +68,7 @@ extension PositioningConfiguration {
         Field(name: "tracker_acceleration", kind: .number(\.trackerAcceleration), range: 0.001 ... 100, unit: "m²/s³"),
         Field(name: "zone_margin", kind: .number(\.zoneMargin), range: 0 ... 50, unit: "metres"),
         Field(name: "zone_margin_per_uncertainty", kind: .number(\.zoneMarginPerUncertainty), range: 0 ... 10, unit: "share"),
+        Field(name: "zone_margin_per_speed", kind: .number(\.zoneMarginPerSpeed), range: 0 ... 60, unit: "seconds"),
     ]
 
     /// Settings a store file may still carry from an earlier version, and what replaced them.

@@ -27,6 +27,8 @@ public struct Tracker: Sendable, Hashable {
     }
 
     public var position: Point { Point(x: state[0], y: state[1]) }
+    /// The tracked speed (m/s).
+    public var speed: Double { (state[2] * state[2] + state[3] * state[3]).squareRoot() }
     public var positionCovariance: (xx: Double, xy: Double, yy: Double) { (covariance[0], covariance[1], covariance[5]) }
 
     /// Folds in a fix with covariance (xx, xy, yy) at `time`; returns whether it was accepted.

@@ -5,13 +5,14 @@ import FootfallCore
 ///
 /// An estimate errs by a metre or more, so near a border it crosses to and fro while the
 /// shopper browses on one side. The zone reported changes only when the estimate lies in
-/// another zone (or in none) and more than `margin + marginPerUncertainty · uncertainty`
-/// beyond the border of the zone reported: a stray within the estimate's own error does not
-/// change it, and a real move is followed as soon as the estimate is that far across — about
-/// a second for a walking shopper. Measured against a hidden Markov model over the zones
+/// another zone (or in none) and more than the margin beyond the border of the zone
+/// reported: twice the estimate's uncertainty, less three seconds of the device's tracked
+/// speed (`PositioningConfiguration.zoneMargin(uncertainty:speed:)`). A stray of a standing
+/// device's estimate within its own error does not change it; a device on the move that
+/// crosses a border has more likely moved, and is followed sooner. Measured against a hidden Markov model over the zones
 /// with a prior of staying a minute (docs/positioning.md, "Zones: the trade"), which held a
-/// zone for seconds after the shopper had left it, this is right more often on 15 cases of
-/// 16 (as often on the other) and changes zones less often. A zone's own `enter_after` and `exit_after` (store file)
+/// zone for seconds after the shopper had left it, this is right more often on every case
+/// with zones and changes zones less often. A zone's own `enter_after` and `exit_after` (store file)
 /// apply on top, as the least time the estimate must have been in the new zone (or out of
 /// every zone) before the change is reported.
 public struct ZoneMembership: Sendable, Hashable {
@@ -43,16 +44,15 @@ public struct ZoneMembership: Sendable, Hashable {
     /// - Parameters:
     ///   - position: the estimate, inside the store.
     ///   - uncertainty: its error's standard deviation per axis (m).
-    ///   - margin: how far (m) beyond the reported zone's border an estimate may stray and the
-    ///     zone still be kept, whatever its uncertainty.
-    ///   - marginPerUncertainty: how much of `uncertainty` adds to the margin.
+    ///   - speed: the device's tracked speed (m/s).
+    ///   - configuration: the zone margin's settings (`zoneMargin(uncertainty:speed:)`).
     public mutating func update(
-        position: Point, uncertainty: Double, zones: [Zone], at time: Double, margin: Double = 0,
-        marginPerUncertainty: Double = 1
+        position: Point, uncertainty: Double, speed: Double = 0, zones: [Zone], at time: Double,
+        configuration: PositioningConfiguration = PositioningConfiguration()
     ) -> String? {
         update(
             position: position, uncertainty: uncertainty, zones: zones, outlines: zones.map { Outline($0.polygon) },
-            at: time, margin: margin + marginPerUncertainty * max(uncertainty, 0))
+            at: time, margin: configuration.zoneMargin(uncertainty: uncertainty, speed: speed))
     }
 
     /// The same with the zones' outlines made once (the locator's) and the margin worked out.

@@ -66,8 +66,10 @@ import Testing
         #expect(error.description.contains("`zone_margin`"))
         #expect(!error.description.contains("\n"))
         // The settings that replaced it are read.
-        let configuration = try PositioningConfiguration(try Self.store(["zone_margin: 1.5", "zone_margin_per_uncertainty: 0"]).0)
+        let configuration = try PositioningConfiguration(
+            try Self.store(["zone_margin: 1.5", "zone_margin_per_uncertainty: 0", "zone_margin_per_speed: 0"]).0)
         #expect(configuration.zoneMargin == 1.5 && configuration.zoneMarginPerUncertainty == 0)
+        #expect(configuration.zoneMargin(uncertainty: 3, speed: 2) == 1.5)
     }
 
     @Test func anOutOfRangeValueNamesTheRange() throws {
