@@ -154,11 +154,11 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var zoneMargin: Double = 0
     /// Share of the estimate's uncertainty (its error's standard deviation per axis, m) added
     /// to `zoneMargin`: an estimate may stray by its own error, the less sure the further.
-    public var zoneMarginPerUncertainty: Double = 2
+    public var zoneMarginPerUncertainty: Double = 1
     /// Seconds of the device's tracked speed taken off the margin: a device on the move that
     /// crosses a border has more likely moved, and is followed sooner; one standing still is
     /// held by the whole margin.
-    public var zoneMarginPerSpeed: Double = 3
+    public var zoneMarginPerSpeed: Double = 1
 
     /// The zone margin (m) for an estimate of this uncertainty (m) of a device moving at
     /// `speed` (m/s): never below 0.

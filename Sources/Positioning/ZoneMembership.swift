@@ -6,8 +6,8 @@ import FootfallCore
 /// An estimate errs by a metre or more, so near a border it crosses to and fro while the
 /// shopper browses on one side. The zone reported changes only when the estimate lies in
 /// another zone (or in none) and more than the margin beyond the border of the zone
-/// reported: twice the estimate's uncertainty, less three seconds of the device's tracked
-/// speed (`PositioningConfiguration.zoneMargin(uncertainty:speed:)`). A stray of a standing
+/// reported: the estimate's uncertainty, less a second of the device's tracked speed
+/// (`PositioningConfiguration.zoneMargin(uncertainty:speed:)`). A stray of a standing
 /// device's estimate within its own error does not change it; a device on the move that
 /// crosses a border has more likely moved, and is followed sooner. Measured against a hidden Markov model over the zones
 /// with a prior of staying a minute (docs/positioning.md, "Zones: the trade"), which held a

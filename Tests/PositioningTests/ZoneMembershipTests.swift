@@ -11,9 +11,9 @@ import Testing
 
     /// Feeds one estimate a second at `x` (y = 2.5) of a standing device from `from` to `to`
     /// (inclusive) and returns the zones reported. With the default settings the margin is
-    /// twice the uncertainty: 1 m.
+    /// the uncertainty: 1 m.
     func feed(
-        _ membership: inout ZoneMembership, x: Double, from: Int, to: Int, uncertainty: Double = 0.5, zones: [Zone]? = nil,
+        _ membership: inout ZoneMembership, x: Double, from: Int, to: Int, uncertainty: Double = 1, zones: [Zone]? = nil,
         y: Double = 2.5
     ) -> [String?] {
         (from...to).map {
@@ -31,8 +31,8 @@ import Testing
     @Test func aStrayOfTheEstimateWithinItsErrorAcrossTheBorderDoesNotChangeTheZone() {
         var membership = ZoneMembership()
         var seen = feed(&membership, x: 3, from: 0, to: 60)
-        // A position error across the border, 0.9 m beyond it: within the margin, twice the
-        // estimate's 0.5 m uncertainty.
+        // A position error across the border, 0.9 m beyond it: within the margin, the
+        // estimate's 1 m uncertainty.
         seen += feed(&membership, x: 5.9, from: 61, to: 70)
         seen += feed(&membership, x: 3, from: 71, to: 80)
         #expect(seen.allSatisfy { $0 == "produce" })
@@ -42,7 +42,7 @@ import Testing
         var sure = ZoneMembership(), unsure = ZoneMembership()
         _ = feed(&sure, x: 3, from: 0, to: 10, uncertainty: 0.5)
         _ = feed(&unsure, x: 3, from: 0, to: 10, uncertainty: 4)
-        // 2 m across: beyond the sure estimate's 1 m margin, within the unsure one's 8 m.
+        // 2 m across: beyond the sure estimate's 0.5 m margin, within the unsure one's 4 m.
         #expect(feed(&sure, x: 7, from: 11, to: 12, uncertainty: 0.5).last! == "checkout")
         #expect(feed(&unsure, x: 7, from: 11, to: 12, uncertainty: 4).allSatisfy { $0 == "produce" })
     }
@@ -53,7 +53,7 @@ import Testing
         // Walking at 1 m/s across the border at x = 5: 0.5 m beyond it at 62 s, 1.5 m at 63 s.
         let seen = (61...65).map { t in
             membership.update(
-                position: Point(x: 3.5 + Double(t - 60), y: 2.5), uncertainty: 0.5, zones: zones, at: Double(t))
+                position: Point(x: 3.5 + Double(t - 60), y: 2.5), uncertainty: 1, zones: zones, at: Double(t))
         }
         // Reported once the estimate is more than the margin (1 m) beyond the border.
         let first = try! #require(seen.firstIndex { $0 == "checkout" })
@@ -65,20 +65,20 @@ import Testing
 
     @Test func aDeviceOnTheMoveIsFollowedSoonerThanOneStandingStill() {
         // The same estimate 0.5 m across the border: held for a device standing still, followed
-        // for one the tracker has walking at 1 m/s (3 s of it take the whole 1 m margin off).
+        // for one the tracker has walking at 1 m/s (a second of it takes the whole 1 m margin off).
         var standing = ZoneMembership(), walking = ZoneMembership()
         _ = feed(&standing, x: 3, from: 0, to: 10)
         _ = feed(&walking, x: 3, from: 0, to: 10)
         let across = Point(x: 5.5, y: 2.5)
-        #expect(standing.update(position: across, uncertainty: 0.5, speed: 0, zones: zones, at: 11) == "produce")
-        #expect(walking.update(position: across, uncertainty: 0.5, speed: 1, zones: zones, at: 11) == "checkout")
+        #expect(standing.update(position: across, uncertainty: 1, speed: 0, zones: zones, at: 11) == "produce")
+        #expect(walking.update(position: across, uncertainty: 1, speed: 1, zones: zones, at: 11) == "checkout")
         // The margin is never below 0, and with the speed left out of it (0 s) both are held.
         var settings = PositioningConfiguration()
         #expect(settings.zoneMargin(uncertainty: 0.5, speed: 5) == 0)
         settings.zoneMarginPerSpeed = 0
         var held = ZoneMembership()
         _ = feed(&held, x: 3, from: 0, to: 10)
-        #expect(held.update(position: across, uncertainty: 0.5, speed: 1, zones: zones, at: 11, configuration: settings) == "produce")
+        #expect(held.update(position: across, uncertainty: 1, speed: 1, zones: zones, at: 11, configuration: settings) == "produce")
     }
 
     @Test func aChangeHeldByTheMarginIsDatedFromTheFirstEstimateInTheNewZone() {
@@ -138,7 +138,7 @@ import Testing
         let before = feed(&membership, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
         // Each place counts for the first zone listed that holds it: by the till, the till.
         let after = feed(&membership, x: 1, from: 31, to: 40, uncertainty: 0.2, zones: nested, y: 1)
-        // From the floor, 0.1 m into the till is a stray within twice the estimate's 0.2 m.
+        // From the floor, 0.1 m into the till is a stray within the estimate's 0.2 m.
         var fresh = ZoneMembership()
         _ = feed(&fresh, x: 6, from: 0, to: 30, uncertainty: 0.2, zones: nested, y: 6)
         #expect(feed(&fresh, x: 1.9, from: 31, to: 35, uncertainty: 0.2, zones: nested, y: 1).allSatisfy { $0 == "floor" })
