@@ -52,6 +52,8 @@ public struct Replay {
         public var report: AccuracyReport?
         /// The BLE sensors' gains learnt over the trace (`sensor_gain_learning`).
         public var sensorGains: [SensorGain] = []
+        /// The BLE path-loss exponent's deviation from the model learnt over the trace.
+        public var learntExponent: LearntExponent?
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
         /// The analytics by hour over the trace's time (what `--analytics` writes).
@@ -133,7 +135,8 @@ public struct Replay {
         let result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
-            report: scorer?.report(), sensorGains: pipeline.sensorGains, analytics: analytics)
+            report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
+            analytics: analytics)
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)
             out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")

@@ -23,6 +23,7 @@ public enum ReplaySummary {
             lines.append("\(r.countedOnlyEvents) visit events of unidentified devices kept on the gateway (counted in store.traffic; identity.anonymous_events sends them)")
         }
         if let gains = gainsLine(r.sensorGains) { lines.append(gains) }
+        if let exponent = exponentLine(r.learntExponent) { lines.append(exponent) }
         return lines.joined(separator: "\n")
     }
 
@@ -33,6 +34,14 @@ public enum ReplaySummary {
         guard gains.contains(where: { $0.devices >= 1 }) else { return nil }
         let list = gains.map { "\($0.sensor.rawValue) \(String(format: "%+.1f", $0.decibels))" }.joined(separator: ", ")
         return "sensor gains learnt (dB louder than the model): \(list)"
+    }
+
+    /// The building's path-loss exponent as learnt, once a device's worth of evidence is in:
+    /// far from 0, the store's `path_loss` lines (or a survey) would place every device better
+    /// from the first minute.
+    static func exponentLine(_ exponent: LearntExponent?) -> String? {
+        guard let exponent, exponent.devices >= 1 else { return nil }
+        return "path-loss exponent learnt: \(String(format: "%+.2f", exponent.deviation)) against the model's (from \(String(format: "%.1f", exponent.devices)) devices)"
     }
 
     public static func json(_ r: Replay.Result, elapsed: Double) -> String {
@@ -50,6 +59,9 @@ public enum ReplaySummary {
         object["counted_only_events"] = r.countedOnlyEvents
         object["sensor_gains"] = r.sensorGains.map {
             ["sensor": $0.sensor.rawValue, "gain_db": ($0.decibels * 100).rounded() / 100, "devices": ($0.devices * 10).rounded() / 10] as [String: Any]
+        }
+        if let exponent = r.learntExponent {
+            object["path_loss_exponent_deviation"] = ["deviation": (exponent.deviation * 1000).rounded() / 1000, "devices": (exponent.devices * 10).rounded() / 10]
         }
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

@@ -90,6 +90,9 @@ public struct Pipeline: Sendable {
     public var trackedDevices: Int { presence.tracker.trackedDevices }
     /// The BLE sensors' gains the locator has learnt so far (`sensor_gain_learning`).
     public var sensorGains: [SensorGain] { locator.sensorGains(radio: .ble) }
+    /// How far the building's BLE path-loss exponent lies from the model's, as learnt so far
+    /// (`path_loss_exponent_spread`); nil where every sensor's model was measured.
+    public var learntExponent: LearntExponent? { locator.learntExponent(radio: .ble) }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }

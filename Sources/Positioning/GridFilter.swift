@@ -27,6 +27,9 @@ struct GridFilter: Sendable {
     private(set) var time: Double?
     /// Posterior mean of the transmit offset (dB) at the last update.
     private(set) var offset: Double = 0
+    /// Posterior mean of the path-loss exponent's deviation from the model at the last
+    /// update, where an exponent is uncertain (`path_loss_exponent_spread`); else 0.
+    private(set) var slope: Double = 0
     /// Precision (1/dB²) of what the past updates say about the transmit offset, nil before
     /// the first: the offset is the phone's (and its carrying position's), constant over a
     /// visit, so it is learnt across updates instead of re-fitted freely to each batch.
@@ -253,10 +256,13 @@ struct GridFilter: Sendable {
     /// `silenceCounts`: per sensor, whether its silence says the device is far from it — it
     /// listens to the device's radio and is hearing anything at all; a dead sensor's silence
     /// says nothing about where the device is (nil: every sensor's counts).
+    /// `exponent`: the prior of the exponent's deviation δ from the model where the map has
+    /// uncertain exponents (`slopedLosses`): its mean and precision (0 holds δ at 0).
     /// Ends normalised; without readings it only normalises (after a prediction).
     mutating func update(
         with readings: [Reading], map: RadioMap, configuration: PositioningConfiguration,
-        scratch: inout [Double], silenceCounts: [Bool]? = nil, silence: SilenceModel
+        scratch: inout [Double], silenceCounts: [Bool]? = nil, silence: SilenceModel,
+        exponent: (mean: Double, precision: Double) = (0, 0)
     ) {
         guard !readings.isEmpty else {
             normalize(grid: map.grid)
@@ -267,7 +273,8 @@ struct GridFilter: Sendable {
         let initialPrecision = 1 / pow(max(configuration.transmitOffsetSigma, 0.01), 2)
         let offsetPrecision = self.offsetPrecision ?? initialPrecision
         let sensorCount = map.sensorCount
-        if scratch.count < 2 * probability.count { scratch = [Double](repeating: 0, count: 2 * probability.count) }
+        let sloped = exponent.precision > 0 && !map.logDistanceBySensor.isEmpty
+        if scratch.count < 3 * probability.count { scratch = [Double](repeating: 0, count: 3 * probability.count) }
         let dense = probability.count
         var precisionTotal = 0.0
         var lowest = Double.infinity, elsewhere = Double.infinity
@@ -296,45 +303,49 @@ struct GridFilter: Sendable {
                     offsetPrecision: offsetPrecision, weaker: 1 / max(configuration.attenuationSpread, 1),
                     kWeaker: configuration.attenuationHuberThreshold, floor: silence.floor,
                     missingRoot: 1 / (sigma * max(configuration.silentSpread, 0.1)), k: configuration.huberThreshold,
-                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count - 1)
+                    silenceTable: silenceTable.baseAddress!, silenceTableCount: silenceTable.count - 1,
+                    slopeMean: exponent.mean, slopePrecision: sloped ? exponent.precision : 0)
                 let columns = grid.columns
                 probability.withUnsafeBufferPointer { p in
                     scratch.withUnsafeMutableBufferPointer { out in
                         map.expectedBySensor.withUnsafeBufferPointer { bySensor in
-                            withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { row in
-                                let rowPosition = row.baseAddress!
-                                // Loss of every cell in the box that still holds probability,
-                                // row by row between the first and the last such cell, written
-                                // straight into the scratch (cells without probability between
-                                // them get one too, which nothing reads).
-                                for r in box.r0...box.r1 {
-                                    var first = box.c1 &+ 1, last = box.c0 &- 1
-                                    for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
-                                        first = min(first, c)
-                                        last = c
+                            map.logDistanceBySensor.withUnsafeBufferPointer { logDistance in
+                                withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { row in
+                                    let rowPosition = row.baseAddress!
+                                    // Loss of every cell in the box that still holds probability,
+                                    // row by row between the first and the last such cell, written
+                                    // straight into the scratch (cells without probability between
+                                    // them get one too, which nothing reads).
+                                    for r in box.r0...box.r1 {
+                                        var first = box.c1 &+ 1, last = box.c0 &- 1
+                                        for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
+                                            first = min(first, c)
+                                            last = c
+                                        }
+                                        guard first <= last else { continue }
+                                        let start = r &* columns &+ first, count = last &- first &+ 1
+                                        let rowLoss = out.baseAddress! + start
+                                        likelihood.losses(
+                                            bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress,
+                                            stride: dense, from: start, count: count, loss: rowLoss, offset: rowLoss + dense,
+                                            slope: rowLoss + 2 * dense, position: rowPosition)
+                                        // The lowest of cells with probability: the smallest of
+                                        // non-negative numbers whatever order they are taken in.
+                                        let vectors = count / 4 * 4, mass = p.baseAddress! + start
+                                        var lowest4 = SIMD4<Double>(repeating: .infinity)
+                                        var i = 0
+                                        while i < vectors {
+                                            let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
+                                            let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
+                                            lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
+                                            i &+= 4
+                                        }
+                                        while i < count {
+                                            if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
+                                            i &+= 1
+                                        }
+                                        lowest = min(lowest, lowest4.min())
                                     }
-                                    guard first <= last else { continue }
-                                    let start = r &* columns &+ first, count = last &- first &+ 1
-                                    let rowLoss = out.baseAddress! + start
-                                    likelihood.losses(
-                                        bySensor: bySensor.baseAddress!, stride: dense, from: start, count: count,
-                                        loss: rowLoss, offset: rowLoss + dense, position: rowPosition)
-                                    // The lowest of cells with probability: the smallest of
-                                    // non-negative numbers whatever order they are taken in.
-                                    let vectors = count / 4 * 4, mass = p.baseAddress! + start
-                                    var lowest4 = SIMD4<Double>(repeating: .infinity)
-                                    var i = 0
-                                    while i < vectors {
-                                        let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
-                                        let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
-                                        lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
-                                        i &+= 4
-                                    }
-                                    while i < count {
-                                        if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
-                                        i &+= 1
-                                    }
-                                    lowest = min(lowest, lowest4.min())
                                 }
                             }
                         }
@@ -348,9 +359,11 @@ struct GridFilter: Sendable {
                     map.coarseBySensor.withUnsafeBufferPointer { bySensor in
                         withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { coarse in
                             let loss = coarse.baseAddress!
-                            likelihood.losses(
-                                bySensor: bySensor.baseAddress!, stride: n, from: 0, count: n, loss: loss, offset: loss + n,
-                                position: loss + 2 * n)
+                            map.coarseLogDistance.withUnsafeBufferPointer { logDistance in
+                                likelihood.losses(
+                                    bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress, stride: n, from: 0,
+                                    count: n, loss: loss, offset: loss + n, slope: loss + 2 * n, position: loss + 2 * n)
+                            }
                             for i in 0..<n { elsewhere = min(elsewhere, loss[i]) }
                         }
                     }
@@ -369,7 +382,7 @@ struct GridFilter: Sendable {
                 return
             }
         }
-        var offsetSum = 0.0, total = 0.0, highest = 0.0
+        var offsetSum = 0.0, slopeSum = 0.0, total = 0.0, highest = 0.0
         let columns = grid.columns, count = box.c1 &- box.c0 &+ 1, vectors = count / 4 * 4
         // The exponentials four cells at a time (`exponential4`, the same bits as one at a
         // time), the sums cell by cell in the order they always had.
@@ -379,7 +392,7 @@ struct GridFilter: Sendable {
                 for r in box.r0...box.r1 {
                     let start = r &* columns &+ box.c0
                     let row = p.baseAddress! + start, rowLoss = loss.baseAddress! + start
-                    let rowOffset = rowLoss + dense
+                    let rowOffset = rowLoss + dense, rowSlope = rowLoss + 2 * dense
                     var c = 0
                     while c < vectors {
                         let mass = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD4<Double>.self)
@@ -393,6 +406,7 @@ struct GridFilter: Sendable {
                                 total += q[lane]
                                 highest = max(highest, q[lane])
                                 offsetSum += q[lane] * rowOffset[c &+ lane]
+                                if sloped { slopeSum += q[lane] * rowSlope[c &+ lane] }
                             }
                         }
                         c &+= 4
@@ -404,13 +418,17 @@ struct GridFilter: Sendable {
                             total += q
                             highest = max(highest, q)
                             offsetSum += q * rowOffset[c]
+                            if sloped { slopeSum += q * rowSlope[c] }
                         }
                         c &+= 1
                     }
                 }
             }
         }
-        if total > 0 { offset = offsetSum / total }
+        if total > 0 {
+            offset = offsetSum / total
+            slope = sloped ? slopeSum / total : 0
+        }
         // Only a share of each batch's information about the offset is carried on: batches of
         // a standing phone share their shadowing, so they are not independent evidence.
         let ceiling = 1 / pow(max(configuration.transmitOffsetFloor, 0.01), 2)
@@ -423,7 +441,8 @@ struct GridFilter: Sendable {
     /// it to hear from the device, the estimate's uncertainty included — into `levels` (NaN
     /// without probability). Dot products along the box's rows, four cells to a vector: cells
     /// without probability add nothing.
-    func meanLevels(of sensors: some Collection<Int>, map: RadioMap, into levels: inout [Double]) {
+    /// With `logDistance`, the mean of −10·log10(distance) instead (`RadioMap.logDistanceBySensor`).
+    func meanLevels(of sensors: some Collection<Int>, map: RadioMap, logDistance: Bool = false, into levels: inout [Double]) {
         levels.removeAll(keepingCapacity: true)
         let dense = probability.count, columns = map.grid.columns
         guard dense > 0 else { return }
@@ -453,9 +472,9 @@ struct GridFilter: Sendable {
                 let start = r &* columns &+ box.c0
                 for c in 0..<count { total += p[start &+ c] }
             }
-            map.expectedBySensor.withUnsafeBufferPointer { e in
+            (logDistance ? map.logDistanceBySensor : map.expectedBySensor).withUnsafeBufferPointer { e in
                 for sensor in sensors {
-                    guard sensor < map.sensorCount, total > 0 else {
+                    guard sensor < map.sensorCount, total > 0, e.count >= map.sensorCount * dense else {
                         levels.append(.nan)
                         continue
                     }
@@ -691,6 +710,143 @@ private struct Likelihood {
     /// the last one's copy after them.
     let silenceTable: UnsafePointer<Double>
     let silenceTableCount: Int
+    /// Prior mean and precision of the exponent's deviation from the model, where a sensor's
+    /// exponent is uncertain (`RadioMap.logDistanceBySensor`); a precision of 0 holds it at 0.
+    let slopeMean: Double
+    let slopePrecision: Double
+
+    /// −log L at `count` cells from `cell` into `loss`, each cell's best offset into `offset`
+    /// (`position` is scratch): `slopedLosses` where an exponent is uncertain, which writes each
+    /// cell's best deviation of the exponent into `slope` (it may be `position`), else `losses`.
+    @inline(__always)
+    func losses(
+        bySensor: UnsafePointer<Double>, logDistance: UnsafePointer<Double>?, stride: Int, from cell: Int, count: Int,
+        loss: UnsafeMutablePointer<Double>, offset: UnsafeMutablePointer<Double>, slope: UnsafeMutablePointer<Double>,
+        position: UnsafeMutablePointer<Double>
+    ) {
+        if let logDistance, slopePrecision > 0 {
+            slopedLosses(
+                bySensor: bySensor, logDistance: logDistance, stride: stride, from: cell, count: count, loss: loss,
+                offset: offset, slope: slope)
+        } else {
+            losses(bySensor: bySensor, stride: stride, from: cell, count: count, loss: loss, offset: offset, position: position)
+        }
+    }
+
+    /// As `losses`, with the exponent's deviation δ fitted at each cell beside the offset b
+    /// (both profiled out, Gaussian priors): with xₛ = −10·log10 dₛ(c) and rₛ = zₛ − μₛ(c),
+    ///     [Σw + P_b   Σwx      ] [b]   [Σwr + P_b·b₀ ]
+    ///     [Σwx        Σwx² + P_δ] [δ] = [Σwxr + P_δ·δ₀],
+    ///     −log L = Σ ρ((rₛ − b − δxₛ)/σₛ) + P_b(b − b₀)²/2 + P_δ(δ − δ₀)²/2,
+    /// silent sensors compared with μₛ(c) + b + δxₛ. A wrong exponent misjudges near and far
+    /// sensors in opposite directions, which one offset cannot take up.
+    @inline(__always)
+    func slopedLosses(
+        bySensor: UnsafePointer<Double>, logDistance: UnsafePointer<Double>, stride denseCount: Int, from cell: Int,
+        count: Int, loss: UnsafeMutablePointer<Double>, offset b: UnsafeMutablePointer<Double>,
+        slope: UnsafeMutablePointer<Double>
+    ) {
+        typealias V = SIMD4<Double>
+        let offsetMean = offsetMean, offsetPrecision = offsetPrecision, precisionSum = precisionSum
+        let slopeMean = slopeMean, slopePrecision = slopePrecision
+        let weaker = weaker, kWeaker = kWeaker, k = k, floor = floor, missingRoot = missingRoot
+        let vectors = count / 4 * 4
+        func load(_ p: UnsafePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
+        func load(_ p: UnsafeMutablePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ c: Int) { UnsafeMutableRawPointer(p + c).storeBytes(of: v, as: V.self) }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * count) { buffer in
+            let sx = buffer.baseAddress!, sxx = sx + count, sr = sx + 2 * count, sxr = sx + 3 * count
+            sx.initialize(repeating: 0, count: 4 * count)
+            for i in 0..<heard {
+                let z = rssi[i], w = precisions[i], offsetInMap = sensors[i] &* denseCount &+ cell
+                let e = bySensor + offsetInMap, x = logDistance + offsetInMap
+                var c = 0
+                while c < vectors {
+                    let xv = load(x, c), r = z - load(e, c), wx = w * xv
+                    store(load(sx, c) + wx, sx, c)
+                    store(load(sxx, c) + wx * xv, sxx, c)
+                    store(load(sr, c) + w * r, sr, c)
+                    store(load(sxr, c) + wx * r, sxr, c)
+                    c &+= 4
+                }
+                while c < count {
+                    let r = z - e[c], wx = w * x[c]
+                    sx[c] += wx
+                    sxx[c] += wx * x[c]
+                    sr[c] += w * r
+                    sxr[c] += wx * r
+                    c &+= 1
+                }
+            }
+            // precisionSum is Σw + P_b.
+            let prior = offsetPrecision * offsetMean, slopePrior = slopePrecision * slopeMean
+            var c = 0
+            while c < vectors {
+                let a12 = load(sx, c), a22 = load(sxx, c) + slopePrecision
+                let r1 = load(sr, c) + prior, r2 = load(sxr, c) + slopePrior
+                let det = precisionSum * a22 - a12 * a12
+                let offset = (a22 * r1 - a12 * r2) / det, delta = (precisionSum * r2 - a12 * r1) / det
+                store(offset, b, c)
+                store(delta, slope, c)
+                let away = offset - offsetMean, bent = delta - slopeMean
+                store(0.5 * away * away * offsetPrecision + 0.5 * bent * bent * slopePrecision, loss, c)
+                c &+= 4
+            }
+            while c < count {
+                let a12 = sx[c], a22 = sxx[c] + slopePrecision
+                let r1 = sr[c] + prior, r2 = sxr[c] + slopePrior
+                let det = precisionSum * a22 - a12 * a12
+                let offset = (a22 * r1 - a12 * r2) / det, delta = (precisionSum * r2 - a12 * r1) / det
+                b[c] = offset
+                slope[c] = delta
+                let away = offset - offsetMean, bent = delta - slopeMean
+                loss[c] = 0.5 * away * away * offsetPrecision + 0.5 * bent * bent * slopePrecision
+                c &+= 1
+            }
+            for i in 0..<heard {
+                let z = rssi[i], root = roots[i], offsetInMap = sensors[i] &* denseCount &+ cell
+                let e = bySensor + offsetInMap, x = logDistance + offsetInMap
+                var c = 0
+                while c < vectors {
+                    let r = z - load(e, c) - load(b, c) - load(slope, c) * load(x, c)
+                    let weakerThanMap = r .< 0
+                    let scaled = r.replacing(with: -r * weaker, where: weakerThanMap) * root
+                    let kk = V(repeating: k).replacing(with: kWeaker, where: weakerThanMap)
+                    let huber = (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
+                    store(load(loss, c) + huber, loss, c)
+                    c &+= 4
+                }
+                while c < count {
+                    let r = z - e[c] - b[c] - slope[c] * x[c]
+                    let scaled = (r < 0 ? -r * weaker : r) * root
+                    let kk = r < 0 ? kWeaker : k
+                    loss[c] += scaled <= kk ? 0.5 * scaled * scaled : kk * scaled - 0.5 * kk * kk
+                    c &+= 1
+                }
+            }
+            // Unheard sensors as in `losses`, at the level the fitted exponent gives; the
+            // table positions go where the sums were (`slope` may be the caller's `position`).
+            let position = sx
+            for j in 0..<missingCount {
+                let offsetInMap = missing[j] &* denseCount &+ cell
+                let e = bySensor + offsetInMap, x = logDistance + offsetInMap
+                var c = 0
+                let end = V(repeating: Double(silenceTableCount - 1))
+                while c < vectors {
+                    let level = load(e, c) + load(b, c) + load(slope, c) * load(x, c)
+                    let at = ((level - floor) * missingRoot + SilenceModel.tableLimit) / SilenceModel.tableStep
+                    let clamped = at.replacing(with: 0, where: at .< 0)
+                    store(clamped.replacing(with: end, where: clamped .> end), position, c)
+                    c &+= 4
+                }
+                while c < count {
+                    position[c] = SilenceModel.tablePosition((e[c] + b[c] + slope[c] * x[c] - floor) * missingRoot)
+                    c &+= 1
+                }
+                for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
+            }
+        }
+    }
 
     /// −log L at `count` cells side by side from `cell` into `loss`, and each cell's best offset
     /// into `offset` (`position` is scratch), from a map laid out by sensor (sensor s's level at

@@ -45,10 +45,18 @@ public struct Locator: Sendable {
     private var silence: SilenceModel
     /// Each sensor's learnt gain, per radio (grid engine).
     private var gains: [Radio: SensorGains] = [:]
+    /// The building's path-loss exponent's deviation from the model, per radio, learnt from
+    /// all the devices as the gains are (one quantity: `SensorGains` with one entry), where
+    /// some sensor's exponent is the default's guess.
+    private var exponents: [Radio: SensorGains] = [:]
+    /// Per radio, whether the grid fits the exponent's deviation at each cell (some sensor's
+    /// exponent is the default's guess and a spread is set).
+    private var uncertainExponents: [Radio: Bool] = [:]
     /// The readings of sensors whose gain is learnt, and each one's level expected over the
     /// device's distribution.
     private var learning: [GridFilter.Reading] = []
     private var levelScratch: [Double] = []
+    private var distanceScratch: [Double] = []
 
     struct DeviceState: Sendable {
         var filters: [RSSIFilter]
@@ -76,6 +84,8 @@ public struct Locator: Sendable {
         var lastRestarts = 0
         /// What this device's readings have said of each sensor's gain.
         var gainWitness = SensorGains.Witness()
+        /// What this device's readings have said of the building's exponent.
+        var exponentWitness = SensorGains.Witness()
 
         /// What is left in the list while the state is being worked on.
         static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
@@ -130,16 +140,26 @@ public struct Locator: Sendable {
             }
         }
         self.models = models
-        // Learnt where the model is the default's guess: not where a survey measured the sensor,
-        // nor where the store file states its path loss (`calibrate fit` writes it from one).
+        // Where each sensor's model is the default's guess: not where a survey measured the
+        // sensor, nor where the store file states its path loss (`calibrate fit` writes it from
+        // one). There its gain is learnt and its exponent is uncertain.
+        var guessed: [Radio: [Bool]] = [:]
+        for radio in Radio.allCases {
+            guessed[radio] = layout.sensors.indices.map { s in
+                !(surveyed[s] && radio == .ble) && layout.sensors[s].pathLoss[radio] == nil
+            }
+        }
         if configuration.sensorGainLearning, configuration.engine == .grid {
-            for radio in Radio.allCases {
-                let learnt = layout.sensors.indices.map { s in
-                    !(surveyed[s] && radio == .ble) && layout.sensors[s].pathLoss[radio] == nil
+            for radio in Radio.allCases where guessed[radio]!.contains(true) {
+                gains[radio] = SensorGains(learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices)
+            }
+        }
+        if configuration.engine == .grid {
+            for radio in Radio.allCases where guessed[radio]!.contains(true) {
+                if configuration.pathLossExponentSpread > 0 {
+                    exponents[radio] = SensorGains(learnt: [true], priorDevices: configuration.sensorGainPriorDevices)
                 }
-                if learnt.contains(true) {
-                    gains[radio] = SensorGains(learnt: learnt, priorDevices: configuration.sensorGainPriorDevices)
-                }
+                uncertainExponents[radio] = configuration.pathLossExponentSpread > 0 || configuration.pathLossExponentLocalSpread > 0
             }
         }
         var fitted: [SensorID: PathLossModel] = [:]
@@ -160,7 +180,8 @@ public struct Locator: Sendable {
                 maps[radio] = RadioMap(
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
                     survey: radio == .ble ? samples : [], correlation: configuration.shadowingCorrelation,
-                    shadowing: configuration.shadowingSpread, noise: configuration.rssiNoise)
+                    shadowing: configuration.shadowingSpread, noise: configuration.rssiNoise,
+                    uncertainExponent: uncertainExponents[radio] == true ? guessed[radio]! : [])
             }
         }
         self.maps = maps
@@ -388,10 +409,15 @@ public struct Locator: Sendable {
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
         filter.update(
             with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
-            silence: silence)
+            silence: silence, exponent: exponentPrior(state.radio))
         let m = filter.summary(grid: map.grid)
         if readings.count >= 2, gains[state.radio] != nil {
             learnGains(&state, from: filter, map: map, spread: m.xx + m.yy)
+        }
+        // A slope needs three levels or more to be seen beside the phone's offset.
+        if readings.count >= 3, exponents[state.radio] != nil {
+            exponents[state.radio]!.learn(
+                sensor: 0, residual: filter.slope, weight: estimateWeight(spread: m.xx + m.yy), witness: &state.exponentWitness)
         }
         // The track of the grid's means gives the velocity that carries the grid forward.
         state.tracker.update(fix: m.mean, xx: m.xx, xy: m.xy, yy: m.yy, at: time)
@@ -425,8 +451,7 @@ public struct Locator: Sendable {
         guard var learner = gains[state.radio] else { return }
         gains[state.radio] = nil
         defer { gains[state.radio] = learner }
-        let correlation = max(configuration.shadowingCorrelation, 0.1)
-        let weight = 1 / (1 + max(spread, 0) / (correlation * correlation))
+        let weight = estimateWeight(spread: spread)
         let limit = 2 * configuration.rssiNoise
         learning.removeAll(keepingCapacity: true)
         for reading in readings where reading.sensor < learner.learnt.count && learner.learnt[reading.sensor] {
@@ -434,6 +459,11 @@ public struct Locator: Sendable {
         }
         guard !learning.isEmpty else { return }
         filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, into: &levelScratch)
+        // With the exponent fitted, the level expected is bent by its deviation too.
+        if filter.slope != 0, !map.logDistanceBySensor.isEmpty {
+            filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, logDistance: true, into: &distanceScratch)
+            for i in levelScratch.indices where distanceScratch[i].isFinite { levelScratch[i] += filter.slope * distanceScratch[i] }
+        }
         for (i, reading) in learning.enumerated() {
             let expected = levelScratch[i]
             guard expected.isFinite else { continue }
@@ -443,6 +473,40 @@ public struct Locator: Sendable {
                 sensor: reading.sensor, residual: min(max(residual, learner.gain[reading.sensor] - limit), learner.gain[reading.sensor] + limit),
                 weight: weight, witness: &state.gainWitness)
         }
+    }
+
+    /// How much an estimate's residuals weigh as evidence of the sensors' gains and the
+    /// building's exponent: fully within `shadowing_correlation`, less the wider the estimate
+    /// is spread (`spread`: the trace of its covariance, m²).
+    private func estimateWeight(spread: Double) -> Double {
+        let correlation = max(configuration.shadowingCorrelation, 0.1)
+        return 1 / (1 + max(spread, 0) / (correlation * correlation))
+    }
+
+    /// The prior of the exponent's deviation from the model that the grid fits at each cell:
+    /// the building's, centred on what the devices have taught, its variance
+    /// `path_loss_exponent_spread`² at first and narrowing as (prior devices) / (prior devices
+    /// + devices seen), as a learnt gain's does; plus the place's own,
+    /// `path_loss_exponent_local_spread`², which no number of devices narrows. (0, 0) where no
+    /// exponent is uncertain.
+    private func exponentPrior(_ radio: Radio) -> (mean: Double, precision: Double) {
+        guard uncertainExponents[radio] == true else { return (0, 0) }
+        let building = configuration.pathLossExponentSpread, local = configuration.pathLossExponentLocalSpread
+        var mean = 0.0, variance = local * local
+        if let learner = exponents[radio] {
+            let prior = max(learner.priorDevices, 1e-6)
+            mean = learner.gain[0]
+            variance += building * building * prior / (prior + learner.devices[0])
+        }
+        return variance > 0 ? (mean, 1 / variance) : (0, 0)
+    }
+
+    /// How far the building's path-loss exponent on `radio` lies from the model's (of the
+    /// sensors whose model is the default's guess), as the devices have taught it, and the
+    /// devices' worth of evidence behind it; nil where it is not learnt.
+    public func learntExponent(radio: Radio = .ble) -> LearntExponent? {
+        guard let learner = exponents[radio] else { return nil }
+        return LearntExponent(deviation: learner.gain[0], devices: learner.devices[0])
     }
 
     /// Each sensor's learnt gain on `radio`, in the store file's order; empty when gains are

@@ -47,6 +47,8 @@ extension PositioningConfiguration {
         Field(name: "transmit_offset_floor", kind: .number(\.transmitOffsetFloor), range: 0.01 ... 50, unit: "dB"),
         Field(name: "sensor_gain_learning", kind: .flag(\.sensorGainLearning)),
         Field(name: "sensor_gain_prior_devices", kind: .number(\.sensorGainPriorDevices), range: 0 ... 10_000, unit: "devices"),
+        Field(name: "path_loss_exponent_spread", kind: .number(\.pathLossExponentSpread), range: 0 ... 3, unit: "exponent"),
+        Field(name: "path_loss_exponent_local_spread", kind: .number(\.pathLossExponentLocalSpread), range: 0 ... 3, unit: "exponent"),
         Field(name: "outside_band", kind: .number(\.outsideBand), range: 0 ... 50, unit: "metres"),
         Field(name: "outside_band_along_storefront", kind: .flag(\.outsideBandAlongStorefront)),
         Field(name: "walls_between_inside_and_outside", kind: .flag(\.wallsBetweenInsideAndOutside)),

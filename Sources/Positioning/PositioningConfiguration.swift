@@ -82,6 +82,18 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// this many devices is applied by half. One device's residuals also carry the shadowing of
     /// the places it stood, which the gain must not take in.
     public var sensorGainPriorDevices: Double = 12
+    /// Standard deviation of how far the building's path-loss exponent may lie from the
+    /// model's, where the model is the default's guess (grid engine): indoor exponents run
+    /// from 1.6 to 3.5, and a centroid, which ignores the exponent, loses nothing to a wrong
+    /// one. Learnt from all the devices as the sensor gains are, so the spread narrows as they
+    /// teach it. Sensors a survey measured, or whose path loss the store file states, keep
+    /// their exponent.
+    public var pathLossExponentSpread: Double = 0.6
+    /// Standard deviation of how far the exponent seen from one place may lie from the
+    /// building's (a shelf row or a wall on some paths, open floor on others), which no number
+    /// of devices narrows. The grid fits the deviation at each cell beside the phone's offset,
+    /// with both spreads as its prior. Both 0 hold every exponent at the model's.
+    public var pathLossExponentLocalSpread: Double = 0.4
 
     // MARK: Survey radio map (grid engine)
 

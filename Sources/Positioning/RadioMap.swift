@@ -23,6 +23,13 @@ struct RadioMap: Sendable {
     let expectedBySensor: [Double]
     /// The same for the grid's coarse cells, `sensor * coarseCells.count + index`.
     let coarseBySensor: [Double]
+    /// Where a sensor's exponent is uncertain, −10·log10(slant distance in metres) by sensor over
+    /// the dense grid, laid out as `expectedBySensor`: how much a cell's expected level falls
+    /// per unit of exponent; 0 for a sensor whose exponent was measured. Empty when no
+    /// sensor's is uncertain.
+    let logDistanceBySensor: [Double]
+    /// The same for the coarse cells.
+    let coarseLogDistance: [Double]
 
     /// A survey reading reduced to what the map needs.
     struct Sample: Sendable {
@@ -37,7 +44,8 @@ struct RadioMap: Sendable {
 
     init(
         grid: Grid, sensors: [Sensor], models: [PathLossModel], deviceHeight: Double,
-        survey: [Sample] = [], correlation: Double = 2, shadowing: Double = 4, noise: Double = 5
+        survey: [Sample] = [], correlation: Double = 2, shadowing: Double = 4, noise: Double = 5,
+        uncertainExponent: [Bool] = []
     ) {
         self.grid = grid
         let sensorCount = sensors.count
@@ -90,6 +98,22 @@ struct RadioMap: Sendable {
         let coarse = grid.coarseCells
         coarseBySensor = (0..<(sensorCount * coarse.count)).map { i in
             bySensor[(i / coarse.count) * dense + coarse[i % coarse.count]]
+        }
+        if uncertainExponent.contains(true) {
+            var logDistance = [Double](repeating: 0, count: sensorCount * dense)
+            for s in 0..<sensorCount where s < uncertainExponent.count && uncertainExponent[s] {
+                for (slot, cell) in grid.cells.enumerated() {
+                    let d = sensors[s].position.distance(to: grid.centre(slot: slot), height: deviceHeight)
+                    logDistance[s * dense + cell] = -10 * log10(max(d, 0.1))
+                }
+            }
+            logDistanceBySensor = logDistance
+            coarseLogDistance = (0..<(sensorCount * coarse.count)).map { i in
+                logDistance[(i / coarse.count) * dense + coarse[i % coarse.count]]
+            }
+        } else {
+            logDistanceBySensor = []
+            coarseLogDistance = []
         }
     }
 

@@ -79,6 +79,18 @@ struct SensorGains: Sendable {
     }
 }
 
+/// How far the building's path-loss exponent lies from the model's, learnt from the devices
+/// (`Locator.learntExponent`): positive where levels fall faster with distance than the model
+/// says (shelving, people), negative where slower (an open hall, a corridor).
+public struct LearntExponent: Sendable, Hashable {
+    public var deviation: Double
+    public var devices: Double
+    public init(deviation: Double, devices: Double) {
+        self.deviation = deviation
+        self.devices = devices
+    }
+}
+
 /// A sensor's learnt gain: how much louder (dB) than its model it hears devices, and the
 /// devices' worth of evidence behind it (`Locator.sensorGains`).
 public struct SensorGain: Sendable, Hashable {

@@ -86,6 +86,9 @@ import Testing
         // The demo store's file states every sensor's path loss: no gain is learnt.
         #expect((json["sensor_gains"] as? [Any])?.isEmpty == true)
         #expect(!ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains"))
+        // Nor the building's exponent.
+        #expect(json["path_loss_exponent_deviation"] == nil)
+        #expect(result.learntExponent == nil)
     }
 
     @Test func theSensorGainsLearntFromTheShoppersArePrintedAndInTheJSON() async throws {
@@ -101,6 +104,12 @@ import Testing
         #expect(gains.allSatisfy { ($0["devices"] as? Double ?? 0) > 1 && abs($0["gain_db"] as? Double ?? 99) < 6 })
         let text = ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1)
         #expect(text.contains("sensor gains learnt (dB louder than the model): s1 "))
+        // And the building's path-loss exponent: the simulated sensors' lie within ±0.2 of the
+        // default model's, so what is learnt is small.
+        let exponent = try #require(json["path_loss_exponent_deviation"] as? [String: Any])
+        #expect(abs(exponent["deviation"] as? Double ?? 99) < 0.3)
+        #expect((exponent["devices"] as? Double ?? 0) > 1)
+        #expect(text.contains("path-loss exponent learnt: "))
     }
 
     /// Devices of the truth with no visit: never inside the outline for `enter_after` (gaps

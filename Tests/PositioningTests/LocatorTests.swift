@@ -14,6 +14,9 @@ import Testing
         // These readings get symmetric Gaussian noise; the default model expects real radio,
         // where bodies and shelves only ever take signal away.
         configuration.attenuationSpread = 1
+        // And they fall off with the model's exponent exactly, which a real building's does not
+        // (PathLossExponentTests measures what fitting it costs here).
+        configuration.holdingTheExponent()
         return Locator(layout: squareStore, configuration: configuration)
     }
 
@@ -190,9 +193,15 @@ import Testing
         return layout
     }()
 
-    static func share(_ layout: StoreLayout, _ engine: PositioningConfiguration.Engine, at point: Point, inside: Bool) -> Double {
+    /// How often a device standing at `point` is reported inside (or outside) over 40 noise
+    /// draws. The readings fall off with the model's exponent exactly; `exponentKnown` says so
+    /// to the locator, else it fits the exponent as in a real building.
+    static func share(
+        _ layout: StoreLayout, _ engine: PositioningConfiguration.Engine, at point: Point, inside: Bool, exponentKnown: Bool = true
+    ) -> Double {
         var configuration = PositioningConfiguration()
         configuration.engine = engine
+        if exponentKnown { configuration.holdingTheExponent() }
         let right = acrossSeeds { seed in
             var locator = Locator(layout: layout, configuration: configuration)
             return feed(&locator, at: point, from: 0, to: 5, noise: 4, seed: seed)?.insideStore == inside ? 1 : 0

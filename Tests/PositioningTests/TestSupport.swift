@@ -16,6 +16,15 @@ let squareStore = StoreLayout(
     ])
 
 /// The RSSI the layout's default model predicts for a device at `point`, plus optional noise.
+extension PositioningConfiguration {
+    /// Tells the locator the path-loss exponent is the model's (`path_loss_exponent_spread` and
+    /// `…_local_spread` 0), as it is for readings made from the model.
+    mutating func holdingTheExponent() {
+        pathLossExponentSpread = 0
+        pathLossExponentLocalSpread = 0
+    }
+}
+
 func modelRSSI(_ sensor: Sensor, at point: Point, in layout: StoreLayout, noise: Double = 0, using rng: inout SplitMix64) -> Double {
     let d = sensor.position.distance(to: point, height: layout.deviceHeight)
     return sensor.pathLoss(for: .ble).rssi(atDistance: d) + noise * rng.gaussian()

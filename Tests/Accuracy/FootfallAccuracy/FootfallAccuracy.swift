@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
+import Positioning
 
 /// `make accuracy`: the locator beside the simple baselines on every real dataset and a matrix
 /// of simulated stores, plus the demo store's presence targets (issue #15). A measurement: it
@@ -35,8 +36,40 @@ struct FootfallAccuracy: AsyncParsableCommand {
     @Flag(help: "Exit 1 when any case or target fails.")
     var requirePass = false
 
+    @Option(
+        name: .customLong("set"),
+        help: "A positioning setting for every case, as a store file's `positioning:` line (NAME=VALUE, repeatable): one setting measured on all the cases at once.")
+    var set: [String] = []
+
+    /// The `--set` settings by name.
+    var settings: [String: StoreConfiguration.Setting] {
+        get throws {
+            var settings: [String: StoreConfiguration.Setting] = [:]
+            for pair in set {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("--set \(pair): expected NAME=VALUE, e.g. --set rssi_noise=6")
+                }
+                settings[parts[0]] = Double(parts[1]).map { StoreConfiguration.Setting($0) } ?? StoreConfiguration.Setting(text: parts[1])
+            }
+            return settings
+        }
+    }
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        do {
+            _ = try PositioningConfiguration(settings: try settings, file: "--set")
+        } catch let error as ConfigurationError {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The store's file with the `--set` settings over its own.
+    func applyingSettings(to configuration: StoreConfiguration) throws -> StoreConfiguration {
+        var configuration = configuration
+        configuration.positioning.merge(try settings) { _, new in new }
+        return configuration
     }
 
     func selected(_ name: String) -> Bool { only.isEmpty || only.contains { name.contains($0) } }
@@ -79,10 +112,11 @@ struct FootfallAccuracy: AsyncParsableCommand {
             r.variants = r.variants.filter { selected($0.name) }
             return r.variants.isEmpty ? nil : r
         }
+        for i in recordings.indices { recordings[i].configuration = try applyingSettings(to: recordings[i].configuration) }
         var jobs = recordings.enumerated().map { Job.recording($0.offset, $0.element) }
         if selected("demo store") {
             do {
-                let demo = try StoreConfiguration.load(path: demoStore)
+                let demo = try applyingSettings(to: StoreConfiguration.load(path: demoStore))
                 // The longest first, so the two cores stay busy to the end.
                 jobs.insert(contentsOf: [Job.presence(3, demo), Job.presence(1, demo)], at: 0)
             } catch {
