@@ -92,8 +92,11 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// Standard deviation of how far the exponent seen from one place may lie from the
     /// building's (a shelf row or a wall on some paths, open floor on others), which no number
     /// of devices narrows. The grid fits the deviation at each cell beside the phone's offset,
-    /// with both spreads as its prior. Both 0 hold every exponent at the model's.
-    public var pathLossExponentLocalSpread: Double = 0.4
+    /// with both spreads as its prior. Both 0 hold every exponent at the model's. 0 by
+    /// default: right behind the storefront an inside shopper's readings fit a passer-by's
+    /// with a steeper exponent, and a spread that never narrows took twice as many passers-by
+    /// for visitors on the demo store (docs/positioning.md).
+    public var pathLossExponentLocalSpread: Double = 0
 
     // MARK: Survey radio map (grid engine)
 

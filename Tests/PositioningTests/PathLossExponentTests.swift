@@ -51,9 +51,9 @@ import Testing
         [UInt64(21), 22, 23].flatMap { run(exponent: exponent, fitted: fitted, seed: $0).errors }.sorted()
     }
 
-    /// A steeper building gains most (1.08 against 1.24 m when written), a flatter one a
-    /// little (0.75 against 0.78 m): in this small store its sensors are all near enough to be
-    /// heard well either way.
+    /// A steeper building gains most (1.11 against 1.24 m when written), a flatter one less
+    /// (0.72 against 0.78 m): in this small store its sensors are all near enough to be heard
+    /// well either way.
     @Test(arguments: [(3.2, 0.92), (1.7, 0.99)])
     func aBuildingThatAttenuatesOtherwiseThanTheModelIsPlacedBetter(exponent: Double, ratio: Double) {
         let fitted = Self.pooled(exponent: exponent, fitted: true)
@@ -72,7 +72,7 @@ import Testing
     }
 
     /// 40 shoppers of a minute each teach the building's exponent: on the right side of the
-    /// model's, a quarter of the way when written (+0.26 of +1.0, −0.14 of −0.5): each batch's
+    /// model's, a fifth of the way when written (+0.20 of +1.0, −0.10 of −0.5): each batch's
     /// fit leans on the prior, and the 40 are about 16 devices' evidence against the prior's
     /// 12. As devices keep coming the learnt value moves on to where the batches agree with it.
     @Test func theBuildingsExponentIsLearntFromTheShoppers() throws {
