@@ -715,6 +715,25 @@ private struct Likelihood {
     let slopeMean: Double
     let slopePrecision: Double
 
+    /// ρ of a reading's residual `r` (dB) against the map, its root precision `root`: Huber with
+    /// threshold `k`, a reading weaker than the map scaled down by `weaker` (≤ 1) and cut at
+    /// `kWeaker` — the body and shelves only ever take signal away.
+    @inline(__always)
+    func huber(_ r: Double, root: Double) -> Double {
+        let scaled = (r < 0 ? -r * weaker : r) * root
+        let kk = r < 0 ? kWeaker : k
+        return scaled <= kk ? 0.5 * scaled * scaled : kk * scaled - 0.5 * kk * kk
+    }
+
+    /// `huber` of four residuals, each lane with the bits `huber` gives it.
+    @inline(__always)
+    func huber(_ r: SIMD4<Double>, root: Double) -> SIMD4<Double> {
+        let weakerThanMap = r .< 0
+        let scaled = r.replacing(with: -r * weaker, where: weakerThanMap) * root
+        let kk = SIMD4<Double>(repeating: k).replacing(with: kWeaker, where: weakerThanMap)
+        return (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
+    }
+
     /// −log L at `count` cells from `cell` into `loss`, each cell's best offset into `offset`
     /// (`position` is scratch): `slopedLosses` where an exponent is uncertain, which writes each
     /// cell's best deviation of the exponent into `slope` (it may be `position`), else `losses`.
@@ -749,7 +768,7 @@ private struct Likelihood {
         typealias V = SIMD4<Double>
         let offsetMean = offsetMean, offsetPrecision = offsetPrecision, precisionSum = precisionSum
         let slopeMean = slopeMean, slopePrecision = slopePrecision
-        let weaker = weaker, kWeaker = kWeaker, k = k, floor = floor, missingRoot = missingRoot
+        let floor = floor, missingRoot = missingRoot
         let vectors = count / 4 * 4
         func load(_ p: UnsafePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
         func load(_ p: UnsafeMutablePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
@@ -809,18 +828,11 @@ private struct Likelihood {
                 var c = 0
                 while c < vectors {
                     let r = z - load(e, c) - load(b, c) - load(slope, c) * load(x, c)
-                    let weakerThanMap = r .< 0
-                    let scaled = r.replacing(with: -r * weaker, where: weakerThanMap) * root
-                    let kk = V(repeating: k).replacing(with: kWeaker, where: weakerThanMap)
-                    let huber = (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
-                    store(load(loss, c) + huber, loss, c)
+                    store(load(loss, c) + huber(r, root: root), loss, c)
                     c &+= 4
                 }
                 while c < count {
-                    let r = z - e[c] - b[c] - slope[c] * x[c]
-                    let scaled = (r < 0 ? -r * weaker : r) * root
-                    let kk = r < 0 ? kWeaker : k
-                    loss[c] += scaled <= kk ? 0.5 * scaled * scaled : kk * scaled - 0.5 * kk * kk
+                    loss[c] += huber(z - e[c] - b[c] - slope[c] * x[c], root: root)
                     c &+= 1
                 }
             }
@@ -861,7 +873,7 @@ private struct Likelihood {
     ) {
         typealias V = SIMD4<Double>
         let offsetMean = offsetMean, offsetPrecision = offsetPrecision, precisionSum = precisionSum
-        let weaker = weaker, kWeaker = kWeaker, k = k, floor = floor, missingRoot = missingRoot
+        let floor = floor, missingRoot = missingRoot
         let vectors = count / 4 * 4
         func load(_ p: UnsafePointer<Double>, _ c: Int) -> V { UnsafeRawPointer(p + c).loadUnaligned(as: V.self) }
         func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ c: Int) { UnsafeMutableRawPointer(p + c).storeBytes(of: v, as: V.self) }
@@ -898,19 +910,11 @@ private struct Likelihood {
             let z = rssi[i], root = roots[i], e = bySensor + (sensors[i] &* denseCount &+ cell)
             var c = 0
             while c < vectors {
-                let r = z - load(e, c) - load(b, c)
-                let weakerThanMap = r .< 0
-                let scaled = r.replacing(with: -r * weaker, where: weakerThanMap) * root
-                let kk = V(repeating: k).replacing(with: kWeaker, where: weakerThanMap)
-                let huber = (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
-                store(load(loss, c) + huber, loss, c)
+                store(load(loss, c) + huber(z - load(e, c) - load(b, c), root: root), loss, c)
                 c &+= 4
             }
             while c < count {
-                let r = z - e[c] - b[c]
-                let scaled = (r < 0 ? -r * weaker : r) * root
-                let kk = r < 0 ? kWeaker : k
-                loss[c] += scaled <= kk ? 0.5 * scaled * scaled : kk * scaled - 0.5 * kk * kk
+                loss[c] += huber(z - e[c] - b[c], root: root)
                 c &+= 1
             }
         }
