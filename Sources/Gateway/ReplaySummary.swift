@@ -30,7 +30,7 @@ public enum ReplaySummary {
     /// The learnt sensor gains, where any sensor has a device's worth of evidence: a sensor far
     /// from 0 hears louder or softer than its model (mounting, enclosure), which a survey or
     /// its `path_loss` in the store file would fix for the first minutes of every run.
-    static func gainsLine(_ gains: [SensorGain]) -> String? {
+    public static func gainsLine(_ gains: [SensorGain]) -> String? {
         guard gains.contains(where: { $0.devices >= 1 }) else { return nil }
         let list = gains.map { "\($0.sensor.rawValue) \(String(format: "%+.1f", $0.decibels))" }.joined(separator: ", ")
         return "sensor gains learnt (dB louder than the model): \(list)"
@@ -39,7 +39,7 @@ public enum ReplaySummary {
     /// The building's path-loss exponent as learnt, once a device's worth of evidence is in:
     /// far from 0, the store's `path_loss` lines (or a survey) would place every device better
     /// from the first minute.
-    static func exponentLine(_ exponent: LearntExponent?) -> String? {
+    public static func exponentLine(_ exponent: LearntExponent?) -> String? {
         guard let exponent, exponent.devices >= 1 else { return nil }
         return "path-loss exponent learnt: \(String(format: "%+.2f", exponent.deviation)) against the model's (from \(String(format: "%.1f", exponent.devices)) devices)"
     }
@@ -57,11 +57,11 @@ public enum ReplaySummary {
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
         object["counted_only_events"] = r.countedOnlyEvents
-        object["sensor_gains"] = r.sensorGains.map {
-            ["sensor": $0.sensor.rawValue, "gain_db": ($0.decibels * 100).rounded() / 100, "devices": ($0.devices * 10).rounded() / 10] as [String: Any]
-        }
-        if let exponent = r.learntExponent {
-            object["path_loss_exponent_deviation"] = ["deviation": (exponent.deviation * 1000).rounded() / 1000, "devices": (exponent.devices * 10).rounded() / 10]
+        // The learnt radio as /api/status gives it.
+        if let data = try? JSONEncoder().encode(LearntRadio(gains: r.sensorGains, exponent: r.learntExponent)),
+           let radio = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            object.merge(radio) { _, learnt in learnt }
         }
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

@@ -1,4 +1,44 @@
 import FootfallCore
+import Positioning
+
+/// What the locator has learnt of the store's radio so far (`sensor_gain_learning`,
+/// `path_loss_exponent_spread`), in the shape `footfall replay --json` gives it.
+public struct LearntRadio: Codable, Sendable, Hashable {
+    public struct Gain: Codable, Sendable, Hashable {
+        public var sensor: String
+        public var gainDB: Double
+        public var devices: Double
+        enum CodingKeys: String, CodingKey {
+            case sensor, devices
+            case gainDB = "gain_db"
+        }
+    }
+    public struct Exponent: Codable, Sendable, Hashable {
+        public var deviation: Double
+        public var devices: Double
+    }
+    public var sensorGains: [Gain]
+    public var pathLossExponent: Exponent?
+    enum CodingKeys: String, CodingKey {
+        case sensorGains = "sensor_gains"
+        case pathLossExponent = "path_loss_exponent_deviation"
+    }
+
+    public init(gains: [SensorGain], exponent: LearntExponent?) {
+        sensorGains = gains.map {
+            Gain(sensor: $0.sensor.rawValue, gainDB: ($0.decibels * 100).rounded() / 100, devices: ($0.devices * 10).rounded() / 10)
+        }
+        pathLossExponent = exponent.map {
+            Exponent(deviation: ($0.deviation * 1000).rounded() / 1000, devices: ($0.devices * 10).rounded() / 10)
+        }
+    }
+
+    /// The gains as `SensorGain`s and the exponent as a `LearntExponent`, for printing.
+    public var gains: [SensorGain] {
+        sensorGains.map { SensorGain(sensor: SensorID($0.sensor), decibels: $0.gainDB, devices: $0.devices) }
+    }
+    public var exponent: LearntExponent? { pathLossExponent.map { LearntExponent(deviation: $0.deviation, devices: $0.devices) } }
+}
 
 struct StatusDocument: Codable {
     var store: String
@@ -13,6 +53,8 @@ struct StatusDocument: Codable {
     var visitorsPresent: Int
     var droppedInputs: Int
     var components: [String: String]
+    var sensorGains: [LearntRadio.Gain]
+    var pathLossExponent: LearntRadio.Exponent?
 
     enum CodingKeys: String, CodingKey {
         case store, gateway, ready, fault, components
@@ -23,5 +65,7 @@ struct StatusDocument: Codable {
         case devicesTracked = "devices_tracked"
         case visitorsPresent = "visitors_present"
         case droppedInputs = "dropped_inputs"
+        case sensorGains = "sensor_gains"
+        case pathLossExponent = "path_loss_exponent_deviation"
     }
 }

@@ -28,6 +28,8 @@ public actor LiveState {
     /// When the daemon started, by its clock (`Timing.now`).
     private(set) var startedAt: Double
     private(set) var lastInputAt: Double?
+    /// What the locator has learnt of the radio, as of the last batch.
+    public private(set) var learntRadio: LearntRadio?
     public private(set) var ready = false
     /// A problem the daemon cannot fix by itself (a full disk, a read-only database): shown by
     /// /healthz and `footfall status` until it clears.
@@ -48,7 +50,11 @@ public actor LiveState {
         lastInputAt = time
     }
 
-    func update(positions: [(String, PositionEstimate)], occupancy: [String: Int], visitorsPresent: Int, now: Double) {
+    func update(
+        positions: [(String, PositionEstimate)], occupancy: [String: Int], visitorsPresent: Int, now: Double,
+        learntRadio: LearntRadio? = nil
+    ) {
+        if let learntRadio { self.learntRadio = learntRadio }
         for (id, estimate) in positions {
             // A zone is a part of the store: a device placed outside is in none, whatever zone
             // the locate stage last confirmed for it (a client counting by zone would count the

@@ -130,6 +130,8 @@ public struct PipelineService: Service {
             }
         }
         metrics.devices(tracked: pipeline.trackedDevices, visitors: pipeline.visitorsPresent)
-        await live.update(positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now)
+        await live.update(
+            positions: positions, occupancy: pipeline.occupancy, visitorsPresent: pipeline.visitorsPresent, now: now,
+            learntRadio: LearntRadio(gains: pipeline.sensorGains, exponent: pipeline.learntExponent))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import FootfallCore
 import Foundation
+import Gateway
 import NIOCore
 
 struct StatusCommand: AsyncParsableCommand {
@@ -58,6 +59,12 @@ struct StatusCommand: AsyncParsableCommand {
             guard let map = object[key] as? [String: Any], !map.isEmpty else { continue }
             print("\(title):")
             for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
+        }
+        if let data = try? JSONSerialization.data(withJSONObject: object),
+           let radio = try? JSONDecoder().decode(LearntRadio.self, from: data)
+        {
+            if let line = ReplaySummary.gainsLine(radio.gains) { print(line) }
+            if let line = ReplaySummary.exponentLine(radio.exponent) { print(line) }
         }
         if healthCode != 200 { throw ExitCode(1) }
     }
