@@ -274,6 +274,7 @@ struct GridFilter: Sendable {
         let offsetPrecision = self.offsetPrecision ?? initialPrecision
         let sensorCount = map.sensorCount
         let sloped = exponent.precision > 0 && !map.logDistanceBySensor.isEmpty
+        // Per cell: the loss, the best offset and, where the exponent is fitted, its deviation.
         if scratch.count < 3 * probability.count { scratch = [Double](repeating: 0, count: 3 * probability.count) }
         let dense = probability.count
         var precisionTotal = 0.0
@@ -734,6 +735,22 @@ private struct Likelihood {
         return (kk * scaled - 0.5 * kk * kk).replacing(with: 0.5 * scaled * scaled, where: scaled .<= kk)
     }
 
+    /// Where a silent sensor's expected levels at four cells fall in the silence table
+    /// (`SilenceModel.tablePosition`), clamped here as `SilenceModel.loss` would clamp them.
+    @inline(__always)
+    func silencePositions(_ level: SIMD4<Double>) -> SIMD4<Double> {
+        let at = ((level - floor) * missingRoot + SilenceModel.tableLimit) / SilenceModel.tableStep
+        let clamped = at.replacing(with: 0, where: at .< 0)
+        let end = SIMD4<Double>(repeating: Double(silenceTableCount - 1))
+        return clamped.replacing(with: end, where: clamped .> end)
+    }
+
+    /// Adds each cell's −log P(silent) at its table `position` to `loss`.
+    @inline(__always)
+    func addSilenceLosses(at position: UnsafeMutablePointer<Double>, count: Int, to loss: UnsafeMutablePointer<Double>) {
+        for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
+    }
+
     /// −log L at `count` cells from `cell` into `loss`, each cell's best offset into `offset`
     /// (`position` is scratch): `slopedLosses` where an exponent is uncertain, which writes each
     /// cell's best deviation of the exponent into `slope` (it may be `position`), else `losses`.
@@ -843,19 +860,15 @@ private struct Likelihood {
                 let offsetInMap = missing[j] &* denseCount &+ cell
                 let e = bySensor + offsetInMap, x = logDistance + offsetInMap
                 var c = 0
-                let end = V(repeating: Double(silenceTableCount - 1))
                 while c < vectors {
-                    let level = load(e, c) + load(b, c) + load(slope, c) * load(x, c)
-                    let at = ((level - floor) * missingRoot + SilenceModel.tableLimit) / SilenceModel.tableStep
-                    let clamped = at.replacing(with: 0, where: at .< 0)
-                    store(clamped.replacing(with: end, where: clamped .> end), position, c)
+                    store(silencePositions(load(e, c) + load(b, c) + load(slope, c) * load(x, c)), position, c)
                     c &+= 4
                 }
                 while c < count {
                     position[c] = SilenceModel.tablePosition((e[c] + b[c] + slope[c] * x[c] - floor) * missingRoot)
                     c &+= 1
                 }
-                for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
+                addSilenceLosses(at: position, count: count, to: loss)
             }
         }
     }
@@ -923,20 +936,15 @@ private struct Likelihood {
         for j in 0..<missingCount {
             let e = bySensor + (missing[j] &* denseCount &+ cell)
             var c = 0
-            let end = V(repeating: Double(silenceTableCount - 1))
             while c < vectors {
-                let x = (load(e, c) + load(b, c) - floor) * missingRoot
-                let at = (x + SilenceModel.tableLimit) / SilenceModel.tableStep
-                // Clamped here as `SilenceModel.loss` would clamp it, four at a time.
-                let clamped = at.replacing(with: 0, where: at .< 0)
-                store(clamped.replacing(with: end, where: clamped .> end), position, c)
+                store(silencePositions(load(e, c) + load(b, c)), position, c)
                 c &+= 4
             }
             while c < count {
                 position[c] = SilenceModel.tablePosition((e[c] + b[c] - floor) * missingRoot)
                 c &+= 1
             }
-            for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
+            addSilenceLosses(at: position, count: count, to: loss)
         }
     }
 }

@@ -49,9 +49,6 @@ public struct Locator: Sendable {
     /// all the devices as the gains are (one quantity: `SensorGains` with one entry), where
     /// some sensor's exponent is the default's guess.
     private var exponents: [Radio: SensorGains] = [:]
-    /// Per radio, whether the grid fits the exponent's deviation at each cell (some sensor's
-    /// exponent is the default's guess and a spread is set).
-    private var uncertainExponents: [Radio: Bool] = [:]
     /// The readings of sensors whose gain is learnt, and each one's level expected over the
     /// device's distribution.
     private var learning: [GridFilter.Reading] = []
@@ -154,14 +151,14 @@ public struct Locator: Sendable {
                 gains[radio] = SensorGains(learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices)
             }
         }
-        if configuration.engine == .grid {
+        if configuration.pathLossExponentSpread > 0, configuration.engine == .grid {
             for radio in Radio.allCases where guessed[radio]!.contains(true) {
-                if configuration.pathLossExponentSpread > 0 {
-                    exponents[radio] = SensorGains(learnt: [true], priorDevices: configuration.sensorGainPriorDevices)
-                }
-                uncertainExponents[radio] = configuration.pathLossExponentSpread > 0 || configuration.pathLossExponentLocalSpread > 0
+                exponents[radio] = SensorGains(learnt: [true], priorDevices: configuration.sensorGainPriorDevices)
             }
         }
+        // Where the grid fits the exponent's deviation at each cell: its map says how each
+        // cell's level moves with it for the sensors whose model is a guess.
+        let exponentUncertain = configuration.pathLossExponentSpread > 0 || configuration.pathLossExponentLocalSpread > 0
         var fitted: [SensorID: PathLossModel] = [:]
         for (s, sensor) in layout.sensors.enumerated() { fitted[sensor.id] = models[.ble]![s] }
         pathLossModels = fitted
@@ -181,7 +178,7 @@ public struct Locator: Sendable {
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
                     survey: radio == .ble ? samples : [], correlation: configuration.shadowingCorrelation,
                     shadowing: configuration.shadowingSpread, noise: configuration.rssiNoise,
-                    uncertainExponent: uncertainExponents[radio] == true ? guessed[radio]! : [])
+                    uncertainExponent: exponentUncertain ? guessed[radio]! : [])
             }
         }
         self.maps = maps
@@ -487,10 +484,9 @@ public struct Locator: Sendable {
     /// the building's, centred on what the devices have taught, its variance
     /// `path_loss_exponent_spread`² at first and narrowing as (prior devices) / (prior devices
     /// + devices seen), as a learnt gain's does; plus the place's own,
-    /// `path_loss_exponent_local_spread`², which no number of devices narrows. (0, 0) where no
-    /// exponent is uncertain.
+    /// `path_loss_exponent_local_spread`², which no number of devices narrows. (0, 0) with both
+    /// spreads 0; the grid uses it only where its map has an exponent to fit.
     private func exponentPrior(_ radio: Radio) -> (mean: Double, precision: Double) {
-        guard uncertainExponents[radio] == true else { return (0, 0) }
         let building = configuration.pathLossExponentSpread, local = configuration.pathLossExponentLocalSpread
         var mean = 0.0, variance = local * local
         if let learner = exponents[radio] {

@@ -50,12 +50,16 @@ struct RadioMap: Sendable {
         self.grid = grid
         let sensorCount = sensors.count
         self.sensorCount = sensorCount
+        let dense = grid.columns * grid.rows
         var expected = [Double](repeating: 0, count: grid.count * sensorCount)
+        let uncertain = (0..<sensorCount).map { $0 < uncertainExponent.count && uncertainExponent[$0] }
+        var logDistance = [Double](repeating: 0, count: uncertain.contains(true) ? sensorCount * dense : 0)
         for slot in 0..<grid.count {
-            let centre = grid.centre(slot: slot)
+            let centre = grid.centre(slot: slot), cell = grid.cells[slot]
             for (s, sensor) in sensors.enumerated() {
                 let d = sensor.position.distance(to: centre, height: deviceHeight)
                 expected[slot * sensorCount + s] = models[s].expectedRSSI(atDistance: d)
+                if uncertain[s] { logDistance[s * dense + cell] = -10 * log10(max(d, 0.1)) }
             }
         }
         if !survey.isEmpty, shadowing > 0 {
@@ -89,32 +93,19 @@ struct RadioMap: Sendable {
             }
         }
         // Computed slot by slot (`slot * sensorCount + sensor`), kept by sensor.
-        let dense = grid.columns * grid.rows
         var bySensor = [Double](repeating: 0, count: sensorCount * dense)
         for (slot, cell) in grid.cells.enumerated() {
             for s in 0..<sensorCount { bySensor[s * dense + cell] = expected[slot * sensorCount + s] }
         }
         expectedBySensor = bySensor
+        logDistanceBySensor = logDistance
+        // The same laid out over the coarse cells, `sensor * coarseCells.count + index`.
         let coarse = grid.coarseCells
-        coarseBySensor = (0..<(sensorCount * coarse.count)).map { i in
-            bySensor[(i / coarse.count) * dense + coarse[i % coarse.count]]
+        func coarsened(_ values: [Double]) -> [Double] {
+            values.isEmpty ? [] : (0..<(sensorCount * coarse.count)).map { i in values[(i / coarse.count) * dense + coarse[i % coarse.count]] }
         }
-        if uncertainExponent.contains(true) {
-            var logDistance = [Double](repeating: 0, count: sensorCount * dense)
-            for s in 0..<sensorCount where s < uncertainExponent.count && uncertainExponent[s] {
-                for (slot, cell) in grid.cells.enumerated() {
-                    let d = sensors[s].position.distance(to: grid.centre(slot: slot), height: deviceHeight)
-                    logDistance[s * dense + cell] = -10 * log10(max(d, 0.1))
-                }
-            }
-            logDistanceBySensor = logDistance
-            coarseLogDistance = (0..<(sensorCount * coarse.count)).map { i in
-                logDistance[(i / coarse.count) * dense + coarse[i % coarse.count]]
-            }
-        } else {
-            logDistanceBySensor = []
-            coarseLogDistance = []
-        }
+        coarseBySensor = coarsened(bySensor)
+        coarseLogDistance = coarsened(logDistance)
     }
 
     /// One surveyed point: where, the mean deviation from the model there, and of how many readings.
