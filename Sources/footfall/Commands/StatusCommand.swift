@@ -60,9 +60,7 @@ struct StatusCommand: AsyncParsableCommand {
             print("\(title):")
             for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
         }
-        if let data = try? JSONSerialization.data(withJSONObject: object),
-           let radio = try? JSONDecoder().decode(LearntRadio.self, from: data)
-        {
+        if let radio = try? JSONDecoder().decode(LearntRadio.self, from: Data(body.utf8)) {
             if let line = ReplaySummary.gainsLine(radio.gains) { print(line) }
             if let line = ReplaySummary.exponentLine(radio.exponent) { print(line) }
         }
