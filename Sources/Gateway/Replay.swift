@@ -54,6 +54,9 @@ public struct Replay {
         public var sensorGains: [SensorGain] = []
         /// The BLE path-loss exponent's deviation from the model learnt over the trace.
         public var learntExponent: LearntExponent?
+        /// With a data directory that kept what an earlier replay (or the daemon) learnt of the
+        /// radio: how many values were taken back, and how many no longer fit the store file.
+        public var learntRadioTakenBack: (restored: Int, ignored: Int)?
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
         /// The analytics by hour over the trace's time (what `--analytics` writes).
@@ -71,6 +74,13 @@ public struct Replay {
         var pipeline = try Pipeline(
             configuration: options.configuration, survey: options.survey, pseudonymKey: options.gatewayData?.key,
             customers: options.customers, resolver: options.resolver)
+        // A data directory keeps what was learnt of the radio across replays, as it does across
+        // the daemon's restarts.
+        var takenBack: (restored: Int, ignored: Int)?
+        if let data = options.gatewayData {
+            let kept = try data.database.learntRadio()
+            if !kept.values.isEmpty { takenBack = pipeline.restore(learntRadio: kept.values) }
+        }
         let eventsOut = try options.eventsPath.map { try TextSink(path: $0) }
         let positionsOut = try options.positionsPath.map { try TextSink(path: $0) }
         positionsOut?.write("time,device,x,y,uncertainty_m,zone\n")
@@ -132,11 +142,15 @@ public struct Replay {
         }
         try eventsOut?.close()
         try positionsOut?.close()
-        let result = Result(
+        if let data = options.gatewayData, !pipeline.learntRadio.isEmpty {
+            try data.database.replaceLearntRadio(pipeline.learntRadio, at: Date().timeIntervalSince1970)
+        }
+        var result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
             report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
             analytics: analytics)
+        result.learntRadioTakenBack = takenBack
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)
             out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")

@@ -22,6 +22,10 @@ public enum ReplaySummary {
         if r.countedOnlyEvents > 0 {
             lines.append("\(r.countedOnlyEvents) visit events of unidentified devices kept on the gateway (counted in store.traffic; identity.anonymous_events sends them)")
         }
+        if let taken = r.learntRadioTakenBack {
+            let ignored = taken.ignored > 0 ? "; \(taken.ignored) no longer fit the store file and were learnt afresh" : ""
+            lines.append("radio learnt before: \(taken.restored) values taken back from the data directory\(ignored)")
+        }
         if let gains = gainsLine(r.sensorGains) { lines.append(gains) }
         if let exponent = exponentLine(r.learntExponent) { lines.append(exponent) }
         return lines.joined(separator: "\n")
@@ -62,6 +66,9 @@ public enum ReplaySummary {
            let radio = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
             object.merge(radio) { _, learnt in learnt }
+        }
+        if let taken = r.learntRadioTakenBack {
+            object["learnt_radio_taken_back"] = ["values": taken.restored, "no_longer_fitting": taken.ignored]
         }
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

@@ -93,6 +93,14 @@ public struct Pipeline: Sendable {
     /// How far the building's BLE path-loss exponent lies from the model's, as learnt so far
     /// (`path_loss_exponent_spread`); nil where every sensor's model was measured.
     public var learntExponent: LearntExponent? { locator.learntExponent(radio: .ble) }
+    /// Everything the locator has learnt of the store's radio, to keep across a restart.
+    public var learntRadio: [LearntRadioValue] { locator.learntRadio() }
+    /// Takes back what an earlier run learnt of the store's radio (`learntRadio`); returns how
+    /// many values were taken and how many no longer fit the store file.
+    @discardableResult
+    public mutating func restore(learntRadio values: [LearntRadioValue]) -> (restored: Int, ignored: Int) {
+        locator.restore(values)
+    }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }

@@ -1,4 +1,5 @@
 import FootfallCore
+import Foundation
 
 /// The locate stage: observations in, one position estimate per recently heard device out.
 ///
@@ -49,6 +50,9 @@ public struct Locator: Sendable {
     /// all the devices as the gains are (one quantity: `SensorGains` with one entry), where
     /// some sensor's exponent is the default's guess.
     private var exponents: [Radio: SensorGains] = [:]
+    /// Per radio and sensor, whether its model is the default's guess (neither surveyed nor
+    /// stated): where gains and the exponent are learnt.
+    private let guessed: [Radio: [Bool]]
     /// The readings of sensors whose gain is learnt, and each one's level expected over the
     /// device's distribution.
     private var learning: [GridFilter.Reading] = []
@@ -146,6 +150,7 @@ public struct Locator: Sendable {
                 !(surveyed[s] && radio == .ble) && layout.sensors[s].pathLoss[radio] == nil
             }
         }
+        self.guessed = guessed
         if configuration.sensorGainLearning, configuration.engine == .grid {
             for radio in Radio.allCases where guessed[radio]!.contains(true) {
                 gains[radio] = SensorGains(learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices)
@@ -513,6 +518,71 @@ public struct Locator: Sendable {
         return layout.sensors.indices.compactMap { s in
             learner.learnt[s] ? SensorGain(sensor: layout.sensors[s].id, decibels: learner.gain[s], devices: learner.devices[s]) : nil
         }
+    }
+
+    /// Everything learnt so far of the store's radio, on every radio: each sensor's gain and the
+    /// building's exponent that at least part of a device has taught, each with what it was
+    /// learnt against (`LearntRadioValue.basis`). The daemon keeps them across a restart.
+    public func learntRadio() -> [LearntRadioValue] {
+        var values: [LearntRadioValue] = []
+        for radio in Radio.allCases {
+            if let learner = gains[radio] {
+                for s in layout.sensors.indices where learner.learnt[s] && learner.devices[s] > 0 {
+                    values.append(LearntRadioValue(
+                        radio: radio, kind: .sensorGain, sensor: layout.sensors[s].id, value: learner.gain[s],
+                        devices: learner.devices[s], basis: gainBasis(radio, s)))
+                }
+            }
+            if let learner = exponents[radio], learner.devices[0] > 0 {
+                values.append(LearntRadioValue(
+                    radio: radio, kind: .exponentDeviation, sensor: nil, value: learner.gain[0], devices: learner.devices[0],
+                    basis: exponentBasis(radio)))
+            }
+        }
+        return values
+    }
+
+    /// Takes back values learnt before (`learntRadio()`, kept by the daemon across a restart),
+    /// each only where it is learnt with these settings and its basis is the same: a sensor
+    /// moved, given a path loss or surveyed since starts afresh, as does the exponent when the
+    /// models changed. Returns how many were taken and how many were not.
+    @discardableResult
+    public mutating func restore(_ values: [LearntRadioValue]) -> (restored: Int, ignored: Int) {
+        var restored = 0
+        for value in values {
+            let taken: Bool
+            switch value.kind {
+            case .sensorGain:
+                if let sensor = value.sensor, let s = sensorIndex[sensor], gains[value.radio] != nil,
+                    value.basis == gainBasis(value.radio, s)
+                {
+                    taken = gains[value.radio]!.restore(sensor: s, gain: value.value, devices: value.devices)
+                } else {
+                    taken = false
+                }
+            case .exponentDeviation:
+                if value.sensor == nil, exponents[value.radio] != nil, value.basis == exponentBasis(value.radio) {
+                    taken = exponents[value.radio]!.restore(sensor: 0, gain: value.value, devices: value.devices)
+                } else {
+                    taken = false
+                }
+            }
+            if taken { restored += 1 }
+        }
+        return (restored, values.count - restored)
+    }
+
+    /// What a sensor's gain is learnt against: its place, the devices' height and its model.
+    private func gainBasis(_ radio: Radio, _ s: Int) -> String {
+        let p = layout.sensors[s].position, model = models[radio]![s].pathLoss
+        return [p.x, p.y, p.z, layout.deviceHeight, model.rssiAt1m, model.exponent]
+            .map { String(format: "%.2f", $0) }.joined(separator: " ")
+    }
+
+    /// What the building's exponent is learnt against: the exponents of the models guessed.
+    private func exponentBasis(_ radio: Radio) -> String {
+        let guesses = Set(layout.sensors.indices.filter { guessed[radio]![$0] }.map { models[radio]![$0].pathLoss.exponent })
+        return guesses.sorted().map { String(format: "%.2f", $0) }.joined(separator: " ")
     }
 
     /// Counts, for the sensors surely within range of the device (they heard its last two

@@ -77,6 +77,18 @@ struct SensorGains: Sendable {
         devices[s] = count
         gain[s] = sum / (priorDevices + count)
     }
+
+    /// Takes back a gain learnt before (by the daemon before a restart) as though `devices`
+    /// devices had taught it, at most `memoryDevices`. False where this sensor is not learnt or
+    /// the value is not a number.
+    mutating func restore(sensor s: Int, gain value: Double, devices count: Double) -> Bool {
+        guard s < learnt.count, learnt[s], value.isFinite, count.isFinite, count > 0 else { return false }
+        let kept = min(count, Self.memoryDevices)
+        devices[s] = kept
+        evidence[s] = value * (priorDevices + kept)
+        gain[s] = value
+        return true
+    }
 }
 
 /// How far the building's path-loss exponent lies from the model's, learnt from the devices

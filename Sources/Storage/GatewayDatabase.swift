@@ -55,6 +55,7 @@ public final class GatewayDatabase: Sendable {
         Migrations.registerVisitHistory(&migrator)
         Migrations.registerOutbox(&migrator)
         Migrations.registerAnalytics(&migrator)
+        Migrations.registerLearntRadio(&migrator)
         return migrator
     }
 }

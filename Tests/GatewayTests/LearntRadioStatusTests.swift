@@ -2,6 +2,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Storage
 import Testing
 
 /// The daemon shows what its locator has learnt of the store's radio — each sensor's gain and
@@ -42,6 +43,28 @@ import Testing
         #expect(printed.standardOutput.contains("sensor gains learnt (dB louder than the model): s1 "), "\(printed.standardOutput)")
         #expect(printed.standardOutput.contains("path-loss exponent learnt: "), "\(printed.standardOutput)")
         await daemon.killOnItsOwnThread(SIGTERM)
+
+        // Stopped, it kept what it learnt in its database; restarted, it takes it back before
+        // the first shopper of the new run is placed.
+        let kept = try GatewayDatabase(path: (data as NSString).appendingPathComponent(GatewayData.databaseName)).learntRadio()
+        #expect(kept.values.count == 9, "eight gains and the exponent: \(kept.values)")
+        let keptDevices = Dictionary(uniqueKeysWithValues: kept.values.map { ($0.sensor?.rawValue ?? "", $0.devices) })
+        #expect(keptDevices.values.allSatisfy { $0 >= 1 })
+        let restarted = try FootfallProcess.start(
+            ["run", "--config", config, "--data", data], logFile: directory.appendingPathComponent("restarted.log"))
+        defer { restarted.kill() }
+        let again = try await DaemonClient(restarted, token: "t")
+        // The status carries the learnt radio from the first positions of the new run on.
+        let first = try await again.status(within: .seconds(60)) { ($0["sensor_gains"] as? [Any])?.isEmpty == false }
+        #expect((first["sensor_gains"] as? [Any])?.count == 8, "\(first)")
+        for gain in first["sensor_gains"] as? [[String: Any]] ?? [] {
+            let sensor = gain["sensor"] as? String ?? "?"
+            #expect((gain["devices"] as? Double ?? 0) >= (keptDevices[sensor] ?? 99) - 0.05, "\(sensor): \(gain) after a restart, \(keptDevices[sensor] ?? 0) kept")
+        }
+        let exponentAgain = (first["path_loss_exponent_deviation"] as? [String: Any])?["devices"] as? Double ?? 0
+        #expect(exponentAgain >= (keptDevices[""] ?? 99) - 0.05)
+        #expect(restarted.log.contains("took back what was learnt of the radio"), "\(restarted.log.suffix(2000))")
+        await restarted.killOnItsOwnThread(SIGTERM)
     }
 
     @Test func aStoreWhosePathLossIsStatedLearnsNothingAndSaysSo() async throws {

@@ -3,6 +3,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Storage
 import Testing
 
 @Suite struct ReplayTests {
@@ -110,6 +111,39 @@ import Testing
         #expect(abs(exponent["deviation"] as? Double ?? 99) < 0.3)
         #expect((exponent["devices"] as? Double ?? 0) > 1)
         #expect(text.contains("path-loss exponent learnt: "))
+    }
+
+    /// With a data directory, what a replay learnt of the radio is kept there and the next
+    /// replay starts from it, as the daemon does across a restart.
+    @Test func aDataDirectoryKeepsWhatWasLearntOfTheRadioForTheNextReplay() async throws {
+        let files = try await onAThreadOfItsOwn { try Self.simulatedFiles(seed: 4) }
+        defer { try? FileManager.default.removeItem(at: files.directory) }
+        var configuration = Self.configuration
+        for s in configuration.layout.sensors.indices { configuration.layout.sensors[s].pathLoss = [:] }
+        var options = Replay.Options(tracePath: files.trace, configuration: configuration)
+        options.gatewayData = try GatewayData(directory: files.directory.appendingPathComponent("data").path, durability: .normal)
+        let first = try await onAThreadOfItsOwn { try Replay.run(options) }
+        #expect(first.learntRadioTakenBack == nil)
+        let kept = try #require(options.gatewayData).database.learntRadio().values
+        #expect(kept.count == configuration.layout.sensors.count + 1, "every sensor's gain and the exponent: \(kept)")
+
+        let second = try await onAThreadOfItsOwn { try Replay.run(options) }
+        let taken = try #require(second.learntRadioTakenBack)
+        #expect(taken.restored == kept.count && taken.ignored == 0)
+        // The same trace again on top of what it taught: more evidence behind every value.
+        let firstExponent = try #require(first.learntExponent), secondExponent = try #require(second.learntExponent)
+        #expect(secondExponent.devices > firstExponent.devices)
+        let text = ReplaySummary.text(second, trace: "t.csv", store: "store.yaml", elapsed: 1)
+        #expect(text.contains("radio learnt before: \(kept.count) values taken back from the data directory"), "\(text)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(ReplaySummary.json(second, elapsed: 1).utf8)) as? [String: Any])
+        #expect((json["learnt_radio_taken_back"] as? [String: Int]) == ["values": kept.count, "no_longer_fitting": 0])
+
+        // A sensor moved since: its gain is learnt afresh, and the summary says so.
+        configuration.layout.sensors[0].position.x += 2
+        options.configuration = configuration
+        let third = try await onAThreadOfItsOwn { try Replay.run(options) }
+        #expect(third.learntRadioTakenBack?.ignored == 1)
+        #expect(ReplaySummary.text(third, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("1 no longer fit the store file and were learnt afresh"))
     }
 
     /// Devices of the truth with no visit: never inside the outline for `enter_after` (gaps

@@ -90,6 +90,14 @@ public final class DatabaseEventStore: EventStore, Sendable {
         }
     }
 
+    public func learntRadio() throws -> (values: [LearntRadioValue], savedAt: Double?) {
+        try database.learntRadio()
+    }
+
+    public func keepLearntRadio(_ values: [LearntRadioValue]) throws {
+        try database.replaceLearntRadio(values, at: timing.now())
+    }
+
     /// Once a day (of the data's own time): quarter hours older than a week become days, and
     /// counts past the retention period go, in the same transaction as the new counts. Returns
     /// the day maintained, to be noted once the transaction commits.

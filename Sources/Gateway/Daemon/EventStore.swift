@@ -12,4 +12,11 @@ public protocol EventStore: Sendable {
     /// Stores events and analytics counts that come from no visit (the passers-by of the
     /// traffic interval in progress when the daemon stops).
     func append(_ events: [PresenceEvent], analytics: AnalyticsTally) throws
+
+    /// What the locator learnt of the store's radio before (`keepLearntRadio`), with when it
+    /// was kept (the daemon's clock); empty before the first.
+    func learntRadio() throws -> (values: [LearntRadioValue], savedAt: Double?)
+
+    /// Keeps what the locator has learnt of the store's radio, in place of what was kept.
+    func keepLearntRadio(_ values: [LearntRadioValue]) throws
 }

@@ -30,8 +30,13 @@ public struct PipelineService: Service {
         self.makePipeline = makePipeline
     }
 
+    /// How often (s of the data's time) what the locator has learnt of the radio is kept: a
+    /// restart loses at most this much of its learning.
+    static let keepLearntRadioEvery = 60.0
+
     public func run() async throws {
         var state = State(pipeline: try makePipeline())
+        takeBackLearntRadio(&state)
         await live.markReady()
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.
@@ -42,6 +47,7 @@ public struct PipelineService: Service {
             bus.finish()
         }
         try await flushCounts(&state)
+        keepLearntRadio(&state, at: nil)
         // The passers-by of the traffic interval in progress would go with the pipeline: they
         // are counted now, and the next run counts that interval's later ones.
         if let tail = state.pipeline.unflushedPassersBy {
@@ -60,6 +66,46 @@ public struct PipelineService: Service {
         var counts: [SensorID: Int] = [:]
         var lastInput: Double?
         var pseudonyms = PseudonymCache()
+        /// What was last kept of the learnt radio, and when (the data's time).
+        var keptRadio: [LearntRadioValue] = []
+        var keptRadioAt: Double?
+    }
+
+    /// Takes back what an earlier run learnt of the store's radio (sensor gains, the building's
+    /// exponent), so that a restart does not start the learning afresh: a new gateway needs a
+    /// few minutes of shoppers to learn them, and until then places devices by the guessed
+    /// models (docs/positioning.md). Values whose sensor moved or was given a model since are
+    /// left. Unreadable, they are left too: the learning starts afresh, as it always did.
+    private func takeBackLearntRadio(_ state: inout State) {
+        do {
+            let kept = try store.learntRadio()
+            guard !kept.values.isEmpty else { return }
+            let (restored, ignored) = state.pipeline.restore(learntRadio: kept.values)
+            state.keptRadio = kept.values
+            logger.info("took back what was learnt of the radio", metadata: [
+                "values": "\(restored)", "no_longer_fitting": "\(ignored)",
+                "kept_at": "\(kept.savedAt.map { RFC3339.string($0) } ?? "?")",
+            ])
+        } catch {
+            logger.warning("cannot read what was learnt of the radio; learning it afresh", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Keeps what the locator has learnt of the radio when it changed, at most once every
+    /// `keepLearntRadioEvery` of the data's time (always when `time` is nil: at shutdown). A
+    /// failure costs only the learning since the last keep: it is logged, and the pipeline goes
+    /// on.
+    private func keepLearntRadio(_ state: inout State, at time: Double?) {
+        if let time, let last = state.keptRadioAt, time - last < Self.keepLearntRadioEvery { return }
+        if let time { state.keptRadioAt = time }
+        let values = state.pipeline.learntRadio
+        guard values != state.keptRadio, !values.isEmpty else { return }
+        do {
+            try store.keepLearntRadio(values)
+            state.keptRadio = values
+        } catch {
+            logger.warning("cannot keep what was learnt of the radio", metadata: ["error": "\(error)"])
+        }
     }
 
     private func consume(_ state: inout State) async throws {
@@ -80,6 +126,7 @@ public struct PipelineService: Service {
             case .tick(let time):
                 try state.pipeline.advance(to: time, into: &state.outputs)
                 try await flushCounts(&state)
+                keepLearntRadio(&state, at: time)
             }
             if !state.outputs.isEmpty {
                 try await apply(&state)
