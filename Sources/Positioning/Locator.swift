@@ -57,6 +57,11 @@ public struct Locator: Sendable {
     /// device's distribution.
     private var learning: [GridFilter.Reading] = []
     private var levelScratch: [Double] = []
+    /// The batch's design rows, which of them are learnt from, and their leverages
+    /// (`BatchLeverage`).
+    private var leverageRows: [SIMD4<Double>] = []
+    private var learningIndices: [Int] = []
+    private var leverageScratch: [Double] = []
     private var distanceScratch: [Double] = []
 
     struct DeviceState: Sendable {
@@ -414,7 +419,7 @@ public struct Locator: Sendable {
             silence: silence, exponent: exponentPrior(state.radio))
         let m = filter.summary(grid: map.grid)
         if readings.count >= 2, gains[state.radio] != nil {
-            learnGains(&state, from: filter, map: map, spread: m.xx + m.yy)
+            learnGains(&state, from: filter, map: map, spread: m.xx + m.yy, mean: m.mean)
         }
         // A slope needs three levels or more to be seen beside the phone's offset.
         if readings.count >= 3, exponents[state.radio] != nil {
@@ -446,20 +451,36 @@ public struct Locator: Sendable {
 
     /// Takes this batch's readings as evidence of their sensors' gains: each one's residual
     /// against the level the map expects over the device's distribution, less the phone's
-    /// fitted offset (so a batch heard by one sensor says nothing), bounded at twice
-    /// `rssi_noise` (a body in the way is not the sensor's doing), weighted by how sure the
-    /// estimate is: fully within `shadowing_correlation`, less the wider it is spread.
-    private mutating func learnGains(_ state: inout DeviceState, from filter: GridFilter, map: RadioMap, spread: Double) {
+    /// fitted offset (so a batch heard by one sensor says nothing), over the share of it the
+    /// batch's fit has not taken up (`BatchLeverage`), bounded at twice `rssi_noise` (a body in
+    /// the way is not the sensor's doing), weighted by how sure the estimate is: fully within
+    /// `shadowing_correlation`, less the wider it is spread.
+    private mutating func learnGains(_ state: inout DeviceState, from filter: GridFilter, map: RadioMap, spread: Double, mean: Point) {
         guard var learner = gains[state.radio] else { return }
         gains[state.radio] = nil
         defer { gains[state.radio] = learner }
         let weight = estimateWeight(spread: spread)
         let limit = 2 * configuration.rssiNoise
         learning.removeAll(keepingCapacity: true)
-        for reading in readings where reading.sensor < learner.learnt.count && learner.learnt[reading.sensor] {
+        learningIndices.removeAll(keepingCapacity: true)
+        for (index, reading) in readings.enumerated() where reading.sensor < learner.learnt.count && learner.learnt[reading.sensor] {
             learning.append(reading)
+            learningIndices.append(index)
         }
         guard !learning.isEmpty else { return }
+        // Every reading of the batch is in its fit, those of measured sensors too.
+        let models = modelsFor(state.radio)
+        let sloped = filter.slope != 0 && !map.logDistanceBySensor.isEmpty
+        let exponent = exponentPrior(state.radio)
+        leverageRows.removeAll(keepingCapacity: true)
+        for reading in readings {
+            leverageRows.append(BatchLeverage.row(
+                sensor: layout.sensors[reading.sensor].position, model: models[reading.sensor].pathLoss, at: mean,
+                deviceHeight: layout.deviceHeight, sloped: sloped))
+        }
+        BatchLeverage.leverages(
+            rows: leverageRows, learning: learningIndices, noise: configuration.rssiNoise, offsetSpread: configuration.transmitOffsetSigma,
+            slopePrecision: sloped ? exponent.precision : nil, into: &leverageScratch)
         filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, into: &levelScratch)
         // With the exponent fitted, the level expected is bent by its deviation too.
         if filter.slope != 0, !map.logDistanceBySensor.isEmpty {
@@ -469,8 +490,10 @@ public struct Locator: Sendable {
         for (i, reading) in learning.enumerated() {
             let expected = levelScratch[i]
             guard expected.isFinite else { continue }
-            // The reading with the gain it was taken with put back: the whole gain it says.
-            let residual = reading.rssi - expected - filter.offset + learner.gain[reading.sensor]
+            // What the batch's fit left of the reading's deviation, less what it took up, with
+            // the gain it was taken with put back: the whole gain it says.
+            let left = reading.rssi - expected - filter.offset
+            let residual = left / (1 - leverageScratch[i]) + learner.gain[reading.sensor]
             learner.learn(
                 sensor: reading.sensor, residual: min(max(residual, learner.gain[reading.sensor] - limit), learner.gain[reading.sensor] + limit),
                 weight: weight, witness: &state.gainWitness)
