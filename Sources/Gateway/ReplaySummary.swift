@@ -37,7 +37,27 @@ public enum ReplaySummary {
     public static func gainsLine(_ gains: [SensorGain]) -> String? {
         guard gains.contains(where: { $0.devices >= 1 }) else { return nil }
         let list = gains.map { "\($0.sensor.rawValue) \(String(format: "%+.1f", $0.decibels))" }.joined(separator: ", ")
-        return "sensor gains learnt (dB louder than the model): \(list)"
+        var line = "sensor gains learnt (dB louder than the model): \(list)"
+        if let spread = gainSpread(gains), spread >= differingGains {
+            line += "\nthe sensors differ from the model by up to \(String(format: "%.1f", spread)) dB from their mean: learnt gains settle short of that"
+                + " and passers-by may be counted as visitors; survey the store (footfall calibrate record, then calibrate fit) to state each one's path_loss"
+        }
+        return line
+    }
+
+    /// How far (dB) a learnt gain may lie from the sensors' mean before the summary asks for a
+    /// survey: 3 dB is 37 % in range at the default exponent, and the gains learnt settle at
+    /// about half of the sensors' own where they differ this much (docs/positioning.md, "What
+    /// limits accuracy").
+    public static let differingGains = 3.0
+
+    /// The largest distance of a learnt gain from the gains' mean (a phone's offset takes up
+    /// what all sensors share), over the sensors with a device's worth of evidence.
+    static func gainSpread(_ gains: [SensorGain]) -> Double? {
+        let taught = gains.filter { $0.devices >= 1 }.map(\.decibels)
+        guard taught.count >= 2 else { return nil }
+        let mean = taught.reduce(0, +) / Double(taught.count)
+        return taught.map { abs($0 - mean) }.max()
     }
 
     /// The building's path-loss exponent as learnt, once a device's worth of evidence is in:

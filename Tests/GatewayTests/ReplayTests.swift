@@ -3,6 +3,7 @@ import FootfallCore
 import FootfallTesting
 import Foundation
 import Gateway
+import Positioning
 import Storage
 import Testing
 
@@ -105,12 +106,31 @@ import Testing
         #expect(gains.allSatisfy { ($0["devices"] as? Double ?? 0) > 1 && abs($0["gain_db"] as? Double ?? 99) < 6 })
         let text = ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1)
         #expect(text.contains("sensor gains learnt (dB louder than the model): s1 "))
+        // The demo store's sensors lie within a dB or two of the default model: no survey asked.
+        #expect(!text.contains("survey the store"), "\(text)")
         // And the building's path-loss exponent: the simulated sensors' lie within ±0.2 of the
         // default model's, so what is learnt is small.
         let exponent = try #require(json["path_loss_exponent_deviation"] as? [String: Any])
         #expect(abs(exponent["deviation"] as? Double ?? 99) < 0.3)
         #expect((exponent["devices"] as? Double ?? 0) > 1)
         #expect(text.contains("path-loss exponent learnt: "))
+    }
+
+    /// Learnt gains that lie 3 dB or more from the sensors' mean say the receivers differ more
+    /// than learning makes up for: the summary (and `footfall status`) asks for a survey.
+    @Test func gainsThatDifferWidelyAskForASurvey() throws {
+        func gains(_ decibels: [Double], devices: Double = 40) -> [SensorGain] {
+            decibels.enumerated().map { SensorGain(sensor: SensorID("s\($0.offset + 1)"), decibels: $0.element, devices: devices) }
+        }
+        let differing = try #require(ReplaySummary.gainsLine(gains([-1.1, 2.35, -1.8, -4.4, -3.8, -1.3, -2.7, -1.2])))
+        #expect(differing.contains("the sensors differ from the model by up to 4.1 dB from their mean"), "\(differing)")
+        #expect(differing.contains("survey the store (footfall calibrate record, then calibrate fit)"))
+        let close = try #require(ReplaySummary.gainsLine(gains([-0.9, -0.5, -1.4, -0.2, 0.2, 0, -1.8, 0.4])))
+        #expect(!close.contains("survey"), "\(close)")
+        // A shared offset is the phones', not the sensors': 5 dB on every sensor asks nothing.
+        #expect(ReplaySummary.gainsLine(gains([5, 5.5, 4.5])).map { !$0.contains("survey") } == true)
+        // Nor does a gain with less than a device's worth of evidence behind it.
+        #expect(ReplaySummary.gainsLine(gains([0, 0, 9], devices: 0.5)) == nil)
     }
 
     /// With a data directory, what a replay learnt of the radio is kept there and the next
