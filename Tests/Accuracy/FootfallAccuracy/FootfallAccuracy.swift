@@ -77,11 +77,14 @@ struct FootfallAccuracy: AsyncParsableCommand {
     enum Job: Sendable {
         case recording(Int, Recording)
         case presence(Double, StoreConfiguration)
+        /// The demo store's hour on receivers that differ, through the file a user would write.
+        case differing(StoreConfiguration, truth: StoreLayout)
 
         var label: String {
             switch self {
             case .recording(_, let r): r.variants.map(\.name).joined(separator: " / ")
             case .presence(let hours, _): "demo store, \(SVGDocument.number(hours)) h"
+            case .differing: "demo store, receivers that differ, 1 h"
             }
         }
     }
@@ -89,6 +92,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
     enum Outcome: Sendable {
         case cases(Int, [CaseResult])
         case presence(Double, PresenceTargets.Run)
+        case differing(PresenceTargets.Run)
         case failed(String)
     }
 
@@ -118,7 +122,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
             do {
                 let demo = try applyingSettings(to: StoreConfiguration.load(path: demoStore))
                 // The longest first, so the two cores stay busy to the end.
-                jobs.insert(contentsOf: [Job.presence(3, demo), Job.presence(1, demo)], at: 0)
+                let differing = PresenceTargets.differingReceivers(demo)
+                jobs.insert(contentsOf: [Job.presence(3, demo), Job.differing(differing.user, truth: differing.truth), Job.presence(1, demo)], at: 0)
             } catch {
                 skipped.append("demo store: \(error)")
                 note("skipped: demo store: \(error)")
@@ -127,6 +132,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
 
         var cases: [Int: [CaseResult]] = [:]
         var runs: [Double: PresenceTargets.Run] = [:]
+        var differing: PresenceTargets.Run?
         let total = jobs.count
         var done = 0
         try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -148,6 +154,9 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 case .presence(let hours, let run):
                     runs[hours] = run
                     note("[\(done)/\(total)] demo store, \(SVGDocument.number(hours)) h: \(run.observations) observations, \(String(format: "%.1f", run.seconds)) s")
+                case .differing(let run):
+                    differing = run
+                    note("[\(done)/\(total)] demo store, receivers that differ, 1 h: \(run.observations) observations, \(String(format: "%.1f", run.seconds)) s")
                 case .failed(let message):
                     skipped.append(message)
                     note("[\(done)/\(total)] failed: \(message)")
@@ -159,7 +168,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         info.seconds = Date().timeIntervalSince(started)
         let table = AccuracyTable(
             cases: cases.keys.sorted().flatMap { cases[$0]! },
-            targets: PresenceTargets.targets(hour: runs[1], threeHours: runs[3]), skipped: skipped, run: info)
+            targets: PresenceTargets.targets(hour: runs[1], threeHours: runs[3], differing: differing), skipped: skipped, run: info)
         print(table.text, terminator: "")
         if let svg { try write(table.svg, to: svg) }
         if let markdown { try write(table.markdown(svgLink: svg.map { Self.link(from: markdown, to: $0) }), to: markdown) }
@@ -174,6 +183,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
             switch job {
             case .recording(let index, let recording): return .cases(index, try RecordingRunner.run(recording))
             case .presence(let hours, let configuration): return .presence(hours, try PresenceTargets.run(configuration: configuration, hours: hours))
+            case .differing(let configuration, let truth):
+                return .differing(try PresenceTargets.run(configuration: configuration, hours: 1, simulatedOn: truth))
             }
         } catch {
             return .failed("\(job.label): \(error)")

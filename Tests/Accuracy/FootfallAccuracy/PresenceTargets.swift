@@ -32,13 +32,15 @@ enum PresenceTargets {
     static let dwellFiredTarget = 0.95
     static let dwellOutsideZoneTarget = 0.02
 
-    static func run(configuration: StoreConfiguration, hours: Double) throws -> Run {
+    /// Runs `hours` of shoppers simulated on `simulatedOn` (the store file's own layout when
+    /// nil) through a pipeline of `configuration`.
+    static func run(configuration: StoreConfiguration, hours: Double, simulatedOn truth: StoreLayout? = nil) throws -> Run {
         let started = Date()
         var settings = StoreSimulator.Settings()
         settings.hours = hours
         settings.shoppersPerHour = shoppersPerHour
         settings.seed = seed
-        let simulator = StoreSimulator(layout: configuration.layout, settings: settings)
+        let simulator = StoreSimulator(layout: truth ?? configuration.layout, settings: settings)
         var pipeline = try Pipeline(configuration: configuration)
         var truth: [TruthSample] = []
         var estimates: [PositionEstimate] = []
@@ -72,7 +74,22 @@ enum PresenceTargets {
             seconds: Date().timeIntervalSince(started))
     }
 
-    static func targets(hour: Run?, threeHours: Run?) -> [Target] {
+    /// The demo store with receivers that differ as the simulated stores' do (each sensor's
+    /// path loss drawn as `SimulatedStoreMatrix.truePathLoss`'s first eight), and the file a
+    /// new user would write for it: the demo store's less its `path_loss` lines. The sensor
+    /// gains learnt from the shoppers are all that stands between them (docs/positioning.md,
+    /// "What limits accuracy").
+    static func differingReceivers(_ demo: StoreConfiguration) -> (user: StoreConfiguration, truth: StoreLayout) {
+        var user = demo, truth = demo.layout
+        let drawn = SimulatedStoreMatrix.truePathLoss(sensorCount: demo.layout.sensors.count)
+        for s in truth.sensors.indices {
+            user.layout.sensors[s].pathLoss = [:]
+            truth.sensors[s].pathLoss = [.ble: drawn[s]]
+        }
+        return (user, truth)
+    }
+
+    static func targets(hour: Run?, threeHours: Run?, differing: Run? = nil) -> [Target] {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", $0 * 100) } ?? "–" }
         var targets: [Target] = []
         if let hour {
@@ -97,6 +114,20 @@ enum PresenceTargets {
                 run: name, metric: "`zone.dwell` fired in a zone the shopper was not in", value: dwell.outsideZoneShare,
                 display: "\(percent(dwell.outsideZoneShare)) (\(dwell.firedOutsideZone) of \(dwell.fired))", target: "≤ 2 %",
                 passes: (dwell.outsideZoneShare ?? 1) <= dwellOutsideZoneTarget))
+        }
+        if let differing {
+            let name = "demo store, receivers that differ, no `path_loss` stated, 1 h, \(Int(shoppersPerHour))/h, seed \(differing.seed)"
+            let median = differing.report.positionError.median
+            targets.append(Target(
+                run: name, metric: "position error, median", value: median,
+                display: median.map { String(format: "%.2f m", $0) } ?? "–", target: "–", passes: true))
+            targets.append(Target(
+                run: name, metric: "zone accuracy (reported zone, inside time)", value: differing.report.zoneAccuracy,
+                display: percent(differing.report.zoneAccuracy), target: "–", passes: true))
+            let passers = differing.report.visits.passersByAsVisitors
+            targets.append(Target(
+                run: name, metric: "passers-by counted as visitors", value: passers, display: percent(passers), target: "–",
+                passes: true))
         }
         return targets
     }
