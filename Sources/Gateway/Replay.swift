@@ -142,8 +142,9 @@ public struct Replay {
         }
         try eventsOut?.close()
         try positionsOut?.close()
-        if let data = options.gatewayData, !pipeline.learntRadio.isEmpty {
-            try data.database.replaceLearntRadio(pipeline.learntRadio, at: Date().timeIntervalSince1970)
+        if let data = options.gatewayData {
+            let learnt = pipeline.learntRadio
+            if !learnt.isEmpty { try data.database.replaceLearntRadio(learnt, at: Date().timeIntervalSince1970) }
         }
         var result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,

@@ -471,7 +471,6 @@ public struct Locator: Sendable {
         // Every reading of the batch is in its fit, those of measured sensors too.
         let models = modelsFor(state.radio)
         let sloped = filter.slope != 0 && !map.logDistanceBySensor.isEmpty
-        let exponent = exponentPrior(state.radio)
         leverageRows.removeAll(keepingCapacity: true)
         for reading in readings {
             leverageRows.append(BatchLeverage.row(
@@ -480,10 +479,10 @@ public struct Locator: Sendable {
         }
         BatchLeverage.leverages(
             rows: leverageRows, learning: learningIndices, noise: configuration.rssiNoise, offsetSpread: configuration.transmitOffsetSigma,
-            slopePrecision: sloped ? exponent.precision : nil, into: &leverageScratch)
+            slopePrecision: sloped ? exponentPrior(state.radio).precision : nil, into: &leverageScratch)
         filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, into: &levelScratch)
         // With the exponent fitted, the level expected is bent by its deviation too.
-        if filter.slope != 0, !map.logDistanceBySensor.isEmpty {
+        if sloped {
             filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, logDistance: true, into: &distanceScratch)
             for i in levelScratch.indices where distanceScratch[i].isFinite { levelScratch[i] += filter.slope * distanceScratch[i] }
         }
