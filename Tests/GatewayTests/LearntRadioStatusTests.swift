@@ -42,11 +42,19 @@ import Testing
         #expect(printed.status == 0, "\(printed.standardError)")
         #expect(printed.standardOutput.contains("sensor gains learnt (dB louder than the model): s1 "), "\(printed.standardOutput)")
         #expect(printed.standardOutput.contains("path-loss exponent learnt: "), "\(printed.standardOutput)")
+
+        // Running, it keeps what it learnt in its database every minute of data (three seconds
+        // at this speed), not only when it stops: a crash loses a minute of learning at most.
+        let databasePath = (data as NSString).appendingPathComponent(GatewayData.databaseName)
+        let keptWhileRunning = try await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
+            (try? GatewayDatabase(path: databasePath).learntRadio().values.count) == 9
+        }
+        #expect(keptWhileRunning, "nothing kept while running: \(daemon.log.suffix(2000))")
         await daemon.killOnItsOwnThread(SIGTERM)
 
         // Stopped, it kept what it learnt in its database; restarted, it takes it back before
         // the first shopper of the new run is placed.
-        let kept = try GatewayDatabase(path: (data as NSString).appendingPathComponent(GatewayData.databaseName)).learntRadio()
+        let kept = try GatewayDatabase(path: databasePath).learntRadio()
         #expect(kept.values.count == 9, "eight gains and the exponent: \(kept.values)")
         let keptDevices = Dictionary(uniqueKeysWithValues: kept.values.map { ($0.sensor?.rawValue ?? "", $0.devices) })
         #expect(keptDevices.values.allSatisfy { $0 >= 1 })
