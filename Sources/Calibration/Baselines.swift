@@ -143,10 +143,18 @@ public struct Baselines: Sendable {
     public func errors(
         _ samples: [CausalScoring.Sample], log: ReadingLog, kinds: [Kind] = Kind.allCases
     ) -> [Method: [Double]] {
+        positions(samples, log: log, kinds: kinds).mapValues { zip(samples, $0).map { $0.error(of: $1) } }
+    }
+
+    /// Each method's position at each sample (in the samples' order), from the log's readings
+    /// of the sample's device up to the sample's time; nil where nothing was heard yet.
+    public func positions(
+        _ samples: [CausalScoring.Sample], log: ReadingLog, kinds: [Kind] = Kind.allCases
+    ) -> [Method: [Point?]] {
         precondition(log.sensors == sensors.map(\.id), "the log's sensors are the baselines' sensors, in the same order")
         let methods = self.methods.filter { kinds.contains($0.kind) }
         let kinds = Kind.allCases.filter { kind in methods.contains { $0.kind == kind } }
-        var result = Dictionary(uniqueKeysWithValues: methods.map { ($0, Array(repeating: Double.infinity, count: samples.count)) })
+        var result = Dictionary(uniqueKeysWithValues: methods.map { ($0, [Point?](repeating: nil, count: samples.count)) })
         let byDevice = Dictionary(grouping: samples.indices, by: { samples[$0].device })
         for (device, indices) in byDevice {
             guard let readings = log.readings(of: device) else { continue }
@@ -155,7 +163,7 @@ public struct Baselines: Sendable {
                 for (w, window) in Self.windows.enumerated() {
                     let means = windows[w].means(at: samples[i].time, over: readings)
                     for kind in kinds {
-                        result[Method(kind, window)]![i] = samples[i].error(of: position(kind, means: means))
+                        result[Method(kind, window)]![i] = position(kind, means: means)
                     }
                 }
             }

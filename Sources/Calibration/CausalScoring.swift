@@ -40,6 +40,8 @@ public enum CausalScoring {
     public struct Result: Sendable {
         /// One error a sample, in the samples' order.
         public var errors: [Double]
+        /// The estimate each sample was scored on (nil: none yet), in the samples' order.
+        public var estimates: [PositionEstimate?]
         public var summary: ErrorSummary
         /// Share of samples whose estimate reported the true zone (`estimate.zone`).
         public var reportedZoneAccuracy: Double?
@@ -70,20 +72,23 @@ public enum CausalScoring {
         }
         let times = estimates.mapValues { $0.map(\.time) }
         var errors: [Double] = []
+        var scored: [PositionEstimate?] = []
         errors.reserveCapacity(samples.count)
+        scored.reserveCapacity(samples.count)
         var reported = 0, containing = 0
         for sample in samples {
             let mine = estimates[sample.device] ?? []
             let estimate = newest(in: times[sample.device] ?? [], atOrBefore: sample.time).map { mine[$0] }
             errors.append(sample.error(of: estimate?.position))
+            scored.append(estimate)
             guard let layout = zones, let estimate else { continue }
             if estimate.zone == sample.zone { reported += 1 }
             if layout.zone(containing: estimate.position)?.id == sample.zone { containing += 1 }
         }
-        let scored = zones != nil && !samples.isEmpty
+        let zoned = zones != nil && !samples.isEmpty
         return Result(
-            errors: errors, summary: ErrorSummary(errors),
-            reportedZoneAccuracy: scored ? Double(reported) / Double(samples.count) : nil,
-            containingZoneAccuracy: scored ? Double(containing) / Double(samples.count) : nil)
+            errors: errors, estimates: scored, summary: ErrorSummary(errors),
+            reportedZoneAccuracy: zoned ? Double(reported) / Double(samples.count) : nil,
+            containingZoneAccuracy: zoned ? Double(containing) / Double(samples.count) : nil)
     }
 }

@@ -27,6 +27,12 @@ struct FootfallAccuracy: AsyncParsableCommand {
     @Option(help: "Write the error distributions as SVG here (e.g. docs/accuracy.svg).")
     var svg: String?
 
+    @Option(help: "Write each case's samples here, one CSV per case: truth, the locator's estimate and the bar's, their errors and zones.")
+    var errors: String?
+
+    @Flag(help: "Give the simulated stores' files each sensor's true path loss (as `calibrate fit` writes it from a survey) instead of none: what knowing the receivers is worth.")
+    var statedPathLoss = false
+
     @Option(name: .customLong("only"), help: "Run only the cases whose name contains this (repeatable; 'demo' for the presence targets).")
     var only: [String] = []
 
@@ -110,7 +116,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map(SimulatedStoreMatrix.recording)
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, statingPathLoss: statedPathLoss) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }
@@ -140,7 +146,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
             func start() {
                 guard let job = pending.popFirst() else { return }
                 note("running \(job.label)")
-                group.addTask { Self.perform(job) }
+                let errors = self.errors
+                group.addTask { Self.perform(job, errors: errors) }
             }
             for _ in 0..<self.jobs { start() }
             while let outcome = try await group.next() {
@@ -178,10 +185,10 @@ struct FootfallAccuracy: AsyncParsableCommand {
         }
     }
 
-    static func perform(_ job: Job) -> Outcome {
+    static func perform(_ job: Job, errors: String?) -> Outcome {
         do {
             switch job {
-            case .recording(let index, let recording): return .cases(index, try RecordingRunner.run(recording))
+            case .recording(let index, let recording): return .cases(index, try RecordingRunner.run(recording, errors: errors))
             case .presence(let hours, let configuration): return .presence(hours, try PresenceTargets.run(configuration: configuration, hours: hours))
             case .differing(let configuration, let truth):
                 return .differing(try PresenceTargets.run(configuration: configuration, hours: 1, simulatedOn: truth))

@@ -8,7 +8,8 @@ import Simulation
 /// pipeline `footfall replay` runs, so the locator's estimates are its position outputs), then
 /// scores them and the baselines on the same truth samples.
 enum RecordingRunner {
-    static func run(_ recording: Recording) throws -> [CaseResult] {
+    /// With `errors`, also writes each case's samples there (`SampleErrors`).
+    static func run(_ recording: Recording, errors errorsFolder: String? = nil) throws -> [CaseResult] {
         let started = Date()
         let layout = recording.configuration.layout
         let surveys = recording.variants.map { $0.survey() }
@@ -47,21 +48,30 @@ enum RecordingRunner {
 
         // Nearest sensor and centroids do not use the survey: once for all variants.
         let model = Baselines(sensors: layout.sensors)
-        let modelErrors = model.errors(samples, log: log)
+        let modelPositions = model.positions(samples, log: log)
         let elapsed = Date().timeIntervalSince(started)
         return try recording.variants.indices.map { v in
-            var errors = modelErrors
+            var positions = modelPositions
             if !surveys[v].isEmpty {
                 let knn = Baselines(sensors: layout.sensors, survey: surveys[v])
-                for (method, values) in knn.errors(samples, log: log, kinds: [.knn]) { errors[method] = values }
+                for (method, values) in knn.positions(samples, log: log, kinds: [.knn]) { positions[method] = values }
             }
+            let errors = positions.mapValues { zip(samples, $0).map { $0.error(of: $1) } }
             let scored = CausalScoring.score(samples, estimates: estimates[v], zones: recording.scoresZones ? layout : nil)
             guard !samples.isEmpty else { throw MissingDataset(description: "\(recording.variants[v].name): no truth samples") }
-            return CaseResult(
+            let result = CaseResult(
                 name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
                 locator: scored.summary, baselines: errors.mapValues(ErrorSummary.init),
                 reportedZoneAccuracy: scored.reportedZoneAccuracy, containingZoneAccuracy: scored.containingZoneAccuracy,
                 seconds: elapsed)
+            if let errorsFolder {
+                let bar = result.bar.map { ($0.method, positions[$0.method]!, errors[$0.method]!) }
+                try SampleErrors.write(
+                    samples: samples, locator: scored, bar: bar, zones: recording.scoresZones ? layout : nil,
+                    to: SampleErrors.path(in: errorsFolder, case: result.name))
+                try SampleErrors.write(learntRadio: pipelines[v].learntRadio, to: SampleErrors.path(in: errorsFolder, case: result.name + " learnt radio"))
+            }
+            return result
         }
     }
 }

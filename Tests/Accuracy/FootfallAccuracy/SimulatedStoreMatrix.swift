@@ -124,8 +124,10 @@ enum SimulatedStoreMatrix {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func recording(_ store: Store) throws -> Recording {
-        let user = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: false), file: "\(store.name)/store.yaml")
+    /// - Parameter statingPathLoss: give the locator the sensors' true path loss, as a survey
+    ///   fitted with `calibrate fit` would state it: what knowing each receiver is worth.
+    static func recording(_ store: Store, statingPathLoss: Bool = false) throws -> Recording {
+        let user = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: statingPathLoss), file: "\(store.name)/store.yaml")
         let truth = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: true), file: "\(store.name)/true.yaml")
         var settings = StoreSimulator.Settings()
         settings.hours = minutes / 60
@@ -145,6 +147,6 @@ enum SimulatedStoreMatrix {
                     notes: "Survey: `StoreSimulator.survey()` on the true layout (a surveyor standing 20 s at each point of a 2.5 m grid, the shoppers' radio)."),
             ],
             scoresZones: true,
-            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); the locator gets the user's layout without path loss. Truth samples every second where the person is inside the outline.")
+            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); \(statingPathLoss ? "the locator gets each sensor's true path loss (`--stated-path-loss`)" : "the locator gets the user's layout without path loss"). Truth samples every second where the person is inside the outline.")
     }
 }
