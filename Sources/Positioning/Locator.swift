@@ -39,6 +39,8 @@ public struct Locator: Sendable {
     /// that radio — it listens to the radio (`Sensor.radios`) and has heard anything within
     /// `forgetAfter`. Refreshed at each round of estimates.
     private var silenceCounts: [Radio: [Bool]] = [:]
+    /// No sensor's silence counts (a batch not yet whole).
+    private var noSilence: [Bool] = []
     /// When each sensor last heard anything: one silent to every device is dead, not far away.
     private var sensorLastHeard: [Double]
     /// What a silent sensor says: the receivers' floor and how often one within range misses a
@@ -92,6 +94,9 @@ public struct Locator: Sendable {
         var gainWitness = SensorGains.Witness()
         /// What this device's readings have said of the building's exponent.
         var exponentWitness = SensorGains.Witness()
+        /// Whether the last estimate was provisional: made between rounds from the part of a
+        /// batch heard so far, and not taken into the device's track.
+        var provisional = false
 
         /// What is left in the list while the state is being worked on.
         static var placeholder: DeviceState { DeviceState(filters: [], radio: .ble, tracker: Tracker()) }
@@ -115,6 +120,7 @@ public struct Locator: Sendable {
         sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
         silence = SilenceModel(configuredFloor: configuration.receiverSensitivity)
         for radio in Radio.allCases { silenceCounts[radio] = layout.sensors.map { $0.radios.contains(radio) } }
+        noSilence = Array(repeating: false, count: layout.sensors.count)
         outline = Outline(layout.outline)
         zoneOutlines = layout.zones.map { Outline($0.polygon) }
 
@@ -234,8 +240,9 @@ public struct Locator: Sendable {
     }
 
     /// Takes one reading. Returns true when it was accepted for a device that has no estimate
-    /// within `window` (heard for the first time, or again after a silence): the caller can
-    /// ask for its estimate at once (`estimate(device:at:)`) instead of at the next round.
+    /// within `window` (heard for the first time, or again after a silence), or whose estimates
+    /// since then were all provisional: the caller can ask for its estimate at once
+    /// (`estimate(device:at:)`) instead of at the next round.
     @discardableResult
     public mutating func observe(_ observation: Observation) -> Bool {
         guard let sensor = sensorIndex[observation.sensor] else { return false }
@@ -252,7 +259,7 @@ public struct Locator: Sendable {
             sensor: sensor, rssi: observation.rssi, at: observation.time, plausible: plausible, gate: gate, window: window)
         else { return false }
         silence.record(rssi: observation.rssi)
-        return observation.time - devices[index].lastEstimate > window
+        return observation.time - devices[index].lastEstimate > window || devices[index].provisional
     }
 
     /// A device heard for the first time, placed in id order.
@@ -317,9 +324,13 @@ public struct Locator: Sendable {
 
     /// The estimate of one device now, from what it has been heard say up to `time`: for a
     /// device `observe` reported as new or back, so that it is placed from its first reading
-    /// rather than at the next round.
+    /// rather than at the next round. With the grid engine it is provisional: the batch of
+    /// this second is not whole, so the sensors that have not heard the device yet are not
+    /// counted as silent, and the estimate is made on a copy of the device's track, which the
+    /// round at the next whole second then moves on with the whole batch.
     public mutating func estimate(device: DeviceID, at time: Double) -> PositionEstimate? {
         guard let index = deviceIndex[device], time - devices[index].lastHeard <= configuration.window else { return nil }
+        if configuration.engine == .grid { return locate(index, at: time, provisional: true) }
         prepareRound(at: time)
         return locate(index, at: time)
     }
@@ -337,17 +348,26 @@ public struct Locator: Sendable {
     }
 
     /// One device's estimate at `time` (nil when its engine cannot place it yet).
-    private mutating func locate(_ index: Int, at time: Double) -> PositionEstimate? {
+    private mutating func locate(_ index: Int, at time: Double, provisional: Bool = false) -> PositionEstimate? {
         // Worked on out of the list, so that its buffers are not copied on write.
         var state = DeviceState.placeholder
         swap(&state, &devices[index])
         defer { swap(&state, &devices[index]) }
         let device = deviceIDs[index]
         let located: Located?
-        switch configuration.engine {
-        case .grid: located = locateOnGrid(&state, at: time, device: device)
-        case .multilateration: located = locateByMultilateration(&state, at: time)
+        if provisional, configuration.engine == .grid {
+            // Between rounds the batch is not whole yet: the sensors that have not spoken are
+            // not silent, only not yet heard. Placed from a copy of the track, which the round
+            // at the whole second then moves on with the whole batch.
+            var copy = state
+            located = locateOnGrid(&copy, at: time, device: device, provisional: true)
+        } else {
+            switch configuration.engine {
+            case .grid: located = locateOnGrid(&state, at: time, device: device)
+            case .multilateration: located = locateByMultilateration(&state, at: time)
+            }
         }
+        state.provisional = provisional && configuration.engine == .grid
         guard let located else { return nil }
         var position = located.inside ? outline.clamp(located.position) : located.position
         let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()
@@ -394,16 +414,16 @@ public struct Locator: Sendable {
         var insideProbability: Double?
     }
 
-    private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID) -> Located? {
+    private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID, provisional: Bool = false) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
         readings.removeAll(keepingCapacity: true)
         let gain = gains[state.radio]?.gain ?? []
         for s in state.filters.indices {
-            if let pending = state.filters[s].takePending() {
+            if let pending = provisional ? state.filters[s].pending : state.filters[s].takePending() {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi - (s < gain.count ? gain[s] : 0), count: pending.count))
             }
         }
-        if !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
+        if !provisional, !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
         // Taken out of the state, so that its probabilities are not copied on write.
         var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
         state.grid = nil
@@ -415,14 +435,14 @@ public struct Locator: Sendable {
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
         filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
         filter.update(
-            with: readings, map: map, configuration: configuration, scratch: &scratch, silenceCounts: silenceCounts[state.radio],
-            silence: silence, exponent: exponentPrior(state.radio))
+            with: readings, map: map, configuration: configuration, scratch: &scratch,
+            silenceCounts: provisional ? noSilence : silenceCounts[state.radio], silence: silence, exponent: exponentPrior(state.radio))
         let m = filter.summary(grid: map.grid)
-        if readings.count >= 2, gains[state.radio] != nil {
+        if !provisional, readings.count >= 2, gains[state.radio] != nil {
             learnGains(&state, from: filter, map: map, spread: m.xx + m.yy, mean: m.mean)
         }
         // A slope needs three levels or more to be seen beside the phone's offset.
-        if readings.count >= 3, exponents[state.radio] != nil {
+        if !provisional, readings.count >= 3, exponents[state.radio] != nil {
             exponents[state.radio]!.learn(
                 sensor: 0, residual: filter.slope, weight: estimateWeight(spread: m.xx + m.yy), witness: &state.exponentWitness)
         }

@@ -64,6 +64,11 @@ public struct RSSIFilter: Sendable {
         return n > 0 ? (sum / Double(n), n) : nil
     }
 
+    /// The mean of the readings accepted since the last `takePending`, and how many; keeps them.
+    public var pending: (rssi: Double, count: Int)? {
+        pendingCount > 0 ? (pendingSum / Double(pendingCount), pendingCount) : nil
+    }
+
     /// The mean of the readings accepted since the last call, and how many; clears them.
     public mutating func takePending() -> (rssi: Double, count: Int)? {
         defer {

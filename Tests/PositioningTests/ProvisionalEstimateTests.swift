@@ -1,0 +1,77 @@
+import FootfallCore
+import FootfallTesting
+import Positioning
+import Testing
+
+/// A device new to the locator, or back after a silence, is placed at once from its first
+/// reading and again with each reading until the round at the next whole second. Those
+/// estimates are provisional: the batch is not whole yet, so the sensors that have not spoken
+/// are not taken as silent, and the round then takes the whole batch into the track as if no
+/// estimate had been asked for in between (docs/positioning.md, "Guarantees").
+@Suite struct ProvisionalEstimateTests {
+    /// Readings of one second, from a phone standing at `at`, one sensor at a time.
+    static func batch(at point: Point, second: Double, seed: UInt64) -> [Observation] {
+        var rng = SplitMix64(seed: seed)
+        return squareStore.sensors.enumerated().map { k, sensor in
+            Observation(
+                time: second + 0.1 + 0.2 * Double(k), sensor: sensor.id, device: "phone",
+                rssi: modelRSSI(sensor, at: point, in: squareStore, noise: 1, using: &rng))
+        }
+    }
+
+    @Test func eachReadingOfTheFirstSecondPlacesTheDeviceAgainFromAllOfThem() throws {
+        var locator = Locator(layout: squareStore, configuration: PositioningConfiguration())
+        let standing = Point(x: 2, y: 3)
+        var estimates: [PositionEstimate] = []
+        for observation in Self.batch(at: standing, second: 3, seed: 1) {
+            let asks = locator.observe(observation)
+            #expect(asks, "reading at \(observation.time): the device has only provisional estimates")
+            let estimate = locator.estimate(device: "phone", at: observation.time)
+            estimates.append(try #require(estimate))
+        }
+        #expect(zip(estimates.map(\.time), [3.1, 3.3, 3.5, 3.7]).allSatisfy { abs($0 - $1) < 1e-9 })
+        let first = try #require(estimates.first), last = try #require(estimates.last)
+        // One sensor heard says only how far from it; four say where.
+        #expect(last.uncertainty < first.uncertainty)
+        #expect(last.position.distance(to: standing) < first.position.distance(to: standing), "at \(last.position), first at \(first.position), standing at \(standing)")
+        #expect(last.position.distance(to: standing) < 2.5, "at \(last.position), standing at \(standing)")
+        // Once the round has placed it, a reading waits for the next round.
+        let round = locator.estimate(at: 4)
+        #expect(round.contains { $0.device == "phone" })
+        var rng = SplitMix64(seed: 2)
+        let next = Observation(
+            time: 4.2, sensor: squareStore.sensors[0].id, device: "phone",
+            rssi: modelRSSI(squareStore.sensors[0], at: standing, in: squareStore, noise: 1, using: &rng))
+        let asksAgain = locator.observe(next)
+        #expect(!asksAgain)
+    }
+
+    @Test(arguments: [false, true])
+    func provisionalEstimatesLeaveTheTrackAsTheRoundAloneWouldHaveIt(afterASilence: Bool) throws {
+        // Two locators hear the same; one is asked for every provisional estimate, the other
+        // only for the rounds. A silence longer than `window` makes the device new again.
+        let configuration = PositioningConfiguration()
+        var asked = Locator(layout: squareStore, configuration: configuration)
+        var rounds = Locator(layout: squareStore, configuration: configuration)
+        var provisional = 0
+        let seconds = afterASilence ? [0.0, 1, 2, 3, 20, 21, 22] : [0.0, 1, 2, 3]
+        for (k, second) in seconds.enumerated() {
+            let point = Point(x: second < 10 ? 2 : 7, y: 3 + 0.3 * Double(k % 4))
+            for observation in Self.batch(at: point, second: second, seed: UInt64(k + 1)) {
+                if asked.observe(observation) {
+                    provisional += 1
+                    let estimate = asked.estimate(device: "phone", at: observation.time)
+                    #expect(estimate != nil)
+                }
+                rounds.observe(observation)
+            }
+            let askedRound = asked.estimate(at: second + 1), roundsRound = rounds.estimate(at: second + 1)
+            let a = try #require(askedRound.first { $0.device == "phone" })
+            let b = try #require(roundsRound.first { $0.device == "phone" })
+            #expect(a.position == b.position, "second \(second + 1)")
+            #expect(a.uncertainty == b.uncertainty)
+        }
+        // The first second's four readings, and as many after the silence.
+        #expect(provisional == (afterASilence ? 8 : 4))
+    }
+}
