@@ -28,6 +28,10 @@ public struct Pipeline: Sendable {
     private var locator: Locator
     private var presence: PresenceStage
     private var clock: Double?
+    /// Devices new (or back after a silence) heard at `time`, to be placed once every reading
+    /// stamped `time` is in: readings that arrive together (a gateway's batch, a scan) share a
+    /// time, and an estimate from the first of them alone would be superseded at once.
+    private var placing: (time: Double, devices: [DeviceID])?
     /// Added to observation times after the source's clock jumped backwards, so pipeline time
     /// never runs backwards.
     private var timeOffset = 0.0
@@ -134,15 +138,27 @@ public struct Pipeline: Sendable {
                 clockJumps += 1
             }
         }
+        // Devices waiting to be placed at an earlier (or later) time are placed first.
+        if let placing, placing.time != observation.time { try place(into: &outputs) }
         // Rounds due before the reading run first; a round at its own time waits for it, so
         // that the estimate at second T includes what was heard at T.
         try advance(to: observation.time, into: &outputs, including: false)
-        if locator.observe(observation), let clock, observation.time < clock,
-            let estimate = locator.estimate(device: observation.device, at: observation.time)
-        {
+        if locator.observe(observation), let clock, observation.time < clock {
             // A device heard for the first time (or again after a silence) is placed from this
-            // reading, not a round later.
-            try emit(estimate, into: &outputs, decidedAt: observation.time)
+            // reading and those stamped with it, not a round later.
+            if placing == nil { placing = (observation.time, []) }
+            if !placing!.devices.contains(observation.device) { placing!.devices.append(observation.device) }
+        }
+    }
+
+    /// Places the devices waiting for their provisional estimate (`placing`).
+    private mutating func place(into outputs: inout [Output]) throws {
+        guard let waiting = placing else { return }
+        placing = nil
+        for device in waiting.devices {
+            if let estimate = locator.estimate(device: device, at: waiting.time) {
+                try emit(estimate, into: &outputs, decidedAt: waiting.time)
+            }
         }
     }
 
@@ -174,6 +190,7 @@ public struct Pipeline: Sendable {
     /// `tickInterval` boundary passed, `time` itself included. Late observations (behind the
     /// clock by less than the jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
+        if let placing, placing.time <= time { try place(into: &outputs) }
         try advance(to: time, into: &outputs, including: true)
     }
 
