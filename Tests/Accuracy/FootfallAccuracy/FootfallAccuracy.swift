@@ -33,6 +33,9 @@ struct FootfallAccuracy: AsyncParsableCommand {
     @Flag(help: "Give the simulated stores' files each sensor's true path loss (as `calibrate fit` writes it from a survey) instead of none: what knowing the receivers is worth.")
     var statedPathLoss = false
 
+    @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
+    var minutes = SimulatedStoreMatrix.minutes
+
     @Option(name: .customLong("only"), help: "Run only the cases whose name contains this (repeatable; 'demo' for the presence targets).")
     var only: [String] = []
 
@@ -64,6 +67,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
             _ = try PositioningConfiguration(settings: try settings, file: "--set")
         } catch let error as ConfigurationError {
@@ -116,7 +120,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, statingPathLoss: statedPathLoss) }
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, statingPathLoss: statedPathLoss, minutes: minutes) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }

@@ -32,7 +32,7 @@ enum SimulatedStoreMatrix {
         ceiling("narrow-50x8", 50, 8, columns: 7, rows: 1),
     ]
 
-    /// How the shoppers are simulated: about 20 minutes at 200 shoppers an hour.
+    /// How the shoppers are simulated: by default 20 minutes at 200 shoppers an hour.
     static let minutes = 20.0
     static let shoppersPerHour = 200.0
     static let seed: UInt64 = 3
@@ -126,7 +126,9 @@ enum SimulatedStoreMatrix {
 
     /// - Parameter statingPathLoss: give the locator the sensors' true path loss, as a survey
     ///   fitted with `calibrate fit` would state it: what knowing each receiver is worth.
-    static func recording(_ store: Store, statingPathLoss: Bool = false) throws -> Recording {
+    /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
+    ///   locator learns of the sensors given more shoppers.
+    static func recording(_ store: Store, statingPathLoss: Bool = false, minutes: Double = minutes) throws -> Recording {
         let user = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: statingPathLoss), file: "\(store.name)/store.yaml")
         let truth = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: true), file: "\(store.name)/true.yaml")
         var settings = StoreSimulator.Settings()
