@@ -31,16 +31,24 @@ enum RecordingRunner {
         }
 
         var samples: [CausalScoring.Sample] = []
+        // With `--errors`, what the true positions would teach the gains (simulated stores).
+        var trueResiduals: TrueResiduals?
         switch recording.source {
         case .recorded(let observations, let truth):
             for observation in observations { try feed(observation) }
             samples = truth
         case .simulated(let simulator):
-            try simulator.run(observation: feed) { truth in
+            if errorsFolder != nil { trueResiduals = TrueResiduals(layout: layout) }
+            try simulator.run(observation: { observation in
+                try feed(observation)
+                trueResiduals?.add(observation)
+            }) { truth in
+                trueResiduals?.add(device: truth.device, at: truth.time, position: truth.position)
                 guard layout.outline.contains(truth.position) else { return }
                 samples.append(.init(time: truth.time, device: truth.device, truth: .point(truth.position), zone: truth.zone))
             }
         }
+        let taught = trueResiduals?.gains()
         for v in pipelines.indices {
             try pipelines[v].finish(into: &outputs)
             collect(v)
@@ -69,7 +77,9 @@ enum RecordingRunner {
                 try SampleErrors.write(
                     samples: samples, locator: scored, bar: bar, zones: recording.scoresZones ? layout : nil,
                     to: SampleErrors.path(in: errorsFolder, case: result.name))
-                try SampleErrors.write(learntRadio: pipelines[v].learntRadio, to: SampleErrors.path(in: errorsFolder, case: result.name + " learnt radio"))
+                try SampleErrors.write(
+                    learntRadio: pipelines[v].learntRadio, taught: taught.map { Dictionary(zip(layout.sensors.map(\.id), $0), uniquingKeysWith: { a, _ in a }) },
+                    to: SampleErrors.path(in: errorsFolder, case: result.name + " learnt radio"))
             }
             return result
         }
