@@ -1,5 +1,6 @@
 import FootfallCore
 import FootfallTesting
+import Foundation
 import Positioning
 import Testing
 
@@ -44,6 +45,43 @@ import Testing
             rssi: modelRSSI(squareStore.sensors[0], at: standing, in: squareStore, noise: 1, using: &rng))
         let asksAgain = locator.observe(next)
         #expect(!asksAgain)
+    }
+
+    @Test func provisionalEstimatesKeepToTheSpeedOfAShopperToo() {
+        // A shopper walking the square's loop, heard by 1–4 sensors each half second, unheard
+        // for 8 s (more than `window`) every 20 s: each time back, placed reading by reading.
+        let configuration = PositioningConfiguration()
+        var pairs = 0, provisional = 0
+        for seed in 1...5 as ClosedRange<UInt64> {
+            var locator = Locator(layout: squareStore, configuration: configuration)
+            var rng = SplitMix64(seed: seed)
+            var estimates: [PositionEstimate] = []
+            for step in 0..<240 {
+                let t = Double(step) * 0.5
+                if t.truncatingRemainder(dividingBy: 20) >= 12 { continue }
+                let position = Point(x: 5 + 3 * cos(t / 6), y: 5 + 3 * sin(t / 6))
+                var sensors = squareStore.sensors
+                for i in sensors.indices.reversed() { sensors.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+                for (j, sensor) in sensors.prefix(Int(rng.next() % 4) + 1).enumerated() {
+                    let time = t + 0.01 * Double(j + 1)
+                    let observation = Observation(
+                        time: time, sensor: sensor.id, device: "phone", rssi: modelRSSI(sensor, at: position, in: squareStore, noise: 6, using: &rng))
+                    if locator.observe(observation), let estimate = locator.estimate(device: "phone", at: time) {
+                        estimates.append(estimate)
+                        provisional += 1
+                    }
+                }
+                // The round at each whole second, after the half second before it.
+                if t + 0.5 == (t + 0.5).rounded() { estimates += locator.estimate(at: t + 0.5).filter { $0.device == "phone" } }
+            }
+            for (a, b) in zip(estimates, estimates.dropFirst()) where b.time > a.time {
+                let allowed = configuration.maximumSpeed * (b.time - a.time) + a.uncertainty + b.uncertainty
+                #expect(a.position.distance(to: b.position) <= allowed + 1e-9, "seed \(seed): \(a.time) -> \(b.time)")
+                pairs += 1
+            }
+        }
+        #expect(provisional > 20)
+        #expect(pairs > 400)
     }
 
     @Test(arguments: [false, true])
