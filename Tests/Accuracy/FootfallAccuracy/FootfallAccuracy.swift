@@ -33,6 +33,11 @@ struct FootfallAccuracy: AsyncParsableCommand {
     @Flag(help: "Give the simulated stores' files each sensor's true path loss (as `calibrate fit` writes it from a survey) instead of none: what knowing the receivers is worth.")
     var statedPathLoss = false
 
+    @Option(help: ArgumentHelp(
+        "Give the simulated stores' files each sensor's true level at this distance (m) with the default exponent: what gains learnt perfectly would be worth.",
+        valueName: "metres"))
+    var statedGainsAt: Double?
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -67,6 +72,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if statedPathLoss, statedGainsAt != nil { throw ValidationError("--stated-path-loss and --stated-gains-at: give one of them") }
+        if let d = statedGainsAt, !(d >= 0.1 && d <= 100) { throw ValidationError("--stated-gains-at \(d): give a distance between 0.1 and 100 m") }
         guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
             _ = try PositioningConfiguration(settings: try settings, file: "--set")
@@ -80,6 +87,12 @@ struct FootfallAccuracy: AsyncParsableCommand {
         var configuration = configuration
         configuration.positioning.merge(try settings) { _, new in new }
         return configuration
+    }
+
+    /// What the simulated stores' files state of their sensors' path loss.
+    var stating: SimulatedStoreMatrix.Stating {
+        if statedPathLoss { return .truePathLoss }
+        return statedGainsAt.map { .gainAt($0) } ?? .nothing
     }
 
     func selected(_ name: String) -> Bool { only.isEmpty || only.contains { name.contains($0) } }
@@ -120,7 +133,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, statingPathLoss: statedPathLoss, minutes: minutes) }
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }

@@ -96,8 +96,19 @@ enum SimulatedStoreMatrix {
         }
     }
 
-    /// The store file: what a user writes (no path loss), or with each sensor's true path loss.
-    static func yaml(_ store: Store, withTruePathLoss: Bool) -> String {
+    /// What the store file states of each sensor's path loss.
+    enum Stating: Sendable, Equatable {
+        /// Nothing: what a new user writes; the locator learns the gains.
+        case nothing
+        /// The sensor's true path loss, as `calibrate fit` would write it from a survey.
+        case truePathLoss
+        /// The default model's exponent with the 1 m level that gives the sensor's true level at
+        /// this distance (m): a gain learnt perfectly there, nothing of its own exponent.
+        case gainAt(Double)
+    }
+
+    /// The store file: what a user writes (no path loss), or stating each sensor's path loss.
+    static func yaml(_ store: Store, stating: Stating) -> String {
         func n(_ v: Double) -> String { SVGDocument.number(v) }
         func points(_ p: [Point]) -> String { "[" + p.map { "[\(n($0.x)), \(n($0.y))]" }.joined(separator: ", ") + "]" }
         var lines = [
@@ -117,20 +128,35 @@ enum SimulatedStoreMatrix {
         for (index, sensor) in store.sensors.enumerated() {
             lines.append("  - id: s\(index + 1)")
             lines.append("    position: [\(n(sensor.x)), \(n(sensor.y)), \(n(sensor.z))]")
-            if withTruePathLoss {
-                lines.append("    path_loss: { rssi_at_1m: \(n(pathLoss[index].rssiAt1m)), exponent: \(n(pathLoss[index].exponent)) }")
+            let own = pathLoss[index]
+            switch stating {
+            case .nothing: break
+            case .truePathLoss:
+                lines.append("    path_loss: { rssi_at_1m: \(n(own.rssiAt1m)), exponent: \(n(own.exponent)) }")
+            case .gainAt(let distance):
+                let model = PathLoss.bleDefault
+                let level = own.rssiAt1m - 10 * (own.exponent - model.exponent) * log10(distance)
+                lines.append("    path_loss: { rssi_at_1m: \(n((level * 100).rounded() / 100)), exponent: \(n(model.exponent)) }")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// - Parameter statingPathLoss: give the locator the sensors' true path loss, as a survey
-    ///   fitted with `calibrate fit` would state it: what knowing each receiver is worth.
+    /// - Parameter stating: what the locator's store file states of each sensor's path loss:
+    ///   nothing (a new user's file), or what knowing each receiver is worth (`Stating`).
     /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
     ///   locator learns of the sensors given more shoppers.
-    static func recording(_ store: Store, statingPathLoss: Bool = false, minutes: Double = minutes) throws -> Recording {
-        let user = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: statingPathLoss), file: "\(store.name)/store.yaml")
-        let truth = try StoreConfiguration.parse(yaml: yaml(store, withTruePathLoss: true), file: "\(store.name)/true.yaml")
+    static func statingNote(_ stating: Stating) -> String {
+        switch stating {
+        case .nothing: "the locator gets the user's layout without path loss"
+        case .truePathLoss: "the locator gets each sensor's true path loss (`--stated-path-loss`)"
+        case .gainAt(let d): "the locator gets each sensor's true level at \(SVGDocument.number(d)) m with the default exponent (`--stated-gains-at \(SVGDocument.number(d))`)"
+        }
+    }
+
+    static func recording(_ store: Store, stating: Stating = .nothing, minutes: Double = minutes) throws -> Recording {
+        let user = try StoreConfiguration.parse(yaml: yaml(store, stating: stating), file: "\(store.name)/store.yaml")
+        let truth = try StoreConfiguration.parse(yaml: yaml(store, stating: .truePathLoss), file: "\(store.name)/true.yaml")
         var settings = StoreSimulator.Settings()
         settings.hours = minutes / 60
         settings.shoppersPerHour = shoppersPerHour
@@ -149,6 +175,6 @@ enum SimulatedStoreMatrix {
                     notes: "Survey: `StoreSimulator.survey()` on the true layout (a surveyor standing 20 s at each point of a 2.5 m grid, the shoppers' radio)."),
             ],
             scoresZones: true,
-            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); \(statingPathLoss ? "the locator gets each sensor's true path loss (`--stated-path-loss`)" : "the locator gets the user's layout without path loss"). Truth samples every second where the person is inside the outline.")
+            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); \(statingNote(stating)). Truth samples every second where the person is inside the outline.")
     }
 }
