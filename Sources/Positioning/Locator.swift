@@ -348,6 +348,7 @@ public struct Locator: Sendable {
     }
 
     /// One device's estimate at `time` (nil when its engine cannot place it yet).
+    /// `provisional` (grid engine only): an estimate between rounds (`estimate(device:at:)`).
     private mutating func locate(_ index: Int, at time: Double, provisional: Bool = false) -> PositionEstimate? {
         // Worked on out of the list, so that its buffers are not copied on write.
         var state = DeviceState.placeholder
@@ -355,7 +356,7 @@ public struct Locator: Sendable {
         defer { swap(&state, &devices[index]) }
         let device = deviceIDs[index]
         let located: Located?
-        if provisional, configuration.engine == .grid {
+        if provisional {
             // Between rounds the batch is not whole yet: the sensors that have not spoken are
             // not silent, only not yet heard. Placed from a copy of the track, which the round
             // at the whole second then moves on with the whole batch.
@@ -367,7 +368,7 @@ public struct Locator: Sendable {
             case .multilateration: located = locateByMultilateration(&state, at: time)
             }
         }
-        state.provisional = provisional && configuration.engine == .grid
+        state.provisional = provisional
         guard let located else { return nil }
         var position = located.inside ? outline.clamp(located.position) : located.position
         let sigma = max((located.xx + located.yy) / 2, 0).squareRoot()

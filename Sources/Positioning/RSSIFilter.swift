@@ -75,7 +75,7 @@ public struct RSSIFilter: Sendable {
             pendingSum = 0
             pendingCount = 0
         }
-        return pendingCount > 0 ? (pendingSum / Double(pendingCount), pendingCount) : nil
+        return pending
     }
 
     /// Whether every kept reading within the window is within `gate` of `rssi`: then so is
