@@ -78,7 +78,7 @@ enum RecordingRunner {
                     samples: samples, locator: scored, bar: bar, zones: recording.scoresZones ? layout : nil,
                     to: SampleErrors.path(in: errorsFolder, case: result.name))
                 try SampleErrors.write(
-                    learntRadio: pipelines[v].learntRadio, taught: taught.map { Dictionary(zip(layout.sensors.map(\.id), $0), uniquingKeysWith: { a, _ in a }) },
+                    learntRadio: pipelines[v].learntRadio, taught: taught,
                     to: SampleErrors.path(in: errorsFolder, case: result.name + " learnt radio"))
             }
             return result

@@ -53,9 +53,9 @@ enum SampleErrors {
     /// The sensors' gains and the building's exponent as learnt at the end of the case; with
     /// `taught`, beside each gain what the true positions would have taught it
     /// (`TrueResiduals`).
-    static func write(learntRadio values: [LearntRadioValue], taught: [SensorID: Double?]?, to path: String) throws {
+    static func write(learntRadio values: [LearntRadioValue], taught: [SensorID: Double]?, to path: String) throws {
         let lines = ["radio,kind,sensor,value,devices,taught_by_true_positions"] + values.map { v in
-            let truth = v.kind == .sensorGain ? v.sensor.flatMap { taught?[$0] ?? nil } : nil
+            let truth = v.kind == .sensorGain ? v.sensor.flatMap { taught?[$0] } : nil
             return [
                 v.radio.rawValue, v.kind.rawValue, DelimitedField.escape(v.sensor?.description ?? ""), String(format: "%.3f", v.value),
                 String(format: "%.1f", v.devices), truth.map { String(format: "%.3f", $0) } ?? "",

@@ -97,7 +97,7 @@ enum SimulatedStoreMatrix {
     }
 
     /// What the store file states of each sensor's path loss.
-    enum Stating: Sendable, Equatable {
+    enum Stating: Sendable {
         /// Nothing: what a new user writes; the locator learns the gains.
         case nothing
         /// The sensor's true path loss, as `calibrate fit` would write it from a survey.
@@ -134,18 +134,16 @@ enum SimulatedStoreMatrix {
             case .truePathLoss:
                 lines.append("    path_loss: { rssi_at_1m: \(n(own.rssiAt1m)), exponent: \(n(own.exponent)) }")
             case .gainAt(let distance):
+                // The 1 m level that, at the default exponent, gives the sensor's own level there.
                 let model = PathLoss.bleDefault
-                let level = own.rssiAt1m - 10 * (own.exponent - model.exponent) * log10(distance)
+                let level = own.rssi(atDistance: distance) + 10 * model.exponent * log10(distance)
                 lines.append("    path_loss: { rssi_at_1m: \(n((level * 100).rounded() / 100)), exponent: \(n(model.exponent)) }")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// - Parameter stating: what the locator's store file states of each sensor's path loss:
-    ///   nothing (a new user's file), or what knowing each receiver is worth (`Stating`).
-    /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
-    ///   locator learns of the sensors given more shoppers.
+    /// How the case's notes say what the store file states.
     static func statingNote(_ stating: Stating) -> String {
         switch stating {
         case .nothing: "the locator gets the user's layout without path loss"
@@ -154,6 +152,10 @@ enum SimulatedStoreMatrix {
         }
     }
 
+    /// - Parameter stating: what the locator's store file states of each sensor's path loss:
+    ///   nothing (a new user's file), or what knowing each receiver is worth (`Stating`).
+    /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
+    ///   locator learns of the sensors given more shoppers.
     static func recording(_ store: Store, stating: Stating = .nothing, minutes: Double = minutes) throws -> Recording {
         let user = try StoreConfiguration.parse(yaml: yaml(store, stating: stating), file: "\(store.name)/store.yaml")
         let truth = try StoreConfiguration.parse(yaml: yaml(store, stating: .truePathLoss), file: "\(store.name)/true.yaml")

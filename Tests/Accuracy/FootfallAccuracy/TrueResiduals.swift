@@ -27,9 +27,8 @@ struct TrueResiduals {
         places[device, default: ([], [])].points.append(position)
     }
 
-    /// Per sensor (in the layout's order), the mean residual; nil where no batch of two or
-    /// more sensors heard it.
-    func gains() -> [Double?] {
+    /// Per sensor, the mean residual; sensors no batch of two or more heard are left out.
+    func gains() -> [SensorID: Double] {
         struct Batch: Hashable {
             var device: DeviceID
             var second: Int
@@ -39,10 +38,9 @@ struct TrueResiduals {
             guard let s = index[o.sensor], let place = places[o.device],
                 let i = CausalScoring.newest(in: place.times, atOrBefore: o.time)
             else { continue }
-            let p = place.points[i], q = layout.sensors[s].position
-            let slant = ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y) + (q.z - layout.deviceHeight) * (q.z - layout.deviceHeight)).squareRoot()
-            let model = layout.sensors[s].pathLoss(for: o.radio)
-            let expected = model.rssiAt1m - 10 * model.exponent * log10(max(slant, 0.1))
+            let sensor = layout.sensors[s]
+            let slant = sensor.position.distance(to: place.points[i], height: layout.deviceHeight)
+            let expected = sensor.pathLoss(for: o.radio).rssi(atDistance: slant)
             batches[Batch(device: o.device, second: Int(o.time.rounded(.down))), default: []].append((s, o.rssi - expected))
         }
         var sum = [Double](repeating: 0, count: layout.sensors.count), count = sum
@@ -53,6 +51,8 @@ struct TrueResiduals {
                 count[reading.sensor] += 1
             }
         }
-        return sum.indices.map { count[$0] > 0 ? sum[$0] / count[$0] : nil }
+        var gains: [SensorID: Double] = [:]
+        for (s, sensor) in layout.sensors.enumerated() where count[s] > 0 { gains[sensor.id] = sum[s] / count[s] }
+        return gains
     }
 }
