@@ -164,7 +164,9 @@ public struct Locator: Sendable {
         self.guessed = guessed
         if configuration.sensorGainLearning, configuration.engine == .grid {
             for radio in Radio.allCases where guessed[radio]!.contains(true) {
-                gains[radio] = SensorGains(learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices)
+                gains[radio] = SensorGains(
+                    learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices,
+                    shadowing: configuration.shadowingSpread, placeSize: configuration.shadowingCorrelation)
             }
         }
         if configuration.pathLossExponentSpread > 0, configuration.engine == .grid {
@@ -507,6 +509,7 @@ public struct Locator: Sendable {
             filter.meanLevels(of: learning.lazy.map(\.sensor), map: map, logDistance: true, into: &distanceScratch)
             for i in levelScratch.indices where distanceScratch[i].isFinite { levelScratch[i] += filter.slope * distanceScratch[i] }
         }
+        let place = learner.place(of: mean)
         for (i, reading) in learning.enumerated() {
             let expected = levelScratch[i]
             guard expected.isFinite else { continue }
@@ -516,8 +519,9 @@ public struct Locator: Sendable {
             let residual = left / (1 - leverageScratch[i]) + learner.gain[reading.sensor]
             learner.learn(
                 sensor: reading.sensor, residual: min(max(residual, learner.gain[reading.sensor] - limit), learner.gain[reading.sensor] + limit),
-                weight: weight, witness: &state.gainWitness)
+                weight: weight, place: place, witness: &state.gainWitness)
         }
+        learner.shrinkBySpread()
     }
 
     /// How much an estimate's residuals weigh as evidence of the sensors' gains and the

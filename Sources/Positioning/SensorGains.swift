@@ -18,6 +18,15 @@ import FootfallCore
 /// sensor moved or replaced is followed. In a store with shoppers coming and going the gain is
 /// learnt within minutes; a recording of one tag moves it little.
 ///
+/// The prior's devices are a guess at how far receivers differ against how noisy one device's
+/// evidence is. Once the sensors have each been taught by that many devices, the readings say it
+/// themselves (`shrinkBySpread`): each sensor's mean residual over its devices is noisy by their
+/// spread over their number plus the shadowing over the places they stood, and what the sensors'
+/// means spread beyond that noise is how far the receivers differ. Each gain is then its mean
+/// shrunk towards the sensors' common level by that measured spread (empirical Bayes) — nearly
+/// whole where receivers differ by several dB, towards nothing where they are alike — taking
+/// over from the prior as the devices double.
+///
 /// Sensors a survey measured, and sensors whose path loss the store file states (`calibrate
 /// fit` writes it from a survey), are not learnt: their model is already a measurement.
 struct SensorGains: Sendable {
@@ -27,6 +36,18 @@ struct SensorGains: Sendable {
     /// worth of evidence behind its gain).
     private var evidence: [Double]
     private(set) var devices: [Double]
+    /// Per sensor, Σ weight · (a device's mean residual)²: with `evidence`, the devices' spread.
+    private var squares: [Double]
+    /// Per sensor, the places (`placeSize` squares) its evidence came from.
+    private var places: [Set<Int>]
+    /// Per sensor, whether `squares` and `places` hold all its evidence: not for a gain taken
+    /// back after a restart, which keeps to the prior.
+    private var spreadKnown: [Bool]
+    /// Standard deviation (dB) of the shadowing fixed to a place, and the size (m) of a place.
+    let shadowing: Double
+    let placeSize: Double
+    /// Scratch for `shrinkBySpread`, kept to allocate nothing per estimate.
+    private var scratchSensors: [Int] = [], scratchMeans: [Double] = [], scratchNoises: [Double] = []
     /// Per sensor, whether its gain is learnt.
     let learnt: [Bool]
     /// Devices' worth of evidence a gain starts from at 0 (the model's).
@@ -37,12 +58,69 @@ struct SensorGains: Sendable {
     /// Devices' worth of evidence kept; beyond it the oldest fades.
     static let memoryDevices = 200.0
 
-    init(learnt: [Bool], priorDevices: Double) {
+    /// The fewest sensors whose means the spread between receivers is estimated from: the
+    /// spread of two or three says little of it.
+    static let spreadSensors = 4
+
+    init(learnt: [Bool], priorDevices: Double, shadowing: Double = 4, placeSize: Double = 2) {
         self.learnt = learnt
         self.priorDevices = max(priorDevices, 0)
+        self.shadowing = max(shadowing, 0)
+        self.placeSize = max(placeSize, 0.1)
         gain = Array(repeating: 0, count: learnt.count)
         evidence = gain
         devices = gain
+        squares = gain
+        places = Array(repeating: [], count: learnt.count)
+        spreadKnown = Array(repeating: true, count: learnt.count)
+    }
+
+    /// The place a device stood at `point`, as `learn` counts places.
+    func place(of point: Point) -> Int {
+        Int((point.x / placeSize).rounded(.down)) &* 100_003 &+ Int((point.y / placeSize).rounded(.down))
+    }
+
+    /// Once the sensors whose spread is known have been taught by the prior's devices each, on
+    /// average, takes each one's gain partly (fully at twice the prior's devices) from the spread
+    /// between them: its mean residual shrunk towards their common level by τ² / (τ² + its
+    /// noise), where its noise is its devices' spread over their number plus `shadowing`² over
+    /// its places, and τ² is how far the sensors' means spread beyond their noise.
+    mutating func shrinkBySpread() {
+        guard priorDevices > 0 else { return }
+        scratchSensors.removeAll(keepingCapacity: true)
+        var within = 0.0, taught = 0.0
+        for s in learnt.indices where learnt[s] && spreadKnown[s] && devices[s] >= 1 {
+            let mean = evidence[s] / devices[s]
+            within += max(squares[s] - devices[s] * mean * mean, 0)
+            taught += devices[s]
+            scratchSensors.append(s)
+        }
+        let count = Double(scratchSensors.count)
+        guard scratchSensors.count >= Self.spreadSensors, taught / count > priorDevices else { return }
+        let handover = min(taught / count / priorDevices - 1, 1)
+        let deviceVariance = within / taught
+        scratchMeans.removeAll(keepingCapacity: true)
+        scratchNoises.removeAll(keepingCapacity: true)
+        var level = 0.0, noise = 0.0
+        for s in scratchSensors {
+            let mean = evidence[s] / devices[s]
+            let n = deviceVariance / devices[s] + shadowing * shadowing / Double(max(places[s].count, 1))
+            scratchMeans.append(mean)
+            scratchNoises.append(n)
+            level += mean
+            noise += n
+        }
+        level /= count
+        noise /= count
+        var spread = 0.0
+        for mean in scratchMeans { spread += (mean - level) * (mean - level) }
+        spread /= count - 1
+        let tau2 = max(spread - noise, 0.01)
+        for (i, s) in scratchSensors.enumerated() {
+            let shrunk = level + (scratchMeans[i] - level) * tau2 / (tau2 + scratchNoises[i])
+            let prior = evidence[s] / (priorDevices + devices[s])
+            gain[s] = prior + handover * (shrunk - prior)
+        }
     }
 
     /// One device's evidence so far, per sensor: its mean residual and the batches behind it.
@@ -54,7 +132,7 @@ struct SensorGains: Sendable {
     /// Takes one reading's residual `residual` (dB, against the map with the gain removed, so
     /// the sensor's whole gain as this reading sees it), of weight `weight` (≤ 1: how sure the
     /// estimate is), from the device whose evidence is `witness`.
-    mutating func learn(sensor s: Int, residual: Double, weight: Double, witness: inout Witness) {
+    mutating func learn(sensor s: Int, residual: Double, weight: Double, place: Int? = nil, witness: inout Witness) {
         guard s < learnt.count, learnt[s], weight > 0, residual.isFinite else { return }
         if witness.mean.count != learnt.count {
             witness.mean = Array(repeating: 0, count: learnt.count)
@@ -68,13 +146,17 @@ struct SensorGains: Sendable {
         // The device's share of a device before and after, its old evidence replaced.
         let w0 = n0 / (n0 + Self.witnessBatches), w1 = n1 / (n1 + Self.witnessBatches)
         var sum = evidence[s] + w1 * m1 - w0 * m0
+        var square = squares[s] + w1 * m1 * m1 - w0 * m0 * m0
         var count = devices[s] + w1 - w0
         if count > Self.memoryDevices {
             sum *= Self.memoryDevices / count
+            square *= Self.memoryDevices / count
             count = Self.memoryDevices
         }
         evidence[s] = sum
+        squares[s] = square
         devices[s] = count
+        if let place { places[s].insert(place) }
         gain[s] = sum / (priorDevices + count)
     }
 
@@ -87,6 +169,7 @@ struct SensorGains: Sendable {
         devices[s] = kept
         evidence[s] = value * (priorDevices + kept)
         gain[s] = value
+        spreadKnown[s] = false
         return true
     }
 }
