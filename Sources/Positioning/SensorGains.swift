@@ -127,6 +127,9 @@ struct SensorGains: Sendable {
     struct Witness: Sendable {
         var mean: [Double] = []
         var batches: [Double] = []
+        /// Per sensor, the place it last counted this device at: a device standing still is
+        /// counted once, not at every batch.
+        var place: [Int] = []
     }
 
     /// Takes one reading's residual `residual` (dB, against the map with the gain removed, so
@@ -137,6 +140,7 @@ struct SensorGains: Sendable {
         if witness.mean.count != learnt.count {
             witness.mean = Array(repeating: 0, count: learnt.count)
             witness.batches = witness.mean
+            witness.place = Array(repeating: .min, count: learnt.count)
         }
         let n0 = witness.batches[s], m0 = witness.mean[s]
         let n1 = n0 + weight
@@ -156,7 +160,10 @@ struct SensorGains: Sendable {
         evidence[s] = sum
         squares[s] = square
         devices[s] = count
-        if let place { places[s].insert(place) }
+        if let place, witness.place[s] != place {
+            places[s].insert(place)
+            witness.place[s] = place
+        }
         gain[s] = sum / (priorDevices + count)
     }
 
