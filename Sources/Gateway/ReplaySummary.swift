@@ -39,15 +39,15 @@ public enum ReplaySummary {
         let list = gains.map { "\($0.sensor.rawValue) \(String(format: "%+.1f", $0.decibels))" }.joined(separator: ", ")
         var line = "sensor gains learnt (dB louder than the model): \(list)"
         if let spread = gainSpread(gains), spread >= differingGains {
-            line += "\nthe sensors differ from the model by up to \(String(format: "%.1f", spread)) dB from their mean: learnt gains settle short of that"
+            line += "\nthe sensors differ from the model by up to \(String(format: "%.1f", spread)) dB from their mean: learnt gains hold neither each one's own exponent nor the first minutes"
                 + " and passers-by may be counted as visitors; survey the store (footfall calibrate record, then calibrate fit) to state each one's path_loss"
         }
         return line
     }
 
     /// How far (dB) a learnt gain may lie from the sensors' mean before the summary asks for a
-    /// survey: 2 dB is 23 % in range at the default exponent, and the gains learnt settle at
-    /// half to all of the sensors' own, so the sensors differ by 2–4 dB or more. The demo
+    /// survey: 2 dB is 23 % in range at the default exponent, and learnt gains hold a sensor's
+    /// level (fully only once many devices have taught it) but not its own exponent. The demo
     /// store's learnt gains (its sensors within 1 dB of the model) lie within 1.3 dB of their
     /// mean; where they reached 2.5 dB, 7.4 % of passers-by were counted as visitors against
     /// 0.5 % with the path loss stated (docs/positioning.md, "What limits accuracy").
