@@ -162,17 +162,16 @@ public struct Locator: Sendable {
             }
         }
         self.guessed = guessed
+        func learner(_ learnt: [Bool]) -> SensorGains {
+            SensorGains(
+                learnt: learnt, priorDevices: configuration.sensorGainPriorDevices,
+                shadowing: configuration.shadowingSpread, placeSize: configuration.shadowingCorrelation)
+        }
         if configuration.sensorGainLearning, configuration.engine == .grid {
-            for radio in Radio.allCases where guessed[radio]!.contains(true) {
-                gains[radio] = SensorGains(
-                    learnt: guessed[radio]!, priorDevices: configuration.sensorGainPriorDevices,
-                    shadowing: configuration.shadowingSpread, placeSize: configuration.shadowingCorrelation)
-            }
+            for radio in Radio.allCases where guessed[radio]!.contains(true) { gains[radio] = learner(guessed[radio]!) }
         }
         if configuration.pathLossExponentSpread > 0, configuration.engine == .grid {
-            for radio in Radio.allCases where guessed[radio]!.contains(true) {
-                exponents[radio] = SensorGains(learnt: [true], priorDevices: configuration.sensorGainPriorDevices)
-            }
+            for radio in Radio.allCases where guessed[radio]!.contains(true) { exponents[radio] = learner([true]) }
         }
         // Where the grid fits the exponent's deviation at each cell: its map says how each
         // cell's level moves with it for the sensors whose model is a guess.

@@ -62,7 +62,7 @@ struct SensorGains: Sendable {
     /// spread of two or three says little of it.
     static let spreadSensors = 4
 
-    init(learnt: [Bool], priorDevices: Double, shadowing: Double = 4, placeSize: Double = 2) {
+    init(learnt: [Bool], priorDevices: Double, shadowing: Double, placeSize: Double) {
         self.learnt = learnt
         self.priorDevices = max(priorDevices, 0)
         self.shadowing = max(shadowing, 0)
