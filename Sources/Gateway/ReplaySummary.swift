@@ -49,8 +49,9 @@ public enum ReplaySummary {
     /// survey: 2 dB is 23 % in range at the default exponent, and learnt gains hold a sensor's
     /// level (fully only once many devices have taught it) but not its own exponent. The demo
     /// store's learnt gains (its sensors within 1 dB of the model) lie within 1.3 dB of their
-    /// mean; where they reached 2.5 dB, 7.4 % of passers-by were counted as visitors against
-    /// 0.5 % with the path loss stated (docs/positioning.md, "What limits accuracy").
+    /// mean; on receivers drawn as the simulated stores' (`make accuracy`'s presence rows),
+    /// 7.8 % of passers-by are counted as visitors against 0.5 % with the path loss stated
+    /// (docs/positioning.md, "What limits accuracy").
     public static let differingGains = 2.0
 
     /// The largest distance of a learnt gain from the gains' mean (a phone's offset takes up
