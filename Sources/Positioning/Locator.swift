@@ -394,7 +394,7 @@ public struct Locator: Sendable {
         let zone = located.inside
             ? state.zone.update(
                 position: position, uncertainty: sigma, zones: layout.zones, outlines: zoneOutlines, at: time,
-                margin: configuration.zoneMargin(uncertainty: sigma, speed: state.tracker.speed))
+                margin: configuration.zoneMargin(uncertainty: sigma, speed: state.tracker.speed), provisional: provisional)
             : nil
         var heard = 0
         for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }

@@ -29,6 +29,11 @@ public struct ZoneMembership: Sendable, Hashable {
     private var candidateSince = 0.0
     /// When the reported zone last changed.
     private var changedAt: Double?
+    /// Whether `current` was decided by a provisional estimate (one made between rounds from
+    /// the part of a batch heard so far, often one sensor's reading) and no whole estimate has
+    /// confirmed it yet: it is not held by the margin, since one sensor's estimate may be
+    /// metres off for reasons its uncertainty does not show (the sensors not yet heard).
+    private var tentative = false
 
     /// How far back (s) a confirmed zone change is dated at most, unless the zone's own
     /// `enter_after` (or the left zone's `exit_after`) is longer: the presence stage decides a
@@ -46,21 +51,25 @@ public struct ZoneMembership: Sendable, Hashable {
     ///   - uncertainty: its error's standard deviation per axis (m).
     ///   - speed: the device's tracked speed (m/s).
     ///   - configuration: the zone margin's settings (`zoneMargin(uncertainty:speed:)`).
+    ///   - provisional: the estimate was made between rounds from part of a batch
+    ///     (`Locator.estimate(device:at:)`): a zone it changes to is not held by the margin
+    ///     until a whole estimate has been in it.
     public mutating func update(
         position: Point, uncertainty: Double, speed: Double = 0, zones: [Zone], at time: Double,
-        configuration: PositioningConfiguration = PositioningConfiguration()
+        configuration: PositioningConfiguration = PositioningConfiguration(), provisional: Bool = false
     ) -> String? {
         update(
             position: position, uncertainty: uncertainty, zones: zones, outlines: zones.map { Outline($0.polygon) },
-            at: time, margin: configuration.zoneMargin(uncertainty: uncertainty, speed: speed))
+            at: time, margin: configuration.zoneMargin(uncertainty: uncertainty, speed: speed), provisional: provisional)
     }
 
     /// The same with the zones' outlines made once (the locator's) and the margin worked out.
     /// Where zones overlap (a till inside a floor) a place counts for the first zone listed,
     /// as `StoreLayout.zone(containing:)` has it.
-    mutating func update(position: Point, uncertainty: Double, zones: [Zone], outlines: [Outline], at time: Double, margin: Double)
-        -> String?
-    {
+    mutating func update(
+        position: Point, uncertainty: Double, zones: [Zone], outlines: [Outline], at time: Double, margin: Double,
+        provisional: Bool = false
+    ) -> String? {
         guard !zones.isEmpty else {
             current = nil
             since = nil
@@ -74,6 +83,7 @@ public struct ZoneMembership: Sendable, Hashable {
         let state = currentIndex ?? none
         guard containing != state else {
             candidate = nil
+            if !provisional { tentative = false }
             return current
         }
         if candidate != containing {
@@ -83,7 +93,7 @@ public struct ZoneMembership: Sendable, Hashable {
         // Within the margin of the zone reported: a stray, or a move not yet clear. Inside its
         // polygon but in a zone listed before it (a till on the floor), the way back is out
         // of that zone.
-        if let index = currentIndex {
+        if let index = currentIndex, !tentative {
             let beyond = outlines[index].contains(position)
                 ? (containing < none ? outlines[containing].distanceToBoundary(position) : 0)
                 : outlines[index].distanceOutside(position)
@@ -107,6 +117,7 @@ public struct ZoneMembership: Sendable, Hashable {
         }
         candidate = nil
         changedAt = time
+        tentative = provisional
         return current
     }
 

@@ -8,7 +8,7 @@ import Testing
 /// reading and again with each reading until the round at the next whole second. Those
 /// estimates are provisional: the batch is not whole yet, so the sensors that have not spoken
 /// are not taken as silent, and the round then takes the whole batch into the track as if no
-/// estimate had been asked for in between (docs/positioning.md, "Guarantees").
+/// estimate had been asked for in between, its zone too (docs/positioning.md, "Guarantees").
 @Suite struct ProvisionalEstimateTests {
     /// Readings of one second, from a phone standing at `at`, one sensor at a time.
     static func batch(at point: Point, second: Double, seed: UInt64) -> [Observation] {
@@ -108,6 +108,8 @@ import Testing
             let b = try #require(roundsRound.first { $0.device == "phone" })
             #expect(a.position == b.position, "second \(second + 1)")
             #expect(a.uncertainty == b.uncertainty)
+            // A zone only provisional estimates were in is not held against the round's.
+            #expect(a.zone == b.zone, "second \(second + 1)")
         }
         // The first second's four readings, and as many after the silence.
         #expect(provisional == (afterASilence ? 8 : 4))
