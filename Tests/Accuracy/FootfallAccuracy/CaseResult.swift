@@ -37,11 +37,13 @@ struct CaseResult: Sendable {
         return reported >= containing
     }
 
-    /// The best window of each kind of baseline, for the case's paragraph.
+    /// The best window of each kind of baseline, for the case's paragraph: chosen as the bar is,
+    /// ties going to the window listed first (not to the dictionary's order, which changes from
+    /// run to run).
     var bestOfEachKind: [(method: Baselines.Method, errors: ErrorSummary)] {
         Baselines.Kind.allCases.compactMap { kind in
-            baselines.filter { $0.key.kind == kind }.min { ($0.value.median, $0.value.p90) < ($1.value.median, $1.value.p90) }
-                .map { ($0.key, $0.value) }
+            Baselines.allMethods.filter { $0.kind == kind }.compactMap { m in baselines[m].map { (method: m, errors: $0) } }
+                .min { ($0.errors.median, $0.errors.p90) < ($1.errors.median, $1.errors.p90) }
         }
     }
 }
