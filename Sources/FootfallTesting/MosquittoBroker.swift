@@ -45,6 +45,8 @@ public final class MosquittoBroker: @unchecked Sendable {
             "log_type error",
             "log_type warning",
             "log_type notice",
+            // One line per topic filter subscribed to (`hasSubscription(to:)`).
+            "log_type subscribe",
             // Stay the user the tests run as (as root, mosquitto would switch to `mosquitto`,
             // which cannot write to the test's directory).
             "user \(String(cString: getpwuid(getuid()).pointee.pw_name))",
@@ -153,6 +155,13 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }
+
+    /// Whether a client has subscribed to `filter`: from then on the broker forwards what is
+    /// published on it (it logs "time: client qos filter" as it takes the subscription in; a
+    /// message published before is lost to a client that was not subscribed).
+    public func hasSubscription(to filter: String) -> Bool {
+        log.split(separator: "\n").contains { $0.hasSuffix(" " + filter) }
+    }
 
     static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

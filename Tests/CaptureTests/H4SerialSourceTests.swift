@@ -62,6 +62,8 @@ import Testing
         await collector.wait(for: 10)
         task.cancel()
         try await task.value
+        // "Scanning off" may reach a starved fake after the source has closed the port.
+        try #require(await waitUntil { fake.commands.last?.opcode == .leSetExtendedScanEnable && fake.commands.last?.parameters.first == 0 })
         let opcodes = fake.commands.map(\.opcode)
         #expect(opcodes.contains(.leSetExtendedScanParameters) && opcodes.contains(.leSetExtendedScanEnable))
         #expect(!opcodes.contains(.leSetScanEnable))
@@ -93,6 +95,8 @@ import Testing
         await collector.wait(for: 10)
         task.cancel()
         try await task.value
+        // "Scanning off" may reach a starved fake after the source has closed the port.
+        try #require(await waitUntil { fake.commands.last?.opcode == .leSetScanEnable && fake.commands.last?.parameters.first == 0 })
         #expect(collector.count >= 10)
         #expect(fake.commands.map(\.opcode).suffix(4) == [.leSetExtendedScanParameters, .leSetScanParameters, .leSetScanEnable, .leSetScanEnable])
     }

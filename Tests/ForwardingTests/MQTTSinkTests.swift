@@ -85,7 +85,11 @@ import Testing
         let arguments = ["outbox", "deliver", "--store", store.path, "--db", dbPath, "--follow", "--poll-ms", "10"]
 
         let process = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-1.log"))
-        // Killed in the middle of the stream, with batches in flight.
+        // Killed in the middle of the stream, with batches in flight: as the 1000th event
+        // arrives, from the subscriber's thread, so that a starved test does not let the
+        // deliverer finish first.
+        let pid = process.pid
+        subscriber.once(ids: 1000) { _ = kill(pid, SIGKILL) }
         #expect(await subscriber.wait(forIDs: 1000, timeout: .seconds(60)), "\(process.log)")
         await process.killOnItsOwnThread(SIGKILL)
         #expect(process.process.terminationReason == .uncaughtSignal)

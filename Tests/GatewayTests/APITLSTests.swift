@@ -74,9 +74,10 @@ import Testing
         try Self.replace(key, with: renewed.key)
         _ = kill(daemon.pid, SIGHUP)
         var reloaded = false
-        _ = await waitUntil(timeout: .seconds(20), every: .milliseconds(100)) {
+        // The daemon logs the reload just after it swaps the certificate: wait for both.
+        _ = await waitUntil(timeout: .seconds(120), every: .milliseconds(100)) {
             reloaded = await Self.health(trustsRenewed, port: port) == 200
-            return reloaded || !daemon.isRunning
+            return (reloaded && daemon.log.contains("reloaded the API's certificate")) || !daemon.isRunning
         }
         #expect(reloaded, "\(daemon.log.suffix(1_500))")
         #expect(daemon.isRunning)

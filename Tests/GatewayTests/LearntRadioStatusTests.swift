@@ -46,8 +46,10 @@ import Testing
         // Running, it keeps what it learnt in its database every minute of data (three seconds
         // at this speed), not only when it stops: a crash loses a minute of learning at most.
         let databasePath = (data as NSString).appendingPathComponent(GatewayData.databaseName)
+        // Each value with a device's worth of evidence at least (what is learnt only grows).
         let keptWhileRunning = try await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
-            (try? GatewayDatabase(path: databasePath).learntRadio().values.count) == 9
+            let values = (try? GatewayDatabase(path: databasePath).learntRadio().values) ?? []
+            return values.count == 9 && values.allSatisfy { $0.devices >= 1 }
         }
         #expect(keptWhileRunning, "nothing kept while running: \(daemon.log.suffix(2000))")
         await daemon.killOnItsOwnThread(SIGTERM)

@@ -166,6 +166,9 @@ import Testing
         defer { daemon.kill() }
         let source = "source mqtt \(broker.url) espresense"
         _ = try await client.status(within: .seconds(120)) { DaemonSourceTests.component($0, source) == "running" }
+        // Each report is published once: the daemon must have subscribed before (a source is
+        // "running" from the moment it starts connecting).
+        try #require(await waitUntil { broker.hasSubscription(to: "espresense/devices/+/+") }, "\(broker.log)")
         let publisher = try await Self.publisher(broker)
         defer { publisher.stop() }
 

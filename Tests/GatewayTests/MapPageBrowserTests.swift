@@ -153,7 +153,10 @@ import Testing
         var second = first
         _ = try await waitUntil(timeout: .seconds(60), every: .milliseconds(250)) {
             second = try await page.evaluate(Self.snapshotScript, as: Snapshot.self)
+            // Two or three passers-by walk the street at a time: one is on it in the first or
+            // this snapshot.
             return !movedDevices(second).isEmpty && second.devices.contains { $0.trailPoints >= 2 }
+                && (first.devices + second.devices).contains { $0.outside }
         }
         let moved = movedDevices(second)
 
