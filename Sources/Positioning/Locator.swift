@@ -1,5 +1,4 @@
 import FootfallCore
-import Foundation
 
 /// The locate stage: observations in, one position estimate per recently heard device out.
 ///
@@ -391,13 +390,16 @@ public struct Locator: Sendable {
         // A device outside the store is in none of its zones. An estimate outside leaves the
         // zone as it was: a device that strays outside the walls for a second has its zone
         // again when it is back.
+        var heard = 0
+        for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
+        // An estimate made between rounds, or from one sensor's readings alone (how far from
+        // it, not in which direction), decides a zone but does not hold it by the margin.
+        let tentative = provisional || heard < 2
         let zone = located.inside
             ? state.zone.update(
                 position: position, uncertainty: sigma, zones: layout.zones, outlines: zoneOutlines, at: time,
-                margin: configuration.zoneMargin(uncertainty: sigma, speed: state.tracker.speed), provisional: provisional)
+                margin: configuration.zoneMargin(uncertainty: sigma, speed: state.tracker.speed), tentative: tentative)
             : nil
-        var heard = 0
-        for filter in state.filters where time - filter.lastTime <= configuration.window { heard += 1 }
         var estimate = PositionEstimate(
             time: time, device: device, position: position, uncertainty: sigma, zone: zone,
             insideStore: located.inside, sensorsHeard: heard)

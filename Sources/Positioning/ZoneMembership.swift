@@ -29,11 +29,11 @@ public struct ZoneMembership: Sendable, Hashable {
     private var candidateSince = 0.0
     /// When the reported zone last changed.
     private var changedAt: Double?
-    /// Whether `current` was decided by a provisional estimate (one made between rounds from
-    /// the part of a batch heard so far, often one sensor's reading) and no whole estimate has
-    /// confirmed it yet: it is not held by the margin, since one sensor's estimate may be
-    /// metres off for reasons its uncertainty does not show (the sensors not yet heard).
-    private var tentative = false
+    /// Whether `current` was decided by a tentative estimate and no other has been in it since:
+    /// it is not held by the margin. An estimate made between rounds from the part of a batch
+    /// heard so far, or from one sensor's readings alone (how far from it, not in which
+    /// direction), may lie metres off for reasons its uncertainty does not show.
+    private var unconfirmed = false
 
     /// How far back (s) a confirmed zone change is dated at most, unless the zone's own
     /// `enter_after` (or the left zone's `exit_after`) is longer: the presence stage decides a
@@ -51,16 +51,16 @@ public struct ZoneMembership: Sendable, Hashable {
     ///   - uncertainty: its error's standard deviation per axis (m).
     ///   - speed: the device's tracked speed (m/s).
     ///   - configuration: the zone margin's settings (`zoneMargin(uncertainty:speed:)`).
-    ///   - provisional: the estimate was made between rounds from part of a batch
-    ///     (`Locator.estimate(device:at:)`): a zone it changes to is not held by the margin
-    ///     until a whole estimate has been in it.
+    ///   - tentative: the estimate cannot place the device yet — made between rounds from part
+    ///     of a batch (`Locator.estimate(device:at:)`), or heard by one sensor only: a zone it
+    ///     changes to is not held by the margin until another estimate has been in it.
     public mutating func update(
         position: Point, uncertainty: Double, speed: Double = 0, zones: [Zone], at time: Double,
-        configuration: PositioningConfiguration = PositioningConfiguration(), provisional: Bool = false
+        configuration: PositioningConfiguration = PositioningConfiguration(), tentative: Bool = false
     ) -> String? {
         update(
             position: position, uncertainty: uncertainty, zones: zones, outlines: zones.map { Outline($0.polygon) },
-            at: time, margin: configuration.zoneMargin(uncertainty: uncertainty, speed: speed), provisional: provisional)
+            at: time, margin: configuration.zoneMargin(uncertainty: uncertainty, speed: speed), tentative: tentative)
     }
 
     /// The same with the zones' outlines made once (the locator's) and the margin worked out.
@@ -68,7 +68,7 @@ public struct ZoneMembership: Sendable, Hashable {
     /// as `StoreLayout.zone(containing:)` has it.
     mutating func update(
         position: Point, uncertainty: Double, zones: [Zone], outlines: [Outline], at time: Double, margin: Double,
-        provisional: Bool = false
+        tentative: Bool = false
     ) -> String? {
         guard !zones.isEmpty else {
             current = nil
@@ -83,7 +83,7 @@ public struct ZoneMembership: Sendable, Hashable {
         let state = currentIndex ?? none
         guard containing != state else {
             candidate = nil
-            if !provisional { tentative = false }
+            if !tentative { unconfirmed = false }
             return current
         }
         if candidate != containing {
@@ -93,7 +93,7 @@ public struct ZoneMembership: Sendable, Hashable {
         // Within the margin of the zone reported: a stray, or a move not yet clear. Inside its
         // polygon but in a zone listed before it (a till on the floor), the way back is out
         // of that zone.
-        if let index = currentIndex, !tentative {
+        if let index = currentIndex, !unconfirmed {
             let beyond = outlines[index].contains(position)
                 ? (containing < none ? outlines[containing].distanceToBoundary(position) : 0)
                 : outlines[index].distanceOutside(position)
@@ -117,7 +117,7 @@ public struct ZoneMembership: Sendable, Hashable {
         }
         candidate = nil
         changedAt = time
-        tentative = provisional
+        unconfirmed = tentative
         return current
     }
 

@@ -114,4 +114,22 @@ import Testing
         // The first second's four readings, and as many after the silence.
         #expect(provisional == (afterASilence ? 8 : 4))
     }
+
+    @Test func aZoneDecidedByOneSensorAloneFollowsTheFirstEstimateOfSeveral() throws {
+        // A phone standing 0.7 m inside the east half, 9.6 m from sensor b in its south-east
+        // corner, heard for its first second by b alone (the others' packets lost), then by
+        // all four. b alone says only how far: its estimate lies towards the store's middle
+        // from b, in the west half.
+        let standing = Point(x: 5.7, y: 8.5)
+        var locator = Locator(layout: squareStore, configuration: PositioningConfiguration())
+        let alone = try #require(feed(&locator, at: standing, sensors: ["b"], from: 0, to: 1))
+        #expect(alone.sensorsHeard == 1)
+        let whole = try #require(feed(&locator, at: standing, from: 1.5, to: 1.5, seed: 2))
+        #expect(whole.sensorsHeard == 4)
+        let containing = squareStore.zone(containing: whole.position)?.id
+        // One sensor says how far, not where: its estimate's zone is not held by the margin
+        // against the first estimate that places the phone.
+        #expect(alone.zone != containing, "the test needs the lone sensor's estimate in the other zone: \(alone.position), then \(whole.position)")
+        #expect(whole.zone == containing, "at \(whole.position) ± \(whole.uncertainty) m, after \(alone.position)")
+    }
 }

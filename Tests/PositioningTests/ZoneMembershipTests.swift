@@ -156,25 +156,26 @@ import Testing
         #expect(feed(&membership, x: 3, from: 12, to: 12, zones: other) == ["entrance"])
     }
 
-    @Test func aZoneOnlyAProvisionalEstimateWasInIsNotHeldByTheMargin() {
+    @Test func aZoneOnlyATentativeEstimateWasInIsNotHeldByTheMargin() {
         // The first reading of a phone standing 0.5 m inside produce came from a sensor over
-        // the checkout: placed there, between rounds, from that one reading.
-        var provisional = ZoneMembership(), whole = ZoneMembership()
-        #expect(provisional.update(position: Point(x: 7, y: 2.5), uncertainty: 1, zones: zones, at: 0.1, provisional: true) == "checkout")
+        // the checkout: placed there from that one reading (between rounds, or in a round only
+        // that sensor heard it), a tentative estimate.
+        var tentative = ZoneMembership(), whole = ZoneMembership()
+        #expect(tentative.update(position: Point(x: 7, y: 2.5), uncertainty: 1, zones: zones, at: 0.1, tentative: true) == "checkout")
         #expect(whole.update(position: Point(x: 7, y: 2.5), uncertainty: 1, zones: zones, at: 0.1) == "checkout")
-        // The rounds, from every sensor, put it 0.5 m inside produce: within the 1 m margin a
-        // zone a whole estimate was in holds, but the provisional one's is not held.
-        #expect(feed(&provisional, x: 4.5, from: 1, to: 10).allSatisfy { $0 == "produce" })
+        // The next estimates, from every sensor, put it 0.5 m inside produce: within the 1 m
+        // margin a zone a whole estimate decided holds, but the tentative one's is not held.
+        #expect(feed(&tentative, x: 4.5, from: 1, to: 10).allSatisfy { $0 == "produce" })
         #expect(feed(&whole, x: 4.5, from: 1, to: 10).allSatisfy { $0 == "checkout" })
         // Once a whole estimate has been in it, the zone is held as any other.
-        #expect(feed(&provisional, x: 5.5, from: 11, to: 20).allSatisfy { $0 == "produce" })
+        #expect(feed(&tentative, x: 5.5, from: 11, to: 20).allSatisfy { $0 == "produce" })
     }
 
-    @Test func aZoneAWholeEstimateConfirmedIsHeldAgainstAProvisionalOne() {
+    @Test func aZoneAWholeEstimateConfirmedIsHeldAgainstATentativeOne() {
         var membership = ZoneMembership()
         _ = feed(&membership, x: 4.5, from: 0, to: 10)
         // Back after a silence, one reading places it 0.5 m across the border: within the margin.
-        #expect(membership.update(position: Point(x: 5.5, y: 2.5), uncertainty: 1, zones: zones, at: 20.1, provisional: true) == "produce")
+        #expect(membership.update(position: Point(x: 5.5, y: 2.5), uncertainty: 1, zones: zones, at: 20.1, tentative: true) == "produce")
         #expect(feed(&membership, x: 4.5, from: 21, to: 22).allSatisfy { $0 == "produce" })
         #expect(membership.since == 0)
     }
