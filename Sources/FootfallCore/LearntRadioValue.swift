@@ -22,13 +22,34 @@ public struct LearntRadioValue: Sendable, Hashable, Codable {
     public var devices: Double
     /// What the value was learnt against; compared as text.
     public var basis: String
+    /// For a sensor's gain, what its devices taught before it was shrunk towards the other
+    /// sensors' by how far they differ: nil for the exponent, and for a gain kept by a version
+    /// that did not keep it (which is taken back as a gain alone).
+    public var spread: Spread?
 
-    public init(radio: Radio, kind: Kind, sensor: SensorID?, value: Double, devices: Double, basis: String) {
+    /// A sensor's devices' evidence, per device's worth of it.
+    public struct Spread: Sendable, Hashable, Codable {
+        /// Their mean residual at the sensor (dB).
+        public var mean: Double
+        /// The mean of their residuals' squares (dB²): with `mean`, how far the devices disagree.
+        public var meanSquare: Double
+        /// How many places (`shadowing_correlation` squares) they were counted at.
+        public var places: Double
+
+        public init(mean: Double, meanSquare: Double, places: Double) {
+            self.mean = mean
+            self.meanSquare = meanSquare
+            self.places = places
+        }
+    }
+
+    public init(radio: Radio, kind: Kind, sensor: SensorID?, value: Double, devices: Double, basis: String, spread: Spread? = nil) {
         self.radio = radio
         self.kind = kind
         self.sensor = sensor
         self.value = value
         self.devices = devices
         self.basis = basis
+        self.spread = spread
     }
 }

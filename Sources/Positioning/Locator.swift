@@ -578,7 +578,7 @@ public struct Locator: Sendable {
                 for s in layout.sensors.indices where learner.learnt[s] && learner.devices[s] > 0 {
                     values.append(LearntRadioValue(
                         radio: radio, kind: .sensorGain, sensor: layout.sensors[s].id, value: learner.gain[s],
-                        devices: learner.devices[s], basis: gainBasis(radio, s)))
+                        devices: learner.devices[s], basis: gainBasis(radio, s), spread: learner.spread(sensor: s)))
                 }
             }
             if let learner = exponents[radio], learner.devices[0] > 0 {
@@ -604,7 +604,7 @@ public struct Locator: Sendable {
                 if let sensor = value.sensor, let s = sensorIndex[sensor], gains[value.radio] != nil,
                     value.basis == gainBasis(value.radio, s)
                 {
-                    taken = gains[value.radio]!.restore(sensor: s, gain: value.value, devices: value.devices)
+                    taken = gains[value.radio]!.restore(sensor: s, gain: value.value, devices: value.devices, spread: value.spread)
                 } else {
                     taken = false
                 }

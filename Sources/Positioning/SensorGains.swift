@@ -40,8 +40,12 @@ struct SensorGains: Sendable {
     private var squares: [Double]
     /// Per sensor, the places (`placeSize` squares) its evidence came from.
     private var places: [Set<Int>]
-    /// Per sensor, whether `squares` and `places` hold all its evidence: not for a gain taken
-    /// back after a restart, which keeps to the prior.
+    /// Per sensor, how many places evidence taken back after a restart came from. The places
+    /// themselves are not kept, and shoppers stand where they stood before: the places counted
+    /// are the more of these and of those seen since (`placeCount`).
+    private var placesBefore: [Int]
+    /// Per sensor, whether `squares` and the places hold all its evidence: not for a gain
+    /// taken back without them (kept by an older version), which keeps to the prior.
     private var spreadKnown: [Bool]
     /// Standard deviation (dB) of the shadowing fixed to a place, and the size (m) of a place.
     let shadowing: Double
@@ -72,6 +76,7 @@ struct SensorGains: Sendable {
         devices = gain
         squares = gain
         places = Array(repeating: [], count: learnt.count)
+        placesBefore = Array(repeating: 0, count: learnt.count)
         spreadKnown = Array(repeating: true, count: learnt.count)
     }
 
@@ -104,7 +109,7 @@ struct SensorGains: Sendable {
         var level = 0.0, noise = 0.0
         for s in scratchSensors {
             let mean = evidence[s] / devices[s]
-            let n = deviceVariance / devices[s] + shadowing * shadowing / Double(max(places[s].count, 1))
+            let n = deviceVariance / devices[s] + shadowing * shadowing / Double(max(placeCount(s), 1))
             scratchMeans.append(mean)
             scratchNoises.append(n)
             level += mean
@@ -167,16 +172,40 @@ struct SensorGains: Sendable {
         gain[s] = sum / (priorDevices + count)
     }
 
+    /// The places sensor `s`'s evidence came from: those seen, or as many as before a restart.
+    private func placeCount(_ s: Int) -> Int { max(places[s].count, placesBefore[s]) }
+
+    /// What sensor `s`'s devices have taught, per device's worth (`LearntRadioValue.Spread`),
+    /// for the daemon to keep across a restart; nil where it is not learnt, nothing was taught,
+    /// or it was taken back without it.
+    func spread(sensor s: Int) -> LearntRadioValue.Spread? {
+        guard s < learnt.count, learnt[s], spreadKnown[s], devices[s] > 0 else { return nil }
+        return LearntRadioValue.Spread(
+            mean: evidence[s] / devices[s], meanSquare: squares[s] / devices[s], places: Double(placeCount(s)))
+    }
+
     /// Takes back a gain learnt before (by the daemon before a restart) as though `devices`
-    /// devices had taught it, at most `memoryDevices`. False where this sensor is not learnt or
-    /// the value is not a number.
-    mutating func restore(sensor s: Int, gain value: Double, devices count: Double) -> Bool {
+    /// devices had taught it, at most `memoryDevices`. With what they taught (`spread`), the
+    /// sensor goes on as before the restart, its gain shrunk by the sensors' spread again at
+    /// the next device; without, it keeps to the prior. False where this sensor is not learnt
+    /// or a value is not a number.
+    mutating func restore(sensor s: Int, gain value: Double, devices count: Double, spread: LearntRadioValue.Spread? = nil) -> Bool {
         guard s < learnt.count, learnt[s], value.isFinite, count.isFinite, count > 0 else { return false }
         let kept = min(count, Self.memoryDevices)
         devices[s] = kept
-        evidence[s] = value * (priorDevices + kept)
         gain[s] = value
-        spreadKnown[s] = false
+        places[s] = []
+        if let spread, spread.mean.isFinite, spread.meanSquare.isFinite, spread.places.isFinite, spread.places >= 0 {
+            evidence[s] = spread.mean * kept
+            squares[s] = max(spread.meanSquare, spread.mean * spread.mean) * kept
+            placesBefore[s] = Int(spread.places.rounded())
+            spreadKnown[s] = true
+        } else {
+            evidence[s] = value * (priorDevices + kept)
+            squares[s] = 0
+            placesBefore[s] = 0
+            spreadKnown[s] = false
+        }
         return true
     }
 }

@@ -15,10 +15,15 @@ struct LearntRadioRecord: Codable, FetchableRecord, PersistableRecord {
     var devices: Double
     var basis: String
     var savedAt: Double
+    /// `LearntRadioValue.spread`, NULL where there is none.
+    var mean: Double?
+    var meanSquare: Double?
+    var places: Double?
 
     enum CodingKeys: String, CodingKey {
-        case radio, kind, sensor, value, devices, basis
+        case radio, kind, sensor, value, devices, basis, mean, places
         case savedAt = "saved_at"
+        case meanSquare = "mean_square"
     }
 
     init(_ learnt: LearntRadioValue, savedAt: Double) {
@@ -29,15 +34,20 @@ struct LearntRadioRecord: Codable, FetchableRecord, PersistableRecord {
         devices = learnt.devices
         basis = learnt.basis
         self.savedAt = savedAt
+        mean = learnt.spread?.mean
+        meanSquare = learnt.spread?.meanSquare
+        places = learnt.spread?.places
     }
 
     /// The value as the locator takes it back; nil for a radio or kind this version does not
     /// know.
     var learnt: LearntRadioValue? {
         guard let radio = Radio(rawValue: radio), let kind = LearntRadioValue.Kind(rawValue: kind) else { return nil }
+        var spread: LearntRadioValue.Spread?
+        if let mean, let meanSquare, let places { spread = LearntRadioValue.Spread(mean: mean, meanSquare: meanSquare, places: places) }
         return LearntRadioValue(
             radio: radio, kind: kind, sensor: sensor.isEmpty ? nil : SensorID(sensor), value: value, devices: devices,
-            basis: basis)
+            basis: basis, spread: spread)
     }
 }
 

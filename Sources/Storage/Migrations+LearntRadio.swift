@@ -20,5 +20,14 @@ extension Migrations {
                 ) WITHOUT ROWID
                 """)
         }
+        // What each gain's devices taught before it was shrunk by the sensors' spread
+        // (`LearntRadioValue.spread`): NULL in rows an older version kept.
+        migrator.registerMigration("v5-learnt-radio-spread") { db in
+            try db.execute(sql: """
+                ALTER TABLE learnt_radio ADD COLUMN mean DOUBLE;
+                ALTER TABLE learnt_radio ADD COLUMN mean_square DOUBLE;
+                ALTER TABLE learnt_radio ADD COLUMN places DOUBLE;
+                """)
+        }
     }
 }

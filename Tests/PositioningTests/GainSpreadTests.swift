@@ -86,7 +86,7 @@ import Testing
         #expect(largestStep < 1.0, "largest step \(largestStep) dB")
     }
 
-    @Test func gainsTakenBackAfterARestartKeepToThePrior() {
+    @Test func gainsTakenBackWithoutWhatTheirDevicesTaughtKeepToThePrior() {
         let truth = [4.0, -4, 2, -2, 1, -1]
         var gains = Self.fresh(truth.count)
         for s in truth.indices {
@@ -96,10 +96,39 @@ import Testing
         var witness = SensorGains.Witness()
         gains.learn(sensor: 0, residual: 4, weight: 1, place: 0, witness: &witness)
         gains.shrinkBySpread()
-        // Its spread unknown, each gain stays evidence / (prior + devices): restored at half its
-        // truth, moved by one residual only.
+        // Kept by a version that did not keep what the devices taught: its spread unknown,
+        // each gain stays evidence / (prior + devices), restored at half its truth, moved by
+        // one residual only.
         for s in truth.indices.dropFirst() { #expect(gains.gain[s] == truth[s] * 0.5) }
         let expected = (truth[0] * 0.5 * (Self.prior + 30) + 1 / (1 + SensorGains.witnessBatches) * 4) / (Self.prior + 30 + 1 / (1 + SensorGains.witnessBatches))
         #expect(abs(gains.gain[0] - expected) < 1e-9, "\(gains.gain[0]) against \(expected)")
+    }
+
+    @Test func gainsTakenBackWithWhatTheirDevicesTaughtGoOnAsIfNoRestartHadBeen() throws {
+        let truth = [4.0, -4, 2, -2, 1, -1]
+        var going = Self.fresh(truth.count)
+        Self.teach(&going, trueGains: truth, devices: 30)
+        // Kept as the daemon keeps it, and taken back by a new learner; and the same without
+        // what the devices taught (an older version's rows).
+        var restarted = Self.fresh(truth.count), gainsOnly = Self.fresh(truth.count)
+        for s in truth.indices {
+            let spread = try #require(going.spread(sensor: s))
+            #expect(spread.places >= 1)
+            let taken = restarted.restore(sensor: s, gain: going.gain[s], devices: going.devices[s], spread: spread)
+            let takenAlone = gainsOnly.restore(sensor: s, gain: going.gain[s], devices: going.devices[s])
+            #expect(taken && takenAlone)
+            #expect(restarted.spread(sensor: s) == spread)
+            #expect(gainsOnly.spread(sensor: s) == nil)
+        }
+        #expect(restarted.gain == going.gain)
+        // Thirty more devices, at the places the first thirty stood: the restarted learner
+        // shrinks by the spread as the one that went on does.
+        Self.teach(&going, trueGains: truth, devices: 30)
+        Self.teach(&restarted, trueGains: truth, devices: 30)
+        Self.teach(&gainsOnly, trueGains: truth, devices: 30)
+        for s in truth.indices { #expect(abs(restarted.gain[s] - going.gain[s]) < 0.05, "sensor \(s): \(restarted.gain[s]) against \(going.gain[s])") }
+        // And nearer the truth than the gains kept alone, which keep to the prior.
+        let restartedError = Self.error(restarted.gain, truth), priorError = Self.error(gainsOnly.gain, truth)
+        #expect(restartedError < priorError, "off by \(restartedError) dB, by \(priorError) kept without the spread")
     }
 }

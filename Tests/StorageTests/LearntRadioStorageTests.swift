@@ -8,7 +8,9 @@ import Testing
 /// restart; each save replaces the last.
 @Suite struct LearntRadioStorageTests {
     static let values = [
-        LearntRadioValue(radio: .ble, kind: .sensorGain, sensor: "s1", value: -1.25, devices: 14.5, basis: "1.00 2.00 3.00 1.20 -59.00 2.20"),
+        LearntRadioValue(
+            radio: .ble, kind: .sensorGain, sensor: "s1", value: -1.25, devices: 14.5, basis: "1.00 2.00 3.00 1.20 -59.00 2.20",
+            spread: .init(mean: -1.5, meanSquare: 6.25, places: 9)),
         LearntRadioValue(radio: .ble, kind: .sensorGain, sensor: "s2", value: 0.5, devices: 3, basis: "4.00 2.00 3.00 1.20 -59.00 2.20"),
         LearntRadioValue(radio: .ble, kind: .exponentDeviation, sensor: nil, value: -0.08, devices: 200, basis: "2.20"),
         LearntRadioValue(radio: .wifi, kind: .sensorGain, sensor: "s1", value: 2, devices: 1, basis: "1.00 2.00 3.00 1.20 -45.00 3.00"),
@@ -51,5 +53,20 @@ import Testing
                 """)
         }
         #expect(try database.learntRadio().values == [Self.values[0]])
+    }
+
+    /// A gain kept before what its devices taught was kept (the columns NULL) is read back as a
+    /// gain alone, which the locator keeps to the prior.
+    @Test func aGainKeptWithoutWhatItsDevicesTaughtIsReadBackWithout() throws {
+        let database = try GatewayDatabase()
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO learnt_radio (radio, kind, sensor, value, devices, basis, saved_at)
+                VALUES ('ble', 'sensor_gain', 's3', 1.5, 20, 'b', 7)
+                """)
+        }
+        let kept = try database.learntRadio().values
+        #expect(kept == [LearntRadioValue(radio: .ble, kind: .sensorGain, sensor: "s3", value: 1.5, devices: 20, basis: "b")])
+        #expect(kept.first?.spread == nil)
     }
 }
