@@ -1,5 +1,6 @@
 import FootfallCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import Storage
@@ -53,6 +54,29 @@ import Testing
                 """)
         }
         #expect(try database.learntRadio().values == [Self.values[0]])
+    }
+
+    /// A gateway's database from the version before: opened by this one, its table gains the
+    /// columns, its rows read back as gains alone, and the next save keeps the spread.
+    @Test func anOlderGatewaysDatabaseIsUpgradedInPlace() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("learnt-radio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("gateway.sqlite").path
+        do {
+            let older = try DatabaseQueue(path: path)
+            try GatewayDatabase.migrator.migrate(older, upTo: "v4-learnt-radio")
+            try older.write { db in
+                try db.execute(sql: """
+                    INSERT INTO learnt_radio (radio, kind, sensor, value, devices, basis, saved_at)
+                    VALUES ('ble', 'sensor_gain', 's1', -2, 40, 'b', 3)
+                    """)
+            }
+        }
+        let database = try GatewayDatabase(path: path)
+        #expect(try database.learntRadio().values == [LearntRadioValue(radio: .ble, kind: .sensorGain, sensor: "s1", value: -2, devices: 40, basis: "b")])
+        try database.replaceLearntRadio(Self.values, at: 9)
+        #expect(Self.sorted(try database.learntRadio().values) == Self.sorted(Self.values))
     }
 
     /// A gain kept before what its devices taught was kept (the columns NULL) is read back as a
