@@ -36,12 +36,10 @@ import Testing
             let slow = try RawConnection(port: port)
             let started = ContinuousClock.now
             try slow.send("GET /api/status HTTP/1.1\r\nHost: gateway\r\n")
-            // Closed within the read's 10 s, not before the timeout: how much later is the
-            // machine's load, which a test does not time.
             let dropped = slow.readUntilClosed(timeout: .seconds(10))
             let after = ContinuousClock.now - started
             #expect(dropped.closed && dropped.text.isEmpty, "\(dropped)")
-            #expect(after >= .milliseconds(900), "closed after \(after)")
+            #expect(after >= .milliseconds(900) && after < .seconds(5), "closed after \(after)")
 
             // 2 MiB announced without a token, none of it sent: 401 at once, and the connection
             // closed rather than read to its end.
