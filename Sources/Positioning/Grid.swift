@@ -24,6 +24,9 @@ struct Grid: Sendable {
     let outsideRegion: [Bool]
     /// Whether the walls matter: there is a band outside and at least one door through them.
     let hasWalls: Bool
+    /// The cells of the doors' reach (`door`) among the candidates, as a box: probability can
+    /// only pass between inside and outside where a distribution reaches it.
+    let doorBox: Box?
     /// Dense indices of the inside cells, in order; a cell's "slot" is its position here.
     let cells: [Int]
     /// Centres of the inside cells, by slot.
@@ -96,6 +99,11 @@ struct Grid: Sendable {
         insideRegion = (0..<(columns * rows)).map { inside[$0] && (withinOutline[$0] || door[$0]) }
         outsideRegion = (0..<(columns * rows)).map { inside[$0] && (!withinOutline[$0] || door[$0]) }
         hasWalls = cells.contains { !withinOutline[$0] } && door.contains(true)
+        let doorColumns = columns
+        let doorCells = cells.filter { door[$0] }
+        doorBox = doorCells.isEmpty ? nil : Box(
+            c0: doorCells.map { $0 % doorColumns }.min()!, c1: doorCells.map { $0 % doorColumns }.max()!,
+            r0: doorCells.map { $0 / doorColumns }.min()!, r1: doorCells.map { $0 / doorColumns }.max()!)
         self.inside = inside
         self.withinOutline = withinOutline
         self.cells = cells
@@ -129,6 +137,10 @@ struct Grid: Sendable {
 
         func expanded(by n: Int, within grid: Grid) -> Box {
             Box(c0: max(c0 - n, 0), c1: min(c1 + n, grid.columns - 1), r0: max(r0 - n, 0), r1: min(r1 + n, grid.rows - 1))
+        }
+
+        func overlaps(_ other: Box) -> Bool {
+            c0 <= other.c1 && other.c0 <= c1 && r0 <= other.r1 && other.r0 <= r1
         }
     }
 

@@ -140,9 +140,13 @@ struct GridFilter: Sendable {
     /// where s is the walking speed and (step/2)² stands for the position's spread within a
     /// cell. Only the walking share moves with v: a browsing shopper stays put whatever the
     /// track's recent velocity says.
+    /// `exitShare`: the share of the probability this carries out of the store through its
+    /// doors that is let out (1: all of it); the rest stays on the inside, each side keeping
+    /// its own shape (`PositioningConfiguration.doorExitShare`, for a device that has been
+    /// inside a while). Probability coming in is never held back.
     mutating func predict(
         to now: Double, velocity: Point = .zero, grid: Grid, configuration: PositioningConfiguration,
-        cache: inout DiffusionCache
+        cache: inout DiffusionCache, exitShare: Double = 1
     ) {
         guard let last = time else {
             time = now
@@ -186,6 +190,9 @@ struct GridFilter: Sendable {
         }
         let columns = grid.columns
         let old = box
+        // Only a distribution that reaches a door can be carried out through it.
+        let holding = exitShare < 1 && grid.hasWalls && massInside && grid.doorBox.map(union.overlaps) == true
+        let before = holding ? bandShare(in: old, grid: grid) : 0
         box = union
         probability.withUnsafeMutableBufferPointer { p in
             for r in old.r0...old.r1 {
@@ -195,7 +202,47 @@ struct GridFilter: Sendable {
             // the update weighs only cells that can matter.
             cache.copyAccumulator(union, grid: grid, into: p, dropBelow: Self.negligible)
         }
+        if holding { holdBack(outflowShare: max(exitShare, 0), bandBefore: before, grid: grid) }
         // Not normalised here: the update that follows does it in its own pass.
+    }
+
+    /// The share of the distribution in `box` that lies outside the outline (in the band).
+    private func bandShare(in box: Grid.Box, grid: Grid) -> Double {
+        var band = 0.0, total = 0.0
+        let columns = grid.columns
+        probability.withUnsafeBufferPointer { p in
+            grid.withinOutline.withUnsafeBufferPointer { within in
+                for r in box.r0...box.r1 {
+                    for c in box.c0...box.c1 {
+                        let cell = r &* columns &+ c
+                        total += p[cell]
+                        if !within[cell] { band += p[cell] }
+                    }
+                }
+            }
+        }
+        return total > 0 ? band / total : 0
+    }
+
+    /// Where the prediction has carried probability out through the doors (the band's share
+    /// grown from `bandBefore`), lets only `outflowShare` of what it carried out: the band is
+    /// scaled down and the inside up, each keeping its shape.
+    private mutating func holdBack(outflowShare: Double, bandBefore: Double, grid: Grid) {
+        let after = bandShare(in: box, grid: grid)
+        guard after > bandBefore, after < 1 else { return }
+        let target = bandBefore + min(outflowShare, 1) * (after - bandBefore)
+        let bandScale = target / after, insideScale = (1 - target) / (1 - after)
+        let columns = grid.columns, box = box
+        probability.withUnsafeMutableBufferPointer { p in
+            grid.withinOutline.withUnsafeBufferPointer { within in
+                for r in box.r0...box.r1 {
+                    for c in box.c0...box.c1 {
+                        let cell = r &* columns &+ c
+                        p[cell] *= within[cell] ? insideScale : bandScale
+                    }
+                }
+            }
+        }
     }
 
     /// Whether probability lies on the inside and on the outside of the walls, as the last

@@ -74,6 +74,8 @@ public struct Locator: Sendable {
         var zone = ZoneMembership()
         /// The grid engine's inside/outside decision, nil before the first estimate.
         var inside: Bool?
+        /// When the grid engine last took the device as having come inside (nil while outside).
+        var insideSince: Double?
         /// Per sensor, how many of the device's last batches in a row it heard (at most 2):
         /// one that heard the last two is within range, and whether it hears the next says
         /// how often such a sensor misses a batch (`SilenceModel`).
@@ -437,7 +439,11 @@ public struct Locator: Sendable {
             state.grid = filter
         }
         let velocity = Point(x: state.tracker.state[2], y: state.tracker.state[3]) * configuration.gridDrift
-        filter.predict(to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion)
+        // A device inside a while is a visitor: the walk's spread by the door does not take it out.
+        let visitor = state.inside == true && state.insideSince.map { time - $0 >= configuration.doorExitShareAfter } == true
+        filter.predict(
+            to: time, velocity: velocity, grid: map.grid, configuration: configuration, cache: &diffusion,
+            exitShare: visitor ? configuration.doorExitShare : 1)
         filter.update(
             with: readings, map: map, configuration: configuration, scratch: &scratch,
             silenceCounts: provisional ? noSilence : silenceCounts[state.radio], silence: silence, exponent: exponentPrior(state.radio))
@@ -467,6 +473,8 @@ public struct Locator: Sendable {
             let fix = solver.solve(levels(of: state, at: time, models: modelsFor(state.radio)), outline: outline, bounded: false)
             inside = fix.map(isInside) ?? true
         }
+        if inside, state.inside != true { state.insideSince = time }
+        if !inside { state.insideSince = nil }
         state.inside = inside
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,

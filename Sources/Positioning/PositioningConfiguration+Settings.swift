@@ -53,6 +53,8 @@ extension PositioningConfiguration {
         Field(name: "outside_band_along_storefront", kind: .flag(\.outsideBandAlongStorefront)),
         Field(name: "walls_between_inside_and_outside", kind: .flag(\.wallsBetweenInsideAndOutside)),
         Field(name: "entrance_radius", kind: .number(\.entranceRadius), range: 0 ... 50, unit: "metres"),
+        Field(name: "door_exit_share", kind: .number(\.doorExitShare), range: 0 ... 1, unit: "share"),
+        Field(name: "door_exit_share_after", kind: .number(\.doorExitShareAfter), range: 0 ... 3600, unit: "seconds"),
         Field(name: "inside_enter_probability", kind: .number(\.insideEnterProbability), range: 0 ... 1, unit: "probability"),
         Field(name: "inside_exit_probability", kind: .number(\.insideExitProbability), range: 0 ... 1, unit: "probability"),
         Field(name: "outside_prior", kind: .number(\.outsidePrior), range: 0 ... 100, unit: "weight"),

@@ -113,6 +113,20 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// drift in through the wall, a shopper who walked in does not drift out.
     public var wallsBetweenInsideAndOutside = true
     public var entranceRadius: Double = 2
+    /// Share of the probability the motion model carries out through a door in a step that is
+    /// let out, for a device that has been inside `doorExitShareAfter` seconds or more (grid
+    /// engine; 1 lets it all out). The walk that lets the grid follow a shopper who walks off
+    /// spreads a share of the probability at walking speed every second, which by a door
+    /// takes some of it out of the store every second; a shopper by the door is far more
+    /// often browsing than leaving (visits last minutes), and behind a storefront whose
+    /// sensors hear the pavement as well as the aisle the readings cannot tell the two, so
+    /// that probability let out grows there and the walls then keep the shopper on the street.
+    /// A shopper who leaves is placed outside once the readings say so: seconds later on the demo
+    /// store, up to a minute where they hardly tell the pavement from the aisle (docs/positioning.md).
+    public var doorExitShare: Double = 0.01
+    /// Seconds a device must have been taken as inside before `doorExitShare` holds it: a
+    /// passer-by first placed inside, before the readings have told the sides apart, is not held.
+    public var doorExitShareAfter: Double = 10
     /// Probability of being inside the outline above which a device outside is taken as having
     /// entered, and below which a device inside is taken as having left (grid engine).
     public var insideEnterProbability: Double = 0.4
