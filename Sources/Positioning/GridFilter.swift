@@ -230,7 +230,7 @@ struct GridFilter: Sendable {
     private mutating func holdBack(outflowShare: Double, bandBefore: Double, grid: Grid) {
         let after = bandShare(in: box, grid: grid)
         guard after > bandBefore, after < 1 else { return }
-        let target = bandBefore + min(outflowShare, 1) * (after - bandBefore)
+        let target = bandBefore + outflowShare * (after - bandBefore)
         let bandScale = target / after, insideScale = (1 - target) / (1 - after)
         let columns = grid.columns, box = box
         probability.withUnsafeMutableBufferPointer { p in
