@@ -59,8 +59,11 @@ public final class Chromium: Sendable {
     /// Serialises writes to the command pipe; true once it is closed (its number may be reused).
     private let commandsClosed = Mutex(false)
 
-    private init(pid: pid_t, commands: Int32, logFile: URL) {
-        self.pid = pid
+    private let child: ChildProcess
+
+    private init(child: ChildProcess, commands: Int32, logFile: URL) {
+        self.child = child
+        self.pid = child.processIdentifier
         self.commands = commands
         self.logFile = logFile
     }
@@ -83,20 +86,24 @@ public final class Chromium: Sendable {
             "--disable-background-networking", "--disable-component-update", "--window-size=1280,900",
             "--user-data-dir=\(userDataDirectory.path)", "--remote-debugging-pipe",
         ] + extra + ["about:blank"]
-        let pid: pid_t
+        let child: ChildProcess
         do {
             // Its crash reporter and caches follow XDG, not --user-data-dir: keep them in the
             // profile too, out of the home directory.
             var environment = ProcessInfo.processInfo.environment
             environment["XDG_CONFIG_HOME"] = userDataDirectory.appendingPathComponent("config").path
             environment["XDG_CACHE_HOME"] = userDataDirectory.appendingPathComponent("cache").path
-            pid = try spawn(arguments, environment: environment, fd3: commandRead, fd4: responseWrite, output: logFile)
+            // The DevTools pipe on fds 3 and 4, nothing else of the test process inherited; no
+            // browser left behind by a crashed test run.
+            child = try ChildProcess(
+                arguments[0], Array(arguments.dropFirst()), environment: environment, output: .file(logFile), errors: .standardOutput,
+                descriptors: [3: commandRead, 4: responseWrite], diesWithTestProcess: true)
         } catch {
             _ = Glibc.close(commandWrite)
             _ = Glibc.close(responseRead)
             throw error
         }
-        let browser = Chromium(pid: pid, commands: commandWrite, logFile: logFile)
+        let browser = Chromium(child: child, commands: commandWrite, logFile: logFile)
         let reader = Thread { browser.readResponses(from: responseRead) }
         reader.name = "chromium-devtools-reader"
         reader.start()
@@ -161,9 +168,8 @@ public final class Chromium: Sendable {
         while !hasExited(), ContinuousClock.now < deadline { usleep(50_000) }
         // The browser is at most a zombie here, so its process group id cannot have been
         // reused: the kill reaches only the helpers it started.
-        _ = kill(-pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        child.send(SIGKILL, group: true)
+        child.waitUntilExit()
     }
 
     // MARK: - Pipe I/O
@@ -233,11 +239,7 @@ public final class Chromium: Sendable {
     // MARK: - Process
 
     /// Whether the browser has exited, without reaping it.
-    private func hasExited() -> Bool {
-        var info = siginfo_t()
-        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
-        return result == -1 || info._sifields._sigchld.si_pid == pid
-    }
+    private func hasExited() -> Bool { !child.isRunning }
 
     /// A pipe whose ends are close-on-exec and numbered above 4, so that placing the child's
     /// ends on fds 3 and 4 cannot overwrite one with the other. (Swift's Glibc has no `pipe2`.)
@@ -248,49 +250,5 @@ public final class Chromium: Sendable {
         fds.forEach { _ = Glibc.close($0) }
         guard moved.allSatisfy({ $0 >= 0 }) else { throw ProtocolError("fcntl: \(String(cString: strerror(errno)))") }
         return (moved[0], moved[1])
-    }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34), which Swift's Glibc module
-    /// does not declare: without it the browser would inherit every descriptor of the test
-    /// process not marked close-on-exec, such as another test's pipe to a child.
-    private static func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
-    }
-
-    /// posix_spawn with the DevTools pipe on fds 3 and 4, nothing else inherited, output to a
-    /// file, default signal handling, and a process group of its own.
-    private static func spawn(_ arguments: [String], environment: [String: String], fd3: Int32, fd4: Int32, output: URL) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_adddup2(&actions, fd3, 3)
-        posix_spawn_file_actions_adddup2(&actions, fd4, 4)
-        addCloseFrom(&actions, 5)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Nothing blocked, and SIGPIPE back to its default (`launch` ignores it here).
-        var none = sigset_t(), pipeSignal = sigset_t()
-        sigemptyset(&none)
-        sigemptyset(&pipeSignal)
-        sigaddset(&pipeSignal, SIGPIPE)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &pipeSignal)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard result == 0 else { throw ProtocolError("starting \(arguments[0]): \(String(cString: strerror(result)))") }
-        return pid
     }
 }

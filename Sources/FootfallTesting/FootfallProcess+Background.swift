@@ -3,18 +3,18 @@ import Foundation
 extension FootfallProcess {
     /// A `footfall` process left running, for tests that stop it the hard way.
     public final class Running: @unchecked Sendable {
-        public let process: Process
+        public let process: ChildProcess
         public let logFile: URL
         public var pid: Int32 { process.processIdentifier }
 
-        init(process: Process, logFile: URL) {
+        init(process: ChildProcess, logFile: URL) {
             self.process = process
             self.logFile = logFile
         }
 
         /// Sends a signal (SIGKILL by default) and waits for the process to end.
         public func kill(_ signal: Int32 = SIGKILL) {
-            _ = Foundation.kill(pid, signal)
+            process.send(signal)
             process.waitUntilExit()
         }
 
@@ -31,21 +31,15 @@ extension FootfallProcess {
     }
 
     /// Starts the real binary and returns at once; its output goes to a log file (not a pipe,
-    /// which a killed reader could leave full).
+    /// which a killed reader could leave full). It dies with the test process: a crashed or
+    /// stopped test run leaves no daemon loading the machine.
     /// `environment` entries are added to the test's own (as systemd adds NOTIFY_SOCKET).
     public static func start(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, logFile: URL, environment: [String: String] = [:]
     ) throws -> Running {
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = currentDirectory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            executable.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, added in added },
+            currentDirectory: currentDirectory, output: .file(logFile), errors: .standardOutput, diesWithTestProcess: true)
         return Running(process: process, logFile: logFile)
     }
 }

@@ -28,34 +28,28 @@ public enum FootfallProcess {
 
     /// Runs the binary to its end; `environment` is added to this process's own; `standardInput`,
     /// when given, is what it reads (answers to questions), otherwise it reads an empty input.
+    /// Its input and output are files in a folder of their own, read once it has ended: a
+    /// chatty child never waits on a full pipe, and nothing waits for an end-of-file.
     public static func run(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
         standardInput: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        process.currentDirectoryURL = currentDirectory
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        // Never the terminal the tests run in: a command asking a question would wait for it.
-        process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
-        try process.run()
+        let folder = Fixtures.temporaryDirectory("footfall-command")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("stdout"), errors = folder.appendingPathComponent("stderr")
+        var input = ChildProcess.Input.null
         if let standardInput {
-            // Small enough for the pipe's buffer: written whole and closed before reading the
-            // output. A command that exits without reading it must not kill the tests.
-            signal(SIGPIPE, SIG_IGN)
-            try? input.fileHandleForWriting.write(contentsOf: Data(standardInput.utf8))
-            try? input.fileHandleForWriting.close()
+            let file = folder.appendingPathComponent("stdin")
+            try Data(standardInput.utf8).write(to: file)
+            input = .file(file)
         }
-        // Read both pipes before waiting so a chatty child cannot block on a full pipe.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let child = try ChildProcess(
+            executable.path, arguments,
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            currentDirectory: currentDirectory, input: input, output: .file(output), errors: .file(errors))
+        child.waitUntilExit()
         return Result(
-            status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-            standardError: String(decoding: errData, as: UTF8.self))
+            status: child.terminationStatus, standardOutput: String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self),
+            standardError: String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self))
     }
 }

@@ -13,7 +13,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     public let directory: URL
     public var url: String { "mqtt://127.0.0.1:\(port)" }
     private let lock = NSLock()
-    private var pid: pid_t?
+    private var process: ChildProcess?
 
     /// The broker's binary: Debian installs it in /usr/sbin, which a user's PATH may lack.
     public static var executable: String? {
@@ -57,11 +57,7 @@ public final class MosquittoBroker: @unchecked Sendable {
             // mosquitto 2 reads hashed passwords only: mosquitto_passwd -U hashes the plain file.
             let passwords = directory.appendingPathComponent("passwords")
             try users.map { "\($0):\($1)" }.joined(separator: "\n").appending("\n").write(to: passwords, atomically: true, encoding: .utf8)
-            let hash = Process()
-            hash.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
-            hash.arguments = ["-U", passwords.path]
-            try hash.run()
-            hash.waitUntilExit()
+            let hash = try ChildProcess("/usr/bin/mosquitto_passwd", ["-U", passwords.path])
             guard hash.terminationStatus == 0 else { throw BrokerError("mosquitto_passwd -U failed") }
             lines += ["allow_anonymous false", "password_file \(passwords.path)"]
         }
@@ -74,65 +70,18 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        let pid = try Self.spawn(Self.executable!, ["-c", directory.appendingPathComponent("mosquitto.conf").path])
-        lock.withLock { self.pid = pid }
+        // Killed with the test process, so a crashed test leaves no broker behind.
+        let process = try ChildProcess(Self.executable!, ["-c", directory.appendingPathComponent("mosquitto.conf").path], diesWithTestProcess: true)
+        lock.withLock { self.process = process }
         // The wait is for the port, so the deadline only matters when it never opens; in a full
         // run on two loaded cores a wake-up can come many seconds late.
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
-            guard kill(pid, 0) == 0, !exited(pid) else { break }
+            guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw BrokerError("mosquitto did not listen on 127.0.0.1:\(port): \(log)")
-    }
-
-    /// Starts `path` as a child of its own: with no signal blocked (the test process's threads
-    /// block some, and a child inherits the mask, so it would ignore SIGTERM), none of the test
-    /// process's descriptors (it would hold the test run's output open), and killed when the
-    /// test process dies (`setpriv --pdeathsig`), so a crashed test leaves no broker behind.
-    /// The parent-death signal follows the thread that spawned the child, not the process, so
-    /// every broker is spawned from one thread that lives as long as the test process: spawned
-    /// from a pool thread that the runtime later retires, a broker was killed mid-test.
-    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
-        try spawningThread.run { try spawnHere(path, arguments) }
-    }
-
-    private static let spawningThread = SpawningThread()
-
-    private static func spawnHere(_ path: String, _ arguments: [String]) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // bash closes every other descriptor, then becomes the broker (glibc's closefrom
-        // action is not visible from Swift; dash redirects only one-digit descriptors).
-        let closeAndRun = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
-        let argv = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/bin/bash", "-c", closeAndRun, "bash", path] + arguments
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
-        guard result == 0 else { throw BrokerError("cannot start \(path): \(String(cString: strerror(result)))") }
-        return pid
-    }
-
-    /// Whether the child has ended (and reaps it).
-    private func exited(_ pid: pid_t) -> Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == pid
     }
 
     /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
@@ -148,10 +97,9 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private func stopNow(_ signal: Int32) {
-        guard let pid = lock.withLock({ defer { self.pid = nil }; return self.pid }) else { return }
-        kill(pid, signal)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard let process = lock.withLock({ defer { self.process = nil }; return self.process }) else { return }
+        process.send(signal)
+        process.waitUntilExit()
     }
 
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }
@@ -191,41 +139,6 @@ public final class MosquittoBroker: @unchecked Sendable {
         }
         guard bound else { throw BrokerError("bind: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// A thread that runs one job at a time and never ends.
-    private final class SpawningThread: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var jobs: [() -> Void] = []
-
-        init() {
-            let thread = Thread { [self] in
-                while true {
-                    condition.lock()
-                    while jobs.isEmpty { condition.wait() }
-                    let job = jobs.removeFirst()
-                    condition.unlock()
-                    job()
-                }
-            }
-            thread.name = "mosquitto spawner"
-            thread.start()
-        }
-
-        /// Runs `body` there and waits for it (a posix_spawn: milliseconds).
-        func run<T>(_ body: @escaping () throws -> T) throws -> T {
-            let done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var result: Result<T, any Error>?
-            condition.lock()
-            jobs.append {
-                result = Result { try body() }
-                done.signal()
-            }
-            condition.signal()
-            condition.unlock()
-            done.wait()
-            return try result!.get()
-        }
     }
 
     public struct BrokerError: Error, CustomStringConvertible {

@@ -10,21 +10,16 @@ public struct TestCertificate: Sendable {
     public static func make(_ name: String, in directory: URL) throws -> TestCertificate {
         let certificate = directory.appendingPathComponent("\(name).crt").path
         let key = directory.appendingPathComponent("\(name).key").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
+        let errors = directory.appendingPathComponent("\(name).openssl.log")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let openssl = try ChildProcess("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=footfall test \(name)", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
             "-keyout", key, "-out", certificate,
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DaemonClientError("openssl could not make a certificate (install Debian's openssl): \(String(decoding: message, as: UTF8.self))")
+        ], errors: .file(errors))
+        guard openssl.terminationStatus == 0 else {
+            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw DaemonClientError("openssl could not make a certificate (install Debian's openssl): \(message)")
         }
         return TestCertificate(certificate: certificate, key: key)
     }

@@ -30,18 +30,7 @@ import Testing
 
     /// Runs `mosquitto_sub` with `arguments` to its end, its output into `file`.
     static func mosquittoSub(_ arguments: [String], into file: URL? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
-        process.arguments = arguments
-        if let file {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: file)
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-        }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let process = try ChildProcess("/usr/bin/mosquitto_sub", arguments, output: file.map { .file($0) } ?? .null)
         guard process.terminationStatus == 0 else { throw MosquittoBroker.BrokerError("mosquitto_sub \(arguments) exited \(process.terminationStatus)") }
     }
 

@@ -33,19 +33,12 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdin = Pipe(), out = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let folder = Fixtures.temporaryDirectory("promtool")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputFile = folder.appendingPathComponent("input"), outputFile = folder.appendingPathComponent("output")
+        try Data(input.utf8).write(to: inputFile)
+        let child = try ChildProcess(executable, arguments, input: .file(inputFile), output: .file(outputFile), errors: .standardOutput)
+        return (child.terminationStatus, String(decoding: (try? Data(contentsOf: outputFile)) ?? Data(), as: UTF8.self))
     }
 
     @Test func promtoolFindsNothingToReportInTheLiveMetricsOfAHealthyGateway() async throws {

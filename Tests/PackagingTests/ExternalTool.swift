@@ -1,3 +1,4 @@
+import FootfallTesting
 import Foundation
 
 /// A system tool (dpkg-deb, lintian, systemd-analyze) run to the end, found on PATH. Its output
@@ -9,49 +10,34 @@ struct ExternalTool {
         var errors: String
     }
 
-    let process = Process()
     private let outputFile: URL, errorsFile: URL
+    private let name: String, arguments: [String]
 
-    private init(_ name: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
+    private init(_ name: String, _ arguments: [String]) {
+        self.name = name
+        self.arguments = arguments
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")
         outputFile = base.appendingPathExtension("out")
         errorsFile = base.appendingPathExtension("err")
-        for file in [outputFile, errorsFile] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorsFile)
-        process.standardInput = FileHandle.nullDevice
     }
 
-    private func result() -> Result {
+    /// Runs it to its end on the calling thread.
+    private func runHere() throws -> Result {
         defer { for file in [outputFile, errorsFile] { try? FileManager.default.removeItem(at: file) } }
+        let child = try ChildProcess("/usr/bin/env", [name] + arguments, output: .file(outputFile), errors: .file(errorsFile))
         return Result(
-            status: process.terminationStatus, output: (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "",
+            status: child.terminationStatus, output: (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "",
             errors: (try? String(contentsOf: errorsFile, encoding: .utf8)) ?? "")
     }
 
-    /// Awaits the tool without holding a thread: lintian takes seconds, and the test run's few
-    /// cooperative threads (one a core) are what the HTTP and serial tests wait on meanwhile.
+    /// Runs it on a thread of its own: lintian takes seconds, and the test run's few cooperative
+    /// threads (one a core) are what the HTTP and serial tests wait on meanwhile.
     static func run(_ name: String, _ arguments: [String]) async throws -> Result {
-        let tool = try ExternalTool(name, arguments)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            tool.process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try tool.process.run()
-            } catch {
-                tool.process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return tool.result()
+        try await onAThreadOfItsOwn { try ExternalTool(name, arguments).runHere() }
     }
 
     /// The same on a thread of the caller's own (the package is built on one), which it blocks.
     static func runBlocking(_ name: String, _ arguments: [String]) throws -> Result {
-        let tool = try ExternalTool(name, arguments)
-        try tool.process.run()
-        tool.process.waitUntilExit()
-        return tool.result()
+        try ExternalTool(name, arguments).runHere()
     }
 }
