@@ -80,6 +80,7 @@ public final class FakeHCIController: @unchecked Sendable {
     private var _commands: [HCICommand] = []
     private var _reportsSent = 0
     private var stopped = false
+    private var _waitingForTheHost = false
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
@@ -90,6 +91,7 @@ public final class FakeHCIController: @unchecked Sendable {
         guard master >= 0, pty.grantpt(master) == 0, pty.unlockpt(master) == 0 else {
             throw FakeControllerError("cannot open a pseudo-terminal: errno \(errno)")
         }
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
         var name = [CChar](repeating: 0, count: 128)
         guard pty.ptsname_r(master, &name, name.count) == 0 else { throw FakeControllerError("ptsname_r failed: errno \(errno)") }
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -114,6 +116,8 @@ public final class FakeHCIController: @unchecked Sendable {
     /// Commands received so far, in order.
     public var commands: [HCICommand] { lock.withLock { _commands } }
     public var reportsSent: Int { lock.withLock { _reportsSent } }
+    /// Whether the terminal's queue is full and the fake is waiting for the host to read.
+    public var isWaitingForTheHost: Bool { lock.withLock { _waitingForTheHost } }
 
     /// Waits (at most five minutes: a starved reader takes a while) until the terminal's input
     /// queue — what the host has not read yet — is empty. Nothing tells the master that the host
@@ -243,17 +247,31 @@ public final class FakeHCIController: @unchecked Sendable {
         send(event: [0x0E, UInt8(3 + returnParameters.count), 0x01] + Self.le(opcode.rawValue) + returnParameters)
     }
 
+    /// Writes one event. The master does not block: a host that stopped reading while the
+    /// fake scans (killed, or gone without turning scanning off) fills the terminal's queue,
+    /// and a blocking write would then wait forever, with `stop()` waiting for it. So a full
+    /// queue is waited on a few milliseconds at a time, and not past `stop()`.
     private func send(event: [UInt8]) {
         var bytes = behaviour.garbageBetweenPackets ? Self.garbage : []
         bytes += [H4PacketType.event.rawValue] + event
-        lock.withLock {
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-                if written < 0 { if errno == EINTR || errno == EAGAIN { continue } else { return } }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+            if written >= 0 {
                 offset += written
+            } else if errno == EAGAIN {
+                let stopping = lock.withLock { () -> Bool in
+                    _waitingForTheHost = true
+                    return stopped
+                }
+                if stopping { break }
+                var descriptor = pollfd(fd: master, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&descriptor, 1, 20)
+            } else if errno != EINTR {
+                break
             }
         }
+        lock.withLock { _waitingForTheHost = false }
     }
 
     static func report(_ advertiser: Advertiser, kind: LEAdvertisingReport.Kind, reservedBits: Bool) -> [UInt8] {
