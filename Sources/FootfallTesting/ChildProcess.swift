@@ -154,6 +154,20 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits at most `timeout` for the child to end, looking every 10 ms (from a thread of the
+    /// caller's own); if it has not, kills it and its process group. Returns whether it ended by
+    /// itself. How a test stops a child that should end: one that hangs fails the test, it does
+    /// not hold the run.
+    @discardableResult
+    public func waitUntilExit(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        let ended = !isRunning
+        if !ended { send(SIGKILL, group: true) }
+        waitUntilExit()
+        return ended
+    }
+
     /// The exit code, or the signal that ended it (as Foundation's `Process` gives it); waits
     /// for the end first.
     public var terminationStatus: Int32 {

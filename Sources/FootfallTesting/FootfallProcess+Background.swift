@@ -12,16 +12,29 @@ extension FootfallProcess {
             self.logFile = logFile
         }
 
-        /// Sends a signal (SIGKILL by default) and waits for the process to end.
-        public func kill(_ signal: Int32 = SIGKILL) {
+        /// Sends a signal (SIGKILL by default) and waits for the process to end: after another
+        /// signal (SIGTERM: a graceful stop) for at most `grace`, then it is killed, so that a
+        /// daemon that never stops fails its test instead of holding the run.
+        /// Returns whether it ended by itself; if not, says so on standard error (a test that
+        /// checks how it stopped sees SIGKILL in `process.terminationStatus`).
+        @discardableResult
+        public func kill(_ signal: Int32 = SIGKILL, grace: Duration = .seconds(120)) -> Bool {
             process.send(signal)
-            process.waitUntilExit()
+            if signal == SIGKILL {
+                process.waitUntilExit()
+                return true
+            }
+            let ended = process.waitUntilExit(timeout: grace)
+            if !ended {
+                FileHandle.standardError.write(Data("[test] footfall (pid \(pid), log \(logFile.path)) did not stop within \(grace) of signal \(signal); killed it\n".utf8))
+            }
+            return ended
         }
 
         /// `kill` on a thread of its own, for async tests: a daemon finishing its work after
         /// SIGTERM does not hold one of the test run's few cooperative threads meanwhile.
-        public func killOnItsOwnThread(_ signal: Int32 = SIGKILL) async {
-            await onAThreadOfItsOwn { self.kill(signal) }
+        public func killOnItsOwnThread(_ signal: Int32 = SIGKILL, grace: Duration = .seconds(120)) async {
+            await onAThreadOfItsOwn { self.kill(signal, grace: grace) }
         }
 
         public var isRunning: Bool { process.isRunning }

@@ -19,20 +19,22 @@ public enum FootfallProcess {
     /// of the test run's few cooperative threads.
     public static func runOnItsOwnThread(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
-        standardInput: String? = nil
+        standardInput: String? = nil, timeout: Duration = .seconds(600)
     ) async throws -> Result {
         try await onAThreadOfItsOwn {
-            try run(arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput)
+            try run(arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput, timeout: timeout)
         }
     }
 
     /// Runs the binary to its end; `environment` is added to this process's own; `standardInput`,
     /// when given, is what it reads (answers to questions), otherwise it reads an empty input.
     /// Its input and output are files in a folder of their own, read once it has ended: a
-    /// chatty child never waits on a full pipe, and nothing waits for an end-of-file.
+    /// chatty child never waits on a full pipe, and nothing waits for an end-of-file. A command
+    /// still running after `timeout` (one that should have refused to start, say) is killed and
+    /// its standard error says so, which fails the test rather than holding the run.
     public static func run(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
-        standardInput: String? = nil
+        standardInput: String? = nil, timeout: Duration = .seconds(600)
     ) throws -> Result {
         let folder = Fixtures.temporaryDirectory("footfall-command")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -47,9 +49,11 @@ public enum FootfallProcess {
             executable.path, arguments,
             environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
             currentDirectory: currentDirectory, input: input, output: .file(output), errors: .file(errors))
-        child.waitUntilExit()
+        let ended = child.waitUntilExit(timeout: timeout)
+        var standardError = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
+        if !ended { standardError += "\n[test] footfall \(arguments.joined(separator: " ")) was still running after \(timeout) and was killed\n" }
         return Result(
             status: child.terminationStatus, standardOutput: String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self),
-            standardError: String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self))
+            standardError: standardError)
     }
 }

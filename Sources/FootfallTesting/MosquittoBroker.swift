@@ -99,7 +99,9 @@ public final class MosquittoBroker: @unchecked Sendable {
     private func stopNow(_ signal: Int32) {
         guard let process = lock.withLock({ defer { self.process = nil }; return self.process }) else { return }
         process.send(signal)
-        process.waitUntilExit()
+        // A broker that does not stop within a minute is killed (and loses what it persists,
+        // which fails the test that restarted it) rather than holding the run.
+        process.waitUntilExit(timeout: .seconds(60))
     }
 
     public var log: String { (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? "" }

@@ -127,18 +127,22 @@ import Testing
         let total = 600
         // The node publishes in small batches and, like ESPresense, sends again what the
         // broker did not acknowledge; the broker restarts a third of the way in.
+        // Bounded (and cancelled if the test leaves early), so that a broker that never takes a
+        // batch again fails the test rather than holding the run.
+        let deadline = ContinuousClock.now + .seconds(600)
         let publishing = Task {
             var next = 0
-            while next < total {
+            while next < total, ContinuousClock.now < deadline, !Task.isCancelled {
                 let batch = (next..<min(total, next + 10)).map { Self.report($0) }
                 do {
                     try await node.publish(batch, timeout: .seconds(2))
                     next += batch.count
                 } catch {
-                    _ = await node.connected(within: .seconds(120))
+                    if await !node.connected(within: .seconds(120)) { try? await Task.sleep(for: .milliseconds(100)) }
                 }
             }
         }
+        defer { publishing.cancel() }
         await source.observations.wait(for: total / 3, seconds: 120)
         try await broker.restart()
         _ = await publishing.value

@@ -104,7 +104,8 @@ import Testing
             #expect(!endless.read(timeout: .milliseconds(300)) { _ in false }.closed)
             let started = ContinuousClock.now
             _ = kill(daemon.pid, SIGTERM)
-            daemon.process.waitUntilExit()
+            // Bounded, so that a daemon its clients hold fails this test rather than holding the run.
+            daemon.process.waitUntilExit(timeout: .seconds(120))
             let stopped = ContinuousClock.now - started
             for stream in streams { #expect(stream.readUntilClosed(timeout: .seconds(5)).closed) }
             #expect(endless.readUntilClosed(timeout: .seconds(5)).closed)

@@ -55,7 +55,10 @@ import Glibc
         // End of file at once: the child does not hold the write end (with it, this read would
         // wait for as long as the child lives).
         let reader = fds[0]
-        let read = await onAThreadOfItsOwn {
+        let read = await onAThreadOfItsOwn { () -> Int in
+            // Bounded: were the child to hold the write end, the test fails after 60 s.
+            var descriptor = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 60_000) == 1 else { return -1 }
             var byte: UInt8 = 0
             return Glibc.read(reader, &byte, 1)
         }
@@ -77,7 +80,7 @@ import Glibc
         let daemon = try ChildProcess("/usr/bin/tail", ["-f", "/dev/null"], diesWithTestProcess: true)
         #expect(daemon.isRunning)
         daemon.send(SIGTERM)
-        await onAThreadOfItsOwn { daemon.waitUntilExit() }
+        #expect(await onAThreadOfItsOwn { daemon.waitUntilExit(timeout: .seconds(60)) }, "SIGTERM ends it")
         #expect(!daemon.isRunning)
         #expect(daemon.terminationReason == .uncaughtSignal && daemon.terminationStatus == SIGTERM)
 
@@ -90,6 +93,17 @@ import Glibc
         #expect(shell.terminationStatus == 0)
         let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == [folder.resolvingSymlinksInPath().path, "set for the child", "an answer", "oops"])
+    }
+
+    @Test func aChildThatDoesNotEndIsKilledOnceTheWaitIsOver() async {
+        // Ignores SIGTERM, as a daemon stuck in its shutdown would.
+        let stuck = try? ChildProcess("/bin/sh", ["-c", "trap '' TERM; exec tail -f /dev/null"])
+        guard let stuck else { Issue.record("sh did not start"); return }
+        stuck.send(SIGTERM)
+        let ended = await onAThreadOfItsOwn { stuck.waitUntilExit(timeout: .milliseconds(200)) }
+        #expect(!ended)
+        #expect(!stuck.isRunning)
+        #expect(stuck.terminationReason == .uncaughtSignal && stuck.terminationStatus == SIGKILL)
     }
 
     @Test func aCommandThatCannotStartSaysWhich() {
