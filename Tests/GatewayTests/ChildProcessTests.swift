@@ -95,10 +95,13 @@ import Glibc
         #expect(lines == [folder.resolvingSymlinksInPath().path, "set for the child", "an answer", "oops"])
     }
 
-    @Test func aChildThatDoesNotEndIsKilledOnceTheWaitIsOver() async {
-        // Ignores SIGTERM, as a daemon stuck in its shutdown would.
-        let stuck = try? ChildProcess("/bin/sh", ["-c", "trap '' TERM; exec tail -f /dev/null"])
-        guard let stuck else { Issue.record("sh did not start"); return }
+    @Test func aChildThatDoesNotEndIsKilledOnceTheWaitIsOver() async throws {
+        let folder = Fixtures.temporaryDirectory("child-stuck")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("output")
+        // Ignores SIGTERM, as a daemon stuck in its shutdown would, once it has said so.
+        let stuck = try ChildProcess("/bin/sh", ["-c", "trap '' TERM; echo ignoring; exec tail -f /dev/null"], output: .file(output))
+        try #require(await waitUntil { ((try? String(contentsOf: output, encoding: .utf8)) ?? "").contains("ignoring") })
         stuck.send(SIGTERM)
         let ended = await onAThreadOfItsOwn { stuck.waitUntilExit(timeout: .milliseconds(200)) }
         #expect(!ended)
