@@ -103,6 +103,7 @@ public final class Chromium: Sendable {
             _ = Glibc.close(responseRead)
             throw error
         }
+        _ = fcntl(commandWrite, F_SETFL, fcntl(commandWrite, F_GETFL) | O_NONBLOCK)
         let browser = Chromium(child: child, commands: commandWrite, logFile: logFile)
         let reader = Thread { browser.readResponses(from: responseRead) }
         reader.name = "chromium-devtools-reader"
@@ -219,15 +220,24 @@ public final class Chromium: Sendable {
         state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(throwing: error)
     }
 
-    /// Writes one framed message; returns why it could not.
+    /// Writes one framed message; returns why it could not. The pipe does not block: a browser
+    /// that stops reading it fails the write after 30 s rather than holding this lock, which
+    /// `close()` needs, for ever.
     private func write(_ bytes: [UInt8]) -> String? {
         commandsClosed.withLock { closed -> String? in
             if closed { return "the browser was closed" }
+            let deadline = ContinuousClock.now + .seconds(30)
             var offset = 0
             while offset < bytes.count {
                 let written = bytes.withUnsafeBytes { Glibc.write(commands, $0.baseAddress! + offset, $0.count - offset) }
                 if written < 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN {
+                        guard ContinuousClock.now < deadline else { return "the browser has not read its DevTools pipe for 30 s" }
+                        var descriptor = pollfd(fd: commands, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&descriptor, 1, 100)
+                        continue
+                    }
                     return "writing the DevTools pipe failed: \(String(cString: strerror(errno)))"
                 }
                 offset += written
