@@ -11,9 +11,9 @@ DEBIAN_PACKAGES := libbluetooth-dev libpcap-dev libsqlite3-dev libmosquitto-dev 
 # (dpkg-dev), strip and readelf (binutils), lintian, systemd-analyze (systemd); promtool
 # (prometheus) checks the live /metrics; openssl makes the certificates of the TLS tests; the
 # MQTT tests start a real broker (mosquitto) and record from it with mosquitto_sub
-# (mosquitto-clients).
+# (mosquitto-clients); gdb prints the threads' stacks of a run that .ci/run stops as hung.
 DEB_PACKAGES := dpkg-dev binutils lintian systemd
-TEST_PACKAGES := chromium prometheus openssl mosquitto mosquitto-clients $(DEB_PACKAGES)
+TEST_PACKAGES := chromium prometheus openssl mosquitto mosquitto-clients gdb $(DEB_PACKAGES)
 BENCH_PACKAGES := curl mosquitto mosquitto-clients python3
 DEMO_DIR := .build/demo
 DEMO_HOURS ?= 1
