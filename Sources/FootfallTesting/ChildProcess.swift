@@ -11,11 +11,12 @@ import Glibc
 ///
 /// Foundation's `Process` cannot promise that on Linux: it closes the descriptors open when it
 /// looks, so a pipe or socket another test opens a moment later can end up held by this child
-/// too. A daemon that inherited another test's pipe to its command held that command's output
-/// (and Foundation's own end-of-process socket) open until the daemon was killed; a test
-/// waiting for the command on one of the run's few cooperative threads then waited on a test
-/// that could not run. Here the end of a child is `waitid` on its pid, and its output is a file,
-/// read once it has ended: nothing waits for an end-of-file another process could hold back.
+/// too. A daemon that inherited another test's pipe to its command would hold that command's
+/// output (and Foundation's own end-of-process socket) open until the daemon was killed, and a
+/// test waiting for the command on one of the run's few cooperative threads could then wait on
+/// a test that cannot run (a CI run hung until CI's limit, its cause not in its log). Here the
+/// end of a child is `waitid` on its pid, and its output is a file, read once it has ended:
+/// nothing waits for an end-of-file another process could hold back.
 public final class ChildProcess: @unchecked Sendable {
     public enum Input: Sendable {
         case null

@@ -8,8 +8,8 @@ import Glibc
 #endif
 
 /// The children the tests start (daemons, commands, brokers' tools, browsers) inherit nothing of
-/// the test process: a daemon holding another test's pipe to its command open kept that command
-/// unfinished for as long as the daemon ran, and a CI run waited on it until it was killed.
+/// the test process: a daemon holding another test's pipe to its command open would keep that
+/// command unfinished for as long as the daemon ran. And a wait on a child has a bound.
 @Suite struct ChildProcessTests {
     /// The descriptors `/bin/sh` holds, as it lists them itself (`ls` runs in a child of it).
     static func descriptorsOfAChild(in folder: URL, _ index: Int) throws -> [String] {
