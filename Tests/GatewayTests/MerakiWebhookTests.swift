@@ -37,7 +37,11 @@ import Testing
         }
     }
 
+    /// What the webhook put on the bus, up to `count` observations. Called once every request
+    /// has been answered, so the bus is finished first: a webhook that sent fewer fails the
+    /// test's expectations instead of leaving this loop waiting for more.
     static func drain(_ bus: InputBus, count: Int) async -> [Observation] {
+        bus.finish()
         var seen: [Observation] = []
         for await input in bus.stream {
             switch input {
@@ -76,6 +80,7 @@ import Testing
         }
         #expect(expected == 9, "the two recorded bodies carry 8 Wi-Fi and 1 Bluetooth reading")
         let observations = await Self.drain(bus, count: expected)
+        #expect(observations.count == expected)
         #expect(observations.allSatisfy { $0.sensor == SensorID("s3") })
         #expect(observations.contains { $0.device == DeviceID("wifi:34:7e:5c:3f:b9:db") && $0.rssi == -60 && $0.radio == .wifi })
         #expect(observations.filter { $0.radio == .ble }.count == 1)
