@@ -51,7 +51,7 @@ public final class Chromium: Sendable {
     }
 
     /// The browser's process id, also the id of the process group its helpers run in.
-    public let pid: pid_t
+    public var pid: pid_t { child.processIdentifier }
     /// Where the browser's standard output and error go.
     public let logFile: URL
     private let commands: Int32
@@ -63,7 +63,6 @@ public final class Chromium: Sendable {
 
     private init(child: ChildProcess, commands: Int32, logFile: URL) {
         self.child = child
-        self.pid = child.processIdentifier
         self.commands = commands
         self.logFile = logFile
     }

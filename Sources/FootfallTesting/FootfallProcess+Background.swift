@@ -33,7 +33,8 @@ extension FootfallProcess {
 
         /// `kill` on a thread of its own, for async tests: a daemon finishing its work after
         /// SIGTERM does not hold one of the test run's few cooperative threads meanwhile.
-        public func killOnItsOwnThread(_ signal: Int32 = SIGKILL, grace: Duration = .seconds(120)) async {
+        @discardableResult
+        public func killOnItsOwnThread(_ signal: Int32 = SIGKILL, grace: Duration = .seconds(120)) async -> Bool {
             await onAThreadOfItsOwn { self.kill(signal, grace: grace) }
         }
 
