@@ -22,7 +22,7 @@ struct AccuracyTable {
 
     static let header = [
         "case", "samples", "no estimate", "locator median / p90 (m)", "bar", "bar median / p90 (m)", "position",
-        "reported zone", "containing zone", "zones",
+        "reported zone", "containing zone", "zones", "passers-by as visitors",
     ]
 
     func row(_ c: CaseResult) -> [String] {
@@ -32,6 +32,7 @@ struct AccuracyTable {
             bar.map { "\($0.method)" } ?? "–", bar.map { Self.pair($0.errors) } ?? "–", c.passes ? "pass" : "FAIL",
             Self.percent(c.reportedZoneAccuracy), Self.percent(c.containingZoneAccuracy),
             c.zonesPass.map { $0 ? "pass" : "FAIL" } ?? "–",
+            c.passersByAsVisitors.map { Self.percent($0) + " (\(c.falseVisits ?? 0) false visits)" } ?? "–",
         ]
     }
 
@@ -101,7 +102,11 @@ struct AccuracyTable {
             "with the lowest median. A case passes when the locator's median is at most 0.85 × the bar's",
             "and its p90 no higher than the bar's. Where the truth has zones, \"reported zone\" is how",
             "often the estimate's zone is the true one and \"containing zone\" how often the zone holding",
-            "the estimate's position is; zones pass when reported ≥ containing.",
+            "the estimate's position is; zones pass when reported ≥ containing. Where the truth has",
+            "people who never came in (the simulated stores' passers-by), \"passers-by as visitors\" is",
+            "the share of them the pipeline counted as visitors (a `store.entered`), with the detected",
+            "visits that overlap no true one: the position columns score people inside only, so a",
+            "locator that draws people in from the street would look better there and worse here.",
             "",
             cells(Self.header),
             cells(Self.header.map { _ in "---" }),

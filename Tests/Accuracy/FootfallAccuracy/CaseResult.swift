@@ -9,6 +9,12 @@ struct CaseResult: Sendable {
     var baselines: [Baselines.Method: ErrorSummary]
     var reportedZoneAccuracy: Double?
     var containingZoneAccuracy: Double?
+    /// Where the truth has people who never came in (the simulated stores' passers-by), the
+    /// share of them the pipeline counted as visitors (`store.entered`), and the visits it
+    /// detected that overlap no true one: what the position columns, scored only inside, do not
+    /// show of a locator that places people inside too readily.
+    var passersByAsVisitors: Double?
+    var falseVisits: Int?
     /// Seconds the recording took to run (shared by its variants).
     var seconds: Double
 

@@ -15,11 +15,22 @@ enum RecordingRunner {
         let surveys = recording.variants.map { $0.survey() }
         var pipelines = try surveys.map { try Pipeline(configuration: recording.configuration, survey: $0) }
         var estimates = Array(repeating: [DeviceID: [PositionEstimate]](), count: pipelines.count)
+        // Simulated stores: every truth sample, inside or out, and each variant's estimates and
+        // events for `AccuracyScorer`'s visits (passers-by counted as visitors).
+        var scorers: [AccuracyScorer]?
+        var allTruth: [TruthSample] = []
+        var events = Array(repeating: [(PresenceEvent, DeviceID?, Double)](), count: pipelines.count)
         var log = ReadingLog(sensors: layout.sensors.map(\.id))
         var outputs: [Pipeline.Output] = []
 
         func collect(_ variant: Int) {
-            for case .position(let estimate) in outputs { estimates[variant][estimate.device, default: []].append(estimate) }
+            for output in outputs {
+                switch output {
+                case .position(let estimate): estimates[variant][estimate.device, default: []].append(estimate)
+                case .event(let event, let device, _, let decidedAt, _): events[variant].append((event, device, decidedAt))
+                case .visitEnded: break
+                }
+            }
             outputs.removeAll(keepingCapacity: true)
         }
         func feed(_ observation: Observation) throws {
@@ -44,15 +55,26 @@ enum RecordingRunner {
                 trueResiduals?.add(observation)
             }) { truth in
                 trueResiduals?.add(device: truth.device, at: truth.time, position: truth.position)
+                allTruth.append(truth)
                 guard layout.outline.contains(truth.position) else { return }
                 samples.append(.init(time: truth.time, device: truth.device, truth: .point(truth.position), zone: truth.zone))
             }
         }
         let taught = trueResiduals?.gains()
+        if case .simulated = recording.source {
+            scorers = pipelines.indices.map { _ in
+                AccuracyScorer(layout: layout, truth: allTruth, presence: recording.configuration.presence)
+            }
+        }
         for v in pipelines.indices {
             try pipelines[v].finish(into: &outputs)
             collect(v)
+            if scorers != nil {
+                for estimate in estimates[v].values.joined() { scorers![v].add(estimate) }
+                for (event, device, decidedAt) in events[v] { scorers![v].add(event, device: device, decidedAt: decidedAt) }
+            }
         }
+        let visits = scorers?.map { $0.report().visits }
 
         // Nearest sensor and centroids do not use the survey: once for all variants.
         let model = Baselines(sensors: layout.sensors)
@@ -71,7 +93,7 @@ enum RecordingRunner {
                 name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
                 locator: scored.summary, baselines: errors.mapValues(ErrorSummary.init),
                 reportedZoneAccuracy: scored.reportedZoneAccuracy, containingZoneAccuracy: scored.containingZoneAccuracy,
-                seconds: elapsed)
+                passersByAsVisitors: visits?[v].passersByAsVisitors, falseVisits: visits?[v].false, seconds: elapsed)
             if let errorsFolder {
                 let bar = result.bar.map { ($0.method, positions[$0.method]!, errors[$0.method]!) }
                 try SampleErrors.write(
