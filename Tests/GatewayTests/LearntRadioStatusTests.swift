@@ -47,7 +47,7 @@ import Testing
         // at this speed), not only when it stops: a crash loses a minute of learning at most.
         let databasePath = (data as NSString).appendingPathComponent(GatewayData.databaseName)
         // Each value with a device's worth of evidence at least (what is learnt only grows).
-        let keptWhileRunning = try await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
+        let keptWhileRunning = await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
             let values = (try? GatewayDatabase(path: databasePath).learntRadio().values) ?? []
             return values.count == 9 && values.allSatisfy { $0.devices >= 1 }
         }
