@@ -15,9 +15,8 @@ enum RecordingRunner {
         let surveys = recording.variants.map { $0.survey() }
         var pipelines = try surveys.map { try Pipeline(configuration: recording.configuration, survey: $0) }
         var estimates = Array(repeating: [DeviceID: [PositionEstimate]](), count: pipelines.count)
-        // Simulated stores: every truth sample, inside or out, and each variant's estimates and
-        // events for `AccuracyScorer`'s visits (passers-by counted as visitors).
-        var scorers: [AccuracyScorer]?
+        // Simulated stores: every truth sample, inside or out, and each variant's events, for
+        // `AccuracyScorer`'s visits (passers-by counted as visitors).
         var allTruth: [TruthSample] = []
         var events = Array(repeating: [(PresenceEvent, DeviceID?, Double)](), count: pipelines.count)
         var log = ReadingLog(sensors: layout.sensors.map(\.id))
@@ -61,20 +60,20 @@ enum RecordingRunner {
             }
         }
         let taught = trueResiduals?.gains()
-        if case .simulated = recording.source {
-            scorers = pipelines.indices.map { _ in
-                AccuracyScorer(layout: layout, truth: allTruth, presence: recording.configuration.presence)
-            }
-        }
         for v in pipelines.indices {
             try pipelines[v].finish(into: &outputs)
             collect(v)
-            if scorers != nil {
-                for estimate in estimates[v].values.joined() { scorers![v].add(estimate) }
-                for (event, device, decidedAt) in events[v] { scorers![v].add(event, device: device, decidedAt: decidedAt) }
+        }
+        // Only a simulated store's truth has people who never came in.
+        var visits: [AccuracyReport.Visits]?
+        if case .simulated = recording.source {
+            visits = pipelines.indices.map { v in
+                var scorer = AccuracyScorer(layout: layout, truth: allTruth, presence: recording.configuration.presence)
+                for estimate in estimates[v].values.joined() { scorer.add(estimate) }
+                for (event, device, decidedAt) in events[v] { scorer.add(event, device: device, decidedAt: decidedAt) }
+                return scorer.report().visits
             }
         }
-        let visits = scorers?.map { $0.report().visits }
 
         // Nearest sensor and centroids do not use the survey: once for all variants.
         let model = Baselines(sensors: layout.sensors)
