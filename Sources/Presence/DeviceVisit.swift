@@ -53,10 +53,33 @@ public struct DeviceVisit: Sendable, Hashable {
     /// Before a visit: the recent inside probabilities, for judging in hindsight when the
     /// device came in (`enteredInHindsight`).
     private var recentInside: [InsideSample] = []
+    /// Before a visit: where the estimates of the run of inside estimates that may become one
+    /// placed the device, so that the zones it passed through before the visit was decided are
+    /// told when it is, each stay dated from when it began (a store whose `enter_after` is a
+    /// minute, to keep passers-by out, has a stay in that minute: docs/configuration.md).
+    private var pendingZones: [ZoneSample] = []
 
     struct InsideSample: Hashable, Sendable {
         var time: Double
         var probability: Double
+    }
+
+    /// What the zone logic needs of one estimate.
+    struct ZoneSample: Hashable, Sendable {
+        var time: Double
+        var insideStore: Bool
+        var zone: String?
+        var zoneSince: Double?
+        /// The last time the device was placed inside, as of this estimate.
+        var lastInside: Double
+
+        init(_ estimate: PositionEstimate, lastInside: Double) {
+            time = estimate.time
+            insideStore = estimate.insideStore
+            zone = estimate.zone
+            zoneSince = estimate.zoneSince
+            self.lastInside = lastInside
+        }
     }
 
     public init(zoneHindsight: Double = 0) {
@@ -102,6 +125,7 @@ public struct DeviceVisit: Sendable, Hashable {
                     candidateSince = min(since, cameIn)
                 } else {
                     candidateSince = cameIn
+                    pendingZones = []
                 }
                 if let since = candidateSince, t - since >= settings.enterAfter {
                     visitStart = since
@@ -111,11 +135,32 @@ public struct DeviceVisit: Sendable, Hashable {
                     zonesVisited = [:]
                     zoneOrder = []
                     transitions.append(.entered(at: since))
+                    // The zones of the run that made the visit, in the order they were seen.
+                    let pending = pendingZones
+                    pendingZones = []
+                    for sample in pending { transitions += observeZone(sample, layout: layout) }
                 }
             }
             lastInside = t
         }
-        guard visitStart != nil else { return transitions }
+        guard visitStart != nil else {
+            // Kept while the run of inside estimates lasts: an estimate outside for longer than
+            // `outsideTolerance` ends it, and the next inside estimate starts another.
+            if candidateSince != nil, t - lastInside <= Self.outsideTolerance {
+                pendingZones.append(ZoneSample(estimate, lastInside: lastInside))
+            } else {
+                pendingZones = []
+            }
+            return transitions
+        }
+        transitions += observeZone(ZoneSample(estimate, lastInside: lastInside), layout: layout)
+        return transitions
+    }
+
+    /// The zone part of an estimate of a visit: a stay begun or ended, a dwell decided.
+    private mutating func observeZone(_ estimate: ZoneSample, layout: StoreLayout) -> [Transition] {
+        let t = estimate.time
+        var transitions: [Transition] = []
         let observedZone = estimate.insideStore ? estimate.zone : nil
         if observedZone != nil, observedZone == zone { lastInZone = t }
         if observedZone != zone {
@@ -129,7 +174,7 @@ public struct DeviceVisit: Sendable, Hashable {
             if observedZone != nil {
                 reported = min(max(estimate.zoneSince ?? t, lastZoneChange, visitStart ?? t), t)
             } else {
-                reported = estimate.insideStore ? t : lastInside
+                reported = estimate.insideStore ? t : estimate.lastInside
             }
             let changedAt = max(reported, lastEventAt)
             transitions += closeZone(at: changedAt, layout: layout)

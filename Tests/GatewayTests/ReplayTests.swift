@@ -72,7 +72,7 @@ import Testing
         #expect(report.entryDelay.count == report.visits.true - report.visits.missed)
         // Entries are decided about enter_after past the first inside estimate, exits exit_after
         // past the last one; position error moves both by seconds, not minutes.
-        #expect(try #require(report.entryDelay.median) < 60)
+        #expect(try #require(report.entryDelay.median) < Self.configuration.presence.enterAfter + 45)
         let exitDelay = try #require(report.exitDelay.median)
         #expect(exitDelay > 60 && exitDelay < 240)
         #expect(result.eventCounts[.storeEntered] == report.visits.detected)
@@ -208,7 +208,8 @@ import Testing
         #expect(visitors == report.visits.detected, "the analytics count every visit the replay made")
         #expect(abs(visitors - report.visits.true) <= visitError, "visitors \(visitors), true visits \(report.visits.true), error \(visitError)")
         #expect(abs(passersBy - truePassersBy) <= visitError, "passers-by \(passersBy), true \(truePassersBy), error \(visitError)")
-        let rateError = Double(visitError) / Double(report.visits.true + truePassersBy)
+        // The JSON gives the rate to four decimals (`AnalyticsSummary`): half the last one on top.
+        let rateError = Double(visitError) / Double(report.visits.true + truePassersBy) + 0.5e-4
         #expect(abs(captureRate - trueRate) <= rateError, "capture rate \(captureRate), true \(trueRate), error \(rateError)")
         // Every hour of the trace is a bucket, and the buckets add up to the totals.
         let buckets = try #require(json["buckets"] as? [[String: Any]])

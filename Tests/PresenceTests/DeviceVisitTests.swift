@@ -30,7 +30,8 @@ import Testing
     @Test mutating func aDeviceInsideForFifteenSecondsEntersStampedWithItsFirstInsideTime() {
         let transitions = feed(stride(from: 100.0, through: 115, by: 1), zone: "front")
         #expect(transitions.first == .entered(at: 100))
-        #expect(transitions.contains(.zoneEntered("front", at: 115)))
+        // In the front zone since it was first placed there, not since the visit was decided.
+        #expect(transitions.contains(.zoneEntered("front", at: 100)))
         #expect(visit.isVisiting)
     }
 
@@ -142,9 +143,9 @@ import Testing
     @Test mutating func dwellFiresOncePerStayAtTheThresholdAndZoneExitCarriesTheStay() {
         _ = feed(stride(from: 0.0, through: 15, by: 1), zone: "front")
         let stay = feed(stride(from: 16.0, through: 80, by: 1), zone: "front")
-        #expect(stay == [.zoneDwell("front", at: 45, threshold: 30)])
+        #expect(stay == [.zoneDwell("front", at: 30, threshold: 30)])
         let moved = feed([81.0], zone: "back")
-        #expect(moved == [.zoneExited("front", at: 81, dwell: 66), .zoneEntered("back", at: 81)])
+        #expect(moved == [.zoneExited("front", at: 81, dwell: 81), .zoneEntered("back", at: 81)])
         // A short stay in the back: no dwell.
         let back = feed(stride(from: 82.0, through: 95, by: 1), zone: "back")
         #expect(back.isEmpty)
@@ -158,11 +159,11 @@ import Testing
     }
 
     @Test mutating func aMoveTheLocateStageConfirmedLateIsDatedFromWhenItBegan() {
-        // A visit from t = 0, decided at t = 15, when the front zone's stay begins.
+        // A visit from t = 0, decided at t = 15, in the front zone since t = 0.
         _ = feed(stride(from: 0.0, through: 40, by: 1), zone: "front")
         // Confirmed in the back at t = 41, probably there since t = 31.
         let moved = observe(41, zone: "back", since: 31)
-        #expect(moved == [.zoneExited("front", at: 31, dwell: 16), .zoneEntered("back", at: 31)])
+        #expect(moved == [.zoneExited("front", at: 31, dwell: 31), .zoneEntered("back", at: 31)])
         // The dwell clock runs from the stay's start: 30 s after t = 31.
         var dwell: [DeviceVisit.Transition] = []
         for t in stride(from: 42.0, through: 70, by: 1) {
@@ -172,6 +173,46 @@ import Testing
         // A start after the estimate is no start: the move is dated by the estimate.
         #expect(observe(71, zone: "front", since: 80) == [
             .zoneExited("back", at: 71, dwell: 40), .zoneEntered("front", at: 71),
+        ])
+    }
+
+    @Test func theZonesPassedThroughBeforeAVisitIsDecidedAreToldWhenItIs() {
+        // A store that counts a visitor after a minute inside (docs/configuration.md): long
+        // enough for a stay before the visit is decided.
+        var settings = StoreConfiguration.PresenceSettings()
+        settings.enterAfter = 60
+        var visit = DeviceVisit()
+        var early: [DeviceVisit.Transition] = []
+        for t in stride(from: 0.0, through: 59, by: 1) {
+            early += visit.observe(estimate(t, zone: t <= 40 ? "front" : "back"), layout: Self.layout, settings: settings)
+        }
+        #expect(early.isEmpty)
+        let decided = visit.observe(estimate(60, zone: "back"), layout: Self.layout, settings: settings)
+        #expect(decided == [
+            .entered(at: 0), .zoneEntered("front", at: 0),
+            .zoneDwell("front", at: 30, threshold: 30), .zoneExited("front", at: 41, dwell: 41), .zoneEntered("back", at: 41),
+        ])
+        // The run's zones are told once: the next estimate goes on from the back.
+        #expect(visit.observe(estimate(61, zone: "back"), layout: Self.layout, settings: settings).isEmpty)
+        #expect(visit.zone == "back")
+    }
+
+    @Test func aRunOfInsideEstimatesBrokenByALongStretchOutsideForgetsItsZones() {
+        var settings = StoreConfiguration.PresenceSettings()
+        settings.enterAfter = 60
+        var visit = DeviceVisit()
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 0.0, through: 20, by: 1) {
+            transitions += visit.observe(estimate(t, zone: "back"), layout: Self.layout, settings: settings)
+        }
+        for t in stride(from: 21.0, through: 40, by: 1) {
+            transitions += visit.observe(estimate(t, zone: nil, inside: false), layout: Self.layout, settings: settings)
+        }
+        for t in stride(from: 41.0, through: 101, by: 1) {
+            transitions += visit.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings)
+        }
+        #expect(transitions == [
+            .entered(at: 41), .zoneEntered("front", at: 41), .zoneDwell("front", at: 71, threshold: 30),
         ])
     }
 
@@ -197,7 +238,7 @@ import Testing
         }
         #expect(start == 0 && last == 60)
         #expect(zones.map(\.zone) == ["front", "back"])
-        #expect(zones.map(\.dwellSeconds) == [26, 19])
+        #expect(zones.map(\.dwellSeconds) == [41, 19])
         #expect(visit.isFinished)
     }
 

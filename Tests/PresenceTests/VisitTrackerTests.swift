@@ -37,9 +37,9 @@ import Testing
         var tracker = Self.tracker(customers: [Self.loyal: "cust-42"])
         let actions = Self.visit(Self.loyal, start: 1_000_000, tracker: &tracker)
         let events = Self.events(actions)
-        // In the front zone from the visit's decision (15 s in) to its last estimate: 25 s,
-        // under the zone's 30 s threshold, so no dwell.
-        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneExited, .storeExited])
+        // In the front zone from its first estimate to its last: 40 s, past the zone's 30 s
+        // threshold, so a dwell.
+        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .storeExited])
         for action in actions { if case .emit(_, _, let deliverable) = action { #expect(deliverable) } }
         #expect(events.allSatisfy { $0.anonymousID?.hasPrefix("id-") == true })
         #expect(events[0].customerID == "cust-42")
