@@ -36,14 +36,39 @@ struct AccuracyTable {
         ]
     }
 
+    static let visitsHeader = [
+        "case", "true visits", "detected", "missed (of 2 min or more)", "false visits", "entry decided after the true entry, median",
+    ]
+
+    /// The visits of the cases whose truth has passers-by (the simulated stores).
+    var visitRows: [[String]] {
+        cases.compactMap { c in
+            guard let truth = c.trueVisits, let detected = c.detectedVisits, let missed = c.missedVisits,
+                  let long = c.missedLongVisits, let falseVisits = c.falseVisits else { return nil }
+            return [
+                c.name, "\(truth)", "\(detected)", "\(missed) (\(long))", "\(falseVisits)",
+                c.entryDelay.map { String(format: "%.1f s", $0) } ?? "–",
+            ]
+        }
+    }
+
     /// Columns padded to their widest cell, for a terminal.
-    var text: String {
+    static func padded(_ header: [String], _ body: [[String]]) -> [String] {
         var lines: [String] = []
-        let rows = [Self.header] + cases.map(row)
-        let widths = Self.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let rows = [header] + body
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for (index, row) in rows.enumerated() {
             lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
             if index == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        return lines
+    }
+
+    var text: String {
+        var lines = Self.padded(Self.header, cases.map(row))
+        if !visitRows.isEmpty {
+            lines.append("")
+            lines += Self.padded(Self.visitsHeader, visitRows)
         }
         if !targets.isEmpty {
             lines.append("")
@@ -114,6 +139,23 @@ struct AccuracyTable {
         lines += cases.map { cells(row($0)) }
         lines.append("")
         lines.append(verdict + ".")
+        if !visitRows.isEmpty {
+            lines += [
+                "",
+                "## Visits on the simulated stores",
+                "",
+                "The visits of the people who came in, scored as `footfall replay --truth` scores them: a true",
+                "visit is a stay inside the outline of at least the store file's `presence.enter_after` (15 s;",
+                "`--enter-after` gives every case another), missed when no detected visit overlaps it; a false",
+                "visit overlaps no true one. A longer `enter_after` keeps out the passers-by the locator places",
+                "inside for a while as they walk past, and decides every entry that much later",
+                "(docs/positioning.md, \"Passers-by counted as visitors on the simulated stores\").",
+                "",
+                cells(Self.visitsHeader),
+                cells(Self.visitsHeader.map { _ in "---" }),
+            ]
+            lines += visitRows.map(cells)
+        }
         if !skipped.isEmpty {
             lines.append("")
             for line in skipped { lines.append("Skipped: \(line)") }

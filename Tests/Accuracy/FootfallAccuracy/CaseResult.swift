@@ -15,6 +15,15 @@ struct CaseResult: Sendable {
     /// show of a locator that places people inside too readily.
     var passersByAsVisitors: Double?
     var falseVisits: Int?
+    /// There too, the visits of the people who came in: how many the truth has (inside for
+    /// `presence.enter_after` or longer), how many the pipeline detected, how many true ones
+    /// and of those of two minutes or more no detected visit overlaps, and the median time from
+    /// a true entry to the decision.
+    var trueVisits: Int?
+    var detectedVisits: Int?
+    var missedVisits: Int?
+    var missedLongVisits: Int?
+    var entryDelay: Double?
     /// Seconds the recording took to run (shared by its variants).
     var seconds: Double
 

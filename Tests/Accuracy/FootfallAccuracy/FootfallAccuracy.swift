@@ -38,6 +38,11 @@ struct FootfallAccuracy: AsyncParsableCommand {
         valueName: "metres"))
     var statedGainsAt: Double?
 
+    @Option(help: ArgumentHelp(
+        "Give every case's file this `presence.enter_after` (s) instead of its own: how long a device must be inside to be counted as a visitor, and so how many passers-by are.",
+        valueName: "seconds"))
+    var enterAfter: Double?
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -74,6 +79,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if statedPathLoss, statedGainsAt != nil { throw ValidationError("--stated-path-loss and --stated-gains-at: give one of them") }
         if let d = statedGainsAt, !(d >= 0.1 && d <= 100) { throw ValidationError("--stated-gains-at \(d): give a distance between 0.1 and 100 m") }
+        if let e = enterAfter, !(e >= 0 && e <= 3600) { throw ValidationError("--enter-after \(e): give a number of seconds between 0 and 3600") }
         guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
             _ = try PositioningConfiguration(settings: try settings, file: "--set")
@@ -86,6 +92,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
     func applyingSettings(to configuration: StoreConfiguration) throws -> StoreConfiguration {
         var configuration = configuration
         configuration.positioning.merge(try settings) { _, new in new }
+        if let enterAfter { configuration.presence.enterAfter = enterAfter }
         return configuration
     }
 

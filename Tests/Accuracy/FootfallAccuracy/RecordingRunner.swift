@@ -65,13 +65,13 @@ enum RecordingRunner {
             collect(v)
         }
         // Only a simulated store's truth has people who never came in.
-        var visits: [AccuracyReport.Visits]?
+        var visits: [AccuracyReport]?
         if case .simulated = recording.source {
             visits = pipelines.indices.map { v in
                 var scorer = AccuracyScorer(layout: layout, truth: allTruth, presence: recording.configuration.presence)
                 for estimate in estimates[v].values.joined() { scorer.add(estimate) }
                 for (event, device, decidedAt) in events[v] { scorer.add(event, device: device, decidedAt: decidedAt) }
-                return scorer.report().visits
+                return scorer.report()
             }
         }
 
@@ -92,7 +92,9 @@ enum RecordingRunner {
                 name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
                 locator: scored.summary, baselines: errors.mapValues(ErrorSummary.init),
                 reportedZoneAccuracy: scored.reportedZoneAccuracy, containingZoneAccuracy: scored.containingZoneAccuracy,
-                passersByAsVisitors: visits?[v].passersByAsVisitors, falseVisits: visits?[v].false, seconds: elapsed)
+                passersByAsVisitors: visits?[v].visits.passersByAsVisitors, falseVisits: visits?[v].visits.false,
+                trueVisits: visits?[v].visits.true, detectedVisits: visits?[v].visits.detected, missedVisits: visits?[v].visits.missed,
+                missedLongVisits: visits?[v].visits.missedLong, entryDelay: visits?[v].entryDelay.median, seconds: elapsed)
             if let errorsFolder {
                 let bar = result.bar.map { ($0.method, positions[$0.method]!, errors[$0.method]!) }
                 try SampleErrors.write(
