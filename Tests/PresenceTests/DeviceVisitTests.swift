@@ -176,40 +176,36 @@ import Testing
         ])
     }
 
-    @Test func theZonesPassedThroughBeforeAVisitIsDecidedAreToldWhenItIs() {
-        // A store that counts a visitor after a minute inside (docs/configuration.md): long
-        // enough for a stay before the visit is decided.
+    /// A store that counts a visitor after a minute inside (docs/configuration.md): long enough
+    /// for a stay before the visit is decided.
+    static let aMinute: StoreConfiguration.PresenceSettings = {
         var settings = StoreConfiguration.PresenceSettings()
         settings.enterAfter = 60
-        var visit = DeviceVisit()
-        var early: [DeviceVisit.Transition] = []
-        for t in stride(from: 0.0, through: 59, by: 1) {
-            early += visit.observe(estimate(t, zone: t <= 40 ? "front" : "back"), layout: Self.layout, settings: settings)
+        return settings
+    }()
+
+    /// Estimates from `times` in `zone` (none: outside), a visit waiting a minute.
+    mutating func observe(_ times: some Sequence<Double>, zone: (Double) -> String?) -> [DeviceVisit.Transition] {
+        times.flatMap { t in
+            let z = zone(t)
+            return visit.observe(estimate(t, zone: z, inside: z != nil), layout: Self.layout, settings: Self.aMinute)
         }
-        #expect(early.isEmpty)
-        let decided = visit.observe(estimate(60, zone: "back"), layout: Self.layout, settings: settings)
-        #expect(decided == [
+    }
+
+    @Test mutating func theZonesPassedThroughBeforeAVisitIsDecidedAreToldWhenItIs() {
+        #expect(observe(stride(from: 0.0, through: 59, by: 1)) { $0 <= 40 ? "front" : "back" }.isEmpty)
+        #expect(observe([60.0]) { _ in "back" } == [
             .entered(at: 0), .zoneEntered("front", at: 0),
             .zoneDwell("front", at: 30, threshold: 30), .zoneExited("front", at: 41, dwell: 41), .zoneEntered("back", at: 41),
         ])
         // The run's zones are told once: the next estimate goes on from the back.
-        #expect(visit.observe(estimate(61, zone: "back"), layout: Self.layout, settings: settings).isEmpty)
+        #expect(observe([61.0]) { _ in "back" }.isEmpty)
         #expect(visit.zone == "back")
     }
 
-    @Test func aRunOfInsideEstimatesBrokenByALongStretchOutsideForgetsItsZones() {
-        var settings = StoreConfiguration.PresenceSettings()
-        settings.enterAfter = 60
-        var visit = DeviceVisit()
-        var transitions: [DeviceVisit.Transition] = []
-        for t in stride(from: 0.0, through: 20, by: 1) {
-            transitions += visit.observe(estimate(t, zone: "back"), layout: Self.layout, settings: settings)
-        }
-        for t in stride(from: 21.0, through: 40, by: 1) {
-            transitions += visit.observe(estimate(t, zone: nil, inside: false), layout: Self.layout, settings: settings)
-        }
-        for t in stride(from: 41.0, through: 101, by: 1) {
-            transitions += visit.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings)
+    @Test mutating func aRunOfInsideEstimatesBrokenByALongStretchOutsideForgetsItsZones() {
+        let transitions = observe(stride(from: 0.0, through: 101, by: 1)) { t in
+            t <= 20 ? "back" : t <= 40 ? nil : "front"
         }
         #expect(transitions == [
             .entered(at: 41), .zoneEntered("front", at: 41), .zoneDwell("front", at: 71, threshold: 30),
