@@ -59,6 +59,11 @@ public struct Replay {
         public var learntRadioTakenBack: (restored: Int, ignored: Int)?
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
+        /// Visits that ended (every device's, counted-only ones included), and how many of them
+        /// lasted under a minute: passers-by taken in for a while as they walked past, where many
+        /// do (`ReplaySummary.shortVisitsLine`).
+        public var visitsEnded = 0
+        public var visitsUnderAMinute = 0
         /// The analytics by hour over the trace's time (what `--analytics` writes).
         public var analyticsSummary: AnalyticsSummary? {
             guard let first = firstTime, let last = lastTime else { return nil }
@@ -90,6 +95,7 @@ public struct Replay {
         var positions = 0
         var counts: [PresenceEvent.Kind: Int] = [:]
         var countedOnly = 0
+        var visitsEnded = 0, visitsUnderAMinute = 0
         var analytics = AnalyticsTally(engagedAfter: options.configuration.presence.engagedAfter)
         var first: Double?, last: Double?
         let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
@@ -108,6 +114,10 @@ public struct Replay {
                 case .event(let event, let device, let deliverable, let decidedAt, _):
                     scorer?.add(event, device: device, decidedAt: decidedAt)
                     analytics.add(event)
+                    if event.type == .storeExited, let duration = event.visitDurationSeconds {
+                        visitsEnded += 1
+                        if duration < 60 { visitsUnderAMinute += 1 }
+                    }
                     guard deliverable else {
                         countedOnly += 1
                         continue
@@ -152,6 +162,8 @@ public struct Replay {
             report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
             analytics: analytics)
         result.learntRadioTakenBack = takenBack
+        result.visitsEnded = visitsEnded
+        result.visitsUnderAMinute = visitsUnderAMinute
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)
             out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")

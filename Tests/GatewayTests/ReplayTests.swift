@@ -85,6 +85,11 @@ import Testing
         #expect(json["zone_accuracy"] != nil)
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
+        // Every visit detected ended by the end of the replay, and the short ones are counted.
+        #expect(result.visitsEnded == report.visits.detected)
+        #expect(json["visits_ended"] as? Int == result.visitsEnded)
+        #expect(json["visits_under_a_minute"] as? Int == result.visitsUnderAMinute)
+        #expect(result.visitsUnderAMinute < result.visitsEnded / 5, "the demo store's sensors are 6 m behind its storefront")
         // The demo store's file states every sensor's path loss: no gain is learnt.
         #expect((json["sensor_gains"] as? [Any])?.isEmpty == true)
         #expect(!ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains"))
@@ -141,6 +146,21 @@ import Testing
         #expect(ReplaySummary.gainsLine(gains([5, 5.5, 4.5])).map { !$0.contains("survey") } == true)
         // Nor does a gain with less than a device's worth of evidence behind it.
         #expect(ReplaySummary.gainsLine(gains([0, 0, 9], devices: 0.5)) == nil)
+    }
+
+    /// Visits under a minute are counted; where a fifth or more of them are, the summary says
+    /// they are mostly passers-by and what keeps them out.
+    @Test func theSummarySaysWhenManyVisitsLastUnderAMinute() throws {
+        #expect(ReplaySummary.shortVisitsLine(ended: 0, underAMinute: 0) == nil)
+        // The demo store's hour (seed 7): shoppers, with a few short visits.
+        let demo = try #require(ReplaySummary.shortVisitsLine(ended: 451, underAMinute: 34))
+        #expect(demo == "visits ended: 451, 34 of them (7.5 %) under a minute")
+        // A store whose sensors hear the pavement: the passers-by walking past are taken in.
+        let street = try #require(ReplaySummary.shortVisitsLine(ended: 192, underAMinute: 110))
+        #expect(street.hasPrefix("visits ended: 192, 110 of them (57.3 %) under a minute\n"), "\(street)")
+        #expect(street.contains("presence.enter_after: 60 keeps them out"))
+        #expect(ReplaySummary.shortVisitsLine(ended: 10, underAMinute: 2)?.contains("enter_after") == true)
+        #expect(ReplaySummary.shortVisitsLine(ended: 10, underAMinute: 1)?.contains("enter_after") == false)
     }
 
     /// With a data directory, what a replay learnt of the radio is kept there and the next
