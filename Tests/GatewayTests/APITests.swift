@@ -107,6 +107,25 @@ import Testing
         }
     }
 
+    @Test func theStatusCountsTheVisitsEndedAndThoseUnderAMinute() async throws {
+        let (app, live, _) = try Self.app()
+        for (index, duration) in [30.0, 59.9, 60, 400].enumerated() {
+            var exit = PresenceEvent(id: "x\(index)", type: .storeExited, occurredAt: Self.now, storeID: "demo-store", gatewayID: "g")
+            exit.visitDurationSeconds = duration
+            await live.record(event: exit)
+        }
+        // Not a visit's end: not counted.
+        await live.record(event: PresenceEvent(id: "e", type: .storeEntered, occurredAt: Self.now, storeID: "demo-store", gatewayID: "g"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer operator-token"]) { response in
+                #expect(response.status == .ok)
+                let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(status?["visits_ended"] as? Int == 4)
+                #expect(status?["visits_under_a_minute"] as? Int == 2)
+            }
+        }
+    }
+
     @Test func theStreamCarriesEventsAsTheyAreDecided() async throws {
         // The stream's wire format, as a browser's EventSource reads it (the whole page over
         // real HTTP is tested in the map test with Chromium).

@@ -38,8 +38,13 @@ import Testing
         let deviation = (status["path_loss_exponent_deviation"] as? [String: Any])?["deviation"] as? Double
         #expect(deviation.map { abs($0) < 0.5 } == true, "the simulated sensors lie within ±0.2 of the model's 2.2: \(String(describing: deviation))")
 
+        // And a visit has ended, for the count of short ones.
+        let visited = try await client.status(within: .seconds(240)) { ($0["visits_ended"] as? Int ?? 0) >= 1 }
+        #expect((visited["visits_ended"] as? Int ?? 0) >= 1, "no visit ended: \(visited)")
+
         let printed = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         #expect(printed.status == 0, "\(printed.standardError)")
+        #expect(printed.standardOutput.contains("visits ended: "), "\(printed.standardOutput)")
         #expect(printed.standardOutput.contains("sensor gains learnt (dB louder than the model): s1 "), "\(printed.standardOutput)")
         #expect(printed.standardOutput.contains("path-loss exponent learnt: "), "\(printed.standardOutput)")
 

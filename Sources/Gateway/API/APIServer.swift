@@ -80,12 +80,14 @@ public enum APIServer {
         guarded.get("api/analytics") { request, _ -> Response in try await AnalyticsAPI.answer(request, d) }
         guarded.get("api/status") { _, _ -> Response in
             let counters = await d.live.counters()
+            let visits = await d.live.visitCounts()
             let occupancy = await d.live.snapshotOccupancy()
             let radio = await d.live.learntRadio
             let status = StatusDocument(
                 store: d.configuration.layout.id, gateway: d.configuration.gatewayID, ready: await d.live.ready,
                 fault: await d.live.fault, startedAt: counters.startedAt, lastInputAt: counters.lastInputAt,
                 observationsBySensor: counters.observations, eventsByType: counters.events,
+                visitsEnded: visits.ended, visitsUnderAMinute: visits.underAMinute,
                 devicesTracked: occupancy.devices, visitorsPresent: occupancy.visitors, droppedInputs: d.bus.droppedCount,
                 components: await d.status(), sensorGains: radio?.sensorGains ?? [], pathLossExponent: radio?.pathLossExponent)
             return encode(status)

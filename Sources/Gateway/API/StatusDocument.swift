@@ -49,6 +49,8 @@ struct StatusDocument: Codable {
     var lastInputAt: Double?
     var observationsBySensor: [String: Int]
     var eventsByType: [String: Int]
+    var visitsEnded: Int
+    var visitsUnderAMinute: Int
     var devicesTracked: Int
     var visitorsPresent: Int
     var droppedInputs: Int
@@ -62,6 +64,8 @@ struct StatusDocument: Codable {
         case lastInputAt = "last_input_at"
         case observationsBySensor = "observations_by_sensor"
         case eventsByType = "events_by_type"
+        case visitsEnded = "visits_ended"
+        case visitsUnderAMinute = "visits_under_a_minute"
         case devicesTracked = "devices_tracked"
         case visitorsPresent = "visitors_present"
         case droppedInputs = "dropped_inputs"

@@ -60,6 +60,11 @@ struct StatusCommand: AsyncParsableCommand {
             print("\(title):")
             for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
         }
+        if let ended = object["visits_ended"] as? Int, let short = object["visits_under_a_minute"] as? Int,
+           let line = ReplaySummary.shortVisitsLine(ended: ended, underAMinute: short)
+        {
+            print(line)
+        }
         if let radio = try? JSONDecoder().decode(LearntRadio.self, from: Data(body.utf8)) {
             if let line = ReplaySummary.gainsLine(radio.gains) { print(line) }
             if let line = ReplaySummary.exponentLine(radio.exponent) { print(line) }
