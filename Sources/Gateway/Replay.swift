@@ -59,11 +59,8 @@ public struct Replay {
         public var learntRadioTakenBack: (restored: Int, ignored: Int)?
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
-        /// Visits that ended (every device's, counted-only ones included), and how many of them
-        /// lasted under a minute: passers-by taken in for a while as they walked past, where many
-        /// do (`ReplaySummary.shortVisitsLine`).
-        public var visitsEnded = 0
-        public var visitsUnderAMinute = 0
+        /// Visits that ended and those under a minute (`ReplaySummary.shortVisitsLine`).
+        public var visitLengths = VisitLengths()
         /// The analytics by hour over the trace's time (what `--analytics` writes).
         public var analyticsSummary: AnalyticsSummary? {
             guard let first = firstTime, let last = lastTime else { return nil }
@@ -95,7 +92,7 @@ public struct Replay {
         var positions = 0
         var counts: [PresenceEvent.Kind: Int] = [:]
         var countedOnly = 0
-        var visitsEnded = 0, visitsUnderAMinute = 0
+        var visitLengths = VisitLengths()
         var analytics = AnalyticsTally(engagedAfter: options.configuration.presence.engagedAfter)
         var first: Double?, last: Double?
         let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
@@ -114,10 +111,7 @@ public struct Replay {
                 case .event(let event, let device, let deliverable, let decidedAt, _):
                     scorer?.add(event, device: device, decidedAt: decidedAt)
                     analytics.add(event)
-                    if event.type == .storeExited, let duration = event.visitDurationSeconds {
-                        visitsEnded += 1
-                        if duration < 60 { visitsUnderAMinute += 1 }
-                    }
+                    visitLengths.add(event)
                     guard deliverable else {
                         countedOnly += 1
                         continue
@@ -162,8 +156,7 @@ public struct Replay {
             report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
             analytics: analytics)
         result.learntRadioTakenBack = takenBack
-        result.visitsEnded = visitsEnded
-        result.visitsUnderAMinute = visitsUnderAMinute
+        result.visitLengths = visitLengths
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)
             out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")

@@ -26,7 +26,7 @@ public enum ReplaySummary {
             let ignored = taken.ignored > 0 ? "; \(taken.ignored) no longer fit the store file and were learnt afresh" : ""
             lines.append("radio learnt before: \(taken.restored) values taken back from the data directory\(ignored)")
         }
-        if let short = shortVisitsLine(ended: r.visitsEnded, underAMinute: r.visitsUnderAMinute) { lines.append(short) }
+        if let short = shortVisitsLine(r.visitLengths) { lines.append(short) }
         if let gains = gainsLine(r.sensorGains) { lines.append(gains) }
         if let exponent = exponentLine(r.learntExponent) { lines.append(exponent) }
         return lines.joined(separator: "\n")
@@ -35,9 +35,14 @@ public enum ReplaySummary {
     /// How many of the visits that ended lasted under a minute, and, where that is a large share,
     /// what it likely means: shoppers' visits last minutes (the simulator's: 5 % under a minute,
     /// the median 6 minutes), while where the sensors hear the pavement as well as the floor
-    /// behind the storefront the locator places passers-by inside for 15–55 s as they walk
-    /// past, and a visit needs only `presence.enter_after` (15 s) inside (docs/positioning.md,
+    /// behind the storefront the locator places passers-by inside for 16–53 s (5th to 90th
+    /// percentile) as they walk past, and a visit needs only `presence.enter_after` (15 s) inside (docs/positioning.md,
     /// "Passers-by counted as visitors on the simulated stores").
+    public static func shortVisitsLine(_ visits: VisitLengths) -> String? {
+        shortVisitsLine(ended: visits.ended, underAMinute: visits.underAMinute)
+    }
+
+    /// The same from the counts (as /api/status gives them to `footfall status`).
     public static func shortVisitsLine(ended: Int, underAMinute: Int) -> String? {
         guard ended > 0 else { return nil }
         let share = Double(underAMinute) / Double(ended)
@@ -109,8 +114,8 @@ public enum ReplaySummary {
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
         object["counted_only_events"] = r.countedOnlyEvents
-        object["visits_ended"] = r.visitsEnded
-        object["visits_under_a_minute"] = r.visitsUnderAMinute
+        object["visits_ended"] = r.visitLengths.ended
+        object["visits_under_a_minute"] = r.visitLengths.underAMinute
         // The learnt radio as /api/status gives it.
         if let data = try? JSONEncoder().encode(LearntRadio(gains: r.sensorGains, exponent: r.learntExponent)),
            let radio = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -86,10 +86,10 @@ import Testing
         let visits = try #require(json["visits"] as? [String: Any])
         for key in ["true", "detected", "missed", "false"] { #expect(visits[key] != nil) }
         // Every visit detected ended by the end of the replay, and the short ones are counted.
-        #expect(result.visitsEnded == report.visits.detected)
-        #expect(json["visits_ended"] as? Int == result.visitsEnded)
-        #expect(json["visits_under_a_minute"] as? Int == result.visitsUnderAMinute)
-        #expect(result.visitsUnderAMinute < result.visitsEnded / 5, "the demo store's sensors are 6 m behind its storefront")
+        #expect(result.visitLengths.ended == report.visits.detected)
+        #expect(json["visits_ended"] as? Int == result.visitLengths.ended)
+        #expect(json["visits_under_a_minute"] as? Int == result.visitLengths.underAMinute)
+        #expect(result.visitLengths.underAMinute < result.visitLengths.ended / 5, "the demo store's sensors are 6 m behind its storefront")
         // The demo store's file states every sensor's path loss: no gain is learnt.
         #expect((json["sensor_gains"] as? [Any])?.isEmpty == true)
         #expect(!ReplaySummary.text(result, trace: "t.csv", store: "store.yaml", elapsed: 1).contains("sensor gains"))

@@ -80,7 +80,7 @@ public enum APIServer {
         guarded.get("api/analytics") { request, _ -> Response in try await AnalyticsAPI.answer(request, d) }
         guarded.get("api/status") { _, _ -> Response in
             let counters = await d.live.counters()
-            let visits = await d.live.visitCounts()
+            let visits = await d.live.visitLengths
             let occupancy = await d.live.snapshotOccupancy()
             let radio = await d.live.learntRadio
             let status = StatusDocument(

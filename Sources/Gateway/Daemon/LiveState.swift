@@ -25,10 +25,8 @@ public actor LiveState {
     private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
     private(set) var observationsBySensor: [String: Int] = [:]
     private(set) var eventsByType: [String: Int] = [:]
-    /// Visits that ended since the start, every device's, and how many lasted under a minute
-    /// (`ReplaySummary.shortVisitsLine`: many are passers-by taken in as they walked past).
-    private(set) var visitsEnded = 0
-    private(set) var visitsUnderAMinute = 0
+    /// Visits that ended since the start and those under a minute (`ReplaySummary.shortVisitsLine`).
+    public private(set) var visitLengths = VisitLengths()
     /// When the daemon started, by its clock (`Timing.now`).
     private(set) var startedAt: Double
     private(set) var lastInputAt: Double?
@@ -77,10 +75,7 @@ public actor LiveState {
     public func record(event: PresenceEvent) {
         eventsByType[event.type.rawValue, default: 0] += 1
         if event.type == .storeExited {
-            if let duration = event.visitDurationSeconds {
-                visitsEnded += 1
-                if duration < 60 { visitsUnderAMinute += 1 }
-            }
+            visitLengths.add(event)
             recentVisits.append(event)
             if recentVisits.count > Self.recentVisitLimit { recentVisits.removeFirst(recentVisits.count - Self.recentVisitLimit) }
         }
@@ -97,7 +92,6 @@ public actor LiveState {
     public func counters() -> (observations: [String: Int], events: [String: Int], startedAt: Double, lastInputAt: Double?) {
         (observationsBySensor, eventsByType, startedAt, lastInputAt)
     }
-    public func visitCounts() -> (ended: Int, underAMinute: Int) { (visitsEnded, visitsUnderAMinute) }
 
     /// A stream of server-sent-event payloads (`event: …\ndata: …\n\n`) until the caller stops.
     public func subscribe() -> AsyncStream<String> { subscription().stream }
