@@ -32,7 +32,7 @@ struct AccuracyTable {
             bar.map { "\($0.method)" } ?? "–", bar.map { Self.pair($0.errors) } ?? "–", c.passes ? "pass" : "FAIL",
             Self.percent(c.reportedZoneAccuracy), Self.percent(c.containingZoneAccuracy),
             c.zonesPass.map { $0 ? "pass" : "FAIL" } ?? "–",
-            c.passersByAsVisitors.map { Self.percent($0) + " (\(c.falseVisits ?? 0) false visits)" } ?? "–",
+            c.visits.flatMap { v in v.passersByAsVisitors.map { Self.percent($0) + " (\(v.false) false visits)" } } ?? "–",
         ]
     }
 
@@ -43,10 +43,9 @@ struct AccuracyTable {
     /// The visits of the cases whose truth has passers-by (the simulated stores).
     var visitRows: [[String]] {
         cases.compactMap { c in
-            guard let truth = c.trueVisits, let detected = c.detectedVisits, let missed = c.missedVisits,
-                  let long = c.missedLongVisits, let falseVisits = c.falseVisits else { return nil }
+            guard let v = c.visits else { return nil }
             return [
-                c.name, "\(truth)", "\(detected)", "\(missed) (\(long))", "\(falseVisits)",
+                c.name, "\(v.true)", "\(v.detected)", "\(v.missed) (\(v.missedLong))", "\(v.false)",
                 c.entryDelay.map { String(format: "%.1f s", $0) } ?? "–",
             ]
         }

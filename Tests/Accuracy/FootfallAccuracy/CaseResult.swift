@@ -10,19 +10,12 @@ struct CaseResult: Sendable {
     var reportedZoneAccuracy: Double?
     var containingZoneAccuracy: Double?
     /// Where the truth has people who never came in (the simulated stores' passers-by), the
-    /// share of them the pipeline counted as visitors (`store.entered`), and the visits it
-    /// detected that overlap no true one: what the position columns, scored only inside, do not
-    /// show of a locator that places people inside too readily.
-    var passersByAsVisitors: Double?
-    var falseVisits: Int?
-    /// There too, the visits of the people who came in: how many the truth has (inside for
-    /// `presence.enter_after` or longer), how many the pipeline detected, how many true ones
-    /// and of those of two minutes or more no detected visit overlaps, and the median time from
-    /// a true entry to the decision.
-    var trueVisits: Int?
-    var detectedVisits: Int?
-    var missedVisits: Int?
-    var missedLongVisits: Int?
+    /// visits as `AccuracyScorer` scores them: the share of passers-by the pipeline counted as
+    /// visitors and the visits that overlap no true one — what the position columns, scored
+    /// only inside, do not show of a locator that places people inside too readily — beside the
+    /// true visits, those detected and those missed; and the median time from a true entry to
+    /// its decision.
+    var visits: AccuracyReport.Visits?
     var entryDelay: Double?
     /// Seconds the recording took to run (shared by its variants).
     var seconds: Double

@@ -92,9 +92,7 @@ enum RecordingRunner {
                 name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
                 locator: scored.summary, baselines: errors.mapValues(ErrorSummary.init),
                 reportedZoneAccuracy: scored.reportedZoneAccuracy, containingZoneAccuracy: scored.containingZoneAccuracy,
-                passersByAsVisitors: visits?[v].visits.passersByAsVisitors, falseVisits: visits?[v].visits.false,
-                trueVisits: visits?[v].visits.true, detectedVisits: visits?[v].visits.detected, missedVisits: visits?[v].visits.missed,
-                missedLongVisits: visits?[v].visits.missedLong, entryDelay: visits?[v].entryDelay.median, seconds: elapsed)
+                visits: visits?[v].visits, entryDelay: visits?[v].entryDelay.median, seconds: elapsed)
             if let errorsFolder {
                 let bar = result.bar.map { ($0.method, positions[$0.method]!, errors[$0.method]!) }
                 try SampleErrors.write(
