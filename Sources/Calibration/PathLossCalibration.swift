@@ -60,9 +60,9 @@ public struct PathLossCalibration: Sendable {
     public var suspectImprovement = 0.2
     /// At most this many readings per sensor are used to search for a better position.
     public var searchSamples = 400
-    /// Survey points this close outside the outline (metres) are accepted: an outline drawn
-    /// along the walls' inner faces puts doorways and wall thickness just outside it.
-    public var outsideTolerance = 0.5
+    /// The store's positioning settings: where its street lies (`Street`), on which survey
+    /// points are accepted beside the floor's.
+    public var positioning = PositioningConfiguration()
     /// Whether to look for a better position of each sensor (the costly part of a fit).
     public var searchPositions = true
     /// A sensor heard at fewer points than this is not second-guessed: a handful of points
@@ -76,7 +76,8 @@ public struct PathLossCalibration: Sendable {
     /// Checks the survey against the layout for fitting; throws the first problem found.
     public func validate(_ samples: [SurveySample], layout: StoreLayout) throws {
         try validateSamples(samples, layout: layout)
-        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        // What the fit takes: the floor's points (`fit`).
+        let points = SurveyPoints.group(samples, layout: layout).filter { $0.hasCoordinates && Street.isOnFloor($0.position, layout: layout) }
         if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
             throw SurveyProblem(.pointsOnALine, sampleIndex: points.last?.samples.first, "all \(points.count) survey points lie on one line, so a sensor's distance and direction cannot be told apart; record points off the line (at least a third of them a few metres to the side)")
         }
@@ -96,8 +97,8 @@ public struct PathLossCalibration: Sendable {
                 let known = layout.sensors.map(\.id.rawValue).joined(separator: ", ")
                 throw SurveyProblem(.unknownSensor, sampleIndex: i, "sensor '\(sample.sensor)' is not in the store (it has \(known)); fix the survey's sensor column or add the sensor to store.yaml")
             }
-            if let p = sample.point, !layout.outline.contains(p), layout.outline.distanceToBoundary(p) > outsideTolerance {
-                throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline; survey points are taken inside the store — check x,y (metres, store frame)")
+            if let p = sample.point, !Street.isOnFloor(p, layout: layout), !Street.contains(p, layout: layout, configuration: positioning) {
+                throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline and not on the street before it; survey points are taken inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m (outside_band) of a wall with an entrance — check x,y (metres, store frame)")
             }
             if sample.point == nil, let zone = sample.zone, layout.zone(zone) == nil {
                 throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) or give x,y")
@@ -110,8 +111,9 @@ public struct PathLossCalibration: Sendable {
 
     /// Fits every sensor of the layout; sensors not heard are reported, not fitted.
     public func fit(_ samples: [SurveySample], layout: StoreLayout) -> [SensorFit] {
-        // Distances need coordinates: zone-only samples do not enter the fit.
-        let points = SurveyPoints.group(samples, layout: layout).filter(\.hasCoordinates)
+        // Distances need coordinates: zone-only samples do not enter the fit, nor do points on
+        // the street, heard through the storefront (`Street`).
+        let points = SurveyPoints.group(samples, layout: layout).filter { $0.hasCoordinates && Street.isOnFloor($0.position, layout: layout) }
         var pointOf = [Int](repeating: -1, count: samples.count)
         for (k, point) in points.enumerated() { for i in point.samples { pointOf[i] = k } }
         return layout.sensors.map { sensor in

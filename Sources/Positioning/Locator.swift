@@ -139,10 +139,12 @@ public struct Locator: Sendable {
                 PathLossModel(pathLoss: $0.pathLoss(for: radio), noise: configuration.rssiNoise)
             }
         }
-        // A survey is recorded with a BLE tag: refit each sensor's BLE model to it.
+        // A survey is recorded with a BLE tag: refit each sensor's BLE model to it, from the
+        // floor's points only (what reaches the street has come through the storefront); the
+        // map takes the street's points too.
         if !samples.isEmpty {
             for (s, sensor) in layout.sensors.enumerated() {
-                let own = samples.filter { $0.sensor == s }
+                let own = samples.filter { $0.sensor == s && Street.isOnFloor($0.point, layout: layout) }
                 let distances = own.map { sensor.position.distance(to: $0.point, height: layout.deviceHeight) }
                 if let fitted = PathLossModel.fit(
                     distances: distances, rssi: own.map(\.rssi), fallback: sensor.pathLoss(for: .ble))
@@ -184,11 +186,10 @@ public struct Locator: Sendable {
         var maps: [Radio: RadioMap] = [:]
         if configuration.engine == .grid, !layout.sensors.isEmpty {
             // Along the storefront only, a layout without entrances has no band.
-            let storefront = Self.storefront(layout, extending: configuration.streetBeyondCorners)
-            let band = configuration.outsideBandAlongStorefront && storefront.isEmpty ? 0 : configuration.outsideBand
+            let street = Street.band(layout, configuration)
             let grid = Grid(
-                outline: outline, step: Self.gridStep(layout, configuration), maximumCells: configuration.maximumCells, band: band,
-                bandEdges: configuration.outsideBandAlongStorefront ? storefront : [],
+                outline: outline, step: Self.gridStep(layout, configuration), maximumCells: configuration.maximumCells, band: street.width,
+                bandEdges: street.edges,
                 entrances: configuration.wallsBetweenInsideAndOutside ? layout.entrances : [],
                 entranceRadius: configuration.entranceRadius)
             for radio in Radio.allCases {
@@ -222,23 +223,13 @@ public struct Locator: Sendable {
     /// ends: where the street or the mall's corridor is, and passers-by with it. Elsewhere the
     /// walls back onto other premises.
     static func storefront(_ layout: StoreLayout, extending reach: Double) -> [(Point, Point)] {
-        let v = layout.outline.vertices
-        guard v.count >= 3 else { return [] }
-        var edges: [(Point, Point)] = []
-        for i in v.indices {
-            let a = v[i], b = v[(i + 1) % v.count]
-            let e = b - a
-            let length2 = e.x * e.x + e.y * e.y
-            let near = layout.entrances.contains { p in
-                let t = length2 > 0 ? max(0, min(1, ((p.x - a.x) * e.x + (p.y - a.y) * e.y) / length2)) : 0
-                return p.distance(to: a + e * t) <= 1
-            }
+        layout.storefronts.map { wall in
             // The street runs on past the store's corners: so does the band.
-            let length = length2.squareRoot()
-            let along = length > 0 ? e * (reach / length) : .zero
-            if near { edges.append((a - along, b + along)) }
+            let e = wall.end - wall.start
+            let length = (e.x * e.x + e.y * e.y).squareRoot()
+            let along = e * (reach / length)
+            return (wall.start - along, wall.end + along)
         }
-        return edges
     }
 
     /// Takes one reading. Returns true when it was accepted for a device that has no estimate

@@ -32,7 +32,7 @@ struct CalibrateCheckCommand: ParsableCommand {
         let configuration = try store.load()
         let layout = configuration.layout
         let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
-        try surveyFile.validate(against: layout)
+        try surveyFile.validate(against: configuration)
 
         var bar = ProgressBar(label: "leaving points out", enabled: !quiet && !json && standardErrorIsTerminal)
         let report = LeaveOneOutCheck().run(layout: layout, survey: surveyFile.samples) { bar.update($0) }

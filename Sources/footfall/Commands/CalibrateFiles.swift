@@ -1,6 +1,7 @@
 import Calibration
 import FootfallCore
 import Foundation
+import Positioning
 
 /// A survey file with the line of each sample, so problems name the line to fix.
 struct SurveyFile {
@@ -31,8 +32,12 @@ struct SurveyFile {
     }
 
     /// Checks the survey against the store, for fitting or (`forFitting: false`) only that its
-    /// samples belong to it; a problem becomes one line naming the file and line.
-    func validate(against layout: StoreLayout, calibration: PathLossCalibration = .init(), forFitting: Bool = true) throws {
+    /// samples belong to it (inside it, or on the street before it as its `positioning:`
+    /// section has the street); a problem becomes one line naming the file and line.
+    func validate(against configuration: StoreConfiguration, calibration: PathLossCalibration = .init(), forFitting: Bool = true) throws {
+        let layout = configuration.layout
+        var calibration = calibration
+        calibration.positioning = (try? PositioningConfiguration(configuration)) ?? PositioningConfiguration()
         do {
             if forFitting {
                 try calibration.validate(samples, layout: layout)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
+import Positioning
 
 struct CalibrateFitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +29,9 @@ struct CalibrateFitCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.load()
         let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
-        let calibration = PathLossCalibration()
-        try surveyFile.validate(against: configuration.layout, calibration: calibration)
+        var calibration = PathLossCalibration()
+        calibration.positioning = try PositioningConfiguration(configuration)
+        try surveyFile.validate(against: configuration, calibration: calibration)
         let fits = calibration.fit(surveyFile.samples, layout: configuration.layout)
         print(PathLossCalibration.table(fits))
         let target = out ?? FittedPathLoss.path(besideConfiguration: configuration.file)

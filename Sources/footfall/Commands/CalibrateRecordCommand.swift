@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
+import Positioning
 
 struct CalibrateRecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,8 +67,11 @@ struct CalibrateRecordCommand: ParsableCommand {
         let configuration = try store.load()
         let layout = configuration.layout
         let point = Self.parsePoint(at)!
-        guard layout.outline.contains(point) else {
-            throw CommandFailure("--at \(at) is outside the outline of \(layout.id); give x,y in metres inside the store (see `footfall zones render`)")
+        // The floor, or the pavement before the storefront, which a survey may map too
+        // (`Street`; docs/calibration.md).
+        let positioning = try PositioningConfiguration(configuration)
+        guard Street.isOnFloor(point, layout: layout) || Street.contains(point, layout: layout, configuration: positioning) else {
+            throw CommandFailure("--at \(at) is outside the outline of \(layout.id) and not on the street before it; give x,y in metres inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m of a wall with an entrance (see `footfall zones render`)")
         }
         if let zone, layout.zone(zone) == nil {
             throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")

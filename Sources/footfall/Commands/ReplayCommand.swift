@@ -63,7 +63,7 @@ struct ReplayCommand: ParsableCommand {
             // A survey of another store (its sensors, points kilometres out) would be silently
             // ignored by the radio map: refuse it with its line.
             let file = try SurveyFile.load(survey)
-            try file.validate(against: configuration.layout, forFitting: false)
+            try file.validate(against: configuration, forFitting: false)
             options.survey = file.samples
         }
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }

@@ -1,0 +1,75 @@
+import Calibration
+import FootfallCore
+import Positioning
+import Testing
+
+/// A survey may map the pavement before the storefront as well as the floor (`Street`): its
+/// points there are accepted, kept out of the path-loss fit (what reaches the street has come
+/// through the storefront's glass or wall), and only there.
+@Suite struct PavementSurveyTests {
+    let layout = SurveyedStore.layout
+    /// Two rows before the south wall (the entrance is at (10, 0)), 1.5 and 4 m out.
+    static let pavement = Swift.stride(from: -3.0, through: 23, by: 2).flatMap { x in [Point(x: x, y: -1.5), Point(x: x, y: -4)] }
+
+    /// The floor's survey and, on the pavement, readings 12 dB below the model: a storefront
+    /// that attenuates as much as a brick wall.
+    func survey(withPavement: Bool) -> [SurveySample] {
+        var samples = SurveyedStore.survey()
+        guard withPavement else { return samples }
+        samples += SurveyedStore.survey(seed: 8, points: Self.pavement).map { sample in
+            var sample = sample
+            sample.rssi -= 12
+            return sample
+        }
+        return samples
+    }
+
+    @Test func pointsOnThePavementBeforeTheStorefrontAreAcceptedAndNowhereElseOutside() throws {
+        try PathLossCalibration().validate(survey(withPavement: true), layout: layout)
+        for (point, onStreet) in [
+            (Point(x: 10, y: -2), true), (Point(x: -8, y: -4.5), true), (Point(x: 10, y: -5.5), false),
+            (Point(x: 23, y: 5), false), (Point(x: 10, y: 14), false), (Point(x: 10, y: -0.3), false),
+        ] {
+            #expect(Street.contains(point, layout: layout) == onStreet, "\(point)")
+        }
+        // Just outside the wall is the floor (an outline drawn along the walls' inner faces).
+        #expect(Street.isOnFloor(Point(x: 10, y: -0.3), layout: layout))
+        // A store without an entrance has no street.
+        var closed = layout
+        closed.entrances = []
+        #expect(!Street.contains(Point(x: 10, y: -2), layout: closed))
+        // A narrower band (the store file's outside_band) moves the street's edge.
+        var narrow = PositioningConfiguration()
+        narrow.outsideBand = 2
+        #expect(!Street.contains(Point(x: 10, y: -4), layout: layout, configuration: narrow))
+        var calibration = PathLossCalibration()
+        calibration.positioning = narrow
+        #expect(throws: SurveyProblem.self) { try calibration.validateSamples(survey(withPavement: true), layout: layout) }
+    }
+
+    @Test func aPointBesideOrBehindTheStoreIsRefusedWithWhereSurveyPointsMayBe() throws {
+        var samples = survey(withPavement: true)
+        samples[3].point = Point(x: 10, y: 15)
+        do {
+            try PathLossCalibration().validateSamples(samples, layout: layout)
+            Issue.record("a point 3 m behind the back wall was accepted")
+        } catch let problem as SurveyProblem {
+            #expect(problem.kind == .outsideOutline)
+            #expect(problem.sampleIndex == 3)
+            #expect(problem.message.contains("3.0 m outside the store outline and not on the street before it"))
+            #expect(problem.message.contains("on the pavement within 5 m (outside_band) of a wall with an entrance"))
+        }
+    }
+
+    @Test func thePavementsPointsStayOutOfThePathLossFit() {
+        let calibration = PathLossCalibration()
+        let floor = calibration.fit(survey(withPavement: false), layout: layout)
+        let both = calibration.fit(survey(withPavement: true), layout: layout)
+        #expect(both.map(\.pathLoss) == floor.map(\.pathLoss))
+        #expect(both.map(\.points) == floor.map(\.points))
+        // The locator fits its models the same way, and maps the pavement with the rest.
+        let withPavement = Locator(layout: layout, survey: survey(withPavement: true))
+        let floorOnly = Locator(layout: layout, survey: survey(withPavement: false))
+        #expect(withPavement.pathLossModels == floorOnly.pathLossModels)
+    }
+}
