@@ -15,14 +15,21 @@ extension StoreSimulator {
         /// Reference points keep this far (m) from the walls.
         public var wallMargin = 0.5
         public var device = DeviceID("survey:tag")
+        /// Rows of points on the pavement too, this far (m) out from each wall with an entrance
+        /// (`StoreLayout.storefronts`), `spacing` apart along it and `pavementPastCorners` past
+        /// its ends: the street's own levels, which tell a passer-by from a shopper behind the
+        /// glass (docs/calibration.md). None by default.
+        public var pavement: [Double] = []
+        public var pavementPastCorners = 5.0
         public init() {}
     }
 
     /// A calibration survey as a surveyor takes one: standing `dwell` seconds at each point of a
     /// grid `spacing` apart, phone in hand, turning a quarter turn every quarter of the stay (as
     /// survey procedures ask, so the body's shadow averages out), walking to the next point in
-    /// a serpentine. The radio is the same as the shoppers' — the same static shadowing field,
-    /// the surveyor's own moving shadowing and fading — so the survey is as noisy as the store.
+    /// a serpentine, then along the pavement's rows (`SurveySettings.pavement`). The radio is the
+    /// same as the shoppers' — the same static shadowing field, the surveyor's own moving
+    /// shadowing and fading — so the survey is as noisy as the store.
     public func survey(_ survey: SurveySettings = .init()) -> [SurveySample] {
         let box = layout.outline.boundingBox
         let spacing = max(survey.spacing, 0.25)
@@ -40,6 +47,20 @@ extension StoreSimulator {
             points += row % 2 == 0 ? line : line.reversed()
             row += 1
             y += spacing
+        }
+        for wall in layout.storefronts {
+            let e = wall.end - wall.start
+            let length = (e.x * e.x + e.y * e.y).squareRoot()
+            let along = e * (1 / length), past = max(survey.pavementPastCorners, 0)
+            for (r, out) in survey.pavement.enumerated() where out > 0 {
+                var line: [Point] = []
+                var t = -past
+                while t <= length + past + 1e-9 {
+                    line.append(wall.start + along * t + wall.outward * out)
+                    t += spacing
+                }
+                points += r % 2 == 0 ? line.reversed() : line
+            }
         }
         var random = RandomSource(seed: settings.seed).derived(7_000_000)
         let parameters = radio.parameters

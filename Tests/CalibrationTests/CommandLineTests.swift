@@ -139,6 +139,35 @@ import Testing
         #expect(survey.allSatisfy { $0.point == Point(x: 5, y: 5) && $0.zone == "fresh" && $0.time >= 120 && $0.time < 130 })
     }
 
+    @Test func aSimulatedSurveyOfThePavementIsFittedFromItsFloorAndRecordedPointsMayLieThere() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let survey = directory.appendingPathComponent("pavement.csv").path
+        let simulated = try FootfallProcess.run([
+            "simulate-survey", "--store", store(directory), "--seed", "3", "--spacing", "5", "--dwell", "1", "--pavement", "--out", survey,
+        ])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        // Two rows 5 m apart along the 20 m storefront and 5 m past its ends: x = -5 … 25.
+        #expect(simulated.standardOutput.contains("(14 of them on the pavement)"), "\(simulated.standardOutput)")
+        let samples = try SurveyCodec.readSurvey(path: survey)
+        #expect(samples.contains { ($0.point?.y ?? 0) < 0 })
+        let fitted = directory.appendingPathComponent("fitted.yaml").path
+        let fit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", survey, "--out", fitted])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        // A point recorded on the pavement before the door is taken; one beside the store, behind
+        // the storefront's line, is not.
+        let trace = directory.appendingPathComponent("t.csv").path
+        try "time,sensor,device,rssi\n1,s1,phone,-60\n".write(toFile: trace, atomically: true, encoding: .utf8)
+        let pavement = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "10,-2", "--source", "trace:\(trace)"])
+        #expect(pavement.status == 0, "\(pavement.standardError)")
+        #expect(pavement.standardOutput.contains("appended 1 readings from 1 of 5 sensors at (10.0, -2.0)"), "\(pavement.standardOutput)")
+        let pastTheCorner = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,-2", "--source", "trace:\(trace)"])
+        // Before the storefront's line, 3 m past its corner: the street runs on.
+        #expect(pastTheCorner.status == 0, "\(pastTheCorner.standardError)")
+        let behind = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,5", "--source", "trace:\(trace)"])
+        #expect(behind.standardError.contains("--at 23,5 is outside the outline of small-store and not on the street before it"), "\(behind.standardError)")
+    }
+
     @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -158,6 +158,28 @@ import Testing
         return (residuals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(residuals.count)).squareRoot()
     }
 
+    @Test func aSurveyOfThePavementWalksRowsBeforeTheStorefrontOnly() {
+        // The demo store: 40 × 25 m, its door at (20, 0) in the south wall.
+        var settings = StoreSimulator.Settings()
+        settings.hours = 0
+        settings.shoppersPerHour = 0
+        settings.staff = 0
+        let simulator = StoreSimulator(layout: Self.layout, settings: settings)
+        var survey = StoreSimulator.SurveySettings()
+        survey.spacing = 5
+        survey.dwell = 2
+        let floor = Set(simulator.survey(survey).compactMap(\.point))
+        survey.pavement = [1.5, 4]
+        let all = Set(simulator.survey(survey).compactMap(\.point))
+        let street = all.subtracting(floor)
+        #expect(floor.isSubset(of: all))
+        #expect(floor.allSatisfy { Self.layout.outline.contains($0) })
+        // Two rows, 5 m apart along the wall and 5 m past its corners: x = -5, 0, …, 45.
+        #expect(street.count == 2 * 11)
+        #expect(street.allSatisfy { ($0.y == -1.5 || $0.y == -4) && $0.x >= -5 && $0.x <= 45 })
+        #expect(Set(street.map(\.x)) == Set(Swift.stride(from: -5.0, through: 45, by: 5)))
+    }
+
     @Test func theRadiosHarshnessIsSetByItsParameters() async {
         // Averaged over a point's packets, fading is gone: what is left is the shadowing and
         // the body, which the parameters set (3 dB and 2 dB by default, and the hand's loss).

@@ -25,6 +25,9 @@ struct SimulateSurveyCommand: ParsableCommand {
     @Option(help: "Where to write the survey (time,sensor,device,rssi,x,y,zone).")
     var out: String
 
+    @Flag(help: "Survey the pavement too: two rows of points 1.5 and 4 m out along each wall with an entrance, 5 m past its corners.")
+    var pavement = false
+
     @OptionGroup var radio: RadioOptions
 
     func validate() throws {
@@ -45,9 +48,11 @@ struct SimulateSurveyCommand: ParsableCommand {
         var survey = StoreSimulator.SurveySettings()
         survey.spacing = spacing
         survey.dwell = dwell
+        if pavement { survey.pavement = [1.5, 4] }
         let samples = simulator.survey(survey)
         try SurveyCodec.surveyText(samples).write(toFile: out, atomically: true, encoding: .utf8)
-        let points = Set(samples.compactMap { $0.point.map { "\($0.x),\($0.y)" } }).count
-        print("simulated a survey of \(configuration.layout.id): \(points) points \(spacing) m apart, \(samples.count) readings in \(out)")
+        let points = Set(samples.compactMap(\.point))
+        let street = points.filter { !configuration.layout.outline.contains($0) }.count
+        print("simulated a survey of \(configuration.layout.id): \(points.count) points \(spacing) m apart\(pavement ? " (\(street) of them on the pavement)" : ""), \(samples.count) readings in \(out)")
     }
 }

@@ -43,6 +43,9 @@ struct FootfallAccuracy: AsyncParsableCommand {
         valueName: "seconds"))
     var enterAfter: Double?
 
+    @Flag(help: "Survey the simulated stores' pavement too (`footfall simulate-survey --pavement`): two rows before the storefront. The kNN baseline then fingerprints the pavement as well, so the bars move.")
+    var pavementSurvey = false
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -140,7 +143,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes) }
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? [1.5, 4] : []) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }

@@ -159,7 +159,8 @@ enum SimulatedStoreMatrix {
     ///   nothing (a new user's file), or what knowing each receiver is worth (`Stating`).
     /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
     ///   locator learns of the sensors given more shoppers.
-    static func recording(_ store: Store, stating: Stating = .nothing, minutes: Double = minutes) throws -> Recording {
+    /// - Parameter pavement: rows of the survey on the pavement (`StoreSimulator.SurveySettings.pavement`).
+    static func recording(_ store: Store, stating: Stating = .nothing, minutes: Double = minutes, pavement: [Double] = []) throws -> Recording {
         let user = try StoreConfiguration.parse(yaml: yaml(store, stating: stating), file: "\(store.name)/store.yaml")
         let truth = try StoreConfiguration.parse(yaml: yaml(store, stating: .truePathLoss), file: "\(store.name)/true.yaml")
         var settings = StoreSimulator.Settings()
@@ -176,8 +177,14 @@ enum SimulatedStoreMatrix {
             variants: [
                 Recording.withoutSurvey(name),
                 .init(
-                    name: "\(name), survey", survey: { simulator.survey() },
-                    notes: "Survey: `StoreSimulator.survey()` on the true layout (a surveyor standing 20 s at each point of a 2.5 m grid, the shoppers' radio)."),
+                    name: "\(name), survey",
+                    survey: {
+                        var settings = StoreSimulator.SurveySettings()
+                        settings.pavement = pavement
+                        return simulator.survey(settings)
+                    },
+                    notes: "Survey: `StoreSimulator.survey()` on the true layout (a surveyor standing 20 s at each point of a 2.5 m grid, the shoppers' radio)"
+                        + (pavement.isEmpty ? "." : ", and on the pavement \(pavement.map { n($0) }.joined(separator: " and ")) m out before the storefront (`--pavement-survey`).")),
             ],
             scoresZones: true,
             notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); \(statingNote(stating)). Truth samples every second where the person is inside the outline.")
