@@ -154,6 +154,8 @@ import Testing
         let fitted = directory.appendingPathComponent("fitted.yaml").path
         let fit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", survey, "--out", fitted])
         #expect(fit.status == 0, "\(fit.standardError)")
+        let street = samples.filter { ($0.point?.y ?? 0) < 0 }.count
+        #expect(fit.standardOutput.contains("fitted from \(samples.count - street) readings (\(street) on the pavement left out"), "\(fit.standardOutput)")
         // A point recorded on the pavement before the door is taken; one beside the store, behind
         // the storefront's line, is not.
         let trace = directory.appendingPathComponent("t.csv").path

@@ -38,7 +38,9 @@ struct CalibrateFitCommand: ParsableCommand {
         let surveyName = Self.relative(surveyFile.path, to: (target as NSString).deletingLastPathComponent)
         try writeText(PathLossCalibration.fittedYAML(fits, survey: surveyName), to: target)
         let fitted = fits.filter { $0.pathLoss != nil }.count
-        print("wrote \(target): \(fitted) of \(fits.count) sensors fitted from \(surveyFile.samples.count) readings")
+        let street = surveyFile.samples.filter { $0.point.map { !Street.isOnFloor($0, layout: configuration.layout) } ?? false }.count
+        let left = street > 0 ? " (\(street) on the pavement left out: they map the street, not the sensors)" : ""
+        print("wrote \(target): \(fitted) of \(fits.count) sensors fitted from \(surveyFile.samples.count - street) readings\(left)")
         if let plot {
             try writeText(FitPlot.render(fits, title: "\(configuration.layout.name): RSSI against distance, fitted per sensor"), to: plot)
             print("wrote \(plot)")
