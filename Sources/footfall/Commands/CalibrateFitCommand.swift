@@ -29,8 +29,7 @@ struct CalibrateFitCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.load()
         let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
-        var calibration = PathLossCalibration()
-        calibration.positioning = try PositioningConfiguration(configuration)
+        let calibration = PathLossCalibration()
         try surveyFile.validate(against: configuration, calibration: calibration)
         let fits = calibration.fit(surveyFile.samples, layout: configuration.layout)
         print(PathLossCalibration.table(fits))
