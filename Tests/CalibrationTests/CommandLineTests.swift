@@ -170,6 +170,24 @@ import Testing
         #expect(behind.standardError.contains("--at 23,5 is outside the outline of small-store and not on the street before it"), "\(behind.standardError)")
     }
 
+    @Test func replayTakesTheSurveyTheFittedPathLossWasFittedToUnlessToldNot() throws {
+        let directory = try SurveyedStore.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        let trace = directory.appendingPathComponent("t.csv").path
+        try "time,sensor,device,rssi\n1,s1,phone,-60\n1.2,s3,phone,-70\n".write(toFile: trace, atomically: true, encoding: .utf8)
+        let survey = directory.appendingPathComponent("survey.csv").path
+        let taken = try FootfallProcess.run(["replay", trace, "--store", store(directory)])
+        #expect(taken.status == 0, "\(taken.standardError)")
+        #expect(taken.standardOutput.contains("radio map from the survey \(survey): 60 points (the one fitted.yaml was fitted to"), "\(taken.standardOutput)")
+        let left = try FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey"])
+        #expect(left.status == 0, "\(left.standardError)")
+        #expect(!left.standardOutput.contains("radio map from the survey"))
+        let both = try FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey", "--survey", survey])
+        #expect(both.standardError.contains("--survey and --no-survey: give one of them"))
+    }
+
     @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -32,6 +32,14 @@ public struct FittedPathLoss: Hashable, Sendable {
     public var file: String
     /// The survey it was fitted to, as written by the fit.
     public var survey: String?
+
+    /// That survey's path, a relative one taken from this file's folder.
+    public var surveyPath: String? {
+        guard let survey, !survey.isEmpty else { return nil }
+        if survey.hasPrefix("/") { return survey }
+        let folder = (file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? survey : (folder as NSString).appendingPathComponent(survey)
+    }
     public var sensors: [SensorID: Entry]
     /// The line of each sensor's entry, for errors.
     public var lines: [SensorID: Int] = [:]

@@ -23,6 +23,9 @@ public struct GatewayDaemon {
         public var configuration: StoreConfiguration
         public var dataDirectory: String
         public var listen: (host: String, port: Int)?
+        /// The survey whose radio map the locator uses (the one `fitted.yaml` was fitted to):
+        /// the floor's and the street's own levels, not the fitted models alone.
+        public var survey: [SurveySample] = []
         public init(configuration: StoreConfiguration, dataDirectory: String) {
             self.configuration = configuration
             self.dataDirectory = dataDirectory
@@ -91,11 +94,13 @@ public struct GatewayDaemon {
             let customers = try IdentityMapLoader.customers(for: configuration)
             let pseudonymizer = Pseudonymizer(key: data.key)
             consumers += store.services
+            let survey = options.survey
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 makePipeline: {
                     try Pipeline(
-                        configuration: configuration, pseudonymKey: data.key, customers: customers, resolver: resolver)
+                        configuration: configuration, survey: survey, pseudonymKey: data.key, customers: customers,
+                        resolver: resolver)
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
             if !configuration.identity.anonymousEvents {
@@ -138,6 +143,7 @@ public struct GatewayDaemon {
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("footfall gateway starting", metadata: [
             "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
+            "survey": "\(options.survey.isEmpty ? "none" : "\(Set(options.survey.compactMap(\.point)).count) points")",
         ])
         do {
             try await group.run()

@@ -16,6 +16,20 @@ struct SurveyFile {
         return folder.isEmpty ? "survey.csv" : (folder as NSString).appendingPathComponent("survey.csv")
     }
 
+    /// The survey `fitted.yaml` was fitted to, checked against the store, when the file is
+    /// there: the locator's radio map in `run` and, without `--survey`, in `replay`. Nil when
+    /// the store has no fitted path loss, or it names no survey; a survey named but missing is
+    /// an error (the fit would stand without the map it was made with).
+    static func fitted(_ configuration: StoreConfiguration) throws -> SurveyFile? {
+        guard let fitted = configuration.fitted, let path = fitted.surveyPath else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("\(fitted.file): its survey \(path) is missing; put it back, or refit with `footfall calibrate fit`, or remove the survey: line to run on the fitted path loss alone")
+        }
+        let file = try load(path)
+        try file.validate(against: configuration, forFitting: false)
+        return file
+    }
+
     static func load(_ path: String) throws -> SurveyFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure("\(path): no such survey; record points with `footfall calibrate record --store S --at X,Y` or pass --survey")

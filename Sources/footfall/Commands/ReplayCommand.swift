@@ -14,8 +14,11 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @Option(help: "A survey (.csv) for fingerprinting and fitted path loss.")
+    @Option(help: "A survey (.csv) for the radio map and fitted path loss (default: the one fitted.yaml was fitted to, as `footfall run` uses).")
     var survey: String?
+
+    @Flag(help: "Replay on the fitted path loss alone, without the survey fitted.yaml names.")
+    var noSurvey = false
 
     @Option(help: "Ground truth (.csv: time,device,x,y[,zone]) to score against.")
     var truth: String?
@@ -36,6 +39,7 @@ struct ReplayCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if survey != nil, noSurvey { throw ValidationError("--survey and --no-survey: give one of them") }
         // An output written over an input would replace the recording with what it gave.
         let inputs = [("the trace", trace), ("--survey", survey), ("--truth", truth)].compactMap { name, path in path.map { (name, Self.canonical($0)) } }
         for (option, output) in [("--events", events), ("--positions", positions), ("--analytics", analytics)] {
@@ -59,13 +63,17 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.load()
         var options = Replay.Options(tracePath: trace, configuration: configuration)
+        var surveyed: SurveyFile?
         if let survey {
             // A survey of another store (its sensors, points kilometres out) would be silently
             // ignored by the radio map: refuse it with its line.
-            let file = try SurveyFile.load(survey)
-            try file.validate(against: configuration, forFitting: false)
-            options.survey = file.samples
+            surveyed = try SurveyFile.load(survey)
+            try surveyed?.validate(against: configuration, forFitting: false)
+        } else if !noSurvey {
+            // As the daemon does: the survey fitted.yaml was fitted to.
+            surveyed = try SurveyFile.fitted(configuration)
         }
+        options.survey = surveyed?.samples ?? []
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
         options.eventsPath = events
         options.positionsPath = positions
@@ -79,6 +87,9 @@ struct ReplayCommand: ParsableCommand {
         if json {
             print(ReplaySummary.json(result, elapsed: elapsed))
             return
+        }
+        if let surveyed {
+            print("radio map from the survey \(surveyed.path): \(Set(surveyed.samples.compactMap(\.point)).count) points\(survey == nil ? " (the one fitted.yaml was fitted to; --no-survey leaves it out)" : "")")
         }
         print(ReplaySummary.text(result, trace: trace, store: configuration.file, elapsed: elapsed))
         if let report = result.report { print(report.text()) }

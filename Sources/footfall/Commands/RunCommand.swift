@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let configuration = try StoreConfiguration.loadChecked(path: config)
         var options = GatewayDaemon.Options(configuration: configuration, dataDirectory: data)
+        options.survey = try SurveyFile.fitted(configuration)?.samples ?? []
         if let listen {
             var api = StoreConfiguration.APISettings()
             api.listen = listen
