@@ -25,9 +25,14 @@ import Testing
 
         let data = directory.appendingPathComponent("data").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let (daemon, _) = try await DaemonSourceTests.start((directory, config, data))
+        let (daemon, client) = try await DaemonSourceTests.start((directory, config, data))
         defer { daemon.kill() }
         #expect(daemon.log.contains("survey=\(points) points"), "\(daemon.log.suffix(2000))")
+        // The status says so, and `footfall status` prints it.
+        let status = try await client.status(within: .seconds(60)) { $0["survey_points"] != nil }
+        #expect(status["survey_points"] as? Int == points, "\(status)")
+        let printed = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
+        #expect(printed.standardOutput.contains("radio map: a survey of \(points) points"), "\(printed.standardOutput)")
         await daemon.killOnItsOwnThread(SIGTERM)
 
         // Without the survey it was fitted to, the fit stands without its map: refused.

@@ -20,6 +20,9 @@ public enum APIServer {
         /// The gateway database the analytics are read from; nil on a sensor gateway, which
         /// counts nothing.
         public var database: GatewayDatabase?
+        /// The points of the survey the locator's radio map is made of (0: the path-loss models
+        /// alone).
+        public var surveyPoints = 0
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
@@ -89,7 +92,8 @@ public enum APIServer {
                 observationsBySensor: counters.observations, eventsByType: counters.events,
                 visitsEnded: visits.ended, visitsUnderAMinute: visits.underAMinute,
                 devicesTracked: occupancy.devices, visitorsPresent: occupancy.visitors, droppedInputs: d.bus.droppedCount,
-                components: await d.status(), sensorGains: radio?.sensorGains ?? [], pathLossExponent: radio?.pathLossExponent)
+                components: await d.status(), surveyPoints: d.surveyPoints, sensorGains: radio?.sensorGains ?? [],
+                pathLossExponent: radio?.pathLossExponent)
             return encode(status)
         }
         guarded.get("api/stream") { _, _ -> Response in

@@ -55,6 +55,8 @@ struct StatusDocument: Codable {
     var visitorsPresent: Int
     var droppedInputs: Int
     var components: [String: String]
+    /// The points of the survey the radio map is made of; 0 without one.
+    var surveyPoints: Int
     var sensorGains: [LearntRadio.Gain]
     var pathLossExponent: LearntRadio.Exponent?
 
@@ -69,6 +71,7 @@ struct StatusDocument: Codable {
         case devicesTracked = "devices_tracked"
         case visitorsPresent = "visitors_present"
         case droppedInputs = "dropped_inputs"
+        case surveyPoints = "survey_points"
         case sensorGains = "sensor_gains"
         case pathLossExponent = "path_loss_exponent_deviation"
     }

@@ -110,8 +110,10 @@ public struct GatewayDaemon {
                     "only identified shoppers' visit events are delivered; the others are counted (store.traffic events, the live map, /api/occupancy) and their visits stay on the gateway (identity.anonymous_events: true sends them under a daily pseudonym)")
             }
         }
-        let router = APIServer.buildRouter(
-            .init(configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics))
+        var dependencies = APIServer.Dependencies(
+            configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics)
+        dependencies.surveyPoints = Set(options.survey.compactMap(\.point)).count
+        let router = APIServer.buildRouter(dependencies)
         let api = configuration.api
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
             ConnectionGuard(

@@ -60,6 +60,9 @@ struct StatusCommand: AsyncParsableCommand {
             print("\(title):")
             for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
         }
+        if let points = object["survey_points"] as? Int {
+            print(points > 0 ? "radio map: a survey of \(points) points" : "radio map: the path-loss models (no survey: `footfall calibrate fit` names one)")
+        }
         if let ended = object["visits_ended"] as? Int, let short = object["visits_under_a_minute"] as? Int,
            let line = ReplaySummary.shortVisitsLine(ended: ended, underAMinute: short)
         {
