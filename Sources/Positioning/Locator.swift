@@ -143,8 +143,9 @@ public struct Locator: Sendable {
         // floor's points only (what reaches the street has come through the storefront); the
         // map takes the street's points too.
         if !samples.isEmpty {
+            let onFloor = samples.map { Street.isOnFloor($0.point, layout: layout) }
             for (s, sensor) in layout.sensors.enumerated() {
-                let own = samples.filter { $0.sensor == s && Street.isOnFloor($0.point, layout: layout) }
+                let own = samples.indices.filter { samples[$0].sensor == s && onFloor[$0] }.map { samples[$0] }
                 let distances = own.map { sensor.position.distance(to: $0.point, height: layout.deviceHeight) }
                 if let fitted = PathLossModel.fit(
                     distances: distances, rssi: own.map(\.rssi), fallback: sensor.pathLoss(for: .ble))

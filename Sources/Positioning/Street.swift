@@ -30,8 +30,8 @@ public enum Street {
     /// `outside_band` of the outline). Beside the store, behind its storefront's line, are
     /// other premises.
     public static func contains(_ p: Point, layout: StoreLayout, configuration: PositioningConfiguration = .init()) -> Bool {
-        guard !isOnFloor(p, layout: layout), band(layout, configuration).width > 0 else { return false }
         let width = configuration.outsideBand
+        guard width > 0, !isOnFloor(p, layout: layout) else { return false }
         guard configuration.outsideBandAlongStorefront else { return layout.outline.distanceToBoundary(p) <= width }
         let past = max(configuration.streetBeyondCorners, 0)
         return layout.storefronts.contains { wall in
