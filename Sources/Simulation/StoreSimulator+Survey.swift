@@ -20,6 +20,8 @@ extension StoreSimulator {
         /// its ends: the street's own levels, which tell a passer-by from a shopper behind the
         /// glass (docs/calibration.md). None by default.
         public var pavement: [Double] = []
+        /// The rows calibration/README.md asks for where passers-by walk close to the glass.
+        public static let pavementRows = [1.5, 4.0]
         public var pavementPastCorners = 5.0
         public init() {}
     }

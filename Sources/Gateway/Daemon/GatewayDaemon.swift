@@ -112,7 +112,8 @@ public struct GatewayDaemon {
         }
         var dependencies = APIServer.Dependencies(
             configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics)
-        dependencies.surveyPoints = Set(options.survey.compactMap(\.point)).count
+        let surveyPoints = Set(options.survey.compactMap(\.point)).count
+        dependencies.surveyPoints = surveyPoints
         let router = APIServer.buildRouter(dependencies)
         let api = configuration.api
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
@@ -145,7 +146,7 @@ public struct GatewayDaemon {
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("footfall gateway starting", metadata: [
             "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
-            "survey": "\(options.survey.isEmpty ? "none" : "\(Set(options.survey.compactMap(\.point)).count) points")",
+            "survey": "\(surveyPoints == 0 ? "none" : "\(surveyPoints) points")",
         ])
         do {
             try await group.run()

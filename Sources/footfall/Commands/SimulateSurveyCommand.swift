@@ -1,6 +1,7 @@
 import ArgumentParser
 import FootfallCore
 import Foundation
+import Positioning
 import Simulation
 
 /// `footfall simulate-survey`: the calibration survey a surveyor would take of a simulated
@@ -48,11 +49,11 @@ struct SimulateSurveyCommand: ParsableCommand {
         var survey = StoreSimulator.SurveySettings()
         survey.spacing = spacing
         survey.dwell = dwell
-        if pavement { survey.pavement = [1.5, 4] }
+        if pavement { survey.pavement = StoreSimulator.SurveySettings.pavementRows }
         let samples = simulator.survey(survey)
         try SurveyCodec.surveyText(samples).write(toFile: out, atomically: true, encoding: .utf8)
         let points = Set(samples.compactMap(\.point))
-        let street = points.filter { !configuration.layout.outline.contains($0) }.count
+        let street = points.filter { !Street.isOnFloor($0, layout: configuration.layout) }.count
         print("simulated a survey of \(configuration.layout.id): \(points.count) points \(spacing) m apart\(pavement ? " (\(street) of them on the pavement)" : ""), \(samples.count) readings in \(out)")
     }
 }

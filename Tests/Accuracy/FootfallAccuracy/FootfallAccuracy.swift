@@ -3,6 +3,7 @@ import Calibration
 import FootfallCore
 import Foundation
 import Positioning
+import Simulation
 
 /// `make accuracy`: the locator beside the simple baselines on every real dataset and a matrix
 /// of simulated stores, plus the demo store's presence targets (issue #15). A measurement: it
@@ -143,7 +144,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? [1.5, 4] : []) }
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? StoreSimulator.SurveySettings.pavementRows : []) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }

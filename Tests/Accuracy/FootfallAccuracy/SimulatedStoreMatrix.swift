@@ -7,8 +7,9 @@ import Simulation
 /// ~30, ~60 and ~125 m², ceiling-mounted on a grid or wall-mounted along the perimeter, a
 /// long narrow store, and a small shop (12 × 6 m, one receiver on each wall at 2.3 m: a
 /// boutique or a kiosk, and the room of issue #15's first unseen recording), where the
-/// whole floor lies within a few metres of the storefront and its till right behind it. Zones tile the floor with the `entrance` and `checkout` the shopper model
-/// walks through; one street door in the middle of the south wall.
+/// whole floor lies within a few metres of the storefront and its till right behind it.
+/// Zones tile the floor with the `entrance` and `checkout` the shopper model walks through;
+/// one street door in the middle of the south wall.
 ///
 /// Real sensors never match the path-loss defaults, so each store is simulated on a "true"
 /// layout whose sensors each have their own path loss, while the locator gets the layout a
