@@ -32,10 +32,24 @@ struct GridFilter: Sendable {
     /// Posterior mean of the path-loss exponent's deviation from the model at the last
     /// update, where an exponent is uncertain (`path_loss_exponent_spread`); else 0.
     private(set) var slope: Double = 0
-    /// Precision (1/dB²) of what the past updates say about the transmit offset, nil before
-    /// the first: the offset is the phone's (and its carrying position's), constant over a
-    /// visit, so it is learnt across updates instead of re-fitted freely to each batch.
-    private(set) var offsetPrecision: Double?
+    /// The device's own level (dB from the model) as the past batches teach it
+    /// (`learnLevel`), with the precision (1/dB²) of what they taught; nil before the first.
+    /// A phone's or tag's transmit power and antenna stay with it, so each batch's offset is
+    /// that level plus a change of carrying position or orientation (`transmit_offset_floor`),
+    /// not a new draw from every phone's spread (`transmit_offset_sigma`).
+    private(set) var level: (mean: Double, precision: Double)?
+    /// What the last update's readings said of the offset (their precision, 1/dB²).
+    private(set) var offsetInformation = 0.0
+
+    /// Takes the last update's offset as evidence of the device's own level, counted at
+    /// `share` of its readings' information. Its posterior mean stands for the batch (already
+    /// drawn towards the level, so the level moves a little less than an exact update would).
+    mutating func learnLevel(share: Double, configuration: PositioningConfiguration) {
+        let learnt = level ?? (configuration.transmitOffsetMean, Self.levelPrecision(configuration))
+        let evidence = max(share, 0) * offsetInformation
+        level = (learnt.mean + evidence / (learnt.precision + evidence) * (offset - learnt.mean), learnt.precision + evidence)
+    }
+
     /// CUSUM of how much better the readings fit somewhere else in the store than inside the
     /// box, in nats.
     private var surprise = 0.0
@@ -130,7 +144,7 @@ struct GridFilter: Sendable {
         surprise = 0
         normalize(grid: grid)
         // A lost track may have been lost through a wrong offset: start it from the prior again.
-        offsetPrecision = nil
+        level = nil
     }
 
     /// Motion model from the last update to `now`: a mixture of a browsing random walk and a
@@ -319,8 +333,7 @@ struct GridFilter: Sendable {
         }
         let grid = map.grid
         let sigma = max(configuration.rssiNoise, 0.1)
-        let initialPrecision = 1 / pow(max(configuration.transmitOffsetSigma, 0.01), 2)
-        let offsetPrecision = self.offsetPrecision ?? initialPrecision
+        let offsetPrecision = offsetPriorPrecision(configuration)
         let sensorCount = map.sensorCount
         let sloped = exponent.precision > 0 && !map.logDistanceBySensor.isEmpty
         // Per cell: the loss, the best offset and, where the exponent is fitted, its deviation.
@@ -479,11 +492,7 @@ struct GridFilter: Sendable {
             offset = offsetSum / total
             slope = sloped ? slopeSum / total : 0
         }
-        // Only a share of each batch's information about the offset is carried on: batches of
-        // a standing phone share their shadowing, so they are not independent evidence.
-        let ceiling = 1 / pow(max(configuration.transmitOffsetFloor, 0.01), 2)
-        let gained = configuration.transmitOffsetLearning * precisionTotal
-        self.offsetPrecision = min(max(offsetPrecision + gained, initialPrecision), max(ceiling, initialPrecision))
+        offsetInformation = precisionTotal
         normalize(grid: grid, total: total, highest: highest)
     }
 
@@ -595,15 +604,45 @@ struct GridFilter: Sendable {
         return Double(whole &+ Int64((y - Double(whole)) * 2))
     }
 
-    /// The prior mean of the offset for the next batch. Without learning, the last batch's
-    /// offset is carried on only in part, pulled back towards the configured mean: carried in
-    /// full at the prior's precision it would wander off (a random walk), and with one sensor
-    /// heard, where offset and distance cannot be told apart, the position with it.
+    /// The prior mean of the offset for the next batch: the device's learnt level. Without
+    /// learning, the last batch's offset is carried on only in part, pulled back towards the
+    /// configured mean: carried in full at the prior's precision it would wander off (a random
+    /// walk), and with one sensor heard, where offset and distance cannot be told apart, the
+    /// position with it.
     private func offsetPriorMean(_ configuration: PositioningConfiguration) -> Double {
-        guard offsetPrecision != nil else { return configuration.transmitOffsetMean }
-        if configuration.transmitOffsetLearning > 0 { return offset }
+        guard let level else { return configuration.transmitOffsetMean }
+        if configuration.transmitOffsetLearning > 0 { return level.mean }
         let carry = min(max(configuration.transmitOffsetCarry, 0), 1)
         return configuration.transmitOffsetMean + carry * (offset - configuration.transmitOffsetMean)
+    }
+
+    /// The prior precision of the offset for the next batch. Without learning, every phone's
+    /// spread (`transmit_offset_sigma`). With it, the device's level as far as it is known plus
+    /// how far one batch's offset may lie from it (`transmit_offset_floor`), which before the
+    /// first batch is every phone's spread again.
+    private func offsetPriorPrecision(_ configuration: PositioningConfiguration) -> Double {
+        guard configuration.transmitOffsetLearning > 0 else { return 1 / pow(Self.offsetSpread(configuration), 2) }
+        let change = Self.offsetChange(configuration)
+        return 1 / (1 / (level?.precision ?? Self.levelPrecision(configuration)) + change * change)
+    }
+
+    /// `transmit_offset_sigma`: how far phones' offsets lie from the model's, their levels and
+    /// how they are carried together.
+    private static func offsetSpread(_ configuration: PositioningConfiguration) -> Double {
+        max(configuration.transmitOffsetSigma, 0.01)
+    }
+
+    /// `transmit_offset_floor`: how far one batch's offset may lie from the device's level.
+    private static func offsetChange(_ configuration: PositioningConfiguration) -> Double {
+        max(configuration.transmitOffsetFloor, 0.01)
+    }
+
+    /// The precision of a device's level before its first batch: phones' offsets spread
+    /// `transmit_offset_sigma` in all, of which how each is carried takes
+    /// `transmit_offset_floor` (at most all but 0.1 dB of it).
+    private static func levelPrecision(_ configuration: PositioningConfiguration) -> Double {
+        let spread = offsetSpread(configuration), change = min(offsetChange(configuration), spread)
+        return 1 / max(spread * spread - change * change, 0.01)
     }
 
     /// The sensors that heard nothing of a batch of several packets — evidence that the device

@@ -440,6 +440,9 @@ public struct Locator: Sendable {
             with: readings, map: map, configuration: configuration, scratch: &scratch,
             silenceCounts: provisional ? noSilence : silenceCounts[state.radio], silence: silence, exponent: exponentPrior(state.radio))
         let m = filter.summary(grid: map.grid)
+        if !provisional, !readings.isEmpty {
+            filter.learnLevel(share: levelShare(insideProbability: m.insideProbability), configuration: configuration)
+        }
         if !provisional, readings.count >= 2, gains[state.radio] != nil {
             learnGains(&state, from: filter, map: map, spread: m.xx + m.yy, mean: m.mean)
         }
@@ -523,6 +526,18 @@ public struct Locator: Sendable {
                 weight: weight, place: place, witness: &state.gainWitness)
         }
         learner.shrinkBySpread()
+    }
+
+    /// The share of a batch's information about the phone's offset that counts as evidence of
+    /// the device's own level: `transmit_offset_learning` where the device is surely inside
+    /// (probability 0.9 or more), none where it may be outside (0.5 or less), in between
+    /// linearly. From the street every sensor hears the device from the same side, so its level
+    /// and its distance from the storefront trade off: the level a passer-by's batches seem to
+    /// say follows wherever the grid already places it (a window shopper who stops by the glass
+    /// would teach itself to be a weaker phone inside). Among the sensors, the readings say it.
+    private func levelShare(insideProbability: Double) -> Double {
+        let inside = min(max((insideProbability - 0.5) / 0.4, 0), 1)
+        return max(configuration.transmitOffsetLearning, 0) * inside
     }
 
     /// How much an estimate's residuals weigh as evidence of the sensors' gains and the

@@ -62,17 +62,22 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var transmitOffsetSigma: Double = 8
     /// Prior mean (dB) of a phone's transmit offset from the model.
     public var transmitOffsetMean: Double = 0
-    /// Share of each batch's information about the offset that the grid carries to the next
-    /// batch (0: the offset is fitted afresh to every batch). Less than 1 because a standing
-    /// phone's batches share their shadowing and are not independent evidence.
-    public var transmitOffsetLearning: Double = 0
+    /// Share of each batch's information about the offset that counts as evidence of the
+    /// device's own level, which the grid learns over its visit and centres each batch's offset
+    /// on (0: the offset is fitted afresh to every batch, `transmitOffsetCarry`). Far below 1
+    /// because a standing phone's batches share their shadowing, and a walking one's its
+    /// estimate's errors: about one batch in 50 is independent evidence, as for the sensor
+    /// gains (`SensorGains.witnessBatches`).
+    public var transmitOffsetLearning: Double = 0.02
     /// Without learning, the share of the last batch's offset that the next batch's prior is
     /// centred on (the rest is the configured mean): the phone's offset persists between
     /// batches, but carried in full it would drift where offset and distance are confounded.
     public var transmitOffsetCarry: Double = 0.5
-    /// The learnt offset is never trusted more than this standard deviation (dB), so that a
-    /// change of carrying position (hand to pocket) is followed.
-    public var transmitOffsetFloor: Double = 2
+    /// With learning, how far (standard deviation, dB) one batch's offset may lie from the
+    /// device's learnt level: its orientation and carrying position (hand, pocket, bag) change
+    /// what every sensor hears of it by several dB. The learnt level is never trusted more than
+    /// this, so such a change is followed.
+    public var transmitOffsetFloor: Double = 5
 
     /// Whether the grid engine learns each sensor's gain (how much louder than its model it
     /// hears every device) from all the devices' readings; sensors a survey measured, or whose
