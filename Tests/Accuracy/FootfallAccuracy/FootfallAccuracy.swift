@@ -47,6 +47,11 @@ struct FootfallAccuracy: AsyncParsableCommand {
     @Flag(help: "Survey the simulated stores' pavement too (`footfall simulate-survey --pavement`): two rows before the storefront. The kNN baseline then fingerprints the pavement as well, so the bars move.")
     var pavementSurvey = false
 
+    @Option(help: ArgumentHelp(
+        "Make every real recording's device this many dB weaker (negative: louder), readings below the weakest recorded left out: a tag or phone of another transmit power, which a new store's devices may be.",
+        valueName: "dB"))
+    var weakerDevices: Double = 0
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -84,6 +89,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         if statedPathLoss, statedGainsAt != nil { throw ValidationError("--stated-path-loss and --stated-gains-at: give one of them") }
         if let d = statedGainsAt, !(d >= 0.1 && d <= 100) { throw ValidationError("--stated-gains-at \(d): give a distance between 0.1 and 100 m") }
         if let e = enterAfter, !(e >= 0 && e <= 3600) { throw ValidationError("--enter-after \(e): give a number of seconds between 0 and 3600") }
+        guard abs(weakerDevices) <= 60 else { throw ValidationError("--weaker-devices \(weakerDevices): give a number of dB between -60 and 60") }
         guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
             _ = try PositioningConfiguration(settings: try settings, file: "--set")
@@ -137,7 +143,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         var recordings: [Recording] = []
         for make in [KolakowskiRecordings.make, UJIRecordings.make] {
             do {
-                recordings += try make(datasets)
+                recordings += try make(datasets).map { $0.weakened(by: weakerDevices) }
             } catch {
                 // A dataset that is absent (or broken) costs its rows, not the run.
                 skipped.append("\(error)")

@@ -31,6 +31,24 @@ struct Recording: Sendable {
     /// How the recording was built, for every variant's paragraph.
     var notes: String
 
+    /// The recording as a device `decibels` weaker would have made it (a tag at a lower
+    /// transmit power, another phone): every reading that much weaker, and those that fall
+    /// below the weakest the recording holds (its receivers' floor) not heard at all. A
+    /// simulated store is as it was: its phones already differ by ±8 dB.
+    func weakened(by decibels: Double) -> Recording {
+        guard decibels != 0, case .recorded(let observations, let truth) = source else { return self }
+        let floor = observations.map(\.rssi).min() ?? 0
+        var weaker = self
+        weaker.source = .recorded(
+            observations.compactMap { observation in
+                var o = observation
+                o.rssi -= decibels
+                return o.rssi >= floor ? o : nil
+            }, truth)
+        weaker.notes += " Every reading \(SVGDocument.number(decibels)) dB weaker (`--weaker-devices`), those below the weakest recorded (\(SVGDocument.number(floor)) dBm) left out."
+        return weaker
+    }
+
     static func withoutSurvey(_ name: String, notes: String = "No survey: the path-loss defaults alone.") -> Variant {
         Variant(name: name, survey: { [] }, notes: notes)
     }
