@@ -54,6 +54,27 @@ public struct DaemonClient: Sendable {
     }
 
     private func request(_ path: String, method: HTTPMethod, body: String?) async throws -> Answer {
+        // A pooled keep-alive connection that the daemon closes just as the client reuses it
+        // fails the request before it reaches the daemon ("I/O on closed channel"); a GET
+        // changes nothing, so it is sent again on a new connection.
+        var attempt = 1
+        while true {
+            do {
+                return try await send(path, method: method, body: body)
+            } catch let error where method == .GET && attempt < 3 && Self.closedBeforeAnswer(error) {
+                attempt += 1
+            }
+        }
+    }
+
+    /// Whether `error` is a connection closed under the request, before any answer.
+    static func closedBeforeAnswer(_ error: any Error) -> Bool {
+        if let error = error as? ChannelError, error == .ioOnClosedChannel { return true }
+        if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return true }
+        return false
+    }
+
+    private func send(_ path: String, method: HTTPMethod, body: String?) async throws -> Answer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
