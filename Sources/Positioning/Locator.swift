@@ -40,8 +40,12 @@ public struct Locator: Sendable {
     private var silenceCounts: [Radio: [Bool]] = [:]
     /// No sensor's silence counts (a batch not yet whole).
     private var noSilence: [Bool] = []
-    /// When each sensor last heard anything: one silent to every device is dead, not far away.
-    private var sensorLastHeard: [Double]
+    /// Per sensor, when it last heard anything (x) and (grid engine) when, since then, a device
+    /// was first placed where it should surely have heard it (y; +∞: not yet). Silent for
+    /// `forgetAfter` after that, it is dead; silent only because every device was far from it
+    /// (one tag in a building, heard by the receivers near it), it is not, and its silence goes
+    /// on saying so. Multilateration takes one silent to every device that long as dead.
+    private var sensorHeard: [SIMD2<Double>]
     /// What a silent sensor says: the receivers' floor and how often one within range misses a
     /// batch, both learnt from the readings.
     private var silence: SilenceModel
@@ -118,7 +122,7 @@ public struct Locator: Sendable {
         var index: [SensorID: Int] = [:]
         for (i, sensor) in layout.sensors.enumerated() { index[sensor.id] = i }
         sensorIndex = index
-        sensorLastHeard = Array(repeating: -.infinity, count: layout.sensors.count)
+        sensorHeard = Array(repeating: SIMD2(-.infinity, .infinity), count: layout.sensors.count)
         silence = SilenceModel(configuredFloor: configuration.receiverSensitivity)
         for radio in Radio.allCases { silenceCounts[radio] = layout.sensors.map { $0.radios.contains(radio) } }
         noSilence = Array(repeating: false, count: layout.sensors.count)
@@ -240,7 +244,7 @@ public struct Locator: Sendable {
     @discardableResult
     public mutating func observe(_ observation: Observation) -> Bool {
         guard let sensor = sensorIndex[observation.sensor] else { return false }
-        sensorLastHeard[sensor] = max(sensorLastHeard[sensor], observation.time)
+        sensorHeard[sensor] = SIMD2(max(sensorHeard[sensor].x, observation.time), .infinity)
         let plausible = configuration.plausibleRSSI, gate = configuration.outlierGate, window = configuration.window
         // One hash lookup, the state mutated in place: no copy of the filters per reading.
         let index: Int
@@ -331,11 +335,18 @@ public struct Locator: Sendable {
 
     /// What every estimate at `time` shares: which sensors' silence counts, the silence model.
     private mutating func prepareRound(at time: Double) {
-        // A sensor silent to every device for `forgetAfter` is dead, not far away; one not
-        // listening to a radio never hears its devices. Neither's silence is evidence.
+        // A sensor that has heard nothing yet, or (grid engine) nothing for `forgetAfter` since
+        // a device stood where it should surely have heard it, is dead, not far away; one not
+        // listening to a radio never hears its devices. Neither's silence is evidence. Without
+        // a map to say where a sensor should hear (multilateration), one silent to every device
+        // for `forgetAfter` is taken as dead.
+        let grid = configuration.engine == .grid
         for radio in Radio.allCases {
             for (s, sensor) in layout.sensors.enumerated() {
-                silenceCounts[radio]![s] = time - sensorLastHeard[s] <= configuration.forgetAfter && sensor.radios.contains(radio)
+                let alive = grid
+                    ? sensorHeard[s].x > -.infinity && !(time - sensorHeard[s].y > configuration.forgetAfter)
+                    : time - sensorHeard[s].x <= configuration.forgetAfter
+                silenceCounts[radio]![s] = alive && sensor.radios.contains(radio)
             }
         }
         silence.refresh()
@@ -440,6 +451,7 @@ public struct Locator: Sendable {
             with: readings, map: map, configuration: configuration, scratch: &scratch,
             silenceCounts: provisional ? noSilence : silenceCounts[state.radio], silence: silence, exponent: exponentPrior(state.radio))
         let m = filter.summary(grid: map.grid)
+        if !provisional, !readings.isEmpty { noteExpectedSensors(at: m.mean, offset: filter.offset, map: map, radio: state.radio, time: time) }
         if !provisional, !readings.isEmpty {
             filter.learnLevel(share: levelShare(insideProbability: m.insideProbability), configuration: configuration)
         }
@@ -528,6 +540,23 @@ public struct Locator: Sendable {
         learner.shrinkBySpread()
     }
 
+    /// Marks the sensors that this batch did not hear although the device is placed where they
+    /// should surely hear it (the map's level there, with the device's offset and the sensor's
+    /// gain, `SilenceModel.withinRange` × `rssi_noise` above the receivers' floor, as for a miss).
+    private mutating func noteExpectedSensors(at position: Point, offset: Double, map: RadioMap, radio: Radio, time: Double) {
+        let grid = map.grid
+        let (column, row) = grid.cellCoordinates(of: position)
+        guard column >= 0, column < grid.columns, row >= 0, row < grid.rows else { return }
+        let cell = row * grid.columns + column, dense = grid.columns * grid.rows
+        let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
+        let gain = gains[radio]?.gain ?? []
+        for s in 0..<min(map.sensorCount, sensorHeard.count) where sensorHeard[s].y == .infinity {
+            guard !readings.contains(where: { $0.sensor == s }) else { continue }
+            let expected = map.expectedBySensor[s * dense + cell] + offset + (s < gain.count ? gain[s] : 0)
+            if expected >= surely { sensorHeard[s].y = time }
+        }
+    }
+
     /// The share of a batch's information about the phone's offset that counts as evidence of
     /// the device's own level: `transmit_offset_learning` where the device is surely inside
     /// (probability 0.9 or more), none where it may be outside (0.5 or less), in between
@@ -563,6 +592,16 @@ public struct Locator: Sendable {
             variance += building * building * prior / (prior + learner.devices[0])
         }
         return variance > 0 ? (mean, 1 / variance) : (0, 0)
+    }
+
+    /// The sensors whose silence the last round of estimates left out as dead (a sensor that
+    /// has heard nothing yet, or, grid engine, nothing for `forget_after` since a device stood
+    /// where it should surely have heard it), among those that listen to `radio`.
+    public func sensorsTakenAsDead(radio: Radio = .ble) -> [SensorID] {
+        let counts = silenceCounts[radio] ?? []
+        return layout.sensors.enumerated().compactMap { s, sensor in
+            sensor.radios.contains(radio) && s < counts.count && !counts[s] ? sensor.id : nil
+        }
     }
 
     /// How far the building's path-loss exponent on `radio` lies from the model's (of the
