@@ -551,7 +551,7 @@ public struct Locator: Sendable {
         let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
         let gain = gains[radio]?.gain ?? []
         for s in 0..<min(map.sensorCount, sensorHeard.count) where sensorHeard[s].y == .infinity {
-            guard !readings.contains(where: { $0.sensor == s }) else { continue }
+            guard layout.sensors[s].radios.contains(radio), !readings.contains(where: { $0.sensor == s }) else { continue }
             let expected = map.expectedBySensor[s * dense + cell] + offset + (s < gain.count ? gain[s] : 0)
             if expected >= surely { sensorHeard[s].y = time }
         }
