@@ -548,6 +548,9 @@ public struct Locator: Sendable {
         let (column, row) = grid.cellCoordinates(of: position)
         guard column >= 0, column < grid.columns, row >= 0, row < grid.rows else { return }
         let cell = row * grid.columns + column, dense = grid.columns * grid.rows
+        // The mean of a distribution split between two arms of a store can fall where nobody
+        // can stand (the map holds no level there): it says nothing of where a sensor hears.
+        guard grid.inside[cell] else { return }
         let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
         let gain = gains[radio]?.gain ?? []
         for s in 0..<min(map.sensorCount, sensorHeard.count) where sensorHeard[s].y == .infinity {
