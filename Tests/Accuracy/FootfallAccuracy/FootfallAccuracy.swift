@@ -48,7 +48,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
     var pavementSurvey = false
 
     @Option(help: ArgumentHelp(
-        "Make every real recording's device this many dB weaker (negative: louder), readings below the weakest recorded left out: a tag or phone of another transmit power, which a new store's devices may be.",
+        "Make every real recording's device this many dB weaker (negative: louder), readings below the weakest recorded left out: a tag or phone of another transmit power, which a new store's devices may be. Surveys stay as recorded, as one made with another phone would.",
         valueName: "dB"))
     var weakerDevices: Double = 0
 
