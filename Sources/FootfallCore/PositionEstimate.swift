@@ -10,6 +10,13 @@ public struct PositionEstimate: Hashable, Sendable {
     /// Since when the device has been in `zone`: the moment it was first probably there,
     /// which the hysteresis confirmed only later (at most its switching time before `time`).
     public var zoneSince: Double?
+    /// Until when the stay in `zone` is settled: no change of zone the locate stage confirms
+    /// later will be dated before it. The estimate's own time when it lies in `zone`; while it
+    /// strays across a border within the zone margin, the first estimate across (a confirmed
+    /// move is dated from it), though never more than the hysteresis's switching time before
+    /// `time`. Nil where the locate stage does not say (the presence stage then allows the whole
+    /// switching time).
+    public var zoneSettledUntil: Double?
     /// Whether the estimate lies inside the store outline with enough confidence.
     public var insideStore: Bool
     /// Probability that the device is inside the outline rather than on the street outside it,

@@ -409,6 +409,7 @@ public struct Locator: Sendable {
             time: time, device: device, position: position, uncertainty: sigma, zone: zone,
             insideStore: located.inside, sensorsHeard: heard)
         estimate.zoneSince = zone == nil ? nil : state.zone.since
+        estimate.zoneSettledUntil = zone == nil ? nil : state.zone.settledUntil
         estimate.insideProbability = located.insideProbability
         return estimate
     }

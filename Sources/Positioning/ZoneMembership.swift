@@ -20,6 +20,13 @@ public struct ZoneMembership: Sendable, Hashable {
     /// When the device entered `current`: the first estimate inside it of the stretch that
     /// led to the change, which was confirmed only later.
     public private(set) var since: Double?
+    /// Until when the device is known to have been in `current`: no change confirmed later
+    /// will be dated before it. The last update's time when its estimate lay in `current`;
+    /// while estimates stray beyond its border within the margin, the first of them (a change
+    /// confirmed later is dated from it), never more than `hindsight` (or the zone strayed
+    /// into's own `enter_after`) before the last update. A change to no zone is dated when it
+    /// is confirmed, so a stray into no zone leaves it at the last update's time.
+    public private(set) var settledUntil: Double?
     private var currentIndex: Int?
     /// The zones' ids the state is about, to notice a different list.
     private var zoneIDs: [String] = []
@@ -73,6 +80,7 @@ public struct ZoneMembership: Sendable, Hashable {
         guard !zones.isEmpty else {
             current = nil
             since = nil
+            settledUntil = nil
             return nil
         }
         if !zoneIDs.elementsEqual(zones.lazy.map(\.id)) { restart(zones) }
@@ -84,12 +92,16 @@ public struct ZoneMembership: Sendable, Hashable {
         guard containing != state else {
             candidate = nil
             if !tentative { unconfirmed = false }
+            settledUntil = current == nil ? nil : time
             return current
         }
         if candidate != containing {
             candidate = containing
             candidateSince = time
         }
+        // Were this stray confirmed later, the stay in `current` would end no earlier than this.
+        settledUntil = current == nil ? nil
+            : containing < none ? max(candidateSince, time - max(Self.hindsight, zones[containing].enterAfter)) : time
         // Within the margin of the zone reported: a stray, or a move not yet clear. Inside its
         // polygon but in a zone listed before it (a till on the floor), the way back is out
         // of that zone.
@@ -106,6 +118,7 @@ public struct ZoneMembership: Sendable, Hashable {
         if containing < none {
             current = zones[containing].id
             currentIndex = containing
+            settledUntil = time
             // Dated from the first estimate in it, never before the last change nor further
             // back than `hindsight` (or the zone's own wait): what is decided downstream (a
             // dwell) need only wait that long for a move dated before it.
@@ -114,6 +127,7 @@ public struct ZoneMembership: Sendable, Hashable {
             current = nil
             currentIndex = nil
             since = nil
+            settledUntil = nil
         }
         candidate = nil
         changedAt = time
@@ -130,6 +144,7 @@ public struct ZoneMembership: Sendable, Hashable {
         if currentIndex == nil {
             current = nil
             since = nil
+            settledUntil = nil
         }
     }
 }

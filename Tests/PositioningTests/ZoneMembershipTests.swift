@@ -100,6 +100,32 @@ import Testing
         #expect(membership.since == 61 - ZoneMembership.hindsight)
     }
 
+    @Test func theStayIsSettledUpToTheFirstStrayThatAChangeConfirmedLaterWouldBeDatedFrom() {
+        var membership = ZoneMembership()
+        _ = feed(&membership, x: 3, from: 0, to: 30)
+        #expect(membership.settledUntil == 30)  // in the zone: settled to the estimate
+        _ = feed(&membership, x: 5.5, from: 31, to: 34)  // across, within the margin
+        #expect(membership.settledUntil == 31)  // a change confirmed now would be dated 31
+        _ = feed(&membership, x: 5.5, from: 35, to: 50)
+        #expect(membership.settledUntil == 50 - ZoneMembership.hindsight)  // never dated further back
+        _ = feed(&membership, x: 3, from: 51, to: 51)  // back in the zone
+        #expect(membership.settledUntil == 51)
+        _ = feed(&membership, x: 5.5, from: 52, to: 53)
+        _ = feed(&membership, x: 8, from: 54, to: 54)
+        #expect(membership.current == "checkout")
+        #expect(membership.since == 52)
+        #expect(membership.settledUntil == 54)  // the new stay, from its confirmation
+    }
+
+    @Test func aStrayIntoNoZoneLeavesTheStaySettledToEachEstimate() {
+        var membership = ZoneMembership()
+        _ = feed(&membership, x: 3, from: 0, to: 10)
+        // 0.5 m beyond the floor's zones: a change to no zone is dated when it is confirmed.
+        _ = feed(&membership, x: 3, from: 11, to: 13, y: 5.5)
+        #expect(membership.current == "produce")
+        #expect(membership.settledUntil == 13)
+    }
+
     @Test func leavingEveryZoneEndsTheZoneOnceBeyondTheMargin() {
         let apart = [
             Zone(id: "produce", polygon: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 5, y: 5))),

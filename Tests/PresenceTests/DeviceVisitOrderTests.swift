@@ -45,6 +45,40 @@ import Testing
         #expect(observe(40, zone: "front") == [.zoneDwell("front", at: 30, threshold: 30)])
     }
 
+    /// An estimate in the front zone that the locate stage says is settled until `settled`.
+    mutating func observe(_ t: Double, settled: Double) -> [DeviceVisit.Transition] {
+        var estimate = PositionEstimate(time: t, device: "d", position: Point(x: 5, y: 2), uncertainty: 1, zone: "front")
+        estimate.zoneSince = 0
+        estimate.zoneSettledUntil = settled
+        return visit.observe(estimate, layout: Self.layout, settings: Self.settings)
+            + visit.tick(t, layout: Self.layout, settings: Self.settings)
+    }
+
+    @Test mutating func aDwellIsDecidedAsSoonAsTheLocateStageSaysTheStayIsSettledPastItsThreshold() {
+        // Each estimate in the zone, none straying: settled to its own time. The dwell is
+        // decided at the threshold, not the hindsight later, while the shopper is still there.
+        let early = (0...29).flatMap { observe(Double($0), settled: Double($0)) }
+        #expect(!early.contains { if case .zoneDwell = $0 { true } else { false } })
+        #expect(observe(30, settled: 30) == [.zoneDwell("front", at: 30, threshold: 30)])
+    }
+
+    @Test mutating func aStrayPendingAcrossTheBorderHoldsTheDwellBackUntilItIsOverOrTheHindsightHasPassed() {
+        _ = (0...27).flatMap { observe(Double($0), settled: Double($0)) }
+        // From 28 the estimates stray across the border within the margin: a move confirmed
+        // later would be dated 28, before the threshold.
+        let straying = (28...39).flatMap { observe(Double($0), settled: 28) }
+        #expect(!straying.contains { if case .zoneDwell = $0 { true } else { false } })
+        // The hindsight (10 s) has passed since the threshold: no move can be dated before it.
+        #expect(observe(40, settled: 30) == [.zoneDwell("front", at: 30, threshold: 30)])
+    }
+
+    @Test mutating func aStrayConfirmedAsAMoveAfterTheThresholdEndsTheStayWithoutADwell() {
+        _ = (0...27).flatMap { observe(Double($0), settled: Double($0)) }
+        _ = (28...33).flatMap { observe(Double($0), settled: 28) }
+        let moved = observe(34, zone: "back", since: 28)
+        #expect(moved == [.zoneExited("front", at: 28, dwell: 28), .zoneEntered("back", at: 28)])
+    }
+
     @Test mutating func aMoveConfirmedLateAndDatedBeforeTheThresholdEndsTheStayWithoutADwell() {
         _ = stay(stride(from: 0.0, through: 35, by: 1), zone: "front")
         // At t = 36 the locate stage confirms the back zone, where the device has been since 27.
