@@ -38,6 +38,9 @@ struct GridFilter: Sendable {
     /// that level plus a change of carrying position or orientation (`transmit_offset_floor`),
     /// not a new draw from every phone's spread (`transmit_offset_sigma`).
     private(set) var level: (mean: Double, precision: Double)?
+    /// The level known before the first batch (the survey's own device), which a restart
+    /// starts from again; nil for a device nothing is known of.
+    private let knownLevel: (mean: Double, precision: Double)?
     /// What the last update's readings said of the offset (their precision, 1/dB²).
     private(set) var offsetInformation = 0.0
 
@@ -81,8 +84,11 @@ struct GridFilter: Sendable {
     /// may jump to where the readings now fit, which the locator's speed limit allows.
     private(set) var restarts = 0
 
-    init(grid: Grid, outsidePrior: Double = 1) {
+    /// - Parameter knownLevel: the device's level (dB from the model) and its precision (1/dB²)
+    ///   where known before its first batch: the device that recorded the survey.
+    init(grid: Grid, outsidePrior: Double = 1, knownLevel: (mean: Double, precision: Double)? = nil) {
         self.outsidePrior = max(outsidePrior, 0)
+        self.knownLevel = knownLevel
         probability = [Double](repeating: 0, count: grid.columns * grid.rows)
         box = grid.all
         restart(grid: grid)
@@ -144,7 +150,7 @@ struct GridFilter: Sendable {
         surprise = 0
         normalize(grid: grid)
         // A lost track may have been lost through a wrong offset: start it from the prior again.
-        level = nil
+        level = knownLevel
     }
 
     /// Motion model from the last update to `now`: a mixture of a browsing random walk and a

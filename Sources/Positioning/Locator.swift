@@ -58,6 +58,9 @@ public struct Locator: Sendable {
     /// Per radio and sensor, whether its model is the default's guess (neither surveyed nor
     /// stated): where gains and the exponent are learnt.
     private let guessed: [Radio: [Bool]]
+    /// The level (dB from the fitted models) of each device that recorded the survey: the
+    /// mean of its survey readings' residuals against them (`knownLevel(of:radio:)`).
+    private let surveyedLevels: [DeviceID: Double]
     /// The readings of sensors whose gain is learnt, and each one's level expected over the
     /// device's distribution.
     private var learning: [GridFilter.Reading] = []
@@ -160,6 +163,18 @@ public struct Locator: Sendable {
             }
         }
         self.models = models
+        // Each surveying device's own level: its floor readings against the models fitted to
+        // them (with several devices, each lies off their mean by its own offset).
+        var residuals: [DeviceID: (sum: Double, count: Int)] = [:]
+        for sample in survey {
+            guard let point = sample.point, let s = index[sample.sensor], surveyed[s], sample.rssi.isFinite,
+                  configuration.plausibleRSSI.contains(sample.rssi), Street.isOnFloor(point, layout: layout)
+            else { continue }
+            let distance = layout.sensors[s].position.distance(to: point, height: layout.deviceHeight)
+            residuals[sample.device, default: (0, 0)].sum += sample.rssi - models[.ble]![s].expectedRSSI(atDistance: distance)
+            residuals[sample.device, default: (0, 0)].count += 1
+        }
+        surveyedLevels = residuals.mapValues { $0.sum / Double($0.count) }
         // Where each sensor's model is the default's guess: not where a survey measured the
         // sensor, nor where the store file states its path loss (`calibrate fit` writes it from
         // one). There its gain is learnt and its exponent is uncertain.
@@ -424,6 +439,15 @@ public struct Locator: Sendable {
         var insideProbability: Double?
     }
 
+    /// What is known of a device's level before its first batch: for the device that recorded
+    /// the survey, its level there (`surveyedLevels`), to within `surveyed_device_level_spread`;
+    /// for any other, nothing.
+    private func knownLevel(of device: DeviceID, radio: Radio) -> (mean: Double, precision: Double)? {
+        guard radio == .ble, let level = surveyedLevels[device] else { return nil }
+        let spread = max(configuration.surveyedDeviceLevelSpread, 0.01)
+        return (level, 1 / (spread * spread))
+    }
+
     private mutating func locateOnGrid(_ state: inout DeviceState, at time: Double, device: DeviceID, provisional: Bool = false) -> Located? {
         guard let map = maps[state.radio] ?? maps[.ble] else { return nil }
         readings.removeAll(keepingCapacity: true)
@@ -435,7 +459,8 @@ public struct Locator: Sendable {
         }
         if !provisional, !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
         // Taken out of the state, so that its probabilities are not copied on write.
-        var filter = state.grid ?? GridFilter(grid: map.grid, outsidePrior: configuration.outsidePrior)
+        var filter = state.grid ?? GridFilter(
+            grid: map.grid, outsidePrior: configuration.outsidePrior, knownLevel: knownLevel(of: device, radio: state.radio))
         state.grid = nil
         filter.unpark(from: &gridWorkspace, grid: map.grid)
         defer {

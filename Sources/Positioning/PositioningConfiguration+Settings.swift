@@ -45,6 +45,7 @@ extension PositioningConfiguration {
         Field(name: "transmit_offset_learning", kind: .number(\.transmitOffsetLearning), range: 0 ... 1, unit: "share"),
         Field(name: "transmit_offset_carry", kind: .number(\.transmitOffsetCarry), range: 0 ... 1, unit: "share"),
         Field(name: "transmit_offset_floor", kind: .number(\.transmitOffsetFloor), range: 0.01 ... 50, unit: "dB"),
+        Field(name: "surveyed_device_level_spread", kind: .number(\.surveyedDeviceLevelSpread), range: 0.01 ... 50, unit: "dB"),
         Field(name: "sensor_gain_learning", kind: .flag(\.sensorGainLearning)),
         Field(name: "sensor_gain_prior_devices", kind: .number(\.sensorGainPriorDevices), range: 0 ... 10_000, unit: "devices"),
         Field(name: "path_loss_exponent_spread", kind: .number(\.pathLossExponentSpread), range: 0 ... 3, unit: "exponent"),

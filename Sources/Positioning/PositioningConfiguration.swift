@@ -78,6 +78,11 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// what every sensor hears of it by several dB. The learnt level is never trusted more than
     /// this, so such a change is followed.
     public var transmitOffsetFloor: Double = 5
+    /// With learning, how well (standard deviation, dB) the level of a device that recorded
+    /// the survey is known from it: its readings there against the models fitted to them give
+    /// its level, which stays with the tag or phone but for its battery and temperature. The
+    /// survey's own device then starts with that level learnt rather than every phone's spread.
+    public var surveyedDeviceLevelSpread: Double = 1
 
     /// Whether the grid engine learns each sensor's gain (how much louder than its model it
     /// hears every device) from all the devices' readings; sensors a survey measured, or whose
