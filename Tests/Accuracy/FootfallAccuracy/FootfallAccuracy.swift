@@ -52,6 +52,16 @@ struct FootfallAccuracy: AsyncParsableCommand {
         valueName: "dB"))
     var weakerDevices: Double = 0
 
+    @Option(help: ArgumentHelp(
+        "Keep one reading in this many of every real recording, at random: receivers that scan part of the time, or a tag advertising less often into a busy band, which a new store's hardware may be. Surveys stay as recorded.",
+        valueName: "n"))
+    var keepEvery = 1
+
+    @Option(help: ArgumentHelp(
+        "Let each sensor of every real recording report each device at most every this many seconds, each at its own rhythm: an ESPresense node's gating, or a gateway that rate-limits its uplink. Surveys stay as recorded.",
+        valueName: "seconds"))
+    var reportEvery = 0.0
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -89,6 +99,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
         if statedPathLoss, statedGainsAt != nil { throw ValidationError("--stated-path-loss and --stated-gains-at: give one of them") }
         if let d = statedGainsAt, !(d >= 0.1 && d <= 100) { throw ValidationError("--stated-gains-at \(d): give a distance between 0.1 and 100 m") }
         if let e = enterAfter, !(e >= 0 && e <= 3600) { throw ValidationError("--enter-after \(e): give a number of seconds between 0 and 3600") }
+        guard reportEvery >= 0, reportEvery <= 600 else { throw ValidationError("--report-every \(reportEvery): give a number of seconds from 0 to 600") }
+        guard keepEvery >= 1, keepEvery <= 1000 else { throw ValidationError("--keep-every \(keepEvery): give a whole number from 1 to 1000") }
         guard abs(weakerDevices) <= 60 else { throw ValidationError("--weaker-devices \(weakerDevices): give a number of dB between -60 and 60") }
         guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
@@ -143,7 +155,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         var recordings: [Recording] = []
         for make in [KolakowskiRecordings.make, UJIRecordings.make] {
             do {
-                recordings += try make(datasets).map { $0.weakened(by: weakerDevices) }
+                recordings += try make(datasets).map { $0.weakened(by: weakerDevices).thinned(keepingEvery: keepEvery).gated(reportingEvery: reportEvery) }
             } catch {
                 // A dataset that is absent (or broken) costs its rows, not the run.
                 skipped.append("\(error)")

@@ -49,6 +49,39 @@ struct Recording: Sendable {
         return weaker
     }
 
+    /// The recording as receivers that hear `n` times fewer packets would have made it (each
+    /// scanning part of the time, or a tag advertising less often into a busy band): each
+    /// reading kept with probability 1/`n`, independently (seed 1, so every run drops the
+    /// same). A simulated store is as it was: its packet loss is the simulator's.
+    func thinned(keepingEvery n: Int) -> Recording {
+        guard n > 1, case .recorded(let observations, let truth) = source else { return self }
+        var random = RandomSource(seed: 1)
+        var thinner = self
+        thinner.source = .recorded(observations.filter { _ in random.next() % UInt64(n) == 0 }, truth)
+        thinner.notes += " One reading in \(n) kept, at random (`--keep-every`)."
+        return thinner
+    }
+
+    /// The recording as receivers that report each device at most every `seconds` would have
+    /// made it (an ESPresense node's gating, a gateway that rate-limits its uplink): of each
+    /// device's readings at each sensor, the first, then the first at least `seconds` after the
+    /// last one kept. Each sensor keeps its own rhythm, so in most seconds most sensors are
+    /// silent though within range. A simulated store is as it was.
+    func gated(reportingEvery seconds: Double) -> Recording {
+        guard seconds > 0, case .recorded(let observations, let truth) = source else { return self }
+        var lastKept: [String: Double] = [:]
+        var gated = self
+        gated.source = .recorded(
+            observations.filter { observation in
+                let key = "\(observation.device)|\(observation.sensor)"
+                if let last = lastKept[key], observation.time - last < seconds { return false }
+                lastKept[key] = observation.time
+                return true
+            }, truth)
+        gated.notes += " Each sensor reports each device at most every \(SVGDocument.number(seconds)) s (`--report-every`)."
+        return gated
+    }
+
     static func withoutSurvey(_ name: String, notes: String = "No survey: the path-loss defaults alone.") -> Variant {
         Variant(name: name, survey: { [] }, notes: notes)
     }
