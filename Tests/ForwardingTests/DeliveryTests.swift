@@ -139,13 +139,15 @@ import Testing
         try await receiver.stop()
     }
 
-    /// The poll is two minutes, so arriving within ninety seconds proves the append woke the worker;
-    /// the latency itself is measured by the benchmarks (a parallel test run is no stopwatch).
-    @Test func anEventAppendedToAnIdleSinkIsSentWithinNinetySecondsWhileThePollIsTwoMinutes() async throws {
+    /// The poll is an hour, so arriving at all within the test proves the append woke the worker;
+    /// the latency itself is measured by the benchmarks (a parallel test run is no stopwatch: in
+    /// the whole suite, long synchronous tests hold the cooperative threads the worker needs, and
+    /// a delivery woken at once took 60 s and more to be made where it takes a second alone).
+    @Test func anEventAppendedToAnIdleSinkIsSentLongBeforeThePollWouldSendIt() async throws {
         let harness = try DeliveryHarness()
         let receiver = try await HTTPReceiver.start()
         var options = Forwarder.Options()
-        options.pollInterval = .seconds(120)  // only the wake-up on append can explain a prompt delivery
+        options.pollInterval = .seconds(3600)  // only the wake-up on append can explain a delivery
         let metrics = TestMetrics()
         let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url)], options: options, metrics: metrics)
         defer { task.cancel() }
@@ -154,9 +156,10 @@ import Testing
         #expect(await waitUntil { (try? metrics.expectGauge("footfall_outbox_pending", [("sink", "cloudevents")])) != nil })
         let appended = ContinuousClock.now
         try harness.append(TestEvents.make(count: 1))
-        #expect(await receiver.wait(timeout: .seconds(100)) { !$0.isEmpty })
+        #expect(await receiver.wait(timeout: .seconds(600)) { !$0.isEmpty })
         let latency = try #require(receiver.requests.first).monotonic - appended
-        #expect(latency < .seconds(90), "took \(latency)")
+        print("an event appended to an idle sink reached the receiver after \(latency)")
+        #expect(latency < .seconds(600), "took \(latency)")
         task.cancel()
         try await receiver.stop()
     }
