@@ -36,17 +36,16 @@ struct Recording: Sendable {
     /// below the weakest the recording holds (its receivers' floor) not heard at all. A
     /// simulated store is as it was: its phones already differ by ±8 dB.
     func weakened(by decibels: Double) -> Recording {
-        guard decibels != 0, case .recorded(let observations, let truth) = source else { return self }
-        let floor = observations.map(\.rssi).min() ?? 0
-        var weaker = self
-        weaker.source = .recorded(
-            observations.compactMap { observation in
+        guard decibels != 0 else { return self }
+        return changingReadings { observations in
+            let floor = observations.map(\.rssi).min() ?? 0
+            let weaker = observations.compactMap { observation -> Observation? in
                 var o = observation
                 o.rssi -= decibels
                 return o.rssi >= floor ? o : nil
-            }, truth)
-        weaker.notes += " Every reading \(SVGDocument.number(decibels)) dB weaker (`--weaker-devices`), those below the weakest recorded (\(SVGDocument.number(floor)) dBm) left out."
-        return weaker
+            }
+            return (weaker, "Every reading \(SVGDocument.number(decibels)) dB weaker (`--weaker-devices`), those below the weakest recorded (\(SVGDocument.number(floor)) dBm) left out.")
+        }
     }
 
     /// The recording as receivers that hear `n` times fewer packets would have made it (each
@@ -54,12 +53,11 @@ struct Recording: Sendable {
     /// reading kept with probability 1/`n`, independently (seed 1, so every run drops the
     /// same). A simulated store is as it was: its packet loss is the simulator's.
     func thinned(keepingEvery n: Int) -> Recording {
-        guard n > 1, case .recorded(let observations, let truth) = source else { return self }
-        var random = RandomSource(seed: 1)
-        var thinner = self
-        thinner.source = .recorded(observations.filter { _ in random.next() % UInt64(n) == 0 }, truth)
-        thinner.notes += " One reading in \(n) kept, at random (`--keep-every`)."
-        return thinner
+        guard n > 1 else { return self }
+        return changingReadings { observations in
+            var random = RandomSource(seed: 1)
+            return (observations.filter { _ in random.next() % UInt64(n) == 0 }, "One reading in \(n) kept, at random (`--keep-every`).")
+        }
     }
 
     /// The recording as receivers that report each device at most every `seconds` would have
@@ -68,18 +66,27 @@ struct Recording: Sendable {
     /// last one kept. Each sensor keeps its own rhythm, so in most seconds most sensors are
     /// silent though within range. A simulated store is as it was.
     func gated(reportingEvery seconds: Double) -> Recording {
-        guard seconds > 0, case .recorded(let observations, let truth) = source else { return self }
-        var lastKept: [String: Double] = [:]
-        var gated = self
-        gated.source = .recorded(
-            observations.filter { observation in
-                let key = "\(observation.device)|\(observation.sensor)"
-                if let last = lastKept[key], observation.time - last < seconds { return false }
-                lastKept[key] = observation.time
+        guard seconds > 0 else { return self }
+        return changingReadings { observations in
+            var lastKept: [DeviceID: [SensorID: Double]] = [:]
+            let kept = observations.filter { observation in
+                if let last = lastKept[observation.device]?[observation.sensor], observation.time - last < seconds { return false }
+                lastKept[observation.device, default: [:]][observation.sensor] = observation.time
                 return true
-            }, truth)
-        gated.notes += " Each sensor reports each device at most every \(SVGDocument.number(seconds)) s (`--report-every`)."
-        return gated
+            }
+            return (kept, "Each sensor reports each device at most every \(SVGDocument.number(seconds)) s (`--report-every`).")
+        }
+    }
+
+    /// The recording with its readings changed and the change said in its notes; a simulated
+    /// store is as it was.
+    private func changingReadings(_ change: ([Observation]) -> (readings: [Observation], note: String)) -> Recording {
+        guard case .recorded(let observations, let truth) = source else { return self }
+        let (readings, note) = change(observations)
+        var changed = self
+        changed.source = .recorded(readings, truth)
+        changed.notes += " " + note
+        return changed
     }
 
     static func withoutSurvey(_ name: String, notes: String = "No survey: the path-loss defaults alone.") -> Variant {
