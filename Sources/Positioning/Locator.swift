@@ -217,7 +217,7 @@ public struct Locator: Sendable {
                     grid: grid, sensors: layout.sensors, models: models[radio]!, deviceHeight: layout.deviceHeight,
                     survey: radio == .ble ? samples : [], correlation: configuration.shadowingCorrelation,
                     shadowing: configuration.shadowingSpread, noise: configuration.rssiNoise,
-                    uncertainExponent: exponentUncertain ? guessed[radio]! : [])
+                    uncertainExponent: exponentUncertain ? guessed[radio]! : [], outsideWallLoss: configuration.outsideWallLoss, outline: outline)
             }
         }
         self.maps = maps

@@ -51,6 +51,7 @@ extension PositioningConfiguration {
         Field(name: "path_loss_exponent_spread", kind: .number(\.pathLossExponentSpread), range: 0 ... 3, unit: "exponent"),
         Field(name: "path_loss_exponent_local_spread", kind: .number(\.pathLossExponentLocalSpread), range: 0 ... 3, unit: "exponent"),
         Field(name: "outside_band", kind: .number(\.outsideBand), range: 0 ... 50, unit: "metres"),
+        Field(name: "outside_wall_loss", kind: .number(\.outsideWallLoss), range: 0 ... 40, unit: "dB"),
         Field(name: "outside_band_along_storefront", kind: .flag(\.outsideBandAlongStorefront)),
         Field(name: "walls_between_inside_and_outside", kind: .flag(\.wallsBetweenInsideAndOutside)),
         Field(name: "entrance_radius", kind: .number(\.entranceRadius), range: 0 ... 50, unit: "metres"),

@@ -115,6 +115,12 @@ public struct PositioningConfiguration: Hashable, Sendable {
     /// reported outside the store (a passer-by). 0 confines the grid to the outline (and the
     /// inside/outside decision to the multilateration fix and `outsideMargin`).
     public var outsideBand: Double = 5
+    /// How much weaker (dB) the sensors, all inside, hear a device outside the outline than the
+    /// path-loss model says at its distance: the storefront's glass or the outer wall between
+    /// them. Applies to the band's cells (`outside_band`). 0 by default: an open front, and
+    /// the band as a sink for weakly heard shoppers deep in a sparse store otherwise
+    /// (docs/positioning.md, "The storefront's loss").
+    public var outsideWallLoss: Double = 0
     /// Whether the band lies only along the walls with an entrance (the storefront), where the
     /// street or mall is, rather than all around the outline.
     public var outsideBandAlongStorefront = true

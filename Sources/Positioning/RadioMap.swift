@@ -45,7 +45,7 @@ struct RadioMap: Sendable {
     init(
         grid: Grid, sensors: [Sensor], models: [PathLossModel], deviceHeight: Double,
         survey: [Sample] = [], correlation: Double = 2, shadowing: Double = 4, noise: Double = 5,
-        uncertainExponent: [Bool] = []
+        uncertainExponent: [Bool] = [], outsideWallLoss: Double = 0, outline: Outline? = nil
     ) {
         self.grid = grid
         let sensorCount = sensors.count
@@ -58,7 +58,7 @@ struct RadioMap: Sendable {
             let centre = grid.centre(slot: slot), cell = grid.cells[slot]
             for (s, sensor) in sensors.enumerated() {
                 let d = sensor.position.distance(to: centre, height: deviceHeight)
-                expected[slot * sensorCount + s] = models[s].expectedRSSI(atDistance: d)
+                expected[slot * sensorCount + s] = models[s].expectedRSSI(atDistance: d) - (grid.withinOutline[cell] ? 0 : outsideWallLoss)
                 if uncertain[s] { logDistance[s * dense + cell] = -10 * log10(max(d, 0.1)) }
             }
         }
@@ -75,7 +75,8 @@ struct RadioMap: Sendable {
                 let points = Self.pooled(
                     survey.lazy.filter { $0.sensor == s }.map { sample in
                         let d = sensors[s].position.distance(to: sample.point, height: deviceHeight)
-                        return (sample.point, sample.rssi - models[s].expectedRSSI(atDistance: d))
+                        let wall = outsideWallLoss > 0 && outline.map { !$0.contains(sample.point) } == true ? outsideWallLoss : 0
+                        return (sample.point, sample.rssi - models[s].expectedRSSI(atDistance: d) + wall)
                     }, bin: bin)
                 guard !points.isEmpty else { continue }
                 let weights = Self.krigingWeights(points, length: length, shadowing: shadowing, noise: noise)

@@ -24,6 +24,11 @@ public struct RadioModel: Sendable {
         /// Scale of the body's loss for every carrying position (1: hand 2 dB, pocket 7 dB,
         /// bag 10 dB when the body is fully in the way; 0: no body loss).
         public var bodyLossScale = 1.0
+        /// Loss (dB) of every packet from a phone outside the store's outline: its sensors are
+        /// inside, behind the storefront's glass or the outer wall (clear glass 2–4 dB, brick or
+        /// coated glass 10 dB and more; an open mall front 0). 0: no wall, the harshest case for
+        /// telling a passer-by from a shopper behind the glass.
+        public var storefrontLoss = 0.0
         public init() {}
     }
 

@@ -87,7 +87,7 @@ extension StoreSimulator {
                     let slant = sensor.position.distance(to: point, height: layout.deviceHeight)
                     var rssi = sensor.pathLoss(for: .ble).rssi(atDistance: slant) + survey.txOffset
                     rssi += radio.staticShadowing(sensor: index, at: point) + shadowing[index]
-                    rssi += radio.fastFading(&random)
+                    rssi += radio.fastFading(&random) - (layout.outline.contains(point) ? 0 : parameters.storefrontLoss)
                     rssi -= bodyLoss(.hand, heading: heading, from: point, to: sensor.position.floor)
                     guard radio.received(rssi: rssi, &random) else { continue }
                     samples.append(

@@ -78,6 +78,7 @@ public struct StoreSimulator: Sendable {
                 let moved = state.lastPosition.map { $0.distance(to: position) } ?? 0
                 state.lastPosition = position
                 // Gudmundson: shadowing decorrelates exponentially with the distance moved.
+                let wall = layout.outline.contains(position) ? 0 : radio.parameters.storefrontLoss
                 let rho = exp(-moved / radio.parameters.gudmundsonDistance)
                 let innovation = (1 - rho * rho).squareRoot() * radio.parameters.movingShadowingSD
                 for (index, sensor) in sensors.enumerated() {
@@ -89,7 +90,7 @@ public struct StoreSimulator: Sendable {
                     let slant = sensor.position.distance(to: position, height: layout.deviceHeight)
                     var rssi = sensor.pathLoss(for: .ble).rssi(atDistance: slant)
                     rssi += person.txOffset + radio.staticShadowing(sensor: index, at: position) + state.shadowing[index]
-                    rssi += radio.fastFading(&state.random)
+                    rssi += radio.fastFading(&state.random) - wall
                     rssi -= bodyLoss(person.carry, heading: state.heading, from: position, to: sensor.position.floor)
                     guard radio.received(rssi: rssi, &state.random) else { continue }
                     try emit(Observation(time: time, sensor: sensor.id, device: device, rssi: rssi.rounded(), txPower: person.txPower))

@@ -180,6 +180,48 @@ import Testing
         #expect(Set(street.map(\.x)) == Set(Swift.stride(from: -5.0, through: 45, by: 5)))
     }
 
+    @Test func aStorefrontLossTakesItsDecibelsOffThePavementAndNothingOffTheFloor() async {
+        // A calm radio (no shadowing, no body, receivers that hear down to −140 dBm, so that no
+        // weak packet is lost and biases a mean) surveyed on the floor and on two rows of the
+        // pavement, with and without a 6 dB storefront: each point's mean level against each
+        // sensor, fading averaged over its packets.
+        func levels(_ loss: Double) -> [String: (mean: Double, outside: Bool)] {
+            var radio = RadioModel.Parameters()
+            radio.staticShadowingSD = 0
+            radio.movingShadowingSD = 0
+            radio.bodyLossScale = 0
+            radio.storefrontLoss = loss
+            radio.sensitivity = -140
+            var settings = StoreSimulator.Settings()
+            settings.hours = 0
+            settings.shoppersPerHour = 0
+            settings.staff = 0
+            settings.radio = radio
+            var survey = StoreSimulator.SurveySettings()
+            survey.spacing = 5
+            survey.dwell = 10
+            survey.pavement = [1.5, 4]
+            var sums: [String: (sum: Double, count: Double, outside: Bool)] = [:]
+            for sample in StoreSimulator(layout: Self.layout, settings: settings).survey(survey) {
+                guard let point = sample.point else { continue }
+                let key = "\(sample.sensor)@\(point.x),\(point.y)"
+                sums[key, default: (0, 0, !Self.layout.outline.contains(point))].sum += sample.rssi
+                sums[key, default: (0, 0, !Self.layout.outline.contains(point))].count += 1
+            }
+            return sums.filter { $0.value.count >= 20 }.mapValues { ($0.sum / $0.count, $0.outside) }
+        }
+        let (open, walled) = await onAThreadOfItsOwn { (levels(0), levels(6)) }
+        var floor: [Double] = [], pavement: [Double] = []
+        for (key, before) in open {
+            guard let after = walled[key] else { continue }
+            if before.outside { pavement.append(before.mean - after.mean) } else { floor.append(before.mean - after.mean) }
+        }
+        let floorMean = floor.reduce(0, +) / Double(floor.count), pavementMean = pavement.reduce(0, +) / Double(pavement.count)
+        #expect(floor.count > 100 && pavement.count > 20, "\(floor.count) floor and \(pavement.count) pavement levels compared")
+        #expect(abs(floorMean) < 0.3, "the floor \(floorMean) dB weaker")
+        #expect(abs(pavementMean - 6) < 0.5, "the pavement \(pavementMean) dB weaker")
+    }
+
     @Test func theRadiosHarshnessIsSetByItsParameters() async {
         // Averaged over a point's packets, fading is gone: what is left is the shadowing and
         // the body, which the parameters set (3 dB and 2 dB by default, and the hand's loss).

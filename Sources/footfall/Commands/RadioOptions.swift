@@ -16,10 +16,14 @@ struct RadioOptions: ParsableArguments {
     @Option(name: .customLong("body-loss"), parsing: .unconditional, help: ArgumentHelp("Scale of the carrier's body loss (1: at most 2 dB in the hand, 7 dB in a pocket, 10 dB in a bag; 0: none).", valueName: "scale"))
     var bodyLoss: Double = RadioModel.Parameters().bodyLossScale
 
+    @Option(name: .customLong("storefront-loss"), parsing: .unconditional, help: ArgumentHelp("Loss (dB) of every packet from a phone outside the store, behind the storefront's glass or wall (0: no wall).", valueName: "dB"))
+    var storefrontLoss: Double = RadioModel.Parameters().storefrontLoss
+
     func validate() throws {
         for (name, value) in [("--static-shadowing", staticShadowing), ("--moving-shadowing", movingShadowing)] {
             guard value >= 0, value <= 30 else { throw ValidationError("\(name) must be between 0 and 30 dB") }
         }
+        guard storefrontLoss >= 0, storefrontLoss <= 40 else { throw ValidationError("--storefront-loss must be between 0 and 40 dB") }
         guard bodyLoss >= 0, bodyLoss <= 5 else { throw ValidationError("--body-loss must be a scale between 0 and 5") }
     }
 
@@ -27,5 +31,6 @@ struct RadioOptions: ParsableArguments {
         radio.staticShadowingSD = staticShadowing
         radio.movingShadowingSD = movingShadowing
         radio.bodyLossScale = bodyLoss
+        radio.storefrontLoss = storefrontLoss
     }
 }

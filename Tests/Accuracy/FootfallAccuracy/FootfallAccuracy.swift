@@ -62,6 +62,11 @@ struct FootfallAccuracy: AsyncParsableCommand {
         valueName: "seconds"))
     var reportEvery = 0.0
 
+    @Option(help: ArgumentHelp(
+        "Simulate every store (the matrix and the demo store) with this loss on every packet from a phone outside it, behind the storefront's glass or wall (`footfall simulate --storefront-loss`); 0 by default, no wall.",
+        valueName: "dB"))
+    var storefrontLoss = 0.0
+
     @Option(help: "Minutes each simulated store runs (20 for the table in docs/accuracy.md).")
     var minutes = SimulatedStoreMatrix.minutes
 
@@ -102,6 +107,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
         guard reportEvery >= 0, reportEvery <= 600 else { throw ValidationError("--report-every \(reportEvery): give a number of seconds from 0 to 600") }
         guard keepEvery >= 1, keepEvery <= 1000 else { throw ValidationError("--keep-every \(keepEvery): give a whole number from 1 to 1000") }
         guard abs(weakerDevices) <= 60 else { throw ValidationError("--weaker-devices \(weakerDevices): give a number of dB between -60 and 60") }
+        guard storefrontLoss >= 0, storefrontLoss <= 40 else { throw ValidationError("--storefront-loss \(storefrontLoss): give a number of dB from 0 to 40") }
         guard minutes >= 1, minutes <= 24 * 60 else { throw ValidationError("--minutes \(minutes): give a number of minutes between 1 and 1440") }
         do {
             _ = try PositioningConfiguration(settings: try settings, file: "--set")
@@ -122,6 +128,13 @@ struct FootfallAccuracy: AsyncParsableCommand {
     var stating: SimulatedStoreMatrix.Stating {
         if statedPathLoss { return .truePathLoss }
         return statedGainsAt.map { .gainAt($0) } ?? .nothing
+    }
+
+    /// The simulated stores' radio: the simulator's, with `--storefront-loss`.
+    var radio: RadioModel.Parameters {
+        var radio = RadioModel.Parameters()
+        radio.storefrontLoss = storefrontLoss
+        return radio
     }
 
     func selected(_ name: String) -> Bool { only.isEmpty || only.contains { name.contains($0) } }
@@ -162,7 +175,7 @@ struct FootfallAccuracy: AsyncParsableCommand {
                 note("skipped: \(error)")
             }
         }
-        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? StoreSimulator.SurveySettings.pavementRows : []) }
+        recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? StoreSimulator.SurveySettings.pavementRows : [], radio: radio) }
         recordings = recordings.compactMap { recording in
             var r = recording
             r.variants = r.variants.filter { selected($0.name) }
@@ -192,8 +205,8 @@ struct FootfallAccuracy: AsyncParsableCommand {
             func start() {
                 guard let job = pending.popFirst() else { return }
                 note("running \(job.label)")
-                let errors = self.errors
-                group.addTask { Self.perform(job, errors: errors) }
+                let errors = self.errors, radio = self.radio
+                group.addTask { Self.perform(job, errors: errors, radio: radio) }
             }
             for _ in 0..<self.jobs { start() }
             while let outcome = try await group.next() {
@@ -231,13 +244,13 @@ struct FootfallAccuracy: AsyncParsableCommand {
         }
     }
 
-    static func perform(_ job: Job, errors: String?) -> Outcome {
+    static func perform(_ job: Job, errors: String?, radio: RadioModel.Parameters) -> Outcome {
         do {
             switch job {
             case .recording(let index, let recording): return .cases(index, try RecordingRunner.run(recording, errors: errors))
-            case .presence(let hours, let configuration): return .presence(hours, try PresenceTargets.run(configuration: configuration, hours: hours))
+            case .presence(let hours, let configuration): return .presence(hours, try PresenceTargets.run(configuration: configuration, hours: hours, radio: radio))
             case .differing(let configuration, let truth):
-                return .differing(try PresenceTargets.run(configuration: configuration, hours: 1, simulatedOn: truth))
+                return .differing(try PresenceTargets.run(configuration: configuration, hours: 1, simulatedOn: truth, radio: radio))
             }
         } catch {
             return .failed("\(job.label): \(error)")

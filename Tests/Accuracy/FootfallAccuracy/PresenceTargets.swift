@@ -34,12 +34,15 @@ enum PresenceTargets {
 
     /// Runs `hours` of shoppers simulated on `simulatedOn` (the store file's own layout when
     /// nil) through a pipeline of `configuration`.
-    static func run(configuration: StoreConfiguration, hours: Double, simulatedOn truth: StoreLayout? = nil) throws -> Run {
+    static func run(
+        configuration: StoreConfiguration, hours: Double, simulatedOn truth: StoreLayout? = nil, radio: RadioModel.Parameters = .init()
+    ) throws -> Run {
         let started = Date()
         var settings = StoreSimulator.Settings()
         settings.hours = hours
         settings.shoppersPerHour = shoppersPerHour
         settings.seed = seed
+        settings.radio = radio
         let simulator = StoreSimulator(layout: truth ?? configuration.layout, settings: settings)
         var pipeline = try Pipeline(configuration: configuration)
         var truth: [TruthSample] = []

@@ -161,13 +161,17 @@ enum SimulatedStoreMatrix {
     /// - Parameter minutes: how long the store runs (`--minutes`): longer runs show what the
     ///   locator learns of the sensors given more shoppers.
     /// - Parameter pavement: rows of the survey on the pavement (`StoreSimulator.SurveySettings.pavement`).
-    static func recording(_ store: Store, stating: Stating = .nothing, minutes: Double = minutes, pavement: [Double] = []) throws -> Recording {
+    /// - Parameter radio: the simulator's radio (`--storefront-loss`).
+    static func recording(
+        _ store: Store, stating: Stating = .nothing, minutes: Double = minutes, pavement: [Double] = [], radio: RadioModel.Parameters = .init()
+    ) throws -> Recording {
         let user = try StoreConfiguration.parse(yaml: yaml(store, stating: stating), file: "\(store.name)/store.yaml")
         let truth = try StoreConfiguration.parse(yaml: yaml(store, stating: .truePathLoss), file: "\(store.name)/true.yaml")
         var settings = StoreSimulator.Settings()
         settings.hours = minutes / 60
         settings.shoppersPerHour = shoppersPerHour
         settings.seed = seed
+        settings.radio = radio
         let simulator = StoreSimulator(layout: truth.layout, settings: settings)
         let pathLoss = truePathLoss(sensorCount: store.sensors.count)
         let levels = pathLoss.map(\.rssiAt1m), exponents = pathLoss.map(\.exponent)
@@ -188,6 +192,6 @@ enum SimulatedStoreMatrix {
                         + (pavement.isEmpty ? "." : ", and on the pavement \(pavement.map { n($0) }.joined(separator: " and ")) m out before the storefront (`--pavement-survey`).")),
             ],
             scoresZones: true,
-            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed)); \(statingNote(stating)). Truth samples every second where the person is inside the outline.")
+            notes: "A \(n(store.width)) × \(n(store.depth)) m store, \(store.sensors.count) sensors (one per \(Int(store.areaPerSensor.rounded())) m²) on the \(store.mounting); \(zones(store).count) zones tiling the floor, one street door. Simulated in process, \(Int(minutes)) minutes at \(Int(shoppersPerHour)) shoppers/h (seed \(seed), with passers-by and staff), on a true layout whose sensors each have their own path loss (1 m level \(n(levels.min() ?? 0))…\(n(levels.max() ?? 0)) dBm, exponent \(n(exponents.min() ?? 0))…\(n(exponents.max() ?? 0)), seed \(pathLossSeed))\(radio.storefrontLoss > 0 ? ", every packet from outside the store \(n(radio.storefrontLoss)) dB weaker (`--storefront-loss`)" : ""); \(statingNote(stating)). Truth samples every second where the person is inside the outline.")
     }
 }
