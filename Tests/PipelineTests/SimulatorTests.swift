@@ -132,9 +132,9 @@ import Testing
         #expect(abs(Double(strong) / 10_000 - (1 - model.parameters.baseLoss)) < 0.02)
     }
 
-    /// Residual spread (dB) of a simulated survey about the layout's path-loss models: each
-    /// reference point's mean reading per sensor against the model at that distance.
-    static func surveySpread(_ radio: RadioModel.Parameters) -> Double {
+    /// The demo store surveyed on a 5 m grid, 10 s a point (seed 5), with nobody else in it,
+    /// and on the pavement's rows `pavement` metres out.
+    static func survey(_ radio: RadioModel.Parameters, pavement: [Double] = []) -> [SurveySample] {
         var settings = StoreSimulator.Settings()
         settings.seed = 5
         settings.hours = 0
@@ -144,7 +144,14 @@ import Testing
         var survey = StoreSimulator.SurveySettings()
         survey.spacing = 5
         survey.dwell = 10
-        let samples = StoreSimulator(layout: layout, settings: settings).survey(survey)
+        survey.pavement = pavement
+        return StoreSimulator(layout: layout, settings: settings).survey(survey)
+    }
+
+    /// Residual spread (dB) of a simulated survey about the layout's path-loss models: each
+    /// reference point's mean reading per sensor against the model at that distance.
+    static func surveySpread(_ radio: RadioModel.Parameters) -> Double {
+        let samples = survey(radio)
         var groups: [String: (sum: Double, count: Double, expected: Double)] = [:]
         for sample in samples {
             guard let point = sample.point, let sensor = layout.sensors.first(where: { $0.id == sample.sensor }) else { continue }
@@ -192,17 +199,8 @@ import Testing
             radio.bodyLossScale = 0
             radio.storefrontLoss = loss
             radio.sensitivity = -140
-            var settings = StoreSimulator.Settings()
-            settings.hours = 0
-            settings.shoppersPerHour = 0
-            settings.staff = 0
-            settings.radio = radio
-            var survey = StoreSimulator.SurveySettings()
-            survey.spacing = 5
-            survey.dwell = 10
-            survey.pavement = [1.5, 4]
             var sums: [String: (sum: Double, count: Double, outside: Bool)] = [:]
-            for sample in StoreSimulator(layout: Self.layout, settings: settings).survey(survey) {
+            for sample in Self.survey(radio, pavement: [1.5, 4]) {
                 guard let point = sample.point else { continue }
                 let key = "\(sample.sensor)@\(point.x),\(point.y)"
                 sums[key, default: (0, 0, !Self.layout.outline.contains(point))].sum += sample.rssi
