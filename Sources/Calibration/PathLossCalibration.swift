@@ -150,6 +150,38 @@ public struct PathLossCalibration: Sendable {
         }
     }
 
+    /// How much weaker the survey's readings on the pavement are than the floor's fitted
+    /// models say at their distance: the storefront's loss (`outside_wall_loss`), with how many
+    /// readings at how many points say so. Only readings that the models, less the loss, put
+    /// `censoringMargin` dB or more above the survey's weakest reading count, so that the
+    /// packets lost under the receivers' floor do not make the pavement seem louder; the loss
+    /// is found again with each estimate of it until it settles. Nil without such readings.
+    public static func storefrontLoss(
+        _ samples: [SurveySample], fits: [SensorFit], layout: StoreLayout, censoringMargin: Double = 10
+    ) -> (loss: Double, readings: Int, points: Int)? {
+        guard let weakest = samples.map(\.rssi).min() else { return nil }
+        var models: [SensorID: (Sensor, PathLoss)] = [:]
+        for fit in fits {
+            if let pathLoss = fit.pathLoss, let sensor = layout.sensor(fit.sensor) { models[fit.sensor] = (sensor, pathLoss) }
+        }
+        var pavement: [(expected: Double, rssi: Double, point: Point)] = []
+        for sample in samples {
+            guard let point = sample.point, !Street.isOnFloor(point, layout: layout), let (sensor, pathLoss) = models[sample.sensor] else { continue }
+            pavement.append((pathLoss.rssi(atDistance: sensor.position.distance(to: point, height: layout.deviceHeight)), sample.rssi, point))
+        }
+        var result: (loss: Double, readings: Int, points: Int)?
+        var loss = 0.0
+        for _ in 0..<10 {
+            let counted = pavement.filter { $0.expected - loss >= weakest + censoringMargin }
+            guard !counted.isEmpty else { break }
+            let next = counted.reduce(0) { $0 + $1.expected - $1.rssi } / Double(counted.count)
+            result = (next, counted.count, Set(counted.map(\.point)).count)
+            if abs(next - loss) < 0.05 { break }
+            loss = max(next, 0)
+        }
+        return result
+    }
+
     /// `PathLossModel.fit` needs 10 readings; fewer (a point or two with a few readings each)
     /// are repeated so that a small survey still gets an intercept.
     static func fitModel(distances: [Double], rssi: [Double], fallback: PathLoss) -> PathLossModel? {

@@ -139,6 +139,12 @@ import Testing
         #expect(survey.allSatisfy { $0.point == Point(x: 5, y: 5) && $0.zone == "fresh" && $0.time >= 120 && $0.time < 130 })
     }
 
+    /// The storefront's loss `calibrate fit` prints, in dB.
+    static func storefrontLoss(in output: String) -> Double? {
+        guard let range = output.range(of: "the pavement is heard ") else { return nil }
+        return Double(output[range.upperBound...].prefix { $0 != " " })
+    }
+
     @Test func aSimulatedSurveyOfThePavementIsFittedFromItsFloorAndRecordedPointsMayLieThere() throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -156,6 +162,21 @@ import Testing
         #expect(fit.status == 0, "\(fit.standardError)")
         let street = samples.filter { ($0.point?.y ?? 0) < 0 }.count
         #expect(fit.standardOutput.contains("fitted from \(samples.count - street) readings (\(street) on the pavement left out"), "\(fit.standardOutput)")
+        // The simulated pavement is heard as if through an open front, and the fit says so; a
+        // survey made through a 10 dB storefront says that instead (to within the shadowing).
+        let open = try #require(Self.storefrontLoss(in: fit.standardOutput))
+        #expect(abs(open) < 2, "\(fit.standardOutput)")
+        #expect(fit.standardOutput.contains("as through an open front, so outside_wall_loss stays 0"), "\(fit.standardOutput)")
+        let walledSurvey = directory.appendingPathComponent("walled.csv").path
+        let walled = try FootfallProcess.run([
+            "simulate-survey", "--store", store(directory), "--seed", "3", "--spacing", "5", "--dwell", "10", "--pavement", "--storefront-loss", "10",
+            "--out", walledSurvey,
+        ])
+        #expect(walled.status == 0, "\(walled.standardError)")
+        let walledFit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", walledSurvey, "--out", fitted])
+        let loss = try #require(Self.storefrontLoss(in: walledFit.standardOutput))
+        #expect(abs(loss - 10) < 2, "\(walledFit.standardOutput)")
+        #expect(walledFit.standardOutput.contains("`outside_wall_loss: "), "\(walledFit.standardOutput)")
         // A point recorded on the pavement before the door is taken; one beside the store, behind
         // the storefront's line, is not.
         let trace = directory.appendingPathComponent("t.csv").path

@@ -96,4 +96,20 @@ import Testing
         let floorOnly = Locator(layout: layout, survey: survey(withPavement: false))
         #expect(withPavement.pathLossModels == floorOnly.pathLossModels)
     }
+
+    @Test func thePavementSaysHowMuchTheStorefrontTakesOff() throws {
+        // The pavement 12 dB below the floor's models (3 dB of noise a reading): the storefront's
+        // loss is measured to within a decibel; heard as the floor's models say, no loss.
+        let calibration = PathLossCalibration()
+        let walled = survey(withPavement: true)
+        let wall = try #require(PathLossCalibration.storefrontLoss(walled, fits: calibration.fit(walled, layout: layout), layout: layout))
+        #expect(abs(wall.loss - 12) < 1, "\(wall.loss) dB")
+        #expect(wall.points >= 20 && wall.readings >= 200, "\(wall.readings) readings at \(wall.points) points")
+        let open = survey(withPavement: false) + SurveyedStore.survey(seed: 8, points: Self.pavement)
+        let none = try #require(PathLossCalibration.storefrontLoss(open, fits: calibration.fit(open, layout: layout), layout: layout))
+        #expect(abs(none.loss) < 1, "\(none.loss) dB")
+        // Without points on the pavement there is nothing to say.
+        let floor = survey(withPavement: false)
+        #expect(PathLossCalibration.storefrontLoss(floor, fits: calibration.fit(floor, layout: layout), layout: layout) == nil)
+    }
 }

@@ -40,6 +40,15 @@ struct CalibrateFitCommand: ParsableCommand {
         let street = surveyFile.samples.filter { $0.point.map { !Street.isOnFloor($0, layout: configuration.layout) } ?? false }.count
         let left = street > 0 ? " (\(street) on the pavement left out: they map the street, not the sensors)" : ""
         print("wrote \(target): \(fitted) of \(fits.count) sensors fitted from \(surveyFile.samples.count - street) readings\(left)")
+        if let wall = PathLossCalibration.storefrontLoss(surveyFile.samples, fits: fits, layout: configuration.layout) {
+            let loss = SVGDocument.number((wall.loss * 10).rounded() / 10)
+            let heard = "the pavement is heard \(loss) dB weaker than the floor's fitted models say (\(wall.readings) readings at \(wall.points) points)"
+            if wall.loss < 2 {
+                print("\(heard): as through an open front, so outside_wall_loss stays 0")
+            } else {
+                print("\(heard): the storefront's loss. Where it is a wall or glass rather than an open front, state it under positioning: in store.yaml, `outside_wall_loss: \(loss)` (docs/positioning.md, \"The storefront's loss\")")
+            }
+        }
         if let plot {
             try writeText(FitPlot.render(fits, title: "\(configuration.layout.name): RSSI against distance, fitted per sensor"), to: plot)
             print("wrote \(plot)")
