@@ -1,4 +1,5 @@
 import Crypto
+import FootfallCore
 import Foundation
 
 /// The `Footfall-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
@@ -15,7 +16,7 @@ public enum RequestSignature {
         var signed = Array("\(timestamp).".utf8)
         signed += body
         let code = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(code)
     }
 
     /// Checks a header against a body, as a receiver would: constant-time comparison, and

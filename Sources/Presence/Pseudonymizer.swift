@@ -33,6 +33,6 @@ public struct Pseudonymizer: Sendable {
     }
 
     private func hex<M: Sequence>(_ mac: M, bytes: Int) -> String where M.Element == UInt8 {
-        mac.prefix(bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(mac.prefix(bytes))
     }
 }

@@ -87,7 +87,8 @@ import Testing
     @Test func signatureVerifiesAndRejectsATamperedBodyOrAnOldTimestamp() {
         let body = Array("{\"a\":1}".utf8)
         let header = RequestSignature.header(body: body, secret: "s3cret", timestamp: 1_700_000_000)
-        #expect(header.hasPrefix("t=1700000000,v1="))
+        // HMAC-SHA256 of "1700000000.{"a":1}" under "s3cret", as Python's hmac module writes it.
+        #expect(header == "t=1700000000,v1=1698a50bc74d1ff1db85c4e0a5297c2ad9fdba245d5737cdb789e4cc6e098940")
         #expect(RequestSignature.verify(header: header, body: body, secret: "s3cret", now: 1_700_000_010))
         #expect(!RequestSignature.verify(header: header, body: Array("{\"a\":2}".utf8), secret: "s3cret", now: 1_700_000_010))
         #expect(!RequestSignature.verify(header: header, body: body, secret: "other", now: 1_700_000_010))

@@ -153,3 +153,12 @@ import Testing
         #expect(Self.flicker().map(\.id) == Self.flicker().map(\.id))
     }
 }
+
+@Suite struct DeterministicIDTests {
+    @Test func anIDIsTheSHA256OfItsPartsLaidOutAsAVersion8UUID() {
+        // The first 16 bytes of SHA-256("store-1␟anon-1␟2023-11-14T22:13:20.000Z"), version and
+        // variant bits set, as Python's hashlib computes them.
+        #expect(DeterministicID.make(["store-1", "anon-1", "2023-11-14T22:13:20.000Z"]) == "af584164-995d-837e-8208-1e887a5692bc")
+        #expect(DeterministicID.make(["store-1", "anon-2"]) != DeterministicID.make(["store-1", "anon-1"]))
+    }
+}
