@@ -379,8 +379,7 @@ struct GridFilter: Sendable {
                     scratch.withUnsafeMutableBufferPointer { out in
                         map.expectedBySensor.withUnsafeBufferPointer { bySensor in
                             map.logDistanceBySensor.withUnsafeBufferPointer { logDistance in
-                                withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { row in
-                                    let rowPosition = row.baseAddress!
+                                do {
                                     // Loss of every cell in the box that still holds probability,
                                     // row by row between the first and the last such cell, written
                                     // straight into the scratch (cells without probability between
@@ -397,7 +396,7 @@ struct GridFilter: Sendable {
                                         likelihood.losses(
                                             bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress,
                                             stride: dense, from: start, count: count, loss: rowLoss, offset: rowLoss + dense,
-                                            slope: rowLoss + 2 * dense, position: rowPosition)
+                                            slope: rowLoss + 2 * dense)
                                         // The lowest of cells with probability: the smallest of
                                         // non-negative numbers whatever order they are taken in.
                                         let vectors = count / 4 * 4, mass = p.baseAddress! + start
@@ -431,7 +430,7 @@ struct GridFilter: Sendable {
                             map.coarseLogDistance.withUnsafeBufferPointer { logDistance in
                                 likelihood.losses(
                                     bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress, stride: n, from: 0,
-                                    count: n, loss: loss, offset: loss + n, slope: loss + 2 * n, position: loss + 2 * n)
+                                    count: n, loss: loss, offset: loss + n, slope: loss + 2 * n)
                             }
                             for i in 0..<n { elsewhere = min(elsewhere, loss[i]) }
                         }
@@ -839,27 +838,37 @@ private struct Likelihood {
         return clamped.replacing(with: end, where: clamped .> end)
     }
 
-    /// Adds each cell's −log P(silent) at its table `position` to `loss`.
+    /// −log P(silent) at four table positions (`silencePositions`, so already clamped), each
+    /// lane with the bits `SilenceModel.loss` gives it.
     @inline(__always)
-    func addSilenceLosses(at position: UnsafeMutablePointer<Double>, count: Int, to loss: UnsafeMutablePointer<Double>) {
-        for c in 0..<count { loss[c] += SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position[c]) }
+    func silenceLosses(atPositions position: SIMD4<Double>) -> SIMD4<Double> {
+        let i0 = Int(position[0]), i1 = Int(position[1]), i2 = Int(position[2]), i3 = Int(position[3])
+        let low = SIMD4(silenceTable[i0], silenceTable[i1], silenceTable[i2], silenceTable[i3])
+        let high = SIMD4(silenceTable[i0 &+ 1], silenceTable[i1 &+ 1], silenceTable[i2 &+ 1], silenceTable[i3 &+ 1])
+        let fraction = position - SIMD4(Double(i0), Double(i1), Double(i2), Double(i3))
+        return low + fraction * (high - low)
     }
 
-    /// −log L at `count` cells from `cell` into `loss`, each cell's best offset into `offset`
-    /// (`position` is scratch): `slopedLosses` where an exponent is uncertain, which writes each
-    /// cell's best deviation of the exponent into `slope` (it may be `position`), else `losses`.
+    /// −log P(silent) of one cell at its table position, clamped as `SilenceModel.loss` clamps.
+    @inline(__always)
+    func silenceLoss(atPosition position: Double) -> Double {
+        SilenceModel.loss(silenceTable, count: silenceTableCount, atPosition: position)
+    }
+
+    /// −log L at `count` cells from `cell` into `loss`, each cell's best offset into `offset`:
+    /// `slopedLosses` where an exponent is uncertain, which writes each cell's best deviation of
+    /// the exponent into `slope`, else `losses`.
     @inline(__always)
     func losses(
         bySensor: UnsafePointer<Double>, logDistance: UnsafePointer<Double>?, stride: Int, from cell: Int, count: Int,
-        loss: UnsafeMutablePointer<Double>, offset: UnsafeMutablePointer<Double>, slope: UnsafeMutablePointer<Double>,
-        position: UnsafeMutablePointer<Double>
+        loss: UnsafeMutablePointer<Double>, offset: UnsafeMutablePointer<Double>, slope: UnsafeMutablePointer<Double>
     ) {
         if let logDistance, slopePrecision > 0 {
             slopedLosses(
                 bySensor: bySensor, logDistance: logDistance, stride: stride, from: cell, count: count, loss: loss,
                 offset: offset, slope: slope)
         } else {
-            losses(bySensor: bySensor, stride: stride, from: cell, count: count, loss: loss, offset: offset, position: position)
+            losses(bySensor: bySensor, stride: stride, from: cell, count: count, loss: loss, offset: offset)
         }
     }
 
@@ -947,28 +956,35 @@ private struct Likelihood {
                     c &+= 1
                 }
             }
-            // Unheard sensors as in `losses`, at the level the fitted exponent gives; the
-            // table positions go where the sums were (`slope` may be the caller's `position`).
-            let position = sx
-            for j in 0..<missingCount {
-                let offsetInMap = missing[j] &* denseCount &+ cell
-                let e = bySensor + offsetInMap, x = logDistance + offsetInMap
-                var c = 0
-                while c < vectors {
-                    store(silencePositions(load(e, c) + load(b, c) + load(slope, c) * load(x, c)), position, c)
-                    c &+= 4
+            // Unheard sensors as in `losses`, at the level the fitted exponent gives.
+            guard missingCount > 0 else { return }
+            c = 0
+            while c < vectors {
+                let offset = load(b, c), bent = load(slope, c)
+                var total = load(loss, c)
+                for j in 0..<missingCount {
+                    let offsetInMap = missing[j] &* denseCount &+ cell
+                    let level = load(bySensor + offsetInMap, c) + offset + bent * load(logDistance + offsetInMap, c)
+                    total += silenceLosses(atPositions: silencePositions(level))
                 }
-                while c < count {
-                    position[c] = SilenceModel.tablePosition((e[c] + b[c] + slope[c] * x[c] - floor) * missingRoot)
-                    c &+= 1
+                store(total, loss, c)
+                c &+= 4
+            }
+            while c < count {
+                var total = loss[c]
+                for j in 0..<missingCount {
+                    let offsetInMap = missing[j] &* denseCount &+ cell
+                    let level = bySensor[offsetInMap &+ c] + b[c] + slope[c] * logDistance[offsetInMap &+ c]
+                    total += silenceLoss(atPosition: SilenceModel.tablePosition((level - floor) * missingRoot))
                 }
-                addSilenceLosses(at: position, count: count, to: loss)
+                loss[c] = total
+                c &+= 1
             }
         }
     }
 
     /// −log L at `count` cells side by side from `cell` into `loss`, and each cell's best offset
-    /// into `offset` (`position` is scratch), from a map laid out by sensor (sensor s's level at
+    /// into `offset`, from a map laid out by sensor (sensor s's level at
     /// cell c at `bySensor[s * stride + c]`: `RadioMap.expectedBySensor`, `coarseBySensor`).
     /// Taken sensor by sensor along the row, four cells to a vector: IEEE arithmetic is the
     /// same lane by lane and the branches become selects, so each cell gets the bits one cell at
@@ -976,7 +992,7 @@ private struct Likelihood {
     @inline(__always)
     func losses(
         bySensor: UnsafePointer<Double>, stride denseCount: Int, from cell: Int, count: Int,
-        loss: UnsafeMutablePointer<Double>, offset b: UnsafeMutablePointer<Double>, position: UnsafeMutablePointer<Double>
+        loss: UnsafeMutablePointer<Double>, offset b: UnsafeMutablePointer<Double>
     ) {
         typealias V = SIMD4<Double>
         let offsetMean = offsetMean, offsetPrecision = offsetPrecision, precisionSum = precisionSum
@@ -1026,19 +1042,27 @@ private struct Likelihood {
             }
         }
         // Unheard sensors: −log(1 − ρ·Φ((μₛ(c) + b − floor)/σ_d)), bounded by −log q however
-        // loud the cell says they should have heard it (`SilenceModel`).
-        for j in 0..<missingCount {
-            let e = bySensor + (missing[j] &* denseCount &+ cell)
-            var c = 0
-            while c < vectors {
-                store(silencePositions(load(e, c) + load(b, c)), position, c)
-                c &+= 4
+        // loud the cell says they should have heard it (`SilenceModel`). Summed for each cell
+        // over the sensors in their order, as a running total held in registers.
+        guard missingCount > 0 else { return }
+        c = 0
+        while c < vectors {
+            let offset = load(b, c)
+            var total = load(loss, c)
+            for j in 0..<missingCount {
+                total += silenceLosses(atPositions: silencePositions(load(bySensor + (missing[j] &* denseCount &+ cell), c) + offset))
             }
-            while c < count {
-                position[c] = SilenceModel.tablePosition((e[c] + b[c] - floor) * missingRoot)
-                c &+= 1
+            store(total, loss, c)
+            c &+= 4
+        }
+        while c < count {
+            var total = loss[c]
+            for j in 0..<missingCount {
+                let level = bySensor[missing[j] &* denseCount &+ cell &+ c]
+                total += silenceLoss(atPosition: SilenceModel.tablePosition((level + b[c] - floor) * missingRoot))
             }
-            addSilenceLosses(at: position, count: count, to: loss)
+            loss[c] = total
+            c &+= 1
         }
     }
 }
