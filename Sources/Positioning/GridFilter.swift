@@ -297,7 +297,28 @@ struct GridFilter: Sendable {
                                     out[cell] += mass
                                 }
                             }
+                            // Where every cell of a row lands within the grid, only the
+                            // candidates and the walls are asked, cell by cell: the same moves
+                            // in the same order.
+                            func stays(_ cell: Int, _ target: Int) -> Bool {
+                                !candidate[target] || walls && within[target] != within[cell] && !door[cell] && !door[target]
+                            }
+                            let rowsInGrid = box.c0 &+ ix >= 0 && box.c1 &+ ix &+ 1 < columns
                             for r in box.r0...box.r1 {
+                                if rowsInGrid, r &+ iy >= 0, r &+ iy &+ 1 < rows {
+                                    let step = iy &* columns &+ ix
+                                    for c in box.c0...box.c1 {
+                                        let cell = r &* columns &+ c
+                                        let mass = p[cell]
+                                        guard mass > 0 else { continue }
+                                        let t0 = cell &+ step, t2 = t0 &+ columns
+                                        if weights.0 > 0 { out[stays(cell, t0) ? cell : t0] += mass * weights.0 }
+                                        if weights.1 > 0 { out[stays(cell, t0 &+ 1) ? cell : t0 &+ 1] += mass * weights.1 }
+                                        if weights.2 > 0 { out[stays(cell, t2) ? cell : t2] += mass * weights.2 }
+                                        if weights.3 > 0 { out[stays(cell, t2 &+ 1) ? cell : t2 &+ 1] += mass * weights.3 }
+                                    }
+                                    continue
+                                }
                                 for c in box.c0...box.c1 {
                                     let cell = r &* columns &+ c
                                     let mass = p[cell]
