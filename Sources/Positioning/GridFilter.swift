@@ -286,23 +286,19 @@ struct GridFilter: Sendable {
                 grid.withinOutline.withUnsafeBufferPointer { within in
                     grid.door.withUnsafeBufferPointer { door in
                         moved.withUnsafeMutableBufferPointer { out in
-                            // Mass that would leave the grid or cross a wall outside a door stays put.
-                            func move(_ mass: Double, from cell: Int, to c2: Int, _ r2: Int) {
-                                let target = r2 * columns + c2
-                                if c2 >= 0, c2 < columns, r2 >= 0, r2 < rows, candidate[target],
-                                    !walls || within[target] == within[cell] || door[cell] || door[target]
-                                {
-                                    out[target] += mass
-                                } else {
-                                    out[cell] += mass
-                                }
-                            }
-                            // Where every cell of a row lands within the grid, only the
-                            // candidates and the walls are asked, cell by cell: the same moves
-                            // in the same order.
+                            // Mass that would leave the candidates or cross a wall outside a
+                            // door stays put.
                             func stays(_ cell: Int, _ target: Int) -> Bool {
                                 !candidate[target] || walls && within[target] != within[cell] && !door[cell] && !door[target]
                             }
+                            // ... as does mass that would leave the grid.
+                            func move(_ mass: Double, from cell: Int, to c2: Int, _ r2: Int) {
+                                let target = r2 * columns + c2
+                                let inGrid = c2 >= 0 && c2 < columns && r2 >= 0 && r2 < rows
+                                out[inGrid && !stays(cell, target) ? target : cell] += mass
+                            }
+                            // Where every cell of a row lands within the grid, only `stays` is
+                            // asked, cell by cell: the same moves in the same order.
                             let rowsInGrid = box.c0 &+ ix >= 0 && box.c1 &+ ix &+ 1 < columns
                             for r in box.r0...box.r1 {
                                 if rowsInGrid, r &+ iy >= 0, r &+ iy &+ 1 < rows {

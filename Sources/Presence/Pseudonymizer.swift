@@ -20,7 +20,7 @@ public struct Pseudonymizer: Sendable {
 
     /// The stable pseudonym of an identified device: the key of its visit history.
     public func identityKey(for device: DeviceID) -> String {
-        "id-" + hex(HMAC<SHA256>.authenticationCode(for: Data("identity|\(device.rawValue)".utf8), using: key), bytes: 12)
+        "id-" + Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data("identity|\(device.rawValue)".utf8), using: key).prefix(12))
     }
 
     /// The pseudonym that goes into events: stable for identified devices, daily for others.
@@ -29,10 +29,6 @@ public struct Pseudonymizer: Sendable {
         let day = Int((time / 86_400).rounded(.down))
         let salt = HMAC<SHA256>.authenticationCode(for: Data("salt|\(day)".utf8), using: key)
         let mac = HMAC<SHA256>.authenticationCode(for: Data(device.rawValue.utf8), using: SymmetricKey(data: Data(salt)))
-        return "anon-" + hex(mac, bytes: 12)
-    }
-
-    private func hex<M: Sequence>(_ mac: M, bytes: Int) -> String where M.Element == UInt8 {
-        Hex.lowercase(mac.prefix(bytes))
+        return "anon-" + Hex.lowercase(mac.prefix(12))
     }
 }
