@@ -396,41 +396,39 @@ struct GridFilter: Sendable {
                     scratch.withUnsafeMutableBufferPointer { out in
                         map.expectedBySensor.withUnsafeBufferPointer { bySensor in
                             map.logDistanceBySensor.withUnsafeBufferPointer { logDistance in
-                                do {
-                                    // Loss of every cell in the box that still holds probability,
-                                    // row by row between the first and the last such cell, written
-                                    // straight into the scratch (cells without probability between
-                                    // them get one too, which nothing reads).
-                                    for r in box.r0...box.r1 {
-                                        var first = box.c1 &+ 1, last = box.c0 &- 1
-                                        for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
-                                            first = min(first, c)
-                                            last = c
-                                        }
-                                        guard first <= last else { continue }
-                                        let start = r &* columns &+ first, count = last &- first &+ 1
-                                        let rowLoss = out.baseAddress! + start
-                                        likelihood.losses(
-                                            bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress,
-                                            stride: dense, from: start, count: count, loss: rowLoss, offset: rowLoss + dense,
-                                            slope: rowLoss + 2 * dense)
-                                        // The lowest of cells with probability: the smallest of
-                                        // non-negative numbers whatever order they are taken in.
-                                        let vectors = count / 4 * 4, mass = p.baseAddress! + start
-                                        var lowest4 = SIMD4<Double>(repeating: .infinity)
-                                        var i = 0
-                                        while i < vectors {
-                                            let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
-                                            let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
-                                            lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
-                                            i &+= 4
-                                        }
-                                        while i < count {
-                                            if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
-                                            i &+= 1
-                                        }
-                                        lowest = min(lowest, lowest4.min())
+                                // Loss of every cell in the box that still holds probability,
+                                // row by row between the first and the last such cell, written
+                                // straight into the scratch (cells without probability between
+                                // them get one too, which nothing reads).
+                                for r in box.r0...box.r1 {
+                                    var first = box.c1 &+ 1, last = box.c0 &- 1
+                                    for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
+                                        first = min(first, c)
+                                        last = c
                                     }
+                                    guard first <= last else { continue }
+                                    let start = r &* columns &+ first, count = last &- first &+ 1
+                                    let rowLoss = out.baseAddress! + start
+                                    likelihood.losses(
+                                        bySensor: bySensor.baseAddress!, logDistance: logDistance.isEmpty ? nil : logDistance.baseAddress,
+                                        stride: dense, from: start, count: count, loss: rowLoss, offset: rowLoss + dense,
+                                        slope: rowLoss + 2 * dense)
+                                    // The lowest of cells with probability: the smallest of
+                                    // non-negative numbers whatever order they are taken in.
+                                    let vectors = count / 4 * 4, mass = p.baseAddress! + start
+                                    var lowest4 = SIMD4<Double>(repeating: .infinity)
+                                    var i = 0
+                                    while i < vectors {
+                                        let l = UnsafeRawPointer(rowLoss + i).loadUnaligned(as: SIMD4<Double>.self)
+                                        let live = UnsafeRawPointer(mass + i).loadUnaligned(as: SIMD4<Double>.self) .> 0
+                                        lowest4 = lowest4.replacing(with: l, where: live .& (l .< lowest4))
+                                        i &+= 4
+                                    }
+                                    while i < count {
+                                        if mass[i] > 0 { lowest = min(lowest, rowLoss[i]) }
+                                        i &+= 1
+                                    }
+                                    lowest = min(lowest, lowest4.min())
                                 }
                             }
                         }
