@@ -76,6 +76,9 @@ struct GridFilter: Sendable {
         var sensor: Int
         var rssi: Double
         var count: Int
+        /// The share of a fresh batch's information it carries: 1, or less for a sensor's last
+        /// batch held while it is not yet due again (`HeldReadings`).
+        var weight: Double = 1
     }
 
     /// Prior weight of a band cell against an inside one.
@@ -374,7 +377,7 @@ struct GridFilter: Sendable {
                 let missingCount = Self.silentSensorsCount(
                     readings, sensorCount: sensorCount, configuration: configuration, silenceCounts: silenceCounts, into: sensors, from: heard)
                 for (i, reading) in readings.enumerated() {
-                    let precision = 1 / (sigma * sigma * (0.5 + 0.5 / Double(max(reading.count, 1))))
+                    let precision = reading.weight / (sigma * sigma * (0.5 + 0.5 / Double(max(reading.count, 1))))
                     sensors[i] = reading.sensor
                     values[i] = reading.rssi
                     values[heard + i] = precision

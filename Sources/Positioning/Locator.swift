@@ -90,6 +90,8 @@ public struct Locator: Sendable {
         /// Per sensor, the level of its last batch: only a sensor that heard the device well
         /// above the floor is surely within range.
         var lastLevel: [Float] = []
+        /// Each sensor's last batch, which stands in for it while it is not yet due again.
+        var held = HeldReadings(sensors: 0)
         /// Time of the last estimate, −∞ before the first.
         var lastEstimate = -Double.infinity
         /// The last estimate's position and uncertainty, which the next may move from at most
@@ -283,6 +285,7 @@ public struct Locator: Sendable {
             tracker: Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed))
         state.streak = Array(repeating: 0, count: layout.sensors.count)
         state.lastLevel = Array(repeating: -.infinity, count: layout.sensors.count)
+        state.held = HeldReadings(sensors: layout.sensors.count)
         devices.append(state)
         deviceIDs.append(device)
         deviceIndex[device] = index
@@ -455,9 +458,16 @@ public struct Locator: Sendable {
         for s in state.filters.indices {
             if let pending = provisional ? state.filters[s].pending : state.filters[s].takePending() {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi - (s < gain.count ? gain[s] : 0), count: pending.count))
+                if !provisional {
+                    state.held.heard(sensor: s, rssi: pending.rssi, count: pending.count, at: time, longest: configuration.window)
+                }
             }
         }
         if !provisional, !readings.isEmpty, let counts = silenceCounts[state.radio] { recordMisses(&state, counts: counts) }
+        // The sensors not heard in this batch that are not due yet, as their last batches; only
+        // for the update: what is learnt from residuals takes this batch's own readings.
+        let fresh = readings.count
+        if !provisional, fresh > 0 { holdReadings(of: state, at: time, gain: gain) }
         // Taken out of the state, so that its probabilities are not copied on write.
         var filter = state.grid ?? GridFilter(
             grid: map.grid, outsidePrior: configuration.outsidePrior, knownLevel: knownLevel(of: device, radio: state.radio))
@@ -476,6 +486,7 @@ public struct Locator: Sendable {
         filter.update(
             with: readings, map: map, configuration: configuration, scratch: &scratch,
             silenceCounts: provisional ? noSilence : silenceCounts[state.radio], silence: silence, exponent: exponentPrior(state.radio))
+        readings.removeSubrange(fresh...)
         let m = filter.summary(grid: map.grid)
         if !provisional, !readings.isEmpty { noteExpectedSensors(at: m.mean, offset: filter.offset, map: map, radio: state.radio, time: time) }
         if !provisional, !readings.isEmpty {
@@ -512,6 +523,26 @@ public struct Locator: Sendable {
         return Located(
             position: inside ? m.insideMean : m.mean, xx: m.xx, xy: m.xy, yy: m.yy, inside: inside,
             insideProbability: map.grid.hasBand ? m.insideProbability : nil)
+    }
+
+    /// Appends to `readings` (this batch's, in sensor order) the held reading of each sensor
+    /// not among them (`HeldReadings`).
+    private mutating func holdReadings(of state: DeviceState, at time: Double, gain: [Double]) {
+        let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
+        let speed = state.tracker.speed, fresh = readings.count
+        var next = 0
+        for sensor in state.filters.indices {
+            if next < fresh, readings[next].sensor == sensor {
+                next += 1
+                continue
+            }
+            if let held = state.held.reading(
+                of: sensor, at: time, gain: sensor < gain.count ? gain[sensor] : 0, surely: surely, speed: speed,
+                correlation: configuration.shadowingCorrelation, longest: configuration.window)
+            {
+                readings.append(held)
+            }
+        }
     }
 
     /// Takes this batch's readings as evidence of their sensors' gains: each one's residual
