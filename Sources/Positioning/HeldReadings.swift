@@ -41,14 +41,17 @@ struct HeldReadings: Sendable {
     static let gated = 2.0
 
     private var last: [Last?]
+    /// The longest a reading is held and a gap counted (s): the locator's `window`.
+    private let longest: Double
 
-    init(sensors: Int) {
+    init(sensors: Int, longest: Double) {
         last = Array(repeating: nil, count: sensors)
+        self.longest = longest
     }
 
     /// Sensor `sensor` heard the device in the batch at `time`: its mean level and how many
     /// packets (before any gain is taken off).
-    mutating func heard(sensor: Int, rssi: Double, count: Int, at time: Double, longest: Double) {
+    mutating func heard(sensor: Int, rssi: Double, count: Int, at time: Double) {
         guard sensor < last.count else { return }
         var interval = 1.0
         if let previous = last[sensor] {
@@ -62,7 +65,7 @@ struct HeldReadings: Sendable {
     /// `gain` taken off its level as off a fresh one; nil when the sensor does not gate its
     /// reports, is due, was near the floor (below `surely`), or has never heard the device.
     func reading(
-        of sensor: Int, at time: Double, gain: Double, surely: Double, speed: Double, correlation: Double, longest: Double
+        of sensor: Int, at time: Double, gain: Double, surely: Double, speed: Double, correlation: Double
     ) -> GridFilter.Reading? {
         guard sensor < last.count, let held = last[sensor], held.interval >= Self.gated else { return nil }
         let age = time - held.time

@@ -91,7 +91,7 @@ public struct Locator: Sendable {
         /// above the floor is surely within range.
         var lastLevel: [Float] = []
         /// Each sensor's last batch, which stands in for it while it is not yet due again.
-        var held = HeldReadings(sensors: 0)
+        var held = HeldReadings(sensors: 0, longest: 0)
         /// Time of the last estimate, −∞ before the first.
         var lastEstimate = -Double.infinity
         /// The last estimate's position and uncertainty, which the next may move from at most
@@ -285,7 +285,7 @@ public struct Locator: Sendable {
             tracker: Tracker(acceleration: configuration.trackerAcceleration, maximumSpeed: configuration.maximumSpeed))
         state.streak = Array(repeating: 0, count: layout.sensors.count)
         state.lastLevel = Array(repeating: -.infinity, count: layout.sensors.count)
-        state.held = HeldReadings(sensors: layout.sensors.count)
+        state.held = HeldReadings(sensors: layout.sensors.count, longest: configuration.window)
         devices.append(state)
         deviceIDs.append(device)
         deviceIndex[device] = index
@@ -459,7 +459,7 @@ public struct Locator: Sendable {
             if let pending = provisional ? state.filters[s].pending : state.filters[s].takePending() {
                 readings.append(GridFilter.Reading(sensor: s, rssi: pending.rssi - (s < gain.count ? gain[s] : 0), count: pending.count))
                 if !provisional {
-                    state.held.heard(sensor: s, rssi: pending.rssi, count: pending.count, at: time, longest: configuration.window)
+                    state.held.heard(sensor: s, rssi: pending.rssi, count: pending.count, at: time)
                 }
             }
         }
@@ -528,7 +528,7 @@ public struct Locator: Sendable {
     /// Appends to `readings` (this batch's, in sensor order) the held reading of each sensor
     /// not among them (`HeldReadings`).
     private mutating func holdReadings(of state: DeviceState, at time: Double, gain: [Double]) {
-        let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
+        let surely = silence.surelyWithinRange(rssiNoise: configuration.rssiNoise)
         let speed = state.tracker.speed, fresh = readings.count
         var next = 0
         for sensor in state.filters.indices {
@@ -538,7 +538,7 @@ public struct Locator: Sendable {
             }
             if let held = state.held.reading(
                 of: sensor, at: time, gain: sensor < gain.count ? gain[sensor] : 0, surely: surely, speed: speed,
-                correlation: configuration.shadowingCorrelation, longest: configuration.window)
+                correlation: configuration.shadowingCorrelation)
             {
                 readings.append(held)
             }
@@ -608,7 +608,7 @@ public struct Locator: Sendable {
         // The mean of a distribution split between two arms of a store can fall where nobody
         // can stand (the map holds no level there): it says nothing of where a sensor hears.
         guard grid.inside[cell] else { return }
-        let surely = silence.floor + SilenceModel.withinRange * configuration.rssiNoise
+        let surely = silence.surelyWithinRange(rssiNoise: configuration.rssiNoise)
         let gain = gains[radio]?.gain ?? []
         for s in 0..<min(map.sensorCount, sensorHeard.count) where sensorHeard[s].y == .infinity {
             guard layout.sensors[s].radios.contains(radio), !readings.contains(where: { $0.sensor == s }) else { continue }
@@ -757,7 +757,7 @@ public struct Locator: Sendable {
             heard[reading.sensor] = true
             packets = max(packets, reading.count)
         }
-        let surely = Float(silence.floor + SilenceModel.withinRange * configuration.rssiNoise)
+        let surely = Float(silence.surelyWithinRange(rssiNoise: configuration.rssiNoise))
         for s in state.streak.indices {
             if state.streak[s] >= 2, counts[s], state.lastLevel[s] >= surely { silence.record(heard: heard[s], packets: packets) }
             state.streak[s] = heard[s] ? min(state.streak[s] + 1, 2) : 0

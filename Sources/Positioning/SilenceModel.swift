@@ -49,6 +49,10 @@ struct SilenceModel: Sendable {
     /// range: its silence in the next batch is a miss, not the device walking away.
     static let withinRange = 3.0
 
+    /// The level `withinRange` × `rssiNoise` above the floor: a sensor whose last reading was
+    /// at least this is surely within range of the device.
+    func surelyWithinRange(rssiNoise: Double) -> Double { floor + Self.withinRange * rssiNoise }
+
     private var hits = [Double](repeating: 0, count: bucketStarts.count)
     private var misses = [Double](repeating: 0, count: bucketStarts.count)
     /// Accepted readings by whole dBm, from −150 (index 0) to 0.

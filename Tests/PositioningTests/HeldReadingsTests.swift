@@ -8,15 +8,13 @@ import Testing
 @Suite struct HeldReadingsTests {
     /// Sensor 0 reports the device at each of `times` at −70 dBm (3 packets).
     static func reported(at times: [Double], longest: Double = 5) -> HeldReadings {
-        var held = HeldReadings(sensors: 2)
-        for t in times { held.heard(sensor: 0, rssi: -70, count: 3, at: t, longest: longest) }
+        var held = HeldReadings(sensors: 2, longest: longest)
+        for t in times { held.heard(sensor: 0, rssi: -70, count: 3, at: t) }
         return held
     }
 
-    static func reading(
-        _ held: HeldReadings, at time: Double, gain: Double = 0, surely: Double = -90, speed: Double = 0, longest: Double = 5
-    ) -> GridFilter.Reading? {
-        held.reading(of: 0, at: time, gain: gain, surely: surely, speed: speed, correlation: 2, longest: longest)
+    static func reading(_ held: HeldReadings, at time: Double, gain: Double = 0, surely: Double = -90, speed: Double = 0) -> GridFilter.Reading? {
+        held.reading(of: 0, at: time, gain: gain, surely: surely, speed: speed, correlation: 2)
     }
 
     @Test func aSensorReportingEverySecondIsNeverHeld() {
@@ -38,9 +36,14 @@ import Testing
         }
         #expect(Self.reading(held, at: 64) == nil, "due again: its silence now counts")
         // Never longer than `longest` (the locator's `window`), whatever the interval.
-        #expect(Self.reading(held, at: 62, longest: 2) == nil)
+        // With a 3 s window the 4 s gaps count as 3: held at 61 and 62, not at 63 (at 63 with
+        // the 5 s window, above).
+        #expect(Self.reading(held, at: 63) != nil)
+        let shortWindow = Self.reported(at: Array(stride(from: 0.0, through: 60, by: 4)), longest: 3)
+        #expect(Self.reading(shortWindow, at: 62) != nil)
+        #expect(Self.reading(shortWindow, at: 63) == nil)
         // The sensor that never heard the device holds nothing.
-        #expect(held.reading(of: 1, at: 61, gain: 0, surely: -90, speed: 0, correlation: 2, longest: 5) == nil)
+        #expect(held.reading(of: 1, at: 61, gain: 0, surely: -90, speed: 0, correlation: 2) == nil)
     }
 
     @Test func gapsLongerThanTheWindowCountAsTheWindow() {
@@ -48,7 +51,7 @@ import Testing
         var held = Self.reported(at: [0, 100], longest: 5)
         #expect(Self.reading(held, at: 101) != nil)  // interval 0.7 · 1 + 0.3 · 5 = 2.2: gated
         #expect(Self.reading(held, at: 102.5) == nil)
-        held.heard(sensor: 0, rssi: -70, count: 3, at: 101, longest: 5)
+        held.heard(sensor: 0, rssi: -70, count: 3, at: 101)
         // 0.7 · 2.2 + 0.3 · 1 = 1.84: under two batches, a sensor that reports in most of them.
         #expect(Self.reading(held, at: 102) == nil)
     }
