@@ -79,6 +79,8 @@ struct GridFilter: Sendable {
         /// The share of a fresh batch's information it carries: 1, or less for a sensor's last
         /// batch held while it is not yet due again (`HeldReadings`).
         var weight: Double = 1
+        /// A sensor's last batch standing in for it (`HeldReadings`), not heard in this one.
+        var held = false
     }
 
     /// Prior weight of a band cell against an inside one.
@@ -370,7 +372,8 @@ struct GridFilter: Sendable {
         // The readings unpacked into flat buffers on the stack: sensor, level, precision, root
         // precision; then the silent sensors. No allocation per update.
         let heard = readings.count
-        let packets = readings.reduce(0) { max($0, $1.count) }
+        // How many packets this batch held: a held reading's were heard in another.
+        let packets = readings.reduce(0) { $1.held ? $0 : max($0, $1.count) }
         silence.tables[SilenceModel.bucket(packets: packets)].withUnsafeBufferPointer { silenceTable in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: heard + sensorCount) { sensors in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * heard) { values in

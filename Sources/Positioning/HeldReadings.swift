@@ -71,6 +71,6 @@ struct HeldReadings: Sendable {
         let age = time - held.time
         guard age > 0, age < min(held.interval, longest), held.rssi - gain >= surely else { return nil }
         let weight = exp(-max(speed, 0) * age / max(correlation, 0.1))
-        return GridFilter.Reading(sensor: sensor, rssi: held.rssi - gain, count: held.count, weight: weight)
+        return GridFilter.Reading(sensor: sensor, rssi: held.rssi - gain, count: held.count, weight: weight, held: true)
     }
 }

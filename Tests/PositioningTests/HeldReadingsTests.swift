@@ -31,7 +31,7 @@ import Testing
             let reading = Self.reading(held, at: 60 + age)
             #expect(reading?.sensor == 0)
             #expect(reading?.rssi == -70)
-            #expect(reading?.count == 3)
+            #expect(reading?.count == 3 && reading?.held == true)
             #expect(reading?.weight == 1, "a device standing still shares all of its shadowing")
         }
         #expect(Self.reading(held, at: 64) == nil, "due again: its silence now counts")
@@ -145,5 +145,44 @@ import Testing
         let errors = acrossSeeds(20) { Self.walkingGated(seed: $0) }
         #expect(errors.median < 1.8, "median \(errors.median) m")
         #expect(errors.quantile(0.9) < 1.95, "p90 \(errors.quantile(0.9)) m")
+    }
+
+    /// The grid's posterior after one update of a fresh filter over the unit square with
+    /// `readings`, under `silence`.
+    static func posterior(_ readings: [GridFilter.Reading], silence: SilenceModel) -> [Double] {
+        let outline = Outline(squareStore.outline)
+        let grid = Grid(outline: outline, step: 0.5, maximumCells: 10_000)
+        let map = RadioMap(
+            grid: grid, sensors: squareStore.sensors, models: squareStore.sensors.map { PathLossModel(pathLoss: $0.pathLoss(for: .ble)) },
+            deviceHeight: squareStore.deviceHeight, outline: outline)
+        var configuration = PositioningConfiguration()
+        configuration.holdingTheExponent()
+        var filter = GridFilter(grid: grid)
+        var scratch: [Double] = []
+        filter.update(with: readings, map: map, configuration: configuration, scratch: &scratch, silence: silence)
+        return filter.probability
+    }
+
+    @Test func aHeldReadingsPacketsDoNotPickTheMissRateOfTheBatchsSilences() {
+        // Two silence models that agree on batches of one packet and not on batches of nine or
+        // more: in one a sensor within range misses those nearly always, in the other nearly never.
+        var often = SilenceModel(configuredFloor: -100), rarely = SilenceModel(configuredFloor: -100)
+        for _ in 0..<2_000 {
+            often.record(heard: false, packets: 9)
+            rarely.record(heard: true, packets: 9)
+        }
+        often.refresh()
+        rarely.refresh()
+        var rng = SplitMix64(seed: 1)
+        let at = Point(x: 2, y: 3)
+        let a = modelRSSI(squareStore.sensors[0], at: at, in: squareStore, using: &rng)
+        let b = modelRSSI(squareStore.sensors[1], at: at, in: squareStore, using: &rng)
+        // Sensor a heard one packet in this batch; b's batch of nine, a few seconds old, is held.
+        let batch = [GridFilter.Reading(sensor: 0, rssi: a, count: 1), GridFilter.Reading(sensor: 1, rssi: b, count: 9, held: true)]
+        #expect(Self.posterior(batch, silence: often) == Self.posterior(batch, silence: rarely), "c's and d's silences weigh as in a batch of one packet")
+        // Heard in this batch, b's nine packets do pick it.
+        var fresh = batch
+        fresh[1].held = false
+        #expect(Self.posterior(fresh, silence: often) != Self.posterior(fresh, silence: rarely))
     }
 }
