@@ -14,12 +14,17 @@ public struct IdentityPolicy: Sendable {
 
     /// Whether the device is a stable, consented identity.
     public func isIdentified(_ device: DeviceID) -> Bool {
-        let parts = device.rawValue.split(separator: ":", omittingEmptySubsequences: false)
+        // A beacon's id is `kind:uuid-or-namespace:…`: only beacons have the second part read
+        // (every estimate of every device asks, so nothing is split for the others).
+        func secondPart() -> String? {
+            let parts = device.rawValue.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            return parts.count >= 2 ? parts[1].lowercased() : nil
+        }
         switch device.kind {
         case .ibeacon, .altbeacon:
-            return parts.count >= 2 && settings.loyaltyUUIDs.contains(parts[1].lowercased())
+            return secondPart().map(settings.loyaltyUUIDs.contains) ?? false
         case .eddystone:
-            return parts.count >= 2 && settings.eddystoneNamespaces.contains(parts[1].lowercased())
+            return secondPart().map(settings.eddystoneNamespaces.contains) ?? false
         case .irk:
             return true
         case .ble, .wifi:
