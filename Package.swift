@@ -142,12 +142,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Swift Testing traits for the test targets (apart, so that FootfallBenchmarks, which
+        // uses FootfallTesting, does not link Testing).
+        .target(name: "FootfallTestTraits", dependencies: ["FootfallTesting"]),
         .testTarget(name: "FootfallCoreTests", dependencies: ["FootfallCore", "FootfallTesting"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Simulation", "BLE", "FootfallCore", "FootfallTesting"]
         ),
-        .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting"]),
+        .testTarget(name: "PositioningTests", dependencies: ["Positioning", "FootfallTesting", "FootfallTestTraits"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
@@ -163,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CalibrationTests",
-            dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting"]
+            dependencies: ["Calibration", "Positioning", "Simulation", "FootfallCore", "FootfallTesting", "FootfallTestTraits"]
         ),
         .testTarget(name: "PresenceTests", dependencies: ["Presence", "FootfallCore", "FootfallTesting"]),
         // Storage's intent methods, each on an in-memory database.

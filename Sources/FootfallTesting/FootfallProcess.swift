@@ -15,14 +15,19 @@ public enum FootfallProcess {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/footfall")
     }
 
-    /// `run` on a thread of its own, for async tests: waiting for the child does not hold one
-    /// of the test run's few cooperative threads.
-    public static func runOnItsOwnThread(
+    /// Runs the binary to its end (`runBlocking`) on a thread of its own: waiting for the child
+    /// does not hold one of the test run's cooperative threads, which are as many as there are
+    /// cores. Waited for on one of them, a minute's replay on each of two cores stalled every
+    /// other test's timers and sockets for as long (56 s in a full run on 2026-12-06, measured
+    /// by a probe that slept 100 ms at a time), long enough for a delivery's answer to come
+    /// back after its retry.
+    public static func run(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
         standardInput: String? = nil, timeout: Duration = .seconds(600)
     ) async throws -> Result {
         try await onAThreadOfItsOwn {
-            try run(arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput, timeout: timeout)
+            try runBlocking(
+                arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput, timeout: timeout)
         }
     }
 
@@ -32,7 +37,9 @@ public enum FootfallProcess {
     /// chatty child never waits on a full pipe, and nothing waits for an end-of-file. A command
     /// still running after `timeout` (one that should have refused to start, say) is killed and
     /// its standard error says so, which fails the test rather than holding the run.
-    public static func run(
+    /// Blocks the calling thread: call it from a thread of its own (`run` does), never from a
+    /// test's task on the cooperative pool.
+    public static func runBlocking(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
         standardInput: String? = nil, timeout: Duration = .seconds(600)
     ) throws -> Result {

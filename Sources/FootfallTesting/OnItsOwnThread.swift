@@ -9,6 +9,7 @@ public final class OnItsOwnThread<Value: Sendable>: Sendable {
 
     public init(_ make: @escaping @Sendable () -> Value) {
         let thread = Thread { [self] in
+            lowerThisThreadsPriority()
             let value = make()
             let waiting = state.withLock { state in
                 state.value = value
@@ -45,6 +46,18 @@ public func onAThreadOfItsOwn<T, Failure: Error>(_ body: () throws(Failure) -> T
     return try await withTaskExecutorPreference(thread) { () async throws(Failure) -> T in try body() }
 }
 
+/// Runs async work with a thread of its own as its task executor: its jobs, and its child
+/// tasks' unless they ask for another, run there and not on the test run's cooperative
+/// threads. For a test whose work between suspensions is long (a simulation, a replay of a
+/// recording): on a cooperative thread every continuation queued behind it, a timer's or a
+/// socket's in another test, waits for the whole of it. (`Testing`'s `.onItsOwnThread` trait,
+/// in FootfallTestTraits, runs every test of a suite so.)
+public func withAThreadOfItsOwn<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    let thread = ThreadExecutor()
+    defer { thread.finish() }
+    return try await withTaskExecutorPreference(thread) { try await body() }
+}
+
 /// A task executor that runs its jobs on one thread started for it, until `finish()`.
 private final class ThreadExecutor: TaskExecutor, Sendable {
     private let jobs = Mutex<(queue: [UnownedJob], finished: Bool)>(([], false))
@@ -52,6 +65,7 @@ private final class ThreadExecutor: TaskExecutor, Sendable {
 
     init() {
         let thread = Thread { [self] in
+            lowerThisThreadsPriority()
             while let job = next() { job.runSynchronously(on: asUnownedTaskExecutor()) }
         }
         thread.stackSize = 8 << 20
@@ -81,4 +95,21 @@ private final class ThreadExecutor: TaskExecutor, Sendable {
             ready.wait()
         }
     }
+}
+
+/// Gives the calling thread (and the processes it starts) a nice of 10: the work put on threads
+/// of their own is the long work (simulations, replays, children run to their end), and the
+/// test run's cooperative threads, which resume every test's timers and sockets, should not
+/// wait behind it for the CPU. With dozens of such threads busy on two cores, a cooperative
+/// thread at the same priority got a few per cent of a core, and a probe sleeping 100 ms at a
+/// time was resumed 8–16 s late at the start of a full run.
+private func lowerThisThreadsPriority() {
+    var buffer = [CChar](repeating: 0, count: 64)
+    // "/proc/thread-self" names this thread's task: PID/task/TID (gettid is not in Glibc's
+    // Swift overlay).
+    let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+    guard count > 0 else { return }
+    let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    guard let tid = path.split(separator: "/").last.flatMap({ id_t($0) }) else { return }
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
 }

@@ -37,7 +37,7 @@ extension CalibrationCommandLineTests {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let plot = directory.appendingPathComponent("fit.svg").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "fit", "--store", store(directory), "--plot", plot])
+        let result = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--plot", plot])
         #expect(result.status == 0, "\(result.standardError)")
         let svg = SVGInspector(try String(contentsOfFile: plot, encoding: .utf8))
         let frames = svg.elements("rect").filter { $0.attributes["stroke"] == "#999999" && $0.attributes["fill"] == "none" }.map { frame in
@@ -68,7 +68,7 @@ extension CalibrationCommandLineTests {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let heatmap = directory.appendingPathComponent("error.svg").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
+        let result = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
         #expect(result.status == 0, "\(result.standardError)")
         let text = try String(contentsOfFile: heatmap, encoding: .utf8)
         let svg = SVGInspector(text)

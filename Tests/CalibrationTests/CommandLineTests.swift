@@ -7,10 +7,10 @@ import Testing
 @Suite struct CalibrationCommandLineTests {
     func store(_ directory: URL) -> String { directory.appendingPathComponent("store.yaml").path }
 
-    @Test func zonesCheckPassesTheSmallStoreAndFailsABrokenOneNamingFileAndLine() throws {
+    @Test func zonesCheckPassesTheSmallStoreAndFailsABrokenOneNamingFileAndLine() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let good = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        let good = try await FootfallProcess.run(["zones", "check", "--store", store(directory)])
         #expect(good.status == 0, "\(good.standardOutput)\(good.standardError)")
         #expect(good.standardOutput.contains("small-store: 3 zones, 5 sensors, 240 m²; 0 errors, 0 warnings"))
 
@@ -18,28 +18,28 @@ import Testing
         let broken = SurveyedStore.storeYAML.replacingOccurrences(
             of: "polygon: [[15, 0], [20, 0], [20, 12], [15, 12]]", with: "polygon: [[15, 0], [25, 0], [25, 12], [15, 12]]")
         try broken.write(toFile: store(directory), atomically: true, encoding: .utf8)
-        let bad = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        let bad = try await FootfallProcess.run(["zones", "check", "--store", store(directory)])
         #expect(bad.status != 0)
         #expect(bad.standardError.contains("store.yaml:12:"), "\(bad.standardError)")
         #expect(bad.standardError.contains("zones[2].polygon"))
         #expect(bad.standardError.split(separator: "\n").count == 1)
     }
 
-    @Test func zonesCheckWarnsOfOverlappingZonesOnTheZonesLineAndExitsZero() throws {
+    @Test func zonesCheckWarnsOfOverlappingZonesOnTheZonesLineAndExitsZero() async throws {
         let overlapping = SurveyedStore.storeYAML.replacingOccurrences(
             of: "polygon: [[8, 0], [15, 0], [15, 12], [8, 12]]", with: "polygon: [[6, 0], [15, 0], [15, 12], [6, 12]]")
         let directory = try SurveyedStore.folder(yaml: overlapping)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        let result = try await FootfallProcess.run(["zones", "check", "--store", store(directory)])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("store.yaml:9: warning: zones[1].polygon: zone 'aisles' overlaps zone 'fresh' by 24.0 m²"), "\(result.standardOutput)")
     }
 
-    @Test func zonesRenderWritesAWellFormedPlan() throws {
+    @Test func zonesRenderWritesAWellFormedPlan() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("layout.svg").path
-        let result = try FootfallProcess.run(["zones", "render", "--store", store(directory), "--out", out])
+        let result = try await FootfallProcess.run(["zones", "render", "--store", store(directory), "--out", out])
         #expect(result.status == 0, "\(result.standardError)")
         let svg = SVGInspector(try String(contentsOfFile: out, encoding: .utf8))
         #expect(svg.wellFormed)
@@ -52,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let storeBefore = try String(contentsOfFile: store(directory), encoding: .utf8)
         let plot = directory.appendingPathComponent("fit.svg").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "fit", "--store", store(directory), "--plot", plot])
+        let result = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--plot", plot])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("sensor        rssi@1m  exponent  residual_sd  points  samples  notes"))
         #expect(result.standardOutput.contains("5 of 5 sensors fitted from 1500 readings"))
@@ -66,23 +66,23 @@ import Testing
         #expect(SVGInspector(try String(contentsOfFile: plot, encoding: .utf8)).wellFormed)
     }
 
-    @Test func calibrateFitNamesTheSurveyLineOfAnUnknownSensor() throws {
+    @Test func calibrateFitNamesTheSurveyLineOfAnUnknownSensor() async throws {
         var survey = SurveyedStore.survey()
         survey[9].sensor = "s9"
         let directory = try SurveyedStore.folder(survey: survey)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        let result = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
         #expect(result.status != 0)
         // Sample 9 is on line 11 (the header is line 1).
         #expect(result.standardError.contains("survey.csv:11: sensor 's9' is not in the store"), "\(result.standardError)")
         #expect(result.standardError.split(separator: "\n").count == 1)
     }
 
-    @Test func calibrateFitRefusesASurveyOnALine() throws {
+    @Test func calibrateFitRefusesASurveyOnALine() async throws {
         let line = (0..<8).map { Point(x: 1 + 2 * Double($0), y: 6) }
         let directory = try SurveyedStore.folder(survey: SurveyedStore.survey(points: line))
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        let result = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
         #expect(result.status != 0)
         #expect(result.standardError.contains("lie on one line"))
     }
@@ -91,7 +91,7 @@ import Testing
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let heatmap = directory.appendingPathComponent("error.svg").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
+        let result = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--heatmap", heatmap])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("leave-one-out over 60 survey points"))
         #expect(result.standardOutput.contains("zone confusion"))
@@ -104,7 +104,7 @@ import Testing
     @Test func calibrateCheckAsJSONGivesTheSameFiguresAsItsTables() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", store(directory), "--json"])
+        let result = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["points"] as? Int == 60)
@@ -117,7 +117,7 @@ import Testing
         #expect((object["suggested_sensor"] as? [String: Any])?["x"] is Double)
     }
 
-    @Test func calibrateRecordAppendsAPointFromATraceWindow() throws {
+    @Test func calibrateRecordAppendsAPointFromATraceWindow() async throws {
         let directory = try SurveyedStore.folder(survey: [])
         defer { try? FileManager.default.removeItem(at: directory) }
         // A trace of the phone at (5, 5) for 60 s, and another device.
@@ -128,7 +128,7 @@ import Testing
         }
         let tracePath = directory.appendingPathComponent("walk.csv").path
         try trace.write(toFile: tracePath, atomically: true, encoding: .utf8)
-        let result = try FootfallProcess.run([
+        let result = try await FootfallProcess.run([
             "calibrate", "record", "--store", store(directory), "--at", "5,5", "--seconds", "10", "--source", "trace:\(tracePath)@20",
         ])
         #expect(result.status == 0, "\(result.standardError)")
@@ -145,11 +145,11 @@ import Testing
         return Double(output[range.upperBound...].prefix { $0 != " " })
     }
 
-    @Test func aSimulatedSurveyOfThePavementIsFittedFromItsFloorAndRecordedPointsMayLieThere() throws {
+    @Test func aSimulatedSurveyOfThePavementIsFittedFromItsFloorAndRecordedPointsMayLieThere() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let survey = directory.appendingPathComponent("pavement.csv").path
-        let simulated = try FootfallProcess.run([
+        let simulated = try await FootfallProcess.run([
             "simulate-survey", "--store", store(directory), "--seed", "3", "--spacing", "5", "--dwell", "1", "--pavement", "--out", survey,
         ])
         #expect(simulated.status == 0, "\(simulated.standardError)")
@@ -158,7 +158,7 @@ import Testing
         let samples = try SurveyCodec.readSurvey(path: survey)
         #expect(samples.contains { ($0.point?.y ?? 0) < 0 })
         let fitted = directory.appendingPathComponent("fitted.yaml").path
-        let fit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", survey, "--out", fitted])
+        let fit = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", survey, "--out", fitted])
         #expect(fit.status == 0, "\(fit.standardError)")
         let street = samples.filter { ($0.point?.y ?? 0) < 0 }.count
         #expect(fit.standardOutput.contains("fitted from \(samples.count - street) readings (\(street) on the pavement left out"), "\(fit.standardOutput)")
@@ -168,12 +168,12 @@ import Testing
         #expect(abs(open) < 2, "\(fit.standardOutput)")
         #expect(fit.standardOutput.contains("as through an open front, so outside_wall_loss stays 0"), "\(fit.standardOutput)")
         let walledSurvey = directory.appendingPathComponent("walled.csv").path
-        let walled = try FootfallProcess.run([
+        let walled = try await FootfallProcess.run([
             "simulate-survey", "--store", store(directory), "--seed", "3", "--spacing", "5", "--dwell", "10", "--pavement", "--storefront-loss", "10",
             "--out", walledSurvey,
         ])
         #expect(walled.status == 0, "\(walled.standardError)")
-        let walledFit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", walledSurvey, "--out", fitted])
+        let walledFit = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory), "--survey", walledSurvey, "--out", fitted])
         let loss = try #require(Self.storefrontLoss(in: walledFit.standardOutput))
         #expect(abs(loss - 10) < 2, "\(walledFit.standardOutput)")
         #expect(walledFit.standardOutput.contains("`outside_wall_loss: "), "\(walledFit.standardOutput)")
@@ -181,51 +181,51 @@ import Testing
         // the storefront's line, is not.
         let trace = directory.appendingPathComponent("t.csv").path
         try "time,sensor,device,rssi\n1,s1,phone,-60\n".write(toFile: trace, atomically: true, encoding: .utf8)
-        let pavement = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "10,-2", "--source", "trace:\(trace)"])
+        let pavement = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "10,-2", "--source", "trace:\(trace)"])
         #expect(pavement.status == 0, "\(pavement.standardError)")
         #expect(pavement.standardOutput.contains("appended 1 readings from 1 of 5 sensors at (10.0, -2.0)"), "\(pavement.standardOutput)")
-        let pastTheCorner = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,-2", "--source", "trace:\(trace)"])
+        let pastTheCorner = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,-2", "--source", "trace:\(trace)"])
         // Before the storefront's line, 3 m past its corner: the street runs on.
         #expect(pastTheCorner.status == 0, "\(pastTheCorner.standardError)")
-        let behind = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,5", "--source", "trace:\(trace)"])
+        let behind = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "23,5", "--source", "trace:\(trace)"])
         #expect(behind.standardError.contains("--at 23,5 is outside the outline of small-store and not on the street before it"), "\(behind.standardError)")
     }
 
-    @Test func replayTakesTheSurveyTheFittedPathLossWasFittedToUnlessToldNot() throws {
+    @Test func replayTakesTheSurveyTheFittedPathLossWasFittedToUnlessToldNot() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let fit = try FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        let fit = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
         #expect(fit.status == 0, "\(fit.standardError)")
         let trace = directory.appendingPathComponent("t.csv").path
         try "time,sensor,device,rssi\n1,s1,phone,-60\n1.2,s3,phone,-70\n".write(toFile: trace, atomically: true, encoding: .utf8)
         let survey = directory.appendingPathComponent("survey.csv").path
-        let taken = try FootfallProcess.run(["replay", trace, "--store", store(directory)])
+        let taken = try await FootfallProcess.run(["replay", trace, "--store", store(directory)])
         #expect(taken.status == 0, "\(taken.standardError)")
         #expect(taken.standardOutput.contains("radio map from the survey \(survey): 60 points (the one fitted.yaml was fitted to"), "\(taken.standardOutput)")
-        let left = try FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey"])
+        let left = try await FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey"])
         #expect(left.status == 0, "\(left.standardError)")
         #expect(!left.standardOutput.contains("radio map from the survey"))
-        let both = try FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey", "--survey", survey])
+        let both = try await FootfallProcess.run(["replay", trace, "--store", store(directory), "--no-survey", "--survey", survey])
         #expect(both.standardError.contains("--survey and --no-survey: give one of them"))
     }
 
-    @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() throws {
+    @Test func calibrateRecordRefusesAPointOutsideTheStoreAndAnUnknownZone() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("t.csv").path
         try "time,sensor,device,rssi\n1,s1,phone,-60\n".write(toFile: trace, atomically: true, encoding: .utf8)
-        let outside = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "25,5", "--source", "trace:\(trace)"])
+        let outside = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "25,5", "--source", "trace:\(trace)"])
         #expect(outside.status != 0)
         #expect(outside.standardError.contains("--at 25,5 is outside the outline of small-store"))
-        let zone = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--zone", "bakery", "--source", "trace:\(trace)"])
+        let zone = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--zone", "bakery", "--source", "trace:\(trace)"])
         #expect(zone.status != 0)
         #expect(zone.standardError.contains("--zone bakery is not a zone of small-store; use one of fresh, aisles, tills"))
     }
 
-    @Test func calibrateRecordFromAnUnavailableSourceSaysWhatIsAvailable() throws {
+    @Test func calibrateRecordFromAnUnavailableSourceSaysWhatIsAvailable() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--source", "hci:0"])
+        let result = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--source", "hci:0"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("source 'hci' is not available"))
         #expect(result.standardError.contains("trace:FILE[@start]"))

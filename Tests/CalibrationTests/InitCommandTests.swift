@@ -23,15 +23,15 @@ import Testing
         yaml.components(separatedBy: "\"").filter { (part: String) in part.count == 32 && part.allSatisfy(\.isHexDigit) }
     }
 
-    @Test func optionsWriteAPrivateStoreFileThatZonesCheckAccepts() throws {
+    @Test func optionsWriteAPrivateStoreFileThatZonesCheckAccepts() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let folder = directory.appendingPathComponent("corner-shop").path
-        let result = try FootfallProcess.run(["init", "--store", folder] + Self.options)
+        let result = try await FootfallProcess.run(["init", "--store", folder] + Self.options)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("wrote \(folder)/store.yaml: corner-shop, 12 x 8 m, 1 entrance, 3 sensors; 0 errors"), "\(result.standardOutput)")
         let path = folder + "/store.yaml"
-        let check = try FootfallProcess.run(["zones", "check", "--store", folder])
+        let check = try await FootfallProcess.run(["zones", "check", "--store", folder])
         #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
         #expect(check.standardOutput.contains("corner-shop: 1 zones, 3 sensors, 96 m²; 0 errors"), "\(check.standardOutput)")
 
@@ -51,19 +51,19 @@ import Testing
         #expect(mode == 0o640)
     }
 
-    @Test func answersPipedInWriteTheStoreAndTwoStoresGetDifferentTokens() throws {
+    @Test func answersPipedInWriteTheStoreAndTwoStoresGetDifferentTokens() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let answers = "corner-shop\n12x8\n6,0\n\n2,2,2.8\n10,2,2.8\ntill=6,6.5,3\n\n"
-        let first = try FootfallProcess.run(["init", "--store", directory.appendingPathComponent("a").path], standardInput: answers)
+        let first = try await FootfallProcess.run(["init", "--store", directory.appendingPathComponent("a").path], standardInput: answers)
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput.contains("Store id (e.g. corner-shop): corner-shop"), "the questions and the answers read: \(first.standardOutput)")
-        let check = try FootfallProcess.run(["zones", "check", "--store", directory.appendingPathComponent("a").path])
+        let check = try await FootfallProcess.run(["zones", "check", "--store", directory.appendingPathComponent("a").path])
         #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
         #expect(check.standardOutput.contains("corner-shop: 1 zones, 3 sensors, 96 m²; 0 errors"), "\(check.standardOutput)")
 
         // The same answers as options give the same file but for its tokens.
-        let second = try FootfallProcess.run(["init", "--store", directory.appendingPathComponent("b").path] + Self.options)
+        let second = try await FootfallProcess.run(["init", "--store", directory.appendingPathComponent("b").path] + Self.options)
         #expect(second.status == 0, "\(second.standardError)")
         let a = try String(contentsOf: directory.appendingPathComponent("a/store.yaml"), encoding: .utf8)
         let b = try String(contentsOf: directory.appendingPathComponent("b/store.yaml"), encoding: .utf8)
@@ -85,7 +85,7 @@ import Testing
         (["--id", "corner shop"], ["--id 'corner shop'", "letters, digits"]),
         (["--listen", "localhost"], ["--listen 'localhost'", "host:port"]),
     ])
-    func aBadOptionIsOneLineNamingItAndNothingIsWritten(bad: [String], words: [String]) throws {
+    func aBadOptionIsOneLineNamingItAndNothingIsWritten(bad: [String], words: [String]) async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // The bad option replaces the good one of the same name.
@@ -93,30 +93,30 @@ import Testing
         for name in Set(bad.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)) {
             while let index = arguments.firstIndex(of: name) { arguments.removeSubrange(index...index + 1) }
         }
-        let result = try FootfallProcess.run(["init", "--store", directory.path] + arguments + bad)
+        let result = try await FootfallProcess.run(["init", "--store", directory.path] + arguments + bad)
         expectOneLineFailure(result, mentioning: words + ["footfall init --help"])
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("store.yaml").path))
     }
 
-    @Test func aBadAnswerFromAPipeIsOneLineAndAMissingOneNamesItsOption() throws {
+    @Test func aBadAnswerFromAPipeIsOneLineAndAMissingOneNamesItsOption() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bad = try FootfallProcess.run(["init", "--store", directory.path], standardInput: "corner-shop\n12 by 8\n")
+        let bad = try await FootfallProcess.run(["init", "--store", directory.path], standardInput: "corner-shop\n12 by 8\n")
         expectOneLineFailure(bad, mentioning: ["--size '12 by 8'", "40x25"])
-        let missing = try FootfallProcess.run(["init", "--store", directory.path, "--id", "corner-shop", "--size", "12x8"])
+        let missing = try await FootfallProcess.run(["init", "--store", directory.path, "--id", "corner-shop", "--size", "12x8"])
         expectOneLineFailure(missing, mentioning: ["--entrance is missing", "give it as an option"])
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("store.yaml").path))
     }
 
-    @Test func anExistingStoreFileIsKeptUnlessForced() throws {
+    @Test func anExistingStoreFileIsKeptUnlessForced() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("store.yaml").path
         try "store: kept\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let refused = try FootfallProcess.run(["init", "--store", directory.path] + Self.options)
+        let refused = try await FootfallProcess.run(["init", "--store", directory.path] + Self.options)
         expectOneLineFailure(refused, mentioning: [path, "exists", "--force"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "store: kept\n")
-        let forced = try FootfallProcess.run(["init", "--store", directory.path, "--force"] + Self.options)
+        let forced = try await FootfallProcess.run(["init", "--store", directory.path, "--force"] + Self.options)
         #expect(forced.status == 0, "\(forced.standardError)")
         #expect(try StoreConfiguration.load(path: path).layout.id == "corner-shop")
     }

@@ -30,7 +30,7 @@ import Testing
         let directory = Fixtures.temporaryDirectory("kolakowski")
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("flat").path
-        let convert = try await FootfallProcess.runOnItsOwnThread(["convert", "kolakowski", "--dataset", Self.dataset.path, "--out", out])
+        let convert = try await FootfallProcess.run(["convert", "kolakowski", "--dataset", Self.dataset.path, "--out", out])
         #expect(convert.status == 0, "\(convert.standardError)")
         #expect(convert.standardOutput.contains("survey.csv (2796 readings at 513 points), trace.csv (4314 observations), trace.truth.csv (719 positions)"))
         let configuration = try StoreConfiguration.load(path: out + "/store.yaml")
@@ -38,7 +38,7 @@ import Testing
         #expect(configuration.layout.zones.map(\.id) == ["west-room", "east-room", "hall", "south-strip"])
         #expect(configuration.layout.deviceHeight == 1.3)
 
-        let check = try await FootfallProcess.runOnItsOwnThread(["calibrate", "check", "--store", out, "--quiet"])
+        let check = try await FootfallProcess.run(["calibrate", "check", "--store", out, "--quiet"])
         #expect(check.status == 0, "\(check.standardError)")
         let overall = try #require(check.standardOutput.split(separator: "\n").first { $0.hasPrefix("overall") })
         // "overall         median 1.29 m, p90 2.36 m over 513 points"

@@ -1,8 +1,9 @@
 import Calibration
 import FootfallCore
+import FootfallTestTraits
 import Testing
 
-@Suite struct LayoutValidatorTests {
+@Suite(.onItsOwnThread) struct LayoutValidatorTests {
     @Test func theSmallStoreHasNoIssues() {
         #expect(LayoutValidator().issues(in: SurveyedStore.layout).isEmpty)
     }

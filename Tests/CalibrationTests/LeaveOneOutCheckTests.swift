@@ -1,9 +1,10 @@
 import Calibration
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Testing
 
-@Suite struct LeaveOneOutCheckTests {
+@Suite(.onItsOwnThread) struct LeaveOneOutCheckTests {
     /// The small store's check, which two tests read: run once, on a thread of its own.
     static let smallStore = OnItsOwnThread { LeaveOneOutCheck().run(layout: SurveyedStore.layout, survey: SurveyedStore.survey()) }
 

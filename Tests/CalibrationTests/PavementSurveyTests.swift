@@ -1,12 +1,13 @@
 import Calibration
 import FootfallCore
+import FootfallTestTraits
 import Positioning
 import Testing
 
 /// A survey may map the pavement before the storefront as well as the floor (`Street`): its
 /// points there are accepted, kept out of the path-loss fit (what reaches the street has come
 /// through the storefront's glass or wall), and only there.
-@Suite struct PavementSurveyTests {
+@Suite(.onItsOwnThread) struct PavementSurveyTests {
     let layout = SurveyedStore.layout
     /// Two rows before the south wall (the entrance is at (10, 0)), 1.5 and 4 m out.
     static let pavement = Swift.stride(from: -3.0, through: 23, by: 2).flatMap { x in [Point(x: x, y: -1.5), Point(x: x, y: -4)] }

@@ -77,7 +77,7 @@ import Testing
         #expect(text.split(separator: "\n").count == messages.count, "\(text)")
 
         let out = directory.appendingPathComponent("trace.csv").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["convert", "mqtt", recording.path, "--format", format.rawValue, "--out", out])
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording.path, "--format", format.rawValue, "--out", out])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("20 messages; 20 observations of 1 devices by 2 sensors in \(out)"), "\(result.standardOutput)")
         let trace = try Self.trace(out)
@@ -140,7 +140,7 @@ import Testing
             report("kitchen", -71),
         ], to: directory)
         let out = directory.appendingPathComponent("trace.csv").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["convert", "mqtt", recording, "--format", "espresense", "--store", store, "--out", out])
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording, "--format", "espresense", "--store", store, "--out", out])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("1 messages on topics espresense does not publish skipped"), "\(result.standardOutput)")
         let trace = try Self.trace(out)
@@ -181,7 +181,7 @@ import Testing
         let good = "espresense/devices/iBeacon:\(Self.uuid)-1-7/kitchen {\"id\":\"iBeacon:\(Self.uuid)-1-7\",\"rssi\":-70}"
         let recording = try Self.write([good, good, bad.line, good], to: directory)
         let out = directory.appendingPathComponent("trace.csv").path
-        let result = try await FootfallProcess.runOnItsOwnThread(["convert", "mqtt", recording, "--format", "espresense", "--store", store, "--out", out])
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording, "--format", "espresense", "--store", store, "--out", out])
         #expect(result.status != 0)
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(result.standardError)")

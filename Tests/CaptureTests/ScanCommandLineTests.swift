@@ -11,7 +11,7 @@ import Testing
     /// the few cooperative threads other suites' async tests need (a dispatch global queue's
     /// thread is one of them).
     func footfall(_ arguments: [String]) async throws -> FootfallProcess.Result {
-        try await FootfallProcess.runOnItsOwnThread(arguments)
+        try await FootfallProcess.run(arguments)
     }
 
     @Test(.disabled(if: BlueZHCISourceTests.kernelHasBluetooth, "this kernel has Bluetooth sockets"))

@@ -17,57 +17,57 @@ import Testing
         return path
     }
 
-    @Test func statusListRetryAndPurgeDeadShowAndRepairTheQueue() throws {
+    @Test func statusListRetryAndPurgeDeadShowAndRepairTheQueue() async throws {
         let directory = Fixtures.temporaryDirectory("outbox-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = try prepare(directory)
 
-        let status = try FootfallProcess.run(["outbox", "status", "--db", db])
+        let status = try await FootfallProcess.run(["outbox", "status", "--db", db])
         #expect(status.status == 0, "\(status.standardError)")
         #expect(status.standardOutput.contains("cloudevents: pending 3, dead 2"), "\(status.standardOutput)")
 
-        let dead = try FootfallProcess.run(["outbox", "list", "--db", db, "--state", "dead"])
+        let dead = try await FootfallProcess.run(["outbox", "list", "--db", db, "--state", "dead"])
         let deadLines = dead.standardOutput.split(separator: "\n")
         #expect(deadLines.count == 2)
         #expect(deadLines.first?.contains("e-000000") == true && deadLines.first?.contains("HTTP 400") == true)
         #expect(deadLines.first?.contains("no such field") == true)
 
-        let pending = try FootfallProcess.run(["outbox", "list", "--db", db, "--sink", "cloudevents"])
+        let pending = try await FootfallProcess.run(["outbox", "list", "--db", db, "--sink", "cloudevents"])
         #expect(pending.standardOutput.split(separator: "\n").map { $0.split(separator: "\t")[2] } == ["e-000002", "e-000003", "e-000004"])
 
-        let retry = try FootfallProcess.run(["outbox", "retry", "--db", db, "--sink", "cloudevents"])
+        let retry = try await FootfallProcess.run(["outbox", "retry", "--db", db, "--sink", "cloudevents"])
         #expect(retry.standardOutput.contains("2 dead events queued again"))
-        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 5, dead 0"))
+        await #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 5, dead 0"))
 
-        let nothing = try FootfallProcess.run(["outbox", "purge-dead", "--db", db])
+        let nothing = try await FootfallProcess.run(["outbox", "purge-dead", "--db", db])
         #expect(nothing.standardOutput.contains("0 dead events deleted"))
     }
 
-    @Test func purgeDeadDeletesTheDeadLetters() throws {
+    @Test func purgeDeadDeletesTheDeadLetters() async throws {
         let directory = Fixtures.temporaryDirectory("outbox-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = try prepare(directory)
-        let purge = try FootfallProcess.run(["outbox", "purge-dead", "--db", db])
+        let purge = try await FootfallProcess.run(["outbox", "purge-dead", "--db", db])
         #expect(purge.standardOutput.contains("2 dead events deleted"))
-        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 3, dead 0"))
+        await #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("cloudevents: pending 3, dead 0"))
     }
 
-    @Test func removeSinkForgetsASinkAndNamesTheKnownOnesWhenItIsNotThere() throws {
+    @Test func removeSinkForgetsASinkAndNamesTheKnownOnesWhenItIsNotThere() async throws {
         let directory = Fixtures.temporaryDirectory("outbox-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = try prepare(directory)
-        let unknown = try FootfallProcess.run(["outbox", "remove-sink", "segment", "--db", db])
+        let unknown = try await FootfallProcess.run(["outbox", "remove-sink", "segment", "--db", db])
         #expect(unknown.status != 0)
         #expect(unknown.standardError.split(separator: "\n").count == 1, "\(unknown.standardError)")
         #expect(unknown.standardError.contains("no sink 'segment'") && unknown.standardError.contains("knows: cloudevents"))
-        let removed = try FootfallProcess.run(["outbox", "remove-sink", "cloudevents", "--db", db])
+        let removed = try await FootfallProcess.run(["outbox", "remove-sink", "cloudevents", "--db", db])
         #expect(removed.status == 0, "\(removed.standardError)")
         #expect(removed.standardOutput.contains("removed sink cloudevents: 3 pending and 2 dead events no longer kept for it"), "\(removed.standardOutput)")
-        #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("no sink has run yet"))
+        await #expect(try FootfallProcess.run(["outbox", "status", "--db", db]).standardOutput.contains("no sink has run yet"))
     }
 
-    @Test func aMissingDatabaseIsOneLineAndANonZeroExit() throws {
-        let result = try FootfallProcess.run(["outbox", "status", "--db", "/nonexistent/gateway.sqlite"])
+    @Test func aMissingDatabaseIsOneLineAndANonZeroExit() async throws {
+        let result = try await FootfallProcess.run(["outbox", "status", "--db", "/nonexistent/gateway.sqlite"])
         #expect(result.status != 0)
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
         #expect(result.standardError.contains("/nonexistent/gateway.sqlite"))
@@ -79,7 +79,7 @@ import Testing
         let db = try prepare(directory)
         let receiver = try await HTTPReceiver.start()
         let store = try KillTests.storeFile(in: directory, receiver: receiver.url)
-        let delivered = try FootfallProcess.run(["outbox", "deliver", "--store", store.path, "--db", db])
+        let delivered = await try FootfallProcess.run(["outbox", "deliver", "--store", store.path, "--db", db])
         #expect(delivered.status == 0, "\(delivered.standardError)")
         #expect(Set(receivedIDs(receiver)) == ["e-000002", "e-000003", "e-000004"])
         try await receiver.stop()
@@ -87,7 +87,7 @@ import Testing
         let bad = directory.appendingPathComponent("bad.yaml")
         try String(contentsOf: store, encoding: .utf8).replacingOccurrences(of: "type: cloudevents", with: "type: kafka")
             .write(to: bad, atomically: true, encoding: .utf8)
-        let refused = try FootfallProcess.run(["outbox", "deliver", "--store", bad.path, "--db", db])
+        let refused = await try FootfallProcess.run(["outbox", "deliver", "--store", bad.path, "--db", db])
         #expect(refused.status != 0)
         #expect(refused.standardError.split(separator: "\n").count == 1, "\(refused.standardError)")
         #expect(refused.standardError.contains("bad.yaml:11") && refused.standardError.contains("sinks[0].type"), "\(refused.standardError)")

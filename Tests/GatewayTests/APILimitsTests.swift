@@ -121,14 +121,14 @@ import Testing
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)
         let stored = try database.lastSequence()
         #expect(stored >= counted, "\(stored) events in the outbox, \(counted) counted before the stop")
-        let outbox = try await FootfallProcess.runOnItsOwnThread(["outbox", "status", "--data", store.data])
+        let outbox = try await FootfallProcess.run(["outbox", "status", "--data", store.data])
         #expect(outbox.status == 0, "\(outbox.standardError)")
     }
 
     @Test func anAPIWithoutTokensOnANetworkAddressIsRefusedAtStartNamingTheSetting() async throws {
         let store = try DaemonSourceTests.store(sources: "  - type: simulate\n", api: "api:\n  listen: 0.0.0.0:0\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store.config, "--data", store.data])
+        let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1, "\(result.standardError)")
@@ -138,7 +138,7 @@ import Testing
         // The same address given on the command line is named as the option.
         let loopback = try DaemonSourceTests.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:0\n")
         defer { try? FileManager.default.removeItem(at: loopback.directory) }
-        let flag = try await FootfallProcess.runOnItsOwnThread(["run", "--config", loopback.config, "--data", loopback.data, "--listen", "0.0.0.0:0"])
+        let flag = try await FootfallProcess.run(["run", "--config", loopback.config, "--data", loopback.data, "--listen", "0.0.0.0:0"])
         #expect(flag.status != 0)
         #expect(flag.standardError.contains("--listen '0.0.0.0:0'") || flag.standardError.contains("--listen 0.0.0.0:0"), "\(flag.standardError)")
     }

@@ -33,7 +33,7 @@ import Testing
     /// Observations in a trace written by `footfall convert`.
     static func converted(_ arguments: [String], in directory: URL) throws -> Int {
         let out = directory.appendingPathComponent("converted.csv").path
-        let result = try FootfallProcess.run(arguments + ["--out", out])
+        let result = try FootfallProcess.runBlocking(arguments + ["--out", out])
         #expect(result.status == 0, "\(result.standardError)")
         let reader = try TraceReader(path: out)
         var count = 0
@@ -155,7 +155,7 @@ import Testing
         #expect(daemon.isRunning)
     }
 
-    @Test func aBadSourceIsRefusedAtStartWithFileLineAndField() throws {
+    @Test func aBadSourceIsRefusedAtStartWithFileLineAndField() async throws {
         let cases: [(String, String)] = [
             ("  - type: hci\n    sensor: s99\n", "sources[hci].sensor: 's99' is not a sensor of the store"),
             ("  - type: h4\n    sensor: s1\n", "sources[h4].device: is missing"),
@@ -168,7 +168,7 @@ import Testing
         for (sources, message) in cases {
             let store = try Self.store(sources: sources)
             defer { try? FileManager.default.removeItem(at: store.directory) }
-            let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+            let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
             #expect(result.status != 0)
             let lines = result.standardError.split(separator: "\n")
             #expect(lines.contains { $0.contains(store.config) && $0.contains(message) }, "\(sources): \(result.standardError)")
@@ -191,7 +191,7 @@ import Testing
         let port = Int(UInt16(bigEndian: address.sin_port))
         let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:\(port)\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store.config, "--data", store.data])
+        let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1)
@@ -199,15 +199,15 @@ import Testing
         #expect(errors.first?.contains("api.listen") == true)
     }
 
-    @Test func aPortOutOfRangeIsRefused() throws {
+    @Test func aPortOutOfRangeIsRefused() async throws {
         let store = try Self.store(sources: "  - type: simulate\n", api: "api:\n  listen: 127.0.0.1:99999\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let result = try FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
+        let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
         #expect(result.status != 0)
         #expect(result.standardError.contains("api.listen") && result.standardError.contains("0 to 65535"), "\(result.standardError)")
         let valid = try Self.store(sources: "  - type: simulate\n")
         defer { try? FileManager.default.removeItem(at: valid.directory) }
-        let flag = try FootfallProcess.run(["run", "--config", valid.config, "--data", valid.data, "--listen", "127.0.0.1:70000"])
+        let flag = try await FootfallProcess.run(["run", "--config", valid.config, "--data", valid.data, "--listen", "127.0.0.1:70000"])
         #expect(flag.status != 0)
         #expect(flag.standardError.contains("--listen"))
     }

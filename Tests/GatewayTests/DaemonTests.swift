@@ -64,7 +64,7 @@ import Testing
         try FileManager.default.copyItem(atPath: setup.data + "/" + GatewayData.keyName, toPath: replayData.path + "/" + GatewayData.keyName)
         let events = setup.directory.appendingPathComponent("replay.jsonl").path
         let analytics = setup.directory.appendingPathComponent("analytics.json").path
-        let replay = try await FootfallProcess.runOnItsOwnThread(
+        let replay = try await FootfallProcess.run(
             ["replay", setup.trace, "--store", setup.config, "--data", replayData.path, "--events", events, "--analytics", analytics])
         #expect(replay.status == 0, "\(replay.standardError)")
         let expected = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").compactMap {
@@ -140,7 +140,7 @@ import Testing
         let database = try GatewayDatabase(path: setup.data + "/" + GatewayData.databaseName)
         let stored = try Int(database.lastSequence())
         #expect(stored >= Set(Self.receivedIDs(receiver)).count)
-        let deliver = try await FootfallProcess.runOnItsOwnThread(["outbox", "deliver", "--data", setup.data, "--store", setup.config])
+        let deliver = try await FootfallProcess.run(["outbox", "deliver", "--data", setup.data, "--store", setup.config])
         #expect(deliver.status == 0, "\(deliver.standardError)")
         #expect(Set(Self.receivedIDs(receiver)).count == stored)
         try await receiver.stop()

@@ -42,7 +42,7 @@ import Testing
         let visited = try await client.status(within: .seconds(240)) { ($0["visits_ended"] as? Int ?? 0) >= 1 }
         #expect((visited["visits_ended"] as? Int ?? 0) >= 1, "no visit ended: \(visited)")
 
-        let printed = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
+        let printed = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         #expect(printed.status == 0, "\(printed.standardError)")
         #expect(printed.standardOutput.contains("visits ended: "), "\(printed.standardOutput)")
         #expect(printed.standardOutput.contains("sensor gains learnt (dB louder than the model): s1 "), "\(printed.standardOutput)")
@@ -91,7 +91,7 @@ import Testing
         #expect((status["devices_tracked"] as? Int ?? 0) > 0, "\(daemon.log.suffix(2000))")
         #expect((status["sensor_gains"] as? [Any])?.isEmpty == true)
         #expect(status["path_loss_exponent_deviation"] == nil)
-        let printed = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
+        let printed = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         #expect(printed.status == 0, "\(printed.standardError)")
         #expect(printed.standardOutput.contains("devices tracked"), "\(printed.standardOutput)")
         #expect(!printed.standardOutput.contains("learnt"), "\(printed.standardOutput)")

@@ -228,7 +228,7 @@ import Testing
         let status = try await client.status(within: .seconds(180)) { DaemonSourceTests.component($0, "sink:mqtt").hasPrefix("degraded:") }
         #expect(DaemonSourceTests.component(status, source).hasPrefix("failing: \(broker.url): connection refused (retrying in"), "\(status)")
         #expect(try await client.get("/healthz").status == 200, "the rest of the gateway runs")
-        let shown = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
+        let shown = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         let lines = shown.standardOutput.split(separator: "\n").filter { $0.contains(broker.url) }
         #expect(lines.count == 2, "one line for the source and one for the sink:\n\(shown.standardOutput)")
         #expect(lines.contains { $0.contains("\(source): failing: \(broker.url): connection refused") }, "\(lines)")
@@ -306,7 +306,7 @@ import Testing
         // Every event the gateway stored before it died is delivered by the outbox, once per id.
         let stored = try Int(database.lastSequence())
         #expect(atKill < stored, "the kill came after every event was published (\(atKill) of \(stored)): it proves nothing")
-        let deliver = try await FootfallProcess.runOnItsOwnThread(["outbox", "deliver", "--data", store.data, "--store", store.config])
+        let deliver = try await FootfallProcess.run(["outbox", "deliver", "--data", store.data, "--store", store.config])
         #expect(deliver.status == 0, "\(deliver.standardError)")
         #expect(await subscriber.wait(forIDs: stored, timeout: .seconds(60)), "\(subscriber.ids.count) of \(stored): \(deliver.standardError)")
         #expect(subscriber.ids.count == stored)
@@ -363,7 +363,7 @@ extension MQTTDaemonTests {
             sources: "  - type: simulate\n",
             api: "api:\n  listen: 127.0.0.1:0\nupstream:\n  url: mqtt://127.0.0.1:1883\n  tokens:\n    s1: x\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store.config, "--data", store.data])
+        let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", store.data])
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errors.count == 1 && errors[0].contains("upstream.tokens: are for an http(s) upstream; a broker checks its own users"), "\(result.standardError)")

@@ -86,13 +86,13 @@ import Testing
     @Test func statusSaysWhetherATokenWasMissingOrRefused() async throws {
         try await Self.withDaemon { daemon, client, _, setup in
             let url = "http://127.0.0.1:\(client.port)"
-            let none = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url])
+            let none = try await FootfallProcess.run(["status", "--url", url])
             #expect(none.status != 0)
             #expect(none.standardError.contains("wants a token and none was given"), "\(none.standardError)")
-            let wrong = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url, "--token", "not-the-token"])
+            let wrong = try await FootfallProcess.run(["status", "--url", url, "--token", "not-the-token"])
             #expect(wrong.status != 0)
             #expect(wrong.standardError.contains("refused the token (--token)"), "\(wrong.standardError)")
-            let right = try await FootfallProcess.runOnItsOwnThread(["status", "--url", url, "--token", "map-token"])
+            let right = try await FootfallProcess.run(["status", "--url", url, "--token", "map-token"])
             #expect(right.status == 0, "\(right.standardError)")
             // And the daemon said at start where the unidentified shoppers' events went.
             #expect(daemon.log.contains("only identified shoppers' visit events are delivered"), "\(daemon.log.prefix(2000))")

@@ -18,7 +18,7 @@ import Testing
     @Test func aDayReadsAsOneCSVRowAnHourWithAZeroEveryQuietHourAndTheTotal() async throws {
         let directory = try await onAThreadOfItsOwn { try Self.dataDirectory() }
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await FootfallProcess.runOnItsOwnThread(
+        let result = try await FootfallProcess.run(
             ["report", "--data", directory.path, "--from", "2026-12-01", "--to", "2026-12-02", "--csv"])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
@@ -35,7 +35,7 @@ import Testing
         #expect(column("visitors", three) == "0" && column("capture_rate", three) == "0.0000")
         #expect(column("start", lines[25]) == "total" && column("visitors", lines[25]) == "1")
 
-        let table = try await FootfallProcess.runOnItsOwnThread(["report", "--data", directory.path, "--from", "2026-12-01", "--to", "2026-12-08"])
+        let table = try await FootfallProcess.run(["report", "--data", directory.path, "--from", "2026-12-01", "--to", "2026-12-08"])
         #expect(table.status == 0, "\(table.standardError)")
         #expect(table.standardOutput.contains("by day") && table.standardOutput.contains("2026-12-07") && table.standardOutput.contains("25.0 %"), "\(table.standardOutput)")
     }
@@ -48,10 +48,10 @@ import Testing
         // The day before the counts pass the retention period: kept; the day after: gone.
         for (daysLater, left) in [(-1.0, 1), (1.0, 0)] {
             let now = StoreAnalyticsTests.midnight + 86_400 + retention + daysLater * 86_400
-            let pruned = try await FootfallProcess.runOnItsOwnThread(
+            let pruned = try await FootfallProcess.run(
                 ["visits", "prune", "--config", store, "--data", directory.path, "--now", DelimitedField.number(now)])
             #expect(pruned.status == 0, "\(pruned.standardError)")
-            let report = try await FootfallProcess.runOnItsOwnThread(
+            let report = try await FootfallProcess.run(
                 ["report", "--data", directory.path, "--from", "2026-12-01", "--to", "2026-12-02", "--bucket", "day", "--csv"])
             let total = report.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
             #expect(total.hasPrefix("total,\(left),"), "\(daysLater): \(pruned.standardOutput) \(report.standardOutput)")
@@ -65,11 +65,11 @@ import Testing
             (["--from", "yesterday"], "--from"), (["--from", "2026-12-02", "--to", "2026-12-01"], "--to"),
             (["--bucket", "week"], "--bucket"), (["--from", "2026-01-01", "--to", "2026-12-01", "--bucket", "hour"], "--bucket"),
         ] {
-            let result = try await FootfallProcess.runOnItsOwnThread(["report", "--data", directory.path] + arguments)
+            let result = try await FootfallProcess.run(["report", "--data", directory.path] + arguments)
             #expect(result.status != 0)
             #expect(result.standardError.split(separator: "\n").count == 1 && result.standardError.contains(option), "\(arguments): \(result.standardError)")
         }
-        let missing = try await FootfallProcess.runOnItsOwnThread(["report", "--data", directory.appendingPathComponent("nowhere").path])
+        let missing = try await FootfallProcess.run(["report", "--data", directory.appendingPathComponent("nowhere").path])
         #expect(missing.status != 0 && missing.standardError.contains("--data"), "\(missing.standardError)")
     }
 }

@@ -14,11 +14,11 @@ import Testing
         try (Fixtures.demoStoreWithoutSources() + sources + "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let survey = directory.appendingPathComponent("survey.csv").path
-        let simulated = try FootfallProcess.run([
+        let simulated = await try FootfallProcess.run([
             "simulate-survey", "--store", config, "--seed", "7", "--spacing", "5", "--dwell", "1", "--out", survey,
         ])
         #expect(simulated.status == 0, "\(simulated.standardError)")
-        let fit = try FootfallProcess.run(["calibrate", "fit", "--store", config])
+        let fit = await try FootfallProcess.run(["calibrate", "fit", "--store", config])
         #expect(fit.status == 0, "\(fit.standardError)")
         let points = Set(try SurveyCodec.readSurvey(path: survey).compactMap(\.point)).count
         #expect(points > 20)
@@ -31,13 +31,13 @@ import Testing
         // The status says so, and `footfall status` prints it.
         let status = try await client.status(within: .seconds(60)) { $0["survey_points"] != nil }
         #expect(status["survey_points"] as? Int == points, "\(status)")
-        let printed = try await FootfallProcess.runOnItsOwnThread(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
+        let printed = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(client.port)", "--token", "t"])
         #expect(printed.standardOutput.contains("radio map: a survey of \(points) points"), "\(printed.standardOutput)")
         await daemon.killOnItsOwnThread(SIGTERM)
 
         // Without the survey it was fitted to, the fit stands without its map: refused.
         try FileManager.default.removeItem(atPath: survey)
-        let missing = try await FootfallProcess.runOnItsOwnThread(["run", "--config", config, "--data", data])
+        let missing = try await FootfallProcess.run(["run", "--config", config, "--data", data])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("fitted.yaml: its survey \(survey) is missing"), "\(missing.standardError)")
     }

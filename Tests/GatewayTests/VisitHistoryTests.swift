@@ -34,7 +34,7 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test func theVisitsCommandErasesADevicesHistoryFromTheGatewaysDatabase() throws {
+    @Test func theVisitsCommandErasesADevicesHistoryFromTheGatewaysDatabase() async throws {
         let directory = Fixtures.temporaryDirectory("history")
         defer { try? FileManager.default.removeItem(at: directory) }
         let device = DeviceID.ibeacon(uuid: "f7826da6-4fa2-4e98-8024-bc5b71e0893e", major: 1, minor: 9)
@@ -44,10 +44,10 @@ import Testing
             try data.visitHistory.record(VisitRecord(identity: identity, start: 1000, end: 1600))
             try data.visitHistory.record(VisitRecord(identity: identity, start: 90_000, end: 90_600))
         }
-        let shown = try FootfallProcess.run(["visits", "show", "--data", directory.path, "--device", device.rawValue])
+        let shown = try await FootfallProcess.run(["visits", "show", "--data", directory.path, "--device", device.rawValue])
         #expect(shown.status == 0)
         #expect(shown.standardOutput.contains("2 visits on record"))
-        let erased = try FootfallProcess.run(["visits", "erase", "--data", directory.path, "--device", device.rawValue])
+        let erased = try await FootfallProcess.run(["visits", "erase", "--data", directory.path, "--device", device.rawValue])
         #expect(erased.status == 0, "\(erased.standardError)")
         #expect(erased.standardOutput.contains("erased 2 visits"))
         let data = try GatewayData(directory: directory.path)

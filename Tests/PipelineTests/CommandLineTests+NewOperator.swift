@@ -11,7 +11,7 @@ extension CommandLineTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,S1,d1,-60\n2,S2,d1,-61\n3,S1,d1,-62\n", "t.csv", in: directory)
         let events = try write("kept\n", "events.jsonl", in: directory)
-        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--events", events])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", events])
         expectOneLineFailure(result, mentioning: [
             "none of its sensors is in calibration/demo-store/store.yaml", "'S1' (first at \(trace):2, 2 readings)",
             "'S2' (first at \(trace):3, 1 reading)", "s1, s2, s3",
@@ -23,7 +23,7 @@ extension CommandLineTests {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s9,d1,-61\n3,s2,d1,-62\n", "t.csv", in: directory)
-        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store"])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(
             "ignored 1 observations from sensors not in calibration/demo-store/store.yaml: 's9' (first at \(trace):3, 1 reading)"),
@@ -48,13 +48,13 @@ extension CommandLineTests {
         (["outbox", "deliver", "--store", "demo-store", "--poll-ms", "-1"], "--poll-ms must be at least 1"),
     ])
     func aNegativeNumberReachesTheOptionsOwnCheck(arguments: [String], message: String) async throws {
-        let result = try await FootfallProcess.runOnItsOwnThread(arguments)
+        let result = try await FootfallProcess.run(arguments)
         expectOneLineFailure(result, mentioning: [message])
         #expect(!result.standardError.contains("Missing value"))
     }
 
     @Test func aNegativeCoordinateReachesThePointsCheck() async throws {
-        let result = try await FootfallProcess.runOnItsOwnThread(["calibrate", "record", "--store", "demo-store", "--at", "-3,4", "--source", "trace:x.csv"])
+        let result = try await FootfallProcess.run(["calibrate", "record", "--store", "demo-store", "--at", "-3,4", "--source", "trace:x.csv"])
         #expect(result.status != 0)
         #expect(!result.standardError.contains("Missing value"), "\(result.standardError)")
         #expect(result.standardError.contains("outside"), "\(result.standardError)")
@@ -67,14 +67,14 @@ extension CommandLineTests {
         let layout = try Fixtures.demoStoreWithoutSources()
         let store = try write(layout + "\nsources:\n  - type: trace\n    path: t.csv\n    loop: false\n    speed: fast\n", "store.yaml", in: directory)
         let speedLine = layout.split(separator: "\n", omittingEmptySubsequences: false).count + 5
-        let result = try await FootfallProcess.runOnItsOwnThread(["run", "--config", store, "--data", directory.appendingPathComponent("data").path])
+        let result = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path])
         expectOneLineFailure(result, mentioning: ["store.yaml:\(speedLine):", "speed", "'fast'"])
     }
 
     /// At 80 columns every line of a paragraph of `convert kolakowski --help`'s discussion is
     /// as full as the next word allows: no line broken by hand and wrapped again.
     @Test func convertKolakowskiHelpWrapsOnlyAtTheTerminalsWidth() async throws {
-        let result = try await FootfallProcess.runOnItsOwnThread(["convert", "kolakowski", "--help"], environment: ["COLUMNS": "80"])
+        let result = try await FootfallProcess.run(["convert", "kolakowski", "--help"], environment: ["COLUMNS": "80"])
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(lines.firstIndex { $0.contains("Kolakowski, Sensors") })

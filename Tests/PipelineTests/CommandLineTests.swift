@@ -17,28 +17,28 @@ import Testing
         for word in words { #expect(result.standardError.contains(word), "\(result.standardError) should mention \(word)") }
     }
 
-    @Test func aMissingTraceIsOneLineAndANonZeroExit() throws {
-        let result = try FootfallProcess.run(["replay", "/nonexistent/trace.csv", "--store", "demo-store"])
+    @Test func aMissingTraceIsOneLineAndANonZeroExit() async throws {
+        let result = try await FootfallProcess.run(["replay", "/nonexistent/trace.csv", "--store", "demo-store"])
         expectOneLineFailure(result, mentioning: ["/nonexistent/trace.csv", "does not exist"])
         // The whole file is the problem: no line number.
         #expect(!result.standardError.contains("trace.csv:0"))
     }
 
-    @Test func aWrongHeaderIsOneLine() throws {
+    @Test func aWrongHeaderIsOneLine() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("timestamp,sensor,device,rssi\n1,s1,d,-60\n", "t.csv", in: directory)
-        expectOneLineFailure(try FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:1", "timestamp"])
+        expectOneLineFailure(try await FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:1", "timestamp"])
     }
 
-    @Test func aNonNumericRSSINamesTheLine() throws {
+    @Test func aNonNumericRSSINamesTheLine() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,s1,d,-60\n2,s1,d,loud\n", "t.csv", in: directory)
-        expectOneLineFailure(try FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:3:", "rssi", "'loud'"])
+        expectOneLineFailure(try await FootfallProcess.run(["replay", trace, "--store", "demo-store"]), mentioning: ["t.csv:3:", "rssi", "'loud'"])
     }
 
-    @Test func aPolygonThatCrossesItselfNamesFileLineAndField() throws {
+    @Test func aPolygonThatCrossesItselfNamesFileLineAndField() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try write("""
@@ -49,11 +49,11 @@ import Testing
               - id: s1
                 position: [1, 1, 2.8]
             """, "store.yaml", in: directory)
-        let result = try FootfallProcess.run(["simulate", "--store", store, "--out", directory.appendingPathComponent("t.csv").path])
+        let result = try await FootfallProcess.run(["simulate", "--store", store, "--out", directory.appendingPathComponent("t.csv").path])
         expectOneLineFailure(result, mentioning: ["store.yaml:3:", "store.outline", "crosses itself"])
     }
 
-    @Test func aBadIdentityKeyNamesTheKeysFileLineAndField() throws {
+    @Test func aBadIdentityKeyNamesTheKeysFileLineAndField() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try write("""
@@ -68,40 +68,40 @@ import Testing
             """, "store.yaml", in: directory)
         _ = try write("name,irk\nloyalty-42,ec0234a357c8ad05341010a60a397d9b\nbroken,ec02\n", "keys.csv", in: directory)
         let trace = try write("time,sensor,device,rssi\n1,s1,ble-rpa:70:81:94:0d:fb:aa,-60\n", "t.csv", in: directory)
-        let result = try FootfallProcess.run(["replay", trace, "--store", store])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", store])
         expectOneLineFailure(result, mentioning: ["keys.csv:3:2", "irk", "32 hex digits"])
     }
 
-    @Test func aRadioOptionOutOfRangeIsRefusedWithItsRange() throws {
+    @Test func aRadioOptionOutOfRangeIsRefusedWithItsRange() async throws {
         // An option's own check: one line with where to read about the option, no usage dump.
-        let result = try FootfallProcess.run(["simulate", "--store", "demo-store", "--body-loss", "7", "--out", "/tmp/x.csv"])
+        let result = try await FootfallProcess.run(["simulate", "--store", "demo-store", "--body-loss", "7", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: [])
         #expect(result.standardError == "Error: --body-loss must be a scale between 0 and 5 (see 'footfall simulate --help')\n")
         #expect(result.status == 64)
     }
 
-    @Test func anOptionThatCannotBeParsedIsOneLineNamingIt() throws {
-        let result = try FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "soon", "--out", "/tmp/x.csv"])
+    @Test func anOptionThatCannotBeParsedIsOneLineNamingIt() async throws {
+        let result = try await FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "soon", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["--hours", "soon", "footfall simulate --help"])
-        let missing = try FootfallProcess.run(["visits", "erase"])
+        let missing = try await FootfallProcess.run(["visits", "erase"])
         expectOneLineFailure(missing, mentioning: ["--device", "footfall visits erase --help"])
     }
 
-    @Test func helpIsStillPrintedWhole() throws {
-        let result = try FootfallProcess.run(["simulate", "--help"])
+    @Test func helpIsStillPrintedWhole() async throws {
+        let result = try await FootfallProcess.run(["simulate", "--help"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("USAGE: footfall simulate"))
         #expect(result.standardOutput.contains("--body-loss"))
     }
 
-    @Test func aStoreFolderThatIsNotThereIsNamedAsGiven() throws {
-        let result = try FootfallProcess.run(["simulate", "--store", "/nonexistent/store-folder", "--out", "/tmp/x.csv"])
+    @Test func aStoreFolderThatIsNotThereIsNamedAsGiven() async throws {
+        let result = try await FootfallProcess.run(["simulate", "--store", "/nonexistent/store-folder", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["/nonexistent/store-folder/store.yaml", "does not exist"])
         #expect(!result.standardError.contains("calibration//"))
     }
 
-    @Test func anUnknownStoreNameSaysWhereItLooked() throws {
-        let result = try FootfallProcess.run(["simulate", "--store", "no-such-store", "--out", "/tmp/x.csv"])
+    @Test func anUnknownStoreNameSaysWhereItLooked() async throws {
+        let result = try await FootfallProcess.run(["simulate", "--store", "no-such-store", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["calibration/no-such-store/store.yaml", "does not exist"])
     }
 
@@ -109,28 +109,28 @@ import Testing
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("t.csv").path
-        let simulated = try await FootfallProcess.runOnItsOwnThread(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "120", "--seed", "9", "--out", trace])
+        let simulated = try await FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "120", "--seed", "9", "--out", trace])
         #expect(simulated.status == 0, "\(simulated.standardError)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("t.truth.csv").path))
-        let replayed = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--truth", directory.appendingPathComponent("t.truth.csv").path, "--json"])
+        let replayed = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--truth", directory.appendingPathComponent("t.truth.csv").path, "--json"])
         #expect(replayed.status == 0, "\(replayed.standardError)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(replayed.standardOutput.utf8)) as? [String: Any])
         #expect((json["observations"] as? Int ?? 0) > 1000)
         #expect(json["position_error_m"] != nil)
     }
 
-    @Test func aCommandThatFailsLeavesItsOutputFilesAsTheyWere() throws {
+    @Test func aCommandThatFailsLeavesItsOutputFilesAsTheyWere() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let earlier = "time,sensor,device,rssi\n1,s1,d1,-60\n"
         let out = try write(earlier, "earlier.csv", in: directory)
         let events = try write("{\"earlier\":true}\n", "events.jsonl", in: directory)
         let garbage = try write("not a capture at all", "garbage.jsonl", in: directory)
-        let convert = try FootfallProcess.run(["convert", "meraki", garbage, "--out", out])
+        let convert = try await FootfallProcess.run(["convert", "meraki", garbage, "--out", out])
         #expect(convert.status != 0)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == earlier)
         let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s1,d1,strong\n", "t.csv", in: directory)
-        let replay = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", events])
+        let replay = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", events])
         #expect(replay.status != 0)
         #expect(try String(contentsOfFile: events, encoding: .utf8) == "{\"earlier\":true}\n")
         // Nothing half-written is left beside them.
@@ -143,46 +143,46 @@ import Testing
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("t.csv").path
-        let simulated = try await FootfallProcess.runOnItsOwnThread(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "300", "--seed", "3", "--out", trace, "--quiet"])
+        let simulated = try await FootfallProcess.run(["simulate", "--store", "demo-store", "--hours", "0.05", "--shoppers-per-hour", "300", "--seed", "3", "--out", trace, "--quiet"])
         #expect(simulated.status == 0, "\(simulated.standardError)")
-        let result = try await FootfallProcess.runOnItsOwnThread(["replay", trace, "--store", "demo-store", "--events", "/dev/stdout", "--json"])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--events", "/dev/stdout", "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(#""type":"store.entered""#))
     }
 
-    @Test func anOutputThroughASymbolicLinkReplacesTheFileItNames() throws {
+    @Test func anOutputThroughASymbolicLinkReplacesTheFileItNames() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n2,s1,d1,-61\n", "t.csv", in: directory)
         let real = try write("earlier\n", "real.csv", in: directory)
         let link = directory.appendingPathComponent("link.csv").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
-        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", link])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", link])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
         #expect(try String(contentsOfFile: real, encoding: .utf8).hasPrefix("time,device,x,y"))
     }
 
-    @Test func replayRefusesToWriteOverItsInput() throws {
+    @Test func replayRefusesToWriteOverItsInput() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
-        let result = try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", directory.appendingPathComponent("./t.csv").path])
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--positions", directory.appendingPathComponent("./t.csv").path])
         expectOneLineFailure(result, mentioning: ["--positions", "is the trace", "write to another file"])
         #expect(try String(contentsOfFile: trace, encoding: .utf8) == "time,sensor,device,rssi\n1,s1,d1,-60\n")
     }
 
-    @Test func aSurveyOfAnotherStoreIsRefusedWithItsLine() throws {
+    @Test func aSurveyOfAnotherStoreIsRefusedWithItsLine() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = try write("time,sensor,device,rssi\n1,s1,d1,-60\n", "t.csv", in: directory)
         let unknown = try write("time,sensor,device,rssi,x,y\n1,s1,d,-60,5,5\n2,s99,d,-60,5,5\n", "s.csv", in: directory)
         expectOneLineFailure(
-            try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", unknown]),
+            try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", unknown]),
             mentioning: ["s.csv:3", "sensor 's99' is not in the store"])
         let far = try write("time,sensor,device,rssi,x,y\n1,s1,d,-60,5000,5\n", "far.csv", in: directory)
         expectOneLineFailure(
-            try FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", far]),
+            try await FootfallProcess.run(["replay", trace, "--store", "demo-store", "--survey", far]),
             mentioning: ["far.csv:2", "outside the store outline"])
     }
 }

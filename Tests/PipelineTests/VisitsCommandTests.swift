@@ -55,7 +55,7 @@ import Testing
             .write(toFile: config, atomically: true, encoding: .utf8)
         let data = files.directory.appendingPathComponent("data").path
         let events = files.directory.appendingPathComponent("events.jsonl").path
-        let replay = try FootfallProcess.run(["replay", files.trace, "--store", config, "--data", data, "--events", events])
+        let replay = try FootfallProcess.runBlocking(["replay", files.trace, "--store", config, "--data", data, "--events", events])
         guard replay.status == 0 else { throw ReplayFailed(message: replay.standardError) }
         // The recording is not needed again: only the data directory, store file and events
         // are kept (and copied for each test).
@@ -75,18 +75,18 @@ import Testing
         let id = try #require(exited["anonymous_id"] as? String)
         let visits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["anonymous_id"] as? String == id }.count
 
-        let show = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", id])
+        let show = try await FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
         #expect(show.status == 0, "\(show.standardError)")
         #expect(show.standardOutput.hasPrefix("\(id) (anonymous_id) is \(id): \(visits) visits on record"), "\(show.standardOutput)")
 
-        let erase = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--data", replayed.data, "--device", id])
+        let erase = try await FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", id])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased \(visits) visits of \(id)"), "\(erase.standardOutput)")
         // Its events still in the outbox (a replay keeps none; the daemon's until compacted)
         // go too, and it says how many (OutboxTests has them removed).
         #expect(erase.standardOutput.contains("and 0 of its events from the outbox"), "\(erase.standardOutput)")
         // Erased: the same id now matches nothing, and says so.
-        let again = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", id])
+        let again = try await FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", id])
         #expect(again.status != 0)
         #expect(again.standardError.contains("no visits on record"), "\(again.standardError)")
     }
@@ -96,11 +96,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
         let exits = replayed.events.filter { $0["type"] as? String == "store.exited" && $0["customer_id"] as? String == "customer-42" }
         #expect(!exits.isEmpty, "the mapped beacon finished a visit")
-        let show = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        let show = try await FootfallProcess.run(["visits", "show", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
         #expect(show.status == 0, "\(show.standardError)")
         let pseudonym = try #require(exits.first?["anonymous_id"] as? String)
         #expect(show.standardOutput.hasPrefix("customer-42 (customer_id) is \(pseudonym): \(exits.count) visits on record"), "\(show.standardOutput)")
-        let erase = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
+        let erase = try await FootfallProcess.run(["visits", "erase", "--config", replayed.config, "--data", replayed.data, "--device", "customer-42"])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased \(exits.count) visits of customer-42 (customer_id"), "\(erase.standardOutput)")
     }
@@ -108,14 +108,14 @@ import Testing
     @Test func anIDThatMatchesNothingSaysSoAndExitsNonZero() async throws {
         let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
-        let nobody = try await FootfallProcess.runOnItsOwnThread(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
+        let nobody = try await FootfallProcess.run(["visits", "erase", "--data", replayed.data, "--device", "id-000000000000000000000000"])
         #expect(nobody.status != 0)
         #expect(nobody.standardError.contains("no visits on record"), "\(nobody.standardError)")
         #expect(nobody.standardError.contains("--config"), "says where customer ids are looked up: \(nobody.standardError)")
         #expect(nobody.standardError.split(separator: "\n").count == 1)
         // An unidentified shopper's daily pseudonym: the gateway never kept their visits.
         let anonymous = replayed.events.compactMap { $0["anonymous_id"] as? String }.first { $0.hasPrefix("anon-") } ?? "anon-0123456789abcdef01234567"
-        let unidentified = try await FootfallProcess.runOnItsOwnThread(["visits", "show", "--data", replayed.data, "--device", anonymous])
+        let unidentified = try await FootfallProcess.run(["visits", "show", "--data", replayed.data, "--device", anonymous])
         #expect(unidentified.status != 0)
         #expect(unidentified.standardError.contains("not identified"), "\(unidentified.standardError)")
     }
@@ -127,13 +127,13 @@ extension VisitsCommandTests {
     @Test func outboxAndVisitsTakeTheConfigAndDataThatRunTakes() async throws {
         let replayed = try await Self.replay()
         defer { try? FileManager.default.removeItem(at: replayed.directory) }
-        let status = try await FootfallProcess.runOnItsOwnThread(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
+        let status = try await FootfallProcess.run(["outbox", "status", "--config", replayed.config, "--data", replayed.data])
         #expect(status.status == 0, "\(status.standardError)")
         #expect(status.standardOutput.contains("jsonl: in \(replayed.config), has not run yet"), "\(status.standardOutput)")
-        let prune = try await FootfallProcess.runOnItsOwnThread(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", "0"])
+        let prune = try await FootfallProcess.run(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", "0"])
         #expect(prune.status == 0, "\(prune.standardError)")
         #expect(prune.standardOutput.hasPrefix("deleted 0 visits"), "\(prune.standardOutput)")
-        let none = try await FootfallProcess.runOnItsOwnThread(["visits", "prune", "--data", replayed.data])
+        let none = try await FootfallProcess.run(["visits", "prune", "--data", replayed.data])
         #expect(none.status != 0)
         #expect(none.standardError.contains("give --config"), "\(none.standardError)")
     }

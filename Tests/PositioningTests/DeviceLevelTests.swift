@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// The grid learns each device's own level over its visit (docs/positioning.md,
 /// `transmit_offset_learning`): a tag or phone far weaker or louder than the model is then
 /// placed by what its readings say, not drawn towards where the model's level would put it.
-@Suite struct DeviceLevelTests {
+@Suite(.onItsOwnThread) struct DeviceLevelTests {
     /// A device `weaker` dB below the model walking laps of a 14 × 6 m loop inside the
     /// 20 × 12 m store of `SensorGainTests` at 0.8 m/s, heard every second by every sensor with
     /// 3 dB of noise. The median error of its estimates after the first minute.

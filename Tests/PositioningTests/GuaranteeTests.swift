@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// What every estimate keeps to, whatever the readings: it moves no faster than a shopper can
 /// (plus what it is unsure of), a device has one from its first reading, and a device in a
 /// zone has that zone reported (docs/positioning.md, "Guarantees").
-@Suite struct GuaranteeTests {
+@Suite(.onItsOwnThread) struct GuaranteeTests {
     static let engines = PositioningConfiguration.Engine.allCases
 
     /// A shopper walking a loop around the square store at 1 m/s, heard in batches of 1–4

@@ -1,11 +1,12 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 @testable import Positioning
 import Testing
 
 /// A sensor's last batch held for the seconds until it is due to report the device again
 /// (`HeldReadings`), and what that does for a device reported by sensors in turn.
-@Suite struct HeldReadingsTests {
+@Suite(.onItsOwnThread) struct HeldReadingsTests {
     /// Sensor 0 reports the device at each of `times` at −70 dBm (3 packets).
     static func reported(at times: [Double], longest: Double = 5) -> HeldReadings {
         var held = HeldReadings(sensors: 2, longest: longest)

@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Foundation
 import Positioning
@@ -6,7 +7,7 @@ import Testing
 
 /// Accuracy on a real recording: the Kolakowski flat (6 BLE anchors, robot ground truth).
 /// The robot's test path is fed causally, row by row, and scored at each row's time.
-@Suite struct KolakowskiTests {
+@Suite(.onItsOwnThread) struct KolakowskiTests {
     struct Errors {
         var median: Double
         var p90: Double

@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// is taken back after a restart (`Locator.learntRadio()`, `restore(_:)`; the daemon keeps it
 /// in its database), so the first shoppers after it are placed as well as the last before it;
 /// a sensor moved or given a model since starts afresh.
-@Suite struct LearntRadioRestoreTests {
+@Suite(.onItsOwnThread) struct LearntRadioRestoreTests {
     static let store = SensorGainTests.store
 
     /// A locator that has placed 60 shoppers of a minute with sensor "b" 8 dB hot.

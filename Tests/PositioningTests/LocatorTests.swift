@@ -1,11 +1,12 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
 
 /// The locate stage end to end on a 10 m square with a sensor in each corner, readings from
 /// the default path-loss model (no survey), 2 Hz.
-@Suite struct LocatorTests {
+@Suite(.onItsOwnThread) struct LocatorTests {
     static let engines = PositioningConfiguration.Engine.allCases
 
     func locator(_ engine: PositioningConfiguration.Engine) -> Locator {
@@ -157,7 +158,7 @@ import Testing
 }
 
 /// A long store where the grid's probability box covers only part of the floor.
-@Suite struct LongStoreTests {
+@Suite(.onItsOwnThread) struct LongStoreTests {
     static let layout = StoreLayout(
         id: "long", outline: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 40, y: 10)),
         sensors: (0...8).flatMap { i -> [Sensor] in
@@ -184,7 +185,7 @@ import Testing
     }
 }
 
-@Suite struct OutsideTests {
+@Suite(.onItsOwnThread) struct OutsideTests {
     /// The square store with its door in the middle of the south wall: the grid then places
     /// devices in a band along that storefront too.
     static let storefront: StoreLayout = {
@@ -382,7 +383,7 @@ import Testing
 
 /// `Sensor.radios`: a sensor that does not have a radio never hears its devices, so its
 /// silence is no evidence that they are far from it.
-@Suite struct SensorRadiosTests {
+@Suite(.onItsOwnThread) struct SensorRadiosTests {
     /// The square store with sensor c (10, 10) listening to BLE only, or to both radios.
     static func store(cHearsWiFi: Bool) -> StoreLayout {
         var layout = squareStore

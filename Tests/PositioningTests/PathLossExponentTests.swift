@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
@@ -10,7 +11,7 @@ import Testing
 /// model is placed better than with the exponent held and its exponent is learnt; one that
 /// matches the model is placed about as well; a sensor whose path loss is stated keeps its
 /// exponent exactly.
-@Suite struct PathLossExponentTests {
+@Suite(.onItsOwnThread) struct PathLossExponentTests {
     /// The 20 × 12 m store of `SensorGainTests`: six sensors 2.8 m up, three along each long side.
     static let store = SensorGainTests.store
 

@@ -1,4 +1,5 @@
 import FootfallCore
+import FootfallTestTraits
 import FootfallTesting
 import Positioning
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// The grid learns each sensor's gain from all the devices it places (docs/positioning.md,
 /// `sensor_gain_learning`): a sensor louder than its model stops pulling every device towards
 /// it, one device alone moves the gains little, and a surveyed sensor keeps the survey's fit.
-@Suite struct SensorGainTests {
+@Suite(.onItsOwnThread) struct SensorGainTests {
     /// A 20 × 12 m store with six sensors 2.8 m up, three along each long side of a 10 × 6 m grid.
     static let store = StoreLayout(
         id: "gains", outline: Polygon(rectangleFrom: Point(x: 0, y: 0), to: Point(x: 20, y: 12)),
