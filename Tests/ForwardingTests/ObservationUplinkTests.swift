@@ -8,7 +8,9 @@ import Testing
 /// A sensor gateway's uplink against a real HTTP receiver on 127.0.0.1 standing in for the
 /// locating gateway's `POST /api/observations`. The waits take the receiver's default (300 s):
 /// in a fresh-clone CI run on a loaded machine (load average 7) no request of the uplink had
-/// reached the receiver 120 s after it started, where alone it takes milliseconds.
+/// reached the receiver 120 s after it started, where alone it takes milliseconds. The test
+/// run's cooperative threads were then held for up to 82 s at a time by other suites' long
+/// work, which now runs on threads of its own (README, "Layout").
 @Suite struct ObservationUplinkTests {
     static let tokens = ["s1": "token-1", "s2": "token-2"]
 
