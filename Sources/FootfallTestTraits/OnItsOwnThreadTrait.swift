@@ -8,8 +8,8 @@ import Testing
 /// cores. A test that simulates or replays for seconds before its first suspension holds one of
 /// them for as long, and everything queued behind it waits: on a two-core machine a probe that
 /// slept 100 ms at a time was resumed 56 and 82 s late at the start of two full runs
-/// (2026-12-06), while the Positioning and Calibration suites computed, and a delivery test's
-/// answer then came back after its retry.
+/// (2026-12-06), while the Positioning and Calibration suites computed, and in one of them a
+/// delivery test's flush interval ran out during the stall.
 public struct OnItsOwnThreadTrait: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 

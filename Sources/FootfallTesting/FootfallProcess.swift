@@ -17,10 +17,8 @@ public enum FootfallProcess {
 
     /// Runs the binary to its end (`runBlocking`) on a thread of its own: waiting for the child
     /// does not hold one of the test run's cooperative threads, which are as many as there are
-    /// cores. Waited for on one of them, a minute's replay on each of two cores stalled every
-    /// other test's timers and sockets for as long (56 s in a full run on 2026-12-06, measured
-    /// by a probe that slept 100 ms at a time), long enough for a delivery's answer to come
-    /// back after its retry.
+    /// cores. Waited for on one of them, a command holds it for as long as it runs, and every
+    /// continuation queued behind it (another test's timer or socket) waits as long.
     public static func run(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
         standardInput: String? = nil, timeout: Duration = .seconds(600)

@@ -26,9 +26,10 @@ public struct TraceSource: Service {
     }
 
     /// How late (at most) an observation of a paced replay is sent, gathered with its neighbours.
-    /// Each burst wakes the source and the pipeline: at 10,000 observations a second, bursts of
-    /// 5 ms took 1.6 points of a core more than bursts of 20 ms (`Tests/Benchmarks/daemon-load.sh`).
-    /// The pipeline batches a second at a time, so 20 ms late changes no estimate or event.
+    /// Each burst wakes the source and the pipeline: at 10,000 observations a second the daemon
+    /// took 12.1–13.3 % of a core with bursts of 5 ms and 9.4–10.9 % with bursts of 20 ms
+    /// (`Tests/Benchmarks/daemon-load.sh`, four runs each in turn, 2026-12-06). The pipeline
+    /// batches a second at a time, so 20 ms late changes no estimate or event.
     static let burst = Duration.milliseconds(20)
     /// Most observations sent as one input (a replay as fast as possible is one long burst).
     static let largestBurst = 512
