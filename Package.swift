@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Pipeline", "Positioning", "Presence", "Storage", "Forwarding", "FootfallTesting", "MQTT", "Capture", "WiFi", "Calibration",
+                "Gateway", "Pipeline", "Positioning", "Presence", "Storage", "Forwarding", "FootfallTesting", "FootfallTestTraits", "MQTT", "Capture", "WiFi", "Calibration",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -103,13 +103,30 @@ private final class ThreadExecutor: TaskExecutor, Sendable {
 /// wait behind it for the CPU. With dozens of such threads busy on two cores, a cooperative
 /// thread at the same priority got a few per cent of a core, and a probe sleeping 100 ms at a
 /// time was resumed 8–16 s late at the start of a full run.
+/// A run already nicer than that (started under `nice -n 15`, say) keeps its own.
 private func lowerThisThreadsPriority() {
+    guard let tid = thisThreadsID(), let nice = thisThreadsNice(), nice < niceOfItsOwn else { return }
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, niceOfItsOwn)
+}
+
+/// The nice of a thread of its own (`lowerThisThreadsPriority`).
+public let niceOfItsOwn: Int32 = 10
+
+/// The calling thread's nice (`niceOfItsOwn` on a thread of its own, unless the run was nicer
+/// already); nil when it cannot be read.
+public func thisThreadsNice() -> Int32? {
+    guard let tid = thisThreadsID() else { return nil }
+    errno = 0
+    let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid)
+    return errno == 0 ? nice : nil
+}
+
+/// The calling thread's kernel id, from "/proc/thread-self", which names its task as
+/// PID/task/TID (gettid is not in Glibc's Swift overlay).
+private func thisThreadsID() -> id_t? {
     var buffer = [CChar](repeating: 0, count: 64)
-    // "/proc/thread-self" names this thread's task: PID/task/TID (gettid is not in Glibc's
-    // Swift overlay).
     let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-    guard count > 0 else { return }
+    guard count > 0 else { return nil }
     let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    guard let tid = path.split(separator: "/").last.flatMap({ id_t($0) }) else { return }
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
+    return path.split(separator: "/").last.flatMap { id_t($0) }
 }
