@@ -162,8 +162,10 @@ public struct PositioningConfiguration: Hashable, Sendable {
     public var maximumCells: Int = 20_000
     /// Correlation length (metres) of the shadowing around the path-loss model: how far from a
     /// surveyed point its measured deviation from the model still says something. Indoor
-    /// shadowing decorrelates over one to a few metres (Gudmundson).
-    public var shadowingCorrelation: Double = 2
+    /// shadowing decorrelates over one to a few metres (Gudmundson); the real surveys in
+    /// `../shared/datasets/` measure 0.5–1.5 m (docs/positioning.md, "The shadowing's
+    /// correlation length").
+    public var shadowingCorrelation: Double = 1.5
     /// Standard deviation (dB) of that shadowing: how far the survey may pull the map away from
     /// the fitted model. Where the survey is dense the map follows it; between surveyed points
     /// it returns to the model over `shadowingCorrelation` (`RadioMap`).

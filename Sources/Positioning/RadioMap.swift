@@ -44,7 +44,7 @@ struct RadioMap: Sendable {
 
     init(
         grid: Grid, sensors: [Sensor], models: [PathLossModel], deviceHeight: Double,
-        survey: [Sample] = [], correlation: Double = 2, shadowing: Double = 4, noise: Double = 5,
+        survey: [Sample] = [], correlation: Double = 1.5, shadowing: Double = 4, noise: Double = 5,
         uncertainExponent: [Bool] = [], outsideWallLoss: Double = 0, outline: Outline? = nil
     ) {
         self.grid = grid
