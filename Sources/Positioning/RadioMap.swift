@@ -42,9 +42,12 @@ struct RadioMap: Sendable {
     /// the same thing), and more coarsely when there would be more than this many a sensor.
     static let maximumPoints = 600
 
+    /// The shadowing's and the readings' settings default to the locate stage's
+    /// (`PositioningConfiguration`), which the locator always passes.
     init(
         grid: Grid, sensors: [Sensor], models: [PathLossModel], deviceHeight: Double,
-        survey: [Sample] = [], correlation: Double = 1.5, shadowing: Double = 4, noise: Double = 5,
+        survey: [Sample] = [], correlation: Double = PositioningConfiguration().shadowingCorrelation,
+        shadowing: Double = PositioningConfiguration().shadowingSpread, noise: Double = PositioningConfiguration().rssiNoise,
         uncertainExponent: [Bool] = [], outsideWallLoss: Double = 0, outline: Outline? = nil
     ) {
         self.grid = grid
