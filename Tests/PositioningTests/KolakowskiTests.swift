@@ -52,6 +52,10 @@ import Testing
         #expect(errors.median <= 0.9)
         #expect(errors.inside >= 0.95)
         #expect(errors.p90 <= 2.0)
+        // Measured 0.82 / 1.77 m with the shadowing's correlation length at 1.5 m, 0.84 / 1.95 m
+        // at 2 m (docs/positioning.md, "The shadowing's correlation length"): the survey's
+        // deviations reaching too far between its points show here first.
+        #expect(errors.p90 <= 1.85, "the survey's map: p90 \(errors.p90) m")
     }
 
     @Test func withoutASurveyTheMedianErrorIsUnder1_5Metres() throws {
