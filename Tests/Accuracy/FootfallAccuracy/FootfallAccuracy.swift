@@ -62,6 +62,13 @@ struct FootfallAccuracy: AsyncParsableCommand {
         valueName: "seconds"))
     var reportEvery = 0.0
 
+    @Option(
+        name: .customLong("without-sensor"),
+        help: ArgumentHelp(
+            "Leave this sensor out of every real recording that has it (repeatable): its file, its readings and its survey, as a store with fewer receivers would be. The bars are the baselines' on the sensors left.",
+            valueName: "id"))
+    var withoutSensors: [String] = []
+
     @Option(help: ArgumentHelp(
         "Simulate every store (the matrix and the demo store) with this loss on every packet from a phone outside it, behind the storefront's glass or wall (`footfall simulate --storefront-loss`); 0 by default, no wall.",
         valueName: "dB"))
@@ -166,14 +173,21 @@ struct FootfallAccuracy: AsyncParsableCommand {
         var info = RunInfo.current(arguments: CommandLine.arguments)
         var skipped: [String] = []
         var recordings: [Recording] = []
+        var recordedSensors: Set<SensorID> = []
         for make in [KolakowskiRecordings.make, UJIRecordings.make] {
             do {
-                recordings += try make(datasets).map { $0.weakened(by: weakerDevices).thinned(keepingEvery: keepEvery).gated(reportingEvery: reportEvery) }
+                let made = try make(datasets)
+                for recording in made { recordedSensors.formUnion(recording.configuration.layout.sensors.map(\.id)) }
+                recordings += made.map { $0.weakened(by: weakerDevices).thinned(keepingEvery: keepEvery).gated(reportingEvery: reportEvery).without(sensors: Set(withoutSensors.map { SensorID($0) })) }
             } catch {
                 // A dataset that is absent (or broken) costs its rows, not the run.
                 skipped.append("\(error)")
                 note("skipped: \(error)")
             }
+        }
+        if let unknown = withoutSensors.first(where: { !recordedSensors.contains(SensorID($0)) }), !recordedSensors.isEmpty {
+            let known = recordedSensors.map(\.rawValue).sorted().prefix(12).joined(separator: ", ")
+            throw ValidationError("--without-sensor \(unknown): no real recording has a sensor of that id; theirs are \(known)\(recordedSensors.count > 12 ? ", …" : "")")
         }
         recordings += try SimulatedStoreMatrix.stores.map { try SimulatedStoreMatrix.recording($0, stating: stating, minutes: minutes, pavement: pavementSurvey ? StoreSimulator.SurveySettings.pavementRows : [], radio: radio) }
         recordings = recordings.compactMap { recording in

@@ -78,6 +78,25 @@ struct Recording: Sendable {
         }
     }
 
+    /// The recording as a store with fewer receivers would have made it: the sensors named left
+    /// out of its file, its readings and its surveys, so every variant and every baseline sees
+    /// only the rest. A simulated store, or a recording without those sensors, is as it was.
+    func without(sensors dropped: Set<SensorID>) -> Recording {
+        guard case .recorded = source, configuration.layout.sensors.contains(where: { dropped.contains($0.id) }) else { return self }
+        var changed = changingReadings { observations in
+            let names = dropped.map(\.rawValue).sorted().joined(separator: ", ")
+            return (observations.filter { !dropped.contains($0.sensor) }, "Sensors \(names) left out of the file, the readings and the survey (`--without-sensor`).")
+        }
+        changed.configuration.layout.sensors.removeAll { dropped.contains($0.id) }
+        changed.variants = variants.map { variant in
+            var v = variant
+            let survey = variant.survey
+            v.survey = { survey().filter { !dropped.contains($0.sensor) } }
+            return v
+        }
+        return changed
+    }
+
     /// The recording with its readings changed and the change said in its notes; a simulated
     /// store is as it was.
     private func changingReadings(_ change: ([Observation]) -> (readings: [Observation], note: String)) -> Recording {
