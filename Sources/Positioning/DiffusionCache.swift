@@ -162,9 +162,12 @@ struct DiffusionCache: Sendable {
 
     /// Adds `weight` · mask · G ∗ (p / (G ∗ mask)) to the accumulator, for p non-zero only in
     /// `input`; returns the box the result can reach.
-    @discardableResult
     /// With a `region`, only the mass of that side of the walls moves, and only within it; a
     /// door's cells belong to both sides and give half their mass to each.
+    /// Only the rows and columns where that side's mass lies are blurred (a distribution that
+    /// straddles the storefront has each side in part of its box): the cells left out are 0,
+    /// whose terms add +0 to sums of non-negative terms, so every cell gets the same bits.
+    @discardableResult
     mutating func diffuse(
         _ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double, region: Region = .all
     ) -> Grid.Box {
@@ -177,6 +180,8 @@ struct DiffusionCache: Sendable {
         }
         let columns = grid.columns, split = region != .all, mask = maskValues(region)
         let count = input.c1 &- input.c0 &+ 1, vectors = count / 4 * 4
+        // Where the source is not 0: columns from the input box's first, and rows.
+        var first = count, last = -1, top = -1, bottom = -1
         // Four cells at a time, each with the same division as alone; lanes the region or a
         // zero normalisation leave out are set to 0 whatever their quotient.
         p.withUnsafeBufferPointer { p in
@@ -190,18 +195,38 @@ struct DiffusionCache: Sendable {
                                 let p = p.baseAddress! + start, n = normalization.baseAddress! + start
                                 let allowed = allowed.baseAddress! + start, shares = doorShare.baseAddress! + start
                                 let out = source.baseAddress! + start
+                                var rowFirst = count, rowLast = -1
                                 var c = 0
                                 while c < vectors {
                                     let norm = Self.load(n, c)
                                     let share = split ? Self.load(shares, c) : whole
                                     let q = share * Self.load(p, c) / norm
-                                    Self.store(zero.replacing(with: q, where: (Self.load(allowed, c) .> 0) .& (norm .> 0)), out, c)
+                                    let v = zero.replacing(with: q, where: (Self.load(allowed, c) .> 0) .& (norm .> 0))
+                                    Self.store(v, out, c)
+                                    let live = v .> zero
+                                    if any(live) {
+                                        for lane in 0..<4 where live[lane] {
+                                            rowFirst = min(rowFirst, c &+ lane)
+                                            rowLast = c &+ lane
+                                        }
+                                    }
                                     c &+= 4
                                 }
                                 while c < count {
                                     let share = split ? shares[c] : 1
-                                    out[c] = allowed[c] > 0 && n[c] > 0 ? share * p[c] / n[c] : 0
+                                    let v = allowed[c] > 0 && n[c] > 0 ? share * p[c] / n[c] : 0
+                                    out[c] = v
+                                    if v > 0 {
+                                        rowFirst = min(rowFirst, c)
+                                        rowLast = c
+                                    }
                                     c &+= 1
+                                }
+                                if rowLast >= 0 {
+                                    first = min(first, rowFirst)
+                                    last = max(last, rowLast)
+                                    if top < 0 { top = r }
+                                    bottom = r
                                 }
                             }
                         }
@@ -209,7 +234,9 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-        return blur(source, input: input, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
+        guard last >= 0 else { return input }
+        let held = Grid.Box(c0: input.c0 &+ first, c1: input.c0 &+ last, r0: top, r1: bottom)
+        return blur(source, input: held, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
