@@ -213,18 +213,15 @@ struct GridFilter: Sendable {
             // Leave the scratch zeroed for the next device.
             cache.zeroMoved(movedBox, grid: grid)
         }
-        let columns = grid.columns
         let old = box
         // Only a distribution that reaches a door can be carried out through it.
         let holding = exitShare < 1 && grid.hasWalls && massInside && grid.doorBox.map(union.overlaps) == true
         let before = holding ? bandShare(in: old, grid: grid) : 0
         box = union
         probability.withUnsafeMutableBufferPointer { p in
-            for r in old.r0...old.r1 {
-                for c in old.c0...old.c1 { p[r &* columns &+ c] = 0 }
-            }
-            // The kernels' far tails are dropped as a normalisation would drop them, so that
-            // the update weighs only cells that can matter.
+            // Every cell of the union, which holds the old box, is written: the kernels' far
+            // tails are dropped as a normalisation would drop them, so that the update weighs
+            // only cells that can matter.
             cache.copyAccumulator(union, grid: grid, into: p, dropBelow: Self.negligible)
         }
         if holding { holdBack(outflowShare: max(exitShare, 0), bandBefore: before, grid: grid) }
