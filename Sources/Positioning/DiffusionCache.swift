@@ -161,16 +161,15 @@ struct DiffusionCache: Sendable {
     }
 
     /// Adds `weight` · mask · G ∗ (p / (G ∗ mask)) to the accumulator, for p non-zero only in
-    /// `input`; returns the box the result can reach.
+    /// `input`.
     /// With a `region`, only the mass of that side of the walls moves, and only within it; a
     /// door's cells belong to both sides and give half their mass to each.
     /// Only the rows and columns where that side's mass lies are blurred (a distribution that
     /// straddles the storefront has each side in part of its box): the cells left out are 0,
     /// whose terms add +0 to sums of non-negative terms, so every cell gets the same bits.
-    @discardableResult
     mutating func diffuse(
         _ p: [Double], input: Grid.Box, sigma: Double, grid: Grid, weight: Double, region: Region = .all
-    ) -> Grid.Box {
+    ) {
         let e = entry(sigma: sigma, grid: grid)
         let normalization: [Double]
         switch region {
@@ -234,9 +233,9 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-        guard last >= 0 else { return input }
+        guard last >= 0 else { return }
         let held = Grid.Box(c0: input.c0 &+ first, c1: input.c0 &+ last, r0: top, r1: bottom)
-        return blur(source, input: held, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
+        blur(source, input: held, kernel: e.kernel, radius: e.radius, grid: grid, weight: weight, mask: mask)
     }
 
     /// Sampled Gaussian, taps at whole cells out to 3σ, summing to 1.
@@ -254,10 +253,9 @@ struct DiffusionCache: Sendable {
 
     /// Separable convolution (rows, then columns) of `input` (zero outside its box) into the
     /// accumulator over the box grown by the radius, cells of `mask` only.
-    @discardableResult
     private mutating func blur(
         _ input: [Double], input box: Grid.Box, kernel: [Double], radius: Int, grid: Grid, weight: Double, mask: [Double]
-    ) -> Grid.Box {
+    ) {
         let out = box.expanded(by: radius, within: grid)
         let columns = grid.columns
         // Written as sums of shifted rows (axpy), which the compiler vectorises; the input is
@@ -337,6 +335,5 @@ struct DiffusionCache: Sendable {
                 }
             }
         }
-        return out
     }
 }
