@@ -174,18 +174,19 @@ struct FootfallAccuracy: AsyncParsableCommand {
         var skipped: [String] = []
         var recordings: [Recording] = []
         var recordedSensors: Set<SensorID> = []
+        let dropped = Set(withoutSensors.map { SensorID($0) })
         for make in [KolakowskiRecordings.make, UJIRecordings.make] {
             do {
                 let made = try make(datasets)
                 for recording in made { recordedSensors.formUnion(recording.configuration.layout.sensors.map(\.id)) }
-                recordings += made.map { $0.weakened(by: weakerDevices).thinned(keepingEvery: keepEvery).gated(reportingEvery: reportEvery).without(sensors: Set(withoutSensors.map { SensorID($0) })) }
+                recordings += made.map { $0.weakened(by: weakerDevices).thinned(keepingEvery: keepEvery).gated(reportingEvery: reportEvery).without(sensors: dropped) }
             } catch {
                 // A dataset that is absent (or broken) costs its rows, not the run.
                 skipped.append("\(error)")
                 note("skipped: \(error)")
             }
         }
-        if let unknown = withoutSensors.first(where: { !recordedSensors.contains(SensorID($0)) }), !recordedSensors.isEmpty {
+        if let unknown = dropped.subtracting(recordedSensors).map(\.rawValue).sorted().first, !recordedSensors.isEmpty {
             let known = recordedSensors.map(\.rawValue).sorted().prefix(12).joined(separator: ", ")
             throw ValidationError("--without-sensor \(unknown): no real recording has a sensor of that id; theirs are \(known)\(recordedSensors.count > 12 ? ", …" : "")")
         }
