@@ -32,18 +32,21 @@ import Testing
         return (p, Grid.Box(c0: c0, c1: c1, r0: r0, r1: r1))
     }
 
+    /// Whether `cell` is on `region`'s side of the walls (doors are on both).
+    static func on(_ region: DiffusionCache.Region, _ cell: Int) -> Bool {
+        switch region {
+        case .all: grid.inside[cell]
+        case .inside: grid.insideRegion[cell]
+        case .outside: grid.outsideRegion[cell]
+        }
+    }
+
     /// mask · G ∗ (share · p / (G ∗ mask)), summed cell by cell over the whole grid.
     static func reference(_ p: [Double], sigma: Double, region: DiffusionCache.Region) -> [Double] {
         let grid = Self.grid, columns = grid.columns, rows = grid.rows
         let kernel = DiffusionCache.kernel(sigma: sigma, step: grid.step, limit: max(columns, rows))
         let radius = kernel.count / 2
-        let mask: [Double] = (0..<(columns * rows)).map { cell in
-            switch region {
-            case .all: grid.inside[cell] ? 1 : 0
-            case .inside: grid.insideRegion[cell] ? 1 : 0
-            case .outside: grid.outsideRegion[cell] ? 1 : 0
-            }
-        }
+        let mask: [Double] = (0..<(columns * rows)).map { on(region, $0) ? 1 : 0 }
         func blurred(_ values: [Double]) -> [Double] {
             var out = [Double](repeating: 0, count: columns * rows)
             for r in 0..<rows {
@@ -84,13 +87,7 @@ import Testing
         #expect(worst <= 1e-12 * largest, "largest difference \(worst) against a largest cell of \(largest)")
         // The walls keep the mass: what the side held (doors giving half) is what it holds.
         let held = p.indices.reduce(0.0) { sum, cell in
-            let inRegion: Bool
-            switch region {
-            case .all: inRegion = grid.inside[cell]
-            case .inside: inRegion = grid.insideRegion[cell]
-            case .outside: inRegion = grid.outsideRegion[cell]
-            }
-            return sum + (inRegion ? (region != .all && grid.door[cell] ? 0.5 : 1) * p[cell] : 0)
+            sum + (Self.on(region, cell) ? (region != .all && grid.door[cell] ? 0.5 : 1) * p[cell] : 0)
         }
         let total = cache.accumulator.reduce(0, +)
         #expect(abs(total - held) <= 1e-9 * held, "\(total) against \(held)")
