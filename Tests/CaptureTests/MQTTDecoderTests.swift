@@ -176,6 +176,58 @@ import WiFi
         #expect(bad?.reason == .rssiOutOfRange)
     }
 
+    @Test func aPlainBatchReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {
+        // A batch with a nested member is parsed whole; the same batch without it is read
+        // member by member: each pair gives the same observations or the same problem.
+        let topic = "footfall/demo/sensors/s1"
+        let batches = [
+            #"{"sensor":"s1","sent_at":1767603600.5,"observations":[{"time":1767603600.1,"device":"ble:c4:1f:22:90:0c:3e","rssi":-71,"tx_power":-59},{"time":2,"device":"wifi:02:00:00:00:00:01","rssi":-60.5,"radio":"wifi","channel":6}]}"#,
+            " {\n\t\"observations\" : [ { \"rssi\" : -1e1 , \"device\" : \"x y\" , \"time\" : -0 , \"rssi\" : -70 } ] , \"sensor\" : \"s2\" } ",
+            #"{"sensor":"s1","observations":[]}"#,
+            #"{"sensor":"s1","observations":[{}]}"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60}],"observations":3}"#,
+            #"{"sensor":"s1","observations":3,"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","observations":"none"}"#,
+            #"{"sensor":"s1"}"#,
+            #"{"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":7,"observations":[]}"#,
+            #"{"sensor":"s9","observations":[]}"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60,"radio":"lora"}]}"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"","rssi":-60}]}"#,
+            #"{"sensor":"s1","observations":[{"time":"1","device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60,"channel":6.5,"tx_power":null}]}"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60},{"time":2,"device":"y","rssi":true}]}"#,
+        ]
+        for batch in batches {
+            let brace = try #require(batch.firstIndex(of: "{"))
+            let nested = String(batch[..<brace]) + #"{"extra":{"a":[1]},"# + String(batch[batch.index(after: brace)...])
+            let plain = Result { try Self.decode(.footfall, topic, batch) }
+            let whole = Result { try Self.decode(.footfall, topic, nested) }
+            #expect("\(plain)" == "\(whole)", "\(batch)")
+        }
+        #expect(try Self.decode(.footfall, topic, batches[0]).count == 2)
+        // What only looks plain is refused as the parser refuses it, at the same byte.
+        for bad in [
+            #"{"sensor":"s1","observations":[]}x"#, #"{"sensor":"s1","observations":[{"time":1},]}"#,
+            #"{"sensor":"s1","observations":[{"time":1}"#, #"{"sensor":"s1","observations":[{"time":1e999}]}"#,
+            #"{"sensor":"s1","observations":[{"rssi":--60}]}"#, #"{"sensor":"s1","observations":[[]"#,
+            #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":+5}]}"#,
+        ] {
+            let expected: JSONValue.SyntaxError? = {
+                do throws(JSONValue.SyntaxError) {
+                    _ = try JSONValue.parse(Array(bad.utf8))
+                    return nil
+                } catch {
+                    return error
+                }
+            }()
+            let syntax = try #require(expected, "\(bad) is JSON")
+            let problem = Self.problem(.footfall, topic, bad)
+            #expect(problem?.reason == .notJSON, "\(bad)")
+            #expect(problem?.message.hasPrefix("the payload is not JSON (byte \(syntax.offset): \(syntax.message))") == true, "\(bad): \(String(describing: problem))")
+        }
+    }
+
     @Test func withoutAStoreEveryNodeIsASensorOfItsOwnName() throws {
         let decoder = MQTTObservationDecoder(format: .espresense)
         let observations = try decoder.decode(topic: "espresense/devices/c41f22900c3e/garage", payload: Array(#"{"id":"c41f22900c3e","rssi":-60}"#.utf8), time: 1)

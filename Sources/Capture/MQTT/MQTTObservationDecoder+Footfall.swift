@@ -8,37 +8,54 @@ extension MQTTObservationDecoder {
     /// the HTTP endpoint refuses it; `sent_at` is not checked against the clock, since a broker
     /// hands over what it queued during an outage late by design.
     func footfall(topic: String, payload: [UInt8]) throws(MQTTInputError) -> [Observation] {
-        let batch = try object(payload, topic: topic)
-        guard let name = batch["sensor"]?.string else {
+        // The members used, read straight from a plain batch (ten a second from each sensor);
+        // any other payload is parsed whole, and its errors said, as before.
+        let sensorName: JSONValue?
+        let items: [[JSONValue?]]?
+        if let plain = FlatJSONObject.batch(payload, [Self.footfallSensor], array: Self.footfallObservations, items: Self.footfallItemMembers) {
+            sensorName = plain.members[0]
+            items = plain.items
+        } else {
+            let batch = try object(payload, topic: topic)
+            sensorName = batch["sensor"]
+            items = batch["observations"]?.array?.map { item in Self.footfallItemNames.map { item[$0] } }
+        }
+        guard let name = sensorName?.string else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "sensor", "no sensor id; a batch names the sensor that heard it")
         }
         let sensor = try sensor(forNode: Substring(name), topic: topic, field: "sensor")
-        guard let items = batch["observations"]?.array else {
+        guard let items else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "observations", "no array of observations")
         }
         var observations: [Observation] = []
         observations.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            let field = "observations[\(index)]"
-            let rssi = try rssi(item, field: "\(field).rssi", topic: topic)
-            guard let time = item["time"]?.number, time.isFinite else {
-                throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "\(field).time", "not a time; send seconds since 1970 (UTC)")
+            func field(_ member: String) -> String { "observations[\(index)].\(member)" }  // for an error only
+            let rssi = try rssi(value: item[0], field: field("rssi"), topic: topic)
+            guard let time = item[1]?.number, time.isFinite else {
+                throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("time"), "not a time; send seconds since 1970 (UTC)")
             }
-            guard let device = item["device"]?.string, !device.isEmpty else {
-                throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "\(field).device", "empty; send the device's id")
+            guard let device = item[2]?.string, !device.isEmpty else {
+                throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("device"), "empty; send the device's id")
             }
             var radio = Radio.ble
-            if let text = item["radio"]?.string {
+            if let text = item[3]?.string {
                 guard let parsed = Radio(rawValue: text) else {
-                    throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "\(field).radio", "'\(text)' must be ble or wifi")
+                    throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("radio"), "'\(text)' must be ble or wifi")
                 }
                 radio = parsed
             }
             let whole = { (value: Double?) -> Int? in value.flatMap { $0 == $0.rounded() && abs($0) < 100_000 ? Int($0) : nil } }
             observations.append(Observation(
                 time: time, sensor: sensor, device: DeviceID(device), rssi: rssi,
-                txPower: whole(item["tx_power"]?.number), radio: radio, channel: whole(item["channel"]?.number)))
+                txPower: whole(item[4]?.number), radio: radio, channel: whole(item[5]?.number)))
         }
         return observations
     }
+
+    /// What `footfall` reads of a batch and of each of its observations, in this order.
+    static let footfallSensor = Array("sensor".utf8)
+    static let footfallObservations = Array("observations".utf8)
+    static let footfallItemNames = ["rssi", "time", "device", "radio", "tx_power", "channel"]
+    static let footfallItemMembers = footfallItemNames.map { Array($0.utf8) }
 }

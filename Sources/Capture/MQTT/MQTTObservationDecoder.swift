@@ -82,19 +82,20 @@ public struct MQTTObservationDecoder: Sendable {
         return value
     }
 
-    /// `report`'s `rssi`, checked; `field` names it in an error (`observations[3].rssi`).
-    func rssi(_ report: JSONValue, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
-        try rssi(value: report["rssi"], field: field, topic: topic)
+    /// `report`'s `rssi`, checked; `field` names it in an error (`observations[3].rssi`), and is
+    /// made only for one: a batch's readings are checked by the thousand a second.
+    func rssi(_ report: JSONValue, field: @autoclosure () -> String = "rssi", topic: String) throws(MQTTInputError) -> Double {
+        try rssi(value: report["rssi"], field: field(), topic: topic)
     }
 
     /// A report's `rssi` member (nil: absent), checked.
-    func rssi(value: JSONValue?, field: String = "rssi", topic: String) throws(MQTTInputError) -> Double {
+    func rssi(value: JSONValue?, field: @autoclosure () -> String = "rssi", topic: String) throws(MQTTInputError) -> Double {
         guard let rssi = value?.number else {
-            throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field, "no number; every report needs the RSSI in dBm")
+            throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field(), "no number; every report needs the RSSI in dBm")
         }
         guard Self.rssiRange.contains(rssi) else {
             throw MQTTInputError(
-                topic: shownTopic(topic), reason: .rssiOutOfRange, field: field,
+                topic: shownTopic(topic), reason: .rssiOutOfRange, field: field(),
                 "\(rssi) is not an RSSI; a radio reports dBm between \(Int(Self.rssiRange.lowerBound)) and \(Int(Self.rssiRange.upperBound))")
         }
         return rssi

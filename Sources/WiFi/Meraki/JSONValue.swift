@@ -19,6 +19,39 @@ public enum JSONValue: Hashable, Sendable {
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var isNull: Bool { self == .null }
 
+    /// Whether `byte` may stand in a number as `parse` reads one: it takes the longest run of
+    /// these bytes and converts it with `number(_:)`.
+    @inlinable
+    public static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+            UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A run of number bytes as `Double(String)` reads it (nil where that gives nil). A whole
+    /// number of up to 15 digits, with at most a leading minus, is read digit by digit, without
+    /// making a string: every such number is exact in a Double, so the value is the same, and it
+    /// is what RSSI readings, channels and most times are.
+    public static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        var index = negative ? 1 : 0
+        if bytes.count - index > 0, bytes.count - index <= 15 {
+            var whole: Int64 = 0
+            while index < bytes.count {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                whole = whole * 10 + Int64(digit)
+                index += 1
+            }
+            if index == bytes.count { return negative ? -Double(whole) : Double(whole) }
+        }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
     public struct SyntaxError: Error, Hashable, Sendable {
         public var offset: Int
         public var message: String
@@ -47,7 +80,9 @@ public enum JSONValue: Hashable, Sendable {
         }
 
         mutating func skipWhitespace() {
-            while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+            while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
+                offset += 1
+            }
         }
 
         func fail(_ message: String) -> SyntaxError { SyntaxError(offset: offset, message: message) }
@@ -115,11 +150,12 @@ public enum JSONValue: Hashable, Sendable {
 
         mutating func number() throws(SyntaxError) -> Double {
             let start = offset
-            while offset < bytes.count, "+-0123456789.eE".utf8.contains(bytes[offset]) { offset += 1 }
-            let text = String(decoding: bytes[start..<offset], as: UTF8.self)
-            guard let value = Double(text), value.isFinite else {
+            while offset < bytes.count, JSONValue.isNumberByte(bytes[offset]) { offset += 1 }
+            let end = offset
+            let number = bytes.withUnsafeBufferPointer { JSONValue.number(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            guard let value = number, value.isFinite else {
                 offset = start
-                throw fail("'\(text)' is not a number")
+                throw fail("'\(String(decoding: bytes[start..<end], as: UTF8.self))' is not a number")
             }
             return value
         }
