@@ -14,11 +14,11 @@ import Testing
         try (Fixtures.demoStoreWithoutSources() + sources + "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let survey = directory.appendingPathComponent("survey.csv").path
-        let simulated = await try FootfallProcess.run([
+        let simulated = try await FootfallProcess.run([
             "simulate-survey", "--store", config, "--seed", "7", "--spacing", "5", "--dwell", "1", "--out", survey,
         ])
         #expect(simulated.status == 0, "\(simulated.standardError)")
-        let fit = await try FootfallProcess.run(["calibrate", "fit", "--store", config])
+        let fit = try await FootfallProcess.run(["calibrate", "fit", "--store", config])
         #expect(fit.status == 0, "\(fit.standardError)")
         let points = Set(try SurveyCodec.readSurvey(path: survey).compactMap(\.point)).count
         #expect(points > 20)
