@@ -25,6 +25,36 @@ import WiFi
         }
     }
 
+    /// Each payload gives the same observations or the same problem as itself with a nested
+    /// member added, which only the whole parser reads: the decoders' plain readers agree with it.
+    static func expectPlainDecodesAsWhole(_ format: MQTTFormat, _ topic: String, _ payloads: [String]) throws {
+        for payload in payloads {
+            let brace = try #require(payload.firstIndex(of: "{"))
+            let nested = String(payload[..<brace]) + #"{"extra":{"a":[1]},"# + String(payload[payload.index(after: brace)...])
+            let plain = Result { try decode(format, topic, payload) }
+            let whole = Result { try decode(format, topic, nested) }
+            #expect("\(plain)" == "\(whole)", "\(payload)")
+        }
+    }
+
+    /// Each payload, which only looks plain, is refused as the parser refuses it, at the same byte.
+    static func expectRefusedAsTheParserRefuses(_ format: MQTTFormat, _ topic: String, _ payloads: [String]) throws {
+        for bad in payloads {
+            let expected: JSONValue.SyntaxError? = {
+                do throws(JSONValue.SyntaxError) {
+                    _ = try JSONValue.parse(Array(bad.utf8))
+                    return nil
+                } catch {
+                    return error
+                }
+            }()
+            let syntax = try #require(expected, "\(bad) is JSON")
+            let refused = problem(format, topic, bad)
+            #expect(refused?.reason == .notJSON, "\(bad)")
+            #expect(refused?.message.hasPrefix("the payload is not JSON (byte \(syntax.offset): \(syntax.message))") == true, "\(bad): \(String(describing: refused))")
+        }
+    }
+
     // MARK: ESPresense
 
     @Test func anESPresenseIBeaconReportBecomesTheBeaconHeardByTheRoomsSensorWithItsMeasuredPower() throws {
@@ -67,31 +97,11 @@ import WiFi
             #"{"rssi":-60}"#,
             #"{"id":"c41f22900c3e","rssi":-300}"#,
         ]
-        for report in reports {
-            let brace = try #require(report.firstIndex(of: "{"))
-            let nested = String(report[..<brace]) + #"{"extra":{"a":[1]},"# + String(report[report.index(after: brace)...])
-            let plain = Result { try Self.decode(.espresense, topic, report) }
-            let whole = Result { try Self.decode(.espresense, topic, nested) }
-            #expect("\(plain)" == "\(whole)", "\(report)")
-        }
-        // What only looks plain is refused as the parser refuses it, at the same byte.
-        for bad in [
+        try Self.expectPlainDecodesAsWhole(.espresense, topic, reports)
+        try Self.expectRefusedAsTheParserRefuses(.espresense, topic, [
             #"{"id":"c41f22900c3e","rssi":-60}x"#, #"{"id":"c41f22900c3e","rssi":-60,}"#, #"{"rssi":1e999}"#, #"{"rssi":tru}"#,
             #"{"rssi":--60}"#, #"{"id":"c4\u0031","rssi":-60,"#, "{\"id\":\"c4\n\"}", #"{"id":"c4""#,
-        ] {
-            let expected: JSONValue.SyntaxError? = {
-                do throws(JSONValue.SyntaxError) {
-                    _ = try JSONValue.parse(Array(bad.utf8))
-                    return nil
-                } catch {
-                    return error
-                }
-            }()
-            let syntax = try #require(expected, "\(bad) is JSON")
-            let problem = Self.problem(.espresense, topic, bad)
-            #expect(problem?.reason == .notJSON, "\(bad)")
-            #expect(problem?.message.hasPrefix("the payload is not JSON (byte \(syntax.offset): \(syntax.message))") == true, "\(bad): \(String(describing: problem))")
-        }
+        ])
     }
 
     @Test func badESPresenseReportsNameTheTopicWithoutTheDeviceAndTheFieldAndSayWhatToDo() {
@@ -198,34 +208,14 @@ import WiFi
             #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60,"channel":6.5,"tx_power":null}]}"#,
             #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60},{"time":2,"device":"y","rssi":true}]}"#,
         ]
-        for batch in batches {
-            let brace = try #require(batch.firstIndex(of: "{"))
-            let nested = String(batch[..<brace]) + #"{"extra":{"a":[1]},"# + String(batch[batch.index(after: brace)...])
-            let plain = Result { try Self.decode(.footfall, topic, batch) }
-            let whole = Result { try Self.decode(.footfall, topic, nested) }
-            #expect("\(plain)" == "\(whole)", "\(batch)")
-        }
+        try Self.expectPlainDecodesAsWhole(.footfall, topic, batches)
         #expect(try Self.decode(.footfall, topic, batches[0]).count == 2)
-        // What only looks plain is refused as the parser refuses it, at the same byte.
-        for bad in [
+        try Self.expectRefusedAsTheParserRefuses(.footfall, topic, [
             #"{"sensor":"s1","observations":[]}x"#, #"{"sensor":"s1","observations":[{"time":1},]}"#,
             #"{"sensor":"s1","observations":[{"time":1}"#, #"{"sensor":"s1","observations":[{"time":1e999}]}"#,
             #"{"sensor":"s1","observations":[{"rssi":--60}]}"#, #"{"sensor":"s1","observations":[[]"#,
             #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":+5}]}"#,
-        ] {
-            let expected: JSONValue.SyntaxError? = {
-                do throws(JSONValue.SyntaxError) {
-                    _ = try JSONValue.parse(Array(bad.utf8))
-                    return nil
-                } catch {
-                    return error
-                }
-            }()
-            let syntax = try #require(expected, "\(bad) is JSON")
-            let problem = Self.problem(.footfall, topic, bad)
-            #expect(problem?.reason == .notJSON, "\(bad)")
-            #expect(problem?.message.hasPrefix("the payload is not JSON (byte \(syntax.offset): \(syntax.message))") == true, "\(bad): \(String(describing: problem))")
-        }
+        ])
     }
 
     @Test func withoutAStoreEveryNodeIsASensorOfItsOwnName() throws {
