@@ -80,6 +80,7 @@ bench: bench-deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark
 	bash Tests/Benchmarks/daemon-load.sh
 	bash Tests/Benchmarks/mqtt-load.sh
+	bash Tests/Benchmarks/http-load.sh
 	bash Tests/Benchmarks/espresense-gating.sh
 
 # The locator beside the simple baselines on every dataset in ../shared/datasets and a matrix
