@@ -21,10 +21,8 @@ WORK=${WORK:-.build/daemon-load}
 SWIFT=${SWIFT:-swift}
 
 mkdir -p "$WORK"
-$SWIFT build -c release --product footfall >&2
-FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
 source Tests/Benchmarks/load-common.sh
-
+release_footfall
 trace=$(load_trace)
 observations=$(($(wc -l <"$trace") - 1))
 first=$(sed -n 2p "$trace" | cut -d, -f1)

@@ -43,10 +43,8 @@ command -v mosquitto_sub >/dev/null && command -v mosquitto_pub >/dev/null && [[
   { echo "needs mosquitto and mosquitto-clients (sudo apt-get install mosquitto mosquitto-clients)" >&2; exit 1; }
 
 mkdir -p "$WORK"
-if [[ -z "${FOOTFALL:-}" ]]; then
-  $SWIFT build -c release --product footfall >&2
-  FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
-fi
+source Tests/Benchmarks/load-common.sh
+release_footfall
 
 trace="$WORK/trace-$HOURS-$SEED.csv"
 truth="$WORK/trace-$HOURS-$SEED.truth.csv"
@@ -54,7 +52,6 @@ if [[ ! -s "$trace" || ! -s "$truth" ]]; then
   "$FOOTFALL" simulate --store "$STORE" --hours "$HOURS" --seed "$SEED" --quiet --out "$trace" >&2
 fi
 
-source Tests/Benchmarks/load-common.sh
 broker_port=$(start_broker)
 broker=$(<"$WORK/mosquitto.pid")
 pids=("$broker")

@@ -25,12 +25,8 @@ WORK=${WORK:-.build/http-load}
 SWIFT=${SWIFT:-swift}
 
 mkdir -p "$WORK"
-if [[ -z "${FOOTFALL:-}" ]]; then
-  $SWIFT build -c release --product footfall >&2
-  FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
-fi
-
 source Tests/Benchmarks/load-common.sh
+release_footfall
 trace=$(load_trace)
 
 # The demo store with no source and a token for each of its sensors.
@@ -53,17 +49,11 @@ port=$(api_port)
 
 # The sensor gateways: a generator paced by the clock, one kept-alive connection a sensor. A
 # refused batch is counted and its first answer kept, for the summary.
-python3 - "$trace" "$OBS_PER_SECOND" "$port" "$WORK/refused" <<'PY' &
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=Tests/Benchmarks python3 - "$trace" "$OBS_PER_SECOND" "$port" "$WORK/refused" <<'PY' &
 import http.client, json, signal, sys, time
+from load_trace import readings
 trace, rate, port, refused_file = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-rows = []
-with open(trace) as f:
-    next(f)
-    for line in f:
-        t, sensor, device, rssi = line.split(",")[:4]
-        rows.append((sensor, device, int(float(rssi))))
-        if len(rows) >= 400_000:  # about 35 s of the trace: every device many times over
-            break
+rows = readings(trace)
 sensors = sorted({r[0] for r in rows})
 connections = {s: http.client.HTTPConnection("127.0.0.1", port) for s in sensors}
 refused, first = 0, ""

@@ -1,7 +1,16 @@
 # What the benchmark scripts share: the trace of DEVICES staff in the demo store, a
 # store file with a given source and a token-only API on a free port, finding that port, reading
 # the pipeline's counts from /api/status and sampling a process's CPU and memory from /proc.
-# Sourced, not run; the caller sets OBS_PER_SECOND, DEVICES, WARMUP, MEASURE, WORK and FOOTFALL.
+# Sourced, not run; the caller sets OBS_PER_SECOND, DEVICES, WARMUP, MEASURE, WORK and SWIFT, and
+# calls release_footfall (or sets FOOTFALL) before the rest.
+
+# FOOTFALL: the release build's `footfall`, built with $SWIFT unless FOOTFALL names one already.
+release_footfall() {
+  if [[ -z "${FOOTFALL:-}" ]]; then
+    $SWIFT build -c release --product footfall >&2
+    FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
+  fi
+}
 
 # The trace of DEVICES devices that stay in the demo store (the simulator's staff), made once.
 load_trace() {

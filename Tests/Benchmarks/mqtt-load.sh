@@ -37,12 +37,8 @@ command -v mosquitto_pub >/dev/null && [[ -x "$MOSQUITTO" ]] ||
   { echo "needs mosquitto and mosquitto-clients (sudo apt-get install mosquitto mosquitto-clients)" >&2; exit 1; }
 
 mkdir -p "$WORK"
-if [[ -z "${FOOTFALL:-}" ]]; then
-  $SWIFT build -c release --product footfall >&2
-  FOOTFALL=$($SWIFT build -c release --show-bin-path)/footfall
-fi
-
 source Tests/Benchmarks/load-common.sh
+release_footfall
 trace=$(load_trace)
 
 broker_port=$(start_broker)
@@ -65,17 +61,11 @@ port=$(api_port "connected to mqtt://")
 metrics() { curl -fsS "http://127.0.0.1:$port/metrics"; }
 
 # The nodes: a generator paced by the clock, writing each reading to its room's mosquitto_pub.
-python3 - "$trace" "$OBS_PER_SECOND" "$FORMAT" "$broker_port" "$QOS" <<'PY' &
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=Tests/Benchmarks python3 - "$trace" "$OBS_PER_SECOND" "$FORMAT" "$broker_port" "$QOS" <<'PY' &
 import json, signal, subprocess, sys, time
+from load_trace import readings
 trace, rate, fmt, port, qos = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-rows = []
-with open(trace) as f:
-    next(f)
-    for line in f:
-        t, sensor, device, rssi = line.split(",")[:4]
-        rows.append((sensor, device, int(float(rssi))))
-        if len(rows) >= 400_000:  # about 35 s of the trace: every device many times over
-            break
+rows = readings(trace)
 sensors = sorted({r[0] for r in rows})
 topic = {s: (f"espresense/rooms/{s}" if fmt == "espresense" else f"footfall/demo-store/sensors/{s}") for s in sensors}
 pubs = {s: subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", qos, "-i", f"node-{s}", "-l", "-t", topic[s]],
