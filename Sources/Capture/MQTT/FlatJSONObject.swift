@@ -17,11 +17,7 @@ enum FlatJSONObject {
     /// The values of `names` (UTF-8 bytes of each) in `payload`, nil for a name not there; nil
     /// when the payload is not a flat object this reads.
     static func members(_ payload: [UInt8], _ names: [[UInt8]]) -> [JSONValue?]? {
-        payload.withUnsafeBufferPointer { bytes in
-            var reader = Reader(bytes: bytes)
-            guard let found = reader.object(names, array: nil), reader.atEnd else { return nil }
-            return found.members
-        }
+        read(payload, names, array: nil)?.members
     }
 
     /// The values of `names` in `payload` and, when its member `array` is an array of flat
@@ -31,9 +27,15 @@ enum FlatJSONObject {
     static func batch(_ payload: [UInt8], _ names: [[UInt8]], array: [UInt8], items itemNames: [[UInt8]])
         -> (members: [JSONValue?], items: [[JSONValue?]]?)?
     {
+        read(payload, names, array: (array, itemNames))
+    }
+
+    private static func read(_ payload: [UInt8], _ names: [[UInt8]], array: (name: [UInt8], items: [[UInt8]])?)
+        -> (members: [JSONValue?], items: [[JSONValue?]]?)?
+    {
         payload.withUnsafeBufferPointer { bytes in
             var reader = Reader(bytes: bytes)
-            guard let found = reader.object(names, array: (array, itemNames)), reader.atEnd else { return nil }
+            guard let found = reader.object(names, array: array), reader.atEnd else { return nil }
             return found
         }
     }

@@ -12,7 +12,7 @@ extension MQTTObservationDecoder {
         // any other payload is parsed whole, and its errors said, as before.
         let sensorName: JSONValue?
         let items: [[JSONValue?]]?
-        if let plain = FlatJSONObject.batch(payload, [Self.footfallSensor], array: Self.footfallObservations, items: Self.footfallItemMembers) {
+        if let plain = FlatJSONObject.batch(payload, Self.footfallMembers, array: Self.footfallObservations, items: Self.footfallItemMembers) {
             sensorName = plain.members[0]
             items = plain.items
         } else {
@@ -54,7 +54,7 @@ extension MQTTObservationDecoder {
     }
 
     /// What `footfall` reads of a batch and of each of its observations, in this order.
-    static let footfallSensor = Array("sensor".utf8)
+    static let footfallMembers = [Array("sensor".utf8)]
     static let footfallObservations = Array("observations".utf8)
     static let footfallItemNames = ["rssi", "time", "device", "radio", "tx_power", "channel"]
     static let footfallItemMembers = footfallItemNames.map { Array($0.utf8) }
