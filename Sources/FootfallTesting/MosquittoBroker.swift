@@ -14,6 +14,11 @@ public final class MosquittoBroker: @unchecked Sendable {
     public var url: String { "mqtt://127.0.0.1:\(port)" }
     private let lock = NSLock()
     private var process: ChildProcess?
+    /// While the broker is stopped, a socket bound to its port and not listening: a connection
+    /// there is refused, as at a stopped broker's port, and nothing else in the run can take the
+    /// port (dozens of brokers and servers pick free ports in a full run; once, one picked a
+    /// stopped broker's port and the test's unreachable broker answered).
+    private var placeholder: Int32?
 
     /// The broker's binary: Debian installs it in /usr/sbin, which a user's PATH may lack.
     public static var executable: String? {
@@ -66,10 +71,12 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     deinit {
         stopNow(SIGKILL)
+        releasePort()
         try? FileManager.default.removeItem(at: directory)
     }
 
     private func launch() async throws {
+        releasePort()
         // Killed with the test process, so a crashed test leaves no broker behind.
         let process = try ChildProcess(Self.executable!, ["-c", directory.appendingPathComponent("mosquitto.conf").path], diesWithTestProcess: true)
         lock.withLock { self.process = process }
@@ -85,9 +92,40 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
-    /// restarted does) and waits for it to exit.
+    /// restarted does) and waits for it to exit. Its port stays its own until it starts again.
     public func stop() async throws {
         await onAThreadOfItsOwn { [self] in stopNow(SIGTERM) }
+        try holdPort()
+    }
+
+    private func holdPort() throws {
+        // Stopped already (a restart of a stopped broker): the port is held.
+        if lock.withLock({ placeholder != nil }) { return }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BrokerError("socket: \(String(cString: strerror(errno)))") }
+        var address = Self.loopback(port: port)
+        let bind = { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 } } }
+        // The broker's connections, closed by it as it stopped, may linger in TIME_WAIT on the
+        // port; SO_REUSEADDR binds past them (and, not listening, still refuses connections).
+        var reuse: Int32 = 1
+        guard bind() || (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0 && bind()) else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw BrokerError("the stopped broker's port \(port) could not be held: bind: \(reason)")
+        }
+        lock.withLock { placeholder = fd }
+    }
+
+    private func releasePort() {
+        if let fd = lock.withLock({ defer { placeholder = nil }; return placeholder }) { close(fd) }
+    }
+
+    public static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
     }
 
     /// Stops the broker and starts it again on the same port with the same persistence.
@@ -113,14 +151,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         log.split(separator: "\n").contains { $0.hasSuffix(" " + filter) }
     }
 
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = loopback(port: port)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
@@ -131,10 +166,7 @@ public final class MosquittoBroker: @unchecked Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BrokerError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }

@@ -2,6 +2,9 @@ import FootfallCore
 import FootfallTesting
 import Forwarding
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MQTT
 import Storage
 import Testing
@@ -57,6 +60,25 @@ import Testing
         #expect(await subscriber.wait(forIDs: events.count), "\(broker.log)")
         try await harness.waitUntilSettled()
         #expect(try harness.pending() == 0)
+    }
+
+    /// What the tests of an unreachable broker count on: a stopped broker's port refuses
+    /// connections until it is started again, and no other server in the run can take it.
+    @Test func aStoppedBrokersPortRefusesConnectionsAndNothingElseCanListenOnIt() async throws {
+        let broker = try await MosquittoBroker.start()
+        try await broker.stop()
+        #expect(!MosquittoBroker.accepts(port: broker.port))
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = MosquittoBroker.loopback(port: broker.port)
+        let listening = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        } && listen(fd, 1) == 0
+        #expect(!listening, "a server took the stopped broker's port \(broker.port)")
+        close(fd)
+        try await broker.restart()
+        #expect(MosquittoBroker.accepts(port: broker.port))
     }
 
     @Test func killNineMidStreamThenRestartDeliversEveryEventAndRepeatsOnlyWithTheSameID() async throws {
