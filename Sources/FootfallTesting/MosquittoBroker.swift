@@ -4,20 +4,27 @@ import Foundation
 import Glibc
 #endif
 
-/// A real `mosquitto` broker on 127.0.0.1 for a test (Debian's `mosquitto`, which `make test`
-/// installs): its own port, configuration, persistence and log in a temporary directory.
+/// A real `mosquitto` broker on the loopback for a test (Debian's `mosquitto`, which `make test`
+/// installs): its own loopback address and port, configuration, persistence and log in a
+/// temporary directory.
 /// Persistence is on, so a broker restarted with `restart()` keeps its sessions and the QoS 1
 /// messages queued for them, as a production broker does.
 public final class MosquittoBroker: @unchecked Sendable {
+    /// An address of the loopback network no other broker of the run has and nothing else in
+    /// the tests listens on (they use 127.0.0.1 and 127.0.0.2): the port, free when it was
+    /// picked, stays free until mosquitto binds it, and a port a stopped broker held cannot be
+    /// taken by another test's server picking a free port of its own.
+    public let host: String
     public let port: Int
     public let directory: URL
-    public var url: String { "mqtt://127.0.0.1:\(port)" }
+    public var url: String { "mqtt://\(host):\(port)" }
     private let lock = NSLock()
     private var process: ChildProcess?
-    /// While the broker is stopped, a socket bound to its port and not listening: a connection
-    /// there is refused, as at a stopped broker's port, and nothing else in the run can take the
-    /// port (dozens of brokers and servers pick free ports in a full run; once, one picked a
-    /// stopped broker's port and the test's unreachable broker answered).
+    /// While the broker is stopped, a socket bound to its address and port and not listening: a
+    /// connection there is refused, as at a stopped broker's port, and nothing else can take
+    /// the port (dozens of brokers and servers pick free ports in a full run; once, when every
+    /// broker was on 127.0.0.1, one picked a stopped broker's port and the test's unreachable
+    /// broker answered).
     private var placeholder: Int32?
 
     /// The broker's binary: Debian installs it in /usr/sbin, which a user's PATH may lack.
@@ -38,9 +45,10 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     private init(users: [String: String]) throws {
         directory = Fixtures.temporaryDirectory("mosquitto")
-        port = try Self.freePort()
+        host = Self.nextHost()
+        port = try Self.freePort(host: host)
         var lines = [
-            "listener \(port) 127.0.0.1",
+            "listener \(port) \(host)",
             "persistence true",
             "persistence_location \(directory.path)/",
             // Keep everything a disconnected persistent session is owed (the default caps it at 1000).
@@ -84,11 +92,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         // run on two loaded cores a wake-up can come many seconds late.
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
-            if Self.accepts(port: port) { return }
+            if Self.accepts(host: host, port: port) { return }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw BrokerError("mosquitto did not listen on 127.0.0.1:\(port): \(log)")
+        throw BrokerError("mosquitto did not listen on \(host):\(port): \(log)")
     }
 
     /// Stops the broker (SIGTERM: it saves its sessions and queued messages, as a broker being
@@ -103,7 +111,7 @@ public final class MosquittoBroker: @unchecked Sendable {
         if lock.withLock({ placeholder != nil }) { return }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BrokerError("socket: \(String(cString: strerror(errno)))") }
-        var address = Self.loopback(port: port)
+        var address = Self.address(host, port: port)
         let bind = { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 } } }
         // The broker's connections, closed by it as it stopped, may linger in TIME_WAIT on the
         // port; SO_REUSEADDR binds past them (and, not listening, still refuses connections).
@@ -120,12 +128,21 @@ public final class MosquittoBroker: @unchecked Sendable {
         if let fd = lock.withLock({ defer { placeholder = nil }; return placeholder }) { close(fd) }
     }
 
-    public static func loopback(port: Int) -> sockaddr_in {
+    public static func address(_ host: String, port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return address
+    }
+
+    /// 127.0.9.1, 127.0.9.2, … 127.0.9.254, then 127.0.10.1 …: the whole of 127.0.0.0/8 is
+    /// the loopback on Linux, so each is there without any set-up.
+    private static let hosts = NSLock()
+    nonisolated(unsafe) private static var hostsGiven = 0
+    static func nextHost() -> String {
+        let index = hosts.withLock { defer { hostsGiven += 1 }; return hostsGiven }
+        return "127.0.\(9 + index / 254).\(1 + index % 254)"
     }
 
     /// Stops the broker and starts it again on the same port with the same persistence.
@@ -151,22 +168,22 @@ public final class MosquittoBroker: @unchecked Sendable {
         log.split(separator: "\n").contains { $0.hasSuffix(" " + filter) }
     }
 
-    public static func accepts(port: Int) -> Bool {
+    public static func accepts(host: String, port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var address = loopback(port: port)
+        var address = address(host, port: port)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
 
-    /// A port nobody listens on now: bound to port 0, read back, released.
-    static func freePort() throws -> Int {
+    /// A port of `host` nobody listens on now: bound to port 0, read back, released.
+    static func freePort(host: String) throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BrokerError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var address = loopback(port: 0)
+        var address = address(host, port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }

@@ -39,7 +39,7 @@ import Testing
     /// `timed`, `-F '%U %t %p'`.
     static func record(_ messages: [MQTTMessage], timed: Bool, into file: URL) async throws {
         let broker = try await MosquittoBroker.start()
-        let session = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-i", "site-recorder", "-c", "-q", "1", "-t", "#"]
+        let session = ["-h", broker.host, "-p", "\(broker.port)", "-i", "site-recorder", "-c", "-q", "1", "-t", "#"]
         try await onAThreadOfItsOwn { try mosquittoSub(session + ["-E"]) }
         var settings = try MQTTSettings(url: broker.url, clientID: "nodes")
         settings.reconnectFirst = .milliseconds(100)

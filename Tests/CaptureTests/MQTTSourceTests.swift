@@ -8,7 +8,7 @@ import MQTT
 import Synchronization
 import Testing
 
-/// The MQTT source against a real `mosquitto` on 127.0.0.1: reports in, bad ones counted, a
+/// The MQTT source against a real `mosquitto` on the loopback: reports in, bad ones counted, a
 /// wrong password reported, a broker restarted mid-stream.
 @Suite(.serialized) struct MQTTSourceTests {
     /// An ESPresense report of device number `index` (a static random address, so each is a
