@@ -112,7 +112,7 @@ public final class Chromium: Sendable {
 
     /// Sends one command and returns its `result` object as JSON. Fails with the browser's
     /// error message, or after `timeout` without an answer.
-    public func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration = .seconds(15)) async throws -> Data {
+    public func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration = .seconds(60)) async throws -> Data {
         var message: [String: Any] = ["method": method, "params": params]
         if let session { message["sessionId"] = session }
         let id = state.withLock { state -> Int in

@@ -44,10 +44,14 @@ public final class RawConnection: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while ContinuousClock.now < deadline {
+        // One look after the deadline, as `waitUntil` takes: a thread starved past it by a
+        // loaded run still sees what came in time.
+        var lastLook = false
+        while !lastLook {
             let left = deadline - ContinuousClock.now
+            lastLook = left <= .zero
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = lastLook ? 0 : Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             guard poll(&descriptor, 1, milliseconds) > 0 else { continue }
             let n = recv(socket, &buffer, buffer.count, 0)
             if n <= 0 { return (String(decoding: data, as: UTF8.self), true) }

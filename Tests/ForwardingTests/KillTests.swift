@@ -64,9 +64,12 @@ import Testing
         let all = first + second
 
         let restarted = try FootfallProcess.start(arguments, logFile: directory.appendingPathComponent("deliver-2.log"))
-        let complete = await receiver.wait(timeout: .seconds(60)) {
+        let complete = await receiver.wait(timeout: .seconds(300)) {
             Set(Received.events($0.map(\.body)).compactMap { $0["id"] as? String }).count >= all.count
         }
+        // The receiver records a batch before it answers: stopped before the answer reached it,
+        // the deliverer would send that batch again as it stops, a repeat the kill did not make.
+        _ = try await waitUntil { try await database.outboxStatus().first?.pending == 0 }
         restarted.kill(SIGTERM)
         #expect(complete, "not everything arrived: \(restarted.log)")
 

@@ -36,10 +36,11 @@ import Testing
             let slow = try RawConnection(port: port)
             let started = ContinuousClock.now
             try slow.send("GET /api/status HTTP/1.1\r\nHost: gateway\r\n")
-            let dropped = slow.readUntilClosed(timeout: .seconds(10))
+            let dropped = slow.readUntilClosed(timeout: .seconds(30))
             let after = ContinuousClock.now - started
             #expect(dropped.closed && dropped.text.isEmpty, "\(dropped)")
-            #expect(after >= .milliseconds(900) && after < .seconds(5), "closed after \(after)")
+            // Before the default 10 s, with room for a thread of a loaded run that wakes late.
+            #expect(after >= .milliseconds(900) && after < .seconds(8), "closed after \(after)")
 
             // 2 MiB announced without a token, none of it sent: 401 at once, and the connection
             // closed rather than read to its end.
@@ -113,9 +114,9 @@ import Testing
         }
         // Held by its clients it would never stop (systemd's TimeoutStopSec=30 then kills it);
         // alone it stops within a second or two. The bound leaves room for a full test run on
-        // two loaded cores, where it once took 6.9 s, and stays well inside the unit's 30 s.
+        // two loaded cores, where it once took 6.9 s, and stays inside the unit's 30 s.
         print("stopped \(stopped) after SIGTERM with two live streams and an endless body")
-        #expect(stopped < .seconds(15), "stopped after \(stopped)\n\(daemon.log.suffix(1_500))")
+        #expect(stopped < .seconds(25), "stopped after \(stopped)\n\(daemon.log.suffix(1_500))")
         #expect(exit == 0, "\(daemon.log.suffix(1_500))")
         // The outbox is whole: it opens, and holds every event the daemon counted as stored.
         let database = try GatewayDatabase(path: store.data + "/" + GatewayData.databaseName)

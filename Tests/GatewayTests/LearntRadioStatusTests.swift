@@ -70,7 +70,7 @@ import Testing
         defer { restarted.kill() }
         let again = try await DaemonClient(restarted, token: "t")
         // The status carries the learnt radio from the first positions of the new run on.
-        let first = try await again.status(within: .seconds(60)) { ($0["sensor_gains"] as? [Any])?.isEmpty == false }
+        let first = try await again.status(within: .seconds(300)) { ($0["sensor_gains"] as? [Any])?.isEmpty == false }
         #expect((first["sensor_gains"] as? [Any])?.count == 8, "\(first)")
         for gain in first["sensor_gains"] as? [[String: Any]] ?? [] {
             let sensor = gain["sensor"] as? String ?? "?"

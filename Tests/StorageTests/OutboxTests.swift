@@ -162,7 +162,7 @@ import Testing
         #expect(try await db.nextBatch(for: "a", limit: 10).map(\.seq) == [3])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func theOutboxObservationIsToldOfEveryAppendAndSettlement() async throws {
         let db = try GatewayDatabase()
         try await db.registerSink("a")
