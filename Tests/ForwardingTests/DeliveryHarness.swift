@@ -23,7 +23,11 @@ struct DeliveryHarness {
     static func cloudEventsSink(_ url: String, batchSize: Int = 500, token: String? = nil) -> Sink {
         Sink(
             name: "cloudevents", encoder: CloudEventsEncoder(),
-            transport: HTTPTransport(options: .init(url: url, bearerToken: token), now: Timing.live.now), batching: Batching(maxEvents: batchSize))
+            // A request's timeout no stall of a loaded test run outlasts: a batch sent again after
+            // a late answer would repeat ids the tests count once (a refused connection still
+            // fails at once).
+            transport: HTTPTransport(options: .init(url: url, bearerToken: token, timeout: .seconds(300)), now: Timing.live.now),
+            batching: Batching(maxEvents: batchSize))
     }
 
     func start(
