@@ -353,7 +353,8 @@ extension MQTTDaemonTests {
         let bySensor = status["observations_by_sensor"] as? [String: Int] ?? [:]
         #expect(bySensor.count >= 3, "several sensors heard through the broker: \(bySensor)\nlocating:\n\(locatingDaemon.log)\nsensor:\n\(sensorDaemon.log)")
         #expect(DaemonSourceTests.component(status, "source mqtt \(broker.url) footfall") == "running")
-        let upstream = (try await sensorClient.get("/api/status").json?["components"] as? [String: String])?["upstream"] ?? ""
+        let upstreamOf = { (status: [String: Any]) in (status["components"] as? [String: String])?["upstream"] ?? "" }
+        let upstream = upstreamOf(try await sensorClient.status(within: .seconds(300)) { upstreamOf($0).contains(" sent, ") && !upstreamOf($0).contains("failing") })
         #expect(upstream.hasPrefix("\(broker.url): ") && upstream.contains(" sent, ") && !upstream.contains("failing"), "\(upstream)")
 
         // Stopping the sensor gateway publishes what it still holds.
