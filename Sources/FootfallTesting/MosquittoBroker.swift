@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -138,10 +139,9 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     /// 127.0.9.1, 127.0.9.2, … 127.0.9.254, then 127.0.10.1 …: the whole of 127.0.0.0/8 is
     /// the loopback on Linux, so each is there without any set-up.
-    private static let hosts = NSLock()
-    nonisolated(unsafe) private static var hostsGiven = 0
+    private static let hostsGiven = Atomic<Int>(0)
     static func nextHost() -> String {
-        let index = hosts.withLock { defer { hostsGiven += 1 }; return hostsGiven }
+        let index = hostsGiven.add(1, ordering: .relaxed).oldValue
         return "127.0.\(9 + index / 254).\(1 + index % 254)"
     }
 
