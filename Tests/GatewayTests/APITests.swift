@@ -107,6 +107,54 @@ import Testing
         }
     }
 
+    /// A batch read straight from its bytes (the plain form the uplink sends) is answered, and
+    /// reaches the pipeline, exactly as the same batch with a nested member added, which only the
+    /// whole decoder reads: accepted or refused with the same message.
+    @Test func aPlainBatchIsReadAsTheWholeDecoderReadsIt() async throws {
+        let now = Self.now
+        let item = #""time":\#(now),"device":"ble-rpa:40:00:00:00:00:01""#
+        let bodies = [
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70,"tx_power":-59,"radio":"ble","channel":37}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70.5,"tx_power":null,"radio":null,"channel":null},{"time":\#(now - 0.25),"device":"wifi:02:00:00:00:00:07","rssi":-81,"radio":"wifi","channel":6}]}"#,
+            #"{ "observations" : [ ] , "sensor" : "s8" , "sent_at" : \#(now) }"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70,"tx_power":1.5}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":"-70"}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":500}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70,"radio":"zigbee"}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70,"channel":"6"}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":null,"device":"d","rssi":-70}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"rssi":-70}]}"#,
+            #"{"sensor":"s8","sent_at":"\#(now)","observations":[]}"#,
+            #"{"sensor":8,"sent_at":\#(now),"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":5}"#,
+            #"{"sensor":"s8","sent_at":\#(now)}"#,
+            #"{"sensor":"s9","sent_at":\#(now),"observations":[]}"#,
+        ]
+        @Sendable func post(_ body: String) async throws -> (status: HTTPResponse.Status, answer: String, received: [[Observation]]) {
+            let (app, _, bus) = try Self.app()
+            let answer = try await app.test(.router) { client in
+                try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: ByteBuffer(string: body)) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            bus.finish()
+            var received: [[Observation]] = []
+            for await input in bus.stream {
+                if case .observations(let list) = input { received.append(list) }
+            }
+            return (answer.0, answer.1, received)
+        }
+        var accepted = 0
+        for body in bodies {
+            let nested = #"{"extra":{"a":[1]},"# + body.dropFirst()
+            let plain = try await post(body), whole = try await post(nested)
+            #expect(plain.status == whole.status && plain.answer == whole.answer, "\(body): \(plain.answer) against \(whole.answer)")
+            #expect(plain.received == whole.received, "\(body)")
+            if plain.status == .accepted { accepted += 1 }
+        }
+        #expect(accepted == 3, "the first three bodies are good batches")
+    }
+
     @Test func theStatusCountsTheVisitsEndedAndThoseUnderAMinute() async throws {
         let (app, live, _) = try Self.app()
         for (index, duration) in [30.0, 59.9, 60, 400].enumerated() {

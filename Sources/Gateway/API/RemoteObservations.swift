@@ -1,3 +1,4 @@
+import Capture
 import FootfallCore
 import Foundation
 import Hummingbird
@@ -27,6 +28,14 @@ enum RemoteObservations {
             case sensor, observations
             case sentAt = "sent_at"
         }
+
+        init(_ plain: PlainSensorBatch) {
+            sensor = plain.sensor
+            sentAt = plain.sentAt
+            observations = plain.observations.map {
+                Item(time: $0.time, device: $0.device, rssi: $0.rssi, txPower: $0.txPower, radio: $0.radio, channel: $0.channel)
+            }
+        }
     }
 
     /// The longest id or other text a batch may carry (characters): the longest device id
@@ -47,11 +56,18 @@ enum RemoteObservations {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return APIServer.json(["error": "the body is over \(api.maxBodyBytes) bytes; send smaller batches"], status: .contentTooLarge)
         }
+        // A plain batch is read straight from its bytes (as the uplink sends it, several times a
+        // second a sensor); any other is decoded whole, which names what is wrong with it.
+        let bytes = Array(buffer: body)
         let batch: Batch
-        do {
-            batch = try JSONDecoder().decode(Batch.self, from: Data(buffer: body))
-        } catch {
-            return APIServer.json(["error": "not an observation batch: \(describe(error))"], status: .badRequest)
+        if let plain = PlainSensorBatch.read(bytes) {
+            batch = Batch(plain)
+        } else {
+            do {
+                batch = try JSONDecoder().decode(Batch.self, from: Data(bytes))
+            } catch {
+                return APIServer.json(["error": "not an observation batch: \(describe(error))"], status: .badRequest)
+            }
         }
         guard batch.sensor.count <= Self.maxTextLength else {
             return APIServer.json(["error": "sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)"], status: .badRequest)
