@@ -404,12 +404,13 @@ struct GridFilter: Sendable {
                                 // straight into the scratch (cells without probability between
                                 // them get one too, which nothing reads).
                                 for r in box.r0...box.r1 {
-                                    var first = box.c1 &+ 1, last = box.c0 &- 1
-                                    for c in box.c0...box.c1 where p[r &* columns &+ c] > 0 {
-                                        first = min(first, c)
-                                        last = c
-                                    }
-                                    guard first <= last else { continue }
+                                    // The first such cell from the left, the last from the right.
+                                    let rowStart = r &* columns
+                                    var first = box.c0
+                                    while first <= box.c1, !(p[rowStart &+ first] > 0) { first &+= 1 }
+                                    guard first <= box.c1 else { continue }
+                                    var last = box.c1
+                                    while !(p[rowStart &+ last] > 0) { last &-= 1 }
                                     let start = r &* columns &+ first, count = last &- first &+ 1
                                     let rowLoss = out.baseAddress! + start
                                     likelihood.losses(
