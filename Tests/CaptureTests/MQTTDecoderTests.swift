@@ -121,6 +121,23 @@ import WiFi
         }
     }
 
+    /// A payload's own text quoted in a refusal (a member's name, a number-like run, a field
+    /// of the wrong kind) never brings an address into the log.
+    @Test func aRefusalThatQuotesThePayloadMasksAnyAddressInIt() {
+        let problems = [
+            Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen", #"{"C0:11:22:33:44:59" 1}"#),
+            Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen", #"{"id":00-11-22-33-44-55}"#),
+            Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","sent_at":1,"observations":[{"time":1,"device":"x","rssi":-70,"radio":"wifi:c0:11:22:33:44:62"}]}"#),
+            Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","sent_at":1,"observations":[{"time":1,"device":"x","rssi":-70,"radio":"wifi:c0:11:22:33"}]}"#),
+        ]
+        for problem in problems {
+            let text = problem.map(\.description) ?? "accepted"
+            #expect(problem != nil && !text.contains("c0:11") && !text.contains("C0:11") && !text.contains("00-11"), "\(text)")
+        }
+        #expect(problems[0]?.message.contains("<address>") == true, "\(String(describing: problems[0]))")
+        #expect(problems[2]?.message == "a value of 22 characters; it must be ble or wifi")
+    }
+
     @Test func aTopicTheFormatDoesNotPublishIsShownWithoutAnyLevelThatCouldNameADevice() {
         // A `topic: espresense/#` wider than the default also brings a node's other topics.
         let deeper = Self.problem(.espresense, "espresense/devices/4a1f22900c3e/kitchen/extra", "{}")

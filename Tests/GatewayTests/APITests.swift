@@ -79,12 +79,19 @@ import Testing
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":500}]}"#, "observations[0].rssi: 500.0 is not an RSSI"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"","rssi":-70}]}"#, "observations[0].device: empty"),
                 (#"{"sensor":"s8","sent_at":"#, "the body is not JSON"),
+                // A value quoted back never carries an address: a long one is not quoted, a
+                // whole address is masked.
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":-70,"radio":"wifi:c0:11:22:33:44:73"}]}"#, "observations[0].radio: a value of 22 characters; it must be ble or wifi"),
             ]
             for (body, message) in mistakes {
                 try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch(body: body)) { response in
                     #expect(response.status == .badRequest)
                     #expect(String(buffer: response.body).contains(message), "\(String(buffer: response.body))")
                 }
+            }
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: batch(sensor: "wifi:c0:11:22:33:44:73")) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains("a valid token for sensor 'wifi:<address>' is required"), "\(String(buffer: response.body))")
             }
             // No credentials: refused before the body is read.
             try await client.execute(uri: "/api/observations", method: .post, body: batch(body: "not json")) {

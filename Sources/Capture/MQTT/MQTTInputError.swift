@@ -1,3 +1,5 @@
+import FootfallCore
+
 /// A message a `type: mqtt` source could not use: counted per topic and reason, logged once
 /// per topic and reason, never the end of the source.
 ///
@@ -24,14 +26,17 @@ public struct MQTTInputError: Error, Hashable, Sendable, CustomStringConvertible
     public var reason: Reason
     /// The payload's field at fault, when one is.
     public var field: String?
-    /// What is wrong and what to do, in a sentence (no device address in it).
+    /// What is wrong and what to do, in a sentence (no device address in it: any quoted is
+    /// masked).
     public var message: String
 
     public init(topic: String, reason: Reason, field: String? = nil, _ message: String) {
         self.topic = topic
         self.reason = reason
-        self.field = field
-        self.message = message
+        // A payload's text quoted in either (a member's name, a value of the wrong kind) may be
+        // a device's address.
+        self.field = field.map(AddressRedaction.redacted)
+        self.message = AddressRedaction.redacted(message)
     }
 
     public var description: String {

@@ -41,7 +41,7 @@ extension MQTTObservationDecoder {
             var radio = Radio.ble
             if let text = item[3]?.string {
                 guard let parsed = Radio(rawValue: text) else {
-                    throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("radio"), "'\(text)' must be ble or wifi")
+                    throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("radio"), Radio.refusal(text))
                 }
                 radio = parsed
             }

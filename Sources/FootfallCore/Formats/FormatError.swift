@@ -7,12 +7,14 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
     public var field: String
     public var message: String
 
+    /// The message quotes refused values; any address among them is masked
+    /// (`AddressRedaction`), since the error reaches logs and statuses.
     public init(file: String, line: Int, column: Int? = nil, field: String = "", message: String) {
         self.file = file
         self.line = line
         self.column = column
         self.field = field
-        self.message = message
+        self.message = AddressRedaction.redacted(message)
     }
 
     public var description: String {

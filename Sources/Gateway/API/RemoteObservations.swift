@@ -48,13 +48,13 @@ enum RemoteObservations {
         // sensor the token is for is checked once the batch names it.
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               api.sensorTokens.values.contains(String(header.dropFirst("Bearer ".count))) else {
-            return APIServer.json(["error": "a sensor's bearer token is required (api.sensor_tokens)"], status: .unauthorized)
+            return refuse("a sensor's bearer token is required (api.sensor_tokens)", .unauthorized)
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: api.maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            return APIServer.json(["error": "the body is over \(api.maxBodyBytes) bytes; send smaller batches"], status: .contentTooLarge)
+            return refuse("the body is over \(api.maxBodyBytes) bytes; send smaller batches", .contentTooLarge)
         }
         // A plain batch is read straight from its bytes (as the uplink sends it, several times a
         // second a sensor); any other is decoded whole, which names what is wrong with it.
@@ -66,47 +66,45 @@ enum RemoteObservations {
             do {
                 batch = try JSONDecoder().decode(Batch.self, from: Data(bytes))
             } catch {
-                return APIServer.json(["error": "not an observation batch: \(describe(error))"], status: .badRequest)
+                return refuse("not an observation batch: \(describe(error))", .badRequest)
             }
         }
         guard batch.sensor.count <= Self.maxTextLength else {
-            return APIServer.json(["error": "sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)"], status: .badRequest)
+            return refuse("sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)", .badRequest)
         }
         guard let token = api.sensorTokens[batch.sensor],
               request.headers[.authorization] == "Bearer \(token)" else {
-            return APIServer.json(["error": "a valid token for sensor '\(batch.sensor)' is required"], status: .unauthorized)
+            return refuse("a valid token for sensor '\(batch.sensor)' is required", .unauthorized)
         }
         guard d.configuration.layout.sensor(SensorID(batch.sensor)) != nil else {
-            return APIServer.json(["error": "sensor '\(batch.sensor)' is not in the store configuration"], status: .badRequest)
+            return refuse("sensor '\(batch.sensor)' is not in the store configuration", .badRequest)
         }
         let skew = batch.sentAt - d.now()
         guard abs(skew) <= api.maxClockSkew else {
-            return APIServer.json(["error": String(format: "the sensor's clock is %.1f s off; synchronise it (NTP) — at most %.0f s is accepted", skew, api.maxClockSkew)], status: .badRequest)
+            return refuse(String(format: "the sensor's clock is %.1f s off; synchronise it (NTP) — at most %.0f s is accepted", skew, api.maxClockSkew), .badRequest)
         }
         var observations: [Observation] = []
         for (index, item) in batch.observations.enumerated() {
             guard item.rssi > -200, item.rssi < 100 else {
-                return APIServer.json(["error": "observations[\(index)].rssi: \(item.rssi) is not an RSSI; send dBm between -200 and 100"], status: .badRequest)
+                return refuse("observations[\(index)].rssi: \(item.rssi) is not an RSSI; send dBm between -200 and 100", .badRequest)
             }
             guard item.time.isFinite else {
-                return APIServer.json(["error": "observations[\(index)].time: not a time; send seconds since 1970 (UTC)"], status: .badRequest)
+                return refuse("observations[\(index)].time: not a time; send seconds since 1970 (UTC)", .badRequest)
             }
             guard !item.device.isEmpty else {
-                return APIServer.json(["error": "observations[\(index)].device: empty; send the device's id"], status: .badRequest)
+                return refuse("observations[\(index)].device: empty; send the device's id", .badRequest)
             }
             guard item.device.count <= Self.maxTextLength else {
-                return APIServer.json([
-                    "error": "observations[\(index)].device: \(item.device.count) characters; a device id is at most \(Self.maxTextLength) (ibeacon:<uuid>:<major>:<minor>, ble:<address>, wifi:<mac>, …)",
-                ], status: .badRequest)
+                return refuse("observations[\(index)].device: \(item.device.count) characters; a device id is at most \(Self.maxTextLength) (ibeacon:<uuid>:<major>:<minor>, ble:<address>, wifi:<mac>, …)", .badRequest)
             }
             for (field, value) in [("tx_power", item.txPower), ("channel", item.channel)] {
                 guard let value, value != value.rounded() || abs(value) >= 100_000 else { continue }
-                return APIServer.json(["error": "observations[\(index)].\(field): \(value) is not a whole number"], status: .badRequest)
+                return refuse("observations[\(index)].\(field): \(value) is not a whole number", .badRequest)
             }
             var radio = Radio.ble
             if let name = item.radio {
                 guard let parsed = Radio(rawValue: name) else {
-                    return APIServer.json(["error": "observations[\(index)].radio: '\(name.prefix(16))' must be ble or wifi"], status: .badRequest)
+                    return refuse("observations[\(index)].radio: \(Radio.refusal(name))", .badRequest)
                 }
                 radio = parsed
             }
@@ -116,6 +114,12 @@ enum RemoteObservations {
         }
         if !observations.isEmpty { d.bus.send(.observations(observations)) }
         return APIServer.json(["accepted": "\(observations.count)"], status: .accepted)
+    }
+
+    /// An answer refusing the request. The message may quote the batch (a sensor's name, a
+    /// radio); an address among it is masked, as in every error that leaves the gateway.
+    static func refuse(_ message: String, _ status: HTTPResponse.Status) -> Response {
+        APIServer.json(["error": AddressRedaction.redacted(message)], status: status)
     }
 
     static func describe(_ error: Error) -> String {

@@ -1,0 +1,68 @@
+/// Hardware addresses taken out of text that may leave the gateway: an error quoting a refused
+/// value reaches the log, `footfall status`, `/api/status` or an API answer, and the value may
+/// be a phone's Bluetooth or Wi-Fi address (a trace line with its columns swapped, an MQTT
+/// payload with an address where a name goes). The file, line, column or field the error names
+/// still says where to look.
+public enum AddressRedaction {
+    /// What an address is replaced by.
+    public static let mask = "<address>"
+
+    /// `text` with every address in it replaced by `mask`: six pairs of hex digits joined by
+    /// `:` or by `-` (either case, as Bluetooth and Wi-Fi addresses are written; more pairs, as
+    /// in an EUI-64, masked with them), or twelve hex
+    /// digits in a row (as ESPresense and OpenMQTTGateway write them), neither part of a longer
+    /// run of letters and digits.
+    public static func redacted(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0, copied = 0
+        while i < bytes.count {
+            if i == 0 || !isAlphanumeric(bytes[i - 1]), let length = addressLength(bytes, at: i) {
+                if out.isEmpty { out.reserveCapacity(bytes.count) }
+                out += bytes[copied..<i]
+                out += mask.utf8
+                i += length
+                copied = i
+            } else {
+                i += 1
+            }
+        }
+        guard copied > 0 else { return text }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The length of the address starting at `start`, nil when none does.
+    private static func addressLength(_ bytes: [UInt8], at start: Int) -> Int? {
+        func hex(_ index: Int) -> Bool { index < bytes.count && isHex(bytes[index]) }
+        func ends(_ index: Int) -> Bool { index >= bytes.count || !isAlphanumeric(bytes[index]) }
+        guard hex(start), hex(start + 1) else { return nil }
+        if start + 2 < bytes.count, bytes[start + 2] == UInt8(ascii: ":") || bytes[start + 2] == UInt8(ascii: "-") {
+            let separator = bytes[start + 2]
+            for pair in 1..<6 {
+                let at = start + 3 * pair
+                guard at - 1 < bytes.count, bytes[at - 1] == separator, hex(at), hex(at + 1) else { return nil }
+            }
+            // Longer runs of pairs (an EUI-64) are masked whole.
+            var end = start + 17
+            while end + 2 < bytes.count, bytes[end] == separator, hex(end + 1), hex(end + 2) { end += 3 }
+            return ends(end) ? end - start : nil
+        }
+        for index in start..<(start + 12) where !hex(index) { return nil }
+        return ends(start + 12) ? 12 : nil
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): true
+        default: false
+        }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): true
+        default: false
+        }
+    }
+}
