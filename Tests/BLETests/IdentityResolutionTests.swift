@@ -8,6 +8,19 @@ import Testing
 @Suite struct IdentityResolutionTests {
     static let key = try! IdentityResolvingKey(name: "loyalty-42", hex: "ec0234a357c8ad05341010a60a397d9b")
 
+    /// A key is described by its name only, however it is printed: a service holding keys is
+    /// described in the debug log.
+    @Test func aKeyIsPrintedWithoutItsBytes() {
+        struct Holder { var keys: [IdentityResolvingKey] }
+        let holder = Holder(keys: [Self.key])
+        var dumped = ""
+        dump(holder, to: &dumped)
+        for text in ["\(Self.key)", String(reflecting: Self.key), "\(holder)", String(reflecting: holder), dumped] {
+            #expect(text.contains("loyalty-42"), "\(text)")
+            #expect(!text.contains("236") && !text.contains("ec02") && !text.lowercased().contains("0xec"), "\(text)")
+        }
+    }
+
     @Test func theAhFunctionMatchesTheSpecificationSampleData() {
         #expect(Self.key.ah(0x708194) == 0x0DFBAA)
     }

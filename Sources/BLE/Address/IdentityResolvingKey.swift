@@ -61,3 +61,12 @@ public enum IdentityKeyError: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 }
+
+/// A key is printed by its name only: a service holding keys is described in the debug log
+/// (ServiceLifecycle logs each service it starts), and a key read from that log would resolve
+/// the phone's every private address.
+extension IdentityResolvingKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "IdentityResolvingKey(name: \"\(name)\", 16 bytes not shown)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["name": name], displayStyle: .struct) }
+}
