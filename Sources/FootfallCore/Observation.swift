@@ -23,4 +23,18 @@ public struct Observation: Hashable, Sendable {
         self.radio = radio
         self.channel = channel
     }
+
+    /// The times an observation may carry: seconds from 1970 (or from a trace's start) up to
+    /// the year 2286. Beyond them a time is a unit mistake (milliseconds, nanoseconds) or
+    /// garbage, and a clock run on from it would step by less than its own precision.
+    public static let plausibleTimes: ClosedRange<Double> = 0 ... 9_999_999_999
+
+    /// Why `time` cannot be an observation's time, with what to send instead; nil when it can.
+    public static func timeProblem(_ time: Double) -> String? {
+        guard time.isFinite else { return "is not a time; send seconds since 1970 (UTC)" }
+        guard plausibleTimes.contains(time) else {
+            return "\(time) is not a time in seconds since 1970 (UTC) before the year 2286; send seconds, not milliseconds"
+        }
+        return nil
+    }
 }

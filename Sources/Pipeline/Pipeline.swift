@@ -118,7 +118,9 @@ public struct Pipeline: Sendable {
             return
         }
         var observation = observation
-        guard observation.time.isFinite else {
+        // A time no source should give (every reader refuses it): a clock run on from it would
+        // step by less than its precision.
+        guard Observation.plausibleTimes.contains(observation.time) else {
             observationsIgnored += 1
             return
         }
@@ -204,7 +206,10 @@ public struct Pipeline: Sendable {
         if time - next > Self.largestGap {
             // Time jumped forward by days (a gateway resumed, a clock put right): every visit
             // ends as the clock runs on, then the clock carries on from the new time.
-            try advance(to: next + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
+            // (The store file holds `exit_after` within a day; within the gap whatever it is, so
+            // that this runs the clock on rather than jumping again.)
+            let endOfVisits = min(configuration.presence.exitAfter + Self.endOfTraceMargin, Self.largestGap)
+            try advance(to: next + endOfVisits, into: &outputs)
             clock = (time / tickInterval).rounded(.up) * tickInterval
             clockJumps += 1
             return

@@ -52,6 +52,17 @@ import Testing
         #expect(error.description == "t.csv:3:9: rssi: 'abc' is not a number; RSSI is dBm, like -67")
     }
 
+    /// A time in milliseconds, or one no clock gives, is refused on its line: a clock run on
+    /// from it would step by less than its own precision and never reach the next second.
+    @Test func aTimeNoClockGivesIsRefusedOnItsLine() throws {
+        for (time, message) in [("1e17", "1e+17 is not a time"), ("1767603600123", "1767603600123.0 is not a time"), ("-5", "-5.0 is not a time")] {
+            let reader = try TraceReader(text: "time,sensor,device,rssi\n\(time),s1,d1,-60\n", name: "t.csv")
+            let error = try #require(throws: FormatError.self) { try reader.read() }
+            #expect(error.description == "t.csv:2:1: time: \(message) in seconds since 1970 (UTC) before the year 2286; send seconds, not milliseconds")
+        }
+        #expect(try TraceReader(text: "time,sensor,device,rssi\n0,s1,d1,-60\n9999999999,s1,d1,-60\n").readAll().count == 2)
+    }
+
     @Test func aWrongHeaderSaysWhatTheHeaderShouldBe() throws {
         let error = try #require(throws: FormatError.self) { try TraceReader(text: "when,sensor,device,rssi\n", name: "t.csv") }
         #expect(error.line == 1)

@@ -120,6 +120,27 @@ import Testing
         #expect(traffic < 20)
     }
 
+    /// A time no clock gives (milliseconds, garbage) reaching the pipeline from any source is
+    /// left out: the first such reading would otherwise set a clock that steps by less than its
+    /// own precision (1e17 + 1 s is 1e17) and never runs on.
+    @Test func aTimeNoClockGivesIsLeftOutAndTheClockRunsOn() async throws {
+        var pipeline = try Pipeline(configuration: Self.configuration)
+        var outputs: [Pipeline.Output] = []
+        let first = Self.observations[0]
+        try await onAThreadOfItsOwn {
+            for time in [1e17, 1e300, -3, 1_767_603_600_123] {
+                var bad = first
+                bad.time = time
+                try pipeline.ingest(bad, into: &outputs)
+            }
+            for o in Self.observations.prefix(2_000) { try pipeline.ingest(o, into: &outputs) }
+            try pipeline.advance(to: Self.observations[1_999].time, into: &outputs)
+        }
+        #expect(pipeline.observationsIgnored == 4)
+        #expect(pipeline.trackedDevices > 0, "the readings after them are placed")
+        #expect(pipeline.clockJumps == 0)
+    }
+
     @Test func aDeviceThatVanishesMidVisitIsExitedAtItsLastInsideTime() throws {
         // One loyalty phone heard for a minute in the middle of the store, then nothing.
         let layout = Self.configuration.layout

@@ -32,8 +32,11 @@ extension MQTTObservationDecoder {
         for (index, item) in items.enumerated() {
             func field(_ member: String) -> String { "observations[\(index)].\(member)" }  // for an error only
             let rssi = try rssi(value: item[0], field: field("rssi"), topic: topic)
-            guard let time = item[1]?.number, time.isFinite else {
+            guard let time = item[1]?.number else {
                 throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("time"), "not a time; send seconds since 1970 (UTC)")
+            }
+            if let problem = Observation.timeProblem(time) {
+                throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("time"), problem)
             }
             guard let device = item[2]?.string, !device.isEmpty else {
                 throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field("device"), "empty; send the device's id")

@@ -55,6 +55,7 @@ public final class TraceReader: Sequence, IteratorProtocol {
                 throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count)")
             }
             guard let time = row.double(timeColumn) else { throw bad(timeColumn, "time", "is not a number of seconds") }
+            if let problem = Observation.timeProblem(time) { throw fail("time", timeColumn, problem) }
             guard let rssi = row.double(rssiColumn) else { throw bad(rssiColumn, "rssi", "is not a number; RSSI is dBm, like -67") }
             guard rssi > -200, rssi < 100 else { throw bad(rssiColumn, "rssi", "is not a plausible RSSI in dBm") }
             guard !row.isEmpty(sensorColumn) else { throw bad(sensorColumn, "sensor", "is empty; name the sensor that heard the device") }

@@ -88,8 +88,8 @@ enum RemoteObservations {
             guard item.rssi > -200, item.rssi < 100 else {
                 return refuse("observations[\(index)].rssi: \(item.rssi) is not an RSSI; send dBm between -200 and 100", .badRequest)
             }
-            guard item.time.isFinite else {
-                return refuse("observations[\(index)].time: not a time; send seconds since 1970 (UTC)", .badRequest)
+            if let problem = Observation.timeProblem(item.time) {
+                return refuse("observations[\(index)].time: \(problem)", .badRequest)
             }
             guard !item.device.isEmpty else {
                 return refuse("observations[\(index)].device: empty; send the device's id", .badRequest)
