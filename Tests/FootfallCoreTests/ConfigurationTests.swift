@@ -159,6 +159,30 @@ import Testing
         #expect(rates.presence.walkInRate == 0.05 && rates.presence.walkOutRate == 0.01)
     }
 
+    /// A duration past what it can mean (a visit, a stay, a day's presence longer than a day),
+    /// an aggregate more often than a minute or a history kept for more than ten years is a
+    /// mistake of units, refused on its line, not a crash or a flood of events later.
+    @Test func durationsPastADayAndAggregatesUnderAMinuteAreRefusedOnTheirLine() throws {
+        let cases: [(String, String, Int, String)] = [
+            ("\npresence:\n  exit_after: 1e20", "presence.exit_after", 11, "must be at most 86400 seconds, found 1e+20"),
+            ("\npresence:\n  enter_after: 700000", "presence.enter_after", 11, "must be at most 86400 seconds"),
+            ("\npresence:\n  max_presence: 86401", "presence.max_presence", 11, "must be at most 86400 seconds"),
+            ("\npresence:\n  engaged_after: 1e300", "presence.engaged_after", 11, "must be at most 86400 seconds"),
+            ("\npresence:\n  traffic_interval: 0.0001", "presence.traffic_interval", 11, "must be at least 60 seconds"),
+            ("\nidentity:\n  retention_days: 9000000000000000", "identity.retention_days", 11, "must be at most 3650 days"),
+        ]
+        for (section, field, line, message) in cases {
+            let bad = try #require(error(Self.skeleton + section), "\(section)")
+            #expect(bad.field == field && bad.line == line, "\(bad)")
+            #expect(bad.message.contains(message), "\(bad)")
+        }
+        let zone = try #require(error(Self.skeleton.replacingOccurrences(of: "  - id: front\n", with: "  - id: front\n    dwell_after: 1e300\n")))
+        #expect(zone.field == "zones[0].dwell_after" && zone.message.contains("at most 86400"), "\(zone)")
+        let longest = try StoreConfiguration.parse(
+            yaml: Self.skeleton + "\npresence:\n  exit_after: 86400\n  traffic_interval: 60\nidentity:\n  retention_days: 3650", file: "store.yaml")
+        #expect(longest.presence.exitAfter == 86_400 && longest.presence.trafficInterval == 60)
+    }
+
     @Test func aMissingFileSaysSo() {
         #expect(throws: ConfigurationError.self) { try StoreConfiguration.load(path: "/nonexistent/store.yaml") }
     }

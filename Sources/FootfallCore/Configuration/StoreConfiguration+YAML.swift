@@ -154,9 +154,9 @@ extension StoreConfiguration {
             }
             var zone = Zone(id: id, polygon: polygon)
             if let n = map["name"] { zone.name = try reader.string(n, "\(field).name") }
-            if let n = map["dwell_after"] { zone.dwellAfter = try reader.positive(n, "\(field).dwell_after") }
-            if let n = map["enter_after"] { zone.enterAfter = try reader.nonNegative(n, "\(field).enter_after") }
-            if let n = map["exit_after"] { zone.exitAfter = try reader.nonNegative(n, "\(field).exit_after") }
+            if let n = map["dwell_after"] { zone.dwellAfter = try reader.positive(n, "\(field).dwell_after", atMost: Self.aDay) }
+            if let n = map["enter_after"] { zone.enterAfter = try reader.nonNegative(n, "\(field).enter_after", atMost: Self.aDay) }
+            if let n = map["exit_after"] { zone.exitAfter = try reader.nonNegative(n, "\(field).exit_after", atMost: Self.aDay) }
             zones.append(zone)
         }
         return zones
@@ -221,16 +221,26 @@ extension StoreConfiguration {
         return pathLoss
     }
 
+    /// The longest a presence or zone duration may be, in seconds.
+    static let aDay = 86_400.0
+
     private static func parsePresence(_ node: Node, _ reader: YAMLReader) throws -> PresenceSettings {
         let map = try reader.mapping(node, "presence", known: [
             "enter_after", "exit_after", "engaged_after", "max_presence", "traffic_interval", "walk_in_rate", "walk_out_rate",
         ])
         var settings = PresenceSettings()
-        if let n = map["enter_after"] { settings.enterAfter = try reader.nonNegative(n, "presence.enter_after") }
-        if let n = map["exit_after"] { settings.exitAfter = try reader.positive(n, "presence.exit_after") }
-        if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after") }
-        if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence") }
-        if let n = map["traffic_interval"] { settings.trafficInterval = try reader.positive(n, "presence.traffic_interval") }
+        // Each a time within a day: a visit, a stay or a day's presence.
+        if let n = map["enter_after"] { settings.enterAfter = try reader.nonNegative(n, "presence.enter_after", atMost: Self.aDay) }
+        if let n = map["exit_after"] { settings.exitAfter = try reader.positive(n, "presence.exit_after", atMost: Self.aDay) }
+        if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after", atMost: Self.aDay) }
+        if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence", atMost: Self.aDay) }
+        if let n = map["traffic_interval"] {
+            settings.trafficInterval = try reader.positive(n, "presence.traffic_interval", atMost: Self.aDay)
+            // An aggregate every few seconds is a stream of events no profile store wants.
+            guard settings.trafficInterval >= 60 else {
+                throw reader.error(n, "presence.traffic_interval", "must be at least 60 seconds (an aggregate a minute at most), found \(settings.trafficInterval)")
+            }
+        }
         for (key, path) in [("walk_in_rate", \PresenceSettings.walkInRate), ("walk_out_rate", \PresenceSettings.walkOutRate)] {
             guard let n = map[key] else { continue }
             let value = try reader.double(n, "presence.\(key)")
@@ -345,7 +355,7 @@ extension StoreConfiguration {
         if let n = map["globally_administered"] { settings.globallyAdministered = try reader.bool(n, "identity.globally_administered") }
         if let n = map["identity_map"] { settings.identityMap = try reader.string(n, "identity.identity_map") }
         if let n = map["identity_keys"] { settings.identityKeys = try reader.string(n, "identity.identity_keys") }
-        if let n = map["retention_days"] { settings.retentionDays = try reader.positive(n, "identity.retention_days", unit: "days") }
+        if let n = map["retention_days"] { settings.retentionDays = try reader.positive(n, "identity.retention_days", unit: "days", atMost: 3650) }
         if let n = map["anonymous_events"] { settings.anonymousEvents = try reader.bool(n, "identity.anonymous_events") }
         return settings
     }

@@ -55,16 +55,30 @@ struct YAMLReader {
         return value
     }
 
-    func positive(_ node: Node, _ field: String, unit: String = "seconds") throws -> Double {
+    func positive(_ node: Node, _ field: String, unit: String = "seconds", atMost maximum: Double? = nil) throws -> Double {
         let value = try double(node, field)
         guard value > 0 else { throw error(node, field, "must be a positive number of \(unit), found \(value)") }
+        try check(value, atMost: maximum, node, field, unit)
         return value
     }
 
-    func nonNegative(_ node: Node, _ field: String, unit: String = "seconds") throws -> Double {
+    func nonNegative(_ node: Node, _ field: String, unit: String = "seconds", atMost maximum: Double? = nil) throws -> Double {
         let value = try double(node, field)
         guard value >= 0 else { throw error(node, field, "must be zero or more \(unit), found \(value)") }
+        try check(value, atMost: maximum, node, field, unit)
         return value
+    }
+
+    /// A duration or count past what the setting can mean (a visit of more than a day) is a
+    /// mistake of units, and the pipeline's clock cannot run on past it.
+    private func check(_ value: Double, atMost maximum: Double?, _ node: Node, _ field: String, _ unit: String) throws {
+        guard let maximum, value > maximum else { return }
+        throw error(node, field, "must be at most \(YAMLReader.whole(maximum)) \(unit), found \(value)")
+    }
+
+    /// `86400`, not `86400.0`.
+    static func whole(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// `[x, y]` in metres.
