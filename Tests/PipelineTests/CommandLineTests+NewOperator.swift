@@ -34,8 +34,8 @@ extension CommandLineTests {
     /// ArgumentParser's "Missing value" (a leading '-' read as the next option).
     @Test(arguments: [
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--hours", "-1"], "--hours must be more than 0"),
-        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--shoppers-per-hour", "-5"], "--shoppers-per-hour cannot be negative"),
-        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--staff", "-1"], "--staff cannot be negative"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--shoppers-per-hour", "-5"], "--shoppers-per-hour must be between 0 and 10000"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--staff", "-1"], "--staff must be between 0 and 10000"),
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--seed", "-1"], "'-1' is invalid for '--seed"),
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--static-shadowing", "-2"], "--static-shadowing must be between 0 and 30"),
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--moving-shadowing", "-2"], "--moving-shadowing must be between 0 and 30"),
@@ -51,6 +51,15 @@ extension CommandLineTests {
         let result = try await FootfallProcess.run(arguments)
         expectOneLineFailure(result, mentioning: [message])
         #expect(!result.standardError.contains("Missing value"))
+    }
+
+    /// A load no store sees is refused at once, before the trace outgrows memory.
+    @Test(arguments: [
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--shoppers-per-hour", "1e12"], "--shoppers-per-hour must be between 0 and 10000, found 1000000000000.0"),
+        (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--staff", "99999999"], "--staff must be between 0 and 10000, found 99999999"),
+    ])
+    func aLoadNoStoreSeesIsRefusedAtOnce(arguments: [String], message: String) async throws {
+        expectOneLineFailure(try await FootfallProcess.run(arguments), mentioning: [message])
     }
 
     @Test func aNegativeCoordinateReachesThePointsCheck() async throws {
