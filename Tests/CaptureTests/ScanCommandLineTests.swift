@@ -78,6 +78,25 @@ import Testing
         #expect(result.standardOutput.contains("412 observations"))
     }
 
+    /// A capture cut off in the middle of a packet keeps every packet before the cut, with a
+    /// warning, as a cut btsnoop log does.
+    @Test func convertPcapKeepsThePacketsBeforeACut() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try Data(contentsOf: Fixtures.dataset("wifi-probes-fryza/sc6-61_2022-11-24.pcap"))
+        let cutPath = directory.appendingPathComponent("cut.pcap").path
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cutPath))
+        let out = directory.appendingPathComponent("cut.csv").path
+        let result = try await footfall(["convert", "pcap", cutPath, "--sensor", "s2", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("the capture was cut short"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        // The whole capture gives 2,321; about half of them lie before the cut.
+        #expect(lines.count > 800 && lines.count < 1_600, "\(lines.count) lines")
+        #expect(result.standardOutput.contains("\(lines.count - 1) observations"), "\(result.standardOutput)")
+    }
+
     @Test func aMalformedIdentityKeyIsRefusedBeforeAnythingRuns() async throws {
         let result = try await footfall(["convert", "btsnoop", Self.horizon, "--sensor", "s1", "--out", "/tmp/footfall-never.csv", "--irk", "shop=abcd"])
         #expect(result.status != 0)

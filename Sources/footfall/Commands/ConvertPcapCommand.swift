@@ -28,10 +28,22 @@ struct ConvertPcapCommand: ParsableCommand {
     func run() throws {
         let reader = try WiFiObservationReader(capture: try PcapCapture.file(file), sensor: SensorID(sensor))
         let trace = try TraceWriter(path: out, columns: .full)
-        while case .observation(let observation) = try reader.next() {
-            trace.write(observation)
+        // A capture cut short (a full disk, a capture stopped mid-write) ends in a packet that
+        // cannot be read whole: what came before it is kept, as for a cut btsnoop log.
+        var cut: (any Error)?
+        do {
+            while case .observation(let observation) = try reader.next() {
+                trace.write(observation)
+            }
+        } catch {
+            guard reader.summary.packets > 0 else { throw error }
+            cut = error
         }
         try trace.close()
+        if let cut {
+            FileHandle.standardError.write(Data(
+                "warning: \(cut) after packet \(reader.summary.packets); the capture was cut short, and the \(reader.summary.packets) packets before the cut are converted\n".utf8))
+        }
         print("\(file): \(reader.summary); \(reader.summary.observations) observations in \(out)")
     }
 }
