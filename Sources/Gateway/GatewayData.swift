@@ -16,7 +16,15 @@ public struct GatewayData: Sendable {
 
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw GatewayDataError("\(directory) is a file, not a data directory; give a directory (it is made if missing), e.g. /var/lib/footfall")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw GatewayDataError("cannot create the data directory \(directory) (\((error as NSError).localizedDescription)); check the path and that the footfall user may write its parent")
+        }
         database = try GatewayDatabase(path: (directory as NSString).appendingPathComponent(Self.databaseName), durability: durability)
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
     }

@@ -1,0 +1,23 @@
+import FootfallTesting
+import Foundation
+import Gateway
+import Testing
+
+/// The data directory given as `--data` or `data:`: made when missing, refused in one line when
+/// it cannot be one.
+@Suite struct GatewayDataTests {
+    @Test func aFileGivenAsTheDataDirectoryIsRefusedInOneLine() throws {
+        let directory = Fixtures.temporaryDirectory("gateway-data")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("hostname").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("gateway\n".utf8)))
+        let error = try #require(throws: GatewayDataError.self) { try GatewayData(directory: file) }
+        #expect(error.description == "\(file) is a file, not a data directory; give a directory (it is made if missing), e.g. /var/lib/footfall")
+        let under = try #require(throws: GatewayDataError.self) { try GatewayData(directory: file + "/data") }
+        #expect(under.description.hasPrefix("cannot create the data directory \(file)/data ("), "\(under)")
+        #expect(!under.description.contains("\n") && !under.description.contains("UserInfo"), "\(under)")
+        let made = directory.appendingPathComponent("new/data").path
+        _ = try GatewayData(directory: made)
+        #expect(FileManager.default.fileExists(atPath: made + "/identity.key"))
+    }
+}
