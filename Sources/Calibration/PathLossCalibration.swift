@@ -89,6 +89,9 @@ public struct PathLossCalibration: Sendable {
         }
     }
 
+    /// How far outside the zone it names a surveyed point may lie (a point taken on the border).
+    static let zoneLabelTolerance = 0.5
+
     /// Checks that each sample belongs to this store (its sensor, its point or zone) and that
     /// some have a point: what any use of a survey needs, fitted or used as a radio map.
     public func validateSamples(_ samples: [SurveySample], layout: StoreLayout) throws {
@@ -100,8 +103,16 @@ public struct PathLossCalibration: Sendable {
             if let p = sample.point, !Street.isOnFloor(p, layout: layout), !Street.contains(p, layout: layout, configuration: positioning) {
                 throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline and not on the street before it; survey points are taken inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m (outside_band) of a wall with an entrance — check x,y (metres, store frame)")
             }
-            if sample.point == nil, let zone = sample.zone, layout.zone(zone) == nil {
-                throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) or give x,y")
+            if let zone = sample.zone {
+                // A label beside coordinates is not used, but one that names no zone, or a zone
+                // the point is not in, says the line is not what the surveyor meant.
+                guard let labelled = layout.zone(zone) else {
+                    let instead = sample.point == nil ? "or give x,y" : "or leave the zone column empty"
+                    throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) \(instead)")
+                }
+                if let p = sample.point, !labelled.polygon.contains(p), labelled.polygon.distanceToBoundary(p) > Self.zoneLabelTolerance {
+                    throw SurveyProblem(.pointOutsideItsZone, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", labelled.polygon.distanceToBoundary(p))) m outside zone '\(zone)', which its line names; check x,y or the zone (or leave the zone column empty)")
+                }
             }
         }
         guard SurveyPoints.group(samples, layout: layout).contains(where: \.hasCoordinates) else {

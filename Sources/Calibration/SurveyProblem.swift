@@ -7,6 +7,7 @@ public struct SurveyProblem: Error, Hashable, Sendable, CustomStringConvertible 
         case pointsOnALine = "points on a line"
         case outsideOutline = "outside the outline"
         case unknownZone = "unknown zone"
+        case pointOutsideItsZone = "point outside its zone"
         case noPoints = "no points"
     }
 

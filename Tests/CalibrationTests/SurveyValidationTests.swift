@@ -37,6 +37,25 @@ import Testing
         #expect(found.message.contains("3.0 m outside"))
     }
 
+    /// A zone label beside the coordinates is checked too: one that names no zone, or a zone
+    /// the point is not in (beyond half a metre of its border), refuses the line.
+    @Test func aZoneLabelThatNamesNoZoneOrAnotherPlaceNamesTheSample() throws {
+        var survey = SurveyedStore.survey()
+        let point = try #require(survey[5].point)
+        survey[5].zone = "kitchen"
+        let unknown = try #require(problem(survey))
+        #expect(unknown.kind == .unknownZone && unknown.sampleIndex == 5)
+        #expect(unknown.message == "zone 'kitchen' is not in the store; use one of fresh, aisles, tills or leave the zone column empty")
+        let elsewhere = try #require(SurveyedStore.zones.first { !$0.polygon.contains(point) && $0.polygon.distanceToBoundary(point) > 0.5 })
+        survey[5].zone = elsewhere.id
+        let wrong = try #require(problem(survey))
+        #expect(wrong.kind == .pointOutsideItsZone && wrong.sampleIndex == 5)
+        #expect(wrong.message.contains("outside zone '\(elsewhere.id)', which its line names"), "\(wrong.message)")
+        let own = try #require(SurveyedStore.zones.first { $0.polygon.contains(point) })
+        survey[5].zone = own.id
+        #expect(problem(survey) == nil, "the zone the point is in is a good label")
+    }
+
     @Test func pointsAllOnOneLineAreRefused() throws {
         let line = (0..<8).map { Point(x: 1 + 2 * Double($0), y: 6) }
         let found = try #require(problem(SurveyedStore.survey(points: line)))
