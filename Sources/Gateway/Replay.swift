@@ -57,6 +57,9 @@ public struct Replay {
         /// With a data directory that kept what an earlier replay (or the daemon) learnt of the
         /// radio: how many values were taken back, and how many no longer fit the store file.
         public var learntRadioTakenBack: (restored: Int, ignored: Int)?
+        /// How often the trace's time went back by more than `Pipeline.clockJumpThreshold` or on
+        /// by more than `Pipeline.largestGap`, and the pipeline carried on from its own clock.
+        public var clockJumps = 0
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
         /// Visits that ended and those under a minute (`ReplaySummary.shortVisitsLine`).
@@ -156,6 +159,7 @@ public struct Replay {
             report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
             analytics: analytics)
         result.learntRadioTakenBack = takenBack
+        result.clockJumps = pipeline.clockJumps
         result.visitLengths = visitLengths
         if let path = options.analyticsPath {
             let out = try TextSink(path: path)

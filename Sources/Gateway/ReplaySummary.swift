@@ -1,5 +1,6 @@
 import FootfallCore
 import Foundation
+import Pipeline
 import Positioning
 
 /// What `footfall replay` prints: counts and speed, then the accuracy report when scored.
@@ -13,6 +14,10 @@ public enum ReplaySummary {
         }
         if r.ignoredObservations > unknown {
             lines.append("ignored \(r.ignoredObservations - unknown) observations whose time is not a number")
+        }
+        if r.clockJumps > 0 {
+            lines.append(
+                "the trace's time jumped \(r.clockJumps) time\(r.clockJumps == 1 ? "" : "s") (back by more than \(Int(Pipeline.clockJumpThreshold)) s, or on by more than \(Int(Pipeline.largestGap / 86_400)) days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did")
         }
         if let first = r.firstTime, let last = r.lastTime {
             lines.append("trace time \(RFC3339.string(first)) to \(RFC3339.string(last)) (\(String(format: "%.0f", last - first)) s)")
@@ -109,6 +114,7 @@ public enum ReplaySummary {
         }
         object["observations"] = r.observations
         object["ignored_observations"] = r.ignoredObservations
+        object["clock_jumps"] = r.clockJumps
         object["unknown_sensors"] = r.unknownSensors.map { ["sensor": $0.sensor.rawValue, "first_line": $0.firstLine, "observations": $0.observations] as [String: Any] }
         object["devices"] = r.devices
         object["positions"] = r.positions

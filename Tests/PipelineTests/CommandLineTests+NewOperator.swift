@@ -19,6 +19,22 @@ extension CommandLineTests {
         #expect(try String(contentsOfFile: events, encoding: .utf8) == "kept\n", "a failed replay leaves its output as it was")
     }
 
+    /// A trace whose time goes back (out of order, or put together from two recordings) is
+    /// replayed on from the clock, and the summary says so instead of passing it over.
+    @Test func aTraceWhoseTimeGoesBackIsReplayedOnAndTheSummarySaysSo() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1000,s1,d1,-60\n1001,s2,d1,-61\n500,s1,d1,-62\n501,s2,d1,-60\n", "t.csv", in: directory)
+        let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains(
+            "the trace's time jumped 1 time (back by more than 30 s, or on by more than 7 days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did"),
+            "\(result.standardOutput)")
+        let sorted = try write("time,sensor,device,rssi\n1000,s1,d1,-60\n1001,s2,d1,-61\n", "s.csv", in: directory)
+        let clean = try await FootfallProcess.run(["replay", sorted, "--store", "demo-store"])
+        #expect(!clean.standardOutput.contains("jumped"), "\(clean.standardOutput)")
+    }
+
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
