@@ -25,14 +25,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("name,irk\nalice,ec0234a357c8ad05341010a60a397d9\n", "k.csv:2:2: irk: is not 32 hex digits"),
-        ("name,irk\nalice,zz0234a357c8ad05341010a60a397d9b\n", "k.csv:2:2: irk: is not 32 hex digits"),
+        ("name,irk\nalice,ec0234a357c8ad05341010a60a397d9\n", "k.csv:2:7: irk: is not 32 hex digits"),
+        ("name,irk\nalice-phone-longname,zz0234a357c8ad05341010a60a397d9b\n", "k.csv:2:22: irk: is not 32 hex digits"),
         ("name,irk\nal ice,ec0234a357c8ad05341010a60a397d9b\n", "k.csv:2:1: name: 'al ice' is not a key name"),
         ("name,irk\n,ec0234a357c8ad05341010a60a397d9b\n", "k.csv:2:1: name: '' is not a key name"),
         ("name,irk\na,ec0234a357c8ad05341010a60a397d9b\na,ec0234a357c8ad05341010a60a397d9c\n", "k.csv:3:1: name: 'a' names two keys"),
         ("name,irk\nalice\n", "k.csv:2: expected `name,irk`"),
-        ("name,irk\nalice,00000000000000000000000000000000\n", "k.csv:2:2: irk: is all zeros"),
-        ("name,irk\na,ec0234a357c8ad05341010a60a397d9b\nb,EC0234A357C8AD05341010A60A397D9B\n", "k.csv:3:2: irk: is also the key of 'a'"),
+        ("name,irk\nalice,00000000000000000000000000000000\n", "k.csv:2:7: irk: is all zeros"),
+        ("name,irk\na,ec0234a357c8ad05341010a60a397d9b\nb,EC0234A357C8AD05341010A60A397D9B\n", "k.csv:3:3: irk: is also the key of 'a'"),
         ("", "k.csv:1: is empty; it starts with the header `name,irk`"),
     ])
     func aBadLineNamesItsPlace(text: String, expected: String) {

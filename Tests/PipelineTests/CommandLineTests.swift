@@ -69,7 +69,7 @@ import Testing
         _ = try write("name,irk\nloyalty-42,ec0234a357c8ad05341010a60a397d9b\nbroken,ec02\n", "keys.csv", in: directory)
         let trace = try write("time,sensor,device,rssi\n1,s1,ble-rpa:70:81:94:0d:fb:aa,-60\n", "t.csv", in: directory)
         let result = try await FootfallProcess.run(["replay", trace, "--store", store])
-        expectOneLineFailure(result, mentioning: ["keys.csv:3:2", "irk", "32 hex digits"])
+        expectOneLineFailure(result, mentioning: ["keys.csv:3:8", "irk", "32 hex digits"])
     }
 
     @Test func aRadioOptionOutOfRangeIsRefusedWithItsRange() async throws {

@@ -41,7 +41,7 @@ public enum IdentityKeysCodec {
             let name = row.string(columns["name"]!).trimmingCharacters(in: .whitespaces)
             let text = row.string(columns["irk"]!).trimmingCharacters(in: .whitespaces)
             func fail(_ field: String, _ message: String) -> FormatError {
-                FormatError(file: lines.name, line: lines.lineNumber, column: columns[field]! + 1, field: field, message: message)
+                FormatError(file: lines.name, line: lines.lineNumber, column: row.column(columns[field]!), field: field, message: message)
             }
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
                 throw fail("name", "'\(name)' is not a key name; use letters, digits, '.', '-' or '_' (it becomes the device id irk:<name>)")
