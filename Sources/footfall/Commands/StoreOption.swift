@@ -14,8 +14,10 @@ struct StoreOption: ParsableArguments {
     static func path(for store: String) -> String {
         if store.hasSuffix(".yaml") || store.hasSuffix(".yml") { return store }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue {
-            return (store as NSString).appendingPathComponent("store.yaml")
+        if FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory) {
+            // A file of another name is read as the store file it was given as, and its own
+            // errors named, rather than looked for as a store's name under calibration/.
+            return isDirectory.boolValue ? (store as NSString).appendingPathComponent("store.yaml") : store
         }
         // A path to a folder that is not there is reported as that path, not as a store name.
         if store.contains("/") { return (store as NSString).appendingPathComponent("store.yaml") }
