@@ -1,4 +1,5 @@
 import FootfallCore
+import Foundation
 import FootfallTesting
 import Testing
 
@@ -127,6 +128,24 @@ import Testing
         let e = try #require(error("store:\n  id: x\n  outline: [[0, 0], [1, 0]\nzones: []\n"))
         #expect(e.line != nil)
         #expect(e.message.contains("not valid YAML"))
+        #expect(e.message.hasSuffix("; check this line and the ones before it for an unclosed bracket or quote, or indentation out of step"), "\(e)")
+        let tab = try #require(error("store:\n  id: x\n\toutline: [[0, 0], [1, 0], [1, 1]]\n"))
+        #expect(tab.message.hasSuffix("; indent with spaces, not tabs"), "\(tab)")
+        let two = try #require(error(Self.skeleton + "\n---\npresence: {}\n"))
+        #expect(two.message.contains("a store file is one document"), "\(two)")
+    }
+
+    /// A byte that is not UTF-8 is named by its line and column, with what to do.
+    @Test func aFileThatIsNotUTF8NamesTheByte() throws {
+        let directory = Fixtures.temporaryDirectory("not-utf8")
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        let path = directory.appendingPathComponent("store.yaml").path
+        var bytes = Array(Self.skeleton.utf8)
+        let second = bytes.firstIndex(of: 0x0A)! + 1
+        bytes.insert(contentsOf: [0x20, 0x20, 0xFF], at: second + 6)  // in "  id: tiny"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let e = try #require(throws: ConfigurationError.self) { try StoreConfiguration.load(path: path) }
+        #expect(e.description == "\(path):2:9: is not UTF-8 text (the byte here begins no UTF-8 character); save the file as UTF-8")
     }
 
     @Test func aDuplicatedSectionIsOneLineNamingTheKey() throws {

@@ -9,7 +9,10 @@ extension StoreConfiguration {
             throw ConfigurationError(file: path, line: nil, field: "", message: "\(reason); pass the path of a store.yaml, e.g. calibration/demo-store/store.yaml")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, line: nil, field: "", message: "is not UTF-8 text")
+            let (line, column) = Self.firstInvalidUTF8(Array(data))
+            throw ConfigurationError(
+                file: path, line: line, column: column, field: "",
+                message: "is not UTF-8 text (the byte here begins no UTF-8 character); save the file as UTF-8")
         }
         var configuration = try parse(yaml: text, file: path)
         // Path loss fitted by `footfall calibrate fit` lives beside the file, never in it.
@@ -22,6 +25,23 @@ extension StoreConfiguration {
         return configuration
     }
 
+    /// The line and column (1-based, in bytes) of the first byte that is not UTF-8.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int) {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        scan: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput, .error: break scan
+            }
+        }
+        let before = bytes[..<min(offset, bytes.count)]
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        return (line, offset - lineStart + 1)
+    }
+
     /// Parses and validates configuration text; `file` names it in errors.
     public static func parse(yaml text: String, file: String) throws -> StoreConfiguration {
         let root: Node
@@ -31,7 +51,7 @@ extension StoreConfiguration {
             }
             root = node
         } catch let error as YamlError {
-            throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)")
+            throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)\(error.fix.map { "; \($0)" } ?? "")")
         }
         let reader = YAMLReader(file: file)
         let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api", "upstream"])
@@ -401,6 +421,17 @@ extension YamlError {
         default:
             return nil
         }
+    }
+
+    /// What to do about a syntax error: the parser names where it noticed it, which for an
+    /// unclosed bracket or quote is past the line at fault.
+    /// (The message of a key given twice says what to do already.)
+    var fix: String? {
+        let problem = problemText
+        if problem.contains("tab character") { return "indent with spaces, not tabs" }
+        if case .duplicatedKeysInMapping = self { return nil }
+        if problem.contains("another document") { return "a store file is one document: remove the `---` line and what follows, or merge it" }
+        return "check this line and the ones before it for an unclosed bracket or quote, or indentation out of step"
     }
 
     var problemText: String {
