@@ -35,6 +35,34 @@ extension CommandLineTests {
         #expect(!clean.standardOutput.contains("jumped"), "\(clean.standardOutput)")
     }
 
+    /// `run --check` makes every check `run` makes of its configuration, and starts nothing:
+    /// what a layout check (`zones check`) does not look at — sources, sinks, identity files —
+    /// is refused in one line, and a good file leaves no data directory behind.
+    @Test func runCheckRefusesWhatRunRefusesAndStartsNothing() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        let good = try await FootfallProcess.run(["run", "--config", Fixtures.store("demo-store").path, "--data", data, "--check"])
+        #expect(good.status == 0, "\(good.standardError)")
+        #expect(good.standardOutput.contains("ready to run: 1 source, 1 sink, the API on http://127.0.0.1:"), "\(good.standardOutput)")
+        #expect(!FileManager.default.fileExists(atPath: data), "the data directory is left alone")
+        let demo = try String(contentsOf: Fixtures.store("demo-store"), encoding: .utf8)
+        let breaks: [(String, String, [String])] = [
+            ("  - type: simulate\n", "  - type: telepathy\n", ["sources[telepathy].type", "is not a source this gateway knows"]),
+            ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: trace\n    path: nowhere.csv\n", ["sources[trace].path", "nowhere.csv does not exist"]),
+            ("  - type: jsonl\n", "  - type: carrier-pigeon\n", ["sinks[0]", "carrier-pigeon"]),
+        ]
+        for (index, (old, new, mentions)) in breaks.enumerated() {
+            #expect(demo.contains(old), "\(old)")
+            let store = try write(demo.replacingOccurrences(of: old, with: new), "store-\(index).yaml", in: directory)
+            let zones = try await FootfallProcess.run(["zones", "check", "--store", store])
+            #expect(zones.status == 0, "a layout check does not look at \(new)")
+            let result = try await FootfallProcess.run(["run", "--config", store, "--data", data, "--check"])
+            expectOneLineFailure(result, mentioning: mentions)
+        }
+        #expect(!FileManager.default.fileExists(atPath: data))
+    }
+
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

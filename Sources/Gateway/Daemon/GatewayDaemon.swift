@@ -44,9 +44,18 @@ public struct GatewayDaemon {
         self.timing = timing
     }
 
-    public func run() async throws {
+    /// What `run` reads and checks of the configuration before anything starts.
+    struct Prepared {
+        var host: String
+        var port: Int
+        var certificate: APICertificate?
+        var resolver: IdentityResolver
+    }
+
+    /// The checks `run` makes before it starts anything: the API's address and certificate, the
+    /// upstream's CA, the identity files.
+    func prepare() throws -> Prepared {
         let configuration = options.configuration
-        let logger = self.logger
         guard let (host, port) = options.listen ?? configuration.api.hostAndPort else {
             throw GatewayDataError("api.listen '\(configuration.api.listen)' is not host:port")
         }
@@ -61,6 +70,41 @@ public struct GatewayDaemon {
                     message: "\(caFile) cannot be read as PEM certificates (\(error)); give the certificate of the CA that signed the locating gateway's, or that certificate itself")
             }
         }
+        return Prepared(host: host, port: port, certificate: certificate, resolver: try IdentityMapLoader.resolver(for: configuration))
+    }
+
+    /// Everything `run` checks of its configuration, without starting, opening or listening on
+    /// anything, nor touching the data directory (`footfall run --check`): the API, the
+    /// sources, the sinks or the upstream, the identity files and the pipeline's settings.
+    /// Returns what would run, in a line.
+    public func check() throws -> String {
+        let configuration = options.configuration
+        let prepared = try prepare()
+        // The sources are made as `run` makes them (each checks its options and files); none is
+        // started, so nothing is opened or connected.
+        _ = try SourceFactory.services(
+            for: configuration, resolver: prepared.resolver, bus: InputBus(), metrics: GatewayMetrics(), timing: timing, logger: logger)
+        let sourceCount = configuration.sources.count
+        let scheme = prepared.certificate == nil ? "http" : "https"
+        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")"]
+        if let upstream = configuration.upstream {
+            _ = try UpstreamBroker.settings(for: configuration)
+            parts.append("observations sent up to \(upstream.url)")
+        } else {
+            let sinks = try SinkSettings.parse(configuration)
+            _ = try IdentityMapLoader.customers(for: configuration)
+            _ = try Pipeline(configuration: configuration, survey: options.survey, resolver: prepared.resolver)
+            parts.append("\(sinks.count) sink\(sinks.count == 1 ? "" : "s")")
+        }
+        parts.append("the API on \(scheme)://\(prepared.host):\(prepared.port)")
+        return "\(configuration.file): ready to run: " + parts.joined(separator: ", ")
+    }
+
+    public func run() async throws {
+        let configuration = options.configuration
+        let logger = self.logger
+        let prepared = try prepare()
+        let (host, port, certificate, resolver) = (prepared.host, prepared.port, prepared.certificate, prepared.resolver)
         // Trapped before anything listens: by default a SIGHUP ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let data = try GatewayData(directory: options.dataDirectory)
@@ -68,7 +112,6 @@ public struct GatewayDaemon {
         let timing = self.timing
         let live = LiveState(startedAt: timing.now())
         let metrics = GatewayMetrics()
-        let resolver = try IdentityMapLoader.resolver(for: configuration)
         // Resolvable private addresses are resolved once: by the pipeline on a locating gateway
         // (it resolves every source's, traces' and sensor gateways' alike), by the BLE sources on
         // a sensor gateway, which has no pipeline and sends on what it heard.

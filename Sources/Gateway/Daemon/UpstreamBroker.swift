@@ -7,6 +7,16 @@ import MQTT
 enum UpstreamBroker {
     /// The uplink's publisher, or nil for an http(s) upstream (the uplink posts then).
     static func send(for configuration: StoreConfiguration) throws -> ObservationUplink.Send? {
+        guard let upstream = configuration.upstream, let settings = try settings(for: configuration) else { return nil }
+        do {
+            return try ObservationUplink.publishing(to: settings, store: configuration.layout.id)
+        } catch {
+            throw ConfigurationError(file: configuration.file, line: upstream.line, field: "upstream.url", message: error.description)
+        }
+    }
+
+    /// The broker's settings, checked (nil for an http(s) upstream), without a connection.
+    static func settings(for configuration: StoreConfiguration) throws -> MQTTSettings? {
         guard let upstream = configuration.upstream, upstream.viaBroker else { return nil }
         var options = upstream.broker
         options["url"] = upstream.url
@@ -18,10 +28,6 @@ enum UpstreamBroker {
             ConfigurationError(
                 file: configuration.file, line: upstream.brokerLines[option] ?? upstream.line, field: "upstream.\(option)", message: message)
         }
-        do {
-            return try ObservationUplink.publishing(to: settings, store: configuration.layout.id)
-        } catch {
-            throw ConfigurationError(file: configuration.file, line: upstream.line, field: "upstream.url", message: error.description)
-        }
+        return settings
     }
 }

@@ -22,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Flag(help: "Check the configuration as run would (API, sources, sinks or upstream, identity files, positioning) and exit, starting nothing and leaving the data directory alone.")
+    var check = false
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
@@ -37,6 +40,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "footfall")
         logger.logLevel = level
-        try await GatewayDaemon(options: options, logger: logger).run()
+        let daemon = GatewayDaemon(options: options, logger: logger)
+        if check {
+            print(try daemon.check())
+            return
+        }
+        try await daemon.run()
     }
 }

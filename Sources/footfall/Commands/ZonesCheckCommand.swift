@@ -7,7 +7,7 @@ struct ZonesCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the layout: every problem with its file and line; exits non-zero on errors.",
-        discussion: "Errors (the configuration cannot be used) stop the check; warnings (overlapping zones, sensors too close together, zones no sensor covers well) are listed and exit 0."
+        discussion: "Errors (the configuration cannot be used) stop the check; warnings (overlapping zones, sensors too close together, zones no sensor covers well) are listed and exit 0. The layout only: `footfall run --config F --check` checks the rest as the daemon would (sources, sinks, identity files)."
     )
 
     @OptionGroup var store: StoreOption
