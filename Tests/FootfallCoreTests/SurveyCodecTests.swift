@@ -33,6 +33,6 @@ import Testing
         let error = try #require(throws: FormatError.self) {
             try SurveyCodec.readTruth(text: "time,device,x,y\n1,d1,1.0,north\n", name: "truth.csv")
         }
-        #expect(error.description == "truth.csv:2:10: y: 'north' is not a number")
+        #expect(error.description == "truth.csv:2:10: y: 'north' is not a number; give metres in the store's frame, like 12.5")
     }
 }

@@ -63,6 +63,22 @@ import Testing
         #expect(try TraceReader(text: "time,sensor,device,rssi\n0,s1,d1,-60\n9999999999,s1,d1,-60\n").readAll().count == 2)
     }
 
+    /// Files saved in another shape say which, and bytes of a binary file are not echoed to
+    /// the terminal.
+    @Test func aFileOfAnotherShapeSaysWhichAndControlBytesAreShownEscaped() throws {
+        let cr = try #require(throws: FormatError.self) { try TraceReader(text: "time,sensor,device,rssi\r1,s1,d1,-60\r", name: "t.csv") }
+        #expect(cr.description.contains("(the file's lines end in a carriage return alone, as on old Macs; save it with LF line endings)"), "\(cr)")
+        #expect(!cr.description.contains("\r"), "\(cr)")
+        let tabs = try #require(throws: FormatError.self) { try TraceReader(text: "time\tsensor\tdevice\trssi\n", name: "t.csv") }
+        #expect(tabs.description.contains("(the file looks tab-separated; use commas)"), "\(tabs)")
+        let reader = try TraceReader(text: "time,sensor,device,rssi\n1,s1,d1,\u{1B}[2J\u{0}\n", name: "t.csv")
+        let binary = try #require(throws: FormatError.self) { try reader.read() }
+        #expect(binary.description == "t.csv:2:9: rssi: '\\u{1B}[2J\\u{0}' is not a number; RSSI is dBm, like -67", "\(binary)")
+        let short = try TraceReader(text: "time,sensor,device,rssi\n1,s1,d1\n", name: "t.csv")
+        let fields = try #require(throws: FormatError.self) { try short.read() }
+        #expect(fields.description.hasSuffix("quote a field with a comma in it, or give every column of time,sensor,device,rssi"), "\(fields)")
+    }
+
     @Test func aWrongHeaderSaysWhatTheHeaderShouldBe() throws {
         let error = try #require(throws: FormatError.self) { try TraceReader(text: "when,sensor,device,rssi\n", name: "t.csv") }
         #expect(error.line == 1)

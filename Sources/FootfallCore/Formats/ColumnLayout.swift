@@ -11,7 +11,12 @@ struct ColumnLayout {
         for i in 0..<row.count {
             let name = row.string(i).trimmingCharacters(in: .whitespaces).lowercased()
             guard known.contains(name) else {
-                let hint = row.count == 1 && row.string(0).contains(";") ? " (the file looks ';'-separated; use commas)" : ""
+                // (The name is quoted up to the line's end: with CR endings the whole file is one line.)
+                let raw = row.string(i)
+                let hint =
+                    raw.contains("\r") ? " (the file's lines end in a carriage return alone, as on old Macs; save it with LF line endings)"
+                    : row.count == 1 && raw.contains(";") ? " (the file looks ';'-separated; use commas)"
+                    : row.count == 1 && raw.contains("\t") ? " (the file looks tab-separated; use commas)" : ""
                 throw FormatError(
                     file: file, line: line, column: row.column(i), field: "header",
                     message: "unknown column '\(name)'\(hint); the header is `\(example)`" + (optional.isEmpty ? "" : ", with optional \(optional.joined(separator: ", "))"))

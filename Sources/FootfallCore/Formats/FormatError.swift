@@ -14,7 +14,22 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
         self.line = line
         self.column = column
         self.field = field
-        self.message = AddressRedaction.redacted(message)
+        self.message = Self.printable(AddressRedaction.redacted(message))
+    }
+
+    /// Control characters quoted from a binary file (an escape, a NUL) shown as `\u{1B}`, not
+    /// sent to the terminal, where they would garble the line or drive it.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     public var description: String {

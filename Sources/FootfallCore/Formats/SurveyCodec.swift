@@ -94,17 +94,27 @@ public enum SurveyCodec {
             let fail: Fail = { field, column, message in
                 FormatError(file: lines.name, line: lines.lineNumber, column: column.map { split.column($0) }, field: field, message: message)
             }
-            guard closed else { throw fail("", nil, "has an unclosed quote") }
+            guard closed else { throw fail("", nil, "has an unclosed quote; close it, or double a quote inside a quoted field (\"\")") }
             guard row.count == columns.names.count else {
-                throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count)")
+                throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count); quote a field with a comma in it, or give every column of \(columns.names.joined(separator: ","))")
             }
             try body(row, columns, fail)
         }
     }
 
     private static func number(_ row: DelimitedRow, _ column: Int, _ field: String, _ fail: Fail) throws -> Double {
-        guard let value = row.double(column) else { throw fail(field, column, "'\(row.string(column))' is not a number") }
+        guard let value = row.double(column) else { throw fail(field, column, "'\(row.string(column))' is not a number; give \(Self.unit(of: field))") }
         return value
+    }
+
+    /// What a number column holds, for an error about it.
+    private static func unit(of field: String) -> String {
+        switch field {
+        case "time": "seconds since 1970 (UTC), like 1767603600.25"
+        case "rssi": "dBm, like -67"
+        case "x", "y": "metres in the store's frame, like 12.5"
+        default: "a number"
+        }
     }
 
     private static func text(_ row: DelimitedRow, _ column: Int, _ field: String, _ fail: Fail) throws -> String {
