@@ -90,7 +90,7 @@ public struct PathLossCalibration: Sendable {
     }
 
     /// How far outside the zone it names a surveyed point may lie (a point taken on the border).
-    static let zoneLabelTolerance = 0.5
+    public static let zoneLabelTolerance = 0.5
 
     /// Checks that each sample belongs to this store (its sensor, its point or zone) and that
     /// some have a point: what any use of a survey needs, fitted or used as a radio map.

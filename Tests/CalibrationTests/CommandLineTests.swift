@@ -139,6 +139,30 @@ import Testing
         #expect(survey.allSatisfy { $0.point == Point(x: 5, y: 5) && $0.zone == "fresh" && $0.time >= 120 && $0.time < 130 })
     }
 
+    /// A device not heard, or a zone the point is not in, is refused in one line before
+    /// anything is printed or written.
+    @Test func calibrateRecordRefusesADeviceNotHeardAndAZoneThePointIsNotIn() async throws {
+        let directory = try SurveyedStore.folder(survey: [])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var trace = "time,sensor,device,rssi\n"
+        for t in 0..<30 { trace += "\(100 + t),s1,survey-phone,-60\n" }
+        let tracePath = directory.appendingPathComponent("walk.csv").path
+        try trace.write(toFile: tracePath, atomically: true, encoding: .utf8)
+        let nobody = try await FootfallProcess.run([
+            "calibrate", "record", "--store", store(directory), "--at", "5,5", "--device", "nobody", "--source", "trace:\(tracePath)",
+        ])
+        #expect(nobody.status != 0)
+        #expect(nobody.standardError.contains("nobody was not heard by any sensor"), "\(nobody.standardError)")
+        #expect(nobody.standardOutput.isEmpty, "no table above the error: \(nobody.standardOutput)")
+        let elsewhere = try await FootfallProcess.run([
+            "calibrate", "record", "--store", store(directory), "--at", "5,5", "--zone", "tills", "--source", "trace:\(tracePath)",
+        ])
+        #expect(elsewhere.status != 0)
+        #expect(elsewhere.standardError.contains("--at 5,5 is 10.0 m outside zone tills"), "\(elsewhere.standardError)")
+        let surveyPath = directory.appendingPathComponent("survey.csv").path
+        #expect(try !FileManager.default.fileExists(atPath: surveyPath) || SurveyCodec.readSurvey(path: surveyPath).isEmpty, "nothing appended")
+    }
+
     /// The storefront's loss `calibrate fit` prints, in dB.
     static func storefrontLoss(in output: String) -> Double? {
         guard let range = output.range(of: "the pavement is heard ") else { return nil }

@@ -53,7 +53,7 @@ import Testing
     @Test func aMissingFileIsOneLineNamingIt() async {
         let source = BtsnoopReplaySource(path: "/nonexistent/x.btsnoop", sensor: "s1", logger: Self.logger, onObservation: { _ in })
         let error = await #expect(throws: BLECaptureError.self) { _ = try await source.replay() }
-        #expect(error?.description == "open on /nonexistent/x.btsnoop failed: No such file or directory")
+        #expect(error?.description == "open on /nonexistent/x.btsnoop failed: No such file or directory; check the path")
     }
 
     @Test func aFileThatIsNotBtsnoopSaysWhichByteIsWrong() async throws {

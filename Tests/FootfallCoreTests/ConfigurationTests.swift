@@ -197,6 +197,8 @@ import Testing
         }
         let zone = try #require(error(Self.skeleton.replacingOccurrences(of: "  - id: front\n", with: "  - id: front\n    dwell_after: 1e300\n")))
         #expect(zone.field == "zones[0].dwell_after" && zone.message.contains("at most 86400"), "\(zone)")
+        let deaf = try #require(error(Self.skeleton + "\n    radios: []"))
+        #expect(deaf.field == "sensors[0].radios" && deaf.message.contains("is empty"), "\(deaf)")
         let longest = try StoreConfiguration.parse(
             yaml: Self.skeleton + "\npresence:\n  exit_after: 86400\n  traffic_interval: 60\nidentity:\n  retention_days: 3650", file: "store.yaml")
         #expect(longest.presence.exitAfter == 86_400 && longest.presence.trafficInterval == 60)

@@ -88,6 +88,7 @@ extension CommandLineTests {
         (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--dwell", "-3"], "--dwell must be at least 1"),
         (["calibrate", "record", "--store", "demo-store", "--at", "1,1", "--source", "trace:x.csv", "--seconds", "-5"], "--seconds must be more than 0"),
         (["convert", "kolakowski", "--every", "-2"], "--every must be 1 or more"),
+        (["convert", "mqtt", "r.txt", "--format", "espresense", "--out", "/tmp/x.csv", "--seconds-per-line", "-1"], "--seconds-per-line must be 0 or more"),
         (["outbox", "list", "--limit", "-1"], "--limit must be at least 1"),
         (["outbox", "deliver", "--store", "demo-store", "--poll-ms", "-1"], "--poll-ms must be at least 1"),
     ])
@@ -95,6 +96,14 @@ extension CommandLineTests {
         let result = try await FootfallProcess.run(arguments)
         expectOneLineFailure(result, mentioning: [message])
         #expect(!result.standardError.contains("Missing value"))
+    }
+
+    /// A URL that is not one, and a capture that is not there, say what to fix.
+    @Test func aBadURLOrAMissingCaptureSaysWhatToFix() async throws {
+        let status = try await FootfallProcess.run(["status", "--url", "notaurl"])
+        expectOneLineFailure(status, mentioning: ["--url 'notaurl' is not an http(s) URL"])
+        let scan = try await FootfallProcess.run(["scan", "--btsnoop", "/nonexistent/capture.btsnoop", "--duration", "1"])
+        expectOneLineFailure(scan, mentioning: ["/nonexistent/capture.btsnoop", "No such file or directory; check the path"])
     }
 
     /// A load no store sees is refused at once, before the trace outgrows memory.

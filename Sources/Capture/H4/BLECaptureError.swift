@@ -37,7 +37,9 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
         case .adapterDown(let adapter):
             "\(adapter) is down: bring it up with 'sudo btmgmt --index \(adapter.dropFirst(3)) power on' or 'sudo hciconfig \(adapter) up'"
         case .systemCall(let call, let device, let errno):
-            "\(call) on \(device) failed: \(errno)"
+            "\(call) on \(device) failed: \(errno)" + (
+                errno == .noSuchFileOrDirectory ? "; check the path"
+                : errno == .permissionDenied ? "; check its permissions (the user footfall runs as must be able to read it)" : "")
         case .serialDeviceMissing(let path):
             "no serial device at \(path): check the path (ls /dev/ttyUSB* /dev/ttyACM*) and that the controller is plugged in"
         case .controllerGone(let device):

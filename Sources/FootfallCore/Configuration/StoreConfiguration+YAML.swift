@@ -214,6 +214,10 @@ extension StoreConfiguration {
                     }
                     return radio
                 })
+                // A sensor that listens to no radio hears nothing; leaving the list out means ble.
+                guard !sensor.radios.isEmpty else {
+                    throw reader.error(n, "\(field).radios", "is empty; list the radios the sensor hears (ble, wifi), or leave `radios` out for ble, the default")
+                }
             }
             if let n = map["path_loss"] { sensor.pathLoss[.ble] = try parsePathLoss(n, reader, "\(field).path_loss", radio: .ble) }
             if let n = map["wifi_path_loss"] { sensor.pathLoss[.wifi] = try parsePathLoss(n, reader, "\(field).wifi_path_loss", radio: .wifi) }

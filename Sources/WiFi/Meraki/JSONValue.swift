@@ -105,7 +105,9 @@ public enum JSONValue: Hashable, Sendable {
         mutating func literal(_ word: String) throws(SyntaxError) {
             let expected = Array(word.utf8)
             guard bytes.count - offset >= expected.count, Array(bytes[offset..<offset + expected.count]) == expected else {
-                throw fail("expected '\(word)'")
+                // Text that is not JSON at all ("not json", a plain-text error page) starts
+                // like a literal; say so rather than that one word was expected.
+                throw fail("a word that is not a JSON value (only true, false and null are; is this JSON at all?)")
             }
             offset += expected.count
         }

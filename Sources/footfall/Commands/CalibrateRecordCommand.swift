@@ -73,8 +73,14 @@ struct CalibrateRecordCommand: ParsableCommand {
         guard Street.isOnFloor(point, layout: layout) || Street.contains(point, layout: layout, configuration: positioning) else {
             throw CommandFailure("--at \(at) is outside the outline of \(layout.id) and not on the street before it; give x,y in metres inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m of a wall with an entrance (see `footfall zones render`)")
         }
-        if let zone, layout.zone(zone) == nil {
-            throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
+        if let zone {
+            guard let labelled = layout.zone(zone) else {
+                throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
+            }
+            // As the survey's check will ask of the line (`PathLossCalibration.validateSamples`).
+            if !labelled.polygon.contains(point), labelled.polygon.distanceToBoundary(point) > PathLossCalibration.zoneLabelTolerance {
+                throw CommandFailure("--at \(at) is \(String(format: "%.1f", labelled.polygon.distanceToBoundary(point))) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
+            }
         }
         let (path, requestedStart) = try Self.parseSource(source)
         let reader: TraceReader
@@ -110,19 +116,20 @@ struct CalibrateRecordCommand: ParsableCommand {
             chosen = most.key
             print("device \(chosen) (heard most; pass --device to choose)")
         }
-        var table = CalibrateLiveTable(sensors: layout.sensors.map(\.id), live: isatty(STDOUT_FILENO) != 0)
         var samples: [SurveySample] = []
         var unknown = 0
         let zoneLabel = zone ?? layout.zone(containing: point)?.id
         for o in window where o.device == chosen {
             guard known.contains(o.sensor) else { unknown += 1; continue }
             samples.append(SurveySample(time: o.time, sensor: o.sensor, device: o.device, rssi: o.rssi, point: point, zone: zoneLabel))
-            table.add(o)
         }
-        table.finish()
+        // Refused before the table, which would show nothing heard above the error.
         guard !samples.isEmpty else {
             throw CommandFailure("\(path): \(chosen) was not heard by any sensor of \(layout.id) in that window; check --device and --source's start")
         }
+        var table = CalibrateLiveTable(sensors: layout.sensors.map(\.id), live: isatty(STDOUT_FILENO) != 0)
+        for o in window where o.device == chosen && known.contains(o.sensor) { table.add(o) }
+        table.finish()
         if unknown > 0 { print("skipped \(unknown) readings from sensors not in the store") }
         let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
         var all: [SurveySample] = []

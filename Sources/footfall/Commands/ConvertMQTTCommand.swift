@@ -29,7 +29,7 @@ struct ConvertMQTTCommand: ParsableCommand {
     @Option(help: "A store (a name under calibration/, a folder or a store.yaml) whose mqtt source maps nodes to sensors.")
     var store: String?
 
-    @Option(help: "Seconds between lines of a recording without times (mosquitto_sub -v).")
+    @Option(parsing: .unconditional, help: "Seconds between lines of a recording without times (mosquitto_sub -v).")
     var secondsPerLine: Double = 0.1
 
     var parsedFormat: MQTTFormat? { MQTTFormat(rawValue: format) }

@@ -17,7 +17,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("shoppers-per-hour"), parsing: .unconditional, help: "Mean arrival rate of shoppers (a Poisson process).")
     var shoppersPerHour: Double = 300
 
-    @Option(parsing: .unconditional, help: "Random seed: the same seed gives the same trace.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed gives the same trace (a whole number from 0 to 18446744073709551615).")
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Staff who stay all day.")
