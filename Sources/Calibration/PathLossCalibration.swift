@@ -94,7 +94,10 @@ public struct PathLossCalibration: Sendable {
 
     /// Checks that each sample belongs to this store (its sensor, its point or zone) and that
     /// some have a point: what any use of a survey needs, fitted or used as a radio map.
-    public func validateSamples(_ samples: [SurveySample], layout: StoreLayout) throws {
+    /// `labels`: also that a zone label beside coordinates names a zone holding the point
+    /// (when recording and fitting: the map does not read such a label, so a zone redrawn since
+    /// the survey does not stop the gateway).
+    public func validateSamples(_ samples: [SurveySample], layout: StoreLayout, labels: Bool = true) throws {
         for (i, sample) in samples.enumerated() {
             guard layout.sensor(sample.sensor) != nil else {
                 let known = layout.sensors.map(\.id.rawValue).joined(separator: ", ")
@@ -103,7 +106,7 @@ public struct PathLossCalibration: Sendable {
             if let p = sample.point, !Street.isOnFloor(p, layout: layout), !Street.contains(p, layout: layout, configuration: positioning) {
                 throw SurveyProblem(.outsideOutline, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", layout.outline.distanceToBoundary(p))) m outside the store outline and not on the street before it; survey points are taken inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m (outside_band) of a wall with an entrance — check x,y (metres, store frame)")
             }
-            if let zone = sample.zone {
+            if let zone = sample.zone, labels || sample.point == nil {
                 // A label beside coordinates is not used, but one that names no zone, or a zone
                 // the point is not in, says the line is not what the surveyor meant.
                 guard let labelled = layout.zone(zone) else {

@@ -54,6 +54,12 @@ import Testing
         let own = try #require(SurveyedStore.zones.first { $0.polygon.contains(point) })
         survey[5].zone = own.id
         #expect(problem(survey) == nil, "the zone the point is in is a good label")
+        // Used as a radio map (run, replay), a label beside coordinates is not read, so a zone
+        // redrawn since the survey does not stop the gateway.
+        survey[5].zone = elsewhere.id
+        #expect(throws: Never.self) { try calibration.validateSamples(survey, layout: layout, labels: false) }
+        survey[5].zone = "kitchen"
+        #expect(throws: Never.self) { try calibration.validateSamples(survey, layout: layout, labels: false) }
     }
 
     @Test func pointsAllOnOneLineAreRefused() throws {

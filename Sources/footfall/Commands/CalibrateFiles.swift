@@ -56,7 +56,7 @@ struct SurveyFile {
             if forFitting {
                 try calibration.validate(samples, layout: layout)
             } else {
-                try calibration.validateSamples(samples, layout: layout)
+                try calibration.validateSamples(samples, layout: layout, labels: false)
             }
         } catch let problem as SurveyProblem {
             let line = problem.sampleIndex.flatMap { $0 < lines.count ? lines[$0] : nil }.map { ":\($0)" } ?? ""
