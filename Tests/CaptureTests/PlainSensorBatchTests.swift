@@ -40,11 +40,28 @@ import Testing
             #"{"sensor":"s\u0038","sent_at":1,"observations":[]}"#,
             #"{"sensor":"s8","sent_at":1e999,"observations":[]}"#,
             #"{"sensor":"s8","sent_at":1,"observations":[]"#,
+            // Where decoders differ, left to the whole decoder: a name twice, a number outside
+            // RFC 8259's grammar, a string that is not UTF-8.
+            #"{"sensor":"s8","sensor":"s9","sent_at":1,"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":1,"observations":[],"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":1,"observations":[],"observations":5}"#,
+            #"{"sensor":"s8","sent_at":1,"observations":[{\#(item),"rssi":-71}]}"#,
+            #"{"sensor":"s8","sent_at":01,"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":1.,"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":-.5,"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":1e,"observations":[]}"#,
+            #"{"sensor":"s8","sent_at":+1,"observations":[]}"#,
             #"[]"#,
             "",
         ]
         for text in refused {
             #expect(Self.read(text) == nil, "\(text)")
+        }
+        var invalid = Array(#"{"sensor":"s8","sent_at":1,"observations":[{"time":1,"device":"d"#.utf8)
+        invalid += [0xFF] + Array(#"","rssi":-70}]}"#.utf8)
+        #expect(PlainSensorBatch.read(invalid) == nil, "a string that is not UTF-8")
+        for number in ["0", "-0", "1.5", "-12.25e-3", "1E+2", "1767603600.125"] {
+            #expect(Self.read(#"{"sensor":"s8","sent_at":\#(number),"observations":[]}"#) != nil, "\(number) is a JSON number")
         }
         #expect(Self.read(#"{"sensor":"s8","sent_at":1,"observations":[{\#(item)}]}"#) != nil, "the same with good members is read")
     }

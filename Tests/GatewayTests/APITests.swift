@@ -136,6 +136,11 @@ import Testing
             #"{"sensor":"s8","sent_at":\#(now),"observations":5}"#,
             #"{"sensor":"s8","sent_at":\#(now)}"#,
             #"{"sensor":"s9","sent_at":\#(now),"observations":[]}"#,
+            // Where decoders differ (a name twice, a number JSON does not write), the plain
+            // reader leaves the body to the whole decoder.
+            #"{"sensor":"s9","sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-70,"rssi":500}]}"#,
+            #"{"sensor":"s8","sent_at":\#(now),"observations":[{\#(item),"rssi":-070}]}"#,
         ]
         @Sendable func post(_ body: String) async throws -> (status: HTTPResponse.Status, answer: String, received: [[Observation]]) {
             let (app, _, bus) = try Self.app()
@@ -151,15 +156,13 @@ import Testing
             }
             return (answer.0, answer.1, received)
         }
-        var accepted = 0
-        for body in bodies {
+        for (index, body) in bodies.enumerated() {
             let nested = #"{"extra":{"a":[1]},"# + body.dropFirst()
             let plain = try await post(body), whole = try await post(nested)
             #expect(plain.status == whole.status && plain.answer == whole.answer, "\(body): \(plain.answer) against \(whole.answer)")
             #expect(plain.received == whole.received, "\(body)")
-            if plain.status == .accepted { accepted += 1 }
+            if index < 3 { #expect(plain.status == .accepted, "the first three bodies are good batches: \(plain.answer)") }
         }
-        #expect(accepted == 3, "the first three bodies are good batches")
     }
 
     @Test func theStatusCountsTheVisitsEndedAndThoseUnderAMinute() async throws {

@@ -24,17 +24,22 @@ enum FlatJSONObject {
     /// objects, the values of `itemNames` in each of them (nil when that member is missing or is
     /// a number, a string or a literal, as `JSONValue`'s `.array` would be); nil when the payload
     /// is not such an object.
-    static func batch(_ payload: [UInt8], _ names: [[UInt8]], array: [UInt8], items itemNames: [[UInt8]])
+    /// `strict`: read only what every JSON decoder reads the same, giving nil (so the caller
+    /// decodes it whole) for a name read twice, a number outside RFC 8259's grammar (`01`,
+    /// `1.`, `.5`) and a string that is not UTF-8, where decoders differ: `JSONValue` takes the
+    /// last of a repeated name and Swift's number reading, Foundation's `JSONDecoder` the first
+    /// and the grammar alone.
+    static func batch(_ payload: [UInt8], _ names: [[UInt8]], array: [UInt8], items itemNames: [[UInt8]], strict: Bool = false)
         -> (members: [JSONValue?], items: [[JSONValue?]]?)?
     {
-        read(payload, names, array: (array, itemNames))
+        read(payload, names, array: (array, itemNames), strict: strict)
     }
 
-    private static func read(_ payload: [UInt8], _ names: [[UInt8]], array: (name: [UInt8], items: [[UInt8]])?)
+    private static func read(_ payload: [UInt8], _ names: [[UInt8]], array: (name: [UInt8], items: [[UInt8]])?, strict: Bool = false)
         -> (members: [JSONValue?], items: [[JSONValue?]]?)?
     {
         payload.withUnsafeBufferPointer { bytes in
-            var reader = Reader(bytes: bytes)
+            var reader = Reader(bytes: bytes, strict: strict)
             guard let found = reader.object(names, array: array), reader.atEnd else { return nil }
             return found
         }
@@ -42,6 +47,7 @@ enum FlatJSONObject {
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let strict: Bool
         var offset = 0
         static let quote = UInt8(ascii: "\"")
 
@@ -56,6 +62,33 @@ enum FlatJSONObject {
             while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
                 offset += 1
             }
+        }
+
+        /// Whether `number` follows RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+        static func isStrictNumber(_ number: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            func digits() -> Int {
+                let start = i
+                while i < number.count, number[i] >= UInt8(ascii: "0"), number[i] <= UInt8(ascii: "9") { i += 1 }
+                return i - start
+            }
+            if i < number.count, number[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < number.count else { return false }
+            if number[i] == UInt8(ascii: "0") {
+                i += 1
+            } else if digits() == 0 {
+                return false
+            }
+            if i < number.count, number[i] == UInt8(ascii: ".") {
+                i += 1
+                guard digits() > 0 else { return false }
+            }
+            if i < number.count, number[i] == UInt8(ascii: "e") || number[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < number.count, number[i] == UInt8(ascii: "+") || number[i] == UInt8(ascii: "-") { i += 1 }
+                guard digits() > 0 else { return false }
+            }
+            return i == number.count
         }
 
         /// The bytes of a string without escapes or control characters, `offset` on its quote.
@@ -84,11 +117,17 @@ enum FlatJSONObject {
             guard offset < bytes.count else { return nil }
             switch bytes[offset] {
             case Self.quote:
-                return string().map { .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) }
+                guard let range = string() else { return nil }
+                let text = UnsafeBufferPointer(rebasing: bytes[range])
+                if strict {
+                    return String(validating: text, as: UTF8.self).map { .string($0) }
+                }
+                return .string(String(decoding: text, as: UTF8.self))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 // As JSONValue reads a number: the longest run of these bytes, as a Double.
                 let start = offset
                 while offset < bytes.count, JSONValue.isNumberByte(bytes[offset]) { offset += 1 }
+                if strict, !Self.isStrictNumber(UnsafeBufferPointer(rebasing: bytes[start..<offset])) { return nil }
                 let number = JSONValue.number(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
                 return number.flatMap { $0.isFinite ? .number($0) : nil }
             case UInt8(ascii: "t"): return literal("true", .bool(true))
@@ -122,15 +161,20 @@ enum FlatJSONObject {
                 offset += 1
                 skipWhitespace()
                 if let array, offset < bytes.count, bytes[offset] == UInt8(ascii: "["), array.name.elementsEqual(key) {
+                    if strict, items != nil { return nil }
                     guard let read = objects(array.items) else { return nil }
                     items = read
                 } else {
                     guard let value = scalar() else { return nil }
                     if let index = names.firstIndex(where: { $0.elementsEqual(key) }) {
+                        if strict, found[index] != nil { return nil }
                         found[index] = value
                     }
                     // A repeated name's last value counts, as in JSONValue's dictionary.
-                    if let array, array.name.elementsEqual(key) { items = nil }
+                    if let array, array.name.elementsEqual(key) {
+                        if strict, items != nil { return nil }
+                        items = nil
+                    }
                 }
                 skipWhitespace()
                 guard offset < bytes.count else { return nil }

@@ -6,8 +6,9 @@ import WiFi
 /// each sensor sends several times a second, is then read without building a document or
 /// Foundation's decoder (a quarter of the daemon's work at 10,000 observations/s posted).
 ///
-/// Only what `FlatJSONObject` reads is read here, and only with the types a decoder asks for:
-/// strings for `sensor`, `device` and `radio`, numbers for the rest, `tx_power`, `radio` and
+/// Only what `FlatJSONObject` reads strictly is read here (no name twice, numbers as RFC 8259
+/// writes them, strings of UTF-8: where decoders differ), and only with the types a decoder asks
+/// for: strings for `sensor`, `device` and `radio`, numbers for the rest, `tx_power`, `radio` and
 /// `channel` missing or null where not known. Anything else gives nil, and the caller decodes the
 /// body as before, which says what is wrong with it; what is read here is what that decoder would
 /// read. The values are not checked (an RSSI's range, an empty id): the caller checks them either
@@ -47,7 +48,7 @@ public struct PlainSensorBatch: Sendable, Equatable {
 
     /// The batch in `bytes`, or nil when it is not plain JSON with each member of its type.
     public static func read(_ bytes: [UInt8]) -> PlainSensorBatch? {
-        guard let plain = FlatJSONObject.batch(bytes, members, array: array, items: itemMembers),
+        guard let plain = FlatJSONObject.batch(bytes, members, array: array, items: itemMembers, strict: true),
               let sensor = plain.members[0]?.string, let sentAt = plain.members[1]?.number,
               let items = plain.items
         else { return nil }
