@@ -1,3 +1,5 @@
+import FootfallCore
+
 /// Why a survey cannot be used as it is, with the sample that shows it (an index into the
 /// survey's samples, which the command line turns into a line of the file) and what to do.
 public struct SurveyProblem: Error, Hashable, Sendable, CustomStringConvertible {
@@ -19,7 +21,8 @@ public struct SurveyProblem: Error, Hashable, Sendable, CustomStringConvertible 
     public init(_ kind: Kind, sampleIndex: Int?, _ message: String) {
         self.kind = kind
         self.sampleIndex = sampleIndex
-        self.message = message
+        // Quotes the survey's own values (a sensor column); an address among them is masked.
+        self.message = AddressRedaction.redacted(message)
     }
 
     public var description: String { message }

@@ -173,7 +173,8 @@ public struct Replay {
 extension Replay.UnknownSensor {
     /// `'x1' (first at t.csv:2, 40 readings), …`, the first five.
     public static func list(_ sensors: [Replay.UnknownSensor], file: String) -> String {
-        var text = sensors.prefix(5).map { "'\($0.sensor.rawValue)' (first at \(file):\($0.firstLine), \($0.observations) reading\($0.observations == 1 ? "" : "s"))" }
+        // A sensor column holding a device's address (columns swapped) is masked as errors are.
+        var text = sensors.prefix(5).map { "'\(AddressRedaction.redacted($0.sensor.rawValue))' (first at \(file):\($0.firstLine), \($0.observations) reading\($0.observations == 1 ? "" : "s"))" }
             .joined(separator: ", ")
         if sensors.count > 5 { text += " and \(sensors.count - 5) more" }
         return text

@@ -11,6 +11,8 @@ import Testing
             (#"expected ':' after member "4a1f22900c3e""#, #"expected ':' after member "<address>""#),
             ("c0:11:22:33:44:55", "<address>"),
             ("eui 00:11:22:ff:fe:33:44:55; c0:11:22:33:44:55:66", "eui <address>; <address>"),
+            ("0xC01122334455 and c011.2233.4455", "0x<address> and <address>"),
+            ("001122334455 is heard", "<address> is heard"),
         ]
         for (text, masked) in cases {
             #expect(AddressRedaction.redacted(text) == masked, "\(text)")
@@ -23,6 +25,7 @@ import Testing
             "12:30:45", "1767603600.125", "sensor 'front-left' is not in the store configuration",
             "c0:11:22:33:44", "c0:11:22:33:44:55x", "c0:11-22:33:44:55", "xc0:11:22:33:44:55",
             "4a1f22900c3e7", "g4a1f22900c3e", "4a1f22900c3", "", "née: ü",
+            "176760360012.0 is not a time", "c011.2233.445", "c011.2233.44556", "1x4a1f22900c3e",
         ] {
             #expect(AddressRedaction.redacted(text) == text, "\(text)")
         }

@@ -9,15 +9,15 @@ public enum AddressRedaction {
 
     /// `text` with every address in it replaced by `mask`: six pairs of hex digits joined by
     /// `:` or by `-` (either case, as Bluetooth and Wi-Fi addresses are written; more pairs, as
-    /// in an EUI-64, masked with them), or twelve hex
-    /// digits in a row (as ESPresense and OpenMQTTGateway write them), neither part of a longer
-    /// run of letters and digits.
+    /// in an EUI-64, masked with them), three groups of four joined by `.`, or twelve hex digits
+    /// in a row (as ESPresense and OpenMQTTGateway write them, or after `0x`), none part of a
+    /// longer run of letters and digits. Twelve decimal digits with a fraction are a number.
     public static func redacted(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         var i = 0, copied = 0
         while i < bytes.count {
-            if i == 0 || !isAlphanumeric(bytes[i - 1]), let length = addressLength(bytes, at: i) {
+            if startsAWord(bytes, at: i), let length = addressLength(bytes, at: i) {
                 if out.isEmpty { out.reserveCapacity(bytes.count) }
                 out += bytes[copied..<i]
                 out += mask.utf8
@@ -30,6 +30,13 @@ public enum AddressRedaction {
         guard copied > 0 else { return text }
         out += bytes[copied...]
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `index` begins a run of letters and digits, or follows a `0x`.
+    private static func startsAWord(_ bytes: [UInt8], at index: Int) -> Bool {
+        if index == 0 || !isAlphanumeric(bytes[index - 1]) { return true }
+        let hexPrefix = bytes[index - 1] == UInt8(ascii: "x") || bytes[index - 1] == UInt8(ascii: "X")
+        return hexPrefix && index >= 2 && bytes[index - 2] == UInt8(ascii: "0") && (index == 2 || !isAlphanumeric(bytes[index - 3]))
     }
 
     /// The length of the address starting at `start`, nil when none does.
@@ -48,8 +55,20 @@ public enum AddressRedaction {
             while end + 2 < bytes.count, bytes[end] == separator, hex(end + 1), hex(end + 2) { end += 3 }
             return ends(end) ? end - start : nil
         }
+        // Three groups of four joined by dots, as Cisco writes them.
+        if start + 4 < bytes.count, bytes[start + 4] == UInt8(ascii: "."),
+           (start..<(start + 14)).allSatisfy({ ($0 - start) % 5 == 4 ? $0 < bytes.count && bytes[$0] == UInt8(ascii: ".") : hex($0) })
+        {
+            return ends(start + 14) ? 14 : nil
+        }
         for index in start..<(start + 12) where !hex(index) { return nil }
-        return ends(start + 12) ? 12 : nil
+        guard ends(start + 12) else { return nil }
+        // Twelve decimal digits with a fraction are a number (a time in hundredths), not an address.
+        let decimal = (start..<(start + 12)).allSatisfy { bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }
+        if decimal, start + 13 < bytes.count, bytes[start + 12] == UInt8(ascii: "."), bytes[start + 13] >= UInt8(ascii: "0"), bytes[start + 13] <= UInt8(ascii: "9") {
+            return nil
+        }
+        return 12
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {

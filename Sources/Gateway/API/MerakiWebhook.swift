@@ -30,7 +30,8 @@ enum MerakiWebhook {
         } catch .secretMismatch {
             return APIServer.json(["error": MerakiError.secretMismatch.description], status: .forbidden)
         } catch {
-            return APIServer.json(["error": error.description], status: .badRequest)
+            // A client's MAC that did not parse is quoted in the error; never sent back whole.
+            return APIServer.json(["error": AddressRedaction.redacted(error.description)], status: .badRequest)
         }
         var accepted: [Observation] = [], unknown = 0
         var strangers: Set<String> = []
