@@ -32,6 +32,9 @@ public struct Observation: Hashable, Sendable {
     /// Why `time` cannot be an observation's time, with what to send instead; nil when it can.
     public static func timeProblem(_ time: Double) -> String? {
         guard time.isFinite else { return "is not a time; send seconds since 1970 (UTC)" }
+        guard time >= plausibleTimes.lowerBound else {
+            return "\(time) is before 1970; send seconds since 1970 (UTC), or from the recording's start"
+        }
         guard plausibleTimes.contains(time) else {
             return "\(time) is not a time in seconds since 1970 (UTC) before the year 2286; send seconds, not milliseconds"
         }
