@@ -29,6 +29,31 @@ public struct GatewayData: Sendable {
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
     }
 
+    /// Whether `directory` could be the data directory, without making it: a directory the
+    /// process may write, or a path whose nearest existing folder it may write.
+    public static func checkDirectory(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw GatewayDataError("\(directory) is a file, not a data directory; give a directory (it is made if missing), e.g. /var/lib/footfall")
+            }
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw GatewayDataError("the data directory \(directory) is not writable by this user; give it to the user footfall runs as")
+            }
+            return
+        }
+        var ancestor = ((directory as NSString).standardizingPath as NSString).deletingLastPathComponent
+        if ancestor.isEmpty { ancestor = "." }
+        while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+            let up = (ancestor as NSString).deletingLastPathComponent
+            if up == ancestor || up.isEmpty { break }
+            ancestor = up
+        }
+        guard isDirectory.boolValue, FileManager.default.isWritableFile(atPath: ancestor) else {
+            throw GatewayDataError("cannot make the data directory \(directory): \(ancestor) is not a folder this user may write; check the path")
+        }
+    }
+
     static func loadOrCreateKey(at path: String) throws -> [UInt8] {
         if let data = FileManager.default.contents(atPath: path) {
             guard data.count == 32 else {

@@ -45,6 +45,7 @@ extension CommandLineTests {
         let good = try await FootfallProcess.run(["run", "--config", Fixtures.store("demo-store").path, "--data", data, "--check"])
         #expect(good.status == 0, "\(good.standardError)")
         #expect(good.standardOutput.contains("ready to run: 1 source, 1 sink, the API on http://127.0.0.1:"), "\(good.standardOutput)")
+        #expect(good.standardOutput.contains("data in \(data)"), "\(good.standardOutput)")
         #expect(!FileManager.default.fileExists(atPath: data), "the data directory is left alone")
         let demo = try String(contentsOf: Fixtures.store("demo-store"), encoding: .utf8)
         let breaks: [(String, String, [String])] = [
@@ -61,6 +62,12 @@ extension CommandLineTests {
             expectOneLineFailure(result, mentioning: mentions)
         }
         #expect(!FileManager.default.fileExists(atPath: data))
+        let file = try write("not a directory\n", "file", in: directory)
+        let onAFile = try await FootfallProcess.run(["run", "--config", Fixtures.store("demo-store").path, "--data", file, "--check"])
+        expectOneLineFailure(onAFile, mentioning: ["\(file) is a file, not a data directory"])
+        let simulate = try write(demo.replacingOccurrences(of: "shoppers_per_hour: 300", with: "shoppers_per_hour: 300\n    seed: 1e30"), "seeded.yaml", in: directory)
+        let seeded = try await FootfallProcess.run(["run", "--config", simulate, "--data", data, "--check"])
+        expectOneLineFailure(seeded, mentioning: ["seed", "must be a whole number from 0"])
     }
 
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {

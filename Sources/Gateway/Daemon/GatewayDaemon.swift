@@ -88,7 +88,7 @@ public struct GatewayDaemon {
         let scheme = prepared.certificate == nil ? "http" : "https"
         var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")"]
         if let upstream = configuration.upstream {
-            _ = try UpstreamBroker.settings(for: configuration)
+            try UpstreamBroker.check(for: configuration)
             parts.append("observations sent up to \(upstream.url)")
         } else {
             let sinks = try SinkSettings.parse(configuration)
@@ -97,6 +97,8 @@ public struct GatewayDaemon {
             parts.append("\(sinks.count) sink\(sinks.count == 1 ? "" : "s")")
         }
         parts.append("the API on \(scheme)://\(prepared.host):\(prepared.port)")
+        try GatewayData.checkDirectory(options.dataDirectory)
+        parts.append("data in \(options.dataDirectory)")
         return "\(configuration.file): ready to run: " + parts.joined(separator: ", ")
     }
 

@@ -15,6 +15,17 @@ enum UpstreamBroker {
         }
     }
 
+    /// What `send` checks before it connects: the settings, and the client libmosquitto makes
+    /// of them (credentials, TLS files), which is not started.
+    static func check(for configuration: StoreConfiguration) throws {
+        guard let upstream = configuration.upstream, let settings = try settings(for: configuration) else { return }
+        do {
+            _ = try MQTTClient(settings: settings)
+        } catch {
+            throw ConfigurationError(file: configuration.file, line: upstream.line, field: "upstream.url", message: error.description)
+        }
+    }
+
     /// The broker's settings, checked (nil for an http(s) upstream), without a connection.
     static func settings(for configuration: StoreConfiguration) throws -> MQTTSettings? {
         guard let upstream = configuration.upstream, upstream.viaBroker else { return nil }

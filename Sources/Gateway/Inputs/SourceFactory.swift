@@ -65,7 +65,15 @@ enum SourceFactory {
                 var settings = StoreSimulator.Settings()
                 settings.hours = try options.double("hours") ?? 24
                 settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
-                settings.seed = UInt64(try options.double("seed") ?? 1)
+                // As `footfall simulate` bounds them: a load no store sees, a seed no whole number.
+                guard settings.shoppersPerHour >= 0, settings.shoppersPerHour <= 10_000 else {
+                    throw options.error(field: "shoppers_per_hour", "must be between 0 and 10000, found \(settings.shoppersPerHour)")
+                }
+                let seed = try options.double("seed") ?? 1
+                guard seed >= 0, seed <= 9_007_199_254_740_992, seed == seed.rounded() else {
+                    throw options.error(field: "seed", "must be a whole number from 0 to 9007199254740992, found \(seed)")
+                }
+                settings.seed = UInt64(seed)
                 let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger, timing: timing)
                 services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated, timing: timing))
             case .hci:

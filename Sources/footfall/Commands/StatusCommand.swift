@@ -31,7 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
         guard let base else { throw ValidationError("give --config or --url") }
         // A URL the client cannot use is the user's to fix, not a gateway that does not answer.
         guard let parsed = URL(string: base), let scheme = parsed.scheme, ["http", "https"].contains(scheme.lowercased()), parsed.host != nil else {
-            throw ValidationError("--url '\(base)' is not an http(s) URL; give the gateway's API, e.g. http://127.0.0.1:8080")
+            let given = url != nil ? "--url '\(base)'" : "'\(base)' (from api.listen in \(config ?? ""))"
+            throw ValidationError("\(given) is not an http(s) URL; give the gateway's API, e.g. http://127.0.0.1:8080")
         }
         let client = HTTPClient.shared
         func get(_ path: String) async throws -> (Int, String) {
