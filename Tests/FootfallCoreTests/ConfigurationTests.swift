@@ -152,6 +152,9 @@ import Testing
         let e = try #require(error(Self.skeleton + "\nstore:\n  id: again"))
         #expect(e.message.contains("'store' appears twice"))
         #expect(!e.description.contains("\n"))
+        #expect(e.line == 10, "the second `store:`, not the first: \(e)")
+        let nested = try #require(error(Self.skeleton + "\npresence:\n  exit_after: 60\n  enter_after: 10\n  exit_after: 90"))
+        #expect(nested.line == 13 && nested.message.contains("'exit_after' appears twice"), "\(nested)")
     }
 
     @Test func aPathLossGivenInPartKeepsItsRadiosDefaultForTheRest() throws {

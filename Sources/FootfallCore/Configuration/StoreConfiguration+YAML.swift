@@ -51,7 +51,8 @@ extension StoreConfiguration {
             }
             root = node
         } catch let error as YamlError {
-            throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)\(error.fix.map { "; \($0)" } ?? "")")
+            let line = error.repeatedKeyLine(in: text) ?? error.line
+            throw ConfigurationError(file: file, line: line, field: "", message: "is not valid YAML: \(error.problemText)\(error.fix.map { "; \($0)" } ?? "")")
         }
         let reader = YAMLReader(file: file)
         let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api", "upstream"])
@@ -425,6 +426,27 @@ extension YamlError {
         default:
             return nil
         }
+    }
+
+    /// For a key given twice, the line of its second appearance, which the parser does not give
+    /// (it names the mapping): the first line at or after it that holds the key, at the key's
+    /// own indentation, after one that does.
+    func repeatedKeyLine(in text: String) -> Int? {
+        guard case .duplicatedKeysInMapping(let duplicates, let context) = self, let key = duplicates.first else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var indentation: Int?
+        var seen = false
+        for index in max(context.mark.line - 1, 0)..<lines.count {
+            let line = lines[index]
+            let content = line.drop { $0 == " " }
+            let indent = line.count - content.count
+            guard content.hasPrefix("\(key):") || content.hasPrefix("\"\(key)\":") || content.hasPrefix("'\(key)':") else { continue }
+            if let indentation, indent != indentation { continue }
+            if seen { return index + 1 }
+            seen = true
+            indentation = indent
+        }
+        return nil
     }
 
     /// What to do about a syntax error: the parser names where it noticed it, which for an
