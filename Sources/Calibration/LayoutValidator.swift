@@ -57,6 +57,13 @@ public struct LayoutValidator: Sendable {
         if zones.isEmpty {
             issues.append(LayoutIssue(.warning, .store, field: "zones", "the store has no zones; events will only say entered and left — add zones: with id and polygon"))
         }
+        // Phones are carried at hand or pocket height, receivers mounted above them; a device
+        // height above every receiver is a mistake of units or of which height is which.
+        if let highest = sensors.map(\.position.z).max(), layout.deviceHeight > highest {
+            issues.append(LayoutIssue(
+                .warning, .store, field: "store.device_height",
+                "devices are carried at \(SVGDocument.number(layout.deviceHeight)) m, above every sensor (the highest at \(SVGDocument.number(highest)) m); a phone is carried at about 1.2 m — check store.device_height and the sensors' heights"))
+        }
         if sensors.count < 3 {
             issues.append(LayoutIssue(.warning, .store, field: "sensors", "\(sensors.count) sensor\(sensors.count == 1 ? "" : "s") cannot place a phone in two dimensions; add sensors until there are at least 3"))
         }

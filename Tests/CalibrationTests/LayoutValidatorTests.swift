@@ -20,6 +20,16 @@ import Testing
         #expect(overlap.field == "zones[2].polygon")
     }
 
+    @Test func devicesCarriedAboveEverySensorAreAWarning() throws {
+        var layout = SurveyedStore.layout
+        layout.deviceHeight = 5
+        let issue = try #require(LayoutValidator().issues(in: layout).first { $0.field == "store.device_height" })
+        #expect(issue.severity == .warning)
+        #expect(issue.message.contains("devices are carried at 5 m, above every sensor"), "\(issue.message)")
+        layout.deviceHeight = 1.2
+        #expect(!LayoutValidator().issues(in: layout).contains { $0.field == "store.device_height" })
+    }
+
     @Test func zonesSharingOnlyAnEdgeDoNotOverlap() {
         let issues = LayoutValidator().issues(in: SurveyedStore.layout)
         #expect(!issues.contains { $0.message.contains("overlaps") })
