@@ -73,12 +73,7 @@ struct YAMLReader {
     /// mistake of units, and the pipeline's clock cannot run on past it.
     private func check(_ value: Double, atMost maximum: Double?, _ node: Node, _ field: String, _ unit: String) throws {
         guard let maximum, value > maximum else { return }
-        throw error(node, field, "must be at most \(YAMLReader.whole(maximum)) \(unit), found \(value)")
-    }
-
-    /// `86400`, not `86400.0`.
-    static func whole(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        throw error(node, field, "must be at most \(DelimitedField.number(maximum)) \(unit), found \(value)")
     }
 
     /// `[x, y]` in metres.
