@@ -6,6 +6,10 @@ import Foundation
 /// Deterministic for a seed.
 public struct StoreSimulator: Sendable {
     public struct Settings: Hashable, Sendable {
+        /// The most shoppers an hour, and staff, a simulation takes: beyond them a trace
+        /// outgrows memory before it says why (a busy store sees a few thousand people an hour).
+        public static let mostPeople = 10_000
+
         public var hours = 1.0
         public var shoppersPerHour = 300.0
         public var seed: UInt64 = 1

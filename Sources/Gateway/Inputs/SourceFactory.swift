@@ -66,8 +66,9 @@ enum SourceFactory {
                 settings.hours = try options.double("hours") ?? 24
                 settings.shoppersPerHour = try options.double("shoppers_per_hour") ?? 300
                 // As `footfall simulate` bounds them: a load no store sees, a seed no whole number.
-                guard settings.shoppersPerHour >= 0, settings.shoppersPerHour <= 10_000 else {
-                    throw options.error(field: "shoppers_per_hour", "must be between 0 and 10000, found \(settings.shoppersPerHour)")
+                let most = StoreSimulator.Settings.mostPeople
+                guard settings.shoppersPerHour >= 0, settings.shoppersPerHour <= Double(most) else {
+                    throw options.error(field: "shoppers_per_hour", "must be between 0 and \(most), found \(settings.shoppersPerHour)")
                 }
                 let seed = try options.double("seed") ?? 1
                 guard seed >= 0, seed <= 9_007_199_254_740_992, seed == seed.rounded() else {

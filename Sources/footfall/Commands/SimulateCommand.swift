@@ -31,16 +31,13 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var radio: RadioOptions
 
-    static let mostPeople = 10_000
-
     func validate() throws {
         guard hours > 0, hours <= 24 * 7 else { throw ValidationError("--hours must be more than 0 and at most a week (168)") }
-        // Beyond these a trace outgrows memory before it says why (a busy store sees a few
-        // thousand people an hour).
-        guard shoppersPerHour >= 0, shoppersPerHour <= Double(Self.mostPeople) else {
-            throw ValidationError("--shoppers-per-hour must be between 0 and \(Self.mostPeople), found \(shoppersPerHour)")
+        let most = StoreSimulator.Settings.mostPeople
+        guard shoppersPerHour >= 0, shoppersPerHour <= Double(most) else {
+            throw ValidationError("--shoppers-per-hour must be between 0 and \(most), found \(shoppersPerHour)")
         }
-        guard staff >= 0, staff <= Self.mostPeople else { throw ValidationError("--staff must be between 0 and \(Self.mostPeople), found \(staff)") }
+        guard staff >= 0, staff <= most else { throw ValidationError("--staff must be between 0 and \(most), found \(staff)") }
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
     }
 
