@@ -16,10 +16,7 @@ public struct GatewayData: Sendable {
 
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
         self.directory = directory
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw GatewayDataError("\(directory) is a file, not a data directory; give a directory (it is made if missing), e.g. /var/lib/footfall")
-        }
+        try Self.checkDirectory(directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -50,7 +47,7 @@ public struct GatewayData: Sendable {
             ancestor = up
         }
         guard isDirectory.boolValue, FileManager.default.isWritableFile(atPath: ancestor) else {
-            throw GatewayDataError("cannot make the data directory \(directory): \(ancestor) is not a folder this user may write; check the path")
+            throw GatewayDataError("cannot create the data directory \(directory) (\(ancestor) is not a folder this user may write); check the path and that the footfall user may write its parent")
         }
     }
 
