@@ -64,7 +64,7 @@ public struct FittedPathLoss: Hashable, Sendable {
             }
             root = node
         } catch let error as YamlError {
-            throw ConfigurationError(file: file, line: error.line, field: "", message: "is not valid YAML: \(error.problemText)\(error.fix.map { "; \($0)" } ?? "")")
+            throw error.configurationError(file: file, text: text)
         }
         let reader = YAMLReader(file: file)
         let top = try reader.mapping(root, "", known: ["survey", "sensors"])

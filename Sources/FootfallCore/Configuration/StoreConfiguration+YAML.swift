@@ -51,8 +51,7 @@ extension StoreConfiguration {
             }
             root = node
         } catch let error as YamlError {
-            let line = error.repeatedKeyLine(in: text) ?? error.line
-            throw ConfigurationError(file: file, line: line, field: "", message: "is not valid YAML: \(error.problemText)\(error.fix.map { "; \($0)" } ?? "")")
+            throw error.configurationError(file: file, text: text)
         }
         let reader = YAMLReader(file: file)
         let top = try reader.mapping(root, "", known: ["store", "zones", "sensors", "presence", "identity", "positioning", "sources", "sinks", "api", "upstream"])
@@ -426,6 +425,13 @@ extension YamlError {
         default:
             return nil
         }
+    }
+
+    /// The error of a store or fitted file that is not YAML: the line at fault and what to do.
+    func configurationError(file: String, text: String) -> ConfigurationError {
+        ConfigurationError(
+            file: file, line: repeatedKeyLine(in: text) ?? line, field: "",
+            message: "is not valid YAML: \(problemText)\(fix.map { "; \($0)" } ?? "")")
     }
 
     /// For a key given twice, the line of its second appearance, which the parser does not give
