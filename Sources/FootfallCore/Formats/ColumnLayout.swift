@@ -6,6 +6,14 @@ struct ColumnLayout {
 
     init() {}
 
+    /// A line whose quote is never closed, as the trace and survey readers refuse it.
+    static let unclosedQuote = "has an unclosed quote; close it, or double a quote inside a quoted field (\"\")"
+
+    /// A line of `count` fields under this header, as the trace and survey readers refuse it.
+    func wrongFieldCount(_ count: Int) -> String {
+        "has \(count) fields but the header has \(names.count); quote a field with a comma in it, or give every column of \(names.joined(separator: ","))"
+    }
+
     init(header row: DelimitedRow, file: String, line: Int, required: [String], optional: [String], example: String) throws {
         let known = required + optional
         for i in 0..<row.count {

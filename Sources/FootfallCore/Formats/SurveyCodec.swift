@@ -94,9 +94,9 @@ public enum SurveyCodec {
             let fail: Fail = { field, column, message in
                 FormatError(file: lines.name, line: lines.lineNumber, column: column.map { split.column($0) }, field: field, message: message)
             }
-            guard closed else { throw fail("", nil, "has an unclosed quote; close it, or double a quote inside a quoted field (\"\")") }
+            guard closed else { throw fail("", nil, ColumnLayout.unclosedQuote) }
             guard row.count == columns.names.count else {
-                throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count); quote a field with a comma in it, or give every column of \(columns.names.joined(separator: ","))")
+                throw fail("", nil, columns.wrongFieldCount(row.count))
             }
             try body(row, columns, fail)
         }

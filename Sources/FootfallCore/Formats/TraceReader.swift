@@ -50,9 +50,9 @@ public final class TraceReader: Sequence, IteratorProtocol {
     public func read() throws -> Observation? {
         while let line = lines.nextLine() {
             if line.isEmpty { continue }
-            guard row.split(line) else { throw fail("", nil, "has an unclosed quote; close it, or double a quote inside a quoted field (\"\")") }
+            guard row.split(line) else { throw fail("", nil, ColumnLayout.unclosedQuote) }
             guard row.count == columns.names.count else {
-                throw fail("", nil, "has \(row.count) fields but the header has \(columns.names.count); quote a field with a comma in it, or give every column of \(columns.names.joined(separator: ","))")
+                throw fail("", nil, columns.wrongFieldCount(row.count))
             }
             guard let time = row.double(timeColumn) else { throw bad(timeColumn, "time", "is not a number of seconds; give seconds since 1970 (UTC), like 1767603600.25") }
             if let problem = Observation.timeProblem(time) { throw fail("time", timeColumn, problem) }
