@@ -90,7 +90,15 @@ public struct PathLossCalibration: Sendable {
     }
 
     /// How far outside the zone it names a surveyed point may lie (a point taken on the border).
-    public static let zoneLabelTolerance = 0.5
+    static let zoneLabelTolerance = 0.5
+
+    /// How far `point` lies outside `zone`, when further than a point labelled with the zone
+    /// may (`zoneLabelTolerance`); nil when the label fits it.
+    public static func distanceOutside(_ zone: Zone, _ point: Point) -> Double? {
+        guard !zone.polygon.contains(point) else { return nil }
+        let distance = zone.polygon.distanceToBoundary(point)
+        return distance > zoneLabelTolerance ? distance : nil
+    }
 
     /// Checks that each sample belongs to this store (its sensor, its point or zone) and that
     /// some have a point: what any use of a survey needs, fitted or used as a radio map.
@@ -113,8 +121,8 @@ public struct PathLossCalibration: Sendable {
                     let instead = sample.point == nil ? "or give x,y" : "or leave the zone column empty"
                     throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) \(instead)")
                 }
-                if let p = sample.point, !labelled.polygon.contains(p), labelled.polygon.distanceToBoundary(p) > Self.zoneLabelTolerance {
-                    throw SurveyProblem(.pointOutsideItsZone, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", labelled.polygon.distanceToBoundary(p))) m outside zone '\(zone)', which its line names; check x,y or the zone (or leave the zone column empty)")
+                if let p = sample.point, let outside = Self.distanceOutside(labelled, p) {
+                    throw SurveyProblem(.pointOutsideItsZone, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", outside)) m outside zone '\(zone)', which its line names; check x,y or the zone (or leave the zone column empty)")
                 }
             }
         }

@@ -78,8 +78,8 @@ struct CalibrateRecordCommand: ParsableCommand {
                 throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
             }
             // As the survey's check will ask of the line (`PathLossCalibration.validateSamples`).
-            if !labelled.polygon.contains(point), labelled.polygon.distanceToBoundary(point) > PathLossCalibration.zoneLabelTolerance {
-                throw CommandFailure("--at \(at) is \(String(format: "%.1f", labelled.polygon.distanceToBoundary(point))) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
+            if let outside = PathLossCalibration.distanceOutside(labelled, point) {
+                throw CommandFailure("--at \(at) is \(String(format: "%.1f", outside)) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
             }
         }
         let (path, requestedStart) = try Self.parseSource(source)
