@@ -28,6 +28,14 @@ import Testing
         #expect(found.message.contains("'s42'") && found.message.contains("s1, s2, s3, s4, s5"))
     }
 
+    @Test func aSensorColumnHoldingAnAddressIsNamedWithoutIt() throws {
+        var survey = SurveyedStore.survey()
+        survey[3].sensor = "c0:11:22:33:44:55"
+        let found = try #require(problem(survey))
+        #expect(found.kind == .unknownSensor && found.sampleIndex == 3)
+        #expect(found.message.contains("sensor '<address>' is not in the store") && !found.message.contains("c0:11"), "\(found.message)")
+    }
+
     @Test func aPointOutsideTheOutlineNamesTheSampleAndTheDistance() throws {
         var survey = SurveyedStore.survey()
         survey[12].point = Point(x: 23, y: 5)

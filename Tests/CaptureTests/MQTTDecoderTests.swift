@@ -201,6 +201,10 @@ import WiFi
         let bad = Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","sent_at":1,"observations":[{"time":1,"device":"x","rssi":500}]}"#)
         #expect(bad?.field == "observations[0].rssi")
         #expect(bad?.reason == .rssiOutOfRange)
+        // A time in milliseconds, which would stall the pipeline's clock, is refused by its field.
+        let late = Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","sent_at":1,"observations":[{"time":1767603600123,"device":"x","rssi":-70}]}"#)
+        #expect(late?.field == "observations[0].time")
+        #expect(late?.message.hasSuffix("send seconds, not milliseconds") == true, "\(String(describing: late))")
     }
 
     @Test func aPlainBatchReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {

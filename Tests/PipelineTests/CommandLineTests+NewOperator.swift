@@ -113,6 +113,24 @@ extension CommandLineTests {
         expectOneLineFailure(scan, mentioning: ["/nonexistent/capture.btsnoop", "No such file or directory; check the path"])
     }
 
+    /// A trace whose sensor column holds a device's address (columns swapped) names the line,
+    /// not the address; a store given as a file of another name is read as that store file.
+    @Test func aSwappedColumnIsNamedWithoutTheAddressAndAStoreFileOfAnyNameIsRead() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = try write("time,sensor,device,rssi\n1,c0:11:22:33:44:55,s1,-60\n2,s1,d1,-61\n", "t.csv", in: directory)
+        let swapped = try await FootfallProcess.run(["replay", trace, "--store", "demo-store"])
+        #expect(swapped.status == 0, "\(swapped.standardError)")
+        #expect(swapped.standardOutput.contains("'<address>' (first at \(trace):2, 1 reading)"), "\(swapped.standardOutput)")
+        #expect(!swapped.standardOutput.contains("c0:11") && !swapped.standardError.contains("c0:11"))
+        let store = try write(try String(contentsOf: Fixtures.store("demo-store"), encoding: .utf8), "shop.conf", in: directory)
+        let named = try await FootfallProcess.run(["replay", trace, "--store", store])
+        #expect(named.status == 0, "a store file named shop.conf is read as one: \(named.standardError)")
+        let notAStore = try await FootfallProcess.run(["replay", trace, "--store", trace])
+        expectOneLineFailure(notAStore, mentioning: [trace])
+        #expect(!notAStore.standardError.contains("calibration/"), "\(notAStore.standardError)")
+    }
+
     /// A load no store sees is refused at once, before the trace outgrows memory.
     @Test(arguments: [
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--shoppers-per-hour", "1e12"], "--shoppers-per-hour must be between 0 and 10000, found 1000000000000.0"),
