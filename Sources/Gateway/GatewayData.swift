@@ -39,13 +39,13 @@ public struct GatewayData: Sendable {
             }
             return
         }
-        var ancestor = ((directory as NSString).standardizingPath as NSString).deletingLastPathComponent
-        if ancestor.isEmpty { ancestor = "." }
-        while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+        // Up to the nearest folder there is: a relative path ends at the working directory
+        // (`.footfall/demo-store` at `.`), an absolute one at `/` at the latest.
+        var ancestor = directory
+        repeat {
             let up = (ancestor as NSString).deletingLastPathComponent
-            if up == ancestor || up.isEmpty { break }
-            ancestor = up
-        }
+            ancestor = up.isEmpty ? "." : up
+        } while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory)
         guard isDirectory.boolValue, FileManager.default.isWritableFile(atPath: ancestor) else {
             throw GatewayDataError("cannot create the data directory \(directory) (\(ancestor) is not a folder this user may write); check the path and that the footfall user may write its parent")
         }

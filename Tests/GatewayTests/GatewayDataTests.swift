@@ -16,6 +16,11 @@ import Testing
         let under = try #require(throws: GatewayDataError.self) { try GatewayData(directory: file + "/data") }
         #expect(under.description.hasPrefix("cannot create the data directory \(file)/data ("), "\(under)")
         #expect(!under.description.contains("\n") && !under.description.contains("UserInfo"), "\(under)")
+        // A relative path under folders not yet made (make run's `.footfall/demo-store`) can
+        // be made in the working directory; checking it makes nothing.
+        let relative = "footfall-not-yet-\(UUID().uuidString)/demo-store"
+        #expect(throws: Never.self) { try GatewayData.checkDirectory(relative) }
+        #expect(!FileManager.default.fileExists(atPath: relative))
         let made = directory.appendingPathComponent("new/data").path
         _ = try GatewayData(directory: made)
         #expect(FileManager.default.fileExists(atPath: made + "/identity.key"))
