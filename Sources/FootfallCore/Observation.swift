@@ -29,6 +29,21 @@ public struct Observation: Hashable, Sendable {
     /// garbage, and a clock run on from it would step by less than its own precision.
     public static let plausibleTimes: ClosedRange<Double> = 0 ... 9_999_999_999
 
+    /// The RSSI a radio reports, dBm: Bluetooth's HCI gives −127 to +20, a radiotap header
+    /// down to −128. Outside it a value is a unit mistake (mW, a percentage, SNR), a swapped
+    /// column or garbage, and the radio model would take it as a device beside a sensor or
+    /// kilometres away.
+    public static let plausibleRSSI: ClosedRange<Double> = -128 ... 20
+
+    /// Why `rssi` cannot be an observation's RSSI, with what to send instead; nil when it can.
+    public static func rssiProblem(_ rssi: Double) -> String? {
+        guard rssi.isFinite else { return "\(rssi) is not an RSSI; give dBm between -128 and 20, like -67" }
+        guard plausibleRSSI.contains(rssi) else {
+            return "\(DelimitedField.number(rssi)) is not an RSSI a radio reports; give dBm between -128 and 20, like -67"
+        }
+        return nil
+    }
+
     /// Why `time` cannot be an observation's time, with what to send instead; nil when it can.
     public static func timeProblem(_ time: Double) -> String? {
         guard time.isFinite else { return "is not a time; send seconds since 1970 (UTC)" }

@@ -158,7 +158,7 @@ import Testing
     }
 
     static let badLines = [
-        BadLine(line: "espresense/devices/iBeacon:\(uuid)-1-7/kitchen {\"id\":\"x\",\"rssi\":-300}", error: "recording.txt:3: rssi: -300.0 is not an RSSI"),
+        BadLine(line: "espresense/devices/iBeacon:\(uuid)-1-7/kitchen {\"id\":\"x\",\"rssi\":-300}", error: "recording.txt:3: rssi: -300 is not an RSSI a radio reports"),
         BadLine(line: "espresense/devices/iBeacon:\(uuid)-1-7/kitchen", error: "recording.txt:3: payload: no space and payload after the topic"),
         BadLine(line: "espresense/devices/4a1f22900c3e/kitchen rssi=-70", error: "recording.txt:3: payload: the payload is not JSON"),
         BadLine(line: "espresense/devices/4a1f22900c3e/garage {\"id\":\"4a1f22900c3e\",\"rssi\":-70}", error: "recording.txt:3: topic: node 'garage' is not a sensor of the store"),

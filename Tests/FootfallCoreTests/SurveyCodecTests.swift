@@ -12,6 +12,21 @@ import Testing
         #expect(SurveyCodec.surveyText(try SurveyCodec.readSurvey(text: text)) == text)
     }
 
+    /// A survey's readings are held to what a trace's are: an RSSI a radio reports, a time a
+    /// clock gives; a fit over a reading of 45 dBm would bend every sensor's model.
+    @Test func aSurveyReadingNoRadioOrClockGivesIsRefusedOnItsLine() throws {
+        let loud = try #require(throws: FormatError.self) {
+            try SurveyCodec.readSurvey(text: "time,sensor,device,rssi,x,y\n1,s1,p,-60,1,2\n2,s1,p,45,1,2\n", name: "survey.csv")
+        }
+        #expect(loud.description == "survey.csv:3:8: rssi: 45 is not an RSSI a radio reports; give dBm between -128 and 20, like -67")
+        let late = try #require(throws: FormatError.self) {
+            try SurveyCodec.readSurvey(text: "time,sensor,device,rssi,x,y\n1767603600123,s1,p,-60,1,2\n", name: "survey.csv")
+        }
+        #expect(late.line == 2)
+        #expect(late.field == "time")
+        #expect(late.message.hasSuffix("send seconds, not milliseconds"))
+    }
+
     @Test func aSurveyPointWithNeitherCoordinatesNorZoneIsRejected() throws {
         let error = try #require(throws: FormatError.self) {
             try SurveyCodec.readSurvey(text: "time,sensor,device,rssi,x,y,zone\n1,s1,p,-60,,,\n", name: "survey.csv")

@@ -67,6 +67,17 @@ import Testing
         #expect(try TraceReader(text: "time,sensor,device,rssi\n0,s1,d1,-60\n9999999999,s1,d1,-60\n").readAll().count == 2)
     }
 
+    /// An RSSI no radio reports (a percentage, milliwatts, a swapped column) is refused on its
+    /// line; the ends of what radios report are read.
+    @Test func anRSSINoRadioReportsIsRefusedOnItsLine() throws {
+        for rssi in ["45", "-300", "20.5", "-128.5"] {
+            let reader = try TraceReader(text: "time,sensor,device,rssi\n1,s1,d1,\(rssi)\n", name: "t.csv")
+            let error = try #require(throws: FormatError.self) { try reader.read() }
+            #expect(error.description == "t.csv:2:9: rssi: \(rssi) is not an RSSI a radio reports; give dBm between -128 and 20, like -67")
+        }
+        #expect(try TraceReader(text: "time,sensor,device,rssi\n1,s1,d1,-128\n2,s1,d1,20\n").readAll().map(\.rssi) == [-128, 20])
+    }
+
     /// Files saved in another shape say which, and bytes of a binary file are not echoed to
     /// the terminal.
     @Test func aFileOfAnotherShapeSaysWhichAndControlBytesAreShownEscaped() throws {

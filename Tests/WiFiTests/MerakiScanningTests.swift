@@ -107,6 +107,10 @@ import Testing
         (#"{"version":"4.0","type":"WiFi","data":{"observations":[]}}"#, "version \"4.0\" is not supported"),
         (#"{"version":"3.0","type":"Zigbee","data":{"observations":[]}}"#, "type \"Zigbee\" is not supported"),
         (#"{"version":"3.0","type":"WiFi","data":{"observations":[}"#, "byte 55: not JSON: unexpected '}'"),
+        (#"{"version":"3.0","type":"WiFi","data":{"observations":[{"clientMac":"aa:bb:cc:00:11:22","locations":[],"latestRecord":{"time":"2021-11-23T14:01:49Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":"1e300"}}]}}"#,
+         "data.observations[0].latestRecord.nearestApRssi: 1e+300 is not an RSSI a radio reports; give dBm between -128 and 20"),
+        (#"{"version":"2.0","type":"DevicesSeen","data":{"apMac":"00:18:0a:13:dd:b0","observations":[{"seenTime":"2016-09-24T00:06:43Z","clientMac":"00:26:ab:b8:a9:a5","seenEpoch":1474675603,"rssi":140}]}}"#,
+         "data.observations[0].rssi: 45 is not an RSSI a radio reports"),
     ])
     func malformedBodiesSayWhatAndWhere(body: String, message: String) throws {
         let error = try #require(throws: MerakiError.self) { try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil) }

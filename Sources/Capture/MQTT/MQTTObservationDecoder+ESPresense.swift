@@ -42,7 +42,7 @@ extension MQTTObservationDecoder {
                 topic: shownTopic(topic), reason: .unusableDevice, field: "mac",
                 "a '\(kind):' id is a fingerprint many devices share and the report has no usable mac; update the node's firmware (3.0 or later sends mac)")
         }
-        let txPower = isBeacon ? members[3]?.number.flatMap { Self.rssiRange.contains($0) ? Int($0) : nil } : nil
+        let txPower = isBeacon ? members[3]?.number.flatMap { Observation.plausibleRSSI.contains($0) ? Int($0) : nil } : nil
         return Observation(time: time, sensor: sensor, device: device, rssi: rssi, txPower: txPower, radio: .ble)
     }
 

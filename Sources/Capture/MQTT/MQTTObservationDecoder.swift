@@ -15,9 +15,6 @@ public struct MQTTObservationDecoder: Sendable {
     public var sensors: [String: SensorID]
     public var storeSensors: Set<SensorID>?
 
-    /// RSSI a radio can report, dBm (HCI: -127 to +20).
-    public static let rssiRange: ClosedRange<Double> = -127...20
-
     public init(format: MQTTFormat, sensors: [String: SensorID] = [:], storeSensors: Set<SensorID>? = nil) {
         self.format = format
         self.sensors = sensors
@@ -93,10 +90,8 @@ public struct MQTTObservationDecoder: Sendable {
         guard let rssi = value?.number else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field(), "no number; every report needs the RSSI in dBm")
         }
-        guard Self.rssiRange.contains(rssi) else {
-            throw MQTTInputError(
-                topic: shownTopic(topic), reason: .rssiOutOfRange, field: field(),
-                "\(rssi) is not an RSSI; a radio reports dBm between \(Int(Self.rssiRange.lowerBound)) and \(Int(Self.rssiRange.upperBound))")
+        if let problem = Observation.rssiProblem(rssi) {
+            throw MQTTInputError(topic: shownTopic(topic), reason: .rssiOutOfRange, field: field(), problem)
         }
         return rssi
     }

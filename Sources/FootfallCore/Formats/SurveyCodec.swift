@@ -14,7 +14,9 @@ public enum SurveyCodec {
         try forEachRow(lines, required: ["time", "sensor", "device", "rssi"], optional: ["x", "y", "zone"],
                        example: "time,sensor,device,rssi,x,y[,zone]") { row, columns, fail in
             let time = try number(row, columns["time"]!, "time", fail)
+            if let problem = Observation.timeProblem(time) { throw fail("time", columns["time"], problem) }
             let rssi = try number(row, columns["rssi"]!, "rssi", fail)
+            if let problem = Observation.rssiProblem(rssi) { throw fail("rssi", columns["rssi"], problem) }
             let sensor = try text(row, columns["sensor"]!, "sensor", fail)
             let device = try text(row, columns["device"]!, "device", fail)
             let zone = columns["zone"].flatMap { row.isEmpty($0) ? nil : row.string($0) }

@@ -57,7 +57,7 @@ public final class TraceReader: Sequence, IteratorProtocol {
             guard let time = row.double(timeColumn) else { throw bad(timeColumn, "time", "is not a number of seconds; give seconds since 1970 (UTC), like 1767603600.25") }
             if let problem = Observation.timeProblem(time) { throw fail("time", timeColumn, problem) }
             guard let rssi = row.double(rssiColumn) else { throw bad(rssiColumn, "rssi", "is not a number; RSSI is dBm, like -67") }
-            guard rssi > -200, rssi < 100 else { throw bad(rssiColumn, "rssi", "is not a plausible RSSI; give dBm between -200 and 100, like -67") }
+            if let problem = Observation.rssiProblem(rssi) { throw fail("rssi", rssiColumn, problem) }
             guard !row.isEmpty(sensorColumn) else { throw bad(sensorColumn, "sensor", "is empty; name the sensor that heard the device") }
             guard !row.isEmpty(deviceColumn) else { throw bad(deviceColumn, "device", "is empty; give the device's id") }
             let current = row

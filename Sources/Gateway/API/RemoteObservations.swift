@@ -85,8 +85,8 @@ enum RemoteObservations {
         }
         var observations: [Observation] = []
         for (index, item) in batch.observations.enumerated() {
-            guard item.rssi > -200, item.rssi < 100 else {
-                return refuse("observations[\(index)].rssi: \(item.rssi) is not an RSSI; send dBm between -200 and 100", .badRequest)
+            if let problem = Observation.rssiProblem(item.rssi) {
+                return refuse("observations[\(index)].rssi: \(problem)", .badRequest)
             }
             if let problem = Observation.timeProblem(item.time) {
                 return refuse("observations[\(index)].time: \(problem)", .badRequest)

@@ -1,3 +1,5 @@
+import FootfallCore
+
 extension MerakiScanningReport {
     /// Decodes a webhook body. When `sharedSecret` is given, the body's `secret` must equal it.
     public init(decoding body: some Collection<UInt8>, sharedSecret: String?) throws(MerakiError) {
@@ -95,10 +97,7 @@ extension MerakiScanningReport {
         } else {
             seen = try time(o["seenTime"] ?? .null, path: "\(path).seenTime")
         }
-        var reported = try rssi(o["rssi"], path: "\(path).rssi")
-        // v2 documents `rssi` only as "Device RSSI as seen by AP" and sends positive
-        // numbers (dB above the noise floor); taking the floor as −95 dBm gives dBm like v3's.
-        if reported > 0 { reported -= 95 }
+        let reported = try rssi(o["rssi"], path: "\(path).rssi", aboveNoise: true)
         return Client(
             mac: mac, readings: [Reading(time: seen, accessPoint: accessPoint, rssi: reported)],
             manufacturer: o["manufacturer"]?.string, os: o["os"]?.string, ssid: o["ssid"]?.string
@@ -112,14 +111,21 @@ extension MerakiScanningReport {
     }
 
     /// A number, or a string holding one: Meraki's documentation shows strings, real bodies numbers.
-    private static func rssi(_ value: JSONValue?, path: String) throws(MerakiError) -> Double {
+    /// v2 documents a client's `rssi` only as "Device RSSI as seen by AP" and sends positive
+    /// numbers (dB above the noise floor): with `aboveNoise`, taking the floor as −95 dBm gives
+    /// dBm like v3's. Refused outside what a radio reports (`Observation.plausibleRSSI`).
+    private static func rssi(_ value: JSONValue?, path: String, aboveNoise: Bool = false) throws(MerakiError) -> Double {
+        var n: Double
         switch value {
-        case .number(let n)?: return n
+        case .number(let number)?: n = number
         case .string(let s)?:
-            guard let n = Double(s.filter { $0 != " " }) else { throw .invalidField(path: path, message: "\"\(s)\" is not a number") }
-            return n
+            guard let number = Double(s.filter { $0 != " " }) else { throw .invalidField(path: path, message: "\"\(s)\" is not a number") }
+            n = number
         default: throw .invalidField(path: path, message: "missing, or neither a number nor a string")
         }
+        if aboveNoise, n > 0 { n -= 95 }
+        if let problem = Observation.rssiProblem(n) { throw .invalidField(path: path, message: problem) }
+        return n
     }
 
     private static func time(_ value: JSONValue, path: String) throws(MerakiError) -> Double {
