@@ -102,6 +102,28 @@ import Testing
         #expect((try await client.get("/healthz")).status == 200, "a finished recording does not end the daemon")
     }
 
+    /// A trace source, like a capture file, shows itself finished once replayed (it had said
+    /// "running" for as long as the daemon ran), and the daemon stays up.
+    @Test func aTraceSourceShowsItselfFinishedOnceReplayed() async throws {
+        let directory = Fixtures.temporaryDirectory("trace-finished")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = "time,sensor,device,rssi\n"
+        for i in 0..<120 { text += "\(1_767_603_600 + Double(i) * 0.5),s\(1 + i % 3),ble:aa:bb:cc:dd:ee:01,-6\(i % 10)\n" }
+        let trace = directory.appendingPathComponent("t.csv").path
+        try text.write(toFile: trace, atomically: true, encoding: .utf8)
+        let store = try Self.store(sources: "  - type: trace\n    path: \(trace)\n    speed: 0\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await Self.start(store)
+        defer { daemon.kill(SIGTERM) }
+        let source = "source trace \(trace)"
+        let status = try await client.status(within: .seconds(300)) { status in
+            Self.component(status, source) == "finished" && (1...3).map { Self.observations(status, "s\($0)") }.reduce(0, +) >= 120
+        }
+        #expect(Self.component(status, source) == "finished", "\(status) \(daemon.log)")
+        #expect((1...3).map { Self.observations(status, "s\($0)") } == [40, 40, 40], "\(status)")
+        #expect((try await client.get("/healthz")).status == 200, "a finished trace does not end the daemon")
+    }
+
     @Test func aLoopedCaptureCarriesOnInTime() async throws {
         let capture = Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path
         let store = try Self.store(sources: "  - type: btsnoop\n    path: \(capture)\n    sensor: s4\n    speed: 0\n    loop: true\n")

@@ -71,3 +71,9 @@ struct SupervisedSource<Source: Service>: Service {
         try await gracefulShutdownOrCancel()
     }
 }
+
+/// Waits until the service group shuts down (or the task is cancelled): a finished source
+/// must not end the daemon.
+func gracefulShutdownOrCancel() async throws {
+    try? await gracefulShutdown()
+}

@@ -5,7 +5,8 @@ import ServiceLifecycle
 
 /// Replays a trace file into the pipeline, at recorded speed (times `speed`) or as fast as
 /// possible, optionally looping. Ticks come from the trace's own time, so a replay at any
-/// speed gives the same events as `footfall replay`.
+/// speed gives the same events as `footfall replay`. `run` returns when the trace is replayed
+/// (never, looping) and throws at a line it cannot read.
 public struct TraceSource: Service {
     public let path: String
     /// 1 = recorded speed, 10 = ten times faster, nil = as fast as possible.
@@ -94,12 +95,6 @@ public struct TraceSource: Service {
         } while loop && !Task.isCancelled && !Task.isShuttingDownGracefully
         // Let the pipeline's clock run on so every visit of the trace ends.
         if let lastTime { bus.send(.tick(lastTime + finishAfter)) }
-        try await gracefulShutdownOrCancel()
+        // Returns once replayed: `SupervisedSource` shows it finished and keeps the daemon up.
     }
-}
-
-/// Waits until the service group shuts down (or the task is cancelled): a finished source
-/// must not end the daemon.
-func gracefulShutdownOrCancel() async throws {
-    try? await gracefulShutdown()
 }
