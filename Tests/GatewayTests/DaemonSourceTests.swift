@@ -122,6 +122,12 @@ import Testing
         #expect(Self.component(status, source) == "finished", "\(status) \(daemon.log)")
         #expect((1...3).map { Self.observations(status, "s\($0)") } == [40, 40, 40], "\(status)")
         #expect((try await client.get("/healthz")).status == 200, "a finished trace does not end the daemon")
+        // Counts that have not moved are shown at 0, for rates and alerts to have a series.
+        let metrics = try await client.get("/metrics").body
+        #expect(metrics.contains("footfall_source_errors_total{source=\"trace \(trace)\"} 0\n"), "\(metrics)")
+        for type in PresenceEvent.Kind.allCases {
+            #expect(metrics.contains("footfall_events_total{type=\"\(type.rawValue)\"} "), "\(type.rawValue) in \(metrics)")
+        }
     }
 
     @Test func aLoopedCaptureCarriesOnInTime() async throws {

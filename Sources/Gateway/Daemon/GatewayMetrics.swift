@@ -24,6 +24,9 @@ public final class GatewayMetrics: Sendable {
             descriptor: Self.name("build", "info", "Always 1: the footfall version and the Swift compiler that built it, as labels."),
             labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)])
         buildInfo.set(1.0)
+        // Every type's count from the start, at 0: a rate over a series that appears only at its
+        // first event is empty until then, and an alert on it never fires.
+        for type in PresenceEvent.Kind.allCases { _ = eventsCounter(type) }
     }
 
     func observations(sensor: SensorID, count: Int = 1) {
@@ -31,11 +34,24 @@ public final class GatewayMetrics: Sendable {
     }
 
     func event(_ type: PresenceEvent.Kind) {
-        registry.makeCounter(descriptor: Self.name("events", "total", "Events decided, per type."), labels: [("type", type.rawValue)]).increment()
+        eventsCounter(type).increment()
+    }
+
+    private func eventsCounter(_ type: PresenceEvent.Kind) -> Prometheus.Counter {
+        registry.makeCounter(descriptor: Self.name("events", "total", "Events decided, per type."), labels: [("type", type.rawValue)])
+    }
+
+    /// Shows a source's error count, at 0 until it fails.
+    func sourceStarted(_ source: String) {
+        _ = sourceErrors(source)
     }
 
     func sourceError(_ source: String) {
-        registry.makeCounter(descriptor: Self.name("source_errors", "total", "Errors reported by sources."), labels: [("source", source)]).increment()
+        sourceErrors(source).increment()
+    }
+
+    private func sourceErrors(_ source: String) -> Prometheus.Counter {
+        registry.makeCounter(descriptor: Self.name("source_errors", "total", "Errors reported by sources."), labels: [("source", source)])
     }
 
     func devices(tracked: Int, visitors: Int) {

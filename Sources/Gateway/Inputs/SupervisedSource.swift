@@ -28,6 +28,7 @@ struct SupervisedSource<Source: Service>: Service {
     var timing: Timing = .live
 
     func run() async throws {
+        metrics.sourceStarted(name)
         var attempt = 1
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             board.set(name, "running")
