@@ -18,8 +18,16 @@ fail() {
     echo "Error: $*" >&2
     exit 1
 }
+usage_line="usage: $0 --binary PATH [--out DIR] [--version VERSION] [--maintainer 'Name <address>'] [--compression xz|gzip|none] [--fast] [--lintian] [--allow-unpackaged-libraries]"
+# Asked for (--help): the usage and what each option does, on standard output, and success.
+help() {
+    echo "$usage_line"
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+    exit 0
+}
+# Not asked for (no --binary): the usage line on standard error, and a usage error.
 usage() {
-    echo "usage: $0 --binary PATH [--out DIR] [--version VERSION] [--maintainer 'Name <address>'] [--compression xz|gzip|none] [--fast] [--lintian] [--allow-unpackaged-libraries]" >&2
+    echo "$usage_line" >&2
     exit 64
 }
 
@@ -41,7 +49,7 @@ while [ $# -gt 0 ]; do
     --allow-unpackaged-libraries) allow_unpackaged=true; shift ;;
     --lintian) lintian=true; shift ;;
     --fast) level=(-z1); shift ;;
-    -h | --help) usage ;;
+    -h | --help) help ;;
     *) fail "unknown option '$1' (see $0 --help)" ;;
     esac
 done

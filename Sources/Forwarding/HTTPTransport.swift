@@ -83,8 +83,12 @@ public struct HTTPTransport: SinkTransport {
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    /// An HTTP client's failure in one clause: a system call's error as the system words it
+    /// ("Connection refused"), not NIO's "connection reset (error set): Connection refused
+    /// (errno: 111)", whose reason names the path it took rather than what happened.
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "\(error)" }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         return String(describing: error)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import FootfallCore
+import Forwarding
 import Foundation
 import Gateway
 import NIOCore
@@ -43,7 +44,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let body = try await response.body.collect(upTo: 1 << 20)
                 return (Int(response.status.code), String(buffer: body))
             } catch {
-                throw CommandFailure("no gateway answers at \(base) (\(error)); is `footfall run` running, and is api.listen right?")
+                throw CommandFailure("no gateway answers at \(base) (\(HTTPTransport.describe(error))); is `footfall run` running, and is api.listen right?")
             }
         }
         let (healthCode, healthBody) = try await get("/healthz")
