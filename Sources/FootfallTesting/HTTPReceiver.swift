@@ -28,10 +28,13 @@ public final class HTTPReceiver: Sendable {
         public var status: Int
         public var headers: [(String, String)]
         public var body: String
-        public init(status: Int = 200, headers: [(String, String)] = [], body: String = "") {
+        /// Sends the head (with the body's length) and then nothing more: a receiver that stalls.
+        public var withholdBody: Bool
+        public init(status: Int = 200, headers: [(String, String)] = [], body: String = "", withholdBody: Bool = false) {
             self.status = status
             self.headers = headers
             self.body = body
+            self.withholdBody = withholdBody
         }
         public static let ok = Response(status: 200, body: "{\"success\":true}")
     }
@@ -142,6 +145,12 @@ private final class ReceiverHandler: ChannelInboundHandler {
             headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             let responseHead = HTTPResponseHead(
                 version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+            self.head = nil
+            body = []
+            if response.withholdBody {
+                context.writeAndFlush(wrapOutboundOut(.head(responseHead)), promise: nil)
+                return
+            }
             context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
             let keepAlive = head.isKeepAlive
@@ -149,8 +158,6 @@ private final class ReceiverHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                 if !keepAlive { channel.close(promise: nil) }
             }
-            self.head = nil
-            body = []
         }
     }
 }

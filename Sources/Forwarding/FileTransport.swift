@@ -46,12 +46,21 @@ public final class FileTransport: SinkTransport, Sendable {
                     if path == "-" {
                         state.descriptor = STDOUT_FILENO
                     } else {
-                        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
                         guard fd >= 0 else { throw FileError(operation: "open", errno: errno) }
                         state.descriptor = fd
+                        try endLastLine(fd)
                     }
                 }
-                try writeAll(body, to: state.descriptor)
+                // A write the disk cut short is taken back, so the batch sent again starts a line
+                // of its own rather than finishing a broken one.
+                let before = path == "-" ? -1 : lseek(state.descriptor, 0, SEEK_END)  // -1 on a pipe: nothing to take back
+                do {
+                    try writeAll(body, to: state.descriptor)
+                } catch {
+                    if before >= 0 { _ = ftruncate(state.descriptor, before) }
+                    throw error
+                }
                 let now = self.now()
                 let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
                 if due && path != "-" {
@@ -65,6 +74,18 @@ public final class FileTransport: SinkTransport, Sendable {
                 return .retry(reason: "\(path): \(error)", after: nil)
             }
         }
+    }
+
+    /// A file whose last line was cut off (another program's, or a crash of ours mid-write)
+    /// gets the line ended, so the lines appended after it each read as JSON.
+    private func endLastLine(_ fd: Int32) throws {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, size - 1) == 1 else { throw FileError(operation: "read", errno: errno) }
+        if last != UInt8(ascii: "\n") { try writeAll([UInt8(ascii: "\n")], to: fd) }
     }
 
     private func writeAll(_ bytes: [UInt8], to fd: Int32) throws {

@@ -7,13 +7,20 @@ extension HTTPClient {
     /// The client the sinks use unless given another: AsyncHTTPClient's defaults (TLS verified
     /// against the system's roots) except that a refused or failed connection fails the
     /// request at once, so the forwarder's own back-off, health and metrics see it instead of
-    /// the pool retrying silently until the request's deadline. Lives as long as the process.
-    public static let sinks: HTTPClient = {
+    /// the pool retrying silently until the request's deadline, and that a redirect is not
+    /// followed: AsyncHTTPClient follows a 301, 302 or 303 with a GET without the body, whose
+    /// 200 would count the batch delivered (`HTTPTransport.classify` says where it points).
+    /// Lives as long as the process.
+    public static let sinks = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: sinkConfiguration())
+
+    /// The configuration of `sinks` and `verifying(caFile:)`.
+    static func sinkConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(5)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        configuration.redirectConfiguration = .disallow
+        return configuration
+    }
 }
 
 extension HTTPClient {
@@ -25,9 +32,7 @@ extension HTTPClient {
     public static func verifying(caFile: String) -> HTTPClient {
         verifyingClients.withLock { clients in
             if let client = clients[caFile] { return client }
-            var configuration = HTTPClient.Configuration()
-            configuration.connectionPool.retryConnectionEstablishment = false
-            configuration.timeout.connect = .seconds(5)
+            var configuration = sinkConfiguration()
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.trustRoots = .file(caFile)
             configuration.tlsConfiguration = tls

@@ -51,33 +51,84 @@ public struct HTTPTransport: SinkTransport {
             request.headers.add(name: RequestSignature.headerName, value: header)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
+        let (client, timeout, prepared) = (client, options.timeout, request)
         do {
-            let milliseconds = options.timeout.components.seconds * 1000 + options.timeout.components.attoseconds / 1_000_000_000_000_000
-            let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
-            var kept = ByteBuffer()
-            for try await chunk in response.body where kept.readableBytes < Self.keptResponseBytes {
-                var chunk = chunk
-                kept.writeBuffer(&chunk)
+            // The whole exchange within the timeout, the response's body too: AsyncHTTPClient's
+            // own timeout ends at the response's head, and a receiver that sends its head and
+            // then stalls would hold the sink (and the daemon's shutdown) for as long as it likes.
+            let answer = try await Self.within(timeout) { () async throws -> Answer in
+                let response = try await client.execute(prepared, timeout: .milliseconds(Self.milliseconds(timeout)))
+                var kept = ByteBuffer()
+                for try await chunk in response.body {
+                    var chunk = chunk
+                    kept.writeBuffer(&chunk)
+                    if kept.readableBytes >= Self.keptResponseBytes { break }
+                }
+                return Answer(
+                    status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
+                    location: response.headers.first(name: "Location"), body: String(String(buffer: kept).prefix(Self.keptResponseBytes)))
             }
-            let text = String(buffer: kept).prefix(Self.keptResponseBytes)
-            return Self.classify(
-                status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: String(text), now: now())
+            return Self.classify(status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now(), location: answer.location)
         } catch {
             return .retry(reason: "\(options.url): \(Self.describe(error))", after: nil)
         }
     }
 
-    /// 2xx delivered; 408, 429, 5xx retried (Retry-After honoured for 429 and 503); other
-    /// statuses refused for good, with the response kept.
-    public static func classify(status: Int, retryAfter: String?, body: String, now: Double) -> DeliveryOutcome {
+    /// What of a response the classification reads.
+    struct Answer: Sendable {
+        var status: Int
+        var retryAfter: String?
+        var location: String?
+        var body: String
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// The exchange took longer than the sink's `timeout_ms`.
+    struct TimedOut: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "no whole answer within \(HTTPTransport.milliseconds(limit)) ms (the sink's timeout_ms)" }
+    }
+
+    /// Runs `operation`, cancelled (and `TimedOut` thrown) once `limit` has passed.
+    static func within<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw TimedOut(limit: limit) }
+            return value
+        }
+    }
+
+    /// 2xx delivered; 408, 429, 5xx retried (Retry-After honoured for 429 and 503, when it
+    /// asks for a wait at all). A redirect (not followed: AsyncHTTPClient would turn the POST
+    /// into a GET without its body) and 401, 403, 404, 405, 407 and 410 say the sink's url or
+    /// credentials are wrong for every batch, not that this batch is: retried, so the events
+    /// wait in the outbox, the sink shows failing, and they go once the store file is fixed.
+    /// Any other status refuses the batch for good, with the response kept.
+    public static func classify(status: Int, retryAfter: String?, body: String, now: Double, location: String? = nil) -> DeliveryOutcome {
+        let snippet = body.isEmpty ? "" : ": " + body.prefix(200).replacingOccurrences(of: "\n", with: " ")
         switch status {
         case 200..<300:
             return .delivered
         case 408, 429, 500..<600:
-            let after = (status == 429 || status == 503) ? retryAfter.flatMap { RetryAfter.parse($0, now: now) } : nil
-            let snippet = body.isEmpty ? "" : ": " + body.prefix(200).replacingOccurrences(of: "\n", with: " ")
+            let asked = (status == 429 || status == 503) ? retryAfter.flatMap { RetryAfter.parse($0, now: now) } : nil
+            // "Retry-After: 0" or a date past: the back-off's own wait, not none.
+            let after = asked.flatMap { $0 > .zero ? $0 : nil }
             return .retry(reason: "HTTP \(status)\(snippet)", after: after)
+        case 300..<400:
+            let target = location.map { " to \($0)" } ?? ""
+            return .retry(reason: "HTTP \(status): the receiver redirects\(target); set the sink's url to where it now is", after: nil)
+        case 401, 403, 407:
+            return .retry(reason: "HTTP \(status)\(snippet); check the sink's credentials (write_key, token)", after: nil)
+        case 404, 405, 410:
+            return .retry(reason: "HTTP \(status)\(snippet); check the sink's url", after: nil)
         default:
             return .rejected(DeadLetterReason(reason: "the receiver refused the batch with HTTP \(status)", responseStatus: status, responseBody: body))
         }

@@ -25,7 +25,8 @@ struct SinkWorker: Sendable {
     }
 
     enum RoundResult {
-        case settled
+        /// Recorded: delivered, or with `refused` the receiver's reason for refusing it for good.
+        case settled(refused: String?)
         case retry(reason: String, after: Duration?)
         case storageFailed
     }
@@ -48,6 +49,9 @@ struct SinkWorker: Sendable {
         await register()
         metrics.healthy.record(1)
         var failures = 0
+        // Batches refused for good in a row, and whether the sink shows unhealthy.
+        var refusals = 0
+        var unhealthy = false
         var lastGauges = 0.0
         while !Task.isCancelled {
             if timing.now() - lastGauges >= 0.5 {
@@ -72,13 +76,23 @@ struct SinkWorker: Sendable {
                 continue
             case .ready(let entries):
                 switch await attempt(entries) {
-                case .settled:
-                    if failures > 0 {
-                        logger.notice("sink \(sink.name): delivering again after \(failures) failed attempts")
+                case .settled(let refused):
+                    if failures > 0 { logger.notice("sink \(sink.name): delivering again after \(failures) failed attempts") }
+                    failures = 0
+                    refusals = refused == nil ? 0 : refusals + 1
+                    // A receiver that refuses every batch (its schema changed, the events too
+                    // large) fills the dead letters: shown, as a failing one is.
+                    if let refused, refusals >= 3 {
+                        health.set(
+                            "sink:\(sink.name)",
+                            .degraded("\(refusals) batches in a row refused for good, last: \(refused); they are dead letters (footfall outbox list --state dead)"))
+                        metrics.healthy.record(0)
+                        unhealthy = true
+                    } else if unhealthy, refusals == 0 {
                         health.set("sink:\(sink.name)", .ok)
                         metrics.healthy.record(1)
+                        unhealthy = false
                     }
-                    failures = 0
                 case .storageFailed:
                     failures += 1
                     if untilDrained { throw Stopped(sink: sink.name, reason: health.status(of: "outbox").description) }
@@ -91,6 +105,7 @@ struct SinkWorker: Sendable {
                     if failures >= 3 {
                         health.set("sink:\(sink.name)", .degraded("\(failures) failed attempts, last: \(reason)"))
                         metrics.healthy.record(0)
+                        unhealthy = true
                     }
                     await recordFailure(reason: reason, delay: delay)
                     if untilDrained { throw Stopped(sink: sink.name, reason: reason) }
@@ -178,12 +193,12 @@ struct SinkWorker: Sendable {
                 metrics.latency.recordNanoseconds(Int64(max(0, now - entry.appendedAt) * 1e9))
             }
             noteDead(dead)
-            return .settled
+            return .settled(refused: nil)
         case .rejected(let why):
             let condemned = dead + sent.map { ($0, why) }
             guard await settle(round, dead: condemned) else { return .storageFailed }
             noteDead(condemned)
-            return .settled
+            return .settled(refused: why.reason)
         case .retry(let reason, let after):
             metrics.retried.increment(by: sent.count)
             return .retry(reason: reason, after: after)
@@ -260,7 +275,7 @@ struct SinkWorker: Sendable {
             let deadline = worker.timing.now() + worker.options.shutdownGrace / .seconds(1)
             while worker.timing.now() < deadline {
                 guard case .ready(let entries) = await worker.next(ignoringFlushInterval: true) else { break }
-                guard case .settled = await worker.attempt(entries) else { break }
+                guard case .settled = await worker.attempt(entries) else { break }  // a refusal too is recorded
             }
             await worker.updateGauges()
         }.value

@@ -98,6 +98,29 @@ import Testing
         try await receiver.stop()
     }
 
+    /// A receiver that refuses every batch fills the dead letters: after three refusals in a
+    /// row the sink shows degraded, as one that fails does, and healthy again once one is taken.
+    @Test func aSinkWhoseBatchesAreAllRefusedShowsDegradedUntilOneIsTaken() async throws {
+        let harness = try DeliveryHarness()
+        let refuse = Atomic<Bool>(true)
+        let receiver = try await HTTPReceiver.start { _ in
+            refuse.load(ordering: .relaxed) ? .init(status: 422, body: "{\"error\":\"schema\"}") : .ok
+        }
+        try harness.append(TestEvents.make(count: 4))
+        let health = ForwardingHealth()
+        let (_, task) = harness.start([DeliveryHarness.cloudEventsSink(receiver.url, batchSize: 1)], health: health)
+        defer { task.cancel() }
+        #expect(try await waitUntil { try harness.database.letters(state: "dead").count >= 3 })
+        #expect(await waitUntil { if case .degraded = health.status(of: "sink:cloudevents") { true } else { false } })
+        let shown = health.status(of: "sink:cloudevents").description
+        #expect(shown.contains("batches in a row refused for good, last: the receiver refused the batch with HTTP 422"), "\(shown)")
+        #expect(shown.contains("footfall outbox list --state dead"), "\(shown)")
+        refuse.store(false, ordering: .relaxed)
+        try harness.append(TestEvents.make(count: 6).suffix(2))
+        #expect(await waitUntil { health.status(of: "sink:cloudevents") == .ok })
+        try await receiver.stop()
+    }
+
     @Test func segmentBatchCarriesTheWriteKeyAsBasicAuthAndAVerifiableSignature() async throws {
         let harness = try DeliveryHarness()
         let receiver = try await HTTPReceiver.start()

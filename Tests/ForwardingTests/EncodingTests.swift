@@ -82,6 +82,20 @@ import Testing
             return
         }
         #expect(why.responseStatus == 400 && why.responseBody == "bad")
+        // "Retry-After: 0", or a date past: the back-off's wait, not none.
+        #expect(HTTPTransport.classify(status: 503, retryAfter: "0", body: "", now: 0) == .retry(reason: "HTTP 503", after: nil))
+        // Wrong for every batch, not this one: the events wait in the outbox for the fix.
+        #expect(HTTPTransport.classify(status: 302, retryAfter: nil, body: "", now: 0, location: "https://cdp.example/v1/events")
+            == .retry(reason: "HTTP 302: the receiver redirects to https://cdp.example/v1/events; set the sink's url to where it now is", after: nil))
+        #expect(HTTPTransport.classify(status: 401, retryAfter: nil, body: "bad key", now: 0)
+            == .retry(reason: "HTTP 401: bad key; check the sink's credentials (write_key, token)", after: nil))
+        #expect(HTTPTransport.classify(status: 404, retryAfter: nil, body: "", now: 0) == .retry(reason: "HTTP 404; check the sink's url", after: nil))
+        for status in [413, 422, 409] {
+            guard case .rejected = HTTPTransport.classify(status: status, retryAfter: nil, body: "", now: 0) else {
+                Issue.record("\(status) refuses this batch: a dead letter")
+                continue
+            }
+        }
     }
 
     @Test func signatureVerifiesAndRejectsATamperedBodyOrAnOldTimestamp() {

@@ -1,0 +1,55 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import Synchronization
+import Testing
+
+/// The HTTP sinks against a real receiver on 127.0.0.1 that answers as a misconfigured or
+/// stalling one would.
+@Suite struct HTTPTransportTests {
+    /// A 302 to a page that answers a GET with 200: followed, as AsyncHTTPClient does by
+    /// default, the POST became a GET without its body and the batch counted delivered.
+    @Test func aRedirectIsNotFollowedAndTheBatchWaits() async throws {
+        let receiver = try await HTTPReceiver.start { request in
+            request.method == "POST" ? .init(status: 302, headers: [("Location", "/landing")]) : .ok
+        }
+        defer { Task { try? await receiver.stop() } }
+        let transport = HTTPTransport(options: .init(url: receiver.url + "/events", timeout: .seconds(60)), now: Timing.live.now)
+        let outcome = await transport.send(Array("{}".utf8), contentType: "application/json")
+        #expect(outcome == .retry(reason: "HTTP 302: the receiver redirects to /landing; set the sink's url to where it now is", after: nil))
+        #expect(receiver.requests.map(\.method) == ["POST"], "no GET followed the redirect")
+    }
+
+    /// A receiver that sends its answer's head and then nothing: the sink's timeout covers the
+    /// body too, so the sink moves on (and the daemon can stop) instead of waiting for ever.
+    @Test func aReceiverThatStallsItsAnswerIsTimedOut() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 200, body: "{\"success\":true}", withholdBody: true) }
+        defer { Task { try? await receiver.stop() } }
+        let transport = HTTPTransport(options: .init(url: receiver.url, timeout: .milliseconds(300)), now: Timing.live.now)
+        let outcome = Mutex<DeliveryOutcome?>(nil)
+        let sending = Task {
+            let result = await transport.send(Array("{}".utf8), contentType: "application/json")
+            outcome.withLock { $0 = result }
+        }
+        // Bounded, so a regression fails here rather than holding the run.
+        let answered = await waitUntil(timeout: .seconds(120), every: .milliseconds(20)) { outcome.withLock { $0 != nil } }
+        if !answered { sending.cancel() }
+        #expect(answered, "the send did not return within two minutes")
+        #expect(outcome.withLock { $0 } == .retry(reason: "\(receiver.url): no whole answer within 300 ms (the sink's timeout_ms)", after: nil))
+    }
+
+    /// A jsonl file whose last line was cut off (a crash mid-write, another program) gets it
+    /// ended before the next batch, so every line after it reads as JSON.
+    @Test func aJSONLinesFileCutOffMidLineIsEndedBeforeTheNextBatch() async throws {
+        let directory = Fixtures.temporaryDirectory("jsonl-cut")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("events.jsonl").path
+        try Data("{\"id\":\"a\"}\n{\"id\":\"b".utf8).write(to: URL(fileURLWithPath: path))
+        let transport = FileTransport(path: path, fsync: .always, now: Timing.live.now)
+        #expect(await transport.send(Array("{\"id\":\"c\"}\n".utf8), contentType: "application/x-ndjson") == .delivered)
+        #expect(await transport.send(Array("{\"id\":\"d\"}\n".utf8), contentType: "application/x-ndjson") == .delivered)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == "{\"id\":\"a\"}\n{\"id\":\"b\n{\"id\":\"c\"}\n{\"id\":\"d\"}\n")
+    }
+}
