@@ -34,9 +34,7 @@ public struct GatewayData: Sendable {
             guard isDirectory.boolValue else {
                 throw GatewayDataError("\(directory) is a file, not a data directory; give a directory (it is made if missing), e.g. /var/lib/footfall")
             }
-            guard FileManager.default.isWritableFile(atPath: directory) else {
-                throw GatewayDataError("the data directory \(directory) is not writable by this user; give it to the user footfall runs as")
-            }
+            if let problem = writeProblem(directory) { throw GatewayDataError("the data directory \(directory) \(problem)") }
             return
         }
         // Up to the nearest folder there is: a relative path ends at the working directory
@@ -46,9 +44,22 @@ public struct GatewayData: Sendable {
             let up = (ancestor as NSString).deletingLastPathComponent
             ancestor = up.isEmpty ? "." : up
         } while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory)
-        guard isDirectory.boolValue, FileManager.default.isWritableFile(atPath: ancestor) else {
-            throw GatewayDataError("cannot create the data directory \(directory) (\(ancestor) is not a folder this user may write); check the path and that the footfall user may write its parent")
+        guard isDirectory.boolValue else {
+            throw GatewayDataError("cannot create the data directory \(directory) (\(ancestor) is not a folder); check the path")
         }
+        if let problem = writeProblem(ancestor) {
+            throw GatewayDataError("cannot create the data directory \(directory): \(ancestor) \(problem)")
+        }
+    }
+
+    /// Why this process cannot write in `directory`, and what to do; nil when it can. Root may
+    /// write anywhere but on a file system mounted read-only, whose fix is another.
+    static func writeProblem(_ directory: String) -> String? {
+        guard access(directory, W_OK) != 0 else { return nil }
+        if errno == EROFS {
+            return "is on a file system mounted read-only; remount it read-write or give a data directory on another"
+        }
+        return "is not writable by this user; give it to the user footfall runs as"
     }
 
     static func loadOrCreateKey(at path: String) throws -> [UInt8] {

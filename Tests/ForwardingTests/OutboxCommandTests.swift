@@ -41,6 +41,14 @@ import Testing
 
         let nothing = try await FootfallProcess.run(["outbox", "purge-dead", "--db", db])
         #expect(nothing.standardOutput.contains("0 dead events deleted"))
+
+        // A sink name mistyped lists and queues nothing: said, not silent.
+        for command in [["list"], ["list", "--state", "dead"], ["retry"], ["purge-dead"]] {
+            let typo = try await FootfallProcess.run(["outbox"] + command + ["--db", db, "--sink", "cloudevent"])
+            #expect(typo.status != 0, "\(command)")
+            #expect(typo.standardError.split(separator: "\n").count == 1, "\(typo.standardError)")
+            #expect(typo.standardError.contains("no sink 'cloudevent' in \(db); the outbox knows: cloudevents"), "\(typo.standardError)")
+        }
     }
 
     @Test func purgeDeadDeletesTheDeadLetters() async throws {

@@ -60,7 +60,7 @@ struct OutboxDeliverCommand: AsyncParsableCommand {
             do {
                 try await forwarder.drain()
             } catch let incomplete as Forwarder.Incomplete {
-                throw CommandFailure("not everything was delivered:\n\(incomplete)\nrun again later, or with --follow")
+                throw CommandFailure("not everything was delivered (\(incomplete.reasons.joined(separator: "; "))); run again later, or with --follow")
             }
         }
         let status = try await db.outboxStatus()

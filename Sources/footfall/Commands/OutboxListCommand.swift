@@ -19,7 +19,7 @@ struct OutboxListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let db = try database.open()
+        let db = try database.open(sink: sink)
         switch state {
         case .pending:
             let sinks = try sink.map { [$0] } ?? db.sinks()

@@ -11,7 +11,7 @@ struct OutboxPurgeDeadCommand: ParsableCommand {
     @Option(name: .long, help: "Only this sink.") var sink: String?
 
     func run() throws {
-        let count = try database.open().purgeDead(sink: sink)
+        let count = try database.open(sink: sink).purgeDead(sink: sink)
         print("\(count) dead events deleted\(sink.map { " for \($0)" } ?? "")")
     }
 }

@@ -14,9 +14,9 @@ struct OutboxRemoveSinkCommand: ParsableCommand {
 
     func run() throws {
         let db = try database.open()
+        try DatabaseOption.check(sink: sink, in: db, path: database.path)
         guard let removed = try db.removeSink(sink) else {
-            let known = try db.sinks()
-            throw CommandFailure("no sink '\(sink)' in \(database.path); the outbox knows: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            throw CommandFailure("no sink '\(sink)' in \(database.path)")
         }
         print("removed sink \(sink): \(removed.pending) pending and \(removed.dead) dead events no longer kept for it; \(removed.compacted) events compacted")
     }

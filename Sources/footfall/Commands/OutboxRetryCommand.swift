@@ -11,7 +11,7 @@ struct OutboxRetryCommand: ParsableCommand {
     @Option(name: .long, help: "Only this sink.") var sink: String?
 
     func run() throws {
-        let count = try database.open().retryDead(sink: sink)
+        let count = try database.open(sink: sink).retryDead(sink: sink)
         print("\(count) dead events queued again\(sink.map { " for \($0)" } ?? "")")
     }
 }
