@@ -23,6 +23,9 @@ public final class RawConnection: @unchecked Sendable {
 
     deinit { close(socket) }
 
+    /// Ends the connection both ways now (the descriptor is closed with the object).
+    public func hangUp() { _ = Foundation.shutdown(socket, Int32(SHUT_RDWR)) }
+
     public func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0

@@ -15,10 +15,10 @@ import Testing
             .split(separator: "\n").map(String.init)
     }
 
-    static func app(mapped: Bool) throws -> (some ApplicationProtocol, InputBus) {
+    static func app(mapped: Bool, secret: String = "fs!24Get") throws -> (some ApplicationProtocol, InputBus) {
         var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
         configuration.api.tokens = ["operator-token"]
-        var meraki = StoreConfiguration.MerakiSettings(validator: "0f3bd1e2c5a4b6", secret: "fs!24Get")
+        var meraki = StoreConfiguration.MerakiSettings(validator: "0f3bd1e2c5a4b6", secret: secret)
         if mapped { meraki.accessPoints = [accessPoint: "s3"] }
         configuration.api.meraki = meraki
         let bus = InputBus(capacity: 1000)
@@ -120,6 +120,51 @@ import Testing
             #expect(input == .tick(1), "no observation came before the marker")
             break
         }
+    }
+
+    /// Meraki's secret is in the body, so posts are read before anyone is known: at most four
+    /// at once (a fifth is asked to come again), and one without the secret's bytes is refused
+    /// before its JSON is parsed, as the recorded body with the secret is still taken.
+    @Test func strangersBodiesAreBoundedAndRefusedUnparsed() async throws {
+        let (app, bus) = try Self.app(mapped: true, secret: "S3cret-Key_9")
+        let recorded = try Self.bodies()[0].replacingOccurrences(of: "fs!24Get", with: "S3cret-Key_9")
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            // A megabyte of JSON with no secret in it: 403, as the decoder would say.
+            let flood = "[" + Array(repeating: "{}", count: 300_000).joined(separator: ",") + "]"
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: flood)) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("secret does not match"))
+            }
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: recorded)) { response in
+                #expect(response.status == .accepted, "\(String(buffer: response.body))")
+            }
+            // Four posts that announce a megabyte and send a byte of it hold the four places.
+            let stalled = try await onAThreadOfItsOwn {
+                try (0..<4).map { _ in
+                    let connection = try RawConnection(port: port)
+                    try connection.send("POST /api/meraki HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 1048000\r\n\r\n[")
+                    return connection
+                }
+            }
+            var answer = ""
+            let refused = try await waitUntil(timeout: .seconds(120), every: .milliseconds(20)) {
+                try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: recorded)) { response in
+                    answer = "\(response.status.code) \(response.headers[.retryAfter] ?? "-") \(String(buffer: response.body))"
+                    return response.status == .serviceUnavailable
+                }
+            }
+            #expect(refused, "\(answer)")
+            #expect(answer.hasPrefix("503 1 "), "\(answer)")
+            #expect(answer.contains("send it again"), "\(answer)")
+            // Their places free again once they go.
+            stalled.forEach { $0.hangUp() }
+            let taken = try await waitUntil(timeout: .seconds(120), every: .milliseconds(20)) {
+                try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: recorded)) { $0.status == .accepted }
+            }
+            #expect(taken)
+        }
+        bus.finish()
     }
 
     @Test func withoutConfigurationTheWebhookIsNotFound() async throws {

@@ -23,6 +23,8 @@ public enum APIServer {
         /// The points of the survey the locator's radio map is made of (0: the path-loss models
         /// alone).
         public var surveyPoints = 0
+        /// Meraki posts being read (`MerakiWebhook.mostBodiesAtOnce`).
+        let merakiBodies = ConcurrencyLimit()
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
