@@ -249,4 +249,28 @@ import Testing
         let badMAC = try #require(error(Self.skeleton + "\napi:\n  meraki:\n    validator: x\n    secret: y\n    access_points: { ap-1: s1 }"))
         #expect(badMAC.field == "api.meraki.access_points" && badMAC.line == 14)
     }
+
+    /// A token is what its holder may do: one sensor's token that is another's, or the
+    /// operator's, would let that gateway post as the other or read every position.
+    @Test func aTokenHeldForTwoRolesIsRefusedOnItsLine() throws {
+        let twoSensors = try #require(error(Self.skeleton + "\napi:\n  sensor_tokens:\n    s1: abc123abc123\n    s2: abc123abc123"))
+        #expect(twoSensors.field == "api.sensor_tokens.s2" && twoSensors.line == 13, "\(twoSensors)")
+        #expect(twoSensors.message.hasPrefix("is also s1's token"), "\(twoSensors)")
+        let operatorToo = try #require(error(Self.skeleton + "\napi:\n  tokens: [abc123abc123]\n  sensor_tokens:\n    s1: abc123abc123"))
+        #expect(operatorToo.field == "api.sensor_tokens.s1" && operatorToo.line == 13, "\(operatorToo)")
+        #expect(operatorToo.message.contains("is also in api.tokens"), "\(operatorToo)")
+        #expect(!operatorToo.description.contains("abc123abc123"), "the token is not quoted")
+        _ = try StoreConfiguration.parse(yaml: Self.skeleton + "\napi:\n  tokens: [op]\n  sensor_tokens:\n    s1: one\n    s2: two", file: "store.yaml")
+    }
+
+    @Test func secretsCompareEqualOnlyWhenEveryByteIs() {
+        #expect(SecretComparison.equal("s3cret", "s3cret"))
+        #expect(!SecretComparison.equal("s3creT", "s3cret"))
+        #expect(!SecretComparison.equal("s3cre", "s3cret"))
+        #expect(!SecretComparison.equal("s3crett", "s3cret"))
+        #expect(!SecretComparison.equal("", "s3cret"))
+        #expect(SecretComparison.isOne(of: ["a", "bb", "ccc"], "bb"))
+        #expect(!SecretComparison.isOne(of: ["a", "bb", "ccc"], "b"))
+        #expect(!SecretComparison.isOne(of: [String](), ""))
+    }
 }

@@ -121,11 +121,18 @@ extension StoreConfiguration {
                     throw reader.error(listen, "api.listen", "'\(configuration.api.listen)' is not host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080")
                 }
             }
+            // Each sensor's token its own: a token one gateway holds is one it may use.
+            var sensorTokenNodes: [(sensor: String, token: String, node: Node)] = []
             if let n = api["sensor_tokens"] {
                 guard case .mapping(let mapping) = n else { throw reader.error(n, "api.sensor_tokens", "expected `sensor-id: token` lines") }
                 for (key, value) in mapping {
                     let sensor = try reader.string(key, "api.sensor_tokens")
-                    configuration.api.sensorTokens[sensor] = try reader.string(value, "api.sensor_tokens.\(sensor)")
+                    let token = try reader.string(value, "api.sensor_tokens.\(sensor)")
+                    if let other = sensorTokenNodes.first(where: { $0.token == token }) {
+                        throw reader.error(value, "api.sensor_tokens.\(sensor)", "is also \(other.sensor)'s token, so either could post as the other; give each sensor its own (openssl rand -hex 16)")
+                    }
+                    sensorTokenNodes.append((sensor, token, value))
+                    configuration.api.sensorTokens[sensor] = token
                 }
             }
             if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader) }
@@ -150,6 +157,11 @@ extension StoreConfiguration {
                 configuration.api.tokens = try reader.sequence(tokens, "api.tokens").enumerated().map {
                     try reader.string($0.element, "api.tokens[\($0.offset)]")
                 }
+            }
+            if let shared = sensorTokenNodes.first(where: { configuration.api.tokens.contains($0.token) }) {
+                throw reader.error(
+                    shared.node, "api.sensor_tokens.\(shared.sensor)",
+                    "is also in api.tokens, so the sensor gateway holding it could read every shopper's position; give the sensor a token of its own (openssl rand -hex 16)")
             }
         }
         return configuration

@@ -1,3 +1,4 @@
+import FootfallCore
 import Hummingbird
 
 /// Guards the API with the configuration's bearer tokens. Browsers' EventSource cannot set
@@ -7,10 +8,10 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !tokens.isEmpty else { return try await next(request, context) }
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer "), tokens.contains(String(header.dropFirst(7))) {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer "), SecretComparison.isOne(of: tokens, header.dropFirst(7)) {
             return try await next(request, context)
         }
-        if let token = request.uri.queryParameters.get("token"), tokens.contains(token) {
+        if let token = request.uri.queryParameters.get("token"), SecretComparison.isOne(of: tokens, token) {
             return try await next(request, context)
         }
         var headers = HTTPFields()

@@ -47,7 +47,7 @@ enum RemoteObservations {
         // Without a sensor's token nothing is read: the body could come from anyone. Which
         // sensor the token is for is checked once the batch names it.
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              api.sensorTokens.values.contains(String(header.dropFirst("Bearer ".count))) else {
+              SecretComparison.isOne(of: api.sensorTokens.values, header.dropFirst("Bearer ".count)) else {
             return refuse("a sensor's bearer token is required (api.sensor_tokens)", .unauthorized)
         }
         let body: ByteBuffer
@@ -72,8 +72,8 @@ enum RemoteObservations {
         guard batch.sensor.count <= Self.maxTextLength else {
             return refuse("sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)", .badRequest)
         }
-        guard let token = api.sensorTokens[batch.sensor],
-              request.headers[.authorization] == "Bearer \(token)" else {
+        guard let token = api.sensorTokens[batch.sensor], let header = request.headers[.authorization],
+              SecretComparison.equal(header, "Bearer \(token)") else {
             return refuse("a valid token for sensor '\(batch.sensor)' is required", .unauthorized)
         }
         guard d.configuration.layout.sensor(SensorID(batch.sensor)) != nil else {

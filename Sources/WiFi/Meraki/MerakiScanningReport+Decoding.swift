@@ -9,7 +9,7 @@ extension MerakiScanningReport {
         } catch {
             throw .malformedJSON(offset: error.offset, message: error.message)
         }
-        if let sharedSecret, document["secret"]?.string != sharedSecret { throw .secretMismatch }
+        if let sharedSecret, !SecretComparison.equal(document["secret"]?.string ?? "", sharedSecret) { throw .secretMismatch }
         guard let version = document["version"]?.string else {
             throw .invalidField(path: "version", message: "missing; expected \"2.0\" or \"3.0\"")
         }
