@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FootfallCore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -70,7 +71,7 @@ public struct HTTPTransport: SinkTransport {
             }
             return Self.classify(status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now(), location: answer.location)
         } catch {
-            return .retry(reason: "\(options.url): \(Self.describe(error))", after: nil)
+            return .retry(reason: "\(URLRedaction.shown(options.url)): \(Self.describe(error))", after: nil)
         }
     }
 

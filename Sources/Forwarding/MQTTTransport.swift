@@ -1,3 +1,4 @@
+import FootfallCore
 import Foundation
 import MQTT
 import Storage
@@ -33,7 +34,7 @@ public final class MQTTTransport: PerEventTransport, Sendable {
         case .failure(let error): return .retry(reason: error.description, after: nil)
         }
         guard await client.connected(within: min(timeout, .seconds(5))) else {
-            return .retry(reason: "not connected to \(settings.url)\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
+            return .retry(reason: "not connected to \(URLRedaction.shown(settings.url))\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
         }
         let messages = zip(items, entries).map { item, entry in
             MQTTMessage(topic: topic.topic(store: entry.storeID, gateway: entry.gatewayID, type: entry.eventType), payload: item)

@@ -12,7 +12,7 @@ extension ObservationUplink {
         client.start()
         return { sensor, body, _ in
             guard await client.connected(within: min(timeout, .seconds(5))) else {
-                return .retry(reason: "not connected to \(settings.url)\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
+                return .retry(reason: "not connected to \(URLRedaction.shown(settings.url))\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
             }
             do {
                 try await client.publish([MQTTMessage(topic: "footfall/\(store)/sensors/\(sensor.rawValue)", payload: body)], qos: 1, timeout: timeout)

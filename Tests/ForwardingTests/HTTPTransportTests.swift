@@ -39,6 +39,20 @@ import Testing
         #expect(outcome.withLock { $0 } == .retry(reason: "\(receiver.url): no whole answer within 300 ms (the sink's timeout_ms)", after: nil))
     }
 
+    /// Credentials put in a sink's url (a user and password, an api_key in the query) are not
+    /// repeated in its failures, which the log, the status and `footfall status` show.
+    @Test func aFailureDoesNotRepeatTheCredentialsInTheSinksURL() async throws {
+        let transport = HTTPTransport(
+            options: .init(url: "http://user:URLPASSWORD42@127.0.0.1:1/ingest?api_key=QUERYKEY43", timeout: .seconds(60)), now: Timing.live.now)
+        guard case .retry(let reason, _) = await transport.send(Array("{}".utf8), contentType: "application/json") else {
+            Issue.record("nothing listens on port 1: a failure")
+            return
+        }
+        #expect(reason == "http://127.0.0.1:1/ingest?…: Connection refused", "\(reason)")
+        #expect(URLRedaction.shown("mqtt://broker.local:1883") == "mqtt://broker.local:1883")
+        #expect(URLRedaction.shown("https://u:p@cdp.example/v1/batch") == "https://cdp.example/v1/batch")
+    }
+
     /// A jsonl file whose last line was cut off (a crash mid-write, another program) gets it
     /// ended before the next batch, so every line after it reads as JSON.
     @Test func aJSONLinesFileCutOffMidLineIsEndedBeforeTheNextBatch() async throws {

@@ -89,7 +89,7 @@ public struct GatewayDaemon {
         var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")"]
         if let upstream = configuration.upstream {
             try UpstreamBroker.check(for: configuration)
-            parts.append("observations sent up to \(upstream.url)")
+            parts.append("observations sent up to \(URLRedaction.shown(upstream.url))")
         } else {
             let sinks = try SinkSettings.parse(configuration)
             _ = try IdentityMapLoader.customers(for: configuration)
@@ -132,7 +132,7 @@ public struct GatewayDaemon {
                     flushInterval: .milliseconds(Int64(upstream.flushInterval * 1000)), caFile: upstream.viaBroker ? nil : upstream.caFile),
                 logger: logger, metricsFactory: metrics.factory, timing: timing, send: try UpstreamBroker.send(for: configuration))
             consumers.append(UplinkService(bus: bus, uplink: uplink, live: live, metrics: metrics, logger: logger))
-            status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: upstream.url)]) { a, _ in a } }
+            status = { sources.board.snapshot.merging(["upstream": UplinkService.describe(uplink.status, url: URLRedaction.shown(upstream.url))]) { a, _ in a } }
         } else {
             let store = try EventStoreFactory.make(configuration: configuration, data: data, timing: timing, logger: logger, metricsFactory: metrics.factory)
             analytics = data.database

@@ -41,7 +41,7 @@ enum MQTTSourceOptions {
         for topic in topics where topic.isEmpty || topic.contains("#") && !topic.hasSuffix("#") {
             throw options.error(field: "topic", "'\(topic)' is not an MQTT topic filter; # may only end one, e.g. espresense/devices/+/+")
         }
-        let name = "mqtt \(settings.url) \(format.rawValue)"
+        let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)"
         let decoder = MQTTObservationDecoder(format: format, sensors: sensors, storeSensors: layoutSensors)
         let source = MQTTSource(
             settings: settings, topics: topics, decoder: decoder, timing: timing, logger: logger,
