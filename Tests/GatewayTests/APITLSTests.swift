@@ -13,9 +13,13 @@ import Testing
 /// trusts only the certificate it is given (`upstream.ca_file`).
 @Suite struct APITLSTests {
     /// A client that trusts only `certificate`.
-    static func client(trusting certificate: TestCertificate) -> HTTPClient {
+    static func client(trusting certificate: TestCertificate, tls12Ciphers: String? = nil) -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(certificate.certificate)
+        if let tls12Ciphers {
+            tls.maximumTLSVersion = .tlsv12
+            tls.cipherSuites = tls12Ciphers
+        }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.connectionPool.retryConnectionEstablishment = false
         // One connection a request: each request sees the certificate served at that moment.
@@ -65,6 +69,14 @@ import Testing
 
         #expect(await Self.health(trustsFirst, port: port) == 200)
         #expect(await Self.health(trustsRenewed, port: port) == nil, "a client trusting another certificate was answered")
+        // TLS 1.2 only with forward secrecy and an AEAD: a client offering static RSA or CBC
+        // with SHA-1 is refused.
+        for (ciphers, answered) in [("AES128-SHA:AES256-GCM-SHA384", false), ("ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA", false),
+                                    ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", true)] {
+            let offering = Self.client(trusting: first, tls12Ciphers: ciphers)
+            #expect(await Self.health(offering, port: port) == (answered ? 200 : nil), "TLS 1.2 offering \(ciphers)")
+            try await offering.shutdown()
+        }
         // Plain http on the https port gets no answer.
         let plain = try? await client.get("/healthz")
         #expect(plain?.status != 200)

@@ -30,11 +30,19 @@ public final class APICertificate: Sendable {
     }
 
     /// The server's TLS configuration: the pair read last, looked up at every handshake.
+    static let cipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
     public var serverConfiguration: TLSConfiguration {
         let pair = current.withLock { $0 }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: pair.chain.map { .certificate($0) }, privateKey: .privateKey(pair.key))
         configuration.minimumTLSVersion = .tlsv12
+        // TLS 1.2 with forward secrecy and an AEAD only: no static-RSA key exchange, no CBC
+        // with SHA-1 (TLS 1.3's suites are all of that kind already).
+        configuration.cipherSuites = Self.cipherSuites
         configuration.sslContextCallback = { [self] _, promise in
             let pair = current.withLock { $0 }
             var override = NIOSSLContextConfigurationOverride()
