@@ -17,12 +17,17 @@ public struct GatewayData: Sendable {
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
         self.directory = directory
         try Self.checkDirectory(directory)
+        // The visit history, customer ids and the pseudonyms' key: nobody's but the gateway's
+        // user's and group's, whatever the umask (the packaged unit's is 027; a shell's 022).
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
             throw GatewayDataError("cannot create the data directory \(directory) (\((error as NSError).localizedDescription)); check the path and that the footfall user may write its parent")
         }
-        database = try GatewayDatabase(path: (directory as NSString).appendingPathComponent(Self.databaseName), durability: durability)
+        let databasePath = (directory as NSString).appendingPathComponent(Self.databaseName)
+        database = try GatewayDatabase(path: databasePath, durability: durability)
+        // SQLite gives its -wal and -shm files the database file's mode.
+        Self.closeToOthers(databasePath)
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
     }
 
@@ -70,10 +75,21 @@ public struct GatewayData: Sendable {
             return Array(data)
         }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
-            throw GatewayDataError("cannot create \(path); check the data directory is writable")
+        // Made 0600 before a byte of the key is in it (not written, then narrowed).
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(errno)))); check the data directory is writable") }
+        defer { close(fd) }
+        let written = key.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == key.count, fsync(fd) == 0 else {
+            throw GatewayDataError("cannot write \(path) (\(String(cString: strerror(errno)))); check the data directory's disk")
         }
         return key
+    }
+
+    /// Takes away every permission of users outside the file's owner and group.
+    static func closeToOthers(_ path: String) {
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o007 != 0 else { return }
+        _ = chmod(path, mode_t(mode & 0o770))
     }
 
     /// The visit history in this directory's database, as the presence stage reads it.

@@ -24,5 +24,13 @@ import Testing
         let made = directory.appendingPathComponent("new/data").path
         _ = try GatewayData(directory: made)
         #expect(FileManager.default.fileExists(atPath: made + "/identity.key"))
+        // The history and the key are not for every user, whatever the umask.
+        func mode(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int ?? 0o777) & 0o777 }
+        #expect(mode(made) & 0o007 == 0, "\(String(mode(made), radix: 8))")
+        #expect(mode(made + "/identity.key") == 0o600, "\(String(mode(made + "/identity.key"), radix: 8))")
+        #expect(mode(made + "/" + GatewayData.databaseName) & 0o007 == 0, "\(String(mode(made + "/" + GatewayData.databaseName), radix: 8))")
+        // A key made by another program keeps working: 32 bytes are the key.
+        let reopened = try GatewayData(directory: made)
+        #expect(reopened.key.count == 32)
     }
 }

@@ -70,6 +70,29 @@ extension CommandLineTests {
         expectOneLineFailure(seeded, mentioning: ["seed", "must be a whole number from 0"])
     }
 
+    /// What `run` allows but exposes a secret, `--check` prints as warnings (and `run` logs):
+    /// tokens on the store's network without TLS, a key file every user may read.
+    @Test func runCheckWarnsOfSecretsInTheClearOrReadableByAll() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = try write("name,irk\nphone,0102030405060708090a0b0c0d0e0f10\n", "keys.csv", in: directory)
+        #expect(chmod(keys, 0o644) == 0)
+        let demo = try Fixtures.demoStoreWithoutSources()
+            .replacingOccurrences(of: "\nidentity:\n", with: "\nidentity:\n  identity_keys: keys.csv\n")
+        let store = try write(
+            demo + "\nsources:\n  - type: simulate\n\napi:\n  listen: 0.0.0.0:0\n  tokens: [0123456789abcdef0123456789abcdef]\n", "store.yaml", in: directory)
+        let result = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.standardOutput)")
+        #expect(lines.contains("warning: the API listens on 0.0.0.0 without TLS: its tokens cross the store's network in clear; add api.tls (docs/api.md, \"TLS\")"), "\(lines)")
+        #expect(lines.contains("warning: identity.identity_keys \(keys) is readable by every user of the gateway (mode 644); chmod o-r it"), "\(lines)")
+        #expect(!result.standardOutput.contains("0123456789abcdef"), "no token printed")
+        #expect(chmod(keys, 0o640) == 0)
+        let quiet = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check", "--listen", "127.0.0.1:0"])
+        #expect(quiet.standardOutput.split(separator: "\n").count == 1, "\(quiet.standardOutput)")
+    }
+
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

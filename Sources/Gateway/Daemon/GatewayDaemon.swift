@@ -50,6 +50,36 @@ public struct GatewayDaemon {
         var port: Int
         var certificate: APICertificate?
         var resolver: IdentityResolver
+        /// What is allowed but exposes a secret: logged at start, printed by `--check`.
+        var warnings: [String] = []
+    }
+
+    /// Secrets the configuration lets cross the store's network in clear, or leaves readable
+    /// to every user of the gateway.
+    static func exposures(_ configuration: StoreConfiguration, host: String) -> [String] {
+        var warnings: [String] = []
+        let api = configuration.api
+        let secrets = !api.tokens.isEmpty || !api.sensorTokens.isEmpty || api.meraki != nil
+        if api.tls == nil, secrets, !StoreConfiguration.APISettings.isLoopback(host) {
+            warnings.append(
+                "the API listens on \(host) without TLS: its tokens\(api.meraki == nil ? "" : " and Meraki's secret") cross the store's network in clear; add api.tls (docs/api.md, \"TLS\")")
+        }
+        if let upstream = configuration.upstream, let url = URLComponents(string: upstream.url), url.scheme?.lowercased() == "http",
+           let upstreamHost = url.host, !StoreConfiguration.APISettings.isLoopback(upstreamHost)
+        {
+            warnings.append(
+                "upstream.url is http:// to \(upstreamHost): this sensor's token crosses the network in clear; use https with upstream.ca_file (docs/configuration.md)")
+        }
+        var secretFiles: [(field: String, path: String)] = []
+        if let tls = api.tls { secretFiles.append(("api.tls.key", StoreConfiguration.path(tls.key, writtenIn: configuration.file))) }
+        if let keys = configuration.identity.identityKeys {
+            secretFiles.append(("identity.identity_keys", StoreConfiguration.path(keys, writtenIn: configuration.file)))
+        }
+        for (field, path) in secretFiles {
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o004 != 0 else { continue }
+            warnings.append("\(field) \(path) is readable by every user of the gateway (mode \(String(mode & 0o777, radix: 8))); chmod o-r it")
+        }
+        return warnings
     }
 
     /// The checks `run` makes before it starts anything: the API's address and certificate, the
@@ -70,7 +100,9 @@ public struct GatewayDaemon {
                     message: "\(caFile) cannot be read as PEM certificates (\(error)); give the certificate of the CA that signed the locating gateway's, or that certificate itself")
             }
         }
-        return Prepared(host: host, port: port, certificate: certificate, resolver: try IdentityMapLoader.resolver(for: configuration))
+        return Prepared(
+            host: host, port: port, certificate: certificate, resolver: try IdentityMapLoader.resolver(for: configuration),
+            warnings: Self.exposures(configuration, host: host))
     }
 
     /// Everything `run` checks of its configuration, without starting, opening or listening on
@@ -99,7 +131,8 @@ public struct GatewayDaemon {
         parts.append("the API on \(scheme)://\(prepared.host):\(prepared.port)")
         try GatewayData.checkDirectory(options.dataDirectory)
         parts.append("data in \(options.dataDirectory)")
-        return "\(configuration.file): ready to run: " + parts.joined(separator: ", ")
+        return (["\(configuration.file): ready to run: " + parts.joined(separator: ", ")] + prepared.warnings.map { "warning: \($0)" })
+            .joined(separator: "\n")
     }
 
     public func run() async throws {
@@ -107,6 +140,7 @@ public struct GatewayDaemon {
         let logger = self.logger
         let prepared = try prepare()
         let (host, port, certificate, resolver) = (prepared.host, prepared.port, prepared.certificate, prepared.resolver)
+        for warning in prepared.warnings { logger.warning("\(warning)") }
         // Trapped before anything listens: by default a SIGHUP ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let data = try GatewayData(directory: options.dataDirectory)
