@@ -51,6 +51,36 @@ import Testing
         }
     }
 
+    /// Every answer says not to sniff, frame, cache or refer it; an API without tokens answers
+    /// only requests that name a loopback host, so a web page that reaches it through a name
+    /// resolving to 127.0.0.1 (DNS rebinding) is refused.
+    @Test func answersAreHardenedAndATokenlessAPIAnswersLoopbackNamesOnly() async throws {
+        var configuration = try Self.configuration()
+        configuration.api.tokens = []
+        let router = APIServer.buildRouter(.init(configuration: configuration, live: LiveState(startedAt: Self.now), metrics: GatewayMetrics(), bus: InputBus(capacity: 10), now: { Self.now }))
+        try await Application(router: router).test(.live) { client in
+            let port = try #require(client.port)
+            let answers = try await onAThreadOfItsOwn {
+                try ["127.0.0.1:\(port)", "localhost", "[::1]:\(port)", "evil.example", "evil.example:\(port)", "127.0.0.1.evil.example"].map { host in
+                    let connection = try RawConnection(port: port)
+                    try connection.send("GET /api/layout HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+                    return connection.readUntilClosed(timeout: .seconds(60)).text
+                }
+            }
+            for answer in answers.prefix(3) {
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
+                let head = answer.lowercased()
+                for header in ["x-content-type-options: nosniff", "x-frame-options: deny", "content-security-policy: frame-ancestors 'none'", "referrer-policy: no-referrer", "cache-control: no-store"] {
+                    #expect(head.contains(header), "\(header) in \(answer.prefix(400))")
+                }
+            }
+            for answer in answers.suffix(3) {
+                #expect(answer.hasPrefix("HTTP/1.1 421"), "\(answer.prefix(200))")
+                #expect(!answer.contains("demo-store"), "no data for another name")
+            }
+        }
+    }
+
     @Test func aRemoteSensorsBatchIsAcceptedOnlyWithItsTokenAndAGoodClock() async throws {
         let (app, _, bus) = try Self.app()
         let now = Self.now

@@ -43,6 +43,7 @@ public enum APIServer {
 
     public static func buildRouter(_ d: Dependencies) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HardeningMiddleware(loopbackHostOnly: d.configuration.api.tokens.isEmpty && !d.configuration.api.allowUnauthenticated))
         router.get("healthz") { _, _ -> Response in
             if let fault = await d.live.fault { return json(["status": "failing", "fault": fault], status: .serviceUnavailable) }
             return json(["status": "ok"])

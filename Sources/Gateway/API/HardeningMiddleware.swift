@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+
+/// What every answer of the API carries, and who may ask at all.
+///
+/// - Answers are not to be sniffed as another type, framed by another site's page, cached (they
+///   are live positions and counts, some read with `?token=`), or named in a referrer.
+/// - An API without tokens listens on loopback only; a page on any web site the gateway's own
+///   browser opens could still reach it through a name that resolves to 127.0.0.1 (DNS
+///   rebinding). Such a request names that site in its `Host` header, so without tokens only a
+///   loopback `Host` is answered.
+struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Whether requests must name a loopback host (`api.tokens` empty).
+    let loopbackHostOnly: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if loopbackHostOnly, let host = request.head.authority, !Self.isLoopback(authority: host) {
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            var response = Response(
+                status: .misdirectedRequest, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"this API answers requests for 127.0.0.1 or localhost only; give it api.tokens to be reached by another name"}"#)))
+            Self.harden(&response)
+            return response
+        }
+        var response = try await next(request, context)
+        Self.harden(&response)
+        return response
+    }
+
+    static func harden(_ response: inout Response) {
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.contentSecurityPolicy] = "frame-ancestors 'none'"
+        response.headers[.referrerPolicy] = "no-referrer"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+    }
+
+    /// `127.0.0.1`, `localhost`, `[::1]`, with or without a port.
+    static func isLoopback(authority: String) -> Bool {
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            host = host.dropFirst().prefix { $0 != "]" }
+        } else if let colon = host.lastIndex(of: ":") {
+            host = host[..<colon]
+        }
+        let name = host.lowercased()
+        if name == "localhost" || name == "::1" { return true }
+        // An address literal in 127.0.0.0/8, not a name that begins like one.
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+extension HTTPField.Name {
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
