@@ -44,6 +44,15 @@ public struct Observation: Hashable, Sendable {
         return nil
     }
 
+    /// Why `txPower` cannot be an advertised transmit power (dBm at 1 m, or the radio's power
+    /// level): outside what a radio reports, as `plausibleRSSI`; nil when it can.
+    public static func txPowerProblem(_ txPower: Int) -> String? {
+        guard plausibleRSSI.contains(Double(txPower)) else {
+            return "\(txPower) is not a transmit power a radio advertises; give dBm between -128 and 20, like -59"
+        }
+        return nil
+    }
+
     /// Why `time` cannot be an observation's time, with what to send instead; nil when it can.
     public static func timeProblem(_ time: Double) -> String? {
         guard time.isFinite else { return "is not a time; send seconds since 1970 (UTC)" }

@@ -107,6 +107,7 @@ import Testing
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":-70,"tx_power":1.5}]}"#, "observations[0].tx_power: 1.5 is not a whole number"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":"-70"}]}"#, "field 'observations[0].rssi' has the wrong type"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":500}]}"#, "observations[0].rssi: 500 is not an RSSI a radio reports"),
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":-60,"tx_power":-99999}]}"#, "observations[0].tx_power: -99999 is not a transmit power a radio advertises"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"","rssi":-70}]}"#, "observations[0].device: empty"),
                 (#"{"sensor":"s8","sent_at":"#, "the body is not JSON"),
                 // A value quoted back never carries an address: a long one is not quoted, a

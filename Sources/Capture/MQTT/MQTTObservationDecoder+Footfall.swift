@@ -49,9 +49,13 @@ extension MQTTObservationDecoder {
                 radio = parsed
             }
             let whole = { (value: Double?) -> Int? in value.flatMap { $0 == $0.rounded() && abs($0) < 100_000 ? Int($0) : nil } }
+            let txPower = whole(item[4]?.number)
+            if let txPower, let problem = Observation.txPowerProblem(txPower) {
+                throw MQTTInputError(topic: shownTopic(topic), reason: .rssiOutOfRange, field: field("tx_power"), problem)
+            }
             observations.append(Observation(
                 time: time, sensor: sensor, device: DeviceID(device), rssi: rssi,
-                txPower: whole(item[4]?.number), radio: radio, channel: whole(item[5]?.number)))
+                txPower: txPower, radio: radio, channel: whole(item[5]?.number)))
         }
         return observations
     }

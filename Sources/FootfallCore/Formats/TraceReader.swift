@@ -66,6 +66,7 @@ public final class TraceReader: Sequence, IteratorProtocol {
             var observation = Observation(time: time, sensor: sensorID, device: deviceID, rssi: rssi)
             if let c = txColumn, !row.isEmpty(c) {
                 guard let tx = NumberParser.parseInt(row.bytes(c)) else { throw bad(c, "tx_power", "is not a whole number of dBm") }
+                if let problem = Observation.txPowerProblem(tx) { throw fail("tx_power", c, problem) }
                 observation.txPower = tx
             }
             if let c = radioColumn, !row.isEmpty(c) {

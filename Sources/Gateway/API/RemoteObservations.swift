@@ -101,6 +101,9 @@ enum RemoteObservations {
                 guard let value, value != value.rounded() || abs(value) >= 100_000 else { continue }
                 return refuse("observations[\(index)].\(field): \(value) is not a whole number", .badRequest)
             }
+            if let tx = item.txPower, let problem = Observation.txPowerProblem(Int(tx)) {
+                return refuse("observations[\(index)].tx_power: \(problem)", .badRequest)
+            }
             var radio = Radio.ble
             if let name = item.radio {
                 guard let parsed = Radio(rawValue: name) else {
