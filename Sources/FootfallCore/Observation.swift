@@ -44,11 +44,12 @@ public struct Observation: Hashable, Sendable {
         return nil
     }
 
-    /// Why `txPower` cannot be an advertised transmit power (dBm at 1 m, or the radio's power
-    /// level): outside what a radio reports, as `plausibleRSSI`; nil when it can.
+    /// Why `txPower` cannot be an advertised transmit power: a beacon's measured power at 1 m
+    /// or the TX Power Level of an advertisement, each a signed byte of dBm (Core Specification
+    /// Supplement, 1.5: −127 to +127); nil when it can.
     public static func txPowerProblem(_ txPower: Int) -> String? {
-        guard plausibleRSSI.contains(Double(txPower)) else {
-            return "\(txPower) is not a transmit power a radio advertises; give dBm between -128 and 20, like -59"
+        guard (-128...127).contains(txPower) else {
+            return "\(txPower) is not a transmit power a radio advertises; give dBm between -128 and 127, like -59"
         }
         return nil
     }

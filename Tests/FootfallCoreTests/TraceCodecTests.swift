@@ -80,7 +80,7 @@ import Testing
         let tx = try TraceReader(text: "time,sensor,device,rssi,tx_power\n1,s1,d1,-60,-59\n2,s1,d1,-60,-99999\n", name: "t.csv")
         #expect(try tx.read()?.txPower == -59)
         let far = try #require(throws: FormatError.self) { try tx.read() }
-        #expect(far.description == "t.csv:3:13: tx_power: -99999 is not a transmit power a radio advertises; give dBm between -128 and 20, like -59")
+        #expect(far.description == "t.csv:3:13: tx_power: -99999 is not a transmit power a radio advertises; give dBm between -128 and 127, like -59")
     }
 
     /// Files saved in another shape say which, and bytes of a binary file are not echoed to

@@ -80,6 +80,25 @@ import Testing
         // Plain http on the https port gets no answer.
         let plain = try? await client.get("/healthz")
         #expect(plain?.status != 200)
+        // `footfall status` over https, trusting the certificate given, the token from the
+        // environment rather than the command line; trusting another, it says why not.
+        let status = try await FootfallProcess.run(
+            ["status", "--url", "https://127.0.0.1:\(port)", "--ca-file", first.certificate], environment: ["FOOTFALL_TOKEN": "t"])
+        #expect(status.status == 0, "\(status.standardError)")
+        #expect(status.standardOutput.contains(": healthy"), "\(status.standardOutput)")
+        // With --config: https because the store file has api.tls, its certificate trusted
+        // whatever name it was made for, the first of api.tokens sent.
+        let copy = try String(contentsOfFile: store.config, encoding: .utf8)
+            .replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(port)")
+        let copyPath = store.directory.appendingPathComponent("asked.yaml").path
+        try copy.write(toFile: copyPath, atomically: true, encoding: .utf8)
+        let byConfig = try await FootfallProcess.run(["status", "--config", copyPath])
+        #expect(byConfig.status == 0, "\(byConfig.standardError)")
+        #expect(byConfig.standardOutput.contains(": healthy"), "\(byConfig.standardOutput)")
+        let distrust = try await FootfallProcess.run(
+            ["status", "--url", "https://127.0.0.1:\(port)", "--ca-file", renewed.certificate], environment: ["FOOTFALL_TOKEN": "t"])
+        #expect(distrust.status != 0)
+        #expect(distrust.standardError.contains("no gateway answers at https://127.0.0.1:\(port)"), "\(distrust.standardError)")
 
         // Renewed: the files replaced and SIGHUP, the same process serves the new certificate.
         try Self.replace(served, with: renewed.certificate)

@@ -5,6 +5,7 @@ import Forwarding
 import Foundation
 import Gateway
 import NIOCore
+import NIOSSL
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,14 +19,26 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "The gateway's API, e.g. http://127.0.0.1:8080 (instead of --config).")
     var url: String?
 
-    @Option(help: "A bearer token for the API.")
+    @Option(help: "A bearer token for the API (or FOOTFALL_TOKEN in the environment, which `ps` does not show).")
     var token: String?
+
+    @Option(name: .customLong("ca-file"), help: "PEM certificates to trust for an https --url: the gateway's own, or its CA's.")
+    var caFile: String?
 
     func run() async throws {
         var base = url
-        var bearer = token
+        var bearer = token ?? ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        var trusted = caFile
+        // With --config and api.tls, the API's own certificate is the one trusted, whatever name
+        // it was made for: the gateway asked is the one the store file describes.
+        var pinned = false
         if let config {
             let configuration = try StoreConfiguration.load(path: config)
+            if let tls = configuration.api.tls, url == nil {
+                base = "https://\(configuration.api.listen)"
+                trusted = trusted ?? StoreConfiguration.path(tls.certificate, writtenIn: configuration.file)
+                pinned = caFile == nil
+            }
             base = base ?? "http://\(configuration.api.listen)"
             bearer = bearer ?? configuration.api.tokens.first
         }
@@ -35,7 +48,15 @@ struct StatusCommand: AsyncParsableCommand {
             let given = url != nil ? "--url '\(base)'" : "'\(base)' (from api.listen in \(config ?? ""))"
             throw ValidationError("\(given) is not an http(s) URL; give the gateway's API, e.g. http://127.0.0.1:8080")
         }
-        let client = HTTPClient.shared
+        let client: HTTPClient
+        if let trusted {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(trusted)
+            if pinned { tls.certificateVerification = .noHostnameVerification }
+            client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
+        } else {
+            client = HTTPClient.shared
+        }
         func get(_ path: String) async throws -> (Int, String) {
             var request = HTTPClientRequest(url: base + path)
             if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -47,8 +68,20 @@ struct StatusCommand: AsyncParsableCommand {
                 throw CommandFailure("no gateway answers at \(base) (\(HTTPTransport.describe(error))); is `footfall run` running, and is api.listen right?")
             }
         }
-        let (healthCode, healthBody) = try await get("/healthz")
-        let (code, body) = try await get("/api/status")
+        // A client made here is shut down before it goes (AsyncHTTPClient requires it).
+        func both() async throws -> (health: (Int, String), status: (Int, String)) {
+            do {
+                let answers = (try await get("/healthz"), try await get("/api/status"))
+                if trusted != nil { try? await client.shutdown() }
+                return answers
+            } catch {
+                if trusted != nil { try? await client.shutdown() }
+                throw error
+            }
+        }
+        let answers = try await both()
+        let (healthCode, healthBody) = answers.health
+        let (code, body) = answers.status
         guard code == 200, let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
             guard code == 401 else { throw CommandFailure("the gateway answered \(code): \(body)") }
             guard bearer != nil else {
