@@ -50,6 +50,13 @@ import Testing
             #expect(refused.text.hasPrefix("HTTP/1.1 401"), "\(refused.text)")
             #expect(refused.text.lowercased().contains("connection: close"))
             #expect(refused.closed)
+            // A sensor's request announcing more than api.max_body_bytes: 413 before a byte of
+            // the body, and closed.
+            let announced = try RawConnection(port: port)
+            try announced.send(Self.post(token: "sensor-one", length: 2 << 20))
+            let tooLarge = announced.readUntilClosed(timeout: .seconds(10))
+            #expect(tooLarge.text.hasPrefix("HTTP/1.1 413"), "\(tooLarge.text)")
+            #expect(tooLarge.closed)
             // The same with a token that is no sensor's (the operator's).
             let operatorToken = try RawConnection(port: port)
             try operatorToken.send(Self.post(token: "t", length: 2 << 20))

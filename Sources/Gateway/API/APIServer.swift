@@ -119,6 +119,13 @@ public enum APIServer {
         return router
     }
 
+    /// Whether the request's `Content-Length` already says its body is over `limit`: refused
+    /// before a byte of it is read, rather than after `limit` bytes.
+    static func announcesMoreThan(_ limit: Int, _ request: Request) -> Bool {
+        guard let length = request.headers[.contentLength].flatMap({ Int($0) }) else { return false }
+        return length > limit
+    }
+
     static func json(_ object: [String: String], status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return bytes(data, status: status)

@@ -25,6 +25,9 @@ enum MerakiWebhook {
 
     static func accept(_ request: Request, context: some RequestContext, _ d: APIServer.Dependencies) async throws -> Response {
         guard let meraki = d.configuration.api.meraki else { return notConfigured }
+        if APIServer.announcesMoreThan(d.configuration.api.maxBodyBytes, request) {
+            return APIServer.json(["error": "the body is over \(d.configuration.api.maxBodyBytes) bytes; raise api.max_body_bytes"], status: .contentTooLarge)
+        }
         guard d.merakiBodies.enter(most: mostBodiesAtOnce) else {
             var headers = HTTPFields()
             headers[.retryAfter] = "1"

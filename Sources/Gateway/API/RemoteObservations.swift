@@ -50,6 +50,9 @@ enum RemoteObservations {
               SecretComparison.isOne(of: api.sensorTokens.values, header.dropFirst("Bearer ".count)) else {
             return refuse("a sensor's bearer token is required (api.sensor_tokens)", .unauthorized)
         }
+        if APIServer.announcesMoreThan(api.maxBodyBytes, request) {
+            return refuse("the body is over \(api.maxBodyBytes) bytes; send smaller batches", .contentTooLarge)
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: api.maxBodyBytes)
