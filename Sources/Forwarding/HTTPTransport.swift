@@ -57,7 +57,7 @@ public struct HTTPTransport: SinkTransport {
             // The whole exchange within the timeout, the response's body too: AsyncHTTPClient's
             // own timeout ends at the response's head, and a receiver that sends its head and
             // then stalls would hold the sink (and the daemon's shutdown) for as long as it likes.
-            let answer = try await Self.within(timeout) { () async throws -> Answer in
+            let answer = try await TimeLimit.run(within: timeout) { () async throws -> Answer in
                 let response = try await client.execute(prepared, timeout: .milliseconds(Self.milliseconds(timeout)))
                 var kept = ByteBuffer()
                 for try await chunk in response.body {
@@ -70,6 +70,8 @@ public struct HTTPTransport: SinkTransport {
                     location: response.headers.first(name: "Location"), body: String(String(buffer: kept).prefix(Self.keptResponseBytes)))
             }
             return Self.classify(status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now(), location: answer.location)
+        } catch is TimeLimit.Exceeded {
+            return .retry(reason: "\(URLRedaction.shown(options.url)): no whole answer within \(Self.milliseconds(timeout)) ms (the sink's timeout_ms)", after: nil)
         } catch {
             return .retry(reason: "\(URLRedaction.shown(options.url)): \(Self.describe(error))", after: nil)
         }
@@ -85,26 +87,6 @@ public struct HTTPTransport: SinkTransport {
 
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
-
-    /// The exchange took longer than the sink's `timeout_ms`.
-    struct TimedOut: Error, CustomStringConvertible {
-        var limit: Duration
-        var description: String { "no whole answer within \(HTTPTransport.milliseconds(limit)) ms (the sink's timeout_ms)" }
-    }
-
-    /// Runs `operation`, cancelled (and `TimedOut` thrown) once `limit` has passed.
-    static func within<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimedOut(limit: limit) }
-            return value
-        }
     }
 
     /// 2xx delivered; 408, 429, 5xx retried (Retry-After honoured for 429 and 503, when it
@@ -124,12 +106,12 @@ public struct HTTPTransport: SinkTransport {
             let after = asked.flatMap { $0 > .zero ? $0 : nil }
             return .retry(reason: "HTTP \(status)\(snippet)", after: after)
         case 300..<400:
-            let target = location.map { " to \($0)" } ?? ""
-            return .retry(reason: "HTTP \(status): the receiver redirects\(target); set the sink's url to where it now is", after: nil)
+            let target = location.map { " to \(URLRedaction.shown($0).prefix(200))" } ?? ""
+            return .retry(reason: "HTTP \(status): the receiver redirects\(target); set the url (a sink's, or upstream.url) to where it now is", after: nil)
         case 401, 403, 407:
-            return .retry(reason: "HTTP \(status)\(snippet); check the sink's credentials (write_key, token)", after: nil)
+            return .retry(reason: "HTTP \(status)\(snippet); check the credentials (a sink's write_key or token, upstream.tokens)", after: nil)
         case 404, 405, 410:
-            return .retry(reason: "HTTP \(status)\(snippet); check the sink's url", after: nil)
+            return .retry(reason: "HTTP \(status)\(snippet); check the url (a sink's, or upstream.url)", after: nil)
         default:
             return .rejected(DeadLetterReason(reason: "the receiver refused the batch with HTTP \(status)", responseStatus: status, responseBody: body))
         }

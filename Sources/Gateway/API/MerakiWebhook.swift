@@ -22,6 +22,8 @@ enum MerakiWebhook {
     /// would take that much memory apiece. Meraki posts a network's reports one at a time and
     /// sends a refused one again.
     static let mostBodiesAtOnce = 4
+    /// How long a body may take to come while it holds one of those places.
+    static let bodyWithin = Duration.seconds(10)
 
     static func accept(_ request: Request, context: some RequestContext, _ d: APIServer.Dependencies) async throws -> Response {
         guard let meraki = d.configuration.api.meraki else { return notConfigured }
@@ -38,12 +40,16 @@ enum MerakiWebhook {
         }
         defer { d.merakiBodies.leave() }
         let body: ByteBuffer
+        let (requestBody, most) = (request.body, d.configuration.api.maxBodyBytes)
         do {
-            body = try await request.body.collect(upTo: d.configuration.api.maxBodyBytes)
+            // A place is held for a body in time, not for as long as its sender likes.
+            body = try await TimeLimit.run(within: Self.bodyWithin) { try await requestBody.collect(upTo: most) }
+        } catch is TimeLimit.Exceeded {
+            return APIServer.json(["error": "the report's body took longer than \(Self.bodyWithin) to come"], status: .requestTimeout)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return APIServer.json(["error": "the body is over \(d.configuration.api.maxBodyBytes) bytes; raise api.max_body_bytes"], status: .contentTooLarge)
         }
-        // A body without the secret's bytes cannot carry it: refused before it is parsed, so a
+        // A body whose `secret` member is not the secret is refused before it is parsed, so a
         // stranger's megabyte of JSON builds no tree.
         guard Self.mayCarry(secret: meraki.secret, body.readableBytesView) else {
             return APIServer.json(["error": MerakiError.secretMismatch.description], status: .forbidden)
@@ -81,32 +87,43 @@ enum MerakiWebhook {
         return APIServer.json(answer, status: .accepted)
     }
 
-    /// Whether `body` holds `secret` as a JSON string's bytes. Only a secret JSON writes one
-    /// way (letters, digits and `-_.~`) is looked for; any other is left to the decoder.
+    /// Whether `body` may carry `secret`: some `"secret"` member's string value, read without
+    /// parsing the rest, equals it. Each value is compared in constant time, and where to look
+    /// is found by the member's name alone, so how long this takes says nothing of the secret.
+    /// A value with an escape in it is left to the decoder (true).
     static func mayCarry(secret: String, _ body: some Collection<UInt8>) -> Bool {
-        let bytes = Array(secret.utf8)
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 && ($0.isLetterOrDigit || [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~")].contains($0)) })
-        else { return true }
-        let needle = [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")]
-        let haystack = Array(body)
-        guard haystack.count >= needle.count else { return false }
-        var i = 0
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0], haystack[i + 1 ..< i + needle.count].elementsEqual(needle[1...]) { return true }
-            i += 1
+        let bytes = Array(body)
+        let name = Array(#""secret""#.utf8)
+        var found = false, i = 0
+        while i + name.count <= bytes.count {
+            guard bytes[i] == UInt8(ascii: "\""), bytes[i ..< i + name.count].elementsEqual(name) else {
+                i += 1
+                continue
+            }
+            var j = i + name.count
+            while j < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]) { j += 1 }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else {
+                i += 1
+                continue
+            }
+            j += 1
+            while j < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]) { j += 1 }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {
+                i = j
+                continue
+            }
+            let start = j + 1
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\\") { return true }
+            if SecretComparison.equal(String(decoding: bytes[start ..< min(end, bytes.count)], as: UTF8.self), secret) { found = true }
+            i = end + 1
         }
-        return false
+        return found
     }
 
     static var notConfigured: Response {
         APIServer.json(["error": "the Meraki webhook is not configured on this gateway; add api.meraki to the store configuration"], status: .notFound)
-    }
-}
-
-private extension UInt8 {
-    var isLetterOrDigit: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }
 
