@@ -181,6 +181,13 @@ import WiFi
             {"id":"4A:1F:22:90:0C:3E","rssi":-75,"brand":"GENERIC","model":"iBeacon","model_id":"IBEACON","mfid":"4c00","uuid":"f7826da6-4fa2-4e98-8024-bc5b71e0893e","major":1,"minor":7,"txpower":-59}
             """, sensors: ["TheengsGateway": "s1"])
         #expect(theengs == [Observation(time: 100, sensor: "s1", device: Self.loyaltyBeacon, rssi: -75, txPower: -59)])
+        // A measured power no beacon sends (1e300 trapped the conversion to Int) is left out.
+        for wild in ["1e300", "-99999", "-59.5"] {
+            let odd = try Self.decode(.openmqttgateway, "home/TheengsGateway/BTtoMQTT/4A1F22900C3E", """
+                {"id":"4A:1F:22:90:0C:3E","rssi":-75,"model_id":"IBEACON","uuid":"f7826da6-4fa2-4e98-8024-bc5b71e0893e","major":1,"minor":7,"txpower":\(wild)}
+                """, sensors: ["TheengsGateway": "s1"])
+            #expect(odd == [Observation(time: 100, sensor: "s1", device: Self.loyaltyBeacon, rssi: -75)], "txpower \(wild)")
+        }
         let plain = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":-81}"#)
         #expect(plain.map(\.device) == ["ble-rpa:4a:1f:22:90:0c:3e"])
         let problem = Self.problem(.openmqttgateway, "home/garage_gw/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":-81}"#)

@@ -14,6 +14,8 @@ public struct MQTTInputError: Error, Hashable, Sendable, CustomStringConvertible
         case missingField = "missing_field"
         /// An RSSI outside what a radio reports.
         case rssiOutOfRange = "rssi_out_of_range"
+        /// An advertised transmit power that is not a whole signed byte of dBm.
+        case txPowerOutOfRange = "tx_power_out_of_range"
         /// A node (ESPresense room, gateway, sensor) that is not one of the store's sensors.
         case unmappedNode = "unmapped_node"
         /// A topic this format does not publish (a subscription wider than it).

@@ -49,9 +49,15 @@ extension MQTTObservationDecoder {
                 radio = parsed
             }
             let whole = { (value: Double?) -> Int? in value.flatMap { $0 == $0.rounded() && abs($0) < 100_000 ? Int($0) : nil } }
-            let txPower = whole(item[4]?.number)
-            if let txPower, let problem = Observation.txPowerProblem(txPower) {
-                throw MQTTInputError(topic: shownTopic(topic), reason: .rssiOutOfRange, field: field("tx_power"), problem)
+            var txPower: Int?
+            if let value = item[4]?.number {
+                guard value == value.rounded(), abs(value) <= 1_000 else {
+                    throw MQTTInputError(topic: shownTopic(topic), reason: .txPowerOutOfRange, field: field("tx_power"), "\(value) is not a whole number of dBm")
+                }
+                if let problem = Observation.txPowerProblem(Int(value)) {
+                    throw MQTTInputError(topic: shownTopic(topic), reason: .txPowerOutOfRange, field: field("tx_power"), problem)
+                }
+                txPower = Int(value)
             }
             observations.append(Observation(
                 time: time, sensor: sensor, device: DeviceID(device), rssi: rssi,

@@ -53,7 +53,12 @@ extension MQTTObservationDecoder {
         if report["model_id"]?.string?.uppercased() == "IBEACON", let uuid = report["uuid"]?.string,
            let major = integer(report["major"]), let minor = integer(report["minor"]),
            uuid.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12] {
-            return (DeviceID.ibeacon(uuid: uuid, major: major, minor: minor), report["txpower"]?.number.map { Int($0) })
+            // The measured power, when it is one (a signed byte of dBm); anything else is left out.
+            let measured = report["txpower"]?.number.flatMap { value -> Int? in
+                guard value.isFinite, value == value.rounded(), abs(value) <= 1_000, Observation.txPowerProblem(Int(value)) == nil else { return nil }
+                return Int(value)
+            }
+            return (DeviceID.ibeacon(uuid: uuid, major: major, minor: minor), measured)
         }
         return nil
     }
