@@ -46,7 +46,7 @@ public final class FileTransport: SinkTransport, Sendable {
                     if path == "-" {
                         state.descriptor = STDOUT_FILENO
                     } else {
-                        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
                         guard fd >= 0 else { throw FileError(operation: "open", errno: errno) }
                         state.descriptor = fd
                         try endLastLine(fd)
@@ -55,17 +55,19 @@ public final class FileTransport: SinkTransport, Sendable {
                 // A write the disk cut short is taken back, so the batch sent again starts a line
                 // of its own rather than finishing a broken one.
                 let before = path == "-" ? -1 : lseek(state.descriptor, 0, SEEK_END)  // -1 on a pipe: nothing to take back
+                // A batch not acknowledged (the write or its fsync failed) is taken back out too,
+                // since it is sent again.
                 do {
                     try writeAll(body, to: state.descriptor)
+                    let now = self.now()
+                    let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
+                    if due && path != "-" {
+                        guard Glibc.fsync(state.descriptor) == 0 else { throw FileError(operation: "fsync", errno: errno) }
+                        state.lastSync = now
+                    }
                 } catch {
                     if before >= 0 { _ = ftruncate(state.descriptor, before) }
                     throw error
-                }
-                let now = self.now()
-                let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
-                if due && path != "-" {
-                    guard Glibc.fsync(state.descriptor) == 0 else { throw FileError(operation: "fsync", errno: errno) }
-                    state.lastSync = now
                 }
                 return .delivered
             } catch {
@@ -80,11 +82,14 @@ public final class FileTransport: SinkTransport, Sendable {
     /// gets the line ended, so the lines appended after it each read as JSON.
     private func endLastLine(_ fd: Int32) throws {
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
-        let size = lseek(fd, 0, SEEK_END)
-        guard size > 0 else { return }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return }
+        // Read through a descriptor of its own: the one appended to is write-only (a file the
+        // gateway may write but not read, a FIFO, stay usable); unreadable, it is left as it is.
+        let reader = open(path, O_RDONLY | O_CLOEXEC)
+        guard reader >= 0 else { return }
+        defer { close(reader) }
         var last: UInt8 = 0
-        guard pread(fd, &last, 1, size - 1) == 1 else { throw FileError(operation: "read", errno: errno) }
+        guard pread(reader, &last, 1, info.st_size - 1) == 1 else { return }
         if last != UInt8(ascii: "\n") { try writeAll([UInt8(ascii: "\n")], to: fd) }
     }
 

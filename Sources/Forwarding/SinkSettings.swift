@@ -128,7 +128,7 @@ public struct SinkSettings: Hashable, Sendable {
         }
         if let url {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw options.error(field: "url", "'\(url)' is not an http:// or https:// URL")
+                throw options.error(field: "url", "'\(URLRedaction.shown(url))' is not an http:// or https:// URL")
             }
         }
     }

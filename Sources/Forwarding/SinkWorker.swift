@@ -88,7 +88,9 @@ struct SinkWorker: Sendable {
                             .degraded("\(refusals) batches in a row refused for good, last: \(refused); they are dead letters (footfall outbox list --state dead)"))
                         metrics.healthy.record(0)
                         unhealthy = true
-                    } else if unhealthy, refusals == 0 {
+                    } else if unhealthy {
+                        // Answered: the failed attempts it showed are over (and fewer than three
+                        // refusals in a row are no pattern yet).
                         health.set("sink:\(sink.name)", .ok)
                         metrics.healthy.record(1)
                         unhealthy = false

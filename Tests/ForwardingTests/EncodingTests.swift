@@ -86,10 +86,13 @@ import Testing
         #expect(HTTPTransport.classify(status: 503, retryAfter: "0", body: "", now: 0) == .retry(reason: "HTTP 503", after: nil))
         // Wrong for every batch, not this one: the events wait in the outbox for the fix.
         #expect(HTTPTransport.classify(status: 302, retryAfter: nil, body: "", now: 0, location: "https://cdp.example/v1/events")
-            == .retry(reason: "HTTP 302: the receiver redirects to https://cdp.example/v1/events; set the sink's url to where it now is", after: nil))
+            == .retry(reason: "HTTP 302: the receiver redirects to https://cdp.example/v1/events; set the url (a sink's, or upstream.url) to where it now is", after: nil))
         #expect(HTTPTransport.classify(status: 401, retryAfter: nil, body: "bad key", now: 0)
-            == .retry(reason: "HTTP 401: bad key; check the sink's credentials (write_key, token)", after: nil))
-        #expect(HTTPTransport.classify(status: 404, retryAfter: nil, body: "", now: 0) == .retry(reason: "HTTP 404; check the sink's url", after: nil))
+            == .retry(reason: "HTTP 401: bad key; check the credentials (a sink's write_key or token, upstream.tokens)", after: nil))
+        #expect(HTTPTransport.classify(status: 404, retryAfter: nil, body: "", now: 0) == .retry(reason: "HTTP 404; check the url (a sink's, or upstream.url)", after: nil))
+        // A redirect's target is shown without the credentials it may carry.
+        #expect(HTTPTransport.classify(status: 307, retryAfter: nil, body: "", now: 0, location: "https://cdp.example/in?sig=SECRET")
+            == .retry(reason: "HTTP 307: the receiver redirects to https://cdp.example/in?…; set the url (a sink's, or upstream.url) to where it now is", after: nil))
         for status in [413, 422, 409] {
             guard case .rejected = HTTPTransport.classify(status: status, retryAfter: nil, body: "", now: 0) else {
                 Issue.record("\(status) refuses this batch: a dead letter")

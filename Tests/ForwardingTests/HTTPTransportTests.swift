@@ -17,7 +17,7 @@ import Testing
         defer { Task { try? await receiver.stop() } }
         let transport = HTTPTransport(options: .init(url: receiver.url + "/events", timeout: .seconds(60)), now: Timing.live.now)
         let outcome = await transport.send(Array("{}".utf8), contentType: "application/json")
-        #expect(outcome == .retry(reason: "HTTP 302: the receiver redirects to /landing; set the sink's url to where it now is", after: nil))
+        #expect(outcome == .retry(reason: "HTTP 302: the receiver redirects to /landing; set the url (a sink's, or upstream.url) to where it now is", after: nil))
         #expect(receiver.requests.map(\.method) == ["POST"], "no GET followed the redirect")
     }
 
@@ -26,7 +26,7 @@ import Testing
     @Test func aReceiverThatStallsItsAnswerIsTimedOut() async throws {
         let receiver = try await HTTPReceiver.start { _ in .init(status: 200, body: "{\"success\":true}", withholdBody: true) }
         defer { Task { try? await receiver.stop() } }
-        let transport = HTTPTransport(options: .init(url: receiver.url, timeout: .milliseconds(300)), now: Timing.live.now)
+        let transport = HTTPTransport(options: .init(url: receiver.url, timeout: .seconds(1)), now: Timing.live.now)
         let outcome = Mutex<DeliveryOutcome?>(nil)
         let sending = Task {
             let result = await transport.send(Array("{}".utf8), contentType: "application/json")
@@ -36,19 +36,26 @@ import Testing
         let answered = await waitUntil(timeout: .seconds(120), every: .milliseconds(20)) { outcome.withLock { $0 != nil } }
         if !answered { sending.cancel() }
         #expect(answered, "the send did not return within two minutes")
-        #expect(outcome.withLock { $0 } == .retry(reason: "\(receiver.url): no whole answer within 300 ms (the sink's timeout_ms)", after: nil))
+        // Given up on as a failure to retry: the body's stall by this transport's own limit (or,
+        // should a loaded run hold the answer's head back a second, AsyncHTTPClient's).
+        guard case .retry(let reason, nil)? = outcome.withLock({ $0 }) else {
+            Issue.record("\(String(describing: outcome.withLock { $0 })): not a failure to retry")
+            return
+        }
+        #expect(reason == "\(receiver.url): no whole answer within 1000 ms (the sink's timeout_ms)" || reason.contains("deadlineExceeded"), "\(reason)")
     }
 
     /// Credentials put in a sink's url (a user and password, an api_key in the query) are not
     /// repeated in its failures, which the log, the status and `footfall status` show.
     @Test func aFailureDoesNotRepeatTheCredentialsInTheSinksURL() async throws {
+        let refusing = try RefusingPort()
         let transport = HTTPTransport(
-            options: .init(url: "http://user:URLPASSWORD42@127.0.0.1:1/ingest?api_key=QUERYKEY43", timeout: .seconds(60)), now: Timing.live.now)
+            options: .init(url: "http://user:URLPASSWORD42@127.0.0.1:\(refusing.port)/ingest?api_key=QUERYKEY43", timeout: .seconds(60)), now: Timing.live.now)
         guard case .retry(let reason, _) = await transport.send(Array("{}".utf8), contentType: "application/json") else {
             Issue.record("nothing listens on port 1: a failure")
             return
         }
-        #expect(reason == "http://127.0.0.1:1/ingest?…: Connection refused", "\(reason)")
+        #expect(reason == "http://127.0.0.1:\(refusing.port)/ingest?…: Connection refused", "\(reason)")
         #expect(URLRedaction.shown("mqtt://broker.local:1883") == "mqtt://broker.local:1883")
         #expect(URLRedaction.shown("https://u:p@cdp.example/v1/batch") == "https://cdp.example/v1/batch")
     }

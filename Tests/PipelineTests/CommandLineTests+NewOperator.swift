@@ -132,9 +132,10 @@ extension CommandLineTests {
     @Test func aBadURLOrAMissingCaptureSaysWhatToFix() async throws {
         let status = try await FootfallProcess.run(["status", "--url", "notaurl"])
         expectOneLineFailure(status, mentioning: ["--url 'notaurl' is not an http(s) URL"])
-        // Nothing listens on port 1: the system's words, not NIO's path to them.
-        let nobody = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:1"])
-        expectOneLineFailure(nobody, mentioning: ["no gateway answers at http://127.0.0.1:1 (Connection refused); is `footfall run` running"])
+        // Nothing listens: the system's words, not NIO's path to them.
+        let refusing = try RefusingPort()
+        let nobody = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(refusing.port)"])
+        expectOneLineFailure(nobody, mentioning: ["no gateway answers at http://127.0.0.1:\(refusing.port) (Connection refused); is `footfall run` running"])
         let scan = try await FootfallProcess.run(["scan", "--btsnoop", "/nonexistent/capture.btsnoop", "--duration", "1"])
         expectOneLineFailure(scan, mentioning: ["/nonexistent/capture.btsnoop", "No such file or directory; check the path"])
     }
