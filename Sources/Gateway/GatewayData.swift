@@ -26,8 +26,9 @@ public struct GatewayData: Sendable {
         }
         let databasePath = (directory as NSString).appendingPathComponent(Self.databaseName)
         database = try GatewayDatabase(path: databasePath, durability: durability)
-        // SQLite gives its -wal and -shm files the database file's mode.
-        Self.closeToOthers(databasePath)
+        // Opened in WAL mode, SQLite has made its -wal and -shm beside it by now, each with the
+        // umask's mode; those that come later take the database file's.
+        for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
     }
 
@@ -75,13 +76,26 @@ public struct GatewayData: Sendable {
             return Array(data)
         }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        // Made 0600 before a byte of the key is in it (not written, then narrowed).
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(errno)))); check the data directory is writable") }
-        defer { close(fd) }
+        // Written whole, 0600 from its first byte, under another name, then linked into place:
+        // a crash or a full disk leaves no key at all rather than a part of one.
+        let temporary = path + ".new-\(getpid())"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GatewayDataError("cannot create \(temporary) (\(String(cString: strerror(errno)))); check the data directory is writable") }
+        defer { unlink(temporary) }
         let written = key.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == key.count, fsync(fd) == 0 else {
-            throw GatewayDataError("cannot write \(path) (\(String(cString: strerror(errno)))); check the data directory's disk")
+        let synced = written == key.count && fsync(fd) == 0
+        let failure = errno
+        close(fd)
+        guard synced else {
+            throw GatewayDataError("cannot write \(path) (\(String(cString: strerror(failure)))); check the data directory's disk")
+        }
+        // link(2), not rename(2): a key another process made meanwhile is kept, not replaced.
+        if link(temporary, path) != 0 {
+            guard errno == EEXIST, let data = FileManager.default.contents(atPath: path), data.count == 32 else {
+                throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(errno)))); check the data directory is writable")
+            }
+            return Array(data)
         }
         return key
     }

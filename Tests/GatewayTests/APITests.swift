@@ -61,13 +61,13 @@ import Testing
         try await Application(router: router).test(.live) { client in
             let port = try #require(client.port)
             let answers = try await onAThreadOfItsOwn {
-                try ["127.0.0.1:\(port)", "localhost", "[::1]:\(port)", "evil.example", "evil.example:\(port)", "127.0.0.1.evil.example"].map { host in
+                try ["127.0.0.1:\(port)", "localhost", "[::1]:\(port)", "LOCALHOST.:\(port)", "evil.example", "evil.example:\(port)", "127.0.0.1.evil.example"].map { host in
                     let connection = try RawConnection(port: port)
                     try connection.send("GET /api/layout HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
                     return connection.readUntilClosed(timeout: .seconds(60)).text
                 }
             }
-            for answer in answers.prefix(3) {
+            for answer in answers.prefix(4) {
                 #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
                 let head = answer.lowercased()
                 for header in ["x-content-type-options: nosniff", "x-frame-options: deny", "content-security-policy: frame-ancestors 'none'", "referrer-policy: no-referrer", "cache-control: no-store"] {
@@ -78,6 +78,18 @@ import Testing
                 #expect(answer.hasPrefix("HTTP/1.1 421"), "\(answer.prefix(200))")
                 #expect(!answer.contains("demo-store"), "no data for another name")
             }
+            // The paths with credentials of their own answer whatever name a proxy passes on;
+            // a route that does not exist is answered hardened too.
+            let others = try await onAThreadOfItsOwn {
+                try [("POST /api/observations", "evil.example"), ("GET /no/such/route", "127.0.0.1")].map { request, host in
+                    let connection = try RawConnection(port: port)
+                    try connection.send("\(request) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    return connection.readUntilClosed(timeout: .seconds(60)).text
+                }
+            }
+            #expect(others[0].hasPrefix("HTTP/1.1 401"), "\(others[0].prefix(200))")
+            #expect(others[1].hasPrefix("HTTP/1.1 404"), "\(others[1].prefix(200))")
+            #expect(others[1].lowercased().contains("x-content-type-options: nosniff"), "\(others[1].prefix(400))")
         }
     }
 

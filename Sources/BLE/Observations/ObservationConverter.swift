@@ -57,7 +57,7 @@ public struct ObservationConverter: Sendable {
 
     /// The observation for one report at `time`, or nil when it has no RSSI or no address.
     public mutating func observation(from report: LEAdvertisingReport, time: Double) -> Observation? {
-        guard let rssi = report.rssi else { return nil }
+        guard let rssi = report.rssi, Observation.plausibleRSSI.contains(Double(rssi)) else { return nil }
         let found = report.data.withUnsafeReadableBytes { BeaconScan.scan($0) }
         return observation(
             found: found, addressType: report.addressType.rawValue, address: report.address,
@@ -66,7 +66,8 @@ public struct ObservationConverter: Sendable {
     }
 
     mutating func observation(from raw: RawAdvertisingReport, time: Double) -> Observation? {
-        guard raw.rssi != 127 else { return nil }
+        // 127 is "not available"; 21…126 are reserved: no reading either.
+        guard Observation.plausibleRSSI.contains(Double(Int8(bitPattern: raw.rssi))) else { return nil }
         return observation(
             found: BeaconScan.scan(raw.data), addressType: raw.addressType, address: raw.address,
             rssi: Int8(bitPattern: raw.rssi), reportTxPower: raw.kind == .extended && raw.txPower != 127 ? Int8(bitPattern: raw.txPower) : nil,

@@ -310,10 +310,10 @@ extension StoreConfiguration {
             }
         } else {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw reader.error(urlNode, "upstream.url", "'\(url)' is not an http(s) URL like http://10.0.4.2:8080 or a broker like mqtt://10.0.4.2:1883")
+                throw reader.error(urlNode, "upstream.url", "'\(URLRedaction.shown(url))' is not an http(s) URL like http://10.0.4.2:8080 or a broker like mqtt://10.0.4.2:1883")
             }
             if let option = UpstreamSettings.brokerOptions.first(where: { map[$0] != nil }) {
-                throw reader.error(map[option], "upstream.\(option)", "is for an mqtt:// or mqtts:// upstream, but upstream.url is '\(url)'")
+                throw reader.error(map[option], "upstream.\(option)", "is for an mqtt:// or mqtts:// upstream, but upstream.url is '\(URLRedaction.shown(url))'")
             }
             guard let tokens = map["tokens"], case .mapping(let mapping) = tokens else {
                 throw reader.error(map["tokens"] ?? node, "upstream.tokens", "expected `sensor-id: token` lines, one for each sensor this gateway reports (as in the locating gateway's api.sensor_tokens)")
@@ -331,7 +331,7 @@ extension StoreConfiguration {
         if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval") }
         if let n = map["ca_file"] {
             guard url.hasPrefix("https://") || url.hasPrefix("mqtts://") else {
-                throw reader.error(n, "upstream.ca_file", "verifies an https gateway or an mqtts broker, but upstream.url is '\(url)'; use https:// or mqtts:// there")
+                throw reader.error(n, "upstream.ca_file", "verifies an https gateway or an mqtts broker, but upstream.url is '\(URLRedaction.shown(url))'; use https:// or mqtts:// there")
             }
             settings.caFile = path(try reader.string(n, "upstream.ca_file"), writtenIn: reader.file)
         }

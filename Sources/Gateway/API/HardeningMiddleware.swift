@@ -14,7 +14,9 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
     let loopbackHostOnly: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if loopbackHostOnly, let host = request.head.authority, !Self.isLoopback(authority: host) {
+        if loopbackHostOnly, let host = request.head.authority, !Self.isLoopback(authority: host),
+           !Self.ownCredentials.contains(request.uri.path)
+        {
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             var response = Response(
@@ -23,10 +25,20 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
             Self.harden(&response)
             return response
         }
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            // A thrown 4xx (no such route, a method not allowed) is answered hardened too.
+            response = try error.response(from: request, context: context)
+        }
         Self.harden(&response)
         return response
     }
+
+    /// Paths that check credentials of their own (a sensor's token, Meraki's secret), which a
+    /// rebinding page does not have: answered whatever name a proxy in front passes on.
+    static var ownCredentials: Set<String> { ["/api/observations", "/api/meraki"] }
 
     static func harden(_ response: inout Response) {
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -44,7 +56,8 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
         } else if let colon = host.lastIndex(of: ":") {
             host = host[..<colon]
         }
-        let name = host.lowercased()
+        var name = host.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }  // a fully qualified name: `localhost.`
         if name == "localhost" || name == "::1" { return true }
         // An address literal in 127.0.0.0/8, not a name that begins like one.
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)

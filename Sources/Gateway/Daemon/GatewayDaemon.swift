@@ -76,8 +76,10 @@ public struct GatewayDaemon {
             secretFiles.append(("identity.identity_keys", StoreConfiguration.path(keys, writtenIn: configuration.file)))
         }
         for (field, path) in secretFiles {
-            guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o004 != 0 else { continue }
-            warnings.append("\(field) \(path) is readable by every user of the gateway (mode \(String(mode & 0o777, radix: 8))); chmod o-r it")
+            // The file a link names (certbot's live/ are links), not the link's own mode.
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & 0o004 != 0 else { continue }
+            warnings.append("\(field) \(path) is readable by every user of the gateway (mode \(String(info.st_mode & 0o777, radix: 8))); chmod o-r it")
         }
         return warnings
     }

@@ -50,8 +50,10 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let client: HTTPClient
         if let trusted {
+            // Beside the system's roots: a certificate a public CA issued verifies through them
+            // (the file then holds the leaf, not the root), a store's own through the file.
             var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(trusted)
+            tls.additionalTrustRoots = [.file(trusted)]
             if pinned { tls.certificateVerification = .noHostnameVerification }
             client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
         } else {
@@ -87,7 +89,9 @@ struct StatusCommand: AsyncParsableCommand {
             guard bearer != nil else {
                 throw CommandFailure("the gateway at \(base) wants a token and none was given; pass --token, or --config with the store file whose api.tokens the gateway runs with")
             }
-            let from = token != nil ? "--token" : "the first of api.tokens in \(config ?? "the store file")"
+            let from = token != nil
+                ? "--token" : ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].map { $0.isEmpty ? nil : "FOOTFALL_TOKEN" } ?? nil
+                ?? "the first of api.tokens in \(config ?? "the store file")"
             throw CommandFailure("the gateway at \(base) refused the token (\(from)); give one of the api.tokens it runs with")
         }
         print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
