@@ -92,6 +92,8 @@ import Testing
             let wrong = try await FootfallProcess.run(["status", "--url", url, "--token", "not-the-token"])
             #expect(wrong.status != 0)
             #expect(wrong.standardError.contains("refused the token (--token)"), "\(wrong.standardError)")
+            let wrongInEnvironment = try await FootfallProcess.run(["status", "--url", url], environment: ["FOOTFALL_TOKEN": "not-the-token"])
+            #expect(wrongInEnvironment.standardError.contains("refused the token (FOOTFALL_TOKEN)"), "\(wrongInEnvironment.standardError)")
             let right = try await FootfallProcess.run(["status", "--url", url, "--token", "map-token"])
             #expect(right.status == 0, "\(right.standardError)")
             // And the daemon said at start where the unidentified shoppers' events went.

@@ -89,9 +89,8 @@ struct StatusCommand: AsyncParsableCommand {
             guard bearer != nil else {
                 throw CommandFailure("the gateway at \(base) wants a token and none was given; pass --token, or --config with the store file whose api.tokens the gateway runs with")
             }
-            let from = token != nil
-                ? "--token" : ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].map { $0.isEmpty ? nil : "FOOTFALL_TOKEN" } ?? nil
-                ?? "the first of api.tokens in \(config ?? "the store file")"
+            let fromEnvironment = !(ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"] ?? "").isEmpty
+            let from = token != nil ? "--token" : fromEnvironment ? "FOOTFALL_TOKEN" : "the first of api.tokens in \(config ?? "the store file")"
             throw CommandFailure("the gateway at \(base) refused the token (\(from)); give one of the api.tokens it runs with")
         }
         print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
