@@ -75,6 +75,37 @@ import Testing
         #expect(try await client.get("/healthz").status == 200)
     }
 
+    /// One address gets `api.max_connections_per_address` connections and no more: the next is
+    /// closed as it opens, and once the first go, the address is served again.
+    @Test func oneAddressCannotTakeEveryConnection() async throws {
+        let store = try DaemonSourceTests.store(
+            sources: "  - type: simulate\n",
+            api: "api:\n  listen: 127.0.0.1:0\n  tokens: [t]\n  header_timeout: 300\n  max_connections_per_address: 4\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await DaemonSourceTests.start(store)
+        defer { daemon.kill() }
+        let port = client.port
+        // The client has not connected yet (it read the port from the log): the four are ours.
+        let (held, turnedAway) = try await onAThreadOfItsOwn { () throws -> ([RawConnection], (text: String, closed: Bool)) in
+            var held: [RawConnection] = []
+            var answered = 0
+            // Four that open and are answered (a request each, kept alive afterwards).
+            for _ in 0..<4 {
+                let connection = try RawConnection(port: port)
+                try connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                if connection.read(timeout: .seconds(60), until: { $0.contains("\r\n\r\n") }).text.hasPrefix("HTTP/1.1 200") { answered += 1 }
+                held.append(connection)
+            }
+            #expect(answered == 4)
+            let fifth = try RawConnection(port: port)
+            try? fifth.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            return (held, fifth.readUntilClosed(timeout: .seconds(60)))
+        }
+        #expect(turnedAway.closed && turnedAway.text.isEmpty, "\(turnedAway)")
+        held.forEach { $0.hangUp() }
+        #expect(try await waitUntil(timeout: .seconds(120), every: .milliseconds(50)) { (try? await client.get("/healthz"))?.status == 200 })
+    }
+
     @Test func sigtermWithTwoLiveStreamsAndABodyThatNeverEndsExitsCleanlyWellBeforeSystemdsTimeout() async throws {
         // Default timeouts: the body would be waited for 30 s; shutdown must not wait for it.
         let store = try DaemonSourceTests.store(

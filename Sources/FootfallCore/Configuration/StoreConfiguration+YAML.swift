@@ -112,7 +112,7 @@ extension StoreConfiguration {
         if let node = top["api"] {
             let api = try reader.mapping(node, "api", known: [
                 "listen", "tokens", "sensor_tokens", "max_clock_skew", "max_body_bytes", "meraki", "header_timeout", "body_timeout",
-                "max_connections", "tls", "allow_unauthenticated",
+                "max_connections", "max_connections_per_address", "tls", "allow_unauthenticated",
             ])
             if let listen = api["listen"] {
                 configuration.api.listen = try reader.string(listen, "api.listen")
@@ -140,6 +140,9 @@ extension StoreConfiguration {
             if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
             if let n = api["header_timeout"] { configuration.api.headerTimeout = try reader.positive(n, "api.header_timeout") }
             if let n = api["body_timeout"] { configuration.api.bodyTimeout = try reader.positive(n, "api.body_timeout") }
+            if let n = api["max_connections_per_address"] {
+                configuration.api.maxConnectionsPerAddress = Int(try reader.positive(n, "api.max_connections_per_address", unit: "connections"))
+            }
             if let n = api["max_connections"] {
                 configuration.api.maxConnections = Int(try reader.positive(n, "api.max_connections", unit: "connections"))
             }

@@ -191,6 +191,8 @@ public struct StoreConfiguration: Sendable {
         public var bodyTimeout: Double = 30
         /// Connections served at once; further clients wait in the kernel's queue.
         public var maxConnections: Int = 512
+        /// Of those, at most this many from one address: one host cannot take them all.
+        public var maxConnectionsPerAddress: Int = 64
         /// Serve https with this certificate and key (reloaded on SIGHUP), when set.
         public var tls: TLSSettings?
         /// An API without tokens on an address other than loopback is refused at start unless

@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
 
 /// Keeps a slow, stalled or refused client from holding a connection (issue #16), per
 /// connection, between the HTTP codec and the server:
@@ -11,7 +12,9 @@ import NIOHTTPTypes
 /// - a response sent before the request's body was read (a 401 before a large body, a 413)
 ///   says `Connection: close` and closes the connection instead of reading the rest;
 /// - on shutdown, a connection waiting for a request or still reading one is closed at once
-///   (a response in progress, the live stream, ends on its own).
+///   (a response in progress, the live stream, ends on its own);
+/// - a connection beyond `api.max_connections_per_address` from one address is closed as it
+///   opens, so one host cannot hold every connection the API serves.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -27,33 +30,63 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     let headerTimeout: TimeAmount
     let bodyTimeout: TimeAmount
+    let byAddress: ConnectionsByAddress?
     let logger: Logger
+    /// The address this connection is counted under, once admitted.
+    private var counted: String?
     private var state = State.awaitingHead
     /// The current request's body was read to its end.
     private var requestEnded = false
     private var closeAfterResponse = false
     private var deadline: Scheduled<Void>?
 
-    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount, logger: Logger) {
+    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount, byAddress: ConnectionsByAddress? = nil, logger: Logger) {
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
+        self.byAddress = byAddress
         self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context, headerTimeout, "headers") }
+        if context.channel.isActive {
+            guard admit(context) else { return }
+            arm(context, headerTimeout, "headers")
+        }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+        release()
+    }
 
     func channelActive(context: ChannelHandlerContext) {
+        guard admit(context) else { return }
         if deadline == nil, state == .awaitingHead { arm(context, headerTimeout, "headers") }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
+        release()
         context.fireChannelInactive()
+    }
+
+    /// Counts the connection under its peer's address, or closes it when that address has its
+    /// share already; false when closed.
+    private func admit(_ context: ChannelHandlerContext) -> Bool {
+        guard counted == nil, let byAddress, let address = context.channel.remoteAddress?.ipAddress else { return true }
+        guard byAddress.enter(address) else {
+            logger.debug("closing a connection over the per-address limit", metadata: ["peer": "\(address)", "limit": "\(byAddress.most)"])
+            context.close(promise: nil)
+            return false
+        }
+        counted = address
+        return true
+    }
+
+    private func release() {
+        if let counted { byAddress?.leave(counted) }
+        counted = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -117,5 +150,30 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         deadline?.cancel()
         deadline = nil
+    }
+}
+
+/// How many connections each peer address has open, shared by the connections' guards.
+final class ConnectionsByAddress: Sendable {
+    let most: Int
+    private let open = Mutex<[String: Int]>([:])
+
+    init(most: Int) { self.most = most }
+
+    /// Counts one more from `address`; false (not counted) when it has `most` already.
+    func enter(_ address: String) -> Bool {
+        open.withLock { open in
+            let now = open[address, default: 0]
+            guard now < most else { return false }
+            open[address] = now + 1
+            return true
+        }
+    }
+
+    func leave(_ address: String) {
+        open.withLock { open in
+            let left = open[address, default: 1] - 1
+            open[address] = left > 0 ? left : nil
+        }
     }
 }
