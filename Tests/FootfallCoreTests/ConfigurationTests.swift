@@ -263,6 +263,17 @@ import Testing
         _ = try StoreConfiguration.parse(yaml: Self.skeleton + "\napi:\n  tokens: [op]\n  sensor_tokens:\n    s1: one\n    s2: two", file: "store.yaml")
     }
 
+    /// Loopback is an address literal or `localhost`, not a name that starts like one: the open
+    /// API's refusal and the Host check both ask it.
+    @Test func loopbackIsTheLiteralOrLocalhostOnly() {
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST.", "::1", "[::1]"] {
+            #expect(StoreConfiguration.APISettings.isLoopback(host), "\(host)")
+        }
+        for host in ["127.0.0.1.example.net", "127.evil", "0.0.0.0", "10.0.4.2", "localhost.example.net", "128.0.0.1"] {
+            #expect(!StoreConfiguration.APISettings.isLoopback(host), "\(host)")
+        }
+    }
+
     @Test func secretsCompareEqualOnlyWhenEveryByteIs() {
         #expect(SecretComparison.equal("s3cret", "s3cret"))
         #expect(!SecretComparison.equal("s3creT", "s3cret"))

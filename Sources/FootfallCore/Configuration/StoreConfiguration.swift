@@ -215,7 +215,14 @@ public struct StoreConfiguration: Sendable {
 
         /// Whether `host` is a loopback address (or `localhost`): reachable only from the gateway.
         public static func isLoopback(_ host: String) -> Bool {
-            host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+            var name = host.lowercased()
+            if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+            if name.hasSuffix(".") { name.removeLast() }  // a fully qualified name: `localhost.`
+            if name == "localhost" || name == "::1" { return true }
+            // An address literal in 127.0.0.0/8, not a name that begins like one
+            // (`127.0.0.1.example.net` resolves wherever its owner likes).
+            let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+            return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
         }
 
         /// Host and port of `listen`.

@@ -1,3 +1,4 @@
+import FootfallCore
 import HTTPTypes
 import Hummingbird
 
@@ -48,20 +49,15 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
     }
 
-    /// `127.0.0.1`, `localhost`, `[::1]`, with or without a port.
+    /// `127.0.0.1`, `localhost`, `[::1]`, with or without a port (`APISettings.isLoopback`).
     static func isLoopback(authority: String) -> Bool {
         var host = Substring(authority)
         if host.hasPrefix("[") {
-            host = host.dropFirst().prefix { $0 != "]" }
+            host = host.prefix { $0 != "]" } + "]"
         } else if let colon = host.lastIndex(of: ":") {
             host = host[..<colon]
         }
-        var name = host.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }  // a fully qualified name: `localhost.`
-        if name == "localhost" || name == "::1" { return true }
-        // An address literal in 127.0.0.0/8, not a name that begins like one.
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return StoreConfiguration.APISettings.isLoopback(String(host))
     }
 }
 
