@@ -24,7 +24,7 @@ public enum APIServer {
         /// alone).
         public var surveyPoints = 0
         /// Meraki posts being read (`MerakiWebhook.mostBodiesAtOnce`).
-        let merakiBodies = ConcurrencyLimit()
+        let merakiBodies = Admissions(most: MerakiWebhook.mostBodiesAtOnce)
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,

@@ -2,7 +2,6 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTPTypes
-import Synchronization
 
 /// Keeps a slow, stalled or refused client from holding a connection (issue #16), per
 /// connection, between the HTTP codec and the server:
@@ -30,7 +29,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     let headerTimeout: TimeAmount
     let bodyTimeout: TimeAmount
-    let byAddress: ConnectionsByAddress?
+    let byAddress: Admissions?
     let logger: Logger
     /// The address this connection is counted under, once admitted.
     private var counted: String?
@@ -40,7 +39,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterResponse = false
     private var deadline: Scheduled<Void>?
 
-    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount, byAddress: ConnectionsByAddress? = nil, logger: Logger) {
+    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount, byAddress: Admissions? = nil, logger: Logger) {
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
         self.byAddress = byAddress
@@ -150,30 +149,5 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         deadline?.cancel()
         deadline = nil
-    }
-}
-
-/// How many connections each peer address has open, shared by the connections' guards.
-final class ConnectionsByAddress: Sendable {
-    let most: Int
-    private let open = Mutex<[String: Int]>([:])
-
-    init(most: Int) { self.most = most }
-
-    /// Counts one more from `address`; false (not counted) when it has `most` already.
-    func enter(_ address: String) -> Bool {
-        open.withLock { open in
-            let now = open[address, default: 0]
-            guard now < most else { return false }
-            open[address] = now + 1
-            return true
-        }
-    }
-
-    func leave(_ address: String) {
-        open.withLock { open in
-            let left = open[address, default: 1] - 1
-            open[address] = left > 0 ? left : nil
-        }
     }
 }

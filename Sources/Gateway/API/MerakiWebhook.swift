@@ -1,7 +1,6 @@
 import FootfallCore
 import Foundation
 import Hummingbird
-import Synchronization
 import WiFi
 
 /// The Cisco Meraki Scanning API webhook (`/api/meraki`): Meraki first `GET`s the URL and
@@ -30,7 +29,7 @@ enum MerakiWebhook {
         if APIServer.announcesMoreThan(d.configuration.api.maxBodyBytes, request) {
             return APIServer.json(["error": "the body is over \(d.configuration.api.maxBodyBytes) bytes; raise api.max_body_bytes"], status: .contentTooLarge)
         }
-        guard d.merakiBodies.enter(most: mostBodiesAtOnce) else {
+        guard d.merakiBodies.enter() else {
             var headers = HTTPFields()
             headers[.retryAfter] = "1"
             headers[.contentType] = "application/json"
@@ -125,21 +124,4 @@ enum MerakiWebhook {
     static var notConfigured: Response {
         APIServer.json(["error": "the Meraki webhook is not configured on this gateway; add api.meraki to the store configuration"], status: .notFound)
     }
-}
-
-/// How many requests are in a section at once, for a bound on what they hold.
-public final class ConcurrencyLimit: Sendable {
-    private let count = Mutex(0)
-    public init() {}
-
-    /// Enters when fewer than `most` are in; false (not entered) otherwise.
-    func enter(most: Int) -> Bool {
-        count.withLock { n in
-            guard n < most else { return false }
-            n += 1
-            return true
-        }
-    }
-
-    func leave() { count.withLock { $0 -= 1 } }
 }

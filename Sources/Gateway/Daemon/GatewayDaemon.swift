@@ -197,7 +197,7 @@ public struct GatewayDaemon {
         dependencies.surveyPoints = surveyPoints
         let router = APIServer.buildRouter(dependencies)
         let api = configuration.api
-        let byAddress = ConnectionsByAddress(most: api.maxConnectionsPerAddress)
+        let byAddress = Admissions(most: api.maxConnectionsPerAddress)
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
             ConnectionGuard(
                 headerTimeout: .milliseconds(Int64(api.headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(api.bodyTimeout * 1000)),
