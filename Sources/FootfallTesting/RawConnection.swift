@@ -8,10 +8,7 @@ public final class RawConnection: @unchecked Sendable {
 
     public init(port: Int) throws {
         socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        var address = Self.loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -22,6 +19,15 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     deinit { close(socket) }
+
+    /// 127.0.0.1:`port` (0: any free port, for a bind).
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return address
+    }
 
     /// Ends the connection both ways now (the descriptor is closed with the object).
     public func hangUp() { _ = Foundation.shutdown(socket, Int32(SHUT_RDWR)) }

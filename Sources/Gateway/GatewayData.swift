@@ -92,8 +92,9 @@ public struct GatewayData: Sendable {
         }
         // link(2), not rename(2): a key another process made meanwhile is kept, not replaced.
         if link(temporary, path) != 0 {
-            guard errno == EEXIST, let data = FileManager.default.contents(atPath: path), data.count == 32 else {
-                throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(errno)))); check the data directory is writable")
+            let linkError = errno  // before any other call sets it
+            guard linkError == EEXIST, let data = FileManager.default.contents(atPath: path), data.count == 32 else {
+                throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(linkError)))); check the data directory is writable")
             }
             return Array(data)
         }
