@@ -27,7 +27,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         var base = url
-        var bearer = token ?? ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let environmentToken = ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        var bearer = token ?? environmentToken
         var trusted = caFile
         // With --config and api.tls, the API's own certificate is the one trusted, whatever name
         // it was made for: the gateway asked is the one the store file describes.
@@ -89,8 +90,7 @@ struct StatusCommand: AsyncParsableCommand {
             guard bearer != nil else {
                 throw CommandFailure("the gateway at \(base) wants a token and none was given; pass --token, or --config with the store file whose api.tokens the gateway runs with")
             }
-            let fromEnvironment = !(ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"] ?? "").isEmpty
-            let from = token != nil ? "--token" : fromEnvironment ? "FOOTFALL_TOKEN" : "the first of api.tokens in \(config ?? "the store file")"
+            let from = token != nil ? "--token" : environmentToken != nil ? "FOOTFALL_TOKEN" : "the first of api.tokens in \(config ?? "the store file")"
             throw CommandFailure("the gateway at \(base) refused the token (\(from)); give one of the api.tokens it runs with")
         }
         print("gateway \(object["gateway"] ?? "?") of store \(object["store"] ?? "?"): \(healthCode == 200 ? "healthy" : "FAILING \(healthBody)")")
