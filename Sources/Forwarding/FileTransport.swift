@@ -52,11 +52,10 @@ public final class FileTransport: SinkTransport, Sendable {
                         try endLastLine(fd)
                     }
                 }
-                // A write the disk cut short is taken back, so the batch sent again starts a line
-                // of its own rather than finishing a broken one.
+                // A batch not acknowledged (its write cut short by the disk, or its fsync failed)
+                // is taken back out, so the batch sent again starts a line of its own rather than
+                // finishing a broken one or repeating itself.
                 let before = path == "-" ? -1 : lseek(state.descriptor, 0, SEEK_END)  // -1 on a pipe: nothing to take back
-                // A batch not acknowledged (the write or its fsync failed) is taken back out too,
-                // since it is sent again.
                 do {
                     try writeAll(body, to: state.descriptor)
                     let now = self.now()
