@@ -7,8 +7,9 @@
 # sensors, as daemon-load.sh does), starts a mosquitto on 127.0.0.1 and the release `footfall
 # run` with a `type: mqtt` source, and publishes the trace's readings to the broker at
 # OBS_PER_SECOND, as the store's nodes would: FORMAT=espresense sends one message an
-# observation (each sensor an ESPresense room, `espresense/rooms/<room>`, through one
-# `mosquitto_pub -l` a room); FORMAT=footfall sends each sensor's readings as a sensor gateway's
+# observation (each sensor an ESPresense room, `espresense/devices/<id>/<room>` with one id
+# level a room, which the daemon does not read — the device is the payload's `id` — through
+# one `mosquitto_pub -l` a room); FORMAT=footfall sends each sensor's readings as a sensor gateway's
 # batch ten times a second. After WARMUP seconds it samples the daemon's CPU time and resident
 # memory from /proc over MEASURE seconds (the broker's CPU too, apart), and checks through the
 # API that the pipeline kept up (observations counted, none dropped, no message refused).
@@ -67,7 +68,7 @@ from load_trace import readings
 trace, rate, fmt, port, qos = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 rows = readings(trace)
 sensors = sorted({r[0] for r in rows})
-topic = {s: (f"espresense/rooms/{s}" if fmt == "espresense" else f"footfall/demo-store/sensors/{s}") for s in sensors}
+topic = {s: (f"espresense/devices/bench/{s}" if fmt == "espresense" else f"footfall/demo-store/sensors/{s}") for s in sensors}
 pubs = {s: subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", qos, "-i", f"node-{s}", "-l", "-t", topic[s]],
                             stdin=subprocess.PIPE, text=True, bufsize=1 << 16) for s in sensors}
 # The script's exit trap sends SIGTERM: the publishers go too (they would otherwise stay,

@@ -150,6 +150,24 @@ import Testing
         #expect(trace.count == 3 && zip(trace.map(\.time), [0, 0.2, 0.3]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(trace.map(\.time))")
     }
 
+    /// A real gateway's recording (`mosquitto_sub -v -t 'home/#'`) holds its own state and its
+    /// trackers' presence among the advertisements: skipped and counted, not a bad line.
+    @Test func aGatewaysStateAndPresenceMessagesAreSkippedAndCounted() async throws {
+        let directory = Fixtures.temporaryDirectory("convert-mqtt-omg")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recording = try Self.write([
+            #"home/OMG_ESP32/BTtoMQTT {"bleconnect":true,"interval":55555,"origin":"BTtoMQTT"}"#,
+            #"home/OMG_ESP32/BTtoMQTT/4A1F22900C3E {"id":"4A:1F:22:90:0C:3E","rssi":-70}"#,
+            #"home/OMG_ESP32/BTtoMQTT/4A1F22900C3E {"id":"4A:1F:22:90:0C:3E","state":"offline"}"#,
+            #"home/OMG_ESP32/BTtoMQTT/4A1F22900C3E {"id":"4A:1F:22:90:0C:3E","rssi":-72}"#,
+        ], to: directory)
+        let out = directory.appendingPathComponent("trace.csv").path
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording, "--format", "openmqttgateway", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("2 messages that report no advertisement (a gateway's state, a tracker's presence) skipped"), "\(result.standardOutput)")
+        #expect(try Self.trace(out).map(\.rssi) == [-70, -72])
+    }
+
     /// A bad line in a recording: what the command says, and the field it names.
     struct BadLine: Sendable, CustomTestStringConvertible {
         var line: String

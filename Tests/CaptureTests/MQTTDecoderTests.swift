@@ -82,6 +82,34 @@ import WiFi
         #expect(alt.map(\.device) == ["altbeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:7"])
     }
 
+    /// What real firmware sends (ESPresense's `src/BleFingerprint.cpp`): from 3.0 on an
+    /// Eddystone-UID namespace is printed with its fifth byte twice; early firmware wrote an
+    /// iBeacon's uuid as 32 digits; an id that is a public address says so with `idType` 55.
+    @Test func realESPresenseIdsTheDoubledEddystoneByteTheUndashedUUIDAndAPublicAddress() throws {
+        let eddystone = try Self.decode(.espresense, "espresense/devices/eddy:edd1ebeac0c04e5defa017-0bdb87539b67/kitchen",
+            #"{"mac":"e11f22900c3e","id":"eddy:edd1ebeac0c04e5defa017-0bdb87539b67","rssi@1m":-62,"rssi":-70}"#)
+        #expect(eddystone.map(\.device) == ["eddystone:edd1ebeac04e5defa017:0bdb87539b67"])
+        #expect(eddystone.map(\.txPower) == [-62])
+        // 22 digits whose fifth byte is not repeated are no namespace: the mac is the device.
+        let odd = try Self.decode(.espresense, "espresense/devices/x/kitchen", #"{"mac":"e11f22900c3e","id":"eddy:edd1ebeac0ff4e5defa017-0bdb87539b67","rssi":-70}"#)
+        #expect(odd.map(\.device) == ["ble:e1:1f:22:90:0c:3e"])
+        let early = try Self.decode(.espresense, "espresense/rooms/kitchen", #"{"id":"iBeacon:F7826DA64FA24E988024BC5B71E0893E-1-7","rssi":-72}"#)
+        #expect(early.map(\.device) == [Self.loyaltyBeacon])
+        let misdashed = try Self.decode(.espresense, "espresense/rooms/kitchen", #"{"id":"iBeacon:f7826da64fa2-4e98-8024-bc5b71e0893e-1-7","mac":"4a1f22900c3e","rssi":-72}"#)
+        #expect(misdashed.map(\.device) == ["ble-rpa:4a:1f:22:90:0c:3e"])
+        let publicAddress = try Self.decode(.espresense, "espresense/devices/001a7dda7113/kitchen", #"{"id":"001a7dda7113","idType":55,"rssi":-70}"#)
+        #expect(publicAddress.map(\.device) == ["ble:00:1a:7d:da:71:13"])
+        #expect(publicAddress.allSatisfy { $0.device.isStable })
+        let unsaid = try Self.decode(.espresense, "espresense/devices/001a7dda7113/kitchen", #"{"id":"001a7dda7113","idType":210,"rssi":-70}"#)
+        #expect(unsaid.map(\.device) == ["ble-rpa:00:1a:7d:da:71:13"])
+    }
+
+    /// Firmware 1.5 to 3.2 publishes every report to the rooms topic too, by default: subscribed
+    /// to both, each advertisement would be two readings.
+    @Test func theDefaultSubscriptionHearsEachESPresenseReportOnce() {
+        #expect(MQTTFormat.espresense.defaultTopics(store: "demo") == ["espresense/devices/+/+"])
+    }
+
     @Test func aPlainReportReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {
         // A report with a nested member is parsed whole; the same report without it is read
         // member by member: each pair gives the same observation or the same problem.
@@ -193,6 +221,52 @@ import WiFi
         let problem = Self.problem(.openmqttgateway, "home/garage_gw/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":-81}"#)
         #expect(problem?.topic == "home/garage_gw/BTtoMQTT/+")
         #expect(problem?.reason == .unmappedNode)
+    }
+
+    /// Theengs' decoder writes an iBeacon's uuid as 32 digits, and the gateways leave the raw
+    /// advertisement out by default (theengs/decoder `src/devices/iBeacon_json.h`; OMG's
+    /// `pubBLEAdvData` false): the gateway's own decoding is the beacon.
+    @Test func aGatewaysOwnIBeaconDecodingWithAnUndashedUUIDIsTheBeacon() throws {
+        let theengs = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/C0FFEE123456", """
+            {"id":"c0:ff:ee:12:34:56","rssi":-70,"brand":"GENERIC","model":"iBeacon","model_id":"IBEACON","type":"BCON","mfid":"4c00","uuid":"F7826DA64FA24E988024BC5B71E0893E","major":1,"minor":7,"txpower":-59}
+            """)
+        #expect(theengs == [Observation(time: 100, sensor: "s3", device: Self.loyaltyBeacon, rssi: -70, txPower: -59)])
+        for uuid in ["f7826da64fa24e988024bc5b71e0893", "f7826da6-4fa24e98-8024-bc5b71e0893e", "g7826da64fa24e988024bc5b71e0893e"] {
+            let notAUUID = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/C0FFEE123456", """
+                {"id":"c0:ff:ee:12:34:56","rssi":-70,"model_id":"IBEACON","uuid":"\(uuid)","major":1,"minor":7}
+                """)
+            #expect(notAUUID.map(\.device) == ["ble:c0:ff:ee:12:34:56"], "\(uuid)")
+        }
+    }
+
+    /// With `presuseuuid` OpenMQTTGateway puts a beacon's uuid in `id` and the address in `mac`;
+    /// with `pubadvdata` it says the address type (`mac_type` 0: public, a stable device).
+    @Test func aGatewaysAddressIsItsMacWhereTheIdIsAUUIDAndPublicWhereMacTypeSaysSo() throws {
+        let uuidAsID = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E",
+            #"{"id":"f7826da6-4fa2-4e98-8024-bc5b71e0893e","mac":"4A:1F:22:90:0C:3E","rssi":-70}"#)
+        #expect(uuidAsID.map(\.device) == ["ble-rpa:4a:1f:22:90:0c:3e"])
+        let publicAddress = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/001A7DDA7113", #"{"id":"00:1A:7D:DA:71:13","mac_type":0,"rssi":-70}"#)
+        #expect(publicAddress.map(\.device) == ["ble:00:1a:7d:da:71:13"])
+        let random = try Self.decode(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/001A7DDA7113", #"{"id":"00:1A:7D:DA:71:13","mac_type":1,"rssi":-70}"#)
+        #expect(random.map(\.device) == ["ble-rpa:00:1a:7d:da:71:13"])
+    }
+
+    /// A gateway's own state, a tracker's `offline`, Theengs' presence and a reading taken over a
+    /// connection carry no rssi: no advertisement was heard, so nothing is wrong with them.
+    @Test func aGatewayMessageWithoutRSSIIsNoAdvertisementAndSaidSo() {
+        let messages = [
+            ("home/OMG_ESP32/BTtoMQTT", #"{"bleconnect":true,"interval":55555,"activescan":true,"origin":"BTtoMQTT"}"#),
+            ("home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","state":"offline"}"#),
+            ("home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","presence":"present"}"#),
+            ("home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","model":"LYWSD03MMC","tempc":21.5,"hum":40}"#),
+        ]
+        for (topic, payload) in messages {
+            let problem = Self.problem(.openmqttgateway, topic, payload)
+            #expect(problem?.reason == .notAnAdvertisement, "\(payload)")
+            #expect(problem.map { !$0.description.contains("4A:1F") && !$0.description.contains("4a:1f") } == true)
+        }
+        // An rssi that is there but not a number is still the payload's fault.
+        #expect(Self.problem(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":"x"}"#)?.reason == .missingField)
     }
 
     // MARK: Footfall

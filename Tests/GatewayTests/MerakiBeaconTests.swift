@@ -35,7 +35,7 @@ import WiFi
         // Its raw data is Samsung manufacturer data (company 0x0075), not a beacon.
         let observations = report.observationsWithBeacons
         #expect(!observations.isEmpty)
-        #expect(observations.allSatisfy { $0.device == "ble:24:fc:e5:90:97:4d" && $0.txPower == nil })
+        #expect(observations.allSatisfy { $0.device == "ble-rpa:24:fc:e5:90:97:4d" && $0.txPower == nil })
         #expect(observations == report.observations)
     }
 }

@@ -44,11 +44,13 @@ import Testing
         #expect(report.clients.map(\.manufacturer) == ["Sonos", "Universal Global...", "Intel", "Lite-On", "Sonos", "Apple", "Nintendo", "Huawei Technologies"])
     }
 
+    /// Meraki does not say whether a Bluetooth client's address is public or random: like an
+    /// MQTT node's, it is stable only when its top bits say static random.
     @Test func realBluetoothBodyKeepsTheRawAdvertisementAndMapsToBLEAddress() throws {
         let report = try MerakiScanningReport(decoding: Self.body(1), sharedSecret: "fs!24Get")
         #expect(report.kind == .bluetooth)
         #expect(report.observations == [
-            Observation(time: Self.epoch("2021-11-23T14:07:40Z"), sensor: "a8:46:9d:27:56:63", device: "ble:24:fc:e5:90:97:4d", rssi: -93, radio: .ble),
+            Observation(time: Self.epoch("2021-11-23T14:07:40Z"), sensor: "a8:46:9d:27:56:63", device: "ble-rpa:24:fc:e5:90:97:4d", rssi: -93, radio: .ble),
         ])
         let beacon = try #require(report.clients.first?.bleBeacons.first)
         #expect(beacon.bleType == "unknown")
@@ -63,7 +65,10 @@ import Testing
     @Test func typeBLEFromMerakisChangelogReadsAsBluetooth() throws {
         let body = #"{"version":"3.0","secret":"s","type":"BLE","data":{"observations":[{"clientMac":"24:fc:e5:90:97:4d","latestRecord":{"time":"2021-11-23T14:07:40Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-93}}]}}"#
         let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: "s")
-        #expect(report.observations.map(\.device) == ["ble:24:fc:e5:90:97:4d"])
+        #expect(report.observations.map(\.device) == ["ble-rpa:24:fc:e5:90:97:4d"])
+        let staticRandom = try MerakiScanningReport(decoding: Array(body.replacingOccurrences(of: "24:fc", with: "c4:fc").utf8), sharedSecret: "s")
+        #expect(staticRandom.observations.map(\.device) == ["ble:c4:fc:e5:90:97:4d"])
+        #expect(staticRandom.observations.allSatisfy { $0.device.isStable } && !report.observations.contains { $0.device.isStable })
     }
 
     @Test func aDifferentSharedSecretIsRefusedWithATypedError() {

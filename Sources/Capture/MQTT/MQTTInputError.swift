@@ -22,6 +22,9 @@ public struct MQTTInputError: Error, Hashable, Sendable, CustomStringConvertible
         case unexpectedTopic = "unexpected_topic"
         /// A device id the format cannot turn into one of Footfall's.
         case unusableDevice = "unusable_device"
+        /// A message on the format's topics that reports no advertisement (a gateway's own
+        /// state, a tracker's presence): nothing wrong with it, nothing to take from it.
+        case notAnAdvertisement = "not_an_advertisement"
     }
 
     public var topic: String

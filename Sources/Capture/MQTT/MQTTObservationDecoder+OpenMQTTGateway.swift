@@ -4,12 +4,16 @@ import WiFi
 
 extension MQTTObservationDecoder {
     /// An OpenMQTTGateway (or Theengs Gateway) advertisement: `<base>/<gateway>/BTtoMQTT/<MAC>`
-    /// with a JSON object. Used: `id` (the advertiser's address), `rssi`, and the raw
+    /// with a JSON object. Used: `id` (the advertiser's address; `mac` where the gateway put a
+    /// beacon's uuid in `id`), `mac_type` (0: a public address), `rssi`, and the raw
     /// advertisement when the gateway publishes it (`pubadvdata`): `manufacturerdata` (hex,
     /// company id first) and `servicedata` with `servicedatauuid`, decoded by the BLE module's
     /// beacon decoders exactly as an HCI report's data is; without them, a beacon the gateway
     /// decoded itself (`model_id: IBEACON` with `uuid`, `major`, `minor`, `txpower`). Not used:
-    /// `distance`, `name`, `brand`, `model`, sensor readings, `txpower` of other devices.
+    /// `distance`, `name`, `brand`, `model`, sensor readings, `txpower` of other devices. A
+    /// message without `rssi` is not an advertisement heard (the gateway's own state, a
+    /// tracker's `offline`, a reading taken over a connection) and is refused as
+    /// `.notAnAdvertisement`, which callers skip.
     func openMQTTGateway(topic: String, payload: [UInt8], time: Double) throws(MQTTInputError) -> Observation {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         guard let bt = levels.firstIndex(of: "BTtoMQTT"), bt > 0 else {
@@ -18,17 +22,23 @@ extension MQTTObservationDecoder {
                 "not a BTtoMQTT topic; expected <base>/<gateway>/BTtoMQTT/<MAC>")
         }
         let report = try object(payload, topic: topic)
+        guard report["rssi"] != nil else {
+            throw MQTTInputError(
+                topic: shownTopic(topic), reason: .notAnAdvertisement, field: "rssi",
+                "no rssi: the gateway's own state, a tracker's presence or a connected sensor's reading, not an advertisement heard; skipped")
+        }
         let sensor = try sensor(forNode: levels[bt - 1], topic: topic, field: nil)
         let rssi = try rssi(report, topic: topic)
         let beacon = Self.beacon(in: report)
         var device = beacon?.device
         if device == nil {
-            guard let id = report["id"]?.string, let address = Self.address(id) else {
+            // `id` is the address, but with `presuseuuid` a beacon's uuid, the address then in `mac`.
+            guard let address = report["id"]?.string.flatMap(Self.address) ?? report["mac"]?.string.flatMap(Self.address) else {
                 throw MQTTInputError(
                     topic: shownTopic(topic), reason: .missingField, field: "id",
                     "no advertiser address like AA:BB:CC:DD:EE:FF; the gateway sends one with every advertisement")
             }
-            device = Self.device(address: address)
+            device = Self.device(address: address, isPublic: report["mac_type"]?.number == 0)
         }
         return Observation(time: time, sensor: sensor, device: device!, rssi: rssi, txPower: beacon?.txPower, radio: .ble)
     }
@@ -50,9 +60,8 @@ extension MQTTObservationDecoder {
         if !data.isEmpty, let parsed = try? AdvertisingData(parsing: data), let beacon = parsed.beacon, let id = beacon.deviceID {
             return (id, beacon.txPowerAt1m)
         }
-        if report["model_id"]?.string?.uppercased() == "IBEACON", let uuid = report["uuid"]?.string,
-           let major = integer(report["major"]), let minor = integer(report["minor"]),
-           uuid.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12] {
+        if report["model_id"]?.string?.uppercased() == "IBEACON", let uuid = report["uuid"]?.string.flatMap(beaconUUID),
+           let major = integer(report["major"]), let minor = integer(report["minor"]) {
             // The measured power, when it is one (a signed byte of dBm); anything else is left out.
             let measured = report["txpower"]?.number.flatMap { value -> Int? in
                 guard value.isFinite, value == value.rounded(), abs(value) <= 1_000, Observation.txPowerProblem(Int(value)) == nil else { return nil }

@@ -96,12 +96,31 @@ public struct MQTTObservationDecoder: Sendable {
         return rssi
     }
 
-    /// A Bluetooth address heard without its type (ESPresense and OpenMQTTGateway do not send
-    /// it): static random by its top bits is stable (`ble:`); anything else is taken as rotating
-    /// (`ble-rpa:`), so it is counted, never profiled, and a resolvable private address made
-    /// from a registered identity key becomes `irk:<name>` in the pipeline.
-    static func device(address: BluetoothAddress) -> DeviceID {
-        address.randomSubtype == .staticRandom ? DeviceID("ble:\(address)") : DeviceID("ble-rpa:\(address)")
+    /// A Bluetooth address a node heard: stable (`ble:`) when the node said it is public
+    /// (OpenMQTTGateway's `mac_type` 0, ESPresense's `idType` 55) or its top bits say static
+    /// random; anything else is taken as rotating (`ble-rpa:`), so it is counted, never
+    /// profiled, and a resolvable private address made from a registered identity key becomes
+    /// `irk:<name>` in the pipeline (`DeviceID.relayedBluetooth`).
+    static func device(address: BluetoothAddress, isPublic: Bool = false) -> DeviceID {
+        DeviceID.relayedBluetooth(address: address.description, isPublic: isPublic)
+    }
+
+    /// A beacon's 128-bit UUID, dashed (`f7826da6-4fa2-4e98-8024-bc5b71e0893e`) or as 32 digits
+    /// (Theengs' decoder writes it so), in its dashed lower-case form; nil for anything else.
+    static func beaconUUID(_ text: some StringProtocol) -> String? {
+        let digits = text.utf8.filter { $0 != UInt8(ascii: "-") }
+        guard digits.count == 32, digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }) else { return nil }
+        if text.utf8.count != 32 {
+            // Dashed: only where a UUID has its dashes.
+            guard text.split(separator: "-", omittingEmptySubsequences: false).map(\.count) == [8, 4, 4, 4, 12] else { return nil }
+        }
+        let hex = String(decoding: digits, as: UTF8.self).lowercased()
+        var dashed = ""
+        for (index, character) in hex.enumerated() {
+            if [8, 12, 16, 20].contains(index) { dashed.append("-") }
+            dashed.append(character)
+        }
+        return dashed
     }
 
     /// `AA:BB:CC:DD:EE:FF`, `aa-bb-…` or twelve hex digits.

@@ -127,9 +127,10 @@ public struct MQTTSource: Service {
         private func reject(_ error: MQTTInputError) {
             source.metrics.reject(topic: error.topic, reason: error.reason)
             let first = logged.withLock { $0.problems.insert(error.topic + "\u{0}" + error.reason.rawValue).inserted }
-            if first {
-                source.logger.warning("mqtt: skipping a message: \(error.description) (counted in footfall_mqtt_rejected_total; logged once per topic and reason)")
-            }
+            guard first else { return }
+            let line: Logger.Message = "mqtt: skipping a message: \(error.description) (counted in footfall_mqtt_rejected_total; logged once per topic and reason)"
+            // A gateway's own state or a tracker's presence is its normal traffic, not a fault.
+            if error.reason == .notAnAdvertisement { source.logger.info(line) } else { source.logger.warning(line) }
         }
     }
 }

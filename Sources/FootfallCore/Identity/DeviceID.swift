@@ -42,6 +42,16 @@ public struct DeviceID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         return UInt8(rest.prefix(2), radix: 16)
     }
 
+    /// A Bluetooth address a relay heard (an MQTT node or gateway, a Meraki access point),
+    /// `address` in its text form `aa:bb:cc:dd:ee:ff`: a stable device (`ble:`) when the relay
+    /// said it is public, or when its top bits say static random; anything else is taken as
+    /// rotating (`ble-rpa:`), counted but never profiled, since a relay that does not say the
+    /// type may be relaying a private address (DESIGN.md, device ids).
+    public static func relayedBluetooth(address: String, isPublic: Bool = false) -> DeviceID {
+        let staticRandom = UInt8(address.prefix(2), radix: 16).map { $0 >> 6 == 0b11 } ?? false
+        return DeviceID((isPublic || staticRandom ? "ble:" : "ble-rpa:") + address)
+    }
+
     public static func ibeacon(uuid: String, major: UInt16, minor: UInt16) -> DeviceID {
         DeviceID("ibeacon:\(uuid.lowercased()):\(major):\(minor)")
     }

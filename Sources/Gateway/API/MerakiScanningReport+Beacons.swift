@@ -5,11 +5,11 @@ import WiFi
 extension MerakiScanningReport {
     /// The observations with Bluetooth clients identified by the beacon their raw advertisement
     /// carries (decoded by the BLE module): an iBeacon, AltBeacon or Eddystone-UID id and its
-    /// measured power instead of the rotating `ble:<mac>`. Clients without a beacon, and Wi-Fi
+    /// measured power instead of the client's address. Clients without a beacon, and Wi-Fi
     /// clients, keep their address id.
     public var observationsWithBeacons: [Observation] {
         clients.flatMap { client -> [Observation] in
-            var device = DeviceID("\(kind == .wifi ? "wifi" : "ble"):\(client.mac)")
+            var device = device(of: client)
             var txPower: Int?
             if kind == .bluetooth {
                 for raw in client.bleBeacons {

@@ -64,10 +64,10 @@ public struct MerakiScanningReport: Hashable, Sendable {
     }
 
     /// The observations for the pipeline: one per reading, the access point as the sensor
-    /// (its MAC, lowercase), the client as `wifi:<mac>` or `ble:<mac>`.
+    /// (its MAC, lowercase), the client as `device(of:)` names it.
     public var observations: [Observation] {
         clients.flatMap { client in
-            let device = DeviceID("\(kind == .wifi ? "wifi" : "ble"):\(client.mac)")
+            let device = device(of: client)
             return client.readings.map { reading in
                 Observation(
                     time: reading.time, sensor: SensorID(reading.accessPoint.description),
@@ -75,5 +75,13 @@ public struct MerakiScanningReport: Hashable, Sendable {
                 )
             }
         }
+    }
+
+    /// A client's device id: `wifi:<mac>`, or for a Bluetooth client the address as a relay
+    /// hears it (`DeviceID.relayedBluetooth`: Meraki does not say whether it is public or
+    /// random, so only a static random one is stable; a phone's rotating address is `ble-rpa:`,
+    /// counted, never profiled, and resolved by a registered identity key).
+    public func device(of client: Client) -> DeviceID {
+        kind == .wifi ? DeviceID("wifi:\(client.mac)") : DeviceID.relayedBluetooth(address: client.mac.description)
     }
 }

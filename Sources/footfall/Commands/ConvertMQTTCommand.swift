@@ -13,7 +13,7 @@ struct ConvertMQTTCommand: ParsableCommand {
         discussion: """
             Record with `mosquitto_sub -v -t 'espresense/#'` (topic, space, payload a line) or, to keep when each message arrived, `mosquitto_sub -F '%U %t %p' -t 'espresense/#'`. ESPresense and OpenMQTTGateway reports carry no time of their own: without -F the lines are --seconds-per-line apart from 0; Footfall batches carry their own times.
 
-            Each node (an ESPresense room, a gateway's name) is the sensor of its own name, unless --store names a store file whose mqtt source of this format maps it under `sensors:`; then every node must be mapped or named like one of the store's sensors. Messages on topics the format does not publish (a node's telemetry, settings) are skipped and counted; any other bad line stops the conversion, naming the file, the line and the field.
+            Each node (an ESPresense room, a gateway's name) is the sensor of its own name, unless --store names a store file whose mqtt source of this format maps it under `sensors:`; then every node must be mapped or named like one of the store's sensors. Messages on topics the format does not publish (a node's telemetry, settings), and gateway messages that report no advertisement (its state, a tracker's presence), are skipped and counted; any other bad line stops the conversion, naming the file, the line and the field.
             """
     )
 
@@ -50,7 +50,7 @@ struct ConvertMQTTCommand: ParsableCommand {
         }
         var observations: [Observation] = []
         var messages = 0
-        var skipped = 0
+        var skipped = 0, notAdvertisements = 0
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let text = String(decoding: line, as: UTF8.self)
             guard text.contains(where: { !$0.isWhitespace }) else { continue }
@@ -66,12 +66,12 @@ struct ConvertMQTTCommand: ParsableCommand {
             do throws(MQTTInputError) {
                 observations += try decoder.decode(topic: parsed.message.topic, payload: parsed.message.payload, time: time)
             } catch {
-                guard error.reason == .unexpectedTopic else {
+                guard error.reason == .unexpectedTopic || error.reason == .notAnAdvertisement else {
                     // A node nobody mapped is the topic's fault; anything else without a field, the payload's.
                     let field = error.field ?? (error.reason == .unmappedNode ? "topic" : "payload")
                     throw CommandFailure("\(place): \(field): \(error.message) (topic \(error.topic))")
                 }
-                skipped += 1
+                if error.reason == .notAnAdvertisement { notAdvertisements += 1 } else { skipped += 1 }
             }
         }
         // A trace is in time order; a batch's times may reach before the previous batch's.
@@ -82,7 +82,8 @@ struct ConvertMQTTCommand: ParsableCommand {
         let sensors = Set(observations.map(\.sensor)).count
         let devices = Set(observations.map(\.device)).count
         print("converted \(recording): \(messages) messages; \(observations.count) observations of \(devices) devices by \(sensors) sensors in \(out)"
-              + (skipped > 0 ? "; \(skipped) messages on topics \(format.rawValue) does not publish skipped" : ""))
+              + (skipped > 0 ? "; \(skipped) messages on topics \(format.rawValue) does not publish skipped" : "")
+              + (notAdvertisements > 0 ? "; \(notAdvertisements) messages that report no advertisement (a gateway's state, a tracker's presence) skipped" : ""))
     }
 
     /// The decoder, with the nodes the store's mqtt sources of this format map.
