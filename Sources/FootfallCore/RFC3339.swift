@@ -28,11 +28,36 @@ public enum RFC3339 {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or with a numeric offset).
+    /// A date or time that does not exist (`2026-02-31`, `24:00`, minute 61) is nil, not the
+    /// day it would roll over to.
     public static func parse(_ text: String) -> Double? {
+        guard fieldsExist(Array(text.utf8)) else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
+    /// Whether the date and the clock time at the start of `text` name a real moment: the day
+    /// within its month (leap years counted), hours 0–23, minutes 0–59, seconds 0–60 (a leap
+    /// second). The rest of the form is left to the parser.
+    static func fieldsExist(_ bytes: [UInt8]) -> Bool {
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        guard bytes.count > 10 else { return true }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return false }
+        return hour <= 23 && minute <= 59 && second <= 60
     }
 }

@@ -87,8 +87,11 @@ public struct DeviceVisit: Sendable, Hashable {
         }
     }
 
-    public init(zoneHindsight: Double = 0) {
+    /// `afterVisit`: the device is still heard after a visit that ended (a shopper who left and
+    /// lingers within range); if it does not come in again it is no passer-by.
+    public init(zoneHindsight: Double = 0, afterVisit: Bool = false) {
         self.zoneHindsight = zoneHindsight
+        everVisited = afterVisit
     }
 
     public var isVisiting: Bool { visitStart != nil }

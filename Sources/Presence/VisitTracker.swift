@@ -27,6 +27,9 @@ public struct VisitTracker: Sendable {
     /// and time (a zone left, entered and left again within a millisecond).
     private var eventsInVisit: [DeviceID: Int] = [:]
     private var traffic: TrafficCounter
+    /// Devices whose visit ended while they were still heard, with when it was decided: the
+    /// state machine that follows them after it knows they came in (no passer-by).
+    private var leftRecently: [DeviceID: Double] = [:]
     private var clock = -Double.infinity
 
     public init(
@@ -61,7 +64,8 @@ public struct VisitTracker: Sendable {
     }
 
     public mutating func update(_ estimate: PositionEstimate) -> [Action] {
-        var visit = devices[estimate.device] ?? DeviceVisit(zoneHindsight: zoneHindsight)
+        var visit = devices[estimate.device]
+            ?? DeviceVisit(zoneHindsight: zoneHindsight, afterVisit: leftRecently.removeValue(forKey: estimate.device) != nil)
         let before = visit.visitStart
         let transitions = visit.observe(estimate, layout: layout, settings: settings)
         devices[estimate.device] = visit
@@ -82,8 +86,13 @@ public struct VisitTracker: Sendable {
             let transitions = visit.tick(time, layout: layout, settings: settings)
             result += actions(for: transitions, device: device, visit: visit, visitStart: before)
             devices[device] = visit.isFinished ? nil : visit
-            if visit.isFinished { eventsInVisit[device] = nil }
+            if visit.isFinished {
+                eventsInVisit[device] = nil
+                if before != nil { leftRecently[device] = time }
+            }
         }
+        // Heard again within `exit_after` of leaving, or not at all: either way it is settled.
+        if !leftRecently.isEmpty { leftRecently = leftRecently.filter { time - $0.value < settings.exitAfter } }
         return result
     }
 

@@ -47,11 +47,12 @@ enum AnalyticsStore {
         return db.changesCount
     }
 
-    /// The counts of intervals that start in [from, to), oldest first.
+    /// The counts of intervals that overlap [from, to) (a day compacted from quarter hours
+    /// overlaps a range that begins after its midnight), oldest first.
     static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
         // A metric this version does not know (written by a newer one) is skipped.
         try AnalyticsCountRecord
-            .filter(Column("interval_start") >= from && Column("interval_start") < to)
+            .filter(Column("interval_start") + Column("interval_seconds") > from && Column("interval_start") < to)
             .order(Column("interval_start"), Column("zone"), Column("metric"))
             .fetchAll(db)
             .compactMap(\.count)

@@ -51,4 +51,20 @@ import Testing
         #expect(RFC3339.string(0) == "1970-01-01T00:00:00.000Z")
         #expect(RFC3339.parse("2026-01-05T09:00:00.500Z") == 1_767_603_600.5)
     }
+
+    /// A day its month does not have was read as the day it rolls over to (`--from 2026-02-31`
+    /// reported from 3 March, and said so only in a puzzling "to is not after from").
+    @Test func aDateOrTimeThatDoesNotExistIsRefusedNotRolledOver() {
+        for text in ["2026-02-31", "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00"] {
+            #expect(AnalyticsTime.parse(text) == nil, "\(text)")
+            #expect(RFC3339.parse(text + "T10:00:00Z") == nil, "\(text)")
+        }
+        for text in ["2026-03-01T24:00:00Z", "2026-03-01T10:60:00Z", "2026-03-01T10:00:61Z"] {
+            #expect(RFC3339.parse(text) == nil, "\(text)")
+        }
+        #expect(AnalyticsTime.parse("2024-02-29") == RFC3339.parse("2024-02-29T00:00:00Z"))
+        #expect(AnalyticsTime.parse("2000-02-29") != nil && AnalyticsTime.parse("1900-02-29") == nil)
+        #expect(AnalyticsTime.parse("2026-12-31") == 1_798_675_200)
+        #expect(RFC3339.parse("2026-03-01T10:00:00+01:00") == RFC3339.parse("2026-03-01T09:00:00Z"))
+    }
 }

@@ -118,6 +118,37 @@ import Testing
         #expect(counts.filter { $0.intervalStart >= Self.midnight }.allSatisfy { $0.intervalSeconds == 900 })
     }
 
+    /// A range that begins inside a bucket is widened to whole buckets, and a compacted day
+    /// overlapping it is counted: `--from` 06:00 had left out the whole of a compacted day
+    /// (its row starts at midnight), and a bucket labelled 10:00 counted only from 10:30.
+    @Test func aRangeBegunInsideABucketCountsWholeBucketsAndTheCompactedDayItOverlaps() throws {
+        let directory = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try GatewayData(directory: directory.path)
+        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"))
+        for daysAgo in [10.0, 0] {
+            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
+            try store.append(events, analytics: Self.tally(events))
+        }
+        func summary(_ from: String, _ to: String, _ bucket: String) throws -> AnalyticsSummary {
+            let query = try AnalyticsQuery(from: from, to: to, bucket: bucket, now: Self.midnight + Self.day)
+            let counts = try data.database.analyticsCounts(from: query.from, to: query.to)
+            return AnalyticsSummary(counts: counts, from: query.from, to: query.to, bucket: query.bucket)
+        }
+        // Ten days back is one compacted row a metric, starting at midnight; asked from 06:00.
+        let compacted = try summary("2026-11-21T06:00:00Z", "2026-11-22", "day")
+        #expect(compacted.from == Self.midnight - 10 * Self.day)
+        #expect(compacted.totals.visitors == 1 && compacted.totals.passersBy == 3)
+        let byHour = try summary("2026-11-21T06:00:00Z", "2026-11-21T12:00:00Z", "hour")
+        #expect(byHour.totals.visitors == 1, "the compacted day in the first hour asked for")
+        #expect(byHour.buckets.first?.visitors == 1)
+        // Today's visit came in at 09:55: asked from 09:50, the bucket is 09:00–10:00, whole.
+        let today = try summary("2026-12-01T09:50:00Z", "2026-12-01T10:20:00Z", "hour")
+        #expect(today.from == Self.midnight + 9 * 3600 && today.to == Self.midnight + 11 * 3600)
+        #expect(today.buckets.count == 2 && today.buckets[0].visitors == 1)
+        #expect(today.totals.passersBy == 3, "the 09:45 quarter hour is in the 09:00 bucket")
+    }
+
     @Test func erasingAShoppersHistoryLeavesTheCountsAsTheyWere() throws {
         let directory = Fixtures.temporaryDirectory("analytics")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -99,6 +99,35 @@ import Testing
         #expect(traffic[0].occurredAt == 900)
     }
 
+    /// A shopper who leaves and stays within range outside (waiting on the pavement, at the
+    /// café next door) was counted a visitor and then a passer-by: the capture rate halved.
+    @Test func aVisitorWhoLingersOutsideAfterLeavingIsNoPasserBy() {
+        var tracker = Self.tracker()
+        var actions: [VisitTracker.Action] = []
+        let shopper: DeviceID = "ble-rpa:40:00:00:00:00:02"
+        for t in stride(from: 0.0, through: 300, by: 1) {
+            // Inside for 60 s, then placed outside for four minutes more.
+            let inside = t <= 60
+            actions += tracker.update(PositionEstimate(
+                time: t, device: shopper, position: Point(x: 5, y: inside ? 2 : -3), uncertainty: 1, zone: inside ? "front" : nil, insideStore: inside))
+            actions += tracker.tick(t)
+        }
+        for t in stride(from: 301.0, through: 1_800, by: 1) { actions += tracker.tick(t) }
+        let events = Self.events(actions)
+        #expect(events.filter { $0.type == .storeExited }.count == 1)
+        let traffic = events.compactMap(\.traffic)
+        #expect(traffic.map(\.visitors).reduce(0, +) == 1)
+        #expect(traffic.map(\.passersBy).reduce(0, +) == 0, "\(traffic)")
+        // The same device back the next day, only outside, is a passer-by that day.
+        var later: [VisitTracker.Action] = []
+        for t in stride(from: 86_400.0, through: 86_430, by: 1) {
+            later += tracker.update(PositionEstimate(time: t, device: shopper, position: Point(x: 5, y: -3), uncertainty: 1, insideStore: false))
+            later += tracker.tick(t)
+        }
+        for t in stride(from: 86_431.0, through: 88_200, by: 1) { later += tracker.tick(t) }
+        #expect(Self.events(later).compactMap(\.traffic).map(\.passersBy).reduce(0, +) == 1)
+    }
+
     @Test func threeThousandDevicesAtOnceEachGetOneVisit() async {
         var tracker = Self.tracker(anonymousEvents: true)
         var entered = 0, exited = 0

@@ -124,7 +124,8 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
     public static let longestRange = 400 * 86_400.0
 
     /// Sums `counts` into the buckets of [from, to). A count of a longer interval than the bucket
-    /// (a compacted day asked for by hour) is placed in the bucket its interval starts in.
+    /// (a compacted day asked for by hour) is placed in the bucket its interval starts in, or the
+    /// first bucket when it began before the range.
     public init(counts: [AnalyticsCount], from: Double, to: Double, bucket: Bucket, zones knownZones: [String] = []) {
         let first = (from / bucket.seconds).rounded(.down) * bucket.seconds
         self.from = from
@@ -138,8 +139,8 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
         }
         var totals = Figures(start: from)
         var zones = Set(knownZones)
-        for count in counts where count.intervalStart >= first && count.intervalStart < to {
-            let index = Int(((count.intervalStart - first) / bucket.seconds).rounded(.down))
+        for count in counts where count.intervalStart + count.intervalSeconds > first && count.intervalStart < to {
+            let index = max(0, Int(((count.intervalStart - first) / bucket.seconds).rounded(.down)))
             guard buckets.indices.contains(index) else { continue }
             buckets[index].add(count)
             totals.add(count)

@@ -7,11 +7,9 @@ public enum AnalyticsTime {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds.isFinite { return seconds }
         let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-           (1...12).contains(month), (1...31).contains(day)
-        {
-            return RFC3339.parse(String(format: "%04d-%02d-%02dT00:00:00Z", year, month, day))
+        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 {
+            // `RFC3339.parse` refuses a day its month does not have (2026-02-31).
+            return RFC3339.parse("\(trimmed)T00:00:00Z")
         }
         return RFC3339.parse(trimmed)
     }

@@ -18,7 +18,8 @@ public struct AnalyticsQuery: Hashable, Sendable {
     }
 
     /// `from` defaults to six days before `to`'s day, `to` to the end of `now`'s UTC day, so the
-    /// default is the last seven days; `bucket` to `hour` for up to two days, `day` beyond.
+    /// default is the last seven days; `bucket` to `hour` for up to two days, `day` beyond. The
+    /// range is widened to whole buckets (`from` down to its bucket's start, `to` up to its end).
     public init(from: String?, to: String?, bucket: String?, now: Double) throws {
         let day = 86_400.0
         func time(_ text: String?, _ name: String) throws -> Double? {
@@ -48,8 +49,10 @@ public struct AnalyticsQuery: Hashable, Sendable {
         guard chosen == .day || end - start <= Self.longestHourly else {
             throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days; ask for bucket=day or a shorter range")
         }
-        self.from = start
-        self.to = end
+        // Whole buckets: the counts are kept by quarter hour (by day once compacted), so a
+        // bucket begun at 10:30 would be labelled 10:00 and count only part of it.
+        self.from = (start / chosen.seconds).rounded(.down) * chosen.seconds
+        self.to = (end / chosen.seconds).rounded(.up) * chosen.seconds
         self.bucket = chosen
     }
 }

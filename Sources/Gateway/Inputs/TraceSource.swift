@@ -79,10 +79,14 @@ public struct TraceSource: Service {
                 var o = observation
                 // A looped trace carries on in time after its previous pass.
                 o.time += offset
-                if o.time - lastTick >= 1 {
+                // The clock moves to the last time fully sent, never to this observation's own:
+                // the pipeline's round at a time includes the readings stamped with it, as
+                // `footfall replay` runs it, so a tick at `o.time` sent before `o` would run
+                // that round without them.
+                if let previous = lastTime, o.time > previous, previous - lastTick >= 1 {
                     await flush()
-                    await bus.sendWhenRoom(.tick(o.time))
-                    lastTick = o.time
+                    await bus.sendWhenRoom(.tick(previous))
+                    lastTick = previous
                 }
                 burst.append(o)
                 if burst.count >= Self.largestBurst { await flush() }
