@@ -96,7 +96,8 @@ public struct HTTPTransport: SinkTransport {
     /// wait in the outbox, the sink shows failing, and they go once the store file is fixed.
     /// Any other status refuses the batch for good, with the response kept.
     public static func classify(status: Int, retryAfter: String?, body: String, now: Double, location: String? = nil) -> DeliveryOutcome {
-        let snippet = body.isEmpty ? "" : ": " + body.prefix(200).replacingOccurrences(of: "\n", with: " ")
+        // Shown in logs and the status: any address an echoing receiver put in it masked.
+        let snippet = body.isEmpty ? "" : ": " + AddressRedaction.redacted(body.prefix(200).replacingOccurrences(of: "\n", with: " "))
         switch status {
         case 200..<300:
             return .delivered

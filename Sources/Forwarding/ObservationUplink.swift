@@ -206,7 +206,10 @@ public final class ObservationUplink: Sendable {
             case .rejected(let reason):
                 // A refusal (a token the locating gateway does not know, a clock it finds
                 // off) is a configuration to fix, not data to discard: keep and retry.
-                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(reason.responseBody?.prefix(200) ?? Substring(reason.reason))"
+                // A proxy or a wrong url may echo the batch, whose devices are addresses: the
+                // answer is shown (log, status) with any address masked.
+                let answer = reason.responseBody.map { String($0.prefix(200)) } ?? reason.reason
+                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(AddressRedaction.redacted(answer))"
                 return result
             }
             index = end

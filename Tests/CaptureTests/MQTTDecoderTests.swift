@@ -175,6 +175,11 @@ import WiFi
         #expect(fingerprint?.topic == "espresense/settings/+/config")
         let gateway = Self.problem(.openmqttgateway, "home/4A:1F:22:90:0C:3E/BTtoMQTT/4A1F22900C3E", "rssi")
         #expect(gateway?.topic == "home/+/BTtoMQTT/+")
+        // A room named in another of the forms addresses are written in.
+        for room in ["dead.beef.0043", "DE_AD_BE_EF_00_44", "dead-beef-0049"] {
+            let odd = Self.problem(.espresense, "espresense/devices/x/\(room)", #"{"id":"4a1f22900c3e","rssi":-70}"#)
+            #expect(odd?.topic == "espresense/devices/+/+" && odd?.description.contains(room) == false, "\(String(describing: odd))")
+        }
     }
 
     // MARK: OpenMQTTGateway

@@ -13,6 +13,8 @@ import Testing
             ("eui 00:11:22:ff:fe:33:44:55; c0:11:22:33:44:55:66", "eui <address>; <address>"),
             ("0xC01122334455 and c011.2233.4455", "0x<address> and <address>"),
             ("001122334455 is heard", "<address> is heard"),
+            ("sensor 'DE_AD_BE_EF_00_23' and 'dead-beef-0024'", "sensor '<address>' and '<address>'"),
+            ("node dead.beef.0043", "node <address>"),
         ]
         for (text, masked) in cases {
             #expect(AddressRedaction.redacted(text) == masked, "\(text)")
@@ -26,6 +28,7 @@ import Testing
             "c0:11:22:33:44", "c0:11:22:33:44:55x", "c0:11-22:33:44:55", "xc0:11:22:33:44:55",
             "4a1f22900c3e7", "g4a1f22900c3e", "4a1f22900c3", "", "née: ü",
             "176760360012.0 is not a time", "c011.2233.445", "c011.2233.44556", "1x4a1f22900c3e",
+            "c011-2233-445", "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893ez:1:7", "f782-4fa2-4e98-8024",
         ] {
             #expect(AddressRedaction.redacted(text) == text, "\(text)")
         }

@@ -93,6 +93,13 @@ import Testing
         // A redirect's target is shown without the credentials it may carry.
         #expect(HTTPTransport.classify(status: 307, retryAfter: nil, body: "", now: 0, location: "https://cdp.example/in?sig=SECRET")
             == .retry(reason: "HTTP 307: the receiver redirects to https://cdp.example/in?…; set the url (a sink's, or upstream.url) to where it now is", after: nil))
+        // A receiver (or a proxy before it) that echoes the request: no address in the reason,
+        // which goes to the log and the status.
+        guard case .retry(let echoed, _) = HTTPTransport.classify(status: 401, retryAfter: nil, body: #"{"error":"bad batch: {'device':'ble:de:ad:be:ef:00:60'}"}"#, now: 0) else {
+            Issue.record("401 is retried")
+            return
+        }
+        #expect(!echoed.contains("de:ad:be:ef") && echoed.contains("bad batch"), "\(echoed)")
         for status in [413, 422, 409] {
             guard case .rejected = HTTPTransport.classify(status: status, retryAfter: nil, body: "", now: 0) else {
                 Issue.record("\(status) refuses this batch: a dead letter")

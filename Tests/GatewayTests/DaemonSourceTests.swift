@@ -109,6 +109,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         var text = "time,sensor,device,rssi\n"
         for i in 0..<120 { text += "\(1_767_603_600 + Double(i) * 0.5),s\(1 + i % 3),ble:aa:bb:cc:dd:ee:01,-6\(i % 10)\n" }
+        // Ten rows whose sensor and device columns are swapped: an address in the sensor column
+        // must not become a label of /metrics or a key of the status.
+        for i in 0..<10 { text += "\(1_767_603_660 + Double(i) * 0.5),de:ad:be:ef:00:b1,s1,-60\n" }
         let trace = directory.appendingPathComponent("t.csv").path
         try text.write(toFile: trace, atomically: true, encoding: .utf8)
         let store = try Self.store(sources: "  - type: trace\n    path: \(trace)\n    speed: 0\n")
@@ -118,6 +121,7 @@ import Testing
         let source = "source trace \(trace)"
         let status = try await client.status(within: .seconds(300)) { status in
             Self.component(status, source) == "finished" && (1...3).map { Self.observations(status, "s\($0)") }.reduce(0, +) >= 120
+                && Self.observations(status, "(not in the store)") >= 10
         }
         #expect(Self.component(status, source) == "finished", "\(status) \(daemon.log)")
         #expect((1...3).map { Self.observations(status, "s\($0)") } == [40, 40, 40], "\(status)")
@@ -125,6 +129,10 @@ import Testing
         // Counts that have not moved are shown at 0, for rates and alerts to have a series.
         let metrics = try await client.get("/metrics").body
         #expect(metrics.contains("footfall_source_errors_total{source=\"trace \(trace)\"} 0\n"), "\(metrics)")
+        #expect(Self.observations(status, "(not in the store)") == 10, "\(status)")
+        #expect(metrics.contains("footfall_observations_total{sensor=\"(not in the store)\"} 10"), "\(metrics)")
+        #expect(!metrics.contains("de:ad:be:ef") && !"\(status)".contains("de:ad:be:ef"))
+        #expect(!daemon.log.contains("de:ad:be:ef") && daemon.log.contains("a sensor the store file does not name"), "\(daemon.log)")
         for type in PresenceEvent.Kind.allCases {
             #expect(metrics.contains("footfall_events_total{type=\"\(type.rawValue)\"} "), "\(type.rawValue) in \(metrics)")
         }

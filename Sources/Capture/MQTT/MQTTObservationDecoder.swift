@@ -49,7 +49,8 @@ public struct MQTTObservationDecoder: Sendable {
     }
 
     static func shownLevel(_ level: Substring) -> Substring {
-        address(level) != nil || level.contains(":") ? "+" : level
+        // Any form an address is written in (`dead.beef.0043`, `DE_AD_…`) is one too.
+        address(level) != nil || level.contains(":") || AddressRedaction.redacted(String(level)) != level ? "+" : level
     }
 
     func sensor(forNode node: Substring, topic: String, field: String?) throws(MQTTInputError) -> SensorID {

@@ -8,8 +8,9 @@ public enum AddressRedaction {
     public static let mask = "<address>"
 
     /// `text` with every address in it replaced by `mask`: six pairs of hex digits joined by
-    /// `:` or by `-` (either case, as Bluetooth and Wi-Fi addresses are written; more pairs, as
-    /// in an EUI-64, masked with them), three groups of four joined by `.`, or twelve hex digits
+    /// `:`, `-` or `_` (either case, as Bluetooth and Wi-Fi addresses are written; more pairs, as
+    /// in an EUI-64, masked with them), three groups of four joined by `.` (Cisco) or by `-`
+    /// (HPE, Huawei; not inside a longer run of dashed groups, such as a UUID), or twelve hex digits
     /// in a row (as ESPresense and OpenMQTTGateway write them, or after `0x`), none part of a
     /// longer run of letters and digits. Twelve decimal digits with a fraction are a number.
     public static func redacted(_ text: String) -> String {
@@ -44,7 +45,7 @@ public enum AddressRedaction {
         func hex(_ index: Int) -> Bool { index < bytes.count && isHex(bytes[index]) }
         func ends(_ index: Int) -> Bool { index >= bytes.count || !isAlphanumeric(bytes[index]) }
         guard hex(start), hex(start + 1) else { return nil }
-        if start + 2 < bytes.count, bytes[start + 2] == UInt8(ascii: ":") || bytes[start + 2] == UInt8(ascii: "-") {
+        if start + 2 < bytes.count, [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_")].contains(bytes[start + 2]) {
             let separator = bytes[start + 2]
             for pair in 1..<6 {
                 let at = start + 3 * pair
@@ -55,11 +56,17 @@ public enum AddressRedaction {
             while end + 2 < bytes.count, bytes[end] == separator, hex(end + 1), hex(end + 2) { end += 3 }
             return ends(end) ? end - start : nil
         }
-        // Three groups of four joined by dots, as Cisco writes them.
-        if start + 4 < bytes.count, bytes[start + 4] == UInt8(ascii: "."),
-           (start..<(start + 14)).allSatisfy({ ($0 - start) % 5 == 4 ? $0 < bytes.count && bytes[$0] == UInt8(ascii: ".") : hex($0) })
-        {
-            return ends(start + 14) ? 14 : nil
+        // Three groups of four joined by dots, as Cisco writes them, or by dashes.
+        if start + 4 < bytes.count, bytes[start + 4] == UInt8(ascii: ".") || bytes[start + 4] == UInt8(ascii: "-") {
+            let separator = bytes[start + 4]
+            guard (start..<(start + 14)).allSatisfy({ ($0 - start) % 5 == 4 ? $0 < bytes.count && bytes[$0] == separator : hex($0) }),
+                  ends(start + 14) else { return nil }
+            if separator == UInt8(ascii: "-") {
+                // A part of a UUID (8-4-4-4-12) is not an address.
+                let dash = UInt8(ascii: "-")
+                guard start == 0 || bytes[start - 1] != dash, start + 14 >= bytes.count || bytes[start + 14] != dash else { return nil }
+            }
+            return 14
         }
         for index in start..<(start + 12) where !hex(index) { return nil }
         guard ends(start + 12) else { return nil }

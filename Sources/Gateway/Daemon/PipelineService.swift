@@ -64,6 +64,16 @@ public struct PipelineService: Service {
         var pipeline: Pipeline
         var outputs: [Pipeline.Output] = []
         var counts: [SensorID: Int] = [:]
+        /// The store file's sensors: any other is counted as `notInTheStore`, since a name no
+        /// one configured (a trace whose columns are swapped) may be a device's address, and
+        /// the counts go to `/metrics` and `/api/status`.
+        let storeSensors: Set<SensorID>
+        var warnedOfUnknownSensor = false
+
+        init(pipeline: Pipeline) {
+            self.pipeline = pipeline
+            storeSensors = Set(pipeline.configuration.layout.sensors.map(\.id))
+        }
         var lastInput: Double?
         var pseudonyms = PseudonymCache()
         /// What was last kept of the learnt radio, and when (the data's time).
@@ -108,18 +118,32 @@ public struct PipelineService: Service {
         }
     }
 
+    /// The label observations of a sensor the store file does not name are counted under.
+    static let notInTheStore = SensorID("(not in the store)")
+
+    private func count(_ o: Observation, _ state: inout State) {
+        if state.storeSensors.contains(o.sensor) {
+            state.counts[o.sensor, default: 0] += 1
+            return
+        }
+        state.counts[Self.notInTheStore, default: 0] += 1
+        guard !state.warnedOfUnknownSensor else { return }
+        state.warnedOfUnknownSensor = true
+        logger.warning("observations of a sensor the store file does not name ('\(AddressRedaction.redacted(o.sensor.rawValue))') are not used; counted as '\(Self.notInTheStore)' (a source's sensor names, or a trace's columns, may be wrong; logged once)")
+    }
+
     private func consume(_ state: inout State) async throws {
         for await input in bus.stream {
             bus.taken(input)
             switch input {
             case .observation(let o):
                 // Counted here and published with the next round, not per observation.
-                state.counts[o.sensor, default: 0] += 1
+                count(o, &state)
                 state.lastInput = o.time
                 try state.pipeline.ingest(o, into: &state.outputs)
             case .observations(let list):
                 for o in list {
-                    state.counts[o.sensor, default: 0] += 1
+                    count(o, &state)
                     try state.pipeline.ingest(o, into: &state.outputs)
                 }
                 if let last = list.last { state.lastInput = last.time }

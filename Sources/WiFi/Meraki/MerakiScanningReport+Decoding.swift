@@ -78,7 +78,8 @@ extension MerakiScanningReport {
         for (b, beacon) in (o["bleBeacons"]?.array ?? []).enumerated() {
             guard let raw = beacon["rawData"]?.string else { continue }
             guard let bytes = hexBytes(raw) else {
-                throw .invalidField(path: "\(path).bleBeacons[\(b)].rawData", message: "\"\(raw)\" is not an even number of hex digits")
+                // Not quoted: an advertisement often carries its sender's address.
+                throw .invalidField(path: "\(path).bleBeacons[\(b)].rawData", message: "a value of \(raw.count) characters that is not an even number of hex digits")
             }
             beacons.append(BLEBeacon(rawAdvertisement: bytes, bleType: beacon["bleType"]?.string))
         }
@@ -106,7 +107,10 @@ extension MerakiScanningReport {
 
     private static func macAddress(_ value: JSONValue?, path: String) throws(MerakiError) -> MACAddress {
         guard let text = value?.string else { throw .invalidField(path: path, message: "missing or not a string") }
-        guard let mac = MACAddress(text) else { throw .invalidField(path: path, message: "\"\(text)\" is not a MAC address") }
+        guard let mac = MACAddress(text) else {
+            // Not quoted: a mistyped address is still mostly someone's address.
+            throw .invalidField(path: path, message: "a value of \(text.count) characters that is not a MAC address like aa:bb:cc:dd:ee:ff")
+        }
         return mac
     }
 

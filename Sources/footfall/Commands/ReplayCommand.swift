@@ -32,7 +32,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write the store analytics (visitors, passers-by, dwell, zones, by hour; docs/analytics.md) here as JSON.")
     var analytics: String?
 
-    @Option(help: "A gateway data directory: visit history and pseudonym key kept across replays (default: in memory).")
+    @Option(help: "A gateway data directory: visit history and a random pseudonym key kept across replays. Without it the pseudonyms are keyed by the store id, the same on every run, and anyone who knows the store and guesses a device's id can recompute them: replay events to be shared with --data.")
     var data: String?
 
     @Flag(help: "Print the report as one JSON object.")
