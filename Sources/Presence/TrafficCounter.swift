@@ -29,6 +29,8 @@ struct TrafficCounter: Sendable {
         histogram[DwellBuckets.index(seconds: duration)] += 1
     }
 
+    /// `time` is when the count is decided: a passer-by `exit_after` after it was last heard, a
+    /// visit when its end is. The first count after a start opens that time's interval.
     private mutating func begin(_ time: Double) {
         if start == nil { start = (time / interval).rounded(.down) * interval }
     }

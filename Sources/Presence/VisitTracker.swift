@@ -69,7 +69,7 @@ public struct VisitTracker: Sendable {
         let before = visit.visitStart
         let transitions = visit.observe(estimate, layout: layout, settings: settings)
         devices[estimate.device] = visit
-        return actions(for: transitions, device: estimate.device, visit: visit, visitStart: before ?? visit.visitStart)
+        return actions(for: transitions, device: estimate.device, visit: visit, visitStart: before ?? visit.visitStart, decidedAt: estimate.time)
     }
 
     /// Advances the clock (a clock that goes backwards is ignored): ends visits, forgets
@@ -84,7 +84,7 @@ public struct VisitTracker: Sendable {
             guard var visit = devices[device] else { continue }
             let before = visit.visitStart
             let transitions = visit.tick(time, layout: layout, settings: settings)
-            result += actions(for: transitions, device: device, visit: visit, visitStart: before)
+            result += actions(for: transitions, device: device, visit: visit, visitStart: before, decidedAt: time)
             devices[device] = visit.isFinished ? nil : visit
             if visit.isFinished {
                 eventsInVisit[device] = nil
@@ -97,9 +97,10 @@ public struct VisitTracker: Sendable {
     }
 
     /// `visitStart` is the start of the visit the transitions belong to (the one that was open
-    /// before them, or the one they opened).
+    /// before them, or the one they opened); `decidedAt` the time they were decided at, whose
+    /// traffic interval counts a passer-by or an ended visit.
     private mutating func actions(
-        for transitions: [DeviceVisit.Transition], device: DeviceID, visit: DeviceVisit, visitStart: Double?
+        for transitions: [DeviceVisit.Transition], device: DeviceID, visit: DeviceVisit, visitStart: Double?, decidedAt: Double
     ) -> [Action] {
         guard !transitions.isEmpty else { return [] }
         let identified = policy.isIdentified(device)
@@ -109,8 +110,8 @@ public struct VisitTracker: Sendable {
             switch transition {
             case .becameStaff:
                 continue
-            case .passedBy(let lastHeard):
-                traffic.countPasserBy(at: lastHeard)
+            case .passedBy:
+                traffic.countPasserBy(at: decidedAt)
                 continue
             case .entered:
                 eventsInVisit[device] = 1
@@ -124,7 +125,7 @@ public struct VisitTracker: Sendable {
             case .exited(let start, let end, let zones):
                 eventsInVisit[device] = nil
                 guard !visit.isStaff else { continue }
-                traffic.countVisit(duration: end - start, engaged: end - start >= settings.engagedAfter, at: end)
+                traffic.countVisit(duration: end - start, engaged: end - start >= settings.engagedAfter, at: decidedAt)
                 var event = self.event(.storeExited, device, identified, visitStart: start, zone: nil, at: end, ordinal: ordinal)
                 event.visitDurationSeconds = RFC3339.milliseconds(end - start)
                 event.zonesVisited = zones

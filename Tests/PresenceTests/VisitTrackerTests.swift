@@ -128,6 +128,23 @@ import Testing
         #expect(Self.events(later).compactMap(\.traffic).map(\.passersBy).reduce(0, +) == 1)
     }
 
+    /// A passer-by is counted in the interval it is decided in (`exit_after` after it was last
+    /// heard), the first one after a start too: it had opened the interval it was last heard in.
+    @Test func theFirstPasserByAfterAStartIsCountedInTheIntervalItIsDecidedIn() {
+        var tracker = Self.tracker()
+        var actions: [VisitTracker.Action] = []
+        let base = 1_000_800.0  // a quarter hour's start
+        // Heard outside from 13:00 to 13:40 into the quarter hour; decided at 15:40, in the next.
+        for t in stride(from: base + 780, through: base + 820, by: 1) {
+            actions += tracker.update(PositionEstimate(time: t, device: "ble-rpa:40:00:00:00:00:03", position: Point(x: 5, y: -3), uncertainty: 1, insideStore: false))
+            actions += tracker.tick(t)
+        }
+        for t in stride(from: base + 821, through: base + 2_000, by: 1) { actions += tracker.tick(t) }
+        let traffic = Self.events(actions).compactMap(\.traffic)
+        #expect(traffic.map(\.intervalStart) == [base + 900], "\(traffic)")
+        #expect(traffic.first?.passersBy == 1)
+    }
+
     @Test func threeThousandDevicesAtOnceEachGetOneVisit() async {
         var tracker = Self.tracker(anonymousEvents: true)
         var entered = 0, exited = 0
