@@ -8,7 +8,7 @@ import FootfallCore
 /// stage reports: a stay the locate stage dates back in hindsight is dated no earlier than the
 /// visit's latest event, and a stay's dwell is decided only once no later revision can end
 /// the stay before its threshold (`zoneHindsight`).
-public struct DeviceVisit: Sendable, Hashable {
+public struct DeviceVisit: Sendable, Hashable, Codable {
     public enum Transition: Hashable, Sendable {
         case entered(at: Double)
         case zoneEntered(String, at: Double)
@@ -62,13 +62,13 @@ public struct DeviceVisit: Sendable, Hashable {
     /// minute, to keep passers-by out, has a stay in that minute: docs/configuration.md).
     private var pendingZones: [ZoneSample] = []
 
-    struct InsideSample: Hashable, Sendable {
+    struct InsideSample: Hashable, Sendable, Codable {
         var time: Double
         var probability: Double
     }
 
     /// What the zone logic needs of one estimate.
-    struct ZoneSample: Hashable, Sendable {
+    struct ZoneSample: Hashable, Sendable, Codable {
         var time: Double
         var insideStore: Bool
         var zone: String?

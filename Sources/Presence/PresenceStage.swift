@@ -21,6 +21,11 @@ public struct PresenceStage: Sendable {
         self.pseudonymizer = pseudonymizer
     }
 
+    /// Takes back the visits kept at a stop (`VisitTracker.openVisits`).
+    public mutating func restore(_ visits: [VisitTracker.OpenVisit]) {
+        tracker.restore(visits)
+    }
+
     // The tracker's actions are taken before `actions` is called: in `actions(tracker.update(…))`
     // the call would hold a copy of `self` while the tracker mutates, and every update would
     // copy the whole table of devices.

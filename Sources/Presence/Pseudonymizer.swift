@@ -31,4 +31,24 @@ public struct Pseudonymizer: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(device.rawValue.utf8), using: SymmetricKey(data: Data(salt)))
         return "anon-" + Hex.lowercase(mac.prefix(12))
     }
+
+    /// `plaintext` sealed (AES-GCM) under a key derived from the pseudonym key, for state the
+    /// gateway keeps at rest that names devices by their ids (the visits open at a restart):
+    /// readable only with the data directory's key, as the pseudonyms are.
+    public func seal(_ plaintext: [UInt8]) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(plaintext, using: stateKey).combined else {
+            throw CryptoKitError.incorrectParameterSize
+        }
+        return Array(combined)
+    }
+
+    /// What `seal` sealed with this key; nil for anything else (another key, a cut-off value).
+    public func open(_ sealed: [UInt8]) -> [UInt8]? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed), let plain = try? AES.GCM.open(box, using: stateKey) else { return nil }
+        return Array(plain)
+    }
+
+    private var stateKey: SymmetricKey {
+        SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("kept-state".utf8), using: key))
+    }
 }

@@ -50,6 +50,32 @@ public struct VisitTracker: Sendable {
     /// them in its analytics when the recording ends).
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { traffic.unflushedPassersBy }
 
+    /// A visit in progress as kept across a restart of the daemon: its device, its state
+    /// machine and how many events it has made (the next event's place in its visit).
+    public struct OpenVisit: Codable, Sendable, Hashable {
+        public var device: DeviceID
+        var visit: DeviceVisit
+        var eventsMade: Int
+    }
+
+    /// The visits in progress (staff's included, so that they stay staff), for keeping across a
+    /// restart: a visit open when the daemon stops carries on when it starts again, instead of
+    /// being left without its `store.exited` and counted again as a new visit.
+    public var openVisits: [OpenVisit] {
+        devices.filter { $0.value.isVisiting }.sorted { $0.key < $1.key }.map {
+            OpenVisit(device: $0.key, visit: $0.value, eventsMade: eventsInVisit[$0.key] ?? 0)
+        }
+    }
+
+    /// Takes back visits kept at a stop (`openVisits`). A device already tracked keeps its own
+    /// state. Those whose shopper is gone end at the next tick, dated when they were last inside.
+    public mutating func restore(_ visits: [OpenVisit]) {
+        for open in visits where devices[open.device] == nil {
+            devices[open.device] = open.visit
+            eventsInVisit[open.device] = open.eventsMade
+        }
+    }
+
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
     /// Devices currently on a visit.

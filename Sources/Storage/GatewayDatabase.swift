@@ -56,6 +56,7 @@ public final class GatewayDatabase: Sendable {
         Migrations.registerOutbox(&migrator)
         Migrations.registerAnalytics(&migrator)
         Migrations.registerLearntRadio(&migrator)
+        Migrations.registerKeptState(&migrator)
         return migrator
     }
 }

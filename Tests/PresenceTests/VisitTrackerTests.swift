@@ -1,4 +1,5 @@
 import FootfallCore
+import Foundation
 import FootfallTesting
 import Presence
 import Testing
@@ -143,6 +144,48 @@ import Testing
         let traffic = Self.events(actions).compactMap(\.traffic)
         #expect(traffic.map(\.intervalStart) == [base + 900], "\(traffic)")
         #expect(traffic.first?.passersBy == 1)
+    }
+
+    /// The open visits kept across a restart are sealed under the pseudonym key: no device id
+    /// in the clear at rest, and nothing another gateway's key (or a cut-off value) opens.
+    @Test func keptStateIsSealedUnderThePseudonymKey() throws {
+        let key = Pseudonymizer(key: Array(repeating: 7, count: 32))
+        let plain = Array(#"[{"device":"ble:c0:11:22:33:44:55"}]"#.utf8)
+        let sealed = try key.seal(plain)
+        #expect(key.open(sealed) == plain)
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("c0:11"))
+        #expect(Pseudonymizer(key: Array(repeating: 8, count: 32)).open(sealed) == nil)
+        #expect(key.open(Array(sealed.dropLast())) == nil)
+    }
+
+    /// A visit taken out of one tracker and into another (as across a restart) carries on: its
+    /// later events continue its numbering, and it ends once, as one visit.
+    @Test func anOpenVisitRestoredIntoANewTrackerEndsAsOneVisit() throws {
+        var first = Self.tracker(anonymousEvents: true)
+        var actions: [VisitTracker.Action] = []
+        for t in stride(from: 0.0, through: 60, by: 1) {
+            actions += first.update(PositionEstimate(time: t, device: Self.rotating, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+            actions += first.tick(t)
+        }
+        let open = first.openVisits
+        #expect(open.map(\.device) == [Self.rotating])
+        // Through JSON, as the daemon keeps them (a fresh visit's times start at -infinity).
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let kept = try decoder.decode([VisitTracker.OpenVisit].self, from: try encoder.encode(open))
+        var second = Self.tracker(anonymousEvents: true)
+        second.restore(kept)
+        for t in stride(from: 61.0, through: 90, by: 1) {
+            actions += second.update(PositionEstimate(time: t, device: Self.rotating, position: Point(x: 5, y: 8), uncertainty: 1, zone: "back"))
+            actions += second.tick(t)
+        }
+        for t in stride(from: 91.0, through: 400, by: 1) { actions += second.tick(t) }
+        let events = Self.events(actions).filter { $0.type != .storeTraffic }
+        #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .zoneEntered, .zoneExited, .storeExited], "\(events.map(\.type))")
+        #expect(Set(events.map(\.visitID)).count == 1 && Set(events.map(\.id)).count == events.count)
+        #expect(events.last?.visitDurationSeconds == 90)
     }
 
     @Test func threeThousandDevicesAtOnceEachGetOneVisit() async {

@@ -98,6 +98,16 @@ public final class DatabaseEventStore: EventStore, Sendable {
         try database.replaceLearntRadio(values, at: timing.now())
     }
 
+    static let openVisitsName = "open_visits"
+
+    public func keepOpenVisits(_ sealed: [UInt8], at time: Double) throws {
+        try database.keepState(Self.openVisitsName, value: sealed, at: time)
+    }
+
+    public func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)? {
+        try database.takeState(Self.openVisitsName).map { ($0.value, $0.savedAt) }
+    }
+
     /// Once a day (of the data's own time): quarter hours older than a week become days, and
     /// counts past the retention period go, in the same transaction as the new counts. Returns
     /// the day maintained, to be noted once the transaction commits.

@@ -19,4 +19,12 @@ public protocol EventStore: Sendable {
 
     /// Keeps what the locator has learnt of the store's radio, in place of what was kept.
     func keepLearntRadio(_ values: [LearntRadioValue]) throws
+
+    /// Keeps the visits in progress at a stop (sealed: `Pseudonymizer.seal`), as of `time`
+    /// (the data's time), in place of what was kept.
+    func keepOpenVisits(_ sealed: [UInt8], at time: Double) throws
+
+    /// The visits kept at the last stop, taken away so that they are taken back once; nil when
+    /// none were kept.
+    func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)?
 }

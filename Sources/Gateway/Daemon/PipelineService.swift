@@ -37,6 +37,7 @@ public struct PipelineService: Service {
     public func run() async throws {
         var state = State(pipeline: try makePipeline())
         takeBackLearntRadio(&state)
+        takeOpenVisits(&state)
         await live.markReady()
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.
@@ -48,6 +49,7 @@ public struct PipelineService: Service {
         }
         try await flushCounts(&state)
         keepLearntRadio(&state, at: nil)
+        keepOpenVisits(state)
         // The passers-by of the traffic interval in progress would go with the pipeline: they
         // are counted now, and the next run counts that interval's later ones.
         if let tail = state.pipeline.unflushedPassersBy {
@@ -79,6 +81,67 @@ public struct PipelineService: Service {
         /// What was last kept of the learnt radio, and when (the data's time).
         var keptRadio: [LearntRadioValue] = []
         var keptRadioAt: Double?
+        /// The visits in progress at the last stop, taken back at the first input.
+        var keptVisits: (visits: [VisitTracker.OpenVisit], savedAt: Double)?
+    }
+
+    /// Visits in progress when the daemon stops (a restart, an upgrade, systemd's stop) are kept,
+    /// sealed under the pseudonym key, and taken back at the next start: each carries on as the
+    /// same visit, or ends with its `store.exited` dated when its shopper was last inside,
+    /// instead of being left open and counted again as a new visit. (A crash keeps none.)
+    private func keepOpenVisits(_ state: State) {
+        // A restart before the kept visits were taken back keeps them as they were.
+        let kept = state.keptVisits
+        let visits = kept?.visits ?? state.pipeline.openVisits
+        guard !visits.isEmpty, let time = kept?.savedAt ?? state.lastInput else { return }
+        do {
+            let encoder = JSONEncoder()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            try store.keepOpenVisits(try pseudonymizer.seal(Array(try encoder.encode(visits))), at: time)
+            logger.info("kept the visits in progress for the next start", metadata: ["visits": "\(visits.count)"])
+        } catch {
+            logger.warning("cannot keep the visits in progress; they will be left open", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func takeOpenVisits(_ state: inout State) {
+        do {
+            guard let kept = try store.takeOpenVisits() else { return }
+            guard let plain = pseudonymizer.open(kept.sealed) else {
+                logger.warning("the visits kept at the last stop were sealed under another key; left open")
+                return
+            }
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            state.keptVisits = (try decoder.decode([VisitTracker.OpenVisit].self, from: Data(plain)), kept.savedAt)
+        } catch {
+            logger.warning("cannot read the visits kept at the last stop; they are left open", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Takes back the kept visits at the first input, unless its time is before they were kept
+    /// (a trace replayed again from its start): their devices' estimates would be older than
+    /// what the visits last saw.
+    private func restoreOpenVisits(_ state: inout State, at input: PipelineInput) {
+        guard let kept = state.keptVisits else { return }
+        let time: Double?
+        switch input {
+        case .observation(let o): time = o.time
+        case .observations(let list): time = list.first?.time
+        case .tick(let t): time = t
+        }
+        guard let time else { return }
+        state.keptVisits = nil
+        guard time >= kept.savedAt - 1 else {
+            logger.info("the data's time is before the last stop's; the visits kept then are left open", metadata: [
+                "visits": "\(kept.visits.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
+            ])
+            return
+        }
+        state.pipeline.restore(openVisits: kept.visits)
+        logger.info("took back the visits in progress at the last stop", metadata: [
+            "visits": "\(kept.visits.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
+        ])
     }
 
     /// Takes back what an earlier run learnt of the store's radio (sensor gains, the building's
@@ -135,6 +198,7 @@ public struct PipelineService: Service {
     private func consume(_ state: inout State) async throws {
         for await input in bus.stream {
             bus.taken(input)
+            if state.keptVisits != nil { restoreOpenVisits(&state, at: input) }
             switch input {
             case .observation(let o):
                 // Counted here and published with the next round, not per observation.

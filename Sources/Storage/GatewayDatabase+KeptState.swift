@@ -1,0 +1,28 @@
+import Foundation
+import GRDB
+
+/// State kept across a stop of the daemon (`kept_state`), by name.
+extension GatewayDatabase {
+    /// Keeps `value` under `name`, in place of what was kept; `time` is when (the data's time).
+    public func keepState(_ name: String, value: [UInt8], at time: Double) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO kept_state (name, value, saved_at) VALUES (?, ?, ?)",
+                arguments: [name, Data(value), time])
+        }
+    }
+
+    /// What was kept under `name`, taken away in the same transaction, so that it is taken back
+    /// at most once; nil when nothing was.
+    public func takeState(_ name: String) throws -> (value: [UInt8], savedAt: Double)? {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT value, saved_at FROM kept_state WHERE name = ?", arguments: [name]) else {
+                return nil
+            }
+            try db.execute(sql: "DELETE FROM kept_state WHERE name = ?", arguments: [name])
+            let value: Data = row["value"]
+            let savedAt: Double = row["saved_at"]
+            return (Array(value), savedAt)
+        }
+    }
+}

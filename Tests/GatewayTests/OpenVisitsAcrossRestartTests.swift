@@ -1,0 +1,99 @@
+import FootfallCore
+import FootfallTesting
+import Forwarding
+import Foundation
+import Gateway
+import Logging
+import Pipeline
+import Presence
+import ServiceLifecycle
+import Simulation
+import Storage
+import Testing
+
+/// A visit in progress when the daemon stops carries on when it starts again (audit: a restart
+/// left every open visit without its `store.exited` and counted the rest of it as a new visit).
+/// The daemon's pipeline service, in process, on a real database, stopped as SIGTERM stops it.
+@Suite struct OpenVisitsAcrossRestartTests {
+    /// Runs the pipeline service on `data` over `inputs`, then stops it gracefully (which drains
+    /// what was sent: nothing depends on timing).
+    static func run(_ inputs: [PipelineInput], data: GatewayData, configuration: StoreConfiguration) async throws {
+        let logger = Logger(label: "test")
+        let bus = InputBus()
+        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: logger)
+        let service = PipelineService(
+            bus: bus, live: LiveState(startedAt: 0), metrics: GatewayMetrics(), store: store, pseudonymizer: Pseudonymizer(key: data.key),
+            logger: logger, makePipeline: { try Pipeline(configuration: configuration, pseudonymKey: data.key) })
+        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        let running = Task { try await group.run() }
+        for input in inputs { bus.send(input) }
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    @Test func aVisitOpenAtAStopCarriesOnAsOneVisitAfterTheStart() async throws {
+        let directory = Fixtures.temporaryDirectory("open-visits")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.identity.anonymousEvents = true
+        // One member of staff in the store for ten minutes, nobody else.
+        var settings = StoreSimulatorSettings.make(minutes: 10, shoppers: 0, seed: 5)
+        settings.staff = 1
+        var observations: [Observation] = []
+        StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { observations.append($0) }, truth: { _ in })
+        #expect(Set(observations.map(\.device)).count == 1)
+        let split = settings.startTime + 300
+        let data = try GatewayData(directory: directory.path)
+        try await data.database.registerSink("receiver")
+        // Stopped five minutes in, started again at once with the rest.
+        try await Self.run([.observations(observations.filter { $0.time < split })], data: data, configuration: configuration)
+        let open = try data.database.outboxStatusAndLastSequence().lastSequence
+        #expect(open > 0, "the visit began before the stop")
+        let last = try #require(observations.last).time
+        try await Self.run(
+            [.observations(observations.filter { $0.time >= split }), .tick(last + configuration.presence.exitAfter + 60)],
+            data: data, configuration: configuration)
+        let events = try data.database.pending(for: "receiver", limit: 10_000).map(\.body)
+        let entered = events.filter { $0.contains(#""type":"store.entered""#) }
+        let exited = events.filter { $0.contains(#""type":"store.exited""#) }
+        #expect(entered.count == 1, "\(entered)")
+        #expect(exited.count == 1, "\(exited)")
+        // The exit's visit is the entry's, and lasted from the first minutes to the last.
+        func visitID(_ line: String) -> String? {
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["visit_id"] as? String
+        }
+        #expect(entered.first.flatMap(visitID) != nil && entered.first.flatMap(visitID) == exited.first.flatMap(visitID))
+        let duration = exited.first.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["visit_duration_seconds"] as? Double }
+        #expect((duration ?? 0) > 500, "\(String(describing: duration))")
+        let ids = events.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String }
+        #expect(Set(ids).count == ids.count, "no two events share an id across the restart")
+        let visitors = try await data.database.analyticsCounts(from: 0, to: .infinity).filter { $0.metric == .visitors && $0.zone.isEmpty }.map(\.value).reduce(0, +)
+        #expect(visitors == 1)
+        // Taken back once: nothing is kept after a stop with no visit open.
+        #expect(try data.database.takeState("open_visits") == nil)
+    }
+
+    /// Started again after the shopper has gone (a gateway down for longer than `exit_after`),
+    /// the kept visit ends at once, dated when its shopper was last inside.
+    @Test func aVisitKeptAcrossALongStopEndsWhenItsShopperWasLastInside() async throws {
+        let directory = Fixtures.temporaryDirectory("open-visits-gone")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.identity.anonymousEvents = true
+        var settings = StoreSimulatorSettings.make(minutes: 5, shoppers: 0, seed: 5)
+        settings.staff = 1
+        var observations: [Observation] = []
+        StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { observations.append($0) }, truth: { _ in })
+        let data = try GatewayData(directory: directory.path)
+        try await data.database.registerSink("receiver")
+        try await Self.run([.observations(observations)], data: data, configuration: configuration)
+        let last = try #require(observations.last).time
+        // An hour later: the wall clock's ticks, nobody heard.
+        try await Self.run([.tick(last + 3_600), .tick(last + 3_601)], data: data, configuration: configuration)
+        let events = try data.database.pending(for: "receiver", limit: 10_000).map(\.body)
+        let exited = try #require(events.first { $0.contains(#""type":"store.exited""#) })
+        let end = (try JSONSerialization.jsonObject(with: Data(exited.utf8)) as? [String: Any])?["occurred_at"] as? String
+        let endTime = try #require(end.flatMap(RFC3339.parse))
+        #expect(endTime <= last && endTime > last - 30, "\(exited)")
+    }
+}
