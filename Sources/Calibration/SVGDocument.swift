@@ -31,6 +31,8 @@ public struct SVGDocument: Sendable {
     public static func number(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
         let rounded = (v * 100).rounded() / 100
+        // Beyond what an Int holds (no drawing's coordinate, but an input's typo may reach here).
+        guard rounded.isFinite, abs(rounded) < 1e15 else { return String(v) }
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 

@@ -103,9 +103,12 @@ public enum UJIDataset {
             for b in 0..<beaconCount {
                 let rssi = try number(rssRows[i].cells[b], "beacon \(b + 1)", prefix + "rss.csv", line)
                 guard rssi != 100 else { continue }
+                if let problem = Observation.rssiProblem(rssi) {
+                    throw ParseError(file: prefix + "rss.csv", line: line, message: "beacon \(b + 1): \(problem)")
+                }
                 let nanoseconds = try number(timeRows[i].cells[b], "beacon \(b + 1)", prefix + "tms.csv", line)
                 guard nanoseconds > 0 else {
-                    throw ParseError(file: prefix + "tms.csv", line: line, message: "beacon \(b + 1) was heard at \(Int(rssi)) dBm but has no detection time")
+                    throw ParseError(file: prefix + "tms.csv", line: line, message: "beacon \(b + 1) was heard at \(DelimitedField.number(rssi)) dBm but has no detection time")
                 }
                 readings.append((b, rssi, nanoseconds / 1e9))
             }

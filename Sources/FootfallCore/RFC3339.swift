@@ -4,7 +4,10 @@ import Foundation
 public enum RFC3339 {
     public static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
+    /// A time no clock gives (not finite, or beyond ±30 million years: every input's time is
+    /// checked long before) is written as the number it is rather than trapping.
     public static func string(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return "\(seconds)" }
         let totalMillis = Int64((seconds * 1000).rounded())
         var days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
         let millisOfDay = totalMillis - days * 86_400_000

@@ -22,6 +22,21 @@ import Testing
         }
     }
 
+    /// A record stamped with any 64-bit value has a time (the difference from the epoch
+    /// overflowed for Int64.min and trapped every reader of the file; fuzz audit).
+    @Test func aRecordStampedAtTheEndsOfSixtyFourBitsHasATime() throws {
+        for stamp in [Int64.min, Int64.max, 0] {
+            var bytes = Array("btsnoop\0".utf8) + [0, 0, 0, 1, 0, 0, 0x03, 0xEA]
+            let data: [UInt8] = [4, 0x3e, 0x0c, 2, 1, 0, 1, 1, 2, 3, 4, 5, 0xc6, 0, 0xc4]
+            func be32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * $0)) } }
+            bytes += be32(data.count) + be32(data.count) + be32(1) + be32(0)
+            bytes += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: stamp) >> (56 - 8 * UInt64($0))) }
+            bytes += data
+            let (_, records) = try BtsnoopParser.records(in: ByteBuffer(bytes: bytes))
+            #expect(records.count == 1 && records[0].time.isFinite, "\(stamp)")
+        }
+    }
+
     @Test func theHeaderSaysVersionOneH4AndAllRecordsAreRead() throws {
         var parser = BtsnoopParser()
         parser.feed(ByteBuffer(bytes: try Data(contentsOf: Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop"))))

@@ -274,6 +274,21 @@ import WiFi
         #expect(Self.problem(.openmqttgateway, "home/OMG_ESP32/BTtoMQTT/4A1F22900C3E", #"{"id":"4A:1F:22:90:0C:3E","rssi":"x"}"#)?.reason == .missingField)
     }
 
+    /// A sensor gateway's reading stamped ahead of this gateway's clock is refused (a broker
+    /// hands over late, never early), and a node's name of any length is shown cut.
+    @Test func aReadingFromTheFutureIsRefusedAndALongNodeNameIsShownCut() throws {
+        let now = 1_767_603_600.0
+        let batch = try Self.decode(.footfall, "footfall/demo/sensors/s1", """
+            {"sensor":"s1","sent_at":\(now + 259_200),"observations":[{"time":\(now + 259_200),"device":"d","rssi":-70}]}
+            """)
+        let ahead = try #require(MQTTSource.aheadOfTheClock(batch, now: now, topic: "footfall/demo/sensors/s1"))
+        #expect(ahead.reason == .timeAhead && ahead.message.contains("259200 s ahead"), "\(ahead)")
+        #expect(MQTTSource.aheadOfTheClock(batch, now: now + 259_190, topic: "t") == nil)
+        let room = String(repeating: "k", count: 60_000)
+        let long = try #require(Self.problem(.espresense, "espresense/devices/x/\(room)", #"{"id":"4a1f22900c3e","rssi":-70}"#))
+        #expect(long.topic.count < 100 && long.description.count < 400, "\(long.description.prefix(200))")
+    }
+
     // MARK: Footfall
 
     @Test func aSensorGatewaysBatchIsReadAsTheHTTPEndpointReadsIt() throws {

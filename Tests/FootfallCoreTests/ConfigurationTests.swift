@@ -52,6 +52,29 @@ import Testing
         #expect(configuration.api.listen == "127.0.0.1:8080")
     }
 
+    /// Numbers no store has (a typo, 1e20) are refused on their line: each was converted to an
+    /// integer later (a timeout in milliseconds, a count, a distance in an error message) and
+    /// trapped the daemon or the command, after `run --check` had passed it (fuzz audit).
+    @Test func numbersBeyondAnyStoreAreRefusedOnTheirLineNotTrappedOnLater() throws {
+        let cases: [(String, String)] = [
+            ("api:\n  header_timeout: 1e20\n", "api.header_timeout"),
+            ("api:\n  body_timeout: 1e308\n", "api.body_timeout"),
+            ("api:\n  max_body_bytes: 1e20\n", "api.max_body_bytes"),
+            ("api:\n  max_connections: 1e308\n", "api.max_connections"),
+            ("api:\n  max_connections_per_address: 1e20\n", "api.max_connections_per_address"),
+            ("upstream:\n  url: http://10.0.0.2:8080\n  tokens:\n    s1: t\n  flush_interval: 1e308\n", "upstream.flush_interval"),
+            ("upstream:\n  url: http://10.0.0.2:8080\n  tokens:\n    s1: t\n  batch_size: 1e308\n", "upstream.batch_size"),
+        ]
+        for (extra, field) in cases {
+            let e = try #require(error(Self.skeleton + "\n" + extra), "\(field)")
+            #expect(e.field == field && e.message.contains("must be at most"), "\(e) \(String(describing: e.field))")
+        }
+        let far = try #require(error(Self.skeleton.replacingOccurrences(of: "[2.0, 2.0, 2.8]", with: "[1e20, 2.0, 2.8]")))
+        #expect(far.field == "sensors[0].position[0]" && far.message.contains("within 100000 m"), "\(far)")
+        let height = try #require(error(Self.skeleton.replacingOccurrences(of: "store:\n", with: "store:\n  device_height: 1e20\n")))
+        #expect(height.field == "store.device_height", "\(height)")
+    }
+
     @Test func aPolygonThatCrossesItselfIsNamedWithItsLine() throws {
         let yaml = Self.skeleton.replacingOccurrences(of: "[[0, 0], [10, 0], [10, 4], [0, 4]]", with: "[[0, 0], [10, 4], [10, 0], [0, 4]]")
         let e = try #require(error(yaml))

@@ -66,5 +66,8 @@ import Testing
         #expect(AnalyticsTime.parse("2000-02-29") != nil && AnalyticsTime.parse("1900-02-29") == nil)
         #expect(AnalyticsTime.parse("2026-12-31") == 1_798_675_200)
         #expect(RFC3339.parse("2026-03-01T10:00:00+01:00") == RFC3339.parse("2026-03-01T09:00:00Z"))
+        // A time no input lets through, written rather than trapped on (footfall status read a
+        // Meraki post's 1e308 back from /api/status).
+        #expect(RFC3339.string(1e308) == "1e+308" && RFC3339.string(.nan) == "nan" && RFC3339.string(-.infinity) == "-inf")
     }
 }

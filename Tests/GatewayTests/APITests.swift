@@ -121,6 +121,8 @@ import Testing
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":500}]}"#, "observations[0].rssi: 500 is not an RSSI a radio reports"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"d","rssi":-60,"tx_power":-99999}]}"#, "observations[0].tx_power: -99999 is not a transmit power a radio advertises"),
                 (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now),"device":"","rssi":-70}]}"#, "observations[0].device: empty"),
+                // Three days ahead of its batch: it would move the pipeline's clock on three days.
+                (#"{"sensor":"s8","sent_at":\#(now),"observations":[{"time":\#(now + 259_200),"device":"d","rssi":-70}]}"#, "observations[0].time: 259200.0 s after the batch's sent_at"),
                 (#"{"sensor":"s8","sent_at":"#, "the body is not JSON"),
                 // A value quoted back never carries an address: a long one is not quoted, a
                 // whole address is masked.

@@ -114,6 +114,13 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("byte"), "names where the body broke")
             }
+            // From the future: it would move the pipeline's clock on by decades.
+            let ahead = body.replacingOccurrences(of: "2021-11-23T", with: "2099-11-23T")
+            #expect(ahead != body)
+            try await client.execute(uri: "/api/meraki", method: .post, body: ByteBuffer(string: ahead)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("ahead of the gateway's clock"), "\(String(buffer: response.body))")
+            }
         }
         bus.send(.tick(1))
         for await input in bus.stream {

@@ -14,7 +14,9 @@ public struct BtsnoopRecord: Sendable, Hashable {
     public static let unixEpochMicroseconds: Int64 = 0x00DC_DDB3_0F2F_8000
 
     /// Seconds since the Unix epoch.
-    public var time: Double { Double(timestampMicroseconds - Self.unixEpochMicroseconds) / 1_000_000 }
+    /// (In doubles: a record's stamp is any 64-bit value a file holds, and the difference of
+    /// two may not fit in one.)
+    public var time: Double { (Double(timestampMicroseconds) - Double(Self.unixEpochMicroseconds)) / 1_000_000 }
 
     /// Whether the record was cut short when it was written.
     public var isTruncated: Bool { Int(originalLength) > data.readableBytes }

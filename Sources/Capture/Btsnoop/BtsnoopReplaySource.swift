@@ -9,6 +9,8 @@ import SystemPackage
 /// report the controller sent becomes an observation stamped with the record's own time,
 /// delivered as fast as possible or at the speed it was recorded.
 public struct BtsnoopReplaySource: Service {
+    /// The longest a paced replay waits for one record (s): a year.
+    static let longestWait = 365 * 86_400.0
     public enum Speed: Sendable, Hashable {
         case asFastAsPossible
         /// Waits between records as long as the recording did (scaled: 2 = twice as fast).
@@ -91,7 +93,10 @@ public struct BtsnoopReplaySource: Service {
                 if case .recorded(let factor) = speed {
                     let offset = record.time - (firstTime ?? record.time)
                     if firstTime == nil { firstTime = record.time }
-                    let due = start.advanced(by: .seconds(offset / max(factor, 0.000_001)))
+                    // At most a year ahead: a record stamped centuries on (a corrupt stamp) is
+                    // no wait a Duration can hold.
+                    let wait = min(max(offset / max(factor, 0.000_001), 0), Self.longestWait)
+                    let due = start.advanced(by: .seconds(wait.isFinite ? wait : 0))
                     if due > clock.now {
                         do { try await clock.sleep(until: due) } catch { return summary }
                     }

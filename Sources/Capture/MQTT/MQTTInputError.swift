@@ -25,6 +25,8 @@ public struct MQTTInputError: Error, Hashable, Sendable, CustomStringConvertible
         /// A message on the format's topics that reports no advertisement (a gateway's own
         /// state, a tracker's presence): nothing wrong with it, nothing to take from it.
         case notAnAdvertisement = "not_an_advertisement"
+        /// A reading stamped ahead of the gateway's clock (a sensor gateway whose clock is wrong).
+        case timeAhead = "time_ahead"
     }
 
     public var topic: String

@@ -49,20 +49,27 @@ public struct MQTTObservationDecoder: Sendable {
     }
 
     static func shownLevel(_ level: Substring) -> Substring {
-        // Any form an address is written in (`dead.beef.0043`, `DE_AD_…`) is one too.
-        address(level) != nil || level.contains(":") || AddressRedaction.redacted(String(level)) != level ? "+" : level
+        // Any form an address is written in (`dead.beef.0043`, `DE_AD_…`) is one too; a level
+        // longer than any node's name is cut, so that one topic cannot make a metric label or
+        // a log line of any length.
+        if address(level) != nil || level.contains(":") || AddressRedaction.redacted(String(level)) != level { return "+" }
+        return level.count > Self.longestShownLevel ? level.prefix(Self.longestShownLevel) + "…" : level
     }
+
+    /// The longest topic level shown whole (characters).
+    static let longestShownLevel = 64
 
     func sensor(forNode node: Substring, topic: String, field: String?) throws(MQTTInputError) -> SensorID {
         let name = String(node)
         if let mapped = sensors[name] { return mapped }
+        let shown = name.count > Self.longestShownLevel ? name.prefix(Self.longestShownLevel) + "…" : name
         let sensor = SensorID(name)
         guard let storeSensors else { return sensor }
         guard storeSensors.contains(sensor) else {
             let known = storeSensors.map(\.rawValue).sorted().joined(separator: ", ")
             throw MQTTInputError(
                 topic: shownTopic(topic), reason: .unmappedNode, field: field,
-                "node '\(name)' is not a sensor of the store; map it under the source's `sensors:` (\(name): one of \(known))")
+                "node '\(shown)' is not a sensor of the store; map it under the source's `sensors:` (\(shown): one of \(known))")
         }
         return sensor
     }

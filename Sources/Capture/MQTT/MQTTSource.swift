@@ -58,12 +58,27 @@ public struct MQTTSource: Service {
 
     /// The source's state on the client's thread: which problems were logged already, and the
     /// observations gathered since the client last caught up.
+    /// How far (s) a reading may be stamped ahead of this gateway's clock: two clocks kept by
+    /// NTP differ by far less.
+    public static let mostAhead = 30.0
+
+    /// A broker hands over late what it queued, never early: a reading stamped ahead of this
+    /// gateway's clock (`now`) comes from a wrong clock, and would move the pipeline's clock on
+    /// by as much, ending every visit. The refusal, or nil.
+    public static func aheadOfTheClock(_ observations: [Observation], now: Double, topic: String) -> MQTTInputError? {
+        guard let latest = observations.lazy.map(\.time).max(), latest - now > mostAhead else { return nil }
+        return MQTTInputError(
+            topic: topic, reason: .timeAhead, field: "observations",
+            String(format: "a reading is stamped %.0f s ahead of the gateway's clock (at most %.0f s is taken); synchronise the sensor gateway's clock (NTP)", min(latest - now, 1e12), mostAhead))
+    }
+
     final class Reader: Sendable {
         let source: MQTTSource
         private let logged = Mutex<(problems: Set<String>, lastFailure: String?)>(([], nil))
         private let gathered = Mutex(Gathered())
         /// At most this many observations wait for the client to catch up.
         static let batchLimit = 1024
+
 
         struct Gathered {
             var observations: [Observation] = []
@@ -84,8 +99,11 @@ public struct MQTTSource: Service {
                     batch.time = now
                     return now
                 }
-                do {
+                do throws(MQTTInputError) {
                     let observations = try source.decoder.decode(topic: message.topic, payload: message.payload, time: time)
+                    if let ahead = MQTTSource.aheadOfTheClock(observations, now: time, topic: source.decoder.shownTopic(message.topic)) {
+                        throw ahead
+                    }
                     let full = gathered.withLock { batch in
                         batch.messages += 1
                         batch.observations += observations

@@ -67,7 +67,7 @@ extension StoreConfiguration {
         let outline = try reader.polygon(outlineNode, "store.outline")
         var layout = StoreLayout(id: try reader.string(idNode, "store.id"), outline: outline)
         if let node = store["name"] { layout.name = try reader.string(node, "store.name") }
-        if let node = store["device_height"] { layout.deviceHeight = try reader.positive(node, "store.device_height", unit: "metres") }
+        if let node = store["device_height"] { layout.deviceHeight = try reader.positive(node, "store.device_height", unit: "metres", atMost: 100) }
         if let node = store["entrances"] {
             for (index, item) in try reader.sequence(node, "store.entrances").enumerated() {
                 let field = "store.entrances[\(index)]"
@@ -136,15 +136,15 @@ extension StoreConfiguration {
                 }
             }
             if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader) }
-            if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew") }
-            if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes")) }
-            if let n = api["header_timeout"] { configuration.api.headerTimeout = try reader.positive(n, "api.header_timeout") }
-            if let n = api["body_timeout"] { configuration.api.bodyTimeout = try reader.positive(n, "api.body_timeout") }
+            if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew", atMost: Self.aDay) }
+            if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes", atMost: 1_073_741_824)) }
+            if let n = api["header_timeout"] { configuration.api.headerTimeout = try reader.positive(n, "api.header_timeout", atMost: Self.aDay) }
+            if let n = api["body_timeout"] { configuration.api.bodyTimeout = try reader.positive(n, "api.body_timeout", atMost: Self.aDay) }
             if let n = api["max_connections_per_address"] {
-                configuration.api.maxConnectionsPerAddress = Int(try reader.positive(n, "api.max_connections_per_address", unit: "connections"))
+                configuration.api.maxConnectionsPerAddress = Int(try reader.positive(n, "api.max_connections_per_address", unit: "connections", atMost: 1_000_000))
             }
             if let n = api["max_connections"] {
-                configuration.api.maxConnections = Int(try reader.positive(n, "api.max_connections", unit: "connections"))
+                configuration.api.maxConnections = Int(try reader.positive(n, "api.max_connections", unit: "connections", atMost: 1_000_000))
             }
             if let n = api["allow_unauthenticated"] { configuration.api.allowUnauthenticated = try reader.bool(n, "api.allow_unauthenticated") }
             if let n = api["tls"] {
@@ -329,9 +329,9 @@ extension StoreConfiguration {
                 settings.tokens[sensor] = try reader.string(value, "upstream.tokens.\(sensor)")
             }
         }
-        if let n = map["batch_size"] { settings.batchSize = Int(try reader.positive(n, "upstream.batch_size", unit: "observations")) }
-        if let n = map["max_buffer"] { settings.maxBuffer = Int(try reader.positive(n, "upstream.max_buffer", unit: "observations")) }
-        if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval") }
+        if let n = map["batch_size"] { settings.batchSize = Int(try reader.positive(n, "upstream.batch_size", unit: "observations", atMost: 1_000_000)) }
+        if let n = map["max_buffer"] { settings.maxBuffer = Int(try reader.positive(n, "upstream.max_buffer", unit: "observations", atMost: 100_000_000)) }
+        if let n = map["flush_interval"] { settings.flushInterval = try reader.positive(n, "upstream.flush_interval", atMost: Self.aDay) }
         if let n = map["ca_file"] {
             guard url.hasPrefix("https://") || url.hasPrefix("mqtts://") else {
                 throw reader.error(n, "upstream.ca_file", "verifies an https gateway or an mqtts broker, but upstream.url is '\(URLRedaction.shown(url))'; use https:// or mqtts:// there")

@@ -76,13 +76,26 @@ struct YAMLReader {
         throw error(node, field, "must be at most \(DelimitedField.number(maximum)) \(unit), found \(value)")
     }
 
+    /// The farthest a store's coordinate may lie from its origin (m): no floor is 100 km across,
+    /// and a value beyond (a typo, 1e20) is no place.
+    static let farthestCoordinate = 100_000.0
+
+    /// One coordinate of a point, in metres.
+    func coordinate(_ node: Node, _ field: String) throws -> Double {
+        let value = try double(node, field)
+        guard abs(value) <= Self.farthestCoordinate else {
+            throw error(node, field, "must be within \(DelimitedField.number(Self.farthestCoordinate)) m of the store's origin, found \(value); give metres")
+        }
+        return value
+    }
+
     /// `[x, y]` in metres.
     func point(_ node: Node, _ field: String) throws -> Point {
         let items = try sequence(node, field)
         guard items.count == 2 else {
             throw error(node, field, "a point is [x, y] in metres; found \(items.count) numbers")
         }
-        return Point(x: try double(items[0], "\(field)[0]"), y: try double(items[1], "\(field)[1]"))
+        return Point(x: try coordinate(items[0], "\(field)[0]"), y: try coordinate(items[1], "\(field)[1]"))
     }
 
     /// `[x, y, z]` in metres.
@@ -92,8 +105,8 @@ struct YAMLReader {
             throw error(node, field, "a position is [x, y, height] in metres; found \(items.count) numbers")
         }
         return Point3(
-            x: try double(items[0], "\(field)[0]"), y: try double(items[1], "\(field)[1]"),
-            z: try double(items[2], "\(field)[2]"))
+            x: try coordinate(items[0], "\(field)[0]"), y: try coordinate(items[1], "\(field)[1]"),
+            z: try coordinate(items[2], "\(field)[2]"))
     }
 
     /// A polygon as a list of `[x, y]` corners, checked to be simple and in metres.

@@ -77,6 +77,14 @@ enum MerakiWebhook {
         }
         // A report covers a minute; the pipeline wants it in time order.
         accepted.sort { $0.time < $1.time }
+        // A reading from the future (a forged or broken report) would move the pipeline's clock
+        // on by as much, ending every visit and counting empty intervals ahead of time.
+        if let latest = accepted.last?.time, latest - d.now() > d.configuration.api.maxClockSkew {
+            let ahead = String(format: "%.0f", min(latest - d.now(), 1e12))
+            return APIServer.json(
+                ["error": "a reading is stamped \(ahead) s ahead of the gateway's clock (at most api.max_clock_skew, \(DelimitedField.number(d.configuration.api.maxClockSkew)) s, is accepted); nothing of the report was taken"],
+                status: .badRequest)
+        }
         if !accepted.isEmpty { d.bus.send(.observations(accepted)) }
         var answer = ["accepted": "\(accepted.count)"]
         if unknown > 0 {

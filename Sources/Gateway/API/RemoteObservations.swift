@@ -84,7 +84,7 @@ enum RemoteObservations {
         }
         let skew = batch.sentAt - d.now()
         guard abs(skew) <= api.maxClockSkew else {
-            return refuse(String(format: "the sensor's clock is %.1f s off; synchronise it (NTP) — at most %.0f s is accepted", skew, api.maxClockSkew), .badRequest)
+            return refuse(String(format: "the sensor's clock is %.1f s off; synchronise it (NTP) — at most %.0f s is accepted", max(min(skew, 1e12), -1e12), api.maxClockSkew), .badRequest)
         }
         var observations: [Observation] = []
         for (index, item) in batch.observations.enumerated() {
@@ -93,6 +93,11 @@ enum RemoteObservations {
             }
             if let problem = Observation.timeProblem(item.time) {
                 return refuse("observations[\(index)].time: \(problem)", .badRequest)
+            }
+            // Heard before it was sent: a reading stamped after `sent_at` (whose clock is checked
+            // above) is from a clock that is wrong, and would move the pipeline's on by as much.
+            guard item.time - batch.sentAt <= api.maxClockSkew else {
+                return refuse(String(format: "observations[\(index)].time: %.1f s after the batch's sent_at; a reading is sent after it is heard (at most %.0f s apart, api.max_clock_skew)", min(item.time - batch.sentAt, 1e12), api.maxClockSkew), .badRequest)
             }
             guard !item.device.isEmpty else {
                 return refuse("observations[\(index)].device: empty; send the device's id", .badRequest)

@@ -34,6 +34,8 @@ public struct TraceSource: Service {
     static let burst = Duration.milliseconds(20)
     /// Most observations sent as one input (a replay as fast as possible is one long burst).
     static let largestBurst = 512
+    /// The longest a paced replay waits for one observation (s): a year.
+    static let longestWait = 365 * 86_400.0
 
     public func run() async throws {
         var pass = 0
@@ -68,7 +70,9 @@ public struct TraceSource: Service {
                 }
                 if first == nil { first = observation.time }
                 if let speed, let first {
-                    let due = started + .microseconds(Int64((observation.time - first) / speed * 1_000_000))
+                    // At most a year ahead (a tiny speed over a long trace is no wait a clock holds).
+                    let wait = min(max((observation.time - first) / speed, 0), Self.longestWait)
+                    let due = started + .microseconds(Int64(wait * 1_000_000))
                     // Sleep a few milliseconds past the due time, then send what has come due
                     // in one burst: one wake-up per burst, not one per observation.
                     if due > ContinuousClock.now {

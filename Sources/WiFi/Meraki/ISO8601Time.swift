@@ -17,8 +17,11 @@ enum ISO8601Time {
               let day = digits(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
               let hour = digits(11, 2), b[13] == UInt8(ascii: ":"), let minute = digits(14, 2), b[16] == UInt8(ascii: ":"),
               let second = digits(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+              (1...12).contains(month), hour < 24, minute < 60, second <= 60
         else { return nil }
+        // A day its month has (2026-02-31 is no date, not 3 March).
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        guard (1...[31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]).contains(day) else { return nil }
         var i = 19
         var fraction = 0.0
         if i < b.count, b[i] == UInt8(ascii: ".") {
@@ -34,7 +37,8 @@ enum ISO8601Time {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             i += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard let h = digits(i + 1, 2), b.count > i + 3, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2) else { return nil }
+            // Offsets run from -23:59 to +23:59 (RFC 3339's time-numoffset).
+            guard let h = digits(i + 1, 2), b.count > i + 3, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2), h < 24, m < 60 else { return nil }
             offsetSeconds = (h * 3600 + m * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
             i += 6
         default:

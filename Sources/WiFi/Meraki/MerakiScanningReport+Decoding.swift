@@ -94,6 +94,7 @@ extension MerakiScanningReport {
         let accessPoint = try macAddress(apMac, path: "data.apMac")
         let seen: Double
         if let epoch = o["seenEpoch"]?.number {
+            if let problem = Observation.timeProblem(epoch) { throw .invalidField(path: "\(path).seenEpoch", message: problem) }
             seen = epoch
         } else {
             seen = try time(o["seenTime"] ?? .null, path: "\(path).seenTime")
@@ -137,6 +138,7 @@ extension MerakiScanningReport {
         guard let seconds = ISO8601Time.seconds(text) else {
             throw .invalidField(path: path, message: "\"\(text)\" is not an RFC 3339 time like 2021-11-23T14:01:49Z")
         }
+        if let problem = Observation.timeProblem(seconds) { throw .invalidField(path: path, message: problem) }
         return seconds
     }
 
