@@ -181,6 +181,9 @@ import Testing
         BadLine(line: "espresense/devices/4a1f22900c3e/kitchen rssi=-70", error: "recording.txt:3: payload: the payload is not JSON"),
         BadLine(line: "espresense/devices/4a1f22900c3e/garage {\"id\":\"4a1f22900c3e\",\"rssi\":-70}", error: "recording.txt:3: topic: node 'garage' is not a sensor of the store"),
         BadLine(line: "1733300000.5.1 espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '1733300000.5.1' is not Unix seconds"),
+        // A time no recorder writes was taken for a topic and the line skipped unsaid.
+        BadLine(line: "1e308 espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '1e308' is not Unix seconds"),
+        BadLine(line: "-5 espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '-5' is not Unix seconds"),
     ]
 
     @Test(arguments: badLines)

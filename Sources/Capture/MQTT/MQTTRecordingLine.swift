@@ -1,3 +1,4 @@
+import FootfallCore
 import MQTT
 
 /// One message of a `mosquitto_sub` recording, as `footfall convert mqtt` reads it: the topic,
@@ -24,10 +25,14 @@ public struct MQTTRecordingLine: Sendable, Hashable {
     public init(parsing line: Substring) throws(ParseError) {
         var rest = line.hasSuffix("\r") ? line.dropLast() : line
         var time: Double?
-        // `%U` writes seconds with a fraction; a topic starts with a letter in every format read.
-        if let space = rest.firstIndex(of: " "), let first = rest.first, first.isNumber, rest[..<space].allSatisfy({ $0.isNumber || $0 == "." }) {
-            guard let seconds = Double(rest[..<space]), seconds.isFinite else {
-                throw ParseError(field: "time", message: "'\(rest[..<space])' is not Unix seconds like 1733300000.123456789 (mosquitto_sub -F '%U %t %p')")
+        // `%U` writes seconds with a fraction. Every format's topic has a `/`, so a first word
+        // without one, followed by a topic, is the time (and a wrong one is said, not taken for
+        // a topic no format publishes and skipped).
+        if let space = rest.firstIndex(of: " "), !rest[..<space].contains("/"),
+           rest[rest.index(after: space)...].split(separator: " ", maxSplits: 1).first?.contains("/") == true {
+            let word = rest[..<space]
+            guard let seconds = Double(word), Observation.timeProblem(seconds) == nil else {
+                throw ParseError(field: "time", message: "'\(word.prefix(40))' is not Unix seconds like 1733300000.123456789 (mosquitto_sub -F '%U %t %p')")
             }
             time = seconds
             rest = rest[rest.index(after: space)...]

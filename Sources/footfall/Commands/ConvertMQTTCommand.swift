@@ -39,7 +39,7 @@ struct ConvertMQTTCommand: ParsableCommand {
             throw ValidationError("--format must be one of \(MQTTFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'")
         }
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
-        guard secondsPerLine >= 0, secondsPerLine.isFinite else { throw ValidationError("--seconds-per-line must be 0 or more") }
+        guard secondsPerLine >= 0, secondsPerLine <= 86_400 else { throw ValidationError("--seconds-per-line must be 0 to 86400 (a day)") }
     }
 
     func run() throws {
