@@ -105,11 +105,12 @@ public struct Pipeline: Sendable {
     public mutating func restore(learntRadio values: [LearntRadioValue]) -> (restored: Int, ignored: Int) {
         locator.restore(values)
     }
-    /// The visits in progress, to keep across a restart (`VisitTracker.openVisits`).
-    public var openVisits: [VisitTracker.OpenVisit] { presence.tracker.openVisits }
-    /// Takes back the visits an earlier run kept at its stop.
-    public mutating func restore(openVisits visits: [VisitTracker.OpenVisit]) {
-        presence.restore(visits)
+    /// The visits in progress and the staff found, to keep across a restart
+    /// (`VisitTracker.kept`).
+    public var keptPresence: VisitTracker.Kept { presence.tracker.kept }
+    /// Takes back what an earlier run kept at its stop.
+    public mutating func restore(keptPresence kept: VisitTracker.Kept) {
+        presence.restore(kept)
     }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }

@@ -88,10 +88,12 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
     }
 
     /// `afterVisit`: the device is still heard after a visit that ended (a shopper who left and
-    /// lingers within range); if it does not come in again it is no passer-by.
-    public init(zoneHindsight: Double = 0, afterVisit: Bool = false) {
+    /// lingers within range); if it does not come in again it is no passer-by. `staff`: found to
+    /// be staff or a fixture before (`VisitTracker`): no visit of it is told.
+    public init(zoneHindsight: Double = 0, afterVisit: Bool = false, staff: Bool = false) {
         self.zoneHindsight = zoneHindsight
-        everVisited = afterVisit
+        everVisited = afterVisit || staff
+        isStaff = staff
     }
 
     public var isVisiting: Bool { visitStart != nil }
@@ -119,6 +121,13 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
             if t - lastInside <= Self.outsideTolerance { presentSeconds += t - lastInside }
             if !isStaff, presentSeconds > settings.maxPresence {
                 isStaff = true
+                if let start = visitStart {
+                    // The visit so far went out as a shopper's: it is closed now (so that its
+                    // `store.entered` has its `store.exited`), and nothing more is told of it.
+                    transitions += closeZone(at: t, layout: layout)
+                    let zones = zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(zonesVisited[$0] ?? 0)) }
+                    transitions.append(.exited(start: start, end: dated(t), zones: zones))
+                }
                 transitions.append(.becameStaff)
             }
             if visitStart == nil {

@@ -21,9 +21,9 @@ public struct PresenceStage: Sendable {
         self.pseudonymizer = pseudonymizer
     }
 
-    /// Takes back the visits kept at a stop (`VisitTracker.openVisits`).
-    public mutating func restore(_ visits: [VisitTracker.OpenVisit]) {
-        tracker.restore(visits)
+    /// Takes back what the tracker kept at a stop (`VisitTracker.kept`).
+    public mutating func restore(_ kept: VisitTracker.Kept) {
+        tracker.restore(kept)
     }
 
     // The tracker's actions are taken before `actions` is called: in `actions(tracker.update(…))`

@@ -30,6 +30,11 @@ public struct VisitTracker: Sendable {
     /// Devices whose visit ended while they were still heard, with when it was decided: the
     /// state machine that follows them after it knows they came in (no passer-by).
     private var leftRecently: [DeviceID: Double] = [:]
+    /// Devices found to be staff or fixtures (present longer than `max_presence` in a day), with
+    /// when they were last heard: on later days they tell no visit from their first estimate.
+    private var knownStaff: [DeviceID: Double] = [:]
+    /// How long a device found to be staff is remembered unheard (s): staff on leave come back.
+    public static let staffRemembered = 30 * 86_400.0
     private var clock = -Double.infinity
 
     public init(
@@ -58,22 +63,41 @@ public struct VisitTracker: Sendable {
         var eventsMade: Int
     }
 
-    /// The visits in progress (staff's included, so that they stay staff), for keeping across a
-    /// restart: a visit open when the daemon stops carries on when it starts again, instead of
-    /// being left without its `store.exited` and counted again as a new visit.
+    /// What the tracker keeps across a restart of the daemon: the visits in progress (staff's
+    /// included, so that they stay staff) and the devices found to be staff.
+    public struct Kept: Codable, Sendable, Hashable {
+        public var visits: [OpenVisit]
+        /// Each device found to be staff, with when it was last heard.
+        public var staff: [DeviceID: Double]
+
+        public var isEmpty: Bool { visits.isEmpty && staff.isEmpty }
+
+        public init(visits: [OpenVisit], staff: [DeviceID: Double]) {
+            self.visits = visits
+            self.staff = staff
+        }
+    }
+
+    /// The visits in progress, for keeping across a restart: a visit open when the daemon
+    /// stops carries on when it starts again, instead of being left without its
+    /// `store.exited` and counted again as a new visit.
     public var openVisits: [OpenVisit] {
         devices.filter { $0.value.isVisiting }.sorted { $0.key < $1.key }.map {
             OpenVisit(device: $0.key, visit: $0.value, eventsMade: eventsInVisit[$0.key] ?? 0)
         }
     }
 
-    /// Takes back visits kept at a stop (`openVisits`). A device already tracked keeps its own
-    /// state. Those whose shopper is gone end at the next tick, dated when they were last inside.
-    public mutating func restore(_ visits: [OpenVisit]) {
-        for open in visits where devices[open.device] == nil {
+    /// What to keep across a restart (`Kept`).
+    public var kept: Kept { Kept(visits: openVisits, staff: knownStaff) }
+
+    /// Takes back what was kept at a stop (`kept`). A device already tracked keeps its own
+    /// state. Visits whose shopper is gone end at the next tick, dated when last inside.
+    public mutating func restore(_ kept: Kept) {
+        for open in kept.visits where devices[open.device] == nil {
             devices[open.device] = open.visit
             eventsInVisit[open.device] = open.eventsMade
         }
+        knownStaff.merge(kept.staff) { max($0, $1) }
     }
 
     /// Devices currently tracked, visitors or not.
@@ -91,7 +115,9 @@ public struct VisitTracker: Sendable {
 
     public mutating func update(_ estimate: PositionEstimate) -> [Action] {
         var visit = devices[estimate.device]
-            ?? DeviceVisit(zoneHindsight: zoneHindsight, afterVisit: leftRecently.removeValue(forKey: estimate.device) != nil)
+            ?? DeviceVisit(
+                zoneHindsight: zoneHindsight, afterVisit: leftRecently.removeValue(forKey: estimate.device) != nil,
+                staff: knownStaff[estimate.device].map { estimate.time - $0 < Self.staffRemembered } ?? false)
         let before = visit.visitStart
         let transitions = visit.observe(estimate, layout: layout, settings: settings)
         devices[estimate.device] = visit
@@ -102,6 +128,7 @@ public struct VisitTracker: Sendable {
     /// passers-by and emits a `store.traffic` aggregate at each interval boundary.
     public mutating func tick(_ time: Double) -> [Action] {
         guard time >= clock else { return [] }
+        let clockBefore = clock
         clock = time
         var result: [Action] = traffic.flush(upTo: time, storeID: storeID, gatewayID: gatewayID).map {
             .emit($0, device: nil, deliverable: true)
@@ -114,11 +141,19 @@ public struct VisitTracker: Sendable {
             devices[device] = visit.isFinished ? nil : visit
             if visit.isFinished {
                 eventsInVisit[device] = nil
-                if before != nil { leftRecently[device] = time }
+                if visit.isStaff {
+                    knownStaff[device] = time
+                } else if before != nil {
+                    leftRecently[device] = time
+                }
             }
         }
         // Heard again within `exit_after` of leaving, or not at all: either way it is settled.
         if !leftRecently.isEmpty { leftRecently = leftRecently.filter { time - $0.value < settings.exitAfter } }
+        // Once a day of the data's time, staff unheard for a month are forgotten.
+        if (time / 86_400).rounded(.down) != (clockBefore / 86_400).rounded(.down), !knownStaff.isEmpty {
+            knownStaff = knownStaff.filter { time - $0.value < Self.staffRemembered }
+        }
         return result
     }
 
@@ -132,9 +167,14 @@ public struct VisitTracker: Sendable {
         let identified = policy.isIdentified(device)
         let deliverable = identified || policy.settings.anonymousEvents
         var result: [Action] = []
+        // Staff tell nothing from the moment they are found: the transitions before that (the
+        // visit so far closed) are told.
+        var staff = visit.isStaff && !transitions.contains(.becameStaff)
         for transition in transitions {
             switch transition {
             case .becameStaff:
+                staff = true
+                knownStaff[device] = decidedAt
                 continue
             case .passedBy:
                 traffic.countPasserBy(at: decidedAt)
@@ -150,7 +190,7 @@ public struct VisitTracker: Sendable {
                 continue
             case .exited(let start, let end, let zones):
                 eventsInVisit[device] = nil
-                guard !visit.isStaff else { continue }
+                guard !staff else { continue }
                 traffic.countVisit(duration: end - start, engaged: end - start >= settings.engagedAfter, at: decidedAt)
                 var event = self.event(.storeExited, device, identified, visitStart: start, zone: nil, at: end, ordinal: ordinal)
                 event.visitDurationSeconds = RFC3339.milliseconds(end - start)
@@ -160,7 +200,7 @@ public struct VisitTracker: Sendable {
                     result.append(.visitEnded(VisitRecord(identity: pseudonymizer.identityKey(for: device), start: start, end: end)))
                 }
             default:
-                guard !visit.isStaff, let start = visitStart else { continue }
+                guard !staff, let start = visitStart else { continue }
                 result.append(.emit(
                     event(for: transition, device, identified, visitStart: start, ordinal: ordinal), device: device, deliverable: deliverable))
             }

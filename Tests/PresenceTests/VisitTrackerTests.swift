@@ -174,7 +174,7 @@ import Testing
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let kept = try decoder.decode([VisitTracker.OpenVisit].self, from: try encoder.encode(open))
+        let kept = try decoder.decode(VisitTracker.Kept.self, from: try encoder.encode(first.kept))
         var second = Self.tracker(anonymousEvents: true)
         second.restore(kept)
         for t in stride(from: 61.0, through: 90, by: 1) {
@@ -186,6 +186,51 @@ import Testing
         #expect(events.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .zoneEntered, .zoneExited, .storeExited], "\(events.map(\.type))")
         #expect(Set(events.map(\.visitID)).count == 1 && Set(events.map(\.id)).count == events.count)
         #expect(events.last?.visitDurationSeconds == 90)
+    }
+
+    /// A device present longer than `max_presence` in a day is staff: the visit told so far is
+    /// closed with its `store.exited` when it is found (so every entry has its exit and the
+    /// counts agree), nothing more is told, and on later days (across a restart too) it tells
+    /// nothing from its first estimate, nor counts as a passer-by (analytics audit: staff were
+    /// counted as visitors every day, and their zone events sent).
+    @Test func staffFoundAreClosedOnceAndTellNothingOnLaterDays() throws {
+        var settings = StoreConfiguration.PresenceSettings()
+        settings.maxPresence = 600
+        func tracker() -> VisitTracker {
+            VisitTracker(
+                storeID: "box", gatewayID: "gw", layout: Self.layout, settings: settings,
+                policy: IdentityPolicy(settings: { var i = StoreConfiguration.IdentitySettings(); i.anonymousEvents = true; return i }()),
+                pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)))
+        }
+        let clerk: DeviceID = "ble:c4:00:00:00:00:09"
+        func day(_ start: Double, _ tracker: inout VisitTracker) -> [PresenceEvent] {
+            var actions: [VisitTracker.Action] = []
+            for t in stride(from: start, through: start + 1_200, by: 1) {
+                actions += tracker.update(PositionEstimate(time: t, device: clerk, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+                actions += tracker.tick(t)
+            }
+            for t in stride(from: start + 1_201, through: start + 2_700, by: 1) { actions += tracker.tick(t) }
+            return Self.events(actions)
+        }
+        var first = tracker()
+        let today = day(86_400, &first)
+        let told = today.filter { $0.type != .storeTraffic }
+        #expect(told.map(\.type) == [.storeEntered, .zoneEntered, .zoneDwell, .zoneExited, .storeExited], "\(told.map(\.type))")
+        // Closed when found: ten minutes in.
+        #expect(abs((told.last?.occurredAt ?? 0) - 87_001) < 0.01, "\(String(describing: told.last))")
+        let traffic = today.compactMap(\.traffic)
+        #expect(traffic.map(\.visitors).reduce(0, +) == 1 && traffic.map(\.passersBy).reduce(0, +) == 0)
+        #expect(traffic.map(\.dwellHistogram).reduce([0, 0, 0, 0, 0, 0]) { zip($0, $1).map(+) } == [0, 0, 1, 0, 0, 0])
+        // The next day: nothing, in this tracker and in one that took back what it kept.
+        let tomorrow = day(2 * 86_400, &first)
+        #expect(tomorrow.filter { $0.type != .storeTraffic }.isEmpty, "\(tomorrow.map(\.type))")
+        #expect(tomorrow.compactMap(\.traffic).allSatisfy { $0.visitors == 0 && $0.passersBy == 0 })
+        var restarted = tracker()
+        restarted.restore(first.kept)
+        #expect(first.kept.staff[clerk] != nil)
+        #expect(day(3 * 86_400, &restarted).filter { $0.type != .storeTraffic }.isEmpty)
+        // Unheard for longer than a month, it is a shopper again.
+        #expect(day(3 * 86_400 + VisitTracker.staffRemembered + 86_400, &restarted).contains { $0.type == .storeEntered })
     }
 
     @Test func threeThousandDevicesAtOnceEachGetOneVisit() async {

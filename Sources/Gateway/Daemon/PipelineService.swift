@@ -81,8 +81,8 @@ public struct PipelineService: Service {
         /// What was last kept of the learnt radio, and when (the data's time).
         var keptRadio: [LearntRadioValue] = []
         var keptRadioAt: Double?
-        /// The visits in progress at the last stop, taken back at the first input.
-        var keptVisits: (visits: [VisitTracker.OpenVisit], savedAt: Double)?
+        /// The visits in progress and staff found at the last stop, taken back at the first input.
+        var keptVisits: (kept: VisitTracker.Kept, savedAt: Double)?
     }
 
     /// Visits in progress when the daemon stops (a restart, an upgrade, systemd's stop) are kept,
@@ -91,14 +91,14 @@ public struct PipelineService: Service {
     /// instead of being left open and counted again as a new visit. (A crash keeps none.)
     private func keepOpenVisits(_ state: State) {
         // A restart before the kept visits were taken back keeps them as they were.
-        let kept = state.keptVisits
-        let visits = kept?.visits ?? state.pipeline.openVisits
-        guard !visits.isEmpty, let time = kept?.savedAt ?? state.lastInput else { return }
+        let earlier = state.keptVisits
+        let kept = earlier?.kept ?? state.pipeline.keptPresence
+        guard !kept.isEmpty, let time = earlier?.savedAt ?? state.lastInput else { return }
         do {
             let encoder = JSONEncoder()
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try store.keepOpenVisits(try pseudonymizer.seal(Array(try encoder.encode(visits))), at: time)
-            logger.info("kept the visits in progress for the next start", metadata: ["visits": "\(visits.count)"])
+            try store.keepOpenVisits(try pseudonymizer.seal(Array(try encoder.encode(kept))), at: time)
+            logger.info("kept the visits in progress for the next start", metadata: ["visits": "\(kept.visits.count)", "staff": "\(kept.staff.count)"])
         } catch {
             logger.warning("cannot keep the visits in progress; they will be left open", metadata: ["error": "\(error)"])
         }
@@ -113,7 +113,7 @@ public struct PipelineService: Service {
             }
             let decoder = JSONDecoder()
             decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            state.keptVisits = (try decoder.decode([VisitTracker.OpenVisit].self, from: Data(plain)), kept.savedAt)
+            state.keptVisits = (try decoder.decode(VisitTracker.Kept.self, from: Data(plain)), kept.savedAt)
         } catch {
             logger.warning("cannot read the visits kept at the last stop; they are left open", metadata: ["error": "\(error)"])
         }
@@ -133,14 +133,16 @@ public struct PipelineService: Service {
         guard let time else { return }
         state.keptVisits = nil
         guard time >= kept.savedAt - 1 else {
+            // The staff found are staff still.
+            state.pipeline.restore(keptPresence: VisitTracker.Kept(visits: [], staff: kept.kept.staff))
             logger.info("the data's time is before the last stop's; the visits kept then are left open", metadata: [
-                "visits": "\(kept.visits.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
+                "visits": "\(kept.kept.visits.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
             ])
             return
         }
-        state.pipeline.restore(openVisits: kept.visits)
+        state.pipeline.restore(keptPresence: kept.kept)
         logger.info("took back the visits in progress at the last stop", metadata: [
-            "visits": "\(kept.visits.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
+            "visits": "\(kept.kept.visits.count)", "staff": "\(kept.kept.staff.count)", "kept_at": "\(RFC3339.string(kept.savedAt))",
         ])
     }
 
