@@ -118,7 +118,7 @@ extension CommandLineTests {
         (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--dwell", "-3"], "--dwell must be at least 1"),
         (["calibrate", "record", "--store", "demo-store", "--at", "1,1", "--source", "trace:x.csv", "--seconds", "-5"], "--seconds must be more than 0"),
         (["convert", "kolakowski", "--every", "-2"], "--every must be 1 or more"),
-        (["convert", "mqtt", "r.txt", "--format", "espresense", "--out", "/tmp/x.csv", "--seconds-per-line", "-1"], "--seconds-per-line must be 0 or more"),
+        (["convert", "mqtt", "r.txt", "--format", "espresense", "--out", "/tmp/x.csv", "--seconds-per-line", "-1"], "--seconds-per-line must be 0 to 86400"),
         (["outbox", "list", "--limit", "-1"], "--limit must be at least 1"),
         (["outbox", "deliver", "--store", "demo-store", "--poll-ms", "-1"], "--poll-ms must be at least 1"),
     ])

@@ -14,9 +14,13 @@ public struct BtsnoopRecord: Sendable, Hashable {
     public static let unixEpochMicroseconds: Int64 = 0x00DC_DDB3_0F2F_8000
 
     /// Seconds since the Unix epoch.
-    /// (In doubles: a record's stamp is any 64-bit value a file holds, and the difference of
-    /// two may not fit in one.)
-    public var time: Double { (Double(timestampMicroseconds) - Double(Self.unixEpochMicroseconds)) / 1_000_000 }
+    /// (A record's stamp is any 64-bit value a file holds: one whose difference from the epoch
+    /// does not fit in 64 bits is taken in doubles, which lose the microseconds there.)
+    public var time: Double {
+        let (micros, overflow) = timestampMicroseconds.subtractingReportingOverflow(Self.unixEpochMicroseconds)
+        guard !overflow else { return (Double(timestampMicroseconds) - Double(Self.unixEpochMicroseconds)) / 1_000_000 }
+        return Double(micros) / 1_000_000
+    }
 
     /// Whether the record was cut short when it was written.
     public var isTruncated: Bool { Int(originalLength) > data.readableBytes }
