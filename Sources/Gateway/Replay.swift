@@ -64,10 +64,13 @@ public struct Replay {
         public var analytics: AnalyticsTally
         /// Visits that ended and those under a minute (`ReplaySummary.shortVisitsLine`).
         public var visitLengths = VisitLengths()
+        /// The store file's zones: each is in the summary, at 0 where nothing happened, as the
+        /// API and `footfall report --config` list them.
+        public var storeZones: [String] = []
         /// The analytics by hour over the trace's time (what `--analytics` writes).
         public var analyticsSummary: AnalyticsSummary? {
             guard let first = firstTime, let last = lastTime else { return nil }
-            let zones = Set(analytics.counts.keys.map(\.zone)).filter { !$0.isEmpty }
+            let zones = Set(analytics.counts.keys.map(\.zone)).filter { !$0.isEmpty }.union(storeZones)
             return AnalyticsSummary(counts: analytics.asCounts, from: first, to: max(last, analytics.counts.keys.map(\.intervalStart).max() ?? last) + 1, bucket: .hour, zones: zones.sorted())
         }
     }
@@ -159,6 +162,7 @@ public struct Replay {
             report: scorer?.report(), sensorGains: pipeline.sensorGains, learntExponent: pipeline.learntExponent,
             analytics: analytics)
         result.learntRadioTakenBack = takenBack
+        result.storeZones = options.configuration.layout.zones.map(\.id)
         result.clockJumps = pipeline.clockJumps
         result.visitLengths = visitLengths
         if let path = options.analyticsPath {

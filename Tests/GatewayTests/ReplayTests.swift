@@ -238,6 +238,8 @@ import Testing
         let zones = try #require(totals["zones"] as? [String: [String: Int]])
         #expect(zones.values.compactMap { $0["dwells"] }.reduce(0, +) == report.dwell.fired, "every zone.dwell is counted")
         #expect(zones.values.compactMap { $0["entries"] }.reduce(0, +) > 0)
+        // Every zone of the store, as the API lists them, those nobody entered at 0.
+        #expect(Set(zones.keys) == Set(Self.configuration.layout.zones.map(\.id)), "\(zones.keys.sorted())")
         let histogram = try #require(totals["dwell_histogram"] as? [Int])
         #expect(histogram.reduce(0, +) == visitors, "every visit ended by the end of the replay, in one dwell bucket")
     }
