@@ -56,11 +56,15 @@ public enum RFC3339 {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { return false }
+        guard (1...daysIn(month: month, of: year)).contains(day) else { return false }
         guard bytes.count > 10 else { return true }
         guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return false }
         return hour <= 23 && minute <= 59 && second <= 60
+    }
+
+    /// The days of `month` (1–12) in the proleptic Gregorian `year`.
+    public static func daysIn(month: Int, of year: Int) -> Int {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 }

@@ -97,7 +97,8 @@ public struct HTTPTransport: SinkTransport {
     /// Any other status refuses the batch for good, with the response kept.
     public static func classify(status: Int, retryAfter: String?, body: String, now: Double, location: String? = nil) -> DeliveryOutcome {
         // Shown in logs and the status: any address an echoing receiver put in it masked.
-        let snippet = body.isEmpty ? "" : ": " + AddressRedaction.redacted(body.prefix(200).replacingOccurrences(of: "\n", with: " "))
+        // (Masked before it is cut: an address cut in two would no longer look like one.)
+        let snippet = body.isEmpty ? "" : ": " + AddressRedaction.redacted(body).prefix(200).replacingOccurrences(of: "\n", with: " ")
         switch status {
         case 200..<300:
             return .delivered

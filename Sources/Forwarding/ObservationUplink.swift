@@ -208,8 +208,9 @@ public final class ObservationUplink: Sendable {
                 // off) is a configuration to fix, not data to discard: keep and retry.
                 // A proxy or a wrong url may echo the batch, whose devices are addresses: the
                 // answer is shown (log, status) with any address masked.
-                let answer = reason.responseBody.map { String($0.prefix(200)) } ?? reason.reason
-                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(AddressRedaction.redacted(answer))"
+                // (Masked before it is cut: an address cut in two would no longer look like one.)
+                let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
+                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
                 return result
             }
             index = end

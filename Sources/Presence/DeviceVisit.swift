@@ -125,8 +125,7 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
                     // The visit so far went out as a shopper's: it is closed now (so that its
                     // `store.entered` has its `store.exited`), and nothing more is told of it.
                     transitions += closeZone(at: t, layout: layout)
-                    let zones = zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(zonesVisited[$0] ?? 0)) }
-                    transitions.append(.exited(start: start, end: dated(t), zones: zones))
+                    transitions.append(.exited(start: start, end: dated(t), zones: visitedZones))
                 }
                 transitions.append(.becameStaff)
             }
@@ -218,8 +217,7 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
             if let dwell = dwellTransition(at: time, layout: layout) { transitions.append(dwell) }
             guard time - lastInside >= settings.exitAfter else { return transitions }
             transitions += closeZone(at: lastInside, layout: layout)
-            let zones = zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(zonesVisited[$0] ?? 0)) }
-            transitions.append(.exited(start: start, end: dated(lastInside), zones: zones))
+            transitions.append(.exited(start: start, end: dated(lastInside), zones: visitedZones))
             visitStart = nil
             candidateSince = nil
             isFinished = true
@@ -231,6 +229,11 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
     }
 
     public private(set) var isFinished = false
+
+    /// The zones of the visit, in the order first entered, with the time spent in each.
+    private var visitedZones: [PresenceEvent.ZoneDwell] {
+        zoneOrder.map { PresenceEvent.ZoneDwell(zone: $0, dwellSeconds: RFC3339.milliseconds(zonesVisited[$0] ?? 0)) }
+    }
 
     /// How long a device placed at the estimate must at least have been inside: the walk from
     /// the nearest entrance (or, without entrances, the nearest wall), less twice the

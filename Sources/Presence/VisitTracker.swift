@@ -30,11 +30,14 @@ public struct VisitTracker: Sendable {
     /// Devices whose visit ended while they were still heard, with when it was decided: the
     /// state machine that follows them after it knows they came in (no passer-by).
     private var leftRecently: [DeviceID: Double] = [:]
-    /// Devices found to be staff or fixtures (present longer than `max_presence` in a day), with
-    /// when they were last heard: on later days they tell no visit from their first estimate.
-    private var knownStaff: [DeviceID: Double] = [:]
+    /// Devices found to be staff or fixtures (present longer than `max_presence` in a day), by
+    /// their pseudonym (`Pseudonymizer.identityKey`, never the address), with when they were
+    /// last heard: on later days they tell no visit from their first estimate.
+    private var knownStaff: [String: Double] = [:]
     /// How long a device found to be staff is remembered unheard (s): staff on leave come back.
+    /// Never longer than `identity.retention_days`.
     public static let staffRemembered = 30 * 86_400.0
+    private var staffRemembered: Double { min(Self.staffRemembered, policy.settings.retentionDays * 86_400) }
     private var clock = -Double.infinity
 
     public init(
@@ -67,14 +70,35 @@ public struct VisitTracker: Sendable {
     /// included, so that they stay staff) and the devices found to be staff.
     public struct Kept: Codable, Sendable, Hashable {
         public var visits: [OpenVisit]
-        /// Each device found to be staff, with when it was last heard.
-        public var staff: [DeviceID: Double]
+        /// Each device found to be staff, by its pseudonym, with when it was last heard.
+        public var staff: [String: Double]
 
         public var isEmpty: Bool { visits.isEmpty && staff.isEmpty }
 
-        public init(visits: [OpenVisit], staff: [DeviceID: Double]) {
+        /// The form of `visits` (a visit's state machine as this version keeps it). Another
+        /// version's visits are left (they end without their `store.exited`, as before visits
+        /// were kept); the staff, a plain list, are taken whatever the version.
+        public static let version = 1
+
+        public init(visits: [OpenVisit], staff: [String: Double]) {
             self.visits = visits
             self.staff = staff
+        }
+
+        enum CodingKeys: String, CodingKey { case version, visits, staff }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            staff = (try? container.decode([String: Double].self, forKey: .staff)) ?? [:]
+            let version = try? container.decode(Int.self, forKey: .version)
+            visits = version == Self.version ? ((try? container.decode([OpenVisit].self, forKey: .visits)) ?? []) : []
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(Self.version, forKey: .version)
+            try container.encode(visits, forKey: .visits)
+            try container.encode(staff, forKey: .staff)
         }
     }
 
@@ -103,7 +127,7 @@ public struct VisitTracker: Sendable {
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
     /// Devices currently on a visit.
-    public var visitorsPresent: Int { devices.values.filter(\.isVisiting).count }
+    public var visitorsPresent: Int { devices.values.filter { $0.isVisiting && !$0.isStaff }.count }
     /// Visitors per zone right now.
     public var occupancy: [String: Int] {
         var counts: [String: Int] = [:]
@@ -117,7 +141,7 @@ public struct VisitTracker: Sendable {
         var visit = devices[estimate.device]
             ?? DeviceVisit(
                 zoneHindsight: zoneHindsight, afterVisit: leftRecently.removeValue(forKey: estimate.device) != nil,
-                staff: knownStaff[estimate.device].map { estimate.time - $0 < Self.staffRemembered } ?? false)
+                staff: !knownStaff.isEmpty && knownStaff[pseudonymizer.identityKey(for: estimate.device)].map { estimate.time - $0 < staffRemembered } == true)
         let before = visit.visitStart
         let transitions = visit.observe(estimate, layout: layout, settings: settings)
         devices[estimate.device] = visit
@@ -142,7 +166,7 @@ public struct VisitTracker: Sendable {
             if visit.isFinished {
                 eventsInVisit[device] = nil
                 if visit.isStaff {
-                    knownStaff[device] = time
+                    knownStaff[pseudonymizer.identityKey(for: device)] = time
                 } else if before != nil {
                     leftRecently[device] = time
                 }
@@ -152,7 +176,7 @@ public struct VisitTracker: Sendable {
         if !leftRecently.isEmpty { leftRecently = leftRecently.filter { time - $0.value < settings.exitAfter } }
         // Once a day of the data's time, staff unheard for a month are forgotten.
         if (time / 86_400).rounded(.down) != (clockBefore / 86_400).rounded(.down), !knownStaff.isEmpty {
-            knownStaff = knownStaff.filter { time - $0.value < Self.staffRemembered }
+            knownStaff = knownStaff.filter { time - $0.value < staffRemembered }
         }
         return result
     }
@@ -174,7 +198,7 @@ public struct VisitTracker: Sendable {
             switch transition {
             case .becameStaff:
                 staff = true
-                knownStaff[device] = decidedAt
+                knownStaff[pseudonymizer.identityKey(for: device)] = decidedAt
                 continue
             case .passedBy:
                 traffic.countPasserBy(at: decidedAt)

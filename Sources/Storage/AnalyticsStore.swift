@@ -52,7 +52,8 @@ enum AnalyticsStore {
     static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {
         // A metric this version does not know (written by a newer one) is skipped.
         try AnalyticsCountRecord
-            .filter(Column("interval_start") + Column("interval_seconds") > from && Column("interval_start") < to)
+            // (The first bound lets the index on interval_start serve: no interval is over a day.)
+            .filter(Column("interval_start") > from - 86_400 && Column("interval_start") + Column("interval_seconds") > from && Column("interval_start") < to)
             .order(Column("interval_start"), Column("zone"), Column("metric"))
             .fetchAll(db)
             .compactMap(\.count)

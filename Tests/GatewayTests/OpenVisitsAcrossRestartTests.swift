@@ -49,6 +49,9 @@ import Testing
         try await Self.run([.observations(observations.filter { $0.time < split })], data: data, configuration: configuration)
         let open = try data.database.outboxStatusAndLastSequence().lastSequence
         #expect(open > 0, "the visit began before the stop")
+        // A start and a stop with no observation between (the sensors quiet): what was taken
+        // back is kept again, not lost.
+        try await Self.run([.tick(split - 1)], data: data, configuration: configuration)
         let last = try #require(observations.last).time
         try await Self.run(
             [.observations(observations.filter { $0.time >= split }), .tick(last + configuration.presence.exitAfter + 60)],

@@ -147,6 +147,10 @@ import Testing
         #expect(today.from == Self.midnight + 9 * 3600 && today.to == Self.midnight + 11 * 3600)
         #expect(today.buckets.count == 2 && today.buckets[0].visitors == 1)
         #expect(today.totals.passersBy == 3, "the 09:45 quarter hour is in the 09:00 bucket")
+        // The longest range holds for the range widened to whole days.
+        #expect(throws: AnalyticsQuery.Invalid.self) {
+            try AnalyticsQuery(from: "2025-01-01T12:00:00Z", to: "2026-02-05T12:00:00Z", bucket: "day", now: Self.midnight)
+        }
     }
 
     @Test func erasingAShoppersHistoryLeavesTheCountsAsTheyWere() throws {

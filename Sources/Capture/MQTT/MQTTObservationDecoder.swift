@@ -53,16 +53,21 @@ public struct MQTTObservationDecoder: Sendable {
         // longer than any node's name is cut, so that one topic cannot make a metric label or
         // a log line of any length.
         if address(level) != nil || level.contains(":") || AddressRedaction.redacted(String(level)) != level { return "+" }
-        return level.count > Self.longestShownLevel ? level.prefix(Self.longestShownLevel) + "…" : level
+        return cut(level)
     }
 
     /// The longest topic level shown whole (characters).
     static let longestShownLevel = 64
 
+    /// `level` as shown: cut to `longestShownLevel` characters.
+    static func cut(_ level: Substring) -> Substring {
+        level.count > longestShownLevel ? level.prefix(longestShownLevel) + "…" : level
+    }
+
     func sensor(forNode node: Substring, topic: String, field: String?) throws(MQTTInputError) -> SensorID {
         let name = String(node)
         if let mapped = sensors[name] { return mapped }
-        let shown = name.count > Self.longestShownLevel ? name.prefix(Self.longestShownLevel) + "…" : name
+        let shown = Self.cut(node)
         let sensor = SensorID(name)
         guard let storeSensors else { return sensor }
         guard storeSensors.contains(sensor) else {

@@ -26,9 +26,10 @@ public struct MQTTRecordingLine: Sendable, Hashable {
         var rest = line.hasSuffix("\r") ? line.dropLast() : line
         var time: Double?
         // `%U` writes seconds with a fraction. Every format's topic has a `/`, so a first word
-        // without one, followed by a topic, is the time (and a wrong one is said, not taken for
-        // a topic no format publishes and skipped).
-        if let space = rest.firstIndex(of: " "), !rest[..<space].contains("/"),
+        // like a number without one, followed by a topic, is the time (and a wrong one is said,
+        // not taken for a topic no format publishes and skipped).
+        if let space = rest.firstIndex(of: " "), let first = rest.first, first.isNumber || first == "-" || first == "+" || first == ".",
+           !rest[..<space].contains("/"),
            rest[rest.index(after: space)...].split(separator: " ", maxSplits: 1).first?.contains("/") == true {
             let word = rest[..<space]
             guard let seconds = Double(word), Observation.timeProblem(seconds) == nil else {

@@ -56,8 +56,6 @@ public struct MQTTSource: Service {
         client.stop()
     }
 
-    /// The source's state on the client's thread: which problems were logged already, and the
-    /// observations gathered since the client last caught up.
     /// How far (s) a reading may be stamped ahead of this gateway's clock: two clocks kept by
     /// NTP differ by far less.
     public static let mostAhead = 30.0
@@ -72,13 +70,14 @@ public struct MQTTSource: Service {
             String(format: "a reading is stamped %.0f s ahead of the gateway's clock (at most %.0f s is taken); synchronise the sensor gateway's clock (NTP)", min(latest - now, 1e12), mostAhead))
     }
 
+    /// The source's state on the client's thread: which problems were logged already, and the
+    /// observations gathered since the client last caught up.
     final class Reader: Sendable {
         let source: MQTTSource
         private let logged = Mutex<(problems: Set<String>, lastFailure: String?)>(([], nil))
         private let gathered = Mutex(Gathered())
         /// At most this many observations wait for the client to catch up.
         static let batchLimit = 1024
-
 
         struct Gathered {
             var observations: [Observation] = []

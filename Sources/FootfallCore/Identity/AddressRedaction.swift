@@ -70,6 +70,9 @@ public enum AddressRedaction {
         }
         for index in start..<(start + 12) where !hex(index) { return nil }
         guard ends(start + 12) else { return nil }
+        // The last group of a UUID (8-4-4-4-12: a beacon's id, not an address).
+        let dash = UInt8(ascii: "-")
+        if start >= 6, bytes[start - 1] == dash, bytes[start - 6] == dash, ((start - 5)..<(start - 1)).allSatisfy(hex) { return nil }
         // Twelve decimal digits with a fraction are a number (a time in hundredths), not an address.
         let decimal = (start..<(start + 12)).allSatisfy { bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }
         if decimal, start + 13 < bytes.count, bytes[start + 12] == UInt8(ascii: "."), bytes[start + 13] >= UInt8(ascii: "0"), bytes[start + 13] <= UInt8(ascii: "9") {

@@ -54,5 +54,12 @@ public struct AnalyticsQuery: Hashable, Sendable {
         self.from = (start / chosen.seconds).rounded(.down) * chosen.seconds
         self.to = (end / chosen.seconds).rounded(.up) * chosen.seconds
         self.bucket = chosen
+        // The limits hold for the range counted, widened.
+        guard self.to - self.from <= AnalyticsSummary.longestRange else {
+            throw Invalid(parameter: "to", problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days in whole buckets; ask for a shorter one")
+        }
+        guard chosen == .day || self.to - self.from <= Self.longestHourly else {
+            throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days; ask for bucket=day or a shorter range")
+        }
     }
 }

@@ -42,10 +42,16 @@ public struct PipelineService: Service {
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.
         let bus = self.bus
-        try await withGracefulShutdownHandler {
-            try await consume(&state)
-        } onGracefulShutdown: {
-            bus.finish()
+        do {
+            try await withGracefulShutdownHandler {
+                try await consume(&state)
+            } onGracefulShutdown: {
+                bus.finish()
+            }
+        } catch {
+            // A store that failed (a full disk) stops the daemon: what it kept is tried still.
+            keepOpenVisits(state)
+            throw error
         }
         try await flushCounts(&state)
         keepLearntRadio(&state, at: nil)
@@ -77,6 +83,8 @@ public struct PipelineService: Service {
             storeSensors = Set(pipeline.configuration.layout.sensors.map(\.id))
         }
         var lastInput: Double?
+        /// The data's time of the latest input, observation or tick.
+        var lastTime: Double?
         var pseudonyms = PseudonymCache()
         /// What was last kept of the learnt radio, and when (the data's time).
         var keptRadio: [LearntRadioValue] = []
@@ -93,7 +101,8 @@ public struct PipelineService: Service {
         // A restart before the kept visits were taken back keeps them as they were.
         let earlier = state.keptVisits
         let kept = earlier?.kept ?? state.pipeline.keptPresence
-        guard !kept.isEmpty, let time = earlier?.savedAt ?? state.lastInput else { return }
+        // A run with no input at all keeps what it took back as it was.
+        guard !kept.isEmpty, let time = state.lastTime ?? earlier?.savedAt else { return }
         do {
             let encoder = JSONEncoder()
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -132,7 +141,9 @@ public struct PipelineService: Service {
         }
         guard let time else { return }
         state.keptVisits = nil
-        guard time >= kept.savedAt - 1 else {
+        // The kept time is the last input's, which a sensor's clock may have put up to
+        // `api.max_clock_skew` ahead of the wall clock that ticks after a restart.
+        guard time >= kept.savedAt - Self.restoreTolerance else {
             // The staff found are staff still.
             state.pipeline.restore(keptPresence: VisitTracker.Kept(visits: [], staff: kept.kept.staff))
             logger.info("the data's time is before the last stop's; the visits kept then are left open", metadata: [
@@ -183,6 +194,10 @@ public struct PipelineService: Service {
         }
     }
 
+    /// How far (s) the first input after a start may lie before the time the kept visits were
+    /// kept at and still carry them on: more than a sensor's clock may be ahead.
+    static let restoreTolerance = 120.0
+
     /// The label observations of a sensor the store file does not name are counted under.
     static let notInTheStore = SensorID("(not in the store)")
 
@@ -206,14 +221,19 @@ public struct PipelineService: Service {
                 // Counted here and published with the next round, not per observation.
                 count(o, &state)
                 state.lastInput = o.time
+                state.lastTime = o.time
                 try state.pipeline.ingest(o, into: &state.outputs)
             case .observations(let list):
                 for o in list {
                     count(o, &state)
                     try state.pipeline.ingest(o, into: &state.outputs)
                 }
-                if let last = list.last { state.lastInput = last.time }
+                if let last = list.last {
+                    state.lastInput = last.time
+                    state.lastTime = last.time
+                }
             case .tick(let time):
+                state.lastTime = time
                 try state.pipeline.advance(to: time, into: &state.outputs)
                 try await flushCounts(&state)
                 keepLearntRadio(&state, at: time)

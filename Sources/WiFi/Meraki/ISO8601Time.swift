@@ -1,3 +1,5 @@
+import FootfallCore
+
 /// Seconds since the Unix epoch from an RFC 3339 timestamp (`2021-11-23T14:01:49Z`, with
 /// optional fractional seconds and a `±hh:mm` offset), without Foundation.
 enum ISO8601Time {
@@ -20,8 +22,7 @@ enum ISO8601Time {
               (1...12).contains(month), hour < 24, minute < 60, second <= 60
         else { return nil }
         // A day its month has (2026-02-31 is no date, not 3 March).
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        guard (1...[31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]).contains(day) else { return nil }
+        guard (1...RFC3339.daysIn(month: month, of: year)).contains(day) else { return nil }
         var i = 19
         var fraction = 0.0
         if i < b.count, b[i] == UInt8(ascii: ".") {
