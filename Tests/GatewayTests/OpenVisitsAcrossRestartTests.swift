@@ -31,18 +31,24 @@ import Testing
         try await running.value
     }
 
-    @Test func aVisitOpenAtAStopCarriesOnAsOneVisitAfterTheStart() async throws {
-        let directory = Fixtures.temporaryDirectory("open-visits")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// The demo store with every visit's events delivered, and one member of staff simulated in
+    /// it for `minutes`, nobody else.
+    static func oneInTheStore(minutes: Double) throws -> (StoreConfiguration, [Observation]) {
         var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
         configuration.identity.anonymousEvents = true
-        // One member of staff in the store for ten minutes, nobody else.
-        var settings = StoreSimulatorSettings.make(minutes: 10, shoppers: 0, seed: 5)
+        var settings = StoreSimulatorSettings.make(minutes: minutes, shoppers: 0, seed: 5)
         settings.staff = 1
         var observations: [Observation] = []
         StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { observations.append($0) }, truth: { _ in })
+        return (configuration, observations)
+    }
+
+    @Test func aVisitOpenAtAStopCarriesOnAsOneVisitAfterTheStart() async throws {
+        let directory = Fixtures.temporaryDirectory("open-visits")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (configuration, observations) = try Self.oneInTheStore(minutes: 10)
         #expect(Set(observations.map(\.device)).count == 1)
-        let split = settings.startTime + 300
+        let split = try #require(observations.first).time + 300
         let data = try GatewayData(directory: directory.path)
         try await data.database.registerSink("receiver")
         // Stopped five minutes in, started again at once with the rest.
@@ -81,12 +87,7 @@ import Testing
     @Test func aVisitKeptAcrossALongStopEndsWhenItsShopperWasLastInside() async throws {
         let directory = Fixtures.temporaryDirectory("open-visits-gone")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
-        configuration.identity.anonymousEvents = true
-        var settings = StoreSimulatorSettings.make(minutes: 5, shoppers: 0, seed: 5)
-        settings.staff = 1
-        var observations: [Observation] = []
-        StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { observations.append($0) }, truth: { _ in })
+        let (configuration, observations) = try Self.oneInTheStore(minutes: 5)
         let data = try GatewayData(directory: directory.path)
         try await data.database.registerSink("receiver")
         try await Self.run([.observations(observations)], data: data, configuration: configuration)
