@@ -49,8 +49,26 @@ public struct Pipeline: Sendable {
     /// 2 MB; an address met again afterwards costs one AES block per key).
     static let resolvedCacheLimit = 10_000
 
-    /// An observation this far behind the pipeline's clock means the source's clock jumped back.
+    /// An observation this far behind the pipeline's clock means the source's clock jumped back
+    /// (a recording), or that it comes too late to be placed (`lateReadings`).
     public static let clockJumpThreshold = 30.0
+
+    /// What an observation further than `clockJumpThreshold` behind the clock (or
+    /// `largestGap` ahead of it) means.
+    public enum LateReadings: Sendable {
+        /// The source's clock jumped: the pipeline carries on from its own clock, every later
+        /// reading shifted by as much (a recording whose time goes back, or a looped trace).
+        case clockJumped
+        /// It comes too late to be placed, and is counted (`observationsLate`) and left: a
+        /// gateway listening live has one clock, the wall clock's ticks, and a sensor gateway
+        /// catching up after an outage would otherwise have shifted every other sensor's
+        /// readings by its delay (hours, with two sensor gateways), dating events ahead.
+        case dropped
+    }
+
+    public var lateReadings = LateReadings.clockJumped
+    /// Observations left for coming too late (`LateReadings.dropped`).
+    public private(set) var observationsLate = 0
     /// An observation this far ahead of the pipeline's clock means the source's clock jumped
     /// forward (or one reading carries a wrong time), and is placed at the clock as a jump
     /// back would be; a tick this far ahead ends every visit and moves the clock on. Either
@@ -135,6 +153,11 @@ public struct Pipeline: Sendable {
         let heardAt = observation.time
         observation.time += timeOffset
         if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
+            if lateReadings == .dropped {
+                observationsLate += 1
+                observationsIgnored += 1
+                return
+            }
             if timeOffset != 0, abs(heardAt - clock) <= Self.clockJumpThreshold {
                 // The source is back on the pipeline's time (the jump was one bad reading, or
                 // the source's clock was put right): carry on without the offset.

@@ -44,7 +44,13 @@ import Testing
         uplink.finish()
         await running.value
         let taken = Self.taken(receiver.requests)
-        #expect(taken.map(\.time) == sent.map(\.time), "every observation once, in order")
+        #expect(taken.map(\.time).sorted() == sent.map(\.time), "every observation once")
+        for sensor in ["s1", "s2"] {
+            #expect(taken.filter { $0.sensor == sensor }.map(\.time) == sent.filter { $0.sensor.rawValue == sensor }.map(\.time), "\(sensor)'s in order")
+        }
+        // A request carries a sensor's whole share of a batch, not a run of it: the sensors
+        // are interleaved, and a request a run had carried one or two observations.
+        #expect(receiver.requests.count <= 2 * (sent.count / 50 + 1), "\(receiver.requests.count) requests")
         #expect(taken.allSatisfy { $0.token == "Bearer " + Self.tokens[$0.sensor]! })
         #expect(receiver.requests.allSatisfy { $0.uri == "/api/observations" && $0.header("Content-Type") == "application/json" })
         // The body carries what the locating gateway's schema asks for.
@@ -55,6 +61,27 @@ import Testing
         #expect(item["radio"] as? String == "ble" && item["channel"] as? Int == 37)
         let status = uplink.status
         #expect(status.buffered == 0 && status.sent == 300 && status.dropped == 0 && status.lastFailure == nil)
+        try await receiver.stop()
+    }
+
+    /// One sensor's requests refused (its token wrong), the other's taken: what was taken is
+    /// not sent again when the refused ones finally go, and nothing is lost.
+    @Test func aSensorRefusedDoesNotHoldTheOthersNorMakeThemSentTwice() async throws {
+        let receiver = try await HTTPReceiver.start { request in
+            request.header("Authorization") == "Bearer token-2" ? .init(status: 401, body: "{}") : .init(status: 202, body: "{}")
+        }
+        let uplink = Self.uplink(receiver)
+        let running = Task { await uplink.run() }
+        let sent = (0..<200).map { Self.observation($0, sensor: $0 % 2 == 0 ? "s1" : "s2") }
+        for o in sent { uplink.append(o) }
+        #expect(await receiver.wait { Self.taken($0).count >= 1 && $0.filter { $0.responseStatus == 401 }.count >= 2 })
+        receiver.setResponder { _ in .init(status: 202, body: "{}") }
+        #expect(await receiver.wait { Self.taken($0).count >= sent.count })
+        uplink.finish()
+        await running.value
+        let taken = Self.taken(receiver.requests)
+        #expect(taken.count == sent.count, "each once: \(taken.count) taken of \(sent.count)")
+        #expect(taken.map(\.time).sorted() == sent.map(\.time))
         try await receiver.stop()
     }
 

@@ -62,6 +62,37 @@ import Testing
         #expect(late.pipeline.clockJumps == 0)
     }
 
+    /// Live, a sensor gateway catching up after an outage sends readings minutes old between
+    /// the others' on-time ones: they are left and counted, and the clock stays the wall
+    /// clock's (they had shifted every later reading by their delay, dating events ahead).
+    @Test func liveReadingsTooLateToPlaceAreLeftAndTheClockStays() async throws {
+        let result = try await onAThreadOfItsOwn { () -> (late: Int, jumps: Int, latest: Double, heard: Double) in
+            var pipeline = try Pipeline(configuration: Self.configuration)
+            pipeline.lateReadings = .dropped
+            var outputs: [Pipeline.Output] = []
+            let middle = Self.observations.count / 2
+            var late = 0
+            for (index, o) in Self.observations.enumerated() {
+                try pipeline.ingest(o, into: &outputs)
+                // Every tenth reading of the second half comes again, two minutes old.
+                if index > middle, index % 10 == 0 {
+                    var old = o
+                    old.time -= 120
+                    try pipeline.ingest(old, into: &outputs)
+                    late += 1
+                }
+            }
+            #expect(late > 0)
+            let latest = outputs.compactMap { output -> Double? in
+                if case .position(let estimate) = output { return estimate.time }
+                return nil
+            }.max() ?? 0
+            return (pipeline.observationsLate, pipeline.clockJumps, latest, Self.observations.last!.time)
+        }
+        #expect(result.late > 0 && result.jumps == 0)
+        #expect(result.latest <= result.heard + 1, "no estimate dated after the last reading: \(result.latest - result.heard) s")
+    }
+
     @Test func aGatewayClockThatJumpsBackAnHourDoesNotStallThePipeline() async throws {
         let baseline = await Self.baseline.value
         let result = try await onAThreadOfItsOwn {

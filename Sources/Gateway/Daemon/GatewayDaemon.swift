@@ -179,9 +179,13 @@ public struct GatewayDaemon {
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 makePipeline: {
-                    try Pipeline(
+                    var pipeline = try Pipeline(
                         configuration: configuration, survey: survey, pseudonymKey: data.key, customers: customers,
                         resolver: resolver)
+                    // Live, a reading too late to place is left (and counted), not taken for a
+                    // clock that jumped: the wall clock is the one clock.
+                    if sources.live { pipeline.lateReadings = .dropped }
+                    return pipeline
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
             if !configuration.identity.anonymousEvents {

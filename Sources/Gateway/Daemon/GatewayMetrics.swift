@@ -13,6 +13,7 @@ public final class GatewayMetrics: Sendable {
     private let visitorsPresent: Prometheus.Gauge
     private let storeFailures: Prometheus.Counter
     private let droppedInputs: Prometheus.Gauge
+    private let lateObservations: Prometheus.Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -20,6 +21,8 @@ public final class GatewayMetrics: Sendable {
         visitorsPresent = registry.makeGauge(descriptor: Self.name("visitors", "present", "Devices on a visit now."))
         storeFailures = registry.makeCounter(descriptor: Self.name("event_store_failures", "total", "Times events could not be stored (disk full, read-only database)."))
         droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
+        lateObservations = registry.makeGauge(descriptor: Self.name(
+            "pipeline_late", "observations", "Observations left since the start because they came more than 30 s after they were heard (a sensor gateway catching up, a clock behind)."))
         let buildInfo: Prometheus.Gauge = registry.makeGauge(
             descriptor: Self.name("build", "info", "Always 1: the footfall version and the Swift compiler that built it, as labels."),
             labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)])
@@ -62,6 +65,7 @@ public final class GatewayMetrics: Sendable {
     func storeFailure() { storeFailures.increment() }
 
     func dropped(_ count: Int) { droppedInputs.set(Double(count)) }
+    func late(_ count: Int) { lateObservations.set(Double(count)) }
 
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "footfall", metricName: metric, unitName: unit, helpText: help)

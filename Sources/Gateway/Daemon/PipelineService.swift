@@ -85,6 +85,8 @@ public struct PipelineService: Service {
         var lastInput: Double?
         /// The data's time of the latest input, observation or tick.
         var lastTime: Double?
+        /// How many late observations the last line about them counted, and when.
+        var lateLogged = (count: 0, time: -Double.infinity)
         var pseudonyms = PseudonymCache()
         /// What was last kept of the learnt radio, and when (the data's time).
         var keptRadio: [LearntRadioValue] = []
@@ -252,7 +254,18 @@ public struct PipelineService: Service {
             state.counts.removeAll(keepingCapacity: true)
         }
         metrics.dropped(bus.droppedCount)
+        let late = state.pipeline.observationsLate
+        metrics.late(late)
+        if late > state.lateLogged.count, let time = state.lastTime, time - state.lateLogged.time >= Self.lateLogEvery {
+            logger.warning("observations came more than 30 s after they were heard and were left (a sensor gateway catching up after an outage, or a sensor's clock behind); counted in footfall_pipeline_late_observations", metadata: [
+                "since_start": "\(late)",
+            ])
+            state.lateLogged = (late, time)
+        }
     }
+
+    /// At most one line this often (s of the data's time) about observations that came late.
+    static let lateLogEvery = 600.0
 
     private func apply(_ state: inout State) async throws {
         let pipeline = state.pipeline

@@ -16,6 +16,8 @@ enum SourceFactory {
     struct Made {
         var services: [any Service]
         var board: SourceBoard
+        /// Whether the wall clock ticks the pipeline (the gateway listens live).
+        var live = false
     }
 
     /// The `type:` of a source.
@@ -175,7 +177,8 @@ enum SourceFactory {
             let options = OptionsReader.source(configuration.sources[clock.index], file: configuration.file)
             throw options.error(field: "type", "this gateway replays a recording but also accepts live observations (api.sensor_tokens or api.meraki); run the replay in a gateway of its own")
         }
-        if clock?.kind == .live || remote { services.append(WallClockTicker(bus: bus, timing: timing)) }
-        return Made(services: services, board: board)
+        let live = clock?.kind == .live || remote
+        if live { services.append(WallClockTicker(bus: bus, timing: timing)) }
+        return Made(services: services, board: board, live: live)
     }
 }
