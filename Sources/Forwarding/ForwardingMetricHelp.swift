@@ -14,5 +14,6 @@ public enum ForwardingMetricHelp {
         "footfall_uplink_dropped_total": "Observations a sensor gateway dropped because its buffer was full.",
         "footfall_uplink_failures_total": "Failed attempts to send observations to the locating gateway.",
         "footfall_uplink_buffered": "Observations a sensor gateway holds, waiting to be sent.",
+        "footfall_uplink_healthy": "1 while the sensor gateway's last attempt to send upstream went through, 0 while it fails.",
     ]
 }

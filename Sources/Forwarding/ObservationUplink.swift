@@ -176,10 +176,12 @@ public final class ObservationUplink: Sendable {
             guard let reason = result.failure else {
                 attempt = 0
                 state.withLock { $0.lastFailure = nil }
+                metrics.healthy.record(1)
                 continue
             }
             attempt += 1
             metrics.failures.increment()
+            metrics.healthy.record(0)
             let first = state.withLock { state -> Bool in
                 defer { state.lastFailure = reason }
                 return state.lastFailure != reason
@@ -227,7 +229,7 @@ public final class ObservationUplink: Sendable {
                 result.delivered += run.count
                 result.places += mine
             case .retry(let reason, let after):
-                result.failure = reason
+                result.failure = "sensor \(sensor): \(reason)"
                 result.retryAfter = after
                 return result
             case .rejected(let reason):
@@ -237,7 +239,7 @@ public final class ObservationUplink: Sendable {
                 // answer is shown (log, status) with any address masked.
                 // (Masked before it is cut: an address cut in two would no longer look like one.)
                 let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
-                result.failure = "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
+                result.failure = "sensor \(sensor): HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
                 return result
             }
         }

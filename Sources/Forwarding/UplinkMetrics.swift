@@ -7,6 +7,8 @@ struct UplinkMetrics: Sendable {
     let dropped: Counter
     let failures: Counter
     let buffered: Gauge
+    /// 1 while the latest attempt went through (or none failed yet), 0 while it failed.
+    let healthy: Gauge
 
     init(factory: (any MetricsFactory)?) {
         let factory = factory ?? MetricsSystem.factory
@@ -14,5 +16,7 @@ struct UplinkMetrics: Sendable {
         dropped = Counter(label: "footfall_uplink_dropped_total", dimensions: [], factory: factory)
         failures = Counter(label: "footfall_uplink_failures_total", dimensions: [], factory: factory)
         buffered = Gauge(label: "footfall_uplink_buffered", dimensions: [], factory: factory)
+        healthy = Gauge(label: "footfall_uplink_healthy", dimensions: [], factory: factory)
+        healthy.record(1)
     }
 }

@@ -113,6 +113,7 @@ import Testing
         #expect(uplink.status.buffered == 100)
         #expect(await receiver.wait { $0.count >= 2 })
         #expect(uplink.status.lastFailure?.contains("401") == true, "a refusal is kept and retried, with its reason")
+        #expect(uplink.status.lastFailure?.hasPrefix("sensor s1: HTTP 401") == true, "naming the sensor refused: \(uplink.status.lastFailure ?? "")")
         receiver.setResponder { _ in .init(status: 202, body: "{}") }
         #expect(await receiver.wait { Self.taken($0).count == 100 })
         uplink.finish()
