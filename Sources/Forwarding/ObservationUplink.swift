@@ -53,6 +53,26 @@ public final class ObservationUplink: Sendable {
         /// The oldest `n` and the number of the first of them.
         func prefix(_ n: Int) -> (UInt64, [Observation]) { (first, Array(buffer[head..<(head + min(n, count))])) }
 
+        /// The next batch: the oldest `n` of the sensors not `held`, and the oldest `n` of those
+        /// held (a sensor refused is tried again each time, without its backlog standing before
+        /// the others'), with each one's place from the front and the front's number.
+        func batch(_ n: Int, holding held: Set<SensorID>) -> (number: UInt64, places: [Int], observations: [Observation]) {
+            guard !held.isEmpty else {
+                let (number, observations) = prefix(n)
+                return (number, Array(0..<observations.count), observations)
+            }
+            var places: [Int] = [], observations: [Observation] = []
+            var free = 0, heldTaken = 0
+            for index in head..<buffer.count where free < n || heldTaken < n {
+                let isHeld = held.contains(buffer[index].sensor)
+                if isHeld ? heldTaken >= n : free >= n { continue }
+                if isHeld { heldTaken += 1 } else { free += 1 }
+                places.append(index - head)
+                observations.append(buffer[index])
+            }
+            return (first, places, observations)
+        }
+
         mutating func removeFirst(_ n: Int) {
             let n = min(n, count)
             head += n
@@ -146,6 +166,8 @@ public final class ObservationUplink: Sendable {
     /// has failed: what is still buffered then is reported as left behind.
     public func run() async {
         var attempt = 0
+        // Sensors the locating gateway refused at the last attempt (a token it does not know).
+        var refused: Set<SensorID> = []
         while true {
             let waiting = state.withLock { $0.count }
             if waiting == 0 {
@@ -157,15 +179,16 @@ public final class ObservationUplink: Sendable {
                 // Let a batch fill for up to the flush interval.
                 await wake.wait(timeout: options.flushInterval)
             }
-            let (number, batch) = state.withLock { $0.prefix(options.batchSize) }
+            let (number, places, batch) = state.withLock { $0.batch(options.batchSize, holding: refused) }
             let result = await deliver(batch)
+            refused = result.refused
             let left = state.withLock { state in
                 // Drop-oldest may have taken part of the batch meanwhile; what is left of the
                 // delivered part goes now.
-                if result.places.count == batch.count {
+                if result.places.count == batch.count, places.last == batch.count - 1 {
                     state.removeThrough(number + UInt64(batch.count))
                 } else {
-                    state.remove(result.places, ofBatchFrom: number)
+                    state.remove(result.places.map { places[$0] }, ofBatchFrom: number)
                 }
                 state.sent += result.delivered
                 return state.count
@@ -204,6 +227,8 @@ public final class ObservationUplink: Sendable {
         var places: [Int] = []
         var failure: String?
         var retryAfter: Duration?
+        /// Sensors whose requests were refused (the others' went on).
+        var refused: Set<SensorID> = []
     }
 
     /// One request per sensor, in the order the batch first names them, each with all of that
@@ -228,6 +253,10 @@ public final class ObservationUplink: Sendable {
             case .delivered:
                 result.delivered += run.count
                 result.places += mine
+            case .retry(let reason, _) where Self.refusesTheSensor(reason):
+                // 401/403: this sensor's token is wrong, not the gateway down: the others go on.
+                if result.failure == nil { result.failure = "sensor \(sensor): \(reason)" }
+                result.refused.insert(sensor)
             case .retry(let reason, let after):
                 result.failure = "sensor \(sensor): \(reason)"
                 result.retryAfter = after
@@ -239,11 +268,21 @@ public final class ObservationUplink: Sendable {
                 // answer is shown (log, status) with any address masked.
                 // (Masked before it is cut: an address cut in two would no longer look like one.)
                 let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
-                result.failure = "sensor \(sensor): HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
-                return result
+                if result.failure == nil {
+                    result.failure = "sensor \(sensor): HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
+                }
+                // Refused for this sensor (its token), not for the gateway: the others go on.
+                result.refused.insert(sensor)
             }
         }
         return result
+    }
+
+    /// Whether a retried answer refuses the sensor rather than the batch or the gateway: the
+    /// locating gateway answers a token it does not know for the sensor with 401 (403 from a
+    /// proxy in front).
+    static func refusesTheSensor(_ reason: String) -> Bool {
+        reason.hasPrefix("HTTP 401") || reason.hasPrefix("HTTP 403")
     }
 
     /// The locating gateway's batch format (docs/api.md, `POST /api/observations`).

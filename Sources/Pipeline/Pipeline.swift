@@ -59,15 +59,25 @@ public struct Pipeline: Sendable {
         /// The source's clock jumped: the pipeline carries on from its own clock, every later
         /// reading shifted by as much (a recording whose time goes back, or a looped trace).
         case clockJumped
-        /// It comes too late to be placed, and is counted (`observationsLate`) and left: a
-        /// gateway listening live has one clock, the wall clock's ticks, and a sensor gateway
-        /// catching up after an outage would otherwise have shifted every other sensor's
-        /// readings by its delay (hours, with two sensor gateways), dating events ahead.
-        case dropped
+        /// A gateway listening live, whose one clock is the wall clock's ticks: a reading that
+        /// comes late (a Meraki report covers the last minute; a sensor gateway catches up
+        /// after an outage) is taken as heard at the last round, each on its own, with no lasting
+        /// offset (an offset shifted every other sensor's later readings by the delay: hours,
+        /// with two sensor gateways, dating events ahead); one older than `liveLateLimit` is
+        /// left and counted (`observationsLate`). A reading stamped more than `liveAheadLimit`
+        /// ahead is taken at the clock, so that one sensor's clock ahead does not move the
+        /// pipeline's on past the wall clock's.
+        case live
     }
 
+    /// Live, a reading this far behind the clock (s) is left: what it says of where a device
+    /// was is minutes old.
+    public static let liveLateLimit = 300.0
+    /// Live, a reading stamped further ahead of the clock than this (s) is taken at the clock.
+    public static let liveAheadLimit = 5.0
+
     public var lateReadings = LateReadings.clockJumped
-    /// Observations left for coming too late (`LateReadings.dropped`).
+    /// Observations left for coming too late (`LateReadings.live`).
     public private(set) var observationsLate = 0
     /// An observation this far ahead of the pipeline's clock means the source's clock jumped
     /// forward (or one reading carries a wrong time), and is placed at the clock as a jump
@@ -152,12 +162,18 @@ public struct Pipeline: Sendable {
         if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         let heardAt = observation.time
         observation.time += timeOffset
-        if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
-            if lateReadings == .dropped {
+        if lateReadings == .live, let clock {
+            if observation.time < clock - Self.liveLateLimit || observation.time > clock + Self.largestGap {
                 observationsLate += 1
                 observationsIgnored += 1
                 return
             }
+            if observation.time < clock - Self.clockJumpThreshold {
+                observation.time = clock - tickInterval
+            } else if observation.time > clock + Self.liveAheadLimit {
+                observation.time = clock
+            }
+        } else if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
             if timeOffset != 0, abs(heardAt - clock) <= Self.clockJumpThreshold {
                 // The source is back on the pipeline's time (the jump was one bad reading, or
                 // the source's clock was put right): carry on without the offset.

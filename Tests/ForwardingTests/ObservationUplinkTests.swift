@@ -74,14 +74,21 @@ import Testing
         let running = Task { await uplink.run() }
         let sent = (0..<200).map { Self.observation($0, sensor: $0 % 2 == 0 ? "s1" : "s2") }
         for o in sent { uplink.append(o) }
-        #expect(await receiver.wait { Self.taken($0).count >= 1 && $0.filter { $0.responseStatus == 401 }.count >= 2 })
+        // All of s1's go while s2's are refused, and s1's later ones too: s2's backlog at the
+        // front of the buffer does not stand before them.
+        #expect(await receiver.wait { Self.taken($0).count == 100 && $0.filter { $0.responseStatus == 401 }.count >= 2 })
+        let later = (200..<300).map { Self.observation($0, sensor: "s1") }
+        for o in later { uplink.append(o) }
+        #expect(await receiver.wait { Self.taken($0).count == 200 }, "s1's later readings go while s2 is refused")
+        #expect(Self.taken(receiver.requests).allSatisfy { $0.sensor == "s1" })
+        #expect(uplink.status.lastFailure?.hasPrefix("sensor s2: HTTP 401") == true, "\(uplink.status.lastFailure ?? "")")
         receiver.setResponder { _ in .init(status: 202, body: "{}") }
-        #expect(await receiver.wait { Self.taken($0).count >= sent.count })
+        #expect(await receiver.wait { Self.taken($0).count >= sent.count + later.count })
         uplink.finish()
         await running.value
         let taken = Self.taken(receiver.requests)
-        #expect(taken.count == sent.count, "each once: \(taken.count) taken of \(sent.count)")
-        #expect(taken.map(\.time).sorted() == sent.map(\.time))
+        #expect(taken.count == sent.count + later.count, "each once: \(taken.count) taken of \(sent.count + later.count)")
+        #expect(taken.map(\.time).sorted() == (sent + later).map(\.time))
         try await receiver.stop()
     }
 

@@ -62,35 +62,47 @@ import Testing
         #expect(late.pipeline.clockJumps == 0)
     }
 
-    /// Live, a sensor gateway catching up after an outage sends readings minutes old between
-    /// the others' on-time ones: they are left and counted, and the clock stays the wall
-    /// clock's (they had shifted every later reading by their delay, dating events ahead).
-    @Test func liveReadingsTooLateToPlaceAreLeftAndTheClockStays() async throws {
-        let result = try await onAThreadOfItsOwn { () -> (late: Int, jumps: Int, latest: Double, heard: Double) in
+    /// Live, late readings — a Meraki report's minute, a sensor gateway's backlog — come between
+    /// the others' on-time ones: each is taken as heard at the last round (or left, when minutes
+    /// old, and counted), and the clock stays the wall clock's. They had shifted every later
+    /// reading by their delay, dating events ahead.
+    @Test func liveReadingsThatComeLateAreTakenAsHeardNowOrLeftAndTheClockStays() async throws {
+        let result = try await onAThreadOfItsOwn { () -> (late: Int, left: Int, jumps: Int, latest: Double, heard: Double, entered: Int) in
             var pipeline = try Pipeline(configuration: Self.configuration)
-            pipeline.lateReadings = .dropped
+            pipeline.lateReadings = .live
             var outputs: [Pipeline.Output] = []
             let middle = Self.observations.count / 2
-            var late = 0
+            var left = 0
             for (index, o) in Self.observations.enumerated() {
                 try pipeline.ingest(o, into: &outputs)
-                // Every tenth reading of the second half comes again, two minutes old.
+                // Every tenth reading of the second half comes again a minute old, every
+                // hundredth ten minutes old, and every fiftieth a minute ahead.
                 if index > middle, index % 10 == 0 {
                     var old = o
-                    old.time -= 120
+                    old.time -= index % 100 == 0 ? 600 : 60
+                    if index % 100 == 0 { left += 1 }
                     try pipeline.ingest(old, into: &outputs)
-                    late += 1
+                }
+                if index > middle, index % 50 == 5 {
+                    var ahead = o
+                    ahead.time += 60
+                    try pipeline.ingest(ahead, into: &outputs)
                 }
             }
-            #expect(late > 0)
             let latest = outputs.compactMap { output -> Double? in
                 if case .position(let estimate) = output { return estimate.time }
                 return nil
             }.max() ?? 0
-            return (pipeline.observationsLate, pipeline.clockJumps, latest, Self.observations.last!.time)
+            try pipeline.finish(into: &outputs)
+            var entered = 0
+            for case .event(let e, _, _, _, _) in outputs where e.type == .storeEntered { entered += 1 }
+            return (pipeline.observationsLate, left, pipeline.clockJumps, latest, Self.observations.last!.time, entered)
         }
-        #expect(result.late > 0 && result.jumps == 0)
-        #expect(result.latest <= result.heard + 1, "no estimate dated after the last reading: \(result.latest - result.heard) s")
+        #expect(result.left > 0 && result.late == result.left, "only the readings minutes old are left: \(result.late) of \(result.left)")
+        #expect(result.jumps == 0)
+        #expect(result.latest <= result.heard + Pipeline.liveAheadLimit + 1, "no estimate dated ahead: \(result.latest - result.heard) s")
+        let baseline = await Self.baseline.value
+        #expect(abs(result.entered - baseline.entered) <= baseline.entered / 10 + 2, "\(result.entered) visits against \(baseline.entered)")
     }
 
     @Test func aGatewayClockThatJumpsBackAnHourDoesNotStallThePipeline() async throws {

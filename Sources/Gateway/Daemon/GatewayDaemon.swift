@@ -182,9 +182,9 @@ public struct GatewayDaemon {
                     var pipeline = try Pipeline(
                         configuration: configuration, survey: survey, pseudonymKey: data.key, customers: customers,
                         resolver: resolver)
-                    // Live, a reading too late to place is left (and counted), not taken for a
-                    // clock that jumped: the wall clock is the one clock.
-                    if sources.live { pipeline.lateReadings = .dropped }
+                    // Live, a reading that comes late is taken as heard now (or left, minutes
+                    // late), not taken for a clock that jumped: the wall clock is the one clock.
+                    if sources.live { pipeline.lateReadings = .live }
                     return pipeline
                 }))
             status = { (await store.status()).merging(sources.board.snapshot) { a, _ in a } }
