@@ -198,6 +198,7 @@ import Testing
             ("  - type: h4\n    sensor: s1\n    device: /dev/ttyUSB0@12345\n", "sources[h4].device"),
             ("  - type: pcap\n    sensor: s1\n    path: /tmp/a.pcap\n    interface: wlan0mon\n", "not both"),
             ("  - type: hci\n    sensor: s1\n    speed: 2\n", "sources[hci].speed: unknown option"),
+            ("  - type: simulate\n    speed: 0.5\n", "sources[simulate].speed: must be from 1"),
             ("  - type: simulate\n  - type: btsnoop\n    sensor: s1\n    path: \(Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path)\n",
              "replays recordings or listens live"),
         ]

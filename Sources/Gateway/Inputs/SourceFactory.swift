@@ -77,7 +77,13 @@ enum SourceFactory {
                     throw options.error(field: "seed", "must be a whole number from 0 to 9007199254740992, found \(seed)")
                 }
                 settings.seed = UInt64(seed)
-                let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: try options.double("speed") ?? 1, bus: bus, logger: logger, timing: timing)
+                // Live, the wall clock ticks the pipeline too: a simulation slower than it would
+                // fall behind and its readings come late.
+                let speed = try options.double("speed") ?? 1
+                guard speed >= 1, speed <= 10_000 else {
+                    throw options.error(field: "speed", "must be from 1 (the wall clock's pace) to 10000, found \(DelimitedField.number(speed)); a live simulation runs no slower than the clock")
+                }
+                let simulated = SimulatedSource(layout: configuration.layout, settings: settings, speed: speed, bus: bus, logger: logger, timing: timing)
                 services.append(SupervisedSource(name: "simulate", recorded: false, board: board, metrics: metrics, logger: logger, source: simulated, timing: timing))
             case .hci:
                 try options.rejectUnknown(["adapter", "sensor"])
