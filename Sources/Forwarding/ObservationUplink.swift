@@ -53,20 +53,15 @@ public final class ObservationUplink: Sendable {
         /// The oldest `n` and the number of the first of them.
         func prefix(_ n: Int) -> (UInt64, [Observation]) { (first, Array(buffer[head..<(head + min(n, count))])) }
 
-        /// The next batch: the oldest `n` of the sensors not `held`, and the oldest `n` of those
-        /// held (a sensor refused is tried again each time, without its backlog standing before
-        /// the others'), with each one's place from the front and the front's number.
+        /// The next batch: the oldest `n` of the sensors not `held` (refused, and not yet due
+        /// to be tried again), with each one's place from the front and the front's number.
         func batch(_ n: Int, holding held: Set<SensorID>) -> (number: UInt64, places: [Int], observations: [Observation]) {
             guard !held.isEmpty else {
                 let (number, observations) = prefix(n)
                 return (number, Array(0..<observations.count), observations)
             }
             var places: [Int] = [], observations: [Observation] = []
-            var free = 0, heldTaken = 0
-            for index in head..<buffer.count where free < n || heldTaken < n {
-                let isHeld = held.contains(buffer[index].sensor)
-                if isHeld ? heldTaken >= n : free >= n { continue }
-                if isHeld { heldTaken += 1 } else { free += 1 }
+            for index in head..<buffer.count where observations.count < n && !held.contains(buffer[index].sensor) {
                 places.append(index - head)
                 observations.append(buffer[index])
             }
@@ -162,12 +157,17 @@ public final class ObservationUplink: Sendable {
 
     private func isStopping() -> Bool { stopping.withLock { $0 } }
 
-    /// Sends until `finish()` and the buffer is empty, or (once finishing) until one attempt
-    /// has failed: what is still buffered then is reported as left behind.
+    /// Sends until `finish()` and the buffer is empty, or (once finishing) until an attempt
+    /// sends nothing: what is still buffered then is reported as left behind.
+    ///
+    /// The locating gateway down (or failing) is waited out with back-off, every sensor alike.
+    /// A sensor it refuses (a token it does not know) is held back on its own back-off while
+    /// the others go on at their pace: one wrong token must not throttle the gateway's sensors.
     public func run() async {
         var attempt = 0
-        // Sensors the locating gateway refused at the last attempt (a token it does not know).
-        var refused: Set<SensorID> = []
+        // Sensors refused: when each may be tried again (the data's clock) and how often it was.
+        var refusedUntil: [SensorID: Double] = [:]
+        var refusals: [SensorID: Int] = [:]
         while true {
             let waiting = state.withLock { $0.count }
             if waiting == 0 {
@@ -179,9 +179,26 @@ public final class ObservationUplink: Sendable {
                 // Let a batch fill for up to the flush interval.
                 await wake.wait(timeout: options.flushInterval)
             }
-            let (number, places, batch) = state.withLock { $0.batch(options.batchSize, holding: refused) }
+            let now = timing.now()
+            let held = Set(refusedUntil.filter { $0.value > now }.keys)
+            let (number, places, batch) = state.withLock { $0.batch(options.batchSize, holding: held) }
+            guard !batch.isEmpty else {
+                // All that is left belongs to sensors refused: wait for the first to be due.
+                if isStopping() {
+                    logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
+                    return
+                }
+                let due = (refusedUntil.values.min() ?? now) - now
+                await stopped.wait(timeout: .milliseconds(Int64(max(0.01, min(due, 60)) * 1000)))
+                continue
+            }
             let result = await deliver(batch)
-            refused = result.refused
+            for index in result.places { refusals[batch[index].sensor] = nil; refusedUntil[batch[index].sensor] = nil }
+            for sensor in result.refused {
+                refusals[sensor, default: 0] += 1
+                let delay = options.backoff.delay(attempt: refusals[sensor]!, unit: 0.5 + 0.5 * timing.random())
+                refusedUntil[sensor] = now + Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            }
             let left = state.withLock { state in
                 // Drop-oldest may have taken part of the batch meanwhile; what is left of the
                 // delivered part goes now.
@@ -198,11 +215,12 @@ public final class ObservationUplink: Sendable {
             if result.delivered > 0 { metrics.sent.increment(by: Int64(result.delivered)) }
             guard let reason = result.failure else {
                 attempt = 0
-                state.withLock { $0.lastFailure = nil }
-                metrics.healthy.record(1)
+                if refusedUntil.isEmpty {
+                    state.withLock { $0.lastFailure = nil }
+                    metrics.healthy.record(1)
+                }
                 continue
             }
-            attempt += 1
             metrics.failures.increment()
             metrics.healthy.record(0)
             let first = state.withLock { state -> Bool in
@@ -210,10 +228,16 @@ public final class ObservationUplink: Sendable {
                 return state.lastFailure != reason
             }
             if first { logger.warning("the locating gateway did not take a batch; retrying", metadata: ["reason": "\(reason)"]) }
-            if isStopping() {
+            if isStopping(), result.delivered == 0 || result.gatewayFailed {
                 logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
                 return
             }
+            guard result.gatewayFailed else {
+                // Only sensors refused: the others go on at once.
+                attempt = 0
+                continue
+            }
+            attempt += 1
             // Half to all of the ceiling ("equal jitter"): one gateway has no crowd to spread,
             // but its sensors restarting together should not retry in step.
             let wait = result.retryAfter ?? options.backoff.delay(attempt: attempt, unit: 0.5 + 0.5 * timing.random())
@@ -229,6 +253,8 @@ public final class ObservationUplink: Sendable {
         var retryAfter: Duration?
         /// Sensors whose requests were refused (the others' went on).
         var refused: Set<SensorID> = []
+        /// Whether the locating gateway itself failed (down, 5xx): the attempt stopped there.
+        var gatewayFailed = false
     }
 
     /// One request per sensor, in the order the batch first names them, each with all of that
@@ -260,6 +286,7 @@ public final class ObservationUplink: Sendable {
             case .retry(let reason, let after):
                 result.failure = "sensor \(sensor): \(reason)"
                 result.retryAfter = after
+                result.gatewayFailed = true
                 return result
             case .rejected(let reason):
                 // A refusal (a token the locating gateway does not know, a clock it finds

@@ -60,16 +60,20 @@ public struct Pipeline: Sendable {
         /// reading shifted by as much (a recording whose time goes back, or a looped trace).
         case clockJumped
         /// A gateway listening live, whose one clock is the wall clock's ticks: a reading that
-        /// comes late (a Meraki report covers the last minute; a sensor gateway catches up
-        /// after an outage) is taken as heard at the last round, each on its own, with no lasting
-        /// offset (an offset shifted every other sensor's later readings by the delay: hours,
-        /// with two sensor gateways, dating events ahead); one older than `liveLateLimit` is
-        /// left and counted (`observationsLate`). A reading stamped more than `liveAheadLimit`
-        /// ahead is taken at the clock, so that one sensor's clock ahead does not move the
-        /// pipeline's on past the wall clock's.
+        /// comes more than `liveRestampAfter` late (a Meraki report covers the last minute; a
+        /// sensor gateway catches up after an outage) is taken as heard at the last round, each
+        /// on its own, with no lasting offset (an offset shifted every other sensor's later
+        /// readings by the delay: hours, with two sensor gateways, dating events ahead); one
+        /// later than `liveLateLimit`, or than `presence.exit_after` (its device's visit may
+        /// have ended meanwhile), is left and counted (`observationsLate`). A reading stamped
+        /// more than `liveAheadLimit` ahead is taken at the clock, so that one sensor's clock
+        /// ahead does not move the pipeline's on past the wall clock's.
         case live
     }
 
+    /// Live, a reading later than this (s) is taken as heard at the last round: a device whose
+    /// readings all came that late would otherwise be older than `window` at every round.
+    public static let liveRestampAfter = 3.0
     /// Live, a reading this far behind the clock (s) is left: what it says of where a device
     /// was is minutes old.
     public static let liveLateLimit = 300.0
@@ -163,12 +167,13 @@ public struct Pipeline: Sendable {
         let heardAt = observation.time
         observation.time += timeOffset
         if lateReadings == .live, let clock {
-            if observation.time < clock - Self.liveLateLimit || observation.time > clock + Self.largestGap {
+            let lateLimit = min(Self.liveLateLimit, configuration.presence.exitAfter)
+            if observation.time < clock - lateLimit || observation.time > clock + Self.largestGap {
                 observationsLate += 1
                 observationsIgnored += 1
                 return
             }
-            if observation.time < clock - Self.clockJumpThreshold {
+            if observation.time < clock - Self.liveRestampAfter {
                 observation.time = clock - tickInterval
             } else if observation.time > clock + Self.liveAheadLimit {
                 observation.time = clock

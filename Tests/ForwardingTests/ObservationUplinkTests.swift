@@ -92,6 +92,31 @@ import Testing
         try await receiver.stop()
     }
 
+    /// A sensor refused waits out its own back-off; the others do not wait with it: batches
+    /// of ten, a back-off of seconds, and every one of s1's readings goes before s2 is tried a
+    /// third time (one back-off for all had sent ten readings a back-off).
+    @Test func aRefusedSensorsBackOffIsItsOwn() async throws {
+        let receiver = try await HTTPReceiver.start { request in
+            request.header("Authorization") == "Bearer token-2" ? .init(status: 401, body: "{}") : .init(status: 202, body: "{}")
+        }
+        let uplink = ObservationUplink(
+            options: .init(url: receiver.url, tokens: Self.tokens, batchSize: 10, maxBuffer: 10_000, flushInterval: .milliseconds(20),
+                           backoff: Backoff(base: .seconds(20), cap: .seconds(60))),
+            logger: Logger(label: "test"))
+        let running = Task { await uplink.run() }
+        let sent = (0..<200).map { Self.observation($0, sensor: $0 % 4 == 0 ? "s2" : "s1") }
+        for o in sent { uplink.append(o) }
+        #expect(await receiver.wait { Self.taken($0).count == 150 })
+        #expect(receiver.requests.filter { $0.responseStatus == 401 }.count <= 2, "s2 tried \(receiver.requests.filter { $0.responseStatus == 401 }.count) times")
+        // (The receiver has the last request before the uplink has its answer.)
+        #expect(try await waitUntil(timeout: .seconds(300), every: .milliseconds(10)) { uplink.status.buffered == 50 })
+        #expect(uplink.status.lastFailure?.hasPrefix("sensor s2") == true, "\(uplink.status)")
+        uplink.finish()
+        await running.value
+        #expect(uplink.status.buffered == 50, "s2's are left, said: \(uplink.status)")
+        try await receiver.stop()
+    }
+
     @Test func whileTheLocatingGatewayRefusesNothingIsLostAndItAllArrivesLater() async throws {
         let receiver = try await HTTPReceiver.start { _ in .init(status: 503, body: "restarting") }
         let uplink = Self.uplink(receiver)

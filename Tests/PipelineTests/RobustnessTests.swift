@@ -67,7 +67,7 @@ import Testing
     /// old, and counted), and the clock stays the wall clock's. They had shifted every later
     /// reading by their delay, dating events ahead.
     @Test func liveReadingsThatComeLateAreTakenAsHeardNowOrLeftAndTheClockStays() async throws {
-        let result = try await onAThreadOfItsOwn { () -> (late: Int, left: Int, jumps: Int, latest: Double, heard: Double, entered: Int) in
+        let result = try await onAThreadOfItsOwn { () -> (late: Int, left: Int, ignored: Int, jumps: Int, latest: Double, heard: Double, entered: Int) in
             var pipeline = try Pipeline(configuration: Self.configuration)
             pipeline.lateReadings = .live
             var outputs: [Pipeline.Output] = []
@@ -96,13 +96,43 @@ import Testing
             try pipeline.finish(into: &outputs)
             var entered = 0
             for case .event(let e, _, _, _, _) in outputs where e.type == .storeEntered { entered += 1 }
-            return (pipeline.observationsLate, left, pipeline.clockJumps, latest, Self.observations.last!.time, entered)
+            return (pipeline.observationsLate, left, pipeline.observationsIgnored, pipeline.clockJumps, latest, Self.observations.last!.time, entered)
         }
         #expect(result.left > 0 && result.late == result.left, "only the readings minutes old are left: \(result.late) of \(result.left)")
+        #expect(result.ignored == result.left, "the others are placed: \(result.ignored) ignored")
         #expect(result.jumps == 0)
         #expect(result.latest <= result.heard + Pipeline.liveAheadLimit + 1, "no estimate dated ahead: \(result.latest - result.heard) s")
         let baseline = await Self.baseline.value
         #expect(abs(result.entered - baseline.entered) <= baseline.entered / 10 + 2, "\(result.entered) visits against \(baseline.entered)")
+    }
+
+    /// The live rule at its bounds, on one device: heard a minute late it is placed at the last
+    /// round; later than `exit_after` it is left; a minute ahead it is placed at the clock; a
+    /// second ahead it moves the clock on, as on-time readings do.
+    @Test func liveReadingsAtTheBoundsOfTheRule() throws {
+        var pipeline = try Pipeline(configuration: Self.configuration)
+        pipeline.lateReadings = .live
+        var outputs: [Pipeline.Output] = []
+        let t0 = 1_767_603_600.0
+        func reading(_ device: String, _ time: Double) -> Observation {
+            Observation(time: time, sensor: "s1", device: DeviceID(device), rssi: -60)
+        }
+        try pipeline.advance(to: t0, into: &outputs)
+        try pipeline.advance(to: t0 + 200, into: &outputs)
+        func placed(_ device: String) -> [Double] {
+            outputs.compactMap { if case .position(let e) = $0, e.device.rawValue == device { e.time } else { nil } }
+        }
+        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0a", t0 + 140), into: &outputs)
+        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0b", t0 + 200 - Self.configuration.presence.exitAfter - 1), into: &outputs)
+        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0c", t0 + 260), into: &outputs)
+        try pipeline.advance(to: t0 + 202, into: &outputs)
+        #expect(placed("ble-rpa:40:00:00:00:00:0a").first == t0 + 200, "\(placed("ble-rpa:40:00:00:00:00:0a"))")
+        #expect(placed("ble-rpa:40:00:00:00:00:0b").isEmpty && pipeline.observationsLate == 1)
+        #expect((placed("ble-rpa:40:00:00:00:00:0c").first ?? .infinity) <= t0 + 202, "\(placed("ble-rpa:40:00:00:00:00:0c"))")
+        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0d", t0 + 204), into: &outputs)
+        try pipeline.advance(to: t0 + 204, into: &outputs)
+        #expect(placed("ble-rpa:40:00:00:00:00:0d").first == t0 + 204, "\(placed("ble-rpa:40:00:00:00:00:0d"))")
+        #expect(pipeline.clockJumps == 0)
     }
 
     @Test func aGatewayClockThatJumpsBackAnHourDoesNotStallThePipeline() async throws {
