@@ -22,7 +22,7 @@ public final class GatewayMetrics: Sendable {
         storeFailures = registry.makeCounter(descriptor: Self.name("event_store_failures", "total", "Times events could not be stored (disk full, read-only database)."))
         droppedInputs = registry.makeGauge(descriptor: Self.name("pipeline_dropped", "inputs", "Inputs dropped because the pipeline fell behind."))
         lateObservations = registry.makeGauge(descriptor: Self.name(
-            "pipeline_late", "observations", "Observations left since the start because they came more than 300 s (or exit_after) after they were heard, or were stamped more than a week ahead (a sensor gateway catching up after an outage, a clock off)."))
+            "pipeline_late", "observations", "Observations left since the start because they came later than presence.exit_after (at most 300 s) after they were heard, or were stamped more than a week ahead (a sensor gateway catching up after an outage, a clock off)."))
         let buildInfo: Prometheus.Gauge = registry.makeGauge(
             descriptor: Self.name("build", "info", "Always 1: the footfall version and the Swift compiler that built it, as labels."),
             labels: [("version", BuildInfo.version), ("swift", BuildInfo.swift)])

@@ -257,7 +257,7 @@ public struct PipelineService: Service {
         let late = state.pipeline.observationsLate
         metrics.late(late)
         if late > state.lateLogged.count, let time = state.lastTime, time - state.lateLogged.time >= Self.lateLogEvery {
-            logger.warning("observations came more than 300 s (or presence.exit_after) after they were heard, or far ahead, and were left (a sensor gateway catching up after an outage, or a sensor's clock behind); counted in footfall_pipeline_late_observations", metadata: [
+            logger.warning("observations came later than presence.exit_after (at most 300 s) after they were heard, or far ahead, and were left (a sensor gateway catching up after an outage, or a sensor's clock behind); counted in footfall_pipeline_late_observations", metadata: [
                 "since_start": "\(late)",
             ])
             state.lateLogged = (late, time)

@@ -11,7 +11,7 @@ struct ConvertMQTTCommand: ParsableCommand {
         abstract: "Convert a mosquitto_sub recording of ESPresense, OpenMQTTGateway or Footfall messages into a trace.",
         // One line a paragraph: ArgumentParser wraps each to the terminal.
         discussion: """
-            Record with `mosquitto_sub -v -t 'espresense/#'` (topic, space, payload a line) or, to keep when each message arrived, `mosquitto_sub -F '%U %t %p' -t 'espresense/#'`. ESPresense and OpenMQTTGateway reports carry no time of their own: without -F the lines are --seconds-per-line apart from 0; Footfall batches carry their own times.
+            Record with `mosquitto_sub -v -t 'espresense/devices/#'` (topic, space, payload a line) or, to keep when each message arrived, `mosquitto_sub -F '%U %t %p' -t 'espresense/devices/#'` (not espresense/#: firmware 1.5 to 3.2 publishes each report on espresense/rooms/... too). ESPresense and OpenMQTTGateway reports carry no time of their own: without -F the lines are --seconds-per-line apart from 0; Footfall batches carry their own times.
 
             Each node (an ESPresense room, a gateway's name) is the sensor of its own name, unless --store names a store file whose mqtt source of this format maps it under `sensors:`; then every node must be mapped or named like one of the store's sensors. Messages on topics the format does not publish (a node's telemetry, settings), and gateway messages that report no advertisement (its state, a tracker's presence), are skipped and counted; any other bad line stops the conversion, naming the file, the line and the field.
             """
