@@ -34,9 +34,6 @@ public struct AnalyticsQuery: Hashable, Sendable {
         guard end > start else {
             throw Invalid(parameter: "to", problem: "\(RFC3339.string(end)) is not after from (\(RFC3339.string(start)))")
         }
-        guard end - start <= AnalyticsSummary.longestRange else {
-            throw Invalid(parameter: "to", problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days; ask for a shorter one")
-        }
         let chosen: AnalyticsSummary.Bucket
         if let bucket {
             guard let parsed = AnalyticsSummary.Bucket(rawValue: bucket) else {
@@ -46,20 +43,19 @@ public struct AnalyticsQuery: Hashable, Sendable {
         } else {
             chosen = end - start <= 2 * day ? .hour : .day
         }
-        guard chosen == .day || end - start <= Self.longestHourly else {
-            throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days; ask for bucket=day or a shorter range")
-        }
         // Whole buckets: the counts are kept by quarter hour (by day once compacted), so a
-        // bucket begun at 10:30 would be labelled 10:00 and count only part of it.
-        self.from = (start / chosen.seconds).rounded(.down) * chosen.seconds
-        self.to = (end / chosen.seconds).rounded(.up) * chosen.seconds
-        self.bucket = chosen
-        // The limits hold for the range counted, widened.
-        guard self.to - self.from <= AnalyticsSummary.longestRange else {
+        // bucket begun at 10:30 would be labelled 10:00 and count only part of it. The limits
+        // hold for the range counted, widened.
+        let first = (start / chosen.seconds).rounded(.down) * chosen.seconds
+        let last = (end / chosen.seconds).rounded(.up) * chosen.seconds
+        guard last - first <= AnalyticsSummary.longestRange else {
             throw Invalid(parameter: "to", problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days in whole buckets; ask for a shorter one")
         }
-        guard chosen == .day || self.to - self.from <= Self.longestHourly else {
-            throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days; ask for bucket=day or a shorter range")
+        guard chosen == .day || last - first <= Self.longestHourly else {
+            throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days in whole hours; ask for bucket=day or a shorter range")
         }
+        self.from = first
+        self.to = last
+        self.bucket = chosen
     }
 }
