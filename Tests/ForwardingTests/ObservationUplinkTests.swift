@@ -3,6 +3,7 @@ import FootfallTesting
 import Forwarding
 import Foundation
 import Logging
+import MetricsTestKit
 import Testing
 
 /// A sensor gateway's uplink against a real HTTP receiver on 127.0.0.1 standing in for the
@@ -114,6 +115,27 @@ import Testing
         uplink.finish()
         await running.value
         #expect(uplink.status.buffered == 50, "s2's are left, said: \(uplink.status)")
+        try await receiver.stop()
+    }
+
+    /// `footfall_uplink_healthy` reads 0 while sending fails and 1 once it goes through again
+    /// (`/healthz` of a sensor gateway says nothing of its uplink).
+    @Test func theHealthGaugeFollowsTheAttempts() async throws {
+        let receiver = try await HTTPReceiver.start { _ in .init(status: 503, body: "restarting") }
+        let metrics = TestMetrics()
+        let uplink = ObservationUplink(
+            options: .init(url: receiver.url, tokens: Self.tokens, batchSize: 50, maxBuffer: 10_000, flushInterval: .milliseconds(20),
+                           backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(100))),
+            logger: Logger(label: "test"), metricsFactory: metrics)
+        #expect(try metrics.expectGauge("footfall_uplink_healthy").lastValue == 1)
+        let running = Task { await uplink.run() }
+        for i in 0..<10 { uplink.append(Self.observation(i)) }
+        #expect(await waitUntil { (try? metrics.expectGauge("footfall_uplink_healthy"))?.lastValue == 0 })
+        receiver.setResponder { _ in .init(status: 202, body: "{}") }
+        #expect(await waitUntil { (try? metrics.expectGauge("footfall_uplink_healthy"))?.lastValue == 1 })
+        #expect(uplink.status.sent == 10)
+        uplink.finish()
+        await running.value
         try await receiver.stop()
     }
 
