@@ -39,33 +39,49 @@ public final class ObservationUplink: Sendable {
     /// Sends one batch body of `sensor`'s: the HTTP transport, or a broker (`publishing(to:store:)`).
     public typealias Send = @Sendable (_ sensor: SensorID, _ body: [UInt8], _ token: String?) async -> DeliveryOutcome
 
+    /// An observation waiting, with its number among its sensor's (`seq` in the batch format).
+    struct Entry {
+        var observation: Observation
+        var seq: UInt64
+    }
+
     struct State {
         /// Buffered observations, oldest first, from `head` on; `first` numbers `buffer[head]`.
-        var buffer: [Observation] = []
+        var buffer: [Entry] = []
         var head = 0
         var first: UInt64 = 0
+        /// The number each sensor's next observation gets: each sensor's observations are
+        /// numbered in order from 0 at each start, and the buffer holds an unbroken run of each
+        /// sensor's (only its oldest leave, sent or dropped), so a batch names its first.
+        var nextSeq: [SensorID: UInt64] = [:]
         var dropped = 0
         var sent = 0
         var lastFailure: String?
 
         var count: Int { buffer.count - head }
 
+        mutating func append(_ observation: Observation) {
+            let seq = nextSeq[observation.sensor, default: 0]
+            nextSeq[observation.sensor] = seq + 1
+            buffer.append(Entry(observation: observation, seq: seq))
+        }
+
         /// The oldest `n` and the number of the first of them.
-        func prefix(_ n: Int) -> (UInt64, [Observation]) { (first, Array(buffer[head..<(head + min(n, count))])) }
+        func prefix(_ n: Int) -> (UInt64, [Entry]) { (first, Array(buffer[head..<(head + min(n, count))])) }
 
         /// The next batch: the oldest `n` of the sensors not `held` (refused, and not yet due
         /// to be tried again), with each one's place from the front and the front's number.
-        func batch(_ n: Int, holding held: Set<SensorID>) -> (number: UInt64, places: [Int], observations: [Observation]) {
+        func batch(_ n: Int, holding held: Set<SensorID>) -> (number: UInt64, places: [Int], entries: [Entry]) {
             guard !held.isEmpty else {
-                let (number, observations) = prefix(n)
-                return (number, Array(0..<observations.count), observations)
+                let (number, entries) = prefix(n)
+                return (number, Array(0..<entries.count), entries)
             }
-            var places: [Int] = [], observations: [Observation] = []
-            for index in head..<buffer.count where observations.count < n && !held.contains(buffer[index].sensor) {
+            var places: [Int] = [], entries: [Entry] = []
+            for index in head..<buffer.count where entries.count < n && !held.contains(buffer[index].observation.sensor) {
                 places.append(index - head)
-                observations.append(buffer[index])
+                entries.append(buffer[index])
             }
-            return (first, places, observations)
+            return (first, places, entries)
         }
 
         mutating func removeFirst(_ n: Int) {
@@ -90,7 +106,7 @@ public final class ObservationUplink: Sendable {
         mutating func remove(_ places: [Int], ofBatchFrom number: UInt64) {
             let gone = Set(places.map { number + UInt64($0) }.filter { $0 >= first })
             guard !gone.isEmpty else { return }
-            var kept: [Observation] = []
+            var kept: [Entry] = []
             kept.reserveCapacity(count - gone.count)
             for index in head..<buffer.count where !gone.contains(first + UInt64(index - head)) { kept.append(buffer[index]) }
             buffer = kept
@@ -109,6 +125,10 @@ public final class ObservationUplink: Sendable {
     /// `sent_at` of each batch, and the jitter of the back-off.
     private let timing: Timing
     private let metrics: UplinkMetrics
+    /// This start's name for the numbering of each sensor's observations (`stream` in the batch
+    /// format): the locating gateway leaves out what it took of a batch sent again, and takes a
+    /// new stream (a restart) from its first.
+    public let stream: String
 
     public init(options: Options, logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
                 timing: Timing = .live, send: Send? = nil) {
@@ -116,6 +136,7 @@ public final class ObservationUplink: Sendable {
         self.logger = logger
         self.timing = timing
         self.metrics = UplinkMetrics(factory: metricsFactory)
+        self.stream = String(format: "%016llx%016llx", UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
         let url = options.url + "/api/observations"
         let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
         self.send = send ?? { _, body, token in
@@ -126,7 +147,7 @@ public final class ObservationUplink: Sendable {
     /// Takes an observation for the locating gateway; returns at once.
     public func append(_ observation: Observation) {
         let (dropped, depth) = state.withLock { state -> (Int, Int) in
-            state.buffer.append(observation)
+            state.append(observation)
             let dropped = max(0, state.count - options.maxBuffer)
             state.removeFirst(dropped)
             state.dropped += dropped
@@ -193,7 +214,10 @@ public final class ObservationUplink: Sendable {
                 continue
             }
             let result = await deliver(batch)
-            for index in result.places { refusals[batch[index].sensor] = nil; refusedUntil[batch[index].sensor] = nil }
+            for index in result.places {
+                refusals[batch[index].observation.sensor] = nil
+                refusedUntil[batch[index].observation.sensor] = nil
+            }
             for sensor in result.refused {
                 refusals[sensor, default: 0] += 1
                 let delay = options.backoff.delay(attempt: refusals[sensor]!, unit: 0.5 + 0.5 * timing.random())
@@ -258,23 +282,25 @@ public final class ObservationUplink: Sendable {
     }
 
     /// One request per sensor, in the order the batch first names them, each with all of that
-    /// sensor's observations in the batch. (A gateway's sensors are heard interleaved: a request
+    /// sensor's observations in the batch, and the number of the first among the sensor's. (A gateway's sensors are heard interleaved: a request
     /// per run of one sensor carried about one observation, so a link of 20 ms fell behind, and
     /// a broker's queue of 1,000 messages held 1,000 observations.) Each sensor's readings stay
     /// in their order; across sensors a batch spans the flush interval, well within what the
     /// locating gateway takes late.
-    private func deliver(_ batch: [Observation]) async -> Result {
+    private func deliver(_ batch: [Entry]) async -> Result {
         var result = Result()
         var order: [SensorID] = []
         var places: [SensorID: [Int]] = [:]
-        for (place, observation) in batch.enumerated() {
-            if places[observation.sensor] == nil { order.append(observation.sensor) }
-            places[observation.sensor, default: []].append(place)
+        for (place, entry) in batch.enumerated() {
+            if places[entry.observation.sensor] == nil { order.append(entry.observation.sensor) }
+            places[entry.observation.sensor, default: []].append(place)
         }
         for sensor in order {
             let mine = places[sensor]!
-            let run = ArraySlice(mine.map { batch[$0] })
-            let body = Self.body(sensor: sensor, observations: run, sentAt: timing.now())
+            let run = ArraySlice(mine.map { batch[$0].observation })
+            // The buffer holds an unbroken run of each sensor's numbers (`State.nextSeq`).
+            assert(zip(mine, mine.dropFirst()).allSatisfy { batch[$1].seq == batch[$0].seq + 1 })
+            let body = Self.body(sensor: sensor, stream: stream, seq: batch[mine[0]].seq, observations: run, sentAt: timing.now())
             switch await send(sensor, body, options.tokens[sensor.rawValue]) {
             case .delivered:
                 result.delivered += run.count
@@ -313,8 +339,9 @@ public final class ObservationUplink: Sendable {
     }
 
     /// The locating gateway's batch format (docs/api.md, `POST /api/observations`).
-    static func body(sensor: SensorID, observations: ArraySlice<Observation>, sentAt: Double) -> [UInt8] {
-        var text = #"{"sensor":"# + JSONText.string(sensor.rawValue) + #","sent_at":"# + "\(sentAt)" + #","observations":["#
+    static func body(sensor: SensorID, stream: String, seq: UInt64, observations: ArraySlice<Observation>, sentAt: Double) -> [UInt8] {
+        var text = #"{"sensor":"# + JSONText.string(sensor.rawValue) + #","stream":"# + JSONText.string(stream)
+        text += #","seq":"# + "\(seq)" + #","sent_at":"# + "\(sentAt)" + #","observations":["#
         for (i, o) in observations.enumerated() {
             if i > 0 { text += "," }
             text += #"{"time":"# + "\(o.time)" + #","device":"# + JSONText.string(o.device.rawValue)

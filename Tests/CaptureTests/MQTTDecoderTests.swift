@@ -308,6 +308,24 @@ import WiFi
         #expect(late?.message.hasSuffix("send seconds, not milliseconds") == true, "\(String(describing: late))")
     }
 
+    /// A broker at QoS 1 may hand a message over twice (after a reconnection): what a sensor
+    /// gateway's numbers say was taken already is left out, a new stream is taken whole.
+    @Test func aBatchTheBrokerHandsOverAgainIsTakenOnce() throws {
+        let decoder = MQTTObservationDecoder(format: .footfall, storeSensors: Self.store)
+        func decode(_ numbers: String, _ rssis: [Int]) throws -> [Double] {
+            let items = rssis.map { #"{"time":1767603600,"device":"ble-rpa:4a:1f:22:90:0c:3e","rssi":\#($0)}"# }.joined(separator: ",")
+            let payload = #"{"sensor":"s1",\#(numbers)"sent_at":1767603600.5,"observations":[\#(items)]}"#
+            return try decoder.decode(topic: "footfall/demo/sensors/s1", payload: Array(payload.utf8), time: 1_767_603_601).map(\.rssi)
+        }
+        #expect(try decode(#""stream":"a","seq":0,"#, [-60, -61]) == [-60, -61])
+        #expect(try decode(#""stream":"a","seq":0,"#, [-60, -61]) == [])
+        #expect(try decode(#""stream":"a","seq":1,"#, [-61, -62]) == [-62])
+        #expect(try decode(#""stream":"b","seq":0,"#, [-70]) == [-70])
+        #expect(try decode("", [-80]) == [-80])
+        let bad = Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","stream":"a","seq":-2,"observations":[]}"#)
+        #expect(bad?.field == "seq" && bad?.message.contains("not a whole number from 0") == true, "\(String(describing: bad))")
+    }
+
     @Test func aPlainBatchReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {
         // A batch with a nested member is parsed whole; the same batch without it is read
         // member by member: each pair gives the same observations or the same problem.
@@ -329,6 +347,11 @@ import WiFi
             #"{"sensor":"s1","observations":[{"time":"1","device":"x","rssi":-60}]}"#,
             #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60,"channel":6.5,"tx_power":null}]}"#,
             #"{"sensor":"s1","observations":[{"time":1,"device":"x","rssi":-60},{"time":2,"device":"y","rssi":true}]}"#,
+            #"{"sensor":"s1","stream":"9f","seq":3,"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","stream":"9f","seq":"3","observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","stream":9,"seq":3,"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","seq":3,"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
+            #"{"sensor":"s1","stream":null,"seq":null,"observations":[{"time":1,"device":"x","rssi":-60}]}"#,
         ]
         try Self.expectPlainDecodesAsWhole(.footfall, topic, batches)
         #expect(try Self.decode(.footfall, topic, batches[0]).count == 2)

@@ -28,6 +28,26 @@ import Testing
         }
     }
 
+    /// Each request's numbering, in arrival order: (sensor, stream, seq, observations, status).
+    static func numbers(_ requests: [HTTPReceiver.Request]) -> [(sensor: String, stream: String, seq: Int, count: Int, status: Int?)] {
+        requests.compactMap { request in
+            guard let batch = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                  let sensor = batch["sensor"] as? String, let stream = batch["stream"] as? String, let seq = batch["seq"] as? Int,
+                  let items = batch["observations"] as? [[String: Any]] else { return nil }
+            return (sensor, stream, seq, items.count, request.responseStatus)
+        }
+    }
+
+    /// Whether each sensor's requests taken number its observations without a gap from `first`.
+    static func numberedInOrder(_ requests: [HTTPReceiver.Request], from first: [String: Int] = [:]) -> Bool {
+        var next = first
+        for request in numbers(requests) where request.status == 202 {
+            guard request.seq == next[request.sensor, default: 0] else { return false }
+            next[request.sensor] = request.seq + request.count
+        }
+        return true
+    }
+
     static func uplink(_ receiver: HTTPReceiver, maxBuffer: Int = 10_000, batchSize: Int = 50) -> ObservationUplink {
         ObservationUplink(
             options: .init(url: receiver.url, tokens: tokens, batchSize: batchSize, maxBuffer: maxBuffer, flushInterval: .milliseconds(20),
@@ -57,6 +77,13 @@ import Testing
         // The body carries what the locating gateway's schema asks for.
         let first = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[0].body)) as? [String: Any])
         #expect(first["sent_at"] is Double)
+        // Each sensor's observations numbered in order in one stream, by which the locating
+        // gateway leaves out a batch sent again.
+        let numbering = Self.numbers(receiver.requests)
+        #expect(numbering.count == receiver.requests.count && Set(numbering.map(\.stream)).count == 1)
+        #expect(numbering.first.map { $0.stream.count == 32 && $0.stream.allSatisfy(\.isHexDigit) } == true)
+        #expect(Self.numberedInOrder(receiver.requests), "\(numbering)")
+        #expect(Self.uplink(receiver).stream != uplink.stream, "a new stream at each start")
         let item = try #require((first["observations"] as? [[String: Any]])?.first)
         #expect(item["device"] as? String == "ble:c0:00:00:00:00:00" && item["rssi"] as? Double == -60 && item["tx_power"] as? Int == -59)
         #expect(item["radio"] as? String == "ble" && item["channel"] as? Int == 37)
@@ -154,6 +181,10 @@ import Testing
         await running.value
         #expect(Self.taken(receiver.requests).map(\.time) == sent.map(\.time))
         #expect(uplink.status.dropped == 0 && uplink.status.lastFailure == nil)
+        // Each batch tried again carries the numbers it had: taken once whatever the answers.
+        let numbering = Self.numbers(receiver.requests)
+        #expect(numbering.filter { $0.status == 503 }.allSatisfy { $0.seq == 0 }, "\(numbering)")
+        #expect(Self.numberedInOrder(receiver.requests))
         try await receiver.stop()
     }
 
@@ -173,6 +204,7 @@ import Testing
         uplink.finish()
         await running.value
         #expect(Self.taken(receiver.requests).map(\.time) == sent.suffix(100).map(\.time), "the newest hundred, in order")
+        #expect(Self.numberedInOrder(receiver.requests, from: ["s1": 150]), "numbered as appended: the gap is the dropped")
         try await receiver.stop()
     }
 

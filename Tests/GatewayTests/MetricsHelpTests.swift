@@ -27,12 +27,15 @@ import Testing
         let uplink = ObservationUplink(options: .init(url: "http://127.0.0.1:9", tokens: [:]), logger: logger, metricsFactory: metrics.factory)
         let ble = BLECaptureMetrics(source: "h4", factory: metrics.factory)
         ble.advertisements.increment()
+        let repeats = SensorBatchSequence(factory: metrics.factory)
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 0, count: 2)
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 0, count: 2)
         withExtendedLifetime((writer, forwarder, uplink)) {}
 
         let text = metrics.text()
         let check = try await onAThreadOfItsOwn { try OperatorViewTests.run(promtool, ["check", "metrics"], input: text) }
         #expect(check.status == 0 && check.output.isEmpty, "promtool check metrics:\n\(check.output)")
-        for name in ForwardingMetricHelp.texts.keys.sorted() + BLECaptureMetrics.help.keys.sorted() {
+        for name in ForwardingMetricHelp.texts.keys.sorted() + BLECaptureMetrics.help.keys.sorted() + SensorBatchSequence.help.keys.sorted() {
             #expect(text.contains("# HELP \(name) "), "\(name) is exported with its help text")
         }
     }

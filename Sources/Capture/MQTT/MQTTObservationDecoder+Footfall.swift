@@ -6,26 +6,36 @@ extension MQTTObservationDecoder {
     /// `{"sensor", "sent_at", "observations": [{"time", "device", "rssi", "tx_power",
     /// "radio", "channel"}]}`, every field used. A batch with a bad item is refused whole, as
     /// the HTTP endpoint refuses it; `sent_at` is not checked against the clock, since a broker
-    /// hands over what it queued during an outage late by design.
+    /// hands over what it queued during an outage late by design. What the batch's `stream` and
+    /// `seq` say was taken already (a broker's repeat at QoS 1) is left out (`repeats`).
     func footfall(topic: String, payload: [UInt8]) throws(MQTTInputError) -> [Observation] {
         // The members used, read straight from a plain batch (ten a second from each sensor);
         // any other payload is parsed whole, and its errors said, as before.
-        let sensorName: JSONValue?
+        let members: [JSONValue?]
         let items: [[JSONValue?]]?
         if let plain = FlatJSONObject.batch(payload, Self.footfallMembers, array: Self.footfallObservations, items: Self.footfallItemMembers) {
-            sensorName = plain.members[0]
+            members = plain.members
             items = plain.items
         } else {
             let batch = try object(payload, topic: topic)
-            sensorName = batch["sensor"]
+            members = Self.footfallMemberNames.map { batch[$0] }
             items = batch["observations"]?.array?.map { item in Self.footfallItemNames.map { item[$0] } }
         }
+        let sensorName = members[0]
         guard let name = sensorName?.string else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "sensor", "no sensor id; a batch names the sensor that heard it")
         }
         let sensor = try sensor(forNode: Substring(name), topic: topic, field: "sensor")
         guard let items else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "observations", "no array of observations")
+        }
+        for (index, member) in ["stream", "seq"].enumerated() {
+            guard let value = members[1 + index], !value.isNull, (index == 0 ? value.string == nil : value.number == nil) else { continue }
+            throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: member, index == 0 ? "not a string" : "not a number")
+        }
+        let stream = members[1]?.string, seq = members[2]?.number
+        if let (field, problem) = SensorBatchSequence.problem(stream: stream, seq: seq) {
+            throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: field, problem)
         }
         var observations: [Observation] = []
         observations.reserveCapacity(items.count)
@@ -63,11 +73,13 @@ extension MQTTObservationDecoder {
                 time: time, sensor: sensor, device: DeviceID(device), rssi: rssi,
                 txPower: txPower, radio: radio, channel: whole(item[5]?.number)))
         }
-        return observations
+        let repeated = repeats.take(sensor: sensor, stream: stream, seq: seq.map { UInt64($0) }, count: observations.count)
+        return repeated > 0 ? Array(observations.dropFirst(repeated)) : observations
     }
 
     /// What `footfall` reads of a batch and of each of its observations, in this order.
-    static let footfallMembers = [Array("sensor".utf8)]
+    static let footfallMemberNames = ["sensor", "stream", "seq"]
+    static let footfallMembers = footfallMemberNames.map { Array($0.utf8) }
     static let footfallObservations = Array("observations".utf8)
     static let footfallItemNames = ["rssi", "time", "device", "radio", "tx_power", "channel"]
     static let footfallItemMembers = footfallItemNames.map { Array($0.utf8) }

@@ -2,9 +2,10 @@ import BLE
 import FootfallCore
 import WiFi
 
-/// Turns one broker message into observations, by format (`MQTTFormat`). Pure: the time of a
-/// report that carries none (ESPresense, OpenMQTTGateway) is passed in, and nothing is read
-/// from the network or a file.
+/// Turns one broker message into observations, by format (`MQTTFormat`). The time of a report
+/// that carries none (ESPresense, OpenMQTTGateway) is passed in, and nothing is read from the
+/// network or a file; what it remembers is which of a sensor gateway's numbered observations
+/// it took (`repeats`), so that a broker's repeat is not taken twice.
 ///
 /// The node that heard a device — an ESPresense room, a gateway's name, a Footfall sensor — is
 /// the store sensor `sensors` maps it to; without an entry, a node named like one of
@@ -14,8 +15,11 @@ public struct MQTTObservationDecoder: Sendable {
     public var format: MQTTFormat
     public var sensors: [String: SensorID]
     public var storeSensors: Set<SensorID>?
+    /// Which of each sensor gateway's observations were taken (`format: footfall`).
+    public let repeats: SensorBatchSequence
 
-    public init(format: MQTTFormat, sensors: [String: SensorID] = [:], storeSensors: Set<SensorID>? = nil) {
+    public init(format: MQTTFormat, sensors: [String: SensorID] = [:], storeSensors: Set<SensorID>? = nil, repeats: SensorBatchSequence = SensorBatchSequence()) {
+        self.repeats = repeats
         self.format = format
         self.sensors = sensors
         self.storeSensors = storeSensors

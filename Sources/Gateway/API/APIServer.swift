@@ -1,3 +1,4 @@
+import Capture
 import FootfallCore
 import Foundation
 import Hummingbird
@@ -25,6 +26,8 @@ public enum APIServer {
         public var surveyPoints = 0
         /// Meraki posts being read (`MerakiWebhook.mostBodiesAtOnce`).
         let merakiBodies = Admissions(most: MerakiWebhook.mostBodiesAtOnce)
+        /// Which of each sensor gateway's observations were taken (`POST /api/observations`).
+        let repeats: SensorBatchSequence
 
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
@@ -32,6 +35,7 @@ public enum APIServer {
             status: @escaping @Sendable () async -> [String: String] = { [:] }, database: GatewayDatabase? = nil
         ) {
             self.database = database
+            self.repeats = SensorBatchSequence(factory: metrics.factory)
             self.configuration = configuration
             self.live = live
             self.metrics = metrics

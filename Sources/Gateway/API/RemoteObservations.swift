@@ -22,15 +22,20 @@ enum RemoteObservations {
             }
         }
         var sensor: String
+        /// The sensor gateway's numbering of the sensor's observations (`SensorBatchSequence`).
+        var stream: String?
+        var seq: Double?
         var sentAt: Double
         var observations: [Item]
         enum CodingKeys: String, CodingKey {
-            case sensor, observations
+            case sensor, observations, stream, seq
             case sentAt = "sent_at"
         }
 
         init(_ plain: PlainSensorBatch) {
             sensor = plain.sensor
+            stream = plain.stream
+            seq = plain.seq
             sentAt = plain.sentAt
             observations = plain.observations.map {
                 Item(time: $0.time, device: $0.device, rssi: $0.rssi, txPower: $0.txPower, radio: $0.radio, channel: $0.channel)
@@ -82,6 +87,9 @@ enum RemoteObservations {
         guard d.configuration.layout.sensor(SensorID(batch.sensor)) != nil else {
             return refuse("sensor '\(batch.sensor)' is not in the store configuration", .badRequest)
         }
+        if let (field, problem) = SensorBatchSequence.problem(stream: batch.stream, seq: batch.seq) {
+            return refuse("\(field): \(problem)", .badRequest)
+        }
         let skew = batch.sentAt - d.now()
         guard abs(skew) <= api.maxClockSkew else {
             return refuse(String(format: "the sensor's clock is %.1f s off; synchronise it (NTP) — at most %.0f s is accepted", max(min(skew, 1e12), -1e12), api.maxClockSkew), .badRequest)
@@ -123,8 +131,13 @@ enum RemoteObservations {
                 time: item.time, sensor: SensorID(batch.sensor), device: DeviceID(item.device), rssi: item.rssi,
                 txPower: item.txPower.map { Int($0) }, radio: radio, channel: item.channel.map { Int($0) }))
         }
+        // What this sensor gateway sent before and was taken (its answer lost) is left out.
+        let repeated = d.repeats.take(sensor: SensorID(batch.sensor), stream: batch.stream, seq: batch.seq.map { UInt64($0) }, count: observations.count)
+        if repeated > 0 { observations.removeFirst(repeated) }
         if !observations.isEmpty { d.bus.send(.observations(observations)) }
-        return APIServer.json(["accepted": "\(observations.count)"], status: .accepted)
+        var answer = ["accepted": "\(observations.count)"]
+        if repeated > 0 { answer["repeated"] = "\(repeated)" }
+        return APIServer.json(answer, status: .accepted)
     }
 
     /// An answer refusing the request. The message may quote the batch (a sensor's name, a

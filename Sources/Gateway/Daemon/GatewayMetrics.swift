@@ -76,7 +76,8 @@ public final class GatewayMetrics: Sendable {
     /// modules give them.
     public var factory: any CoreMetrics.MetricsFactory {
         DescribedMetricsFactory(
-            registry: registry, help: ForwardingMetricHelp.texts.merging(BLECaptureMetrics.help) { first, _ in first }.merging(MQTTSourceMetrics.help) { first, _ in first },
+            registry: registry, help: ForwardingMetricHelp.texts.merging(BLECaptureMetrics.help) { first, _ in first }.merging(MQTTSourceMetrics.help) { first, _ in first }
+                .merging(SensorBatchSequence.help) { first, _ in first },
             durationBuckets: ["footfall_outbox_delivery_latency_seconds": Self.deliveryLatencyBuckets])
     }
 

@@ -42,7 +42,8 @@ enum MQTTSourceOptions {
             throw options.error(field: "topic", "'\(topic)' is not an MQTT topic filter; # may only end one, e.g. espresense/devices/+/+")
         }
         let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)"
-        let decoder = MQTTObservationDecoder(format: format, sensors: sensors, storeSensors: layoutSensors)
+        let decoder = MQTTObservationDecoder(
+            format: format, sensors: sensors, storeSensors: layoutSensors, repeats: SensorBatchSequence(factory: metrics.factory))
         let source = MQTTSource(
             settings: settings, topics: topics, decoder: decoder, timing: timing, logger: logger,
             metrics: MQTTSourceMetrics(source: name, factory: metrics.factory),

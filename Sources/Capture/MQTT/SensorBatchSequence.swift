@@ -1,0 +1,87 @@
+import Metrics
+import FootfallCore
+import Synchronization
+
+/// Which of a sensor gateway's observations were taken already. A sensor gateway numbers each
+/// sensor's observations in order (`seq`, the batch's first; docs/api.md) within a `stream` it
+/// draws at each start; a batch it sends again — taken, but the answer lost, or delivered twice
+/// by a broker at QoS 1 — starts below the number after the last one taken, and that part is
+/// left out. A new stream (the sensor gateway restarted, or a second one sends for the sensor)
+/// is taken whole; a gap (the sensor gateway's buffer dropped its oldest) is only a gap. A batch
+/// without numbers (an older sensor gateway, another sender) is taken whole, as before.
+public final class SensorBatchSequence: Sendable {
+    struct Mark {
+        var stream: String
+        /// The number after the last observation taken.
+        var next: UInt64
+    }
+
+    private let marks = Mutex<[SensorID: Mark]>([:])
+    private let factory: (any MetricsFactory)?
+    private let counters = Mutex<[SensorID: Counter]>([:])
+
+    /// `factory`: where `footfall_observations_repeated_total{sensor}` is counted (none without).
+    public init(factory: (any MetricsFactory)? = nil) {
+        self.factory = factory
+    }
+
+    /// How many of the first observations of a batch of `count` from `sensor`, numbered from
+    /// `seq` in `stream`, were taken already; the rest count as taken from now. Call it once the
+    /// batch is accepted.
+    public func take(sensor: SensorID, stream: String?, seq: UInt64?, count: Int) -> Int {
+        guard let stream, let seq, count > 0 else { return 0 }
+        let end = seq.addingReportingOverflow(UInt64(count))
+        let next = end.overflow ? UInt64.max : end.partialValue
+        let repeated = marks.withLock { marks -> Int in
+            guard var mark = marks[sensor], mark.stream == stream else {
+                marks[sensor] = Mark(stream: stream, next: next)
+                return 0
+            }
+            let repeated = mark.next > seq ? Int(min(mark.next - seq, UInt64(count))) : 0
+            mark.next = max(mark.next, next)
+            marks[sensor] = mark
+            return repeated
+        }
+        if repeated > 0, let factory {
+            let counter = counters.withLock { counters in
+                if let known = counters[sensor] { return known }
+                let made = Counter(label: Self.metric, dimensions: [("sensor", sensor.rawValue)], factory: factory)
+                counters[sensor] = made
+                return made
+            }
+            counter.increment(by: Int64(repeated))
+        }
+        return repeated
+    }
+
+    /// The longest stream name taken (characters).
+    public static let longestStream = 128
+    /// The highest `seq` taken: a whole number a JSON reader keeps exactly.
+    public static let highestSeq = 9_007_199_254_740_991.0
+
+    /// What is wrong with a batch's `stream` and `seq`, or nil: both or neither, a stream of at
+    /// most `longestStream` characters, a whole `seq` from 0 to 2^53 − 1.
+    public static func problem(stream: String?, seq: Double?) -> (field: String, message: String)? {
+        switch (stream, seq) {
+        case (nil, nil):
+            return nil
+        case (nil, .some):
+            return ("stream", "missing beside seq; send both (the sensor gateway's stream and its first observation's number) or neither")
+        case (.some, nil):
+            return ("seq", "missing beside stream; send both (the sensor gateway's stream and its first observation's number) or neither")
+        case (.some(let stream), .some(let seq)):
+            if stream.isEmpty || stream.count > longestStream {
+                return ("stream", "\(stream.count) characters; a stream is 1 to \(longestStream)")
+            }
+            if !(seq >= 0 && seq <= highestSeq && seq == seq.rounded()) {
+                return ("seq", "\(seq) is not a whole number from 0 to 2^53 - 1")
+            }
+            return nil
+        }
+    }
+
+    static let metric = "footfall_observations_repeated_total"
+    public static let help: [String: String] = [
+        metric: "Observations a sensor gateway sent again (a batch taken whose answer was lost, or a broker's repeat), left out, per sensor.",
+    ]
+}
