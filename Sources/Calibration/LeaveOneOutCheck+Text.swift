@@ -11,7 +11,7 @@ extension LeaveOneOutCheck.Report {
                 + (unlocated > 0 ? "; \(unlocated) gave no estimate" : ""))
         let o = overall
         lines.append("overall         median \(m(o.median)) m, p90 \(m(o.p90)) m over \(o.count) points")
-        if let accuracy = zoneAccuracy { lines.append(String(format: "zone accuracy   %.1f%% of points placed in their zone", accuracy * 100)) }
+        if let accuracy = zoneAccuracy { lines.append(String(format: "zone accuracy   %.1f%% of the points in a zone placed in it", accuracy * 100)) }
         lines.append("")
         lines.append("zone            points  median  p90")
         for (zone, s) in perZone {

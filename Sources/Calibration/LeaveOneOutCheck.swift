@@ -33,8 +33,10 @@ public struct LeaveOneOutCheck: Sendable {
         /// counts[true zone][estimated zone].
         public var confusion: [String: [String: Int]]
         public var zoneLabels: [String]
+        /// The share of the points in a zone placed in it (nil without such points: a store
+        /// without zones, or a survey outside them all).
         public var zoneAccuracy: Double? {
-            let scored = points.filter { $0.estimate != nil }
+            let scored = points.filter { $0.estimate != nil && $0.trueZone != LeaveOneOutCheck.noZone }
             guard !scored.isEmpty else { return nil }
             return Double(scored.filter { $0.trueZone == $0.estimatedZone }.count) / Double(scored.count)
         }

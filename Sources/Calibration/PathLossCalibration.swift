@@ -36,7 +36,8 @@ public struct PathLossCalibration: Sendable {
         case neverHeard
         /// Residual spread above `poorFitSD` dB.
         case poorFit(residualSD: Double)
-        /// The readings do not span enough distances to tell the slope: exponent held at the default.
+        /// The fitted slope lies outside what a path loss can be (1–6): the readings span too few
+        /// distances to tell it, or obstructions flatten it; the exponent is held at the default.
         case exponentHeld
         /// The fit is markedly better with the sensor elsewhere: probably recorded at the wrong place.
         case positionSuspect(distance: Double, best: Point, residualSD: Double, residualSDThere: Double)
@@ -45,7 +46,7 @@ public struct PathLossCalibration: Sendable {
             switch self {
             case .neverHeard: "never heard in the survey: check it is powered and its id matches the trace"
             case .poorFit(let sd): "poor fit (residuals \(String(format: "%.1f", sd)) dB): survey more points around it or check for obstructions"
-            case .exponentHeld: "distances too alike to fit the exponent: held at the configured value; survey nearer and further points"
+            case .exponentHeld: "the exponent could not be fitted (its slope over distance came out below 1 or above 6: distances too alike, or walls and shelving that flatten the fall-off): held at the configured value; survey nearer and further points, or check for obstructions"
             case .positionSuspect(let d, let p, let here, let there):
                 "position looks wrong: the readings fit best \(String(format: "%.1f", d)) m away at (\(String(format: "%.1f", p.x)), \(String(format: "%.1f", p.y))) (residuals \(String(format: "%.1f", here)) → \(String(format: "%.1f", there)) dB); check where it is mounted, or for a wall between it and much of the floor"
             }
@@ -74,8 +75,8 @@ public struct PathLossCalibration: Sendable {
     public init() {}
 
     /// Checks the survey against the layout for fitting; throws the first problem found.
-    public func validate(_ samples: [SurveySample], layout: StoreLayout) throws {
-        try validateSamples(samples, layout: layout)
+    public func validate(_ samples: [SurveySample], layout: StoreLayout, labels: Bool = true) throws {
+        try validateSamples(samples, layout: layout, labels: labels)
         // What the fit takes: the floor's points (`fit`).
         let points = SurveyPoints.group(samples, layout: layout).filter { $0.hasCoordinates && Street.isOnFloor($0.position, layout: layout) }
         if points.count >= 2, SurveyPoints.areCollinear(points.map(\.position)) {
@@ -122,12 +123,18 @@ public struct PathLossCalibration: Sendable {
                     throw SurveyProblem(.unknownZone, sampleIndex: i, "zone '\(zone)' is not in the store; use one of \(layout.zones.map(\.id).joined(separator: ", ")) \(instead)")
                 }
                 if let p = sample.point, let outside = Self.distanceOutside(labelled, p) {
-                    throw SurveyProblem(.pointOutsideItsZone, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", outside)) m outside zone '\(zone)', which its line names; check x,y or the zone (or leave the zone column empty)")
+                    // Every such line, not the first alone: zones redrawn since the survey make many.
+                    let others = samples.indices.filter { j in
+                        guard j != i, let label = samples[j].zone, let q = samples[j].point, let zone = layout.zone(label) else { return false }
+                        return Self.distanceOutside(zone, q) != nil
+                    }.count
+                    let more = others > 0 ? " (and \(others) more line\(others == 1 ? "" : "s") like it: zones redrawn since the survey? empty their zone column, and the point's zone is the one it lies in)" : ""
+                    throw SurveyProblem(.pointOutsideItsZone, sampleIndex: i, "point \(Self.format(p)) is \(String(format: "%.1f", outside)) m outside zone '\(zone)', which its line names; check x,y or the zone (or leave the zone column empty)\(more)")
                 }
             }
         }
         guard SurveyPoints.group(samples, layout: layout).contains(where: \.hasCoordinates) else {
-            throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --at X,Y`")
+            throw SurveyProblem(.noPoints, sampleIndex: nil, "the survey has no samples with x,y; record points with `footfall calibrate record --store S --at X,Y --source trace:FILE`")
         }
     }
 

@@ -2,8 +2,15 @@ import Foundation
 import Yams
 
 extension StoreConfiguration {
-    /// Reads and validates a store configuration file.
+    /// Reads and validates a store configuration file, with the `fitted.yaml` beside it applied.
     public static func load(path: String) throws -> StoreConfiguration {
+        try load(path: path, fitted: true)
+    }
+
+    /// Reads and validates a store configuration file, with the `fitted.yaml` beside it applied
+    /// unless `fitted` is false (`footfall calibrate fit`, which writes it anew: a stale one
+    /// must not stop the fit that replaces it, nor be the fit's starting point).
+    public static func load(path: String, fitted applyFitted: Bool) throws -> StoreConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
             throw ConfigurationError(file: path, line: nil, field: "", message: "\(reason); pass the path of a store.yaml, e.g. calibration/demo-store/store.yaml")
@@ -17,7 +24,7 @@ extension StoreConfiguration {
         var configuration = try parse(yaml: text, file: path)
         // Path loss fitted by `footfall calibrate fit` lives beside the file, never in it.
         let fittedPath = FittedPathLoss.path(besideConfiguration: path)
-        if let fittedData = FileManager.default.contents(atPath: fittedPath) {
+        if applyFitted, let fittedData = FileManager.default.contents(atPath: fittedPath) {
             let fitted = try FittedPathLoss.parse(yaml: String(decoding: fittedData, as: UTF8.self), file: fittedPath)
             try fitted.apply(to: &configuration)
             configuration.fitted = fitted

@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
+import Positioning
 
 struct CalibrateCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,8 @@ struct CalibrateCheckCommand: ParsableCommand {
         try surveyFile.validate(against: configuration)
 
         var bar = ProgressBar(label: "leaving points out", enabled: !quiet && !json && standardErrorIsTerminal)
-        let report = LeaveOneOutCheck().run(layout: layout, survey: surveyFile.samples) { bar.update($0) }
+        // The gateway's locator: the store's own `positioning:` settings.
+        let report = LeaveOneOutCheck(configuration: try PositioningConfiguration(configuration)).run(layout: layout, survey: surveyFile.samples) { bar.update($0) }
 
         // Expected error over the floor from the sensors' fitted models, scaled to the
         // leave-one-out errors, and the spot where one more sensor lowers it most.
@@ -50,10 +52,15 @@ struct CalibrateCheckCommand: ParsableCommand {
         let measured = report.points.compactMap { p in p.error.map { (point: p.truth, error: $0) } }
         let (map, factor) = ErrorMap(layout: layout, sensors: models).scaled(toMatch: measured)
         let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        // The search's own map is coarser than the floor's: its cut is applied to the floor's mean,
+        // so that the mean before is the one printed above it.
         let best = models.isEmpty ? nil : ErrorMap.bestNewSensor(
             layout: layout, sensors: models, height: median(models.map(\.position.z)),
             model: PathLoss(rssiAt1m: median(models.map(\.pathLoss.rssiAt1m)), exponent: median(models.map(\.pathLoss.exponent))),
-            noise: median(models.map(\.noise)))
+            noise: median(models.map(\.noise))
+        ).map { best in
+            (position: best.position, before: map.mean, after: best.before > 0 ? map.mean * best.after / best.before : map.mean)
+        }
 
         if json {
             print(Self.json(report: report, expectedMean: map.mean, factor: factor, best: best))
@@ -63,7 +70,7 @@ struct CalibrateCheckCommand: ParsableCommand {
             print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models × %.2f, matched to the leave-one-out median)", map.mean, factor))
             if let best {
                 let cut = best.before > 0 ? (1 - best.after / best.before) * 100 : 0
-                print(String(format: "one more sensor would help most at (%.1f, %.1f): mean expected error %.2f m → %.2f m (−%.0f%%)", best.position.x, best.position.y, best.before * factor, best.after * factor, cut))
+                print(String(format: "one more sensor would help most at (%.1f, %.1f): mean expected error %.2f m → %.2f m (−%.0f%%)", best.position.x, best.position.y, best.before, best.after, cut))
             }
         }
         if let heatmap {
@@ -91,7 +98,7 @@ struct CalibrateCheckCommand: ParsableCommand {
         if let best {
             object["suggested_sensor"] = [
                 "x": m(best.position.x), "y": m(best.position.y),
-                "expected_error_mean_before_m": m(best.before * factor), "expected_error_mean_after_m": m(best.after * factor),
+                "expected_error_mean_before_m": m(best.before), "expected_error_mean_after_m": m(best.after),
             ]
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

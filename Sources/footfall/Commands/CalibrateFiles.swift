@@ -32,7 +32,7 @@ struct SurveyFile {
 
     static func load(_ path: String) throws -> SurveyFile {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure("\(path): no such survey; record points with `footfall calibrate record --store S --at X,Y` or pass --survey")
+            throw CommandFailure("\(path): no such survey; record points with `footfall calibrate record --store S --at X,Y --source trace:FILE` or pass --survey")
         }
         let samples = try SurveyCodec.readSurvey(path: path)
         // SurveyCodec skips empty lines: the n-th sample is on the n-th non-empty line after the header.
@@ -48,13 +48,15 @@ struct SurveyFile {
     /// Checks the survey against the store, for fitting or (`forFitting: false`) only that its
     /// samples belong to it (inside it, or on the street before it as its `positioning:`
     /// section has the street); a problem becomes one line naming the file and line.
-    func validate(against configuration: StoreConfiguration, calibration: PathLossCalibration = .init(), forFitting: Bool = true) throws {
+    /// `labels`: also that a zone label beside coordinates names a zone holding the point (what
+    /// `calibrate check` scores a point's zone by; the fit and the map read no such label).
+    func validate(against configuration: StoreConfiguration, calibration: PathLossCalibration = .init(), forFitting: Bool = true, labels: Bool = true) throws {
         let layout = configuration.layout
         var calibration = calibration
         calibration.positioning = (try? PositioningConfiguration(configuration)) ?? PositioningConfiguration()
         do {
             if forFitting {
-                try calibration.validate(samples, layout: layout)
+                try calibration.validate(samples, layout: layout, labels: labels)
             } else {
                 try calibration.validateSamples(samples, layout: layout, labels: false)
             }

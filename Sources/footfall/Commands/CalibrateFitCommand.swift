@@ -27,10 +27,13 @@ struct CalibrateFitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try store.load()
+        // The store as its file has it: the fitted.yaml this writes anew is neither the fit's
+        // starting point nor, if stale (a sensor renamed since), a reason not to fit.
+        let configuration = try store.load(fitted: false)
         let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
         let calibration = PathLossCalibration()
-        try surveyFile.validate(against: configuration, calibration: calibration)
+        // The fit reads no zone label: a zone redrawn since the survey does not stop it.
+        try surveyFile.validate(against: configuration, calibration: calibration, labels: false)
         let fits = calibration.fit(surveyFile.samples, layout: configuration.layout)
         print(PathLossCalibration.table(fits))
         let target = out ?? FittedPathLoss.path(besideConfiguration: configuration.file)
@@ -55,9 +58,22 @@ struct CalibrateFitCommand: ParsableCommand {
         }
     }
 
-    /// `path` relative to `folder` when it lies inside it, else as given.
+    /// `path` as fitted.yaml in `folder` names it: relative to that folder (climbing out of it
+    /// with `..` where the survey lies elsewhere), as the store's loader reads it; absolute when
+    /// the two share no folder but the root.
     static func relative(_ path: String, to folder: String) -> String {
-        let prefix = folder.isEmpty ? "" : folder + "/"
-        return !prefix.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        let here = FileManager.default.currentDirectoryPath
+        func parts(_ path: String) -> [String] {
+            let absolute = path.hasPrefix("/") ? path : (here as NSString).appendingPathComponent(path)
+            var parts: [String] = []
+            for part in absolute.split(separator: "/") where part != "." {
+                if part == ".." { _ = parts.popLast() } else { parts.append(String(part)) }
+            }
+            return parts
+        }
+        let target = parts(path), base = parts(folder.isEmpty ? "." : folder)
+        let common = zip(target, base).prefix { $0 == $1 }.count
+        guard common > 0 else { return "/" + target.joined(separator: "/") }
+        return (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
     }
 }

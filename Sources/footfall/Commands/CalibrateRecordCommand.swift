@@ -47,6 +47,14 @@ struct CalibrateRecordCommand: ParsableCommand {
         return Point(x: x, y: y)
     }
 
+    /// Where the window begins: `requested` as a time of the trace's own when it is a Unix
+    /// time (from 2001 on) or not before the trace's first reading, else that many seconds after
+    /// the first reading; the first reading without one.
+    static func windowStart(_ requested: Double?, firstReading: Double) -> Double {
+        guard let requested else { return firstReading }
+        return requested >= 1e9 || requested >= firstReading ? requested : firstReading + requested
+    }
+
     /// `trace:FILE[@start]`; other kinds get one line naming what there is.
     static func parseSource(_ text: String) throws -> (path: String, start: Double?) {
         guard text.hasPrefix("trace:") else {
@@ -89,19 +97,23 @@ struct CalibrateRecordCommand: ParsableCommand {
         } catch let error as FormatError {
             throw CommandFailure("\(error)")
         }
-        // Take the window [start, start + seconds) of the trace; `start` before the trace's
-        // first reading counts from that reading.
+        // Take the window [start, start + seconds) of the trace: `start` a time of the trace's
+        // own (a Unix time), or seconds after its first reading. The whole file is read: a trace
+        // put together from several sensors' recordings is in time order only within each.
         var window: [Observation] = []
         var start: Double?
+        var unordered = false
+        var last = -Double.infinity
         while let o = try reader.read() {
-            if start == nil {
-                let s = requestedStart ?? o.time
-                start = s < o.time ? o.time + s : s
-            }
-            guard let start else { continue }
-            if o.time < start { continue }
-            if o.time >= start + seconds { break }
+            if start == nil { start = Self.windowStart(requestedStart, firstReading: o.time) }
+            if o.time < last { unordered = true }
+            last = o.time
+            guard let start, o.time >= start, o.time < start + seconds else { continue }
             window.append(o)
+        }
+        if unordered {
+            window.sort { $0.time < $1.time }
+            print("note: \(path) is not in time order; every reading in the window was taken wherever it stood in the file")
         }
         let known = Set(layout.sensors.map(\.id))
         let chosen: DeviceID
@@ -114,18 +126,23 @@ struct CalibrateRecordCommand: ParsableCommand {
                 throw CommandFailure("\(path): no readings by the store's sensors in the \(Int(seconds)) s from \(start.map { String($0) } ?? "the start"); check --source's start time and the sensor ids")
             }
             chosen = most.key
-            print("device \(chosen) (heard most; pass --device to choose)")
+            // A phone's or tag's address is not printed: the device heard most may be a shopper's.
+            let shown = AddressRedaction.redacted(chosen.rawValue)
+            let hint = shown == chosen.rawValue ? "pass --device to choose" : "its address is not shown: pass --device with the survey phone's id to be sure of it"
+            print("device \(shown) (heard most; \(hint))")
         }
         var samples: [SurveySample] = []
         var unknown = 0
+        // Only a zone the engineer named is written: the point's coordinates say which zone it
+        // is in, and a label worked out here would hold the survey to today's zones.
         let zoneLabel = zone ?? layout.zone(containing: point)?.id
         for o in window where o.device == chosen {
             guard known.contains(o.sensor) else { unknown += 1; continue }
-            samples.append(SurveySample(time: o.time, sensor: o.sensor, device: o.device, rssi: o.rssi, point: point, zone: zoneLabel))
+            samples.append(SurveySample(time: o.time, sensor: o.sensor, device: o.device, rssi: o.rssi, point: point, zone: zone))
         }
         // Refused before the table, which would show nothing heard above the error.
         guard !samples.isEmpty else {
-            throw CommandFailure("\(path): \(chosen) was not heard by any sensor of \(layout.id) in that window; check --device and --source's start")
+            throw CommandFailure("\(path): \(AddressRedaction.redacted(chosen.rawValue)) was not heard by any sensor of \(layout.id) in that window; check --device and --source's start")
         }
         var table = CalibrateLiveTable(sensors: layout.sensors.map(\.id), live: isatty(STDOUT_FILENO) != 0)
         for o in window where o.device == chosen && known.contains(o.sensor) { table.add(o) }

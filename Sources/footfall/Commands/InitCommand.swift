@@ -73,11 +73,18 @@ struct InitCommand: ParsableCommand {
         let issues = LayoutValidator().issues(in: configuration.layout)
         let errors = issues.filter { $0.severity == .error }.count
         let warnings = issues.count - errors
-        print("wrote \(path): \(draft.id), \(StoreDraft.number(draft.width)) x \(StoreDraft.number(draft.depth)) m, \(Self.count(draft.entrances.count, "entrance")), \(Self.count(draft.sensors.count, "sensor")); \(Self.count(errors, "error")), \(Self.count(warnings, "warning")) (footfall zones check --store \(store))")
+        print("wrote \(path): \(draft.id), \(StoreDraft.number(draft.width)) x \(StoreDraft.number(draft.depth)) m, \(Self.count(draft.entrances.count, "entrance")), \(Self.count(draft.sensors.count, "sensor")); \(Self.count(errors, "error")), \(Self.count(warnings, "warning")) (footfall zones check --store \(Self.shellWord(store)))")
         // The package's service reads /etc/footfall/store.yaml; anywhere else it is run by hand.
-        let start = (path as NSString).standardizingPath == "/etc/footfall/store.yaml" ? "systemctl enable --now footfall" : "footfall run --config \(path)"
+        let start = (path as NSString).standardizingPath == "/etc/footfall/store.yaml" ? "systemctl enable --now footfall" : "footfall run --config \(Self.shellWord(path))"
         print("next: add the store's zones and this gateway's sources to it (docs/configuration.md), calibrate (calibration/README.md), then \(start)")
         if errors > 0 { throw ExitCode(1) }
+    }
+
+    /// `text` as one word of a shell command to paste: quoted where it holds anything but
+    /// letters, digits and `-_./:@+,=`.
+    static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./:@+,=".unicodeScalars.contains($0)) }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
     /// The options given, and answers to questions for the rest.

@@ -24,8 +24,9 @@ struct StoreOption: ParsableArguments {
         return "calibration/\(store)/store.yaml"
     }
 
-    func load() throws -> StoreConfiguration {
-        try StoreConfiguration.loadChecked(path: path)
+    /// `fitted: false` leaves out the `fitted.yaml` beside the store file (`calibrate fit`).
+    func load(fitted: Bool = true) throws -> StoreConfiguration {
+        try StoreConfiguration.loadChecked(path: path, fitted: fitted)
     }
 }
 
@@ -37,8 +38,8 @@ extension StoreConfiguration {
     /// Not inlined: Swift 6.3's optimizer crashes splitting an async caller's coroutine when
     /// this typed-throws call is inlined into it (`OutboxDeliverCommand.run`, release builds).
     @inline(never)
-    static func loadChecked(path: String) throws -> StoreConfiguration {
-        let configuration = try StoreConfiguration.load(path: path)
+    static func loadChecked(path: String, fitted: Bool = true) throws -> StoreConfiguration {
+        let configuration = try StoreConfiguration.load(path: path, fitted: fitted)
         do {
             _ = try PositioningConfiguration(configuration)
         } catch {
