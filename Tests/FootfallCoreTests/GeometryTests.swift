@@ -70,4 +70,15 @@ import Testing
         // Meraki post's 1e308 back from /api/status).
         #expect(RFC3339.string(1e308) == "1e+308" && RFC3339.string(.nan) == "nan" && RFC3339.string(-.infinity) == "-inf")
     }
+
+    /// Unix seconds are decimal (a number parser also reads `0x10`, `1e9`, `inf`), and times
+    /// run from 1970 to 9999: a date before the Gregorian calendar was read as a Julian one
+    /// and printed as another day (0001-01-01 came back as 0000-12-30).
+    @Test func analyticsTimesAreDecimalSecondsOrDatesFrom1970To9999() {
+        #expect(AnalyticsTime.parse("1767571200") == 1_767_571_200 && AnalyticsTime.parse(" 1767571200.5 ") == 1_767_571_200.5)
+        for text in ["0x10", "1e9", "inf", "nan", "-5", "+5", ".5", "5.", "1e15", "0001-01-01", "1969-12-31", "10000-01-01", "253402300800"] {
+            #expect(AnalyticsTime.parse(text) == nil, "\(text)")
+        }
+        #expect(AnalyticsTime.parse("1970-01-01") == 0 && AnalyticsTime.parse("9999-12-31") == 253_402_214_400)
+    }
 }

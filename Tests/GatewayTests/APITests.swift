@@ -159,6 +159,59 @@ import Testing
         }
     }
 
+    /// HEAD is answered as GET without its body (an uptime check's `curl -I /healthz`); a path
+    /// asked with a method it does not take is `405` naming those it does (OPTIONS: `204` with
+    /// them), not "not found"; a path the API does not have stays `404`.
+    @Test func everyPathAnswersItsMethodsAndHEADAndRefusesOthersWith405() async throws {
+        let (app, _, _) = try Self.app()
+        try await app.test(.router) { client in
+            for (path, methods) in APIServer.methods.sorted(by: { $0.key < $1.key }) {
+                let authorized: HTTPFields = [.authorization: path == "/api/observations" ? "Bearer sensor-8-token" : "Bearer operator-token"]
+                if methods.contains(.get), path != "/api/stream" {
+                    let get = try await client.execute(uri: path, method: .get, headers: authorized) { $0 }
+                    let head = try await client.execute(uri: path, method: .head, headers: authorized) { $0 }
+                    // (`/api/analytics` and `/api/meraki` are 404 by design here: no database, no Meraki.)
+                    #expect(head.status == get.status, "HEAD \(path): \(head.status) against \(get.status)")
+                    #expect(head.body.readableBytes == 0 && head.headers[.contentType] == get.headers[.contentType], "HEAD \(path)")
+                }
+                for method in [HTTPRequest.Method.put, .delete, .patch] + (methods.contains(.post) ? [] : [.post]) {
+                    try await client.execute(uri: path, method: method, headers: authorized) { response in
+                        #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.status)")
+                        #expect(response.headers[.allow] == methods.map(\.rawValue).joined(separator: ", "), "\(path)")
+                        #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                    }
+                }
+                try await client.execute(uri: path, method: .options) { response in
+                    #expect(response.status == .noContent && response.headers[.allow] != nil, "OPTIONS \(path): \(response.status)")
+                }
+            }
+            // The stream's head is its head alone: no subscription left behind unread.
+            try await client.execute(uri: "/api/stream", method: .head, headers: [.authorization: "Bearer operator-token"]) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "text/event-stream" && response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/api/no-such-thing", method: .put) { #expect($0.status == .notFound) }
+        }
+    }
+
+    /// The Bearer scheme's name is case-insensitive and may be followed by more than one space
+    /// (RFC 9110, 11.1), for the operator's tokens and a sensor's alike.
+    @Test func theBearerSchemeIsReadInAnyCase() async throws {
+        let (app, _, _) = try Self.app()
+        let now = Self.now
+        try await app.test(.router) { client in
+            for header in ["bearer operator-token", "BEARER operator-token", "Bearer  operator-token"] {
+                try await client.execute(uri: "/api/layout", method: .get, headers: [.authorization: header]) { #expect($0.status == .ok, "\(header)") }
+            }
+            for header in ["Bearer", "Bearer ", "Bearer operator-token-and-more", "Basic operator-token", "Beareroperator-token"] {
+                try await client.execute(uri: "/api/layout", method: .get, headers: [.authorization: header]) { #expect($0.status == .unauthorized, "\(header)") }
+            }
+            let batch = ByteBuffer(string: #"{"sensor":"s8","sent_at":\#(now),"observations":[]}"#)
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "bearer sensor-8-token"], body: batch) {
+                #expect($0.status == .accepted)
+            }
+        }
+    }
+
     /// A batch sent again by a sensor gateway (taken, but its answer lost) is taken once: the
     /// part of it numbered below what the sensor's stream has had taken is left out and counted;
     /// a new stream (the sensor gateway restarted) and a batch without numbers are taken whole.

@@ -20,6 +20,10 @@ import Testing
         var returningBars: [Double]
         var heatRows: [String]
         var heatCells: [Double]
+        var heatNote: String
+        var statusClass: String
+        var stale: Bool
+        var title: String
     }
 
     static let snapshotScript = #"""
@@ -37,6 +41,10 @@ import Testing
             returningBars: values("#returning rect"),
             heatRows: [...new Set([...document.querySelectorAll("#heatmap rect.cell")].map(e => e.getAttribute("data-zone")))],
             heatCells: values("#heatmap rect.cell"),
+            heatNote: document.getElementById("heatmap-note")?.textContent ?? "",
+            statusClass: document.getElementById("status")?.className ?? "",
+            stale: document.querySelector("main")?.className === "stale",
+            title: document.getElementById("title")?.textContent ?? "",
           });
         })()
         """#
@@ -47,7 +55,7 @@ import Testing
     /// The other opening hours of the trace's day, so the screenshot shows a whole day: the
     /// daemon counts 09:00 from the simulated trace itself; these are written beforehand
     /// through the same store, as a gateway that ran all day would have written them.
-    static func seedTheRestOfTheDay(dataDirectory: String, zones: [String]) throws {
+    static func seedTheRestOfTheDay(dataDirectory: String, zones: [String], day: Double = day) throws {
         let visitorsByHour: [Int: Int] = [8: 9, 10: 18, 11: 26, 12: 31, 13: 28, 14: 22, 15: 20, 16: 24, 17: 29, 18: 21, 19: 8]
         var tally = AnalyticsTally(engagedAfter: 300)
         for (hour, visitors) in visitorsByHour {
@@ -79,7 +87,11 @@ import Testing
         let receiver = try await HTTPReceiver.start()
         let setup = try await onAThreadOfItsOwn { try DaemonTests.setup(receiver: receiver, speed: 0) }
         defer { try? FileManager.default.removeItem(at: setup.directory) }
-        try await onAThreadOfItsOwn { try Self.seedTheRestOfTheDay(dataDirectory: setup.data, zones: layout.zones.map(\.id)) }
+        try await onAThreadOfItsOwn {
+            try Self.seedTheRestOfTheDay(dataDirectory: setup.data, zones: layout.zones.map(\.id))
+            // A day more than a week before the trace's: the daemon compacts it into a day row.
+            try Self.seedTheRestOfTheDay(dataDirectory: setup.data, zones: layout.zones.map(\.id), day: Self.day - 16 * 86_400)
+        }
         let daemon = try FootfallProcess.start(["run", "--config", setup.config, "--data", setup.data], logFile: setup.directory.appendingPathComponent("daemon.log"))
         defer { daemon.kill() }
         let client = try await DaemonClient(daemon, token: "map-token")
@@ -147,6 +159,27 @@ import Testing
         if ProcessInfo.processInfo.environment["FOOTFALL_SCREENSHOTS"] == "1" {
             try screenshot.write(to: Fixtures.packageRoot.appendingPathComponent("docs/analytics.png"))
         }
+
+        // A day older than a week is kept without its time of day: shown by day, not as one
+        // busy midnight hour, and left out of the zones by time of day, which says so.
+        @Sendable func show(_ query: String, until done: @escaping @Sendable (Snapshot) -> Bool) async throws -> Snapshot? {
+            _ = try await browser.send(
+                "Page.navigate", ["url": "http://127.0.0.1:\(client.port)/analytics?token=map-token&\(query)"], session: page.sessionID)
+            var shown: Snapshot?
+            _ = await waitUntil(timeout: .seconds(120), every: .milliseconds(250)) {
+                shown = try? await page.evaluate(Self.snapshotScript, as: Snapshot.self)
+                return shown.map(done) ?? false
+            }
+            return shown
+        }
+        let old = try await show("from=2025-12-20&to=2025-12-20") { $0.status.hasPrefix("ready") && $0.title.contains("2025-12-20") }
+        #expect(old?.visitorBars.count == 1 && old?.visitorBars.first == 236, "one day's bar: \(String(describing: old))")
+        #expect(old?.heatCells.allSatisfy { $0 == 0 } == true && old?.heatNote.contains("kept for the last 7 days") == true, "\(String(describing: old))")
+        // A range the gateway refuses is said beside the dates; the figures left are greyed out.
+        let refused = try await show("from=2020-01-01&to=2026-01-05") { $0.statusClass == "error" }
+        #expect(refused?.stale == true && refused?.status.contains("400 days") == true, "\(String(describing: refused))")
+        let notADate = try await show("from=yesterday&to=2026-01-05") { $0.statusClass == "error" }
+        #expect(notADate?.status.contains("pick a start and an end date") == true, "\(String(describing: notADate))")
         // Stopping, the daemon counts the passers-by of the traffic interval the trace ended in.
         await daemon.killOnItsOwnThread(SIGTERM)
         let passersAtNine = try await onAThreadOfItsOwn {

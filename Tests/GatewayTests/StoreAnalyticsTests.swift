@@ -142,15 +142,38 @@ import Testing
         let byHour = try summary("2026-11-21T06:00:00Z", "2026-11-21T12:00:00Z", "hour")
         #expect(byHour.totals.visitors == 1, "the compacted day in the first hour asked for")
         #expect(byHour.buckets.first?.visitors == 1)
+        // And marked as holding whole days, its hour not when they came (the page leaves it out
+        // of the time of day); an hour of today's quarter hours is not.
+        #expect(byHour.buckets.first?.wholeDays == true && byHour.buckets.dropFirst().allSatisfy { !$0.wholeDays })
+        #expect(byHour.json().contains(#""whole_days":true"#))
         // Today's visit came in at 09:55: asked from 09:50, the bucket is 09:00–10:00, whole.
         let today = try summary("2026-12-01T09:50:00Z", "2026-12-01T10:20:00Z", "hour")
         #expect(today.from == Self.midnight + 9 * 3600 && today.to == Self.midnight + 11 * 3600)
         #expect(today.buckets.count == 2 && today.buckets[0].visitors == 1)
         #expect(today.totals.passersBy == 3, "the 09:45 quarter hour is in the 09:00 bucket")
+        #expect(!today.json().contains("whole_days"))
         // The longest range holds for the range widened to whole days.
         #expect(throws: AnalyticsQuery.Invalid.self) {
             try AnalyticsQuery(from: "2025-01-01T12:00:00Z", to: "2026-02-05T12:00:00Z", bucket: "day", now: Self.midnight)
         }
+    }
+
+    /// A range's error names the bound the caller gave (`from` alone was blamed on `to`), and
+    /// quotes a long value by its length only.
+    @Test func aRangeErrorNamesTheParameterGivenAndQuotesNoLongValue() {
+        func invalid(_ from: String?, _ to: String?) -> AnalyticsQuery.Invalid? {
+            do {
+                _ = try AnalyticsQuery(from: from, to: to, bucket: nil, now: Self.midnight)
+                return nil
+            } catch { return error as? AnalyticsQuery.Invalid }
+        }
+        #expect(invalid("2020-01-01", nil)?.parameter == "from")
+        #expect(invalid("2020-01-01", nil)?.problem.contains("over 400 days") == true)
+        #expect(invalid("2027-01-01", nil)?.description.hasPrefix("from: 2027-01-01T00:00:00.000Z is not before to") == true, "\(String(describing: invalid("2027-01-01", nil)))")
+        #expect(invalid("2026-01-02", "2026-01-01")?.parameter == "to")
+        let long = invalid(String(repeating: "a", count: 70_000), nil)
+        #expect(long?.parameter == "from" && long?.problem.hasPrefix("a value of 70000 characters is not a time") == true, "\(String(describing: long))")
+        #expect(invalid("0x10", "0x1000")?.parameter == "to")
     }
 
     @Test func erasingAShoppersHistoryLeavesTheCountsAsTheyWere() throws {

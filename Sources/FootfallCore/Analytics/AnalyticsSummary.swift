@@ -52,6 +52,9 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
         public var visitSeconds = 0
         public var identified = Identified()
         public var zones: [String: ZoneFigures] = [:]
+        /// Whether the bucket holds counts of a longer interval than itself: a whole day kept
+        /// without its time of day (compacted, docs/analytics.md) in an hour bucket.
+        public var wholeDays = false
 
         public init(start: Double) { self.start = start }
 
@@ -95,6 +98,7 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
             case identified
             case unidentifiedVisitors = "unidentified_visitors"
             case zones
+            case wholeDays = "whole_days"
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -109,6 +113,7 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
             try c.encode(identified, forKey: .identified)
             try c.encode(unidentifiedVisitors, forKey: .unidentifiedVisitors)
             try c.encode(zones, forKey: .zones)
+            if wholeDays { try c.encode(true, forKey: .wholeDays) }
         }
     }
 
@@ -125,7 +130,8 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
 
     /// Sums `counts` into the buckets of [from, to). A count of a longer interval than the bucket
     /// (a compacted day asked for by hour) is placed in the bucket its interval starts in, or the
-    /// first bucket when it began before the range.
+    /// first bucket when it began before the range, and that bucket marked `wholeDays`: its hour
+    /// is not the time of day its counts happened at.
     public init(counts: [AnalyticsCount], from: Double, to: Double, bucket: Bucket, zones knownZones: [String] = []) {
         let first = (from / bucket.seconds).rounded(.down) * bucket.seconds
         self.from = from
@@ -143,6 +149,7 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
             let index = max(0, Int(((count.intervalStart - first) / bucket.seconds).rounded(.down)))
             guard buckets.indices.contains(index) else { continue }
             buckets[index].add(count)
+            if count.intervalSeconds > bucket.seconds { buckets[index].wholeDays = true }
             totals.add(count)
             if !count.zone.isEmpty { zones.insert(count.zone) }
         }

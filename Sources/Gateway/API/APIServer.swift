@@ -1,6 +1,7 @@
 import Capture
 import FootfallCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -45,8 +46,23 @@ public enum APIServer {
         }
     }
 
+    /// The methods each path of the API takes (HEAD wherever GET is): a path asked with another
+    /// is answered `405` with these (`HardeningMiddleware`). Every route below is here
+    /// (`APITests.everyPathAnswersItsMethodsAndHEADAndRefusesOthersWith405`).
+    public static let methods: [String: [HTTPRequest.Method]] = {
+        let get: [HTTPRequest.Method] = [.get, .head]
+        var methods = Dictionary(uniqueKeysWithValues: [
+            "/healthz", "/readyz", "/metrics", "/", "/analytics", "/api/layout", "/api/occupancy", "/api/devices", "/api/visits",
+            "/api/analytics", "/api/status", "/api/stream",
+        ].map { ($0, get) })
+        methods["/api/observations"] = [.post]
+        methods["/api/meraki"] = get + [.post]
+        return methods
+    }()
+
     public static func buildRouter(_ d: Dependencies) -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD is answered as GET without the body (an uptime check's `curl -I /healthz`).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: HardeningMiddleware(loopbackHostOnly: d.configuration.api.tokens.isEmpty && !d.configuration.api.allowUnauthenticated))
         router.get("healthz") { _, _ -> Response in
             if let fault = await d.live.fault { return json(["status": "failing", "fault": fault], status: .serviceUnavailable) }
@@ -102,6 +118,14 @@ public enum APIServer {
                 components: await d.status(), surveyPoints: d.surveyPoints, sensorGains: radio?.sensorGains ?? [],
                 pathLossExponent: radio?.pathLossExponent)
             return encode(status)
+        }
+        // HEAD of the stream: its head alone, no subscription (a HEAD made from the GET would
+        // subscribe, and never read it).
+        guarded.head("api/stream") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers)
         }
         guarded.get("api/stream") { _, _ -> Response in
             let subscription = await d.live.subscription()

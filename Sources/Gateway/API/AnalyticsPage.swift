@@ -31,7 +31,9 @@ enum AnalyticsPage {
   .bar-visitors { fill: #1f6feb; } .bar-passers { fill: #b8b8b8; } .capture { fill: none; stroke: #e36209; stroke-width: 2; }
   .bar-dwell { fill: #1a7f37; } .value { font-size: 11px; fill: #222; text-anchor: middle; }
   .legend { font-size: 13px; color: #444; } .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
-  #status { font-size: 13px; color: #777; padding: 0 20px 16px; }
+  #status { font-size: 13px; color: #777; }
+  #status.error { color: #b42318; font-weight: 600; }
+  main.stale { opacity: 0.35; }
 </style>
 </head>
 <body>
@@ -43,6 +45,7 @@ enum AnalyticsPage {
     <button type="submit">Show</button>
   </form>
   <a id="map-link" href="./">Live map</a>
+  <p id="status" role="status">loading…</p>
 </header>
 <main>
   <section class="wide"><dl class="kpis" id="kpis"></dl></section>
@@ -58,7 +61,6 @@ enum AnalyticsPage {
     <svg id="heatmap" viewBox="0 0 960 200"></svg>
   </section>
 </main>
-<p id="status">loading…</p>
 <script>
 const params = new URLSearchParams(location.search);
 const token = params.get("token");
@@ -125,10 +127,11 @@ function showKPIs(t) {
   }
 }
 
-// Hours of one or two days as they are; longer ranges summed by day.
+// Hours of one or two days as they are; longer ranges summed by day, and so is a range with a
+// day kept without its time of day (compacted: its counts all in one hour, `whole_days`).
 function showTraffic(summary, days) {
   let labels, visitors, passers;
-  if (days <= 2) {
+  if (days <= 2 && !summary.buckets.some(b => b.whole_days)) {
     labels = summary.buckets.map(b => b.start.slice(days > 1 ? 5 : 11, 13).replace("T", " ") + (days > 1 ? "h" : ":00"));
     visitors = summary.buckets.map(b => b.visitors);
     passers = summary.buckets.map(b => b.passers_by);
@@ -164,9 +167,13 @@ function showHeatmap(summary, days) {
   const left = 110, top = 8, W = 960, cellW = (W - left - 10) / 24, cellH = 24;
   svg.setAttribute("viewBox", `0 0 ${W} ${top + cellH * zones.length + 24}`);
   const occupancy = zones.map(() => new Array(24).fill(0));
-  if (hourly) for (const b of summary.buckets) {
+  // Days kept without their time of day are left out, and the mean taken over the others.
+  const wholeDays = new Set(summary.buckets.filter(b => b.whole_days).map(b => b.start.slice(0, 10)));
+  const kept = Math.max(0, days - wholeDays.size);
+  if (hourly && kept > 0) for (const b of summary.buckets) {
+    if (wholeDays.has(b.start.slice(0, 10))) continue;
     const hour = Number(b.start.slice(11, 13));
-    zones.forEach((z, r) => occupancy[r][hour] += (b.zones[z]?.seconds || 0) / 3600 / days);
+    zones.forEach((z, r) => occupancy[r][hour] += (b.zones[z]?.seconds || 0) / 3600 / kept);
   }
   const max = Math.max(0.0001, ...occupancy.flat());
   zones.forEach((z, r) => {
@@ -179,20 +186,36 @@ function showHeatmap(summary, days) {
     }
   });
   for (let hour = 0; hour < 24; hour += 2) el("text", { x: left + hour * cellW + cellW / 2, y: top + zones.length * cellH + 16, class: "axis", "text-anchor": "middle" }, svg, hour + "h");
-  document.getElementById("heatmap-note").textContent = hourly ? "(mean visitors in the zone, UTC)" : "(pick 31 days or fewer to see the time of day)";
+  const left_out = wholeDays.size === 1 ? "1 day" : wholeDays.size + " days";
+  document.getElementById("heatmap-note").textContent = !hourly ? "(pick 31 days or fewer to see the time of day)"
+    : kept === 0 ? "(the time of day is kept for the last 7 days; these are older)"
+    : wholeDays.size ? `(mean visitors in the zone, UTC, over ${kept} day${kept === 1 ? "" : "s"}; ${left_out} older than a week keep no time of day)`
+    : "(mean visitors in the zone, UTC)";
+}
+
+// A range not shown is said beside the dates, and the figures still on the page greyed out:
+// they are the last range's, not this one's.
+function refuse(message) {
+  const status = document.getElementById("status");
+  status.textContent = message;
+  status.className = "error";
+  document.querySelector("main").className = "stale";
 }
 
 async function load() {
   const from = Date.parse(document.getElementById("from").value), to = Date.parse(document.getElementById("to").value);
   const status = document.getElementById("status");
-  if (!(to >= from)) { status.textContent = "the end date comes before the start date"; return; }
+  if (isNaN(from) || isNaN(to)) { refuse("pick a start and an end date (YYYY-MM-DD)"); return; }
+  if (!(to >= from)) { refuse("the end date comes before the start date"); return; }
   const days = Math.round((to - from) / DAY) + 1;
   const bucket = days <= 31 ? "hour" : "day";
   const query = `from=${isoDate(from)}&to=${isoDate(to + DAY)}&bucket=${bucket}`;
   status.textContent = "loading…";
+  status.className = "";
   const response = await fetch("api/analytics?" + query, auth);
-  const summary = await response.json();
-  if (!response.ok) { status.textContent = summary.error || ("HTTP " + response.status); return; }
+  const summary = await response.json().catch(() => ({}));
+  if (!response.ok) { refuse(summary.error || ("HTTP " + response.status)); return; }
+  document.querySelector("main").className = "";
   showKPIs(summary.totals);
   showTraffic(summary, days);
   barChart(document.getElementById("dwell"), summary.dwell_buckets, [{ name: "visits", cls: "bar-dwell", values: summary.totals.dwell_histogram }]);
@@ -208,8 +231,8 @@ async function load() {
 const todayStart = Math.floor(Date.now() / DAY) * DAY;
 document.getElementById("from").value = params.get("from") || isoDate(todayStart - 6 * DAY);
 document.getElementById("to").value = params.get("to") || isoDate(todayStart);
-document.getElementById("range").addEventListener("submit", e => { e.preventDefault(); load().catch(err => { document.getElementById("status").textContent = "cannot load: " + err; }); });
-load().catch(err => { document.getElementById("status").textContent = "cannot load: " + err; });
+document.getElementById("range").addEventListener("submit", e => { e.preventDefault(); load().catch(err => refuse("cannot load: " + err)); });
+load().catch(err => refuse("cannot load: " + err));
 </script>
 </body>
 </html>

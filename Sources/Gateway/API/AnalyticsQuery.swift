@@ -25,19 +25,24 @@ public struct AnalyticsQuery: Hashable, Sendable {
         func time(_ text: String?, _ name: String) throws -> Double? {
             guard let text else { return nil }
             guard let value = AnalyticsTime.parse(text) else {
-                throw Invalid(parameter: name, problem: "'\(text)' is not a time; give \(AnalyticsTime.accepted)")
+                throw Invalid(parameter: name, problem: "\(Self.shown(text)) is not a time; give \(AnalyticsTime.accepted)")
             }
             return value
         }
         let end = try time(to, "to") ?? ((now / day).rounded(.down) + 1) * day
         let start = try time(from, "from") ?? ((end / day).rounded(.up) - 7) * day
+        // A range's fault is the bound the caller gave: `to` when both were given.
+        let blamed = to == nil && from != nil ? "from" : "to"
         guard end > start else {
-            throw Invalid(parameter: "to", problem: "\(RFC3339.string(end)) is not after from (\(RFC3339.string(start)))")
+            throw Invalid(
+                parameter: blamed,
+                problem: blamed == "from" ? "\(RFC3339.string(start)) is not before to (\(RFC3339.string(end)), the end of today by default)"
+                    : "\(RFC3339.string(end)) is not after from (\(RFC3339.string(start)))")
         }
         let chosen: AnalyticsSummary.Bucket
         if let bucket {
             guard let parsed = AnalyticsSummary.Bucket(rawValue: bucket) else {
-                throw Invalid(parameter: "bucket", problem: "'\(bucket)' is not hour or day")
+                throw Invalid(parameter: "bucket", problem: "\(Self.shown(bucket)) is not hour or day")
             }
             chosen = parsed
         } else {
@@ -49,7 +54,7 @@ public struct AnalyticsQuery: Hashable, Sendable {
         let first = (start / chosen.seconds).rounded(.down) * chosen.seconds
         let last = (end / chosen.seconds).rounded(.up) * chosen.seconds
         guard last - first <= AnalyticsSummary.longestRange else {
-            throw Invalid(parameter: "to", problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days in whole buckets; ask for a shorter one")
+            throw Invalid(parameter: blamed, problem: "the range is over \(Int(AnalyticsSummary.longestRange / day)) days in whole buckets; ask for a shorter one")
         }
         guard chosen == .day || last - first <= Self.longestHourly else {
             throw Invalid(parameter: "bucket", problem: "hour buckets cover at most \(Int(Self.longestHourly / day)) days in whole hours; ask for bucket=day or a shorter range")
@@ -57,5 +62,10 @@ public struct AnalyticsQuery: Hashable, Sendable {
         self.from = first
         self.to = last
         self.bucket = chosen
+    }
+
+    /// A parameter's text as an error quotes it: whole when short, else only its length.
+    static func shown(_ text: String) -> String {
+        text.count <= 40 ? "'\(text)'" : "a value of \(text.count) characters"
     }
 }

@@ -29,12 +29,26 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && APIServer.methods[request.uri.path] != nil {
+            // A path the API has, asked with a method it does not take there: which ones it
+            // takes (RFC 9110: 405 with Allow; OPTIONS answered with them).
+            response = Self.methods(allowed: APIServer.methods[request.uri.path]!, asked: request.method)
         } catch let error as any HTTPResponseError {
-            // A thrown 4xx (no such route, a method not allowed) is answered hardened too.
+            // A thrown 4xx (no such route) is answered hardened too.
             response = try error.response(from: request, context: context)
         }
         Self.harden(&response)
         return response
+    }
+
+    /// `204` with `Allow` to an OPTIONS request, `405` with `Allow` to any other.
+    static func methods(allowed: [HTTPRequest.Method], asked: HTTPRequest.Method) -> Response {
+        var headers = HTTPFields()
+        headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        guard asked != .options else { return Response(status: .noContent, headers: headers) }
+        headers[.contentType] = "application/json"
+        let message = #"{"error":"\#(asked.rawValue) is not taken here; use \#(allowed.map(\.rawValue).joined(separator: " or "))"}"#
+        return Response(status: .methodNotAllowed, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
     }
 
     /// Paths that check credentials of their own (a sensor's token, Meraki's secret), which a

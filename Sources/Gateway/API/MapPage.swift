@@ -8,6 +8,7 @@ enum MapPage {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Footfall — live store</title>
 <!-- No favicon: otherwise the browser asks for /favicon.ico and logs the 404 as an error. -->
 <link rel="icon" href="data:,">
@@ -37,6 +38,11 @@ enum MapPage {
   dt { color: #555; } dd { margin: 0; font-weight: 600; text-align: right; }
   .legend span { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
   #status { font-size: 12px; color: #777; }
+  /* A phone held upright: the figures below the map. */
+  @media (max-width: 700px) {
+    body { flex-direction: column; }
+    aside { width: auto; min-height: 0; border-left: 0; border-top: 1px solid #ddd; }
+  }
 </style>
 </head>
 <body>
@@ -138,14 +144,14 @@ function place(d) {
   entry.circle.setAttribute("r", Math.max(0.3, d.uncertainty));
   entry.dot.setAttribute("cx", d.x); entry.dot.setAttribute("cy", height - d.y);
   entry.group.setAttribute("class", d.inside ? "device-group" : "device-group outside");
-  entry.inside = d.inside;
-  entry.seen = Date.now();
-  countDevices();
 }
 
 async function refresh() {
   const o = await (await fetch("api/occupancy", auth)).json();
   document.getElementById("visitors").textContent = o.visitors;
+  // The gateway's own counts of the devices it places now, inside and outside.
+  document.getElementById("devices").textContent = o.inside;
+  document.getElementById("outside").textContent = o.devices - o.inside;
   const zones = document.getElementById("zones");
   zones.replaceChildren();
   for (const [id, shape] of zoneShapes) {
@@ -156,26 +162,17 @@ async function refresh() {
     term.textContent = zoneNames.get(id); count.textContent = n;
     zones.append(term, count);
   }
-  const now = Date.now();
+  // A device the gateway no longer places (unheard for 30 s of its data's time) leaves the map.
+  const placed = new Set((await (await fetch("api/devices", auth)).json()).map(d => d.id));
   for (const [id, entry] of devices) {
-    if (now - entry.seen > 30000) { entry.group.remove(); devices.delete(id); }
+    if (!placed.has(id)) { entry.group.remove(); devices.delete(id); }
   }
-  countDevices();
-}
-
-// Devices in the store and passers-by outside, counted apart: the street is not the store.
-function countDevices() {
-  let inside = 0;
-  for (const entry of devices.values()) if (entry.inside) inside++;
-  document.getElementById("devices").textContent = inside;
-  document.getElementById("outside").textContent = devices.size - inside;
 }
 
 // The devices placed right now, so the map is full at once; the stream then moves them.
 async function loadDevices() {
   const list = await (await fetch("api/devices", auth)).json();
   for (const d of list) place(d);
-  countDevices();
 }
 
 function connect() {

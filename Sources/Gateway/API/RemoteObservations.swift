@@ -51,8 +51,8 @@ enum RemoteObservations {
         let api = d.configuration.api
         // Without a sensor's token nothing is read: the body could come from anyone. Which
         // sensor the token is for is checked once the batch names it.
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              SecretComparison.isOne(of: api.sensorTokens.values, header.dropFirst("Bearer ".count)) else {
+        guard let header = request.headers[.authorization], let credential = BearerToken.credential(header),
+              SecretComparison.isOne(of: api.sensorTokens.values, credential) else {
             return refuse("a sensor's bearer token is required (api.sensor_tokens)", .unauthorized)
         }
         if APIServer.announcesMoreThan(api.maxBodyBytes, request) {
@@ -80,8 +80,7 @@ enum RemoteObservations {
         guard batch.sensor.count <= Self.maxTextLength else {
             return refuse("sensor: \(batch.sensor.count) characters; a sensor id is at most \(Self.maxTextLength)", .badRequest)
         }
-        guard let token = api.sensorTokens[batch.sensor], let header = request.headers[.authorization],
-              SecretComparison.equal(header, "Bearer \(token)") else {
+        guard let token = api.sensorTokens[batch.sensor], SecretComparison.equal(credential, token) else {
             return refuse("a valid token for sensor '\(batch.sensor)' is required", .unauthorized)
         }
         guard d.configuration.layout.sensor(SensorID(batch.sensor)) != nil else {
