@@ -161,7 +161,7 @@ public enum APIServer {
 
     static func encode<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return bytes((try? encoder.encode(value)) ?? Data(), status: status)
     }
 

@@ -19,7 +19,8 @@ enum AnalyticsPage {
   form { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
   input, button { font: inherit; padding: 6px 8px; }
   button { background: #1f6feb; color: #fff; border: 0; border-radius: 4px; padding: 7px 16px; }
-  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 16px; padding: 16px 20px; }
+  main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; padding: 16px 20px; }
+  @media (max-width: 920px) { main { grid-template-columns: minmax(0, 1fr); } }
   section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 16px; }
   section.wide { grid-column: 1 / -1; }
   h2 { font-size: 16px; margin: 0 0 8px; }
@@ -164,7 +165,7 @@ function showHeatmap(summary, days) {
   const svg = document.getElementById("heatmap");
   svg.replaceChildren();
   const zones = summary.zones, hourly = summary.bucket === "hour";
-  const left = 110, top = 8, W = 960, cellW = (W - left - 10) / 24, cellH = 24;
+  const left = 160, top = 8, W = 960, cellW = (W - left - 10) / 24, cellH = 24;
   svg.setAttribute("viewBox", `0 0 ${W} ${top + cellH * zones.length + 24}`);
   const occupancy = zones.map(() => new Array(24).fill(0));
   // Days kept without their time of day are left out, and the mean taken over the others.
@@ -177,7 +178,7 @@ function showHeatmap(summary, days) {
   }
   const max = Math.max(0.0001, ...occupancy.flat());
   zones.forEach((z, r) => {
-    el("text", { x: left - 8, y: top + r * cellH + cellH / 2 + 4, class: "axis", "text-anchor": "end" }, svg, z);
+    el("text", { x: left - 8, y: top + r * cellH + cellH / 2 + 4, class: "axis", "text-anchor": "end" }, svg, zoneNames.get(z) || z);
     for (let hour = 0; hour < 24; hour++) {
       const v = occupancy[r][hour];
       el("rect", { x: left + hour * cellW, y: top + r * cellH, width: cellW - 1, height: cellH - 1, class: "cell", "data-zone": z, "data-hour": hour,
@@ -202,7 +203,13 @@ function refuse(message) {
   document.querySelector("main").className = "stale";
 }
 
+// The zones' names as the live map shows them (the analytics name zones by id).
+const zoneNames = new Map();
+const names = fetch("api/layout", auth).then(r => r.ok ? r.json() : { zones: [] })
+  .then(layout => { for (const z of layout.zones || []) zoneNames.set(z.id, z.name); }).catch(() => {});
+
 async function load() {
+  await names;
   const from = Date.parse(document.getElementById("from").value), to = Date.parse(document.getElementById("to").value);
   const status = document.getElementById("status");
   if (isNaN(from) || isNaN(to)) { refuse("pick a start and an end date (YYYY-MM-DD)"); return; }
