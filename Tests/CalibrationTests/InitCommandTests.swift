@@ -51,6 +51,18 @@ import Testing
         #expect(mode == 0o640)
     }
 
+    /// The next steps it prints can be pasted into a shell: a path with a space is quoted.
+    @Test func theCommandsItPrintsQuoteAPathWithASpace() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = directory.appendingPathComponent("corner shop's").path
+        let result = try await FootfallProcess.run(["init", "--store", folder] + Self.options)
+        #expect(result.status == 0, "\(result.standardError)")
+        let quoted = "'" + folder.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        #expect(result.standardOutput.contains("(footfall zones check --store \(quoted))"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("footfall run --config \(quoted.dropLast())/store.yaml'"), "\(result.standardOutput)")
+    }
+
     @Test func answersPipedInWriteTheStoreAndTwoStoresGetDifferentTokens() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
