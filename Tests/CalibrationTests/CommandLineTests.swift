@@ -35,6 +35,26 @@ import Testing
         #expect(result.standardOutput.contains("store.yaml:9: warning: zones[1].polygon: zone 'aisles' overlaps zone 'fresh' by 24.0 m²"), "\(result.standardOutput)")
     }
 
+    /// A warning about the store's zones or sensors as a whole names that section's line.
+    @Test func zonesCheckNamesTheSectionLineOfAStoreWideWarning() async throws {
+        let yaml = """
+            store:
+              id: one-sensor
+              outline: [[0, 0], [10, 0], [10, 8], [0, 8]]
+            zones: []
+            sensors:
+              - id: s1
+                position: [5, 4, 2.8]
+
+            """
+        let directory = try SurveyedStore.folder(survey: [], yaml: yaml)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FootfallProcess.run(["zones", "check", "--store", store(directory)])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("store.yaml:4: warning: zones: the store has no zones"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("store.yaml:5: warning: sensors: 1 sensor cannot place"), "\(result.standardOutput)")
+    }
+
     @Test func zonesRenderWritesAWellFormedPlan() async throws {
         let directory = try SurveyedStore.folder()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -19,7 +19,7 @@ struct ZonesCheckCommand: ParsableCommand {
         let issues = LayoutValidator().issues(in: configuration.layout)
         let lines = YAMLLines(path: configuration.file)
         for issue in issues {
-            let line = lines.line(of: issue.subject).map { ":\($0)" } ?? ""
+            let line = lines.line(of: issue.subject, field: issue.field).map { ":\($0)" } ?? ""
             print("\(configuration.file)\(line): \(issue.severity.rawValue): \(issue.field): \(issue.message)")
         }
         let layout = configuration.layout
@@ -39,9 +39,15 @@ struct YAMLLines {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
-    func line(of subject: LayoutIssue.Subject) -> Int? {
+    func line(of subject: LayoutIssue.Subject, field: String = "") -> Int? {
         switch subject {
-        case .store: return line(section: "store:", id: nil)
+        case .store:
+            // A store-wide issue about its zones or sensors is on that section's line, when it
+            // has one (no zones at all: the store's).
+            for section in ["zones", "sensors"] where field == section {
+                if let found = line(section: section + ":", id: nil) { return found }
+            }
+            return line(section: "store:", id: nil)
         case .zone(let id): return line(section: "zones:", id: id)
         case .sensor(let id): return line(section: "sensors:", id: id)
         }
