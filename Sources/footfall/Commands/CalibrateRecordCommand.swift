@@ -9,9 +9,11 @@ struct CalibrateRecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Collect a survey point: what each sensor hears of a phone held at X,Y, appended to the store's survey.",
         discussion: """
-            Stand at the point with the survey phone advertising and run the command. Sources:
-              trace:FILE[@start]   readings from a recorded trace, from `start` (the trace's own
-                                   time, or seconds after its first reading) for --seconds
+            Stand at the point with the survey phone advertising and run the command.
+            Sources:
+              trace:FILE[@start]  readings from a recorded trace, for --seconds from
+                                  `start` (a time of the trace's own, or seconds
+                                  after its first reading)
             Live BLE and Wi-Fi sources are not available yet.
             """
     )
@@ -21,7 +23,7 @@ struct CalibrateRecordCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Where the phone is: x,y in metres in the store frame, e.g. 12.5,4.")
     var at: String
 
-    @Option(help: "The zone the point is in (default: the zone containing it).")
+    @Option(help: "The zone the point is in, written with it (default: none written; the zone containing the point is printed).")
     var zone: String?
 
     @Option(help: "The survey phone's device id (default: the device heard most).")

@@ -9,11 +9,11 @@ struct ConvertUJICommand: ParsableCommand {
         commandName: "uji",
         abstract: "Convert an area of the UJI BLE dataset into store.yaml, survey.csv and a test trace with its truth.",
         discussion: """
-            G. M. Mendoza-Silva et al., Data 4(1):12, 2019; data doi 10.5281/zenodo.1618692, CC BY
-            4.0. A phone heard fixed beacons; by reciprocity each beacon is written as a sensor
-            (2 m up) and each phone as a device (1.2 m up). The survey and the test are on
-            different points: in the library campaign 2 is the survey and campaign 3 the test;
-            in the office the points are split like a chessboard, the survey at the beacons'
+            G. M. Mendoza-Silva et al., Data 4(1):12, 2019; data doi 10.5281/zenodo.1618692, CC BY \
+            4.0. A phone heard fixed beacons; by reciprocity each beacon is written as a sensor \
+            (2 m up) and each phone as a device (1.2 m up). The survey and the test are on \
+            different points: in the library campaign 2 is the survey and campaign 3 the test; \
+            in the office the points are split like a chessboard, the survey at the beacons' \
             -12 dBm setting, the test at all three.
             """
     )
