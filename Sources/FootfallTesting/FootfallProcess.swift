@@ -21,11 +21,12 @@ public enum FootfallProcess {
     /// continuation queued behind it (another test's timer or socket) waits as long.
     public static func run(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
-        standardInput: String? = nil, timeout: Duration = .seconds(600)
+        standardInput: String? = nil, timeout: Duration = .seconds(600), launcher: [String] = []
     ) async throws -> Result {
         try await onAThreadOfItsOwn {
             try runBlocking(
-                arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput, timeout: timeout)
+                arguments, currentDirectory: currentDirectory, environment: environment, standardInput: standardInput, timeout: timeout,
+                launcher: launcher)
         }
     }
 
@@ -37,9 +38,11 @@ public enum FootfallProcess {
     /// its standard error says so, which fails the test rather than holding the run.
     /// Blocks the calling thread: call it from a thread of its own (`run` does), never from a
     /// test's task on the cooperative pool.
+    /// `launcher`: a command the binary is run under, its path appended to it (`setpriv
+    /// --reuid=65534 …`, to run as another user).
     public static func runBlocking(
         _ arguments: [String], currentDirectory: URL = Fixtures.packageRoot, environment: [String: String] = [:],
-        standardInput: String? = nil, timeout: Duration = .seconds(600)
+        standardInput: String? = nil, timeout: Duration = .seconds(600), launcher: [String] = []
     ) throws -> Result {
         let folder = Fixtures.temporaryDirectory("footfall-command")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -50,8 +53,9 @@ public enum FootfallProcess {
             try Data(standardInput.utf8).write(to: file)
             input = .file(file)
         }
+        let command = launcher.isEmpty ? [executable.path] + arguments : launcher + [executable.path] + arguments
         let child = try ChildProcess(
-            executable.path, arguments,
+            command[0], Array(command.dropFirst()),
             environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
             currentDirectory: currentDirectory, input: input, output: .file(output), errors: .file(errors))
         let ended = child.waitUntilExit(timeout: timeout)

@@ -25,7 +25,15 @@ public struct GatewayData: Sendable {
             throw GatewayDataError("cannot create the data directory \(directory) (\((error as NSError).localizedDescription)); check the path and that the footfall user may write its parent")
         }
         let databasePath = (directory as NSString).appendingPathComponent(Self.databaseName)
-        database = try GatewayDatabase(path: databasePath, durability: durability)
+        do {
+            database = try GatewayDatabase(path: databasePath, durability: durability)
+        } catch let newer as GatewayDatabase.NewerSchema {
+            throw GatewayDataError(newer.description)
+        } catch {
+            // SQLite names neither the file nor why ("unable to open database file").
+            for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
+            throw GatewayDataError("cannot open \(databasePath): \(error)\(Self.ownership(of: [directory, databasePath, databasePath + "-wal", databasePath + "-shm"]) ?? "; check the disk has space and the data directory is the footfall user's")")
+        }
         // Opened in WAL mode, SQLite has made its -wal and -shm beside it by now, each with the
         // umask's mode; those that come later take the database file's.
         for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
@@ -44,13 +52,22 @@ public struct GatewayData: Sendable {
             return
         }
         // Up to the nearest folder there is: a relative path ends at the working directory
-        // (`.footfall/demo-store` at `.`), an absolute one at `/` at the latest.
+        // (`.footfall/demo-store` at `.`), an absolute one at `/` at the latest. A folder this
+        // user cannot look into (a home directory of 0700) is said, not taken as missing.
         var ancestor = directory
-        repeat {
+        var found: stat
+        while true {
             let up = (ancestor as NSString).deletingLastPathComponent
-            ancestor = up.isEmpty ? "." : up
-        } while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory)
-        guard isDirectory.boolValue else {
+            ancestor = up.isEmpty || up == ancestor ? (ancestor.hasPrefix("/") ? "/" : ".") : up
+            found = stat()
+            if stat(ancestor, &found) == 0 { break }
+            let error = errno
+            guard error == ENOENT, ancestor != "/", ancestor != "." else {
+                throw GatewayDataError(
+                    "cannot create the data directory \(directory): \(ancestor) cannot be looked into (\(String(cString: strerror(error)))); give --data a directory this user can reach, e.g. /var/lib/footfall")
+            }
+        }
+        guard found.st_mode & S_IFMT == S_IFDIR else {
             throw GatewayDataError("cannot create the data directory \(directory) (\(ancestor) is not a folder); check the path")
         }
         if let problem = writeProblem(ancestor) {
@@ -68,7 +85,31 @@ public struct GatewayData: Sendable {
         return "is not writable by this user; give it to the user footfall runs as"
     }
 
+    /// "; it is owned by …" with the command that gives the files to this process's user, for
+    /// the first of `paths` that is another user's (a first start as root, then the service);
+    /// nil when they are all this user's (or this is root, which any owner suits).
+    static func ownership(of paths: [String]) -> String? {
+        let me = geteuid()
+        guard me != 0 else { return nil }
+        for path in paths {
+            var found = stat()
+            guard stat(path, &found) == 0, found.st_uid != me else { continue }
+            let owner = getpwuid(found.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(found.st_uid)"
+            let user = getpwuid(me).map { String(cString: $0.pointee.pw_name) } ?? "\(me)"
+            let folder = paths[0]
+            return "; \(path) is owned by \(owner), not by \(user), which footfall runs as: give the data directory to it (sudo chown -R \(user): \(folder))"
+        }
+        return nil
+    }
+
     static func loadOrCreateKey(at path: String) throws -> [UInt8] {
+        // A key that is there but cannot be read is said as such (it would otherwise be taken
+        // as missing, and making a new one fail with "File exists").
+        if access(path, F_OK) == 0, access(path, R_OK) != 0 {
+            let reason = String(cString: strerror(errno))
+            let folder = (path as NSString).deletingLastPathComponent
+            throw GatewayDataError("cannot read \(path) (\(reason))\(ownership(of: [folder, path]) ?? "; check its mode (0600) and owner")")
+        }
         if let data = FileManager.default.contents(atPath: path) {
             guard data.count == 32 else {
                 throw GatewayDataError("\(path) is \(data.count) bytes, not a 32-byte key; restore it from backup or remove it to start new pseudonyms")

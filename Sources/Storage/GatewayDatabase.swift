@@ -30,7 +30,30 @@ public final class GatewayDatabase: Sendable {
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        try Self.refuseANewerSchema(writer, path: path)
         try Self.migrator.migrate(writer)
+    }
+
+    /// A database a newer version migrated (a downgrade): its schema is one this version does
+    /// not know, and writing to it would fail later or leave rows the newer version misreads.
+    /// Refused before anything starts, naming the migrations this version lacks.
+    static func refuseANewerSchema(_ writer: any DatabaseWriter, path: String) throws {
+        let unknown = try writer.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            let known = Set(migrator.migrations)
+            return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+        }
+        guard !unknown.isEmpty else { return }
+        throw NewerSchema(path: path, migrations: unknown)
+    }
+
+    /// The error of a database a newer version of Footfall migrated.
+    public struct NewerSchema: Error, CustomStringConvertible {
+        public var path: String
+        public var migrations: [String]
+        public var description: String {
+            "\(path) was migrated by a newer version of footfall (\(migrations.joined(separator: ", ")), which this one does not know); install that version again, or restore the data directory's backup from before the upgrade"
+        }
     }
 
     /// An in-memory database with the same schema, for tests.

@@ -33,4 +33,38 @@ import Testing
         let reopened = try GatewayData(directory: made)
         #expect(reopened.key.count == 32)
     }
+
+    /// What an operator meets after a first start as root, run as the service's user (here
+    /// `nobody`, through setpriv): one line naming the file, its owner and the chown that fixes
+    /// it, never SQLite's bare "unable to open database file" or "File exists"; and from a
+    /// working directory that user cannot look into (sudo -u from a 0700 home), a line, not a
+    /// crash (`run --check` died of SIGILL walking up from `.footfall`).
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func filesOfAnotherUserOrAFolderItCannotEnterAreSaidInOneLine() async throws {
+        let directory = Fixtures.temporaryDirectory("gateway-data-owner")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        chmod(directory.path, 0o755)
+        let data = directory.appendingPathComponent("data").path
+        _ = try GatewayData(directory: data)  // made by root, as a first start by hand makes it
+        chmod(data, 0o777)
+        let store = Fixtures.store("demo-store").path
+        let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        let database = try await FootfallProcess.run(
+            ["run", "--config", store, "--data", data, "--listen", "127.0.0.1:0"], timeout: .seconds(300), launcher: nobody)
+        #expect(database.status == 1)
+        #expect(database.standardError.contains("cannot open \(data)/gateway.sqlite: SQLite error 14"), "\(database.standardError)")
+        #expect(database.standardError.contains("is owned by root, not by nobody, which footfall runs as: give the data directory to it (sudo chown -R nobody: \(data))"), "\(database.standardError)")
+        chown(data, 65534, 65534)
+        chown(data + "/gateway.sqlite", 65534, 65534)
+        let key = try await FootfallProcess.run(
+            ["run", "--config", store, "--data", data, "--listen", "127.0.0.1:0"], timeout: .seconds(300), launcher: nobody)
+        #expect(key.status == 1)
+        #expect(key.standardError.contains("cannot read \(data)/identity.key (Permission denied); \(data)/identity.key is owned by root"), "\(key.standardError)")
+        let home = directory.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        chmod(home.path, 0o700)
+        let check = try await FootfallProcess.run(["run", "--config", store, "--check"], currentDirectory: home, timeout: .seconds(300), launcher: nobody)
+        #expect(check.status == 1, "\(check.standardError)")
+        #expect(check.standardError.contains("cannot create the data directory .footfall: . cannot be looked into (Permission denied)"), "\(check.standardError)")
+    }
 }
