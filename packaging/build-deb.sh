@@ -86,7 +86,8 @@ install -m 0755 "$binary" "$root/usr/bin/footfall"
 # of its size).
 strip --strip-unneeded --remove-section=.comment "$root/usr/bin/footfall"
 install -m 0644 "$here/footfall.service" "$root/lib/systemd/system/footfall.service"
-install -m 0644 "$here/debian/default" "$root/etc/default/footfall"
+# Root's alone: systemd reads it as root, and it may hold a broker's password (password_env).
+install -m 0600 "$here/debian/default" "$root/etc/default/footfall"
 install -D -m 0644 "$here/debian/lintian-overrides" "$root/usr/share/lintian/overrides/footfall"
 
 # Documentation compressed as dh_compress does (over 4 kB); calibration/ stays as it is: its

@@ -42,7 +42,7 @@ extension MQTTSettings {
             password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
         case (nil, .some(let variable)):
             guard let value = environment[variable] else {
-                throw fail("password_env", "the environment has no \(variable); set it for the daemon (e.g. in /etc/default/footfall) or use password_file")
+                throw fail("password_env", "the environment has no \(variable); set it for the daemon (for the service in /etc/default/footfall, root's alone: mode 0600) or use password_file")
             }
             password = value
         case (nil, nil):

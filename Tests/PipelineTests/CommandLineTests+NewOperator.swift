@@ -71,10 +71,12 @@ extension CommandLineTests {
     }
 
     /// What `run` allows but exposes a secret, `--check` prints as warnings (and `run` logs):
-    /// tokens on the store's network without TLS, a key file every user may read.
+    /// tokens on the store's network without TLS, a key file or the store file holding the
+    /// tokens that every user may read (readable by others in folders open to them).
     @Test func runCheckWarnsOfSecretsInTheClearOrReadableByAll() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(chmod(directory.path, 0o755) == 0)
         let keys = try write("name,irk\nphone,0102030405060708090a0b0c0d0e0f10\n", "keys.csv", in: directory)
         #expect(chmod(keys, 0o644) == 0)
         let demo = try Fixtures.demoStoreWithoutSources()
@@ -84,11 +86,18 @@ extension CommandLineTests {
         let result = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3, "\(result.standardOutput)")
+        #expect(lines.count == 4, "\(result.standardOutput)")
+        #expect(lines.contains("warning: the store file \(store) is readable by every user of the gateway (mode 644); chmod o-r it"), "\(lines)")
         #expect(lines.contains("warning: the API listens on 0.0.0.0 without TLS: its tokens cross the store's network in clear; add api.tls (docs/api.md, \"TLS\")"), "\(lines)")
         #expect(lines.contains("warning: identity.identity_keys \(keys) is readable by every user of the gateway (mode 644); chmod o-r it"), "\(lines)")
         #expect(!result.standardOutput.contains("0123456789abcdef"), "no token printed")
-        #expect(chmod(keys, 0o640) == 0)
+        // In a folder closed to other users, the files' own modes expose nothing (as footfall
+        // init's /etc/footfall, 2750).
+        #expect(chmod(directory.path, 0o750) == 0)
+        let closed = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check", "--listen", "127.0.0.1:0"])
+        #expect(closed.standardOutput.split(separator: "\n").count == 1, "\(closed.standardOutput)")
+        #expect(chmod(directory.path, 0o755) == 0)
+        #expect(chmod(keys, 0o640) == 0 && chmod(store, 0o640) == 0)
         let quiet = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check", "--listen", "127.0.0.1:0"])
         #expect(quiet.standardOutput.split(separator: "\n").count == 1, "\(quiet.standardOutput)")
     }

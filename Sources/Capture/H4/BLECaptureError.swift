@@ -33,7 +33,7 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
         case .adapterMissing(let adapter):
             "\(adapter) does not exist: check 'hciconfig -a' or 'btmgmt info' for the adapter's name, and that it is plugged in"
         case .permissionDenied(let adapter):
-            "no permission to open \(adapter): run as root or grant CAP_NET_RAW and CAP_NET_ADMIN (sudo setcap cap_net_raw,cap_net_admin+eip footfall)"
+            "no permission to open \(adapter): it needs CAP_NET_RAW and CAP_NET_ADMIN: the packaged service has them (AmbientCapabilities in footfall.service; keep them in any drop-in), and a command run by hand needs sudo"
         case .adapterDown(let adapter):
             "\(adapter) is down: bring it up with 'sudo btmgmt --index \(adapter.dropFirst(3)) power on' or 'sudo hciconfig \(adapter) up'"
         case .systemCall(let call, let device, let errno):

@@ -20,7 +20,7 @@ public enum PcapError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notMonitorMode(let name, let linkType):
             return "\(name) is not in monitor mode (link type \(linkType), not 802.11); switch it: `ip link set \(name) down && iw dev \(name) set type monitor && ip link set \(name) up`"
         case .permissionDenied(let name, let reason):
-            return "\(name): capture not permitted (\(reason)); run as root or grant the binary `setcap cap_net_raw,cap_net_admin=eip`"
+            return "\(name): capture not permitted (\(reason)); it needs CAP_NET_RAW and CAP_NET_ADMIN: the packaged service has them (AmbientCapabilities in footfall.service; keep them in any drop-in), and a command run by hand needs sudo"
         case .unsupportedLinkType(let linkType, let source):
             return "\(source): link type \(linkType) is not 802.11; Wi-Fi probe requests need link type 127 (radiotap), 163 (AVS) or 105 — capture on a monitor-mode interface (`iw dev wlan0 set type monitor`)"
         case .noSignalStrength(let linkType, let source):

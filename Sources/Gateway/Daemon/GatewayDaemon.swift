@@ -71,17 +71,46 @@ public struct GatewayDaemon {
                 "upstream.url is http:// to \(upstreamHost): this sensor's token crosses the network in clear; use https with upstream.ca_file (docs/configuration.md)")
         }
         var secretFiles: [(field: String, path: String)] = []
+        // The store file itself when it holds a secret: the API's and sensors' tokens, Meraki's
+        // secret, a sink's key or token, the upstream's tokens.
+        let sinkSecrets = configuration.sinks.contains { !Set($0.options.keys).isDisjoint(with: ["token", "write_key", "hmac_secret"]) }
+        if secrets || sinkSecrets || !(configuration.upstream?.tokens.isEmpty ?? true) {
+            secretFiles.append(("the store file", configuration.file))
+        }
         if let tls = api.tls { secretFiles.append(("api.tls.key", StoreConfiguration.path(tls.key, writtenIn: configuration.file))) }
         if let keys = configuration.identity.identityKeys {
             secretFiles.append(("identity.identity_keys", StoreConfiguration.path(keys, writtenIn: configuration.file)))
         }
+        // A broker's password and client key, of the mqtt sources and an mqtt upstream.
+        let brokers = configuration.sources.filter { $0.type == "mqtt" }.enumerated().map { ("sources[mqtt #\($0.offset + 1)]", $0.element.options) }
+            + (configuration.upstream.map { [("upstream", $0.broker)] } ?? [])
+        for (name, options) in brokers {
+            for option in ["password_file", "key_file"] {
+                if let file = options[option] { secretFiles.append(("\(name).\(option)", StoreConfiguration.path(file, writtenIn: configuration.file))) }
+            }
+        }
         for (field, path) in secretFiles {
-            // The file a link names (certbot's live/ are links), not the link's own mode.
-            var info = stat()
-            guard stat(path, &info) == 0, info.st_mode & 0o004 != 0 else { continue }
-            warnings.append("\(field) \(path) is readable by every user of the gateway (mode \(String(info.st_mode & 0o777, radix: 8))); chmod o-r it")
+            guard let mode = Self.readableByEveryone(path) else { continue }
+            warnings.append("\(field) \(path) is readable by every user of the gateway (mode \(String(mode, radix: 8))); chmod o-r it")
         }
         return warnings
+    }
+
+    /// The file's mode when every user may read it: readable by others, and every folder above
+    /// it open to them (a 0644 file in a 0750 folder is not); nil otherwise. The file a link
+    /// names (certbot's live/ are links), not the link's own mode.
+    static func readableByEveryone(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o004 != 0 else { return nil }
+        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        var folder = ((absolute as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
+        while !folder.isEmpty {
+            var above = stat()
+            guard stat(folder, &above) == 0, above.st_mode & 0o001 != 0 else { return nil }
+            if folder == "/" { break }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return info.st_mode & 0o777
     }
 
     /// The checks `run` makes before it starts anything: the API's address and certificate, the
