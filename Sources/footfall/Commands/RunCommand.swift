@@ -38,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
             guard let hostAndPort = api.hostAndPort else { throw ValidationError("--listen '\(listen)' is not host:port with a port from 0 to 65535, e.g. 127.0.0.1:8080") }
             options.listen = hostAndPort
         }
+        // Under the service, lines the journal files by their priority (`journalctl -p warning`),
+        // from every logger of the process.
+        if JournalLogHandler.standardOutputIsTheJournal() { LoggingSystem.bootstrap { JournalLogHandler(label: $0) } }
         var logger = Logger(label: "footfall")
         logger.logLevel = level
         let daemon = GatewayDaemon(options: options, logger: logger)
