@@ -71,7 +71,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
             writer.succeeded()
             return applied
         } catch {
-            throw writer.failed(error, operation: "store \(deliverable) events and \(visits) visits")
+            throw writer.failed(error, operation: Self.operation(events: deliverable, visits: visits))
         }
     }
 
@@ -86,8 +86,16 @@ public final class DatabaseEventStore: EventStore, Sendable {
             if let maintained { maintainedDay.withLock { $0 = max($0, maintained) } }
             writer.succeeded()
         } catch {
-            throw writer.failed(error, operation: "store \(events.count) events and 0 visits")
+            throw writer.failed(error, operation: Self.operation(events: events.count, visits: 0))
         }
+    }
+
+    /// What a failed commit was storing, as its error says it: "store 3 events and 1 visit",
+    /// or the counts alone (a round that decided no event: "store the visit counts").
+    static func operation(events: Int, visits: Int) -> String {
+        guard events + visits > 0 else { return "store the visit counts" }
+        let parts = [(events, "event"), (visits, "visit")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        return "store " + parts.joined(separator: " and ")
     }
 
     public func learntRadio() throws -> (values: [LearntRadioValue], savedAt: Double?) {
