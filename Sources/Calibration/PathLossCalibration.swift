@@ -165,14 +165,23 @@ public struct PathLossCalibration: Sendable {
             guard let model = Self.fitModel(distances: distances, rssi: rssi, fallback: fallback) else { return result }
             result.pathLoss = model.pathLoss
             result.residualSD = model.noise
-            if model.pathLoss.exponent == fallback.exponent { result.flags.append(.exponentHeld) }
+            let held = model.pathLoss.exponent == fallback.exponent
+            if held { result.flags.append(.exponentHeld) }
             if model.noise > poorFitSD { result.flags.append(.poorFit(residualSD: model.noise)) }
-            if searchPositions, heardAt.count >= minimumPointsForPositionCheck, let (best, spread, here) = bestPosition(sensor: sensor, positions: positions, rssi: rssi, layout: layout, fallback: fallback) {
+            // A held exponent is not the readings' slope: with it, positions that make the
+            // distances more alike fit better for that alone, and a right position looked wrong.
+            // The position is second-guessed only where the slope was fitted.
+            if searchPositions, !held, heardAt.count >= minimumPointsForPositionCheck,
+               let (best, spread, here) = bestPosition(sensor: sensor, positions: positions, rssi: rssi, layout: layout, fallback: fallback)
+            {
                 let moved = best.distance(to: sensor.position.floor)
                 if moved >= suspectDistance, spread < here * (1 - suspectImprovement) {
+                    // The search runs on a sample of the readings: its spreads are said in the
+                    // terms of the table's (all readings), the same ratio between them.
+                    let there = here > 0 ? model.noise * spread / here : spread
                     result.suggestedPosition = best
-                    result.suggestedResidualSD = spread
-                    result.flags.append(.positionSuspect(distance: moved, best: best, residualSD: here, residualSDThere: spread))
+                    result.suggestedResidualSD = there
+                    result.flags.append(.positionSuspect(distance: moved, best: best, residualSD: model.noise, residualSDThere: there))
                 }
             }
             return result

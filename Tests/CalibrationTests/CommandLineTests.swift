@@ -194,6 +194,17 @@ import Testing
         #expect(result.standardOutput.contains("is not in time order"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("device ble:<address> (heard most; its address is not shown"), "\(result.standardOutput)")
         #expect(!(result.standardOutput + result.standardError).contains("c4:1f:22"))
+        // The window counts from the earliest reading wherever it stands: s1 from 100 s, then s2
+        // from 90 s; the first 10 s are s2's alone, as in the same lines sorted.
+        var staggered = "time,sensor,device,rssi\n"
+        for t in 0..<30 { staggered += "\(100 + t),s1,survey-phone,-60\n" }
+        for t in 0..<30 { staggered += "\(90 + t),s2,survey-phone,-62\n" }
+        let staggeredPath = directory.appendingPathComponent("staggered.csv").path
+        try staggered.write(toFile: staggeredPath, atomically: true, encoding: .utf8)
+        let early = try await FootfallProcess.run([
+            "calibrate", "record", "--store", store(directory), "--at", "6,5", "--seconds", "10", "--source", "trace:\(staggeredPath)",
+        ])
+        #expect(early.standardOutput.contains("appended 10 readings from 1 of 5 sensors"), "\(early.standardOutput)\(early.standardError)")
     }
 
     /// `calibrate fit` reads store.yaml as written: a stale fitted.yaml (a sensor renamed
@@ -246,6 +257,16 @@ import Testing
         let replay = try await FootfallProcess.run(["replay", trace, "--store", store(directory)])
         #expect(replay.status == 0, "the gateway finds the survey fitted.yaml names: \(replay.standardError)")
         // `calibrate check` scores zones by the labels, so it asks for them to be emptied: all of them.
+        // Through a link to the store's folder, the survey is named as the kernel will find it
+        // from there (`link/..` is the linked folder's parent, not the link's).
+        let elsewhere = Fixtures.temporaryDirectory("calibration-link")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let link = elsewhere.appendingPathComponent("store-link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory.path)
+        let linked = try await FootfallProcess.run(["calibrate", "fit", "--store", link, "--survey", outside, "--out", link + "/fitted.yaml"])
+        #expect(linked.status == 0, "\(linked.standardError)")
+        let viaLink = try await FootfallProcess.run(["replay", trace, "--store", link])
+        #expect(viaLink.status == 0, "the survey found through the link: \(viaLink.standardError)")
         let scored = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--survey", outside])
         #expect(scored.status != 0)
         #expect(scored.standardError.contains("more lines like it: zones redrawn since the survey?"), "\(scored.standardError)")

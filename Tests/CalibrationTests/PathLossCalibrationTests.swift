@@ -35,6 +35,26 @@ import Testing
         #expect(flagged, "\(s3.flags)")
         #expect(fits.filter { $0.sensor != "s3" }.allSatisfy { $0.suggestedPosition == nil })
         #expect(PathLossCalibration.table(fits).contains("POSITION?"))
+        // The residuals it quotes are the table's where the sensor is configured.
+        let quoted = s3.flags.compactMap { if case .positionSuspect(_, _, let here, _) = $0 { here } else { nil } }
+        #expect(quoted == [s3.residualSD!], "\(quoted) against \(s3.residualSD!)")
+    }
+
+    /// A sensor whose readings fall off too little with distance for a path loss (a slope
+    /// under 1) has its exponent held, and its position is not second-guessed: with a slope
+    /// not its own, positions that make the distances more alike fit better for that alone.
+    @Test func aSensorWhoseExponentIsHeldIsComparedOnTheSameTerms() async throws {
+        var survey = SurveyedStore.survey()
+        let s1 = try #require(layout.sensor("s1"))
+        var random = SplitMix64(seed: 5)
+        for i in survey.indices where survey[i].sensor == "s1" {
+            let d = s1.position.distance(to: survey[i].point!, height: layout.deviceHeight)
+            survey[i].rssi = -62 - 6 * log10(d) + random.gaussian() * 2
+        }
+        let fits = await onAThreadOfItsOwn { PathLossCalibration().fit(survey, layout: layout) }
+        let fit = try #require(fits.first { $0.sensor == "s1" })
+        #expect(fit.flags.contains(.exponentHeld), "\(fit.flags)")
+        #expect(!fit.flags.contains { if case .positionSuspect = $0 { true } else { false } }, "\(fit.flags)")
     }
 
     @Test func aSensorNeverHeardIsFlaggedAndKeepsItsConfiguredModel() throws {

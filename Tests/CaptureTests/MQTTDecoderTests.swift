@@ -321,7 +321,14 @@ import WiFi
         #expect(try decode(#""stream":"a","seq":0,"#, [-60, -61]) == [])
         #expect(try decode(#""stream":"a","seq":1,"#, [-61, -62]) == [-62])
         #expect(try decode(#""stream":"b","seq":0,"#, [-70]) == [-70])
+        // A's marks are kept beside b's: a repeat of a's is still left out.
+        #expect(try decode(#""stream":"a","seq":1,"#, [-61, -62]) == [])
         #expect(try decode("", [-80]) == [-80])
+        // A batch refused as ahead of the clock is not counted as taken: handed over again once
+        // the clock has caught up, it is taken.
+        let ahead = #"{"sensor":"s1","stream":"c","seq":0,"observations":[{"time":1767603700,"device":"ble-rpa:4a:1f:22:90:0c:3e","rssi":-50}]}"#
+        #expect(throws: MQTTInputError.self) { try decoder.decode(topic: "footfall/demo/sensors/s1", payload: Array(ahead.utf8), time: 1_767_603_601) }
+        #expect(try decoder.decode(topic: "footfall/demo/sensors/s1", payload: Array(ahead.utf8), time: 1_767_603_700).map(\.rssi) == [-50])
         let bad = Self.problem(.footfall, "footfall/demo/sensors/s1", #"{"sensor":"s1","stream":"a","seq":-2,"observations":[]}"#)
         #expect(bad?.field == "seq" && bad?.message.contains("not a whole number from 0") == true, "\(String(describing: bad))")
     }

@@ -190,6 +190,10 @@ import Testing
                 #expect(response.status == .ok && response.headers[.contentType] == "text/event-stream" && response.body.readableBytes == 0)
             }
             try await client.execute(uri: "/api/no-such-thing", method: .put) { #expect($0.status == .notFound) }
+            // As the router matches paths: a trailing slash or a doubled one is the same path.
+            for path in ["/api/layout/", "//api/layout"] {
+                try await client.execute(uri: path, method: .post) { #expect($0.status == .methodNotAllowed, "\(path): \($0.status)") }
+            }
         }
     }
 

@@ -16,6 +16,9 @@ import Testing
             level: .warning, label: "footfall", message: "the locating gateway did not take a batch;\nretrying",
             metadata: ["reason": "HTTP 503", "attempt": "2"], source: "Forwarding")
         #expect(line == "<4>warning footfall: attempt=2 reason=HTTP 503 [Forwarding] the locating gateway did not take a batch; retrying\n")
+        // A value of several lines (a reason a peer sent) cannot begin an entry of its own.
+        let forged = JournalLogHandler.line(level: .info, label: "footfall", message: "sink failed", metadata: ["reason": "x\r\n<2>critical forged"], source: "S")
+        #expect(forged.split(separator: "\n").count == 1 && forged.hasPrefix("<6>"), "\(forged)")
         #expect(!JournalLogHandler.standardOutputIsTheJournal(environment: [:]))
         #expect(!JournalLogHandler.standardOutputIsTheJournal(environment: ["JOURNAL_STREAM": "8:12345678"]), "another stream than standard output")
     }
@@ -35,7 +38,8 @@ import Testing
         defer { daemon.kill() }
         // The notice that only identified shoppers' visits are delivered, and the lines of the
         // start at info.
-        _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) { daemon.log.contains("<5>notice footfall:") }
+        let noticed = await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) { daemon.log.contains("<5>notice footfall:") }
+        #expect(noticed, "\(daemon.log.prefix(2000))")
         await daemon.killOnItsOwnThread(SIGTERM)
         let lines = daemon.log.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("<5>notice footfall:") && $0.contains("only identified shoppers") }, "\(daemon.log.prefix(2000))")

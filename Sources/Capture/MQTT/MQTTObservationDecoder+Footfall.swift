@@ -8,7 +8,7 @@ extension MQTTObservationDecoder {
     /// the HTTP endpoint refuses it; `sent_at` is not checked against the clock, since a broker
     /// hands over what it queued during an outage late by design. What the batch's `stream` and
     /// `seq` say was taken already (a broker's repeat at QoS 1) is left out (`repeats`).
-    func footfall(topic: String, payload: [UInt8]) throws(MQTTInputError) -> [Observation] {
+    func footfall(topic: String, payload: [UInt8], time received: Double) throws(MQTTInputError) -> [Observation] {
         // The members used, read straight from a plain batch (ten a second from each sensor);
         // any other payload is parsed whole, and its errors said, as before.
         let members: [JSONValue?]
@@ -73,6 +73,10 @@ extension MQTTObservationDecoder {
                 time: time, sensor: sensor, device: DeviceID(device), rssi: rssi,
                 txPower: txPower, radio: radio, channel: whole(item[5]?.number)))
         }
+        // A numbered batch that the source will refuse as ahead of the clock is refused here,
+        // before it counts as taken: handed over again once the clock has caught up, it is then
+        // taken, not left out as taken. (Unnumbered, the source's own check refuses it.)
+        if stream != nil, let ahead = MQTTSource.aheadOfTheClock(observations, now: received, topic: shownTopic(topic)) { throw ahead }
         let repeated = repeats.take(sensor: sensor, stream: stream, seq: seq.map { UInt64($0) }, count: observations.count)
         return repeated > 0 ? Array(observations.dropFirst(repeated)) : observations
     }

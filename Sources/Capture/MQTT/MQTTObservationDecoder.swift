@@ -30,7 +30,7 @@ public struct MQTTObservationDecoder: Sendable {
         switch format {
         case .espresense: return [try espresense(topic: topic, payload: payload, time: time)]
         case .openmqttgateway: return [try openMQTTGateway(topic: topic, payload: payload, time: time)]
-        case .footfall: return try footfall(topic: topic, payload: payload)
+        case .footfall: return try footfall(topic: topic, payload: payload, time: time)
         }
     }
 

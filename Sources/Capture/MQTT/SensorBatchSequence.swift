@@ -7,8 +7,10 @@ import Synchronization
 /// draws at each start; a batch it sends again — taken, but the answer lost, or delivered twice
 /// by a broker at QoS 1 — starts below the number after the last one taken, and that part is
 /// left out. A new stream (the sensor gateway restarted, or a second one sends for the sensor)
-/// is taken whole; a gap (the sensor gateway's buffer dropped its oldest) is only a gap. A batch
-/// without numbers (an older sensor gateway, another sender) is taken whole, as before.
+/// is taken whole; the last few streams of each sensor are remembered, so that two senders of
+/// one sensor, or a late request of a sensor gateway's previous run, do not undo each other's
+/// marks. A gap (the sensor gateway's buffer dropped its oldest) is only a gap. A batch without
+/// numbers (an older sensor gateway, another sender) is taken whole, as before.
 public final class SensorBatchSequence: Sendable {
     struct Mark {
         var stream: String
@@ -16,7 +18,10 @@ public final class SensorBatchSequence: Sendable {
         var next: UInt64
     }
 
-    private let marks = Mutex<[SensorID: Mark]>([:])
+    /// Each sensor's streams, the one used last at the end.
+    private let marks = Mutex<[SensorID: [Mark]]>([:])
+    /// Streams remembered per sensor.
+    static let streamsKept = 4
     private let factory: (any MetricsFactory)?
     private let counters = Mutex<[SensorID: Counter]>([:])
 
@@ -33,13 +38,14 @@ public final class SensorBatchSequence: Sendable {
         let end = seq.addingReportingOverflow(UInt64(count))
         let next = end.overflow ? UInt64.max : end.partialValue
         let repeated = marks.withLock { marks -> Int in
-            guard var mark = marks[sensor], mark.stream == stream else {
-                marks[sensor] = Mark(stream: stream, next: next)
-                return 0
-            }
+            var streams = marks[sensor] ?? []
+            var mark = Mark(stream: stream, next: 0)
+            if let index = streams.firstIndex(where: { $0.stream == stream }) { mark = streams.remove(at: index) }
             let repeated = mark.next > seq ? Int(min(mark.next - seq, UInt64(count))) : 0
             mark.next = max(mark.next, next)
-            marks[sensor] = mark
+            streams.append(mark)
+            if streams.count > Self.streamsKept { streams.removeFirst() }
+            marks[sensor] = streams
             return repeated
         }
         if repeated > 0, let factory {

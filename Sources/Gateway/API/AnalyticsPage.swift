@@ -183,7 +183,7 @@ function showHeatmap(summary, days) {
       const v = occupancy[r][hour];
       el("rect", { x: left + hour * cellW, y: top + r * cellH, width: cellW - 1, height: cellH - 1, class: "cell", "data-zone": z, "data-hour": hour,
         "data-value": v.toFixed(3), fill: `rgba(255,140,0,${(0.06 + 0.94 * v / max).toFixed(3)})` }, svg)
-        .appendChild(el("title", {}, null, `${z} ${hour}:00 — ${v.toFixed(2)} visitors on average`));
+        .appendChild(el("title", {}, null, `${zoneNames.get(z) || z} ${hour}:00 — ${v.toFixed(2)} visitors on average`));
     }
   });
   for (let hour = 0; hour < 24; hour += 2) el("text", { x: left + hour * cellW + cellW / 2, y: top + zones.length * cellH + 16, class: "axis", "text-anchor": "middle" }, svg, hour + "h");
@@ -208,7 +208,12 @@ const zoneNames = new Map();
 const names = fetch("api/layout", auth).then(r => r.ok ? r.json() : { zones: [] })
   .then(layout => { for (const z of layout.zones || []) zoneNames.set(z.id, z.name); }).catch(() => {});
 
+// Each load is numbered: an answer to one that a later load has overtaken is dropped, so the
+// page shows the range asked for last, not the one answered last.
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
   await names;
   const from = Date.parse(document.getElementById("from").value), to = Date.parse(document.getElementById("to").value);
   const status = document.getElementById("status");
@@ -221,6 +226,7 @@ async function load() {
   status.className = "";
   const response = await fetch("api/analytics?" + query, auth);
   const summary = await response.json().catch(() => ({}));
+  if (mine !== loads) return;
   if (!response.ok) { refuse(summary.error || ("HTTP " + response.status)); return; }
   document.querySelector("main").className = "";
   showKPIs(summary.totals);

@@ -29,16 +29,22 @@ struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && APIServer.methods[request.uri.path] != nil {
+        } catch let error as HTTPError where error.status == .notFound && APIServer.methods[Self.routePath(request.uri.path)] != nil {
             // A path the API has, asked with a method it does not take there: which ones it
             // takes (RFC 9110: 405 with Allow; OPTIONS answered with them).
-            response = Self.methods(allowed: APIServer.methods[request.uri.path]!, asked: request.method)
+            response = Self.methods(allowed: APIServer.methods[Self.routePath(request.uri.path)]!, asked: request.method)
         } catch let error as any HTTPResponseError {
             // A thrown 4xx (no such route) is answered hardened too.
             response = try error.response(from: request, context: context)
         }
         Self.harden(&response)
         return response
+    }
+
+    /// The path as the router matches it: empty segments and a trailing slash do not count
+    /// (`/api/layout/` and `//api/layout` are `/api/layout`).
+    static func routePath(_ path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/")
     }
 
     /// `204` with `Allow` to an OPTIONS request, `405` with `Allow` to any other.

@@ -149,9 +149,6 @@ function place(d) {
 async function refresh() {
   const o = await (await fetch("api/occupancy", auth)).json();
   document.getElementById("visitors").textContent = o.visitors;
-  // The gateway's own counts of the devices it places now, inside and outside.
-  document.getElementById("devices").textContent = o.inside;
-  document.getElementById("outside").textContent = o.devices - o.inside;
   const zones = document.getElementById("zones");
   zones.replaceChildren();
   for (const [id, shape] of zoneShapes) {
@@ -162,11 +159,19 @@ async function refresh() {
     term.textContent = zoneNames.get(id); count.textContent = n;
     zones.append(term, count);
   }
-  // A device the gateway no longer places (unheard for 30 s of its data's time) leaves the map.
-  const placed = new Set((await (await fetch("api/devices", auth)).json()).map(d => d.id));
+  // The map holds the devices the gateway places now: one it no longer places (unheard for
+  // 30 s of its data's time) leaves, one whose position the stream has not brought yet comes,
+  // and the counts are of the same list, inside and outside. (One the stream places between
+  // this list and the next is drawn at once, and counted with the next.)
+  const list = await (await fetch("api/devices", auth)).json();
+  const placed = new Set(list.map(d => d.id));
   for (const [id, entry] of devices) {
     if (!placed.has(id)) { entry.group.remove(); devices.delete(id); }
   }
+  for (const d of list) if (!devices.has(d.id)) place(d);
+  const inside = list.filter(d => d.inside).length;
+  document.getElementById("devices").textContent = inside;
+  document.getElementById("outside").textContent = list.length - inside;
 }
 
 // The devices placed right now, so the map is full at once; the stream then moves them.

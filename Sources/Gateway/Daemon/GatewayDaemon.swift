@@ -81,8 +81,9 @@ public struct GatewayDaemon {
         if let keys = configuration.identity.identityKeys {
             secretFiles.append(("identity.identity_keys", StoreConfiguration.path(keys, writtenIn: configuration.file)))
         }
-        // A broker's password and client key, of the mqtt sources and an mqtt upstream.
+        // A broker's password and client key, of the mqtt sources and sinks and an mqtt upstream.
         let brokers = configuration.sources.filter { $0.type == "mqtt" }.enumerated().map { ("sources[mqtt #\($0.offset + 1)]", $0.element.options) }
+            + configuration.sinks.filter { $0.type == "mqtt" }.enumerated().map { ("sinks[mqtt #\($0.offset + 1)]", $0.element.options) }
             + (configuration.upstream.map { [("upstream", $0.broker)] } ?? [])
         for (name, options) in brokers {
             for option in ["password_file", "key_file"] {

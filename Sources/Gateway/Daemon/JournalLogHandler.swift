@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The daemon's log lines when systemd's journal takes its standard output (`JOURNAL_STREAM`,
 /// as under footfall.service): each line begins with its syslog priority, `<4>` for a warning
@@ -25,17 +28,34 @@ public struct JournalLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let line = Self.line(level: event.level, label: label, message: "\(event.message)", metadata: merged, source: event.source)
-        Self.output.withLock { _ in
-            FileHandle.standardOutput.write(Data(line.utf8))
+        Self.output.withLock { _ in Self.write(line) }
+    }
+
+    /// Writes the line whole to standard output, interrupted or in parts; a failure (the
+    /// journal's stream gone: systemd ignores SIGPIPE for its services) loses the line, never
+    /// the daemon, as swift-log's own handler does.
+    static func write(_ line: String) {
+        var bytes = Array(line.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                return
+            }
         }
     }
 
     /// One line: `<priority>level label: key=value … [source] message`.
     public static func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String) -> String {
         let fields = metadata.isEmpty ? "" : " " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        // One journal entry a line: a message of several lines keeps them in one entry.
-        let text = message.replacingOccurrences(of: "\n", with: " ")
-        return "<\(priority(level))>\(level) \(label):\(fields) [\(source)] \(text)\n"
+        // One journal entry a line: what breaks a line (a message or a value of several lines,
+        // a reason quoted from a peer) is a space, so that no part of it begins an entry of its
+        // own, with a priority it chose.
+        let text = "\(level) \(label):\(fields) [\(source)] \(message)".map { $0.isNewline || $0 == "\0" ? " " : $0 }
+        return "<\(priority(level))>\(String(text))\n"
     }
 
     /// syslog's priorities: debug 7, info 6, notice 5, warning 4, error 3, critical 2.

@@ -37,7 +37,10 @@ struct CalibrateFitCommand: ParsableCommand {
         let fits = calibration.fit(surveyFile.samples, layout: configuration.layout)
         print(PathLossCalibration.table(fits))
         let target = out ?? FittedPathLoss.path(besideConfiguration: configuration.file)
-        let surveyName = Self.relative(surveyFile.path, to: (target as NSString).deletingLastPathComponent)
+        let targetFolder = (target as NSString).deletingLastPathComponent
+        // Made first, so that the survey is named from the folder as it will be found.
+        if !targetFolder.isEmpty { try? FileManager.default.createDirectory(atPath: targetFolder, withIntermediateDirectories: true) }
+        let surveyName = Self.relative(surveyFile.path, to: targetFolder)
         try writeText(PathLossCalibration.fittedYAML(fits, survey: surveyName), to: target)
         let fitted = fits.filter { $0.pathLoss != nil }.count
         let street = surveyFile.samples.filter { $0.point.map { !Street.isOnFloor($0, layout: configuration.layout) } ?? false }.count
@@ -60,11 +63,17 @@ struct CalibrateFitCommand: ParsableCommand {
 
     /// `path` as fitted.yaml in `folder` names it: relative to that folder (climbing out of it
     /// with `..` where the survey lies elsewhere), as the store's loader reads it; absolute when
-    /// the two share no folder but the root.
+    /// the two share no folder but the root. Both are taken as the kernel finds them (links
+    /// followed): the loader's `folder/../x` climbs out of the folder a link names, not out of
+    /// the link's own.
     static func relative(_ path: String, to folder: String) -> String {
         let here = FileManager.default.currentDirectoryPath
         func parts(_ path: String) -> [String] {
-            let absolute = path.hasPrefix("/") ? path : (here as NSString).appendingPathComponent(path)
+            var absolute = path.hasPrefix("/") ? path : (here as NSString).appendingPathComponent(path)
+            if let real = realpath(absolute, nil) {
+                absolute = String(cString: real)
+                free(real)
+            }
             var parts: [String] = []
             for part in absolute.split(separator: "/") where part != "." {
                 if part == ".." { _ = parts.popLast() } else { parts.append(String(part)) }

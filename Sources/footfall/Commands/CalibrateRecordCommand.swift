@@ -50,8 +50,8 @@ struct CalibrateRecordCommand: ParsableCommand {
     }
 
     /// Where the window begins: `requested` as a time of the trace's own when it is a Unix
-    /// time (from 2001 on) or not before the trace's first reading, else that many seconds after
-    /// the first reading; the first reading without one.
+    /// time (from 2001 on) or not before the trace's earliest reading, else that many seconds
+    /// after the earliest reading; the earliest reading without one.
     static func windowStart(_ requested: Double?, firstReading: Double) -> Double {
         guard let requested else { return firstReading }
         return requested >= 1e9 || requested >= firstReading ? requested : firstReading + requested
@@ -93,25 +93,33 @@ struct CalibrateRecordCommand: ParsableCommand {
             }
         }
         let (path, requestedStart) = try Self.parseSource(source)
-        let reader: TraceReader
-        do {
-            reader = try TraceReader(path: path)
-        } catch let error as FormatError {
-            throw CommandFailure("\(error)")
+        func reader() throws -> TraceReader {
+            do {
+                return try TraceReader(path: path)
+            } catch let error as FormatError {
+                throw CommandFailure("\(error)")
+            }
         }
         // Take the window [start, start + seconds) of the trace: `start` a time of the trace's
-        // own (a Unix time), or seconds after its first reading. The whole file is read: a trace
-        // put together from several sensors' recordings is in time order only within each.
-        var window: [Observation] = []
-        var start: Double?
+        // own (a Unix time), or seconds after its earliest reading. The whole file is read,
+        // twice: a trace put together from several sensors' recordings is in time order only
+        // within each, and its earliest reading may stand anywhere.
+        var earliest: Double?
         var unordered = false
         var last = -Double.infinity
-        while let o = try reader.read() {
-            if start == nil { start = Self.windowStart(requestedStart, firstReading: o.time) }
+        let first = try reader()
+        while let o = try first.read() {
+            earliest = min(earliest ?? o.time, o.time)
             if o.time < last { unordered = true }
             last = o.time
-            guard let start, o.time >= start, o.time < start + seconds else { continue }
-            window.append(o)
+        }
+        var window: [Observation] = []
+        let start = earliest.map { Self.windowStart(requestedStart, firstReading: $0) }
+        if let start {
+            let second = try reader()
+            while let o = try second.read() {
+                if o.time >= start && o.time < start + seconds { window.append(o) }
+            }
         }
         if unordered {
             window.sort { $0.time < $1.time }
