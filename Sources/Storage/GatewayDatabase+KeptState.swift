@@ -12,6 +12,18 @@ extension GatewayDatabase {
         }
     }
 
+    /// What is kept under `name`, left there; nil when nothing is.
+    public func keptState(_ name: String) throws -> (value: [UInt8], savedAt: Double)? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT value, saved_at FROM kept_state WHERE name = ?", arguments: [name]) else {
+                return nil
+            }
+            let value: Data = row["value"]
+            let savedAt: Double = row["saved_at"]
+            return (Array(value), savedAt)
+        }
+    }
+
     /// What was kept under `name`, taken away in the same transaction, so that it is taken back
     /// at most once; nil when nothing was.
     public func takeState(_ name: String) throws -> (value: [UInt8], savedAt: Double)? {

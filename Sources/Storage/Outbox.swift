@@ -70,6 +70,9 @@ enum Outbox {
         // same event (dead, retried, dead again) took.
         let attempts = (sinkRecord?.attempts ?? 0) + 1
         for (entry, why) in dead {
+            // An event erased while its round was out (an erasure request) gets no letter: a
+            // letter of no event is counted dead and listed as nothing.
+            guard try OutboxEventRecord.exists(db, key: entry.seq) else { continue }
             let earlier = try OutboxLetterRecord.fetchOne(db, key: ["sink": sink, "seq": entry.seq])
             let letter = OutboxLetterRecord(
                 sink: sink, seq: entry.seq, state: .dead, attempts: (earlier?.attempts ?? 0) + attempts, reason: why.reason,

@@ -68,6 +68,10 @@ import Testing
         #expect(unknown.status != 0)
         #expect(unknown.standardError.split(separator: "\n").count == 1, "\(unknown.standardError)")
         #expect(unknown.standardError.contains("no sink 'segment'") && unknown.standardError.contains("knows: cloudevents"))
+        // Still in the store file: it would be registered again and sent everything kept anew.
+        let store = try KillTests.storeFile(in: directory, receiver: "http://127.0.0.1:9")
+        let listed = try await FootfallProcess.run(["outbox", "remove-sink", "cloudevents", "--db", db, "--config", store.path])
+        #expect(listed.status != 0 && listed.standardError.contains("still lists sink 'cloudevents'"), "\(listed.standardError)")
         let removed = try await FootfallProcess.run(["outbox", "remove-sink", "cloudevents", "--db", db])
         #expect(removed.status == 0, "\(removed.standardError)")
         #expect(removed.standardOutput.contains("removed sink cloudevents: 3 pending and 2 dead events no longer kept for it"), "\(removed.standardOutput)")
@@ -89,6 +93,11 @@ import Testing
         let store = try KillTests.storeFile(in: directory, receiver: receiver.url)
         let delivered = try await FootfallProcess.run(["outbox", "deliver", "--store", store.path, "--db", db])
         #expect(delivered.status == 0, "\(delivered.standardError)")
+        // A mistyped database is said, not made anew and reported delivered.
+        let mistyped = directory.appendingPathComponent("gatway.sqlite").path
+        let missing = try await FootfallProcess.run(["outbox", "deliver", "--store", store.path, "--db", mistyped])
+        #expect(missing.status != 0 && missing.standardError.contains("no gateway database at \(mistyped)"), "\(missing.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: mistyped))
         #expect(Set(receivedIDs(receiver)) == ["e-000002", "e-000003", "e-000004"])
         try await receiver.stop()
 

@@ -101,3 +101,53 @@ import Testing
         #expect(endTime <= last && endTime > last - 30, "\(exited)")
     }
 }
+
+extension OpenVisitsAcrossRestartTests {
+    /// An erasure request for a shopper whose first visit is still in progress at a stop: their
+    /// events in the outbox (with their pseudonym) and the visit kept for the next start go, so
+    /// that the next start sends nothing more of them (`visits erase` had found no completed
+    /// visit and removed nothing). `visits show` says what is held first.
+    @Test func erasingAShopperWhoseVisitIsInProgressRemovesItsEventsAndTheKeptVisit() async throws {
+        let directory = Fixtures.temporaryDirectory("erase-open")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Loyalty-app shoppers (identified: their history and events carry their pseudonym);
+        // the one heard longest, alone, stopped halfway through what was heard of them.
+        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
+        configuration.identity.anonymousEvents = true
+        var settings = StoreSimulatorSettings.make(minutes: 30, shoppers: 60, seed: 9)
+        settings.loyaltyShare = 1
+        var all: [Observation] = []
+        StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { all.append($0) }, truth: { _ in })
+        let spans = Dictionary(grouping: all.filter { $0.device.kind == .ibeacon }, by: \.device).mapValues { ($0.map(\.time).min()!, $0.map(\.time).max()!) }
+        let (device, span) = try #require(spans.max { ($0.value.1 - $0.value.0, $1.key.rawValue) < ($1.value.1 - $1.value.0, $0.key.rawValue) })
+        let observations = all.filter { $0.device == device }
+        let split = (span.0 + span.1) / 2
+        let data = try GatewayData(directory: directory.path)
+        try await data.database.registerSink("receiver")
+        try await Self.run([.observations(observations.filter { $0.time < split })], data: data, configuration: configuration)
+        let identity = Pseudonymizer(key: data.key).identityKey(for: device)
+        #expect(try data.database.keptEventCount(identity: identity) > 0, "the visit's first events are in the outbox")
+        #expect(try data.database.visits(of: identity, since: -.infinity).isEmpty, "no visit has ended")
+
+        // Named as the operator may type it: the beacon's UUID in capitals is the same device.
+        let typed = device.rawValue.uppercased()
+        let show = try await FootfallProcess.run(["visits", "show", "--data", directory.path, "--device", typed])
+        #expect(show.status == 0, "\(show.standardError)")
+        #expect(show.standardOutput.contains("is \(identity): 0 visits on record,"), "\(show.standardOutput)")
+        #expect(show.standardOutput.contains("kept at the daemon's last stop: 1 visit in progress"), "\(show.standardOutput)")
+        let erase = try await FootfallProcess.run(["visits", "erase", "--data", directory.path, "--device", typed])
+        #expect(erase.status == 0, "\(erase.standardError)")
+        #expect(erase.standardOutput.contains("erased 1 visit in progress"), "\(erase.standardOutput)")
+        #expect(try data.database.keptEventCount(identity: identity) == 0)
+
+        // Started again with the rest of the visit: the erased one is not carried on; what comes
+        // is a new visit of its own, entered anew.
+        let last = try #require(observations.last).time
+        try await Self.run(
+            [.observations(observations.filter { $0.time >= split }), .tick(last + configuration.presence.exitAfter + 60)],
+            data: data, configuration: configuration)
+        let events = try data.database.pending(for: "receiver", limit: 10_000).map(\.body)
+        #expect(events.filter { $0.contains(#""type":"store.entered""#) }.count == 1, "\(events)")
+        #expect(events.filter { $0.contains(#""type":"store.exited""#) }.count == 1, "\(events)")
+    }
+}

@@ -134,6 +134,12 @@ import Testing
         #expect(try db.keptEventCount(identity: "shopper-2") == 2, "others are kept")
         let rest = try db.nextBatch(for: "a", limit: 20)
         #expect(rest.map(\.eventID) == (2..<14).filter { $0 != 8 }.map { String(format: "e-%06d", $0) })
+        // Erased while a round holding its events is out (the deliverer runs beside the erase):
+        // that round's refusal letters no erased event.
+        #expect(try db.erase(identity: "shopper-2").events == 2)
+        let refused = rest.filter { ["e-000002", "e-000009"].contains($0.eventID) }
+        try db.settle(sink: "a", round: rest, dead: refused.map { ($0, DeadLetterReason(reason: "refused")) }, at: Timing.live.now())
+        #expect(try db.letters().isEmpty, "no letter of an erased event")
     }
 
     @Test func purgeDeadDeletesTheLettersAndTheirEvents() throws {

@@ -56,6 +56,17 @@ public struct DeviceID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         DeviceID("ibeacon:\(uuid.lowercased()):\(major):\(minor)")
     }
 
+    /// The id as the gateway writes it, from one an operator typed: a known kind's prefix and
+    /// its hexadecimal (a UUID, an address, a namespace) in lower case (`IBEACON:F7826DA6-…`
+    /// is `ibeacon:f7826da6-…`); any other id as given.
+    public static func canonical(_ text: String) -> DeviceID {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let colon = trimmed.firstIndex(of: ":"), let kind = Kind(rawValue: trimmed[..<colon].lowercased()), kind != .opaque else {
+            return DeviceID(trimmed)
+        }
+        return DeviceID(trimmed.lowercased())
+    }
+
     public var description: String { rawValue }
     public static func < (a: DeviceID, b: DeviceID) -> Bool { a.rawValue < b.rawValue }
 }

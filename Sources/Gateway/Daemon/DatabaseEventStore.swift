@@ -106,14 +106,12 @@ public final class DatabaseEventStore: EventStore, Sendable {
         try database.replaceLearntRadio(values, at: timing.now())
     }
 
-    static let openVisitsName = "open_visits"
-
     public func keepOpenVisits(_ sealed: [UInt8], at time: Double) throws {
-        try database.keepState(Self.openVisitsName, value: sealed, at: time)
+        try database.keepState(KeptOpenVisits.name, value: sealed, at: time)
     }
 
     public func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)? {
-        try database.takeState(Self.openVisitsName).map { ($0.value, $0.savedAt) }
+        try database.takeState(KeptOpenVisits.name).map { ($0.value, $0.savedAt) }
     }
 
     /// Once a day (of the data's own time): quarter hours older than a week become days, and

@@ -106,9 +106,7 @@ public struct PipelineService: Service {
         // A run with no input at all keeps what it took back as it was.
         guard !kept.isEmpty, let time = state.lastTime ?? earlier?.savedAt else { return }
         do {
-            let encoder = JSONEncoder()
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try store.keepOpenVisits(try pseudonymizer.seal(Array(try encoder.encode(kept))), at: time)
+            try store.keepOpenVisits(try KeptOpenVisits.seal(kept, with: pseudonymizer), at: time)
             logger.info("kept the visits in progress for the next start", metadata: ["visits": "\(kept.visits.count)", "staff": "\(kept.staff.count)"])
         } catch {
             logger.warning("cannot keep the visits in progress; they will be left open", metadata: ["error": "\(error)"])
@@ -118,13 +116,11 @@ public struct PipelineService: Service {
     private func takeOpenVisits(_ state: inout State) {
         do {
             guard let kept = try store.takeOpenVisits() else { return }
-            guard let plain = pseudonymizer.open(kept.sealed) else {
+            guard let open = try KeptOpenVisits.open(kept.sealed, with: pseudonymizer) else {
                 logger.warning("the visits kept at the last stop were sealed under another key; left open")
                 return
             }
-            let decoder = JSONDecoder()
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            state.keptVisits = (try decoder.decode(VisitTracker.Kept.self, from: Data(plain)), kept.savedAt)
+            state.keptVisits = (open, kept.savedAt)
         } catch {
             logger.warning("cannot read the visits kept at the last stop; they are left open", metadata: ["error": "\(error)"])
         }

@@ -24,8 +24,8 @@ struct DatabaseOption: ParsableArguments {
     }
 
     /// Opens the database; a missing one is an error rather than a new empty queue.
-    func open(mustExist: Bool = true) throws -> GatewayDatabase {
-        if mustExist && !FileManager.default.fileExists(atPath: path) {
+    func open() throws -> GatewayDatabase {
+        if !FileManager.default.fileExists(atPath: path) {
             throw CommandFailure("no gateway database at \(path); pass --data DIR or --db PATH")
         }
         do {

@@ -73,7 +73,7 @@ struct InitCommand: ParsableCommand {
         let issues = LayoutValidator().issues(in: configuration.layout)
         let errors = issues.filter { $0.severity == .error }.count
         let warnings = issues.count - errors
-        print("wrote \(path): \(draft.id), \(StoreDraft.number(draft.width)) x \(StoreDraft.number(draft.depth)) m, \(Self.count(draft.entrances.count, "entrance")), \(Self.count(draft.sensors.count, "sensor")); \(Self.count(errors, "error")), \(Self.count(warnings, "warning")) (footfall zones check --store \(Self.shellWord(store)))")
+        print("wrote \(path): \(draft.id), \(StoreDraft.number(draft.width)) x \(StoreDraft.number(draft.depth)) m, \(count(draft.entrances.count, "entrance")), \(count(draft.sensors.count, "sensor")); \(count(errors, "error")), \(count(warnings, "warning")) (footfall zones check --store \(Self.shellWord(store)))")
         // The package's service reads /etc/footfall/store.yaml; anywhere else it is run by hand.
         let start = (path as NSString).standardizingPath == "/etc/footfall/store.yaml" ? "systemctl enable --now footfall" : "footfall run --config \(Self.shellWord(path))"
         print("next: add the store's zones and this gateway's sources to it (docs/configuration.md), calibrate (calibration/README.md), then \(start)")
@@ -123,5 +123,4 @@ struct InitCommand: ParsableCommand {
         (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
     }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

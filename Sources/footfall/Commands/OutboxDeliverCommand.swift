@@ -34,7 +34,8 @@ struct OutboxDeliverCommand: AsyncParsableCommand {
         guard !configuration.sinks.isEmpty else {
             throw CommandFailure("\(configuration.file) has no sinks; add a `sinks:` section (docs/delivery.md)")
         }
-        let db = try database.open(mustExist: false)
+        // A mistyped --data must not make a new, empty queue and report it delivered.
+        let db = try database.open()
         var logger = Logger(label: "footfall.outbox")
         logger.logLevel = .info
         var options = Forwarder.Options()

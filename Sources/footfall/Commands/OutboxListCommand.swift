@@ -29,10 +29,16 @@ struct OutboxListCommand: ParsableCommand {
                 }
             }
         case .dead:
-            for letter in try db.letters(sink: sink, state: "dead", limit: limit) {
-                let status = letter.responseStatus.map { "HTTP \($0)" } ?? "-"
-                let body = (letter.responseBody ?? "").replacingOccurrences(of: "\n", with: " ").prefix(200)
-                print("\(letter.sink)\t\(letter.seq)\t\(letter.eventID)\t\(letter.eventType)\t\(letter.attempts) attempts\t\(status)\t\(letter.reason)\t\(body)")
+            // Each sink's own first `limit`, as for pending events.
+            let sinks = try sink.map { [$0] } ?? db.sinks()
+            for name in sinks {
+                for letter in try db.letters(sink: name, state: "dead", limit: limit) {
+                    let status = letter.responseStatus.map { "HTTP \($0)" } ?? "-"
+                    // A receiver's answer may echo what it was sent: any address in it is masked
+                    // before it is cut (an address cut in two no longer looks like one).
+                    let body = AddressRedaction.redacted((letter.responseBody ?? "").replacingOccurrences(of: "\n", with: " ")).prefix(200)
+                    print("\(letter.sink)\t\(letter.seq)\t\(letter.eventID)\t\(letter.eventType)\t\(count(letter.attempts, "attempt"))\t\(status)\t\(AddressRedaction.redacted(letter.reason))\t\(body)")
+                }
             }
         }
     }

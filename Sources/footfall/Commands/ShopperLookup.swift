@@ -16,9 +16,12 @@ struct ShopperLookup {
 
     struct Found {
         var kind: Kind
-        /// Each pseudonym the id stands for, with its visits (a customer id may have been given
-        /// to two devices); never empty.
-        var visits: [(identity: String, visits: [VisitRecord])]
+        /// Each pseudonym the id stands for (a customer id may have been given to two devices),
+        /// with what is held under it: its completed visits and its events still in the outbox;
+        /// never empty.
+        var identities: [(identity: String, visits: [VisitRecord], events: Int)]
+        /// Of those, the visits in progress and staff marks kept at the daemon's last stop.
+        var kept: (visits: Int, staff: Int)
     }
 
     let gateway: GatewayData
@@ -27,44 +30,55 @@ struct ShopperLookup {
     let configuration: StoreConfiguration?
     let dataDirectory: String
 
-    func visits(of id: String) throws -> Found {
-        func history(_ identity: String) throws -> (String, [VisitRecord])? {
-            let visits = try gateway.database.visits(of: identity, since: -.infinity)
-            return visits.isEmpty ? nil : (identity, visits)
-        }
-        // An identified shopper's anonymous_id is the key of their history.
-        if let found = try history(id) { return Found(kind: .anonymousID, visits: [found]) }
-
+    /// What is held about the shopper `id` names: an identified shopper's history, events
+    /// still in the outbox and a visit kept in progress are each found, so that a shopper whose
+    /// first visit has not ended yet is found too.
+    func find(_ id: String) throws -> Found {
+        let database = gateway.database
         let pseudonymizer = Pseudonymizer(key: gateway.key)
-        var customerIdentities = try gateway.database.anonymousIDs(ofCustomer: id)
+        let keptIdentities = try KeptOpenVisits.identities(in: database, pseudonymizer: pseudonymizer)
+        func held(_ identities: [String]) throws -> [(identity: String, visits: [VisitRecord], events: Int)] {
+            try Set(identities).sorted().compactMap { identity in
+                let visits = try database.visits(of: identity, since: -.infinity)
+                let events = try database.keptEventCount(identity: identity)
+                return visits.isEmpty && events == 0 && !keptIdentities.contains(identity) ? nil : (identity, visits, events)
+            }
+        }
+        func found(_ kind: Kind, _ identities: [(identity: String, visits: [VisitRecord], events: Int)]) throws -> Found {
+            Found(kind: kind, identities: identities, kept: try KeptOpenVisits.held(by: Set(identities.map(\.identity)), in: database, pseudonymizer: pseudonymizer))
+        }
+        // An identified shopper's anonymous_id is the key of what is held.
+        let asPseudonym = try held([id])
+        if !asPseudonym.isEmpty { return try found(.anonymousID, asPseudonym) }
+
+        var customerIdentities = try database.anonymousIDs(ofCustomer: id)
         if let configuration {
             let customers = try IdentityMapLoader.customers(for: configuration)
             customerIdentities += customers.filter { $0.value == id }.keys.map { pseudonymizer.identityKey(for: $0) }
         }
-        let customerVisits = try Set(customerIdentities).sorted().compactMap(history)
-        if !customerVisits.isEmpty { return Found(kind: .customerID, visits: customerVisits) }
+        let asCustomer = try held(customerIdentities)
+        if !asCustomer.isEmpty { return try found(.customerID, asCustomer) }
 
-        let deviceIdentity = pseudonymizer.identityKey(for: DeviceID(id))
-        if let found = try history(deviceIdentity) { return Found(kind: .device, visits: [found]) }
+        let asDevice = try held([pseudonymizer.identityKey(for: DeviceID.canonical(id))])
+        if !asDevice.isEmpty { return try found(.device, asDevice) }
 
-        throw CommandFailure(try nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
+        throw CommandFailure(nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
     }
 
     /// Why nothing matched, and what to check.
-    private func nothingFound(_ id: String, knownCustomer: Bool) throws -> String {
+    private func nothingFound(_ id: String, knownCustomer: Bool) -> String {
+        let shown = AddressRedaction.redacted(id)
         if id.hasPrefix("anon-") {
             return "\(id) is the daily pseudonym of a device that is not identified: the gateway keeps no visit history for it "
                 + "(only for identified shoppers, docs/events.md), so there is none to show or erase"
         }
-        let pending = try gateway.database.keptEventCount(identity: id)
-        if knownCustomer || pending > 0 {
-            return "\(id) has no completed visit on record in \(dataDirectory) yet (\(pending) of its events are in the outbox); "
-                + "a visit is recorded when it ends"
+        if knownCustomer {
+            return "\(shown) is a customer of the identity map, but nothing is held about them in \(dataDirectory): no visit, no event in the outbox, no visit in progress kept"
         }
         let customers = configuration == nil
             ? "a customer_id (pass the store file with --config to look it up in identity.identity_map)"
             : "a customer_id of \(configuration!.file)'s identity.identity_map"
-        return "no visits on record in \(dataDirectory) for '\(id)' as an anonymous_id, \(customers) or a device id; "
+        return "nothing held in \(dataDirectory) for '\(shown)' as an anonymous_id, \(customers) or a device id; "
             + "check the id, and that --data is the directory `footfall run` was given"
     }
 }

@@ -5,6 +5,9 @@ import Gateway
 import Presence
 import Storage
 
+/// `n thing` or `n things`.
+func count(_ n: Int, _ thing: String) -> String { "\(n) \(thing)\(n == 1 ? "" : "s")" }
+
 /// `footfall visits …`: the visit history kept on the gateway.
 struct VisitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,12 +54,16 @@ struct VisitsCommand: ParsableCommand {
         func run() throws {
             let gateway = try data.open()
             let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
-                .visits(of: shopper.device)
-            for (identity, visits) in found.visits {
-                print("\(shopper.device) (\(found.kind.rawValue)) is \(identity): \(visits.count) visits on record")
+                .find(shopper.device)
+            let shown = AddressRedaction.redacted(shopper.device)
+            for (identity, visits, events) in found.identities {
+                print("\(shown) (\(found.kind.rawValue)) is \(identity): \(count(visits.count, "visit")) on record, \(count(events, "event")) in the outbox")
                 for visit in visits {
                     print("  \(RFC3339.string(visit.start))  \(Int((visit.end - visit.start).rounded())) s")
                 }
+            }
+            if found.kept != (0, 0) {
+                print("kept at the daemon's last stop: \(count(found.kept.visits, "visit")) in progress, \(count(found.kept.staff, "staff mark"))")
             }
         }
     }
@@ -70,14 +77,22 @@ struct VisitsCommand: ParsableCommand {
         func run() throws {
             let gateway = try data.open()
             let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
-                .visits(of: shopper.device)
-            for (identity, _) in found.visits {
+                .find(shopper.device)
+            let shown = AddressRedaction.redacted(shopper.device)
+            for (identity, _, _) in found.identities {
                 // The events still in the outbox carry the pseudonym too (and the customer id):
                 // they go in the same transaction as the visits.
                 let (removed, events) = try gateway.database.erase(identity: identity)
                 print(
-                    "erased \(removed) visits of \(shopper.device) (\(found.kind.rawValue); pseudonym \(identity)) "
-                        + "and \(events) of its events from the outbox")
+                    "erased \(count(removed, "visit")) of \(shown) (\(found.kind.rawValue); pseudonym \(identity)) "
+                        + "and \(count(events, "event")) from the outbox")
+            }
+            // A visit in progress kept at the last stop would carry on at the next start and send
+            // the rest of its events: it goes too, with the staff mark.
+            let kept = try KeptOpenVisits.erase(
+                Set(found.identities.map(\.identity)), in: gateway.database, pseudonymizer: Pseudonymizer(key: gateway.key))
+            if kept != (0, 0) {
+                print("erased \(count(kept.visits, "visit")) in progress and \(count(kept.staff, "staff mark")) kept at the daemon's last stop")
             }
         }
     }
@@ -95,11 +110,16 @@ struct VisitsCommand: ParsableCommand {
             }
             let configuration = try StoreConfiguration.loadChecked(path: path)
             let gateway = try data.open()
-            let cutoff = (now ?? Date().timeIntervalSince1970) - configuration.identity.retentionDays * 86_400
+            let clock = Date().timeIntervalSince1970
+            // A typo here deletes history for good: a time from 1970 to the present only.
+            if let now, !(now >= 0 && now <= clock + 86_400) {
+                throw CommandFailure("--now \(now) is not a time from 1970 to now (Unix seconds, e.g. \(Int(clock))); give it, or leave it out to prune as of now")
+            }
+            let cutoff = (now ?? clock) - configuration.identity.retentionDays * 86_400
             let removed = try gateway.database.deleteVisits(endedBefore: cutoff)
             // The store analytics are kept as long as the history they sit beside.
             let counts = try gateway.database.pruneAnalytics(endedBefore: cutoff)
-            print("deleted \(removed) visits and \(counts) analytics counts that ended before \(RFC3339.string(cutoff))")
+            print("deleted \(count(removed, "visit")) and \(count(counts, "analytics count")) that ended before \(RFC3339.string(cutoff))")
         }
     }
 }

@@ -1,0 +1,54 @@
+import FootfallCore
+import Foundation
+import Presence
+import Storage
+
+/// The visits in progress kept across a stop (`kept_state`, name `open_visits`): the tracker's
+/// `Kept` as JSON, sealed under the pseudonym key (AES-GCM), so that the one place a device id
+/// is kept at rest is read by no one without the data directory's key. The daemon keeps and
+/// takes them (`PipelineService`); an erasure request takes a shopper's out (`visits erase`).
+public enum KeptOpenVisits {
+    static let name = "open_visits"
+
+    public static func seal(_ kept: VisitTracker.Kept, with pseudonymizer: Pseudonymizer) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try pseudonymizer.seal(Array(try encoder.encode(kept)))
+    }
+
+    /// The visits sealed in `sealed`, or nil when they were sealed under another key.
+    public static func open(_ sealed: [UInt8], with pseudonymizer: Pseudonymizer) throws -> VisitTracker.Kept? {
+        guard let plain = pseudonymizer.open(sealed) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(VisitTracker.Kept.self, from: Data(plain))
+    }
+
+    /// The pseudonyms of every shopper with a visit in progress or a staff mark kept.
+    public static func identities(in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> Set<String> {
+        guard let kept = try database.keptState(name), let open = try open(kept.value, with: pseudonymizer) else { return [] }
+        return Set(open.visits.map { pseudonymizer.identityKey(for: $0.device) }).union(open.staff.keys)
+    }
+
+    /// The kept visits and staff of the shoppers whose visit history is kept under one of
+    /// `identities` (pseudonyms), as they are kept now; nothing is changed.
+    public static func held(by identities: Set<String>, in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> (visits: Int, staff: Int) {
+        guard let kept = try database.keptState(name), let open = try open(kept.value, with: pseudonymizer) else { return (0, 0) }
+        return (
+            open.visits.filter { identities.contains(pseudonymizer.identityKey(for: $0.device)) }.count,
+            open.staff.keys.filter(identities.contains).count)
+    }
+
+    /// Takes the visits in progress and the staff mark of those shoppers out of what is kept (an
+    /// erasure request while the daemon is stopped); how many of each went.
+    public static func erase(_ identities: Set<String>, in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> (visits: Int, staff: Int) {
+        guard let kept = try database.keptState(name), var open = try open(kept.value, with: pseudonymizer) else { return (0, 0) }
+        let visits = open.visits.count, staff = open.staff.count
+        open.visits.removeAll { identities.contains(pseudonymizer.identityKey(for: $0.device)) }
+        open.staff = open.staff.filter { !identities.contains($0.key) }
+        let erased = (visits - open.visits.count, staff - open.staff.count)
+        guard erased != (0, 0) else { return erased }
+        try database.keepState(name, value: try seal(open, with: pseudonymizer), at: kept.savedAt)
+        return erased
+    }
+}
