@@ -130,6 +130,7 @@ extension CommandLineTests {
         (["convert", "mqtt", "r.txt", "--format", "espresense", "--out", "/tmp/x.csv", "--seconds-per-line", "-1"], "--seconds-per-line must be 0 to 86400"),
         (["outbox", "list", "--limit", "-1"], "--limit must be at least 1"),
         (["outbox", "deliver", "--store", "demo-store", "--poll-ms", "-1"], "--poll-ms must be at least 1"),
+        (["report", "--from", "-1"], "--from '-1' is not a time"),
     ])
     func aNegativeNumberReachesTheOptionsOwnCheck(arguments: [String], message: String) async throws {
         let result = try await FootfallProcess.run(arguments)
@@ -140,7 +141,14 @@ extension CommandLineTests {
     /// A URL that is not one, and a capture that is not there, say what to fix.
     @Test func aBadURLOrAMissingCaptureSaysWhatToFix() async throws {
         let status = try await FootfallProcess.run(["status", "--url", "notaurl"])
-        expectOneLineFailure(status, mentioning: ["--url 'notaurl' is not an http(s) URL"])
+        expectOneLineFailure(status, mentioning: ["--url 'notaurl' is not an http(s) URL", "(see 'footfall status --help')"])
+        // A command's missing option names that command's help, not footfall's.
+        let nothing = try await FootfallProcess.run(["status"])
+        expectOneLineFailure(nothing, mentioning: ["give --config or --url (see 'footfall status --help')"])
+        let prune = try await FootfallProcess.run(["visits", "prune", "--data", "/nonexistent"])
+        expectOneLineFailure(prune, mentioning: ["give --config", "(see 'footfall visits prune --help')"])
+        let empty = try await FootfallProcess.run(["visits", "show", "--device", ""])
+        expectOneLineFailure(empty, mentioning: ["--device is empty"])
         // Nothing listens: the system's words, not NIO's path to them.
         let refusing = try RefusingPort()
         let nobody = try await FootfallProcess.run(["status", "--url", "http://127.0.0.1:\(refusing.port)"])

@@ -137,9 +137,9 @@ extension VisitsCommandTests {
         #expect(none.status != 0)
         #expect(none.standardError.contains("give --config"), "\(none.standardError)")
         // A time that is no time now (a typo, milliseconds) would delete the whole history.
-        for typo in ["1e300", "1767603600000", "nan", "-5"] {
+        for typo in ["1e300", "1767603600000000", "nan", "-5"] {
             let pruned = try await FootfallProcess.run(["visits", "prune", "--config", replayed.config, "--data", replayed.data, "--now", typo])
-            #expect(pruned.status != 0 && pruned.standardError.contains("is not a time from 1970 to now"), "\(typo): \(pruned.standardError)")
+            #expect(pruned.status != 0 && pruned.standardError.contains("is not a time from 1970 to 9999"), "\(typo): \(pruned.standardError)")
         }
     }
 }

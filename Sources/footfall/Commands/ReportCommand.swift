@@ -13,10 +13,11 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var data: VisitsCommand.DataOption
 
-    @Option(help: ArgumentHelp("Start of the range: \(AnalyticsTime.accepted). Default: six days before --to's day.", valueName: "time"))
+    // Taken whatever they look like (`-1` is a value here, refused by the range's own check).
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start of the range: \(AnalyticsTime.accepted). Default: six days before --to's day.", valueName: "time"))
     var from: String?
 
-    @Option(help: ArgumentHelp("End of the range (excluded), as --from. Default: the end of today (UTC).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("End of the range (excluded), as --from. Default: the end of today (UTC).", valueName: "time"))
     var to: String?
 
     @Option(help: "hour or day. Default: hour for up to two days, day beyond.")

@@ -25,6 +25,19 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "PEM certificates to trust for an https --url: the gateway's own, or its CA's.")
     var caFile: String?
 
+    func validate() throws {
+        // Here, not in run: ArgumentParser then names this command's help, not footfall's.
+        guard config != nil || url != nil else { throw ValidationError("give --config or --url") }
+        if let url { try Self.checkURL(url, given: "--url '\(url)'") }
+    }
+
+    /// A URL the client cannot use is the user's to fix, not a gateway that does not answer.
+    static func checkURL(_ base: String, given: String) throws {
+        guard let parsed = URL(string: base), let scheme = parsed.scheme, ["http", "https"].contains(scheme.lowercased()), parsed.host != nil else {
+            throw ValidationError("\(given) is not an http(s) URL; give the gateway's API, e.g. http://127.0.0.1:8080")
+        }
+    }
+
     func run() async throws {
         var base = url
         let environmentToken = ProcessInfo.processInfo.environment["FOOTFALL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -44,11 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
             bearer = bearer ?? configuration.api.tokens.first
         }
         guard let base else { throw ValidationError("give --config or --url") }
-        // A URL the client cannot use is the user's to fix, not a gateway that does not answer.
-        guard let parsed = URL(string: base), let scheme = parsed.scheme, ["http", "https"].contains(scheme.lowercased()), parsed.host != nil else {
-            let given = url != nil ? "--url '\(base)'" : "'\(base)' (from api.listen in \(config ?? ""))"
-            throw ValidationError("\(given) is not an http(s) URL; give the gateway's API, e.g. http://127.0.0.1:8080")
-        }
+        try Self.checkURL(base, given: url != nil ? "--url '\(base)'" : "'\(base)' (from api.listen in \(config ?? ""))")
         let client: HTTPClient
         if let trusted {
             // Beside the system's roots: a certificate a public CA issued verifies through them

@@ -43,6 +43,12 @@ struct VisitsCommand: ParsableCommand {
             "The shopper: an anonymous_id or customer_id from their events, or their device id (e.g. ibeacon:<uuid>:<major>:<minor>).",
             valueName: "id"))
         var device: String
+
+        func validate() throws {
+            guard !device.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--device is empty; give the shopper's anonymous_id, customer_id or device id")
+            }
+        }
     }
 
     struct Show: ParsableCommand {
@@ -104,16 +110,21 @@ struct VisitsCommand: ParsableCommand {
         var store: String?
         @Option(parsing: .unconditional, help: "Prune as of this Unix time (default: now).") var now: Double?
 
-        func run() throws {
-            guard let path = data.config ?? store.map(StoreOption.path(for:)) else {
+        func validate() throws {
+            guard data.config != nil || store != nil else {
                 throw ValidationError("give --config, the store file the gateway runs with: its identity.retention_days says what to keep")
             }
+        }
+
+        func run() throws {
+            guard let path = data.config ?? store.map(StoreOption.path(for:)) else { throw ExitCode.validationFailure }
             let configuration = try StoreConfiguration.loadChecked(path: path)
             let gateway = try data.open()
             let clock = Date().timeIntervalSince1970
-            // A typo here deletes history for good: a time from 1970 to the present only.
-            if let now, !(now >= 0 && now <= clock + 86_400) {
-                throw CommandFailure("--now \(now) is not a time from 1970 to now (Unix seconds, e.g. \(Int(clock))); give it, or leave it out to prune as of now")
+            // A typo here deletes history for good (milliseconds, an exponent): seconds from 1970
+            // to 9999 only.
+            if let now, !(now >= 0 && now <= AnalyticsTime.latest) {
+                throw CommandFailure("--now \(now) is not a time from 1970 to 9999 in Unix seconds (now is \(Int(clock))); give one, or leave it out to prune as of now")
             }
             let cutoff = (now ?? clock) - configuration.identity.retentionDays * 86_400
             let removed = try gateway.database.deleteVisits(endedBefore: cutoff)
