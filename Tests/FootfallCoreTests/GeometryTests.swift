@@ -44,6 +44,11 @@ import Testing
         #expect(DeviceID("wifi:3c:e1:a1:ad:ea:18").isStable)
         #expect(!DeviceID("wifi:da:a1:19:00:00:01").isStable, "a locally administered MAC is randomized")
         #expect(DeviceID("tag-42").kind == .opaque)
+        // As an operator may type one: hexadecimal kinds in lower case, a key's name as named.
+        #expect(DeviceID.canonical(" IBEACON:F7826DA6-4FA2-4E98-8024-BC5B71E0893E:1:2 ") == "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2")
+        #expect(DeviceID.canonical("BLE:C4:1F:22:90:0C:3E") == "ble:c4:1f:22:90:0c:3e")
+        #expect(DeviceID.canonical("IRK:Loyalty-Alice") == "irk:Loyalty-Alice")
+        #expect(DeviceID.canonical("Tag-42") == "Tag-42" && DeviceID.canonical("Door:A") == "Door:A")
     }
 
     @Test func timestampsAreRFC3339UTCWithMilliseconds() {

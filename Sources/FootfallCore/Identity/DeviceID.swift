@@ -56,15 +56,20 @@ public struct DeviceID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         DeviceID("ibeacon:\(uuid.lowercased()):\(major):\(minor)")
     }
 
-    /// The id as the gateway writes it, from one an operator typed: a known kind's prefix and
-    /// its hexadecimal (a UUID, an address, a namespace) in lower case (`IBEACON:F7826DA6-…`
-    /// is `ibeacon:f7826da6-…`); any other id as given.
+    /// The id as the gateway writes it, from one an operator typed: a kind whose id is
+    /// hexadecimal and decimal (a UUID, an address, a namespace) in lower case
+    /// (`IBEACON:F7826DA6-…` is `ibeacon:f7826da6-…`); an identity key's name (`irk:`, as
+    /// `identity.identity_keys` names it) and any other id as given.
     public static func canonical(_ text: String) -> DeviceID {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let colon = trimmed.firstIndex(of: ":"), let kind = Kind(rawValue: trimmed[..<colon].lowercased()), kind != .opaque else {
+        guard let colon = trimmed.firstIndex(of: ":"), let kind = Kind(rawValue: trimmed[..<colon].lowercased()) else {
             return DeviceID(trimmed)
         }
-        return DeviceID(trimmed.lowercased())
+        switch kind {
+        case .ibeacon, .eddystone, .altbeacon, .ble, .bleRPA, .wifi: return DeviceID(trimmed.lowercased())
+        case .irk: return DeviceID(kind.rawValue + trimmed[colon...])
+        case .opaque: return DeviceID(trimmed)
+        }
     }
 
     public var description: String { rawValue }
