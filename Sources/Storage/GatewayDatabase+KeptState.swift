@@ -24,6 +24,20 @@ extension GatewayDatabase {
         }
     }
 
+    /// Replaces what is kept under `name` by `change`'s answer to it, in one transaction (so
+    /// that a daemon keeping or taking it meanwhile is ordered before or after, never between);
+    /// `change` answering nil leaves it as it was. False when nothing is kept.
+    @discardableResult
+    public func updateState(_ name: String, _ change: ([UInt8]) throws -> [UInt8]?) throws -> Bool {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT value FROM kept_state WHERE name = ?", arguments: [name]) else { return false }
+            let value: Data = row["value"]
+            guard let changed = try change(Array(value)) else { return true }
+            try db.execute(sql: "UPDATE kept_state SET value = ? WHERE name = ?", arguments: [Data(changed), name])
+            return true
+        }
+    }
+
     /// What was kept under `name`, taken away in the same transaction, so that it is taken back
     /// at most once; nil when nothing was.
     public func takeState(_ name: String) throws -> (value: [UInt8], savedAt: Double)? {

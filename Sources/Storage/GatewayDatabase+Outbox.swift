@@ -128,6 +128,24 @@ extension GatewayDatabase {
         try read { try Outbox.eventCount(identity: identity, in: $0) }
     }
 
+    /// How many events still kept carry this `anonymous_id` (a pseudonym), whatever their
+    /// `customer_id`.
+    public func keptEventCount(anonymousID: String) throws -> Int {
+        try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox_event WHERE anonymous_id = ?", arguments: [anonymousID]) ?? 0 }
+    }
+
+    /// Removes every event still kept that carries this `customer_id`, with its letters; how
+    /// many went (an erasure request that names the customer: their events carry their
+    /// pseudonym too, but one of another pseudonym would otherwise stay).
+    public func eraseEvents(ofCustomer customerID: String) throws -> Int {
+        try erasing { db in
+            try db.execute(
+                sql: "DELETE FROM outbox_letter WHERE seq IN (SELECT seq FROM outbox_event WHERE customer_id = ?)", arguments: [customerID])
+            try db.execute(sql: "DELETE FROM outbox_event WHERE customer_id = ?", arguments: [customerID])
+            return db.changesCount
+        }
+    }
+
     /// Calls `onChange` after every commit that appends, settles or letters events, whichever
     /// process made it; stops when the observation is cancelled.
     public func observeOutbox(

@@ -1,4 +1,5 @@
 import FootfallCore
+import GRDB
 
 /// The visit history's intent methods: what the presence stage reads and records, and what
 /// the privacy rules remove (retention, erasure).
@@ -30,8 +31,26 @@ extension GatewayDatabase {
     /// batches skip the gap.
     @discardableResult
     public func erase(identity: String) throws -> (visits: Int, events: Int) {
-        try write { db in
+        try erasing { db in
             (try VisitTable.erase(identity: identity, in: db), try Outbox.erase(anonymousID: identity, in: db))
+        }
+    }
+
+    /// Runs an erasure in one transaction with SQLite's `secure_delete` on, so that what it
+    /// deletes is overwritten in the file rather than left in free pages, then checkpoints the
+    /// write-ahead log (which held the rows too) into the file and empties it, where no reader
+    /// holds it (a running daemon's next checkpoint does it otherwise).
+    func erasing<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            _ = try? db.checkpoint(.truncate)
+            return result!
         }
     }
 }

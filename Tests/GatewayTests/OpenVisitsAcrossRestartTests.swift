@@ -135,10 +135,25 @@ extension OpenVisitsAcrossRestartTests {
         #expect(show.status == 0, "\(show.standardError)")
         #expect(show.standardOutput.contains("is \(identity): 0 visits on record,"), "\(show.standardOutput)")
         #expect(show.standardOutput.contains("kept at the daemon's last stop: 1 visit in progress"), "\(show.standardOutput)")
-        let erase = try await FootfallProcess.run(["visits", "erase", "--data", directory.path, "--device", typed])
+        // The retailer names the shopper by the customer id their events carried (here given to
+        // one more event, as an identity map gives it): a customer id with events in the
+        // outbox is not taken for a pseudonym of its own (it erased nothing).
+        var tagged = PresenceEvent(id: "e-customer", type: .zoneEntered, occurredAt: split, storeID: configuration.layout.id, gatewayID: "gw")
+        tagged.anonymousID = identity
+        tagged.customerID = "cust-9"
+        try data.database.append([tagged], appendedAt: split)
+        let byCustomer = try await FootfallProcess.run(["visits", "show", "--data", directory.path, "--device", "cust-9"])
+        #expect(byCustomer.standardOutput.hasPrefix("cust-9 (customer_id) is \(identity):"), "\(byCustomer.standardOutput)\(byCustomer.standardError)")
+        let erase = try await FootfallProcess.run(["visits", "erase", "--data", directory.path, "--device", "cust-9"])
         #expect(erase.status == 0, "\(erase.standardError)")
         #expect(erase.standardOutput.contains("erased 1 visit in progress"), "\(erase.standardOutput)")
         #expect(try data.database.keptEventCount(identity: identity) == 0)
+        #expect(try data.database.keptEventCount(identity: "cust-9") == 0)
+        // Gone from the files too, not left in free pages or the write-ahead log.
+        for file in ["gateway.sqlite", "gateway.sqlite-wal"] {
+            let bytes = (try? Data(contentsOf: directory.appendingPathComponent(file))) ?? Data()
+            #expect(bytes.range(of: Data("cust-9".utf8)) == nil, "\(file) still holds the erased customer id")
+        }
 
         // Started again with the rest of the visit: the erased one is not carried on; what comes
         // is a new visit of its own, entered anew.

@@ -1,9 +1,6 @@
 import Foundation
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The daemon's log lines when systemd's journal takes its standard output (`JOURNAL_STREAM`,
 /// as under footfall.service): each line begins with its syslog priority, `<4>` for a warning
@@ -28,16 +25,16 @@ public struct JournalLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let line = Self.line(level: event.level, label: label, message: "\(event.message)", metadata: merged, source: event.source)
-        Self.output.withLock { _ in Self.write(line) }
+        Self.output.withLock { _ in Self.emit(line) }
     }
 
     /// Writes the line whole to standard output, interrupted or in parts; a failure (the
     /// journal's stream gone: systemd ignores SIGPIPE for its services) loses the line, never
     /// the daemon, as swift-log's own handler does.
-    static func write(_ line: String) {
+    static func emit(_ line: String) {
         var bytes = Array(line.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             if written > 0 {
                 bytes = bytes.dropFirst(written)
             } else if written < 0, errno == EINTR {

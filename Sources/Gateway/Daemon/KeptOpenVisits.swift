@@ -42,13 +42,17 @@ public enum KeptOpenVisits {
     /// Takes the visits in progress and the staff mark of those shoppers out of what is kept (an
     /// erasure request while the daemon is stopped); how many of each went.
     public static func erase(_ identities: Set<String>, in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> (visits: Int, staff: Int) {
-        guard let kept = try database.keptState(name), var open = try open(kept.value, with: pseudonymizer) else { return (0, 0) }
-        let visits = open.visits.count, staff = open.staff.count
-        open.visits.removeAll { identities.contains(pseudonymizer.identityKey(for: $0.device)) }
-        open.staff = open.staff.filter { !identities.contains($0.key) }
-        let erased = (visits - open.visits.count, staff - open.staff.count)
-        guard erased != (0, 0) else { return erased }
-        try database.keepState(name, value: try seal(open, with: pseudonymizer), at: kept.savedAt)
+        var erased = (visits: 0, staff: 0)
+        // Read, filtered and written back in one transaction: a daemon starting (taking them)
+        // or stopping (keeping its own) meanwhile comes wholly before or after.
+        try database.updateState(name) { sealed in
+            guard var open = try open(sealed, with: pseudonymizer) else { return nil }
+            let visits = open.visits.count, staff = open.staff.count
+            open.visits.removeAll { identities.contains(pseudonymizer.identityKey(for: $0.device)) }
+            open.staff = open.staff.filter { !identities.contains($0.key) }
+            erased = (visits - open.visits.count, staff - open.staff.count)
+            return erased == (0, 0) ? nil : try seal(open, with: pseudonymizer)
+        }
         return erased
     }
 }

@@ -104,21 +104,30 @@ struct CalibrateRecordCommand: ParsableCommand {
         // own (a Unix time), or seconds after its earliest reading. The whole file is read,
         // twice: a trace put together from several sensors' recordings is in time order only
         // within each, and its earliest reading may stand anywhere.
+        // (A pipe, which cannot be read twice, is read once and kept.)
+        let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
         var earliest: Double?
         var unordered = false
         var last = -Double.infinity
+        var kept: [Observation] = []
         let first = try reader()
         while let o = try first.read() {
             earliest = min(earliest ?? o.time, o.time)
             if o.time < last { unordered = true }
             last = o.time
+            if !regular { kept.append(o) }
         }
         var window: [Observation] = []
         let start = earliest.map { Self.windowStart(requestedStart, firstReading: $0) }
         if let start {
-            let second = try reader()
-            while let o = try second.read() {
-                if o.time >= start && o.time < start + seconds { window.append(o) }
+            let inWindow = { (o: Observation) in o.time >= start && o.time < start + seconds }
+            if regular {
+                let second = try reader()
+                while let o = try second.read() {
+                    if inWindow(o) { window.append(o) }
+                }
+            } else {
+                window = kept.filter(inWindow)
             }
         }
         if unordered {

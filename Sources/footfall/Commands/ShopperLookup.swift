@@ -40,7 +40,8 @@ struct ShopperLookup {
         func held(_ identities: [String]) throws -> [(identity: String, visits: [VisitRecord], events: Int)] {
             try Set(identities).sorted().compactMap { identity in
                 let visits = try database.visits(of: identity, since: -.infinity)
-                let events = try database.keptEventCount(identity: identity)
+                // By pseudonym only: a customer id is not one (its events are found through it).
+                let events = try database.keptEventCount(anonymousID: identity)
                 return visits.isEmpty && events == 0 && !keptIdentities.contains(identity) ? nil : (identity, visits, events)
             }
         }
@@ -59,7 +60,9 @@ struct ShopperLookup {
         let asCustomer = try held(customerIdentities)
         if !asCustomer.isEmpty { return try found(.customerID, asCustomer) }
 
-        let asDevice = try held([pseudonymizer.identityKey(for: DeviceID.canonical(id))])
+        // As typed and as the gateway writes it: a sensor gateway or a trace may have sent an id
+        // in capitals, kept as sent.
+        let asDevice = try held([pseudonymizer.identityKey(for: DeviceID(id)), pseudonymizer.identityKey(for: DeviceID.canonical(id))])
         if !asDevice.isEmpty { return try found(.device, asDevice) }
 
         throw CommandFailure(nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
@@ -79,6 +82,6 @@ struct ShopperLookup {
             ? "a customer_id (pass the store file with --config to look it up in identity.identity_map)"
             : "a customer_id of \(configuration!.file)'s identity.identity_map"
         return "nothing held in \(dataDirectory) for '\(shown)' as an anonymous_id, \(customers) or a device id; "
-            + "check the id, and that --data is the directory `footfall run` was given"
+            + "check the id, and that --data is the directory `footfall run` was given (a running daemon holds its visits in progress in memory: stop it to find those)"
     }
 }

@@ -93,6 +93,11 @@ struct VisitsCommand: ParsableCommand {
                     "erased \(count(removed, "visit")) of \(shown) (\(found.kind.rawValue); pseudonym \(identity)) "
                         + "and \(count(events, "event")) from the outbox")
             }
+            // Named by customer id: any event of theirs under another pseudonym goes too.
+            if found.kind == .customerID {
+                let more = try gateway.database.eraseEvents(ofCustomer: shopper.device)
+                if more > 0 { print("erased \(count(more, "more event")) of \(shown) from the outbox") }
+            }
             // A visit in progress kept at the last stop would carry on at the next start and send
             // the rest of its events: it goes too, with the staff mark.
             let kept = try KeptOpenVisits.erase(
