@@ -46,6 +46,10 @@ import Testing
         #expect(upstream?["upstream"]?.contains(" sent, ") == true, "\(upstream ?? [:])")
         #expect(upstream?["upstream"]?.contains("failing") == false, "\(upstream ?? [:])")
         #expect(try await sensorClient.get("/metrics").body.contains("footfall_uplink_sent_total"))
+        // The sensor gateway's map says where the store's is: it places no device itself.
+        let sensorLayout = try await sensorClient.get("/api/layout").json
+        #expect(sensorLayout?["located_by"] as? String == "http://127.0.0.1:\(locatingClient.port)", "\(sensorLayout ?? [:])")
+        #expect(try await locatingClient.get("/api/layout").json?["located_by"] == nil)
 
         // Stopping the sensor gateway sends what it still holds.
         await sensorDaemon.killOnItsOwnThread(SIGTERM)

@@ -22,6 +22,14 @@ struct LayoutDocument: Encodable {
     var entrances: [[Double]]
     var zones: [ZoneDocument]
     var sensors: [SensorDocument]
+    /// The locating gateway's address, on a sensor gateway (`upstream.url`), which places no
+    /// device: the map says to open that gateway's instead. Absent on a locating gateway.
+    var locatedBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, outline, entrances, zones, sensors
+        case locatedBy = "located_by"
+    }
 
     init(_ configuration: StoreConfiguration) {
         let layout = configuration.layout
@@ -31,5 +39,6 @@ struct LayoutDocument: Encodable {
         entrances = layout.entrances.map { [$0.x, $0.y] }
         zones = layout.zones.map { ZoneDocument(id: $0.id, name: $0.name, polygon: $0.polygon.vertices.map { [$0.x, $0.y] }, dwellAfter: $0.dwellAfter) }
         sensors = layout.sensors.map { SensorDocument(id: $0.id.rawValue, position: [$0.position.x, $0.position.y, $0.position.z]) }
+        locatedBy = configuration.upstream.map { URLRedaction.shown($0.url) }
     }
 }

@@ -82,6 +82,8 @@ const devices = new Map();
 const zoneShapes = new Map();
 const zoneNames = new Map();
 let eventCount = 0, dwellCount = 0, height = 0;
+// On a sensor gateway, the locating gateway its observations go to (`located_by`).
+let sensorGateway = null;
 
 function el(name, attrs, parent) {
   const node = document.createElementNS(NS, name);
@@ -94,7 +96,10 @@ const px = p => `${p[0]},${height - p[1]}`;
 
 async function loadLayout() {
   const layout = await (await fetch("api/layout", auth)).json();
-  document.getElementById("title").textContent = layout.name + " — live";
+  document.getElementById("title").textContent = layout.name + (layout.located_by ? " — a sensor gateway" : " — live");
+  // A sensor gateway places no device: say where the store's map is, rather than show an
+  // empty one as live.
+  if (layout.located_by) sensorGateway = layout.located_by;
   const xs = layout.outline.map(p => p[0]), ys = layout.outline.map(p => p[1]);
   // Room around the store for passers-by on the street, which runs past the corners.
   const minX = Math.min(...xs) - 12, maxX = Math.max(...xs) + 12, maxY = Math.max(...ys) + 2, minY = Math.min(...ys) - 8;
@@ -189,7 +194,9 @@ function connect() {
     document.getElementById("events").textContent = eventCount;
     document.getElementById("dwells").textContent = dwellCount;
   });
-  stream.onopen = () => document.getElementById("status").textContent = "live";
+  stream.onopen = () => document.getElementById("status").textContent = sensorGateway
+    ? `this gateway hears the store's sensors and sends what they hear to ${sensorGateway}, which places the devices: open its map`
+    : "live";
   stream.onerror = () => document.getElementById("status").textContent = "reconnecting…";
 }
 
