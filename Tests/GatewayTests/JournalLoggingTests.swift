@@ -37,8 +37,11 @@ import Testing
             environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"])
         defer { daemon.kill() }
         // The notice that only identified shoppers' visits are delivered, and the lines of the
-        // start at info.
-        let noticed = await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) { daemon.log.contains("<5>notice footfall:") }
+        // start at info (the API listening comes after the notice: waited for too, a loaded run
+        // had been stopped between them).
+        let noticed = await waitUntil(timeout: .seconds(300), every: .milliseconds(200)) {
+            daemon.log.contains("<5>notice footfall:") && daemon.log.contains("<6>info footfall:")
+        }
         #expect(noticed, "\(daemon.log.prefix(2000))")
         await daemon.killOnItsOwnThread(SIGTERM)
         let lines = daemon.log.split(separator: "\n")
