@@ -176,9 +176,10 @@ import Testing
         #expect(old?.visitorBars.count == 1 && old?.visitorBars.first == 236, "one day's bar: \(String(describing: old))")
         #expect(old?.heatCells.allSatisfy { $0 == 0 } == true && old?.heatNote.contains("kept for the last 7 days") == true, "\(String(describing: old))")
         // A range the gateway refuses is said beside the dates; the figures left are greyed out.
-        let refused = try await show("from=2020-01-01&to=2026-01-05") { $0.statusClass == "error" }
+        // (Each waited for by its own message: until the new page has loaded, the last one answers.)
+        let refused = try await show("from=2020-01-01&to=2026-01-05") { $0.statusClass == "error" && $0.status.contains("400 days") }
         #expect(refused?.stale == true && refused?.status.contains("400 days") == true, "\(String(describing: refused))")
-        let notADate = try await show("from=yesterday&to=2026-01-05") { $0.statusClass == "error" }
+        let notADate = try await show("from=yesterday&to=2026-01-05") { $0.statusClass == "error" && $0.status.contains("pick a start") }
         #expect(notADate?.status.contains("pick a start and an end date") == true, "\(String(describing: notADate))")
         // Stopping, the daemon counts the passers-by of the traffic interval the trace ended in.
         await daemon.killOnItsOwnThread(SIGTERM)
