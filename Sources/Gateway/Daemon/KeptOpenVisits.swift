@@ -24,19 +24,14 @@ public enum KeptOpenVisits {
         return try decoder.decode(VisitTracker.Kept.self, from: Data(plain))
     }
 
-    /// The pseudonyms of every shopper with a visit in progress or a staff mark kept.
-    public static func identities(in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> Set<String> {
-        guard let kept = try database.keptState(name), let open = try open(kept.value, with: pseudonymizer) else { return [] }
-        return Set(open.visits.map { pseudonymizer.identityKey(for: $0.device) }).union(open.staff.keys)
-    }
-
-    /// The kept visits and staff of the shoppers whose visit history is kept under one of
-    /// `identities` (pseudonyms), as they are kept now; nothing is changed.
-    public static func held(by identities: Set<String>, in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> (visits: Int, staff: Int) {
-        guard let kept = try database.keptState(name), let open = try open(kept.value, with: pseudonymizer) else { return (0, 0) }
-        return (
-            open.visits.filter { identities.contains(pseudonymizer.identityKey(for: $0.device)) }.count,
-            open.staff.keys.filter(identities.contains).count)
+    /// What is kept of each shopper (by pseudonym, `Pseudonymizer.identityKey`) with a visit in
+    /// progress or a staff mark: how many of each, as they are kept now; nothing is changed.
+    public static func held(in database: GatewayDatabase, pseudonymizer: Pseudonymizer) throws -> [String: (visits: Int, staff: Int)] {
+        guard let kept = try database.keptState(name), let open = try open(kept.value, with: pseudonymizer) else { return [:] }
+        var held: [String: (visits: Int, staff: Int)] = [:]
+        for visit in open.visits { held[pseudonymizer.identityKey(for: visit.device), default: (0, 0)].visits += 1 }
+        for identity in open.staff.keys { held[identity, default: (0, 0)].staff += 1 }
+        return held
     }
 
     /// Takes the visits in progress and the staff mark of those shoppers out of what is kept (an

@@ -36,21 +36,23 @@ struct ShopperLookup {
     func find(_ id: String) throws -> Found {
         let database = gateway.database
         let pseudonymizer = Pseudonymizer(key: gateway.key)
-        let keptIdentities = try KeptOpenVisits.identities(in: database, pseudonymizer: pseudonymizer)
+        // Read (and unsealed) once: the visits in progress and staff marks kept at the last stop.
+        let kept = try KeptOpenVisits.held(in: database, pseudonymizer: pseudonymizer)
         func held(_ identities: [String]) throws -> [(identity: String, visits: [VisitRecord], events: Int)] {
             try Set(identities).sorted().compactMap { identity in
                 let visits = try database.visits(of: identity, since: -.infinity)
                 // By pseudonym only: a customer id is not one (its events are found through it).
                 let events = try database.keptEventCount(anonymousID: identity)
-                return visits.isEmpty && events == 0 && !keptIdentities.contains(identity) ? nil : (identity, visits, events)
+                return visits.isEmpty && events == 0 && kept[identity] == nil ? nil : (identity, visits, events)
             }
         }
-        func found(_ kind: Kind, _ identities: [(identity: String, visits: [VisitRecord], events: Int)]) throws -> Found {
-            Found(kind: kind, identities: identities, kept: try KeptOpenVisits.held(by: Set(identities.map(\.identity)), in: database, pseudonymizer: pseudonymizer))
+        func found(_ kind: Kind, _ identities: [(identity: String, visits: [VisitRecord], events: Int)]) -> Found {
+            let theirs = identities.compactMap { kept[$0.identity] }
+            return Found(kind: kind, identities: identities, kept: (theirs.map(\.visits).reduce(0, +), theirs.map(\.staff).reduce(0, +)))
         }
         // An identified shopper's anonymous_id is the key of what is held.
         let asPseudonym = try held([id])
-        if !asPseudonym.isEmpty { return try found(.anonymousID, asPseudonym) }
+        if !asPseudonym.isEmpty { return found(.anonymousID, asPseudonym) }
 
         var customerIdentities = try database.anonymousIDs(ofCustomer: id)
         if let configuration {
@@ -58,12 +60,12 @@ struct ShopperLookup {
             customerIdentities += customers.filter { $0.value == id }.keys.map { pseudonymizer.identityKey(for: $0) }
         }
         let asCustomer = try held(customerIdentities)
-        if !asCustomer.isEmpty { return try found(.customerID, asCustomer) }
+        if !asCustomer.isEmpty { return found(.customerID, asCustomer) }
 
         // As typed and as the gateway writes it: a sensor gateway or a trace may have sent an id
         // in capitals, kept as sent.
         let asDevice = try held([pseudonymizer.identityKey(for: DeviceID(id)), pseudonymizer.identityKey(for: DeviceID.canonical(id))])
-        if !asDevice.isEmpty { return try found(.device, asDevice) }
+        if !asDevice.isEmpty { return found(.device, asDevice) }
 
         throw CommandFailure(nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
     }
