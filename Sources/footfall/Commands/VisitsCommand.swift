@@ -5,9 +5,6 @@ import Gateway
 import Presence
 import Storage
 
-/// `n thing` or `n things`.
-func count(_ n: Int, _ thing: String) -> String { "\(n) \(thing)\(n == 1 ? "" : "s")" }
-
 /// `footfall visits …`: the visit history kept on the gateway.
 struct VisitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
