@@ -66,8 +66,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 commit=$(git -C "$repo" log -1 --format=%h 2>/dev/null || echo unknown)
 if [ -z "$version" ]; then
-    # Later commits give later versions, so apt takes a newer package for an upgrade.
-    version=$(TZ=UTC git -C "$repo" log -1 --date=format-local:%Y%m%d.%H%M%S --format='0.1~git%cd.%h' 2>/dev/null) ||
+    # The release of the binary packed (`footfall --version`), then the commit: later commits
+    # give later versions, so apt takes a newer package for an upgrade (and 0.1.0~git… sorts
+    # after the 0.1~git… packages made before the release was read from the binary).
+    release=$("$binary" --version 2>/dev/null) && [ -n "$release" ] ||
+        fail "$binary --version printed no release; give --version VERSION, or package a footfall binary"
+    version=$(TZ=UTC git -C "$repo" log -1 --date=format-local:%Y%m%d.%H%M%S --format="${release}~git%cd.%h" 2>/dev/null) ||
         fail "no --version given and $repo is not a git checkout to take one from"
 fi
 dpkg --validate-version "$version" 2>/dev/null || fail "--version '$version' is not a Debian version (digits first; letters, digits, . + ~)"

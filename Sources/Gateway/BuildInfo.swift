@@ -1,5 +1,7 @@
-/// What this binary is, for `footfall_build_info` at /metrics.
+/// What this binary is, for `footfall --version` and `footfall_build_info` at /metrics.
 public enum BuildInfo {
+    /// The release: packaging/build-deb.sh takes the package's version from the binary's
+    /// `--version` (with the commit after it), so the two never disagree.
     public static let version = "0.1.0"
 
     /// The Swift compiler that built it.

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Gateway
 
 @main
 struct Footfall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "footfall",
         abstract: "In-store presence and positioning: simulate, replay, calibrate and run a store's gateway.",
+        version: BuildInfo.version,
         subcommands: [
             SimulateCommand.self,
             SimulateSurveyCommand.self,

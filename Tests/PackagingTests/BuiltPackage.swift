@@ -5,7 +5,8 @@ import Foundation
 /// (real dpkg-deb and dpkg-shlibdeps) from the debug binary this test run built, and unpacked:
 /// its files under `root`, its control files under `control`.
 struct BuiltPackage: Sendable {
-    static let version = "0.0.0~test"
+    /// The version build-deb.sh gave it: the binary's release and the commit, as `make deb` does.
+    let version: String
     let deb: URL
     let root: URL
     let control: URL
@@ -27,18 +28,23 @@ struct BuiltPackage: Sendable {
         // Debian package provides (make deb links them in); packed with the least compression, as
         // only the layout and the control data are under test.
         let built = try ExternalTool.runBlocking("bash", [
-            script, "--binary", FootfallProcess.executable.path, "--out", directory.path, "--version", version,
+            script, "--binary", FootfallProcess.executable.path, "--out", directory.path,
             "--compression", "gzip", "--fast", "--allow-unpackaged-libraries",
         ])
         guard built.status == 0 else { throw PackagingError("build-deb.sh failed: \(built.errors)\(built.output)") }
         let architecture = try ExternalTool.runBlocking("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let deb = directory.appendingPathComponent("footfall_\(version)_\(architecture).deb")
+        let made = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".deb") }
+        guard made.count == 1, let name = made.first, name.hasPrefix("footfall_"), name.hasSuffix("_\(architecture).deb") else {
+            throw PackagingError("build-deb.sh made \(made), not one footfall_<version>_\(architecture).deb")
+        }
+        let version = String(name.dropFirst("footfall_".count).dropLast("_\(architecture).deb".count))
+        let deb = directory.appendingPathComponent(name)
         let root = directory.appendingPathComponent("root"), control = directory.appendingPathComponent("control")
         for (option, folder) in [("-x", root), ("-e", control)] {
             let unpacked = try ExternalTool.runBlocking("dpkg-deb", [option, deb.path, folder.path])
             guard unpacked.status == 0 else { throw PackagingError("dpkg-deb \(option) failed: \(unpacked.errors)") }
         }
-        return BuiltPackage(deb: deb, root: root, control: control)
+        return BuiltPackage(version: version, deb: deb, root: root, control: control)
     }
 }
 

@@ -61,7 +61,12 @@ import Testing
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         })
         #expect(field["Package"] == "footfall")
-        #expect(field["Version"] == BuiltPackage.version)
+        #expect(field["Version"] == package.version)
+        // The binary's release, then the commit (`make deb` gives no --version).
+        let release = try await FootfallProcess.run(["--version"])
+        #expect(release.status == 0)
+        let releaseLine = release.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!releaseLine.isEmpty && package.version.hasPrefix("\(releaseLine)~git"), "\(package.version) against \(releaseLine)")
         let architecture = try await ExternalTool.run("dpkg", ["--print-architecture"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(field["Architecture"] == architecture)
         let depends = try #require(field["Depends"]).components(separatedBy: ", ")

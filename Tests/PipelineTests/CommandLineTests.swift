@@ -94,6 +94,16 @@ import Testing
         #expect(result.standardOutput.contains("--body-loss"))
     }
 
+    @Test func versionPrintsTheRelease() async throws {
+        let result = try await FootfallProcess.run(["--version"])
+        #expect(result.status == 0)
+        // One line, a Debian upstream version (packaging/build-deb.sh builds on it): 0.1.0.
+        let line = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.split(separator: ".").count == 3 && line.allSatisfy { $0.isNumber || $0 == "." }, "\(line)")
+        let help = try await FootfallProcess.run(["--help"])
+        #expect(help.standardOutput.contains("--version"))
+    }
+
     @Test func aStoreFolderThatIsNotThereIsNamedAsGiven() async throws {
         let result = try await FootfallProcess.run(["simulate", "--store", "/nonexistent/store-folder", "--out", "/tmp/x.csv"])
         expectOneLineFailure(result, mentioning: ["/nonexistent/store-folder/store.yaml", "does not exist"])
