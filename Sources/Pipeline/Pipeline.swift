@@ -144,6 +144,9 @@ public struct Pipeline: Sendable {
     public mutating func restore(keptPresence kept: VisitTracker.Kept) {
         presence.restore(kept)
     }
+    /// An erasure request: the visits in progress and staff marks of these pseudonyms are
+    /// dropped (`VisitTracker.forget`).
+    public mutating func forget(_ identities: Set<String>) -> [String: VisitTracker.Forgotten] { presence.forget(identities) }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }

@@ -26,6 +26,11 @@ public struct PresenceStage: Sendable {
         tracker.restore(kept)
     }
 
+    /// An erasure request (`VisitTracker.forget`).
+    public mutating func forget(_ identities: Set<String>) -> [String: VisitTracker.Forgotten] {
+        tracker.forget(identities)
+    }
+
     // The tracker's actions are taken before `actions` is called: in `actions(tracker.update(…))`
     // the call would hold a copy of `self` while the tracker mutates, and every update would
     // copy the whole table of devices.

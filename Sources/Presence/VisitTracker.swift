@@ -124,6 +124,46 @@ public struct VisitTracker: Sendable {
         knownStaff.merge(kept.staff) { max($0, $1) }
     }
 
+    /// What `forget` dropped of one shopper (by pseudonym): visits in progress, the staff mark,
+    /// and the `anonymous_id`s the dropped visits' events carried.
+    public struct Forgotten: Sendable, Equatable {
+        public var visits = 0
+        public var staff = 0
+        public var anonymousIDs: [String] = []
+
+        public init(visits: Int = 0, staff: Int = 0, anonymousIDs: [String] = []) {
+            (self.visits, self.staff, self.anonymousIDs) = (visits, staff, anonymousIDs)
+        }
+    }
+
+    /// An erasure request while the tracker runs: the visit in progress of every device whose
+    /// pseudonym (`Pseudonymizer.identityKey`) is in `identities` is dropped with no more events
+    /// (no `store.exited`: the shopper asked for it not to be), and so is its staff mark. A
+    /// device still heard afterwards starts a visit afresh. Every identity asked for is
+    /// answered, with zeros when nothing was held.
+    public mutating func forget(_ identities: Set<String>) -> [String: Forgotten] {
+        var forgotten = Dictionary(uniqueKeysWithValues: identities.map { ($0, Forgotten()) })
+        guard !identities.isEmpty else { return forgotten }
+        for (device, visit) in devices {
+            let identity = pseudonymizer.identityKey(for: device)
+            guard identities.contains(identity) else { continue }
+            if let start = visit.visitStart {
+                forgotten[identity]?.visits += 1
+                forgotten[identity]?.anonymousIDs.append(
+                    pseudonymizer.anonymousID(for: device, at: start, identified: policy.isIdentified(device)))
+            }
+            devices[device] = nil
+            eventsInVisit[device] = nil
+        }
+        for device in leftRecently.keys where identities.contains(pseudonymizer.identityKey(for: device)) {
+            leftRecently[device] = nil
+        }
+        for identity in identities where knownStaff.removeValue(forKey: identity) != nil {
+            forgotten[identity]?.staff += 1
+        }
+        return forgotten
+    }
+
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
     /// Devices currently on a visit.

@@ -80,6 +80,7 @@ public final class GatewayDatabase: Sendable {
         Migrations.registerAnalytics(&migrator)
         Migrations.registerLearntRadio(&migrator)
         Migrations.registerKeptState(&migrator)
+        Migrations.registerErasureRequests(&migrator)
         return migrator
     }
 }

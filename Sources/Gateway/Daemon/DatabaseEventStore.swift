@@ -2,6 +2,7 @@ import FootfallCore
 import Forwarding
 import Logging
 import Pipeline
+import Presence
 import Storage
 import Synchronization
 
@@ -112,6 +113,15 @@ public final class DatabaseEventStore: EventStore, Sendable {
 
     public func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)? {
         try database.takeState(KeptOpenVisits.name).map { ($0.value, $0.savedAt) }
+    }
+
+    public func pendingErasures() throws -> [String] {
+        try database.pendingErasures()
+    }
+
+    public func completeErasures(_ dropped: [String: VisitTracker.Forgotten]) throws -> Int {
+        try database.completeErasures(
+            dropped.mapValues { ($0.visits, $0.staff) }, anonymousIDs: dropped.mapValues(\.anonymousIDs), at: timing.now())
     }
 
     /// Once a day (of the data's own time): quarter hours older than a week become days, and

@@ -1,5 +1,6 @@
 import FootfallCore
 import Pipeline
+import Presence
 
 /// Where the daemon's pipeline service puts what the pipeline decides: the gateway's database.
 public protocol EventStore: Sendable {
@@ -27,4 +28,12 @@ public protocol EventStore: Sendable {
     /// The visits kept at the last stop, taken away so that they are taken back once; nil when
     /// none were kept.
     func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)?
+
+    /// The pseudonyms of erasure requests no daemon has taken yet (`visits erase`).
+    func pendingErasures() throws -> [String]
+
+    /// Erases again, in one transaction, what is held of the shoppers whose visits in progress
+    /// and staff marks the pipeline dropped (`dropped`, by pseudonym), with the events of the
+    /// dropped visits, and marks their requests taken (the daemon's clock); how many events went.
+    func completeErasures(_ dropped: [String: VisitTracker.Forgotten]) throws -> Int
 }

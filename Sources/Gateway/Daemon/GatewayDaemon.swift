@@ -176,6 +176,9 @@ public struct GatewayDaemon {
         // Trapped before anything listens: by default a SIGHUP ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let data = try GatewayData(directory: options.dataDirectory)
+        // Held until the process ends: one gateway per data directory.
+        let lock = try DataDirectoryLock.acquire(options.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let bus = InputBus()
         let timing = self.timing
         let live = LiveState(startedAt: timing.now())

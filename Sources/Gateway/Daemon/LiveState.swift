@@ -84,6 +84,10 @@ public actor LiveState {
 
     public func snapshotDevices() -> [Device] { devices.values.sorted { $0.id < $1.id } }
     public func snapshotVisits() -> [PresenceEvent] { recentVisits.reversed() }
+    /// An erasure request: the recent visits carrying these pseudonyms are no longer shown.
+    public func forget(anonymousIDs: Set<String>) {
+        recentVisits.removeAll { $0.anonymousID.map(anonymousIDs.contains) == true }
+    }
     /// Visitors per zone (the presence stage's: a visitor stepped outside is in no zone), visitors
     /// on a visit, and the devices placed now, all and those inside the store.
     public func snapshotOccupancy() -> (zones: [String: Int], visitors: Int, devices: Int, inside: Int) {

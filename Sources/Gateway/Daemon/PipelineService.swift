@@ -38,6 +38,7 @@ public struct PipelineService: Service {
         var state = State(pipeline: try makePipeline())
         takeBackLearntRadio(&state)
         takeOpenVisits(&state)
+        await takeErasures(&state, at: nil)
         await live.markReady()
         // On shutdown the sources have stopped first (ServiceGroup order); finishing the bus
         // lets the loop drain what is buffered, so nothing accepted is lost.
@@ -93,6 +94,52 @@ public struct PipelineService: Service {
         var keptRadioAt: Double?
         /// The visits in progress and staff found at the last stop, taken back at the first input.
         var keptVisits: (kept: VisitTracker.Kept, savedAt: Double)?
+        /// When (the data's time) erasure requests were last looked for.
+        var erasuresCheckedAt = -Double.infinity
+    }
+
+    /// How often (s of the data's time) the daemon looks for erasure requests: `visits erase`
+    /// waits for its answer.
+    static let checkErasuresEvery = 1.0
+
+    /// Takes the erasure requests `visits erase` left (`erasure_request`): the command erased
+    /// what the database holds, but the visit in progress and the staff mark of the shopper are
+    /// held here, in memory (and in the visits taken back at a start, not yet restored). They
+    /// are dropped, what the pipeline stored of them since is erased again, and each request is
+    /// answered with what was dropped. At the start (`time` nil) and then at most every
+    /// `checkErasuresEvery` of the data's time. A failure is logged and tried at the next tick.
+    private func takeErasures(_ state: inout State, at time: Double?) async {
+        if let time {
+            guard time - state.erasuresCheckedAt >= Self.checkErasuresEvery || time < state.erasuresCheckedAt else { return }
+            state.erasuresCheckedAt = time
+        }
+        do {
+            let identities = Set(try store.pendingErasures())
+            // At the start, the requests answered an hour ago or more go even with none pending.
+            guard !identities.isEmpty || time == nil else { return }
+            var dropped = state.pipeline.forget(identities)
+            if var kept = state.keptVisits {
+                for open in kept.kept.visits {
+                    let identity = pseudonymizer.identityKey(for: open.device)
+                    guard identities.contains(identity) else { continue }
+                    dropped[identity, default: VisitTracker.Forgotten()].visits += 1
+                }
+                kept.kept.visits.removeAll { identities.contains(pseudonymizer.identityKey(for: $0.device)) }
+                for identity in identities where kept.kept.staff.removeValue(forKey: identity) != nil {
+                    dropped[identity, default: VisitTracker.Forgotten()].staff += 1
+                }
+                state.keptVisits = kept
+            }
+            let events = try store.completeErasures(dropped)
+            guard !identities.isEmpty else { return }
+            await live.forget(anonymousIDs: identities.union(dropped.values.flatMap(\.anonymousIDs)))
+            logger.info("took erasure requests", metadata: [
+                "shoppers": "\(identities.count)", "visits_in_progress": "\(dropped.values.map(\.visits).reduce(0, +))",
+                "staff_marks": "\(dropped.values.map(\.staff).reduce(0, +))", "events": "\(events)",
+            ])
+        } catch {
+            logger.warning("cannot take the erasure requests; trying again at the next tick", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Visits in progress when the daemon stops (a restart, an upgrade, systemd's stop) are kept,
@@ -232,6 +279,8 @@ public struct PipelineService: Service {
                 }
             case .tick(let time):
                 state.lastTime = time
+                // Before the tick ends visits: an erased shopper's visit ends with no event.
+                await takeErasures(&state, at: time)
                 try state.pipeline.advance(to: time, into: &state.outputs)
                 try await flushCounts(&state)
                 keepLearntRadio(&state, at: time)

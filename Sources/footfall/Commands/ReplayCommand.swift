@@ -81,6 +81,9 @@ struct ReplayCommand: ParsableCommand {
         options.customers = try IdentityMapLoader.customers(for: configuration)
         options.resolver = try IdentityMapLoader.resolver(for: configuration)
         if let data { options.gatewayData = try GatewayData(directory: data) }
+        // As a gateway's: one writer of a data directory at a time.
+        let lock = try data.map { try DataDirectoryLock.acquire($0) }
+        defer { withExtendedLifetime(lock) {} }
         let started = Date()
         let result = try Replay.run(options)
         let elapsed = Date().timeIntervalSince(started)

@@ -70,6 +70,24 @@ struct ShopperLookup {
         throw CommandFailure(nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
     }
 
+    /// The pseudonyms `id` may stand for when nothing on file matched it: itself if it is an
+    /// identified shopper's `anonymous_id`, those the identity map or kept events give a customer
+    /// id, a device id's (as typed and as the gateway writes it). A gateway running on the data
+    /// directory is asked about these (a first visit it holds in memory is on no file yet).
+    func candidates(_ id: String) throws -> [String] {
+        let pseudonymizer = Pseudonymizer(key: gateway.key)
+        var identities: [String] = []
+        if id.hasPrefix("id-") { identities.append(id) }
+        identities += try gateway.database.anonymousIDs(ofCustomer: id)
+        if let configuration {
+            identities += try IdentityMapLoader.customers(for: configuration).filter { $0.value == id }.keys.map { pseudonymizer.identityKey(for: $0) }
+        }
+        if !id.hasPrefix("id-"), !id.hasPrefix("anon-") {
+            identities += [pseudonymizer.identityKey(for: DeviceID(id)), pseudonymizer.identityKey(for: DeviceID.canonical(id))]
+        }
+        return Array(Set(identities)).sorted()
+    }
+
     /// Why nothing matched, and what to check.
     private func nothingFound(_ id: String, knownCustomer: Bool) -> String {
         let shown = AddressRedaction.redacted(id)
@@ -84,6 +102,6 @@ struct ShopperLookup {
             ? "a customer_id (pass the store file with --config to look it up in identity.identity_map)"
             : "a customer_id of \(configuration!.file)'s identity.identity_map"
         return "nothing held in \(dataDirectory) for '\(shown)' as an anonymous_id, \(customers) or a device id; "
-            + "check the id, and that --data is the directory `footfall run` was given (a running daemon holds its visits in progress in memory: stop it to find those)"
+            + "check the id, and that --data is the directory `footfall run` was given (a running gateway holds its visits in progress in memory, which `visits show` cannot see; `visits erase` asks it)"
     }
 }

@@ -73,15 +73,33 @@ struct VisitsCommand: ParsableCommand {
 
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove a shopper's whole visit history (an erasure request), named by an event's anonymous_id or customer_id or by device id.")
+            abstract: "Remove a shopper's whole visit history (an erasure request), named by an event's anonymous_id or customer_id or by device id.",
+            discussion: """
+                What the database holds goes at once. A gateway running on the same --data holds the shopper's \
+                visit in progress in memory: it is asked to drop it (with no more events) at its next tick, and \
+                the command waits for its answer.
+                """)
         @OptionGroup var data: DataOption
         @OptionGroup var shopper: ShopperOption
+        @Option(help: "Seconds to wait for a gateway running on --data to drop the shopper's visit in progress (0: leave it the request without waiting).")
+        var wait: Double = 10
+
+        func validate() throws {
+            guard wait >= 0, wait <= 3_600 else { throw ValidationError("--wait \(wait) is not 0 to 3600 seconds") }
+        }
 
         func run() throws {
             let gateway = try data.open()
-            let found = try ShopperLookup(gateway: gateway, configuration: data.loadConfiguration(), dataDirectory: data.data)
-                .find(shopper.device)
+            let lookup = ShopperLookup(gateway: gateway, configuration: try data.loadConfiguration(), dataDirectory: data.data)
             let shown = AddressRedaction.redacted(shopper.device)
+            let found: ShopperLookup.Found
+            do {
+                found = try lookup.find(shopper.device)
+            } catch let nothing as CommandFailure {
+                // Nothing on file; a gateway running now may still hold a first visit in memory.
+                try askTheRunningGateway(nothingOnFile: nothing, identities: try lookup.candidates(shopper.device), gateway: gateway, shown: shown)
+                return
+            }
             for (identity, _, _) in found.identities {
                 // The events still in the outbox carry the pseudonym too (and the customer id):
                 // they go in the same transaction as the visits.
@@ -95,12 +113,54 @@ struct VisitsCommand: ParsableCommand {
                 let more = try gateway.database.eraseEvents(ofCustomer: shopper.device)
                 if more > 0 { print("erased \(count(more, "more event")) of \(shown) from the outbox") }
             }
+            let identities = found.identities.map(\.identity)
+            // Left before the kept visits are erased: a gateway stopping meanwhile may keep its
+            // visits after this erasure, and its next start takes the request.
+            try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
             // A visit in progress kept at the last stop would carry on at the next start and send
             // the rest of its events: it goes too, with the staff mark.
-            let kept = try KeptOpenVisits.erase(
-                Set(found.identities.map(\.identity)), in: gateway.database, pseudonymizer: Pseudonymizer(key: gateway.key))
+            let kept = try KeptOpenVisits.erase(Set(identities), in: gateway.database, pseudonymizer: Pseudonymizer(key: gateway.key))
             if kept != (0, 0) {
                 print("erased \(count(kept.visits, "visit")) in progress and \(count(kept.staff, "staff mark")) kept at the daemon's last stop")
+            }
+            guard let process = DataDirectoryLock.holder(of: data.data) else { return }
+            guard let taken = try waitForTheGateway(identities, gateway: gateway) else {
+                print("the gateway running on \(data.data) (process \(process)) has not taken the request within \(Int(wait)) s; it drops the visit in progress at its next tick (its log says \"took erasure requests\")")
+                return
+            }
+            try gateway.database.withdrawErasureRequests(of: identities)
+            print("the gateway running on \(data.data) dropped \(count(taken.visits, "visit")) in progress, \(count(taken.staff, "staff mark")) and \(count(taken.events, "event")) made since")
+        }
+
+        /// Nothing on file matched: the pseudonyms the id may stand for are asked of a gateway
+        /// running on the data directory; the failure stands unless it held something of theirs.
+        private func askTheRunningGateway(nothingOnFile: CommandFailure, identities: [String], gateway: GatewayData, shown: String) throws {
+            guard !identities.isEmpty, let process = DataDirectoryLock.holder(of: data.data) else { throw nothingOnFile }
+            try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
+            let taken = try waitForTheGateway(identities, gateway: gateway)
+            try gateway.database.withdrawErasureRequests(of: identities)
+            guard let taken else {
+                throw CommandFailure("\(nothingOnFile.description); the gateway running on it (process \(process)) did not answer within \(Int(wait)) s: try again with a longer --wait")
+            }
+            guard taken.visits + taken.staff + taken.events > 0 else {
+                throw CommandFailure("\(nothingOnFile.description); nor does the gateway running on it hold a visit in progress of theirs")
+            }
+            print("nothing of \(shown) was on file in \(data.data); the gateway running on it dropped \(count(taken.visits, "visit")) in progress, \(count(taken.staff, "staff mark")) and \(count(taken.events, "event")) made since")
+        }
+
+        /// What the running gateway did with the requests of `identities`, summed, once it has
+        /// taken them all; nil when it has not within `--wait`.
+        private func waitForTheGateway(_ identities: [String], gateway: GatewayData) throws -> GatewayDatabase.ErasureTaken? {
+            let deadline = Date().addingTimeInterval(wait)
+            while true {
+                let taken = try gateway.database.takenErasures(of: identities)
+                if taken.count == Set(identities).count {
+                    return taken.values.reduce(GatewayDatabase.ErasureTaken(at: 0, visits: 0, staff: 0, events: 0)) {
+                        .init(at: max($0.at, $1.at), visits: $0.visits + $1.visits, staff: $0.staff + $1.staff, events: $0.events + $1.events)
+                    }
+                }
+                guard Date() < deadline else { return nil }
+                Thread.sleep(forTimeInterval: 0.05)
             }
         }
     }
