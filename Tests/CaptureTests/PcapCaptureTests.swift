@@ -141,5 +141,33 @@ final class LogRecorder: @unchecked Sendable {
             Observation(time: 10, sensor: "s1", device: "wifi:84:16:f9:f2:da:8b", rssi: -67, radio: .wifi, channel: 11),
         ])
         #expect(summary.withoutSignal == 1)
+        // Why, said once in the summary (it was counted and not said).
+        #expect(summary.description.contains("without signal strength: "), "\(summary)")
+    }
+
+    /// The summary names the first malformed packet by its number, and says when the capture
+    /// cut it at its snapshot length (audit: a cut frame read as a corrupt one).
+    @Test func theFirstMalformedPacketIsNumberedAndACutOneSaidSo() throws {
+        let whole = PcapTestFiles.probeRequest(signal: -60)
+        let path = try PcapTestFiles.write(PcapTestFiles.classic(
+            linkType: 127, packets: [(1, 0, whole), (2, 0, Array(whole.prefix(20))), (3, 0, whole)], originalLengths: [1: whole.count]
+        ), name: "cut.pcap")
+        let (observations, summary) = try PcapCaptureTests.observations(path)
+        #expect(observations.count == 2)
+        #expect(summary.malformed == 1 && summary.firstMalformedPacket == 2)
+        #expect(summary.description.contains("first malformed: packet 2: "), "\(summary)")
+        #expect(summary.description.contains("the capture kept 20 of its \(whole.count) bytes"), "\(summary)")
+    }
+
+    @Test func aProbeRequestNoStationSendsIsCountedImplausibleNotAsAnotherFrame() throws {
+        let path = try PcapTestFiles.write(PcapTestFiles.classic(linkType: 127, packets: [
+            (1, 0, PcapTestFiles.probeRequest(signal: -60, source: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])),
+            (2, 0, PcapTestFiles.probeRequest(signal: 40)),
+            (3, 0, PcapTestFiles.probeRequest(signal: -60)),
+        ]), name: "implausible.pcap")
+        let (observations, summary) = try PcapCaptureTests.observations(path)
+        #expect(observations.count == 1)
+        #expect(summary.implausible == 2 && summary.otherFrames == 0)
+        #expect(summary.description.contains("first implausible: packet 1: a group source address"), "\(summary)")
     }
 }

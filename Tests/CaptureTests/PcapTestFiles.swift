@@ -6,12 +6,15 @@ enum PcapTestFiles {
     static func littleEndian16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
 
     /// Classic pcap, little-endian, microsecond timestamps.
-    static func classic(linkType: UInt32, packets: [(seconds: UInt32, microseconds: UInt32, bytes: [UInt8])]) -> [UInt8] {
+    /// `originalLengths`: a packet's own length where the capture cut it (by index).
+    static func classic(
+        linkType: UInt32, packets: [(seconds: UInt32, microseconds: UInt32, bytes: [UInt8])], originalLengths: [Int: Int] = [:]
+    ) -> [UInt8] {
         var file = littleEndian32(0xA1B2_C3D4) + littleEndian16(2) + littleEndian16(4)
         file += littleEndian32(0) + littleEndian32(0) + littleEndian32(65535) + littleEndian32(linkType)
-        for packet in packets {
+        for (index, packet) in packets.enumerated() {
             file += littleEndian32(packet.seconds) + littleEndian32(packet.microseconds)
-            file += littleEndian32(UInt32(packet.bytes.count)) + littleEndian32(UInt32(packet.bytes.count)) + packet.bytes
+            file += littleEndian32(UInt32(packet.bytes.count)) + littleEndian32(UInt32(originalLengths[index] ?? packet.bytes.count)) + packet.bytes
         }
         return file
     }

@@ -271,6 +271,9 @@ import Testing
         #expect(noSecret.field == "api.meraki.secret" && noSecret.message.contains("shared secret"))
         let badMAC = try #require(error(Self.skeleton + "\napi:\n  meraki:\n    validator: x\n    secret: y\n    access_points: { ap-1: s1 }"))
         #expect(badMAC.field == "api.meraki.access_points" && badMAC.line == 14)
+        // A typo in the sensor would leave every reading of the access point out, said only to Meraki.
+        let noSensor = try #require(error(Self.skeleton + "\napi:\n  meraki:\n    validator: x\n    secret: y\n    access_points: { \"a8:46:9d:27:56:64\": s99 }"))
+        #expect(noSensor.field == "api.meraki.access_points.a8:46:9d:27:56:64" && noSensor.message.contains("'s99' is not a sensor of the store"), "\(noSensor)")
     }
 
     /// A token is what its holder may do: one sensor's token that is another's, or the

@@ -75,6 +75,28 @@ import Testing
         #expect(try await client.get("/healthz").status == 200)
     }
 
+    /// A body sent in chunks, with no length announced, that grows past `api.max_body_bytes`
+    /// while it is read: `413` with the same message as an announced one (audit: an empty 413,
+    /// the error of the read not being the one the route caught).
+    @Test func aChunkedBodyOverTheLimitIsRefusedWithItsMessage() async throws {
+        let store = try DaemonSourceTests.store(
+            sources: "  - type: simulate\n    speed: 1\n", api: Self.api.replacingOccurrences(of: "  header_timeout: 1\n", with: "  max_body_bytes: 1000\n"))
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let (daemon, client) = try await DaemonSourceTests.start(store)
+        defer { daemon.kill() }
+        let port = client.port
+        let answer = try await onAThreadOfItsOwn { () throws -> String in
+            let connection = try RawConnection(port: port)
+            let chunk = String(repeating: "x", count: 800)
+            try connection.send(
+                "POST /api/observations HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer sensor-one\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + "320\r\n\(chunk)\r\n" + "320\r\n\(chunk)\r\n" + "0\r\n\r\n")
+            return connection.read(timeout: .seconds(30)) { $0.contains("}") }.text
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+        #expect(answer.contains("the body is over 1000 bytes"), "\(answer)")
+    }
+
     /// One address gets `api.max_connections_per_address` connections and no more: the next is
     /// closed as it opens, and once the first go, the address is served again.
     @Test func oneAddressCannotTakeEveryConnection() async throws {

@@ -48,7 +48,12 @@ extension CommandLineTests {
         #expect(good.standardOutput.contains("data in \(data)"), "\(good.standardOutput)")
         #expect(!FileManager.default.fileExists(atPath: data), "the data directory is left alone")
         let demo = try String(contentsOf: Fixtures.store("demo-store"), encoding: .utf8)
+        // A capture of plain 802.11 (link type 105, no radio header): its probe requests carry
+        // no signal. Refused by --check, not a second after the start.
+        let plain = directory.appendingPathComponent("plain.pcap")
+        try Data([0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 105, 0, 0, 0]).write(to: plain)
         let breaks: [(String, String, [String])] = [
+            ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: pcap\n    sensor: s1\n    path: \(plain.path)\n", ["sources[pcap].path", "link type 105", "carries no signal strength"]),
             ("  - type: simulate\n", "  - type: telepathy\n", ["sources[telepathy].type", "is not a source this gateway knows"]),
             ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: trace\n    path: nowhere.csv\n", ["sources[trace].path", "nowhere.csv does not exist"]),
             ("  - type: jsonl\n", "  - type: carrier-pigeon\n", ["sinks[0]", "carrier-pigeon"]),

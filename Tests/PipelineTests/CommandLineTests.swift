@@ -129,6 +129,26 @@ import Testing
         #expect(json["position_error_m"] != nil)
     }
 
+    /// A copy of the bodies cut short keeps the bodies before the cut, as a cut capture does; a
+    /// broken body elsewhere is refused by its line (audit: both lost every body, and a broken
+    /// pretty-printed body was said to be "not JSON" at its first byte).
+    @Test func convertMerakiKeepsWhatCameBeforeACutAndNamesABrokenLine() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bodies = try String(contentsOf: Fixtures.dataset("meraki-scanning-v3/webhook-bodies.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let first = try #require(bodies.first)
+        let out = directory.appendingPathComponent("t.csv").path
+        let cut = try write(first + "\n" + String(bodies[1].prefix(200)), "cut.jsonl", in: directory)
+        let kept = try await FootfallProcess.run(["convert", "meraki", cut, "--out", out])
+        #expect(kept.status == 0, "\(kept.standardError)")
+        #expect(kept.standardError.contains("line 2 ends with the file, mid-body"), "\(kept.standardError)")
+        #expect(kept.standardOutput.contains(": 1 bodies;"), "\(kept.standardOutput)")
+        let broken = try write(first + "\n{\"version\":\"3.0\"}\n" + first + "\n", "broken.jsonl", in: directory)
+        let refused = try await FootfallProcess.run(["convert", "meraki", broken, "--out", out])
+        expectOneLineFailure(refused, mentioning: ["broken.jsonl: line 2:", "type"])
+    }
+
     @Test func aCommandThatFailsLeavesItsOutputFilesAsTheyWere() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -105,10 +105,13 @@ import Testing
         #expect(report.observations == [
             Observation(time: 1_474_675_603, sensor: "00:18:0a:13:dd:b0", device: "wifi:00:26:ab:b8:a9:a5", rssi: -71, radio: .wifi),
         ])
+        // 0 dB above the noise floor is the floor, not 0 dBm (a client under the access point).
+        let floor = body.replacingOccurrences(of: #""rssi":24"#, with: #""rssi":0"#)
+        #expect(try MerakiScanningReport(decoding: Array(floor.utf8), sharedSecret: "s").observations.map(\.rssi) == [-95])
     }
 
     @Test(arguments: [
-        (#"{"version":"3.0","type":"WiFi","data":{"observations":[{"clientMac":"zz"}]}}"#, "data.observations[0].clientMac: a value of 2 characters that is not a MAC address like aa:bb:cc:dd:ee:ff"),
+        (#"{"version":"3.0","type":"WiFi","data":{"observations":[{"clientMac":"zz"}]}}"#, "data.observations[0].clientMac: a value of 2 characters that is not a MAC address (six pairs of hex digits joined by colons)"),
         (#"{"version":"3.0","type":"WiFi","data":{"observations":[{"clientMac":"dead-beef-0031"}]}}"#, "clientMac: a value of 14 characters that is not a MAC address"),
         (#"{"version":"3.0","type":"Bluetooth","data":{"observations":[{"clientMac":"24:fc:e5:90:97:4d","latestRecord":{"time":"2021-11-23T14:01:49Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-80},"bleBeacons":[{"rawData":"1bff7500420401806024fce590974d2"}]}]}}"#,
          "bleBeacons[0].rawData: a value of 31 characters that is not an even number of hex digits"),
@@ -129,9 +132,40 @@ import Testing
          "data.observations[0].rssi: 45 is not an RSSI a radio reports"),
     ])
     func malformedBodiesSayWhatAndWhere(body: String, message: String) throws {
-        let error = try #require(throws: MerakiError.self) { try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil) }
-        #expect(error.description.contains(message), "\(error)")
-        #expect(!error.description.contains("dead-beef") && !error.description.contains("24fce5"), "\(error)")
+        // A broken envelope refuses the report; a broken client is left out of it, said as the
+        // report's first skipped client.
+        let problem: MerakiError
+        do {
+            let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil)
+            #expect(report.clients.isEmpty && report.skippedClients == 1, "\(body)")
+            problem = try #require(report.firstSkipped)
+        } catch let error as MerakiError {
+            problem = error
+        }
+        #expect(problem.description.contains(message), "\(problem)")
+        #expect(!problem.description.contains("dead-beef") && !problem.description.contains("24fce5"), "\(problem)")
+    }
+
+    /// Meraki sends a refused report again as it was: one client it reported badly would lose
+    /// the minute of every other client for good (audit). It is left out, and counted.
+    @Test func aBrokenClientIsLeftOutAndTheRestOfTheReportTaken() throws {
+        let good = #"{"clientMac":"aa:bb:cc:00:11:22","latestRecord":{"time":"2021-11-23T14:01:49Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":-80}}"#
+        let noSignal = #"{"clientMac":"aa:bb:cc:00:11:23","latestRecord":{"time":"2021-11-23T14:01:49Z","nearestApMac":"a8:46:9d:27:56:63","nearestApRssi":null}}"#
+        let body = #"{"version":"3.0","type":"WiFi","data":{"observations":["# + [good, noSignal, good].joined(separator: ",") + "]}}"
+        let report = try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil)
+        #expect(report.clients.count == 2)
+        #expect(report.skippedClients == 1)
+        #expect(report.firstSkipped?.description.contains("data.observations[1].latestRecord.nearestApRssi: missing") == true, "\(String(describing: report.firstSkipped))")
+    }
+
+    @Test func aVersionIsItsMajorNumberExactlyAndMustBeAString() throws {
+        for (version, message) in [(#""30""#, #"version "30" is not supported"#), ("3.0", "version: not a string")] {
+            let body = #"{"version":"# + version + #","type":"WiFi","data":{"observations":[]}}"#
+            let error = try #require(throws: MerakiError.self) { try MerakiScanningReport(decoding: Array(body.utf8), sharedSecret: nil) }
+            #expect(error.description.contains(message), "\(error)")
+        }
+        let minor = #"{"version":"3.1","type":"WiFi","data":{"observations":[]}}"#
+        #expect(try MerakiScanningReport(decoding: Array(minor.utf8), sharedSecret: nil).kind == .wifi)
     }
 
     @Test func rfc3339TimesWithOffsetsMatchFoundation() {

@@ -50,6 +50,28 @@ import Testing
         #expect(try packet.observation(time: 0, sensor: "s1") == nil)
     }
 
+    /// A sniffer that does not report the FCS passes frames corrupted on the air: a probe
+    /// request from a group address or with the Protected bit is none a station sent (audit:
+    /// they became devices `wifi:ff:ff:ff:ff:ff:ff` and `wifi:01:00:5e:00:00:01`).
+    @Test func aProbeRequestNoStationSendsGivesNoObservationAndSaysWhy() throws {
+        let radiotap = FrameVectors.esp32Radiotap()
+        let good = try WiFiPacket(decoding: radiotap + FrameVectors.probeRequest(), linkType: .radiotap)
+        #expect(good.implausibility == nil)
+        #expect(try good.observation(time: 0, sensor: "s1") != nil)
+        for source: [UInt8] in [[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [0x01, 0x00, 0x5E, 0x00, 0x00, 0x01]] {
+            let packet = try WiFiPacket(decoding: radiotap + FrameVectors.probeRequest(source: source), linkType: .radiotap)
+            #expect(packet.implausibility?.contains("group source address") == true)
+            #expect(try packet.observation(time: 0, sensor: "s1") == nil)
+        }
+        var protected = FrameVectors.probeRequest()
+        protected[1] |= 0x40
+        let packet = try WiFiPacket(decoding: radiotap + protected, linkType: .radiotap)
+        #expect(packet.implausibility?.contains("Protected bit") == true)
+        #expect(try packet.observation(time: 0, sensor: "s1") == nil)
+        let hot = try WiFiPacket(decoding: FrameVectors.esp32Radiotap(signal: 40) + FrameVectors.probeRequest(), linkType: .radiotap)
+        #expect(hot.implausibility?.contains("40 dBm") == true)
+    }
+
     @Test func ssidListElementAddsItsSSIDs() throws {
         var frame = FrameVectors.probeRequest(ssid: "")
         // SSID List (ID 84, length 2+3 + 2+1): SSID elements "caf" and "A".

@@ -105,6 +105,41 @@ import Testing
         #expect(decoded.megahertz == 2457)
     }
 
+    /// Per-antenna namespaces without a combined signal: the strongest chain is the signal,
+    /// not the first (audit: the first chain's −70 was taken where −50 was heard).
+    @Test func withoutACombinedSignalTheStrongestChainIsTheSignal() throws {
+        let header: [UInt8] = [
+            0x00, 0x00, 0x18, 0x00,                         // it_len 24
+            0x08, 0x00, 0x00, 0xA0,                         // Channel; radiotap NS (29); Ext
+            0x20, 0x08, 0x00, 0xA0,                         // chain 0: dBm signal, Antenna; radiotap NS; Ext
+            0x20, 0x08, 0x00, 0x00,                         // chain 1: dBm signal, Antenna
+            0x6C, 0x09, 0xA0, 0x00,                         // Channel at 16: 2412 MHz
+            0xBA, 0x00,                                     // chain 0: −70 dBm, antenna 0
+            0xCE, 0x01,                                     // chain 1: −50 dBm, antenna 1
+        ]
+        let decoded = try RadiotapHeader(decoding: header)
+        #expect(decoded.antennaSignal == nil)
+        #expect(decoded.signal == -50)
+        #expect(decoded.megahertz == 2412)
+    }
+
+    /// FHSS is two bytes at 2-byte alignment (Linux's and Wireshark's table): read at 1, every
+    /// field after it shifted (audit: the hop pattern was taken as the signal, +2 dBm).
+    @Test func fhssIsTwoByteAligned() throws {
+        let header: [UInt8] = [
+            0x00, 0x00, 0x0E, 0x00,
+            0x32, 0x00, 0x00, 0x00,                         // Flags (1), FHSS (4), dBm signal (5)
+            0x00,                                           // Flags at 8
+            0x00,                                           // pad: FHSS is 2-aligned
+            0x03, 0x02,                                     // FHSS at 10: hop set 3, pattern 2
+            0xB3,                                           // dBm signal at 12: −77
+            0x00,
+        ]
+        let decoded = try RadiotapHeader(decoding: header)
+        #expect(decoded.fhss == RadiotapFHSS(hopSet: 3, hopPattern: 2))
+        #expect(decoded.signal == -77)
+    }
+
     @Test func vendorNamespaceDataIsSkippedByItsSkipLength() throws {
         let header: [UInt8] = [
             0x00, 0x00, 0x1F, 0x00,                         // it_len 31
@@ -162,7 +197,7 @@ import Testing
 
     @Test func fieldTableMatchesTheSpecificationForEveryDefinedBit() {
         let expected: [(RadiotapField, Int, Int)] = [
-            (.tsft, 8, 8), (.flags, 1, 1), (.rate, 1, 1), (.channel, 2, 4), (.fhss, 1, 2),
+            (.tsft, 8, 8), (.flags, 1, 1), (.rate, 1, 1), (.channel, 2, 4), (.fhss, 2, 2),
             (.antennaSignal, 1, 1), (.antennaNoise, 1, 1), (.lockQuality, 2, 2), (.txAttenuation, 2, 2),
             (.dbTxAttenuation, 2, 2), (.dbmTxPower, 1, 1), (.antenna, 1, 1), (.dbAntennaSignal, 1, 1),
             (.dbAntennaNoise, 1, 1), (.rxFlags, 2, 2), (.txFlags, 2, 2), (.rtsRetries, 1, 1), (.dataRetries, 1, 1),

@@ -22,6 +22,18 @@ public final class PcapCapture {
     public let isLive: Bool
     private let handle: OpaquePointer
     private var buffer = ByteBufferAllocator().buffer(capacity: 4096)
+    /// Fractions of a second the timestamps count: 1e9 when libpcap gives nanoseconds, 1e6 when
+    /// a live interface could only give microseconds.
+    private var fractionsPerSecond = 1e9
+    /// When the last packet read was cut at the capture's snapshot length: the bytes kept, and
+    /// the packet's own length.
+    public private(set) var lastPacketCut: Cut?
+
+    /// A packet cut at the capture's snapshot length: the bytes kept, and its own length.
+    public struct Cut: Hashable, Sendable {
+        public var captured: Int
+        public var original: Int
+    }
 
     private init(handle: OpaquePointer, source: String, isLive: Bool) throws(PcapError) {
         self.handle = handle
@@ -33,6 +45,7 @@ public final class PcapCapture {
             throw isLive ? .notMonitorMode(interface: source, linkType: dataLink) : .unsupportedLinkType(dataLink, source: source)
         }
         self.linkType = linkType
+        fractionsPerSecond = pcap_get_tstamp_precision(handle) == Int32(PCAP_TSTAMP_PRECISION_NANO) ? 1e9 : 1e6
     }
 
     deinit { pcap_close(handle) }
@@ -101,9 +114,12 @@ public final class PcapCapture {
         switch pcap_next_ex(handle, &header, &data) {
         case 1:
             guard let header, let data else { return .timeout }
-            let time = Double(header.pointee.ts.tv_sec) + Double(header.pointee.ts.tv_usec) / 1e9
+            // `tv_usec` holds nanoseconds when the precision asked for was given.
+            let time = Double(header.pointee.ts.tv_sec) + Double(header.pointee.ts.tv_usec) / fractionsPerSecond
+            let (captured, original) = (Int(header.pointee.caplen), Int(header.pointee.len))
+            lastPacketCut = captured < original ? Cut(captured: captured, original: original) : nil
             buffer.clear()
-            buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen)))
+            buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: captured))
             return .packet(time: time, bytes: buffer)
         case 0:
             return .timeout

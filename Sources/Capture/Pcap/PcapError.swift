@@ -22,7 +22,9 @@ public enum PcapError: Error, Hashable, Sendable, CustomStringConvertible {
         case .permissionDenied(let name, let reason):
             return "\(name): capture not permitted (\(reason)); it needs CAP_NET_RAW and CAP_NET_ADMIN: the packaged service has them (AmbientCapabilities in footfall.service; keep them in any drop-in), and a command run by hand needs sudo"
         case .unsupportedLinkType(let linkType, let source):
-            return "\(source): link type \(linkType) is not 802.11; Wi-Fi probe requests need link type 127 (radiotap), 163 (AVS) or 105 — capture on a monitor-mode interface (`iw dev wlan0 set type monitor`)"
+            return linkType == 192
+                ? "\(source): link type 192 (PPI) is not read; Wi-Fi probe requests need link type 127 (radiotap) or 163 (AVS) — capture again on Linux, where monitor-mode interfaces give radiotap (`iw dev wlan0 set type monitor`)"
+                : "\(source): link type \(linkType) is not 802.11 with a radio header; Wi-Fi probe requests need link type 127 (radiotap) or 163 (AVS) — capture on a monitor-mode interface (`iw dev wlan0 set type monitor`)"
         case .noSignalStrength(let linkType, let source):
             return "\(source): link type \(linkType) carries no signal strength, so probe requests give no RSSI; capture on a monitor-mode interface that adds radiotap (link type 127): `iw dev wlan0 set type monitor`"
         case .filter(let expression, let reason):

@@ -28,6 +28,12 @@ public struct WiFiCaptureService: Service {
         self.yield = yield
     }
 
+    /// Whether `path` is a capture this service reads — a pcap or pcapng file of a link type
+    /// that carries the signal — opened and closed again (`footfall run --check`).
+    public static func check(file path: String) throws(PcapError) {
+        _ = try WiFiObservationReader(capture: try PcapCapture.file(path), sensor: SensorID("check"))
+    }
+
     public func run() async throws {
         let capture: PcapCapture
         switch source {
@@ -52,7 +58,9 @@ public struct WiFiCaptureService: Service {
                 break loop
             }
             if !reportedMalformed, let first = reader.summary.firstMalformed {
-                logger.warning("skipping malformed frames", metadata: ["first": "\(first)"])
+                logger.warning("skipping malformed frames", metadata: [
+                    "first": "\(reader.summary.firstMalformedPacket.map { "packet \($0): " } ?? "")\(first)",
+                ])
                 reportedMalformed = true
             }
             sinceYield += 1

@@ -21,11 +21,32 @@ public final class WiFiObservationReader {
         public var withoutSignal = 0
         public var malformed = 0
         public var firstMalformed: WiFiDecodingError?
+        /// The first malformed packet's number (from 1) and, when the capture cut it at its
+        /// snapshot length, how many of its bytes were kept and how many it had.
+        public var firstMalformedPacket: Int?
+        public var firstMalformedCut: PcapCapture.Cut?
+        /// Probe requests no station sends as received (`WiFiPacket.implausibility`).
+        public var implausible = 0
+        public var firstImplausible: Implausible?
+        /// Why the first probe request without a signal strength has none.
+        public var firstWithoutSignal: WiFiObservationError?
 
         public var description: String {
-            var text = "\(packets) packets: \(observations) probe requests observed, \(otherFrames) other frames, \(malformed) malformed, \(badFCS) with a bad FCS, \(withoutSignal) without signal strength"
-            if let firstMalformed { text += "; first malformed: \(firstMalformed)" }
+            var text = "\(packets) packets: \(observations) probe requests observed, \(otherFrames) other frames, \(malformed) malformed, \(badFCS) with a bad FCS, \(implausible) implausible, \(withoutSignal) without signal strength"
+            if let firstMalformed {
+                text += "; first malformed: \(firstMalformedPacket.map { "packet \($0): " } ?? "")\(firstMalformed)"
+                if let cut = firstMalformedCut {
+                    text += " (the capture kept \(cut.captured) of its \(cut.original) bytes: capture with a larger snapshot length, e.g. tcpdump -s 0)"
+                }
+            }
+            if let firstImplausible { text += "; first implausible: packet \(firstImplausible.packet): \(firstImplausible.reason)" }
+            if let firstWithoutSignal { text += "; without signal strength: \(firstWithoutSignal)" }
             return text
+        }
+
+        public struct Implausible: Hashable, Sendable {
+            public var packet: Int
+            public var reason: String
         }
     }
 
@@ -52,19 +73,31 @@ public final class WiFiObservationReader {
                     packet = try WiFiPacket(decoding: bytes, linkType: capture.linkType)
                 } catch {
                     summary.malformed += 1
-                    if summary.firstMalformed == nil { summary.firstMalformed = error }
+                    if summary.firstMalformed == nil {
+                        summary.firstMalformed = error
+                        summary.firstMalformedPacket = summary.packets
+                        summary.firstMalformedCut = capture.lastPacketCut
+                    }
                     continue
                 }
                 do {
                     // The one rule for what makes an observation lives beside the decoder.
                     guard let observation = try packet.observation(time: time, sensor: sensor) else {
-                        if packet.hasBadFCS && packet.probeRequest != nil { summary.badFCS += 1 } else { summary.otherFrames += 1 }
+                        if packet.probeRequest == nil {
+                            summary.otherFrames += 1
+                        } else if packet.hasBadFCS {
+                            summary.badFCS += 1
+                        } else {
+                            summary.implausible += 1
+                            if summary.firstImplausible == nil, let reason = packet.implausibility { summary.firstImplausible = .init(packet: summary.packets, reason: reason) }
+                        }
                         continue
                     }
                     summary.observations += 1
                     return .observation(observation)
                 } catch {
                     summary.withoutSignal += 1
+                    if summary.firstWithoutSignal == nil { summary.firstWithoutSignal = error }
                 }
             }
         }

@@ -142,7 +142,7 @@ extension StoreConfiguration {
                     configuration.api.sensorTokens[sensor] = token
                 }
             }
-            if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader) }
+            if let n = api["meraki"] { configuration.api.meraki = try parseMeraki(n, reader, layout: configuration.layout) }
             if let n = api["max_clock_skew"] { configuration.api.maxClockSkew = try reader.positive(n, "api.max_clock_skew", atMost: Self.aDay) }
             if let n = api["max_body_bytes"] { configuration.api.maxBodyBytes = Int(try reader.positive(n, "api.max_body_bytes", unit: "bytes", atMost: 1_073_741_824)) }
             if let n = api["header_timeout"] { configuration.api.headerTimeout = try reader.positive(n, "api.header_timeout", atMost: Self.aDay) }
@@ -348,7 +348,7 @@ extension StoreConfiguration {
         return settings
     }
 
-    private static func parseMeraki(_ node: Node, _ reader: YAMLReader) throws -> MerakiSettings {
+    private static func parseMeraki(_ node: Node, _ reader: YAMLReader, layout: StoreLayout) throws -> MerakiSettings {
         let map = try reader.mapping(node, "api.meraki", known: ["validator", "secret", "access_points"])
         guard let validator = map["validator"] else {
             throw reader.error(node, "api.meraki.validator", "is missing; copy the validator string from the Meraki dashboard (Network-wide › General › Scanning API)")
@@ -366,7 +366,12 @@ extension StoreConfiguration {
                 guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
                     throw reader.error(key, "api.meraki.access_points", "'\(mac)' is not an access point MAC like 00:18:0a:13:dd:b0")
                 }
-                settings.accessPoints[mac] = try reader.string(value, "api.meraki.access_points.\(mac)")
+                let sensor = try reader.string(value, "api.meraki.access_points.\(mac)")
+                // A typo would leave every reading of that access point out, said only to Meraki.
+                guard layout.sensor(SensorID(sensor)) != nil else {
+                    throw reader.error(value, "api.meraki.access_points.\(mac)", "'\(sensor)' is not a sensor of the store; use one of \(layout.sensors.map(\.id.rawValue).joined(separator: ", "))")
+                }
+                settings.accessPoints[mac] = sensor
             }
         }
         return settings

@@ -45,7 +45,8 @@ enum MerakiWebhook {
             body = try await TimeLimit.run(within: Self.bodyWithin) { try await requestBody.collect(upTo: most) }
         } catch is TimeLimit.Exceeded {
             return APIServer.json(["error": "the report's body took longer than \(Self.bodyWithin) to come"], status: .requestTimeout)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A body sent in chunks grows past the bound while it is read: NIOTooManyBytesError.
             return APIServer.json(["error": "the body is over \(d.configuration.api.maxBodyBytes) bytes; raise api.max_body_bytes"], status: .contentTooLarge)
         }
         // A body whose `secret` member is not the secret is refused before it is parsed, so a
@@ -64,12 +65,13 @@ enum MerakiWebhook {
         }
         var accepted: [Observation] = [], unknown = 0
         var strangers: Set<String> = []
+        if report.skippedClients > 0 { d.metrics.merakiReadingsLeftOut(.brokenClient, count: report.skippedClients) }
         for var observation in report.observationsWithBeacons {
             let mac = observation.sensor.rawValue
             let sensor = SensorID(meraki.accessPoints[mac] ?? mac)
             guard d.configuration.layout.sensor(sensor) != nil else {
                 unknown += 1
-                strangers.insert(mac)
+                strangers.insert(Self.shown(accessPoint: mac))
                 continue
             }
             observation.sensor = sensor
@@ -86,12 +88,27 @@ enum MerakiWebhook {
                 status: .badRequest)
         }
         if !accepted.isEmpty { d.bus.send(.observations(accepted)) }
+        if unknown > 0 { d.metrics.merakiReadingsLeftOut(.unknownAccessPoint, count: unknown) }
         var answer = ["accepted": "\(accepted.count)"]
         if unknown > 0 {
             answer["ignored"] = "\(unknown)"
             answer["unknown_access_points"] = strangers.sorted().joined(separator: ",")
         }
+        if report.skippedClients > 0, let first = report.firstSkipped {
+            answer["skipped_clients"] = "\(report.skippedClients)"
+            // A client's MAC that did not parse is quoted in the error; never sent back whole.
+            answer["first_problem"] = AddressRedaction.redacted(first.description)
+        }
         return APIServer.json(answer, status: .accepted)
+    }
+
+    /// An access point's address as the answer names it: its last three pairs, enough to find
+    /// it in the Meraki dashboard's list and to map it under `api.meraki.access_points`, not the
+    /// whole address (no address leaves the gateway whole, an access point's included).
+    static func shown(accessPoint mac: String) -> String {
+        let pairs = mac.split(separator: ":")
+        guard pairs.count == 6 else { return AddressRedaction.mask }
+        return "…:" + pairs.suffix(3).joined(separator: ":")
     }
 
     /// Whether `body` may carry `secret`: some `"secret"` member's string value, read without

@@ -61,7 +61,8 @@ enum RemoteObservations {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: api.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A body sent in chunks grows past the bound while it is read: NIOTooManyBytesError.
             return refuse("the body is over \(api.maxBodyBytes) bytes; send smaller batches", .contentTooLarge)
         }
         // A plain batch is read straight from its bytes (as the uplink sends it, several times a

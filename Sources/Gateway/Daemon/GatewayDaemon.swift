@@ -137,15 +137,15 @@ public struct GatewayDaemon {
             warnings: Self.exposures(configuration, host: host))
     }
 
-    /// Everything `run` checks of its configuration, without starting, opening or listening on
-    /// anything, nor touching the data directory (`footfall run --check`): the API, the
+    /// Everything `run` checks of its configuration, without starting, opening a device or
+    /// listening on anything, nor touching the data directory (`footfall run --check`): the API, the
     /// sources, the sinks or the upstream, the identity files and the pipeline's settings.
     /// Returns what would run, in a line.
     public func check() throws -> String {
         let configuration = options.configuration
         let prepared = try prepare()
-        // The sources are made as `run` makes them (each checks its options and files); none is
-        // started, so nothing is opened or connected.
+        // The sources are made as `run` makes them (each checks its options and files, a capture
+        // file's header read); none is started, so no device is opened and nothing connected.
         _ = try SourceFactory.services(
             for: configuration, resolver: prepared.resolver, bus: InputBus(), metrics: GatewayMetrics(), timing: timing, logger: logger)
         let sourceCount = configuration.sources.count

@@ -64,6 +64,21 @@ public final class GatewayMetrics: Sendable {
 
     func storeFailure() { storeFailures.increment() }
 
+    /// Why a Meraki reading was left out.
+    enum MerakiLeftOut: String {
+        /// From an access point that is no sensor of the store (`api.meraki.access_points`).
+        case unknownAccessPoint = "unknown_access_point"
+        /// A client whose part of the report did not decode (its whole entry).
+        case brokenClient = "broken_client"
+    }
+
+    func merakiReadingsLeftOut(_ reason: MerakiLeftOut, count: Int) {
+        registry.makeCounter(
+            descriptor: Self.name("meraki_left_out", "total", "Meraki readings (or, for broken_client, clients) left out of the reports, per reason."),
+            labels: [("reason", reason.rawValue)]
+        ).increment(by: Int64(count))
+    }
+
     func dropped(_ count: Int) { droppedInputs.set(Double(count)) }
     func late(_ count: Int) { lateObservations.set(Double(count)) }
 

@@ -135,6 +135,13 @@ enum SourceFactory {
                 case (.some, nil):
                     try claim(.recorded, index, options)
                     let path = try options.path("path")
+                    // Read far enough to know it is a capture with signal strengths (a plain
+                    // 802.11 one has none): refused now, by `run --check` too, not at the start.
+                    do {
+                        try WiFiCaptureService.check(file: path)
+                    } catch {
+                        throw options.error(field: "path", error.description)
+                    }
                     let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                     let capture = WiFiCaptureService(source: .file(path), sensor: sensor, logger: logger) { await feed.sendWhenRoom($0) }
                     services.append(SupervisedSource(

@@ -11,7 +11,7 @@ extension MerakiScanningReport {
         }
         if let sharedSecret, !SecretComparison.equal(document["secret"]?.string ?? "", sharedSecret) { throw .secretMismatch }
         guard let version = document["version"]?.string else {
-            throw .invalidField(path: "version", message: "missing; expected \"2.0\" or \"3.0\"")
+            throw .invalidField(path: "version", message: document["version"] == nil ? "missing; expected \"2.0\" or \"3.0\"" : "not a string; expected \"2.0\" or \"3.0\"")
         }
         guard let type = document["type"]?.string else {
             throw .invalidField(path: "type", message: "missing")
@@ -20,7 +20,9 @@ extension MerakiScanningReport {
             throw .invalidField(path: "data", message: "missing or not an object")
         }
         self.version = version
-        switch (version.hasPrefix("3"), version.hasPrefix("2"), type) {
+        // The major version exactly: "30" is no version 3.
+        let major = version.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? version
+        switch (major == "3", major == "2", type) {
         case (true, _, "WiFi"): kind = .wifi
         // Real v3 bodies say "Bluetooth"; Meraki's v3 changelog says "BLE".
         case (true, _, "Bluetooth"), (true, _, "BLE"): kind = .bluetooth
@@ -35,13 +37,27 @@ extension MerakiScanningReport {
         }
         var clients: [Client] = []
         clients.reserveCapacity(observations.count)
+        var skipped: [MerakiError] = []
+        if major == "2" {
+            // Every v2 reading is the reporting access point's: without it, none is usable.
+            _ = try Self.macAddress(data["apMac"], path: "data.apMac")
+        }
         for (index, observation) in observations.enumerated() {
             let path = "data.observations[\(index)]"
-            clients.append(version.hasPrefix("3")
-                ? try Self.clientV3(observation, path: path)
-                : try Self.clientV2(observation, apMac: data["apMac"], path: path))
+            // One client the access points reported badly is left out, not the whole report: Meraki
+            // sends a refused report again as it was, so refusing it would lose the minute of every
+            // other client for good.
+            do throws(MerakiError) {
+                clients.append(major == "3"
+                    ? try Self.clientV3(observation, path: path)
+                    : try Self.clientV2(observation, apMac: data["apMac"], path: path))
+            } catch {
+                skipped.append(error)
+            }
         }
         self.clients = clients
+        self.skippedClients = skipped.count
+        self.firstSkipped = skipped.first
     }
 
     private static func clientV3(_ o: JSONValue, path: String) throws(MerakiError) -> Client {
@@ -110,7 +126,7 @@ extension MerakiScanningReport {
         guard let text = value?.string else { throw .invalidField(path: path, message: "missing or not a string") }
         guard let mac = MACAddress(text) else {
             // Not quoted: a mistyped address is still mostly someone's address.
-            throw .invalidField(path: path, message: "a value of \(text.count) characters that is not a MAC address like aa:bb:cc:dd:ee:ff")
+            throw .invalidField(path: path, message: "a value of \(text.count) characters that is not a MAC address (six pairs of hex digits joined by colons)")
         }
         return mac
     }
@@ -128,7 +144,8 @@ extension MerakiScanningReport {
             n = number
         default: throw .invalidField(path: path, message: "missing, or neither a number nor a string")
         }
-        if aboveNoise, n > 0 { n -= 95 }
+        // 0 is a client at the noise floor, not one at 0 dBm.
+        if aboveNoise, n >= 0 { n -= 95 }
         if let problem = Observation.rssiProblem(n) { throw .invalidField(path: path, message: problem) }
         return n
     }

@@ -14,6 +14,10 @@ public struct MerakiScanningReport: Hashable, Sendable {
     /// v3 `data.networkId`; nil in v2.
     public var networkID: String?
     public var clients: [Client]
+    /// Clients left out because their part of the body did not decode (a reading without its
+    /// signal, a broken address), and the first one's error.
+    public var skippedClients = 0
+    public var firstSkipped: MerakiError?
 
     /// A client device and what the access points heard of it.
     public struct Client: Hashable, Sendable {

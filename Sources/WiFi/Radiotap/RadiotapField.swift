@@ -48,7 +48,7 @@ public enum RadiotapField: Int, CaseIterable, Sendable {
         case 0: return (8, 8)
         case 1, 2: return (1, 1)
         case 3: return (2, 4)
-        case 4: return (1, 2)
+        case 4: return (2, 2)           // FHSS: hop set and pattern, u16-aligned as Linux and Wireshark read it
         case 5, 6: return (1, 1)
         case 7, 8, 9: return (2, 2)
         case 10, 11, 12, 13: return (1, 1)

@@ -49,6 +49,9 @@ extension RadiotapHeader {
         var fieldsReadable = true           // false after a field whose size is unknown
         var chainSignal: Int8?
         var chainAntenna: UInt8?
+        // The fields of the first namespace are the packet's own (its combined signal); later
+        // radiotap namespaces repeat them per antenna and only feed `antennaSignals`.
+        var firstNamespace = true
 
         for w in 0..<words {
             let word = b.u32(4 + 4 * w)
@@ -78,7 +81,7 @@ extension RadiotapHeader {
                     } else if index == RadiotapField.antenna.rawValue {
                         chainAntenna = b.u8(offset)
                     }
-                    decodeField(index, b, at: offset)
+                    if firstNamespace { decodeField(index, b, at: offset) }
                     offset += size
                 }
             }
@@ -97,6 +100,7 @@ extension RadiotapHeader {
                 chainAntenna = nil
                 base = 0
                 inRadiotapNamespace = toRadiotap
+                firstNamespace = false
             } else if inRadiotapNamespace {
                 base += 32
             }

@@ -30,23 +30,45 @@ struct ConvertMerakiCommand: ParsableCommand {
             throw CommandFailure("\(file): cannot be read; check the path")
         }
         let bytes = [UInt8](data)
-        // A file holding one pretty-printed body is one body; otherwise one body a line.
-        let bodies: [ArraySlice<UInt8>] = (try? MerakiScanningReport(decoding: bytes, sharedSecret: nil)) != nil
-            ? [bytes[...]]
-            : bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        // A file that is one JSON value (a pretty-printed body) is one body, its errors its own;
+        // otherwise one body a line, named by its line.
+        let bodies: [(line: Int?, bytes: ArraySlice<UInt8>)] = (try? JSONValue.parse(bytes)) != nil
+            ? [(nil, bytes[...])]
+            : bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+                .filter { $0.element.contains(where: { $0 > 0x20 }) }.map { ($0.offset + 1, $0.element) }
         let trace = try TraceWriter(path: out, columns: .full)
         var observations: [Observation] = []
-        for (index, body) in bodies.enumerated() where body.contains(where: { $0 > 0x20 }) {
+        var skipped = 0, firstSkipped: String?, cut: Int?
+        for (index, (line, body)) in bodies.enumerated() {
+            let place = line.map { "\(file): line \($0)" } ?? file
             do {
-                observations += try MerakiScanningReport(decoding: body, sharedSecret: secret).observationsWithBeacons
+                let report = try MerakiScanningReport(decoding: body, sharedSecret: secret)
+                observations += report.observationsWithBeacons
+                skipped += report.skippedClients
+                if firstSkipped == nil, let first = report.firstSkipped { firstSkipped = "\(place): \(AddressRedaction.redacted(first.description))" }
             } catch {
-                throw CommandFailure("\(file): body \(index + 1): \(error)")
+                // The last line of a file that ends mid-body (a copy cut short) is a cut, as in a
+                // capture: the bodies before it are kept. Anything else is refused, the trace
+                // left as it was.
+                if case .malformedJSON(let offset, _) = error, let line, index == bodies.count - 1, data.last != UInt8(ascii: "\n"),
+                    offset >= body.count - 1
+                {
+                    cut = line
+                    break
+                }
+                throw CommandFailure("\(place): \(AddressRedaction.redacted(error.description))")
             }
         }
         // A trace is in time order; bodies overlap in time.
         observations.sort { $0.time < $1.time }
         observations.forEach(trace.write)
         try trace.close()
-        print("\(file): \(bodies.count) bodies; \(observations.count) observations in \(out)")
+        if let cut {
+            printError("warning: \(file): line \(cut) ends with the file, mid-body (a copy cut short?); the trace holds the \(bodies.count - 1) bodies before it")
+        }
+        if skipped > 0, let firstSkipped {
+            printError("warning: \(skipped) client\(skipped == 1 ? "" : "s") whose part of a body did not decode left out (the first: \(firstSkipped))")
+        }
+        print("\(file): \(bodies.count - (cut == nil ? 0 : 1)) bodies; \(observations.count) observations in \(out)")
     }
 }
