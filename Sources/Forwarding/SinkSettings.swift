@@ -124,6 +124,14 @@ public struct SinkSettings: Hashable, Sendable {
             } catch {
                 throw options.error(field: "topic", error.description)
             }
+            // The ids filled in are part of the topic: a store or gateway id with + or # in it
+            // would leave every event waiting for a publish libmosquitto refuses.
+            for kind in PresenceEvent.Kind.allCases {
+                let filled = topic.topic(store: store, gateway: gateway, type: kind.rawValue)
+                if let problem = MQTTTopic.nameProblem(filled) {
+                    throw options.error(field: "topic", "'\(filled)' (with the store id '\(store)' and gateway id '\(gateway)' filled in) \(problem); give ids without them")
+                }
+            }
             destination = .mqtt(mqtt, topic: topic, timeout: timeout)
         }
         if let url {

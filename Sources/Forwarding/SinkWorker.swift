@@ -49,6 +49,8 @@ struct SinkWorker: Sendable {
         await register()
         metrics.healthy.record(1)
         var failures = 0
+        // The reason of the last failed attempt logged.
+        var lastLoggedReason: String?
         // Batches refused for good in a row, and whether the sink shows unhealthy.
         var refusals = 0
         var unhealthy = false
@@ -79,6 +81,7 @@ struct SinkWorker: Sendable {
                 case .settled(let refused):
                     if failures > 0 { logger.notice("sink \(sink.name): delivering again after \(failures) failed attempts") }
                     failures = 0
+                    lastLoggedReason = nil
                     refusals = refused == nil ? 0 : refusals + 1
                     // A receiver that refuses every batch (its schema changed, the events too
                     // large) fills the dead letters: shown, as a failing one is.
@@ -103,7 +106,13 @@ struct SinkWorker: Sendable {
                     failures += 1
                     let delay = after.map { min($0, options.maxRetryAfter) }
                         ?? options.backoff.delay(attempt: failures, unit: timing.random())
-                    logger.warning("sink \(sink.name): attempt \(failures) failed (\(reason)); retrying in \(delay)")
+                    // One line per change of reason, and then at attempts 2, 4, 8, … (an outage of
+                    // a day is a few dozen lines, not one a minute); the status and the metrics
+                    // count every attempt.
+                    if reason != lastLoggedReason || failures & (failures - 1) == 0 {
+                        logger.warning("sink \(sink.name): attempt \(failures) failed (\(reason)); retrying in \(delay)")
+                        lastLoggedReason = reason
+                    }
                     if failures >= 3 {
                         health.set("sink:\(sink.name)", .degraded("\(failures) failed attempts, last: \(reason)"))
                         metrics.healthy.record(0)

@@ -26,6 +26,9 @@ public final class MQTTClient: Sendable {
         /// The messages that had arrived are all delivered (at least one since the last
         /// `caughtUp`, the first of them `batchWindow` ago or more, or the connection ended).
         case caughtUp
+        /// A subscription could not be made (libmosquitto refused the filter) or the broker
+        /// refused it (SUBACK 0x80: its ACL): nothing of `filter` will come.
+        case subscriptionRefused(filter: String, reason: String)
     }
 
     public let settings: MQTTSettings
@@ -57,6 +60,8 @@ public final class MQTTClient: Sendable {
         var failure: String?
         /// Why the last connection attempt failed or the connection was lost.
         var lastFailure: String?
+        /// The filter of each SUBSCRIBE not yet answered, by message id.
+        var subscribing: [Int32: String] = [:]
     }
 
     private static let library: Void = { _ = mosquitto_lib_init() }()
@@ -87,11 +92,13 @@ public final class MQTTClient: Sendable {
             if settings.caFile == nil {
                 try check(mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "the system's trust roots")
             }
-            if settings.caFile != nil || settings.certFile != nil {
-                try check(
-                    mosquitto_tls_set(handle, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil),
-                    "the TLS files (ca_file, cert_file, key_file)")
-            }
+            // Always, the system's folder of roots standing for a CA file: libmosquitto sets TLS
+            // up again at every reconnect from what this gave it, and with the system's roots
+            // alone (no CA file or folder) each reconnect failed with MOSQ_ERR_INVAL, so a
+            // connection without `ca_file` never came back after its first drop (audit).
+            try check(
+                mosquitto_tls_set(handle, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil),
+                "the TLS files (ca_file, cert_file, key_file)")
         }
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         mosquitto_connect_with_flags_callback_set(handle) { _, context, code, flags in
@@ -107,6 +114,13 @@ public final class MQTTClient: Sendable {
         }
         mosquitto_publish_callback_set(handle) { _, context, mid in
             MQTTClient.from(context).acknowledged(mid)
+        }
+        mosquitto_subscribe_callback_set(handle) { _, context, mid, count, granted in
+            var refused = false
+            if let granted {
+                for index in 0..<Int(max(0, count)) where granted[index] & 0x80 != 0 { refused = true }
+            }
+            MQTTClient.from(context).subscribed(mid, refused: refused)
         }
     }
 
@@ -246,10 +260,21 @@ public final class MQTTClient: Sendable {
             state.connected = true
             state.sessionPresent = sessionPresent
         }
-        for filter in subscriptions {
-            _ = mosquitto_subscribe(handle, nil, filter, Int32(subscriptionQoS))
-        }
         onEvent(.connected(sessionPresent: sessionPresent))
+        for filter in subscriptions {
+            var mid: Int32 = 0
+            let code = mosquitto_subscribe(handle, &mid, filter, Int32(subscriptionQoS))
+            if code == MOSQ_ERR_SUCCESS.rawValue {
+                state.withLock { $0.subscribing[mid] = filter }
+            } else {
+                onEvent(.subscriptionRefused(filter: filter, reason: Self.describe(code)))
+            }
+        }
+    }
+
+    private func subscribed(_ mid: Int32, refused: Bool) {
+        guard let filter = state.withLock({ $0.subscribing.removeValue(forKey: mid) }), refused else { return }
+        onEvent(.subscriptionRefused(filter: filter, reason: "the broker refused the subscription (its ACL does not let this user read it)"))
     }
 
     // MARK: Publishing

@@ -17,7 +17,9 @@ extension MQTTSettings {
     ) throws(ConfigurationError) {
         guard let url = options["url"] else { throw fail("url", "is missing; give the broker, e.g. mqtt://127.0.0.1:1883 or mqtts://broker.example.com:8883") }
         do {
-            try self.init(url: url, clientID: options["client_id"] ?? defaultClientID)
+            // The default is made of the store's and gateway's ids, which may hold spaces: those
+            // become `_` rather than refuse an option the user never wrote.
+            try self.init(url: url, clientID: options["client_id"] ?? Self.usable(defaultClientID))
         } catch {
             throw fail("url", error.description)
         }
@@ -65,5 +67,13 @@ extension MQTTSettings {
         if (certFile == nil) != (keyFile == nil) {
             throw fail(certFile == nil ? "cert_file" : "key_file", "a client certificate needs both cert_file and key_file")
         }
+    }
+
+    /// `id` with whitespace and control characters as `_`, cut to 256 bytes: a default client id
+    /// every broker takes.
+    static func usable(_ id: String) -> String {
+        var usable = String(id.map { $0.isWhitespace || $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? "_" : $0 })
+        while usable.utf8.count > 256 { usable.removeLast() }
+        return usable
     }
 }

@@ -186,7 +186,23 @@ import Testing
         // A time no recorder writes was taken for a topic and the line skipped unsaid.
         BadLine(line: "1e308 espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '1e308' is not Unix seconds"),
         BadLine(line: "-5 espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '-5' is not Unix seconds"),
+        // A refused time is quoted masked, like every value the command shows.
+        BadLine(line: "12:34:56:78:9A:BC espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '<address>' is not Unix seconds"),
     ]
+
+    /// A sensor gateway's batches recorded with `mosquitto_sub -v` (no receipt times) carry their
+    /// own times: there is no clock for them to be ahead of (audit: refused as decades ahead).
+    @Test func footfallBatchesRecordedWithoutReceiptTimesConvert() async throws {
+        let directory = Fixtures.temporaryDirectory("convert-mqtt-footfall")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recording = try Self.write([
+            #"footfall/shop/sensors/s1 {"sensor":"s1","stream":"0123456789abcdef","seq":0,"sent_at":1796666556.5,"observations":[{"time":1796666556.1,"device":"ble-rpa:5a:11:22:33:44:55","rssi":-61}]}"#,
+        ], to: directory)
+        let out = directory.appendingPathComponent("trace.csv").path
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording, "--format", "footfall", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Self.trace(out).map(\.time) == [1_796_666_556.1])
+    }
 
     @Test(arguments: badLines)
     func aBadLineStopsTheConversionWithOneLineNamingTheFileTheLineAndTheField(bad: BadLine) async throws {

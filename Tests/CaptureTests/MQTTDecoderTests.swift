@@ -2,6 +2,7 @@ import BLE
 import Capture
 import FootfallCore
 import FootfallTesting
+import MQTT
 import NIOCore
 import Testing
 import WiFi
@@ -108,6 +109,43 @@ import WiFi
     /// to both, each advertisement would be two readings.
     @Test func theDefaultSubscriptionHearsEachESPresenseReportOnce() {
         #expect(MQTTFormat.espresense.defaultTopics(store: "demo") == ["espresense/devices/+/+"])
+    }
+
+    /// A node given a longer prefix (the docs' `site3/espresense/devices/+/+`) publishes the same
+    /// last levels: read from the end (audit: every report refused as an unexpected topic).
+    @Test func anESPresenseTopicWithALongerPrefixIsReadFromItsEnd() throws {
+        let report = #"{"id":"c41f22900c3e","rssi":-60}"#
+        #expect(try Self.decode(.espresense, "site3/espresense/devices/c41f22900c3e/kitchen", report).map(\.sensor) == ["s2"])
+        #expect(try Self.decode(.espresense, "site3/espresense/rooms/kitchen", report).map(\.sensor) == ["s2"])
+        let decoder = MQTTObservationDecoder(format: .espresense)
+        #expect(decoder.shownTopic("site3/espresense/devices/c41f22900c3e/kitchen") == "site3/espresense/devices/+/kitchen")
+        #expect(Self.problem(.espresense, "espresense/kitchen", report)?.reason == .unexpectedTopic)
+    }
+
+    /// On a sensor's own topic a batch naming another sensor is refused: a broker's ACL per
+    /// sensor topic then keeps a sensor gateway from posting as another (audit).
+    @Test func aFootfallBatchNamingAnotherSensorThanItsTopicIsRefused() throws {
+        let batch = #"{"sensor":"s1","observations":[{"time":100,"device":"ble-rpa:4a:1f:22:90:0c:3e","rssi":-70}]}"#
+        #expect(try Self.decode(.footfall, "footfall/demo/sensors/s1", batch).count == 1)
+        let other = try #require(Self.problem(.footfall, "footfall/demo/sensors/s2", batch))
+        #expect(other.field == "sensor" && other.message.contains("is not the sensor of the topic it came on ('s2')"), "\(other)")
+        // On a topic of another shape (a `topic:` of the operator's), the payload names it.
+        #expect(try Self.decode(.footfall, "site3/batches", batch).count == 1)
+    }
+
+    @Test func topicFiltersAreCheckedAndMatchedAsMQTTDefinesThem() {
+        for good in ["espresense/devices/+/+", "#", "a/#", "+", "a//b", "/a"] { #expect(MQTTTopic.filterProblem(good) == nil, "\(good)") }
+        for bad in ["", "espresense/devices/x+/+", "a/#/b", "a#", "a/b#"] { #expect(MQTTTopic.filterProblem(bad) != nil, "\(bad)") }
+        #expect(MQTTTopic.nameProblem("footfall/store#12/events/store.entered") != nil)
+        #expect(MQTTTopic.nameProblem("footfall/store 12/events/store.entered") == nil)
+        let cases: [(String, String, Bool)] = [
+            ("espresense/devices/a/kitchen", "espresense/devices/+/+", true),
+            ("espresense/rooms/kitchen", "espresense/devices/+/+", false),
+            ("espresense/devices/a/kitchen/x", "espresense/devices/+/+", false),
+            ("a/b/c", "a/#", true), ("a", "a/#", true), ("b", "a/#", false),
+            ("$SYS/x", "#", false), ("$SYS/x", "$SYS/#", true), ("a//b", "a/+/b", true),
+        ]
+        for (name, filter, matches) in cases { #expect(MQTTTopic.matches(name, filter: filter) == matches, "\(name) \(filter)") }
     }
 
     @Test func aPlainReportReadMemberByMemberDecodesAsTheWholeParserWouldDecodeIt() throws {

@@ -31,7 +31,7 @@ import Testing
         let metrics = TestMetrics()
         let log = LogRecorder()
 
-        init(broker: MosquittoBroker, username: String? = nil, password: String? = nil) throws {
+        init(broker: MosquittoBroker, username: String? = nil, password: String? = nil, topics: [String] = MQTTFormat.espresense.defaultTopics(store: "test")) throws {
             var settings = try MQTTSettings(url: broker.url, clientID: "footfall-test-source")
             settings.username = username
             settings.password = password
@@ -39,7 +39,7 @@ import Testing
             settings.reconnectMaximum = .milliseconds(400)
             let (observations, status, log) = (observations, status, log)
             let source = MQTTSource(
-                settings: settings, topics: MQTTFormat.espresense.defaultTopics(store: "test"),
+                settings: settings, topics: topics,
                 decoder: MQTTObservationDecoder(format: .espresense, sensors: ["kitchen": "s1"], storeSensors: ["s1", "s2"]),
                 timing: Timing(now: { 100 }), logger: Logger(label: "test") { _ in log.handler() },
                 metrics: MQTTSourceMetrics(source: "mqtt test", factory: metrics),
@@ -100,6 +100,34 @@ import Testing
         let warnings = source.log.messages.filter { $0.contains("skipping a message") }
         #expect(warnings.count == 2, "once per topic and reason: \(warnings)")
         #expect(warnings.allSatisfy { !$0.contains("c4:00") && !$0.contains("c40000") }, "no address in \(warnings)")
+        await source.stop()
+    }
+
+    /// The broker keeps a persistent session's subscriptions: a source started again with
+    /// other topics under the same client id got the old ones' messages too, and counted each
+    /// ESPresense report twice (audit). What no configured filter matches is left out, counted.
+    @Test func aSubscriptionTheSessionKeptFromAnEarlierConfigurationBringsNothing() async throws {
+        let broker = try await MosquittoBroker.start()
+        let earlier = try Running(broker: broker, topics: ["espresense/rooms/+"])
+        try #require(await waitUntil { broker.hasSubscription(to: "espresense/rooms/+") }, "\(broker.log)")
+        await earlier.stop()
+        let source = try Running(broker: broker)
+        try #require(await waitUntil { broker.hasSubscription(to: "espresense/devices/+/+") }, "\(broker.log)")
+        let node = try await Self.publisher(broker)
+        defer { node.stop() }
+        let mac = "c40000000007"
+        try await node.publish([
+            MQTTMessage(topic: "espresense/rooms/kitchen", text: #"{"id":"\#(mac)","rssi":-70}"#),
+            MQTTMessage(topic: "espresense/devices/\(mac)/kitchen", text: #"{"id":"\#(mac)","rssi":-70}"#),
+        ], timeout: .seconds(120))
+        await source.observations.wait(for: 1, seconds: 120)
+        let rejected = {
+            (try? source.metrics.expectCounter(
+                "footfall_mqtt_rejected_total", [("source", "mqtt test"), ("topic", "espresense/rooms/kitchen"), ("reason", "unexpected_topic")]
+            ).totalValue) ?? 0
+        }
+        #expect(await waitUntil { rejected() == 1 }, "the kept subscription's message was not left out")
+        #expect(source.observations.observations.count == 1)
         await source.stop()
     }
 

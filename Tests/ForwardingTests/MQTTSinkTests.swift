@@ -17,6 +17,23 @@ import Testing
         return try SinkSettings(component, field: "sinks[0]", file: "store.yaml", store: "test-store", gateway: "gw-1").makeSink()
     }
 
+    /// A store or gateway id with + or # makes a topic no broker takes: refused where the store
+    /// file is read, not every event waiting for ever (audit); an id with a space makes a default
+    /// client id with `_`, not a refusal of a `client_id` nobody wrote.
+    @Test func idsThatCannotBeInATopicOrAClientIdAreSaidWhereTheyComeFrom() throws {
+        let component = StoreConfiguration.ComponentSettings(type: "mqtt", options: ["url": "mqtt://127.0.0.1:1883"])
+        let refused = #expect(throws: ConfigurationError.self) {
+            try SinkSettings(component, field: "sinks[0]", file: "store.yaml", store: "store#12", gateway: "gw-1")
+        }
+        #expect(refused?.field == "sinks[0].topic" && refused?.message.contains("store id 'store#12'") == true, "\(String(describing: refused))")
+        let spaced = try SinkSettings(component, field: "sinks[0]", file: "store.yaml", store: "Store 12", gateway: "gw 1")
+        guard case .mqtt(let settings, _, _) = spaced.destination else {
+            Issue.record("not an mqtt sink")
+            return
+        }
+        #expect(!settings.clientID.contains(" ") && settings.clientID.contains("Store_12-gw_1"), "\(settings.clientID)")
+    }
+
     @Test func everyEventArrivesAsItsJSONLineOnItsTypesTopicAndIsSettledOnceAcknowledged() async throws {
         let broker = try await MosquittoBroker.start()
         let subscriber = try await MQTTEventSubscriber(broker)

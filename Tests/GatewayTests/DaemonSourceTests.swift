@@ -201,6 +201,9 @@ import Testing
             ("  - type: simulate\n    speed: 0.5\n", "sources[simulate].speed: must be from 1"),
             ("  - type: simulate\n  - type: btsnoop\n    sensor: s1\n    path: \(Fixtures.dataset("btsnoop/horizon-74-ibeacon.btsnoop").path)\n",
              "replays recordings or listens live"),
+            // A filter the broker would not subscribe to: the source would run and hear nothing.
+            ("  - type: mqtt\n    url: mqtt://127.0.0.1:1\n    format: espresense\n    topic: espresense/devices/x+/+\n",
+             "sources[mqtt].topic: 'espresense/devices/x+/+' has + inside a level"),
         ]
         for (sources, message) in cases {
             let store = try Self.store(sources: sources)

@@ -12,14 +12,16 @@ extension MQTTObservationDecoder {
     func espresense(topic: String, payload: [UInt8], time: Double) throws(MQTTInputError) -> Observation {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         let room: Substring
-        if levels.count == 4, levels[1] == "devices" {
-            room = levels[3]
-        } else if levels.count == 3, levels[1] == "rooms" {
-            room = levels[2]
+        // Read from the end: a node configured with a longer prefix (site3/espresense/…)
+        // publishes the same last levels.
+        if levels.count >= 4, levels[levels.count - 3] == "devices" {
+            room = levels[levels.count - 1]
+        } else if levels.count >= 3, levels[levels.count - 2] == "rooms" {
+            room = levels[levels.count - 1]
         } else {
             throw MQTTInputError(
                 topic: shownTopic(topic), reason: .unexpectedTopic,
-                "not an ESPresense report topic; expected espresense/devices/<id>/<room> or espresense/rooms/<room>")
+                "not an ESPresense report topic; expected <prefix>/devices/<id>/<room> or <prefix>/rooms/<room> (espresense/… by default)")
         }
         // The members used, read straight from a plain report; any other payload is parsed
         // whole (and its errors said) as before.

@@ -25,6 +25,15 @@ extension MQTTObservationDecoder {
         guard let name = sensorName?.string else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "sensor", "no sensor id; a batch names the sensor that heard it")
         }
+        // On a sensor's own topic (footfall/<store>/sensors/<sensor>) the batch is that
+        // sensor's: a broker's ACL that lets each sensor gateway publish on its own topic only
+        // then also keeps it from posting as another sensor.
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        if levels.count == 4, levels[0] == "footfall", levels[2] == "sensors", levels[3] != Substring(name) {
+            throw MQTTInputError(
+                topic: shownTopic(topic), reason: .unmappedNode, field: "sensor",
+                "'\(Self.shownLevel(Substring(name)))' is not the sensor of the topic it came on ('\(Self.shownLevel(levels[3]))'); a sensor gateway publishes each sensor's batches on footfall/<store>/sensors/<that sensor>")
+        }
         let sensor = try sensor(forNode: Substring(name), topic: topic, field: "sensor")
         guard let items else {
             throw MQTTInputError(topic: shownTopic(topic), reason: .missingField, field: "observations", "no array of observations")

@@ -36,7 +36,7 @@ extension MQTTObservationDecoder {
             guard let address = report["id"]?.string.flatMap(Self.address) ?? report["mac"]?.string.flatMap(Self.address) else {
                 throw MQTTInputError(
                     topic: shownTopic(topic), reason: .missingField, field: "id",
-                    "no advertiser address like AA:BB:CC:DD:EE:FF; the gateway sends one with every advertisement")
+                    "no advertiser address (six pairs of hex digits joined by colons); the gateway sends one with every advertisement")
             }
             device = Self.device(address: address, isPublic: report["mac_type"]?.number == 0)
         }

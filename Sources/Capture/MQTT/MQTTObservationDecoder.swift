@@ -41,7 +41,9 @@ public struct MQTTObservationDecoder: Sendable {
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         switch format {
         case .espresense:
-            if levels.count == 4, levels[1] == "devices" { return "\(levels[0])/devices/+/\(Self.shownLevel(levels[3]))" }
+            if levels.count >= 4, levels[levels.count - 3] == "devices" {
+                return (levels.dropLast(2).map(Self.shownLevel) + ["+", Self.shownLevel(levels[levels.count - 1])]).joined(separator: "/")
+            }
         case .openmqttgateway:
             if let bt = levels.firstIndex(of: "BTtoMQTT"), bt + 1 < levels.count {
                 return (levels[...bt].map(Self.shownLevel) + ["+"]).joined(separator: "/")

@@ -33,7 +33,7 @@ public struct MQTTRecordingLine: Sendable, Hashable {
            rest[rest.index(after: space)...].split(separator: " ", maxSplits: 1).first?.contains("/") == true {
             let word = rest[..<space]
             guard let seconds = Double(word), Observation.timeProblem(seconds) == nil else {
-                throw ParseError(field: "time", message: "'\(word.prefix(40))' is not Unix seconds like 1733300000.123456789 (mosquitto_sub -F '%U %t %p')")
+                throw ParseError(field: "time", message: "'\(AddressRedaction.redacted(String(word.prefix(40))))' is not Unix seconds like 1733300000.123456789 (mosquitto_sub -F '%U %t %p')")
             }
             time = seconds
             rest = rest[rest.index(after: space)...]

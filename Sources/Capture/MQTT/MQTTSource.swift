@@ -92,6 +92,14 @@ public struct MQTTSource: Service {
         func handle(_ event: MQTTClient.Event) {
             switch event {
             case .message(let message):
+                // A persistent session keeps the subscriptions of an earlier configuration: what
+                // they bring would be counted beside what the filters configured now bring.
+                guard source.topics.contains(where: { MQTTTopic.matches(message.topic, filter: $0) }) else {
+                    reject(MQTTInputError(
+                        topic: source.decoder.shownTopic(message.topic), reason: .unexpectedTopic,
+                        "not a topic this source subscribes to (\(source.topics.joined(separator: ", "))): a subscription the broker kept in the session from an earlier configuration; left out (give the source a new client_id, or clear the session, to end it)"))
+                    return
+                }
                 let time = gathered.withLock { batch in
                     if let time = batch.time { return time }
                     let now = source.timing.now()
@@ -116,8 +124,15 @@ public struct MQTTSource: Service {
                 flush()
             case .connected(let sessionPresent):
                 logged.withLock { $0.lastFailure = nil }
-                source.logger.notice("connected to \(source.settings.url)", metadata: ["session": "\(sessionPresent ? "resumed" : "new")"])
+                source.logger.notice("connected to \(source.settings.url)", metadata: [
+                    "session": "\(sessionPresent ? "resumed" : "new")", "client_id": "\(source.settings.clientID)",
+                ])
                 source.onStatus(nil)
+            case .subscriptionRefused(let filter, let reason):
+                // Connected, yet nothing of the filter will come: said as a failure, not "running".
+                let shown = source.decoder.shownTopic(filter)
+                source.onStatus("subscribing to \(shown): \(reason)")
+                source.logger.error("mqtt source: cannot subscribe to \(shown) at \(source.settings.url): \(reason); nothing of it is heard")
             case .disconnected(let reason, let retryIn):
                 flush()
                 let seconds = max(1, Int((retryIn / .seconds(1)).rounded()))
@@ -127,7 +142,7 @@ public struct MQTTSource: Service {
                     defer { state.lastFailure = reason }
                     return state.lastFailure != reason
                 }
-                if fresh { source.logger.error("mqtt source: \(reason); retrying with back-off") }
+                if fresh { source.logger.error("mqtt source: \(reason); retrying with back-off", metadata: ["client_id": "\(source.settings.clientID)"]) }
             }
         }
 

@@ -39,6 +39,16 @@ enum UpstreamBroker {
             ConfigurationError(
                 file: configuration.file, line: upstream.brokerLines[option] ?? upstream.line, field: "upstream.\(option)", message: message)
         }
+        // Each sensor's topic holds the store's and the sensor's ids: one with + or # in it
+        // could never be published to, and the batches would wait for ever.
+        for sensor in upstream.tokens.keys.sorted() {
+            let topic = "footfall/\(configuration.layout.id)/sensors/\(sensor)"
+            if let problem = MQTTTopic.nameProblem(topic) {
+                throw ConfigurationError(
+                    file: configuration.file, line: upstream.line, field: "upstream.url",
+                    message: "the batches of \(sensor) would go to '\(topic)', which \(problem); give the store and its sensors ids without + or #")
+            }
+        }
         return settings
     }
 }

@@ -1,5 +1,6 @@
 import Capture
 import FootfallCore
+import Crypto
 import Foundation
 import Logging
 import MQTT
@@ -19,9 +20,18 @@ enum MQTTSourceOptions {
             throw options.error(field: "format", "'\(formatName)' is not a format this source reads; use one of \(formats)")
         }
         let store = configuration.layout.id
+        let topics = options.string("topic").map { [$0] } ?? format.defaultTopics(store: store)
+        for topic in topics {
+            if let problem = MQTTTopic.filterProblem(topic) {
+                throw options.error(field: "topic", "'\(topic)' \(problem)")
+            }
+        }
+        // A source on topics of its own is a client of its own: two sources of one format on
+        // one broker under one id would take the connection from each other, over and over.
+        let topicMark = options.string("topic").map { "-" + Hex.lowercase(SHA256.hash(data: Data($0.utf8)).prefix(4)) } ?? ""
         let settings = try MQTTSettings(
             options: options.component.options, storeFile: configuration.file,
-            defaultClientID: "footfall-\(store)-\(configuration.gatewayID)-\(format.rawValue)"
+            defaultClientID: "footfall-\(store)-\(configuration.gatewayID)-\(format.rawValue)\(topicMark)"
         ) { option, message in options.error(field: option, message) }
         let layoutSensors = Set(configuration.layout.sensors.map(\.id))
         var sensors: [String: SensorID] = [:]
@@ -37,11 +47,9 @@ enum MQTTSourceOptions {
         if let text = options.string("sensors") {
             throw options.error(field: "sensors", "'\(text)' is not a mapping; list `node: sensor` lines, e.g. `kitchen: s1`")
         }
-        let topics = options.string("topic").map { [$0] } ?? format.defaultTopics(store: store)
-        for topic in topics where topic.isEmpty || topic.contains("#") && !topic.hasSuffix("#") {
-            throw options.error(field: "topic", "'\(topic)' is not an MQTT topic filter; # may only end one, e.g. espresense/devices/+/+")
-        }
-        let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)"
+        // Named by what it subscribes to as well: two sources of one format on one broker are
+        // two entries of the status and two labels of the metrics.
+        let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)" + (options.string("topic").map { " \($0)" } ?? "")
         let decoder = MQTTObservationDecoder(
             format: format, sensors: sensors, storeSensors: layoutSensors, repeats: SensorBatchSequence(factory: metrics.factory))
         let source = MQTTSource(

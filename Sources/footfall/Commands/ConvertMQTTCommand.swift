@@ -61,7 +61,9 @@ struct ConvertMQTTCommand: ParsableCommand {
             } catch {
                 throw CommandFailure("\(place): \(error.field): \(error.message)")
             }
-            let time = parsed.time ?? Double(messages) * secondsPerLine
+            // Footfall's batches carry their own times: without a recorded receipt time there
+            // is no clock for them to be ahead of (a `mosquitto_sub -v` recording).
+            let time = parsed.time ?? (format == .footfall ? .infinity : Double(messages) * secondsPerLine)
             messages += 1
             do throws(MQTTInputError) {
                 observations += try decoder.decode(topic: parsed.message.topic, payload: parsed.message.payload, time: time)
