@@ -22,15 +22,29 @@ public final class DataDirectoryLock: Sendable {
         close(descriptor)
     }
 
-    /// Takes the lock of `directory` (which exists: `GatewayData` made it), or says who holds it.
+    /// Takes the lock of `directory` (made, as `GatewayData` makes it, if missing), before the
+    /// data in it is opened, or says who holds it. Another command looking whether it is held
+    /// (`holder`) holds it for a moment: that is waited out, for up to a second.
     public static func acquire(_ directory: String) throws -> DataDirectoryLock {
+        try GatewayData.checkDirectory(directory)
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let path = (directory as NSString).appendingPathComponent(fileName)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw GatewayDataError("cannot open \(path) (\(String(cString: strerror(errno)))); check the data directory is the footfall user's")
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
+            throw GatewayDataError("cannot open \(path) (\(String(cString: strerror(error))))\(GatewayData.ownership(of: [directory, path]) ?? "; check the data directory is the footfall user's")")
+        }
+        // Made by root (an operator's `sudo footfall replay --data /var/lib/footfall`), it would
+        // keep the service's own user out for good: it is the data directory owner's.
+        var folder = stat()
+        if geteuid() == 0, stat(directory, &folder) == 0 { _ = fchown(descriptor, folder.st_uid, folder.st_gid) }
+        let deadline = ContinuousClock.now + .seconds(1)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let error = errno
+            if error == EWOULDBLOCK, ContinuousClock.now < deadline {
+                usleep(20_000)
+                continue
+            }
             let holder = readProcessID(descriptor)
             close(descriptor)
             guard error == EWOULDBLOCK else {

@@ -147,6 +147,14 @@ public struct Pipeline: Sendable {
     /// An erasure request: the visits in progress and staff marks of these pseudonyms are
     /// dropped (`VisitTracker.forget`).
     public mutating func forget(_ identities: Set<String>) -> [String: VisitTracker.Forgotten] { presence.forget(identities) }
+    /// Kept visits an erasure request dropped before they were taken back: their devices make
+    /// no visit until unheard for `exit_after` (`VisitTracker.markErased`).
+    public mutating func markErased(_ devices: [DeviceID], at time: Double) { presence.markErased(devices, at: time) }
+    /// The pseudonym of `identities` that names `device`'s visit from `visitStart`, or nil
+    /// (`VisitTracker.named`).
+    public func named(_ device: DeviceID, visitStart: Double?, in identities: Set<String>) -> String? {
+        presence.tracker.named(device, visitStart: visitStart, in: identities)
+    }
     public var unflushedPassersBy: (intervalStart: Double, count: Int)? { presence.tracker.unflushedPassersBy }
     public var visitorsPresent: Int { presence.tracker.visitorsPresent }
     public var occupancy: [String: Int] { presence.tracker.occupancy }

@@ -26,6 +26,11 @@ public struct PresenceStage: Sendable {
         tracker.restore(kept)
     }
 
+    /// Kept visits an erasure request dropped (`VisitTracker.markErased`).
+    public mutating func markErased(_ devices: [DeviceID], at time: Double) {
+        tracker.markErased(devices, at: time)
+    }
+
     /// An erasure request (`VisitTracker.forget`).
     public mutating func forget(_ identities: Set<String>) -> [String: VisitTracker.Forgotten] {
         tracker.forget(identities)

@@ -35,10 +35,22 @@ struct TrafficCounter: Sendable {
         if start == nil { start = (time / interval).rounded(.down) * interval }
     }
 
-    /// The aggregate of each interval that ended by `time`.
+    /// The aggregate of each interval that ended by `time`: a day of them at most after the last
+    /// one counted in, the empty ones of a longer gap left out (a clock that jumped years ahead
+    /// would otherwise be hundreds of thousands of empty intervals, made at once).
     mutating func flush(upTo time: Double, storeID: String, gatewayID: String) -> [PresenceEvent] {
         var events: [PresenceEvent] = []
+        let mostEmpty = max(1, Int((86_400 / interval).rounded(.up)))
+        var empty = 0
         while let s = start, time >= s + interval {
+            if passersBy == 0, visitors == 0 {
+                empty += 1
+                if empty > mostEmpty {
+                    // Nothing is counted before `time`'s interval: the counting starts again there.
+                    start = nil
+                    break
+                }
+            }
             var event = PresenceEvent(
                 id: DeterministicID.make([storeID, "store.traffic", RFC3339.string(s)]), type: .storeTraffic,
                 occurredAt: s + interval, storeID: storeID, gatewayID: gatewayID)

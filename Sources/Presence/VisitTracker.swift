@@ -39,6 +39,9 @@ public struct VisitTracker: Sendable {
     public static let staffRemembered = 30 * 86_400.0
     private var staffRemembered: Double { min(Self.staffRemembered, policy.settings.retentionDays * 86_400) }
     private var clock = -Double.infinity
+    /// Devices whose visit an erasure request dropped, with when they were last heard: they make
+    /// no visit until unheard for `exit_after`.
+    private var erased: [DeviceID: Double] = [:]
 
     public init(
         storeID: String, gatewayID: String, layout: StoreLayout, settings: StoreConfiguration.PresenceSettings,
@@ -64,6 +67,8 @@ public struct VisitTracker: Sendable {
         public var device: DeviceID
         var visit: DeviceVisit
         var eventsMade: Int
+        /// When the visit began (nil for a staff member's state kept without one).
+        public var visitStart: Double? { visit.visitStart }
     }
 
     /// What the tracker keeps across a restart of the daemon: the visits in progress (staff's
@@ -136,17 +141,28 @@ public struct VisitTracker: Sendable {
         }
     }
 
-    /// An erasure request while the tracker runs: the visit in progress of every device whose
-    /// pseudonym (`Pseudonymizer.identityKey`) is in `identities` is dropped with no more events
-    /// (no `store.exited`: the shopper asked for it not to be), and so is its staff mark. A
-    /// device still heard afterwards starts a visit afresh. Every identity asked for is
-    /// answered, with zeros when nothing was held.
+    /// The pseudonym of `device`'s visit from `visitStart` that `identities` names — its
+    /// identity key, or the `anonymous_id` its events carry (a daily `anon-` one for a device
+    /// that is not identified) — or nil.
+    public func named(_ device: DeviceID, visitStart: Double?, in identities: Set<String>) -> String? {
+        let identity = pseudonymizer.identityKey(for: device)
+        if identities.contains(identity) { return identity }
+        guard let visitStart else { return nil }
+        let anonymous = pseudonymizer.anonymousID(for: device, at: visitStart, identified: policy.isIdentified(device))
+        return identities.contains(anonymous) ? anonymous : nil
+    }
+
+    /// An erasure request while the tracker runs: the visit in progress of every device that
+    /// `identities` names (`named`) is dropped with no more events (no `store.exited`: the
+    /// shopper asked for it not to be), and so is its staff mark. A device still heard makes no
+    /// visit until it has been unheard for `exit_after`: the shopper who asked is not counted
+    /// in again the next second. Every identity asked for is answered, with zeros when nothing
+    /// was held.
     public mutating func forget(_ identities: Set<String>) -> [String: Forgotten] {
         var forgotten = Dictionary(uniqueKeysWithValues: identities.map { ($0, Forgotten()) })
         guard !identities.isEmpty else { return forgotten }
         for (device, visit) in devices {
-            let identity = pseudonymizer.identityKey(for: device)
-            guard identities.contains(identity) else { continue }
+            guard let identity = named(device, visitStart: visit.visitStart, in: identities) else { continue }
             if let start = visit.visitStart {
                 forgotten[identity]?.visits += 1
                 forgotten[identity]?.anonymousIDs.append(
@@ -154,6 +170,7 @@ public struct VisitTracker: Sendable {
             }
             devices[device] = nil
             eventsInVisit[device] = nil
+            erased[device] = clock
         }
         for device in leftRecently.keys where identities.contains(pseudonymizer.identityKey(for: device)) {
             leftRecently[device] = nil
@@ -162,6 +179,12 @@ public struct VisitTracker: Sendable {
             forgotten[identity]?.staff += 1
         }
         return forgotten
+    }
+
+    /// Devices whose kept visit an erasure request dropped before it was taken back (at a
+    /// start), last heard at `time`: as `forget`, no visit until unheard for `exit_after`.
+    public mutating func markErased(_ devices: [DeviceID], at time: Double) {
+        for device in devices { erased[device] = max(erased[device] ?? time, time) }
     }
 
     /// Devices currently tracked, visitors or not.
@@ -178,6 +201,10 @@ public struct VisitTracker: Sendable {
     }
 
     public mutating func update(_ estimate: PositionEstimate) -> [Action] {
+        if !erased.isEmpty, erased[estimate.device] != nil {
+            erased[estimate.device] = max(erased[estimate.device]!, estimate.time)
+            return []
+        }
         var visit = devices[estimate.device]
             ?? DeviceVisit(
                 zoneHindsight: zoneHindsight, afterVisit: leftRecently.removeValue(forKey: estimate.device) != nil,
@@ -214,6 +241,7 @@ public struct VisitTracker: Sendable {
         }
         // Heard again within `exit_after` of leaving, or not at all: either way it is settled.
         if !leftRecently.isEmpty { leftRecently = leftRecently.filter { time - $0.value < settings.exitAfter } }
+        if !erased.isEmpty { erased = erased.filter { time - $0.value < settings.exitAfter } }
         // Once a day of the data's time, staff unheard for a month are forgotten.
         if (time / 86_400).rounded(.down) != (clockBefore / 86_400).rounded(.down), !knownStaff.isEmpty {
             knownStaff = knownStaff.filter { time - $0.value < staffRemembered }

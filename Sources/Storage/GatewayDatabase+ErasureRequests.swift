@@ -17,6 +17,11 @@ extension GatewayDatabase {
         }
     }
 
+    /// How long (s) a daemon's answer to an erasure request is kept for the command that asked:
+    /// longer than the longest `--wait`; then the row, which names the erased shopper's
+    /// pseudonym, goes.
+    public static let erasureAnswerKept = 7_200.0
+
     /// Leaves a request for each pseudonym (again, if one was left before: taken anew).
     public func requestErasure(of identities: [String], at time: Double) throws {
         try write { db in
@@ -52,9 +57,14 @@ extension GatewayDatabase {
         }
     }
 
-    /// The pseudonyms of the requests no daemon has taken yet.
-    public func pendingErasures() throws -> [String] {
-        try read { try String.fetchAll($0, sql: "SELECT identity FROM erasure_request WHERE taken_at IS NULL ORDER BY identity") }
+    /// The pseudonyms of the requests no daemon has taken yet, and whether requests taken
+    /// before `staleBefore` are left (their command gone: `completeErasures` removes them).
+    public func pendingErasures(staleBefore: Double = -.infinity) throws -> (identities: [String], stale: Bool) {
+        try read { db in
+            let pending = try String.fetchAll(db, sql: "SELECT identity FROM erasure_request WHERE taken_at IS NULL ORDER BY identity")
+            let stale = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM erasure_request WHERE taken_at < ?)", arguments: [staleBefore]) ?? false
+            return (pending, stale)
+        }
     }
 
     /// A daemon's part of erasure requests, in one transaction: the visit history of each
@@ -64,7 +74,7 @@ extension GatewayDatabase {
     /// taken more than `forgetTakenAfter` before `time` go (their command is gone).
     @discardableResult
     public func completeErasures(
-        _ dropped: [String: (visits: Int, staff: Int)], anonymousIDs: [String: [String]], at time: Double, forgetTakenAfter: Double = 3_600
+        _ dropped: [String: (visits: Int, staff: Int)], anonymousIDs: [String: [String]], at time: Double, forgetTakenAfter: Double = GatewayDatabase.erasureAnswerKept
     ) throws -> Int {
         try erasing { db in
             var erased = 0

@@ -48,6 +48,14 @@ import Testing
         #expect(records == (try BtsnoopParser.records(in: file)).1)
     }
 
+    /// BCSP and three-wire UART records are not read: taken, the capture gave nothing, unsaid.
+    @Test func datalinksWhoseFramesAreNotReadAreRefusedAtTheHeader() throws {
+        for datalink in [BtsnoopDatalink.hciBSCP, .hciSerialThreeWire] {
+            let refused = try #require(throws: HCIDecodingError.self) { try BtsnoopParser.records(in: Self.file(datalink, [(Self.event, 3)])) }
+            #expect(refused.offset == 12 && refused.description.contains("is not read"), "\(refused)")
+        }
+    }
+
     @Test func aBadMagicAndATruncatedRecordAreReportedWithTheirOffsets() throws {
         let bad = try #require(throws: HCIDecodingError.self) { try BtsnoopParser.records(in: ByteBuffer(bytes: Array("btsnoqp\0".utf8) + [0, 0, 0, 1, 0, 0, 3, 0xEA])) }
         #expect(bad.offset == 0)

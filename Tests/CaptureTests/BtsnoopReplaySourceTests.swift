@@ -50,6 +50,29 @@ import Testing
         #expect(elapsed >= .milliseconds(300))
     }
 
+    /// One record stamped a century ahead moved the pipeline's clock with it (the gateway spun
+    /// making empty traffic intervals) and a paced replay waited for it (audit): it is left out,
+    /// counted; records after a real gap, which agree with each other, are taken.
+    @Test func aRecordWithATimeNoCaptureHasIsLeftOutAndARealGapKept() async throws {
+        let report: [UInt8] = [0x3E, 0x0C, 0x02, 0x01, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 0x00, 0xB5]
+        let base = 1_700_000_000.0
+        let times = [base, base + 1, base + 3_155_760_000, base + 2, base + 3 * 86_400, base + 3 * 86_400 + 1]
+        var file = ByteBuffer()
+        BtsnoopWriter.header(datalink: .linuxMonitor, into: &file)
+        for time in times { BtsnoopWriter.record(report, flags: 3, time: time, into: &file) }
+        let directory = Fixtures.temporaryDirectory("btsnoop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("stamps.btsnoop").path
+        try Data(file.readableBytesView).write(to: URL(fileURLWithPath: path))
+        let collector = ObservationCollector()
+        let source = BtsnoopReplaySource(path: path, sensor: "s1", speed: .recorded(factor: 1_000_000), logger: Self.logger, onObservation: collector.handler)
+        let summary = try await source.replay()
+        // The century ahead, and the first record after the three-day gap (which no neighbour
+        // agrees with yet), are left out; the second after it is taken.
+        #expect(collector.observations.map(\.time) == [base, base + 1, base + 2, base + 3 * 86_400 + 1])
+        #expect(summary.badTimes == 2 && summary.firstBadTime == 3)
+    }
+
     @Test func aMissingFileIsOneLineNamingIt() async {
         let source = BtsnoopReplaySource(path: "/nonexistent/x.btsnoop", sensor: "s1", logger: Self.logger, onObservation: { _ in })
         let error = await #expect(throws: BLECaptureError.self) { _ = try await source.replay() }

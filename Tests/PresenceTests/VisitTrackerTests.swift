@@ -82,6 +82,47 @@ import Testing
         #expect(tracker.tick(9_000).isEmpty)
     }
 
+    /// An erasure request while the tracker runs: the visit is dropped with no event, by its
+    /// identity key or by the `anon-` pseudonym its events carry, and the device, still heard,
+    /// makes no visit until unheard for `exit_after` (review: counted in again the next second).
+    @Test func aForgottenVisitEndsWithoutAnEventAndIsNotCountedInAgainWhileHeard() {
+        for (device, named) in [(Self.loyal, "identity"), (Self.rotating, "anonymous")] {
+            var tracker = Self.tracker(anonymousEvents: true)
+            var actions: [VisitTracker.Action] = []
+            for t in stride(from: 0.0, through: 30, by: 1) {
+                actions += tracker.update(PositionEstimate(time: t, device: device, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+                actions += tracker.tick(t)
+            }
+            let entered = try! #require(Self.events(actions).first { $0.type == .storeEntered })
+            let pseudonym = named == "identity" ? Pseudonymizer(key: Array(repeating: 7, count: 32)).identityKey(for: device) : entered.anonymousID!
+            let forgotten = tracker.forget([pseudonym])
+            #expect(forgotten[pseudonym]?.visits == 1, "\(named)")
+            #expect(forgotten[pseudonym]?.anonymousIDs == [entered.anonymousID!])
+            var after: [VisitTracker.Action] = []
+            for t in stride(from: 31.0, through: 200, by: 1) {
+                after += tracker.update(PositionEstimate(time: t, device: device, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+                after += tracker.tick(t)
+            }
+            for t in stride(from: 201.0, through: 201 + tracker.settings.exitAfter + 5, by: 1) { after += tracker.tick(t) }
+            #expect(Self.events(after).filter { $0.type != .storeTraffic }.isEmpty, "\(named): \(Self.events(after).map(\.type))")
+            // Unheard for exit_after, then heard: a visit like any other.
+            let back = Self.visit(device, start: 201 + tracker.settings.exitAfter + 10, tracker: &tracker)
+            #expect(Self.events(back).contains { $0.type == .storeEntered }, "\(named)")
+            #expect(tracker.forget(["id-nobody"])["id-nobody"] == VisitTracker.Forgotten())
+        }
+    }
+
+    /// A clock that jumps years ahead (a corrupt capture stamp) made one empty interval per 15
+    /// minutes of the gap, at once: the gateway spun for minutes (audit). A day of them at most.
+    @Test func aClockJumpMakesADayOfEmptyIntervalsAtMost() {
+        var tracker = Self.tracker()
+        var actions = Self.visit(Self.loyal, start: 0, tracker: &tracker)
+        actions += tracker.tick(100 * 365 * 86_400)
+        let traffic = Self.events(actions).filter { $0.type == .storeTraffic }
+        #expect(traffic.count <= 1 + Int(86_400 / tracker.settings.trafficInterval) + 1, "\(traffic.count)")
+        #expect(traffic.first?.traffic?.visitors == 1)
+    }
+
     @Test func trafficCountsPassersByAndVisitorsPerInterval() {
         var tracker = Self.tracker()
         var actions: [VisitTracker.Action] = []

@@ -45,6 +45,14 @@ public struct BtsnoopParser: Sendable {
             guard let datalink = BtsnoopDatalink(rawValue: raw) else {
                 throw HCIDecodingError(context: "btsnoop header", message: "datalink type \(raw) is not one of 1001, 1002, 1003, 1004, 2001", offset: 12)
             }
+            // Their records are BCSP or three-wire UART frames, which are not read: taken, every
+            // record would be skipped and the capture give nothing, unsaid.
+            guard datalink != .hciBSCP, datalink != .hciSerialThreeWire else {
+                throw HCIDecodingError(
+                    context: "btsnoop header",
+                    message: "datalink type \(raw) (\(datalink == .hciBSCP ? "BCSP" : "three-wire UART") frames) is not read; capture with btmon -w (2001) or Android's HCI snoop log (1002)",
+                    offset: 12)
+            }
             self.version = version
             self.datalink = datalink
             consume(16)

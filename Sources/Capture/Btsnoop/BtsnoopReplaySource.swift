@@ -46,7 +46,19 @@ public struct BtsnoopReplaySource: Service {
         public var advertisingReportEvents = 0
         public var observations = 0
         public var undecodableEvents = 0
+        /// Records left out for a time no capture has: before 1970 or far in the future, or a
+        /// day or more from both the record before and the last one taken (a corrupt stamp).
+        public var badTimes = 0
+        /// The first of them: its record number, from 1.
+        public var firstBadTime: Int?
+        /// The first undecodable event's record number and what was wrong.
+        public var firstUndecodable: String?
     }
+
+    /// How far (s) a record's time may lie from the last one taken: a capture's records come in
+    /// time order, and a device left scanning over a weekend is the longest gap a real one has —
+    /// after such a gap, two records that agree are taken.
+    static let mostJump = 86_400.0
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -70,6 +82,7 @@ public struct BtsnoopReplaySource: Service {
         let clock = ContinuousClock()
         let start = clock.now
         var firstTime: Double?
+        var lastTaken: Double?, lastSeen: Double?
         while !Task.isCancelled {
             let count: Int
             do {
@@ -90,6 +103,22 @@ public struct BtsnoopReplaySource: Service {
                 summary.records += 1
                 guard let datalink = parser.datalink, let packet = record.packet(datalink: datalink),
                       packet.type == .event, packet.direction == .controllerToHost else { continue }
+                // One corrupt stamp (a year ahead, before 1970) would move the pipeline's clock
+                // with it, ending every visit, and a paced replay would wait for it.
+                let seen = lastSeen
+                lastSeen = record.time
+                guard Observation.timeProblem(record.time) == nil,
+                      lastTaken.map({ abs(record.time - $0) < Self.mostJump }) ?? true
+                        || seen.map({ abs(record.time - $0) < 60 }) ?? false
+                else {
+                    summary.badTimes += 1
+                    if summary.firstBadTime == nil {
+                        summary.firstBadTime = record.index
+                        logger.warning("\(path): record \(record.index) is stamped \(record.time) s, a time no capture has beside its neighbours; records like it are left out (counted in the summary)")
+                    }
+                    continue
+                }
+                lastTaken = record.time
                 if case .recorded(let factor) = speed {
                     let offset = record.time - (firstTime ?? record.time)
                     if firstTime == nil { firstTime = record.time }
@@ -112,6 +141,7 @@ public struct BtsnoopReplaySource: Service {
                     isReport = Self.isAdvertisingReport(packet.packet)
                 } catch {
                     summary.undecodableEvents += 1
+                    if summary.firstUndecodable == nil { summary.firstUndecodable = "record \(record.index): \(error)" }
                     metrics.undecodableEvents.increment()
                     logger.debug("record \(record.index): \(error)")
                 }

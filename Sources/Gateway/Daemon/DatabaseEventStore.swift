@@ -115,8 +115,8 @@ public final class DatabaseEventStore: EventStore, Sendable {
         try database.takeState(KeptOpenVisits.name).map { ($0.value, $0.savedAt) }
     }
 
-    public func pendingErasures() throws -> [String] {
-        try database.pendingErasures()
+    public func pendingErasures() throws -> (identities: [String], stale: Bool) {
+        try database.pendingErasures(staleBefore: timing.now() - GatewayDatabase.erasureAnswerKept)
     }
 
     public func completeErasures(_ dropped: [String: VisitTracker.Forgotten]) throws -> Int {

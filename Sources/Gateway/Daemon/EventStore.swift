@@ -29,8 +29,9 @@ public protocol EventStore: Sendable {
     /// none were kept.
     func takeOpenVisits() throws -> (sealed: [UInt8], savedAt: Double)?
 
-    /// The pseudonyms of erasure requests no daemon has taken yet (`visits erase`).
-    func pendingErasures() throws -> [String]
+    /// The pseudonyms of erasure requests no daemon has taken yet (`visits erase`), and whether
+    /// answers no command came for are left to remove (`completeErasures` removes them).
+    func pendingErasures() throws -> (identities: [String], stale: Bool)
 
     /// Erases again, in one transaction, what is held of the shoppers whose visits in progress
     /// and staff marks the pipeline dropped (`dropped`, by pseudonym), with the events of the

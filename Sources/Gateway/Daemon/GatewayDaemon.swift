@@ -175,10 +175,11 @@ public struct GatewayDaemon {
         for warning in prepared.warnings { logger.warning("\(warning)") }
         // Trapped before anything listens: by default a SIGHUP ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let data = try GatewayData(directory: options.dataDirectory)
-        // Held until the process ends: one gateway per data directory.
+        // Held until the process ends: one gateway per data directory, taken before its data is
+        // opened (a second one refused has migrated nothing).
         let lock = try DataDirectoryLock.acquire(options.dataDirectory)
         defer { withExtendedLifetime(lock) {} }
+        let data = try GatewayData(directory: options.dataDirectory)
         let bus = InputBus()
         let timing = self.timing
         let live = LiveState(startedAt: timing.now())

@@ -51,11 +51,14 @@ public struct PipelineService: Service {
             }
         } catch {
             // A store that failed (a full disk) stops the daemon: what it kept is tried still.
+            await takeErasures(&state, at: nil)
             keepOpenVisits(state)
             throw error
         }
         try await flushCounts(&state)
         keepLearntRadio(&state, at: nil)
+        // A request left since the last tick: its shopper's visit is not kept for the next start.
+        await takeErasures(&state, at: nil)
         keepOpenVisits(state)
         // The passers-by of the traffic interval in progress would go with the pipeline: they
         // are counted now, and the next run counts that interval's later ones.
@@ -114,17 +117,21 @@ public struct PipelineService: Service {
             state.erasuresCheckedAt = time
         }
         do {
-            let identities = Set(try store.pendingErasures())
-            // At the start, the requests answered an hour ago or more go even with none pending.
-            guard !identities.isEmpty || time == nil else { return }
+            let pending = try store.pendingErasures()
+            let identities = Set(pending.identities)
+            // Answers no command came for go too (they name the erased shoppers' pseudonyms).
+            guard !identities.isEmpty || pending.stale else { return }
             var dropped = state.pipeline.forget(identities)
             if var kept = state.keptVisits {
-                for open in kept.kept.visits {
-                    let identity = pseudonymizer.identityKey(for: open.device)
-                    guard identities.contains(identity) else { continue }
+                let pipeline = state.pipeline
+                var devices: [DeviceID] = []
+                kept.kept.visits.removeAll { open in
+                    guard let identity = pipeline.named(open.device, visitStart: open.visitStart, in: identities) else { return false }
                     dropped[identity, default: VisitTracker.Forgotten()].visits += 1
+                    devices.append(open.device)
+                    return true
                 }
-                kept.kept.visits.removeAll { identities.contains(pseudonymizer.identityKey(for: $0.device)) }
+                state.pipeline.markErased(devices, at: kept.savedAt)
                 for identity in identities where kept.kept.staff.removeValue(forKey: identity) != nil {
                     dropped[identity, default: VisitTracker.Forgotten()].staff += 1
                 }

@@ -37,15 +37,38 @@ struct ConvertBtsnoopCommand: AsyncParsableCommand {
         let source = BtsnoopReplaySource(
             path: file, sensor: SensorID(sensor), resolver: try ScanCommand.resolver(irks), logger: logger, onObservation: sink.write
         )
-        let summary = try await source.replay()
+        let summary: BtsnoopReplaySource.Summary
+        do {
+            summary = try await source.replay()
+        } catch {
+            // A record broken mid-file ends what can be read (btsnoop has no way to find the next
+            // record), as a capture cut short does: what came before it is kept.
+            guard case .badCapture(let file, let problem) = error, sink.count > 0 else { throw error }
+            try writer.close()
+            printError("warning: \(file): \(problem); the \(sink.count) observations before it are in \(out) (a capture damaged there: take it again, or convert what is kept)")
+            return
+        }
         try writer.close()
         print("converted \(file): \(summary.records) records, \(summary.advertisingReportEvents) advertising report events, \(summary.observations) observations in \(out)")
+        if summary.undecodableEvents > 0, let first = summary.firstUndecodable {
+            printError("warning: \(summary.undecodableEvents) advertising events could not be decoded and were left out (the first: \(AddressRedaction.redacted(first)))")
+        }
+        if summary.badTimes > 0, let first = summary.firstBadTime {
+            printError("warning: \(summary.badTimes) records stamped with a time no capture has beside its neighbours were left out (the first: record \(first))")
+        }
     }
 }
 
 /// The replay calls its handler from one task, in order; the writer is only used there.
 private final class TraceSink: @unchecked Sendable {
     let writer: TraceWriter
+    /// Observations written so far.
+    private(set) var count = 0
     init(writer: TraceWriter) { self.writer = writer }
-    var write: ObservationHandler { { self.writer.write($0) } }
+    var write: ObservationHandler {
+        { observation in
+            self.count += 1
+            self.writer.write(observation)
+        }
+    }
 }

@@ -80,10 +80,11 @@ struct ReplayCommand: ParsableCommand {
         options.analyticsPath = analytics
         options.customers = try IdentityMapLoader.customers(for: configuration)
         options.resolver = try IdentityMapLoader.resolver(for: configuration)
-        if let data { options.gatewayData = try GatewayData(directory: data) }
-        // As a gateway's: one writer of a data directory at a time.
+        // As a gateway's: one gateway or replay on a data directory at a time, locked before its
+        // data is opened.
         let lock = try data.map { try DataDirectoryLock.acquire($0) }
         defer { withExtendedLifetime(lock) {} }
+        if let data { options.gatewayData = try GatewayData(directory: data) }
         let started = Date()
         let result = try Replay.run(options)
         let elapsed = Date().timeIntervalSince(started)

@@ -70,14 +70,15 @@ struct ShopperLookup {
         throw CommandFailure(nothingFound(id, knownCustomer: !customerIdentities.isEmpty))
     }
 
-    /// The pseudonyms `id` may stand for when nothing on file matched it: itself if it is an
-    /// identified shopper's `anonymous_id`, those the identity map or kept events give a customer
+    /// The pseudonyms `id` may stand for: itself if it is an `anonymous_id`, those the identity map or kept events give a customer
     /// id, a device id's (as typed and as the gateway writes it). A gateway running on the data
     /// directory is asked about these (a first visit it holds in memory is on no file yet).
     func candidates(_ id: String) throws -> [String] {
         let pseudonymizer = Pseudonymizer(key: gateway.key)
         var identities: [String] = []
-        if id.hasPrefix("id-") { identities.append(id) }
+        // A pseudonym as itself: an identified shopper's, or the daily `anon-` one the events
+        // of a device that is not identified carry (`identity.anonymous_events`).
+        if id.hasPrefix("id-") || id.hasPrefix("anon-") { identities.append(id) }
         identities += try gateway.database.anonymousIDs(ofCustomer: id)
         if let configuration {
             identities += try IdentityMapLoader.customers(for: configuration).filter { $0.value == id }.keys.map { pseudonymizer.identityKey(for: $0) }

@@ -81,7 +81,7 @@ struct VisitsCommand: ParsableCommand {
                 """)
         @OptionGroup var data: DataOption
         @OptionGroup var shopper: ShopperOption
-        @Option(help: "Seconds to wait for a gateway running on --data to drop the shopper's visit in progress (0: leave it the request without waiting).")
+        @Option(help: "Seconds to wait for a gateway running on --data to drop the shopper's visit in progress (0: leave the request for it without waiting).")
         var wait: Double = 10
 
         func validate() throws {
@@ -97,7 +97,10 @@ struct VisitsCommand: ParsableCommand {
                 found = try lookup.find(shopper.device)
             } catch let nothing as CommandFailure {
                 // Nothing on file; a gateway running now may still hold a first visit in memory.
-                try askTheRunningGateway(nothingOnFile: nothing, identities: try lookup.candidates(shopper.device), gateway: gateway, shown: shown)
+                let identities = try lookup.candidates(shopper.device)
+                guard !identities.isEmpty, DataDirectoryLock.holder(of: data.data) != nil else { throw nothing }
+                try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
+                try askTheGateway(identities, gateway: gateway, nothingOnFile: nothing)
                 return
             }
             for (identity, _, _) in found.identities {
@@ -113,54 +116,79 @@ struct VisitsCommand: ParsableCommand {
                 let more = try gateway.database.eraseEvents(ofCustomer: shopper.device)
                 if more > 0 { print("erased \(count(more, "more event")) of \(shown) from the outbox") }
             }
-            let identities = found.identities.map(\.identity)
+            // Every pseudonym the id may stand for, not only those with something on file: one
+            // customer's other device may be on a first visit held only in memory.
+            let identities = Array(Set(found.identities.map(\.identity)).union(try lookup.candidates(shopper.device))).sorted()
             // Left before the kept visits are erased: a gateway stopping meanwhile may keep its
-            // visits after this erasure, and its next start takes the request.
+            // visits after this erasure, and takes the request first (or at its next start).
             try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
             // A visit in progress kept at the last stop would carry on at the next start and send
             // the rest of its events: it goes too, with the staff mark.
+            try eraseKept(identities, gateway: gateway)
+            try askTheGateway(identities, gateway: gateway, nothingOnFile: nil)
+        }
+
+        /// Erases the visits in progress and staff marks kept at the daemon's last stop.
+        private func eraseKept(_ identities: [String], gateway: GatewayData) throws {
             let kept = try KeptOpenVisits.erase(Set(identities), in: gateway.database, pseudonymizer: Pseudonymizer(key: gateway.key))
             if kept != (0, 0) {
                 print("erased \(count(kept.visits, "visit")) in progress and \(count(kept.staff, "staff mark")) kept at the daemon's last stop")
             }
-            guard let process = DataDirectoryLock.holder(of: data.data) else { return }
-            guard let taken = try waitForTheGateway(identities, gateway: gateway) else {
-                print("the gateway running on \(data.data) (process \(process)) has not taken the request within \(Int(wait)) s; it drops the visit in progress at its next tick (its log says \"took erasure requests\")")
+        }
+
+        /// The requests of `identities`, left, taken by the gateway running on the data
+        /// directory: waits for its answer and says it. With no gateway running, this command
+        /// takes the directory's lock itself — none can start meanwhile, the kept visits are
+        /// erased under it — and leaves no request (it names the erased shopper's pseudonym).
+        /// `nothingOnFile`: the lookup found nothing, which stands unless the gateway held
+        /// something of theirs.
+        private func askTheGateway(_ identities: [String], gateway: GatewayData, nothingOnFile: CommandFailure?) throws {
+            if let lock = try? DataDirectoryLock.acquire(data.data) {
+                try withExtendedLifetime(lock) {
+                    try eraseKept(identities, gateway: gateway)
+                    try gateway.database.withdrawErasureRequests(of: identities)
+                }
+                if let nothingOnFile { throw nothingOnFile }
+                return
+            }
+            let process = DataDirectoryLock.holder(of: data.data).map { " (process \($0))" } ?? ""
+            let deadline = Date().addingTimeInterval(wait)
+            var answer: GatewayDatabase.ErasureTaken?
+            while answer == nil {
+                answer = try summed(gateway.database.takenErasures(of: identities), of: identities)
+                if answer != nil || Date() >= deadline { break }
+                // The gateway stopped while this waited: it took the request as it stopped, or
+                // its next start takes it; what it kept is erased again now.
+                if DataDirectoryLock.holder(of: data.data) == nil {
+                    try askTheGateway(identities, gateway: gateway, nothingOnFile: nothingOnFile)
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            guard let answer else {
+                let left = "the gateway running on \(data.data)\(process) has not answered within \(Int(wait)) s; the request is left for it: it drops a visit in progress of theirs at its next tick (its log says \"took erasure requests\")"
+                if let nothingOnFile { throw CommandFailure("\(nothingOnFile.description); \(left)") }
+                print(left)
                 return
             }
             try gateway.database.withdrawErasureRequests(of: identities)
-            print("the gateway running on \(data.data) dropped \(count(taken.visits, "visit")) in progress, \(count(taken.staff, "staff mark")) and \(count(taken.events, "event")) made since")
-        }
-
-        /// Nothing on file matched: the pseudonyms the id may stand for are asked of a gateway
-        /// running on the data directory; the failure stands unless it held something of theirs.
-        private func askTheRunningGateway(nothingOnFile: CommandFailure, identities: [String], gateway: GatewayData, shown: String) throws {
-            guard !identities.isEmpty, let process = DataDirectoryLock.holder(of: data.data) else { throw nothingOnFile }
-            try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
-            let taken = try waitForTheGateway(identities, gateway: gateway)
-            try gateway.database.withdrawErasureRequests(of: identities)
-            guard let taken else {
-                throw CommandFailure("\(nothingOnFile.description); the gateway running on it (process \(process)) did not answer within \(Int(wait)) s: try again with a longer --wait")
-            }
-            guard taken.visits + taken.staff + taken.events > 0 else {
-                throw CommandFailure("\(nothingOnFile.description); nor does the gateway running on it hold a visit in progress of theirs")
-            }
-            print("nothing of \(shown) was on file in \(data.data); the gateway running on it dropped \(count(taken.visits, "visit")) in progress, \(count(taken.staff, "staff mark")) and \(count(taken.events, "event")) made since")
-        }
-
-        /// What the running gateway did with the requests of `identities`, summed, once it has
-        /// taken them all; nil when it has not within `--wait`.
-        private func waitForTheGateway(_ identities: [String], gateway: GatewayData) throws -> GatewayDatabase.ErasureTaken? {
-            let deadline = Date().addingTimeInterval(wait)
-            while true {
-                let taken = try gateway.database.takenErasures(of: identities)
-                if taken.count == Set(identities).count {
-                    return taken.values.reduce(GatewayDatabase.ErasureTaken(at: 0, visits: 0, staff: 0, events: 0)) {
-                        .init(at: max($0.at, $1.at), visits: $0.visits + $1.visits, staff: $0.staff + $1.staff, events: $0.events + $1.events)
-                    }
+            let dropped = "\(count(answer.visits, "visit")) in progress, \(count(answer.staff, "staff mark")) and \(count(answer.events, "event")) made since"
+            if let nothingOnFile {
+                guard answer.visits + answer.staff + answer.events > 0 else {
+                    throw CommandFailure("\(nothingOnFile.description); nor does the gateway running on it hold a visit in progress of theirs")
                 }
-                guard Date() < deadline else { return nil }
-                Thread.sleep(forTimeInterval: 0.05)
+                print("nothing of \(AddressRedaction.redacted(shopper.device)) was on file in \(data.data); the gateway running on it dropped \(dropped)")
+                return
+            }
+            print("the gateway running on \(data.data) dropped \(dropped)")
+        }
+
+        /// What the gateway did with the requests of `identities`, summed, once it has taken
+        /// them all; nil before.
+        private func summed(_ taken: [String: GatewayDatabase.ErasureTaken], of identities: [String]) -> GatewayDatabase.ErasureTaken? {
+            guard taken.count == Set(identities).count else { return nil }
+            return taken.values.reduce(GatewayDatabase.ErasureTaken(at: 0, visits: 0, staff: 0, events: 0)) {
+                .init(at: max($0.at, $1.at), visits: $0.visits + $1.visits, staff: $0.staff + $1.staff, events: $0.events + $1.events)
             }
         }
     }
