@@ -57,6 +57,9 @@ public final class FakeHCIController: @unchecked Sendable {
         /// Send a Hardware Error event after this many reports (once) and stop scanning until
         /// the host resets and re-enables it.
         public var hardwareErrorAfterReports: Int?
+        /// Once scanning, answer no command and keep scanning: a controller whose reports flow
+        /// while a command goes unanswered.
+        public var ignoreCommandsWhileScanning = false
         public var advertisers: [Advertiser] = [.ibeacon, .phone]
         /// Time between advertising reports.
         public var reportInterval: Duration = .milliseconds(2)
@@ -177,6 +180,7 @@ public final class FakeHCIController: @unchecked Sendable {
                     while let packet = decoder.next() {
                         guard let command = try? HCICommand.decode(packet.packet) else { continue }
                         lock.withLock { _commands.append(command) }
+                        if behaviour.ignoreCommandsWhileScanning, scanning != nil { continue }
                         if let mode = answer(command) { scanning = mode == .directed ? nil : mode }
                     }
                 }

@@ -4,6 +4,7 @@ import FootfallCore
 import FootfallTesting
 import Logging
 import MetricsTestKit
+import Synchronization
 import Testing
 
 /// The H4 source against a fake controller on a pseudo-terminal: the whole command/event
@@ -49,6 +50,27 @@ import Testing
         let beacon = try #require(observations.first { $0.device == Self.beacon })
         #expect(beacon.txPower == -62 && beacon.rssi == -60 && beacon.sensor == "gw-1" && beacon.time == 1_700_000_000)
         #expect(observations.contains { $0.device == Self.phone && $0.rssi == -75 })
+    }
+
+    /// A controller that keeps reporting but never answers "scanning off": the wait for the
+    /// answer is half a second by the clock, not half a second of silence, which never came
+    /// (audit: a stop waited until systemd's SIGKILL).
+    @Test func aStopEndsWhileTheControllerReportsAndLeavesTheCommandUnanswered() async throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.ignoreCommandsWhileScanning = true
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let collector = ObservationCollector()
+        let source = source(fake, collector)
+        let ended = Mutex(false)
+        let task = Task {
+            defer { ended.withLock { $0 = true } }
+            try await source.run()
+        }
+        #expect(await waitUntil { collector.count >= 20 })
+        task.cancel()
+        #expect(await waitUntil(timeout: .seconds(120)) { ended.withLock { $0 } }, "the source never ended")
+        #expect(try await waitUntil { fake.commands.last?.opcode == .leSetScanEnable && fake.commands.last?.parameters == [0, 0] })
     }
 
     @Test func aControllerWithExtendedAdvertisingIsScannedWithExtendedCommandsDespiteReservedBits() async throws {

@@ -27,7 +27,7 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
         switch self {
         case .bluetoothUnsupported(let adapter):
             "cannot open \(adapter): this kernel has no Bluetooth sockets (AF_BLUETOOTH: address family not supported); "
-                + "use a serial HCI controller (--h4 /dev/ttyUSB0[@baud]), a snoop log (--btsnoop FILE) or replay a trace (footfall replay) instead"
+                + "use a serial HCI controller (a source of type h4, or scan --h4 /dev/ttyUSB0[@baud]), a snoop log (type btsnoop, or scan --btsnoop FILE) or a trace instead"
         case .adapterBusy(let adapter):
             "\(adapter) is busy: bluetoothd holds it; free it with 'sudo systemctl stop bluetooth' or 'sudo btmgmt --index \(adapter.dropFirst(3)) power off', then retry"
         case .adapterMissing(let adapter):

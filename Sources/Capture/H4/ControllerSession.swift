@@ -41,11 +41,14 @@ struct ControllerSession {
         }
     }
 
+    /// Reads until the command is answered, for `responseTimeoutMilliseconds` by the clock — a
+    /// controller that keeps sending advertising reports while it leaves the command unanswered
+    /// is timed out too (counting empty reads only, it never was) — or until the task is
+    /// cancelled (a stop), which ends the wait as a timeout would.
     private func awaitAnswer(_ setup: inout ControllerSetup, to command: HCICommand) async throws(BLECaptureError) -> ControllerSetup.Action {
-        var waited: Int32 = 0
-        while waited < responseTimeoutMilliseconds {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(responseTimeoutMilliseconds))
+        while ContinuousClock.now < deadline, !Task.isCancelled {
             let packets = try await channel.receive(milliseconds: 100)
-            if packets.isEmpty { waited += 100 }
             for (index, packet) in packets.enumerated() {
                 guard let event = try? HCIEventDecoder.decode(packet.packet) else { continue }
                 let action = setup.receive(event)
@@ -105,10 +108,11 @@ struct ControllerSession {
         for command in setup.teardownCommands {
             do {
                 try channel.send(command)
-                var waited: Int32 = 0
-                answered: while waited < 500 {
+                // Half a second by the clock, reports arriving or not (a stop is under way: not
+                // cancelled by it, which would skip putting the controller back).
+                let deadline = ContinuousClock.now + .milliseconds(500)
+                answered: while ContinuousClock.now < deadline {
                     let packets = try await channel.receive(milliseconds: 100)
-                    if packets.isEmpty { waited += 100 }
                     for packet in packets {
                         if case .commandComplete(let complete)? = try? HCIEventDecoder.decode(packet.packet), complete.opcode == command.opcode {
                             break answered
