@@ -101,6 +101,30 @@ import Testing
         #expect(observations.allSatisfy { (1_612_137_600 ..< 1_612_224_000).contains($0.time) })
     }
 
+    /// These beacons put their frame in the scan response: their plain advertisements, from the
+    /// same address, were a `ble:` device of their own — each beacon two devices (audit). Once
+    /// an address has been heard with its beacon frame, it is the beacon.
+    @Test func aBeaconsPlainAdvertisementsAfterItsFrameAreTheBeacon() throws {
+        let (datalink, records) = try Self.load()
+        var converter = ObservationConverter(sensor: "s1")
+        var beaconAddresses: Set<BluetoothAddress> = []
+        var plainAfterFrame = 0, beaconObservations = 0
+        for record in records {
+            guard let packet = record.packet(datalink: datalink), packet.type == .event else { continue }
+            try converter.forEachAdvertisement(inEvent: packet.packet, time: record.time) { observation, report in
+                if observation.device.kind == .ibeacon {
+                    beaconAddresses.insert(report.address)
+                    beaconObservations += 1
+                } else if beaconAddresses.contains(report.address) {
+                    plainAfterFrame += 1
+                }
+            }
+        }
+        #expect(beaconAddresses.count == 4)
+        #expect(plainAfterFrame == 0)
+        #expect(beaconObservations == 18, "11 frames and 7 plain advertisements after them")
+    }
+
     @Test func theCaptureFramedAsAStreamGivesTheSameEventsWholeAndByteByByte() throws {
         let (datalink, records) = try Self.load()
         var stream: [UInt8] = []

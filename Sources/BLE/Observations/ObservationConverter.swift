@@ -22,6 +22,11 @@ public struct ObservationConverter: Sendable {
     private var recentKeys = [IdentityKey?](repeating: nil, count: Self.recentSize)
     private var recentDevices = [DeviceID](repeating: DeviceID(""), count: Self.recentSize)
     static let recentSize = 4096
+    /// The beacon identity each address was last heard with, and its measured power: a beacon
+    /// that puts its frame in the scan response sends its plain advertisements (ADV_IND) from
+    /// the same address without it, and each would otherwise be a device of its own — one
+    /// beacon counted as two (audit: four beacons of a capture were eight device ids).
+    private var beaconOfAddress: [UInt64: (key: IdentityKey, txPower: Int?)] = [:]
 
     public init(sensor: SensorID, resolver: IdentityResolver = IdentityResolver(), cacheLimit: Int = 65_536) {
         self.sensor = sensor
@@ -81,8 +86,16 @@ public struct ObservationConverter: Sendable {
         found: BeaconScan.Found, addressType: UInt8, address: BluetoothAddress, rssi: Int8, reportTxPower: Int8?, time: Double
     ) -> Observation? {
         let key: IdentityKey
+        var txPower = found.txPower ?? (found.advertisedTxPower ?? reportTxPower).map(Int.init)
         if let beacon = found.key {
             key = beacon
+            if beaconOfAddress[address.rawValue]?.key != beacon {
+                if beaconOfAddress.count >= cacheLimit { beaconOfAddress.removeAll(keepingCapacity: true) }
+                beaconOfAddress[address.rawValue] = (beacon, found.txPower)
+            }
+        } else if let beacon = beaconOfAddress[address.rawValue] {
+            key = beacon.key
+            txPower = beacon.txPower ?? txPower
         } else {
             switch AddressType(rawValue: addressType) {
             case .anonymous, .reserved: return nil
@@ -91,7 +104,6 @@ public struct ObservationConverter: Sendable {
                 key = address.randomSubtype == .staticRandom ? .stable(address.rawValue) : .rotating(address.rawValue)
             }
         }
-        let txPower = found.txPower ?? (found.advertisedTxPower ?? reportTxPower).map(Int.init)
         return Observation(time: time, sensor: sensor, device: deviceID(for: key), rssi: Double(rssi), txPower: txPower, radio: .ble)
     }
 

@@ -29,7 +29,9 @@ struct ControllerSession {
                 }
                 logger.info("scanning", metadata: [
                     "device": "\(channel.device)",
-                    "address": "\(info.address.map(String.init(describing:)) ?? "?")",
+                    // The controller's own address, but an address all the same: none reaches a
+                    // log whole (the last two pairs tell two adapters apart).
+                    "address": "\(info.address.map { "…:" + "\($0)".split(separator: ":").suffix(2).joined(separator: ":") } ?? "?")",
                     "extended": "\(info.usesExtendedScanning)",
                 ])
                 return setup
