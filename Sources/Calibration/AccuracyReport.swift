@@ -17,6 +17,18 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
             p95 = Distribution.percentile(sorted, 0.95)
         }
 
+        enum CodingKeys: String, CodingKey { case median, p90, p95, count }
+
+        /// Every key written, `null` where there is no value (an empty distribution): `--json`
+        /// keys that come and go with the data are no schema to read.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(median, forKey: .median)
+            try container.encode(p90, forKey: .p90)
+            try container.encode(p95, forKey: .p95)
+            try container.encode(count, forKey: .count)
+        }
+
         /// Linear interpolation between closest ranks.
         static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
             guard !sorted.isEmpty else { return nil }
@@ -44,6 +56,16 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
             case `true`, detected, missed, `false`
             case missedLong = "missed_long"
             case passersByAsVisitors = "passers_by_as_visitors"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(`true`, forKey: .true)
+            try container.encode(detected, forKey: .detected)
+            try container.encode(missed, forKey: .missed)
+            try container.encode(`false`, forKey: .false)
+            try container.encode(missedLong, forKey: .missedLong)
+            try container.encode(passersByAsVisitors, forKey: .passersByAsVisitors)
         }
     }
 
@@ -101,6 +123,18 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
         case entryDelay = "entry_delay_s"
         case exitDelay = "exit_delay_s"
         case dwell
+    }
+
+    /// Every key written, `null` where there is no value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(positionError, forKey: .positionError)
+        try container.encode(zoneAccuracy, forKey: .zoneAccuracy)
+        try container.encode(spuriousZoneChangesPerHour, forKey: .spuriousZoneChangesPerHour)
+        try container.encode(visits, forKey: .visits)
+        try container.encode(entryDelay, forKey: .entryDelay)
+        try container.encode(exitDelay, forKey: .exitDelay)
+        try container.encode(dwell, forKey: .dwell)
     }
 
     public func json() -> String {

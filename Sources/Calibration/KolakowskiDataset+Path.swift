@@ -7,7 +7,7 @@ extension KolakowskiDataset {
     public static func path(_ text: String, file: String = "path_reference.csv") throws -> PathReference {
         var segments: [PathReference.Segment] = []
         var header: [String]?
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.textLines.enumerated() {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -64,6 +64,8 @@ public enum KolakowskiDataset {
                 guard let v = Double(value) else {
                     throw ParseError(file: file, line: line, message: "\(key): '\(value)' is not a number of dBm")
                 }
+                // nan, inf or −500 would be written to the trace and refused only when replayed.
+                if let problem = Observation.rssiProblem(v) { throw ParseError(file: file, line: line, message: "\(key): \(problem)") }
                 rssi.append((SensorID(String(key.dropFirst("rssi_".count))), v))
             }
             var position: Point?
@@ -100,7 +102,7 @@ public enum KolakowskiDataset {
 
     /// Comma-separated text with a header line → (line number, cells by column name).
     private static func table(_ text: String, file: String) throws -> [(Int, [String: String])] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        let lines = text.textLines.map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         guard let first = lines.first, !first.isEmpty else { throw ParseError(file: file, line: 1, message: "is empty; expected a header line") }

@@ -203,7 +203,7 @@ public enum UJIDataset {
     /// Comma-separated lines (no header handling), numbered from 1, blank lines skipped.
     private static func rows(_ text: String, file: String) throws -> [Line] {
         var result: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.textLines.enumerated() {
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }
             if index == 0, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }

@@ -89,8 +89,11 @@ public struct Replay {
             let kept = try data.database.learntRadio()
             if !kept.values.isEmpty { takenBack = pipeline.restore(learntRadio: kept.values) }
         }
+        // Every output opened now (each written beside its file and put in place at the end), so
+        // that one that cannot be made fails the replay before any other is replaced.
         let eventsOut = try options.eventsPath.map { try TextSink(path: $0) }
         let positionsOut = try options.positionsPath.map { try TextSink(path: $0) }
+        let analyticsOut = try options.analyticsPath.map { try TextSink(path: $0) }
         positionsOut?.write("time,device,x,y,uncertainty_m,zone\n")
         var scorer = options.truth.map { AccuracyScorer(layout: options.configuration.layout, truth: $0, presence: options.configuration.presence) }
         var outputs: [Pipeline.Output] = []
@@ -130,8 +133,10 @@ public struct Replay {
         }
 
         while let observation = try reader.read() {
-            if first == nil { first = observation.time }
-            last = observation.time
+            // The span, whatever the order: a trace out of time order has its earliest reading
+            // later than its first line.
+            first = min(first ?? observation.time, observation.time)
+            last = max(last ?? observation.time, observation.time)
             devices.insert(observation.device)
             if !storeSensors.contains(observation.sensor) {
                 unknown[observation.sensor, default: UnknownSensor(sensor: observation.sensor, firstLine: reader.lineNumber, observations: 0)]
@@ -150,12 +155,6 @@ public struct Replay {
         if pipeline.observationsSeen > 0, unknownSensors.map(\.observations).reduce(0, +) == pipeline.observationsSeen {
             throw NoSensorOfTheStore(trace: reader.name, store: options.configuration, unknown: unknownSensors)
         }
-        try eventsOut?.close()
-        try positionsOut?.close()
-        if let data = options.gatewayData {
-            let learnt = pipeline.learntRadio
-            if !learnt.isEmpty { try data.database.replaceLearntRadio(learnt, at: Date().timeIntervalSince1970) }
-        }
         var result = Result(
             observations: pipeline.observationsSeen, ignoredObservations: pipeline.observationsIgnored, unknownSensors: unknownSensors,
             devices: devices.count, positions: positions, eventCounts: counts, countedOnlyEvents: countedOnly, firstTime: first, lastTime: last,
@@ -165,10 +164,13 @@ public struct Replay {
         result.storeZones = options.configuration.layout.zones.map(\.id)
         result.clockJumps = pipeline.clockJumps
         result.visitLengths = visitLengths
-        if let path = options.analyticsPath {
-            let out = try TextSink(path: path)
-            out.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")
-            try out.close()
+        analyticsOut?.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")
+        try eventsOut?.close()
+        try positionsOut?.close()
+        try analyticsOut?.close()
+        if let data = options.gatewayData {
+            let learnt = pipeline.learntRadio
+            if !learnt.isEmpty { try data.database.replaceLearntRadio(learnt, at: Date().timeIntervalSince1970) }
         }
         return result
     }

@@ -21,6 +21,8 @@ public enum ReplaySummary {
         }
         if let first = r.firstTime, let last = r.lastTime {
             lines.append("trace time \(RFC3339.string(first)) to \(RFC3339.string(last)) (\(String(format: "%.0f", last - first)) s)")
+        } else {
+            lines.append("the trace holds no readings (only its header): nothing was replayed")
         }
         let events = PresenceEvent.Kind.allCases.map { "\($0.rawValue) \(r.eventCounts[$0] ?? 0)" }.joined(separator: ", ")
         lines.append("\(r.positions) position estimates; events: \(events)")
@@ -115,7 +117,10 @@ public enum ReplaySummary {
         object["observations"] = r.observations
         object["ignored_observations"] = r.ignoredObservations
         object["clock_jumps"] = r.clockJumps
-        object["unknown_sensors"] = r.unknownSensors.map { ["sensor": $0.sensor.rawValue, "first_line": $0.firstLine, "observations": $0.observations] as [String: Any] }
+        // Masked as the text says them: a trace whose columns are swapped names addresses here.
+        object["unknown_sensors"] = r.unknownSensors.map {
+            ["sensor": AddressRedaction.redacted($0.sensor.rawValue), "first_line": $0.firstLine, "observations": $0.observations] as [String: Any]
+        }
         object["devices"] = r.devices
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })

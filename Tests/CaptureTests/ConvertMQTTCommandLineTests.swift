@@ -190,6 +190,20 @@ import Testing
         BadLine(line: "12:34:56:78:9A:BC espresense/devices/4a1f22900c3e/kitchen {}", error: "recording.txt:3: time: '<address>' is not Unix seconds"),
     ]
 
+    /// A recording saved by an editor starts with a byte-order mark: its first line's time was
+    /// not taken for one, and the message was skipped as on another topic (audit).
+    @Test func aByteOrderMarkBeforeATimedRecordingIsNoPartOfItsFirstLine() async throws {
+        let directory = Fixtures.temporaryDirectory("convert-mqtt-bom")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recording = try Self.write([
+            "\u{FEFF}1767603600.5 espresense/devices/c41f22900c3e/kitchen {\"id\":\"c41f22900c3e\",\"rssi\":-60}",
+        ], to: directory)
+        let out = directory.appendingPathComponent("trace.csv").path
+        let result = try await FootfallProcess.run(["convert", "mqtt", recording, "--format", "espresense", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Self.trace(out).map(\.time) == [1_767_603_600.5])
+    }
+
     /// A sensor gateway's batches recorded with `mosquitto_sub -v` (no receipt times) carry their
     /// own times: there is no clock for them to be ahead of (audit: refused as decades ahead).
     @Test func footfallBatchesRecordedWithoutReceiptTimesConvert() async throws {

@@ -24,6 +24,8 @@ public struct MQTTRecordingLine: Sendable, Hashable {
     /// Reads `line` (without its newline; a trailing carriage return is dropped).
     public init(parsing line: Substring) throws(ParseError) {
         var rest = line.hasSuffix("\r") ? line.dropLast() : line
+        // A recording saved by an editor may start with a byte-order mark.
+        if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
         var time: Double?
         // `%U` writes seconds with a fraction. Every format's topic has a `/`, so a first word
         // like a number without one, followed by a topic, is the time (and a wrong one is said,

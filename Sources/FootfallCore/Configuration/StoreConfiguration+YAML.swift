@@ -466,7 +466,7 @@ extension YamlError {
     /// own indentation, after one that does.
     func repeatedKeyLine(in text: String) -> Int? {
         guard case .duplicatedKeysInMapping(let duplicates, let context) = self, let key = duplicates.first else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.textLines
         var indentation: Int?
         var seen = false
         for index in max(context.mark.line - 1, 0)..<lines.count {

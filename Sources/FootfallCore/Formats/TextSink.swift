@@ -28,6 +28,7 @@ public final class TextSink {
         // A link is followed: the file it names is replaced, not the link.
         let target = special ? path : URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let partial = special ? nil : target + ".partial-\(getpid())"
+        if !special { Self.removeAbandonedPartials(of: target) }
         guard let handle = fopen(partial ?? path, "wb") else {
             throw FormatError(file: path, line: 0, message: "cannot be created (\(String(cString: strerror(errno)))); check the directory exists and is writable")
         }
@@ -36,6 +37,19 @@ public final class TextSink {
         partialPath = partial
         file = handle
         buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Removes what an earlier command writing `target` left beside it when it was stopped by
+    /// a signal (Ctrl-C, SIGTERM: no deinit runs): `<target>.partial-<pid>` of a process that
+    /// no longer runs. A simulation stopped half-way left gigabytes.
+    static func removeAbandonedPartials(of target: String) {
+        let folder = (target as NSString).deletingLastPathComponent
+        let prefix = (target as NSString).lastPathComponent + ".partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink((folder as NSString).appendingPathComponent(name))
+        }
     }
 
     public func write(_ string: String) {

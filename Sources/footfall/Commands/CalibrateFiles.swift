@@ -38,7 +38,7 @@ struct SurveyFile {
         // SurveyCodec skips empty lines: the n-th sample is on the n-th non-empty line after the header.
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         var lines: [Int] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().dropFirst()
+        for (index, line) in text.textLines.enumerated().dropFirst()
         where !line.isEmpty && line != "\r" {
             lines.append(index + 1)
         }
@@ -75,5 +75,18 @@ func writeText(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
         throw CommandFailure("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+    }
+}
+
+/// Before a dataset converter writes its store into `out`: the store file it made must read
+/// (checked before anything is written, so a failure leaves `out` as it was), and a
+/// `fitted.yaml` there, fitted to a survey this one replaces, is said to be stale.
+func prepareConvertedStore(yaml: String, survey: String, in out: String) throws {
+    let storePath = (out as NSString).appendingPathComponent("store.yaml")
+    _ = try StoreConfiguration.parse(yaml: yaml, file: storePath)
+    let fitted = FittedPathLoss.path(besideConfiguration: storePath)
+    let surveyPath = (out as NSString).appendingPathComponent("survey.csv")
+    if FileManager.default.fileExists(atPath: fitted), let old = FileManager.default.contents(atPath: surveyPath), old != Data(survey.utf8) {
+        printError("warning: \(fitted) was fitted to the survey.csv this replaces; refit with `footfall calibrate fit --store \(out)` (replay and run use that fit with the new survey until then)")
     }
 }

@@ -48,8 +48,10 @@ struct ConvertKolakowskiCommand: ParsableCommand {
             let observations = testRows.flatMap(KolakowskiDataset.observations)
             let truth = KolakowskiDataset.truth(testRows, layout: layout)
 
-            try writeText(Self.storeYAML(layout), to: (out as NSString).appendingPathComponent("store.yaml"))
-            try writeText(SurveyCodec.surveyText(survey), to: (out as NSString).appendingPathComponent("survey.csv"))
+            let storeText = Self.storeYAML(layout), surveyText = SurveyCodec.surveyText(survey)
+            try prepareConvertedStore(yaml: storeText, survey: surveyText, in: out)
+            try writeText(storeText, to: (out as NSString).appendingPathComponent("store.yaml"))
+            try writeText(surveyText, to: (out as NSString).appendingPathComponent("survey.csv"))
             let tracePath = (out as NSString).appendingPathComponent("trace.csv")
             let writer = try TraceWriter(path: tracePath)
             for o in observations { writer.write(o) }

@@ -55,8 +55,11 @@ struct ConvertUJICommand: ParsableCommand {
             let observations = UJIDataset.observations(testPrints, beacons: beacons, area: area)
             let truth = UJIDataset.truth(testPrints, area: area)
 
-            try writeText(StoreFileText.yaml(layout, header: Self.header(area), sensorsComment: ["# The beacons (dep/\(code).csv), 2 m up: the dataset gives their floor positions only."]), to: (out as NSString).appendingPathComponent("store.yaml"))
-            try writeText(SurveyCodec.surveyText(survey), to: (out as NSString).appendingPathComponent("survey.csv"))
+            let storeText = StoreFileText.yaml(layout, header: Self.header(area), sensorsComment: ["# The beacons (dep/\(code).csv), 2 m up: the dataset gives their floor positions only."])
+            let surveyText = SurveyCodec.surveyText(survey)
+            try prepareConvertedStore(yaml: storeText, survey: surveyText, in: out)
+            try writeText(storeText, to: (out as NSString).appendingPathComponent("store.yaml"))
+            try writeText(surveyText, to: (out as NSString).appendingPathComponent("survey.csv"))
             let writer = try TraceWriter(path: (out as NSString).appendingPathComponent("trace.csv"))
             for o in observations { writer.write(o) }
             try writer.close()

@@ -48,7 +48,10 @@ struct ReplayCommand: ParsableCommand {
                 throw ValidationError("\(option) \(output) is \(input.0): it would be overwritten; write to another file")
             }
         }
-        let outputs = [("--events", events), ("--positions", positions), ("--analytics", analytics)].compactMap { name, path in path.map { (name, Self.canonical($0)) } }
+        // Two outputs to one file would interleave; /dev/null and other devices are no file.
+        let outputs = [("--events", events), ("--positions", positions), ("--analytics", analytics)]
+            .compactMap { name, path in path.map { (name, Self.canonical($0)) } }
+            .filter { !Self.isDevice($0.1) }
         for (i, a) in outputs.enumerated() {
             if let b = outputs[(i + 1)...].first(where: { $0.1 == a.1 }) {
                 throw ValidationError("\(a.0) and \(b.0) are the same file; give each its own")
@@ -56,8 +59,36 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
+    /// Whether `path` is a character device (`/dev/null`, `/dev/stdout`), not a file.
+    static func isDevice(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR
+    }
+
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Refuses an output that would replace a file the store is made of — the store file, its
+    /// fitted.yaml and the survey that names, its identity files — or anything in `--data` (the
+    /// database, the key): replaced, they are gone, and the next run fails or starts afresh.
+    func refuseOutputsOverTheStore(_ configuration: StoreConfiguration, survey surveyed: SurveyFile?) throws {
+        var kept = [("the store file", configuration.file), ("its fitted.yaml", FittedPathLoss.path(besideConfiguration: configuration.file))]
+        if let surveyed { kept.append(("the survey", surveyed.path)) }
+        if let map = configuration.identity.identityMap { kept.append(("identity.identity_map", StoreConfiguration.path(map, writtenIn: configuration.file))) }
+        if let keys = configuration.identity.identityKeys { kept.append(("identity.identity_keys", StoreConfiguration.path(keys, writtenIn: configuration.file))) }
+        let protected = kept.map { ($0.0, Self.canonical($0.1)) }
+        let dataFolder = data.map { Self.canonical($0) + "/" }
+        for (option, output) in [("--events", events), ("--positions", positions), ("--analytics", analytics)] {
+            guard let output, !Self.isDevice(output) else { continue }
+            let path = Self.canonical(output)
+            if let input = protected.first(where: { $0.1 == path }) {
+                throw CommandFailure("\(option) \(output) is \(input.0): it would be overwritten; write to another file")
+            }
+            if let dataFolder, path.hasPrefix(dataFolder) {
+                throw CommandFailure("\(option) \(output) is in the --data directory \(data!), which holds the gateway's database and key; write elsewhere")
+            }
+        }
     }
 
     func run() throws {
@@ -73,6 +104,7 @@ struct ReplayCommand: ParsableCommand {
             // As the daemon does: the survey fitted.yaml was fitted to.
             surveyed = try SurveyFile.fitted(configuration)
         }
+        try refuseOutputsOverTheStore(configuration, survey: surveyed)
         options.survey = surveyed?.samples ?? []
         if let truth { options.truth = try SurveyCodec.readTruth(path: truth) }
         options.eventsPath = events
@@ -88,6 +120,10 @@ struct ReplayCommand: ParsableCommand {
         let started = Date()
         let result = try Replay.run(options)
         let elapsed = Date().timeIntervalSince(started)
+        // Scored against nothing it placed: the truth of another trace, or of another span.
+        if let truth, let report = result.report, report.positionError.count == 0, result.positions > 0 {
+            printError("warning: no estimate of the trace lines up with \(truth) (none of its devices at its times): is it this trace's truth? Its figures score nothing")
+        }
         if json {
             print(ReplaySummary.json(result, elapsed: elapsed))
             return

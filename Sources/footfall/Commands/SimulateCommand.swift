@@ -31,6 +31,10 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var radio: RadioOptions
 
+    /// The most shoppers one run simulates: planning them all takes about 2 KB each, and their
+    /// trace about 1 MB each over a visit.
+    static let mostShoppers = 100_000
+
     func validate() throws {
         guard hours > 0, hours <= 24 * 7 else { throw ValidationError("--hours must be more than 0 and at most a week (168)") }
         let most = StoreSimulator.Settings.mostPeople
@@ -38,6 +42,11 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--shoppers-per-hour must be between 0 and \(most), found \(shoppersPerHour)")
         }
         guard staff >= 0, staff <= most else { throw ValidationError("--staff must be between 0 and \(most), found \(staff)") }
+        // Each bound alone let a week at 10,000 an hour through: 1.7 million shoppers, gigabytes
+        // of memory to plan them and hundreds of gigabytes of trace.
+        guard hours * shoppersPerHour <= Double(Self.mostShoppers) else {
+            throw ValidationError("--hours × --shoppers-per-hour is \(Int((hours * shoppersPerHour).rounded())) shoppers; at most \(Self.mostShoppers) are simulated in one run (a week at about 600 an hour): split a long run into several")
+        }
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
     }
 

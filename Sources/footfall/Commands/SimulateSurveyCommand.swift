@@ -33,7 +33,9 @@ struct SimulateSurveyCommand: ParsableCommand {
 
     func validate() throws {
         guard spacing >= 0.5 else { throw ValidationError("--spacing must be at least 0.5 m") }
-        guard dwell >= 1 else { throw ValidationError("--dwell must be at least 1 second") }
+        // An hour at a point is more than any survey stands (and every reading is kept in memory).
+        guard dwell >= 1, dwell <= 3_600 else { throw ValidationError("--dwell must be from 1 to 3600 seconds, found \(dwell)") }
+        guard spacing <= 1_000 else { throw ValidationError("--spacing must be at most 1000 m, found \(spacing)") }
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. survey.csv") }
     }
 

@@ -36,7 +36,7 @@ struct YAMLLines {
 
     init(path: String) {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = text.textLines
     }
 
     func line(of subject: LayoutIssue.Subject, field: String = "") -> Int? {
