@@ -18,7 +18,10 @@ public final class MosquittoBroker: @unchecked Sendable {
     public let host: String
     public let port: Int
     public let directory: URL
-    public var url: String { "mqtt://\(host):\(port)" }
+    public var url: String { "\(certificate == nil ? "mqtt" : "mqtts")://\(host):\(port)" }
+    /// With TLS (`start(tls: true)`): the broker's self-signed certificate, which a client
+    /// trusts as its own CA.
+    public let certificate: String?
     private let lock = NSLock()
     private var process: ChildProcess?
     /// While the broker is stopped, a socket bound to its address and port and not listening: a
@@ -35,21 +38,28 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     /// Starts a broker and returns once it accepts connections. With `users`, clients must log
     /// in as one of them (name → password); otherwise anyone may connect.
-    public static func start(users: [String: String] = [:]) async throws -> MosquittoBroker {
+    public static func start(users: [String: String] = [:], tls: Bool = false) async throws -> MosquittoBroker {
         guard executable != nil else {
             throw BrokerError("mosquitto is not installed; run `make test` (it installs it) or `sudo apt-get install mosquitto`")
         }
-        let broker = try MosquittoBroker(users: users)
+        let broker = try MosquittoBroker(users: users, tls: tls)
         try await broker.launch()
         return broker
     }
 
-    private init(users: [String: String]) throws {
+    private init(users: [String: String], tls: Bool) throws {
         directory = Fixtures.temporaryDirectory("mosquitto")
         host = Self.nextHost()
         port = try Self.freePort(host: host)
-        var lines = [
-            "listener \(port) \(host)",
+        var tlsLines: [String] = []
+        if tls {
+            let made = try TestCertificate.make("broker", in: directory, address: host)
+            certificate = made.certificate
+            tlsLines = ["cafile \(made.certificate)", "certfile \(made.certificate)", "keyfile \(made.key)"]
+        } else {
+            certificate = nil
+        }
+        var lines = ["listener \(port) \(host)"] + tlsLines + [
             "persistence true",
             "persistence_location \(directory.path)/",
             // Keep everything a disconnected persistent session is owed (the default caps it at 1000).

@@ -131,6 +131,37 @@ import Testing
         await source.stop()
     }
 
+    /// An `mqtts://` connection trusting the system's roots (no `ca_file`, the documented
+    /// default) never came back after its first drop: libmosquitto refused every reconnect
+    /// with "Invalid function arguments provided" (audit). The broker's certificate is made the
+    /// system's trust for this client with SSL_CERT_FILE, which OpenSSL reads for its default
+    /// roots.
+    @Test func anMQTTSConnectionOnTheSystemsRootsComesBackAfterTheBrokerRestarts() async throws {
+        let broker = try await MosquittoBroker.start(tls: true)
+        let certificate = try #require(broker.certificate)
+        setenv("SSL_CERT_FILE", certificate, 1)
+        defer { unsetenv("SSL_CERT_FILE") }
+        var settings = try MQTTSettings(url: broker.url, clientID: "footfall-test-tls")
+        #expect(settings.tls && settings.caFile == nil)
+        settings.reconnectFirst = .milliseconds(100)
+        settings.reconnectMaximum = .milliseconds(400)
+        let connections = Mutex(0)
+        let failures = Mutex<[String]>([])
+        let client = try MQTTClient(settings: settings) { event in
+            switch event {
+            case .connected: connections.withLock { $0 += 1 }
+            case .disconnected(let reason, _): failures.withLock { $0.append(reason) }
+            default: break
+            }
+        }
+        client.start()
+        defer { client.stop() }
+        #expect(await waitUntil { connections.withLock { $0 } == 1 }, "\(failures.withLock { $0 }) \(broker.log)")
+        try await broker.restart()
+        #expect(await waitUntil { connections.withLock { $0 } >= 2 }, "never reconnected: \(failures.withLock { $0 })")
+        #expect(!failures.withLock { $0 }.contains { $0.contains("Invalid function arguments") })
+    }
+
     @Test func aWrongPasswordIsOneStatusLineAndOneLogLineWhileTheSourceKeepsTrying() async throws {
         let broker = try await MosquittoBroker.start(users: ["footfall": "right"])
         let source = try Running(broker: broker, username: "footfall", password: "wrong")
