@@ -155,6 +155,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         return "127.0.\(9 + index / 254).\(1 + index % 254)"
     }
 
+    /// Freezes the broker (SIGSTOP): connections stay open and nothing is answered, as a hung
+    /// broker behaves. `resume()` thaws it.
+    public func pause() { lock.withLock { process }?.send(SIGSTOP) }
+    public func resume() { lock.withLock { process }?.send(SIGCONT) }
+
     /// Stops the broker and starts it again on the same port with the same persistence.
     public func restart() async throws {
         try await stop()

@@ -282,13 +282,22 @@ struct SinkWorker: Sendable {
     /// cancelled), bounded by the grace period; stops at the first failure.
     private func flushAfterCancellation() async {
         let worker = self
-        await Task {
+        let flush = Task {
             let deadline = worker.timing.now() + worker.options.shutdownGrace / .seconds(1)
-            while worker.timing.now() < deadline {
+            while worker.timing.now() < deadline, !Task.isCancelled {
                 guard case .ready(let entries) = await worker.next(ignoringFlushInterval: true) else { break }
                 guard case .settled = await worker.attempt(entries) else { break }  // a refusal too is recorded
             }
             await worker.updateGauges()
-        }.value
+        }
+        // An attempt in flight when the grace period ends is cancelled (a transport that honours
+        // it gives up at once; its bookkeeping still runs to its end): the stop takes the grace
+        // period, not the grace period and then a whole attempt's timeout.
+        let timer = Task {
+            try await worker.timing.sleep(worker.options.shutdownGrace)
+            flush.cancel()
+        }
+        await flush.value
+        timer.cancel()
     }
 }

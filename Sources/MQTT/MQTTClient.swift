@@ -310,15 +310,21 @@ public final class MQTTClient: Sendable {
             self?.failPublishes("\(messages.count) messages not all acknowledged by \(self?.settings.url ?? "the broker") within \(timeout)")
         }
         defer { timer.cancel() }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MQTTError>, Never>) in
-            let now = state.withLock { state -> Result<Void, MQTTError>? in
-                if state.outstanding.isEmpty { return .success(()) }
-                if let failure = state.failure { return .failure(.publish(failure)) }
-                if state.stopping || !state.connected { return .failure(.publish("the connection to \(settings.url) was lost")) }
-                state.waiter = continuation
-                return nil
+        // A stop does not wait out `timeout`: cancelled (the gateway stopping), the batch fails
+        // now and is sent again at the next start (audit: a stop took twice `timeout_ms`).
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MQTTError>, Never>) in
+                let now = state.withLock { state -> Result<Void, MQTTError>? in
+                    if state.outstanding.isEmpty { return .success(()) }
+                    if let failure = state.failure { return .failure(.publish(failure)) }
+                    if state.stopping || !state.connected { return .failure(.publish("the connection to \(settings.url) was lost")) }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
             }
-            if let now { continuation.resume(returning: now) }
+        } onCancel: { [weak self] in
+            self?.failPublishes("\(messages.count) messages not all acknowledged when the gateway stopped; they are sent again at its next start")
         }
         try result.get()
     }

@@ -162,6 +162,24 @@ import Testing
         #expect(!failures.withLock { $0 }.contains { $0.contains("Invalid function arguments") })
     }
 
+    /// A publish waiting on a hung broker gives up when its task is cancelled (the gateway
+    /// stopping), not after its timeout (audit: a stop took twice `timeout_ms`, past systemd's).
+    @Test func aPublishToAHungBrokerEndsWhenCancelled() async throws {
+        let broker = try await MosquittoBroker.start()
+        let client = try await Self.publisher(broker, id: "footfall-test-hung")
+        defer { client.stop() }
+        broker.pause()
+        defer { broker.resume() }
+        let publishing = Task { try await client.publish([Self.report(1)], timeout: .seconds(3_600)) }
+        publishing.cancel()
+        let outcome = await publishing.result
+        guard case .failure(let error) = outcome else {
+            Issue.record("the publish to a hung broker succeeded")
+            return
+        }
+        #expect("\(error)".contains("when the gateway stopped"), "\(error)")
+    }
+
     @Test func aWrongPasswordIsOneStatusLineAndOneLogLineWhileTheSourceKeepsTrying() async throws {
         let broker = try await MosquittoBroker.start(users: ["footfall": "right"])
         let source = try Running(broker: broker, username: "footfall", password: "wrong")
