@@ -17,14 +17,31 @@ public struct H4FrameDecoder: Sendable {
 
     /// What a scanning LE host hears: Disconnection Complete, Encryption Change, Command
     /// Complete/Status, Hardware Error, Number Of Completed Packets, Data Buffer Overflow,
-    /// Encryption Key Refresh Complete, LE Meta, Authenticated Payload Timeout Expired, vendor.
-    public static let lowEnergyHostEvents: Set<UInt8> = [0x05, 0x08, 0x0E, 0x0F, 0x10, 0x13, 0x1A, 0x30, 0x3E, 0x57, 0xFF]
+    /// Encryption Key Refresh Complete, LE Meta, Authenticated Payload Timeout Expired. Not
+    /// vendor events (0xFF): of any length and undecodable, three bytes of noise `04 FF 40`
+    /// took the 64 bytes after them, real reports among them; a controller's own are skipped.
+    public static let lowEnergyHostEvents: Set<UInt8> = [0x05, 0x08, 0x0E, 0x0F, 0x10, 0x13, 0x1A, 0x30, 0x3E, 0x57]
+
+    /// LE Meta subevents taken as the start of a packet; nil accepts any.
+    public let leSubevents: Set<UInt8>?
+
+    /// What a scanning host enables (LE Set Event Mask): the advertising reports, legacy,
+    /// directed and extended.
+    public static let scanningSubevents: Set<UInt8> = [0x02, 0x0B, 0x0D]
+
+    /// Parameter lengths of the host events whose length is fixed (Core Specification, Vol 4,
+    /// Part E, 7.7): three bytes of noise that look like one of their headers with another
+    /// length are not a packet, and are not waited on for up to 255 bytes.
+    static let fixedLengths: [UInt8: Set<Int>] = [0x05: [4], 0x08: [4, 5], 0x0F: [4], 0x10: [1], 0x1A: [1], 0x30: [3], 0x57: [2]]
 
     /// A host accepts events (and data); a controller accepts commands (and data). Narrowing
-    /// `eventCodes` makes resynchronisation after garbage more reliable.
-    public init(accepting accepted: Set<H4PacketType> = Set(H4PacketType.allCases), eventCodes: Set<UInt8>? = nil) {
+    /// `eventCodes` and `leSubevents` makes resynchronisation after garbage more reliable.
+    public init(
+        accepting accepted: Set<H4PacketType> = Set(H4PacketType.allCases), eventCodes: Set<UInt8>? = nil, leSubevents: Set<UInt8>? = nil
+    ) {
         self.accepted = accepted
         self.eventCodes = eventCodes
+        self.leSubevents = leSubevents
     }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) {
@@ -45,11 +62,30 @@ public struct H4FrameDecoder: Sendable {
                 continue
             }
             let header = type.header
+            // An event's code, length and LE subevent are judged as soon as they are in, before
+            // the bytes its length claims: noise that claims 255 bytes would otherwise swallow
+            // the real packets that follow it.
+            if type == .event, let code = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self),
+               code == 0 || !(eventCodes?.contains(code) ?? true) {
+                skip()
+                continue
+            }
             guard buffer.readableBytes >= 1 + header.size else { return nil }
             let lengthIndex = buffer.readerIndex + 1 + header.lengthOffset
             let length = header.lengthIs16Bit
                 ? Int(buffer.getInteger(at: lengthIndex, endianness: .little, as: UInt16.self)! & (type == .iso ? 0x3FFF : 0xFFFF))
                 : Int(buffer.getInteger(at: lengthIndex, as: UInt8.self)!)
+            if type == .event {
+                let code = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)!
+                if let lengths = Self.fixedLengths[code], !lengths.contains(length) {
+                    skip()
+                    continue
+                }
+                if code == 0x3E, let leSubevents, length == 0 || buffer.getInteger(at: buffer.readerIndex + 3, as: UInt8.self).map({ !leSubevents.contains($0) }) == true {
+                    skip()
+                    continue
+                }
+            }
             guard buffer.readableBytes >= 1 + header.size + length else { return nil }
             let packet = buffer.getSlice(at: buffer.readerIndex + 1, length: header.size + length)!
             guard isPlausible(type: type, packet: packet) else {

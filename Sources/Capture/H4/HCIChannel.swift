@@ -9,7 +9,8 @@ import SystemPackage
 final class HCIChannel: @unchecked Sendable {
     let fd: SystemPackage.FileDescriptor
     let device: String
-    private var decoder = H4FrameDecoder(accepting: [.event], eventCodes: H4FrameDecoder.lowEnergyHostEvents)
+    private var decoder = H4FrameDecoder(
+        accepting: [.event], eventCodes: H4FrameDecoder.lowEnergyHostEvents, leSubevents: H4FrameDecoder.scanningSubevents)
     private let queue: DispatchQueue
     private var readBuffer = [UInt8](repeating: 0, count: 4096)
     private(set) var isClosed = false
