@@ -102,7 +102,7 @@ import Testing
         let collector = ObservationCollector()
         let error = await #expect(throws: BLECaptureError.self) { try await source(fake, collector).run() }
         #expect(error == .controller(.commandRejected(.leSetScanParameters, .commandDisallowed), device: fake.devicePath))
-        #expect(error?.description == "\(fake.devicePath): the controller rejected LE Set Scan Parameters (0x200b): Command Disallowed (0x0c)")
+        #expect(error?.description.hasPrefix("\(fake.devicePath): the controller rejected LE Set Scan Parameters (0x200b): Command Disallowed (0x0c); another program is scanning") == true, "\(String(describing: error))")
         #expect(collector.count == 0)
     }
 

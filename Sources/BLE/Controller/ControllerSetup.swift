@@ -168,6 +168,15 @@ public struct ControllerSetup: Sendable {
 
 /// Why a controller could not be brought up.
 public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What to do about a refusal, where the usual cause is known: scanning refused as
+    /// disallowed is another program scanning the same adapter (bluetoothd's discovery).
+    static func advice(_ opcode: HCIOpcode, _ status: HCIStatus) -> String {
+        guard status == .commandDisallowed,
+              opcode == .leSetScanEnable || opcode == .leSetExtendedScanEnable || opcode == .leSetScanParameters || opcode == .leSetExtendedScanParameters
+        else { return "" }
+        return "; another program is scanning with this controller (bluetoothd's discovery: 'bluetoothctl scan off', or stop bluetooth) — stop it, then retry"
+    }
+
     case commandRejected(HCIOpcode, HCIStatus)
     case hardwareError(code: UInt8)
     case malformedResponse(HCIOpcode, String)
@@ -176,7 +185,7 @@ public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .commandRejected(let opcode, let status):
-            "the controller rejected \(opcode): \(status)"
+            "the controller rejected \(opcode): \(status)" + Self.advice(opcode, status)
         case .hardwareError(let code):
             "the controller reported a hardware error (code 0x\(String(code, radix: 16))); it needs a reset or a power cycle"
         case .malformedResponse(let opcode, let detail):
