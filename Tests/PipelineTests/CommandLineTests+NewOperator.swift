@@ -129,7 +129,7 @@ extension CommandLineTests {
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--moving-shadowing", "-2"], "--moving-shadowing must be between 0 and 30"),
         (["simulate", "--store", "demo-store", "--out", "/tmp/x.csv", "--body-loss", "-1"], "--body-loss must be a scale between 0 and 5"),
         (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--spacing", "-1"], "--spacing must be at least 0.5"),
-        (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--dwell", "-3"], "--dwell must be at least 1"),
+        (["simulate-survey", "--store", "demo-store", "--out", "/tmp/x.csv", "--dwell", "-3"], "--dwell must be from 1 to 3600 seconds"),
         (["calibrate", "record", "--store", "demo-store", "--at", "1,1", "--source", "trace:x.csv", "--seconds", "-5"], "--seconds must be more than 0"),
         (["convert", "kolakowski", "--every", "-2"], "--every must be 1 or more"),
         (["convert", "mqtt", "r.txt", "--format", "espresense", "--out", "/tmp/x.csv", "--seconds-per-line", "-1"], "--seconds-per-line must be 0 to 86400"),
