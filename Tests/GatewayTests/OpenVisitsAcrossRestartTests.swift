@@ -110,18 +110,9 @@ extension OpenVisitsAcrossRestartTests {
     @Test func erasingAShopperWhoseVisitIsInProgressRemovesItsEventsAndTheKeptVisit() async throws {
         let directory = Fixtures.temporaryDirectory("erase-open")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Loyalty-app shoppers (identified: their history and events carry their pseudonym);
-        // the one heard longest, alone, stopped halfway through what was heard of them.
-        var configuration = try StoreConfiguration.load(path: Fixtures.store("demo-store").path)
-        configuration.identity.anonymousEvents = true
-        var settings = StoreSimulatorSettings.make(minutes: 30, shoppers: 60, seed: 9)
-        settings.loyaltyShare = 1
-        var all: [Observation] = []
-        StoreSimulator(layout: configuration.layout, settings: settings).run(observation: { all.append($0) }, truth: { _ in })
-        let spans = Dictionary(grouping: all.filter { $0.device.kind == .ibeacon }, by: \.device).mapValues { ($0.map(\.time).min()!, $0.map(\.time).max()!) }
-        let (device, span) = try #require(spans.max { ($0.value.1 - $0.value.0, $1.key.rawValue) < ($1.value.1 - $1.value.0, $0.key.rawValue) })
-        let observations = all.filter { $0.device == device }
-        let split = (span.0 + span.1) / 2
+        // A loyalty-app shopper (identified: their history and events carry their pseudonym)
+        // heard alone, stopped halfway through what was heard of them.
+        let (configuration, device, observations, split) = try LiveErasureTests.oneShopper()
         let data = try GatewayData(directory: directory.path)
         try await data.database.registerSink("receiver")
         try await Self.run([.observations(observations.filter { $0.time < split })], data: data, configuration: configuration)
