@@ -50,28 +50,53 @@ public final class DataDirectoryLock: Sendable {
             guard error == EWOULDBLOCK else {
                 throw GatewayDataError("cannot lock \(path) (\(String(cString: strerror(error)))); check the file system supports locks")
             }
-            throw GatewayDataError(
-                "another footfall\(holder.map { " (process \($0))" } ?? "") runs on the data directory \(directory); "
-                    + "stop it first (sudo systemctl stop footfall, for the service), or give this one a --data of its own")
+            throw Held(directory: directory, process: holder)
         }
         let text = Array("\(getpid())\n".utf8)
         if ftruncate(descriptor, 0) == 0 { _ = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) } }
         return DataDirectoryLock(descriptor: descriptor)
     }
 
-    /// The process holding the lock of `directory`, or nil when none does (or the lock file is
-    /// not there or cannot be read by this user).
-    public static func holder(of directory: String) -> Int32? {
+    /// The lock is another process's: a gateway or a replay runs on the directory.
+    public struct Held: Error, CustomStringConvertible {
+        public var directory: String
+        /// The process it wrote into the lock file, when it had.
+        public var process: Int32?
+        public var description: String {
+            "another footfall\(process.map { " (process \($0))" } ?? "") runs on the data directory \(directory); "
+                + "stop it first (sudo systemctl stop footfall, for the service), or give this one a --data of its own"
+        }
+    }
+
+    /// Who holds the lock of a directory, as far as this user can tell.
+    public enum Holding: Equatable, Sendable {
+        /// Nobody: no gateway or replay runs on it.
+        case nobody
+        /// A process (its id, 0 before it wrote it).
+        case process(Int32)
+        /// This user cannot tell: the lock file cannot be opened, or the file system locks nothing.
+        case unknown
+    }
+
+    /// Who holds the lock of `directory`.
+    public static func holding(_ directory: String) -> Holding {
         let path = (directory as NSString).appendingPathComponent(fileName)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return errno == ENOENT ? .nobody : .unknown }
         defer { close(descriptor) }
-        guard flock(descriptor, LOCK_SH | LOCK_NB) != 0, errno == EWOULDBLOCK else {
+        guard flock(descriptor, LOCK_SH | LOCK_NB) != 0 else {
             flock(descriptor, LOCK_UN)
-            return nil
+            return .nobody
         }
         // Held by a process whose id it wrote (0 when it had not yet).
-        return readProcessID(descriptor) ?? 0
+        return errno == EWOULDBLOCK ? .process(readProcessID(descriptor) ?? 0) : .unknown
+    }
+
+    /// The process holding the lock of `directory`, or nil when none does or this user cannot
+    /// tell (`holding`).
+    public static func holder(of directory: String) -> Int32? {
+        if case .process(let process) = holding(directory) { return process }
+        return nil
     }
 
     private static func readProcessID(_ descriptor: Int32) -> Int32? {

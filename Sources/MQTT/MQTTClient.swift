@@ -96,8 +96,9 @@ public final class MQTTClient: Sendable {
             // up again at every reconnect from what this gave it, and with the system's roots
             // alone (no CA file or folder) each reconnect failed with MOSQ_ERR_INVAL, so a
             // connection without `ca_file` never came back after its first drop (audit).
+            let roots: String? = settings.caFile == nil ? Self.systemRootsFolder.withLock { $0 } : nil
             try check(
-                mosquitto_tls_set(handle, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil),
+                mosquitto_tls_set(handle, settings.caFile, roots, settings.certFile, settings.keyFile, nil),
                 "the TLS files (ca_file, cert_file, key_file)")
         }
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
@@ -125,6 +126,13 @@ public final class MQTTClient: Sendable {
     }
 
     deinit { mosquitto_destroy(handle) }
+
+    /// The folder of the system's trust roots (hashed, as `openssl rehash` makes it), used
+    /// without `ca_file`; a test points it at a folder holding its own CA.
+    static let systemRootsFolder = Mutex("/etc/ssl/certs")
+
+    /// Whether a publish is waiting for the broker's acknowledgments.
+    public var isAwaitingAcknowledgment: Bool { state.withLock { $0.waiter != nil } }
 
     static func from(_ context: UnsafeMutableRawPointer?) -> MQTTClient {
         Unmanaged<MQTTClient>.fromOpaque(context!).takeUnretainedValue()

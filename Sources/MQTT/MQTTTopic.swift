@@ -29,10 +29,13 @@ public enum MQTTTopic {
         return nil
     }
 
-    /// Whether the topic `name` matches `filter` (a `$` topic only a filter naming it).
+    /// Whether the topic `name` matches `filter` (a `$` topic only a filter naming it). A shared
+    /// subscription's filter (`$share/<group>/…`, mosquitto's older `$queue/…`) is matched by
+    /// the topic filter after its prefix: the broker delivers the topic without it.
     public static func matches(_ name: String, filter: String) -> Bool {
         let topic = name.split(separator: "/", omittingEmptySubsequences: false)
-        let pattern = filter.split(separator: "/", omittingEmptySubsequences: false)
+        var pattern = filter.split(separator: "/", omittingEmptySubsequences: false)
+        if pattern.first == "$share", pattern.count > 2 { pattern.removeFirst(2) } else if pattern.first == "$queue", pattern.count > 1 { pattern.removeFirst() }
         if topic.first?.hasPrefix("$") == true, pattern.first == "+" || pattern.first == "#" { return false }
         var index = 0
         for level in pattern {

@@ -144,6 +144,8 @@ import WiFi
             ("espresense/devices/a/kitchen/x", "espresense/devices/+/+", false),
             ("a/b/c", "a/#", true), ("a", "a/#", true), ("b", "a/#", false),
             ("$SYS/x", "#", false), ("$SYS/x", "$SYS/#", true), ("a//b", "a/+/b", true),
+            // A shared subscription: the broker delivers the topic without `$share/<group>/`.
+            ("espresense/devices/a/kitchen", "$share/g/espresense/devices/+/+", true), ("a/b", "$queue/a/+", true),
         ]
         for (name, filter, matches) in cases { #expect(MQTTTopic.matches(name, filter: filter) == matches, "\(name) \(filter)") }
     }

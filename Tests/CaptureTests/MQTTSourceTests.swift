@@ -4,7 +4,7 @@ import FootfallTesting
 import Foundation
 import Logging
 import MetricsTestKit
-import MQTT
+@testable import MQTT
 import Synchronization
 import Testing
 
@@ -133,14 +133,19 @@ import Testing
 
     /// An `mqtts://` connection trusting the system's roots (no `ca_file`, the documented
     /// default) never came back after its first drop: libmosquitto refused every reconnect
-    /// with "Invalid function arguments provided" (audit). The broker's certificate is made the
-    /// system's trust for this client with SSL_CERT_FILE, which OpenSSL reads for its default
-    /// roots.
+    /// with "Invalid function arguments provided" (audit). The broker's certificate is put in a
+    /// folder of roots hashed as the system's are, which the client is pointed at.
     @Test func anMQTTSConnectionOnTheSystemsRootsComesBackAfterTheBrokerRestarts() async throws {
         let broker = try await MosquittoBroker.start(tls: true)
         let certificate = try #require(broker.certificate)
-        setenv("SSL_CERT_FILE", certificate, 1)
-        defer { unsetenv("SSL_CERT_FILE") }
+        let roots = Fixtures.temporaryDirectory("roots")
+        defer { try? FileManager.default.removeItem(at: roots) }
+        try FileManager.default.copyItem(atPath: certificate, toPath: roots.appendingPathComponent("test-ca.pem").path)
+        let rehash = try ChildProcess("/usr/bin/openssl", ["rehash", roots.path])
+        try #require(rehash.terminationStatus == 0, "openssl rehash failed")
+        let system = MQTTClient.systemRootsFolder.withLock { $0 }
+        MQTTClient.systemRootsFolder.withLock { $0 = roots.path }
+        defer { MQTTClient.systemRootsFolder.withLock { $0 = system } }
         var settings = try MQTTSettings(url: broker.url, clientID: "footfall-test-tls")
         #expect(settings.tls && settings.caFile == nil)
         settings.reconnectFirst = .milliseconds(100)
@@ -171,6 +176,8 @@ import Testing
         broker.pause()
         defer { broker.resume() }
         let publishing = Task { try await client.publish([Self.report(1)], timeout: .seconds(3_600)) }
+        // Cancelled once it waits for the acknowledgment the hung broker never sends.
+        #expect(await waitUntil { client.isAwaitingAcknowledgment })
         publishing.cancel()
         let outcome = await publishing.result
         guard case .failure(let error) = outcome else {

@@ -33,6 +33,11 @@ extension CommandLineTests {
         let data = directory.appendingPathComponent("data").path
         let inData = try await FootfallProcess.run(["replay", trace, "--store", store.path, "--data", data, "--events", data + "/gateway.sqlite"])
         expectOneLineFailure(inData, mentioning: ["is in the --data directory"])
+        // Through a link to the folder, with the file not there yet (review: taken as another file).
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("here").path, withDestinationPath: store.path)
+        try FileManager.default.removeItem(at: store.appendingPathComponent("fitted.yaml"))
+        let linked = try await FootfallProcess.run(["replay", trace, "--store", store.path, "--analytics", directory.appendingPathComponent("here/fitted.yaml").path])
+        expectOneLineFailure(linked, mentioning: ["--analytics", "is its fitted.yaml"])
         // Devices are no files: two outputs to /dev/null are not "the same file".
         let discarded = try await FootfallProcess.run(["replay", trace, "--store", store.path, "--events", "/dev/null", "--positions", "/dev/null"])
         #expect(discarded.status == 0, "\(discarded.standardError)")

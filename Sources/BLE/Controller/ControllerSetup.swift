@@ -168,9 +168,10 @@ public struct ControllerSetup: Sendable {
 
 /// Why a controller could not be brought up.
 public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What to do about a refusal, where the usual cause is known: scanning refused as
-    /// disallowed is another program scanning the same adapter (bluetoothd's discovery).
-    static func advice(_ opcode: HCIOpcode, _ status: HCIStatus) -> String {
+    /// What to do about a refusal by a controller this process shares (a BlueZ adapter), where
+    /// the usual cause is known: scanning refused as disallowed is another program scanning the
+    /// same adapter (bluetoothd's discovery). A serial controller it owns has just been reset.
+    public static func sharedControllerAdvice(_ opcode: HCIOpcode, _ status: HCIStatus) -> String {
         guard status == .commandDisallowed,
               opcode == .leSetScanEnable || opcode == .leSetExtendedScanEnable || opcode == .leSetScanParameters || opcode == .leSetExtendedScanParameters
         else { return "" }
@@ -185,7 +186,7 @@ public enum ControllerError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .commandRejected(let opcode, let status):
-            "the controller rejected \(opcode): \(status)" + Self.advice(opcode, status)
+            "the controller rejected \(opcode): \(status)"
         case .hardwareError(let code):
             "the controller reported a hardware error (code 0x\(String(code, radix: 16))); it needs a reset or a power cycle"
         case .malformedResponse(let opcode, let detail):

@@ -87,13 +87,19 @@ public struct ObservationConverter: Sendable {
     ) -> Observation? {
         let key: IdentityKey
         var txPower = found.txPower ?? (found.advertisedTxPower ?? reportTxPower).map(Int.init)
+        // By address and its type; an anonymous one (no address) names nobody.
+        let sender: UInt64?
+        switch AddressType(rawValue: addressType) {
+        case .anonymous, .reserved: sender = nil
+        default: sender = address.rawValue | UInt64(addressType) << 56
+        }
         if let beacon = found.key {
             key = beacon
-            if beaconOfAddress[address.rawValue]?.key != beacon {
+            if let sender, beaconOfAddress[sender]?.key != beacon {
                 if beaconOfAddress.count >= cacheLimit { beaconOfAddress.removeAll(keepingCapacity: true) }
-                beaconOfAddress[address.rawValue] = (beacon, found.txPower)
+                beaconOfAddress[sender] = (beacon, found.txPower)
             }
-        } else if let beacon = beaconOfAddress[address.rawValue] {
+        } else if let sender, let beacon = beaconOfAddress[sender] {
             key = beacon.key
             txPower = beacon.txPower ?? txPower
         } else {

@@ -47,7 +47,7 @@ public struct BlueZHCISource: Service {
 
     func captureOnce(converter: inout ObservationConverter) async throws(BLECaptureError) {
         let socket = try HCISocket.open(adapter: adapter)
-        let channel = HCIChannel(fd: socket.fd, device: adapter)
+        let channel = HCIChannel(fd: socket.fd, device: adapter, ownsController: options.ownsController)
         defer {
             socket.restoreFilter()
             channel.close()

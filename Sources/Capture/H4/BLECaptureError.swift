@@ -45,7 +45,12 @@ public enum BLECaptureError: Error, Hashable, Sendable, CustomStringConvertible 
         case .controllerGone(let device):
             "the controller on \(device) went away (port closed or device unplugged)"
         case .controller(let error, let device):
-            "\(device): \(error)"
+            // An adapter BlueZ shares (hciN, not a serial device path) has other users.
+            if case .commandRejected(let opcode, let status) = error, !device.hasPrefix("/") {
+                "\(device): \(error)" + ControllerError.sharedControllerAdvice(opcode, status)
+            } else {
+                "\(device): \(error)"
+            }
         case .badCapture(let file, let detail):
             "\(file) is not a readable btsnoop capture: \(detail)"
         case .unsupportedBaudRate(let baud):

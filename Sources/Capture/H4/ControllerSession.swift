@@ -43,13 +43,13 @@ struct ControllerSession {
         }
     }
 
-    /// Reads until the command is answered, for `responseTimeoutMilliseconds` by the clock — a
+    /// Reads until the command is answered, for `responseTimeoutMilliseconds` by the clock: a
     /// controller that keeps sending advertising reports while it leaves the command unanswered
-    /// is timed out too (counting empty reads only, it never was) — or until the task is
-    /// cancelled (a stop), which ends the wait as a timeout would.
+    /// is timed out too (counting empty reads only, it never was). A stop meanwhile waits for
+    /// the answer (at most that long), so that the controller is put back as it was set up.
     private func awaitAnswer(_ setup: inout ControllerSetup, to command: HCICommand) async throws(BLECaptureError) -> ControllerSetup.Action {
         let deadline = ContinuousClock.now + .milliseconds(Int64(responseTimeoutMilliseconds))
-        while ContinuousClock.now < deadline, !Task.isCancelled {
+        while ContinuousClock.now < deadline {
             let packets = try await channel.receive(milliseconds: 100)
             for (index, packet) in packets.enumerated() {
                 guard let event = try? HCIEventDecoder.decode(packet.packet) else { continue }

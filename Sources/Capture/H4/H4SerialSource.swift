@@ -60,7 +60,7 @@ public struct H4SerialSource: Service {
         } catch {
             throw .systemCall("open", device: device.path, .ioError)
         }
-        let channel = HCIChannel(fd: fd, device: device.path)
+        let channel = HCIChannel(fd: fd, device: device.path, ownsController: options.ownsController)
         defer { channel.close() }
         let session = ControllerSession(channel: channel, logger: logger, metrics: metrics)
         var setup = try await session.bringUp(options)

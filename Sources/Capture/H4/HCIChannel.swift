@@ -9,17 +9,22 @@ import SystemPackage
 final class HCIChannel: @unchecked Sendable {
     let fd: SystemPackage.FileDescriptor
     let device: String
-    private var decoder = H4FrameDecoder(
-        accepting: [.event], eventCodes: H4FrameDecoder.lowEnergyHostEvents, leSubevents: H4FrameDecoder.scanningSubevents)
+    private var decoder: H4FrameDecoder
     private let queue: DispatchQueue
     private var readBuffer = [UInt8](repeating: 0, count: 4096)
     private(set) var isClosed = false
     /// Packets handed back by a reader that stopped mid-batch.
     private var unread: [H4Packet] = []
 
-    init(fd: SystemPackage.FileDescriptor, device: String) {
+    /// `ownsController`: this process set the controller's LE event mask (a serial controller),
+    /// so an LE Meta event of another subevent is noise; on a raw socket bluetoothd's mask lets
+    /// connection events through, which are whole packets and must be framed as such.
+    init(fd: SystemPackage.FileDescriptor, device: String, ownsController: Bool) {
         self.fd = fd
         self.device = device
+        decoder = H4FrameDecoder(
+            accepting: [.event], eventCodes: H4FrameDecoder.lowEnergyHostEvents,
+            leSubevents: ownsController ? H4FrameDecoder.scanningSubevents : nil)
         self.queue = DispatchQueue(label: "footfall.hci.\(device)")
     }
 

@@ -26,9 +26,14 @@ enum MQTTSourceOptions {
                 throw options.error(field: "topic", "'\(topic)' \(problem)")
             }
         }
-        // A source on topics of its own is a client of its own: two sources of one format on
-        // one broker under one id would take the connection from each other, over and over.
-        let topicMark = options.string("topic").map { "-" + Hex.lowercase(SHA256.hash(data: Data($0.utf8)).prefix(4)) } ?? ""
+        // Two sources of one format on one broker under one id would take the connection from
+        // each other, over and over: each on topics of its own is then a client of its own. A
+        // source alone keeps the id it always had (a new one would leave its session, and what
+        // the broker queued for it, behind at an upgrade).
+        let sharing = configuration.sources.filter {
+            $0.type == "mqtt" && $0.options["format"] == formatName && $0.options["url"] == options.string("url") && $0.options["client_id"] == nil
+        }.count
+        let topicMark = sharing > 1 ? options.string("topic").map { "-" + Hex.lowercase(SHA256.hash(data: Data($0.utf8)).prefix(4)) } ?? "" : ""
         let settings = try MQTTSettings(
             options: options.component.options, storeFile: configuration.file,
             defaultClientID: "footfall-\(store)-\(configuration.gatewayID)-\(format.rawValue)\(topicMark)"
@@ -47,9 +52,9 @@ enum MQTTSourceOptions {
         if let text = options.string("sensors") {
             throw options.error(field: "sensors", "'\(text)' is not a mapping; list `node: sensor` lines, e.g. `kitchen: s1`")
         }
-        // Named by what it subscribes to as well: two sources of one format on one broker are
-        // two entries of the status and two labels of the metrics.
-        let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)" + (options.string("topic").map { " \($0)" } ?? "")
+        // Named by what it subscribes to as well when it shares its broker and format: two
+        // entries of the status and two labels of the metrics.
+        let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)" + (sharing > 1 ? options.string("topic").map { " \($0)" } ?? "" : "")
         let decoder = MQTTObservationDecoder(
             format: format, sensors: sensors, storeSensors: layoutSensors, repeats: SensorBatchSequence(factory: metrics.factory))
         let source = MQTTSource(

@@ -65,8 +65,12 @@ struct ReplayCommand: ParsableCommand {
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR
     }
 
+    /// `path` with every link followed, its folder's too when the file is not there yet (Linux's
+    /// `resolvingSymlinksInPath` leaves a missing file's path as written, links and all).
     static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        if FileManager.default.fileExists(atPath: url.path) { return url.resolvingSymlinksInPath().path }
+        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
     }
 
     /// Refuses an output that would replace a file the store is made of — the store file, its

@@ -45,7 +45,7 @@ struct SimulateCommand: ParsableCommand {
         // Each bound alone let a week at 10,000 an hour through: 1.7 million shoppers, gigabytes
         // of memory to plan them and hundreds of gigabytes of trace.
         guard hours * shoppersPerHour <= Double(Self.mostShoppers) else {
-            throw ValidationError("--hours × --shoppers-per-hour is \(Int((hours * shoppersPerHour).rounded())) shoppers; at most \(Self.mostShoppers) are simulated in one run (a week at about 600 an hour): split a long run into several")
+            throw ValidationError("--hours × --shoppers-per-hour is \(Int((hours * shoppersPerHour).rounded())) shoppers; at most \(Self.mostShoppers) are simulated in one run (a week at about 595 an hour): split a long run into several")
         }
         guard out.hasSuffix(".csv") else { throw ValidationError("--out must name a .csv file, e.g. trace.csv") }
     }

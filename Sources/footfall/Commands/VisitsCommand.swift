@@ -98,7 +98,7 @@ struct VisitsCommand: ParsableCommand {
             } catch let nothing as CommandFailure {
                 // Nothing on file; a gateway running now may still hold a first visit in memory.
                 let identities = try lookup.candidates(shopper.device)
-                guard !identities.isEmpty, DataDirectoryLock.holder(of: data.data) != nil else { throw nothing }
+                guard !identities.isEmpty, DataDirectoryLock.holding(data.data) != .nobody else { throw nothing }
                 try gateway.database.requestErasure(of: identities, at: Date().timeIntervalSince1970)
                 try askTheGateway(identities, gateway: gateway, nothingOnFile: nothing)
                 return
@@ -143,7 +143,19 @@ struct VisitsCommand: ParsableCommand {
         /// `nothingOnFile`: the lookup found nothing, which stands unless the gateway held
         /// something of theirs.
         private func askTheGateway(_ identities: [String], gateway: GatewayData, nothingOnFile: CommandFailure?) throws {
-            if let lock = try? DataDirectoryLock.acquire(data.data) {
+            // A gateway that stops while this waits hands the directory back: taken then, as if
+            // none had run. Three rounds at most (a gateway restarted twice meanwhile).
+            for _ in 0..<3 {
+                let lock: DataDirectoryLock
+                do {
+                    lock = try DataDirectoryLock.acquire(data.data)
+                } catch let held as DataDirectoryLock.Held {
+                    guard let answered = try waitForTheGateway(identities, gateway: gateway, process: held.process, nothingOnFile: nothingOnFile) else { continue }
+                    return answered
+                } catch {
+                    // Whether a gateway runs cannot be told: the request stays for one.
+                    throw CommandFailure("\(error); what is on file is erased, and the request is left for a gateway running on \(data.data) to take")
+                }
                 try withExtendedLifetime(lock) {
                     try eraseKept(identities, gateway: gateway)
                     try gateway.database.withdrawErasureRequests(of: identities)
@@ -151,25 +163,26 @@ struct VisitsCommand: ParsableCommand {
                 if let nothingOnFile { throw nothingOnFile }
                 return
             }
-            let process = DataDirectoryLock.holder(of: data.data).map { " (process \($0))" } ?? ""
+            throw CommandFailure("the gateway on \(data.data) stopped and started again while this waited; run the command again")
+        }
+
+        /// Waits for the running gateway's answer and says it; nil when the gateway stopped
+        /// meanwhile (the directory is free again).
+        private func waitForTheGateway(_ identities: [String], gateway: GatewayData, process: Int32?, nothingOnFile: CommandFailure?) throws -> Void? {
+            let shownProcess = process.map { " (process \($0))" } ?? ""
             let deadline = Date().addingTimeInterval(wait)
             var answer: GatewayDatabase.ErasureTaken?
             while answer == nil {
-                answer = try summed(gateway.database.takenErasures(of: identities), of: identities)
+                answer = summed(try gateway.database.takenErasures(of: identities), of: identities)
                 if answer != nil || Date() >= deadline { break }
-                // The gateway stopped while this waited: it took the request as it stopped, or
-                // its next start takes it; what it kept is erased again now.
-                if DataDirectoryLock.holder(of: data.data) == nil {
-                    try askTheGateway(identities, gateway: gateway, nothingOnFile: nothingOnFile)
-                    return
-                }
+                if DataDirectoryLock.holding(data.data) == .nobody { return nil }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             guard let answer else {
-                let left = "the gateway running on \(data.data)\(process) has not answered within \(Int(wait)) s; the request is left for it: it drops a visit in progress of theirs at its next tick (its log says \"took erasure requests\")"
+                let left = "the gateway running on \(data.data)\(shownProcess) has not answered within \(Int(wait)) s; the request is left for it: it drops a visit in progress of theirs at its next tick (its log says \"took erasure requests\")"
                 if let nothingOnFile { throw CommandFailure("\(nothingOnFile.description); \(left)") }
                 print(left)
-                return
+                return ()
             }
             try gateway.database.withdrawErasureRequests(of: identities)
             let dropped = "\(count(answer.visits, "visit")) in progress, \(count(answer.staff, "staff mark")) and \(count(answer.events, "event")) made since"
@@ -178,9 +191,10 @@ struct VisitsCommand: ParsableCommand {
                     throw CommandFailure("\(nothingOnFile.description); nor does the gateway running on it hold a visit in progress of theirs")
                 }
                 print("nothing of \(AddressRedaction.redacted(shopper.device)) was on file in \(data.data); the gateway running on it dropped \(dropped)")
-                return
+                return ()
             }
             print("the gateway running on \(data.data) dropped \(dropped)")
+            return ()
         }
 
         /// What the gateway did with the requests of `identities`, summed, once it has taken
