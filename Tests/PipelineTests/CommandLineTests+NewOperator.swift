@@ -54,6 +54,8 @@ extension CommandLineTests {
         try Data([0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 105, 0, 0, 0]).write(to: plain)
         let breaks: [(String, String, [String])] = [
             ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: pcap\n    sensor: s1\n    path: \(plain.path)\n", ["sources[pcap].path", "link type 105", "carries no signal strength"]),
+            // Not a btsnoop capture at all (the pcap above): refused by its header, not at the start.
+            ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: btsnoop\n    sensor: s1\n    path: \(plain.path)\n", ["sources[btsnoop].path", "is not a readable btsnoop capture"]),
             ("  - type: simulate\n", "  - type: telepathy\n", ["sources[telepathy].type", "is not a source this gateway knows"]),
             ("  - type: simulate\n    shoppers_per_hour: 300\n", "  - type: trace\n    path: nowhere.csv\n", ["sources[trace].path", "nowhere.csv does not exist"]),
             ("  - type: jsonl\n", "  - type: carrier-pigeon\n", ["sinks[0]", "carrier-pigeon"]),

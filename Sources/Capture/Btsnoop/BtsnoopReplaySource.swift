@@ -1,5 +1,6 @@
 import BLE
 import FootfallCore
+import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -59,6 +60,24 @@ public struct BtsnoopReplaySource: Service {
     /// time order, and a device left scanning over a weekend is the longest gap a real one has —
     /// after such a gap, two records that agree are taken.
     static let mostJump = 86_400.0
+
+    /// Whether `path` is a btsnoop capture this source reads — its 16-byte header (magic,
+    /// version, a datalink whose records are read) — opened and closed again (`run --check`).
+    public static func check(file path: String) throws(BLECaptureError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .systemCall("open", device: path, Errno(rawValue: errno))
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        var parser = BtsnoopParser()
+        parser.feed(Array(header))
+        do throws(HCIDecodingError) {
+            _ = try parser.next()
+        } catch {
+            throw .badCapture(file: path, error.description)
+        }
+        if parser.datalink == nil { throw .badCapture(file: path, "file is shorter than the 16-byte btsnoop header") }
+    }
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {

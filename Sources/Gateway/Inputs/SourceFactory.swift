@@ -119,6 +119,13 @@ enum SourceFactory {
                 try claim(.recorded, index, options)
                 let sensor = try options.sensor(in: configuration.layout)
                 let path = try options.path("path")
+                // Its header read now, by `run --check` too: a capture of a datalink that is not
+                // read, or no capture at all, is refused before the start.
+                do {
+                    try BtsnoopReplaySource.check(file: path)
+                } catch {
+                    throw options.error(field: "path", error.description)
+                }
                 let speed = try options.double("speed") ?? 1
                 let feed = RecordedFeed(bus: bus, finishAfter: finishAfter)
                 var btsnoop = BtsnoopReplaySource(
