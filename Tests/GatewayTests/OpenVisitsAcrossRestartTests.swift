@@ -18,17 +18,9 @@ import Testing
     /// Runs the pipeline service on `data` over `inputs`, then stops it gracefully (which drains
     /// what was sent: nothing depends on timing).
     static func run(_ inputs: [PipelineInput], data: GatewayData, configuration: StoreConfiguration) async throws {
-        let logger = Logger(label: "test")
-        let bus = InputBus()
-        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: logger)
-        let service = PipelineService(
-            bus: bus, live: LiveState(startedAt: 0), metrics: GatewayMetrics(), store: store, pseudonymizer: Pseudonymizer(key: data.key),
-            logger: logger, makePipeline: { try Pipeline(configuration: configuration, pseudonymKey: data.key) })
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
-        let running = Task { try await group.run() }
-        for input in inputs { bus.send(input) }
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await LiveErasureTests.running(data: data, configuration: configuration) { bus in
+            for input in inputs { bus.send(input) }
+        }
     }
 
     /// The demo store with every visit's events delivered, and one member of staff simulated in
