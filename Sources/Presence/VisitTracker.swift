@@ -77,8 +77,11 @@ public struct VisitTracker: Sendable {
         public var visits: [OpenVisit]
         /// Each device found to be staff, by its pseudonym, with when it was last heard.
         public var staff: [String: Double]
+        /// Devices an erasure request dropped the visit of, with when they were last heard: a
+        /// restart within `exit_after` does not count them in again.
+        public var erased: [DeviceID: Double] = [:]
 
-        public var isEmpty: Bool { visits.isEmpty && staff.isEmpty }
+        public var isEmpty: Bool { visits.isEmpty && staff.isEmpty && erased.isEmpty }
 
         /// The form of `visits` (a visit's state machine as this version keeps it). Another
         /// version's visits are left (they end without their `store.exited`, as before visits
@@ -90,11 +93,14 @@ public struct VisitTracker: Sendable {
             self.staff = staff
         }
 
-        enum CodingKeys: String, CodingKey { case version, visits, staff }
+        enum CodingKeys: String, CodingKey { case version, visits, staff, erased }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             staff = (try? container.decode([String: Double].self, forKey: .staff)) ?? [:]
+            // As a list of pairs (a dictionary keyed by a struct encodes as one); absent before.
+            let pairs = (try? container.decode([ErasedDevice].self, forKey: .erased)) ?? []
+            erased = Dictionary(pairs.map { ($0.device, $0.lastHeard) }) { max($0, $1) }
             let version = try? container.decode(Int.self, forKey: .version)
             visits = version == Self.version ? ((try? container.decode([OpenVisit].self, forKey: .visits)) ?? []) : []
         }
@@ -104,6 +110,12 @@ public struct VisitTracker: Sendable {
             try container.encode(Self.version, forKey: .version)
             try container.encode(visits, forKey: .visits)
             try container.encode(staff, forKey: .staff)
+            try container.encode(erased.sorted { $0.key < $1.key }.map { ErasedDevice(device: $0.key, lastHeard: $0.value) }, forKey: .erased)
+        }
+
+        struct ErasedDevice: Codable {
+            var device: DeviceID
+            var lastHeard: Double
         }
     }
 
@@ -117,7 +129,11 @@ public struct VisitTracker: Sendable {
     }
 
     /// What to keep across a restart (`Kept`).
-    public var kept: Kept { Kept(visits: openVisits, staff: knownStaff) }
+    public var kept: Kept {
+        var kept = Kept(visits: openVisits, staff: knownStaff)
+        kept.erased = erased
+        return kept
+    }
 
     /// Takes back what was kept at a stop (`kept`). A device already tracked keeps its own
     /// state. Visits whose shopper is gone end at the next tick, dated when last inside.
@@ -127,6 +143,9 @@ public struct VisitTracker: Sendable {
             eventsInVisit[open.device] = open.eventsMade
         }
         knownStaff.merge(kept.staff) { max($0, $1) }
+        erased.merge(kept.erased) { max($0, $1) }
+        // An erased device's visit kept by an older stop is not carried on.
+        for device in kept.erased.keys where devices[device]?.isVisiting == true { devices[device] = nil }
     }
 
     /// What `forget` dropped of one shopper (by pseudonym): visits in progress, the staff mark,

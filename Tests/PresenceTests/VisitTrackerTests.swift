@@ -110,6 +110,30 @@ import Testing
             #expect(Self.events(back).contains { $0.type == .storeEntered }, "\(named)")
             #expect(tracker.forget(["id-nobody"])["id-nobody"] == VisitTracker.Forgotten())
         }
+        // Kept across a restart (review: the marks were in memory only): a tracker started again
+        // within exit_after does not count the erased shopper in either.
+        var tracker = Self.tracker()
+        for t in stride(from: 0.0, through: 30, by: 1) {
+            _ = tracker.update(PositionEstimate(time: t, device: Self.loyal, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+            _ = tracker.tick(t)
+        }
+        _ = tracker.forget([Pseudonymizer(key: Array(repeating: 7, count: 32)).identityKey(for: Self.loyal)])
+        let sealed = try! KeptState.roundTrip(tracker.kept)
+        var restarted = Self.tracker()
+        restarted.restore(sealed)
+        var after: [VisitTracker.Action] = []
+        for t in stride(from: 40.0, through: 100, by: 1) {
+            after += restarted.update(PositionEstimate(time: t, device: Self.loyal, position: Point(x: 5, y: 2), uncertainty: 1, zone: "front"))
+            after += restarted.tick(t)
+        }
+        #expect(Self.events(after).filter { $0.type != .storeTraffic }.isEmpty, "\(Self.events(after).map(\.type))")
+    }
+
+    /// `Kept` through JSON, as the daemon seals it.
+    enum KeptState {
+        static func roundTrip(_ kept: VisitTracker.Kept) throws -> VisitTracker.Kept {
+            try JSONDecoder().decode(VisitTracker.Kept.self, from: JSONEncoder().encode(kept))
+        }
     }
 
     /// A clock that jumps years ahead (a corrupt capture stamp) made one empty interval per 15
