@@ -57,6 +57,9 @@ public final class FakeHCIController: @unchecked Sendable {
         /// Send a Hardware Error event after this many reports (once) and stop scanning until
         /// the host resets and re-enables it.
         public var hardwareErrorAfterReports: Int?
+        /// With `hardwareErrorAfterReports`: answer the host's next Reset after that error with
+        /// another Hardware Error (once): a controller that fails again while being set up anew.
+        public var hardwareErrorOnTheResetAfter = false
         /// Once scanning, answer no command and keep scanning: a controller whose reports flow
         /// while a command goes unanswered.
         public var ignoreCommandsWhileScanning = false
@@ -83,6 +86,8 @@ public final class FakeHCIController: @unchecked Sendable {
     private var _commands: [HCICommand] = []
     private var _reportsSent = 0
     private var stopped = false
+    /// A Hardware Error is owed to the next Reset (`hardwareErrorOnTheResetAfter`).
+    private var resetErrorArmed = false
     private var _waitingForTheHost = false
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
@@ -194,6 +199,7 @@ public final class FakeHCIController: @unchecked Sendable {
                 send(event: Self.report(advertiser, kind: kind, reservedBits: behaviour.setReservedEventTypeBits))
                 let sent = lock.withLock { _reportsSent += 1; return _reportsSent }
                 if let limit = behaviour.hardwareErrorAfterReports, sent == limit {
+                    resetErrorArmed = behaviour.hardwareErrorOnTheResetAfter
                     send(event: [0x10, 0x01, 0x42])
                     scanning = nil
                 }
@@ -210,6 +216,11 @@ public final class FakeHCIController: @unchecked Sendable {
 
     /// Answers a command; returns the scan kind when it changed scanning (`.directed` = off).
     private func answer(_ command: HCICommand) -> LEAdvertisingReport.Kind? {
+        if command.opcode == .reset, resetErrorArmed {
+            resetErrorArmed = false
+            send(event: [0x10, 0x01, 0x43])
+            return nil
+        }
         if command.opcode == behaviour.hardwareErrorOn {
             send(event: [0x10, 0x01, 0x42])
             return nil

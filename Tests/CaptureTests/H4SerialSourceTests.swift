@@ -190,6 +190,25 @@ import Testing
         #expect(fake.commands.filter { $0.opcode == .leSetScanEnable && $0.parameters.first == 1 }.count == 2)
     }
 
+    /// A controller that fails again while being set up anew: one more reset of the few, not
+    /// the end of the source (audit: the second error ended it at once).
+    @Test func aHardwareErrorWhileSettingUpAgainIsOneMoreReset() async throws {
+        var behaviour = FakeHCIController.Behaviour()
+        behaviour.hardwareErrorAfterReports = 5
+        behaviour.hardwareErrorOnTheResetAfter = true
+        let fake = try FakeHCIController(behaviour: behaviour)
+        defer { fake.stop() }
+        let collector = ObservationCollector()
+        let metrics = TestMetrics()
+        let task = Task { try await source(fake, collector, metrics: metrics).run() }
+        await collector.wait(for: 20)
+        task.cancel()
+        try await task.value
+        #expect(collector.count >= 20)
+        #expect(try metrics.expectCounter("footfall_ble_recoveries_total", [("source", "h4")]).totalValue == 2)
+        #expect(fake.commands.filter { $0.opcode == .reset }.count == 3)
+    }
+
     @Test func aMissingSerialDeviceSaysSo() async throws {
         let collector = ObservationCollector()
         let source = H4SerialSource(device: SerialDevice(path: "/dev/footfall-no-such-tty"), sensor: "s", logger: Self.logger, onObservation: collector.handler)

@@ -74,10 +74,21 @@ public struct H4SerialSource: Service {
                 // A hardware error leaves the controller needing a reset; we own it, so reset
                 // and set it up again, a few times.
                 guard case .controller(.hardwareError, _) = error, resets < hardwareErrorResets, options.ownsController else { throw error }
-                resets += 1
-                metrics.recoveries.increment()
-                logger.warning("\(error); resetting the controller (\(resets) of \(hardwareErrorResets))")
-                setup = try await session.bringUp(options)
+                // A hardware error while it is set up again counts against the same few resets
+                // (it ended the source at once).
+                var failure = error
+                while true {
+                    resets += 1
+                    metrics.recoveries.increment()
+                    logger.warning("\(failure); resetting the controller (\(resets) of \(hardwareErrorResets))")
+                    do throws(BLECaptureError) {
+                        setup = try await session.bringUp(options)
+                        break
+                    } catch {
+                        guard case .controller(.hardwareError, _) = error, resets < hardwareErrorResets else { throw error }
+                        failure = error
+                    }
+                }
             }
         }
         if channel.skippedBytes > 0 {
