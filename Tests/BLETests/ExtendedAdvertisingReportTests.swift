@@ -1,4 +1,5 @@
 import BLE
+import FootfallCore
 import NIOCore
 import Testing
 
@@ -83,6 +84,26 @@ import Testing
         let report = try #require(try Self.decode(bytes).first)
         #expect(report.directAddressType == .randomDevice)
         #expect(report.directAddress?.description == "46:05:04:03:02:01")
+    }
+
+    /// An advertisement the controller reports in parts ("incomplete, more data to come", then
+    /// complete) is one observation of what the whole says: an iBeacon split over two reports
+    /// was two plain ones, neither the beacon (audit).
+    @Test func anAdvertisementReportedInPartsIsOneObservationOfTheWhole() throws {
+        let uuid: [UInt8] = [0xF7, 0x82, 0x6D, 0xA6, 0x4F, 0xA2, 0x4E, 0x98, 0x80, 0x24, 0xBC, 0x5B, 0x71, 0xE0, 0x89, 0x3E]
+        let ibeacon: [UInt8] = [0x1A, 0xFF, 0x4C, 0x00, 0x02, 0x15] + uuid + [0x00, 0x01, 0x00, 0x07, 0xC5]
+        var converter = ObservationConverter(sensor: "s1")
+        var observations: [Observation] = []
+        for (status, part) in [(UInt16(0x20), Array(ibeacon.prefix(12))), (0x00, Array(ibeacon.dropFirst(12)))] {
+            try converter.forEachObservation(inEvent: ByteBuffer(bytes: Self.event(eventType: 0x0001 | status, data: part)), time: 1) {
+                observations.append($0)
+            }
+        }
+        #expect(observations.map(\.device) == ["ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:7"])
+        #expect(observations.first?.txPower == -59)
+        // An advertisement whole in one report is as before.
+        try converter.forEachObservation(inEvent: ByteBuffer(bytes: Self.event(eventType: 0x0001, data: ibeacon)), time: 2) { observations.append($0) }
+        #expect(observations.count == 2 && observations[1].device == observations[0].device)
     }
 
     @Test func twoReportsInOneEventAreBothDecoded() throws {

@@ -27,6 +27,39 @@ public struct ObservationConverter: Sendable {
     /// the same address without it, and each would otherwise be a device of its own — one
     /// beacon counted as two (audit: four beacons of a capture were eight device ids).
     private var beaconOfAddress: [UInt64: (key: IdentityKey, txPower: Int?)] = [:]
+    /// The data of extended advertisements the controller reported in parts ("incomplete, more
+    /// to come"), by sender and advertising set, until their last part: an iBeacon split over
+    /// two reports was two plain observations, neither the beacon (audit).
+    private var fragments: [Fragment: [UInt8]] = [:]
+
+    struct Fragment: Hashable {
+        var address: UInt64
+        var addressType: UInt8
+        var advertisingSID: UInt8
+    }
+
+    /// Reports still in parts at once at most; beyond, the parts kept are dropped.
+    static let mostFragmented = 256
+
+    /// An extended report's data as the advertisement had it: nil while more parts are to come
+    /// (kept), the parts before it joined to it at the last one, or as reported.
+    private mutating func assembled(
+        kind: LEAdvertisingReport.Kind, eventType: UInt16, addressType: UInt8, address: BluetoothAddress, sid: UInt8,
+        data: UnsafeRawBufferPointer
+    ) -> [UInt8]?? {
+        guard kind == .extended else { return .some(nil) }
+        let status = (eventType >> 5) & 0b11
+        let key = Fragment(address: address.rawValue, addressType: addressType, advertisingSID: sid)
+        if status == 1 {
+            if fragments[key] == nil, fragments.count >= Self.mostFragmented { fragments.removeAll(keepingCapacity: true) }
+            fragments[key, default: []].append(contentsOf: data)
+            // The most data an advertisement carries (1,650 bytes): past it, not one advertisement.
+            if fragments[key]!.count > 1_650 { fragments[key] = nil }
+            return nil
+        }
+        guard let earlier = fragments.removeValue(forKey: key) else { return .some(nil) }
+        return .some(earlier + Array(data))
+    }
 
     public init(sensor: SensorID, resolver: IdentityResolver = IdentityResolver(), cacheLimit: Int = 65_536) {
         self.sensor = sensor
@@ -62,8 +95,14 @@ public struct ObservationConverter: Sendable {
 
     /// The observation for one report at `time`, or nil when it has no RSSI or no address.
     public mutating func observation(from report: LEAdvertisingReport, time: Double) -> Observation? {
+        let whole = report.data.withUnsafeReadableBytes {
+            assembled(
+                kind: report.kind, eventType: report.rawEventType, addressType: report.addressType.rawValue, address: report.address,
+                sid: report.advertisingSID, data: $0)
+        }
+        guard let whole else { return nil }
         guard let rssi = report.rssi, Observation.plausibleRSSI.contains(Double(rssi)) else { return nil }
-        let found = report.data.withUnsafeReadableBytes { BeaconScan.scan($0) }
+        let found = whole.map { $0.withUnsafeBytes { BeaconScan.scan($0) } } ?? report.data.withUnsafeReadableBytes { BeaconScan.scan($0) }
         return observation(
             found: found, addressType: report.addressType.rawValue, address: report.address,
             rssi: rssi, reportTxPower: report.txPower, time: time
@@ -71,10 +110,14 @@ public struct ObservationConverter: Sendable {
     }
 
     mutating func observation(from raw: RawAdvertisingReport, time: Double) -> Observation? {
+        guard let whole = assembled(
+            kind: raw.kind, eventType: raw.rawEventType, addressType: raw.addressType, address: raw.address, sid: raw.advertisingSID, data: raw.data)
+        else { return nil }
         // 127 is "not available"; 21…126 are reserved: no reading either.
         guard Observation.plausibleRSSI.contains(Double(Int8(bitPattern: raw.rssi))) else { return nil }
+        let found = whole.map { $0.withUnsafeBytes { BeaconScan.scan($0) } } ?? BeaconScan.scan(raw.data)
         return observation(
-            found: BeaconScan.scan(raw.data), addressType: raw.addressType, address: raw.address,
+            found: found, addressType: raw.addressType, address: raw.address,
             rssi: Int8(bitPattern: raw.rssi), reportTxPower: raw.kind == .extended && raw.txPower != 127 ? Int8(bitPattern: raw.txPower) : nil,
             time: time
         )
