@@ -29,21 +29,43 @@ public enum MQTTTopic {
         return nil
     }
 
-    /// Whether the topic `name` matches `filter` (a `$` topic only a filter naming it). A shared
-    /// subscription's filter (`$share/<group>/…`, mosquitto's older `$queue/…`) is matched by
-    /// the topic filter after its prefix: the broker delivers the topic without it.
+    /// Whether the topic `name` matches `filter` (`Filter.matches`).
     public static func matches(_ name: String, filter: String) -> Bool {
-        let topic = name.split(separator: "/", omittingEmptySubsequences: false)
-        var pattern = filter.split(separator: "/", omittingEmptySubsequences: false)
-        if pattern.first == "$share", pattern.count > 2 { pattern.removeFirst(2) } else if pattern.first == "$queue", pattern.count > 1 { pattern.removeFirst() }
-        if topic.first?.hasPrefix("$") == true, pattern.first == "+" || pattern.first == "#" { return false }
-        var index = 0
-        for level in pattern {
-            if level == "#" { return true }
-            guard index < topic.count else { return false }
-            if level != "+", level != topic[index] { return false }
-            index += 1
+        Filter(filter).matches(name)
+    }
+
+    /// A subscription's filter, split into its levels once: a source matches every message it
+    /// is handed against its filters, thousands a second.
+    public struct Filter: Sendable {
+        let levels: [Substring]
+
+        /// A shared subscription's filter (`$share/<group>/…`, mosquitto's older `$queue/…`) is
+        /// the topic filter after its prefix: the broker delivers the topic without it.
+        public init(_ filter: String) {
+            var levels = filter.split(separator: "/", omittingEmptySubsequences: false)
+            if levels.first == "$share", levels.count > 2 {
+                levels.removeFirst(2)
+            } else if levels.first == "$queue", levels.count > 1 {
+                levels.removeFirst()
+            }
+            self.levels = levels
         }
-        return index == topic.count
+
+        /// Whether the topic `name` matches (a `$` topic only a filter naming its first level),
+        /// read level by level without splitting it.
+        public func matches(_ name: String) -> Bool {
+            if name.hasPrefix("$"), levels.first == "+" || levels.first == "#" { return false }
+            var rest = Substring(name)
+            var exhausted = false
+            for level in levels {
+                if level == "#" { return true }
+                guard !exhausted else { return false }
+                let end = rest.firstIndex(of: "/")
+                let topicLevel = end.map { rest[..<$0] } ?? rest
+                if level != "+", level != topicLevel { return false }
+                if let end { rest = rest[rest.index(after: end)...] } else { exhausted = true }
+            }
+            return exhausted
+        }
     }
 }

@@ -57,7 +57,8 @@ public struct ObservationConverter: Sendable {
             if fragments[key]!.count > 1_650 { fragments[key] = nil }
             return nil
         }
-        guard let earlier = fragments.removeValue(forKey: key) else { return .some(nil) }
+        // Most advertisements come whole, with no part kept for anyone.
+        guard !fragments.isEmpty, let earlier = fragments.removeValue(forKey: key) else { return .some(nil) }
         return .some(earlier + Array(data))
     }
 
@@ -142,7 +143,7 @@ public struct ObservationConverter: Sendable {
                 if beaconOfAddress.count >= cacheLimit { beaconOfAddress.removeAll(keepingCapacity: true) }
                 beaconOfAddress[sender] = (beacon, found.txPower)
             }
-        } else if let sender, let beacon = beaconOfAddress[sender] {
+        } else if let sender, !beaconOfAddress.isEmpty, let beacon = beaconOfAddress[sender] {
             key = beacon.key
             txPower = beacon.txPower ?? txPower
         } else {

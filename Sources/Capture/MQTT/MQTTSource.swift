@@ -87,14 +87,20 @@ public struct MQTTSource: Service {
             var time: Double?
         }
 
-        init(source: MQTTSource) { self.source = source }
+        /// The source's topic filters, split once.
+        let filters: [MQTTTopic.Filter]
+
+        init(source: MQTTSource) {
+            self.source = source
+            filters = source.topics.map(MQTTTopic.Filter.init)
+        }
 
         func handle(_ event: MQTTClient.Event) {
             switch event {
             case .message(let message):
                 // A persistent session keeps the subscriptions of an earlier configuration: what
                 // they bring would be counted beside what the filters configured now bring.
-                guard source.topics.contains(where: { MQTTTopic.matches(message.topic, filter: $0) }) else {
+                guard filters.contains(where: { $0.matches(message.topic) }) else {
                     reject(MQTTInputError(
                         topic: source.decoder.shownTopic(message.topic), reason: .unexpectedTopic,
                         "not a topic this source subscribes to (\(source.topics.joined(separator: ", "))): a subscription the broker kept in the session from an earlier configuration; left out (give the source a new client_id, or clear the session, to end it)"))
