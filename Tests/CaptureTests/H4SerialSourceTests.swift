@@ -173,9 +173,13 @@ import Testing
         #expect(error == .controller(.hardwareError(code: 0x42), device: fake.devicePath))
     }
 
-    @Test func aHardwareErrorWhileScanningResetsTheControllerAndScanningResumes() async throws {
+    /// A controller that reports a Hardware Error after five reports (and, with `again`, once
+    /// more on the Reset that follows), scanned until 20 observations came: the resets counted,
+    /// and the commands it was sent.
+    func scanThroughHardwareErrors(again: Bool) async throws -> (recoveries: Int64, commands: [HCICommand]) {
         var behaviour = FakeHCIController.Behaviour()
         behaviour.hardwareErrorAfterReports = 5
+        behaviour.hardwareErrorOnTheResetAfter = again
         let fake = try FakeHCIController(behaviour: behaviour)
         defer { fake.stop() }
         let collector = ObservationCollector()
@@ -185,28 +189,22 @@ import Testing
         task.cancel()
         try await task.value
         #expect(collector.count >= 20)
-        #expect(try metrics.expectCounter("footfall_ble_recoveries_total", [("source", "h4")]).totalValue == 1)
-        #expect(fake.commands.filter { $0.opcode == .reset }.count == 2)
-        #expect(fake.commands.filter { $0.opcode == .leSetScanEnable && $0.parameters.first == 1 }.count == 2)
+        return (try metrics.expectCounter("footfall_ble_recoveries_total", [("source", "h4")]).totalValue, fake.commands)
+    }
+
+    @Test func aHardwareErrorWhileScanningResetsTheControllerAndScanningResumes() async throws {
+        let (recoveries, commands) = try await scanThroughHardwareErrors(again: false)
+        #expect(recoveries == 1)
+        #expect(commands.filter { $0.opcode == .reset }.count == 2)
+        #expect(commands.filter { $0.opcode == .leSetScanEnable && $0.parameters.first == 1 }.count == 2)
     }
 
     /// A controller that fails again while being set up anew: one more reset of the few, not
     /// the end of the source (audit: the second error ended it at once).
     @Test func aHardwareErrorWhileSettingUpAgainIsOneMoreReset() async throws {
-        var behaviour = FakeHCIController.Behaviour()
-        behaviour.hardwareErrorAfterReports = 5
-        behaviour.hardwareErrorOnTheResetAfter = true
-        let fake = try FakeHCIController(behaviour: behaviour)
-        defer { fake.stop() }
-        let collector = ObservationCollector()
-        let metrics = TestMetrics()
-        let task = Task { try await source(fake, collector, metrics: metrics).run() }
-        await collector.wait(for: 20)
-        task.cancel()
-        try await task.value
-        #expect(collector.count >= 20)
-        #expect(try metrics.expectCounter("footfall_ble_recoveries_total", [("source", "h4")]).totalValue == 2)
-        #expect(fake.commands.filter { $0.opcode == .reset }.count == 3)
+        let (recoveries, commands) = try await scanThroughHardwareErrors(again: true)
+        #expect(recoveries == 2)
+        #expect(commands.filter { $0.opcode == .reset }.count == 3)
     }
 
     @Test func aMissingSerialDeviceSaysSo() async throws {
