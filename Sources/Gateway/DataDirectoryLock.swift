@@ -26,8 +26,7 @@ public final class DataDirectoryLock: Sendable {
     /// data in it is opened, or says who holds it. Another command looking whether it is held
     /// (`holder`) holds it for a moment: that is waited out, for up to a second.
     public static func acquire(_ directory: String) throws -> DataDirectoryLock {
-        try GatewayData.checkDirectory(directory)
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        try GatewayData.makeDirectory(directory)
         let path = (directory as NSString).appendingPathComponent(fileName)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

@@ -16,14 +16,7 @@ public struct GatewayData: Sendable {
 
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
         self.directory = directory
-        try Self.checkDirectory(directory)
-        // The visit history, customer ids and the pseudonyms' key: nobody's but the gateway's
-        // user's and group's, whatever the umask (the packaged unit's is 027; a shell's 022).
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-        } catch {
-            throw GatewayDataError("cannot create the data directory \(directory) (\((error as NSError).localizedDescription)); check the path and that the footfall user may write its parent")
-        }
+        try Self.makeDirectory(directory)
         let databasePath = (directory as NSString).appendingPathComponent(Self.databaseName)
         do {
             database = try GatewayDatabase(path: databasePath, durability: durability)
@@ -38,6 +31,18 @@ public struct GatewayData: Sendable {
         // umask's mode; those that come later take the database file's.
         for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
+    }
+
+    /// Makes the data directory if it is missing, after `checkDirectory`: nobody's but the
+    /// gateway's user's and group's, whatever the umask (the packaged unit's is 027; a shell's
+    /// 022), since it holds the visit history, customer ids and the pseudonyms' key.
+    public static func makeDirectory(_ directory: String) throws {
+        try checkDirectory(directory)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw GatewayDataError("cannot create the data directory \(directory) (\((error as NSError).localizedDescription)); check the path and that the footfall user may write its parent")
+        }
     }
 
     /// Whether `directory` could be the data directory, without making it: a directory the
