@@ -4,16 +4,14 @@ import GRDB
 /// database holds itself and leaves a request for what only the daemon holds — a visit in
 /// progress and a staff mark, in memory — then waits for the daemon to say what it dropped.
 extension GatewayDatabase {
-    /// What a daemon did with an erasure request.
+    /// What a daemon did with an erasure request: the visits in progress and staff marks it
+    /// dropped, and the events of theirs it erased from the outbox (made between the command's
+    /// erasure and its own).
     public struct ErasureTaken: Sendable, Equatable {
-        /// When the daemon took it (the daemon's clock).
-        public var at: Double
-        /// Visits in progress and staff marks it dropped, and events of theirs it erased from the
-        /// outbox (made between the command's erasure and its own).
         public var visits: Int, staff: Int, events: Int
 
-        public init(at: Double, visits: Int, staff: Int, events: Int) {
-            (self.at, self.visits, self.staff, self.events) = (at, visits, staff, events)
+        public init(visits: Int, staff: Int, events: Int) {
+            (self.visits, self.staff, self.events) = (visits, staff, events)
         }
     }
 
@@ -38,10 +36,10 @@ extension GatewayDatabase {
             var taken: [String: ErasureTaken] = [:]
             for identity in Set(identities) {
                 guard let row = try Row.fetchOne(
-                    db, sql: "SELECT taken_at, visits, staff, events FROM erasure_request WHERE identity = ? AND taken_at IS NOT NULL",
+                    db, sql: "SELECT visits, staff, events FROM erasure_request WHERE identity = ? AND taken_at IS NOT NULL",
                     arguments: [identity])
                 else { continue }
-                taken[identity] = ErasureTaken(at: row["taken_at"], visits: row["visits"], staff: row["staff"], events: row["events"])
+                taken[identity] = ErasureTaken(visits: row["visits"], staff: row["staff"], events: row["events"])
             }
             return taken
         }

@@ -201,8 +201,8 @@ struct VisitsCommand: ParsableCommand {
         /// them all; nil before.
         private func summed(_ taken: [String: GatewayDatabase.ErasureTaken], of identities: [String]) -> GatewayDatabase.ErasureTaken? {
             guard taken.count == Set(identities).count else { return nil }
-            return taken.values.reduce(GatewayDatabase.ErasureTaken(at: 0, visits: 0, staff: 0, events: 0)) {
-                .init(at: max($0.at, $1.at), visits: $0.visits + $1.visits, staff: $0.staff + $1.staff, events: $0.events + $1.events)
+            return taken.values.reduce(GatewayDatabase.ErasureTaken(visits: 0, staff: 0, events: 0)) {
+                .init(visits: $0.visits + $1.visits, staff: $0.staff + $1.staff, events: $0.events + $1.events)
             }
         }
     }
