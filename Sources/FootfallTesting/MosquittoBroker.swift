@@ -37,17 +37,19 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// Starts a broker and returns once it accepts connections. With `users`, clients must log
-    /// in as one of them (name → password); otherwise anyone may connect.
-    public static func start(users: [String: String] = [:], tls: Bool = false) async throws -> MosquittoBroker {
+    /// in as one of them (name → password); otherwise anyone may connect. `acl` is the lines of
+    /// its ACL file (`topic write footfall/#`; lines before any `user` apply to anonymous
+    /// clients), and `messageSizeLimit` its `message_size_limit` in bytes.
+    public static func start(users: [String: String] = [:], tls: Bool = false, acl: [String]? = nil, messageSizeLimit: Int? = nil) async throws -> MosquittoBroker {
         guard executable != nil else {
             throw BrokerError("mosquitto is not installed; run `make test` (it installs it) or `sudo apt-get install mosquitto`")
         }
-        let broker = try MosquittoBroker(users: users, tls: tls)
+        let broker = try MosquittoBroker(users: users, tls: tls, acl: acl, messageSizeLimit: messageSizeLimit)
         try await broker.launch()
         return broker
     }
 
-    private init(users: [String: String], tls: Bool) throws {
+    private init(users: [String: String], tls: Bool, acl: [String]?, messageSizeLimit: Int?) throws {
         directory = Fixtures.temporaryDirectory("mosquitto")
         host = Self.nextHost()
         port = try Self.freePort(host: host)
@@ -62,8 +64,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         var lines = ["listener \(port) \(host)"] + tlsLines + [
             "persistence true",
             "persistence_location \(directory.path)/",
-            // Keep everything a disconnected persistent session is owed (the default caps it at 1000).
-            "max_queued_messages 0",
+            // Keep everything a disconnected persistent session is owed (the default caps it at
+            // 1000). Not 0 ("no limit"): mosquitto 2.0.11 then answers every message it refuses
+            // an MQTT 5 client (its ACL, its size limit) with the PUBACK and drops the connection
+            // (its `out_packet_count >= max_queued_messages` holds at 0).
+            "max_queued_messages 10000000",
             "max_inflight_messages 0",
             "log_dest file \(directory.path)/mosquitto.log",
             "log_type error",
@@ -75,6 +80,12 @@ public final class MosquittoBroker: @unchecked Sendable {
             // which cannot write to the test's directory).
             "user \(String(cString: getpwuid(getuid()).pointee.pw_name))",
         ]
+        if let acl {
+            let file = directory.appendingPathComponent("acl")
+            try acl.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+            lines.append("acl_file \(file.path)")
+        }
+        if let messageSizeLimit { lines.append("message_size_limit \(messageSizeLimit)") }
         if users.isEmpty {
             lines.append("allow_anonymous true")
         } else {

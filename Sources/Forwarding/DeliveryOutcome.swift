@@ -8,4 +8,7 @@ public enum DeliveryOutcome: Hashable, Sendable {
     case retry(reason: String, after: Duration?)
     /// The receiver refused the batch for good (4xx other than 408 and 429).
     case rejected(DeadLetterReason)
+    /// Per-event transports: every event delivered but those at these indexes of the batch,
+    /// which the receiver refused for good (an MQTT 5 broker's PUBACK: its ACL, its size limit).
+    case deliveredExcept([Int: DeadLetterReason])
 }

@@ -322,10 +322,20 @@ public final class ObservationUplink: Sendable {
                 // (Masked before it is cut: an address cut in two would no longer look like one.)
                 let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
                 if result.failure == nil {
-                    result.failure = "sensor \(sensor): HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))"
+                    // A broker's refusal (MQTT 5) has no HTTP status; its reason says it all.
+                    result.failure = "sensor \(sensor): " + (reason.responseStatus.map { "HTTP \($0): \(answer.prefix(200))" } ?? answer)
                 }
-                // Refused for this sensor (its token), not for the gateway: the others go on.
+                // Refused for this sensor (its token, its topic), not for the gateway: the others go on.
                 result.refused.insert(sensor)
+            case .deliveredExcept(let refused):
+                // One message a sensor's batch: refused for good is as `.rejected` above.
+                if let reason = refused.values.first {
+                    if result.failure == nil { result.failure = "sensor \(sensor): \(reason.reason)" }
+                    result.refused.insert(sensor)
+                } else {
+                    result.delivered += run.count
+                    result.places += mine
+                }
             }
         }
         return result

@@ -210,6 +210,16 @@ struct SinkWorker: Sendable {
             guard await settle(round, dead: condemned) else { return .storageFailed }
             noteDead(condemned)
             return .settled(refused: why.reason)
+        case .deliveredExcept(let refused):
+            let condemned = dead + refused.sorted { $0.key < $1.key }.compactMap { index, why in sent.indices.contains(index) ? (sent[index], why) : nil }
+            guard await settle(round, dead: condemned) else { return .storageFailed }
+            let now = timing.now()
+            metrics.delivered.increment(by: sent.count - refused.count)
+            for (index, entry) in sent.enumerated() where refused[index] == nil {
+                metrics.latency.recordNanoseconds(Int64(max(0, now - entry.appendedAt) * 1e9))
+            }
+            noteDead(condemned)
+            return .settled(refused: refused.sorted { $0.key < $1.key }.first?.value.reason)
         case .retry(let reason, let after):
             metrics.retried.increment(by: sent.count)
             return .retry(reason: reason, after: after)

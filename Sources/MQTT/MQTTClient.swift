@@ -7,7 +7,10 @@ import Synchronization
 /// connects, resubscribes, and after a refusal or a lost connection tries again with back-off
 /// (FootfallCore's `Backoff`, doubling from `reconnectFirst` to `reconnectMaximum`), reporting
 /// each change as an `Event`.
-/// QoS 1 publishes are awaited until the broker acknowledges them.
+/// QoS 1 publishes are awaited until the broker acknowledges them. With
+/// `MQTTSettings.prefersMQTT5` the client speaks MQTT 5, whose PUBACK says when the broker
+/// refused a message (its ACL, its size limit), and speaks 3.1.1 from then on to a broker that
+/// answers the first CONNECT with "unacceptable protocol version" (MQTT 3.1.1, 3.1.2.2).
 ///
 /// Events are delivered on the client's thread, in order; a handler should return quickly.
 /// Messages come as they are read from the socket, each as soon as it is whole; `caughtUp`
@@ -53,8 +56,16 @@ public final class MQTTClient: Sendable {
         var sessionPresent = false
         /// Message ids of the batch being published that the broker has not acknowledged.
         var outstanding: Set<Int32> = []
-        /// Acknowledgments that arrived before `mosquitto_publish` returned their id.
-        var early: Set<Int32> = []
+        /// Acknowledgments that arrived before `mosquitto_publish` returned their id, with
+        /// their reason codes.
+        var early: [Int32: Int32] = [:]
+        /// The MQTT 5 reason codes of failure the batch's acknowledgments carried, by message id.
+        var refused: [Int32: Int32] = [:]
+        /// Speaking MQTT 5 (false from the start without `prefersMQTT5`, or once the broker
+        /// refused it).
+        var mqtt5 = false
+        /// The broker refused MQTT 5: the next attempt speaks 3.1.1, at once.
+        var fallBack = false
         var waiter: CheckedContinuation<Result<Void, MQTTError>, Never>?
         /// Why the batch being published failed before anyone waited for it.
         var failure: String?
@@ -83,7 +94,8 @@ public final class MQTTClient: Sendable {
         self.batchWindow = batchWindow
         self.onEvent = onEvent
         mosquitto_threaded_set(handle, true)
-        _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
+        _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(settings.prefersMQTT5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311))
+        state.withLock { $0.mqtt5 = settings.prefersMQTT5 }
         _ = mosquitto_max_inflight_messages_set(handle, UInt32(settings.maxInflight))
         if let username = settings.username {
             try check(mosquitto_username_pw_set(handle, username, settings.password), "the user name or password")
@@ -113,8 +125,9 @@ public final class MQTTClient: Sendable {
             client.delivered.store(true, ordering: .relaxed)
             client.onEvent(.message(MQTTMessage(topic: String(cString: topic), payload: payload)))
         }
-        mosquitto_publish_callback_set(handle) { _, context, mid in
-            MQTTClient.from(context).acknowledged(mid)
+        // Called for 3.1.1 too (reason code 0).
+        mosquitto_publish_v5_callback_set(handle) { _, context, mid, reasonCode, _ in
+            MQTTClient.from(context).acknowledged(mid, reasonCode: reasonCode)
         }
         mosquitto_subscribe_callback_set(handle) { _, context, mid, count, granted in
             var refused = false
@@ -170,6 +183,9 @@ public final class MQTTClient: Sendable {
 
     public var isConnected: Bool { state.withLock { $0.connected } }
 
+    /// Whether the connection speaks MQTT 5 (its acknowledgments carry reason codes).
+    public var speaksMQTT5: Bool { state.withLock { $0.mqtt5 } }
+
     /// Why the last attempt to connect failed, while not connected.
     public var lastFailure: String? { state.withLock { $0.connected ? nil : $0.lastFailure } }
 
@@ -222,6 +238,10 @@ public final class MQTTClient: Sendable {
                 // A connection that worked starts the back-off again.
                 if wasConnected { attempt = 1 }
                 failPublishes("the connection to \(settings.url) was lost")
+                if fallBack() {
+                    onEvent(.disconnected(reason: "\(settings.url): the broker does not speak MQTT 5; speaking MQTT 3.1.1 to it, whose acknowledgments cannot say a message was refused", retryIn: .zero))
+                    continue
+                }
                 let reason = refusal ?? (wasConnected ? "connection lost: " : "") + Self.describe(loop)
                 state.withLock { $0.lastFailure = reason }
                 onEvent(.disconnected(reason: "\(settings.url): \(reason)", retryIn: backoff.ceiling(attempt: attempt)))
@@ -251,6 +271,17 @@ public final class MQTTClient: Sendable {
         return mosquitto_want_write(handle) ? mosquitto_loop_write(handle, 1) : MOSQ_ERR_SUCCESS.rawValue
     }
 
+    /// After the broker refused MQTT 5: the client speaks 3.1.1 from now on (true once).
+    private func fallBack() -> Bool {
+        let now = state.withLock { state in
+            defer { state.fallBack = false }
+            if state.fallBack { state.mqtt5 = false }
+            return state.fallBack
+        }
+        if now { _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)) }
+        return now
+    }
+
     /// Sleeps in short steps so `stop` is noticed within a tenth of a second.
     private func pause(_ duration: Duration) {
         let end = ContinuousClock.now + duration
@@ -261,7 +292,12 @@ public final class MQTTClient: Sendable {
 
     private func connected(code: Int32, sessionPresent: Bool) {
         guard code == 0 else {
-            state.withLock { $0.refusal = Self.refusal(code) }
+            state.withLock { state in
+                // 0x84 (MQTT 5's Unsupported Protocol Version), which libmosquitto also reports
+                // for a 3.1.1 broker's "unacceptable protocol version".
+                if state.mqtt5, code == 0x84 { state.fallBack = true }
+                state.refusal = Self.refusal(code)
+            }
             return
         }
         state.withLock { state in
@@ -291,28 +327,46 @@ public final class MQTTClient: Sendable {
     /// throws when one cannot be sent, the connection drops, or `timeout` passes first. Then
     /// some may have arrived: publish them all again (a receiver deduplicates by its own ids).
     /// One batch at a time per client.
-    public func publish(_ messages: [MQTTMessage], qos: Int = 1, timeout: Duration) async throws(MQTTError) {
+    ///
+    /// Returns the messages that did not arrive though acknowledged, by their index in
+    /// `messages`: those the broker refused (MQTT 5) and any larger than the broker's Maximum
+    /// Packet Size (never sent). Empty over 3.1.1 but for the latter.
+    @discardableResult
+    public func publish(_ messages: [MQTTMessage], qos: Int = 1, timeout: Duration) async throws(MQTTError) -> [Int: MQTTRefusal] {
         guard isConnected else { throw MQTTError.publish("not connected to \(settings.url)") }
         state.withLock { state in
             state.early.removeAll()
+            state.refused.removeAll()
             state.outstanding.removeAll()
             state.failure = nil
         }
-        for message in messages {
+        var refusals: [Int: MQTTRefusal] = [:]
+        var indexes: [Int32: Int] = [:]
+        for (index, message) in messages.enumerated() {
             var mid: Int32 = 0
             let code = message.payload.withUnsafeBytes { bytes in
                 mosquitto_publish(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), false)
+            }
+            if code == MOSQ_ERR_OVERSIZE_PACKET.rawValue {
+                // Over the Maximum Packet Size the broker gave in its CONNACK: it can never go.
+                refusals[index] = MQTTRefusal(reasonCode: 0x95, topic: message.topic)
+                continue
             }
             guard code == MOSQ_ERR_SUCCESS.rawValue else {
                 throw MQTTError.publish("\(settings.url): cannot publish to \(message.topic): \(Self.describe(code))")
             }
             if qos > 0 {
+                indexes[mid] = index
                 state.withLock { state in
-                    if state.early.remove(mid) == nil { state.outstanding.insert(mid) }
+                    if let reason = state.early.removeValue(forKey: mid) {
+                        if reason >= 0x80 { state.refused[mid] = reason }
+                    } else {
+                        state.outstanding.insert(mid)
+                    }
                 }
             }
         }
-        guard qos > 0 else { return }
+        guard qos > 0 else { return refusals }
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
             self?.failPublishes("\(messages.count) messages not all acknowledged by \(self?.settings.url ?? "the broker") within \(timeout)")
@@ -335,14 +389,20 @@ public final class MQTTClient: Sendable {
             self?.failPublishes("\(messages.count) messages not all acknowledged when the gateway stopped; they are sent again at its next start")
         }
         try result.get()
+        for (mid, reason) in state.withLock({ $0.refused }) {
+            guard let index = indexes[mid] else { continue }
+            refusals[index] = MQTTRefusal(reasonCode: Int(reason), topic: messages[index].topic)
+        }
+        return refusals
     }
 
-    private func acknowledged(_ mid: Int32) {
+    private func acknowledged(_ mid: Int32, reasonCode: Int32) {
         let waiter = state.withLock { state -> CheckedContinuation<Result<Void, MQTTError>, Never>? in
             guard state.outstanding.remove(mid) != nil else {
-                state.early.insert(mid)
+                state.early[mid] = reasonCode
                 return nil
             }
+            if reasonCode >= 0x80 { state.refused[mid] = reasonCode }
             guard state.outstanding.isEmpty else { return nil }
             defer { state.waiter = nil }
             return state.waiter
@@ -370,14 +430,18 @@ public final class MQTTClient: Sendable {
         return String(cString: mosquitto_strerror(code))
     }
 
-    /// A CONNACK refusal (MQTT 3.1.1, 3.2.2.3) with what to do about it.
+    /// A CONNACK refusal (MQTT 3.1.1's return codes 1–5, 3.2.2.3, or MQTT 5's reason codes of
+    /// 0x80 and more, 3.2.2.2) with what to do about it.
     static func refusal(_ code: Int32) -> String {
         switch code {
-        case 1: "the broker refused the connection: it does not speak MQTT 3.1.1"
-        case 2: "the broker refused the client id; set another client_id"
-        case 3: "the broker refused the connection: server unavailable"
-        case 4: "the broker refused the connection: bad user name or password; check username and the password file or variable"
-        case 5: "the broker refused the connection: not authorised; check username and the password file or variable, and the broker's ACL"
+        case 1, 0x84: "the broker refused the connection: it does not speak MQTT 3.1.1"
+        case 2, 0x85: "the broker refused the client id; set another client_id"
+        case 3, 0x88: "the broker refused the connection: server unavailable"
+        case 4, 0x86: "the broker refused the connection: bad user name or password; check username and the password file or variable"
+        case 5, 0x87: "the broker refused the connection: not authorised; check username and the password file or variable, and the broker's ACL"
+        case 0x8A: "the broker refused the connection: this client is banned there"
+        case 0x89, 0x9F: "the broker refused the connection: busy (\(String(cString: mosquitto_reason_string(code))))"
+        case 0x80...0xFF: "the broker refused the connection: \(String(cString: mosquitto_reason_string(code)))"
         default: "the broker refused the connection: \(String(cString: mosquitto_connack_string(code)))"
         }
     }

@@ -22,6 +22,10 @@ public struct MQTTSettings: Sendable, Hashable, CustomStringConvertible {
     /// QoS 1 messages sent and not yet acknowledged at once (MQTT 3.1.1 has no receive maximum;
     /// libmosquitto's default of 20 caps a batch's throughput on a long round trip).
     public var maxInflight = 1000
+    /// Speak MQTT 5, whose acknowledgments say when the broker refused a message (its ACL, its
+    /// size limit), and 3.1.1 to a broker that does not speak 5. Publishers ask for it; a
+    /// subscriber keeps 3.1.1, whose persistent session lasts without a session expiry.
+    public var prefersMQTT5 = false
 
     public init(host: String, port: Int, tls: Bool = false, clientID: String) {
         self.host = host
