@@ -22,7 +22,7 @@ extension PathLossCalibration {
             }
         }
         let missing = fits.filter { $0.pathLoss == nil }.map(\.sensor.rawValue)
-        if !missing.isEmpty { lines.append("# not fitted (never heard or too few readings): \(missing.joined(separator: ", "))") }
+        if !missing.isEmpty { lines.append("# not fitted (never heard, too few readings, or an implausible fit): \(missing.joined(separator: ", "))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -51,6 +51,7 @@ extension PathLossCalibration {
         case .poorFit: "POOR FIT"
         case .exponentHeld: "exponent held"
         case .positionSuspect(let d, _, _, _): "POSITION? (fits \(fixed(d, 1)) m away)"
+        case .implausible: "IMPLAUSIBLE, not fitted"
         }
     }
 

@@ -41,6 +41,9 @@ public struct PathLossCalibration: Sendable {
         case exponentHeld
         /// The fit is markedly better with the sensor elsewhere: probably recorded at the wrong place.
         case positionSuspect(distance: Double, best: Point, residualSD: Double, residualSDThere: Double)
+        /// The fitted model is not one a receiver can have (its RSSI at 1 m outside
+        /// `FittedPathLoss.plausibleRSSIAt1m`): not fitted, the configured model kept.
+        case implausible(rssiAt1m: Double)
 
         public var description: String {
             switch self {
@@ -49,6 +52,8 @@ public struct PathLossCalibration: Sendable {
             case .exponentHeld: "the exponent could not be fitted (its slope over distance came out below 1 or above 6: distances too alike, or walls and shelving that flatten the fall-off): held at the configured value; survey nearer and further points, or check for obstructions"
             case .positionSuspect(let d, let p, let here, let there):
                 "position looks wrong: the readings fit best \(String(format: "%.1f", d)) m away at (\(String(format: "%.1f", p.x)), \(String(format: "%.1f", p.y))) (residuals \(String(format: "%.1f", here)) → \(String(format: "%.1f", there)) dB); check where it is mounted, or for a wall between it and much of the floor"
+            case .implausible(let a):
+                "its readings fit an RSSI at 1 m of \(String(format: "%.1f", a)) dBm, which no receiver gives (−110 to 10 dBm): not fitted, its configured model kept; check the survey's readings of it (too weak, or another radio's)"
             }
         }
     }
@@ -163,6 +168,14 @@ public struct PathLossCalibration: Sendable {
             let distances = positions.map { sensor.position.distance(to: $0, height: layout.deviceHeight) }
             result.readings = zip(distances, rssi).map { ($0, $1) }
             guard let model = Self.fitModel(distances: distances, rssi: rssi, fallback: fallback) else { return result }
+            // What the store's loader would refuse is not written (audit: a fit of readings at
+            // −128 dBm wrote −113.9 dBm at 1 m, and every command then refused fitted.yaml).
+            guard FittedPathLoss.plausibleRSSIAt1m.contains(model.pathLoss.rssiAt1m),
+                  FittedPathLoss.plausibleExponent.contains(model.pathLoss.exponent)
+            else {
+                result.flags = [.implausible(rssiAt1m: model.pathLoss.rssiAt1m)]
+                return result
+            }
             result.pathLoss = model.pathLoss
             result.residualSD = model.noise
             let held = model.pathLoss.exponent == fallback.exponent

@@ -50,6 +50,11 @@ public struct FittedPathLoss: Hashable, Sendable {
         self.sensors = sensors
     }
 
+    /// The RSSI at a metre a receiver can give: a fit outside it is not written (`calibrate fit`).
+    public static let plausibleRSSIAt1m = -110.0...10.0
+    /// The path-loss exponents a building can have.
+    public static let plausibleExponent = 1.0...6.0
+
     /// `fitted.yaml` in the folder of the configuration file at `path`.
     public static func path(besideConfiguration path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
@@ -84,11 +89,11 @@ public struct FittedPathLoss: Hashable, Sendable {
                 throw reader.error(value, field, "needs rssi_at_1m and exponent; rerun `footfall calibrate fit`")
             }
             let pathLoss = PathLoss(rssiAt1m: try reader.double(a, "\(field).rssi_at_1m"), exponent: try reader.double(n, "\(field).exponent"))
-            guard (-110.0...10.0).contains(pathLoss.rssiAt1m) else {
-                throw reader.error(a, "\(field).rssi_at_1m", "\(pathLoss.rssiAt1m) dBm is not a plausible RSSI at 1 m; rerun `footfall calibrate fit`")
+            guard Self.plausibleRSSIAt1m.contains(pathLoss.rssiAt1m) else {
+                throw reader.error(a, "\(field).rssi_at_1m", "\(pathLoss.rssiAt1m) dBm is not a plausible RSSI at 1 m; rerun `footfall calibrate fit`, or delete \(file) to run on the store file's models")
             }
-            guard (1.0...6.0).contains(pathLoss.exponent) else {
-                throw reader.error(n, "\(field).exponent", "\(pathLoss.exponent) is not a plausible path-loss exponent; rerun `footfall calibrate fit`")
+            guard Self.plausibleExponent.contains(pathLoss.exponent) else {
+                throw reader.error(n, "\(field).exponent", "\(pathLoss.exponent) is not a plausible path-loss exponent; rerun `footfall calibrate fit`, or delete \(file) to run on the store file's models")
             }
             lines[SensorID(id)] = key.mark?.line
             var entry = Entry(pathLoss: pathLoss)

@@ -13,7 +13,7 @@ struct CalibrateCheckCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOption
 
-    @Option(help: "The survey (.csv: time,sensor,device,rssi,x,y[,zone]); default survey.csv beside store.yaml.")
+    @Option(help: "The survey (.csv: time,sensor,device,rssi,x,y[,zone]); default the survey fitted.yaml names, else survey.csv beside store.yaml.")
     var survey: String?
 
     @Option(help: "Draw the expected error over the floor to this SVG.")
@@ -32,7 +32,8 @@ struct CalibrateCheckCommand: ParsableCommand {
     func run() throws {
         let configuration = try store.load()
         let layout = configuration.layout
-        let surveyFile = try SurveyFile.load(survey ?? SurveyFile.defaultPath(for: configuration))
+        // The survey replay and run use: the one fitted.yaml was fitted to, when it names one.
+        let surveyFile = try SurveyFile.load(survey ?? configuration.fitted?.surveyPath ?? SurveyFile.defaultPath(for: configuration))
         try surveyFile.validate(against: configuration)
 
         var bar = ProgressBar(label: "leaving points out", enabled: !quiet && !json && standardErrorIsTerminal)
@@ -67,7 +68,11 @@ struct CalibrateCheckCommand: ParsableCommand {
         } else {
             print(report.text())
             print("")
-            print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models × %.2f, matched to the leave-one-out median)", map.mean, factor))
+            if measured.isEmpty {
+                print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models, unscaled: no point was located)", map.mean))
+            } else {
+                print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models × %.2f, matched to the leave-one-out median)", map.mean, factor))
+            }
             if let best {
                 let cut = best.before > 0 ? (1 - best.after / best.before) * 100 : 0
                 print(String(format: "one more sensor would help most at (%.1f, %.1f): mean expected error %.2f m → %.2f m (−%.0f%%)", best.position.x, best.position.y, best.before, best.after, cut))

@@ -67,15 +67,24 @@ struct SurveyFile {
     }
 }
 
-/// Writes text to a file, creating its folder; a failure says which file.
+/// Writes text to a file, creating its folder; a failure says which file. A link is written
+/// through (the file it names is replaced, the link stays) and a file there keeps its
+/// permissions (audit: `calibrate record` replaced a linked survey with a plain copy, 640 made 644).
 func writeText(_ text: String, to path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CommandFailure("cannot write \(path): it is a folder; give the path of a file in it")
+    }
+    let folder = (target as NSString).deletingLastPathComponent
     if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    let permissions = (try? FileManager.default.attributesOfItem(atPath: target))?[.posixPermissions]
     do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: target, atomically: true, encoding: .utf8)
     } catch {
         throw CommandFailure("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
     }
+    if let permissions { try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: target) }
 }
 
 /// Before a dataset converter writes its store into `out`: the store file it made must read

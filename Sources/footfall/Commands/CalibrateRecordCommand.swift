@@ -3,6 +3,7 @@ import Calibration
 import FootfallCore
 import Foundation
 import Positioning
+import Presence
 
 struct CalibrateRecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,7 @@ struct CalibrateRecordCommand: ParsableCommand {
     @Option(help: "The zone the point is in, written with it (default: none written; the zone containing the point is printed).")
     var zone: String?
 
-    @Option(help: "The survey phone's device id (default: the device heard most).")
+    @Option(help: "The survey phone's device id (default: the BLE device heard most, written under a pseudonym when its id is an address).")
     var device: String?
 
     @Option(parsing: .unconditional, help: "Seconds of readings to collect.")
@@ -92,6 +93,14 @@ struct CalibrateRecordCommand: ParsableCommand {
                 throw CommandFailure("--at \(at) is \(String(format: "%.1f", outside)) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
             }
         }
+        // The survey appended to is read first: a problem in it is said before the readings
+        // are collected and shown. An empty file (made with touch, or cut off) is a new survey.
+        let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
+        var existing: [SurveySample] = []
+        let surveyTarget = URL(fileURLWithPath: surveyPath).resolvingSymlinksInPath().path
+        if let size = (try? FileManager.default.attributesOfItem(atPath: surveyTarget))?[.size] as? Int, size > 0 {
+            existing = try SurveyCodec.readSurvey(path: surveyPath)
+        }
         let (path, requestedStart) = try Self.parseSource(source)
         func reader() throws -> TraceReader {
             do {
@@ -135,9 +144,19 @@ struct CalibrateRecordCommand: ParsableCommand {
             print("note: \(path) is not in time order; every reading in the window was taken wherever it stood in the file")
         }
         let known = Set(layout.sensors.map(\.id))
+        // A survey is of a BLE tag or phone (its lines have no radio, and are fitted as BLE):
+        // Wi-Fi probe requests, about 14 dB louder at a metre, would bias every sensor's fit.
+        let wifi = window.filter { $0.radio != .ble }
+        window.removeAll { $0.radio != .ble }
         let chosen: DeviceID
         if let device {
-            chosen = DeviceID(device)
+            // An address as a phone or bluetoothctl shows it (upper case) is the trace's too.
+            let wanted = device.lowercased()
+            let matches = { (o: Observation) in o.device.rawValue == device || o.device.rawValue.lowercased() == wanted }
+            if !window.contains(where: matches), wifi.contains(where: matches) {
+                throw CommandFailure("\(path): \(AddressRedaction.redacted(device)) was heard over Wi-Fi only in that window; a survey is recorded with a BLE tag or phone advertising (its readings are fitted as BLE)")
+            }
+            chosen = window.first(where: matches)?.device ?? DeviceID(device)
         } else {
             var counts: [DeviceID: Int] = [:]
             for o in window where known.contains(o.sensor) { counts[o.device, default: 0] += 1 }
@@ -155,9 +174,15 @@ struct CalibrateRecordCommand: ParsableCommand {
         // Only a zone the engineer named is written: the point's coordinates say which zone it
         // is in, and a label worked out here would hold the survey to today's zones.
         let zoneLabel = zone ?? layout.zone(containing: point)?.id
+        // The device heard most may be a shopper's: its address is not written into the survey
+        // (a file copied off the gateway), but a pseudonym of it, the same at every point so the
+        // survey's own device is still one device (`Locator`'s level of each survey device).
+        let written = device == nil && AddressRedaction.redacted(chosen.rawValue) != chosen.rawValue
+            ? DeviceID("survey-" + Pseudonymizer(key: Pseudonymizer.replayKey(storeID: layout.id)).identityKey(for: chosen).dropFirst("id-".count))
+            : chosen
         for o in window where o.device == chosen {
             guard known.contains(o.sensor) else { unknown += 1; continue }
-            samples.append(SurveySample(time: o.time, sensor: o.sensor, device: o.device, rssi: o.rssi, point: point, zone: zone))
+            samples.append(SurveySample(time: o.time, sensor: o.sensor, device: written, rssi: o.rssi, point: point, zone: zone))
         }
         // Refused before the table, which would show nothing heard above the error.
         guard !samples.isEmpty else {
@@ -167,12 +192,11 @@ struct CalibrateRecordCommand: ParsableCommand {
         for o in window where o.device == chosen && known.contains(o.sensor) { table.add(o) }
         table.finish()
         if unknown > 0 { print("skipped \(unknown) readings from sensors not in the store") }
-        let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
-        var all: [SurveySample] = []
-        if FileManager.default.fileExists(atPath: surveyPath) { all = try SurveyCodec.readSurvey(path: surveyPath) }
+        if !wifi.isEmpty { print("left out \(wifi.count) Wi-Fi readings in the window: a survey is of a BLE tag or phone") }
+        var all = existing
         all += samples
         try writeText(SurveyCodec.surveyText(all), to: surveyPath)
         let heard = Set(samples.map(\.sensor)).count
-        print("appended \(samples.count) readings from \(heard) of \(layout.sensors.count) sensors at (\(point.x), \(point.y))\(zoneLabel.map { " in \($0)" } ?? "") to \(surveyPath)")
+        print("appended \(samples.count) readings from \(heard) of \(layout.sensors.count) sensors at (\(point.x), \(point.y))\(zoneLabel.map { " in \($0)" } ?? "") to \(surveyPath)\(written == chosen ? "" : " as device \(written)")")
     }
 }

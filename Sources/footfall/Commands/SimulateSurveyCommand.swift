@@ -40,7 +40,10 @@ struct SimulateSurveyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try store.load()
+        // The store file's own radio, not a fitted.yaml beside it: the same seed gives the same
+        // world before and after a `calibrate fit` (audit: each fit fed the next simulation, and
+        // a trace made from the fitted models was scored by them).
+        let configuration = try store.load(fitted: false)
         var settings = StoreSimulator.Settings()
         settings.seed = seed
         settings.hours = 0
