@@ -15,6 +15,8 @@ public struct HTTPTransport: SinkTransport {
         public var bearerToken: String?
         public var hmacSecret: String?
         public var timeout: Duration
+        /// What sets `timeout`, for the message when it passes.
+        public var timeoutSetting = "the sink's timeout_ms"
         public init(url: String, basicAuthUser: String? = nil, bearerToken: String? = nil, hmacSecret: String? = nil, timeout: Duration = .seconds(10)) {
             self.url = url
             self.basicAuthUser = basicAuthUser
@@ -70,8 +72,9 @@ public struct HTTPTransport: SinkTransport {
                     location: response.headers.first(name: "Location"), body: String(String(buffer: kept).prefix(Self.keptResponseBytes)))
             }
             return Self.classify(status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now(), location: answer.location)
-        } catch is TimeLimit.Exceeded {
-            return .retry(reason: "\(URLRedaction.shown(options.url)): no whole answer within \(Self.milliseconds(timeout)) ms (the sink's timeout_ms)", after: nil)
+        } catch let error where error is TimeLimit.Exceeded || (error as? HTTPClientError) == .deadlineExceeded {
+            // AsyncHTTPClient's own deadline (the same timeout) may pass first: the same answer.
+            return .retry(reason: "\(URLRedaction.shown(options.url)): no whole answer within \(Self.milliseconds(timeout)) ms (\(options.timeoutSetting))", after: nil)
         } catch {
             return .retry(reason: "\(URLRedaction.shown(options.url)): \(Self.describe(error))", after: nil)
         }

@@ -57,13 +57,46 @@ public final class ObservationUplink: Sendable {
         var dropped = 0
         var sent = 0
         var lastFailure: String?
+        /// Observations buffered of each sensor.
+        var bySensor: [SensorID: Int] = [:]
+        /// Sensors refused and not yet due again (`run` sets it): theirs wait, and do not count
+        /// towards a batch's filling.
+        var held: Set<SensorID> = []
+        /// The numbers of the batch out: drop-oldest taking one of them counts it dropped only
+        /// if the batch did not deliver it (`droppedInFlight`).
+        var inFlight: Set<UInt64> = []
+        var droppedInFlight: Set<UInt64> = []
 
         var count: Int { buffer.count - head }
+
+        /// Buffered observations of sensors not held: what a batch can take now.
+        var sendable: Int { held.isEmpty ? count : count - held.reduce(0) { $0 + bySensor[$1, default: 0] } }
 
         mutating func append(_ observation: Observation) {
             let seq = nextSeq[observation.sensor, default: 0]
             nextSeq[observation.sensor] = seq + 1
             buffer.append(Entry(observation: observation, seq: seq))
+            bySensor[observation.sensor, default: 0] += 1
+        }
+
+        /// Drops the oldest `n` (the buffer full): the number dropped that were not in flight.
+        mutating func dropOldest(_ n: Int) -> Int {
+            let n = min(n, count)
+            var counted = n
+            if !inFlight.isEmpty {
+                for number in first..<(first + UInt64(n)) where inFlight.contains(number) {
+                    droppedInFlight.insert(number)
+                    counted -= 1
+                }
+            }
+            removeFirst(n)
+            return counted
+        }
+
+        private mutating func forget(_ entry: Entry) {
+            let sensor = entry.observation.sensor
+            let left = bySensor[sensor, default: 1] - 1
+            bySensor[sensor] = left > 0 ? left : nil
         }
 
         /// The oldest `n` and the number of the first of them.
@@ -86,6 +119,7 @@ public final class ObservationUplink: Sendable {
 
         mutating func removeFirst(_ n: Int) {
             let n = min(n, count)
+            for index in head..<(head + n) { forget(buffer[index]) }
             head += n
             first += UInt64(n)
             // Compact once the consumed front outweighs what is left.
@@ -108,7 +142,9 @@ public final class ObservationUplink: Sendable {
             guard !gone.isEmpty else { return }
             var kept: [Entry] = []
             kept.reserveCapacity(count - gone.count)
-            for index in head..<buffer.count where !gone.contains(first + UInt64(index - head)) { kept.append(buffer[index]) }
+            for index in head..<buffer.count {
+                if gone.contains(first + UInt64(index - head)) { forget(buffer[index]) } else { kept.append(buffer[index]) }
+            }
             buffer = kept
             head = 0
             first += UInt64(gone.count)
@@ -125,6 +161,9 @@ public final class ObservationUplink: Sendable {
     /// `sent_at` of each batch, and the jitter of the back-off.
     private let timing: Timing
     private let metrics: UplinkMetrics
+    /// The most observations a request of each sensor may carry, once the locating gateway
+    /// refused one as too large (HTTP 413).
+    private let requestLimits = Mutex<[SensorID: Int]>([:])
     /// This start's name for the numbering of each sensor's observations (`stream` in the batch
     /// format): the locating gateway leaves out what it took of a batch sent again, and takes a
     /// new stream (a restart) from its first.
@@ -140,21 +179,27 @@ public final class ObservationUplink: Sendable {
         let url = options.url + "/api/observations"
         let client = options.caFile.map { HTTPClient.verifying(caFile: $0) } ?? .sinks
         self.send = send ?? { _, body, token in
-            await HTTPTransport(options: .init(url: url, bearerToken: token), client: client, now: timing.now).send(body, contentType: "application/json")
+            var request = HTTPTransport.Options(url: url, bearerToken: token)
+            request.timeoutSetting = "the uplink's limit of 10 s a request"
+            return await HTTPTransport(options: request, client: client, now: timing.now).send(body, contentType: "application/json")
         }
     }
 
     /// Takes an observation for the locating gateway; returns at once.
     public func append(_ observation: Observation) {
-        let (dropped, depth) = state.withLock { state -> (Int, Int) in
+        let (dropped, depth, sendable) = state.withLock { state -> (Int, Int, Int) in
             state.append(observation)
-            let dropped = max(0, state.count - options.maxBuffer)
-            state.removeFirst(dropped)
+            let dropped = state.dropOldest(max(0, state.count - options.maxBuffer))
             state.dropped += dropped
-            return (dropped, state.count)
+            return (dropped, state.count, state.sendable)
         }
         if dropped > 0 { metrics.dropped.increment(by: Int64(dropped)) }
-        if depth >= options.batchSize { wake.signal() }
+        // The gauge now and then while it fills, not only at each attempt (an attempt may be
+        // 30 s of back-off away during an outage).
+        if dropped > 0 || depth & 255 == 0 { metrics.buffered.record(depth) }
+        // A held sensor's readings do not fill a batch: woken by them, the loop would send the
+        // others' a few at a time (audit).
+        if sendable >= options.batchSize { wake.signal() }
     }
 
     public struct Status: Sendable, Hashable {
@@ -190,10 +235,26 @@ public final class ObservationUplink: Sendable {
         var refusedUntil: [SensorID: Double] = [:]
         var refusals: [SensorID: Int] = [:]
         while true {
-            let waiting = state.withLock { $0.count }
-            if waiting == 0 {
+            let held = Set(refusedUntil.filter { $0.value > timing.now() }.keys)
+            let (waiting, buffered) = state.withLock { state in
+                state.held = held
+                return (state.sendable, state.count)
+            }
+            if buffered == 0 {
                 if isStopping() { return }
                 await wake.wait(timeout: options.flushInterval)
+                continue
+            }
+            if waiting == 0 {
+                // All that is left belongs to sensors refused: the others' readings are taken as
+                // they come (at the flush interval), and the first refused when it is due.
+                if isStopping() {
+                    logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
+                    return
+                }
+                let due = (refusedUntil.values.min() ?? timing.now()) - timing.now()
+                let flush = Double(options.flushInterval.components.seconds) + Double(options.flushInterval.components.attoseconds) / 1e18
+                await wake.wait(timeout: .milliseconds(Int64(max(0.01, min(due, flush)) * 1000)))
                 continue
             }
             if waiting < options.batchSize, !isStopping() {
@@ -201,18 +262,12 @@ public final class ObservationUplink: Sendable {
                 await wake.wait(timeout: options.flushInterval)
             }
             let now = timing.now()
-            let held = Set(refusedUntil.filter { $0.value > now }.keys)
-            let (number, places, batch) = state.withLock { $0.batch(options.batchSize, holding: held) }
-            guard !batch.isEmpty else {
-                // All that is left belongs to sensors refused: wait for the first to be due.
-                if isStopping() {
-                    logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
-                    return
-                }
-                let due = (refusedUntil.values.min() ?? now) - now
-                await stopped.wait(timeout: .milliseconds(Int64(max(0.01, min(due, 60)) * 1000)))
-                continue
+            let (number, places, batch) = state.withLock { state in
+                let batch = state.batch(options.batchSize, holding: held)
+                state.inFlight = Set(batch.places.map { batch.number + UInt64($0) })
+                return batch
             }
+            guard !batch.isEmpty else { continue }
             let result = await deliver(batch)
             for index in result.places {
                 refusals[batch[index].observation.sensor] = nil
@@ -223,7 +278,7 @@ public final class ObservationUplink: Sendable {
                 let delay = options.backoff.delay(attempt: refusals[sensor]!, unit: 0.5 + 0.5 * timing.random())
                 refusedUntil[sensor] = now + Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
             }
-            let left = state.withLock { state in
+            let (left, lost) = state.withLock { state in
                 // Drop-oldest may have taken part of the batch meanwhile; what is left of the
                 // delivered part goes now.
                 if result.places.count == batch.count, places.last == batch.count - 1 {
@@ -232,9 +287,15 @@ public final class ObservationUplink: Sendable {
                     state.remove(result.places.map { places[$0] }, ofBatchFrom: number)
                 }
                 state.sent += result.delivered
-                return state.count
+                // Those drop-oldest took while out are dropped only if they did not arrive.
+                let delivered = Set(result.places.map { number + UInt64(places[$0]) })
+                let lost = state.droppedInFlight.subtracting(delivered).count
+                state.dropped += lost
+                state.inFlight.removeAll()
+                state.droppedInFlight.removeAll()
+                return (state.count, lost)
             }
-            // The gauge follows each attempt, not each observation appended.
+            if lost > 0 { metrics.dropped.increment(by: Int64(lost)) }
             metrics.buffered.record(left)
             if result.delivered > 0 { metrics.sent.increment(by: Int64(result.delivered)) }
             guard let reason = result.failure else {
@@ -295,46 +356,64 @@ public final class ObservationUplink: Sendable {
             if places[entry.observation.sensor] == nil { order.append(entry.observation.sensor) }
             places[entry.observation.sensor, default: []].append(place)
         }
-        for sensor in order {
-            let mine = places[sensor]!
-            let run = ArraySlice(mine.map { batch[$0].observation })
+        sensors: for sensor in order {
+            let all = places[sensor]!
             // The buffer holds an unbroken run of each sensor's numbers (`State.nextSeq`).
-            assert(zip(mine, mine.dropFirst()).allSatisfy { batch[$1].seq == batch[$0].seq + 1 })
-            let body = Self.body(sensor: sensor, stream: stream, seq: batch[mine[0]].seq, observations: run, sentAt: timing.now())
-            switch await send(sensor, body, options.tokens[sensor.rawValue]) {
-            case .delivered:
-                result.delivered += run.count
-                result.places += mine
-            case .retry(let reason, _) where Self.refusesTheSensor(reason):
-                // 401/403: this sensor's token is wrong, not the gateway down: the others go on.
-                if result.failure == nil { result.failure = "sensor \(sensor): \(reason)" }
-                result.refused.insert(sensor)
-            case .retry(let reason, let after):
-                result.failure = "sensor \(sensor): \(reason)"
-                result.retryAfter = after
-                result.gatewayFailed = true
-                return result
-            case .rejected(let reason):
-                // A refusal (a token the locating gateway does not know, a clock it finds
-                // off) is a configuration to fix, not data to discard: keep and retry.
-                // A proxy or a wrong url may echo the batch, whose devices are addresses: the
-                // answer is shown (log, status) with any address masked.
-                // (Masked before it is cut: an address cut in two would no longer look like one.)
-                let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
-                if result.failure == nil {
-                    // A broker's refusal (MQTT 5) has no HTTP status; its reason says it all.
-                    result.failure = "sensor \(sensor): " + (reason.responseStatus.map { "HTTP \($0): \(answer.prefix(200))" } ?? answer)
-                }
-                // Refused for this sensor (its token, its topic), not for the gateway: the others go on.
-                result.refused.insert(sensor)
-            case .deliveredExcept(let refused):
-                // One message a sensor's batch: refused for good is as `.rejected` above.
-                if let reason = refused.values.first {
-                    if result.failure == nil { result.failure = "sensor \(sensor): \(reason.reason)" }
-                    result.refused.insert(sensor)
-                } else {
+            assert(zip(all, all.dropFirst()).allSatisfy { batch[$1].seq == batch[$0].seq + 1 })
+            var from = 0
+            while from < all.count {
+                // At most the sensor's request limit a request: halved at each 413 (a body over
+                // the locating gateway's `api.max_body_bytes`, or a proxy's limit), which a
+                // batch filled during an outage reaches while the small ones of normal running
+                // do not; sent again as it was, it was refused for ever (audit).
+                let limit = requestLimits.withLock { $0[sensor] } ?? all.count
+                let mine = Array(all[from..<min(all.count, from + limit)])
+                let run = ArraySlice(mine.map { batch[$0].observation })
+                let body = Self.body(sensor: sensor, stream: stream, seq: batch[mine[0]].seq, observations: run, sentAt: timing.now())
+                switch await send(sensor, body, options.tokens[sensor.rawValue]) {
+                case .delivered:
                     result.delivered += run.count
                     result.places += mine
+                    from += mine.count
+                case .rejected(let reason) where reason.responseStatus == 413 && mine.count > 1:
+                    requestLimits.withLock { $0[sensor] = mine.count / 2 }
+                    logger.warning(
+                        "the locating gateway refused a request as too large (HTTP 413); sending at most \(mine.count / 2) observations a request from now on (raise its api.max_body_bytes, or a proxy's body limit, or lower upstream.batch_size)",
+                        metadata: ["sensor": "\(sensor)"])
+                case .retry(let reason, _) where Self.refusesTheSensor(reason):
+                    // 401/403: this sensor's token is wrong, not the gateway down: the others go on.
+                    if result.failure == nil { result.failure = "sensor \(sensor): \(reason)" }
+                    result.refused.insert(sensor)
+                    continue sensors
+                case .retry(let reason, let after):
+                    result.failure = "sensor \(sensor): \(reason)"
+                    result.retryAfter = after
+                    result.gatewayFailed = true
+                    return result
+                case .rejected(let reason):
+                    // A refusal (a token the locating gateway does not know, a clock it finds
+                    // off) is a configuration to fix, not data to discard: keep and retry.
+                    // A proxy or a wrong url may echo the batch, whose devices are addresses: the
+                    // answer is shown (log, status) with any address masked.
+                    // (Masked before it is cut: an address cut in two would no longer look like one.)
+                    let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
+                    if result.failure == nil {
+                        // A broker's refusal (MQTT 5) has no HTTP status; its reason says it all.
+                        result.failure = "sensor \(sensor): " + (reason.responseStatus.map { "HTTP \($0): \(answer.prefix(200))" } ?? answer)
+                    }
+                    // Refused for this sensor (its token, its topic), not for the gateway: the others go on.
+                    result.refused.insert(sensor)
+                    continue sensors
+                case .deliveredExcept(let refused):
+                    // One message a sensor's batch: refused for good is as `.rejected` above.
+                    if let reason = refused.values.first {
+                        if result.failure == nil { result.failure = "sensor \(sensor): \(reason.reason)" }
+                        result.refused.insert(sensor)
+                        continue sensors
+                    }
+                    result.delivered += run.count
+                    result.places += mine
+                    from += mine.count
                 }
             }
         }

@@ -1,9 +1,10 @@
 import FootfallCore
 import FootfallTesting
-import Forwarding
+@testable import Forwarding
 import Foundation
 import Logging
 import MetricsTestKit
+import Synchronization
 import Testing
 
 /// A sensor gateway's uplink against a real HTTP receiver on 127.0.0.1 standing in for the
@@ -206,6 +207,97 @@ import Testing
         #expect(Self.taken(receiver.requests).map(\.time) == sent.suffix(100).map(\.time), "the newest hundred, in order")
         #expect(Self.numberedInOrder(receiver.requests, from: ["s1": 150]), "numbered as appended: the gap is the dropped")
         try await receiver.stop()
+    }
+
+    /// A sensor refused holding more than a batch of readings does not stall the others: their
+    /// readings went only when the refused one was due again (up to the back-off's 30 s; here
+    /// an hour), since its held readings counted towards a batch's filling (audit).
+    @Test func aRefusedSensorHoldingMoreThanABatchDoesNotStallTheOthers() async throws {
+        let receiver = try await HTTPReceiver.start { request in
+            request.header("Authorization") == "Bearer token-2" ? .init(status: 401, body: "{}") : .init(status: 202, body: "{}")
+        }
+        let uplink = ObservationUplink(
+            options: .init(url: receiver.url, tokens: Self.tokens, batchSize: 10, maxBuffer: 10_000, flushInterval: .milliseconds(20),
+                           backoff: Backoff(base: .seconds(3600), cap: .seconds(3600))),
+            logger: Logger(label: "test"))
+        let running = Task { await uplink.run() }
+        for i in 0..<50 { uplink.append(Self.observation(i, sensor: "s2")) }
+        #expect(await receiver.wait { $0.contains { $0.responseStatus == 401 } })
+        // s1's readings come after s2 was refused, a few at a time, as a live sensor's do.
+        for i in 50..<80 {
+            uplink.append(Self.observation(i, sensor: "s1"))
+            if i % 10 == 9 {
+                #expect(await receiver.wait { Self.taken($0).count == i - 49 }, "s1's readings up to \(i) go while s2 waits out its hour")
+            }
+        }
+        #expect(receiver.requests.filter { $0.responseStatus == 401 }.count == 1)
+        uplink.finish()
+        await running.value
+        #expect(uplink.status.buffered == 50)
+        try await receiver.stop()
+    }
+
+    /// What decides the wait: only the readings of sensors not held fill a batch (those of a
+    /// sensor refused counted, and the loop slept until that sensor was due: up to 30 s).
+    @Test func onlyTheReadingsOfSensorsNotHeldFillABatch() {
+        var state = ObservationUplink.State()
+        for i in 0..<50 { state.append(Self.observation(i, sensor: "s2")) }
+        for i in 50..<53 { state.append(Self.observation(i, sensor: "s1")) }
+        #expect(state.sendable == 53)
+        state.held = ["s2"]
+        #expect(state.sendable == 3)
+        state.removeFirst(10)
+        #expect(state.bySensor["s2"] == 40 && state.sendable == 3)
+        let batch = state.batch(10, holding: state.held)
+        state.remove(batch.places, ofBatchFrom: batch.number)
+        #expect(state.sendable == 0 && state.count == 40 && state.bySensor["s1"] == nil)
+    }
+
+    /// A request over the locating gateway's body limit (HTTP 413) is split: the sensor's
+    /// requests carry half as many until they fit, and everything arrives once, in order. Sent
+    /// again as it was, such a batch (filled during an outage) was refused for ever (audit).
+    @Test func aRequestTooLargeIsSplitUntilItFits() async throws {
+        let receiver = try await HTTPReceiver.start { request in
+            let items = ((try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["observations"] as? [Any])?.count ?? 0
+            return items > 8 ? .init(status: 413, body: #"{"error":"the body is over 4096 bytes"}"#) : .init(status: 202, body: "{}")
+        }
+        let uplink = Self.uplink(receiver, batchSize: 50)
+        for i in 0..<50 { uplink.append(Self.observation(i)) }
+        let running = Task { await uplink.run() }
+        #expect(await receiver.wait { Self.taken($0).count == 50 })
+        uplink.finish()
+        await running.value
+        #expect(Self.taken(receiver.requests).map(\.time) == (0..<50).map { Self.observation($0).time })
+        #expect(Self.numberedInOrder(receiver.requests))
+        #expect(Self.numbers(receiver.requests).filter { $0.status == 413 }.map(\.count) == [50, 25, 12])
+        #expect(uplink.status.lastFailure == nil && uplink.status.dropped == 0)
+    }
+
+    /// Readings the full buffer takes while their batch is out are dropped only if the batch
+    /// did not deliver them: counted once, as sent (audit: counted as both).
+    @Test func readingsDroppedWhileTheirBatchIsOutAndThenDeliveredAreNotCountedDropped() async throws {
+        let release = Mutex(false)
+        let calls = Mutex(0)
+        let uplink = ObservationUplink(
+            options: .init(url: "http://127.0.0.1:1", tokens: Self.tokens, batchSize: 10, maxBuffer: 20, flushInterval: .milliseconds(20),
+                           backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(100))),
+            logger: Logger(label: "test"),
+            send: { _, _, _ in
+                calls.withLock { $0 += 1 }
+                _ = await waitUntil { release.withLock { $0 } }
+                return .delivered
+            })
+        for i in 0..<10 { uplink.append(Self.observation(i)) }
+        let running = Task { await uplink.run() }
+        #expect(await waitUntil { calls.withLock { $0 } == 1 })
+        // 25 more while the first ten are out: drop-oldest takes those ten and five more.
+        for i in 10..<35 { uplink.append(Self.observation(i)) }
+        #expect(uplink.status.dropped == 5, "the ten out are not counted yet: \(uplink.status)")
+        release.withLock { $0 = true }
+        #expect(await waitUntil { uplink.status.buffered == 0 })
+        uplink.finish()
+        await running.value
+        #expect(uplink.status.sent == 30 && uplink.status.dropped == 5, "\(uplink.status)")
     }
 
     @Test func finishingWithTheLocatingGatewayDownReturnsAndSaysWhatIsLeft() async throws {

@@ -109,6 +109,28 @@ extension CommandLineTests {
         #expect(quiet.standardOutput.split(separator: "\n").count == 1, "\(quiet.standardOutput)")
     }
 
+    /// A sensor gateway's batches carry the devices' addresses: a plain link to another host
+    /// (http:// or mqtt://) is warned of, saying so; https and a link on one host are not.
+    @Test func runCheckWarnsOfASensorGatewaysPlainLinkToAnotherHost() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(chmod(directory.path, 0o700) == 0)
+        func warnings(_ upstream: String) async throws -> [String] {
+            let store = try write(
+                try Fixtures.demoStoreWithoutSources() + "\nsources:\n  - type: simulate\n\napi:\n  listen: 127.0.0.1:0\n" + upstream, "store.yaml", in: directory)
+            let result = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"])
+            #expect(result.status == 0, "\(result.standardError)")
+            return result.standardOutput.split(separator: "\n").map(String.init).filter { $0.hasPrefix("warning:") }
+        }
+        let tokens = "  tokens:\n" + (1...8).map { "    s\($0): 7d1f0c2b\($0)\n" }.joined()
+        let http = try await warnings("upstream:\n  url: http://10.0.4.2:8080\n" + tokens)
+        #expect(http == ["warning: upstream.url is http:// to 10.0.4.2: the devices' addresses this gateway hears, and its sensor tokens, cross the network in clear; use https with upstream.ca_file (docs/configuration.md, \"What crosses the store's network\")"], "\(http)")
+        let mqtt = try await warnings("upstream:\n  url: mqtt://10.0.4.2:1883\n")
+        #expect(mqtt.count == 1 && mqtt[0].contains("mqtt:// to 10.0.4.2") && mqtt[0].contains("use mqtts://"), "\(mqtt)")
+        #expect(try await warnings("upstream:\n  url: mqtt://127.0.0.1:1883\n").isEmpty)
+        #expect(try await warnings("upstream:\n  url: https://10.0.4.2:8443\n" + tokens).isEmpty)
+    }
+
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

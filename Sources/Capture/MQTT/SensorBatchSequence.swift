@@ -24,10 +24,21 @@ public final class SensorBatchSequence: Sendable {
     static let streamsKept = 4
     private let factory: (any MetricsFactory)?
     private let counters = Mutex<[SensorID: Counter]>([:])
+    /// Each sensor's batches that came from a stream other than the last one's, a stream seen
+    /// before: two sensor gateways sending as one sensor, in turn.
+    private let switches = Mutex<[SensorID: Int]>([:])
+    private let onInterleaved: (@Sendable (SensorID) -> Void)?
+    /// Switches back to an earlier stream before a sensor is said to have two senders: a
+    /// restart's late request switches back once, two senders at every batch.
+    static let switchesBeforeWarning = 3
 
     /// `factory`: where `footfall_observations_repeated_total{sensor}` is counted (none without).
-    public init(factory: (any MetricsFactory)? = nil) {
+    /// `onInterleaved`: called once for a sensor whose batches come from two streams in turn —
+    /// two sensor gateways with the same sensor (its token copied), whose radios in two places
+    /// the locator then takes for one sensor.
+    public init(factory: (any MetricsFactory)? = nil, onInterleaved: (@Sendable (SensorID) -> Void)? = nil) {
         self.factory = factory
+        self.onInterleaved = onInterleaved
     }
 
     /// How many of the first observations of a batch of `count` from `sensor`, numbered from
@@ -37,16 +48,27 @@ public final class SensorBatchSequence: Sendable {
         guard let stream, let seq, count > 0 else { return 0 }
         let end = seq.addingReportingOverflow(UInt64(count))
         let next = end.overflow ? UInt64.max : end.partialValue
+        var switchedBack = false
         let repeated = marks.withLock { marks -> Int in
             var streams = marks[sensor] ?? []
             var mark = Mark(stream: stream, next: 0)
-            if let index = streams.firstIndex(where: { $0.stream == stream }) { mark = streams.remove(at: index) }
+            if let index = streams.firstIndex(where: { $0.stream == stream }) {
+                mark = streams.remove(at: index)
+                switchedBack = index < streams.count
+            }
             let repeated = mark.next > seq ? Int(min(mark.next - seq, UInt64(count))) : 0
             mark.next = max(mark.next, next)
             streams.append(mark)
             if streams.count > Self.streamsKept { streams.removeFirst() }
             marks[sensor] = streams
             return repeated
+        }
+        if switchedBack, let onInterleaved {
+            let switched = switches.withLock { switches in
+                switches[sensor, default: 0] += 1
+                return switches[sensor]!
+            }
+            if switched == Self.switchesBeforeWarning { onInterleaved(sensor) }
         }
         if repeated > 0, let factory {
             let counter = counters.withLock { counters in
@@ -58,6 +80,11 @@ public final class SensorBatchSequence: Sendable {
             counter.increment(by: Int64(repeated))
         }
         return repeated
+    }
+
+    /// What the gateway logs of a sensor two sensor gateways send as.
+    public static func interleavedWarning(_ sensor: SensorID) -> String {
+        "sensor \(sensor)'s batches come from two sensor gateways in turn (two streams): their radios, in two places, are being placed as one sensor at its position; give each gateway's sensors ids and tokens of their own"
     }
 
     /// The longest stream name taken (characters).

@@ -33,10 +33,11 @@ public enum APIServer {
         public init(
             configuration: StoreConfiguration, live: LiveState, metrics: GatewayMetrics, bus: InputBus,
             now: @escaping @Sendable () -> Double,
-            status: @escaping @Sendable () async -> [String: String] = { [:] }, database: GatewayDatabase? = nil
+            status: @escaping @Sendable () async -> [String: String] = { [:] }, database: GatewayDatabase? = nil,
+            onInterleaved: (@Sendable (SensorID) -> Void)? = nil
         ) {
             self.database = database
-            self.repeats = SensorBatchSequence(factory: metrics.factory)
+            self.repeats = SensorBatchSequence(factory: metrics.factory, onInterleaved: onInterleaved)
             self.configuration = configuration
             self.live = live
             self.metrics = metrics

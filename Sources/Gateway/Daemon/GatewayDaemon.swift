@@ -1,4 +1,5 @@
 import BLE
+import Capture
 import FootfallCore
 import Forwarding
 import Foundation
@@ -64,11 +65,15 @@ public struct GatewayDaemon {
             warnings.append(
                 "the API listens on \(host) without TLS: its tokens\(api.meraki == nil ? "" : " and Meraki's secret") cross the store's network in clear; add api.tls (docs/api.md, \"TLS\")")
         }
-        if let upstream = configuration.upstream, let url = URLComponents(string: upstream.url), url.scheme?.lowercased() == "http",
+        if let upstream = configuration.upstream, let url = URLComponents(string: upstream.url),
+           let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "mqtt",
            let upstreamHost = url.host, !StoreConfiguration.APISettings.isLoopback(upstreamHost)
         {
+            // The batches carry the devices' addresses (the locating gateway makes the pseudonyms).
+            let what = scheme == "http" ? "the devices' addresses this gateway hears, and its sensor tokens," : "the devices' addresses this gateway hears, and the broker password,"
+            let instead = scheme == "http" ? "use https with upstream.ca_file" : "use mqtts://"
             warnings.append(
-                "upstream.url is http:// to \(upstreamHost): this sensor's token crosses the network in clear; use https with upstream.ca_file (docs/configuration.md)")
+                "upstream.url is \(scheme):// to \(upstreamHost): \(what) cross the network in clear; \(instead) (docs/configuration.md, \"What crosses the store's network\")")
         }
         var secretFiles: [(field: String, path: String)] = []
         // The store file itself when it holds a secret: the API's and sensors' tokens, Meraki's
@@ -230,7 +235,8 @@ public struct GatewayDaemon {
             }
         }
         var dependencies = APIServer.Dependencies(
-            configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics)
+            configuration: configuration, live: live, metrics: metrics, bus: bus, now: timing.now, status: status, database: analytics,
+            onInterleaved: { logger.warning("\(SensorBatchSequence.interleavedWarning($0))") })
         let surveyPoints = Set(options.survey.compactMap(\.point)).count
         dependencies.surveyPoints = surveyPoints
         let router = APIServer.buildRouter(dependencies)

@@ -56,7 +56,8 @@ enum MQTTSourceOptions {
         // entries of the status and two labels of the metrics.
         let name = "mqtt \(URLRedaction.shown(settings.url)) \(format.rawValue)" + (sharing > 1 ? options.string("topic").map { " \($0)" } ?? "" : "")
         let decoder = MQTTObservationDecoder(
-            format: format, sensors: sensors, storeSensors: layoutSensors, repeats: SensorBatchSequence(factory: metrics.factory))
+            format: format, sensors: sensors, storeSensors: layoutSensors,
+            repeats: SensorBatchSequence(factory: metrics.factory, onInterleaved: { logger.warning("\(SensorBatchSequence.interleavedWarning($0))") }))
         let source = MQTTSource(
             settings: settings, topics: topics, decoder: decoder, timing: timing, logger: logger,
             metrics: MQTTSourceMetrics(source: name, factory: metrics.factory),

@@ -1,0 +1,26 @@
+import Capture
+import FootfallCore
+import Synchronization
+import Testing
+
+/// Which of a sensor gateway's batches were taken, and two sensor gateways sending as one sensor.
+@Suite struct SensorBatchSequenceTests {
+    /// Two sensor gateways with one sensor's id and token send its batches from two streams in
+    /// turn: said once. A restart (a new stream, and one late request of the old) is not.
+    @Test func twoSendersOfOneSensorAreSaidOnceAndARestartIsNot() {
+        let said = Mutex<[SensorID]>([])
+        let repeats = SensorBatchSequence(onInterleaved: { sensor in said.withLock { $0.append(sensor) } })
+        // A restart of s1's sensor gateway: stream a, then b, a late request of a, then b on.
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 0, count: 10)
+        _ = repeats.take(sensor: "s1", stream: "b", seq: 0, count: 10)
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 10, count: 10)
+        for i in 1..<20 { _ = repeats.take(sensor: "s1", stream: "b", seq: UInt64(10 * i), count: 10) }
+        #expect(said.withLock { $0 }.isEmpty)
+        // s2 sent by two gateways at once: their batches alternate.
+        for i in 0..<20 {
+            _ = repeats.take(sensor: "s2", stream: "x", seq: UInt64(10 * i), count: 10)
+            #expect(repeats.take(sensor: "s2", stream: "y", seq: UInt64(10 * i), count: 10) == 0, "each stream's own numbers: nothing left out")
+        }
+        #expect(said.withLock { $0 } == ["s2"])
+    }
+}
