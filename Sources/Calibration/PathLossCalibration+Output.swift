@@ -26,6 +26,30 @@ extension PathLossCalibration {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The share of the floor (a 1 m grid inside the outline) within `reach` metres of a
+    /// survey point on it: where the fitted models and the radio map rest on readings rather
+    /// than on the models' guess. 0 without floor points.
+    public static func coverage(_ samples: [SurveySample], layout: StoreLayout, reach: Double = 3) -> Double {
+        let points = Array(Set(samples.compactMap(\.point).filter { layout.outline.contains($0) }))
+        guard !points.isEmpty else { return 0 }
+        let box = layout.outline.boundingBox
+        var inside = 0, covered = 0
+        var y = box.min.y + 0.5
+        while y < box.max.y {
+            var x = box.min.x + 0.5
+            while x < box.max.x {
+                let cell = Point(x: x, y: y)
+                if layout.outline.contains(cell) {
+                    inside += 1
+                    if points.contains(where: { $0.distance(to: cell) <= reach }) { covered += 1 }
+                }
+                x += 1
+            }
+            y += 1
+        }
+        return inside > 0 ? Double(covered) / Double(inside) : 0
+    }
+
     /// A table a person reads: one line per sensor, then what to look at.
     public static func table(_ fits: [SensorFit]) -> String {
         var lines = ["sensor        rssi@1m  exponent  residual_sd  points  samples  notes"]

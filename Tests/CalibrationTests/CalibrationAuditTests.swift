@@ -104,6 +104,21 @@ import Testing
         #expect(check.status == 0, "\(check.standardError)")
     }
 
+    /// A survey of one corner fits, and is said to cover little of the floor; one across the
+    /// floor is not.
+    @Test func fitSaysASurveyOfOneCornerCoversLittleOfTheFloor() async throws {
+        let corner = [Point(x: 1, y: 1), Point(x: 3, y: 1), Point(x: 1, y: 3), Point(x: 3, y: 3), Point(x: 5, y: 1), Point(x: 1, y: 5)]
+        let directory = try SurveyedStore.folder(survey: SurveyedStore.survey(points: corner))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fit = try await FootfallProcess.run(["calibrate", "fit", "--store", store(directory)])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("warning: the survey's points are within 3 m of 20 % of the floor"), "\(fit.standardOutput)")
+        let whole = try SurveyedStore.folder(survey: SurveyedStore.survey())
+        defer { try? FileManager.default.removeItem(at: whole) }
+        let good = try await FootfallProcess.run(["calibrate", "fit", "--store", store(whole)])
+        #expect(good.status == 0 && !good.standardOutput.contains("warning: the survey's points"), "\(good.standardOutput)")
+    }
+
     /// The same seed gives the same trace before and after a fit: the simulators take the store
     /// file's radio, not a fitted.yaml beside it.
     @Test func simulatingIsTheSameAfterAFit() async throws {

@@ -93,6 +93,22 @@ import Testing
         }
     }
 
+    /// A batch that comes while the gateway stops (its pipeline takes nothing more) is answered
+    /// 503, not 202, and its numbers are not marked taken: the sensor gateway sends it again,
+    /// and the gateway after its restart takes it (audit: answered 202, and lost).
+    @Test func aBatchThatComesWhileTheGatewayStopsIsRefusedForNowNotLost() async throws {
+        let (app, _, bus) = try Self.app()
+        let body = #"{"sensor":"s8","stream":"a1","seq":0,"sent_at":\#(Self.now),"observations":[{"time":\#(Self.now),"device":"ble-rpa:40:00:00:00:00:01","rssi":-70}]}"#
+        bus.finish()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("send it again"))
+            }
+        }
+        #expect(!bus.send(.tick(Self.now)), "a finished bus takes nothing")
+    }
+
     @Test func aRemoteSensorsBatchIsAcceptedOnlyWithItsTokenAndAGoodClock() async throws {
         let (app, _, bus) = try Self.app()
         let now = Self.now

@@ -87,7 +87,8 @@ enum MerakiWebhook {
                 ["error": "a reading is stamped \(ahead) s ahead of the gateway's clock (at most api.max_clock_skew, \(DelimitedField.number(d.configuration.api.maxClockSkew)) s, is accepted); nothing of the report was taken"],
                 status: .badRequest)
         }
-        if !accepted.isEmpty { d.bus.send(.observations(accepted)) }
+        // Stopping: 503, and Meraki sends the report again (nothing of it was taken).
+        if !accepted.isEmpty, !d.bus.send(.observations(accepted)) { return RemoteObservations.stopping() }
         if unknown > 0 { d.metrics.merakiReadingsLeftOut(.unknownAccessPoint, count: unknown) }
         var answer = ["accepted": "\(accepted.count)"]
         if unknown > 0 {

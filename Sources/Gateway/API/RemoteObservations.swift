@@ -131,10 +131,14 @@ enum RemoteObservations {
                 time: item.time, sensor: SensorID(batch.sensor), device: DeviceID(item.device), rssi: item.rssi,
                 txPower: item.txPower.map { Int($0) }, radio: radio, channel: item.channel.map { Int($0) }))
         }
+        // A gateway stopping takes nothing more: answered 503, the sensor gateway sends the
+        // batch again (audit: answered 202 while the pipeline had stopped, the batch was lost).
+        // Checked before its numbers are marked taken, so the batch sent again is not left out.
+        guard !d.bus.isFinished else { return Self.stopping() }
         // What this sensor gateway sent before and was taken (its answer lost) is left out.
         let repeated = d.repeats.take(sensor: SensorID(batch.sensor), stream: batch.stream, seq: batch.seq.map { UInt64($0) }, count: observations.count)
         if repeated > 0 { observations.removeFirst(repeated) }
-        if !observations.isEmpty { d.bus.send(.observations(observations)) }
+        if !observations.isEmpty, !d.bus.send(.observations(observations)) { return Self.stopping() }
         var answer = ["accepted": "\(observations.count)"]
         if repeated > 0 { answer["repeated"] = "\(repeated)" }
         return APIServer.json(answer, status: .accepted)
@@ -142,6 +146,11 @@ enum RemoteObservations {
 
     /// An answer refusing the request. The message may quote the batch (a sensor's name, a
     /// radio); an address among it is masked, as in every error that leaves the gateway.
+    /// The answer while the gateway stops: nothing was taken, send it again.
+    static func stopping() -> Response {
+        APIServer.json(["error": "the gateway is stopping and took nothing of this; send it again"], status: .serviceUnavailable)
+    }
+
     static func refuse(_ message: String, _ status: HTTPResponse.Status) -> Response {
         APIServer.json(["error": AddressRedaction.redacted(message)], status: status)
     }

@@ -8,6 +8,7 @@ public final class InputBus: Sendable {
     public let stream: AsyncStream<PipelineInput>
     private let continuation: AsyncStream<PipelineInput>.Continuation
     private let dropped = Atomic<Int>(0)
+    private let finished = Atomic<Bool>(false)
     /// Observations (and ticks) sent and not yet taken by the consumer.
     private let pending = Atomic<Int>(0)
     public let capacity: Int
@@ -17,13 +18,28 @@ public final class InputBus: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: PipelineInput.self, bufferingPolicy: .bufferingNewest(capacity))
     }
 
-    public func send(_ input: PipelineInput) {
+    /// Sends an input; false once the bus is finished (the pipeline stopping), when nothing
+    /// takes it: an API answering for it then says so, and its sender sends it again.
+    @discardableResult
+    public func send(_ input: PipelineInput) -> Bool {
         pending.add(input.weight, ordering: .relaxed)
-        if case .dropped(let old) = continuation.yield(input) {
+        switch continuation.yield(input) {
+        case .dropped(let old):
             dropped.add(old.weight, ordering: .relaxed)
             pending.subtract(old.weight, ordering: .relaxed)
+        case .terminated:
+            pending.subtract(input.weight, ordering: .relaxed)
+            return false
+        case .enqueued:
+            break
+        @unknown default:
+            break
         }
+        return true
     }
+
+    /// Whether the pipeline stopped taking inputs (`finish`).
+    public var isFinished: Bool { finished.load(ordering: .relaxed) }
 
     /// Sends once the buffer is less than half full: how a replayed recording keeps pace with
     /// the pipeline without losing anything.
@@ -37,7 +53,10 @@ public final class InputBus: Sendable {
     /// The consumer took an input off the stream.
     public func taken(_ input: PipelineInput) { pending.subtract(input.weight, ordering: .relaxed) }
 
-    public func finish() { continuation.finish() }
+    public func finish() {
+        finished.store(true, ordering: .relaxed)
+        continuation.finish()
+    }
 
     /// Inputs lost because the pipeline fell behind.
     public var droppedCount: Int { dropped.load(ordering: .relaxed) }

@@ -36,7 +36,9 @@ struct SurveyFile {
         }
         let samples = try SurveyCodec.readSurvey(path: path)
         // SurveyCodec skips empty lines: the n-th sample is on the n-th non-empty line after the header.
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // Decoded leniently: a Latin-1 byte in a comment or zone name must not cost every
+        // later problem its line number (audit).
+        let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
         var lines: [Int] = []
         for (index, line) in text.textLines.enumerated().dropFirst()
         where !line.isEmpty && line != "\r" {
