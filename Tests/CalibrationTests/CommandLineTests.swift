@@ -404,7 +404,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try await FootfallProcess.run(["calibrate", "record", "--store", store(directory), "--at", "5,5", "--source", "hci:0"])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("source 'hci' is not available"))
+        #expect(result.standardError.contains("source 'hci' is not one to record from; use live (the store file's own sources"))
         #expect(result.standardError.contains("trace:FILE[@start]"))
         #expect(result.standardError.split(separator: "\n").count == 1)
     }

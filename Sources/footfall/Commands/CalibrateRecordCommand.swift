@@ -2,20 +2,25 @@ import ArgumentParser
 import Calibration
 import FootfallCore
 import Foundation
+import Gateway
+import Logging
 import Positioning
 import Presence
 
-struct CalibrateRecordCommand: ParsableCommand {
+struct CalibrateRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Collect a survey point: what each sensor hears of a phone held at X,Y, appended to the store's survey.",
         discussion: """
             Stand at the point with the survey phone advertising and run the command.
             Sources:
+              live                the store file's own live sources (sources:, as
+                                  `footfall run` starts them: an ESPresense broker,
+                                  a BlueZ adapter, a serial controller, a Wi-Fi
+                                  interface), for --seconds from now
               trace:FILE[@start]  readings from a recorded trace, for --seconds from
                                   `start` (a time of the trace's own, or seconds
                                   after its first reading)
-            Live BLE and Wi-Fi sources are not available yet.
             """
     )
 
@@ -33,7 +38,7 @@ struct CalibrateRecordCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds of readings to collect.")
     var seconds: Double = 30
 
-    @Option(help: "Where readings come from: trace:FILE[@start].")
+    @Option(help: "Where readings come from: live, or trace:FILE[@start].")
     var source: String
 
     @Option(help: "The survey file to append to; default survey.csv beside store.yaml.")
@@ -62,7 +67,7 @@ struct CalibrateRecordCommand: ParsableCommand {
     static func parseSource(_ text: String) throws -> (path: String, start: Double?) {
         guard text.hasPrefix("trace:") else {
             let kind = text.split(separator: ":").first.map(String.init) ?? text
-            throw CommandFailure("source '\(kind)' is not available for recording yet; available: trace:FILE[@start] (a recorded trace, e.g. --source trace:walk.csv@120)")
+            throw CommandFailure("source '\(kind)' is not one to record from; use live (the store file's own sources: an ESPresense broker, a BlueZ adapter, …) or trace:FILE[@start] (a recorded trace, e.g. --source trace:walk.csv@120)")
         }
         var path = String(text.dropFirst("trace:".count))
         var start: Double?
@@ -74,34 +79,12 @@ struct CalibrateRecordCommand: ParsableCommand {
         return (path, start)
     }
 
-    func run() throws {
-        let configuration = try store.load()
-        let layout = configuration.layout
-        let point = Self.parsePoint(at)!
-        // The floor, or the pavement before the storefront, which a survey may map too
-        // (`Street`; docs/calibration.md).
-        let positioning = try PositioningConfiguration(configuration)
-        guard Street.isOnFloor(point, layout: layout) || Street.contains(point, layout: layout, configuration: positioning) else {
-            throw CommandFailure("--at \(at) is outside the outline of \(layout.id) and not on the street before it; give x,y in metres inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m of a wall with an entrance (see `footfall zones render`)")
-        }
-        if let zone {
-            guard let labelled = layout.zone(zone) else {
-                throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
-            }
-            // As the survey's check will ask of the line (`PathLossCalibration.validateSamples`).
-            if let outside = PathLossCalibration.distanceOutside(labelled, point) {
-                throw CommandFailure("--at \(at) is \(String(format: "%.1f", outside)) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
-            }
-        }
-        // The survey appended to is read first: a problem in it is said before the readings
-        // are collected and shown. An empty file (made with touch, or cut off) is a new survey.
-        let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
-        var existing: [SurveySample] = []
-        let surveyTarget = URL(fileURLWithPath: surveyPath).resolvingSymlinksInPath().path
-        if let size = (try? FileManager.default.attributesOfItem(atPath: surveyTarget))?[.size] as? Int, size > 0 {
-            existing = try SurveyCodec.readSurvey(path: surveyPath)
-        }
-        let (path, requestedStart) = try Self.parseSource(source)
+    /// A sink for the sources' own log lines while recording: the command says what matters.
+    static let quietLogger = Logger(label: "footfall.record") { _ in SwiftLogNoOpLogHandler() }
+
+    /// The readings of a trace in [start, start + seconds), in time order.
+    static func traceWindow(source: String, seconds: Double) throws -> (path: String, start: Double?, window: [Observation]) {
+        let (path, requestedStart) = try parseSource(source)
         func reader() throws -> TraceReader {
             do {
                 return try TraceReader(path: path)
@@ -143,6 +126,55 @@ struct CalibrateRecordCommand: ParsableCommand {
             window.sort { $0.time < $1.time }
             print("note: \(path) is not in time order; every reading in the window was taken wherever it stood in the file")
         }
+        return (path, start, window)
+    }
+
+    func run() async throws {
+        let configuration = try store.load()
+        let layout = configuration.layout
+        let point = Self.parsePoint(at)!
+        // The floor, or the pavement before the storefront, which a survey may map too
+        // (`Street`; docs/calibration.md).
+        let positioning = try PositioningConfiguration(configuration)
+        guard Street.isOnFloor(point, layout: layout) || Street.contains(point, layout: layout, configuration: positioning) else {
+            throw CommandFailure("--at \(at) is outside the outline of \(layout.id) and not on the street before it; give x,y in metres inside the store, or on the pavement within \(SVGDocument.number(positioning.outsideBand)) m of a wall with an entrance (see `footfall zones render`)")
+        }
+        if let zone {
+            guard let labelled = layout.zone(zone) else {
+                throw CommandFailure("--zone \(zone) is not a zone of \(layout.id); use one of \(layout.zones.map(\.id).joined(separator: ", "))")
+            }
+            // As the survey's check will ask of the line (`PathLossCalibration.validateSamples`).
+            if let outside = PathLossCalibration.distanceOutside(labelled, point) {
+                throw CommandFailure("--at \(at) is \(String(format: "%.1f", outside)) m outside zone \(zone); check --at, or leave --zone out to label the point with the zone it is in")
+            }
+        }
+        // The survey appended to is read first: a problem in it is said before the readings
+        // are collected and shown. An empty file (made with touch, or cut off) is a new survey.
+        let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
+        var existing: [SurveySample] = []
+        let surveyTarget = URL(fileURLWithPath: surveyPath).resolvingSymlinksInPath().path
+        if let size = (try? FileManager.default.attributesOfItem(atPath: surveyTarget))?[.size] as? Int, size > 0 {
+            existing = try SurveyCodec.readSurvey(path: surveyPath)
+        }
+        let path: String
+        var start: Double?
+        var window: [Observation]
+        var states: [String: String] = [:]
+        if source == "live" {
+            path = "the store's sources"
+            print("listening for \(SVGDocument.number(seconds)) s on the sources of \(configuration.file)…")
+            let recorded: SourceRecording.Recorded
+            do {
+                recorded = try await SourceRecording.record(configuration: configuration, seconds: seconds, logger: Self.quietLogger)
+            } catch let refusal as SourceRecording.Refusal {
+                throw CommandFailure(refusal.description)
+            }
+            window = recorded.observations.sorted { $0.time < $1.time }
+            states = recorded.states
+            start = window.first?.time
+        } else {
+            (path, start, window) = try Self.traceWindow(source: source, seconds: seconds)
+        }
         let known = Set(layout.sensors.map(\.id))
         // A survey is of a BLE tag or phone (its lines have no radio, and are fitted as BLE):
         // Wi-Fi probe requests, about 14 dB louder at a metre, would bias every sensor's fit.
@@ -161,6 +193,10 @@ struct CalibrateRecordCommand: ParsableCommand {
             var counts: [DeviceID: Int] = [:]
             for o in window where known.contains(o.sensor) { counts[o.device, default: 0] += 1 }
             guard let most = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
+                if source == "live" {
+                    let said = states.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                    throw CommandFailure("the store's sources heard no BLE device by its sensors in \(SVGDocument.number(seconds)) s\(said.isEmpty ? "" : " (\(said))"); check the sources reach their sensors (`footfall run --check`) and the survey phone advertises")
+                }
                 throw CommandFailure("\(path): no readings by the store's sensors in the \(Int(seconds)) s from \(start.map { String($0) } ?? "the start"); check --source's start time and the sensor ids")
             }
             chosen = most.key
