@@ -131,6 +131,24 @@ extension CommandLineTests {
         #expect(try await warnings("upstream:\n  url: https://10.0.4.2:8443\n" + tokens).isEmpty)
     }
 
+    /// A live source's device that is not there (or not this user's to open) is a warning of
+    /// `run --check`, with what to do: it may be plugged in by the time the gateway starts. (This
+    /// machine's kernel has no Bluetooth sockets; one with them and no hci7 says that instead.)
+    @Test func runCheckSaysWhatIsWrongWithALiveSourcesDevice() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(chmod(directory.path, 0o700) == 0)
+        let sources = "\nsources:\n  - type: hci\n    adapter: hci7\n    sensor: s1\n  - type: h4\n    device: /dev/ttyFOOTFALL9\n    sensor: s2\n  - type: pcap\n    interface: nosuchwlan9\n    sensor: s3\n"
+        let store = try write(try Fixtures.demoStoreWithoutSources() + sources + "\napi:\n  listen: 127.0.0.1:0\n", "store.yaml", in: directory)
+        let result = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let warnings = result.standardOutput.split(separator: "\n").map(String.init).filter { $0.hasPrefix("warning:") }
+        #expect(warnings.count == 3, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("warning: sources[hci] (hci7): ") && ($0.contains("no Bluetooth sockets") || $0.contains("no adapter hci7") || $0.contains("CAP_NET_RAW")) }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("sources[h4].device: /dev/ttyFOOTFALL9 is not there now") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("sources[pcap].interface: there is no network interface nosuchwlan9 now") && $0.contains("lo") }, "\(warnings)")
+    }
+
     @Test func aTraceWithSomeSensorsOfAnotherStoreNamesThemAndGoesOn() async throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

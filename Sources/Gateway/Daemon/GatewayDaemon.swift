@@ -151,7 +151,7 @@ public struct GatewayDaemon {
         let prepared = try prepare()
         // The sources are made as `run` makes them (each checks its options and files, a capture
         // file's header read); none is started, so no device is opened and nothing connected.
-        _ = try SourceFactory.services(
+        let sources = try SourceFactory.services(
             for: configuration, resolver: prepared.resolver, bus: InputBus(), metrics: GatewayMetrics(), timing: timing, logger: logger)
         let sourceCount = configuration.sources.count
         let scheme = prepared.certificate == nil ? "http" : "https"
@@ -168,7 +168,7 @@ public struct GatewayDaemon {
         parts.append("the API on \(scheme)://\(prepared.host):\(prepared.port)")
         try GatewayData.checkDirectory(options.dataDirectory)
         parts.append("data in \(options.dataDirectory)")
-        return (["\(configuration.file): ready to run: " + parts.joined(separator: ", ")] + prepared.warnings.map { "warning: \($0)" })
+        return (["\(configuration.file): ready to run: " + parts.joined(separator: ", ")] + (prepared.warnings + sources.warnings).map { "warning: \($0)" })
             .joined(separator: "\n")
     }
 
@@ -195,6 +195,7 @@ public struct GatewayDaemon {
         let sources = try SourceFactory.services(
             for: configuration, resolver: configuration.upstream == nil ? IdentityResolver() : resolver, bus: bus,
             metrics: metrics, timing: timing, logger: logger)
+        for warning in sources.warnings { logger.warning("\(warning)") }
         // A locating gateway runs the pipeline, its event store and delivery; a sensor gateway
         // (`upstream:`) pushes its observations to the locating gateway instead.
         var consumers: [any Service] = []

@@ -18,6 +18,10 @@ enum SourceFactory {
         var board: SourceBoard
         /// Whether the wall clock ticks the pipeline (the gateway listens live).
         var live = false
+        /// What is wrong with a live source's device now, which it may not be by the time the
+        /// source starts (an adapter or controller plugged in later): printed by `run --check`
+        /// and logged at the start, not refused.
+        var warnings: [String] = []
     }
 
     /// The `type:` of a source.
@@ -35,6 +39,7 @@ enum SourceFactory {
         metrics: GatewayMetrics, timing: Timing, logger: Logger
     ) throws -> Made {
         var services: [any Service] = []
+        var warnings: [String] = []
         let board = SourceBoard()
         var clock: (kind: Clock, index: Int)?
         let finishAfter = configuration.presence.exitAfter + 60
@@ -93,6 +98,7 @@ enum SourceFactory {
                 guard adapter.hasPrefix("hci"), Int(adapter.dropFirst(3)) != nil else {
                     throw options.error(field: "adapter", "'\(adapter)' is not an adapter name like hci0 (see `hciconfig` or `btmgmt info`)")
                 }
+                if let problem = DeviceProbe.bluetooth(adapter: adapter) { warnings.append("sources[hci] (\(adapter)): \(problem)") }
                 let feed = LiveFeed(bus: bus)
                 var hci = BlueZHCISource(adapter: adapter, sensor: sensor, resolver: resolver, logger: logger, timing: timing, onObservation: feed.send)
                 hci.metrics = BLECaptureMetrics(source: "hci", factory: metrics.factory)
@@ -110,6 +116,7 @@ enum SourceFactory {
                 } catch {
                     throw options.error(field: "device", "\(error)")
                 }
+                if let problem = DeviceProbe.serial(device.path) { warnings.append("sources[h4].device: \(problem)") }
                 let feed = LiveFeed(bus: bus)
                 var h4 = H4SerialSource(device: device, sensor: sensor, resolver: resolver, logger: logger, timing: timing, onObservation: feed.send)
                 h4.metrics = BLECaptureMetrics(source: "h4", factory: metrics.factory)
@@ -157,6 +164,7 @@ enum SourceFactory {
                 case (nil, .some(let interface)):
                     try claim(.live, index, options)
                     if options.string("loop") != nil { throw options.error(field: "loop", "only a recording (path:) loops; a live interface runs until stopped") }
+                    if let problem = DeviceProbe.interface(interface) { warnings.append("sources[pcap].interface: \(problem)") }
                     let feed = LiveFeed(bus: bus)
                     let capture = WiFiCaptureService(
                         source: .interface(interface, filter: options.string("filter") ?? PcapCapture.probeRequestFilter),
@@ -199,6 +207,6 @@ enum SourceFactory {
         }
         let live = clock?.kind == .live || remote
         if live { services.append(WallClockTicker(bus: bus, timing: timing)) }
-        return Made(services: services, board: board, live: live)
+        return Made(services: services, board: board, live: live, warnings: warnings)
     }
 }
