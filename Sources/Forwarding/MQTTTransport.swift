@@ -1,5 +1,6 @@
 import FootfallCore
 import Foundation
+import Logging
 import MQTT
 import Storage
 
@@ -39,6 +40,10 @@ public final class MQTTTransport: PerEventTransport, Sendable {
         }
         guard await client.connected(within: min(timeout, .seconds(5))) else {
             return .retry(reason: "not connected to \(URLRedaction.shown(settings.url))\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
+        }
+        if client.fallBackToReport() {
+            Logger(label: "footfall").notice(
+                "\(URLRedaction.shown(settings.url)) does not speak MQTT 5: speaking 3.1.1 to it, whose acknowledgments cannot say the broker refused an event (its ACL, its size limit); check its ACL lets the gateway's user publish on the sink's topics (docs/delivery.md)")
         }
         let messages = zip(items, entries).map { item, entry in
             MQTTMessage(topic: topic.topic(store: entry.storeID, gateway: entry.gatewayID, type: entry.eventType), payload: item)

@@ -1,4 +1,5 @@
 import FootfallCore
+import Logging
 import MQTT
 import Storage
 
@@ -20,9 +21,16 @@ extension ObservationUplink {
             guard await client.connected(within: min(timeout, .seconds(5))) else {
                 return .retry(reason: "not connected to \(URLRedaction.shown(settings.url))\(client.lastFailure.map { ": \($0)" } ?? "")", after: nil)
             }
+            if client.fallBackToReport() {
+                Logger(label: "footfall").notice(
+                    "\(URLRedaction.shown(settings.url)) does not speak MQTT 5: speaking 3.1.1 to it, whose acknowledgments cannot say the broker refused a batch (its ACL, its size limit); check its ACL lets this gateway's user publish on footfall/\(store)/sensors/# (docs/configuration.md)")
+            }
             do {
                 let refused = try await client.publish([MQTTMessage(topic: "footfall/\(store)/sensors/\(sensor.rawValue)", payload: body)], qos: 1, timeout: timeout)
                 guard let refusal = refused[0] else { return .delivered }
+                // Too large for the broker (its message_size_limit or maximum packet size): a
+                // 413, so the uplink sends that sensor's readings in smaller batches.
+                if refusal.reasonCode == 0x95 { return .rejected(DeadLetterReason(reason: refusal.description, responseStatus: 413)) }
                 return refusal.isFinal
                     ? .rejected(DeadLetterReason(reason: refusal.description))
                     : .retry(reason: refusal.description, after: nil)

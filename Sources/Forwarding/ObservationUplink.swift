@@ -378,7 +378,7 @@ public final class ObservationUplink: Sendable {
                 case .rejected(let reason) where reason.responseStatus == 413 && mine.count > 1:
                     requestLimits.withLock { $0[sensor] = mine.count / 2 }
                     logger.warning(
-                        "the locating gateway refused a request as too large (HTTP 413); sending at most \(mine.count / 2) observations a request from now on (raise its api.max_body_bytes, or a proxy's body limit, or lower upstream.batch_size)",
+                        "a request was refused as too large (\(reason.responseBody == nil ? reason.reason : "HTTP 413")); sending at most \(mine.count / 2) observations a request from now on (raise the locating gateway's api.max_body_bytes, a proxy's body limit or the broker's message_size_limit, or lower upstream.batch_size)",
                         metadata: ["sensor": "\(sensor)"])
                 case .retry(let reason, _) where Self.refusesTheSensor(reason):
                     // 401/403: this sensor's token is wrong, not the gateway down: the others go on.
@@ -399,7 +399,7 @@ public final class ObservationUplink: Sendable {
                     let answer = AddressRedaction.redacted(reason.responseBody ?? reason.reason)
                     if result.failure == nil {
                         // A broker's refusal (MQTT 5) has no HTTP status; its reason says it all.
-                        result.failure = "sensor \(sensor): " + (reason.responseStatus.map { "HTTP \($0): \(answer.prefix(200))" } ?? answer)
+                        result.failure = "sensor \(sensor): " + (reason.responseBody == nil ? answer : "HTTP \(reason.responseStatus.map(String.init) ?? "?"): \(answer.prefix(200))")
                     }
                     // Refused for this sensor (its token, its topic), not for the gateway: the others go on.
                     result.refused.insert(sensor)

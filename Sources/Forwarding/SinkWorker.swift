@@ -88,7 +88,7 @@ struct SinkWorker: Sendable {
                     if let refused, refusals >= 3 {
                         health.set(
                             "sink:\(sink.name)",
-                            .degraded("\(refusals) batches in a row refused for good, last: \(refused); they are dead letters (footfall outbox list --state dead)"))
+                            .degraded("\(refusals) batches in a row with events refused for good, last: \(refused); they are dead letters (footfall outbox list --state dead)"))
                         metrics.healthy.record(0)
                         unhealthy = true
                     } else if unhealthy {

@@ -66,6 +66,8 @@ public final class MQTTClient: Sendable {
         var mqtt5 = false
         /// The broker refused MQTT 5: the next attempt speaks 3.1.1, at once.
         var fallBack = false
+        /// It did, and no one has said so yet (`fallBackToReport`).
+        var fallBackUnreported = false
         var waiter: CheckedContinuation<Result<Void, MQTTError>, Never>?
         /// Why the batch being published failed before anyone waited for it.
         var failure: String?
@@ -186,6 +188,15 @@ public final class MQTTClient: Sendable {
     /// Whether the connection speaks MQTT 5 (its acknowledgments carry reason codes).
     public var speaksMQTT5: Bool { state.withLock { $0.mqtt5 } }
 
+    /// True once after the client fell back to MQTT 3.1.1 (the broker refused MQTT 5), for its
+    /// owner to say so: a broker's refusal of a message can no longer be told.
+    public func fallBackToReport() -> Bool {
+        state.withLock { state in
+            defer { state.fallBackUnreported = false }
+            return state.fallBackUnreported
+        }
+    }
+
     /// Why the last attempt to connect failed, while not connected.
     public var lastFailure: String? { state.withLock { $0.connected ? nil : $0.lastFailure } }
 
@@ -275,7 +286,10 @@ public final class MQTTClient: Sendable {
     private func fallBack() -> Bool {
         let now = state.withLock { state in
             defer { state.fallBack = false }
-            if state.fallBack { state.mqtt5 = false }
+            if state.fallBack {
+                state.mqtt5 = false
+                state.fallBackUnreported = true
+            }
             return state.fallBack
         }
         if now { _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311)) }

@@ -24,7 +24,7 @@ public struct MQTTRefusal: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch reasonCode {
-        case 0x87: "the broker refused the message on \(topic): not authorised (its ACL does not let this user publish there; mosquitto logs \"Denied PUBLISH\")"
+        case 0x87: "the broker refused the message on \(topic): not authorised (its ACL does not let this user publish there; mosquitto logs \"Denied PUBLISH\" with log_type debug)"
         case 0x90: "the broker refused the message on \(topic): the topic name is invalid there"
         case 0x95: "the broker refused the message on \(topic): it is larger than the broker takes (its message_size_limit or max_packet_size)"
         case 0x97: "the broker refused the message on \(topic): quota exceeded"

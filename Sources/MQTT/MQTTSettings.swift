@@ -19,8 +19,9 @@ public struct MQTTSettings: Sendable, Hashable, CustomStringConvertible {
     /// Waits between attempts to connect: doubling from the first to the last.
     public var reconnectFirst: Duration = .seconds(1)
     public var reconnectMaximum: Duration = .seconds(30)
-    /// QoS 1 messages sent and not yet acknowledged at once (MQTT 3.1.1 has no receive maximum;
-    /// libmosquitto's default of 20 caps a batch's throughput on a long round trip).
+    /// QoS 1 messages sent and not yet acknowledged at once (libmosquitto's default of 20 caps a
+    /// batch's throughput on a long round trip). Over MQTT 5 the broker's Receive Maximum caps it
+    /// too: mosquitto sends its `max_inflight_messages` (20 by default) as that.
     public var maxInflight = 1000
     /// Speak MQTT 5, whose acknowledgments say when the broker refused a message (its ACL, its
     /// size limit), and 3.1.1 to a broker that does not speak 5. Publishers ask for it; a

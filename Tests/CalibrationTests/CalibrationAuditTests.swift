@@ -41,13 +41,20 @@ import Testing
         #expect(survey.count == 45 && Set(survey.map(\.device)).count == 1 && survey[0].device.rawValue.hasPrefix("survey-"))
         #expect(survey.allSatisfy { $0.rssi <= -62 }, "no Wi-Fi reading was taken")
 
-        // Named by the engineer, in upper case: matched, and written as given.
+        // Named by the engineer, in upper case: matched, and written under the same pseudonym
+        // (an address named is still an address).
         let named = try await FootfallProcess.run([
             "calibrate", "record", "--store", store(directory), "--at", "12,5", "--seconds", "5", "--device", "ble:C4:1F:22:90:0C:3E",
             "--source", "trace:\(tracePath)",
         ])
         #expect(named.status == 0, "\(named.standardError)")
         #expect(named.standardOutput.contains("appended 15 readings"), "\(named.standardOutput)")
+        let all = try SurveyCodec.readSurvey(path: surveyPath)
+        #expect(all.count == 60 && Set(all.map(\.device)) == [survey[0].device], "one device, as it is one phone")
+        #expect(!(try String(contentsOfFile: surveyPath, encoding: .utf8)).lowercased().contains("c4:1f:22"))
+        // Keyed with a secret of the store's folder (0600), not with anything in the survey.
+        let key = directory.appendingPathComponent(".survey-key").path
+        #expect((try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int) == 0o600)
         let wifiOnly = try await FootfallProcess.run([
             "calibrate", "record", "--store", store(directory), "--at", "12,5", "--seconds", "5", "--device", "wifi:3c:22:fb:11:22:33",
             "--source", "trace:\(tracePath)",
@@ -83,6 +90,24 @@ import Testing
         #expect(try SurveyCodec.readSurvey(path: target).count == 20)
         let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
         #expect(mode == 0o640, "\(String(mode ?? 0, radix: 8))")
+    }
+
+    /// A link to a file not made yet is written through (the file made where it points, the
+    /// link kept), never replaced by a file every user may write.
+    @Test func aLinkToAFileNotMadeYetIsWrittenThrough() async throws {
+        let directory = try SurveyedStore.folder(survey: [])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plans = directory.appendingPathComponent("plans")
+        try FileManager.default.createDirectory(at: plans, withIntermediateDirectories: true)
+        let link = directory.appendingPathComponent("layout.svg").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "plans/layout.svg")
+        let result = try await FootfallProcess.run(["zones", "render", "--store", store(directory), "--out", link])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "plans/layout.svg")
+        let target = plans.appendingPathComponent("layout.svg").path
+        #expect(FileManager.default.fileExists(atPath: target))
+        let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int ?? 0
+        #expect(mode & 0o002 == 0, "\(String(mode, radix: 8))")
     }
 
     /// A fit the loader would refuse (an RSSI at 1 m no receiver gives) is not written: the

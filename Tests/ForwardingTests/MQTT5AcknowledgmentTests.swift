@@ -2,6 +2,7 @@ import FootfallCore
 import FootfallTesting
 import Forwarding
 import Foundation
+import Logging
 import MQTT
 import Storage
 import Synchronization
@@ -42,6 +43,13 @@ import Testing
 
     @Test func aMessageOverTheBrokersSizeLimitIsRefusedByIndexAndTheOthersArrive() async throws {
         let broker = try await MosquittoBroker.start(messageSizeLimit: 200)
+        let received = Mutex<[String]>([])
+        let subscriber = try MQTTClient(settings: try MQTTSettings(url: broker.url, clientID: "size-listener"), subscriptions: ["footfall/t/#"]) { event in
+            if case .message(let message) = event { received.withLock { $0.append(message.topic) } }
+        }
+        subscriber.start()
+        defer { subscriber.stop() }
+        try #require(await waitUntil { broker.hasSubscription(to: "footfall/t/#") }, "\(broker.log)")
         let client = try MQTTClient(settings: Self.speaking5(broker.url))
         client.start()
         defer { client.stop() }
@@ -59,6 +67,8 @@ import Testing
         }
         #expect(refused.keys.sorted() == [1], "\(refused)")
         #expect(refused[1]?.isFinal == true && refused[1]?.description.contains("larger than the broker takes") == true)
+        #expect(await waitUntil { received.withLock { $0 }.count == 2 }, "the others arrive")
+        #expect(received.withLock { $0 } == ["footfall/t/a", "footfall/t/c"])
     }
 
     @Test func aRefusalForNowRetriesTheBatchAndOneForGoodDeadLettersOnlyItsEvent() {
@@ -90,6 +100,7 @@ import Testing
         #expect(await client.connected(within: .seconds(60)), "\(disconnections.withLock { $0 })")
         #expect(broker.connectLevels == [5, 4])
         #expect(!client.speaksMQTT5)
+        #expect(client.fallBackToReport() && !client.fallBackToReport(), "said once, by the client's owner")
         #expect(disconnections.withLock { $0 }.first?.contains("does not speak MQTT 5") == true)
         let refused = try await client.publish([MQTTMessage(topic: "footfall/t/a", text: "hello")], timeout: .seconds(60))
         #expect(refused.isEmpty)
@@ -100,12 +111,41 @@ import Testing
         let broker = try await MosquittoBroker.start(acl: ["topic write footfall/test-store/sensors/s1"])
         let send = try ObservationUplink.publishing(
             to: MQTTSettings(url: broker.url, clientID: "uplink-test"), store: "test-store", timeout: .seconds(60))
-        #expect(await send(SensorID("s1"), Array("{}".utf8), nil) == .delivered)
+        // Its first sends may come before the client has connected (it waits 5 s a send).
+        #expect(await waitUntil { await send(SensorID("s1"), Array("{}".utf8), nil) == .delivered })
         guard case .rejected(let reason) = await send(SensorID("s2"), Array("{}".utf8), nil) else {
             Issue.record("a batch on a topic the broker refuses is not sent")
             return
         }
         #expect(reason.reason.contains("footfall/test-store/sensors/s2") && reason.reason.contains("not authorised"), "\(reason)")
+    }
+
+    /// A sensor gateway's batch over the broker's size limit is sent in smaller batches until
+    /// they fit, as a 413 over HTTP is: refused as it was, the sensor's readings stopped for good.
+    @Test func aSensorGatewaysBatchOverTheBrokersSizeLimitIsSplitUntilItFits() async throws {
+        let broker = try await MosquittoBroker.start(messageSizeLimit: 700)
+        let received = Mutex<Int>(0)
+        let subscriber = try MQTTClient(settings: try MQTTSettings(url: broker.url, clientID: "locating"), subscriptions: ["footfall/test-store/sensors/#"]) { event in
+            guard case .message(let message) = event,
+                  let batch = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+                  let items = batch["observations"] as? [Any] else { return }
+            received.withLock { $0 += items.count }
+        }
+        subscriber.start()
+        defer { subscriber.stop() }
+        try #require(await waitUntil { broker.hasSubscription(to: "footfall/test-store/sensors/#") }, "\(broker.log)")
+        let uplink = ObservationUplink(
+            options: .init(url: broker.url, tokens: [:], batchSize: 20, flushInterval: .milliseconds(20), backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(100))),
+            logger: Logger(label: "test"),
+            send: try ObservationUplink.publishing(to: MQTTSettings(url: broker.url, clientID: "sensor-gw"), store: "test-store", timeout: .seconds(60)))
+        for i in 0..<20 {
+            uplink.append(Observation(time: 1_767_603_600 + Double(i), sensor: "s1", device: DeviceID("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:\(i)"), rssi: -70, radio: .ble))
+        }
+        let running = Task { await uplink.run() }
+        #expect(await waitUntil { received.withLock { $0 } == 20 }, "\(uplink.status)")
+        uplink.finish()
+        await running.value
+        #expect(uplink.status.sent == 20 && uplink.status.buffered == 0, "\(uplink.status)")
     }
 
     static func speaking5(_ url: String) throws -> MQTTSettings {

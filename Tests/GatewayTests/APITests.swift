@@ -97,16 +97,28 @@ import Testing
     /// 503, not 202, and its numbers are not marked taken: the sensor gateway sends it again,
     /// and the gateway after its restart takes it (audit: answered 202, and lost).
     @Test func aBatchThatComesWhileTheGatewayStopsIsRefusedForNowNotLost() async throws {
-        let (app, _, bus) = try Self.app()
+        let bus = InputBus(capacity: 1000)
+        var dependencies = APIServer.Dependencies(
+            configuration: try Self.configuration(), live: LiveState(startedAt: Self.now), metrics: GatewayMetrics(), bus: bus, now: { Self.now })
         let body = #"{"sensor":"s8","stream":"a1","seq":0,"sent_at":\#(Self.now),"observations":[{"time":\#(Self.now),"device":"ble-rpa:40:00:00:00:00:01","rssi":-70}]}"#
         bus.finish()
-        try await app.test(.router) { client in
+        try await Application(router: APIServer.buildRouter(dependencies)).test(.router) { client in
             try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(String(buffer: response.body).contains("send it again"))
             }
         }
         #expect(!bus.send(.tick(Self.now)), "a finished bus takes nothing")
+        // The same batch sent again to a pipeline taking inputs (the same marks of what was
+        // taken): taken whole, nothing of it left out as a repeat.
+        dependencies.bus = InputBus(capacity: 1000)
+        try await Application(router: APIServer.buildRouter(dependencies)).test(.router) { client in
+            try await client.execute(uri: "/api/observations", method: .post, headers: [.authorization: "Bearer sensor-8-token"], body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .accepted)
+                let answer = String(buffer: response.body)
+                #expect(answer.contains(#""accepted":"1""#) && !answer.contains("repeated"), "\(answer)")
+            }
+        }
     }
 
     @Test func aRemoteSensorsBatchIsAcceptedOnlyWithItsTokenAndAGoodClock() async throws {

@@ -14,7 +14,11 @@ import Testing
         _ = repeats.take(sensor: "s1", stream: "a", seq: 0, count: 10)
         _ = repeats.take(sensor: "s1", stream: "b", seq: 0, count: 10)
         _ = repeats.take(sensor: "s1", stream: "a", seq: 10, count: 10)
-        for i in 1..<20 { _ = repeats.take(sensor: "s1", stream: "b", seq: UInt64(10 * i), count: 10) }
+        for i in 1..<30 { _ = repeats.take(sensor: "s1", stream: "b", seq: UInt64(10 * i), count: 10) }
+        // And another restart later, with its late request: restarts are not two senders.
+        _ = repeats.take(sensor: "s1", stream: "c", seq: 0, count: 10)
+        _ = repeats.take(sensor: "s1", stream: "b", seq: 300, count: 10)
+        for i in 1..<5 { _ = repeats.take(sensor: "s1", stream: "c", seq: UInt64(10 * i), count: 10) }
         #expect(said.withLock { $0 }.isEmpty)
         // s2 sent by two gateways at once: their batches alternate.
         for i in 0..<20 {

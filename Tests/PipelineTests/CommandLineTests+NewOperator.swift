@@ -129,6 +129,12 @@ extension CommandLineTests {
         #expect(mqtt.count == 1 && mqtt[0].contains("mqtt:// to 10.0.4.2") && mqtt[0].contains("use mqtts://"), "\(mqtt)")
         #expect(try await warnings("upstream:\n  url: mqtt://127.0.0.1:1883\n").isEmpty)
         #expect(try await warnings("upstream:\n  url: https://10.0.4.2:8443\n" + tokens).isEmpty)
+        // The locating gateway reading them from a broker on another host, in clear.
+        let store = try write(
+            try Fixtures.demoStoreWithoutSources() + "\nsources:\n  - type: mqtt\n    url: mqtt://10.0.4.2:1883\n    format: footfall\n\napi:\n  listen: 127.0.0.1:0\n", "store.yaml", in: directory)
+        let locating = try await FootfallProcess.run(["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"])
+        #expect(locating.status == 0, "\(locating.standardError)")
+        #expect(locating.standardOutput.contains("warning: sources[0] reads sensor gateways' batches from mqtt:// on 10.0.4.2"), "\(locating.standardOutput)")
     }
 
     /// A live source's device that is not there (or not this user's to open) is a warning of

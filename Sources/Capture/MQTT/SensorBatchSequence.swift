@@ -26,7 +26,10 @@ public final class SensorBatchSequence: Sendable {
     private let counters = Mutex<[SensorID: Counter]>([:])
     /// Each sensor's batches that came from a stream other than the last one's, a stream seen
     /// before: two sensor gateways sending as one sensor, in turn.
-    private let switches = Mutex<[SensorID: Int]>([:])
+    private let switches = Mutex<[SensorID: (count: Int, streak: Int)]>([:])
+    /// Batches in a row from one stream after which a sensor's switches are forgotten: a
+    /// restart's late request or two, months apart, are not two senders.
+    static let streakThatClears = 20
     private let onInterleaved: (@Sendable (SensorID) -> Void)?
     /// Switches back to an earlier stream before a sensor is said to have two senders: a
     /// restart's late request switches back once, two senders at every batch.
@@ -63,10 +66,18 @@ public final class SensorBatchSequence: Sendable {
             marks[sensor] = streams
             return repeated
         }
-        if switchedBack, let onInterleaved {
-            let switched = switches.withLock { switches in
-                switches[sensor, default: 0] += 1
-                return switches[sensor]!
+        if let onInterleaved {
+            let switched = switches.withLock { switches -> Int in
+                var entry = switches[sensor] ?? (0, 0)
+                if switchedBack {
+                    entry.count += 1
+                    entry.streak = 0
+                } else {
+                    entry.streak += 1
+                    if entry.streak >= Self.streakThatClears { entry.count = 0 }
+                }
+                switches[sensor] = entry
+                return switchedBack ? entry.count : 0
             }
             if switched == Self.switchesBeforeWarning { onInterleaved(sensor) }
         }

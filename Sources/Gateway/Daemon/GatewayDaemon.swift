@@ -70,10 +70,21 @@ public struct GatewayDaemon {
            let upstreamHost = url.host, !StoreConfiguration.APISettings.isLoopback(upstreamHost)
         {
             // The batches carry the devices' addresses (the locating gateway makes the pseudonyms).
-            let what = scheme == "http" ? "the devices' addresses this gateway hears, and its sensor tokens," : "the devices' addresses this gateway hears, and the broker password,"
+            let password = upstream.broker["password_file"] != nil || upstream.broker["password_env"] != nil
+            let what = scheme == "http"
+                ? "the devices' addresses this gateway hears, and its sensor tokens,"
+                : "the devices' addresses this gateway hears\(password ? ", and the broker password," : "")"
             let instead = scheme == "http" ? "use https with upstream.ca_file" : "use mqtts://"
             warnings.append(
                 "upstream.url is \(scheme):// to \(upstreamHost): \(what) cross the network in clear; \(instead) (docs/configuration.md, \"What crosses the store's network\")")
+        }
+        // The other end: a locating gateway reading sensor gateways' batches from a broker on
+        // another host over plain mqtt:// takes their addresses across the network in clear.
+        for (index, source) in configuration.sources.enumerated() where source.type == "mqtt" && source.options["format"] == "footfall" {
+            guard let url = source.options["url"].flatMap({ URLComponents(string: $0) }), url.scheme?.lowercased() == "mqtt",
+                  let brokerHost = url.host, !StoreConfiguration.APISettings.isLoopback(brokerHost) else { continue }
+            warnings.append(
+                "sources[\(index)] reads sensor gateways' batches from mqtt:// on \(brokerHost): the devices' addresses they carry cross the network in clear; use mqtts:// (docs/configuration.md, \"What crosses the store's network\")")
         }
         var secretFiles: [(field: String, path: String)] = []
         // The store file itself when it holds a secret: the API's and sensors' tokens, Meraki's

@@ -73,20 +73,64 @@ struct SurveyFile {
 /// through (the file it names is replaced, the link stays) and a file there keeps its
 /// permissions (audit: `calibrate record` replaced a linked survey with a plain copy, 640 made 644).
 func writeText(_ text: String, to path: String) throws {
-    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    let target = resolvedLinks(path)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CommandFailure("cannot write \(path): it is a folder; give the path of a file in it")
     }
     let folder = (target as NSString).deletingLastPathComponent
     if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-    let permissions = (try? FileManager.default.attributesOfItem(atPath: target))?[.posixPermissions]
+    // A regular file's own mode (a link's would be 0777).
+    let attributes = try? FileManager.default.attributesOfItem(atPath: target)
+    let permissions = attributes?[.type] as? FileAttributeType == .typeRegular ? attributes?[.posixPermissions] : nil
     do {
         try text.write(toFile: target, atomically: true, encoding: .utf8)
     } catch {
         throw CommandFailure("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
     }
     if let permissions { try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: target) }
+}
+
+/// The file `path` names once its links are followed, each relative to its own folder — also
+/// when the last one names a file not made yet (which `resolvingSymlinksInPath` leaves as the
+/// link, and an atomic write would then replace).
+func resolvedLinks(_ path: String) -> String {
+    var target = path
+    for _ in 0..<32 {
+        guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: target) else { break }
+        target = destination.hasPrefix("/") ? destination : ((target as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+    }
+    return target
+}
+
+/// The secret a survey's device pseudonyms are keyed with: 32 random bytes in `.survey-key`
+/// beside the store file (mode 0600), made at the first survey point recorded from a device
+/// with an address. Never written into the survey.
+enum SurveyDeviceKey {
+    static func key(for configuration: StoreConfiguration) throws -> [UInt8] {
+        let folder = (configuration.file as NSString).deletingLastPathComponent
+        let path = (folder.isEmpty ? "." : folder as NSString).appendingPathComponent(".survey-key")
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            var bytes: [UInt8] = []
+            var index = hex.startIndex
+            while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
+                bytes.append(byte)
+                index = next
+            }
+            guard bytes.count == 32, index == hex.endIndex else {
+                throw CommandFailure("\(path): not a survey key (64 hex digits); delete it to make a new one (the survey's devices then get new pseudonyms)")
+            }
+            return bytes
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max) }
+        let hex = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+        guard FileManager.default.createFile(atPath: path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write \(path), the key of the survey's device pseudonyms; check the store's folder is writable")
+        }
+        return bytes
+    }
 }
 
 /// Before a dataset converter writes its store into `out`: the store file it made must read

@@ -152,9 +152,9 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
         // are collected and shown. An empty file (made with touch, or cut off) is a new survey.
         let surveyPath = survey ?? SurveyFile.defaultPath(for: configuration)
         var existing: [SurveySample] = []
-        let surveyTarget = URL(fileURLWithPath: surveyPath).resolvingSymlinksInPath().path
+        let surveyTarget = resolvedLinks(surveyPath)
         if let size = (try? FileManager.default.attributesOfItem(atPath: surveyTarget))?[.size] as? Int, size > 0 {
-            existing = try SurveyCodec.readSurvey(path: surveyPath)
+            existing = try SurveyCodec.readSurvey(path: surveyTarget)
         }
         let path: String
         var start: Double?
@@ -210,11 +210,13 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
         // Only a zone the engineer named is written: the point's coordinates say which zone it
         // is in, and a label worked out here would hold the survey to today's zones.
         let zoneLabel = zone ?? layout.zone(containing: point)?.id
-        // The device heard most may be a shopper's: its address is not written into the survey
-        // (a file copied off the gateway), but a pseudonym of it, the same at every point so the
-        // survey's own device is still one device (`Locator`'s level of each survey device).
-        let written = device == nil && AddressRedaction.redacted(chosen.rawValue) != chosen.rawValue
-            ? DeviceID("survey-" + Pseudonymizer(key: Pseudonymizer.replayKey(storeID: layout.id)).identityKey(for: chosen).dropFirst("id-".count))
+        // No address is written into the survey (a file copied off the gateway; the device
+        // heard most may be a shopper's, and one named is still an address), but a pseudonym of
+        // it, the same at every point so the survey's own device is still one device
+        // (`Locator`'s level of each survey device), keyed with a secret of the store's folder
+        // so that it cannot be reversed by trying the addresses of a vendor.
+        let written = AddressRedaction.redacted(chosen.rawValue) != chosen.rawValue
+            ? DeviceID("survey-" + Pseudonymizer(key: try SurveyDeviceKey.key(for: configuration)).identityKey(for: chosen).dropFirst("id-".count))
             : chosen
         for o in window where o.device == chosen {
             guard known.contains(o.sensor) else { unknown += 1; continue }
