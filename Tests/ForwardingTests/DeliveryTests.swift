@@ -113,7 +113,7 @@ import Testing
         #expect(try await waitUntil { try harness.database.letters(state: "dead").count >= 3 })
         #expect(await waitUntil { if case .degraded = health.status(of: "sink:cloudevents") { true } else { false } })
         let shown = health.status(of: "sink:cloudevents").description
-        #expect(shown.contains("batches in a row refused for good, last: the receiver refused the batch with HTTP 422"), "\(shown)")
+        #expect(shown.contains("batches in a row with events refused for good, last: the receiver refused the batch with HTTP 422"), "\(shown)")
         #expect(shown.contains("footfall outbox list --state dead"), "\(shown)")
         refuse.store(false, ordering: .relaxed)
         try harness.append(TestEvents.make(count: 6).suffix(2))

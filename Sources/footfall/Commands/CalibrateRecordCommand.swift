@@ -17,7 +17,8 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
               live                the store file's own live sources (sources:, as
                                   `footfall run` starts them: an ESPresense broker,
                                   a BlueZ adapter, a serial controller, a Wi-Fi
-                                  interface), for --seconds from now
+                                  interface), for --seconds from the first
+                                  reading heard (waiting up to 30 s for one)
               trace:FILE[@start]  readings from a recorded trace, for --seconds from
                                   `start` (a time of the trace's own, or seconds
                                   after its first reading)
@@ -162,7 +163,7 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
         var states: [String: String] = [:]
         if source == "live" {
             path = "the store's sources"
-            print("listening for \(SVGDocument.number(seconds)) s on the sources of \(configuration.file)…")
+            print("listening on the sources of \(configuration.file): \(SVGDocument.number(seconds)) s from the first reading (waiting up to 30 s for one)…")
             let recorded: SourceRecording.Recorded
             do {
                 recorded = try await SourceRecording.record(configuration: configuration, seconds: seconds, logger: Self.quietLogger)
@@ -195,7 +196,7 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
             guard let most = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
                 if source == "live" {
                     let said = states.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-                    throw CommandFailure("the store's sources heard no BLE device by its sensors in \(SVGDocument.number(seconds)) s\(said.isEmpty ? "" : " (\(said))"); check the sources reach their sensors (`footfall run --check`) and the survey phone advertises")
+                    throw CommandFailure("the store's sources heard no BLE device by its sensors\(window.isEmpty && wifi.isEmpty ? " within 30 s" : " in \(SVGDocument.number(seconds)) s")\(said.isEmpty ? "" : " (\(said))"); check the sources reach their sensors (`footfall run --check`) and the survey phone advertises")
                 }
                 throw CommandFailure("\(path): no readings by the store's sensors in the \(Int(seconds)) s from \(start.map { String($0) } ?? "the start"); check --source's start time and the sensor ids")
             }
