@@ -25,21 +25,13 @@ public final class MQTT311Broker: Sendable {
     public var publishedTopics: [String] { seen.withLock { $0.published.map(\.topic) } }
 
     public init() throws {
-        let listener = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = RawConnection.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        guard bound == 0, named == 0, listen(listener, 4) == 0 else {
+        let (listener, port) = try RefusingPort.bindLoopback()
+        guard listen(listener, 4) == 0 else {
             close(listener)
             throw DaemonClientError("cannot listen on 127.0.0.1: errno \(errno)")
         }
         self.listener = listener
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let thread = Thread { [self] in serve() }
         thread.name = "mqtt 3.1.1 broker"
         thread.start()

@@ -8,6 +8,11 @@ public final class RefusingPort: @unchecked Sendable {
     private let socket: Int32
 
     public init() throws {
+        (socket, port) = try Self.bindLoopback()
+    }
+
+    /// A TCP socket bound to a free port on 127.0.0.1, not yet listening, and its port.
+    static func bindLoopback() throws -> (socket: Int32, port: Int) {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = RawConnection.loopback(port: 0)
         let bound = withUnsafePointer(to: &address) {
@@ -21,8 +26,7 @@ public final class RefusingPort: @unchecked Sendable {
             close(socket)
             throw DaemonClientError("cannot bind a port on 127.0.0.1: errno \(errno)")
         }
-        self.socket = socket
-        port = Int(UInt16(bigEndian: address.sin_port))
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     deinit { close(socket) }
