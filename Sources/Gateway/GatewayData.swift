@@ -14,10 +14,19 @@ public struct GatewayData: Sendable {
     public static let databaseName = "gateway.sqlite"
     public static let keyName = "identity.key"
 
+    /// What is odd about the directory as found, for the daemon's log: its key with no database
+    /// beside it (the database of an earlier run deleted or moved).
+    public private(set) var warnings: [String] = []
+
     public init(directory: String, durability: GatewayDatabase.Durability = .full) throws {
         self.directory = directory
         try Self.makeDirectory(directory)
         let databasePath = (directory as NSString).appendingPathComponent(Self.databaseName)
+        let keyPath = (directory as NSString).appendingPathComponent(Self.keyName)
+        if FileManager.default.fileExists(atPath: keyPath), !FileManager.default.fileExists(atPath: databasePath) {
+            warnings.append(
+                "\(keyPath) is here but \(Self.databaseName) is not: the database of an earlier run (its outbox, visit history and analytics) is missing, and a new one is made; if it was moved, stop the gateway and put it back")
+        }
         do {
             database = try GatewayDatabase(path: databasePath, durability: durability)
         } catch let newer as GatewayDatabase.NewerSchema {

@@ -30,8 +30,34 @@ public final class GatewayDatabase: Sendable {
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        file = Self.identity(of: path)
         try Self.refuseANewerSchema(writer, path: path)
         try Self.migrator.migrate(writer)
+    }
+
+    /// The device and inode of the file opened: a file deleted or replaced under the gateway is
+    /// told by them (`fileProblem`).
+    let file: (device: UInt64, inode: UInt64)?
+
+    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// What became of the database file since it was opened, or nil: deleted, or replaced by
+    /// another file. The gateway then still writes into the file it opened, which goes with the
+    /// process (audit: the outbox, the history and the kept visits lost without a word).
+    public var fileProblem: String? {
+        guard let path, let file else { return nil }
+        guard let now = Self.identity(of: path) else { return "\(path) was deleted while the gateway had it open" }
+        return now == file ? nil : "\(path) was replaced by another file while the gateway had the first open"
+    }
+
+    /// Writes a copy of the database as the gateway has it (the file it opened, deleted or not)
+    /// to `target`, which must not exist (SQLite's `VACUUM INTO`).
+    public func saveCopy(to target: String) throws {
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
     }
 
     /// A database a newer version migrated (a downgrade): its schema is one this version does
@@ -60,6 +86,7 @@ public final class GatewayDatabase: Sendable {
     public init() throws {
         writer = try DatabaseQueue(configuration: Configuration())
         path = nil
+        file = nil
         try Self.migrator.migrate(writer)
     }
 

@@ -137,6 +137,21 @@ extension CommandLineTests {
         #expect(locating.standardOutput.contains("warning: sources[0] reads sensor gateways' batches from mqtt:// on 10.0.4.2"), "\(locating.standardOutput)")
     }
 
+    /// The API's connections are held within the process's open-file limit (out of
+    /// descriptors, the runtime crashed the whole gateway): more asked for is said, and the
+    /// limit the API takes.
+    @Test func moreConnectionsThanTheOpenFileLimitLeavesAreSaidAndHeldWithinIt() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(chmod(directory.path, 0o700) == 0)
+        let store = try write(
+            try Fixtures.demoStoreWithoutSources() + "\nsources:\n  - type: simulate\n\napi:\n  listen: 127.0.0.1:0\n  max_connections: 2000\n", "store.yaml", in: directory)
+        let result = try await FootfallProcess.run(
+            ["run", "--config", store, "--data", directory.appendingPathComponent("data").path, "--check"], launcher: ["/usr/bin/prlimit", "--nofile=256:256"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("warning: api.max_connections 2000 is more than this process's open-file limit (256) leaves for connections: the API takes 128 at once"), "\(result.standardOutput)")
+    }
+
     /// A live source's device that is not there (or not this user's to open) is a warning of
     /// `run --check`, with what to do: it may be plugged in by the time the gateway starts. (This
     /// machine's kernel has no Bluetooth sockets; one with them and no hci7 says that instead.)

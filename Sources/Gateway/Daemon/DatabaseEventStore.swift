@@ -22,6 +22,8 @@ public final class DatabaseEventStore: EventStore, Sendable {
     /// The daemon's clock: events are stamped with the time they joined the outbox.
     let timing: Timing
 
+    public func fileProblem() -> String? { database.fileProblem }
+
     public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400, timing: Timing = .live) {
         self.database = database
         self.timing = timing

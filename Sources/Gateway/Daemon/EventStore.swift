@@ -37,4 +37,10 @@ public protocol EventStore: Sendable {
     /// and staff marks the pipeline dropped (`dropped`, by pseudonym), with the events of the
     /// dropped visits, and marks their requests taken (the daemon's clock); how many events went.
     func completeErasures(_ dropped: [String: VisitTracker.Forgotten]) throws -> Int
+    /// What became of the store's file since it was opened (deleted, replaced), or nil.
+    func fileProblem() -> String?
+}
+
+extension EventStore {
+    public func fileProblem() -> String? { nil }
 }

@@ -53,6 +53,28 @@ public struct GatewayDaemon {
         var resolver: IdentityResolver
         /// What is allowed but exposes a secret: logged at start, printed by `--check`.
         var warnings: [String] = []
+        /// The API's connections at once: `api.max_connections`, within what the process's
+        /// open-file limit leaves.
+        var maxConnections = 512
+    }
+
+    /// Descriptors kept for everything but the API's connections: the database and its
+    /// journal, sinks, sources, brokers, the runtime's own.
+    static let descriptorReserve = 128
+
+    /// Raises the process's soft open-file limit to its hard one (as a server may; systemd's
+    /// default soft limit is 1024) and returns it: the API's connections are held within it.
+    /// Out of descriptors, the API's accepts failed and the runtime's thread pool crashed the
+    /// whole process (audit, `ulimit -n 64` and 60 connections).
+    static func openFileLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return limit.rlim_cur == rlim_t.max ? nil : Int(clamping: limit.rlim_cur)
     }
 
     /// Secrets the configuration lets cross the store's network in clear, or leaves readable
@@ -148,9 +170,15 @@ public struct GatewayDaemon {
                     message: "\(caFile) cannot be read as PEM certificates (\(error)); give the certificate of the CA that signed the locating gateway's, or that certificate itself")
             }
         }
-        return Prepared(
+        var prepared = Prepared(
             host: host, port: port, certificate: certificate, resolver: try IdentityMapLoader.resolver(for: configuration),
-            warnings: Self.exposures(configuration, host: host))
+            warnings: Self.exposures(configuration, host: host), maxConnections: configuration.api.maxConnections)
+        if let limit = Self.openFileLimit(), prepared.maxConnections > limit - Self.descriptorReserve {
+            prepared.maxConnections = max(8, limit - Self.descriptorReserve)
+            prepared.warnings.append(
+                "api.max_connections \(configuration.api.maxConnections) is more than this process's open-file limit (\(limit)) leaves for connections: the API takes \(prepared.maxConnections) at once; raise the limit (LimitNOFILE= in the unit, ulimit -n) to take more")
+        }
+        return prepared
     }
 
     /// Everything `run` checks of its configuration, without starting, opening a device or
@@ -196,6 +224,7 @@ public struct GatewayDaemon {
         let lock = try DataDirectoryLock.acquire(options.dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let data = try GatewayData(directory: options.dataDirectory)
+        for warning in data.warnings { logger.warning("\(warning)") }
         let bus = InputBus()
         let timing = self.timing
         let live = LiveState(startedAt: timing.now())
@@ -265,7 +294,7 @@ public struct GatewayDaemon {
             server: try certificate.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0.serverConfiguration) } ?? .http1(configuration: http1),
             configuration: .init(
                 address: .hostname(host, port: port), serverName: "footfall",
-                availableConnectionsDelegate: MaximumAvailableConnections(api.maxConnections, logger: logger)),
+                availableConnectionsDelegate: MaximumAvailableConnections(prepared.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 logger.info("API listening", metadata: ["address": "\(channel.localAddress?.description ?? "")", "scheme": "\(scheme)"])
                 // The port bound, not the one asked for: port 0 means any free one.
@@ -291,8 +320,32 @@ public struct GatewayDaemon {
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw GatewayDataError(
                 "\(host):\(port) is already in use (another footfall, or another server, listens there); stop it, or choose another address with api.listen or --listen")
+        } catch {
+            // The pipeline stopped for the database file deleted or replaced under it.
+            if let problem = data.database.fileProblem {
+                throw GatewayDataError("\(problem); \(Self.saveDeletedDatabase(data.database, directory: options.dataDirectory))")
+            }
+            throw error
+        }
+        if let problem = data.database.fileProblem {
+            // Deleted at the very end, after the pipeline's last look.
+            throw GatewayDataError("\(problem); \(Self.saveDeletedDatabase(data.database, directory: options.dataDirectory))")
         }
         SystemdNotifier.notify("STOPPING=1")
+    }
+
+    /// Saves the database the gateway had open (its file deleted or replaced since) where the
+    /// next start finds it, or beside it when another file stands there now; says what it did.
+    static func saveDeletedDatabase(_ database: GatewayDatabase, directory: String) -> String {
+        guard let path = database.path else { return "nothing to save" }
+        let target = FileManager.default.fileExists(atPath: path) ? path + ".recovered-\(Int(Date().timeIntervalSince1970))" : path
+        do {
+            try database.saveCopy(to: target)
+        } catch {
+            return "its contents could not be saved (\(error)): the outbox, visit history and kept visits are lost"
+        }
+        if target == path { return "its contents (outbox, visit history, kept visits) are saved back as \(path); the next start carries on from them" }
+        return "its contents (outbox, visit history, kept visits) are saved as \(target); stop the gateway and put that file in place of \(path) (and remove its -wal and -shm) to carry on from them"
     }
 
     /// An API without tokens answers anyone who reaches it: on loopback only the gateway's own

@@ -99,6 +99,27 @@ public struct PipelineService: Service {
         var keptVisits: (kept: VisitTracker.Kept, savedAt: Double)?
         /// When (the data's time) erasure requests were last looked for.
         var erasuresCheckedAt = -Double.infinity
+        /// When (the data's time) the database file was last looked at.
+        var storeFileCheckedAt = -Double.infinity
+    }
+
+    /// How often (s of the data's time) the daemon looks at its database file.
+    static let checkStoreFileEvery = 5.0
+
+    /// The database file deleted or replaced under the gateway: it stops (keeping its visits in
+    /// the file it has open), and the daemon saves that file's contents before it exits
+    /// (`GatewayDaemon`), rather than carrying on into a file that goes with the process.
+    private func checkStoreFile(_ state: inout State, at time: Double) throws {
+        guard time - state.storeFileCheckedAt >= Self.checkStoreFileEvery || time < state.storeFileCheckedAt else { return }
+        state.storeFileCheckedAt = time
+        if let problem = store.fileProblem() {
+            logger.critical("\(problem); stopping, and saving what it holds")
+            throw StoreFileGone(description: problem)
+        }
+    }
+
+    public struct StoreFileGone: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// How often (s of the data's time) the daemon looks for erasure requests: `visits erase`
@@ -288,6 +309,7 @@ public struct PipelineService: Service {
                 state.lastTime = time
                 // Before the tick ends visits: an erased shopper's visit ends with no event.
                 await takeErasures(&state, at: time)
+                try checkStoreFile(&state, at: time)
                 try state.pipeline.advance(to: time, into: &state.outputs)
                 try await flushCounts(&state)
                 keepLearntRadio(&state, at: time)
