@@ -6,11 +6,14 @@ public struct OutboxError: Error, CustomStringConvertible, Sendable {
     public var operation: String
     public var problem: String
     public var remedy: String
+    /// The database's disk (or its size) was full.
+    public var isFull = false
 
     public var description: String { "outbox: cannot \(operation): \(problem); \(remedy)" }
 
     public init(operation: String, underlying: any Error) {
         self.operation = operation
+        isFull = DatabaseFailure.isFull(underlying)
         if let failure = DatabaseFailure(underlying) {
             problem = failure.problem
             remedy = failure.remedy

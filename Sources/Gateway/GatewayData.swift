@@ -42,6 +42,33 @@ public struct GatewayData: Sendable {
         key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
     }
 
+    public static let reserveName = "reserve"
+    /// Bytes kept free for the last writes of a gateway whose disk fills: the batch that failed
+    /// and the visits in progress, kept for the next start.
+    public static let reserveBytes = 8 << 20
+
+    /// Sets aside `reserveBytes` of the data directory's disk (the file `reserve`), unless it is
+    /// there already; says why not when the disk has no room for it.
+    public func makeReserve() -> String? {
+        let path = (directory as NSString).appendingPathComponent(Self.reserveName)
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size >= Self.reserveBytes { return nil }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return "cannot make \(path) (\(String(cString: strerror(errno)))): no space is set aside for the last writes of a full disk" }
+        defer { close(fd) }
+        let result = posix_fallocate(fd, 0, off_t(Self.reserveBytes))
+        guard result == 0 else {
+            _ = ftruncate(fd, 0)
+            unlink(path)
+            return "the data directory's disk has no room for the \(Self.reserveBytes >> 20) MiB set aside for the last writes of a full disk (\(String(cString: strerror(result)))); free space on it"
+        }
+        return nil
+    }
+
+    /// Frees the space set aside (`makeReserve`); false when there was none.
+    public func releaseReserve() -> Bool {
+        unlink((directory as NSString).appendingPathComponent(Self.reserveName)) == 0
+    }
+
     /// Makes the data directory if it is missing, after `checkDirectory`: nobody's but the
     /// gateway's user's and group's, whatever the umask (the packaged unit's is 027; a shell's
     /// 022), since it holds the visit history, customer ids and the pseudonyms' key.

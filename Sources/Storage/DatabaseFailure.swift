@@ -7,6 +7,11 @@ public struct DatabaseFailure: Hashable, Sendable {
     public var problem: String
     public var remedy: String
 
+    /// Whether `error` is the database's disk (or its size) being full.
+    public static func isFull(_ error: any Error) -> Bool {
+        (error as? DatabaseError)?.resultCode.primaryResultCode == .SQLITE_FULL
+    }
+
     /// Nil for an error that is not the database's (the caller describes it).
     public init?(_ error: any Error) {
         guard let error = error as? DatabaseError else { return nil }
@@ -17,7 +22,7 @@ public struct DatabaseFailure: Hashable, Sendable {
             remedy = "free disk space under the data directory; nothing is lost that was accepted before"
         case .SQLITE_READONLY:
             problem = "the database is read-only (\(message))"
-            remedy = "check the data directory's permissions and mount"
+            remedy = "check the data directory's permissions and mount (a disk error remounts a file system read-only: see `dmesg`)"
         case .SQLITE_IOERR:
             problem = "a disk error (\(message))"
             remedy = "check the disk"

@@ -256,8 +256,10 @@ public struct GatewayDaemon {
             let pseudonymizer = Pseudonymizer(key: data.key)
             consumers += store.services
             let survey = options.survey
+            if let problem = data.makeReserve() { logger.warning("\(problem)") }
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
+                releaseReserve: { data.releaseReserve() },
                 makePipeline: {
                     var pipeline = try Pipeline(
                         configuration: configuration, survey: survey, pseudonymKey: data.key, customers: customers,

@@ -1,9 +1,11 @@
 import FootfallCore
+import Forwarding
 import Foundation
 import Logging
 import Pipeline
 import Presence
 import ServiceLifecycle
+import Storage
 
 /// The daemon's pipeline: consumes every source's input in order, runs the one pipeline, and
 /// applies what it decides — visits, history lookups, events and their analytics to the event
@@ -16,11 +18,14 @@ public struct PipelineService: Service {
     let pseudonymizer: Pseudonymizer
     let logger: Logger
     let makePipeline: @Sendable () throws -> Pipeline
+    /// Frees the disk space set aside for a full disk's last writes; false when there is none.
+    let releaseReserve: @Sendable () -> Bool
 
     public init(
         bus: InputBus, live: LiveState, metrics: GatewayMetrics, store: any EventStore, pseudonymizer: Pseudonymizer,
-        logger: Logger, makePipeline: @escaping @Sendable () throws -> Pipeline
+        logger: Logger, releaseReserve: @escaping @Sendable () -> Bool = { false }, makePipeline: @escaping @Sendable () throws -> Pipeline
     ) {
+        self.releaseReserve = releaseReserve
         self.bus = bus
         self.live = live
         self.metrics = metrics
@@ -355,6 +360,16 @@ public struct PipelineService: Service {
             metrics.storeFailure()
             await live.setFault("cannot store events: \(error)")
             logger.critical("cannot store events", metadata: ["error": "\(error)"])
+            // A full disk: the space set aside is freed for this batch and, as the daemon stops,
+            // the visits in progress (both were lost: audit); the disk wants freeing still.
+            if DatabaseFailure.isFull(error) || (error as? OutboxError)?.isFull == true, releaseReserve() {
+                do {
+                    _ = try await store.commit(state.outputs, engagedAfter: pipeline.configuration.presence.engagedAfter)
+                    logger.critical("the data directory's disk is full: the space set aside for it was freed, and the events of the batch that failed are stored; stopping — free space on it, and the next start sets the space aside again")
+                } catch {
+                    logger.critical("the data directory's disk is full: the space set aside for it was freed, and still the events of the batch that failed could not be stored", metadata: ["error": "\(error)"])
+                }
+            }
             throw error
         }
         var positions: [(String, PositionEstimate)] = []
