@@ -107,6 +107,14 @@ public final class FileTransport: SinkTransport, Sendable {
     struct FileError: Error, CustomStringConvertible {
         var operation: String
         var errno: Int32
-        var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
+        var description: String {
+            let remedy = switch errno {
+            case ENOSPC, EDQUOT: "; free space on the sink's file system (it is retried, nothing lost)"
+            case EROFS: "; the sink's file system is read-only: remount it read-write, or give the sink another path"
+            case EMFILE, ENFILE: "; the gateway is out of open files: raise LimitNOFILE, or lower api.max_connections"
+            default: ""
+            }
+            return "\(operation) failed: \(String(cString: strerror(errno)))\(remedy)"
+        }
     }
 }

@@ -127,7 +127,13 @@ public struct HTTPTransport: SinkTransport {
     /// (errno: 111)", whose reason names the path it took rather than what happened.
     public static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "\(error)" }
-        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? IOError {
+            let reason = String(cString: strerror(error.errnoCode))
+            if error.errnoCode == EMFILE || error.errnoCode == ENFILE {
+                return reason + "; the gateway is out of open files: raise LimitNOFILE, or lower api.max_connections"
+            }
+            return reason
+        }
         return String(describing: error)
     }
 }

@@ -110,7 +110,7 @@ struct SinkWorker: Sendable {
                     // a day is a few dozen lines, not one a minute); the status and the metrics
                     // count every attempt.
                     if reason != lastLoggedReason || failures & (failures - 1) == 0 {
-                        logger.warning("sink \(sink.name): attempt \(failures) failed (\(reason)); retrying in \(delay)")
+                        logger.warning("sink \(sink.name): attempt \(failures) failed (\(reason)); retrying in \(Self.shown(delay))")
                         lastLoggedReason = reason
                     }
                     if failures >= 3 {
@@ -125,6 +125,12 @@ struct SinkWorker: Sendable {
             }
         }
         await flushAfterCancellation()
+    }
+
+    /// A wait as a person reads it: `0.15 s`, `12 s`, not seventeen digits of a second.
+    static func shown(_ delay: Duration) -> String {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.0f s", seconds)
     }
 
     private func register() async {

@@ -31,7 +31,7 @@ public final class DataDirectoryLock: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let error = errno
-            throw GatewayDataError("cannot open \(path) (\(String(cString: strerror(error))))\(GatewayData.ownership(of: [directory, path]) ?? "; check the data directory is the footfall user's")")
+            throw GatewayDataError("cannot open \(path) (\(String(cString: strerror(error))))\(GatewayData.remedy(for: [directory, path], error: error) ?? "; check the data directory is the footfall user's")")
         }
         // Made by root (an operator's `sudo footfall replay --data /var/lib/footfall`), it would
         // keep the service's own user out for good: it is the data directory owner's.

@@ -34,7 +34,7 @@ public struct GatewayData: Sendable {
         } catch {
             // SQLite names neither the file nor why ("unable to open database file").
             for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
-            throw GatewayDataError("cannot open \(databasePath): \(error)\(Self.ownership(of: [directory, databasePath, databasePath + "-wal", databasePath + "-shm"]) ?? "; check the disk has space and the data directory is the footfall user's")")
+            throw GatewayDataError("cannot open \(databasePath): \(error)\(Self.remedy(for: [directory, databasePath, databasePath + "-wal", databasePath + "-shm"]) ?? "; check the disk has space and the data directory is the footfall user's")")
         }
         // Opened in WAL mode, SQLite has made its -wal and -shm beside it by now, each with the
         // umask's mode; those that come later take the database file's.
@@ -129,6 +129,23 @@ public struct GatewayData: Sendable {
     /// "; it is owned by …" with the command that gives the files to this process's user, for
     /// the first of `paths` that is another user's (a first start as root, then the service);
     /// nil when they are all this user's (or this is root, which any owner suits).
+    /// What to do when `paths` (the data directory first) cannot be opened for writing: a
+    /// read-only file system (as a disk error leaves it), a file whose mode keeps its own user
+    /// out, or another owner; nil when none of these is the cause.
+    static func remedy(for paths: [String], error: Int32? = nil) -> String? {
+        var system = statvfs()
+        if error == EROFS || (statvfs(paths[0], &system) == 0 && system.f_flag & UInt(ST_RDONLY) != 0) {
+            return "; the file system of \(paths[0]) is read-only (a disk error remounts it so: see `dmesg`); fix the disk, and remount it read-write"
+        }
+        if let owned = ownership(of: paths) { return owned }
+        for path in paths.dropFirst() where access(path, F_OK) == 0 && access(path, W_OK) != 0 {
+            var found = stat()
+            let mode = stat(path, &found) == 0 ? String(found.st_mode & 0o777, radix: 8) : "?"
+            return "; \(path) is mode \(mode), not writable by its own user: chmod u+w it"
+        }
+        return nil
+    }
+
     static func ownership(of paths: [String]) -> String? {
         let me = geteuid()
         guard me != 0 else { return nil }

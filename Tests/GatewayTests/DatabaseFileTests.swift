@@ -75,4 +75,23 @@ import Testing
         #expect(log.contains("the space set aside for it was freed, and the events of the batch that failed are stored"), "\(log)")
         #expect(log.contains("kept the visits in progress for the next start") && !log.contains("cannot keep the visits in progress"), "\(log)")
     }
+
+    /// A data directory on a file system mounted read-only: said as such, with what to do. (A
+    /// disk error's read-only remount that the mount table does not show fails at the lock with
+    /// EROFS, which says the same, `GatewayData.remedy`.)
+    @Test func aReadOnlyFileSystemIsSaidAsSuch() async throws {
+        let store = try DaemonSourceTests.store(sources: "  - type: simulate\n")
+        defer { try? FileManager.default.removeItem(at: store.directory) }
+        let small = store.directory.appendingPathComponent("small").path
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        try #require(try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", small]).terminationStatus == 0, "mount failed")
+        defer { _ = try? ChildProcess("/bin/umount", ["-l", small]) }
+        let data = (small as NSString).appendingPathComponent("data")
+        _ = try GatewayData(directory: data)
+        try #require(try ChildProcess("/bin/mount", ["-o", "remount,ro", small]).terminationStatus == 0, "remount failed")
+        let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", data])
+        #expect(result.status != 0)
+        let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
+        #expect(errors.count == 1 && errors[0].contains("read-only") && errors[0].contains("remount it read-write"), "\(result.standardError)")
+    }
 }
