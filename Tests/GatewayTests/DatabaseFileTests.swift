@@ -82,13 +82,11 @@ import Testing
     @Test func aReadOnlyFileSystemIsSaidAsSuch() async throws {
         let store = try DaemonSourceTests.store(sources: "  - type: simulate\n")
         defer { try? FileManager.default.removeItem(at: store.directory) }
-        let small = store.directory.appendingPathComponent("small").path
-        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        try #require(try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", small]).terminationStatus == 0, "mount failed")
-        defer { _ = try? ChildProcess("/bin/umount", ["-l", small]) }
-        let data = (small as NSString).appendingPathComponent("data")
-        _ = try GatewayData(directory: data)
-        try #require(try ChildProcess("/bin/mount", ["-o", "remount,ro", small]).terminationStatus == 0, "remount failed")
+        // The data directory is the mount point of a read-only tmpfs.
+        let data = store.directory.appendingPathComponent("readonly").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try #require(try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", data]).terminationStatus == 0, "mount failed")
+        defer { _ = try? ChildProcess("/bin/umount", ["-l", data]) }
         let result = try await FootfallProcess.run(["run", "--config", store.config, "--data", data])
         #expect(result.status != 0)
         let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
