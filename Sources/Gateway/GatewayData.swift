@@ -47,21 +47,27 @@ public struct GatewayData: Sendable {
     /// and the visits in progress, kept for the next start.
     public static let reserveBytes = 8 << 20
 
-    /// Sets aside `reserveBytes` of the data directory's disk (the file `reserve`), unless it is
-    /// there already; says why not when the disk has no room for it.
-    public func makeReserve() -> String? {
+    /// Sets aside `reserveBytes` of the data directory's disk (the file `reserve`, its blocks
+    /// allocated at each start: a sparse copy from a backup holds none). Throws when the disk
+    /// has no room for it: a gateway started on a disk that full would take back the visits kept
+    /// at its last stop and then lose them, and the events it failed to store, at its first
+    /// write (review); it is refused until space is freed, as a full disk fails every start.
+    public func makeReserve() throws {
         let path = (directory as NSString).appendingPathComponent(Self.reserveName)
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size >= Self.reserveBytes { return nil }
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return "cannot make \(path) (\(String(cString: strerror(errno)))): no space is set aside for the last writes of a full disk" }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw GatewayDataError("cannot make \(path) (\(String(cString: strerror(errno)))), the space set aside for a full disk's last writes\(Self.remedy(for: [directory, path], error: errno) ?? "; check the data directory is the footfall user's")")
+        }
         defer { close(fd) }
+        var found = stat()
+        guard fstat(fd, &found) == 0, found.st_mode & S_IFMT == S_IFREG else {
+            throw GatewayDataError("\(path) is not a regular file; remove it (the gateway sets \(Self.reserveBytes >> 20) MiB aside there)")
+        }
         let result = posix_fallocate(fd, 0, off_t(Self.reserveBytes))
         guard result == 0 else {
-            _ = ftruncate(fd, 0)
-            unlink(path)
-            return "the data directory's disk has no room for the \(Self.reserveBytes >> 20) MiB set aside for the last writes of a full disk (\(String(cString: strerror(result)))); free space on it"
+            throw GatewayDataError(
+                "the data directory's disk has no room for the \(Self.reserveBytes >> 20) MiB the gateway sets aside for a full disk's last writes (\(String(cString: strerror(result)))); free space on it (nothing is lost meanwhile: what was stored is kept, and the sources' data waits)")
         }
-        return nil
     }
 
     /// Frees the space set aside (`makeReserve`); false when there was none.

@@ -33,6 +33,22 @@ public final class GatewayDatabase: Sendable {
         file = Self.identity(of: path)
         try Self.refuseANewerSchema(writer, path: path)
         try Self.migrator.migrate(writer)
+        companions = Dictionary(uniqueKeysWithValues: ["-wal", "-shm"].compactMap { suffix in
+            Self.identity(of: path + suffix).map { (path + suffix, $0) }
+        })
+    }
+
+    /// SQLite's `-wal` and `-shm` of the file opened, as found once it was: left beside a file
+    /// that replaced it, they would be read over that file (`removeOwnCompanions`).
+    let companions: [String: (device: UInt64, inode: UInt64)]
+
+    /// Removes this database's own `-wal` and `-shm` (those it opened, not another file's) from
+    /// beside its path, once its contents are saved (`saveCopy`): the connection keeps what it
+    /// has open.
+    public func removeOwnCompanions() {
+        for (path, opened) in companions where Self.identity(of: path).map({ $0 == opened }) == true {
+            unlink(path)
+        }
     }
 
     /// The device and inode of the file opened: a file deleted or replaced under the gateway is
@@ -48,10 +64,15 @@ public final class GatewayDatabase: Sendable {
     /// What became of the database file since it was opened, or nil: deleted, or replaced by
     /// another file. The gateway then still writes into the file it opened, which goes with the
     /// process (audit: the outbox, the history and the kept visits lost without a word).
+    /// (A look that fails otherwise than with ENOENT, a directory made unsearchable, tells
+    /// nothing, and is not taken for either.)
     public var fileProblem: String? {
         guard let path, let file else { return nil }
-        guard let now = Self.identity(of: path) else { return "\(path) was deleted while the gateway had it open" }
-        return now == file ? nil : "\(path) was replaced by another file while the gateway had the first open"
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? "\(path) was deleted (or its directory moved) while the gateway had it open" : nil
+        }
+        return (UInt64(info.st_dev), UInt64(info.st_ino)) == file ? nil : "\(path) was replaced by another file while the gateway had the first open"
     }
 
     /// Writes a copy of the database as the gateway has it (the file it opened, deleted or not)
@@ -87,6 +108,7 @@ public final class GatewayDatabase: Sendable {
         writer = try DatabaseQueue(configuration: Configuration())
         path = nil
         file = nil
+        companions = [:]
         try Self.migrator.migrate(writer)
     }
 

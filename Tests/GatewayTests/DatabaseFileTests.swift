@@ -1,7 +1,7 @@
 import FootfallCore
 import FootfallTesting
 import Foundation
-import Gateway
+@testable import Gateway
 import Storage
 import Testing
 
@@ -16,18 +16,29 @@ import Testing
         let (daemon, client) = try await DaemonSourceTests.start(store)
         defer { daemon.kill() }
         let database = (store.data as NSString).appendingPathComponent("gateway.sqlite")
-        // Events stored first: the outbox has something to lose.
+        _ = client
+        // Events stored first (an identified shopper's, or a traffic count): the outbox has
+        // something to lose. Looked at through a connection of the test's own, closed after.
         try #require(try await waitUntil {
-            let metrics = try await client.get("/metrics").body
-            return metrics.contains("footfall_events_total{type=\"store.entered\"}") && !metrics.contains("footfall_events_total{type=\"store.entered\"} 0")
+            try await onAThreadOfItsOwn { try GatewayDatabase(path: database).outboxStatusAndLastSequence().lastSequence > 0 }
         }, "\(daemon.log)")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         #expect(await onAThreadOfItsOwn { daemon.process.waitUntilExit(timeout: .seconds(300)) }, "\(daemon.log)")
         #expect(daemon.process.terminationStatus == 1)
-        #expect(daemon.log.contains("gateway.sqlite was deleted while the gateway had it open; its contents (outbox, visit history, kept visits) are saved back as"), "\(daemon.log)")
+        #expect(daemon.log.contains("gateway.sqlite was deleted (or its directory moved) while the gateway had it open; its contents (outbox, visit history, kept visits) are saved back as"), "\(daemon.log)")
         let saved = try GatewayDatabase(path: database)
         let appended = try saved.outboxStatusAndLastSequence().lastSequence
         #expect(appended > 0, "the events stored before the deletion are back")
+    }
+
+    /// A file system a disk error left read-only (the mount table may still say rw) is named
+    /// where the data directory's files cannot be opened.
+    @Test func aReadOnlyFileSystemIsNamedWhereAFileCannotBeOpened() {
+        let directory = Fixtures.temporaryDirectory("remedy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let remedy = GatewayData.remedy(for: [directory.path, directory.appendingPathComponent("footfall.lock").path], error: EROFS)
+        #expect(remedy?.contains("is read-only (a disk error remounts it so: see `dmesg`); fix the disk, and remount it read-write") == true, "\(remedy ?? "nil")")
+        #expect(GatewayData.remedy(for: [directory.path], error: EACCES) == nil || getuid() != 0)
     }
 
     /// The key with no database beside it at a start: the database of an earlier run is missing,
@@ -67,7 +78,8 @@ import Testing
             return metrics.contains("footfall_events_total{type=\"store.entered\"}") && !metrics.contains("footfall_events_total{type=\"store.entered\"} 0")
         }, "\(daemon.log)")
         // Everything left on the disk taken.
-        let filled = try ChildProcess("/bin/sh", ["-c", "dd if=/dev/zero of=\(small)/filler bs=64k 2>/dev/null; sync; true"])
+        // In one call (a `dd` descheduled between two writes could take the reserve once freed).
+        let filled = try ChildProcess("/bin/sh", ["-c", "fallocate -l $(( $(stat -f -c '%a * %S' \(small)) )) \(small)/filler || dd if=/dev/zero of=\(small)/filler bs=64k 2>/dev/null; true"])
         #expect(filled.terminationStatus == 0)
         #expect(await onAThreadOfItsOwn { daemon.process.waitUntilExit(timeout: .seconds(300)) }, "\(daemon.log)")
         #expect(daemon.process.terminationStatus == 1)

@@ -256,7 +256,7 @@ public struct GatewayDaemon {
             let pseudonymizer = Pseudonymizer(key: data.key)
             consumers += store.services
             let survey = options.survey
-            if let problem = data.makeReserve() { logger.warning("\(problem)") }
+            try data.makeReserve()
             consumers.append(PipelineService(
                 bus: bus, live: live, metrics: metrics, store: store.store, pseudonymizer: pseudonymizer, logger: logger,
                 releaseReserve: { data.releaseReserve() },
@@ -340,14 +340,18 @@ public struct GatewayDaemon {
     /// next start finds it, or beside it when another file stands there now; says what it did.
     static func saveDeletedDatabase(_ database: GatewayDatabase, directory: String) -> String {
         guard let path = database.path else { return "nothing to save" }
-        let target = FileManager.default.fileExists(atPath: path) ? path + ".recovered-\(Int(Date().timeIntervalSince1970))" : path
+        let replaced = FileManager.default.fileExists(atPath: path)
+        let target = replaced ? path + ".recovered-\(Int(Date().timeIntervalSince1970))" : path
+        // Its own -wal and -shm go first: left beside the file now at its path (or the copy
+        // saved there), they would be read over it (review: the replacement's tables gone).
+        database.removeOwnCompanions()
         do {
             try database.saveCopy(to: target)
         } catch {
-            return "its contents could not be saved (\(error)): the outbox, visit history and kept visits are lost"
+            return "its contents could not be saved (\(error)); if the data directory was moved, its files are where it was moved to"
         }
-        if target == path { return "its contents (outbox, visit history, kept visits) are saved back as \(path); the next start carries on from them" }
-        return "its contents (outbox, visit history, kept visits) are saved as \(target); stop the gateway and put that file in place of \(path) (and remove its -wal and -shm) to carry on from them"
+        if !replaced { return "its contents (outbox, visit history, kept visits) are saved back as \(path); the next start carries on from them" }
+        return "its contents (outbox, visit history, kept visits) are saved as \(target); the gateway restarts on the file now at \(path): to carry on from the saved one instead, stop the gateway, put it in place of \(path) (removing that file's -wal and -shm), and start it"
     }
 
     /// An API without tokens answers anyone who reaches it: on loopback only the gateway's own

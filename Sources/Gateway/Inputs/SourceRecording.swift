@@ -37,31 +37,33 @@ public enum SourceRecording {
         guard made.live else {
             throw Refusal(description: "the sources of \(configuration.file) replay recordings; record from the recording itself (--source trace:FILE, after `footfall convert` for a capture)")
         }
-        // The time of the first reading heard, by the readings' own clock (the wall clock, live).
+        // When (the wall clock) the first reading arrived: the window is of arrivals, so that
+        // a batch with its sensor's backlog, or a sensor's clock behind, neither shortens the
+        // listening nor brings in readings from before the surveyor stood at the point.
+        let clock = Timing.live
         let first = Mutex<Double?>(nil)
         let collecting = Task {
-            var heard: [Observation] = []
+            var heard: [(arrived: Double, observation: Observation)] = []
             for await input in bus.stream {
                 bus.taken(input)
+                let arrived = clock.now()
                 switch input {
-                case .observation(let observation): heard.append(observation)
-                case .observations(let list): heard += list
+                case .observation(let observation): heard.append((arrived, observation))
+                case .observations(let list): heard += list.map { (arrived, $0) }
                 default: continue
                 }
-                if let earliest = heard.last.map(\.time) { first.withLock { $0 = $0.map { min($0, earliest) } ?? earliest } }
+                first.withLock { $0 = $0 ?? arrived }
             }
             return heard
         }
         let group = ServiceGroup(configuration: .init(services: made.services, logger: logger))
         let running = Task { try await group.run() }
-        let clock = Timing.live
         let giveUp = clock.now() + waitForFirst
         while first.withLock({ $0 }) == nil, clock.now() < giveUp {
             try? await Task.sleep(for: .milliseconds(100))
         }
         if let start = first.withLock({ $0 }) {
-            // A moment past the window's end, for its last readings to come through.
-            let left = start + seconds + 0.25 - clock.now()
+            let left = start + seconds - clock.now()
             if left > 0 { try? await Task.sleep(for: .milliseconds(Int64(left * 1000))) }
         }
         await group.triggerGracefulShutdown()
@@ -69,6 +71,6 @@ public enum SourceRecording {
         bus.finish()
         let heard = await collecting.value
         guard let start = first.withLock({ $0 }) else { return Recorded(observations: [], states: made.board.snapshot) }
-        return Recorded(observations: heard.filter { $0.time >= start && $0.time < start + seconds }, states: made.board.snapshot)
+        return Recorded(observations: heard.filter { $0.arrived >= start && $0.arrived < start + seconds }.map(\.observation), states: made.board.snapshot)
     }
 }

@@ -110,8 +110,13 @@ enum SurveyDeviceKey {
     static func key(for configuration: StoreConfiguration) throws -> [UInt8] {
         let folder = (configuration.file as NSString).deletingLastPathComponent
         let path = (folder.isEmpty ? "." : folder as NSString).appendingPathComponent(".survey-key")
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if access(path, F_OK) == 0 {
+            // There but not read is not "missing": a new key would give the same phone another
+            // pseudonym at the next points, without a word (review).
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure("cannot read \(path), the key of the survey's device pseudonyms (\(String(cString: strerror(errno)))); give it back to this user (an earlier `sudo` made it?), or delete it to make a new one (the survey's devices then get new pseudonyms)")
+            }
+            let hex = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             var bytes: [UInt8] = []
             var index = hex.startIndex
             while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
@@ -125,9 +130,16 @@ enum SurveyDeviceKey {
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max) }
-        let hex = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CommandFailure("cannot write \(path), the key of the survey's device pseudonyms; check the store's folder is writable")
+        let text = Array((bytes.map { String(format: "%02x", $0) }.joined() + "\n").utf8)
+        // Made 0600 from its first byte.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw CommandFailure("cannot make \(path), the key of the survey's device pseudonyms (\(String(cString: strerror(errno)))); check the store's folder is writable")
+        }
+        defer { close(fd) }
+        guard text.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == text.count else {
+            unlink(path)
+            throw CommandFailure("cannot write \(path) (\(String(cString: strerror(errno)))); check the store's folder has space")
         }
         return bytes
     }
