@@ -253,8 +253,7 @@ public final class ObservationUplink: Sendable {
                     return
                 }
                 let due = (refusedUntil.values.min() ?? timing.now()) - timing.now()
-                let flush = Double(options.flushInterval.components.seconds) + Double(options.flushInterval.components.attoseconds) / 1e18
-                await wake.wait(timeout: .milliseconds(Int64(max(0.01, min(due, flush)) * 1000)))
+                await wake.wait(timeout: .milliseconds(Int64(max(0.01, min(due, options.flushInterval / .seconds(1))) * 1000)))
                 continue
             }
             if waiting < options.batchSize, !isStopping() {

@@ -129,7 +129,7 @@ struct SinkWorker: Sendable {
 
     /// A wait as a person reads it: `0.15 s`, `12 s`, not seventeen digits of a second.
     static func shown(_ delay: Duration) -> String {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let seconds = delay / .seconds(1)
         return seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.0f s", seconds)
     }
 
@@ -202,21 +202,10 @@ struct SinkWorker: Sendable {
             }
         }
         switch outcome {
-        case .delivered:
-            guard await settle(round, dead: dead) else { return .storageFailed }
-            let now = timing.now()
-            metrics.delivered.increment(by: sent.count)
-            for entry in sent {
-                metrics.latency.recordNanoseconds(Int64(max(0, now - entry.appendedAt) * 1e9))
-            }
-            noteDead(dead)
-            return .settled(refused: nil)
-        case .rejected(let why):
-            let condemned = dead + sent.map { ($0, why) }
-            guard await settle(round, dead: condemned) else { return .storageFailed }
-            noteDead(condemned)
-            return .settled(refused: why.reason)
-        case .deliveredExcept(let refused):
+        case .delivered, .deliveredExcept:
+            // Every event delivered but those the receiver refused for good (a per-event
+            // transport's): those are dead letters beside the ones too large to send.
+            let refused: [Int: DeadLetterReason] = if case .deliveredExcept(let refused) = outcome { refused } else { [:] }
             let condemned = dead + refused.sorted { $0.key < $1.key }.compactMap { index, why in sent.indices.contains(index) ? (sent[index], why) : nil }
             guard await settle(round, dead: condemned) else { return .storageFailed }
             let now = timing.now()
@@ -226,6 +215,11 @@ struct SinkWorker: Sendable {
             }
             noteDead(condemned)
             return .settled(refused: refused.sorted { $0.key < $1.key }.first?.value.reason)
+        case .rejected(let why):
+            let condemned = dead + sent.map { ($0, why) }
+            guard await settle(round, dead: condemned) else { return .storageFailed }
+            noteDead(condemned)
+            return .settled(refused: why.reason)
         case .retry(let reason, let after):
             metrics.retried.increment(by: sent.count)
             return .retry(reason: reason, after: after)
