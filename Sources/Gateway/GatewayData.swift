@@ -132,9 +132,6 @@ public struct GatewayData: Sendable {
         return "is not writable by this user; give it to the user footfall runs as"
     }
 
-    /// "; it is owned by …" with the command that gives the files to this process's user, for
-    /// the first of `paths` that is another user's (a first start as root, then the service);
-    /// nil when they are all this user's (or this is root, which any owner suits).
     /// What to do when `paths` (the data directory first) cannot be opened for writing: a
     /// read-only file system (as a disk error leaves it), a file whose mode keeps its own user
     /// out, or another owner; nil when none of these is the cause.
@@ -152,6 +149,9 @@ public struct GatewayData: Sendable {
         return nil
     }
 
+    /// "; it is owned by …" with the command that gives the files to this process's user, for
+    /// the first of `paths` that is another user's (a first start as root, then the service);
+    /// nil when they are all this user's (or this is root, which any owner suits).
     static func ownership(of paths: [String]) -> String? {
         let me = geteuid()
         guard me != 0 else { return nil }
@@ -166,7 +166,10 @@ public struct GatewayData: Sendable {
         return nil
     }
 
-    static func loadOrCreateKey(at path: String) throws -> [UInt8] {
+    /// The 32-byte secret at `path`, made (0600 from its first byte) when there is none; one
+    /// there but unreadable or of another size is an error, never replaced. `place` names the
+    /// folder it lives in for the messages.
+    public static func loadOrCreateKey(at path: String, place: String = "the data directory") throws -> [UInt8] {
         // A key that is there but cannot be read is said as such (it would otherwise be taken
         // as missing, and making a new one fail with "File exists").
         if access(path, F_OK) == 0, access(path, R_OK) != 0 {
@@ -186,20 +189,20 @@ public struct GatewayData: Sendable {
         let temporary = path + ".new-\(getpid())"
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw GatewayDataError("cannot create \(temporary) (\(String(cString: strerror(errno)))); check the data directory is writable") }
+        guard fd >= 0 else { throw GatewayDataError("cannot create \(temporary) (\(String(cString: strerror(errno)))); check \(place) is writable") }
         defer { unlink(temporary) }
         let written = key.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = written == key.count && fsync(fd) == 0
         let failure = errno
         close(fd)
         guard synced else {
-            throw GatewayDataError("cannot write \(path) (\(String(cString: strerror(failure)))); check the data directory's disk")
+            throw GatewayDataError("cannot write \(path) (\(String(cString: strerror(failure)))); check \(place)'s disk")
         }
         // link(2), not rename(2): a key another process made meanwhile is kept, not replaced.
         if link(temporary, path) != 0 {
             let linkError = errno  // before any other call sets it
             guard linkError == EEXIST, let data = FileManager.default.contents(atPath: path), data.count == 32 else {
-                throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(linkError)))); check the data directory is writable")
+                throw GatewayDataError("cannot create \(path) (\(String(cString: strerror(linkError)))); check \(place) is writable")
             }
             return Array(data)
         }

@@ -317,28 +317,27 @@ public struct GatewayDaemon {
             "store": "\(configuration.layout.id)", "gateway": "\(configuration.gatewayID)", "sources": "\(configuration.sources.count)",
             "survey": "\(surveyPoints == 0 ? "none" : "\(surveyPoints) points")",
         ])
+        var failure: (any Error)?
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw GatewayDataError(
                 "\(host):\(port) is already in use (another footfall, or another server, listens there); stop it, or choose another address with api.listen or --listen")
         } catch {
-            // The pipeline stopped for the database file deleted or replaced under it.
-            if let problem = data.database.fileProblem {
-                throw GatewayDataError("\(problem); \(Self.saveDeletedDatabase(data.database, directory: options.dataDirectory))")
-            }
-            throw error
+            failure = error
         }
+        // The database file deleted or replaced under the gateway (the pipeline stopped for it,
+        // or it went after the pipeline's last look): what it holds is saved before the exit.
         if let problem = data.database.fileProblem {
-            // Deleted at the very end, after the pipeline's last look.
-            throw GatewayDataError("\(problem); \(Self.saveDeletedDatabase(data.database, directory: options.dataDirectory))")
+            throw GatewayDataError("\(problem); \(Self.saveDeletedDatabase(data.database))")
         }
+        if let failure { throw failure }
         SystemdNotifier.notify("STOPPING=1")
     }
 
     /// Saves the database the gateway had open (its file deleted or replaced since) where the
     /// next start finds it, or beside it when another file stands there now; says what it did.
-    static func saveDeletedDatabase(_ database: GatewayDatabase, directory: String) -> String {
+    static func saveDeletedDatabase(_ database: GatewayDatabase) -> String {
         guard let path = database.path else { return "nothing to save" }
         let replaced = FileManager.default.fileExists(atPath: path)
         let target = replaced ? path + ".recovered-\(Int(Date().timeIntervalSince1970))" : path

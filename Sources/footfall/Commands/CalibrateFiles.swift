@@ -1,5 +1,6 @@
 import Calibration
 import FootfallCore
+import Gateway
 import Foundation
 import Positioning
 
@@ -105,43 +106,13 @@ func resolvedLinks(_ path: String) -> String {
 
 /// The secret a survey's device pseudonyms are keyed with: 32 random bytes in `.survey-key`
 /// beside the store file (mode 0600), made at the first survey point recorded from a device
-/// with an address. Never written into the survey.
+/// with an address, as the gateway's own key is (`GatewayData.loadOrCreateKey`: one there but
+/// unreadable is said, never replaced). Never written into the survey.
 enum SurveyDeviceKey {
     static func key(for configuration: StoreConfiguration) throws -> [UInt8] {
         let folder = (configuration.file as NSString).deletingLastPathComponent
         let path = (folder.isEmpty ? "." : folder as NSString).appendingPathComponent(".survey-key")
-        if access(path, F_OK) == 0 {
-            // There but not read is not "missing": a new key would give the same phone another
-            // pseudonym at the next points, without a word (review).
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure("cannot read \(path), the key of the survey's device pseudonyms (\(String(cString: strerror(errno)))); give it back to this user (an earlier `sudo` made it?), or delete it to make a new one (the survey's devices then get new pseudonyms)")
-            }
-            let hex = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            var bytes: [UInt8] = []
-            var index = hex.startIndex
-            while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
-                bytes.append(byte)
-                index = next
-            }
-            guard bytes.count == 32, index == hex.endIndex else {
-                throw CommandFailure("\(path): not a survey key (64 hex digits); delete it to make a new one (the survey's devices then get new pseudonyms)")
-            }
-            return bytes
-        }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max) }
-        let text = Array((bytes.map { String(format: "%02x", $0) }.joined() + "\n").utf8)
-        // Made 0600 from its first byte.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw CommandFailure("cannot make \(path), the key of the survey's device pseudonyms (\(String(cString: strerror(errno)))); check the store's folder is writable")
-        }
-        defer { close(fd) }
-        guard text.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == text.count else {
-            unlink(path)
-            throw CommandFailure("cannot write \(path) (\(String(cString: strerror(errno)))); check the store's folder has space")
-        }
-        return bytes
+        return try GatewayData.loadOrCreateKey(at: path, place: "the store's folder")
     }
 }
 
