@@ -25,8 +25,11 @@ public enum SourceRecording {
     /// of readings, not of the start-up), and returns what they heard in it. Waits at most
     /// `waitForFirst` for the first reading. Throws when the store's sources replay recordings
     /// (a trace, a capture file: give that file as a trace instead) or cannot be made.
+    /// How long `record` waits for the first reading (s) while the sources connect.
+    public static let waitForFirstReading = 30.0
+
     public static func record(
-        configuration: StoreConfiguration, seconds: Double, waitForFirst: Double = 30, logger: Logger
+        configuration: StoreConfiguration, seconds: Double, waitForFirst: Double = waitForFirstReading, logger: Logger
     ) async throws -> Recorded {
         let bus = InputBus()
         let made = try SourceFactory.services(

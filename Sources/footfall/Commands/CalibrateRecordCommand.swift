@@ -163,7 +163,7 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
         var states: [String: String] = [:]
         if source == "live" {
             path = "the store's sources"
-            print("listening on the sources of \(configuration.file): \(SVGDocument.number(seconds)) s from the first reading (waiting up to 30 s for one)…")
+            print("listening on the sources of \(configuration.file): \(SVGDocument.number(seconds)) s from the first reading (waiting up to \(SVGDocument.number(SourceRecording.waitForFirstReading)) s for one)…")
             let recorded: SourceRecording.Recorded
             do {
                 recorded = try await SourceRecording.record(configuration: configuration, seconds: seconds, logger: Self.quietLogger)
@@ -196,7 +196,7 @@ struct CalibrateRecordCommand: AsyncParsableCommand {
             guard let most = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
                 if source == "live" {
                     let said = states.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-                    throw CommandFailure("the store's sources heard no BLE device by its sensors\(window.isEmpty && wifi.isEmpty ? " within 30 s" : " in \(SVGDocument.number(seconds)) s")\(said.isEmpty ? "" : " (\(said))"); check the sources reach their sensors (`footfall run --check`) and the survey phone advertises")
+                    throw CommandFailure("the store's sources heard no BLE device by its sensors\(window.isEmpty && wifi.isEmpty ? " within \(SVGDocument.number(SourceRecording.waitForFirstReading)) s" : " in \(SVGDocument.number(seconds)) s")\(said.isEmpty ? "" : " (\(said))"); check the sources reach their sensors (`footfall run --check`) and the survey phone advertises")
                 }
                 throw CommandFailure("\(path): no readings by the store's sensors in the \(Int(seconds)) s from \(start.map { String($0) } ?? "the start"); check --source's start time and the sensor ids")
             }
