@@ -39,7 +39,31 @@ public struct GatewayData: Sendable {
         // Opened in WAL mode, SQLite has made its -wal and -shm beside it by now, each with the
         // umask's mode; those that come later take the database file's.
         for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] { Self.closeToOthers(path) }
-        key = try Self.loadOrCreateKey(at: (directory as NSString).appendingPathComponent(Self.keyName))
+        key = try Self.loadOrCreateKey(at: keyPath)
+        Self.giveToDirectoryOwner([databasePath, databasePath + "-wal", databasePath + "-shm", keyPath], in: directory)
+    }
+
+    /// As root in a data directory another user owns (an operator's `sudo footfall visits show
+    /// --data /var/lib/footfall`, or a first `footfall run` by hand in the directory the package
+    /// made), the database, its `-wal` and `-shm` and the key would be made root's, 0600 or
+    /// 0640, and the service's own user could no longer open them; each of `paths` there is
+    /// given to the directory's owner and group, as the lock file is. Only a regular file with a
+    /// single link, opened without following a link: a link the directory's owner planted must
+    /// not turn root's chown onto another file.
+    public static func giveToDirectoryOwner(_ paths: [String], in directory: String) {
+        guard geteuid() == 0 else { return }
+        var folder = stat()
+        guard stat(directory, &folder) == 0, folder.st_uid != 0 else { return }
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var found = stat()
+            guard fstat(fd, &found) == 0, found.st_mode & S_IFMT == S_IFREG, found.st_nlink == 1,
+                found.st_uid != folder.st_uid || found.st_gid != folder.st_gid
+            else { continue }
+            _ = fchown(fd, folder.st_uid, folder.st_gid)
+        }
     }
 
     public static let reserveName = "reserve"
@@ -59,6 +83,7 @@ public struct GatewayData: Sendable {
             throw GatewayDataError("cannot make \(path) (\(String(cString: strerror(errno)))), the space set aside for a full disk's last writes\(Self.remedy(for: [directory, path], error: errno) ?? "; check the data directory is the footfall user's")")
         }
         defer { close(fd) }
+        Self.giveToDirectoryOwner([path], in: directory)
         var found = stat()
         guard fstat(fd, &found) == 0, found.st_mode & S_IFMT == S_IFREG else {
             throw GatewayDataError("\(path) is not a regular file; remove it (the gateway sets \(Self.reserveBytes >> 20) MiB aside there)")

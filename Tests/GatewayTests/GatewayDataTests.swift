@@ -67,4 +67,43 @@ import Testing
         #expect(check.status == 1, "\(check.standardError)")
         #expect(check.standardError.contains("cannot create the data directory .footfall: . cannot be looked into (Permission denied)"), "\(check.standardError)")
     }
+
+    /// An operator's command as root in the data directory the package gave the service's user
+    /// (`sudo footfall visits show --data /var/lib/footfall`, or a first start by hand): the files
+    /// it makes there are the directory owner's, so the service can still open its database and
+    /// read its key; a link planted there does not carry the chown onto another file.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func filesRootMakesInTheServicesDataDirectoryAreTheServices() async throws {
+        let directory = Fixtures.temporaryDirectory("gateway-data-root")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        chmod(directory.path, 0o755)
+        let data = directory.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        #expect(chown(data, 65534, 65534) == 0)
+        let outside = directory.appendingPathComponent("not-the-gateways").path
+        #expect(FileManager.default.createFile(atPath: outside, contents: Data("root's\n".utf8)))
+        #expect(link(outside, data + "/" + GatewayData.reserveName) == 0)
+        func owner(_ path: String) -> uid_t? {
+            var found = stat()
+            return lstat(path, &found) == 0 ? found.st_uid : nil
+        }
+        do {
+            let opened = try GatewayData(directory: data)
+            for name in [GatewayData.databaseName, GatewayData.databaseName + "-wal", GatewayData.databaseName + "-shm", GatewayData.keyName] {
+                #expect(owner(data + "/" + name) == 65534, "\(name)")
+            }
+            // The reserve's name is a second link to a file outside: refused or not, it stays root's.
+            _ = try? opened.makeReserve()
+            #expect(owner(outside) == 0)
+            // The service's user, meanwhile, opens the same database and reads the same key.
+            let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            let status = try await FootfallProcess.run(["outbox", "status", "--data", data], timeout: .seconds(300), launcher: nobody)
+            #expect(status.status == 0, "\(status.standardError)")
+        }
+        unlink(data + "/" + GatewayData.reserveName)
+        let reopened = try GatewayData(directory: data)
+        try reopened.makeReserve()
+        #expect(owner(data + "/" + GatewayData.reserveName) == 65534)
+        #expect(owner(data + "/" + GatewayData.keyName) == 65534)
+    }
 }

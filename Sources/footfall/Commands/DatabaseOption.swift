@@ -29,7 +29,9 @@ struct DatabaseOption: ParsableArguments {
             throw CommandFailure("no gateway database at \(path); pass --data DIR or --db PATH")
         }
         do {
-            return try GatewayDatabase(path: path)
+            let database = try GatewayDatabase(path: path)
+            GatewayData.giveToDirectoryOwner([path, path + "-wal", path + "-shm"], in: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+            return database
         } catch {
             throw CommandFailure("cannot open \(path): \(error)".replacingOccurrences(of: "\n", with: " "))
         }
