@@ -135,6 +135,27 @@ import Testing
         let confusion = try #require(object["confusion"] as? [String: [String: Int]])
         #expect(confusion.values.flatMap(\.values).reduce(0, +) == 60)
         #expect((object["suggested_sensor"] as? [String: Any])?["x"] is Double)
+        // The 2 m grid reaches the whole floor: nothing extrapolated is said.
+        #expect(object["survey_coverage"] as? Double == 1)
+        let text = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory)])
+        #expect(!text.standardOutput.contains("extrapolation"), "\(text.standardOutput)")
+    }
+
+    /// A survey of one end of the floor: the floor's expected error beyond it is the models'
+    /// extrapolation, and `check` says how much of the floor its points reach.
+    @Test func calibrateCheckSaysWhereItsFloorFigureIsExtrapolated() async throws {
+        let corner = SurveyedStore.points.filter { $0.x < 8 }
+        let directory = try SurveyedStore.folder(survey: SurveyedStore.survey(points: corner))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory)])
+        #expect(result.status == 0, "\(result.standardError)")
+        let line = try #require(result.standardOutput.split(separator: "\n").first { $0.contains("extrapolation") }, "\(result.standardOutput)")
+        // x < 10 of a 20 m floor is within 3 m of a point of x ≤ 7: about half the floor.
+        #expect(line.contains("within 3 m of 5"), "\(line)")
+        let json = try await FootfallProcess.run(["calibrate", "check", "--store", store(directory), "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let coverage = try #require(object["survey_coverage"] as? Double)
+        #expect(coverage > 0.45 && coverage < 0.55, "\(coverage)")
     }
 
     @Test func calibrateRecordAppendsAPointFromATraceWindow() async throws {

@@ -63,8 +63,12 @@ struct CalibrateCheckCommand: ParsableCommand {
             (position: best.position, before: map.mean, after: best.before > 0 ? map.mean * best.after / best.before : map.mean)
         }
 
+        // Where the survey reaches: beyond 3 m of its points the floor's figure is the fitted
+        // models' extrapolation, which no left-out point checked.
+        let coverage = PathLossCalibration.coverage(surveyFile.samples, layout: layout)
+
         if json {
-            print(Self.json(report: report, expectedMean: map.mean, factor: factor, best: best))
+            print(Self.json(report: report, expectedMean: map.mean, factor: factor, best: best, coverage: coverage))
         } else {
             print(report.text())
             print("")
@@ -72,6 +76,9 @@ struct CalibrateCheckCommand: ParsableCommand {
                 print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models, unscaled: no point was located)", map.mean))
             } else {
                 print(String(format: "expected error over the floor: mean %.2f m (the Cramér–Rao bound of the fitted models × %.2f, matched to the leave-one-out median)", map.mean, factor))
+            }
+            if coverage < Self.checkedCoverage {
+                print("  the survey's points are within 3 m of \(Int((coverage * 100).rounded())) % of the floor: elsewhere this figure is the fitted models' extrapolation, which no survey point checked; survey the rest of the floor to check it (calibration/README.md)")
             }
             if let best {
                 let cut = best.before > 0 ? (1 - best.after / best.before) * 100 : 0
@@ -85,8 +92,13 @@ struct CalibrateCheckCommand: ParsableCommand {
     }
 
     /// The figures as one JSON object (metres, rounded to the millimetre).
+    /// The share of the floor within 3 m of a survey point under which `check` says its floor
+    /// figure is mostly extrapolated.
+    static let checkedCoverage = 0.9
+
     static func json(
-        report: LeaveOneOutCheck.Report, expectedMean: Double, factor: Double, best: (position: Point, before: Double, after: Double)?
+        report: LeaveOneOutCheck.Report, expectedMean: Double, factor: Double, best: (position: Point, before: Double, after: Double)?,
+        coverage: Double
     ) -> String {
         func m(_ v: Double?) -> Any { v.map { ($0 * 1000).rounded() / 1000 } ?? NSNull() }
         func summary(_ s: LeaveOneOutCheck.ErrorSummary) -> [String: Any] { ["count": s.count, "median_m": m(s.median), "p90_m": m(s.p90)] }
@@ -99,6 +111,7 @@ struct CalibrateCheckCommand: ParsableCommand {
             "zones": Dictionary(uniqueKeysWithValues: report.perZone.map { ($0.zone, summary($0.summary)) }),
             "confusion": report.confusion,
             "expected_error_mean_m": m(expectedMean),
+            "survey_coverage": (coverage * 1000).rounded() / 1000,
         ]
         if let best {
             object["suggested_sensor"] = [
