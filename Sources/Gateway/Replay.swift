@@ -60,6 +60,11 @@ public struct Replay {
         /// How often the trace's time went back by more than `Pipeline.clockJumpThreshold` or on
         /// by more than `Pipeline.largestGap`, and the pipeline carried on from its own clock.
         public var clockJumps = 0
+        /// The sensors whose clock was taken as jumped, each with the line its first jump
+        /// was seen at and how often, in the order of those lines; and how many sensors of the
+        /// store the trace has readings of.
+        public var jumpedSensors: [(sensor: SensorID, firstLine: Int, jumps: Int)] = []
+        public var sensorsHeard = 0
         /// The store analytics of every event, those of counted-only devices included.
         public var analytics: AnalyticsTally
         /// Visits that ended and those under a minute (`ReplaySummary.shortVisitsLine`).
@@ -68,8 +73,12 @@ public struct Replay {
         /// API and `footfall report --config` list them.
         public var storeZones: [String] = []
         /// The analytics by hour over the trace's time (what `--analytics` writes).
+        /// The span of the readings on the pipeline's time (a reading whose sensor's clock
+        /// jumped is taken at the clock), which the analytics cover.
+        public var takenFirstTime: Double?
+        public var takenLastTime: Double?
         public var analyticsSummary: AnalyticsSummary? {
-            guard let first = firstTime, let last = lastTime else { return nil }
+            guard let first = takenFirstTime ?? firstTime, let last = takenLastTime ?? lastTime else { return nil }
             let zones = Set(analytics.counts.keys.map(\.zone)).filter { !$0.isEmpty }.union(storeZones)
             return AnalyticsSummary(counts: analytics.asCounts, from: first, to: max(last, analytics.counts.keys.map(\.intervalStart).max() ?? last) + 1, bucket: .hour, zones: zones.sorted())
         }
@@ -104,6 +113,7 @@ public struct Replay {
         var visitLengths = VisitLengths()
         var analytics = AnalyticsTally(engagedAfter: options.configuration.presence.engagedAfter)
         var first: Double?, last: Double?
+        var firstTaken: Double?, lastTaken: Double?
         let storeSensors = Set(options.configuration.layout.sensors.map(\.id))
         var unknown: [SensorID: UnknownSensor] = [:]
 
@@ -132,17 +142,36 @@ public struct Replay {
             outputs.removeAll(keepingCapacity: true)
         }
 
+        var jumpLines: [SensorID: Int] = [:]
+        var jumpsSeen = 0
+        var heardSensors = Set<SensorID>()
         while let observation = try reader.read() {
-            // The span, whatever the order: a trace out of time order has its earliest reading
-            // later than its first line.
-            first = min(first ?? observation.time, observation.time)
-            last = max(last ?? observation.time, observation.time)
             devices.insert(observation.device)
             if !storeSensors.contains(observation.sensor) {
                 unknown[observation.sensor, default: UnknownSensor(sensor: observation.sensor, firstLine: reader.lineNumber, observations: 0)]
                     .observations += 1
+            } else {
+                heardSensors.insert(observation.sensor)
             }
+            let ignored = pipeline.observationsIgnored
             try pipeline.ingest(observation, into: &outputs)
+            // The span, whatever the order: a trace out of time order has its earliest reading
+            // later than its first line.
+            if pipeline.observationsIgnored == ignored {
+                first = min(first ?? observation.time, observation.time)
+                last = max(last ?? observation.time, observation.time)
+            }
+            // The analytics' span on the pipeline's time: one stray time (1970, a reading days
+            // ahead) is taken at the clock, and would otherwise stretch it over decades with
+            // nothing in its totals.
+            if let taken = pipeline.lastLocatedTime {
+                firstTaken = min(firstTaken ?? taken, taken)
+                lastTaken = max(lastTaken ?? taken, taken)
+            }
+            if pipeline.sensorJumpsTotal != jumpsSeen {
+                jumpsSeen = pipeline.sensorJumpsTotal
+                for sensor in pipeline.sensorClockJumps.keys where jumpLines[sensor] == nil { jumpLines[sensor] = reader.lineNumber }
+            }
             if outputs.count > 1024 { try drain() }
         }
         try pipeline.finish(into: &outputs)
@@ -163,6 +192,12 @@ public struct Replay {
         result.learntRadioTakenBack = takenBack
         result.storeZones = options.configuration.layout.zones.map(\.id)
         result.clockJumps = pipeline.clockJumps
+        result.takenFirstTime = firstTaken
+        result.takenLastTime = lastTaken
+        for sensor in pipeline.sensorClockJumps.keys where jumpLines[sensor] == nil { jumpLines[sensor] = reader.lineNumber }
+        result.jumpedSensors = pipeline.sensorClockJumps.map { ($0.key, jumpLines[$0.key]!, $0.value) }
+            .sorted { ($0.firstLine, $0.sensor.rawValue) < ($1.firstLine, $1.sensor.rawValue) }
+        result.sensorsHeard = heardSensors.count
         result.visitLengths = visitLengths
         analyticsOut?.write((result.analyticsSummary?.json(pretty: true) ?? "{}") + "\n")
         try eventsOut?.close()

@@ -15,10 +15,7 @@ public enum ReplaySummary {
         if r.ignoredObservations > unknown {
             lines.append("ignored \(r.ignoredObservations - unknown) observations whose time is not a number")
         }
-        if r.clockJumps > 0 {
-            lines.append(
-                "the trace's time jumped \(r.clockJumps) time\(r.clockJumps == 1 ? "" : "s") (back by more than \(Int(Pipeline.clockJumpThreshold)) s, or on by more than \(Int(Pipeline.largestGap / 86_400)) days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did")
-        }
+        if let line = Self.clockJumpLine(r, trace: trace) { lines.append(line) }
         if let first = r.firstTime, let last = r.lastTime {
             lines.append("trace time \(RFC3339.string(first)) to \(RFC3339.string(last)) (\(String(format: "%.0f", last - first)) s)")
         } else {
@@ -117,6 +114,9 @@ public enum ReplaySummary {
         object["observations"] = r.observations
         object["ignored_observations"] = r.ignoredObservations
         object["clock_jumps"] = r.clockJumps
+        object["clock_jumps_by_sensor"] = r.jumpedSensors.map {
+            ["sensor": AddressRedaction.redacted($0.sensor.rawValue), "first_line": $0.firstLine, "jumps": $0.jumps] as [String: Any]
+        }
         // Masked as the text says them: a trace whose columns are swapped names addresses here.
         object["unknown_sensors"] = r.unknownSensors.map {
             ["sensor": AddressRedaction.redacted($0.sensor.rawValue), "first_line": $0.firstLine, "observations": $0.observations] as [String: Any]
@@ -139,5 +139,22 @@ public enum ReplaySummary {
         object["elapsed_s"] = (elapsed * 1000).rounded() / 1000
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// What the replay did about readings whose time jumped: the whole recording's (every
+    /// sensor alike), or some sensors' clocks off from the others', named with the line of
+    /// their first jump.
+    static func clockJumpLine(_ r: Replay.Result, trace: String) -> String? {
+        guard r.clockJumps > 0 else { return nil }
+        let times = "\(r.clockJumps) time\(r.clockJumps == 1 ? "" : "s")"
+        let sensorJumps = r.jumpedSensors.filter { $0.jumps > 0 }
+        if sensorJumps.isEmpty || sensorJumps.count >= r.sensorsHeard {
+            let line = sensorJumps.first.map { " (first at \(trace):\($0.firstLine))" } ?? ""
+            return "the trace's time jumped \(times)\(line) (back by more than \(Int(Pipeline.clockJumpThreshold)) s, or on by more than \(Int(Pipeline.largestGap / 86_400)) days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did"
+        }
+        let named = sensorJumps.prefix(5).map { "'\($0.sensor.rawValue)' (first at \(trace):\($0.firstLine), \($0.jumps) time\($0.jumps == 1 ? "" : "s"))" }
+        let more = sensorJumps.count > 5 ? " and \(sensorJumps.count - 5) more" : ""
+        let these = sensorJumps.count == 1 ? "that sensor's clock was" : "those sensors' clocks were"
+        return "the readings of \(named.joined(separator: ", "))\(more) lay more than \(Int(Pipeline.clockJumpThreshold)) s from the other sensors' in the trace's order: \(these) off, and \(sensorJumps.count == 1 ? "its" : "their") readings were replayed at the clock's time, the other sensors' as they were; put \(sensorJumps.count == 1 ? "its" : "their") clock right (or sort the trace by time, if it was merged out of order)"
     }
 }

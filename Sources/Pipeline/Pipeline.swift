@@ -32,12 +32,23 @@ public struct Pipeline: Sendable {
     /// stamped `time` is in: readings that arrive together (a gateway's batch, a scan) share a
     /// time, and an estimate from the first of them alone would be superseded at once.
     private var placing: (time: Double, devices: [DeviceID])?
-    /// Added to observation times after the source's clock jumped backwards, so pipeline time
-    /// never runs backwards.
-    private var timeOffset = 0.0
+    /// Added to each sensor's readings' times after its clock jumped (or proved off from the
+    /// others'), so pipeline time never runs backwards and one sensor's clock moves no other's
+    /// readings.
+    private var sensorOffsets: [SensorID: Double] = [:]
+    /// Readings stamped more than `clockJumpThreshold` ahead of the clock, with the time they
+    /// were stamped, until the recording's time is seen to move on (`aheadConfirmed`) or a
+    /// reading on the clock's time shows them one sensor's clock, or one reading, ahead.
+    private var ahead: [(observation: Observation, heardAt: Double)] = []
+    /// How often each sensor's clock was taken as jumped (`clockJumps`).
+    public private(set) var sensorClockJumps: [SensorID: Int] = [:]
     public private(set) var observationsSeen = 0
     public private(set) var observationsIgnored = 0
-    public private(set) var clockJumps = 0
+    /// How often the recording's time jumped, as its sensors saw it: the most jumps of any one
+    /// sensor (a looped recording jumps once for every sensor).
+    public var clockJumps: Int { (sensorClockJumps.values.max() ?? 0) + gapsJumped }
+    /// A forward gap of more than `largestGap` the clock was moved over (visits ended).
+    private var gapsJumped = 0
     private let knownSensors: Set<SensorID>
     /// The registered identity keys: a rotating private address made from one is the
     /// consented identity `irk:<name>`, whichever source heard it (BLE sources resolve as they
@@ -176,7 +187,6 @@ public struct Pipeline: Sendable {
         }
         if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         let heardAt = observation.time
-        observation.time += timeOffset
         if lateReadings == .live, let clock {
             let lateLimit = min(Self.liveLateLimit, configuration.presence.exitAfter)
             if observation.time < clock - lateLimit || observation.time > clock + Self.largestGap {
@@ -189,19 +199,36 @@ public struct Pipeline: Sendable {
             } else if observation.time > clock + Self.liveAheadLimit {
                 observation.time = clock
             }
-        } else if let clock, observation.time < clock - Self.clockJumpThreshold || observation.time > clock + Self.largestGap {
-            if timeOffset != 0, abs(heardAt - clock) <= Self.clockJumpThreshold {
-                // The source is back on the pipeline's time (the jump was one bad reading, or
-                // the source's clock was put right): carry on without the offset.
-                timeOffset = 0
+        } else if let clock {
+            let offset = sensorOffsets[observation.sensor] ?? 0
+            observation.time = heardAt + offset
+            if offset != 0, abs(heardAt - clock) <= Self.clockJumpThreshold {
+                // The sensor is back on the pipeline's time (the jump was one bad reading, or
+                // its clock was put right): carry on without the offset.
+                sensorOffsets[observation.sensor] = nil
                 observation.time = heardAt
-            } else {
-                // The source's clock jumped: carry on from where the pipeline's clock is.
-                timeOffset = clock - tickInterval - heardAt
+            } else if observation.time < clock - Self.clockJumpThreshold {
+                // The sensor's clock jumped back, or runs behind the others': its readings carry
+                // on from where the pipeline's clock is.
+                shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval)
                 observation.time = clock - tickInterval
-                clockJumps += 1
+            } else if observation.time > clock + Self.clockJumpThreshold {
+                // Ahead: the recording moved on (a pause, a closed night), or one sensor's clock
+                // (or one reading) is ahead of the others'. Held until the next readings tell.
+                ahead.append((observation, heardAt))
+                if aheadConfirmed { try releaseAhead(onTheirTime: true, into: &outputs) }
+                return
             }
         }
+        // A reading on the clock's time: readings held as ahead were one sensor's clock, or one
+        // reading, ahead of the rest, and are taken at the clock.
+        if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
+        try locate(observation, into: &outputs)
+    }
+
+    /// Feeds one observation, on the pipeline's time, to the locate stage.
+    private mutating func locate(_ observation: Observation, into outputs: inout [Output]) throws {
+        lastLocatedTime = observation.time
         // Devices waiting to be placed at an earlier (or later) time are placed first.
         if let placing, placing.time != observation.time { try place(into: &outputs) }
         // Rounds due before the reading run first; a round at its own time waits for it, so
@@ -212,6 +239,41 @@ public struct Pipeline: Sendable {
             // reading and those stamped with it, not a round later.
             if placing == nil { placing = (observation.time, []) }
             if !placing!.devices.contains(observation.device) { placing!.devices.append(observation.device) }
+        }
+    }
+
+    /// Whether the readings held as ahead are the recording's own time moving on: heard by two
+    /// sensors or more, or three readings in a row (a store of one sensor).
+    private var aheadConfirmed: Bool {
+        ahead.count >= 3 || Set(ahead.map(\.observation.sensor)).count >= 2
+    }
+
+    /// Takes a sensor's clock as jumped: its readings from `heardAt` on are taken at `time`.
+    private mutating func shift(_ sensor: SensorID, heardAt: Double, to time: Double) {
+        sensorOffsets[sensor] = time - heardAt
+        sensorClockJumps[sensor, default: 0] += 1
+        sensorJumpsTotal += 1
+    }
+    /// The pipeline time of the last reading it took (after any clock jump's offset), nil
+    /// before the first.
+    public private(set) var lastLocatedTime: Double?
+    /// Every sensor's jumps together, for a caller that looks for new ones after each reading.
+    public private(set) var sensorJumpsTotal = 0
+
+    /// Feeds the readings held as ahead: on their own time (the recording moved on; a move of
+    /// more than `largestGap` is a jump of every sensor), or at the clock, each sensor's clock
+    /// taken as jumped.
+    private mutating func releaseAhead(onTheirTime: Bool, into outputs: inout [Output]) throws {
+        let held = ahead
+        ahead = []
+        for (var observation, heardAt) in held {
+            if let clock, !onTheirTime || observation.time > clock + Self.largestGap {
+                if abs(observation.time - (clock - tickInterval)) > Self.clockJumpThreshold {
+                    shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval)
+                }
+                observation.time = clock - tickInterval
+            }
+            try locate(observation, into: &outputs)
         }
     }
 
@@ -273,7 +335,7 @@ public struct Pipeline: Sendable {
             let endOfVisits = min(configuration.presence.exitAfter + Self.endOfTraceMargin, Self.largestGap)
             try advance(to: next + endOfVisits, into: &outputs)
             clock = (time / tickInterval).rounded(.up) * tickInterval
-            clockJumps += 1
+            gapsJumped += 1
             return
         }
         while next < time || (including && next == time) {
@@ -289,6 +351,8 @@ public struct Pipeline: Sendable {
     /// At the end of a recording: lets the clock run on until every visit has ended (the
     /// locate stage may still place a device for a few seconds after its last reading).
     public mutating func finish(into outputs: inout [Output]) throws {
+        // Readings ahead of the rest at the very end: one sensor's clock, or one reading, ahead.
+        if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
         guard let last = clock else { return }
         try advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }

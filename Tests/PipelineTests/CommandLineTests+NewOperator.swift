@@ -28,8 +28,28 @@ extension CommandLineTests {
         let result = try await FootfallProcess.run(["replay", trace, "--store", "demo-store"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains(
-            "the trace's time jumped 1 time (back by more than 30 s, or on by more than 7 days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did"),
+            "the trace's time jumped 1 time (first at \(trace):4) (back by more than 30 s, or on by more than 7 days): the readings after each were replayed on from the clock; sort the trace by time if that is not what the recording did"),
             "\(result.standardOutput)")
+        // One sensor's clock behind the others' (a merged recording kept in its order), and one
+        // reading stamped 1970: that sensor is named with its line, the others' readings keep
+        // their time, and the analytics span the recording, not 1970 to now (audit: totals 0).
+        var merged = "time,sensor,device,rssi\n"
+        for t in 0..<120 {
+            merged += "\(1000 + t),s1,ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1,-60\n"
+            merged += "\(1000 + t - 45).5,s2,ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1,-62\n"
+            merged += "\(1000 + t).7,s3,ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1,-70\n"
+            if t == 60 { merged += "5,s3,ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1,-70\n" }
+        }
+        let skewed = try write(merged, "m.csv", in: directory)
+        let analytics = directory.appendingPathComponent("m.json").path
+        let replayed = try await FootfallProcess.run(["replay", skewed, "--store", "demo-store", "--analytics", analytics])
+        #expect(replayed.status == 0, "\(replayed.standardError)")
+        #expect(replayed.standardOutput.contains(
+            "the readings of 's2' (first at \(skewed):3, 1 time), 's3' (first at \(skewed):185, 1 time) lay more than 30 s from the other sensors' in the trace's order"),
+            "\(replayed.standardOutput)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: analytics))) as? [String: Any])
+        #expect((summary["buckets"] as? [Any])?.count == 1, "one hour, not decades")
+        #expect(((summary["totals"] as? [String: Any])?["visitors"] as? Int) == 1, "\(summary["totals"] ?? "")")
         let sorted = try write("time,sensor,device,rssi\n1000,s1,d1,-60\n1001,s2,d1,-61\n", "s.csv", in: directory)
         let clean = try await FootfallProcess.run(["replay", sorted, "--store", "demo-store"])
         #expect(!clean.standardOutput.contains("jumped"), "\(clean.standardOutput)")

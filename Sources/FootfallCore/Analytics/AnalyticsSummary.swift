@@ -146,12 +146,13 @@ public struct AnalyticsSummary: Hashable, Sendable, Encodable {
         var totals = Figures(start: from)
         var zones = Set(knownZones)
         for count in counts where count.intervalStart + count.intervalSeconds > first && count.intervalStart < to {
+            // In the totals even past the last bucket a range longer than `longestRange` has.
+            totals.add(count)
+            if !count.zone.isEmpty { zones.insert(count.zone) }
             let index = max(0, Int(((count.intervalStart - first) / bucket.seconds).rounded(.down)))
             guard buckets.indices.contains(index) else { continue }
             buckets[index].add(count)
             if count.intervalSeconds > bucket.seconds { buckets[index].wholeDays = true }
-            totals.add(count)
-            if !count.zone.isEmpty { zones.insert(count.zone) }
         }
         let allZones = zones.sorted()
         // Every zone in every bucket, so a quiet zone reads 0 rather than missing.
