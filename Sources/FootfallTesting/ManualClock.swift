@@ -41,7 +41,7 @@ public final class ManualClock: Sendable {
 
     /// The clock as a component takes it.
     public var timing: Timing {
-        Timing(sleep: { try await self.sleep($0) }, random: random, now: { self.now })
+        Timing(sleep: { try await self.sleep($0) }, random: random, now: { self.now }, elapsed: { self.now })
     }
 
     /// Moves the clock on, waking (in deadline order) those whose wait has passed.

@@ -27,7 +27,8 @@ public final class FileTransport: SinkTransport, Sendable {
         var lastSync: Double = 0
     }
 
-    /// `now` is the gateway's clock (`Timing.now`): `fsync: batch` syncs at most once a second by it.
+    /// `now` is a clock in seconds, monotonic where it matters (`Timing.monotonicSeconds`, as
+    /// sinks make it): `fsync: batch` syncs at most once a second by it.
     public init(path: String, fsync: FsyncPolicy, now: @escaping @Sendable () -> Double) {
         self.now = now
         self.path = path
@@ -59,7 +60,9 @@ public final class FileTransport: SinkTransport, Sendable {
                 do {
                     try writeAll(body, to: state.descriptor)
                     let now = self.now()
-                    let due = fsync == .always || (fsync == .batch && now - state.lastSync >= 1)
+                    // A clock stepped back (NTP, by hand) counts as a second gone: the last sync's time
+                    // lies ahead of it, and would hold every sync off for the step's length.
+                    let due = fsync == .always || (fsync == .batch && (now - state.lastSync >= 1 || now < state.lastSync))
                     if due && path != "-" {
                         guard Glibc.fsync(state.descriptor) == 0 else { throw FileError(operation: "fsync", errno: errno) }
                         state.lastSync = now

@@ -231,11 +231,13 @@ public final class ObservationUplink: Sendable {
     /// the others go on at their pace: one wrong token must not throttle the gateway's sensors.
     public func run() async {
         var attempt = 0
-        // Sensors refused: when each may be tried again (the data's clock) and how often it was.
+        // Sensors refused: when each may be tried again (the monotonic clock: NTP stepping the
+        // wall clock back, as the refusal of a clock ahead asks, must not hold them the length
+        // of the step too) and how often it was.
         var refusedUntil: [SensorID: Double] = [:]
         var refusals: [SensorID: Int] = [:]
         while true {
-            let held = Set(refusedUntil.filter { $0.value > timing.now() }.keys)
+            let held = Set(refusedUntil.filter { $0.value > timing.elapsed() }.keys)
             let (waiting, buffered) = state.withLock { state in
                 state.held = held
                 return (state.sendable, state.count)
@@ -252,7 +254,7 @@ public final class ObservationUplink: Sendable {
                     logger.warning("stopping with observations not sent upstream", metadata: ["left": "\(status.buffered)"])
                     return
                 }
-                let due = (refusedUntil.values.min() ?? timing.now()) - timing.now()
+                let due = (refusedUntil.values.min() ?? timing.elapsed()) - timing.elapsed()
                 await wake.wait(timeout: .milliseconds(Int64(max(0.01, min(due, options.flushInterval / .seconds(1))) * 1000)))
                 continue
             }
@@ -260,7 +262,7 @@ public final class ObservationUplink: Sendable {
                 // Let a batch fill for up to the flush interval.
                 await wake.wait(timeout: options.flushInterval)
             }
-            let now = timing.now()
+            let now = timing.elapsed()
             let (number, places, batch) = state.withLock { state in
                 let batch = state.batch(options.batchSize, holding: held)
                 state.inFlight = Set(batch.places.map { batch.number + UInt64($0) })

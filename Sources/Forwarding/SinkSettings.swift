@@ -154,7 +154,7 @@ public struct SinkSettings: Hashable, Sendable {
                 options: .init(url: url, bearerToken: token, hmacSecret: hmacSecret, timeout: timeout), client: client, now: now)
             return Sink(name: name, encoder: CloudEventsEncoder(), transport: transport, batching: batching)
         case .jsonLines(let path, let fsync):
-            return Sink(name: name, encoder: JSONLinesEncoder(), transport: FileTransport(path: path, fsync: fsync, now: now), batching: batching)
+            return Sink(name: name, encoder: JSONLinesEncoder(), transport: FileTransport(path: path, fsync: fsync, now: Timing.monotonicSeconds), batching: batching)
         case .mqtt(let settings, let topic, let timeout):
             return Sink(name: name, encoder: MQTTEventEncoder(), transport: MQTTTransport(settings: settings, topic: topic, timeout: timeout), batching: batching)
         }

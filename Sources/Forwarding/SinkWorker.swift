@@ -166,7 +166,8 @@ struct SinkWorker: Sendable {
         let flush = sink.batching.flushInterval
         if !ignoringFlushInterval, flush > .zero, entries.count < sink.batching.maxEvents, !first.isRedelivery {
             let age = Duration.milliseconds(Int64((timing.now() - first.appendedAt) * 1000))
-            if age < flush { return .waitForMore(flush - age) }
+            // A wall clock stepped back since the append makes the age negative: waited out.
+            if age >= .zero, age < flush { return .waitForMore(flush - age) }
         }
         return .ready(entries)
     }

@@ -51,7 +51,6 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
     private var zonesVisited: [String: Double] = [:]
     private var zoneOrder: [String] = []
     private var presentSeconds = 0.0
-    private var presenceDay = Int.min
     private var everVisited = false
     /// Before a visit: the recent inside probabilities, for judging in hindsight when the
     /// device came in (`enteredInHindsight`).
@@ -113,11 +112,10 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
             if let stale = recentInside.firstIndex(where: { $0.time >= horizon }), stale > 0 { recentInside.removeFirst(stale) }
         }
         if estimate.insideStore {
-            let day = Int((t / 86_400).rounded(.down))
-            if day != presenceDay {
-                presenceDay = day
-                presentSeconds = 0
-            }
+            // A stay counts from the last break of `exit_after`, whatever the date: a night
+            // shift across midnight (UTC, the stores' evenings in the Americas) is one stay
+            // (audit: counted from each UTC midnight, it was never found as staff).
+            if t - lastInside >= settings.exitAfter { presentSeconds = 0 }
             if t - lastInside <= Self.outsideTolerance { presentSeconds += t - lastInside }
             if !isStaff, presentSeconds > settings.maxPresence {
                 isStaff = true

@@ -30,7 +30,7 @@ public struct VisitTracker: Sendable {
     /// Devices whose visit ended while they were still heard, with when it was decided: the
     /// state machine that follows them after it knows they came in (no passer-by).
     private var leftRecently: [DeviceID: Double] = [:]
-    /// Devices found to be staff or fixtures (present longer than `max_presence` in a day), by
+    /// Devices found to be staff or fixtures (present longer than `max_presence` without a break of `exit_after`), by
     /// their pseudonym (`Pseudonymizer.identityKey`, never the address), with when they were
     /// last heard: on later days they tell no visit from their first estimate.
     private var knownStaff: [String: Double] = [:]

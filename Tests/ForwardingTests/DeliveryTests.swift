@@ -215,6 +215,26 @@ import Testing
         try await receiver.stop()
     }
 
+    /// The wall clock stepped back an hour after the events were stored (NTP, by hand): their
+    /// age by it is negative, which is not a wait of the flush interval plus the step (audit:
+    /// a partial batch waited `flush_interval_ms` + the step).
+    @Test func aWallClockSteppedBackDoesNotHoldAPartialBatchTheLengthOfTheStep() async throws {
+        let harness = try DeliveryHarness()
+        let receiver = try await HTTPReceiver.start()
+        let sink = Sink(
+            name: "flushed", encoder: CloudEventsEncoder(), transport: HTTPTransport(options: .init(url: receiver.url), now: Timing.live.now),
+            batching: Batching(maxEvents: 10, flushInterval: .seconds(2)))
+        try harness.append(TestEvents.make(count: 5))
+        let stepped = Timing(now: { Timing.live.now() - 3600 })
+        let (_, task) = harness.start([sink], timing: stepped)
+        // Its age by the stepped clock is negative: sent at once, not an hour and 2 s later.
+        #expect(await waitUntil(timeout: .seconds(60)) { receiver.requests.count >= 1 })
+        #expect(receivedIDs(receiver) == TestEvents.make(count: 5).map(\.id))
+        task.cancel()
+        _ = await task.result
+        try await receiver.stop()
+    }
+
     @Test func jsonLinesSinkAppendsEveryEventToTheFile() async throws {
         let directory = Fixtures.temporaryDirectory("jsonl")
         defer { try? FileManager.default.removeItem(at: directory) }

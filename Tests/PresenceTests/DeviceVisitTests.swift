@@ -254,4 +254,31 @@ import Testing
         #expect(transitions.contains(.becameStaff))
         #expect(visit.isStaff)
     }
+
+    /// A night shift from 20:00 to 04:00 UTC is one stay across midnight: found as staff after
+    /// `max_presence` as a day shift is; a break of `exit_after` starts the count again.
+    @Test func aStayAcrossMidnightIsOneStayAndABreakStartsTheCountAgain() throws {
+        var settings = Self.settings
+        settings.maxPresence = 6 * 3600
+        let evening = 1_767_643_200.0  // 2026-01-05T20:00:00Z
+        var night = DeviceVisit()
+        var found: Double?
+        for t in stride(from: evening, through: evening + 8 * 3600, by: 2) {
+            if night.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings).contains(.becameStaff) { found = t }
+            _ = night.tick(t, layout: Self.layout, settings: settings)
+        }
+        let at = try #require(found, "found as staff")
+        #expect(at - evening == 6 * 3600 + 2, "\(at - evening)")
+        // Four hours, a break of exit_after, four hours: neither stay is six hours long.
+        var split = DeviceVisit()
+        var staff = false
+        for t in stride(from: evening, through: evening + 4 * 3600, by: 2) {
+            staff = staff || split.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings).contains(.becameStaff)
+        }
+        let back = evening + 4 * 3600 + settings.exitAfter + 10
+        for t in stride(from: back, through: back + 4 * 3600, by: 2) {
+            staff = staff || split.observe(estimate(t, zone: "front"), layout: Self.layout, settings: settings).contains(.becameStaff)
+        }
+        #expect(!staff)
+    }
 }

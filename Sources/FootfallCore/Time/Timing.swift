@@ -12,15 +12,28 @@ public struct Timing: Sendable {
     public var random: @Sendable () -> Double
     /// Wall-clock seconds since the Unix epoch.
     public var now: @Sendable () -> Double
+    /// Seconds on a clock that only runs forwards (`CLOCK_MONOTONIC`), for how long something
+    /// has waited: the wall clock is stepped by NTP or by hand, and a deadline kept on it waits
+    /// out the step too.
+    public var elapsed: @Sendable () -> Double
 
     public init(
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        elapsed: @escaping @Sendable () -> Double = Timing.monotonicSeconds
     ) {
         self.sleep = sleep
         self.random = random
         self.now = now
+        self.elapsed = elapsed
+    }
+
+    /// The system's monotonic clock, in seconds.
+    @Sendable public static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// The system's clock and random numbers.
