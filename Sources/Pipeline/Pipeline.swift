@@ -94,6 +94,9 @@ public struct Pipeline: Sendable {
     public var lateReadings = LateReadings.clockJumped
     /// Observations left for coming too late (`LateReadings.live`).
     public private(set) var observationsLate = 0
+    /// `observationsLate` by the sensor that heard them: a sensor whose every reading comes
+    /// late is a sensor whose clock is behind.
+    public private(set) var observationsLateBySensor: [SensorID: Int] = [:]
     /// An observation this far ahead of the pipeline's clock means the source's clock jumped
     /// forward (or one reading carries a wrong time), and is placed at the clock as a jump
     /// back would be; a tick this far ahead ends every visit and moves the clock on. Either
@@ -191,6 +194,7 @@ public struct Pipeline: Sendable {
             let lateLimit = min(Self.liveLateLimit, configuration.presence.exitAfter)
             if observation.time < clock - lateLimit || observation.time > clock + Self.largestGap {
                 observationsLate += 1
+                observationsLateBySensor[observation.sensor, default: 0] += 1
                 observationsIgnored += 1
                 return
             }

@@ -70,12 +70,13 @@ import Testing
     /// old, and counted), and the clock stays the wall clock's. They had shifted every later
     /// reading by their delay, dating events ahead.
     @Test func liveReadingsThatComeLateAreTakenAsHeardNowOrLeftAndTheClockStays() async throws {
-        let result = try await onAThreadOfItsOwn { () -> (late: Int, left: Int, ignored: Int, jumps: Int, latest: Double, heard: Double, entered: Int) in
+        let result = try await onAThreadOfItsOwn { () -> (late: Int, left: Int, ignored: Int, jumps: Int, latest: Double, heard: Double, entered: Int, bySensor: [SensorID: Int], leftBySensor: [SensorID: Int]) in
             var pipeline = try Pipeline(configuration: Self.configuration)
             pipeline.lateReadings = .live
             var outputs: [Pipeline.Output] = []
             let middle = Self.observations.count / 2
             var left = 0
+            var leftBySensor: [SensorID: Int] = [:]
             for (index, o) in Self.observations.enumerated() {
                 try pipeline.ingest(o, into: &outputs)
                 // Every tenth reading of the second half comes again a minute old, every
@@ -83,7 +84,10 @@ import Testing
                 if index > middle, index % 10 == 0 {
                     var old = o
                     old.time -= index % 100 == 0 ? 600 : 60
-                    if index % 100 == 0 { left += 1 }
+                    if index % 100 == 0 {
+                        left += 1
+                        leftBySensor[o.sensor, default: 0] += 1
+                    }
                     try pipeline.ingest(old, into: &outputs)
                 }
                 if index > middle, index % 50 == 5 {
@@ -99,8 +103,11 @@ import Testing
             try pipeline.finish(into: &outputs)
             var entered = 0
             for case .event(let e, _, _, _, _) in outputs where e.type == .storeEntered { entered += 1 }
-            return (pipeline.observationsLate, left, pipeline.observationsIgnored, pipeline.clockJumps, latest, Self.observations.last!.time, entered)
+            return (pipeline.observationsLate, left, pipeline.observationsIgnored, pipeline.clockJumps, latest, Self.observations.last!.time, entered,
+                    pipeline.observationsLateBySensor, leftBySensor)
         }
+        // Counted by the sensor that heard them: the one whose clock is behind stands out.
+        #expect(result.bySensor == result.leftBySensor)
         #expect(result.left > 0 && result.late == result.left, "only the readings minutes old are left: \(result.late) of \(result.left)")
         #expect(result.ignored == result.left, "the others are placed: \(result.ignored) ignored")
         #expect(result.jumps == 0)

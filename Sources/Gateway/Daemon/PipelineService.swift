@@ -338,9 +338,18 @@ public struct PipelineService: Service {
         if late > state.lateLogged.count, let time = state.lastTime, time - state.lateLogged.time >= Self.lateLogEvery {
             logger.warning("observations came later than presence.exit_after (at most 300 s) after they were heard, or far ahead, and were left (a sensor gateway catching up after an outage, or a sensor's clock behind); counted in footfall_pipeline_late_observations", metadata: [
                 "since_start": "\(late)",
+                "by_sensor": "\(Self.lateBySensor(state.pipeline.observationsLateBySensor))",
             ])
             state.lateLogged = (late, time)
         }
+    }
+
+    /// The sensors whose readings came late, most first (at most five, then how many more):
+    /// the one whose clock is behind stands out.
+    static func lateBySensor(_ counts: [SensorID: Int]) -> String {
+        let sorted = counts.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+        let named = sorted.prefix(5).map { "\(AddressRedaction.redacted($0.key.rawValue)) \($0.value)" }
+        return named.joined(separator: ", ") + (sorted.count > 5 ? " and \(sorted.count - 5) more" : "")
     }
 
     /// At most one line this often (s of the data's time) about observations that came late.
