@@ -24,3 +24,20 @@ import Testing
         #expect(!PipelineService.lateBySensor(["AA:BB:CC:DD:EE:FF": 1]).contains("AA:BB:CC:DD:EE:FF"))
     }
 }
+
+/// A step of the gateway's wall clock is told from time passing, and said (audit: a step forward
+/// of 300 s split every visit in progress without a word).
+@Suite struct ClockStepTests {
+    @Test func aStepOfTheWallClockIsToldFromTimePassing() {
+        var detector = ClockStepDetector()
+        #expect(detector.check(wall: 1_000, elapsed: 50) == nil)
+        #expect(detector.check(wall: 1_001.002, elapsed: 51) == nil, "a second's tick with its drift")
+        #expect(abs((detector.check(wall: 1_302, elapsed: 52) ?? 0) - 299.998) < 1e-6, "stepped forward")
+        #expect(detector.check(wall: 1_003, elapsed: 53) == -300, "stepped back")
+        #expect(detector.check(wall: 1_004, elapsed: 54) == nil)
+        // A stall of the process (the tick late by a minute) moves both clocks alike.
+        #expect(detector.check(wall: 1_064, elapsed: 114) == nil)
+        #expect(ClockStepDetector.message(300).hasPrefix("the system clock was stepped forward by 300 s"))
+        #expect(ClockStepDetector.message(-300).hasPrefix("the system clock was stepped back by 300 s"))
+    }
+}

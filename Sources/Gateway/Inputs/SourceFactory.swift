@@ -206,7 +206,7 @@ enum SourceFactory {
             throw options.error(field: "type", "this gateway replays a recording but also accepts live observations (api.sensor_tokens or api.meraki); run the replay in a gateway of its own")
         }
         let live = clock?.kind == .live || remote
-        if live { services.append(WallClockTicker(bus: bus, timing: timing)) }
+        if live { services.append(WallClockTicker(bus: bus, timing: timing, logger: logger)) }
         return Made(services: services, board: board, live: live, warnings: warnings)
     }
 }
