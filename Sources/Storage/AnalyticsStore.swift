@@ -47,6 +47,11 @@ enum AnalyticsStore {
         return db.changesCount
     }
 
+    /// The start of the newest interval with counts that began before `time`, or nil.
+    static func newestStart(before time: Double, in db: Database) throws -> Double? {
+        try Double.fetchOne(db, sql: "SELECT MAX(interval_start) FROM analytics_count WHERE interval_start < ?", arguments: [time])
+    }
+
     /// The counts of intervals that overlap [from, to) (a day compacted from quarter hours
     /// overlaps a range that begins after its midnight), oldest first.
     static func counts(from: Double, to: Double, in db: Database) throws -> [AnalyticsCount] {

@@ -34,6 +34,11 @@ extension GatewayDatabase {
         /// The analytics' daily upkeep as of the UTC day starting at `day`: quarter hours older
         /// than a week are folded into days, and counts that ended `retention` seconds before
         /// the day go.
+        /// The start of the newest interval with analytics counts that began before `time`.
+        public func newestAnalytics(before time: Double) throws -> Double? {
+            try AnalyticsStore.newestStart(before: time, in: db)
+        }
+
         public func maintainAnalytics(day: Double, retention: Double) throws {
             try AnalyticsStore.compact(before: day - AnalyticsStore.keepQuarterHours, in: db)
             try AnalyticsStore.prune(endedBefore: day - retention, in: db)

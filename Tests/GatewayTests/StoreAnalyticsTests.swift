@@ -118,6 +118,46 @@ import Testing
         #expect(counts.filter { $0.intervalStart >= Self.midnight }.allSatisfy { $0.intervalSeconds == 900 })
     }
 
+    /// The clock set three years ahead for its first minutes (a bad real-time clock until NTP
+    /// puts it right): the counts kept are neither pruned nor folded at the wrong time; had the
+    /// time held there for an hour, it would be the store's time, and the upkeep runs.
+    @Test func aClockSetYearsAheadPrunesNothingUntilItsTimeHasHeldAnHour() throws {
+        let directory = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try GatewayData(directory: directory.path)
+        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
+        for daysAgo in [3.0, 0] {
+            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
+            try store.append(events, analytics: Self.tally(events))
+        }
+        let kept = try data.database.analyticsCounts(from: 0, to: .infinity)
+        let ahead = Self.midnight + 3 * 365 * Self.day
+        let wrong = Self.visitEvents(at: ahead, anonymousID: "anon-visitor-2")
+        try store.append(wrong, analytics: Self.tally(wrong))
+        let afterWrong = try data.database.analyticsCounts(from: 0, to: Self.midnight + Self.day)
+        #expect(afterWrong == kept, "three days of quarter hours, as they were")
+        // NTP puts the clock right: the store's own days carry on, the counts kept with them.
+        let right = Self.visitEvents(at: Self.midnight + Self.day, anonymousID: "anon-visitor-3")
+        try store.append(right, analytics: Self.tally(right))
+        #expect(try data.database.analyticsCounts(from: 0, to: Self.midnight + Self.day) == kept)
+        // Another gateway whose clock stays there: within the hour nothing goes; held there
+        // an hour and more, the far time is the store's, and the upkeep runs.
+        let other = Fixtures.temporaryDirectory("analytics")
+        defer { try? FileManager.default.removeItem(at: other) }
+        let second = try GatewayData(directory: other.path)
+        let stays = DatabaseEventStore(database: second.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
+        for daysAgo in [3.0, 0] {
+            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
+            try stays.append(events, analytics: Self.tally(events))
+        }
+        for (minutes, expectKept) in [(0.0, true), (30, true), (120, false)] {
+            let events = Self.visitEvents(at: ahead + minutes * 60, anonymousID: "anon-visitor-\(Int(minutes))")
+            try stays.append(events, analytics: Self.tally(events))
+            let left = try second.database.analyticsCounts(from: 0, to: Self.midnight + Self.day)
+            #expect((left == kept) == expectKept, "\(minutes) min at the far time: \(left.count) of \(kept.count) rows")
+        }
+    }
+
     /// A range that begins inside a bucket is widened to whole buckets, and a compacted day
     /// overlapping it is counted: `--from` 06:00 had left out the whole of a compacted day
     /// (its row starts at midnight), and a bucket labelled 10:00 counted only from 10:30.

@@ -17,6 +17,14 @@ public final class DatabaseEventStore: EventStore, Sendable {
     let retention: Double
     /// The last UTC day (its start) whose arrival compacted and pruned the analytics.
     private let maintainedDay = Mutex<Double>(-.infinity)
+    /// The data's time when it first came more than `suspectGap` after the newest counts kept,
+    /// until it has held there `confirmAfter` (`maintain`).
+    private let jumpedAt = Mutex<Double?>(nil)
+    private let logger: Logger
+    /// A day this far past the newest counts kept is taken for a clock set wrong until the
+    /// data's time has held there `confirmAfter` (a gateway switched off for a month is not).
+    static let suspectGap = 31 * 86_400.0
+    static let confirmAfter = 3_600.0
     /// A UTC day, s: the analytics' upkeep runs once a day.
     static let day = 86_400.0
     /// The daemon's clock: events are stamped with the time they joined the outbox.
@@ -25,6 +33,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
     public func fileProblem() -> String? { database.fileProblem }
 
     public init(database: GatewayDatabase, health: ForwardingHealth, logger: Logger, retentionDays: Double = 400, timing: Timing = .live) {
+        self.logger = logger
         self.database = database
         self.timing = timing
         writer = OutboxWriter(database: database, health: health, logger: logger)
@@ -133,6 +142,24 @@ public final class DatabaseEventStore: EventStore, Sendable {
         guard let newest = analytics.counts.keys.map(\.intervalStart).max() else { return nil }
         let today = (newest / Self.day).rounded(.down) * Self.day
         guard maintainedDay.withLock({ $0 < today }) else { return nil }
+        // A clock set years ahead (a bad real-time clock, a typo by hand) would prune every
+        // count kept and fold the last week into days, for good, at its first batch: a day
+        // that far past the newest counts is maintained only once the data's time has held
+        // there an hour (NTP puts such a clock right within minutes).
+        if let previous = try transaction.newestAnalytics(before: today), today - previous > Self.suspectGap {
+            let (since, first) = jumpedAt.withLock { jumped -> (Double, Bool) in
+                if let jumped { return (jumped, false) }
+                jumped = newest
+                return (newest, true)
+            }
+            if newest - since < Self.confirmAfter {
+                if first {
+                    logger.warning("the data's time (\(RFC3339.string(newest))) is \(Int((today - previous) / Self.day)) days past the newest analytics kept (\(RFC3339.string(previous))): if the clock is wrong, its upkeep would prune every count older than identity.retention_days from then and fold the last week into days; it waits until that time has held for an hour (check the gateway's clock: timedatectl)")
+                }
+                return nil
+            }
+        }
+        jumpedAt.withLock { $0 = nil }
         try transaction.maintainAnalytics(day: today, retention: retention)
         return today
     }
