@@ -49,11 +49,14 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
         public var missedLong: Int
         /// Detected visits that overlap no true visit.
         public var `false`: Int
+        /// Detected visits that overlap a true visit another detected visit of the same person
+        /// was matched to: a person counted twice (a phone whose address changed mid-visit).
+        public var twice: Int
         /// Share of devices never inside (passers-by) that were counted as visitors.
         public var passersByAsVisitors: Double?
 
         enum CodingKeys: String, CodingKey {
-            case `true`, detected, missed, `false`
+            case `true`, detected, missed, `false`, twice
             case missedLong = "missed_long"
             case passersByAsVisitors = "passers_by_as_visitors"
         }
@@ -64,6 +67,7 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
             try container.encode(detected, forKey: .detected)
             try container.encode(missed, forKey: .missed)
             try container.encode(`false`, forKey: .false)
+            try container.encode(twice, forKey: .twice)
             try container.encode(missedLong, forKey: .missedLong)
             try container.encode(passersByAsVisitors, forKey: .passersByAsVisitors)
         }
@@ -150,7 +154,7 @@ public struct AccuracyReport: Hashable, Sendable, Codable {
         var lines: [String] = []
         lines.append("position error  median \(m(positionError.median)) m, p90 \(m(positionError.p90)) m, p95 \(m(positionError.p95)) m over \(positionError.count) estimates")
         lines.append("zones           \(pct(zoneAccuracy)) of inside time in the right zone; \(m(spuriousZoneChangesPerHour)) spurious zone changes per shopper-hour")
-        lines.append("visits          \(visits.true) true, \(visits.detected) detected, \(visits.missed) missed (\(visits.missedLong) of 2 min or more), \(visits.false) false; passers-by counted as visitors \(pct(visits.passersByAsVisitors))")
+        lines.append("visits          \(visits.true) true, \(visits.detected) detected, \(visits.missed) missed (\(visits.missedLong) of 2 min or more), \(visits.false) false, \(visits.twice) counted twice; passers-by counted as visitors \(pct(visits.passersByAsVisitors))")
         lines.append("entry delay     median \(m(entryDelay.median)) s, p95 \(m(entryDelay.p95)) s over \(entryDelay.count) visits")
         lines.append("exit delay      median \(m(exitDelay.median)) s, p95 \(m(exitDelay.p95)) s over \(exitDelay.count) visits")
         lines.append("dwell           fired for \(dwell.firedForLongStays) of \(dwell.longStays) stays past the threshold; \(dwell.firedForShortStays) for stays under half of it; \(dwell.firedOutsideZone) of \(dwell.fired) fired where the shopper was not in the zone")

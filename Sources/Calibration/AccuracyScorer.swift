@@ -2,17 +2,22 @@ import FootfallCore
 
 /// Scores a replay against ground truth as it runs: positions by interpolating the truth at
 /// each estimate's time (only where the device truly was inside the store), zones causally
-/// (the latest estimate at each truth sample), visits by device and overlap in time.
+/// (the latest estimate at each truth sample), visits by overlap in time. Where the truth names
+/// the person carrying each device (a simulated store), everything is scored by person: a phone
+/// whose address rotated mid-visit is one shopper under two device ids, one true visit, and a
+/// second `store.entered` for it is a visit counted twice (`duplicate`), not a true one.
 public struct AccuracyScorer: Sendable {
     let layout: StoreLayout
     let presence: StoreConfiguration.PresenceSettings
-    private var truth: [DeviceID: [TruthSample]] = [:]
+    /// Each truth device's subject (its person, or itself).
+    private var subjects: [DeviceID: String] = [:]
+    private var truth: [String: [TruthSample]] = [:]
     private var errors: [Double] = []
-    private var zoneTimeline: [DeviceID: [(time: Double, zone: String?)]] = [:]
+    private var zoneTimeline: [String: [(time: Double, zone: String?)]] = [:]
     private var entered: [DeviceID: [(start: Double, decidedAt: Double)]] = [:]
     private var exited: [DeviceID: [(end: Double, decidedAt: Double)]] = [:]
-    private var dwells: [DeviceID: [(zone: String, time: Double, decidedAt: Double)]] = [:]
-    private var cursor: [DeviceID: Int] = [:]
+    private var dwells: [String: [(zone: String, time: Double, decidedAt: Double)]] = [:]
+    private var cursor: [String: Int] = [:]
 
     /// Truth samples further apart than this are not interpolated between.
     static let maxTruthGap = 3.0
@@ -20,19 +25,26 @@ public struct AccuracyScorer: Sendable {
     public init(layout: StoreLayout, truth samples: [TruthSample], presence: StoreConfiguration.PresenceSettings) {
         self.layout = layout
         self.presence = presence
-        for sample in samples { truth[sample.device, default: []].append(sample) }
+        for sample in samples {
+            subjects[sample.device] = sample.subject
+            truth[sample.subject, default: []].append(sample)
+        }
         for key in truth.keys { truth[key]!.sort { $0.time < $1.time } }
     }
 
+    /// Whom an output about `device` is of: the truth's person carrying it, or the device.
+    private func subject(_ device: DeviceID) -> String { subjects[device] ?? device.rawValue }
+
     public mutating func add(_ estimate: PositionEstimate) {
-        zoneTimeline[estimate.device, default: []].append((estimate.time, estimate.zone))
-        guard let samples = truth[estimate.device] else { return }
-        var i = cursor[estimate.device] ?? 0
+        let subject = subject(estimate.device)
+        zoneTimeline[subject, default: []].append((estimate.time, estimate.zone))
+        guard let samples = truth[subject] else { return }
+        var i = cursor[subject] ?? 0
         while i + 1 < samples.count, samples[i + 1].time <= estimate.time { i += 1 }
-        cursor[estimate.device] = i
+        cursor[subject] = i
         guard i + 1 < samples.count, samples[i].time <= estimate.time else { return }
         let a = samples[i], b = samples[i + 1]
-        guard b.time - a.time <= Self.maxTruthGap, b.device == a.device else { return }
+        guard b.time - a.time <= Self.maxTruthGap else { return }
         let f = (estimate.time - a.time) / max(b.time - a.time, 1e-9)
         let truePoint = a.position + (b.position - a.position) * f
         guard layout.outline.contains(truePoint) else { return }
@@ -44,7 +56,7 @@ public struct AccuracyScorer: Sendable {
         switch event.type {
         case .storeEntered: entered[device, default: []].append((event.occurredAt, decidedAt))
         case .storeExited: exited[device, default: []].append((event.occurredAt, decidedAt))
-        case .zoneDwell: if let zone = event.zone { dwells[device, default: []].append((zone, event.occurredAt, decidedAt)) }
+        case .zoneDwell: if let zone = event.zone { dwells[subject(device), default: []].append((zone, event.occurredAt, decidedAt)) }
         default: break
         }
     }
@@ -54,16 +66,29 @@ public struct AccuracyScorer: Sendable {
         var spurious = 0, insideSeconds = 0.0
         var trueVisits = 0, missed = 0, missedLong = 0
         var entryDelays: [Double] = [], exitDelays: [Double] = []
-        var matchedDetections: [DeviceID: Set<Int>] = [:]
+        // Each subject's detected visits, of all its devices: entry, and the exit of the same
+        // device's visit (the n-th exit of a device ends its n-th entry).
+        var detectionsOf: [String: [(start: Double, decidedAt: Double, end: Double, exitDecidedAt: Double?)]] = [:]
+        for (device, entries) in entered {
+            let exits = exited[device] ?? []
+            for (i, entry) in entries.enumerated() {
+                detectionsOf[subject(device), default: []].append(
+                    (entry.start, entry.decidedAt, i < exits.count ? exits[i].end : .infinity, i < exits.count ? exits[i].decidedAt : nil))
+            }
+        }
+        for key in detectionsOf.keys { detectionsOf[key]!.sort { ($0.start, $0.decidedAt) < ($1.start, $1.decidedAt) } }
+        var matchedDetections: [String: Set<Int>] = [:]
+        var overlapping: [String: Set<Int>] = [:]
         var passers = 0, passersCounted = 0
         var longStays = 0, firedLong = 0, firedShort = 0
         var firedOutsideZone = 0
 
-        for device in truth.keys.sorted() {
-            let samples = truth[device]!
+        for subject in truth.keys.sorted() {
+            let samples = truth[subject]!
             let inside = samples.map { layout.outline.contains($0.position) }
-            // Zones, causally: the latest estimate at or before each truth sample.
-            let timeline = zoneTimeline[device] ?? []
+            // Zones, causally: the latest estimate at or before each truth sample (of any of
+            // the subject's devices).
+            let timeline = (zoneTimeline[subject] ?? []).enumerated().sorted { ($0.1.time, $0.0) < ($1.1.time, $1.0) }.map(\.1)
             var k = -1
             var estimatedChanges = 0, trueChanges = 0
             var lastEstimatedZone: String?? = nil, lastTrueZone: String?? = nil
@@ -90,8 +115,7 @@ public struct AccuracyScorer: Sendable {
                 }
             }
             let visits = runs.filter { $0.end - $0.start >= presence.enterAfter }
-            let detections = entered[device] ?? []
-            let exits = exited[device] ?? []
+            let detections = detectionsOf[subject] ?? []
             if runs.isEmpty {
                 passers += 1
                 if !detections.isEmpty { passersCounted += 1 }
@@ -99,18 +123,22 @@ public struct AccuracyScorer: Sendable {
             for visit in visits {
                 trueVisits += 1
                 // A detection matches when its stay overlaps the true visit.
-                let match = detections.indices.first { i in
-                    let end = i < exits.count ? exits[i].end : .infinity
-                    return detections[i].start <= visit.end + presence.exitAfter && end >= visit.start
+                let overlaps = detections.indices.filter { i in
+                    detections[i].start <= visit.end + presence.exitAfter && detections[i].end >= visit.start
                 }
-                guard let i = match else {
+                overlapping[subject, default: []].formUnion(overlaps)
+                guard let i = overlaps.first else {
                     missed += 1
                     if visit.end - visit.start >= 120 { missedLong += 1 }
                     continue
                 }
-                matchedDetections[device, default: []].insert(i)
+                matchedDetections[subject, default: []].insert(i)
                 entryDelays.append(detections[i].decidedAt - visit.start)
-                if i < exits.count { exitDelays.append(exits[i].decidedAt - visit.end) }
+                // The visit ends when the last of the detections overlapping it does (a device
+                // whose address changed is left by its old address first).
+                if let exit = overlaps.compactMap({ detections[$0].exitDecidedAt }).max(), overlaps.allSatisfy({ detections[$0].exitDecidedAt != nil }) {
+                    exitDelays.append(exit - visit.end)
+                }
             }
 
             // Dwell: true stays by zone against the zone.dwell events of the device.
@@ -123,7 +151,7 @@ public struct AccuracyScorer: Sendable {
                     stays.append((zone, sample.time, sample.time))
                 }
             }
-            let fired = dwells[device] ?? []
+            let fired = dwells[subject] ?? []
             for stay in stays {
                 guard let threshold = layout.zone(stay.zone)?.dwellAfter else { continue }
                 let length = stay.end - stay.start
@@ -138,20 +166,25 @@ public struct AccuracyScorer: Sendable {
             }
         }
         // The activation moment: where was the shopper when the pipeline fired `zone.dwell`?
-        for (device, fired) in dwells {
-            let samples = truth[device] ?? []
+        for (subject, fired) in dwells {
+            let samples = truth[subject] ?? []
             for dwell in fired where trueZone(samples, at: dwell.decidedAt) != dwell.zone { firedOutsideZone += 1 }
         }
-        var detected = 0, falseVisits = 0
-        for (device, detections) in entered {
+        // False: overlapping no true visit of its subject; twice: overlapping one another
+        // detection of the same subject was matched to (an address that changed mid-visit).
+        var detected = 0, falseVisits = 0, twice = 0
+        for (subject, detections) in detectionsOf {
             detected += detections.count
-            falseVisits += detections.count - (matchedDetections[device]?.count ?? 0)
+            let matched = matchedDetections[subject]?.count ?? 0
+            let overlaps = overlapping[subject]?.count ?? 0
+            falseVisits += detections.count - overlaps
+            twice += overlaps - matched
         }
         return AccuracyReport(
             positionError: .init(errors),
             zoneAccuracy: zoneTotal > 0 ? Double(zoneHits) / Double(zoneTotal) : nil,
             spuriousZoneChangesPerHour: insideSeconds > 0 ? Double(spurious) / (insideSeconds / 3600) : nil,
-            visits: .init(true: trueVisits, detected: detected, missed: missed, missedLong: missedLong, false: falseVisits,
+            visits: .init(true: trueVisits, detected: detected, missed: missed, missedLong: missedLong, false: falseVisits, twice: twice,
                           passersByAsVisitors: passers > 0 ? Double(passersCounted) / Double(passers) : nil),
             entryDelay: .init(entryDelays), exitDelay: .init(exitDelays),
             dwell: .init(

@@ -63,12 +63,26 @@ public enum CausalScoring {
     /// Scores `estimates` at each sample. With `zones`, also the two zone accuracies over the
     /// same samples: the zone the estimate reported, and the layout's zone containing its
     /// position.
-    public static func score(_ samples: [Sample], estimates: [DeviceID: [PositionEstimate]], zones: StoreLayout? = nil) -> Result {
+    ///
+    /// `subjects` names the person carrying each device where the truth knows it (a simulated
+    /// store): a sample is then scored on the newest estimate of any of that person's devices
+    /// (a phone whose address rotated is placed under its old id by a pipeline that linked the
+    /// two, under its new one by one that did not); of two for one moment, the device heard
+    /// first later's (the address in use).
+    public static func score(
+        _ samples: [Sample], estimates: [DeviceID: [PositionEstimate]], zones: StoreLayout? = nil, subjects: [DeviceID: String] = [:]
+    ) -> Result {
         // By the time each estimate is for: a late reading can place a device at a moment
         // before the pipeline's last round. Stable, so of two estimates for one moment the
         // one made later counts.
-        let estimates = estimates.mapValues { list in
-            zip(list.indices, list).sorted { ($0.1.time, $0.0) < ($1.1.time, $1.0) }.map(\.1)
+        var grouped: [DeviceID: [(estimate: PositionEstimate, first: Double, device: String, index: Int)]] = [:]
+        for (device, list) in estimates {
+            let key = subjects[device].map { DeviceID($0) } ?? device
+            let first = list.map(\.time).min() ?? 0
+            for (index, estimate) in list.enumerated() { grouped[key, default: []].append((estimate, first, device.rawValue, index)) }
+        }
+        let estimates = grouped.mapValues { list in
+            list.sorted { ($0.estimate.time, $0.first, $0.device, $0.index) < ($1.estimate.time, $1.first, $1.device, $1.index) }.map(\.estimate)
         }
         let times = estimates.mapValues { $0.map(\.time) }
         var errors: [Double] = []
@@ -77,8 +91,9 @@ public enum CausalScoring {
         scored.reserveCapacity(samples.count)
         var reported = 0, containing = 0
         for sample in samples {
-            let mine = estimates[sample.device] ?? []
-            let estimate = newest(in: times[sample.device] ?? [], atOrBefore: sample.time).map { mine[$0] }
+            let key = subjects[sample.device].map { DeviceID($0) } ?? sample.device
+            let mine = estimates[key] ?? []
+            let estimate = newest(in: times[key] ?? [], atOrBefore: sample.time).map { mine[$0] }
             errors.append(sample.error(of: estimate?.position))
             scored.append(estimate)
             guard let layout = zones, let estimate else { continue }

@@ -18,8 +18,8 @@ public enum StoreSimulatorSettings {
         let truth = directory.appendingPathComponent("trace.truth.csv").path
         let writer = try TraceWriter(path: trace, columns: .full)
         let truthSink = try TextSink(path: truth)
-        truthSink.write("time,device,x,y,zone\n")
-        StoreSimulator(layout: layout, settings: settings).run(observation: { writer.write($0) }, truth: { truthSink.write(SurveyCodec.truthLine($0)) })
+        truthSink.write(SurveyCodec.simulatedTruthHeader)
+        StoreSimulator(layout: layout, settings: settings).run(observation: { writer.write($0) }, truth: { truthSink.write(SurveyCodec.truthLine($0, withPerson: true)) })
         try writer.close()
         try truthSink.close()
         return (directory, trace, truth)

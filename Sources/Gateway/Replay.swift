@@ -60,6 +60,9 @@ public struct Replay {
         /// How often the trace's time went back by more than `Pipeline.clockJumpThreshold` or on
         /// by more than `Pipeline.largestGap`, and the pipeline carried on from its own clock.
         public var clockJumps = 0
+        /// Rotating addresses taken as the next address of a phone in a visit, and such links
+        /// undone (`Pipeline.addressesLinked`).
+        public var addressesFollowed = (linked: 0, undone: 0)
         /// The sensors whose clock was taken as jumped, each with the line its first jump
         /// was seen at and how often, in the order of those lines; and how many sensors of the
         /// store the trace has readings of.
@@ -192,6 +195,7 @@ public struct Replay {
         result.learntRadioTakenBack = takenBack
         result.storeZones = options.configuration.layout.zones.map(\.id)
         result.clockJumps = pipeline.clockJumps
+        result.addressesFollowed = pipeline.addressesLinked
         result.takenFirstTime = firstTaken
         result.takenLastTime = lastTaken
         for sensor in pipeline.sensorClockJumps.keys where jumpLines[sensor] == nil { jumpLines[sensor] = reader.lineNumber }

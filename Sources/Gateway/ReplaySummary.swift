@@ -31,6 +31,10 @@ public enum ReplaySummary {
             lines.append("radio learnt before: \(taken.restored) values taken back from the data directory\(ignored)")
         }
         if let short = shortVisitsLine(r.visitLengths) { lines.append(short) }
+        if r.addressesFollowed.linked > 0 {
+            let undone = r.addressesFollowed.undone > 0 ? " (\(r.addressesFollowed.undone) of them undone: the old address was heard again)" : ""
+            lines.append("\(r.addressesFollowed.linked) rotating address\(r.addressesFollowed.linked == 1 ? "" : "es") taken as the next of a phone in a visit\(undone)")
+        }
         if let gains = gainsLine(r.sensorGains) { lines.append(gains) }
         if let exponent = exponentLine(r.learntExponent) { lines.append(exponent) }
         return lines.joined(separator: "\n")
@@ -125,6 +129,8 @@ public enum ReplaySummary {
         object["positions"] = r.positions
         object["events"] = Dictionary(uniqueKeysWithValues: PresenceEvent.Kind.allCases.map { ($0.rawValue, r.eventCounts[$0] ?? 0) })
         object["counted_only_events"] = r.countedOnlyEvents
+        object["addresses_followed"] = r.addressesFollowed.linked
+        object["addresses_followed_undone"] = r.addressesFollowed.undone
         object["visits_ended"] = r.visitLengths.ended
         object["visits_under_a_minute"] = r.visitLengths.underAMinute
         // The learnt radio as /api/status gives it.

@@ -56,6 +56,10 @@ public struct Pipeline: Sendable {
     private let resolver: IdentityResolver
     /// Each private address met, as resolved (itself when no key made it).
     private var resolved: [DeviceID: DeviceID] = [:]
+    /// A phone's unresolved rotating addresses, followed as one device.
+    private var linker = RotatingAddressLinker()
+    /// Addresses taken as the next address of a phone heard before, and such links undone.
+    public var addressesLinked: (linked: Int, undone: Int) { (linker.linked, linker.unlinked) }
     /// Addresses rotate every ~15 minutes: the cache is emptied when it grows past this (about
     /// 2 MB; an address met again afterwards costs one AES block per key).
     static let resolvedCacheLimit = 10_000
@@ -125,6 +129,7 @@ public struct Pipeline: Sendable {
             pseudonymizer: pseudonymizer, zoneHindsight: Self.zoneHindsight(configuration.layout, tickInterval: tickInterval))
         presence = PresenceStage(tracker: tracker, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
+        linker.doors = configuration.layout.entrances
     }
 
     /// How far back the locate stage may date a zone stay when it confirms it: `ZoneMembership`
@@ -227,10 +232,24 @@ public struct Pipeline: Sendable {
         // A reading on the clock's time: readings held as ahead were one sensor's clock, or one
         // reading, ahead of the rest, and are taken at the clock.
         if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
+        try feed(observation, into: &outputs)
+    }
+
+    /// Feeds one observation on the pipeline's time: a new rotating address is held until it
+    /// is known whether it is a phone's next one (`RotatingAddressLinker`), then located.
+    private mutating func feed(_ observation: Observation, into outputs: inout [Output]) throws {
+        if linker.isHolding {
+            for released in linker.release(at: observation.time, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
+        }
+        var observation = observation
+        if observation.device.kind == .bleRPA {
+            guard let device = linker.device(for: observation) else { return }
+            observation.device = device
+        }
         try locate(observation, into: &outputs)
     }
 
-    /// Feeds one observation, on the pipeline's time, to the locate stage.
+    /// Feeds one observation, its time and device decided, to the locate stage.
     private mutating func locate(_ observation: Observation, into outputs: inout [Output]) throws {
         lastLocatedTime = observation.time
         // Devices waiting to be placed at an earlier (or later) time are placed first.
@@ -277,7 +296,7 @@ public struct Pipeline: Sendable {
                 }
                 observation.time = clock - tickInterval
             }
-            try locate(observation, into: &outputs)
+            try feed(observation, into: &outputs)
         }
     }
 
@@ -294,6 +313,7 @@ public struct Pipeline: Sendable {
 
     private mutating func emit(_ estimate: PositionEstimate, into outputs: inout [Output], decidedAt: Double) throws {
         outputs.append(.position(estimate))
+        if estimate.device.kind == .bleRPA { linker.placed(estimate) }
         for action in presence.update(estimate) { outputs.append(Self.output(action, decidedAt: decidedAt)) }
     }
 
@@ -320,6 +340,9 @@ public struct Pipeline: Sendable {
     /// `tickInterval` boundary passed, `time` itself included. Late observations (behind the
     /// clock by less than the jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
+        if linker.isHolding {
+            for released in linker.release(at: time, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
+        }
         if let placing, placing.time <= time { try place(into: &outputs) }
         try advance(to: time, into: &outputs, including: true)
     }
@@ -357,6 +380,7 @@ public struct Pipeline: Sendable {
     public mutating func finish(into outputs: inout [Output]) throws {
         // Readings ahead of the rest at the very end: one sensor's clock, or one reading, ahead.
         if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
+        for released in linker.release(at: .infinity, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
         guard let last = clock else { return }
         try advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }

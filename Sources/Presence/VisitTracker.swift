@@ -208,6 +208,11 @@ public struct VisitTracker: Sendable {
 
     /// Devices currently tracked, visitors or not.
     public var trackedDevices: Int { devices.count }
+    /// Whether `device` is in a visit and its latest estimate placed it inside (staff included).
+    public func isVisitingInside(_ device: DeviceID) -> Bool {
+        guard let visit = devices[device], visit.isVisiting else { return false }
+        return visit.lastInside >= visit.lastHeard
+    }
     /// Devices currently on a visit.
     public var visitorsPresent: Int { devices.values.filter { $0.isVisiting && !$0.isStaff }.count }
     /// Visitors per zone right now.

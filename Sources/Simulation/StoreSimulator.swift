@@ -75,7 +75,7 @@ public struct StoreSimulator: Sendable {
             if let heading { state.heading = heading }
             let time = ((settings.startTime + event.time) * 1000).rounded() / 1000
             if event.isTruth {
-                try emitTruth(TruthSample(time: time, device: person.device(at: event.time), position: position, zone: inside(position)))
+                try emitTruth(TruthSample(time: time, device: person.device(at: event.time), position: position, zone: inside(position), person: "person-\(person.index)"))
                 queue.push(.init(time: event.time + settings.truthInterval, person: event.person, isTruth: true))
             } else {
                 let device = person.device(at: event.time)

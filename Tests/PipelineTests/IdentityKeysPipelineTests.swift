@@ -7,7 +7,8 @@ import Testing
 
 /// A phone whose private address rotates is one consented identity when the store registered
 /// its identity resolving key (`identity.identity_keys`), whatever source brought the
-/// `ble-rpa:` ids; without the key each address is an anonymous device.
+/// `ble-rpa:` ids; without the key it is one anonymous device, its addresses followed as they
+/// change (`RotatingAddressLinker`), counted and never profiled.
 @Suite struct IdentityKeysPipelineTests {
     /// The key of the Core Specification's sample data (Vol 3 Part H, D.7).
     static let key = try! IdentityResolvingKey(name: "loyalty-42", hex: "ec0234a357c8ad05341010a60a397d9b")
@@ -70,11 +71,18 @@ import Testing
         #expect(duration >= 235 && duration <= 246, "\(duration)")
     }
 
-    @Test func withoutTheKeyEachAddressIsAnAnonymousDeviceThatNoEventProfiles() throws {
+    /// Without the key the phone is still one visit: its next address, heard where and as loud
+    /// as the last one fell silent, is taken as the same device (it had been three devices and
+    /// three visits, one per address); nothing about it may leave the gateway.
+    @Test func withoutTheKeyTheRotatingPhoneIsOneAnonymousVisitThatNoEventProfiles() throws {
         let outputs = try Self.run(resolver: IdentityResolver(), customers: ["irk:loyalty-42": "cust-42"])
         let devices = Set(outputs.compactMap { if case .position(let p) = $0 { p.device } else { nil } })
-        #expect(devices.count == 3)
-        #expect(devices.allSatisfy { $0.kind == .bleRPA })
+        #expect(devices == [Self.address(0x708194)], "placed under its first address throughout: \(devices)")
+        let entered = outputs.filter { if case .event(let e, _, _, _, _) = $0 { e.type == .storeEntered } else { false } }
+        #expect(entered.count == 1)
+        let exited = outputs.compactMap { if case .event(let e, _, _, _, _) = $0, e.type == .storeExited { e } else { nil } }
+        let duration = try #require(exited.first?.visitDurationSeconds)
+        #expect(exited.count == 1 && duration >= 235 && duration <= 246, "\(exited.count) exits, \(duration) s")
         let deliverable = outputs.filter { if case .event(let e, _, true, _, _) = $0 { e.type != .storeTraffic } else { false } }
         #expect(deliverable.isEmpty, "anonymous devices are only counted")
     }
@@ -83,7 +91,7 @@ import Testing
         let other = try IdentityResolvingKey(name: "someone-else", hex: "00112233445566778899aabbccddeeff")
         let outputs = try Self.run(resolver: IdentityResolver(keys: [other]), customers: [:])
         let devices = Set(outputs.compactMap { if case .position(let p) = $0 { p.device } else { nil } })
-        #expect(devices.count == 3)
+        #expect(devices.count == 1)
         #expect(devices.allSatisfy { $0.kind == .bleRPA })
     }
 }

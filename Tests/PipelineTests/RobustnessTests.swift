@@ -132,16 +132,16 @@ import Testing
         func placed(_ device: String) -> [Double] {
             outputs.compactMap { if case .position(let e) = $0, e.device.rawValue == device { e.time } else { nil } }
         }
-        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0a", t0 + 140), into: &outputs)
-        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0b", t0 + 200 - Self.configuration.presence.exitAfter - 1), into: &outputs)
-        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0c", t0 + 260), into: &outputs)
+        try pipeline.ingest(reading("ble:c0:00:00:00:00:0a", t0 + 140), into: &outputs)
+        try pipeline.ingest(reading("ble:c0:00:00:00:00:0b", t0 + 200 - Self.configuration.presence.exitAfter - 1), into: &outputs)
+        try pipeline.ingest(reading("ble:c0:00:00:00:00:0c", t0 + 260), into: &outputs)
         try pipeline.advance(to: t0 + 202, into: &outputs)
-        #expect(placed("ble-rpa:40:00:00:00:00:0a").first == t0 + 200, "\(placed("ble-rpa:40:00:00:00:00:0a"))")
-        #expect(placed("ble-rpa:40:00:00:00:00:0b").isEmpty && pipeline.observationsLate == 1)
-        #expect((placed("ble-rpa:40:00:00:00:00:0c").first ?? .infinity) <= t0 + 202, "\(placed("ble-rpa:40:00:00:00:00:0c"))")
-        try pipeline.ingest(reading("ble-rpa:40:00:00:00:00:0d", t0 + 204), into: &outputs)
+        #expect(placed("ble:c0:00:00:00:00:0a").first == t0 + 200, "\(placed("ble:c0:00:00:00:00:0a"))")
+        #expect(placed("ble:c0:00:00:00:00:0b").isEmpty && pipeline.observationsLate == 1)
+        #expect((placed("ble:c0:00:00:00:00:0c").first ?? .infinity) <= t0 + 202, "\(placed("ble:c0:00:00:00:00:0c"))")
+        try pipeline.ingest(reading("ble:c0:00:00:00:00:0d", t0 + 204), into: &outputs)
         try pipeline.advance(to: t0 + 204, into: &outputs)
-        #expect(placed("ble-rpa:40:00:00:00:00:0d").first == t0 + 204, "\(placed("ble-rpa:40:00:00:00:00:0d"))")
+        #expect(placed("ble:c0:00:00:00:00:0d").first == t0 + 204, "\(placed("ble:c0:00:00:00:00:0d"))")
         #expect(pipeline.clockJumps == 0)
     }
 

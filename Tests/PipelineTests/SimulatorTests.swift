@@ -15,8 +15,8 @@ import Testing
         let simulator = StoreSimulator(layout: layout, settings: settings)
         let traceSink = TextSink(), truthSink = TextSink()
         let writer = TraceWriter(sink: traceSink, columns: .full)
-        truthSink.write("time,device,x,y,zone\n")
-        simulator.run(observation: { writer.write($0) }, truth: { truthSink.write(SurveyCodec.truthLine($0)) })
+        truthSink.write(SurveyCodec.simulatedTruthHeader)
+        simulator.run(observation: { writer.write($0) }, truth: { truthSink.write(SurveyCodec.truthLine($0, withPerson: true)) })
         return (traceSink.text, truthSink.text, simulator)
     }
 

@@ -1,5 +1,5 @@
 /// Reads and writes survey files (`time,sensor,device,rssi,x,y` with optional `zone`) and
-/// ground-truth files (`time,device,x,y` with optional `zone`).
+/// ground-truth files (`time,device,x,y` with optional `zone` and `person`).
 public enum SurveyCodec {
     public static func readSurvey(path: String) throws -> [SurveySample] {
         try readSurvey(ByteLineReader(path: path))
@@ -39,13 +39,14 @@ public enum SurveyCodec {
 
     static func readTruth(_ lines: ByteLineReader) throws -> [TruthSample] {
         var samples: [TruthSample] = []
-        try forEachRow(lines, required: ["time", "device", "x", "y"], optional: ["zone"], example: "time,device,x,y[,zone]") { row, columns, fail in
+        try forEachRow(lines, required: ["time", "device", "x", "y"], optional: ["zone", "person"], example: "time,device,x,y[,zone][,person]") { row, columns, fail in
             let time = try number(row, columns["time"]!, "time", fail)
             let device = try text(row, columns["device"]!, "device", fail)
             let x = try number(row, columns["x"]!, "x", fail)
             let y = try number(row, columns["y"]!, "y", fail)
             let zone = columns["zone"].flatMap { row.isEmpty($0) ? nil : row.string($0) }
-            samples.append(TruthSample(time: time, device: DeviceID(device), position: Point(x: x, y: y), zone: zone))
+            let person = columns["person"].flatMap { row.isEmpty($0) ? nil : row.string($0) }
+            samples.append(TruthSample(time: time, device: DeviceID(device), position: Point(x: x, y: y), zone: zone, person: person))
         }
         return samples
     }
@@ -63,17 +64,23 @@ public enum SurveyCodec {
     }
 
     public static func truthText(_ samples: [TruthSample]) -> String {
-        let withZone = samples.contains { $0.zone != nil }
-        var text = withZone ? "time,device,x,y,zone\n" : "time,device,x,y\n"
-        for s in samples { text += truthLine(s, withZone: withZone) }
+        let withPerson = samples.contains { $0.person != nil }
+        let withZone = withPerson || samples.contains { $0.zone != nil }
+        var text = withPerson ? simulatedTruthHeader : withZone ? "time,device,x,y,zone\n" : "time,device,x,y\n"
+        for s in samples { text += truthLine(s, withZone: withZone, withPerson: withPerson) }
         return text
     }
 
+    /// The header of a simulated store's truth, whose lines `truthLine(_:withPerson: true)`
+    /// writes: the person carrying each device (a rotating address is one person's).
+    public static let simulatedTruthHeader = "time,device,x,y,zone,person\n"
+
     /// One truth line; positions are written to the millimetre.
-    public static func truthLine(_ s: TruthSample, withZone: Bool = true) -> String {
+    public static func truthLine(_ s: TruthSample, withZone: Bool = true, withPerson: Bool = false) -> String {
         func metres(_ v: Double) -> String { DelimitedField.number((v * 1000).rounded() / 1000) }
         var text = "\(DelimitedField.number(s.time)),\(DelimitedField.escape(s.device.rawValue)),\(metres(s.position.x)),\(metres(s.position.y))"
         if withZone { text += "," + DelimitedField.escape(s.zone ?? "") }
+        if withPerson { text += "," + DelimitedField.escape(s.person ?? "") }
         return text + "\n"
     }
 

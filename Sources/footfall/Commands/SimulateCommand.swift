@@ -65,13 +65,13 @@ struct SimulateCommand: ParsableCommand {
         let truthPath = Self.truthPath(for: out)
         let trace = try TraceWriter(path: out, columns: .full)
         let truth = try TextSink(path: truthPath)
-        truth.write("time,device,x,y,zone\n")
+        truth.write(SurveyCodec.simulatedTruthHeader)
         var observations = 0, samples = 0
         var bar = ProgressBar(label: "simulating", enabled: !quiet && standardErrorIsTerminal)
         simulator.run(
             observation: { trace.write($0); observations += 1 },
             truth: { sample in
-                truth.write(SurveyCodec.truthLine(sample))
+                truth.write(SurveyCodec.truthLine(sample, withPerson: true))
                 samples += 1
             },
             progress: { bar.update($0) })

@@ -75,6 +75,10 @@ enum RecordingRunner {
             }
         }
 
+        // The person carrying each simulated device: a rotating address is one shopper's.
+        var subjects: [DeviceID: String] = [:]
+        for sample in allTruth { if let person = sample.person { subjects[sample.device] = person } }
+
         // Nearest sensor and centroids do not use the survey: once for all variants.
         let model = Baselines(sensors: layout.sensors)
         let modelPositions = model.positions(samples, log: log)
@@ -86,7 +90,7 @@ enum RecordingRunner {
                 for (method, values) in knn.positions(samples, log: log, kinds: [.knn]) { positions[method] = values }
             }
             let errors = positions.mapValues { zip(samples, $0).map { $0.error(of: $1) } }
-            let scored = CausalScoring.score(samples, estimates: estimates[v], zones: recording.scoresZones ? layout : nil)
+            let scored = CausalScoring.score(samples, estimates: estimates[v], zones: recording.scoresZones ? layout : nil, subjects: subjects)
             guard !samples.isEmpty else { throw MissingDataset(description: "\(recording.variants[v].name): no truth samples") }
             let result = CaseResult(
                 name: recording.variants[v].name, notes: recording.notes + " " + recording.variants[v].notes,
