@@ -67,7 +67,7 @@ import Testing
         #expect(try #require(report.zoneAccuracy) > 0.5)
         #expect(report.visits.true >= 15)
         // Gross mistakes only: how many long visits are missed is VisitTargetsTests' to measure
-        // (3 of 446 on an hour of the demo store), not one 20-minute seed's.
+        // (3 of 321 on an hour of the demo store, by person), not one 20-minute seed's.
         #expect(report.visits.missed <= report.visits.true / 5, "\(report.visits.missed) of \(report.visits.true) visits missed")
         #expect(report.entryDelay.count == report.visits.true - report.visits.missed)
         // Entries are decided about enter_after past the first inside estimate, exits exit_after
