@@ -122,14 +122,19 @@ import Testing
     /// puts it right): the counts kept are neither pruned nor folded at the wrong time; had the
     /// time held there for an hour, it would be the store's time, and the upkeep runs.
     @Test func aClockSetYearsAheadPrunesNothingUntilItsTimeHasHeldAnHour() throws {
-        let directory = Fixtures.temporaryDirectory("analytics")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = try GatewayData(directory: directory.path)
-        let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
-        for daysAgo in [3.0, 0] {
-            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
-            try store.append(events, analytics: Self.tally(events))
+        /// A gateway's data with a visit three days back and one today, retention 30 days.
+        func gatewayWithTwoDays() throws -> (directory: URL, data: GatewayData, store: DatabaseEventStore) {
+            let directory = Fixtures.temporaryDirectory("analytics")
+            let data = try GatewayData(directory: directory.path)
+            let store = DatabaseEventStore(database: data.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
+            for daysAgo in [3.0, 0] {
+                let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
+                try store.append(events, analytics: Self.tally(events))
+            }
+            return (directory, data, store)
         }
+        let (directory, data, store) = try gatewayWithTwoDays()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let kept = try data.database.analyticsCounts(from: 0, to: .infinity)
         let ahead = Self.midnight + 3 * 365 * Self.day
         let wrong = Self.visitEvents(at: ahead, anonymousID: "anon-visitor-2")
@@ -142,14 +147,8 @@ import Testing
         #expect(try data.database.analyticsCounts(from: 0, to: Self.midnight + Self.day) == kept)
         // Another gateway whose clock stays there: within the hour nothing goes; held there
         // an hour and more, the far time is the store's, and the upkeep runs.
-        let other = Fixtures.temporaryDirectory("analytics")
+        let (other, second, stays) = try gatewayWithTwoDays()
         defer { try? FileManager.default.removeItem(at: other) }
-        let second = try GatewayData(directory: other.path)
-        let stays = DatabaseEventStore(database: second.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
-        for daysAgo in [3.0, 0] {
-            let events = Self.visitEvents(at: Self.midnight - daysAgo * Self.day)
-            try stays.append(events, analytics: Self.tally(events))
-        }
         for (minutes, expectKept) in [(0.0, true), (30, true), (120, false)] {
             let events = Self.visitEvents(at: ahead + minutes * 60, anonymousID: "anon-visitor-\(Int(minutes))")
             try stays.append(events, analytics: Self.tally(events))
