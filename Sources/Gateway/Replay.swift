@@ -147,6 +147,9 @@ public struct Replay {
 
         var jumpLines: [SensorID: Int] = [:]
         var jumpsSeen = 0
+        // The lines of the last readings, by the pipeline's ordinal: a reading held (the first
+        // readings, one ahead of the rest) is taken as a jump only when a later one comes.
+        var recentLines = [Int](repeating: 0, count: 256)
         var heardSensors = Set<SensorID>()
         while let observation = try reader.read() {
             devices.insert(observation.device)
@@ -158,6 +161,7 @@ public struct Replay {
             }
             let ignored = pipeline.observationsIgnored
             try pipeline.ingest(observation, into: &outputs)
+            recentLines[pipeline.observationsSeen % recentLines.count] = reader.lineNumber
             // The span, whatever the order: a trace out of time order has its earliest reading
             // later than its first line.
             if pipeline.observationsIgnored == ignored {
@@ -173,7 +177,9 @@ public struct Replay {
             }
             if pipeline.sensorJumpsTotal != jumpsSeen {
                 jumpsSeen = pipeline.sensorJumpsTotal
-                for sensor in pipeline.sensorClockJumps.keys where jumpLines[sensor] == nil { jumpLines[sensor] = reader.lineNumber }
+                for (sensor, ordinal) in pipeline.sensorFirstJump where jumpLines[sensor] == nil {
+                    jumpLines[sensor] = pipeline.observationsSeen - ordinal < recentLines.count ? recentLines[ordinal % recentLines.count] : reader.lineNumber
+                }
             }
             if outputs.count > 1024 { try drain() }
         }
@@ -198,7 +204,9 @@ public struct Replay {
         result.addressesFollowed = pipeline.addressesLinked
         result.takenFirstTime = firstTaken
         result.takenLastTime = lastTaken
-        for sensor in pipeline.sensorClockJumps.keys where jumpLines[sensor] == nil { jumpLines[sensor] = reader.lineNumber }
+        for (sensor, ordinal) in pipeline.sensorFirstJump where jumpLines[sensor] == nil {
+            jumpLines[sensor] = pipeline.observationsSeen - ordinal < recentLines.count ? recentLines[ordinal % recentLines.count] : reader.lineNumber
+        }
         result.jumpedSensors = pipeline.sensorClockJumps.map { ($0.key, jumpLines[$0.key]!, $0.value) }
             .sorted { ($0.firstLine, $0.sensor.rawValue) < ($1.firstLine, $1.sensor.rawValue) }
         result.sensorsHeard = heardSensors.count

@@ -39,7 +39,16 @@ public struct Pipeline: Sendable {
     /// Readings stamped more than `clockJumpThreshold` ahead of the clock, with the time they
     /// were stamped, until the recording's time is seen to move on (`aheadConfirmed`) or a
     /// reading on the clock's time shows them one sensor's clock, or one reading, ahead.
-    private var ahead: [(observation: Observation, heardAt: Double)] = []
+    private var ahead: [(observation: Observation, heardAt: Double, ordinal: Int)] = []
+    /// A recording's first readings, until two sensors (or three readings) agree on its time:
+    /// a first line from a sensor whose clock is off, or a stray, would otherwise set the clock
+    /// every other sensor is then taken as off from.
+    private var starting: [(observation: Observation, ordinal: Int)] = []
+    /// The most first readings held for that; beyond it the first reading sets the clock.
+    static let startingLimit = 64
+    /// Each sensor's first clock jump, as the ordinal (`observationsSeen`) of the reading that
+    /// showed it, for a caller that names its line.
+    public private(set) var sensorFirstJump: [SensorID: Int] = [:]
     /// How often each sensor's clock was taken as jumped (`clockJumps`).
     public private(set) var sensorClockJumps: [SensorID: Int] = [:]
     public private(set) var observationsSeen = 0
@@ -130,6 +139,7 @@ public struct Pipeline: Sendable {
         presence = PresenceStage(tracker: tracker, pseudonymizer: pseudonymizer)
         knownSensors = Set(configuration.layout.sensors.map(\.id))
         linker.doors = configuration.layout.entrances
+        linker.outline = configuration.layout.outline
     }
 
     /// How far back the locate stage may date a zone stay when it confirms it: `ZoneMembership`
@@ -194,6 +204,38 @@ public struct Pipeline: Sendable {
             return
         }
         if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
+        if lateReadings != .live, clock == nil {
+            starting.append((observation, observationsSeen))
+            if let anchor = Self.agreedStart(starting) ?? (starting.count >= Self.startingLimit ? starting[0].observation.time : nil) {
+                try start(at: anchor, into: &outputs)
+            }
+            return
+        }
+        try take(observation, ordinal: observationsSeen, into: &outputs)
+    }
+
+    /// The time two sensors (or three readings) of a recording's first readings agree on, within
+    /// `clockJumpThreshold`: the earliest of them.
+    static func agreedStart(_ readings: [(observation: Observation, ordinal: Int)]) -> Double? {
+        for candidate in readings {
+            let near = readings.filter { abs($0.observation.time - candidate.observation.time) <= clockJumpThreshold }
+            if near.count >= 3 || Set(near.map(\.observation.sensor)).count >= 2 { return near.map(\.observation.time).min() }
+        }
+        return nil
+    }
+
+    /// Sets the clock at `time` and takes the first readings held for it, in order.
+    private mutating func start(at time: Double, into outputs: inout [Output]) throws {
+        let held = starting
+        starting = []
+        try advance(to: time, into: &outputs, including: false)
+        for (observation, ordinal) in held { try take(observation, ordinal: ordinal, into: &outputs) }
+    }
+
+    /// Takes one reading on the pipeline's time: a sensor's clock that jumped is offset, one
+    /// ahead held until the next readings tell (`ahead`).
+    private mutating func take(_ observation: Observation, ordinal: Int, into outputs: inout [Output]) throws {
+        var observation = observation
         let heardAt = observation.time
         if lateReadings == .live, let clock {
             let lateLimit = min(Self.liveLateLimit, configuration.presence.exitAfter)
@@ -219,12 +261,16 @@ public struct Pipeline: Sendable {
             } else if observation.time < clock - Self.clockJumpThreshold {
                 // The sensor's clock jumped back, or runs behind the others': its readings carry
                 // on from where the pipeline's clock is.
-                shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval)
+                shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval, ordinal: ordinal)
                 observation.time = clock - tickInterval
             } else if observation.time > clock + Self.clockJumpThreshold {
                 // Ahead: the recording moved on (a pause, a closed night), or one sensor's clock
-                // (or one reading) is ahead of the others'. Held until the next readings tell.
-                ahead.append((observation, heardAt))
+                // (or one reading) is ahead of the others'. Held until the next readings tell;
+                // held ones this one disagrees with were strays, taken at the clock.
+                if let first = ahead.first, abs(observation.time - first.observation.time) > Self.clockJumpThreshold {
+                    try releaseAhead(onTheirTime: false, into: &outputs)
+                }
+                ahead.append((observation, heardAt, ordinal))
                 if aheadConfirmed { try releaseAhead(onTheirTime: true, into: &outputs) }
                 return
             }
@@ -272,9 +318,10 @@ public struct Pipeline: Sendable {
     }
 
     /// Takes a sensor's clock as jumped: its readings from `heardAt` on are taken at `time`.
-    private mutating func shift(_ sensor: SensorID, heardAt: Double, to time: Double) {
+    private mutating func shift(_ sensor: SensorID, heardAt: Double, to time: Double, ordinal: Int) {
         sensorOffsets[sensor] = time - heardAt
         sensorClockJumps[sensor, default: 0] += 1
+        if sensorFirstJump[sensor] == nil { sensorFirstJump[sensor] = ordinal }
         sensorJumpsTotal += 1
     }
     /// The pipeline time of the last reading it took (after any clock jump's offset), nil
@@ -289,12 +336,14 @@ public struct Pipeline: Sendable {
     private mutating func releaseAhead(onTheirTime: Bool, into outputs: inout [Output]) throws {
         let held = ahead
         ahead = []
-        for (var observation, heardAt) in held {
+        for (var observation, heardAt, ordinal) in held {
             if let clock, !onTheirTime || observation.time > clock + Self.largestGap {
+                // With the offset an earlier one of the same sensor's readings set.
+                observation.time = heardAt + (sensorOffsets[observation.sensor] ?? 0)
                 if abs(observation.time - (clock - tickInterval)) > Self.clockJumpThreshold {
-                    shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval)
+                    shift(observation.sensor, heardAt: heardAt, to: clock - tickInterval, ordinal: ordinal)
+                    observation.time = clock - tickInterval
                 }
-                observation.time = clock - tickInterval
             }
             try feed(observation, into: &outputs)
         }
@@ -340,6 +389,16 @@ public struct Pipeline: Sendable {
     /// `tickInterval` boundary passed, `time` itself included. Late observations (behind the
     /// clock by less than the jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
+        if !starting.isEmpty { try start(at: Self.agreedStart(starting) ?? starting[0].observation.time, into: &outputs) }
+        // A recording's tick (a trace source's, at the time of the readings it has sent) waits
+        // while readings ahead of the clock are held: the next readings, not the tick, tell
+        // whether the recording moved on.
+        if lateReadings != .live, !ahead.isEmpty, let clock, time > clock { return }
+        try runClock(to: time, into: &outputs)
+    }
+
+    /// Moves the clock to `time` (see `advance(to:into:)`), whatever the recording's readings.
+    private mutating func runClock(to time: Double, into outputs: inout [Output]) throws {
         if linker.isHolding {
             for released in linker.release(at: time, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
         }
@@ -360,7 +419,7 @@ public struct Pipeline: Sendable {
             // (The store file holds `exit_after` within a day; within the gap whatever it is, so
             // that this runs the clock on rather than jumping again.)
             let endOfVisits = min(configuration.presence.exitAfter + Self.endOfTraceMargin, Self.largestGap)
-            try advance(to: next + endOfVisits, into: &outputs)
+            try runClock(to: next + endOfVisits, into: &outputs)
             clock = (time / tickInterval).rounded(.up) * tickInterval
             gapsJumped += 1
             return
@@ -378,11 +437,12 @@ public struct Pipeline: Sendable {
     /// At the end of a recording: lets the clock run on until every visit has ended (the
     /// locate stage may still place a device for a few seconds after its last reading).
     public mutating func finish(into outputs: inout [Output]) throws {
+        if !starting.isEmpty { try start(at: Self.agreedStart(starting) ?? starting[0].observation.time, into: &outputs) }
         // Readings ahead of the rest at the very end: one sensor's clock, or one reading, ahead.
         if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
         for released in linker.release(at: .infinity, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
         guard let last = clock else { return }
-        try advance(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
+        try runClock(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }
 
     static let endOfTraceMargin = 60.0

@@ -10,7 +10,8 @@ import FootfallCore
 /// So a new `ble-rpa:` address is held for `hold` seconds, then taken as the next address of a
 /// device that
 /// - is in a visit and was last placed inside, away from the doors (`doorReach`: where phones
-///   come and go, a departure and an arrival within a second look like a change of address),
+///   come and go, a departure and an arrival within a second look like a change of address; a
+///   store file without `entrances` has them anywhere on its outline),
 /// - fell silent at most `handoffGap` before the new address was first heard, and has not been
 ///   heard since,
 /// - was heard at `loudEnough` or louder in its last `handoffGap` (not fading out of range),
@@ -19,8 +20,9 @@ import FootfallCore
 ///
 /// of several such devices, the closest in level. The held readings then go on in time order
 /// under the device's id (a device of its own is placed from its first reading, dated then,
-/// decided `hold` later). Linked wrongly — the old address heard again after the new one came —
-/// the new address is a device of its own from then on.
+/// decided `hold` later). Linked wrongly — an old address heard again after the new one came,
+/// however long after (a phone never goes back to a retired address) — the new address is a
+/// device of its own from then on.
 ///
 /// Everything else (a resolved identity, a beacon, a static or public address, Wi-Fi) passes
 /// unchanged: those do not rotate, or (randomized Wi-Fi MACs in probe bursts seconds apart)
@@ -44,8 +46,6 @@ struct RotatingAddressLinker: Sendable {
     /// How many receivers must have heard both addresses: one receiver's level fits a ring
     /// around it, two place the phone.
     static let sharedReceivers = 2
-    /// How long after a link the old address heard again undoes it.
-    static let confirmAfter = 30.0
     /// A device unheard this long is forgotten, with its addresses (more than `exit_after`'s
     /// 300 s ceiling: the visit it belongs to has ended).
     static let forgetAfter = 600.0
@@ -58,18 +58,32 @@ struct RotatingAddressLinker: Sendable {
         var lastHeard: Double
         /// Each receiver's last reading of the phone.
         var recent: [SensorID: (rssi: Double, time: Double)] = [:]
-        /// The address it changed from and when, until `confirmAfter` has passed.
-        var handoff: (from: DeviceID, at: Double)?
+        /// Each address it used before, with the time the next one replaced it: a phone never
+        /// goes back to a retired private address, so one heard after that was another phone.
+        var retired: [DeviceID: Double] = [:]
         /// Where the pipeline last placed the phone, and whether inside the store.
         var placed: (position: Point, inside: Bool)?
+
+        mutating func hear(_ observation: Observation) {
+            lastHeard = max(lastHeard, observation.time)
+            recent[observation.sensor] = (observation.rssi, observation.time)
+        }
     }
 
-    /// The store's doors: a phone that falls silent near one is taken as gone, not as one whose
-    /// address changed (where phones come and go, a departure and an arrival within a second
-    /// look like a change of address).
+    /// The store's doors, and its outline: a phone that falls silent near a door is taken as
+    /// gone, not as one whose address changed (where phones come and go, a departure and an
+    /// arrival within a second look like a change of address). A store file with no
+    /// `entrances` has its doors anywhere on its outline.
     var doors: [Point] = []
+    var outline: Polygon?
     /// How near a door (m) that is.
     static let doorReach = 5.0
+
+    func nearADoor(_ point: Point) -> Bool {
+        if !doors.isEmpty { return doors.contains { $0.distance(to: point) < Self.doorReach } }
+        guard let outline else { return false }
+        return outline.nearestBoundaryPoint(to: point).distance(to: point) < Self.doorReach
+    }
 
     /// Notes where the pipeline placed a device of a rotating address.
     mutating func placed(_ estimate: PositionEstimate) {
@@ -108,26 +122,27 @@ struct RotatingAddressLinker: Sendable {
             holds[address] = hold
             return nil
         }
-        guard let device = deviceOf[address], var chain = chains[device] else {
+        guard let device = deviceOf[address], let chain = chains[device] else {
             holds[address] = Hold(first: time, readings: [(order, observation)])
             order += 1
             return nil
         }
         if chain.current != address {
-            // An old address heard again: heard after the new one came, the link was wrong.
-            guard let handoff = chain.handoff, handoff.from == address, time > handoff.at else {
+            // A retired address heard again: heard after it was replaced, the link was wrong
+            // (however long ago): the phone is back on it, and the address taken for its next
+            // one is another phone's, a device of its own from now.
+            guard let retiredAt = chain.retired[address], time > retiredAt else {
                 return device  // a late reading of before the hand-over
             }
             let newer = chain.current
-            chain.current = address
-            chain.addresses.removeAll { $0 == newer }
-            chain.handoff = nil
+            chains[device]!.current = address
+            chains[device]!.retired[address] = nil
+            chains[device]!.addresses.removeAll { $0 == newer }
             deviceOf[newer] = newer
             chains[newer] = Chain(current: newer, addresses: [newer], lastHeard: time)
             unlinked += 1
         }
-        hear(&chain, observation)
-        chains[device] = chain
+        chains[device]!.hear(observation)
         return device
     }
 
@@ -141,14 +156,12 @@ struct RotatingAddressLinker: Sendable {
         for (address, hold) in due {
             holds[address] = nil
             let device = decide(address, hold, visiting: visiting)
-            var chain = chains[device]!
             for (order, observation) in hold.readings {
                 var observation = observation
-                hear(&chain, observation)
+                chains[device]!.hear(observation)
                 observation.device = device
                 released.append((order, observation))
             }
-            chains[device] = chain
         }
         return released.sorted { $0.order < $1.order }.map(\.observation)
     }
@@ -162,11 +175,14 @@ struct RotatingAddressLinker: Sendable {
         for (device, chain) in chains {
             let silence = hold.first - chain.lastHeard
             guard silence >= 0, silence <= Self.handoffGap, visiting(device),
-                  let placed = chain.placed, placed.inside, !doors.contains(where: { $0.distance(to: placed.position) < Self.doorReach }),
+                  let placed = chain.placed, placed.inside, !nearADoor(placed.position),
                   chain.recent.values.contains(where: { chain.lastHeard - $0.time <= Self.handoffGap && $0.rssi >= Self.loudEnough })
             else { continue }
             var total = 0.0, shared = 0
-            for (sensor, level) in levels {
+            // In the receivers' order: a sum in a dictionary's order (seeded per process) could
+            // differ in its last bits from run to run, and the same trace give another result.
+            for sensor in levels.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+                let level = levels[sensor]!
                 guard let last = chain.recent[sensor], chain.lastHeard - last.time <= Self.handoffGap else { continue }
                 total += abs(level.sum / Double(level.count) - last.rssi)
                 shared += 1
@@ -176,11 +192,10 @@ struct RotatingAddressLinker: Sendable {
             guard difference <= Self.sameLevel else { continue }
             if best.map({ (difference, device.rawValue) < ($0.difference, $0.device.rawValue) }) ?? true { best = (device, difference) }
         }
-        if let best, var chain = chains[best.device] {
-            chain.handoff = (chain.current, hold.first)
-            chain.current = address
-            chain.addresses.append(address)
-            chains[best.device] = chain
+        if let best, let previous = chains[best.device]?.current {
+            chains[best.device]!.retired[previous] = hold.first
+            chains[best.device]!.current = address
+            chains[best.device]!.addresses.append(address)
             deviceOf[address] = best.device
             linked += 1
             return best.device
@@ -188,12 +203,6 @@ struct RotatingAddressLinker: Sendable {
         chains[address] = Chain(current: address, addresses: [address], lastHeard: hold.first)
         deviceOf[address] = address
         return address
-    }
-
-    private func hear(_ chain: inout Chain, _ observation: Observation) {
-        chain.lastHeard = max(chain.lastHeard, observation.time)
-        chain.recent[observation.sensor] = (observation.rssi, observation.time)
-        if let handoff = chain.handoff, observation.time - handoff.at > Self.confirmAfter { chain.handoff = nil }
     }
 
     /// Forgets the phones unheard for `forgetAfter`, at most once a minute of trace time.

@@ -39,7 +39,7 @@ import Testing
                 try pipeline.ingest(Observation(time: t, sensor: sensor.id, device: device, rssi: rssi), into: &outputs)
             }
         }
-        try pipeline.advance(to: 10_600, into: &outputs)
+        try pipeline.finish(into: &outputs)
         return outputs
     }
 

@@ -22,8 +22,10 @@ public final class DatabaseEventStore: EventStore, Sendable {
     private let jumpedAt = Mutex<Double?>(nil)
     private let logger: Logger
     /// A day this far past the newest counts kept is taken for a clock set wrong until the
-    /// data's time has held there `confirmAfter` (a gateway switched off for a month is not).
-    static let suspectGap = 31 * 86_400.0
+    /// data's time has held there `confirmAfter`: more than the week of quarter hours the upkeep
+    /// keeps, which a clock days ahead would fold into days (a gateway switched off for a week
+    /// waits an hour for its upkeep).
+    static let suspectGap = 8 * 86_400.0
     static let confirmAfter = 3_600.0
     /// A UTC day, s: the analytics' upkeep runs once a day.
     static let day = 86_400.0
@@ -141,23 +143,30 @@ public final class DatabaseEventStore: EventStore, Sendable {
     private func maintain(_ analytics: AnalyticsTally, in transaction: GatewayDatabase.Transaction) throws -> Double? {
         guard let newest = analytics.counts.keys.map(\.intervalStart).max() else { return nil }
         let today = (newest / Self.day).rounded(.down) * Self.day
-        guard maintainedDay.withLock({ $0 < today }) else { return nil }
+        guard maintainedDay.withLock({ $0 < today }) else {
+            jumpedAt.withLock { $0 = nil }
+            return nil
+        }
         // A clock set years ahead (a bad real-time clock, a typo by hand) would prune every
         // count kept and fold the last week into days, for good, at its first batch: a day
         // that far past the newest counts is maintained only once the data's time has held
         // there an hour (NTP puts such a clock right within minutes).
-        if let previous = try transaction.newestAnalytics(before: today), today - previous > Self.suspectGap {
-            let (since, first) = jumpedAt.withLock { jumped -> (Double, Bool) in
-                if let jumped { return (jumped, false) }
-                jumped = newest
-                return (newest, true)
+        // The newest counts kept before this batch's (its own were added in this transaction),
+        // and whether a jump is being waited out: the batches after the first at the far time
+        // have that time's counts before them.
+        let earliest = analytics.counts.keys.map(\.intervalStart).min() ?? newest
+        let previous = try transaction.newestAnalytics(before: earliest)
+        let waiting = jumpedAt.withLock { jumped -> Double? in
+            if let since = jumped, newest < since { jumped = nil }  // back before it: put right
+            return jumped
+        }
+        if waiting != nil || previous.map({ today - $0 > Self.suspectGap }) == true {
+            let since = waiting ?? newest
+            if waiting == nil {
+                jumpedAt.withLock { $0 = newest }
+                logger.warning("the data's time (\(RFC3339.string(newest))) is \(Int((today - (previous ?? today)) / Self.day)) days past the newest analytics kept (\(RFC3339.string(previous ?? today))): if the clock is wrong, its upkeep would prune every count older than identity.retention_days from then and fold the last week into days; it waits until that time has held for an hour (check the gateway's clock: timedatectl)")
             }
-            if newest - since < Self.confirmAfter {
-                if first {
-                    logger.warning("the data's time (\(RFC3339.string(newest))) is \(Int((today - previous) / Self.day)) days past the newest analytics kept (\(RFC3339.string(previous))): if the clock is wrong, its upkeep would prune every count older than identity.retention_days from then and fold the last week into days; it waits until that time has held for an hour (check the gateway's clock: timedatectl)")
-                }
-                return nil
-            }
+            if newest - since < Self.confirmAfter { return nil }
         }
         jumpedAt.withLock { $0 = nil }
         try transaction.maintainAnalytics(day: today, retention: retention)

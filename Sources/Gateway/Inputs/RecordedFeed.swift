@@ -10,8 +10,9 @@ final class RecordedFeed: Sendable {
     let finishAfter: Double
     private struct Clock {
         var tick = -Double.infinity
-        /// Latest (shifted) time sent.
+        /// Latest (shifted) time sent, and the time of the observation sent last.
         var time: Double?
+        var previous: Double?
         /// First recorded time of this pass, and the shift applied to it.
         var first: Double?
         var offset = 0.0
@@ -36,16 +37,20 @@ final class RecordedFeed: Sendable {
         await bus.sendWhenRoom(.observation(o))
     }
 
-    /// The observation in the feed's time, and the tick due before it, if any.
+    /// The observation in the feed's time, and the tick due before it, if any: at the time of
+    /// the observation sent before it, as `TraceSource` ticks. Never at its own: the round at a
+    /// time includes the readings stamped with it, and a reading stamped far ahead (a sensor's
+    /// clock, a stray) is the pipeline's to judge before the clock moves on its word.
     private func shifted(_ observation: Observation) -> (Observation, Double?) {
         lastTick.withLock { state in
             var o = observation
             if state.first == nil { state.first = o.time }
             o.time += state.offset
             state.time = max(state.time ?? o.time, o.time)
-            guard o.time - state.tick >= 1 else { return (o, nil) }
-            state.tick = o.time
-            return (o, o.time)
+            defer { state.previous = o.time }
+            guard let previous = state.previous, o.time > previous, previous - state.tick >= 1 else { return (o, nil) }
+            state.tick = previous
+            return (o, previous)
         }
     }
 
