@@ -206,7 +206,7 @@ public struct Pipeline: Sendable {
         if !resolver.keys.isEmpty, observation.device.kind == .bleRPA { observation.device = resolve(observation.device) }
         if lateReadings != .live, clock == nil {
             starting.append((observation, observationsSeen))
-            if let anchor = Self.agreedStart(starting) ?? (starting.count >= Self.startingLimit ? starting[0].observation.time : nil) {
+            if let anchor = Self.agreedStart(starting, sensors: knownSensors.count, final: starting.count >= Self.startingLimit) {
                 try start(at: anchor, into: &outputs)
             }
             return
@@ -216,12 +216,19 @@ public struct Pipeline: Sendable {
 
     /// The time two sensors (or three readings) of a recording's first readings agree on, within
     /// `clockJumpThreshold`: the earliest of them.
-    static func agreedStart(_ readings: [(observation: Observation, ordinal: Int)]) -> Double? {
+    /// A store of one sensor (or, once `final`, a recording whose readings are all one
+    /// sensor's: a capture file) agrees with three of its readings; the largest group agrees
+    /// when `final` and none has two sensors (a sensor's burst of readings is not agreement).
+    static func agreedStart(_ readings: [(observation: Observation, ordinal: Int)], sensors: Int, final: Bool = false) -> Double? {
+        let single = sensors <= 1 || (final && Set(readings.map(\.observation.sensor)).count <= 1)
+        var largest: (count: Int, start: Double)?
         for candidate in readings {
             let near = readings.filter { abs($0.observation.time - candidate.observation.time) <= clockJumpThreshold }
-            if near.count >= 3 || Set(near.map(\.observation.sensor)).count >= 2 { return near.map(\.observation.time).min() }
+            let start = near.map(\.observation.time).min()!
+            if Set(near.map(\.observation.sensor)).count >= 2 || (single && near.count >= 3) { return start }
+            if largest.map({ near.count > $0.count }) ?? true { largest = (near.count, start) }
         }
-        return nil
+        return final ? largest?.start : nil
     }
 
     /// Sets the clock at `time` and takes the first readings held for it, in order.
@@ -298,6 +305,7 @@ public struct Pipeline: Sendable {
     /// Feeds one observation, its time and device decided, to the locate stage.
     private mutating func locate(_ observation: Observation, into outputs: inout [Output]) throws {
         lastLocatedTime = observation.time
+        lastHeardBySensor[observation.sensor] = observation.time
         // Devices waiting to be placed at an earlier (or later) time are placed first.
         if let placing, placing.time != observation.time { try place(into: &outputs) }
         // Rounds due before the reading run first; a round at its own time waits for it, so
@@ -314,8 +322,16 @@ public struct Pipeline: Sendable {
     /// Whether the readings held as ahead are the recording's own time moving on: heard by two
     /// sensors or more, or three readings in a row (a store of one sensor).
     private var aheadConfirmed: Bool {
-        ahead.count >= 3 || Set(ahead.map(\.observation.sensor)).count >= 2
+        if Set(ahead.map(\.observation.sensor)).count >= 2 { return true }
+        // Three readings of one sensor only where one sensor is all that is heard (a capture
+        // file, a store of one sensor): elsewhere a sensor's burst is not the recording's time.
+        guard ahead.count >= 3, let clock else { return false }
+        return knownSensors.count <= 1 || lastHeardBySensor.filter { clock - $0.value <= Self.recentlyHeard }.count == 1
     }
+    /// Each sensor's last reading, on the pipeline's time.
+    private var lastHeardBySensor: [SensorID: Double] = [:]
+    /// How recent a sensor's reading must be for the sensor to count as heard.
+    static let recentlyHeard = 60.0
 
     /// Takes a sensor's clock as jumped: its readings from `heardAt` on are taken at `time`.
     private mutating func shift(_ sensor: SensorID, heardAt: Double, to time: Double, ordinal: Int) {
@@ -389,12 +405,26 @@ public struct Pipeline: Sendable {
     /// `tickInterval` boundary passed, `time` itself included. Late observations (behind the
     /// clock by less than the jump threshold) are still used by the next round.
     public mutating func advance(to time: Double, into outputs: inout [Output]) throws {
-        if !starting.isEmpty { try start(at: Self.agreedStart(starting) ?? starting[0].observation.time, into: &outputs) }
         // A recording's tick (a trace source's, at the time of the readings it has sent) waits
-        // while readings ahead of the clock are held: the next readings, not the tick, tell
-        // whether the recording moved on.
-        if lateReadings != .live, !ahead.isEmpty, let clock, time > clock { return }
+        // while its first readings, or readings ahead of the clock, are held: the next readings,
+        // not the tick, tell the recording's time (`endRecording` takes them at its end).
+        if lateReadings != .live, !starting.isEmpty || (!ahead.isEmpty && clock.map { time > $0 } == true) { return }
         try runClock(to: time, into: &outputs)
+    }
+
+    /// A recording ended: the readings held to be judged are taken (its first ones on the time
+    /// they agree on, those ahead at the clock), and the clock runs on to `time`, so that every
+    /// visit ends as `finish` ends them.
+    public mutating func endRecording(at time: Double, into outputs: inout [Output]) throws {
+        try takeHeld(into: &outputs)
+        try runClock(to: time, into: &outputs)
+    }
+
+    /// Takes every reading held to be judged: the first ones, those ahead, new addresses.
+    private mutating func takeHeld(into outputs: inout [Output]) throws {
+        if !starting.isEmpty { try start(at: Self.agreedStart(starting, sensors: knownSensors.count, final: true) ?? starting[0].observation.time, into: &outputs) }
+        if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
+        for released in linker.release(at: .infinity, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
     }
 
     /// Moves the clock to `time` (see `advance(to:into:)`), whatever the recording's readings.
@@ -437,10 +467,9 @@ public struct Pipeline: Sendable {
     /// At the end of a recording: lets the clock run on until every visit has ended (the
     /// locate stage may still place a device for a few seconds after its last reading).
     public mutating func finish(into outputs: inout [Output]) throws {
-        if !starting.isEmpty { try start(at: Self.agreedStart(starting) ?? starting[0].observation.time, into: &outputs) }
-        // Readings ahead of the rest at the very end: one sensor's clock, or one reading, ahead.
-        if !ahead.isEmpty { try releaseAhead(onTheirTime: false, into: &outputs) }
-        for released in linker.release(at: .infinity, visiting: presence.tracker.isVisitingInside) { try locate(released, into: &outputs) }
+        // Readings held at the very end: the first ones, one sensor's clock (or one reading)
+        // ahead, new addresses.
+        try takeHeld(into: &outputs)
         guard let last = clock else { return }
         try runClock(to: last + configuration.presence.exitAfter + Self.endOfTraceMargin, into: &outputs)
     }

@@ -11,7 +11,7 @@ import FootfallCore
 /// device that
 /// - is in a visit and was last placed inside, away from the doors (`doorReach`: where phones
 ///   come and go, a departure and an arrival within a second look like a change of address; a
-///   store file without `entrances` has them anywhere on its outline),
+///   store file without `entrances` has them anywhere within `outlineReach` of its outline),
 /// - fell silent at most `handoffGap` before the new address was first heard, and has not been
 ///   heard since,
 /// - was heard at `loudEnough` or louder in its last `handoffGap` (not fading out of range),
@@ -73,16 +73,18 @@ struct RotatingAddressLinker: Sendable {
     /// The store's doors, and its outline: a phone that falls silent near a door is taken as
     /// gone, not as one whose address changed (where phones come and go, a departure and an
     /// arrival within a second look like a change of address). A store file with no
-    /// `entrances` has its doors anywhere on its outline.
+    /// `entrances` may have its doors anywhere on its outline.
     var doors: [Point] = []
     var outline: Polygon?
-    /// How near a door (m) that is.
+    /// How near a door (m) that is; without `entrances`, how near the outline, where a door
+    /// may be (less: 5 m from every wall leaves most of a small store's floor out).
     static let doorReach = 5.0
+    static let outlineReach = 2.0
 
     func nearADoor(_ point: Point) -> Bool {
         if !doors.isEmpty { return doors.contains { $0.distance(to: point) < Self.doorReach } }
         guard let outline else { return false }
-        return outline.nearestBoundaryPoint(to: point).distance(to: point) < Self.doorReach
+        return outline.nearestBoundaryPoint(to: point).distance(to: point) < Self.outlineReach
     }
 
     /// Notes where the pipeline placed a device of a rotating address.
@@ -131,15 +133,22 @@ struct RotatingAddressLinker: Sendable {
             // A retired address heard again: heard after it was replaced, the link was wrong
             // (however long ago): the phone is back on it, and the address taken for its next
             // one is another phone's, a device of its own from now.
-            guard let retiredAt = chain.retired[address], time > retiredAt else {
+            guard let retiredAt = chain.retired[address], time > retiredAt, let index = chain.addresses.firstIndex(of: address) else {
                 return device  // a late reading of before the hand-over
             }
-            let newer = chain.current
+            // The addresses taken after it were another phone's: they go on as a device of
+            // their own, named by the first of them (never this device's own name).
+            let later = Array(chain.addresses[(index + 1)...])
+            if let name = later.first {
+                var other = Chain(current: chain.current, addresses: later, lastHeard: time)
+                for retired in later where retired != chain.current { other.retired[retired] = chain.retired[retired] }
+                chains[name] = other
+                for moved in later { deviceOf[moved] = name }
+            }
             chains[device]!.current = address
+            chains[device]!.addresses.removeSubrange((index + 1)...)
+            for moved in later { chains[device]!.retired[moved] = nil }
             chains[device]!.retired[address] = nil
-            chains[device]!.addresses.removeAll { $0 == newer }
-            deviceOf[newer] = newer
-            chains[newer] = Chain(current: newer, addresses: [newer], lastHeard: time)
             unlinked += 1
         }
         chains[device]!.hear(observation)

@@ -47,7 +47,7 @@ import Testing
             switch input {
             case .observation(let o): seen.append(o)
             case .observations(let list): seen += list
-            case .tick: break
+            case .tick, .endOfRecording: break
             }
             if seen.count >= count { break }
         }

@@ -23,7 +23,7 @@ import Testing
             switch input {
             case .observation: observations += 1
             case .observations(let list): observations += list.count
-            case .tick: break
+            case .tick, .endOfRecording: break
             }
         }
         #expect(observations == 999)
@@ -46,15 +46,18 @@ import Testing
         let source = TraceSource(path: path, speed: nil, loop: false, finishAfter: 0, bus: bus, logger: Logger(label: "test"))
         try await source.run()
         bus.finish()
-        var sent: [Double] = [], ticks: [(time: Double, after: Int)] = []
+        var sent: [Double] = [], ticks: [(time: Double, after: Int)] = [], ends: [(time: Double, after: Int)] = []
         for await input in bus.stream {
             switch input {
             case .observation(let o): sent.append(o.time)
             case .observations(let list): sent += list.map(\.time)
             case .tick(let time): ticks.append((time, sent.count))
+            case .endOfRecording(let time): ends.append((time, sent.count))
             }
         }
         #expect(sent.count == 60)
+        // The end of the recording comes once, after every reading: the held ones are taken.
+        #expect(ends.count == 1 && ends.first?.after == 60 && ends.first?.time == 1_019, "\(ends)")
         #expect(ticks.count >= 18, "the clock moves along the trace, not only at its end: \(ticks.map(\.time))")
         for tick in ticks {
             #expect(sent[tick.after...].allSatisfy { $0 > tick.time }, "a reading stamped \(tick.time) or earlier came after the tick to \(tick.time)")

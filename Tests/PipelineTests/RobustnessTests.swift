@@ -227,6 +227,61 @@ import Testing
         #expect(result.pipeline.clockJumps == 1, "the stray one's sensor, once")
     }
 
+    /// A burst of three readings of one sensor a day ahead — in the middle, or as the first
+    /// lines — is one sensor's (a scan's batch), not the recording moving on: where several
+    /// sensors are heard, two must agree (review: the clock moved a day).
+    @Test(arguments: [false, true])
+    func aBurstOfOneSensorAheadIsNotTheRecordingMovingOn(atTheStart: Bool) async throws {
+        let baseline = await Self.baseline.value
+        let result = try await onAThreadOfItsOwn { () -> (entered: Int, exited: Int, exitedBy: Double, pipeline: Pipeline) in
+            var observations = Self.observations
+            let at = atTheStart ? 0 : observations.count / 2
+            let burst = (0..<3).map { k -> Observation in
+                var o = observations[at]
+                o.time += 86_400 + 0.1 * Double(k)
+                o.device = DeviceID("ble:c0:00:00:00:0b:0\(k)")
+                return o
+            }
+            observations.insert(contentsOf: burst, at: at)
+            return try Self.run(observations)
+        }
+        #expect(abs(result.entered - baseline.entered) <= baseline.entered / 10 + 1, "\(result.entered) against \(baseline.entered)")
+        #expect(result.exitedBy <= Self.observations.last!.time + Self.configuration.presence.exitAfter + 120, "\(result.exitedBy - Self.observations.last!.time) s after the last reading")
+        #expect(result.pipeline.clockJumps == 1)
+    }
+
+    /// A gateway replaying a recording: ticks at the readings' times, a stray reading a day
+    /// ahead as the last line, then the recording's end. The visits end (review: the end's tick
+    /// was ignored while the stray was held, and every visit stayed open).
+    @Test func aRecordingThatEndsOnAStrayStillEndsItsVisits() async throws {
+        let baseline = await Self.baseline.value
+        let (entered, exited) = try await onAThreadOfItsOwn { () -> (Int, Int) in
+            var pipeline = try Pipeline(configuration: Self.configuration)
+            var outputs: [Pipeline.Output] = []
+            var lastTick = -Double.infinity
+            for o in Self.observations {
+                if o.time - lastTick >= 1 {
+                    try pipeline.advance(to: lastTick.isFinite ? lastTick : o.time, into: &outputs)
+                    lastTick = o.time
+                }
+                try pipeline.ingest(o, into: &outputs)
+            }
+            var stray = Self.observations.last!
+            stray.time += 86_400
+            try pipeline.ingest(stray, into: &outputs)
+            try pipeline.advance(to: stray.time, into: &outputs)
+            try pipeline.endRecording(at: Self.observations.last!.time + Self.configuration.presence.exitAfter + 60, into: &outputs)
+            var entered = 0, exited = 0
+            for case .event(let e, _, _, _, _) in outputs {
+                if e.type == .storeEntered { entered += 1 }
+                if e.type == .storeExited { exited += 1 }
+            }
+            return (entered, exited)
+        }
+        #expect(abs(entered - baseline.entered) <= baseline.entered / 10 + 1, "\(entered) against \(baseline.entered)")
+        #expect(entered == exited)
+    }
+
     @Test(arguments: [0.0, -1.7e9, 30 * 86_400.0, 3 * 86_400.0, 600, 1e300, .infinity, .nan])
     func oneReadingWithAWildTimeNeitherStallsThePipelineNorMovesItsClock(wrong: Double) async throws {
         // A sensor sends one reading dated 1970, a month ahead, or nonsense (`wrong` is added to

@@ -1,7 +1,7 @@
 import FootfallCore
 import FootfallTesting
 import Foundation
-import Pipeline
+@testable import Pipeline
 import Testing
 
 /// A phone's rotating private address followed as one device (`RotatingAddressLinker`), on the
@@ -131,16 +131,19 @@ import Testing
         #expect(result.entered == 2)
     }
 
-    /// A store file without `entrances` has its doors anywhere on its outline: a phone gone
-    /// 2 m from a wall and another come there are two shoppers; mid-store it is still one.
+    /// A store file without `entrances` may have its doors anywhere on its outline: a phone
+    /// placed within 2 m of a wall falls silent where phones may come and go; mid-store the
+    /// next address is still the same shopper's.
     @Test func withoutEntrancesTheOutlineIsWherePhonesComeAndGo() throws {
         var configuration = Self.configuration
         configuration.layout.entrances = []
-        let nearAWall = Point(x: 20, y: 23)
-        let edge = try Self.run(
-            Self.standing(Self.a, at: nearAWall, from: Self.t0, to: Self.t0 + 60) + Self.standing(Self.a2, at: nearAWall, from: Self.t0 + 60.2, to: Self.t0 + 120),
-            configuration: configuration)
-        #expect(edge.linked == (0, 0))
+        var linker = RotatingAddressLinker()
+        linker.outline = configuration.layout.outline
+        #expect(linker.nearADoor(Point(x: 20, y: 23.5)) && linker.nearADoor(Point(x: 0.5, y: 12)))
+        #expect(!linker.nearADoor(Point(x: 20, y: 22.5)) && !linker.nearADoor(Point(x: 20, y: 12)))
+        // With the store's doors, only near them.
+        linker.doors = Self.configuration.layout.entrances
+        #expect(!linker.nearADoor(Point(x: 20, y: 23.5)))
         let middle = Point(x: 20, y: 12)
         let inside = try Self.run(
             Self.standing(Self.a, at: middle, from: Self.t0, to: Self.t0 + 60) + Self.standing(Self.a2, at: middle, from: Self.t0 + 60.2, to: Self.t0 + 120),
@@ -156,5 +159,21 @@ import Testing
             Self.standing(Self.a, at: pavement, from: Self.t0, to: Self.t0 + 20) + Self.standing(Self.a2, at: pavement, from: Self.t0 + 20.2, to: Self.t0 + 40))
         #expect(result.linked == (0, 0))
         #expect(result.entered == 0)
+    }
+
+    /// Two wrong links in a row (a second phone taken for the first's next address, a third
+    /// for the second's), then the first and the second addresses heard again: three phones,
+    /// each its own device (review: the second was merged into the first).
+    @Test func twoWrongLinksUndoneLeaveThreePhones() throws {
+        let middle = Point(x: 20, y: 12)
+        let c = "ble-rpa:40:00:00:00:00:05"
+        let result = try Self.run(
+            Self.standing(Self.a, at: middle, from: Self.t0, to: Self.t0 + 60)
+                + Self.standing(Self.b, at: middle, from: Self.t0 + 60.2, to: Self.t0 + 120)
+                + Self.standing(c, at: middle, from: Self.t0 + 120.2, to: Self.t0 + 240)
+                + Self.standing(Self.a, at: Point(x: 5, y: 22), from: Self.t0 + 180, to: Self.t0 + 240)
+                + Self.standing(Self.b, at: Point(x: 35, y: 5), from: Self.t0 + 200, to: Self.t0 + 240))
+        #expect(result.devices == [DeviceID(Self.a), DeviceID(Self.b), DeviceID(c)], "\(result.devices)")
+        #expect(result.linked == (2, 2))
     }
 }

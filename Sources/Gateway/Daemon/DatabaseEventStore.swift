@@ -17,8 +17,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
     let retention: Double
     /// The last UTC day (its start) whose arrival compacted and pruned the analytics.
     private let maintainedDay = Mutex<Double>(-.infinity)
-    /// The data's time when it first came more than `suspectGap` after the newest counts kept,
-    /// until it has held there `confirmAfter` (`maintain`).
+    /// The day a wait for a clock far ahead was last logged (`maintain`): once a day.
     private let jumpedAt = Mutex<Double?>(nil)
     private let logger: Logger
     /// A day this far past the newest counts kept is taken for a clock set wrong until the
@@ -143,32 +142,22 @@ public final class DatabaseEventStore: EventStore, Sendable {
     private func maintain(_ analytics: AnalyticsTally, in transaction: GatewayDatabase.Transaction) throws -> Double? {
         guard let newest = analytics.counts.keys.map(\.intervalStart).max() else { return nil }
         let today = (newest / Self.day).rounded(.down) * Self.day
-        guard maintainedDay.withLock({ $0 < today }) else {
-            jumpedAt.withLock { $0 = nil }
-            return nil
-        }
+        guard maintainedDay.withLock({ $0 < today }) else { return nil }
         // A clock set years ahead (a bad real-time clock, a typo by hand) would prune every
         // count kept and fold the last week into days, for good, at its first batch: a day
-        // that far past the newest counts is maintained only once the data's time has held
-        // there an hour (NTP puts such a clock right within minutes).
-        // The newest counts kept before this batch's (its own were added in this transaction),
-        // and whether a jump is being waited out: the batches after the first at the far time
-        // have that time's counts before them.
-        let earliest = analytics.counts.keys.map(\.intervalStart).min() ?? newest
-        let previous = try transaction.newestAnalytics(before: earliest)
-        let waiting = jumpedAt.withLock { jumped -> Double? in
-            if let since = jumped, newest < since { jumped = nil }  // back before it: put right
-            return jumped
-        }
-        if waiting != nil || previous.map({ today - $0 > Self.suspectGap }) == true {
-            let since = waiting ?? newest
-            if waiting == nil {
-                jumpedAt.withLock { $0 = newest }
-                logger.warning("the data's time (\(RFC3339.string(newest))) is \(Int((today - (previous ?? today)) / Self.day)) days past the newest analytics kept (\(RFC3339.string(previous ?? today))): if the clock is wrong, its upkeep would prune every count older than identity.retention_days from then and fold the last week into days; it waits until that time has held for an hour (check the gateway's clock: timedatectl)")
+        // far past the counts kept an hour before this batch is maintained only once the data's
+        // time has held there an hour (NTP puts such a clock right within minutes). Read from
+        // the counts themselves, so a restart while waiting waits on.
+        if let anchor = try transaction.newestAnalytics(before: newest - Self.confirmAfter), today - anchor > Self.suspectGap {
+            let first = jumpedAt.withLock { warned -> Bool in
+                defer { warned = today }
+                return warned != today
             }
-            if newest - since < Self.confirmAfter { return nil }
+            if first {
+                logger.warning("the data's time (\(RFC3339.string(newest))) is \(Int((today - anchor) / Self.day)) days past the analytics kept before it (\(RFC3339.string(anchor))): if the clock is wrong, its upkeep would prune every count older than identity.retention_days from then and fold the last week into days; it waits until that time has held for an hour (check the gateway's clock: timedatectl)")
+            }
+            return nil
         }
-        jumpedAt.withLock { $0 = nil }
         try transaction.maintainAnalytics(day: today, retention: retention)
         return today
     }

@@ -215,7 +215,7 @@ public struct PipelineService: Service {
         switch input {
         case .observation(let o): time = o.time
         case .observations(let list): time = list.first?.time
-        case .tick(let t): time = t
+        case .tick(let t), .endOfRecording(let t): time = t
         }
         guard let time else { return }
         state.keptVisits = nil
@@ -310,12 +310,16 @@ public struct PipelineService: Service {
                     state.lastInput = last.time
                     state.lastTime = last.time
                 }
-            case .tick(let time):
+            case .tick(let time), .endOfRecording(let time):
                 state.lastTime = time
                 // Before the tick ends visits: an erased shopper's visit ends with no event.
                 await takeErasures(&state, at: time)
                 try checkStoreFile(&state, at: time)
-                try state.pipeline.advance(to: time, into: &state.outputs)
+                if case .endOfRecording = input {
+                    try state.pipeline.endRecording(at: time, into: &state.outputs)
+                } else {
+                    try state.pipeline.advance(to: time, into: &state.outputs)
+                }
                 try await flushCounts(&state)
                 keepLearntRadio(&state, at: time)
             }

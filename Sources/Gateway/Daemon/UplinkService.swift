@@ -25,7 +25,7 @@ struct UplinkService: Service {
                 switch input {
                 case .observation(let o): list = [o]
                 case .observations(let batch): list = batch
-                case .tick: continue
+                case .tick, .endOfRecording: continue
                 }
                 // Counted once per input, not per observation (a batch is one input).
                 var counts: [SensorID: Int] = [:]

@@ -9,6 +9,9 @@ public enum PipelineInput: Sendable, Hashable {
     /// One element on the bus instead of many, so the pipeline wakes once for them.
     case observations([Observation])
     case tick(Double)
+    /// A recording ended (a trace, a capture file, not looped again): the readings held to be
+    /// judged are taken, and the clock runs on to this time so that every visit ends.
+    case endOfRecording(Double)
 
     /// What an input weighs against the bus's capacity: its observations (a tick, one).
     var weight: Int {

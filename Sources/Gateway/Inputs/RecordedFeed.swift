@@ -64,6 +64,6 @@ final class RecordedFeed: Sendable {
     }
 
     @Sendable func finish() {
-        if let last = lastTick.withLock({ $0.time }) { bus.send(.tick(last + finishAfter)) }
+        if let last = lastTick.withLock({ $0.time }) { bus.send(.endOfRecording(last + finishAfter)) }
     }
 }

@@ -102,7 +102,7 @@ public struct TraceSource: Service {
             if let lastTime, let first { offset = lastTime + 1 - first }
         } while loop && !Task.isCancelled && !Task.isShuttingDownGracefully
         // Let the pipeline's clock run on so every visit of the trace ends.
-        if let lastTime { bus.send(.tick(lastTime + finishAfter)) }
+        if let lastTime { bus.send(.endOfRecording(lastTime + finishAfter)) }
         // Returns once replayed: `SupervisedSource` shows it finished and keeps the daemon up.
     }
 }
