@@ -47,9 +47,9 @@ enum AnalyticsStore {
         return db.changesCount
     }
 
-    /// The start of the newest interval with counts that began before `time`, or nil.
-    static func newestStart(before time: Double, in db: Database) throws -> Double? {
-        try Double.fetchOne(db, sql: "SELECT MAX(interval_start) FROM analytics_count WHERE interval_start < ?", arguments: [time])
+    /// The start of the newest interval with counts outside (`from`, `to`], or nil.
+    static func newestStart(outside from: Double, _ to: Double, in db: Database) throws -> Double? {
+        try Double.fetchOne(db, sql: "SELECT MAX(interval_start) FROM analytics_count WHERE interval_start <= ? OR interval_start > ?", arguments: [from, to])
     }
 
     /// The counts of intervals that overlap [from, to) (a day compacted from quarter hours

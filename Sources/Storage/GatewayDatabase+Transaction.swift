@@ -34,9 +34,9 @@ extension GatewayDatabase {
         /// The analytics' daily upkeep as of the UTC day starting at `day`: quarter hours older
         /// than a week are folded into days, and counts that ended `retention` seconds before
         /// the day go.
-        /// The start of the newest interval with analytics counts that began before `time`.
-        public func newestAnalytics(before time: Double) throws -> Double? {
-            try AnalyticsStore.newestStart(before: time, in: db)
+        /// The start of the newest interval with analytics counts outside (`from`, `to`].
+        public func newestAnalytics(outside from: Double, _ to: Double) throws -> Double? {
+            try AnalyticsStore.newestStart(outside: from, to, in: db)
         }
 
         public func maintainAnalytics(day: Double, retention: Double) throws {

@@ -155,9 +155,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: other) }
         // Restarted half-way (the wait is read from the counts, not kept in memory).
         let restarted = DatabaseEventStore(database: second.database, health: ForwardingHealth(), logger: Logger(label: "test"), retentionDays: 30)
-        for (minutes, expectKept) in [(0.0, true), (30, true), (45, true), (120, false)] {
+        for (minutes, expectKept) in [(0.0, true), (10, true), (20, true), (120, false)] {
             let events = Self.visitEvents(at: ahead + minutes * 60, anonymousID: "anon-visitor-\(Int(minutes))")
-            try (minutes < 40 ? stays : restarted).append(events, analytics: Self.tally(events))
+            try (minutes < 15 ? stays : restarted).append(events, analytics: Self.tally(events))
             let left = try second.database.analyticsCounts(from: 0, to: Self.midnight + Self.day)
             #expect((left == kept) == expectKept, "\(minutes) min at the far time: \(left.count) of \(kept.count) rows")
         }

@@ -145,10 +145,11 @@ public final class DatabaseEventStore: EventStore, Sendable {
         guard maintainedDay.withLock({ $0 < today }) else { return nil }
         // A clock set years ahead (a bad real-time clock, a typo by hand) would prune every
         // count kept and fold the last week into days, for good, at its first batch: a day
-        // far past the counts kept an hour before this batch is maintained only once the data's
-        // time has held there an hour (NTP puts such a clock right within minutes). Read from
-        // the counts themselves, so a restart while waiting waits on.
-        if let anchor = try transaction.newestAnalytics(before: newest - Self.confirmAfter), today - anchor > Self.suspectGap {
+        // far past every count kept but the last hour's (this batch's and those just before it)
+        // is maintained only once the data's time has held there an hour (NTP puts such a
+        // clock right within minutes). Read from the counts themselves, so a restart while
+        // waiting waits on.
+        if let anchor = try transaction.newestAnalytics(outside: newest - Self.confirmAfter, newest), today - anchor > Self.suspectGap {
             let first = jumpedAt.withLock { warned -> Bool in
                 defer { warned = today }
                 return warned != today
