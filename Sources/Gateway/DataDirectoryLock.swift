@@ -35,8 +35,7 @@ public final class DataDirectoryLock: Sendable {
         }
         // Made by root (an operator's `sudo footfall replay --data /var/lib/footfall`), it would
         // keep the service's own user out for good: it is the data directory owner's.
-        var folder = stat()
-        if geteuid() == 0, stat(directory, &folder) == 0 { _ = fchown(descriptor, folder.st_uid, folder.st_gid) }
+        GatewayData.giveToDirectoryOwner([path], in: directory)
         let deadline = ContinuousClock.now + .seconds(1)
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let error = errno

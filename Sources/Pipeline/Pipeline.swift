@@ -214,11 +214,11 @@ public struct Pipeline: Sendable {
         try take(observation, ordinal: observationsSeen, into: &outputs)
     }
 
-    /// The time two sensors (or three readings) of a recording's first readings agree on, within
-    /// `clockJumpThreshold`: the earliest of them.
-    /// A store of one sensor (or, once `final`, a recording whose readings are all one
-    /// sensor's: a capture file) agrees with three of its readings; the largest group agrees
-    /// when `final` and none has two sensors (a sensor's burst of readings is not agreement).
+    /// The time a recording's first readings agree on, within `clockJumpThreshold` (the
+    /// earliest of them): two sensors' readings; three readings in a store of one sensor, or,
+    /// once `final`, in a recording whose readings are all one sensor's (a capture file). A
+    /// burst of one sensor's readings is not agreement where others may be heard; once `final`
+    /// the largest group is taken.
     static func agreedStart(_ readings: [(observation: Observation, ordinal: Int)], sensors: Int, final: Bool = false) -> Double? {
         let single = sensors <= 1 || (final && Set(readings.map(\.observation.sensor)).count <= 1)
         var largest: (count: Int, start: Double)?

@@ -88,6 +88,10 @@ import Testing
             return lstat(path, &found) == 0 ? found.st_uid : nil
         }
         do {
+            // The lock `run` takes first, as `footfall run` takes it.
+            let lock = try DataDirectoryLock.acquire(data)
+            #expect(owner(data + "/" + DataDirectoryLock.fileName) == 65534)
+            _ = lock
             let opened = try GatewayData(directory: data)
             for name in [GatewayData.databaseName, GatewayData.databaseName + "-wal", GatewayData.databaseName + "-shm", GatewayData.keyName] {
                 #expect(owner(data + "/" + name) == 65534, "\(name)")
