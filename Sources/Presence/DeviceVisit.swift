@@ -60,6 +60,9 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
     /// told when it is, each stay dated from when it began (a store whose `enter_after` is a
     /// minute, to keep passers-by out, has a stay in that minute: docs/configuration.md).
     private var pendingZones: [ZoneSample] = []
+    /// Before a visit: whether an estimate of the run of inside estimates placed the device
+    /// clear of the storefront (`clearOfStorefront`); nil until one does.
+    private var clearedStorefront: Bool?
 
     struct InsideSample: Hashable, Sendable, Codable {
         var time: Double
@@ -140,8 +143,13 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
                 } else {
                     candidateSince = cameIn
                     pendingZones = []
+                    clearedStorefront = nil
                 }
-                if let since = candidateSince, t - since >= settings.enterAfter {
+                if clearedStorefront == nil, Self.clearOfStorefront(estimate, layout: layout) { clearedStorefront = true }
+                // A run placed only just behind the storefront waits `storefront_wait`: that is
+                // where a passer-by on the pavement is placed, with a phone heard from the side.
+                let wait = clearedStorefront == true ? settings.enterAfter : max(settings.enterAfter, settings.storefrontWait)
+                if let since = candidateSince, t - since >= wait {
                     visitStart = since
                     lastEventAt = since
                     recentInside = []
@@ -244,6 +252,21 @@ public struct DeviceVisit: Sendable, Hashable, Codable {
         let walk = layout.entrances.isEmpty
             ? layout.outline.distanceToBoundary(p) : layout.entrances.map { $0.distance(to: p) }.min()!
         return max(0, walk - 2 * estimate.uncertainty) / fastestWalk
+    }
+
+    /// Whether an estimate is clear of the storefront: at least two of its uncertainties from
+    /// every wall with an entrance (or the store has none), so that a device on the pavement
+    /// in front would be a two-sigma error. A passer-by walking along the glass is placed inside
+    /// for a while, just behind it, far more often than deep in the store (docs/positioning.md,
+    /// "Passers-by counted as visitors on the simulated stores").
+    static func clearOfStorefront(_ estimate: PositionEstimate, layout: StoreLayout) -> Bool {
+        let p = estimate.position, clearance = 2 * estimate.uncertainty
+        for wall in layout.storefronts {
+            let e = wall.end - wall.start
+            let along = max(0, min(1, ((p.x - wall.start.x) * e.x + (p.y - wall.start.y) * e.y) / (e.x * e.x + e.y * e.y)))
+            if p.distance(to: wall.start + e * along) < clearance { return false }
+        }
+        return true
     }
 
     /// Seconds of inside probabilities kept beyond `enterAfter` for the smoothing.

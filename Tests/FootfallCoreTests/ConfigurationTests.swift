@@ -202,6 +202,10 @@ import Testing
         #expect(rate.message.contains("between 0 and 1"))
         let rates = try StoreConfiguration.parse(yaml: Self.skeleton + "\npresence:\n  walk_in_rate: 0.05\n  walk_out_rate: 0.01", file: "store.yaml")
         #expect(rates.presence.walkInRate == 0.05 && rates.presence.walkOutRate == 0.01)
+        let wait = try #require(error(Self.skeleton + "\npresence:\n  storefront_wait: -1"))
+        #expect(wait.field == "presence.storefront_wait" && wait.line == 11)
+        let waits = try StoreConfiguration.parse(yaml: Self.skeleton + "\npresence:\n  storefront_wait: 0", file: "store.yaml")
+        #expect(waits.presence.storefrontWait == 0 && StoreConfiguration.PresenceSettings().storefrontWait == 45)
     }
 
     /// A duration past what it can mean (a visit, a stay, a day's presence longer than a day),

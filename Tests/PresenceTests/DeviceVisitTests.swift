@@ -98,9 +98,49 @@ import Testing
             #expect(feed(t, at: Point(x: 5, y: -1), probability: p, inside: false).isEmpty)
         }
         var transitions: [DeviceVisit.Transition] = []
-        for t in stride(from: 10.0, through: 19, by: 1) { transitions += feed(t, at: Point(x: 5, y: 1), probability: 0.9, inside: true) }
+        for t in stride(from: 10.0, through: 19, by: 1) { transitions += feed(t, at: Point(x: 5, y: 3), probability: 0.9, inside: true) }
         #expect(transitions.isEmpty)
-        #expect(feed(20, at: Point(x: 5, y: 1), probability: 0.9, inside: true) == [.entered(at: 5)])
+        #expect(feed(20, at: Point(x: 5, y: 3), probability: 0.9, inside: true) == [.entered(at: 5)])
+    }
+
+    /// Placed inside, but never two of its uncertainties clear of the wall with the door:
+    /// where a passer-by on the pavement is placed as it walks past. It waits
+    /// `storefront_wait` (45 s), not `enter_after`; one that walks further in does not.
+    @Test mutating func aRunPlacedOnlyJustBehindTheStorefrontWaitsTheStorefrontWait() {
+        for t in stride(from: 0.0, through: 9, by: 1) { #expect(feed(t, at: Point(x: 5, y: -3), inside: false).isEmpty) }
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 10.0, through: 54, by: 1) { transitions += feed(t, at: Point(x: 5, y: 1.5)) }
+        #expect(transitions.isEmpty, "1.5 m behind the storefront with a 1 m uncertainty is not clear of it")
+        #expect(feed(55, at: Point(x: 5, y: 1.5)) == [.entered(at: 10)])
+
+        // The same start, then 4 m in (two uncertainties clear) from 15 s: decided at 10 + 15 s.
+        var walksIn = DeviceVisitTests()
+        for t in stride(from: 0.0, through: 9, by: 1) { _ = walksIn.feed(t, at: Point(x: 5, y: -3), inside: false) }
+        transitions = []
+        for t in stride(from: 10.0, through: 14, by: 1) { transitions += walksIn.feed(t, at: Point(x: 5, y: 1.5)) }
+        for t in stride(from: 15.0, through: 24, by: 1) { transitions += walksIn.feed(t, at: Point(x: 5, y: 4)) }
+        #expect(transitions.isEmpty)
+        #expect(walksIn.feed(25, at: Point(x: 5, y: 4)) == [.entered(at: 10)])
+
+        // A passer-by placed just inside for 30 s, then on the pavement and gone: no visit.
+        var passes = DeviceVisitTests()
+        for t in stride(from: 0.0, through: 9, by: 1) { _ = passes.feed(t, at: Point(x: 0, y: -3), inside: false) }
+        transitions = []
+        for t in stride(from: 10.0, through: 39, by: 1) { transitions += passes.feed(t, at: Point(x: t / 4, y: 1)) }
+        for t in stride(from: 40.0, through: 60, by: 1) { transitions += passes.feed(t, at: Point(x: 10, y: -3), inside: false) }
+        #expect(transitions.isEmpty)
+        #expect(passes.visit.tick(60 + 120, layout: Self.withDoor, settings: Self.settings) == [.passedBy(lastHeard: 60)])
+
+        // With `storefront_wait` at most `enter_after`, the storefront is not waited for.
+        var noWait = Self.settings
+        noWait.storefrontWait = 0
+        var plain = DeviceVisit()
+        transitions = []
+        for t in stride(from: 10.0, through: 25, by: 1) {
+            let estimate = PositionEstimate(time: t, device: "d", position: Point(x: 8, y: 1.5), uncertainty: 1, zone: nil, insideStore: true)
+            transitions += plain.observe(estimate, layout: Self.withDoor, settings: noWait)
+        }
+        #expect(transitions == [.entered(at: 10)])
     }
 
     @Test mutating func aPasserByPlacedInsideForTwoSecondsIsNotEnteredInHindsight() {

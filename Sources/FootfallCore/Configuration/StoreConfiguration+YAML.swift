@@ -272,11 +272,15 @@ extension StoreConfiguration {
 
     private static func parsePresence(_ node: Node, _ reader: YAMLReader) throws -> PresenceSettings {
         let map = try reader.mapping(node, "presence", known: [
-            "enter_after", "exit_after", "engaged_after", "max_presence", "traffic_interval", "walk_in_rate", "walk_out_rate",
+            "enter_after", "storefront_wait", "exit_after", "engaged_after", "max_presence", "traffic_interval", "walk_in_rate",
+            "walk_out_rate",
         ])
         var settings = PresenceSettings()
         // Each a time within a day: a visit, a stay or a day's presence.
         if let n = map["enter_after"] { settings.enterAfter = try reader.nonNegative(n, "presence.enter_after", atMost: Self.aDay) }
+        if let n = map["storefront_wait"] {
+            settings.storefrontWait = try reader.nonNegative(n, "presence.storefront_wait", atMost: Self.aDay)
+        }
         if let n = map["exit_after"] { settings.exitAfter = try reader.positive(n, "presence.exit_after", atMost: Self.aDay) }
         if let n = map["engaged_after"] { settings.engagedAfter = try reader.nonNegative(n, "presence.engaged_after", atMost: Self.aDay) }
         if let n = map["max_presence"] { settings.maxPresence = try reader.positive(n, "presence.max_presence", atMost: Self.aDay) }

@@ -55,6 +55,11 @@ public struct StoreConfiguration: Sendable {
     public struct PresenceSettings: Hashable, Sendable {
         /// Seconds inside the outline before a device is a visitor.
         public var enterAfter: Double = 15
+        /// Seconds inside before a device never placed clear of the storefront (two of its
+        /// uncertainties behind a wall with an entrance) is a visitor, when longer than
+        /// `enterAfter`: a passer-by walking along the glass is heard for about a minute, part of
+        /// it placed just inside; a shopper who came in walks further in.
+        public var storefrontWait: Double = 45
         /// Seconds after it was last inside before a visit ends.
         public var exitAfter: Double = 120
         /// Minimum visit length counted as engaged in analytics.
