@@ -118,10 +118,11 @@ struct RotatingAddressLinker: Sendable {
     mutating func device(for observation: Observation) -> DeviceID? {
         let address = observation.device, time = observation.time
         sweep(at: time)
-        if var hold = holds[address] {
-            hold.readings.append((order, observation))
+        if holds[address] != nil {
+            // Appended in place: a copy of the held readings at each one would make the
+            // hold's 1.5 s quadratic in its readings.
+            holds[address]!.readings.append((order, observation))
             order += 1
-            holds[address] = hold
             return nil
         }
         guard let device = deviceOf[address], let chain = chains[device] else {

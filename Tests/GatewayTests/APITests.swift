@@ -365,6 +365,29 @@ import Testing
         }
     }
 
+    /// Readings the pipeline left as too late to place are counted in the sensor's
+    /// observations (they were received) and, apart, by sensor: the one whose clock is behind
+    /// stands out in `footfall status` without reading the log.
+    @Test func theStatusNamesTheSensorsWhoseReadingsCameTooLate() async throws {
+        let (app, live, _) = try Self.app()
+        try await app.test(.router) { client in
+            @Sendable func late() async throws -> [String: Int]? {
+                try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer operator-token"]) { response in
+                    let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    return status?["observations_late_by_sensor"] as? [String: Int]
+                }
+            }
+            let none = try await late()
+            #expect(none == [:])
+            await live.record(late: ["s3": 12, "s1": 1])
+            let first = try await late()
+            #expect(first == ["s3": 12, "s1": 1])
+            await live.record(late: ["s3": 40, "s1": 1])
+            let later = try await late()
+            #expect(later == ["s3": 40, "s1": 1], "the pipeline's counts since the start, not added up again")
+        }
+    }
+
     @Test func theStreamCarriesEventsAsTheyAreDecided() async throws {
         // The stream's wire format, as a browser's EventSource reads it (the whole page over
         // real HTTP is tested in the map test with Chromium).

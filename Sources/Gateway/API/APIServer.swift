@@ -113,7 +113,7 @@ public enum APIServer {
             let status = StatusDocument(
                 store: d.configuration.layout.id, gateway: d.configuration.gatewayID, ready: await d.live.ready,
                 fault: await d.live.fault, startedAt: counters.startedAt, lastInputAt: counters.lastInputAt,
-                observationsBySensor: counters.observations, eventsByType: counters.events,
+                observationsBySensor: counters.observations, observationsLateBySensor: counters.late, eventsByType: counters.events,
                 visitsEnded: visits.ended, visitsUnderAMinute: visits.underAMinute,
                 devicesTracked: occupancy.devices, visitorsPresent: occupancy.visitors, droppedInputs: d.bus.droppedCount,
                 components: await d.status(), surveyPoints: d.surveyPoints, sensorGains: radio?.sensorGains ?? [],

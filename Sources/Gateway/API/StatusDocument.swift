@@ -48,6 +48,8 @@ struct StatusDocument: Codable {
     var startedAt: Double
     var lastInputAt: Double?
     var observationsBySensor: [String: Int]
+    /// Of those, the readings left as late (or far ahead), by sensor; only sensors with some.
+    var observationsLateBySensor: [String: Int]
     var eventsByType: [String: Int]
     var visitsEnded: Int
     var visitsUnderAMinute: Int
@@ -65,6 +67,7 @@ struct StatusDocument: Codable {
         case startedAt = "started_at"
         case lastInputAt = "last_input_at"
         case observationsBySensor = "observations_by_sensor"
+        case observationsLateBySensor = "observations_late_by_sensor"
         case eventsByType = "events_by_type"
         case visitsEnded = "visits_ended"
         case visitsUnderAMinute = "visits_under_a_minute"

@@ -24,6 +24,9 @@ public actor LiveState {
     private var recentVisits: [PresenceEvent] = []
     private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
     private(set) var observationsBySensor: [String: Int] = [:]
+    /// Of those, the readings the pipeline left because they came too late (or far ahead) to
+    /// place: a sensor whose clock is behind, a gateway catching up after an outage.
+    private(set) var lateBySensor: [String: Int] = [:]
     private(set) var eventsByType: [String: Int] = [:]
     /// Visits that ended since the start and those under a minute (`ReplaySummary.shortVisitsLine`).
     public private(set) var visitLengths = VisitLengths()
@@ -50,6 +53,11 @@ public actor LiveState {
     func record(observations counts: [SensorID: Int], lastAt time: Double) {
         for (sensor, count) in counts { observationsBySensor[sensor.rawValue, default: 0] += count }
         lastInputAt = time
+    }
+
+    /// The pipeline's count since the start of readings left as late, by sensor.
+    public func record(late counts: [SensorID: Int]) {
+        lateBySensor = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
     }
 
     func update(
@@ -93,8 +101,8 @@ public actor LiveState {
     public func snapshotOccupancy() -> (zones: [String: Int], visitors: Int, devices: Int, inside: Int) {
         (occupancy, visitorsPresent, devices.count, devices.values.filter(\.inside).count)
     }
-    public func counters() -> (observations: [String: Int], events: [String: Int], startedAt: Double, lastInputAt: Double?) {
-        (observationsBySensor, eventsByType, startedAt, lastInputAt)
+    public func counters() -> (observations: [String: Int], late: [String: Int], events: [String: Int], startedAt: Double, lastInputAt: Double?) {
+        (observationsBySensor, lateBySensor, eventsByType, startedAt, lastInputAt)
     }
 
     /// A stream of server-sent-event payloads (`event: …\ndata: …\n\n`) until the caller stops.

@@ -339,6 +339,7 @@ public struct PipelineService: Service {
         metrics.dropped(bus.droppedCount)
         let late = state.pipeline.observationsLate
         metrics.late(late)
+        if late > 0 { await live.record(late: state.pipeline.observationsLateBySensor) }
         if late > state.lateLogged.count, let time = state.lastTime, time - state.lateLogged.time >= Self.lateLogEvery {
             logger.warning("observations came later than presence.exit_after (at most 300 s) after they were heard, or far ahead, and were left (a sensor gateway catching up after an outage, or a sensor's clock behind); counted in footfall_pipeline_late_observations", metadata: [
                 "since_start": "\(late)",

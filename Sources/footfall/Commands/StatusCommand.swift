@@ -106,7 +106,11 @@ struct StatusCommand: AsyncParsableCommand {
         print("ready: \((object["ready"] as? Bool) ?? false); devices tracked \(object["devices_tracked"] ?? 0), visitors present \(object["visitors_present"] ?? 0), dropped inputs \(object["dropped_inputs"] ?? 0)")
         if let started = object["started_at"] as? Double { print("up since \(RFC3339.string(started))") }
         if let last = object["last_input_at"] as? Double { print("last input at \(RFC3339.string(last))") }
-        for (title, key) in [("observations by sensor", "observations_by_sensor"), ("events by type", "events_by_type"), ("components", "components")] {
+        for (title, key) in [
+            ("observations by sensor", "observations_by_sensor"),
+            ("of them left as too late to place (a sensor's clock behind, a gateway catching up)", "observations_late_by_sensor"),
+            ("events by type", "events_by_type"), ("components", "components"),
+        ] {
             guard let map = object[key] as? [String: Any], !map.isEmpty else { continue }
             print("\(title):")
             for name in map.keys.sorted() { print("  \(name): \(map[name]!)") }
