@@ -27,4 +27,20 @@ import Testing
         }
         #expect(said.withLock { $0 } == ["s2"])
     }
+
+    /// The marks kept at a stop, taken back into marks made since: each stream at the further
+    /// of its two numbers, the kept streams before the newer ones, at most four a sensor.
+    @Test func keptMarksTakenBackJoinTheMarksMadeSince() throws {
+        let before = SensorBatchSequence()
+        _ = before.take(sensor: "s1", stream: "a", seq: 0, count: 3)
+        for stream in ["p", "q", "r", "s"] { _ = before.take(sensor: "s2", stream: stream, seq: 0, count: 1) }
+        let after = SensorBatchSequence()
+        _ = after.take(sensor: "s1", stream: "a", seq: 0, count: 1)
+        _ = after.take(sensor: "s1", stream: "b", seq: 0, count: 5)
+        try after.restore(before.kept())
+        #expect(after.take(sensor: "s1", stream: "a", seq: 0, count: 3) == 3, "a at 3, the kept number")
+        #expect(after.take(sensor: "s1", stream: "b", seq: 0, count: 5) == 5, "b made since, kept")
+        #expect(after.take(sensor: "s2", stream: "s", seq: 0, count: 1) == 1)
+        #expect(throws: (any Error).self) { try after.restore(Array("[1,2]".utf8)) }
+    }
 }

@@ -1,5 +1,6 @@
-import Metrics
 import FootfallCore
+import Foundation
+import Metrics
 import Synchronization
 
 /// Which of a sensor gateway's observations were taken already. A sensor gateway numbers each
@@ -12,7 +13,7 @@ import Synchronization
 /// marks. A gap (the sensor gateway's buffer dropped its oldest) is only a gap. A batch without
 /// numbers (an older sensor gateway, another sender) is taken whole, as before.
 public final class SensorBatchSequence: Sendable {
-    struct Mark {
+    struct Mark: Codable {
         var stream: String
         /// The number after the last observation taken.
         var next: UInt64
@@ -91,6 +92,32 @@ public final class SensorBatchSequence: Sendable {
             counter.increment(by: Int64(repeated))
         }
         return repeated
+    }
+
+    /// The marks, to keep across a stop of the gateway (`restore`): a batch whose answer was
+    /// lost as the gateway stopped is sent again to the gateway started again, and was taken.
+    /// Sensor ids, stream names and numbers only (JSON).
+    public func kept() -> [UInt8] {
+        let marks = marks.withLock { $0.map { ($0.key.rawValue, $0.value) } }
+        return (try? Array(JSONEncoder().encode(Dictionary(uniqueKeysWithValues: marks)))) ?? []
+    }
+
+    /// Takes back what `kept` gave: each sensor's streams marked before those marked since (the
+    /// last `streamsKept` of them kept), each at the further of its two numbers. Throws when
+    /// `value` is not what `kept` gives.
+    public func restore(_ value: [UInt8]) throws {
+        let kept = try JSONDecoder().decode([String: [Mark]].self, from: Data(value))
+        marks.withLock { marks in
+            for (sensor, streams) in kept {
+                let id = SensorID(sensor)
+                var merged = streams.filter { old in !(marks[id] ?? []).contains { $0.stream == old.stream } }
+                for var mark in marks[id] ?? [] {
+                    if let old = streams.first(where: { $0.stream == mark.stream }) { mark.next = max(mark.next, old.next) }
+                    merged.append(mark)
+                }
+                marks[id] = Array(merged.suffix(Self.streamsKept))
+            }
+        }
     }
 
     /// What the gateway logs of a sensor two sensor gateways send as.

@@ -45,6 +45,24 @@ public enum APIServer {
             self.now = now
             self.status = status
         }
+
+        /// The name the sensor gateways' batch marks (`repeats`) are kept under across a stop.
+        public static let batchMarksName = "sensor_batch_marks"
+
+        /// Takes back the batch marks kept at the last stop (once): a batch taken just before the
+        /// stop whose answer was lost, sent again now, is not taken twice. True when some were.
+        @discardableResult
+        public func takeBackBatchMarks() throws -> Bool {
+            guard let database, let kept = try database.takeState(Self.batchMarksName) else { return false }
+            try repeats.restore(kept.value)
+            return true
+        }
+
+        /// Keeps the batch marks for the next start (after the API stopped taking batches).
+        public func keepBatchMarks(at time: Double) throws {
+            guard let database else { return }
+            try database.keepState(Self.batchMarksName, value: repeats.kept(), at: time)
+        }
     }
 
     /// The methods each path of the API takes (HEAD wherever GET is): a path asked with another

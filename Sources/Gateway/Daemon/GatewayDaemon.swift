@@ -282,6 +282,11 @@ public struct GatewayDaemon {
             onInterleaved: { logger.warning("\(SensorBatchSequence.interleavedWarning($0))") })
         let surveyPoints = Set(options.survey.compactMap(\.point)).count
         dependencies.surveyPoints = surveyPoints
+        do {
+            try dependencies.takeBackBatchMarks()
+        } catch {
+            logger.warning("the sensor gateways' batch marks kept at the last stop could not be read (\(error)); a batch sent again across the restart may be taken twice")
+        }
         let router = APIServer.buildRouter(dependencies)
         let api = configuration.api
         let byAddress = Admissions(most: api.maxConnectionsPerAddress)
@@ -325,6 +330,12 @@ public struct GatewayDaemon {
                 "\(host):\(port) is already in use (another footfall, or another server, listens there); stop it, or choose another address with api.listen or --listen")
         } catch {
             failure = error
+        }
+        // Every service has stopped, the API last: no batch is taken after this.
+        do {
+            try dependencies.keepBatchMarks(at: timing.now())
+        } catch {
+            logger.warning("the sensor gateways' batch marks could not be kept (\(error)); a batch sent again across the restart may be taken twice")
         }
         // The database file deleted or replaced under the gateway (the pipeline stopped for it,
         // or it went after the pipeline's last look): what it holds is saved before the exit.
