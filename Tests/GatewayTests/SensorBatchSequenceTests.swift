@@ -43,4 +43,18 @@ import Testing
         #expect(after.take(sensor: "s2", stream: "s", seq: 0, count: 1) == 1)
         #expect(throws: (any Error).self) { try after.restore(Array("[1,2]".utf8)) }
     }
+
+    /// A batch marked taken that could not be passed on (the gateway stopping) is unmarked, so
+    /// that sent again it is taken; a later batch of the stream taken meanwhile keeps its mark.
+    @Test func aBatchNotPassedOnIsUnmarked() {
+        let repeats = SensorBatchSequence()
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 0, count: 2)
+        let repeated = repeats.take(sensor: "s1", stream: "a", seq: 1, count: 3)
+        #expect(repeated == 1)
+        repeats.untake(sensor: "s1", stream: "a", seq: 1, count: 3, repeated: repeated)
+        #expect(repeats.take(sensor: "s1", stream: "a", seq: 1, count: 3) == 1, "0 and 1 taken before, 2 and 3 not")
+        _ = repeats.take(sensor: "s1", stream: "a", seq: 4, count: 2)
+        repeats.untake(sensor: "s1", stream: "a", seq: 1, count: 3, repeated: 1)
+        #expect(repeats.take(sensor: "s1", stream: "a", seq: 0, count: 6) == 6, "a later batch taken since: left as it was")
+    }
 }

@@ -1,4 +1,5 @@
 import FootfallCore
+import Foundation
 import Presence
 import Testing
 
@@ -141,6 +142,34 @@ import Testing
             transitions += plain.observe(estimate, layout: Self.withDoor, settings: noWait)
         }
         #expect(transitions == [.entered(at: 10)])
+    }
+
+    /// The storefront wait and the hindsight together: a run just behind the glass waits 45 s,
+    /// and is still dated from when it was, in hindsight, more probably inside than out.
+    @Test mutating func aRunJustBehindTheStorefrontIsStillDatedInHindsight() {
+        for t in stride(from: 0.0, through: 4, by: 1) { _ = feed(t, at: Point(x: 5, y: -3), probability: 0.02, inside: false) }
+        for (t, p) in [(5.0, 0.2), (6, 0.3), (7, 0.4), (8, 0.45), (9, 0.48)] { _ = feed(t, at: Point(x: 5, y: -1), probability: p, inside: false) }
+        var transitions: [DeviceVisit.Transition] = []
+        for t in stride(from: 10.0, through: 49, by: 1) { transitions += feed(t, at: Point(x: 5, y: 1), probability: 0.9, inside: true) }
+        #expect(transitions.isEmpty)
+        #expect(feed(50, at: Point(x: 5, y: 1), probability: 0.9, inside: true) == [.entered(at: 5)])
+    }
+
+    /// A visit kept by a gateway of the version before the storefront wait (no key for it) is
+    /// taken back, and goes on as before.
+    @Test mutating func aVisitKeptBeforeTheStorefrontWaitIsTakenBack() throws {
+        for t in stride(from: 0.0, through: 20, by: 1) { _ = feed(t, at: Point(x: 5, y: 6)) }
+        #expect(visit.isVisiting)
+        // Through JSON as the daemon keeps it (`KeptOpenVisits`: a fresh visit's times are -inf).
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(visit)) as? [String: Any])
+        object["clearedStorefront"] = nil
+        var older = try decoder.decode(DeviceVisit.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.isVisiting)
+        let estimate = PositionEstimate(time: 21, device: "d", position: Point(x: 5, y: 6), uncertainty: 1, zone: nil, insideStore: true)
+        #expect(older.observe(estimate, layout: Self.withDoor, settings: Self.settings).isEmpty)
     }
 
     @Test mutating func aPasserByPlacedInsideForTwoSecondsIsNotEnteredInHindsight() {

@@ -94,6 +94,19 @@ public final class SensorBatchSequence: Sendable {
         return repeated
     }
 
+    /// Undoes a `take` of the same batch that answered `repeated`, when the batch could not be
+    /// passed on after all (the gateway stopping): the sensor gateway sends it again and it
+    /// must be taken then. Left as it is when a later batch of the stream was taken since.
+    public func untake(sensor: SensorID, stream: String?, seq: UInt64?, count: Int, repeated: Int) {
+        guard let stream, let seq, count > 0 else { return }
+        let end = seq.addingReportingOverflow(UInt64(count))
+        let next = end.overflow ? UInt64.max : end.partialValue
+        marks.withLock { marks in
+            guard let index = marks[sensor]?.firstIndex(where: { $0.stream == stream }), marks[sensor]![index].next == next else { return }
+            marks[sensor]![index].next = seq + UInt64(repeated)
+        }
+    }
+
     /// The marks, to keep across a stop of the gateway (`restore`): a batch whose answer was
     /// lost as the gateway stopped is sent again to the gateway started again, and was taken.
     /// Sensor ids, stream names and numbers only (JSON).

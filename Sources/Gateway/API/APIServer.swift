@@ -49,11 +49,13 @@ public enum APIServer {
         /// The name the sensor gateways' batch marks (`repeats`) are kept under across a stop.
         public static let batchMarksName = "sensor_batch_marks"
 
-        /// Takes back the batch marks kept at the last stop (once): a batch taken just before the
-        /// stop whose answer was lost, sent again now, is not taken twice. True when some were.
+        /// Takes back the batch marks kept at the last stop: a batch taken just before the stop
+        /// whose answer was lost, sent again now, is not taken twice. True when some were. They
+        /// stay kept until the next stop replaces them (a start that fails after this, an
+        /// address in use, loses none; marks read twice are only lower than the truth).
         @discardableResult
         public func takeBackBatchMarks() throws -> Bool {
-            guard let database, let kept = try database.takeState(Self.batchMarksName) else { return false }
+            guard let database, let kept = try database.keptState(Self.batchMarksName) else { return false }
             try repeats.restore(kept.value)
             return true
         }

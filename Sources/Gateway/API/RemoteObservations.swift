@@ -136,9 +136,15 @@ enum RemoteObservations {
         // Checked before its numbers are marked taken, so the batch sent again is not left out.
         guard !d.bus.isFinished else { return Self.stopping() }
         // What this sensor gateway sent before and was taken (its answer lost) is left out.
-        let repeated = d.repeats.take(sensor: SensorID(batch.sensor), stream: batch.stream, seq: batch.seq.map { UInt64($0) }, count: observations.count)
+        let sensor = SensorID(batch.sensor), seq = batch.seq.map { UInt64($0) }, count = observations.count
+        let repeated = d.repeats.take(sensor: sensor, stream: batch.stream, seq: seq, count: count)
         if repeated > 0 { observations.removeFirst(repeated) }
-        if !observations.isEmpty, !d.bus.send(.observations(observations)) { return Self.stopping() }
+        if !observations.isEmpty, !d.bus.send(.observations(observations)) {
+            // Stopped meanwhile: nothing taken, and the marks (kept for the next start) say so,
+            // or the batch sent again then would be left out as sent before (review).
+            d.repeats.untake(sensor: sensor, stream: batch.stream, seq: seq, count: count, repeated: repeated)
+            return Self.stopping()
+        }
         var answer = ["accepted": "\(observations.count)"]
         if repeated > 0 { answer["repeated"] = "\(repeated)" }
         return APIServer.json(answer, status: .accepted)

@@ -108,7 +108,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let last = object["last_input_at"] as? Double { print("last input at \(RFC3339.string(last))") }
         for (title, key) in [
             ("observations by sensor", "observations_by_sensor"),
-            ("of them left as too late to place (a sensor's clock behind, a gateway catching up)", "observations_late_by_sensor"),
+            ("of those, left unplaced, too late or too far ahead (a sensor's clock off, a sensor gateway catching up)", "observations_late_by_sensor"),
             ("events by type", "events_by_type"), ("components", "components"),
         ] {
             guard let map = object[key] as? [String: Any], !map.isEmpty else { continue }
