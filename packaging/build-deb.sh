@@ -98,6 +98,8 @@ install -D -m 0644 "$here/debian/lintian-overrides" "$root/usr/share/lintian/ove
 # store files are examples footfall reads (--store /usr/share/doc/footfall/calibration/demo-store).
 install -m 0644 "$repo/README.md" "$doc/README.md"
 install -m 0644 "$repo"/docs/*.md "$doc/docs/"
+# The pictures the pages show (README's analytics page, the accuracy plot).
+install -m 0644 "$repo"/docs/*.png "$repo"/docs/*.svg "$doc/docs/"
 (cd "$repo" && find calibration -type f | LC_ALL=C sort) | while read -r file; do
     install -D -m 0644 "$repo/$file" "$doc/$file"
 done

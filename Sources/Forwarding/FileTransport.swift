@@ -113,7 +113,7 @@ public final class FileTransport: SinkTransport, Sendable {
         var description: String {
             let remedy = switch errno {
             case ENOSPC, EDQUOT: "; free space on the sink's file system (it is retried, nothing lost)"
-            case EROFS: "; the sink's file system is read-only: remount it read-write, or give the sink another path"
+            case EROFS: "; the sink's file system is read-only: remount it read-write, or give the sink another path (under the footfall service only /var/lib/footfall and /var/log/footfall are writable)"
             case EMFILE, ENFILE: "; the gateway is out of open files: raise LimitNOFILE, or lower api.max_connections"
             default: ""
             }

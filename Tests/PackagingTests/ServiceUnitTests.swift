@@ -25,6 +25,8 @@ import Testing
         #expect(values("NoNewPrivileges") == ["yes"])
         #expect(values("ProtectSystem") == ["strict"])
         #expect(values("ReadWritePaths") == ["/var/lib/footfall"])
+        // A jsonl sink's documented path (docs/delivery.md) is writable under ProtectSystem=strict.
+        #expect(values("LogsDirectory") == ["footfall"])
         #expect(values("KillSignal") == ["SIGTERM"])
     }
 
