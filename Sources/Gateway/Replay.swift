@@ -150,6 +150,13 @@ public struct Replay {
         // The lines of the last readings, by the pipeline's ordinal: a reading held (the first
         // readings, one ahead of the rest) is taken as a jump only when a later one comes.
         var recentLines = [Int](repeating: 0, count: 256)
+        /// Names the line of each sensor's first jump not named yet: its reading's, while it is
+        /// among the last lines read, else the line read last.
+        func nameJumpLines() {
+            for (sensor, ordinal) in pipeline.sensorFirstJump where jumpLines[sensor] == nil {
+                jumpLines[sensor] = pipeline.observationsSeen - ordinal < recentLines.count ? recentLines[ordinal % recentLines.count] : reader.lineNumber
+            }
+        }
         var heardSensors = Set<SensorID>()
         while let observation = try reader.read() {
             devices.insert(observation.device)
@@ -177,9 +184,7 @@ public struct Replay {
             }
             if pipeline.sensorJumpsTotal != jumpsSeen {
                 jumpsSeen = pipeline.sensorJumpsTotal
-                for (sensor, ordinal) in pipeline.sensorFirstJump where jumpLines[sensor] == nil {
-                    jumpLines[sensor] = pipeline.observationsSeen - ordinal < recentLines.count ? recentLines[ordinal % recentLines.count] : reader.lineNumber
-                }
+                nameJumpLines()
             }
             if outputs.count > 1024 { try drain() }
         }
@@ -204,9 +209,7 @@ public struct Replay {
         result.addressesFollowed = pipeline.addressesLinked
         result.takenFirstTime = firstTaken
         result.takenLastTime = lastTaken
-        for (sensor, ordinal) in pipeline.sensorFirstJump where jumpLines[sensor] == nil {
-            jumpLines[sensor] = pipeline.observationsSeen - ordinal < recentLines.count ? recentLines[ordinal % recentLines.count] : reader.lineNumber
-        }
+        nameJumpLines()
         result.jumpedSensors = pipeline.sensorClockJumps.map { ($0.key, jumpLines[$0.key]!, $0.value) }
             .sorted { ($0.firstLine, $0.sensor.rawValue) < ($1.firstLine, $1.sensor.rawValue) }
         result.sensorsHeard = heardSensors.count

@@ -180,7 +180,10 @@ struct RotatingAddressLinker: Sendable {
     /// came, or a device of its own.
     private mutating func decide(_ address: DeviceID, _ hold: Hold, visiting: (DeviceID) -> Bool) -> DeviceID {
         var levels: [SensorID: (sum: Double, count: Int)] = [:]
-        for (_, observation) in hold.readings { levels[observation.sensor, default: (0, 0)] = (levels[observation.sensor, default: (0, 0)].sum + observation.rssi, levels[observation.sensor, default: (0, 0)].count + 1) }
+        for (_, observation) in hold.readings {
+            levels[observation.sensor, default: (0, 0)].sum += observation.rssi
+            levels[observation.sensor, default: (0, 0)].count += 1
+        }
         var best: (device: DeviceID, difference: Double)?
         for (device, chain) in chains {
             let silence = hold.first - chain.lastHeard

@@ -18,7 +18,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
     /// The last UTC day (its start) whose arrival compacted and pruned the analytics.
     private let maintainedDay = Mutex<Double>(-.infinity)
     /// The day a wait for a clock far ahead was last logged (`maintain`): once a day.
-    private let jumpedAt = Mutex<Double?>(nil)
+    private let warnedDay = Mutex<Double?>(nil)
     private let logger: Logger
     /// A day this far past the newest counts kept is taken for a clock set wrong until the
     /// data's time has held there `confirmAfter`: more than the week of quarter hours the upkeep
@@ -150,7 +150,7 @@ public final class DatabaseEventStore: EventStore, Sendable {
         // clock right within minutes). Read from the counts themselves, so a restart while
         // waiting waits on.
         if let anchor = try transaction.newestAnalytics(outside: newest - Self.confirmAfter, newest), today - anchor > Self.suspectGap {
-            let first = jumpedAt.withLock { warned -> Bool in
+            let first = warnedDay.withLock { warned -> Bool in
                 defer { warned = today }
                 return warned != today
             }
